@@ -1,0 +1,13 @@
+// Numbered migrations, applied in order inside one transaction each; PRAGMA user_version
+// records the last one applied. Kept as TypeScript strings so they bundle with the main process
+// (no loose .sql files to copy into the packaged app). Never edit a released migration: add one.
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+import { migration001 } from './001-initial.ts';
+
+export const MIGRATIONS: readonly Migration[] = [migration001];

@@ -1,0 +1,532 @@
+// The only module that writes SQL against the mirror. Everything else calls these typed functions.
+import type { Db } from './open.ts';
+import type {
+  Attendee,
+  AttendeeCounts,
+  AttendeeStatus,
+  Integration,
+  IntegrationStatus,
+  ProviderKind,
+  StatusTransition,
+  SyncedEvent,
+  SyncJob,
+  SyncJobKind,
+  SyncJobState,
+} from '../../shared/types.ts';
+import type { SyncStatus } from '../../shared/sync-status.ts';
+import type { ProviderAttendee, ProviderEvent } from '../providers/types.ts';
+
+interface IntegrationRow {
+  id: number;
+  provider: ProviderKind;
+  account_id: string;
+  account_email: string;
+  account_name: string;
+  status: IntegrationStatus;
+  status_reason: string | null;
+  secret_ref: string;
+  created_at: string;
+  updated_at: string;
+}
+
+interface EventRow {
+  id: number;
+  integration_id: number;
+  provider: ProviderKind;
+  provider_event_id: string;
+  name: string;
+  starts_at: string | null;
+  ends_at: string | null;
+  timezone: string | null;
+  url: string | null;
+  status: SyncStatus;
+  status_reason: string | null;
+  status_changed_at: string;
+  last_error: string | null;
+  last_error_at: string | null;
+  last_synced_at: string | null;
+  import_completed_at: string | null;
+  sync_watermark: string | null;
+}
+
+interface JobRow {
+  id: number;
+  event_id: number;
+  kind: SyncJobKind;
+  state: SyncJobState;
+  started_at: string;
+  finished_at: string | null;
+  fetched: number;
+  expected_total: number | null;
+  error: string | null;
+}
+
+interface AttendeeRow {
+  id: number;
+  event_id: number;
+  provider_attendee_id: string;
+  first_name: string | null;
+  last_name: string | null;
+  full_name: string;
+  email: string | null;
+  company: string | null;
+  job_title: string | null;
+  ticket_name: string | null;
+  order_id: string | null;
+  barcode: string | null;
+  status: AttendeeStatus;
+  provider_status: string | null;
+  registered_at: string | null;
+  provider_updated_at: string | null;
+  vip: number | null;
+}
+
+export interface EventSyncState {
+  integrationId: number;
+  provider: ProviderKind;
+  providerEventId: string;
+  status: SyncStatus;
+  importCompletedAt: string | null;
+  syncWatermark: string | null;
+}
+
+export interface UpsertResult {
+  inserted: number;
+  updated: number;
+  /** Ids of rows that were inserted or whose provider fields changed. */
+  changedIds: number[];
+}
+
+function toIntegration(r: IntegrationRow): Integration {
+  return {
+    id: r.id,
+    provider: r.provider,
+    accountId: r.account_id,
+    accountEmail: r.account_email,
+    accountName: r.account_name,
+    status: r.status,
+    statusReason: r.status_reason,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+function toJob(r: JobRow): SyncJob {
+  return {
+    id: r.id,
+    eventId: r.event_id,
+    kind: r.kind,
+    state: r.state,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    fetched: r.fetched,
+    expectedTotal: r.expected_total,
+    error: r.error,
+  };
+}
+
+function toAttendee(r: AttendeeRow): Attendee {
+  return {
+    id: r.id,
+    eventId: r.event_id,
+    providerAttendeeId: r.provider_attendee_id,
+    firstName: r.first_name,
+    lastName: r.last_name,
+    fullName: r.full_name,
+    email: r.email,
+    company: r.company,
+    jobTitle: r.job_title,
+    ticketName: r.ticket_name,
+    orderId: r.order_id,
+    barcode: r.barcode,
+    status: r.status,
+    providerStatus: r.provider_status,
+    registeredAt: r.registered_at,
+    providerUpdatedAt: r.provider_updated_at,
+    vip: r.vip === 1,
+  };
+}
+
+// Provider-owned columns, in one list so the insert, the update and the "did anything change"
+// test can never drift apart.
+const PROVIDER_COLUMNS = [
+  'first_name',
+  'last_name',
+  'full_name',
+  'email',
+  'company',
+  'job_title',
+  'ticket_name',
+  'order_id',
+  'barcode',
+  'status',
+  'provider_status',
+  'provider_checked_in',
+  'registered_at',
+  'provider_updated_at',
+] as const;
+
+function providerValues(a: ProviderAttendee): (string | number | null)[] {
+  return [
+    a.firstName,
+    a.lastName,
+    a.fullName,
+    a.email,
+    a.company,
+    a.jobTitle,
+    a.ticketName,
+    a.orderId,
+    a.barcode,
+    a.status,
+    a.providerStatus,
+    a.providerCheckedIn ? 1 : 0,
+    a.registeredAt,
+    a.providerUpdatedAt,
+  ];
+}
+
+export class MirrorStore {
+  readonly db: Db;
+  private readonly upsertAttendee;
+  private readonly jobProgress;
+  private changeSeq: number;
+
+  constructor(db: Db) {
+    this.db = db;
+    const cols = PROVIDER_COLUMNS.join(', ');
+    const params = PROVIDER_COLUMNS.map(() => '?').join(', ');
+    const sets = PROVIDER_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ');
+    const differs = PROVIDER_COLUMNS.map((c) => `attendees.${c} IS NOT excluded.${c}`).join(' OR ');
+    // seen_in_job and synced_at are bookkeeping: they move on every upsert, but only a change to a
+    // provider column counts as a change (and is reported to the desk).
+    this.upsertAttendee = db.prepare<unknown[], { id: number; changed: number }>(`
+      INSERT INTO attendees (event_id, provider_attendee_id, ${cols}, seen_in_job, synced_at, change_seq)
+      VALUES (?, ?, ${params}, ?, ?, ?)
+      ON CONFLICT (event_id, provider_attendee_id) DO UPDATE SET
+        ${sets},
+        seen_in_job = COALESCE(excluded.seen_in_job, attendees.seen_in_job),
+        synced_at = CASE WHEN ${differs} THEN excluded.synced_at ELSE attendees.synced_at END,
+        change_seq = CASE WHEN ${differs} THEN excluded.change_seq ELSE attendees.change_seq END
+      RETURNING id, change_seq = ? AS changed`);
+    this.changeSeq = (db.prepare('SELECT max(change_seq) AS s FROM attendees').get() as { s: number | null }).s ?? 0;
+    this.jobProgress = db.prepare('UPDATE sync_jobs SET fetched = fetched + ?, expected_total = COALESCE(?, expected_total) WHERE id = ?');
+  }
+
+  // ---- integrations ----
+
+  upsertIntegration(input: {
+    provider: ProviderKind;
+    accountId: string;
+    accountEmail: string;
+    accountName: string;
+    secretRef: string;
+    now: string;
+  }): Integration {
+    const row = this.db
+      .prepare<unknown[], IntegrationRow>(
+        `INSERT INTO integrations (provider, account_id, account_email, account_name, status, status_reason, secret_ref, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'CONNECTED', NULL, ?, ?, ?)
+         ON CONFLICT (provider, account_id) DO UPDATE SET
+           account_email = excluded.account_email, account_name = excluded.account_name,
+           status = 'CONNECTED', status_reason = NULL, secret_ref = excluded.secret_ref, updated_at = excluded.updated_at
+         RETURNING *`,
+      )
+      .get(input.provider, input.accountId, input.accountEmail, input.accountName, input.secretRef, input.now, input.now);
+    return toIntegration(row!);
+  }
+
+  getIntegration(id: number): (Integration & { secretRef: string }) | undefined {
+    const row = this.db.prepare<[number], IntegrationRow>('SELECT * FROM integrations WHERE id = ?').get(id);
+    return row ? { ...toIntegration(row), secretRef: row.secret_ref } : undefined;
+  }
+
+  listIntegrations(): Integration[] {
+    return this.db.prepare<[], IntegrationRow>('SELECT * FROM integrations ORDER BY id').all().map(toIntegration);
+  }
+
+  setIntegrationStatus(id: number, status: IntegrationStatus, reason: string | null, now: string): void {
+    this.db
+      .prepare('UPDATE integrations SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?')
+      .run(status, reason, now, id);
+  }
+
+  countEventsOfIntegration(id: number): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM events WHERE integration_id = ?').get(id) as { n: number }).n;
+  }
+
+  deleteIntegration(id: number): void {
+    this.db.prepare('DELETE FROM integrations WHERE id = ?').run(id);
+  }
+
+  // ---- events ----
+
+  findEventByProviderId(provider: ProviderKind, providerEventId: string): number | undefined {
+    const row = this.db
+      .prepare<[string, string], { id: number }>('SELECT id FROM events WHERE provider = ? AND provider_event_id = ?')
+      .get(provider, providerEventId);
+    return row?.id;
+  }
+
+  /** Adds an event in PENDING and records its first status, in one transaction. */
+  insertEvent(integration: Integration, e: ProviderEvent, reason: string, now: string): number {
+    return this.db.transaction(() => {
+      const { lastInsertRowid } = this.db
+        .prepare(
+          `INSERT INTO events (integration_id, provider, provider_event_id, name, starts_at, ends_at, timezone, url,
+             status, status_reason, status_changed_at, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?)`,
+        )
+        .run(integration.id, integration.provider, e.providerEventId, e.name, e.startsAt, e.endsAt, e.timezone, e.url, reason, now, now);
+      const id = Number(lastInsertRowid);
+      this.db
+        .prepare('INSERT INTO status_history (event_id, from_status, to_status, reason, at) VALUES (?, NULL, ?, ?, ?)')
+        .run(id, 'PENDING', reason, now);
+      return id;
+    })();
+  }
+
+  eventSyncState(eventId: number): EventSyncState | undefined {
+    const r = this.db.prepare<[number], EventRow>('SELECT * FROM events WHERE id = ?').get(eventId);
+    if (!r) return undefined;
+    return {
+      integrationId: r.integration_id,
+      provider: r.provider,
+      providerEventId: r.provider_event_id,
+      status: r.status,
+      importCompletedAt: r.import_completed_at,
+      syncWatermark: r.sync_watermark,
+    };
+  }
+
+  getEvent(eventId: number): SyncedEvent | undefined {
+    const r = this.db.prepare<[number], EventRow>('SELECT * FROM events WHERE id = ?').get(eventId);
+    return r ? this.toEvent(r) : undefined;
+  }
+
+  listEvents(): SyncedEvent[] {
+    return this.db
+      .prepare<[], EventRow>('SELECT * FROM events ORDER BY starts_at IS NULL, starts_at, id')
+      .all()
+      .map((r) => this.toEvent(r));
+  }
+
+  eventIdsWithStatus(status: SyncStatus): number[] {
+    return this.db
+      .prepare<[string], { id: number }>('SELECT id FROM events WHERE status = ? ORDER BY id')
+      .all(status)
+      .map((r) => r.id);
+  }
+
+  eventIdsOfIntegration(integrationId: number): number[] {
+    return this.db
+      .prepare<[number], { id: number }>('SELECT id FROM events WHERE integration_id = ? ORDER BY id')
+      .all(integrationId)
+      .map((r) => r.id);
+  }
+
+  private toEvent(r: EventRow): SyncedEvent {
+    return {
+      id: r.id,
+      integrationId: r.integration_id,
+      provider: r.provider,
+      providerEventId: r.provider_event_id,
+      name: r.name,
+      startsAt: r.starts_at,
+      endsAt: r.ends_at,
+      timezone: r.timezone,
+      url: r.url,
+      status: r.status,
+      statusReason: r.status_reason,
+      statusChangedAt: r.status_changed_at,
+      lastErrorAt: r.last_error_at,
+      lastError: r.last_error,
+      lastSyncedAt: r.last_synced_at,
+      importCompletedAt: r.import_completed_at,
+      activeJob: this.activeJob(r.id) ?? null,
+      counts: this.attendeeCounts(r.id),
+    };
+  }
+
+  /** Writes a status change and its history row atomically. Legality is the status machine's job. */
+  writeStatus(eventId: number, from: SyncStatus, to: SyncStatus, reason: string, now: string, error?: { message: string }): void {
+    this.db.transaction(() => {
+      const res = this.db
+        .prepare(
+          `UPDATE events SET status = ?, status_reason = ?, status_changed_at = ?,
+             last_error = CASE WHEN ? IS NULL THEN last_error ELSE ? END,
+             last_error_at = CASE WHEN ? IS NULL THEN last_error_at ELSE ? END
+           WHERE id = ? AND status = ?`,
+        )
+        .run(to, reason, now, error?.message ?? null, error?.message ?? null, error ? now : null, error ? now : null, eventId, from);
+      if (res.changes !== 1) throw new Error(`event ${eventId} is no longer ${from}`);
+      this.db
+        .prepare('INSERT INTO status_history (event_id, from_status, to_status, reason, at) VALUES (?, ?, ?, ?, ?)')
+        .run(eventId, from, to, reason, now);
+    })();
+  }
+
+  recordError(eventId: number, message: string, now: string): void {
+    this.db.prepare('UPDATE events SET last_error = ?, last_error_at = ? WHERE id = ?').run(message, now, eventId);
+  }
+
+  statusHistory(eventId: number): StatusTransition[] {
+    return this.db
+      .prepare<[number], { id: number; event_id: number; from_status: SyncStatus | null; to_status: SyncStatus; reason: string; at: string }>(
+        'SELECT * FROM status_history WHERE event_id = ? ORDER BY id',
+      )
+      .all(eventId)
+      .map((r) => ({ id: r.id, eventId: r.event_id, from: r.from_status, to: r.to_status, reason: r.reason, at: r.at }));
+  }
+
+  setEventIntegration(eventId: number, integrationId: number): void {
+    this.db.prepare('UPDATE events SET integration_id = ? WHERE id = ?').run(integrationId, eventId);
+  }
+
+  updateEventDetails(eventId: number, e: ProviderEvent): void {
+    this.db
+      .prepare('UPDATE events SET name = ?, starts_at = ?, ends_at = ?, timezone = ?, url = ? WHERE id = ?')
+      .run(e.name, e.startsAt, e.endsAt, e.timezone, e.url, eventId);
+  }
+
+  markSynced(eventId: number, now: string, watermark: string | null, importCompleted: boolean): void {
+    this.db
+      .prepare(
+        `UPDATE events SET last_synced_at = ?, sync_watermark = COALESCE(?, sync_watermark),
+           import_completed_at = CASE WHEN ? THEN ? ELSE import_completed_at END WHERE id = ?`,
+      )
+      .run(now, watermark, importCompleted ? 1 : 0, now, eventId);
+  }
+
+  // ---- jobs ----
+
+  startJob(eventId: number, kind: SyncJobKind, now: string): SyncJob {
+    const row = this.db
+      .prepare<unknown[], JobRow>(`INSERT INTO sync_jobs (event_id, kind, state, started_at) VALUES (?, ?, 'running', ?) RETURNING *`)
+      .get(eventId, kind, now);
+    return toJob(row!);
+  }
+
+  activeJob(eventId: number): SyncJob | undefined {
+    const row = this.db
+      .prepare<[number], JobRow>(`SELECT * FROM sync_jobs WHERE event_id = ? AND state = 'running'`)
+      .get(eventId);
+    return row ? toJob(row) : undefined;
+  }
+
+  getJob(jobId: number): SyncJob | undefined {
+    const row = this.db.prepare<[number], JobRow>('SELECT * FROM sync_jobs WHERE id = ?').get(jobId);
+    return row ? toJob(row) : undefined;
+  }
+
+  jobsOfEvent(eventId: number): SyncJob[] {
+    return this.db.prepare<[number], JobRow>('SELECT * FROM sync_jobs WHERE event_id = ? ORDER BY id').all(eventId).map(toJob);
+  }
+
+  finishJob(jobId: number, state: Exclude<SyncJobState, 'running'>, error: string | null, now: string): void {
+    this.db
+      .prepare(`UPDATE sync_jobs SET state = ?, error = ?, finished_at = ? WHERE id = ? AND state = 'running'`)
+      .run(state, error, now, jobId);
+  }
+
+  /**
+   * Jobs left "running" by a process that died. Called once at start-up, before any job starts:
+   * they are marked abandoned, so their events show "Import failed" with Retry.
+   */
+  abandonRunningJobs(now: string): number {
+    return this.db
+      .prepare(`UPDATE sync_jobs SET state = 'abandoned', error = 'the app stopped before the job finished', finished_at = ? WHERE state = 'running'`)
+      .run(now).changes;
+  }
+
+  // ---- attendees ----
+
+  /**
+   * Upserts one page of provider rows in one short transaction, and advances the job's progress
+   * in the same transaction, so a crash can never leave counts and rows disagreeing.
+   * Only provider-owned columns are written.
+   */
+  upsertAttendees(eventId: number, rows: readonly ProviderAttendee[], jobId: number | null, now: string): UpsertResult {
+    return this.db.transaction(() => {
+      const result: UpsertResult = { inserted: 0, updated: 0, changedIds: [] };
+      const before = this.db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM attendees WHERE event_id = ?');
+      const countBefore = before.get(eventId)!.n;
+      const seq = ++this.changeSeq;
+      for (const a of rows) {
+        const r = this.upsertAttendee.get(eventId, a.providerAttendeeId, ...providerValues(a), jobId, now, seq, seq)!;
+        if (r.changed) result.changedIds.push(r.id);
+      }
+      result.inserted = before.get(eventId)!.n - countBefore;
+      result.updated = result.changedIds.length - result.inserted;
+      if (jobId !== null) this.jobProgress.run(rows.length, null, jobId);
+      return result;
+    })();
+  }
+
+  setJobExpectedTotal(jobId: number, total: number | null): void {
+    if (total !== null) this.jobProgress.run(0, total, jobId);
+  }
+
+  /** After a complete full listing: rows the provider no longer lists are kept, marked NOT_ATTENDING. */
+  markUnlistedAsRemoved(eventId: number, jobId: number, now: string): number[] {
+    return this.db
+      .prepare<[string, number, number, number], { id: number }>(
+        `UPDATE attendees SET status = 'NOT_ATTENDING', provider_status = 'Removed on provider', synced_at = ?, change_seq = ?
+         WHERE event_id = ? AND (seen_in_job IS NULL OR seen_in_job <> ?) AND status <> 'NOT_ATTENDING'
+         RETURNING id`,
+      )
+      .all(now, ++this.changeSeq, eventId, jobId)
+      .map((r) => r.id);
+  }
+
+  attendeeCounts(eventId: number): AttendeeCounts {
+    const rows = this.db
+      .prepare<[number], { status: AttendeeStatus; n: number }>('SELECT status, count(*) AS n FROM attendees WHERE event_id = ? GROUP BY status')
+      .all(eventId);
+    const by = (s: AttendeeStatus) => rows.find((r) => r.status === s)?.n ?? 0;
+    const counts = { attending: by('ATTENDING'), notAttending: by('NOT_ATTENDING'), notYetAttending: by('NOT_YET_ATTENDING') };
+    return { ...counts, total: counts.attending + counts.notAttending + counts.notYetAttending };
+  }
+
+  listAttendees(eventId: number, page: { offset: number; limit: number }): Attendee[] {
+    return this.db
+      .prepare<[number, number, number], AttendeeRow>(
+        `SELECT a.*, l.vip FROM attendees a LEFT JOIN attendee_local l ON l.attendee_id = a.id
+         WHERE a.event_id = ? ORDER BY a.full_name COLLATE NOCASE, a.id LIMIT ? OFFSET ?`,
+      )
+      .all(eventId, page.limit, page.offset)
+      .map(toAttendee);
+  }
+
+  getAttendee(attendeeId: number): Attendee | undefined {
+    const row = this.db
+      .prepare<[number], AttendeeRow>('SELECT a.*, l.vip FROM attendees a LEFT JOIN attendee_local l ON l.attendee_id = a.id WHERE a.id = ?')
+      .get(attendeeId);
+    return row ? toAttendee(row) : undefined;
+  }
+
+  findAttendeeByProviderId(eventId: number, providerAttendeeId: string): Attendee | undefined {
+    const row = this.db
+      .prepare<[number, string], AttendeeRow>(
+        'SELECT a.*, l.vip FROM attendees a LEFT JOIN attendee_local l ON l.attendee_id = a.id WHERE a.event_id = ? AND a.provider_attendee_id = ?',
+      )
+      .get(eventId, providerAttendeeId);
+    return row ? toAttendee(row) : undefined;
+  }
+
+  providerAttendeeIds(eventId: number): string[] {
+    return this.db
+      .prepare<[number], { provider_attendee_id: string }>('SELECT provider_attendee_id FROM attendees WHERE event_id = ? ORDER BY provider_attendee_id')
+      .all(eventId)
+      .map((r) => r.provider_attendee_id);
+  }
+
+  /** Local state: only the desk writes it. */
+  setVip(attendeeId: number, vip: boolean, now: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO attendee_local (attendee_id, vip, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (attendee_id) DO UPDATE SET vip = excluded.vip, updated_at = excluded.updated_at`,
+      )
+      .run(attendeeId, vip ? 1 : 0, now);
+  }
+}

@@ -1,0 +1,193 @@
+// One interface for every provider. The sync engine only ever talks to this; the Eventbrite and
+// Luma clients turn their APIs into these shapes (DESIGN.md "Provider sync", providers.md).
+import type { AttendeeStatus, ProviderKind } from '../../shared/types.ts';
+import type { Clock } from '../core/clock.ts';
+
+export interface ProviderAccount {
+  accountId: string;
+  email: string;
+  name: string;
+}
+
+export interface ProviderEvent {
+  providerEventId: string;
+  name: string;
+  startsAt: string | null;
+  endsAt: string | null;
+  timezone: string | null;
+  url: string | null;
+}
+
+/** A provider's attendee record, already mapped to our rules. Provider-owned fields only. */
+export interface ProviderAttendee {
+  providerAttendeeId: string;
+  firstName: string | null;
+  lastName: string | null;
+  fullName: string;
+  email: string | null;
+  company: string | null;
+  jobTitle: string | null;
+  /** The provider's ticket type name; badge variants are chosen by it. */
+  ticketName: string | null;
+  orderId: string | null;
+  barcode: string | null;
+  status: AttendeeStatus;
+  /** The provider's own status text, kept for display and debugging. */
+  providerStatus: string | null;
+  /** Whether the provider itself reports the person checked in (informational only). */
+  providerCheckedIn: boolean;
+  registeredAt: string | null;
+  /** The provider's last-changed time for this record, when it reports one. */
+  providerUpdatedAt: string | null;
+}
+
+export interface AttendeePage {
+  attendees: ProviderAttendee[];
+  /** Opaque cursor for the next page; null when this was the last page. */
+  nextCursor: string | null;
+  /** The provider's total for the whole listing, when it reports one. */
+  totalCount: number | null;
+}
+
+export interface AttendeeQuery {
+  /** Only records changed on or after this UTC ISO time (providers with `supportsChangedSince`). */
+  changedSince?: string;
+}
+
+export interface ProviderClient {
+  readonly kind: ProviderKind;
+  /** True when `pageAttendees` honours `changedSince` (Eventbrite); false means full pages (Luma). */
+  readonly supportsChangedSince: boolean;
+  whoAmI(signal?: AbortSignal): Promise<ProviderAccount>;
+  listEvents(signal?: AbortSignal): Promise<ProviderEvent[]>;
+  getEvent(providerEventId: string, signal?: AbortSignal): Promise<ProviderEvent>;
+  pageAttendees(
+    providerEventId: string,
+    cursor: string | null,
+    query?: AttendeeQuery,
+    signal?: AbortSignal,
+  ): Promise<AttendeePage>;
+}
+
+/**
+ * How a provider call failed, classified once (providers.md "Mapping errors to statuses").
+ * - credential: 401, or 403 on who-am-I -> DISCONNECTED
+ * - forbidden: 403 on one resource -> FAILED "no access to this event"
+ * - not_found: 404 -> FAILED
+ * - rate_limited: 429 -> wait `retryAfterMs` (or back off) and retry
+ * - transient: 5xx, timeout, reset, DNS -> bounded retries, then FAILED
+ * - offline: our side's network is down -> FAILED with "offline", retried automatically
+ * - bad_response: 200 whose body does not parse or lacks required fields -> FAILED, nothing stored
+ */
+export type ProviderErrorKind =
+  | 'credential'
+  | 'forbidden'
+  | 'not_found'
+  | 'rate_limited'
+  | 'transient'
+  | 'offline'
+  | 'bad_response';
+
+export class ProviderError extends Error {
+  readonly kind: ProviderErrorKind;
+  readonly provider: ProviderKind;
+  readonly httpStatus: number | null;
+  readonly retryAfterMs: number | null;
+  constructor(
+    provider: ProviderKind,
+    kind: ProviderErrorKind,
+    message: string,
+    opts: { httpStatus?: number | null; retryAfterMs?: number | null; cause?: unknown } = {},
+  ) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'ProviderError';
+    this.provider = provider;
+    this.kind = kind;
+    this.httpStatus = opts.httpStatus ?? null;
+    this.retryAfterMs = opts.retryAfterMs ?? null;
+  }
+}
+
+export function isProviderError(e: unknown): e is ProviderError {
+  return e instanceof ProviderError;
+}
+
+/** Published request budgets (providers.md), configurable because they are partly unconfirmed. */
+export interface RateBudget {
+  /** Windows that must all hold: at most `limit` requests in any `windowMs`. */
+  windows: { limit: number; windowMs: number }[];
+}
+
+export const DEFAULT_RATE_BUDGETS: Record<ProviderKind, RateBudget> = {
+  eventbrite: {
+    windows: [
+      { limit: 2000, windowMs: 60 * 60 * 1000 },
+      { limit: 48000, windowMs: 24 * 60 * 60 * 1000 },
+    ],
+  },
+  luma: { windows: [{ limit: 200, windowMs: 60 * 1000 }] },
+};
+
+export const DEFAULT_BASE_URLS: Record<ProviderKind, string> = {
+  eventbrite: 'https://www.eventbriteapi.com/v3',
+  luma: 'https://public-api.luma.com',
+};
+
+/** The environment variables that override the base URLs (simulator, test servers). */
+export const BASE_URL_ENV: Record<ProviderKind, string> = {
+  eventbrite: 'BADGE_DESK_EVENTBRITE_URL',
+  luma: 'BADGE_DESK_LUMA_URL',
+};
+
+/**
+ * What a client needs from a rate limiter: one slot per request, and a shared pause when the
+ * provider answers 429 with Retry-After. `RateLimiter` implements it; tests may pass their own.
+ */
+export interface RequestLimiter {
+  acquire(signal?: AbortSignal): Promise<void>;
+  pauseUntil(ms: number): void;
+}
+
+/** Bounded retries for one request (providers.md "Mapping errors to statuses"). */
+export interface RetryPolicy {
+  /** Tries for transient, offline and bad-response failures, the first one included. */
+  maxAttempts: number;
+  /** Backoff starts here and doubles per retry... */
+  baseDelayMs: number;
+  /** ...up to this cap. */
+  maxDelayMs: number;
+  /** Total time one request may spend waiting out 429s before it gives up as 'rate_limited'. */
+  maxRateLimitWaitMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 4,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  maxRateLimitWaitMs: 15 * 60 * 1000,
+};
+
+/** One HTTP attempt, reported for logs and diagnostics. The URL never carries a credential. */
+export interface RequestLogEntry {
+  method: string;
+  url: string;
+  /** HTTP status, or null when no response arrived (network error, timeout). */
+  status: number | null;
+  /** 1 for the first try of a request, 2 for its first retry, and so on. */
+  attempt: number;
+}
+
+export interface ProviderClientOptions {
+  /** Without a trailing slash, e.g. `https://www.eventbriteapi.com/v3` (see `resolveBaseUrl`). */
+  baseUrl: string;
+  /** Eventbrite OAuth/private token or Luma API key. Sent only as a header, never logged. */
+  credential: string;
+  clock: Clock;
+  /** Shared by every client of the same credential, so import and live polling share one budget. */
+  limiter: RequestLimiter;
+  fetch?: typeof fetch;
+  /** Wall-clock limit for one attempt, headers and body included. Default 30 s. */
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  onRequest?: (entry: RequestLogEntry) => void;
+}

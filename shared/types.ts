@@ -1,0 +1,114 @@
+// Domain types shared by main and renderer. Pure: no Node, no Electron.
+
+export const PROVIDERS = ['eventbrite', 'luma'] as const;
+export type ProviderKind = (typeof PROVIDERS)[number];
+
+export const PROVIDER_LABEL: Record<ProviderKind, string> = {
+  eventbrite: 'Eventbrite',
+  luma: 'Luma',
+};
+
+export type IntegrationStatus = 'CONNECTED' | 'DISCONNECTED';
+
+/**
+ * ATTENDING counts in Total Attendees; NOT_ATTENDING is a cancellation (row kept);
+ * NOT_YET_ATTENDING is a Luma guest still pending approval, invited or waitlisted: shown, marked, not counted.
+ */
+export type AttendeeStatus = 'ATTENDING' | 'NOT_ATTENDING' | 'NOT_YET_ATTENDING';
+
+export type Role = 'admin' | 'operator';
+
+export interface Actor {
+  role: Role;
+  /** Station or person name, kept in logs (status history reasons, check-ins). */
+  name?: string;
+}
+
+export interface Integration {
+  id: number;
+  provider: ProviderKind;
+  accountId: string;
+  accountEmail: string;
+  accountName: string;
+  status: IntegrationStatus;
+  statusReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SyncedEvent {
+  id: number;
+  integrationId: number;
+  provider: ProviderKind;
+  providerEventId: string;
+  name: string;
+  startsAt: string | null;
+  endsAt: string | null;
+  timezone: string | null;
+  url: string | null;
+  status: import('./sync-status.ts').SyncStatus;
+  statusReason: string | null;
+  statusChangedAt: string;
+  /** Time and provider message of the last failure, kept so an admin can escalate. */
+  lastErrorAt: string | null;
+  lastError: string | null;
+  lastSyncedAt: string | null;
+  importCompletedAt: string | null;
+  activeJob: SyncJob | null;
+  counts: AttendeeCounts;
+}
+
+export interface AttendeeCounts {
+  /** Rows with status ATTENDING: the "Total Attendees" figure. */
+  attending: number;
+  notAttending: number;
+  notYetAttending: number;
+  total: number;
+}
+
+export type SyncJobKind = 'import' | 'reimport' | 'resync';
+export type SyncJobState = 'running' | 'completed' | 'failed' | 'abandoned';
+
+export interface SyncJob {
+  id: number;
+  eventId: number;
+  kind: SyncJobKind;
+  state: SyncJobState;
+  startedAt: string;
+  finishedAt: string | null;
+  /** Attendee records received from the provider so far. */
+  fetched: number;
+  /** The provider's own total, when it reports one (Eventbrite does; Luma does not). */
+  expectedTotal: number | null;
+  error: string | null;
+}
+
+export interface Attendee {
+  id: number;
+  eventId: number;
+  providerAttendeeId: string;
+  firstName: string | null;
+  lastName: string | null;
+  fullName: string;
+  email: string | null;
+  company: string | null;
+  jobTitle: string | null;
+  ticketName: string | null;
+  orderId: string | null;
+  barcode: string | null;
+  status: AttendeeStatus;
+  providerStatus: string | null;
+  registeredAt: string | null;
+  providerUpdatedAt: string | null;
+  /** Local state: never written by a sync. */
+  vip: boolean;
+}
+
+export interface StatusTransition {
+  id: number;
+  eventId: number;
+  from: import('./sync-status.ts').SyncStatus | null;
+  to: import('./sync-status.ts').SyncStatus;
+  reason: string;
+  at: string;
+}

@@ -1,0 +1,100 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase, schemaVersion } from '../../main/db/open.ts';
+import { MIGRATIONS } from '../../main/db/migrations/index.ts';
+import { MirrorStore } from '../../main/db/store.ts';
+import type { ProviderAttendee } from '../../main/providers/types.ts';
+
+function tempDb(t: { after(fn: () => void): void }) {
+  const dir = mkdtempSync(join(tmpdir(), 'bd-db-'));
+  const db = openDatabase(join(dir, 'm.sqlite'));
+  t.after(() => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return db;
+}
+
+function person(id: string, over: Partial<ProviderAttendee> = {}): ProviderAttendee {
+  return {
+    providerAttendeeId: id,
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    fullName: 'Ada Lovelace',
+    email: `${id}@example.com`,
+    company: null,
+    jobTitle: null,
+    ticketName: 'General',
+    orderId: 'o1',
+    barcode: `bc-${id}`,
+    status: 'ATTENDING',
+    providerStatus: 'Attending',
+    providerCheckedIn: false,
+    registeredAt: '2026-11-01T10:00:00Z',
+    providerUpdatedAt: '2026-11-01T10:00:00Z',
+    ...over,
+  };
+}
+
+function seedEvent(store: MirrorStore) {
+  const integration = store.upsertIntegration({
+    provider: 'eventbrite', accountId: 'u1', accountEmail: 'a@x.org', accountName: 'A', secretRef: 'ref', now: '2026-11-23T08:00:00Z',
+  });
+  return store.insertEvent(integration, { providerEventId: 'e1', name: 'Conf', startsAt: null, endsAt: null, timezone: null, url: null }, 'event added', '2026-11-23T08:00:00Z');
+}
+
+test('migrations set user_version, WAL and foreign keys', (t) => {
+  const db = tempDb(t);
+  assert.equal(schemaVersion(db), MIGRATIONS.length);
+  assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+  assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
+});
+
+test('an upsert updates provider fields in place and never touches local state (VIP)', (t) => {
+  const store = new MirrorStore(tempDb(t));
+  const eventId = seedEvent(store);
+  const first = store.upsertAttendees(eventId, [person('a1'), person('a2')], null, '2026-11-23T08:00:00Z');
+  assert.deepEqual([first.inserted, first.updated], [2, 0]);
+  const a1 = store.findAttendeeByProviderId(eventId, 'a1')!;
+  store.setVip(a1.id, true, '2026-11-23T08:01:00Z');
+
+  const again = store.upsertAttendees(eventId, [person('a1'), person('a2')], null, '2026-11-23T08:02:00Z');
+  assert.deepEqual([again.inserted, again.updated, again.changedIds.length], [0, 0, 0], 'identical rows are not changes');
+
+  const edited = store.upsertAttendees(eventId, [person('a1', { fullName: 'Ada King', ticketName: 'VIP' })], null, '2026-11-23T08:03:00Z');
+  assert.deepEqual([edited.inserted, edited.updated, edited.changedIds], [0, 1, [a1.id]]);
+  const after = store.getAttendee(a1.id)!;
+  assert.equal(after.fullName, 'Ada King');
+  assert.equal(after.ticketName, 'VIP');
+  assert.equal(after.vip, true, 'VIP survives the provider update');
+  assert.equal(store.attendeeCounts(eventId).total, 2);
+});
+
+test('the check-in log is append-only', (t) => {
+  const db = tempDb(t);
+  const store = new MirrorStore(db);
+  const eventId = seedEvent(store);
+  store.upsertAttendees(eventId, [person('a1')], null, '2026-11-23T08:00:00Z');
+  const a1 = store.findAttendeeByProviderId(eventId, 'a1')!;
+  db.prepare(`INSERT INTO checkins (action_id, event_id, attendee_id, action, station, at) VALUES ('x1', ?, ?, 'check_in', 'Desk 1', '2026-11-23T09:00:00Z')`).run(eventId, a1.id);
+  assert.throws(() => db.prepare(`UPDATE checkins SET station = 'Desk 2'`).run(), /append-only/);
+  assert.throws(() => db.prepare('DELETE FROM checkins').run(), /append-only/);
+});
+
+test('only one running job per event, enforced by the database', (t) => {
+  const store = new MirrorStore(tempDb(t));
+  const eventId = seedEvent(store);
+  store.startJob(eventId, 'import', '2026-11-23T08:00:00Z');
+  assert.throws(() => store.startJob(eventId, 'resync', '2026-11-23T08:00:01Z'), /UNIQUE/);
+  assert.equal(store.abandonRunningJobs('2026-11-23T08:00:02Z'), 1);
+  assert.equal(store.activeJob(eventId), undefined);
+});
+
+test('a database from a newer app version is refused, not corrupted', (t) => {
+  const db = tempDb(t);
+  db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+  assert.throws(() => openDatabase(db.name), /newer than this app knows/);
+});
