@@ -1,4 +1,5 @@
 // Domain types shared by main and renderer. Pure: no Node, no Electron.
+import type { SyncStatus } from './sync-status.ts';
 
 export const PROVIDERS = ['eventbrite', 'luma'] as const;
 export type ProviderKind = (typeof PROVIDERS)[number];
@@ -46,7 +47,7 @@ export interface SyncedEvent {
   endsAt: string | null;
   timezone: string | null;
   url: string | null;
-  status: import('./sync-status.ts').SyncStatus;
+  status: SyncStatus;
   statusReason: string | null;
   statusChangedAt: string;
   /** Time and provider message of the last failure, kept so an admin can escalate. */
@@ -107,8 +108,8 @@ export interface Attendee {
 export interface StatusTransition {
   id: number;
   eventId: number;
-  from: import('./sync-status.ts').SyncStatus | null;
-  to: import('./sync-status.ts').SyncStatus;
+  from: SyncStatus | null;
+  to: SyncStatus;
   reason: string;
   at: string;
 }
