@@ -1,0 +1,326 @@
+// The composition function: builds the whole core from its dependencies. The Electron shell,
+// the browser host, tests and benchmarks all call this with their own parts.
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { openDatabase } from '../db/open.ts';
+import { MirrorStore } from '../db/store.ts';
+import { systemClock, isoTime, type Clock } from './clock.ts';
+import { CoreEvents } from './events.ts';
+import type { SecretStore } from './secrets.ts';
+import { StatusMachine } from '../sync/status-machine.ts';
+import { SyncEngine, DEFAULT_SYNC_OPTIONS, describeError, type SyncEngineOptions } from '../sync/engine.ts';
+import { createProviderClient, resolveBaseUrl } from '../providers/index.ts';
+import { RateLimiter } from '../providers/rate-limiter.ts';
+import {
+  DEFAULT_RATE_BUDGETS,
+  isProviderError,
+  type ProviderClient,
+  type ProviderEvent,
+  type RateBudget,
+} from '../providers/types.ts';
+import { AppError } from '../../shared/errors.ts';
+import type { Actor, Attendee, Integration, ProviderKind, StatusTransition, SyncedEvent, SyncJob } from '../../shared/types.ts';
+
+export interface CoreDeps {
+  /** Folder for the database (and, later, print output). */
+  dataDir: string;
+  secretStore: SecretStore;
+  clock?: Clock;
+  /** Provider base URLs; defaults come from the environment, then the real APIs. */
+  providerBaseUrls?: Partial<Record<ProviderKind, string>>;
+  rateBudgets?: Partial<Record<ProviderKind, RateBudget>>;
+  fetch?: typeof fetch;
+  requestTimeoutMs?: number;
+  retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number; maxRateLimitWaitMs?: number };
+  sync?: Partial<SyncEngineOptions>;
+  /** Start polling ACTIVE events at once (the app does; tests drive passes by hand). */
+  liveSync?: boolean;
+  /** Observes every provider request (benchmarks count them). */
+  onProviderRequest?: (r: { provider: ProviderKind; url: string; status: number | null }) => void;
+}
+
+export type BadgeDeskCore = ReturnType<typeof createCore>;
+
+function requireAdmin(actor: Actor): void {
+  if (actor.role !== 'admin') throw new AppError('FORBIDDEN', 'only a workspace admin may do this');
+}
+
+export function createCore(deps: CoreDeps) {
+  const clock = deps.clock ?? systemClock;
+  const now = () => isoTime(clock.now());
+  const db = openDatabase(join(deps.dataDir, 'badge-desk.sqlite'));
+  const store = new MirrorStore(db);
+  const events = new CoreEvents();
+  const status = new StatusMachine(store, clock, events);
+  const budgets: Record<ProviderKind, RateBudget> = { ...DEFAULT_RATE_BUDGETS, ...deps.rateBudgets };
+  const baseUrls: Record<ProviderKind, string> = {
+    eventbrite: deps.providerBaseUrls?.eventbrite ?? resolveBaseUrl('eventbrite'),
+    luma: deps.providerBaseUrls?.luma ?? resolveBaseUrl('luma'),
+  };
+
+  // Whatever was "running" belonged to a process that is gone.
+  store.abandonRunningJobs(now());
+
+  // One limiter per credential: the import and the live polls of one account share its budget.
+  const limiters = new Map<string, RateLimiter>();
+  const clients = new Map<number, { secretRef: string; client: ProviderClient }>();
+
+  function makeClient(provider: ProviderKind, credential: string): ProviderClient {
+    // Keyed by a digest of the credential: the budget belongs to the token, whoever uses it.
+    const limiterKey = `${provider}:${createHash('sha256').update(credential).digest('hex')}`;
+    let limiter = limiters.get(limiterKey);
+    if (!limiter) {
+      limiter = new RateLimiter(budgets[provider], clock);
+      limiters.set(limiterKey, limiter);
+    }
+    return createProviderClient(provider, {
+      baseUrl: baseUrls[provider],
+      credential,
+      clock,
+      limiter,
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      ...(deps.requestTimeoutMs ? { timeoutMs: deps.requestTimeoutMs } : {}),
+      ...(deps.retry ? { retry: deps.retry } : {}),
+      ...(deps.onProviderRequest
+        ? { onRequest: (r: { url: string; status: number | null }) => deps.onProviderRequest!({ provider, url: r.url, status: r.status }) }
+        : {}),
+    });
+  }
+
+  function clientFor(integrationId: number): ProviderClient {
+    const integration = store.getIntegration(integrationId);
+    if (!integration) throw new AppError('NOT_FOUND', `integration ${integrationId} does not exist`);
+    const cached = clients.get(integrationId);
+    if (cached && cached.secretRef === integration.secretRef) return cached.client;
+    const credential = deps.secretStore.get(integration.secretRef);
+    if (credential === null) throw new AppError('CREDENTIAL_REJECTED', 'the credential of this integration is missing; connect it again');
+    const client = makeClient(integration.provider, credential);
+    clients.set(integrationId, { secretRef: integration.secretRef, client });
+    return client;
+  }
+
+  function markIntegrationDisconnected(integrationId: number, reason: string): void {
+    const integration = store.getIntegration(integrationId);
+    if (!integration || integration.status === 'DISCONNECTED') return;
+    store.setIntegrationStatus(integrationId, 'DISCONNECTED', reason, now());
+    events.emit('integrationChanged', { integrationId, status: 'DISCONNECTED', reason });
+    engine.disconnectIntegrationEvents(integrationId, reason);
+  }
+
+  const engine: SyncEngine = new SyncEngine({
+    store,
+    clock,
+    events,
+    status,
+    clientFor,
+    budgetFor: (integrationId) => {
+      const provider = store.getIntegration(integrationId)?.provider ?? 'eventbrite';
+      // Plan against the tightest window's average rate.
+      const w = budgets[provider].windows.reduce((a, b) => (b.limit / b.windowMs < a.limit / a.windowMs ? b : a));
+      return { limit: w.limit, windowMs: w.windowMs };
+    },
+    onCredentialRejected: markIntegrationDisconnected,
+    options: { ...DEFAULT_SYNC_OPTIONS, ...deps.sync },
+  });
+
+  function toProviderAppError(err: unknown): AppError {
+    if (err instanceof AppError) return err;
+    if (isProviderError(err)) {
+      if (err.kind === 'credential') return new AppError('CREDENTIAL_REJECTED', err.message);
+      if (err.kind === 'bad_response') return new AppError('PROVIDER_BAD_RESPONSE', err.message);
+      if (err.kind === 'not_found') return new AppError('NOT_FOUND', err.message);
+      if (err.kind === 'forbidden') return new AppError('FORBIDDEN', err.message);
+      return new AppError('PROVIDER_UNAVAILABLE', err.message);
+    }
+    return new AppError('INTERNAL', describeError(err));
+  }
+
+  function requireEvent(eventId: number): SyncedEvent {
+    const event = store.getEvent(eventId);
+    if (!event) throw new AppError('NOT_FOUND', `event ${eventId} does not exist`);
+    return event;
+  }
+
+  function requireConnected(integrationId: number): Integration {
+    const integration = store.getIntegration(integrationId);
+    if (!integration) throw new AppError('NOT_FOUND', `integration ${integrationId} does not exist`);
+    if (integration.status !== 'CONNECTED') throw new AppError('INVALID_STATE', 'this integration is disconnected; connect it again first');
+    return integration;
+  }
+
+  const core = {
+    events,
+    clock,
+    /** Exposed for tests, benchmarks and later desk modules in the core; never over IPC. */
+    store,
+    engine,
+
+    // ---- integrations ----
+
+    listIntegrations(): Integration[] {
+      return store.listIntegrations();
+    },
+
+    /** Verifies the credential with the provider's who-am-I, then stores it (secret store) and the account. */
+    async connectIntegration(actor: Actor, provider: ProviderKind, credential: string): Promise<Integration> {
+      requireAdmin(actor);
+      const trimmed = credential.trim();
+      if (!trimmed) throw new AppError('INVALID_INPUT', 'the token or key is empty');
+      const probe = makeClient(provider, trimmed);
+      let account;
+      try {
+        account = await probe.whoAmI();
+      } catch (err) {
+        throw toProviderAppError(err);
+      }
+      const secretRef = `integration:${provider}:${account.accountId}`;
+      deps.secretStore.set(secretRef, trimmed);
+      const integration = store.upsertIntegration({
+        provider,
+        accountId: account.accountId,
+        accountEmail: account.email,
+        accountName: account.name,
+        secretRef,
+        now: now(),
+      });
+      clients.delete(integration.id);
+      events.emit('integrationChanged', { integrationId: integration.id, status: 'CONNECTED', reason: null });
+      return integration;
+    },
+
+    removeIntegration(actor: Actor, integrationId: number): void {
+      requireAdmin(actor);
+      const integration = store.getIntegration(integrationId);
+      if (!integration) throw new AppError('NOT_FOUND', `integration ${integrationId} does not exist`);
+      if (store.countEventsOfIntegration(integrationId) > 0) {
+        throw new AppError('CONFLICT', 'events still sync through this integration; reconnect them to another account first');
+      }
+      store.deleteIntegration(integrationId);
+      deps.secretStore.delete(integration.secretRef);
+      clients.delete(integrationId);
+    },
+
+    async listProviderEvents(actor: Actor, integrationId: number): Promise<(ProviderEvent & { alreadyAdded: boolean })[]> {
+      requireAdmin(actor);
+      const integration = requireConnected(integrationId);
+      try {
+        const list = await clientFor(integrationId).listEvents();
+        return list.map((e) => ({ ...e, alreadyAdded: store.findEventByProviderId(integration.provider, e.providerEventId) !== undefined }));
+      } catch (err) {
+        if (isProviderError(err) && err.kind === 'credential') markIntegrationDisconnected(integrationId, err.message);
+        throw toProviderAppError(err);
+      }
+    },
+
+    /** Adds the provider's event (once) and starts its import in the background. */
+    async importEvent(actor: Actor, integrationId: number, providerEventId: string): Promise<SyncedEvent> {
+      requireAdmin(actor);
+      const integration = requireConnected(integrationId);
+      if (store.findEventByProviderId(integration.provider, providerEventId) !== undefined) {
+        throw new AppError('CONFLICT', 'this event is already added');
+      }
+      let details: ProviderEvent;
+      try {
+        details = await clientFor(integrationId).getEvent(providerEventId);
+      } catch (err) {
+        if (isProviderError(err) && err.kind === 'credential') markIntegrationDisconnected(integrationId, err.message);
+        throw toProviderAppError(err);
+      }
+      // Checked again: another import of the same event may have finished while we awaited.
+      if (store.findEventByProviderId(integration.provider, providerEventId) !== undefined) {
+        throw new AppError('CONFLICT', 'this event is already added');
+      }
+      const eventId = store.insertEvent(integration, details, 'event added', now());
+      events.emit('eventAdded', { eventId });
+      engine.startJob(eventId, 'import');
+      return requireEvent(eventId);
+    },
+
+    listEvents(): SyncedEvent[] {
+      return store.listEvents();
+    },
+
+    getEvent(eventId: number): SyncedEvent {
+      return requireEvent(eventId);
+    },
+
+    statusHistory(eventId: number): StatusTransition[] {
+      requireEvent(eventId);
+      return store.statusHistory(eventId);
+    },
+
+    /** The integrations the recovery dialog offers: CONNECTED ones of the event's provider. */
+    recoveryOptions(eventId: number): Integration[] {
+      const event = requireEvent(eventId);
+      return store.listIntegrations().filter((i) => i.provider === event.provider && i.status === 'CONNECTED');
+    },
+
+    // ---- recovery ----
+
+    /** Retry of a FAILED event: re-runs the sync as a fresh re-import. */
+    retry(actor: Actor, eventId: number): SyncJob {
+      requireAdmin(actor);
+      const event = requireEvent(eventId);
+      if (event.status !== 'FAILED') throw new AppError('INVALID_STATE', `Retry applies to a failed sync; this event is ${event.status}`);
+      requireConnected(event.integrationId);
+      status.transition(eventId, 'PENDING', 'retry requested');
+      return engine.startJob(eventId, 'reimport');
+    },
+
+    /** Retry of an import that never completed (PENDING with no job): a fresh import job. */
+    retryImport(actor: Actor, eventId: number): SyncJob {
+      requireAdmin(actor);
+      const event = requireEvent(eventId);
+      if (event.status !== 'PENDING' || event.activeJob) {
+        throw new AppError('INVALID_STATE', 'Retry import applies to an import that failed and is not running');
+      }
+      requireConnected(event.integrationId);
+      return engine.startJob(eventId, 'import');
+    },
+
+    /** Reconnect a DISCONNECTED event through a CONNECTED integration of the same provider. */
+    reconnect(actor: Actor, eventId: number, integrationId: number): SyncJob {
+      requireAdmin(actor);
+      const event = requireEvent(eventId);
+      if (event.status !== 'DISCONNECTED') throw new AppError('INVALID_STATE', `Reconnect applies to a disconnected event; this event is ${event.status}`);
+      const integration = requireConnected(integrationId);
+      if (integration.provider !== event.provider) throw new AppError('INVALID_INPUT', 'that integration is for another provider');
+      store.setEventIntegration(eventId, integrationId);
+      status.transition(eventId, 'PENDING', `reconnected with ${integration.accountEmail}`);
+      return engine.startJob(eventId, event.importCompletedAt ? 'reimport' : 'import');
+    },
+
+    /** The manual "Sync" in the event header: a one-shot resync; never two at once for one event. */
+    syncNow(_actor: Actor, eventId: number): SyncJob {
+      const event = requireEvent(eventId);
+      if (event.status !== 'ACTIVE') throw new AppError('INVALID_STATE', `Sync runs on a healthy event; this event is ${event.status}`);
+      return engine.startJob(eventId, 'resync');
+    },
+
+    // ---- attendees ----
+
+    listAttendees(eventId: number, page: { offset: number; limit: number }): Attendee[] {
+      requireEvent(eventId);
+      return store.listAttendees(eventId, page);
+    },
+
+    setVip(_actor: Actor, attendeeId: number, vip: boolean): Attendee {
+      const attendee = store.getAttendee(attendeeId);
+      if (!attendee) throw new AppError('NOT_FOUND', `attendee ${attendeeId} does not exist`);
+      store.setVip(attendeeId, vip, now());
+      return store.getAttendee(attendeeId)!;
+    },
+
+    startLiveSync(): void {
+      engine.startLiveSync();
+    },
+
+    async close(): Promise<void> {
+      await engine.close();
+      db.close();
+    },
+  };
+
+  if (deps.liveSync) engine.startLiveSync();
+  return core;
+}

@@ -1,0 +1,668 @@
+// An Eventbrite-like API v3 on loopback, following /work/shared/providers.md: paths under /v3
+// ending with a slash, bearer (or ?token=) auth, `pagination` objects with an opaque
+// `continuation`, `changed_since` at second resolution, and `{status_code, error,
+// error_description}` errors.
+//
+// Choices where the real API is not pinned down by providers.md:
+// - `continuation` appears only while `has_more_items` is true, as in the real API's responses.
+// - A missing token answers 401 `NO_AUTH`; an unknown or revoked one 401 `INVALID_AUTH`.
+// - A path without its trailing slash is a 404, so a client that drops the slash fails here
+//   rather than only in production.
+// - Attendees are listed in creation order (ids ascend with it), which keeps continuations
+//   stable while attendees are added mid-import. `changed_since` filters that same order.
+// - A missing company or job title is left out of `profile`, as Eventbrite does for questions
+//   the event did not ask.
+import { z } from 'zod';
+import {
+  assertTimezone,
+  eventbriteUtc,
+  floorToSecond,
+  localWallTime,
+  parseIsoTime,
+  slugify,
+} from './http-util.ts';
+import { definedFields, withoutKeys } from './objects.ts';
+import { DeterministicRandom, personAt, resolvePerson, ticketTypeAt, type StoredPerson } from './people.ts';
+import {
+  ApiFailure,
+  ProviderSimBase,
+  controlOp,
+  personInputSchema,
+  type ApiRequest,
+  type ApiResponse,
+  type ControlOp,
+  type ProviderSimConfig,
+} from './provider-sim.ts';
+import { Roster, decodeCursor, encodeCursor, type CursorState } from './roster.ts';
+import {
+  SimulatorError,
+  type SeedOptions,
+  type SimAccount,
+  type SimAccountInput,
+  type SimAttendeeInput,
+  type SimEventInput,
+  type SimPerson,
+} from './types.ts';
+
+export type EventbriteEventStatus = 'draft' | 'live' | 'started' | 'ended' | 'completed' | 'canceled';
+
+export interface EventbriteEventInput extends SimEventInput {
+  /** Defaults to 'live'; set 'started' etc. to test clients that filter on `status=live`. */
+  status?: EventbriteEventStatus;
+}
+
+export interface EventbriteAttendeeOptions {
+  /** Join this order (created with this id when it does not exist yet). */
+  orderId?: string;
+  /** Tickets to add in one go (default 1); the first carries the given person. */
+  quantity?: number;
+  /** The event collects details only from the buyer: every ticket carries the buyer's profile. */
+  buyerOnly?: boolean;
+}
+
+export interface EventbriteOrderInput {
+  /** The buyer; generated when absent. */
+  buyer?: Partial<SimPerson>;
+  /**
+   * One entry per ticket (default: one). A ticket's profile is its own fields over the buyer
+   * (first ticket) or a generated person (the others); with `buyerOnly` it is the buyer's.
+   */
+  tickets?: SimAttendeeInput[];
+  buyerOnly?: boolean;
+  /** Use this order id instead of a generated one. */
+  orderId?: string;
+}
+
+export const DEFAULT_TICKET_TYPES = ['General Admission', 'VIP', 'Speaker'];
+
+interface EventbriteAccount {
+  userId: string;
+  organizationId: string;
+  name: string;
+  email: string;
+}
+
+interface TicketClass {
+  id: string;
+  name: string;
+}
+
+interface EventbriteOrder {
+  readonly id: string;
+  buyer: StoredPerson;
+  createdMs: number;
+  changedMs: number;
+  attendeeIds: string[];
+}
+
+interface EventbriteAttendee {
+  readonly id: string;
+  readonly orderId: string;
+  ticketClass: TicketClass;
+  person: StoredPerson;
+  /** Times are kept at second resolution, as Eventbrite reports and filters them. */
+  createdMs: number;
+  changedMs: number;
+  checkedInMs: number | null;
+  cancelled: boolean;
+  refunded: boolean;
+}
+
+interface EventbriteEvent {
+  readonly id: string;
+  accountId: string;
+  organizationId: string;
+  name: string;
+  startMs: number;
+  endMs: number;
+  timezone: string;
+  status: EventbriteEventStatus;
+  createdMs: number;
+  changedMs: number;
+  ticketClasses: Map<string, TicketClass>;
+  attendees: Roster<EventbriteAttendee>;
+  orders: Roster<EventbriteOrder>;
+}
+
+type RouteName = 'me' | 'organizations' | 'organizationEvents' | 'event' | 'attendees' | 'attendee' | 'orders';
+
+const ROUTES: { pattern: RegExp; name: RouteName }[] = [
+  { pattern: /^\/v3\/users\/me\/$/, name: 'me' },
+  { pattern: /^\/v3\/users\/me\/organizations\/$/, name: 'organizations' },
+  { pattern: /^\/v3\/organizations\/([^/]+)\/events\/$/, name: 'organizationEvents' },
+  { pattern: /^\/v3\/events\/([^/]+)\/$/, name: 'event' },
+  { pattern: /^\/v3\/events\/([^/]+)\/attendees\/$/, name: 'attendees' },
+  { pattern: /^\/v3\/events\/([^/]+)\/attendees\/([^/]+)\/$/, name: 'attendee' },
+  { pattern: /^\/v3\/events\/([^/]+)\/orders\/$/, name: 'orders' },
+];
+
+const ERROR_CODES: Record<number, { error: string; description: string }> = {
+  400: { error: 'ARGUMENT_ERROR', description: 'There are errors with your arguments.' },
+  401: { error: 'INVALID_AUTH', description: 'The OAuth token you provided was invalid.' },
+  403: { error: 'NOT_AUTHORIZED', description: 'You do not have permission to access the resource you requested.' },
+  404: { error: 'NOT_FOUND', description: 'The resource you requested does not exist.' },
+  405: { error: 'METHOD_NOT_ALLOWED', description: 'This method is not allowed on this resource.' },
+  429: { error: 'HIT_RATE_LIMIT', description: 'You have exceeded the rate limit. Please try again later.' },
+  500: { error: 'INTERNAL_ERROR', description: 'An internal error occurred.' },
+  502: { error: 'BAD_GATEWAY', description: 'The server received an invalid response from upstream.' },
+  503: { error: 'SERVICE_UNAVAILABLE', description: 'The service is temporarily unavailable.' },
+};
+
+const ATTENDEE_STATUS_FILTERS = ['attending', 'not_attending', 'unpaid'] as const;
+type AttendeeStatusFilter = (typeof ATTENDEE_STATUS_FILTERS)[number];
+
+function eventbriteError(status: number, error: string, description: string): ApiResponse {
+  return { status, body: { status_code: status, error, error_description: description } };
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+
+export class EventbriteSim extends ProviderSimBase {
+  readonly kind = 'eventbrite' as const;
+
+  private readonly random = new DeterministicRandom(0x0eb0eb);
+  private readonly accounts = new Map<string, EventbriteAccount>();
+  private readonly organizationEvents = new Map<string, Roster<EventbriteEvent>>();
+  private readonly events = new Map<string, EventbriteEvent>();
+  private nextUserId = 100_000_000_001;
+  private nextOrganizationId = 200_000_000_001;
+  private nextEventId = 300_000_000_001;
+  private nextTicketClassId = 400_000_001;
+  private nextOrderId = 5_000_000_001;
+  private nextAttendeeId = 6_000_000_001;
+  /** Index of the next generated person, shared by seeding and addAttendee so people never repeat. */
+  private nextPersonIndex = 0;
+
+  constructor(config: ProviderSimConfig) {
+    super(config);
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}/v3`;
+  }
+
+  // ---- controls ----------------------------------------------------------------------------
+
+  addAccount(account: SimAccountInput): SimAccount {
+    const userId = String(this.nextUserId++);
+    const token = this.issueToken(userId, account.token ?? this.random.string(20, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'));
+    const organizationId = String(this.nextOrganizationId++);
+    this.accounts.set(userId, { userId, organizationId, name: account.name, email: account.email });
+    this.organizationEvents.set(organizationId, new Roster());
+    return { accountId: userId, token };
+  }
+
+  addEvent(token: string, input: EventbriteEventInput): string {
+    const account = this.accounts.get(this.accountIdOf(token)) as EventbriteAccount;
+    const now = floorToSecond(this.now());
+    const startMs = input.startsAt ? parseIsoTime(input.startsAt, 'startsAt') : Math.floor(now / 3_600_000) * 3_600_000;
+    const endMs = input.endsAt ? parseIsoTime(input.endsAt, 'endsAt') : startMs + 8 * 3_600_000;
+    const timezone = input.timezone ?? 'UTC';
+    assertTimezone(timezone);
+    const event: EventbriteEvent = {
+      id: String(this.nextEventId++),
+      accountId: account.userId,
+      organizationId: account.organizationId,
+      name: input.name,
+      startMs: floorToSecond(startMs),
+      endMs: floorToSecond(endMs),
+      timezone,
+      status: input.status ?? 'live',
+      createdMs: now,
+      changedMs: now,
+      ticketClasses: new Map(),
+      attendees: new Roster(),
+      orders: new Roster(),
+    };
+    for (const name of input.ticketTypes ?? DEFAULT_TICKET_TYPES) this.ticketClass(event, name);
+    this.events.set(event.id, event);
+    this.organizationEvents.get(account.organizationId)?.add(event);
+    return event.id;
+  }
+
+  seedAttendees(eventId: string, n: number, opts: SeedOptions = {}): void {
+    const event = this.event(eventId);
+    if (!Number.isInteger(n) || n < 0) throw new SimulatorError('n must be a whole number >= 0');
+    const ticketTypes = opts.ticketTypes ?? [...event.ticketClasses.keys()];
+    const classes = ticketTypes.map((name) => this.ticketClass(event, name));
+    const names = classes.map((c) => c.name);
+    const now = floorToSecond(this.now());
+    let order: EventbriteOrder | null = null;
+    for (let i = 0; i < n; i++) {
+      const person = this.nextPersonIndex++;
+      // Every tenth order holds two tickets (two people), like a colleague buying for both.
+      if (order === null || i % 10 !== 1) {
+        order = { id: String(this.nextOrderId++), buyer: person, createdMs: now, changedMs: now, attendeeIds: [] };
+        event.orders.add(order);
+      }
+      const ticketClass = classes[names.indexOf(ticketTypeAt(i, names))] as TicketClass;
+      const attendee = this.newAttendee(order, ticketClass, person, now);
+      if (opts.mixedStatuses && i % 20 === 7) attendee.cancelled = true;
+      event.attendees.add(attendee);
+    }
+  }
+
+  addAttendee(eventId: string, person: SimAttendeeInput = {}, opts: EventbriteAttendeeOptions = {}): string {
+    const quantity = opts.quantity ?? 1;
+    if (!Number.isInteger(quantity) || quantity < 1) throw new SimulatorError('quantity must be a whole number >= 1');
+    const tickets: SimAttendeeInput[] = [person];
+    for (let i = 1; i < quantity; i++) tickets.push(person.ticketName === undefined ? {} : { ticketName: person.ticketName });
+    const { attendeeIds } = this.addOrder(eventId, {
+      buyer: person,
+      tickets,
+      buyerOnly: opts.buyerOnly,
+      orderId: opts.orderId,
+    });
+    return attendeeIds[0] as string;
+  }
+
+  /** Places an order (or adds tickets to an existing one when `orderId` names it). */
+  addOrder(eventId: string, input: EventbriteOrderInput = {}): { orderId: string; attendeeIds: string[] } {
+    const event = this.event(eventId);
+    const now = floorToSecond(this.now());
+    let order = input.orderId === undefined ? undefined : event.orders.get(input.orderId);
+    const isNewOrder = order === undefined;
+    if (!order) {
+      const buyer = { ...personAt(this.nextPersonIndex++), ...definedFields(input.buyer ?? {}) };
+      order = { id: input.orderId ?? String(this.nextOrderId++), buyer, createdMs: now, changedMs: now, attendeeIds: [] };
+      event.orders.add(order);
+    } else {
+      order.changedMs = now;
+    }
+    const tickets = input.tickets ?? [{}];
+    const attendeeIds: string[] = [];
+    tickets.forEach((ticket, index) => {
+      const { ticketName, ...fields } = definedFields(ticket);
+      const buyer = (order as EventbriteOrder).buyer;
+      // The buyer holds the first ticket of a new order; further tickets go to other people.
+      const person = input.buyerOnly
+        ? buyer
+        : { ...resolvePerson(index === 0 && isNewOrder ? buyer : this.nextPersonIndex++), ...fields };
+      const ticketClass = this.ticketClass(event, ticketName ?? this.defaultTicketName(event));
+      const attendee = this.newAttendee(order as EventbriteOrder, ticketClass, person, now);
+      event.attendees.add(attendee);
+      attendeeIds.push(attendee.id);
+    });
+    return { orderId: order.id, attendeeIds };
+  }
+
+  editAttendee(eventId: string, attendeeId: string, patch: SimAttendeeInput): void {
+    const event = this.event(eventId);
+    const attendee = this.attendee(event, attendeeId);
+    const { ticketName, ...fields } = definedFields(patch);
+    // A new object, never a mutation: buyer-only orders share one profile between tickets.
+    attendee.person = { ...resolvePerson(attendee.person), ...fields };
+    if (ticketName !== undefined) attendee.ticketClass = this.ticketClass(event, ticketName);
+    this.touch(attendee);
+  }
+
+  cancelAttendee(eventId: string, attendeeId: string): void {
+    const attendee = this.attendee(this.event(eventId), attendeeId);
+    attendee.cancelled = true;
+    this.touch(attendee);
+  }
+
+  setCheckedIn(eventId: string, attendeeId: string, checkedIn: boolean): void {
+    const attendee = this.attendee(this.event(eventId), attendeeId);
+    attendee.checkedInMs = checkedIn ? floorToSecond(this.now()) : null;
+    this.touch(attendee);
+  }
+
+  attendeeIds(eventId: string): string[] {
+    return this.event(eventId).attendees.ids();
+  }
+
+  private newAttendee(order: EventbriteOrder, ticketClass: TicketClass, person: StoredPerson, now: number): EventbriteAttendee {
+    const id = String(this.nextAttendeeId++);
+    order.attendeeIds.push(id);
+    return {
+      id,
+      orderId: order.id,
+      ticketClass,
+      person,
+      createdMs: now,
+      changedMs: now,
+      checkedInMs: null,
+      cancelled: false,
+      refunded: false,
+    };
+  }
+
+  private touch(attendee: EventbriteAttendee): void {
+    attendee.changedMs = floorToSecond(this.now());
+  }
+
+  private ticketClass(event: EventbriteEvent, name: string): TicketClass {
+    let ticketClass = event.ticketClasses.get(name);
+    if (!ticketClass) {
+      ticketClass = { id: String(this.nextTicketClassId++), name };
+      event.ticketClasses.set(name, ticketClass);
+    }
+    return ticketClass;
+  }
+
+  private defaultTicketName(event: EventbriteEvent): string {
+    return event.ticketClasses.keys().next().value ?? (DEFAULT_TICKET_TYPES[0] as string);
+  }
+
+  private event(eventId: string): EventbriteEvent {
+    const event = this.events.get(eventId);
+    if (!event) throw new SimulatorError(`unknown eventbrite event ${eventId}`);
+    return event;
+  }
+
+  private attendee(event: EventbriteEvent, attendeeId: string): EventbriteAttendee {
+    const attendee = event.attendees.get(attendeeId);
+    if (!attendee) throw new SimulatorError(`unknown attendee ${attendeeId} in event ${event.id}`);
+    return attendee;
+  }
+
+  protected providerControlOps(): Record<string, ControlOp> {
+    const id = z.string().min(1);
+    const attendeeOptions = z
+      .object({ orderId: z.string().optional(), quantity: z.number().int().min(1).optional(), buyerOnly: z.boolean().optional() })
+      .strict();
+    const eventInput = z
+      .object({
+        name: z.string(),
+        startsAt: z.string().optional(),
+        endsAt: z.string().optional(),
+        timezone: z.string().optional(),
+        ticketTypes: z.array(z.string()).min(1).optional(),
+        status: z.enum(['draft', 'live', 'started', 'ended', 'completed', 'canceled']).optional(),
+      })
+      .strict();
+    const orderInput = z
+      .object({
+        buyer: personInputSchema.omit({ ticketName: true }).optional(),
+        tickets: z.array(personInputSchema).min(1).optional(),
+        buyerOnly: z.boolean().optional(),
+        orderId: z.string().optional(),
+      })
+      .strict();
+    return {
+      addEvent: controlOp(z.tuple([id, eventInput]), ([token, event]) => this.addEvent(token, event)),
+      addAttendee: controlOp(
+        z.tuple([id, personInputSchema.optional(), attendeeOptions.optional()]),
+        ([eventId, person, opts]) => this.addAttendee(eventId, person, opts),
+      ),
+      addOrder: controlOp(z.tuple([id, orderInput.optional()]), ([eventId, order]) => this.addOrder(eventId, order)),
+      editAttendee: controlOp(z.tuple([id, id, personInputSchema]), ([eventId, attendeeId, patch]) =>
+        this.editAttendee(eventId, attendeeId, patch),
+      ),
+    };
+  }
+
+  // ---- HTTP --------------------------------------------------------------------------------
+
+  protected errorResponse(status: number, message?: string): ApiResponse {
+    const known = ERROR_CODES[status] ?? { error: 'ERROR', description: 'An error occurred.' };
+    return eventbriteError(status, known.error, message ?? known.description);
+  }
+
+  protected handleApi(request: ApiRequest): ApiResponse {
+    let route: { name: RouteName; params: string[] } | null = null;
+    for (const { pattern, name } of ROUTES) {
+      const match = pattern.exec(request.path);
+      if (match) {
+        route = { name, params: match.slice(1).map((p) => decodeURIComponent(p)) };
+        break;
+      }
+    }
+    if (!route) return this.errorResponse(404, 'The path you requested does not exist.');
+    if (request.method !== 'GET') return this.errorResponse(405);
+
+    const auth = this.checkToken(bearerToken(request));
+    if (auth === 'missing') return eventbriteError(401, 'NO_AUTH', 'An OAuth token is required for all requests.');
+    if (auth === 'invalid') return this.errorResponse(401);
+    const account = this.accounts.get(auth.accountId) as EventbriteAccount;
+    const [first = '', second = ''] = route.params;
+
+    switch (route.name) {
+      case 'me':
+        return this.meResponse(account);
+      case 'organizations':
+        return this.organizationsResponse(account, request);
+      case 'organizationEvents':
+        return this.organizationEventsResponse(account, first, request);
+      case 'event': {
+        const body = this.eventJson(this.accessibleEvent(account, first));
+        return { status: 200, body, withoutRequiredFields: () => withoutKeys(body, ['id', 'name', 'start']) };
+      }
+      case 'attendees':
+        return this.attendeesResponse(this.accessibleEvent(account, first), request);
+      case 'attendee': {
+        const event = this.accessibleEvent(account, first);
+        const attendee = event.attendees.get(second);
+        if (!attendee) throw new ApiFailure(eventbriteError(404, 'NOT_FOUND', 'The attendee you requested does not exist.'));
+        const body = this.attendeeJson(event, attendee);
+        return { status: 200, body, withoutRequiredFields: () => withoutKeys(body, ['id', 'profile']) };
+      }
+      case 'orders':
+        return this.ordersResponse(this.accessibleEvent(account, first), request);
+    }
+  }
+
+  /** The event, if this account may read it: unknown is a 404, another account's a 403. */
+  private accessibleEvent(account: EventbriteAccount, eventId: string): EventbriteEvent {
+    const event = this.events.get(eventId);
+    if (!event) throw new ApiFailure(eventbriteError(404, 'NOT_FOUND', 'The event you requested does not exist.'));
+    if (event.accountId !== account.userId) throw new ApiFailure(this.errorResponse(403));
+    return event;
+  }
+
+  private meResponse(account: EventbriteAccount): ApiResponse {
+    const [firstName = '', ...rest] = account.name.split(' ');
+    const body = {
+      id: account.userId,
+      name: account.name,
+      first_name: firstName,
+      last_name: rest.join(' '),
+      is_public: false,
+      image_id: null,
+      emails: [{ email: account.email, verified: true, primary: true }],
+    };
+    return { status: 200, body, withoutRequiredFields: () => withoutKeys(body, ['id', 'emails']) };
+  }
+
+  private organizationsResponse(account: EventbriteAccount, request: ApiRequest): ApiResponse {
+    const organizations = new Roster<{ id: string; name: string }>();
+    organizations.add({ id: account.organizationId, name: account.name });
+    return this.pagedList(request, `organizations:${account.userId}`, 'organizations', organizations, undefined, (o) => ({
+      id: o.id,
+      name: o.name,
+      vertical: 'Default',
+      image_id: null,
+    }), ['id']);
+  }
+
+  private organizationEventsResponse(account: EventbriteAccount, organizationId: string, request: ApiRequest): ApiResponse {
+    const events = this.organizationEvents.get(organizationId);
+    if (!events) return eventbriteError(404, 'NOT_FOUND', 'The organization you requested does not exist.');
+    if (organizationId !== account.organizationId) return this.errorResponse(403);
+    const statusFilter = request.query.get('status');
+    const wanted = statusFilter && statusFilter !== 'all' ? new Set(statusFilter.split(',')) : null;
+    return this.pagedList(
+      request,
+      `events:${organizationId}`,
+      'events',
+      events,
+      wanted ? (event) => wanted.has(event.status) : undefined,
+      (event) => this.eventJson(event),
+      ['id', 'name', 'start'],
+    );
+  }
+
+  private attendeesResponse(event: EventbriteEvent, request: ApiRequest): ApiResponse {
+    const filters: ((a: EventbriteAttendee) => boolean)[] = [];
+    const status = request.query.get('status');
+    if (status !== null) {
+      if (!ATTENDEE_STATUS_FILTERS.includes(status as AttendeeStatusFilter)) {
+        return eventbriteError(400, 'ARGUMENT_ERROR', `There are errors with your arguments: status - INVALID (${status})`);
+      }
+      filters.push(attendeeStatusFilter(status as AttendeeStatusFilter));
+    }
+    const changedSince = request.query.get('changed_since');
+    if (changedSince !== null) {
+      const sinceMs = Date.parse(changedSince);
+      if (Number.isNaN(sinceMs)) {
+        return eventbriteError(400, 'ARGUMENT_ERROR', 'There are errors with your arguments: changed_since - INVALID');
+      }
+      filters.push((a) => a.changedMs >= sinceMs);
+    }
+    const matches = filters.length === 0 ? undefined : (a: EventbriteAttendee) => filters.every((f) => f(a));
+    return this.pagedList(request, `attendees:${event.id}`, 'attendees', event.attendees, matches, (a) => this.attendeeJson(event, a), [
+      'id',
+      'profile',
+    ]);
+  }
+
+  private ordersResponse(event: EventbriteEvent, request: ApiRequest): ApiResponse {
+    const expandAttendees = (request.query.get('expand') ?? '').split(',').includes('attendees');
+    return this.pagedList(request, `orders:${event.id}`, 'orders', event.orders, undefined, (order) => {
+      const buyer = resolvePerson(order.buyer);
+      const json: Record<string, unknown> = {
+        id: order.id,
+        created: eventbriteUtc(order.createdMs),
+        changed: eventbriteUtc(order.changedMs),
+        name: `${buyer.firstName} ${buyer.lastName}`,
+        first_name: buyer.firstName,
+        last_name: buyer.lastName,
+        email: buyer.email,
+        status: 'placed',
+        event_id: event.id,
+        resource_uri: `${this.baseUrl}/orders/${order.id}/`,
+      };
+      if (expandAttendees) {
+        json.attendees = order.attendeeIds.map((id) => this.attendeeJson(event, event.attendees.get(id) as EventbriteAttendee));
+      }
+      return json;
+    }, ['id']);
+  }
+
+  /**
+   * One page of a list in Eventbrite's envelope: `{<key>: [...], pagination: {...}}`. The
+   * continuation carries the position to resume from and the next page number.
+   */
+  private pagedList<Row extends { readonly id: string }>(
+    request: ApiRequest,
+    scope: string,
+    key: string,
+    roster: Roster<Row>,
+    matches: ((row: Row) => boolean) | undefined,
+    render: (row: Row) => unknown,
+    requiredItemFields: readonly string[],
+  ): ApiResponse {
+    let start: CursorState = { position: 0, page: 1 };
+    const continuation = request.query.get('continuation');
+    if (continuation !== null) {
+      const decoded = decodeCursor(scope, continuation);
+      if (!decoded) return eventbriteError(400, 'ARGUMENT_ERROR', 'There are errors with your arguments: continuation - INVALID');
+      start = decoded;
+    }
+    const pageSize = this.pageSize;
+    const page = roster.page(start.position, pageSize, matches);
+    const objectCount = roster.count(matches);
+    const pagination: Record<string, unknown> = {
+      object_count: objectCount,
+      page_number: start.page,
+      page_size: pageSize,
+      page_count: Math.max(1, Math.ceil(objectCount / pageSize)),
+      has_more_items: page.hasMore,
+    };
+    if (page.hasMore) pagination.continuation = encodeCursor(scope, { position: page.next, page: start.page + 1 });
+    const items = page.rows.map(render);
+    return {
+      status: 200,
+      body: { pagination, [key]: items },
+      withoutRequiredFields: () => ({ [key]: items.map((item) => withoutKeys(item, requiredItemFields)) }),
+    };
+  }
+
+  private eventJson(event: EventbriteEvent): Record<string, unknown> {
+    const time = (ms: number) => ({ timezone: event.timezone, local: localWallTime(ms, event.timezone), utc: eventbriteUtc(ms) });
+    return {
+      id: event.id,
+      name: { text: event.name, html: escapeHtml(event.name) },
+      start: time(event.startMs),
+      end: time(event.endMs),
+      url: `https://www.eventbrite.com/e/${slugify(event.name)}-tickets-${event.id}`,
+      created: eventbriteUtc(event.createdMs),
+      changed: eventbriteUtc(event.changedMs),
+      status: event.status,
+      currency: 'USD',
+      online_event: false,
+      organization_id: event.organizationId,
+      resource_uri: `${this.baseUrl}/events/${event.id}/`,
+    };
+  }
+
+  private attendeeJson(event: EventbriteEvent, attendee: EventbriteAttendee): Record<string, unknown> {
+    const person = resolvePerson(attendee.person);
+    const profile: Record<string, unknown> = {
+      name: `${person.firstName} ${person.lastName}`,
+      first_name: person.firstName,
+      last_name: person.lastName,
+      email: person.email,
+    };
+    if (person.company !== null) profile.company = person.company;
+    if (person.jobTitle !== null) profile.job_title = person.jobTitle;
+    profile.addresses = {};
+    const checkedIn = attendee.checkedInMs !== null;
+    return {
+      id: attendee.id,
+      created: eventbriteUtc(attendee.createdMs),
+      changed: eventbriteUtc(attendee.changedMs),
+      ticket_class_id: attendee.ticketClass.id,
+      ticket_class_name: attendee.ticketClass.name,
+      profile,
+      barcodes: [
+        {
+          // Eventbrite's barcodes are the order id, the attendee id and a ticket counter.
+          barcode: `${attendee.orderId}${attendee.id}001`,
+          status: checkedIn ? 'used' : 'unused',
+          checkin_type: checkedIn ? 2 : 0,
+          created: eventbriteUtc(attendee.createdMs),
+          changed: eventbriteUtc(attendee.checkedInMs ?? attendee.createdMs),
+          is_printed: false,
+        },
+      ],
+      answers: [],
+      checked_in: checkedIn,
+      cancelled: attendee.cancelled,
+      refunded: attendee.refunded,
+      status: attendee.cancelled ? 'Not Attending' : checkedIn ? 'Checked In' : 'Attending',
+      event_id: event.id,
+      order_id: attendee.orderId,
+      quantity: 1,
+      guestlist_id: null,
+      invited_by: null,
+      resource_uri: `${this.baseUrl}/events/${event.id}/attendees/${attendee.id}/`,
+    };
+  }
+}
+
+function attendeeStatusFilter(status: AttendeeStatusFilter): (a: EventbriteAttendee) => boolean {
+  switch (status) {
+    case 'attending':
+      return (a) => !a.cancelled;
+    case 'not_attending':
+      return (a) => a.cancelled;
+    case 'unpaid':
+      // The simulator sells free or paid-up tickets only.
+      return () => false;
+  }
+}
+
+/** `Authorization: Bearer <token>` first, then the `token` query parameter. */
+function bearerToken(request: ApiRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header) {
+    const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+    return match?.[1];
+  }
+  return request.query.get('token') ?? undefined;
+}

@@ -1,0 +1,569 @@
+// What both simulated providers share: the loopback HTTP server and its offline switch, the
+// token registry, injected faults and latency, the request log, and the /_sim/ control
+// dispatcher. Eventbrite and Luma subclasses supply routes, JSON shapes and error bodies.
+//
+// HTTP control format (so a simulator in another process can be driven):
+//   GET  /_sim/  -> 200 {kind, port, baseUrl, requestCount, ops: [names]}
+//   POST /_sim/  with body {"op": "<method name>", "args": [...positional arguments...]}
+//     -> 200 {"ok": true, "result": <the method's return value, or null>}
+//     -> 400 {"ok": false, "error": "<why>"} for an unknown op, arguments that do not fit,
+//        or an unknown token, event or attendee.
+//   Ops are the ProviderSim methods of the same name, e.g.
+//     {"op": "addAttendee", "args": ["<eventId>", {"firstName": "Zoë", "ticketName": "VIP"}]}
+//     {"op": "failNext", "args": [2, "timeout", {"pathIncludes": "/attendees/"}]}
+//     {"op": "requests", "args": [20]}   (the last 20 log records; no argument: all of them)
+//   plus "requestCount". Going offline over HTTP needs a way back, so only "goOfflineFor"
+//   [ms] is offered (answered first, then the listener stops, and returns after ms).
+//   Control requests skip faults, latency and the request log, and need no credentials.
+import { EventEmitter } from 'node:events';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import type { ProviderKind } from '../../shared/types.ts';
+import { isGone, queryRecord, readBody, sendJson, sendText } from './http-util.ts';
+import {
+  SIM_FAULTS,
+  SimulatorError,
+  type FaultOptions,
+  type ProviderSim,
+  type ProviderSimEvents,
+  type SeedOptions,
+  type SimAccount,
+  type SimAccountInput,
+  type SimAttendeeInput,
+  type SimEventInput,
+  type SimFault,
+  type SimRequestRecord,
+} from './types.ts';
+
+const REQUEST_LOG_CAP = 10_000;
+
+/** A provider request as the route handlers see it. */
+export interface ApiRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  /** The raw body of a POST; '' for other methods. */
+  body: string;
+}
+
+/** A route's answer before it is written, so faults can reshape it. */
+export interface ApiResponse {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+  /** The same answer without the fields a client needs, for the `missing_fields` fault. */
+  withoutRequiredFields?: () => unknown;
+}
+
+/**
+ * Thrown by route code to answer with an error right away (unknown event, no access, bad
+ * argument), so handlers read top to bottom instead of checking a union after every lookup.
+ */
+export class ApiFailure extends Error {
+  constructor(readonly response: ApiResponse) {
+    super(`provider answered ${response.status}`);
+    this.name = 'ApiFailure';
+  }
+}
+
+export interface ProviderSimConfig {
+  now: () => number;
+  pageSize: number;
+}
+
+/** One entry of the control dispatcher: how to validate the args array and what to run. */
+export interface ControlOp {
+  args: z.ZodType<unknown[]>;
+  run: (args: unknown[]) => unknown;
+  /** Run after the answer is on the wire (for ops that take the listener down). */
+  afterResponse?: boolean;
+}
+
+export function controlOp<Schema extends z.ZodType<unknown[]>>(
+  args: Schema,
+  run: (args: z.output<Schema>) => unknown,
+  options: { afterResponse?: boolean } = {},
+): ControlOp {
+  return { args, run: run as (args: unknown[]) => unknown, ...options };
+}
+
+const controlCallSchema = z.object({ op: z.string(), args: z.array(z.unknown()).optional() });
+
+export const personInputSchema = z
+  .object({
+    firstName: z.string(),
+    lastName: z.string(),
+    email: z.string(),
+    company: z.string().nullable(),
+    jobTitle: z.string().nullable(),
+    ticketName: z.string(),
+  })
+  .partial()
+  .strict();
+
+const eventInputSchema = z
+  .object({
+    name: z.string(),
+    startsAt: z.string().optional(),
+    endsAt: z.string().optional(),
+    timezone: z.string().optional(),
+    ticketTypes: z.array(z.string()).min(1).optional(),
+  })
+  .strict();
+
+const seedOptionsSchema = z
+  .object({ ticketTypes: z.array(z.string()).min(1).optional(), mixedStatuses: z.boolean().optional() })
+  .strict();
+
+const faultSchema = z.custom<SimFault>((value) => SIM_FAULTS.includes(value as SimFault), {
+  message: `fault must be one of ${SIM_FAULTS.join(', ')}`,
+});
+
+/** The shape a 200 takes when the `malformed` fault answers: what a captive portal or proxy sends. */
+const MALFORMED_BODY = '<html><head><title>502</title></head><body>Upstream hiccup<br>';
+
+interface QueuedFault {
+  fault: SimFault | 'throttle';
+  remaining: number;
+  pathIncludes?: string;
+  retryAfterSeconds?: number;
+}
+
+interface TokenGrant {
+  accountId: string;
+  revoked: boolean;
+}
+
+export type TokenCheck = { accountId: string } | 'missing' | 'invalid';
+
+export abstract class ProviderSimBase extends EventEmitter<ProviderSimEvents> implements ProviderSim {
+  abstract readonly kind: ProviderKind;
+  abstract get baseUrl(): string;
+
+  protected readonly now: () => number;
+  protected pageSize: number;
+
+  private readonly server: Server;
+  private boundPort = 0;
+  private closed = false;
+  private offline = false;
+  /** Serialises offline/online switches so overlapping calls cannot interleave close and listen. */
+  private transition: Promise<void> = Promise.resolve();
+  private latencyMs = 0;
+  private readonly faults: QueuedFault[] = [];
+  /** Requests the `timeout` fault holds open; destroyed on close or offline. */
+  private readonly hanging = new Set<ServerResponse>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly log: SimRequestRecord[] = [];
+  private receivedCount = 0;
+  private readonly grants = new Map<string, TokenGrant>();
+  private controlTable: Map<string, ControlOp> | null = null;
+
+  constructor(config: ProviderSimConfig) {
+    super();
+    this.now = config.now;
+    this.pageSize = checkPageSize(config.pageSize);
+    this.server = createServer((req, res) => {
+      this.serve(req, res).catch((error: unknown) => this.answerInternalError(res, error));
+    });
+  }
+
+  // ---- lifecycle ---------------------------------------------------------------------------
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  get controlUrl(): string {
+    return `http://127.0.0.1:${this.boundPort}/_sim/`;
+  }
+
+  /** Starts listening on 127.0.0.1 (port 0: any free port, kept for later offline/online). */
+  async listen(port: number): Promise<void> {
+    await this.startListening(port);
+    this.boundPort = (this.server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    await this.transition;
+    await this.stopListening();
+  }
+
+  setOffline(offline: boolean): Promise<void> {
+    const next = this.transition.then(async () => {
+      if (this.closed) {
+        if (!offline) throw new SimulatorError(`${this.kind} simulator is closed`);
+        return;
+      }
+      if (offline === this.offline) return;
+      this.offline = offline;
+      if (offline) await this.stopListening();
+      else await this.startListening(this.boundPort);
+    });
+    // A failed switch must not wedge later ones; the caller still sees the failure.
+    this.transition = next.catch(() => undefined);
+    return next;
+  }
+
+  async goOfflineFor(ms: number): Promise<void> {
+    await this.setOffline(true);
+    this.schedule(ms, () => {
+      this.setOffline(false).catch(() => undefined);
+    });
+  }
+
+  private startListening(port: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error) => {
+        this.server.off('listening', onListening);
+        reject(error);
+      };
+      const onListening = () => {
+        this.server.off('error', onError);
+        resolve();
+      };
+      this.server.once('error', onError);
+      this.server.once('listening', onListening);
+      this.server.listen(port, '127.0.0.1');
+    });
+  }
+
+  private stopListening(): Promise<void> {
+    return new Promise((resolve) => {
+      if (!this.server.listening) return resolve();
+      this.server.close(() => resolve());
+      // Without this, keep-alive sockets would keep answering and "offline" would be a lie.
+      this.server.closeAllConnections();
+      this.hanging.clear();
+    });
+  }
+
+  private schedule(ms: number, run: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      run();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  private delay(ms: number): Promise<void> {
+    // Never resolves if the simulator closes first; the socket is destroyed by then anyway.
+    return new Promise((resolve) => this.schedule(ms, resolve));
+  }
+
+  // ---- credentials -------------------------------------------------------------------------
+
+  abstract addAccount(account: SimAccountInput): SimAccount;
+
+  protected issueToken(accountId: string, token: string): string {
+    if (token.length === 0) throw new SimulatorError('token must not be empty');
+    if (this.grants.has(token)) throw new SimulatorError(`token already in use: ${token}`);
+    this.grants.set(token, { accountId, revoked: false });
+    return token;
+  }
+
+  revokeToken(token: string): void {
+    this.grant(token).revoked = true;
+  }
+
+  restoreToken(token: string): void {
+    this.grant(token).revoked = false;
+  }
+
+  private grant(token: string): TokenGrant {
+    const grant = this.grants.get(token);
+    if (!grant) throw new SimulatorError(`unknown ${this.kind} token ${token}`);
+    return grant;
+  }
+
+  /** The account a control call acts for; revoked tokens still work here (they only fail over HTTP). */
+  protected accountIdOf(token: string): string {
+    return this.grant(token).accountId;
+  }
+
+  protected checkToken(token: string | undefined): TokenCheck {
+    if (!token) return 'missing';
+    const grant = this.grants.get(token);
+    if (!grant || grant.revoked) return 'invalid';
+    return { accountId: grant.accountId };
+  }
+
+  // ---- registrations (provider specific) ---------------------------------------------------
+
+  abstract addEvent(token: string, event: SimEventInput): string;
+  abstract seedAttendees(eventId: string, n: number, opts?: SeedOptions): void;
+  abstract addAttendee(eventId: string, person?: SimAttendeeInput): string;
+  abstract editAttendee(eventId: string, attendeeId: string, patch: SimAttendeeInput): void;
+  abstract cancelAttendee(eventId: string, attendeeId: string): void;
+  abstract setCheckedIn(eventId: string, attendeeId: string, checkedIn: boolean): void;
+  abstract attendeeIds(eventId: string): string[];
+
+  // ---- faults, latency, paging -------------------------------------------------------------
+
+  failNext(n: number, fault: SimFault, opts: FaultOptions = {}): void {
+    if (!SIM_FAULTS.includes(fault)) throw new SimulatorError(`unknown fault ${String(fault)}`);
+    this.queueFault({ fault, remaining: checkCount(n), pathIncludes: opts.pathIncludes });
+  }
+
+  throttleNext(n: number, retryAfterSeconds?: number): void {
+    if (retryAfterSeconds !== undefined && !(retryAfterSeconds >= 0)) {
+      throw new SimulatorError('retryAfterSeconds must be >= 0');
+    }
+    this.queueFault({ fault: 'throttle', remaining: checkCount(n), retryAfterSeconds });
+  }
+
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
+  setLatency(ms: number): void {
+    if (!(ms >= 0)) throw new SimulatorError('latency must be >= 0');
+    this.latencyMs = ms;
+  }
+
+  setPageSize(size: number): void {
+    this.pageSize = checkPageSize(size);
+  }
+
+  private queueFault(fault: QueuedFault): void {
+    if (fault.remaining > 0) this.faults.push(fault);
+  }
+
+  /** The oldest queued fault this path qualifies for; faults for other paths wait their turn. */
+  private takeFault(path: string): QueuedFault | null {
+    const index = this.faults.findIndex((f) => !f.pathIncludes || path.includes(f.pathIncludes));
+    if (index < 0) return null;
+    const fault = this.faults[index] as QueuedFault;
+    fault.remaining--;
+    if (fault.remaining === 0) this.faults.splice(index, 1);
+    return fault;
+  }
+
+  // ---- request log -------------------------------------------------------------------------
+
+  get requestCount(): number {
+    return this.receivedCount;
+  }
+
+  get requests(): readonly SimRequestRecord[] {
+    return this.log;
+  }
+
+  private record(request: Omit<SimRequestRecord, 'status'>, status: number, fault?: QueuedFault | null): void {
+    const record: SimRequestRecord = fault ? { ...request, status, fault: fault.fault } : { ...request, status };
+    this.log.push(record);
+    if (this.log.length > REQUEST_LOG_CAP) this.log.shift();
+    this.emit('request', record);
+  }
+
+  // ---- HTTP --------------------------------------------------------------------------------
+
+  /** Routes a provider request; the subclass authenticates and renders its own shapes. */
+  protected abstract handleApi(request: ApiRequest): ApiResponse;
+
+  /** The provider's error answer for a status (401, 403, 404, 429, 5xx ...). */
+  protected abstract errorResponse(status: number, message?: string): ApiResponse;
+
+  /** Provider-specific control ops (add/edit attendee shapes differ), merged with the common ones. */
+  protected abstract providerControlOps(): Record<string, ControlOp>;
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/_sim' || url.pathname.startsWith('/_sim/')) {
+      await this.serveControl(req, res);
+      return;
+    }
+    this.receivedCount++;
+    const request = { method: req.method ?? 'GET', path: url.pathname, query: queryRecord(url.searchParams) };
+    // Taken on arrival, so concurrent requests consume faults in the order they came in.
+    const fault = this.takeFault(url.pathname);
+    const body = request.method === 'POST' ? await readBody(req) : '';
+    if (this.latencyMs > 0) await this.delay(this.latencyMs);
+    if (isGone(res)) {
+      this.record(request, 0, fault);
+      return;
+    }
+    const apiRequest: ApiRequest = { ...request, query: url.searchParams, headers: req.headers, body };
+    if (fault) {
+      this.answerWithFault(req, res, apiRequest, fault);
+      return;
+    }
+    const answer = this.answer(apiRequest);
+    sendJson(res, answer.status, answer.body, answer.headers);
+    this.record(request, answer.status);
+  }
+
+  private answerWithFault(req: IncomingMessage, res: ServerResponse, request: ApiRequest, fault: QueuedFault): void {
+    const logged = { method: request.method, path: request.path, query: queryRecord(request.query) };
+    switch (fault.fault) {
+      case 'reset':
+        req.socket.destroy();
+        this.record(logged, 0, fault);
+        return;
+      case 'timeout':
+        this.hanging.add(res);
+        res.on('close', () => this.hanging.delete(res));
+        this.record(logged, 0, fault);
+        return;
+      case 'malformed':
+        sendText(res, 200, 'application/json; charset=utf-8', MALFORMED_BODY);
+        this.record(logged, 200, fault);
+        return;
+      case 'truncated': {
+        const full = JSON.stringify(this.answer(request).body);
+        sendText(res, 200, 'application/json; charset=utf-8', full.slice(0, Math.floor(full.length / 2)));
+        this.record(logged, 200, fault);
+        return;
+      }
+      case 'missing_fields': {
+        const answer = this.answer(request);
+        const stripped = answer.status === 200 && answer.withoutRequiredFields ? answer.withoutRequiredFields() : {};
+        sendJson(res, 200, stripped);
+        this.record(logged, 200, fault);
+        return;
+      }
+      case 'throttle': {
+        const answer = this.errorResponse(429);
+        const headers =
+          fault.retryAfterSeconds === undefined ? answer.headers : { ...answer.headers, 'retry-after': String(fault.retryAfterSeconds) };
+        sendJson(res, 429, answer.body, headers);
+        this.record(logged, 429, fault);
+        return;
+      }
+      default: {
+        const answer = this.errorResponse(fault.fault);
+        sendJson(res, answer.status, answer.body, answer.headers);
+        this.record(logged, answer.status, fault);
+      }
+    }
+  }
+
+  private answer(request: ApiRequest): ApiResponse {
+    try {
+      return this.handleApi(request);
+    } catch (error) {
+      if (error instanceof ApiFailure) return error.response;
+      throw error;
+    }
+  }
+
+  private answerInternalError(res: ServerResponse, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    const answer = this.errorResponse(500, `simulator bug: ${message}`);
+    sendJson(res, 500, answer.body);
+  }
+
+  // ---- control dispatcher ------------------------------------------------------------------
+
+  private controls(): Map<string, ControlOp> {
+    this.controlTable ??= new Map(Object.entries({ ...this.commonControlOps(), ...this.providerControlOps() }));
+    return this.controlTable;
+  }
+
+  private async serveControl(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method === 'GET') {
+      sendJson(res, 200, {
+        kind: this.kind,
+        port: this.port,
+        baseUrl: this.baseUrl,
+        requestCount: this.requestCount,
+        ops: [...this.controls().keys()],
+      });
+      return;
+    }
+    if (req.method !== 'POST') {
+      sendJson(res, 405, { ok: false, error: 'use GET or POST' });
+      return;
+    }
+    let call: z.infer<typeof controlCallSchema>;
+    try {
+      call = controlCallSchema.parse(JSON.parse(await readBody(req)));
+    } catch {
+      sendJson(res, 400, { ok: false, error: 'body must be JSON {"op": string, "args": [...]}' });
+      return;
+    }
+    const op = this.controls().get(call.op);
+    if (!op) {
+      sendJson(res, 400, { ok: false, error: `unknown op ${call.op}` });
+      return;
+    }
+    const args = op.args.safeParse(call.args ?? []);
+    if (!args.success) {
+      sendJson(res, 400, { ok: false, error: `bad args for ${call.op}: ${z.prettifyError(args.error)}` });
+      return;
+    }
+    if (op.afterResponse) {
+      res.on('finish', () => {
+        Promise.resolve(op.run(args.data)).catch(() => undefined);
+      });
+      sendJson(res, 200, { ok: true, result: null }, { connection: 'close' });
+      return;
+    }
+    try {
+      const result = await op.run(args.data);
+      sendJson(res, 200, { ok: true, result: result ?? null });
+    } catch (error) {
+      const status = error instanceof SimulatorError ? 400 : 500;
+      sendJson(res, status, { ok: false, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  private commonControlOps(): Record<string, ControlOp> {
+    const id = z.string().min(1);
+    return {
+      addAccount: controlOp(
+        z.tuple([z.object({ email: z.string(), name: z.string(), token: z.string().optional() }).strict()]),
+        ([account]) => this.addAccount(account),
+      ),
+      revokeToken: controlOp(z.tuple([id]), ([token]) => this.revokeToken(token)),
+      restoreToken: controlOp(z.tuple([id]), ([token]) => this.restoreToken(token)),
+      addEvent: controlOp(z.tuple([id, eventInputSchema]), ([token, event]) => this.addEvent(token, event)),
+      seedAttendees: controlOp(
+        z.tuple([id, z.number().int().min(0), seedOptionsSchema.optional()]),
+        ([eventId, n, opts]) => this.seedAttendees(eventId, n, opts),
+      ),
+      cancelAttendee: controlOp(z.tuple([id, id]), ([eventId, attendeeId]) => this.cancelAttendee(eventId, attendeeId)),
+      setCheckedIn: controlOp(z.tuple([id, id, z.boolean()]), ([eventId, attendeeId, checkedIn]) =>
+        this.setCheckedIn(eventId, attendeeId, checkedIn),
+      ),
+      attendeeIds: controlOp(z.tuple([id]), ([eventId]) => this.attendeeIds(eventId)),
+      failNext: controlOp(
+        z.tuple([z.number().int().min(1), faultSchema, z.object({ pathIncludes: z.string().optional() }).strict().optional()]),
+        ([n, fault, opts]) => this.failNext(n, fault, opts),
+      ),
+      throttleNext: controlOp(z.tuple([z.number().int().min(1), z.number().min(0).optional()]), ([n, retryAfter]) =>
+        this.throttleNext(n, retryAfter),
+      ),
+      clearFaults: controlOp(z.tuple([]), () => this.clearFaults()),
+      setLatency: controlOp(z.tuple([z.number().min(0)]), ([ms]) => this.setLatency(ms)),
+      setPageSize: controlOp(z.tuple([z.number().int().min(1)]), ([size]) => this.setPageSize(size)),
+      goOfflineFor: controlOp(z.tuple([z.number().min(0)]), ([ms]) => this.goOfflineFor(ms), { afterResponse: true }),
+      requestCount: controlOp(z.tuple([]), () => this.requestCount),
+      requests: controlOp(z.tuple([z.number().int().min(0).optional()]), ([last]) =>
+        last === undefined ? this.log : this.log.slice(Math.max(0, this.log.length - last)),
+      ),
+    };
+  }
+}
+
+function checkCount(n: number): number {
+  if (!Number.isInteger(n) || n < 0) throw new SimulatorError('n must be a whole number >= 0');
+  return n;
+}
+
+function checkPageSize(size: number): number {
+  if (!Number.isInteger(size) || size < 1) throw new SimulatorError('page size must be a whole number >= 1');
+  return size;
+}

@@ -1,0 +1,115 @@
+// npm run bench [-- --json] [-- --attendees N]
+// Figures are measured against a baseline in the same run (plain better-sqlite3 inserts of the
+// same rows), so the ratio means something on any machine.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import { createCore } from '../../main/core/create-core.ts';
+import { MemorySecretStore } from '../../main/core/secrets.ts';
+
+const args = process.argv.slice(2);
+const asJson = args.includes('--json');
+const attendees = Number(args[args.indexOf('--attendees') + 1] ?? NaN) || 50_000;
+const log = (s: string) => {
+  if (!asJson) console.log(s);
+};
+
+function request<T>(child: ChildProcess, msg: object): Promise<T> {
+  const reply = once(child, 'message') as Promise<[T]>;
+  child.send(msg);
+  return reply.then(([m]) => m);
+}
+
+async function main() {
+  const sim = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'sim-process.ts')], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  await once(sim, 'message');
+  const { baseUrl, token, eventId } = await request<{ baseUrl: string; token: string; eventId: string }>(sim, { op: 'setup', attendees });
+  const dataDir = mkdtempSync(join(tmpdir(), 'bd-bench-'));
+  let providerRequests = 0;
+  const core = createCore({
+    dataDir,
+    secretStore: new MemorySecretStore(),
+    providerBaseUrls: { eventbrite: baseUrl, luma: 'http://127.0.0.1:9' },
+    onProviderRequest: () => providerRequests++,
+  });
+  try {
+    const admin = { role: 'admin' as const };
+    const integration = await core.connectIntegration(admin, 'eventbrite', token);
+
+    // ---- import ----
+    log(`importing ${attendees} attendees from the simulator (separate process, no delay)...`);
+    const stall = monitorEventLoopDelay({ resolution: 5 });
+    let peakRss = process.memoryUsage.rss();
+    const rssProbe = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    }, 10);
+    stall.enable();
+    const t0 = performance.now();
+    const event = await core.importEvent(admin, integration.id, eventId);
+    await core.engine.waitForJob(event.id);
+    const importMs = performance.now() - t0;
+    stall.disable();
+    clearInterval(rssProbe);
+    const imported = core.getEvent(event.id);
+    if (imported.status !== 'ACTIVE' || imported.counts.total !== attendees) {
+      throw new Error(`import ended ${imported.status} with ${imported.counts.total} rows`);
+    }
+
+    // ---- baseline: the same rows, plain inserts in one transaction ----
+    const rows = core.store.db.prepare('SELECT * FROM attendees WHERE event_id = ?').all(event.id) as Record<string, unknown>[];
+    const raw = new Database(join(dataDir, 'raw.sqlite'));
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = NORMAL');
+    const schema = core.store.db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'attendees'`).get() as { sql: string };
+    raw.exec('CREATE TABLE events (id INTEGER PRIMARY KEY)');
+    raw.exec(schema.sql);
+    raw.prepare('INSERT INTO events (id) VALUES (?)').run(event.id);
+    const cols = Object.keys(rows[0]!);
+    const insert = raw.prepare(`INSERT INTO attendees (${cols.join(', ')}) VALUES (${cols.map((c) => '@' + c).join(', ')})`);
+    const t1 = performance.now();
+    raw.transaction(() => {
+      for (const r of rows) insert.run(r);
+    })();
+    const rawMs = performance.now() - t1;
+    raw.close();
+
+    // ---- one live pass with 10 changed attendees ----
+    await request(sim, { op: 'edit', count: 10 });
+    const before = providerRequests;
+    const changed: number[] = [];
+    core.events.on('attendeesChanged', (p) => changed.push(...p.attendeeIds));
+    await core.engine.liveTick(event.id);
+    const liveTickRequests = providerRequests - before;
+
+    const importPerS = attendees / (importMs / 1000);
+    const rawPerS = attendees / (rawMs / 1000);
+    const result = {
+      attendees,
+      import_ms: Math.round(importMs),
+      import_attendees_per_s: Math.round(importPerS),
+      raw_insert_rows_per_s: Math.round(rawPerS),
+      import_vs_raw: Number((importPerS / rawPerS).toFixed(3)),
+      max_event_loop_stall_ms: Number((stall.max / 1e6).toFixed(1)),
+      p99_event_loop_delay_ms: Number((stall.percentile(99) / 1e6).toFixed(1)),
+      peak_rss_mb: Math.round(peakRss / 1024 / 1024),
+      import_requests: before,
+      live_tick_requests: liveTickRequests,
+      live_tick_changed_rows: new Set(changed).size,
+    };
+    if (asJson) console.log(JSON.stringify(result));
+    else for (const [k, v] of Object.entries(result)) console.log(`${k.padEnd(28)} ${v}`);
+  } finally {
+    await core.close();
+    sim.send({ op: 'close' });
+    await once(sim, 'exit');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,279 @@
+// The core's sync behaviour end to end: real engine, real provider clients, the simulator.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHarness, connect, importSeeded, admin, operator } from '../helpers/harness.ts';
+import { describeSyncStatus } from '../../shared/sync-status.ts';
+import { AppError } from '../../shared/errors.ts';
+
+const rejectsWith = (code: string) => (err: unknown) => err instanceof AppError && err.code === code;
+
+test('connecting verifies the credential and keeps it out of the database', async (t) => {
+  const h = await startHarness(t);
+  const { integration, token } = await connect(h, 'eventbrite', 'ops@venue.org');
+  assert.equal(integration.status, 'CONNECTED');
+  assert.equal(integration.accountEmail, 'ops@venue.org');
+  const luma = await connect(h, 'luma', 'cal@venue.org');
+  assert.equal(luma.integration.accountEmail, 'cal@venue.org');
+
+  await assert.rejects(h.core.connectIntegration(admin, 'eventbrite', 'not-a-real-token'), rejectsWith('CREDENTIAL_REJECTED'));
+  assert.equal(h.core.listIntegrations().length, 2, 'a rejected credential stores nothing');
+
+  const dump = JSON.stringify(h.core.store.db.prepare('SELECT * FROM integrations').all());
+  assert.ok(!dump.includes(token), 'the token is not in SQLite');
+  assert.equal(h.secrets.get(h.core.store.getIntegration(integration.id)!.secretRef), token);
+});
+
+test('Eventbrite import pages to the end: PENDING with a job, live progress, then ACTIVE', async (t) => {
+  const h = await startHarness(t, { sim: { eventbritePageSize: 17 } });
+  const { integration, token } = await connect(h, 'eventbrite');
+  const providerEventId = h.sim.eventbrite.addEvent(token, { name: 'Summit' });
+  h.sim.eventbrite.seedAttendees(providerEventId, 503);
+
+  const progress: number[] = [];
+  h.core.events.on('jobProgress', (p) => progress.push(p.job.fetched));
+  const event = await h.core.importEvent(admin, integration.id, providerEventId);
+  assert.equal(event.status, 'PENDING');
+  assert.ok(event.activeJob, 'a job is running');
+  assert.equal(describeSyncStatus(event.status, true).showImportProgress, true);
+
+  await h.core.engine.waitForJob(event.id);
+  const done = h.core.getEvent(event.id);
+  assert.equal(done.status, 'ACTIVE');
+  assert.equal(done.activeJob, null);
+  assert.equal(done.counts.total, 503);
+  assert.deepEqual(h.core.store.providerAttendeeIds(event.id), [...h.sim.eventbrite.attendeeIds(providerEventId)].sort());
+  assert.equal(Math.max(...progress), 503);
+  assert.ok(progress.length >= 30, 'one progress event per page (503 / 17 = 30 pages)');
+  assert.deepEqual(progress, [...progress].sort((a, b) => a - b), 'progress never goes backwards');
+  const job = h.core.store.jobsOfEvent(event.id)[0]!;
+  assert.equal(job.state, 'completed');
+  assert.equal(job.expectedTotal, 503);
+  assert.deepEqual(h.core.statusHistory(event.id).map((s) => [s.from, s.to]), [[null, 'PENDING'], ['PENDING', 'ACTIVE']]);
+  await assert.rejects(h.core.importEvent(admin, integration.id, providerEventId), rejectsWith('CONFLICT'), 'an event is added once');
+});
+
+test('Luma: every guest is a row; only approved guests count as attending', async (t) => {
+  const h = await startHarness(t, { sim: { lumaPageSize: 7 } });
+  const { integration, token } = await connect(h, 'luma');
+  const providerEventId = h.sim.luma.addEvent(token, { name: 'Meetup' });
+  h.sim.luma.seedAttendees(providerEventId, 40);
+  const ids = h.sim.luma.attendeeIds(providerEventId);
+  h.sim.luma.setGuestStatus(providerEventId, ids[0]!, 'declined');
+  h.sim.luma.setGuestStatus(providerEventId, ids[1]!, 'pending_approval');
+  h.sim.luma.setGuestStatus(providerEventId, ids[2]!, 'waitlist');
+  h.sim.luma.setGuestStatus(providerEventId, ids[3]!, 'invited');
+  h.sim.luma.setGuestStatus(providerEventId, ids[4]!, 'session');
+  const event = await h.core.importEvent(admin, integration.id, providerEventId);
+  await h.core.engine.waitForJob(event.id);
+  const counts = h.core.getEvent(event.id).counts;
+  assert.deepEqual(counts, { attending: 36, notAttending: 1, notYetAttending: 3, total: 40 });
+  const declined = h.core.store.findAttendeeByProviderId(event.id, ids[0]!)!;
+  assert.equal(declined.status, 'NOT_ATTENDING');
+});
+
+test('live sync: registrations, edits and cancellations flow in; VIP and the row survive', async (t) => {
+  const h = await startHarness(t);
+  const { integration, token } = await connect(h, 'eventbrite');
+  const { eventId, providerEventId } = await importSeeded(h, 'eventbrite', 120, token, integration.id);
+  const [firstId] = h.sim.eventbrite.attendeeIds(providerEventId);
+  const first = h.core.store.findAttendeeByProviderId(eventId, firstId!)!;
+  h.core.setVip(operator, first.id, true);
+
+  h.clock.advance(60_000);
+  const newId = h.sim.eventbrite.addAttendee(providerEventId, { firstName: 'Zoë', lastName: 'Ångström', ticketName: 'Speaker' });
+  h.sim.eventbrite.editAttendee(providerEventId, firstId!, { firstName: 'Renamed', ticketName: 'VIP Pass' });
+  const [, secondId] = h.sim.eventbrite.attendeeIds(providerEventId);
+  h.sim.eventbrite.cancelAttendee(providerEventId, secondId!);
+
+  const changed: number[] = [];
+  h.core.events.on('attendeesChanged', (p) => changed.push(...p.attendeeIds));
+  const requests = await h.core.engine.liveTick(eventId);
+  assert.equal(requests, 1, 'an incremental pass over 3 changes is one request, not 120 / 50');
+
+  const added = h.core.store.findAttendeeByProviderId(eventId, newId)!;
+  assert.equal(added.fullName, 'Zoë Ångström');
+  assert.equal(added.ticketName, 'Speaker');
+  const edited = h.core.store.getAttendee(first.id)!;
+  assert.equal(edited.firstName, 'Renamed');
+  assert.equal(edited.ticketName, 'VIP Pass');
+  assert.equal(edited.vip, true, 'VIP is local and never overridden');
+  const cancelled = h.core.store.findAttendeeByProviderId(eventId, secondId!)!;
+  assert.equal(cancelled.status, 'NOT_ATTENDING', 'a cancellation keeps the row');
+  assert.equal(h.core.getEvent(eventId).counts.total, 121);
+  assert.equal(h.core.getEvent(eventId).counts.attending, 120, '120 seeded + 1 new - 1 cancelled');
+  assert.deepEqual(new Set(changed), new Set([added.id, first.id, cancelled.id]));
+
+  // A full re-import changes nothing more and keeps VIP.
+  h.core.syncNow(operator, eventId);
+  await assert.throws(() => h.core.syncNow(operator, eventId), rejectsWith('CONFLICT'), 'Sync cannot run twice at once');
+  await h.core.engine.waitForJob(eventId);
+  assert.equal(h.core.store.getAttendee(first.id)!.vip, true);
+  assert.equal(h.core.getEvent(eventId).status, 'ACTIVE');
+});
+
+test('revoked credential: DISCONNECTED; the recovery dialog offers only CONNECTED accounts; Reconnect -> ACTIVE', async (t) => {
+  const h = await startHarness(t);
+  const { integration, token } = await connect(h, 'eventbrite', 'first@venue.org');
+  const { eventId } = await importSeeded(h, 'eventbrite', 60, token, integration.id);
+
+  h.sim.eventbrite.revokeToken(token);
+  await h.core.engine.liveTick(eventId);
+  const event = h.core.getEvent(eventId);
+  assert.equal(event.status, 'DISCONNECTED');
+  assert.match(event.lastError ?? '', /INVALID_AUTH|401/);
+  assert.ok(event.lastErrorAt);
+  assert.equal(h.core.listIntegrations()[0]!.status, 'DISCONNECTED');
+  assert.deepEqual(h.core.recoveryOptions(eventId), [], 'a DISCONNECTED integration never appears: empty state');
+  assert.equal(describeSyncStatus('DISCONNECTED', false).alert?.title, 'Integration disconnected');
+
+  assert.throws(() => h.core.reconnect(admin, eventId, integration.id), rejectsWith('INVALID_STATE'));
+
+  h.sim.eventbrite.restoreToken(token);
+  await h.core.connectIntegration(admin, 'eventbrite', token);
+  const options = h.core.recoveryOptions(eventId);
+  assert.deepEqual(options.map((i) => [i.accountEmail, i.status]), [['first@venue.org', 'CONNECTED']]);
+  assert.throws(() => h.core.reconnect(operator, eventId, integration.id), rejectsWith('FORBIDDEN'));
+  h.core.reconnect(admin, eventId, integration.id);
+  assert.equal(h.core.getEvent(eventId).status, 'PENDING');
+  await h.core.engine.waitForJob(eventId);
+  assert.equal(h.core.getEvent(eventId).status, 'ACTIVE');
+  assert.deepEqual(
+    h.core.statusHistory(eventId).map((s) => s.to),
+    ['PENDING', 'ACTIVE', 'DISCONNECTED', 'PENDING', 'ACTIVE'],
+  );
+});
+
+test('provider rejects again after Reconnect: back to DISCONNECTED with the reason', async (t) => {
+  const h = await startHarness(t);
+  const { integration, token } = await connect(h, 'luma');
+  const { eventId } = await importSeeded(h, 'luma', 30, token, integration.id);
+  h.sim.luma.revokeToken(token);
+  await h.core.engine.liveTick(eventId);
+  assert.equal(h.core.getEvent(eventId).status, 'DISCONNECTED');
+  h.sim.luma.restoreToken(token);
+  await h.core.connectIntegration(admin, 'luma', token);
+  h.sim.luma.failNext(1, 401);
+  h.core.reconnect(admin, eventId, integration.id);
+  await h.core.engine.waitForJob(eventId);
+  const event = h.core.getEvent(eventId);
+  assert.equal(event.status, 'DISCONNECTED');
+  assert.match(event.lastError ?? '', /401/);
+});
+
+test('5xx beyond the bounded retries: FAILED with the message and time; Retry -> ACTIVE', async (t) => {
+  const h = await startHarness(t);
+  const { integration, token } = await connect(h, 'eventbrite');
+  const { eventId, providerEventId } = await importSeeded(h, 'eventbrite', 80, token, integration.id);
+  h.clock.advance(60_000);
+  h.sim.eventbrite.addAttendee(providerEventId);
+  h.sim.eventbrite.failNext(3, 503);
+  await h.core.engine.liveTick(eventId);
+  const failed = h.core.getEvent(eventId);
+  assert.equal(failed.status, 'FAILED');
+  assert.match(failed.lastError ?? '', /503/);
+  assert.equal(failed.lastErrorAt, failed.statusChangedAt);
+  assert.equal(describeSyncStatus('FAILED', false).alert?.button, 'Retry');
+
+  assert.throws(() => h.core.retry(operator, eventId), rejectsWith('FORBIDDEN'));
+  h.core.retry(admin, eventId);
+  assert.equal(h.core.getEvent(eventId).status, 'PENDING');
+  await h.core.engine.waitForJob(eventId);
+  const healed = h.core.getEvent(eventId);
+  assert.equal(healed.status, 'ACTIVE');
+  assert.equal(healed.counts.total, 81);
+});
+
+test('fewer 5xx than the retry bound are absorbed without a status change', async (t) => {
+  const h = await startHarness(t);
+  const { integration, token } = await connect(h, 'eventbrite');
+  const { eventId } = await importSeeded(h, 'eventbrite', 10, token, integration.id);
+  h.sim.eventbrite.failNext(2, 500);
+  await h.core.engine.liveTick(eventId);
+  assert.equal(h.core.getEvent(eventId).status, 'ACTIVE');
+});
+
+test('429: the import waits as the provider says, then completes', async (t) => {
+  const h = await startHarness(t, { sim: { eventbritePageSize: 20 } });
+  const { integration, token } = await connect(h, 'eventbrite');
+  const providerEventId = h.sim.eventbrite.addEvent(token, { name: 'Throttled' });
+  h.sim.eventbrite.seedAttendees(providerEventId, 100);
+  const before = h.clock.now();
+  h.sim.eventbrite.throttleNext(2, 7);
+  const event = await h.core.importEvent(admin, integration.id, providerEventId);
+  await h.core.engine.waitForJob(event.id);
+  assert.equal(h.core.getEvent(event.id).status, 'ACTIVE');
+  assert.equal(h.core.getEvent(event.id).counts.total, 100);
+  assert.ok(h.clock.now() - before >= 14_000, 'waited Retry-After (7 s) twice');
+});
+
+test('malformed and truncated pages store nothing from that page; a first import shows "Import failed"; Retry imports exactly', async (t) => {
+  for (const fault of ['malformed', 'truncated', 'missing_fields'] as const) {
+    const h = await startHarness(t, { sim: { eventbritePageSize: 25 } });
+    const { integration, token } = await connect(h, 'eventbrite');
+    const providerEventId = h.sim.eventbrite.addEvent(token, { name: `Bad ${fault}` });
+    h.sim.eventbrite.seedAttendees(providerEventId, 100);
+    // The first attendee page is good; every attempt at the second is bad.
+    let pagesServed = 0;
+    h.sim.eventbrite.on('request', (r) => {
+      if (r.path.includes('/attendees/') && ++pagesServed === 1) h.sim.eventbrite.failNext(3, fault, { pathIncludes: '/attendees/' });
+    });
+    const event = await h.core.importEvent(admin, integration.id, providerEventId);
+    await h.core.engine.waitForJob(event.id);
+    const broken = h.core.getEvent(event.id);
+    assert.equal(broken.status, 'PENDING', fault);
+    assert.equal(broken.activeJob, null, fault);
+    assert.equal(broken.counts.total, 25, `${fault}: only the good page is stored`);
+    assert.match(broken.lastError ?? '', /bad|malformed|pars|JSON|missing|truncat/i, fault);
+    const view = describeSyncStatus(broken.status, broken.activeJob !== null);
+    assert.deepEqual([view.alert?.title, view.dialogTitle, view.toast], ['Import failed', 'Set Up Sync', 'Retrying import']);
+
+    h.sim.eventbrite.clearFaults();
+    h.core.retryImport(admin, event.id);
+    await h.core.engine.waitForJob(event.id);
+    const fixed = h.core.getEvent(event.id);
+    assert.equal(fixed.status, 'ACTIVE', fault);
+    assert.deepEqual(h.core.store.providerAttendeeIds(event.id), [...h.sim.eventbrite.attendeeIds(providerEventId)].sort(), fault);
+  }
+});
+
+test('network down: FAILED "offline"; live sync recovers to ACTIVE by itself when it returns', async (t) => {
+  const h = await startHarness(t);
+  const { integration, token } = await connect(h, 'eventbrite');
+  const { eventId, providerEventId } = await importSeeded(h, 'eventbrite', 20, token, integration.id);
+  await h.sim.eventbrite.setOffline(true);
+  h.clock.advance(60_000);
+  await h.core.engine.runLivePass();
+  const down = h.core.getEvent(eventId);
+  assert.equal(down.status, 'FAILED');
+  assert.equal(down.statusReason, 'offline');
+
+  await h.sim.eventbrite.setOffline(false);
+  h.sim.eventbrite.addAttendee(providerEventId);
+  h.clock.advance(10 * 60_000);
+  await h.core.engine.runLivePass();
+  const up = h.core.getEvent(eventId);
+  assert.equal(up.status, 'ACTIVE');
+  assert.equal(up.counts.total, 21);
+});
+
+test('operators are refused every admin action by the core itself', async (t) => {
+  const h = await startHarness(t);
+  const { integration, token } = await connect(h, 'eventbrite');
+  const providerEventId = h.sim.eventbrite.addEvent(token, { name: 'X' });
+  await assert.rejects(h.core.connectIntegration(operator, 'eventbrite', token), rejectsWith('FORBIDDEN'));
+  await assert.rejects(h.core.listProviderEvents(operator, integration.id), rejectsWith('FORBIDDEN'));
+  await assert.rejects(h.core.importEvent(operator, integration.id, providerEventId), rejectsWith('FORBIDDEN'));
+  assert.equal(h.core.listEvents().length, 0);
+  const listed = await h.core.listProviderEvents(admin, integration.id);
+  assert.deepEqual(listed.map((e) => [e.providerEventId, e.alreadyAdded]), [[providerEventId, false]]);
+});
+
+test('an event of another account is refused without storing anything', async (t) => {
+  const h = await startHarness(t);
+  const { integration } = await connect(h, 'eventbrite', 'a@venue.org');
+  const other = h.sim.eventbrite.addAccount({ email: 'b@venue.org', name: 'B' });
+  const foreignEvent = h.sim.eventbrite.addEvent(other.token, { name: 'Not yours' });
+  await assert.rejects(h.core.importEvent(admin, integration.id, foreignEvent), rejectsWith('FORBIDDEN'));
+  assert.equal(h.core.listEvents().length, 0);
+  assert.equal(h.core.listIntegrations()[0]!.status, 'CONNECTED', '403 on one event leaves the integration alone');
+});
