@@ -199,15 +199,15 @@ export class MirrorStore {
     const differs = PROVIDER_COLUMNS.map((c) => `attendees.${c} IS NOT excluded.${c}`).join(' OR ');
     // seen_in_job and synced_at are bookkeeping: they move on every upsert, but only a change to a
     // provider column counts as a change (and is reported to the desk).
-    this.upsertAttendee = db.prepare<unknown[], { id: number; changed: number }>(`
-      INSERT INTO attendees (event_id, provider_attendee_id, ${cols}, seen_in_job, synced_at, change_seq)
-      VALUES (?, ?, ${params}, ?, ?, ?)
+    this.upsertAttendee = db.prepare<unknown[], { id: number; changed: number; inserted: number }>(`
+      INSERT INTO attendees (event_id, provider_attendee_id, ${cols}, seen_in_job, synced_at, change_seq, inserted_seq)
+      VALUES (?, ?, ${params}, ?, ?, ?, ?)
       ON CONFLICT (event_id, provider_attendee_id) DO UPDATE SET
         ${sets},
         seen_in_job = COALESCE(excluded.seen_in_job, attendees.seen_in_job),
         synced_at = CASE WHEN ${differs} THEN excluded.synced_at ELSE attendees.synced_at END,
         change_seq = CASE WHEN ${differs} THEN excluded.change_seq ELSE attendees.change_seq END
-      RETURNING id, change_seq = ? AS changed`);
+      RETURNING id, change_seq = ? AS changed, inserted_seq = ? AS inserted`);
     this.changeSeq = (db.prepare('SELECT max(change_seq) AS s FROM attendees').get() as { s: number | null }).s ?? 0;
     this.jobProgress = db.prepare('UPDATE sync_jobs SET fetched = fetched + ?, expected_total = COALESCE(?, expected_total) WHERE id = ?');
   }
@@ -448,15 +448,13 @@ export class MirrorStore {
   upsertAttendees(eventId: number, rows: readonly ProviderAttendee[], jobId: number | null, now: string): UpsertResult {
     return this.db.transaction(() => {
       const result: UpsertResult = { inserted: 0, updated: 0, changedIds: [] };
-      const before = this.db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM attendees WHERE event_id = ?');
-      const countBefore = before.get(eventId)!.n;
       const seq = ++this.changeSeq;
       for (const a of rows) {
-        const r = this.upsertAttendee.get(eventId, a.providerAttendeeId, ...providerValues(a), jobId, now, seq, seq)!;
+        const r = this.upsertAttendee.get(eventId, a.providerAttendeeId, ...providerValues(a), jobId, now, seq, seq, seq, seq)!;
+        if (r.inserted) result.inserted++;
+        else if (r.changed) result.updated++;
         if (r.changed) result.changedIds.push(r.id);
       }
-      result.inserted = before.get(eventId)!.n - countBefore;
-      result.updated = result.changedIds.length - result.inserted;
       if (jobId !== null) this.jobProgress.run(rows.length, null, jobId);
       return result;
     })();

@@ -72,6 +72,8 @@ function formatIssuePath(path: readonly PropertyKey[]): string {
 }
 
 const LINE_BREAKS_AND_TABS = new Set([0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x2028, 0x2029]);
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const NEEDS_CLEANING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /**
  * Provider strings are data typed by strangers: they may hold HTML (kept as literal text, never
@@ -81,6 +83,11 @@ const LINE_BREAKS_AND_TABS = new Set([0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x2028, 0x20
  */
 export function cleanText(value: string | null | undefined, maxLength = MAX_TEXT_LENGTH): string | null {
   if (value === null || value === undefined) return null;
+  // Fast path for the usual clean string (an import maps hundreds of thousands of them).
+  if (value.length <= maxLength && !NEEDS_CLEANING.test(value)) {
+    const trimmed = value.trim();
+    return trimmed === '' ? null : trimmed;
+  }
   let out = '';
   let length = 0;
   for (const char of value) {

@@ -44,7 +44,8 @@ import {
   type SimPerson,
 } from './types.ts';
 
-export type EventbriteEventStatus = 'draft' | 'live' | 'started' | 'ended' | 'completed' | 'canceled';
+export const EVENTBRITE_EVENT_STATUSES = ['draft', 'live', 'started', 'ended', 'completed', 'canceled'] as const;
+export type EventbriteEventStatus = (typeof EVENTBRITE_EVENT_STATUSES)[number];
 
 export interface EventbriteEventInput extends SimEventInput {
   /** Defaults to 'live'; set 'started' etc. to test clients that filter on `status=live`. */
@@ -155,6 +156,19 @@ function eventbriteError(status: number, error: string, description: string): Ap
   return { status, body: { status_code: status, error, error_description: description } };
 }
 
+/** A path parameter as text; a malformed escape cannot name anything, so it becomes ''. */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return '';
+  }
+}
+
+function argumentError(detail: string): ApiResponse {
+  return eventbriteError(400, 'ARGUMENT_ERROR', `There are errors with your arguments: ${detail}`);
+}
+
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
@@ -249,9 +263,11 @@ export class EventbriteSim extends ProviderSimBase {
     const quantity = opts.quantity ?? 1;
     if (!Number.isInteger(quantity) || quantity < 1) throw new SimulatorError('quantity must be a whole number >= 1');
     const tickets: SimAttendeeInput[] = [person];
-    for (let i = 1; i < quantity; i++) tickets.push(person.ticketName === undefined ? {} : { ticketName: person.ticketName });
+    const otherTicket: SimAttendeeInput = person.ticketName === undefined ? {} : { ticketName: person.ticketName };
+    for (let i = 1; i < quantity; i++) tickets.push(otherTicket);
+    const { ticketName: _ticketName, ...buyer } = person;
     const { attendeeIds } = this.addOrder(eventId, {
-      buyer: person,
+      buyer,
       tickets,
       buyerOnly: opts.buyerOnly,
       orderId: opts.orderId,
@@ -267,7 +283,8 @@ export class EventbriteSim extends ProviderSimBase {
     const isNewOrder = order === undefined;
     if (!order) {
       const buyer = { ...personAt(this.nextPersonIndex++), ...definedFields(input.buyer ?? {}) };
-      order = { id: input.orderId ?? String(this.nextOrderId++), buyer, createdMs: now, changedMs: now, attendeeIds: [] };
+      const id = input.orderId ?? String(this.nextOrderId++);
+      order = { id, buyer, createdMs: now, changedMs: now, attendeeIds: [] };
       event.orders.add(order);
     } else {
       order.changedMs = now;
@@ -315,7 +332,12 @@ export class EventbriteSim extends ProviderSimBase {
     return this.event(eventId).attendees.ids();
   }
 
-  private newAttendee(order: EventbriteOrder, ticketClass: TicketClass, person: StoredPerson, now: number): EventbriteAttendee {
+  private newAttendee(
+    order: EventbriteOrder,
+    ticketClass: TicketClass,
+    person: StoredPerson,
+    now: number,
+  ): EventbriteAttendee {
     const id = String(this.nextAttendeeId++);
     order.attendeeIds.push(id);
     return {
@@ -363,7 +385,11 @@ export class EventbriteSim extends ProviderSimBase {
   protected providerControlOps(): Record<string, ControlOp> {
     const id = z.string().min(1);
     const attendeeOptions = z
-      .object({ orderId: z.string().optional(), quantity: z.number().int().min(1).optional(), buyerOnly: z.boolean().optional() })
+      .object({
+        orderId: z.string().optional(),
+        quantity: z.number().int().min(1).optional(),
+        buyerOnly: z.boolean().optional(),
+      })
       .strict();
     const eventInput = z
       .object({
@@ -372,7 +398,7 @@ export class EventbriteSim extends ProviderSimBase {
         endsAt: z.string().optional(),
         timezone: z.string().optional(),
         ticketTypes: z.array(z.string()).min(1).optional(),
-        status: z.enum(['draft', 'live', 'started', 'ended', 'completed', 'canceled']).optional(),
+        status: z.enum(EVENTBRITE_EVENT_STATUSES).optional(),
       })
       .strict();
     const orderInput = z
@@ -408,7 +434,7 @@ export class EventbriteSim extends ProviderSimBase {
     for (const { pattern, name } of ROUTES) {
       const match = pattern.exec(request.path);
       if (match) {
-        route = { name, params: match.slice(1).map((p) => decodeURIComponent(p)) };
+        route = { name, params: match.slice(1).map(decodePathSegment) };
         break;
       }
     }
@@ -437,7 +463,9 @@ export class EventbriteSim extends ProviderSimBase {
       case 'attendee': {
         const event = this.accessibleEvent(account, first);
         const attendee = event.attendees.get(second);
-        if (!attendee) throw new ApiFailure(eventbriteError(404, 'NOT_FOUND', 'The attendee you requested does not exist.'));
+        if (!attendee) {
+          throw new ApiFailure(eventbriteError(404, 'NOT_FOUND', 'The attendee you requested does not exist.'));
+        }
         const body = this.attendeeJson(event, attendee);
         return { status: 200, body, withoutRequiredFields: () => withoutKeys(body, ['id', 'profile']) };
       }
@@ -471,15 +499,17 @@ export class EventbriteSim extends ProviderSimBase {
   private organizationsResponse(account: EventbriteAccount, request: ApiRequest): ApiResponse {
     const organizations = new Roster<{ id: string; name: string }>();
     organizations.add({ id: account.organizationId, name: account.name });
-    return this.pagedList(request, `organizations:${account.userId}`, 'organizations', organizations, undefined, (o) => ({
-      id: o.id,
-      name: o.name,
-      vertical: 'Default',
-      image_id: null,
-    }), ['id']);
+    const render = (o: { id: string; name: string }) => ({ id: o.id, name: o.name, vertical: 'Default', image_id: null });
+    return this.pagedList(request, `organizations:${account.userId}`, 'organizations', organizations, undefined, render, [
+      'id',
+    ]);
   }
 
-  private organizationEventsResponse(account: EventbriteAccount, organizationId: string, request: ApiRequest): ApiResponse {
+  private organizationEventsResponse(
+    account: EventbriteAccount,
+    organizationId: string,
+    request: ApiRequest,
+  ): ApiResponse {
     const events = this.organizationEvents.get(organizationId);
     if (!events) return eventbriteError(404, 'NOT_FOUND', 'The organization you requested does not exist.');
     if (organizationId !== account.organizationId) return this.errorResponse(403);
@@ -501,23 +531,21 @@ export class EventbriteSim extends ProviderSimBase {
     const status = request.query.get('status');
     if (status !== null) {
       if (!ATTENDEE_STATUS_FILTERS.includes(status as AttendeeStatusFilter)) {
-        return eventbriteError(400, 'ARGUMENT_ERROR', `There are errors with your arguments: status - INVALID (${status})`);
+        return argumentError(`status - INVALID (${status})`);
       }
       filters.push(attendeeStatusFilter(status as AttendeeStatusFilter));
     }
     const changedSince = request.query.get('changed_since');
     if (changedSince !== null) {
-      const sinceMs = Date.parse(changedSince);
-      if (Number.isNaN(sinceMs)) {
-        return eventbriteError(400, 'ARGUMENT_ERROR', 'There are errors with your arguments: changed_since - INVALID');
+      const sinceMs = parseUtcIso(changedSince);
+      if (sinceMs === null) {
+        return argumentError('changed_since - INVALID');
       }
       filters.push((a) => a.changedMs >= sinceMs);
     }
     const matches = filters.length === 0 ? undefined : (a: EventbriteAttendee) => filters.every((f) => f(a));
-    return this.pagedList(request, `attendees:${event.id}`, 'attendees', event.attendees, matches, (a) => this.attendeeJson(event, a), [
-      'id',
-      'profile',
-    ]);
+    const render = (attendee: EventbriteAttendee) => this.attendeeJson(event, attendee);
+    return this.pagedList(request, `attendees:${event.id}`, 'attendees', event.attendees, matches, render, ['id', 'profile']);
   }
 
   private ordersResponse(event: EventbriteEvent, request: ApiRequest): ApiResponse {
@@ -537,7 +565,9 @@ export class EventbriteSim extends ProviderSimBase {
         resource_uri: `${this.baseUrl}/orders/${order.id}/`,
       };
       if (expandAttendees) {
-        json.attendees = order.attendeeIds.map((id) => this.attendeeJson(event, event.attendees.get(id) as EventbriteAttendee));
+        json.attendees = order.attendeeIds.map((id) =>
+          this.attendeeJson(event, event.attendees.get(id) as EventbriteAttendee),
+        );
       }
       return json;
     }, ['id']);
@@ -560,7 +590,7 @@ export class EventbriteSim extends ProviderSimBase {
     const continuation = request.query.get('continuation');
     if (continuation !== null) {
       const decoded = decodeCursor(scope, continuation);
-      if (!decoded) return eventbriteError(400, 'ARGUMENT_ERROR', 'There are errors with your arguments: continuation - INVALID');
+      if (!decoded) return argumentError('continuation - INVALID');
       start = decoded;
     }
     const pageSize = this.pageSize;
@@ -583,7 +613,11 @@ export class EventbriteSim extends ProviderSimBase {
   }
 
   private eventJson(event: EventbriteEvent): Record<string, unknown> {
-    const time = (ms: number) => ({ timezone: event.timezone, local: localWallTime(ms, event.timezone), utc: eventbriteUtc(ms) });
+    const time = (ms: number) => ({
+      timezone: event.timezone,
+      local: localWallTime(ms, event.timezone),
+      utc: eventbriteUtc(ms),
+    });
     return {
       id: event.id,
       name: { text: event.name, html: escapeHtml(event.name) },
@@ -655,6 +689,19 @@ function attendeeStatusFilter(status: AttendeeStatusFilter): (a: EventbriteAtten
       // The simulator sells free or paid-up tickets only.
       return () => false;
   }
+}
+
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(Z|[+-]\d\d:?\d\d)?$/i;
+
+/**
+ * `changed_since` is a UTC ISO time. Date.parse alone would read a time without an offset as
+ * local time and accept prose like "Nov 23", so only ISO is taken and a bare time means UTC.
+ */
+function parseUtcIso(value: string): number | null {
+  const match = ISO_TIME.exec(value);
+  if (!match) return null;
+  const ms = Date.parse(match[1] === undefined ? `${value}Z` : value);
+  return Number.isNaN(ms) ? null : ms;
 }
 
 /** `Authorization: Bearer <token>` first, then the `token` query parameter. */

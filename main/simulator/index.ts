@@ -15,7 +15,12 @@ import { EventbriteSim } from './eventbrite.ts';
 import { LumaSim } from './luma.ts';
 
 export { EventbriteSim } from './eventbrite.ts';
-export type { EventbriteAttendeeOptions, EventbriteEventInput, EventbriteEventStatus, EventbriteOrderInput } from './eventbrite.ts';
+export type {
+  EventbriteAttendeeOptions,
+  EventbriteEventInput,
+  EventbriteEventStatus,
+  EventbriteOrderInput,
+} from './eventbrite.ts';
 export { LumaSim, LUMA_APPROVAL_STATUSES } from './luma.ts';
 export type { LumaApprovalStatus, LumaGuestInput } from './luma.ts';
 export { personAt } from './people.ts';

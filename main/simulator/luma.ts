@@ -334,7 +334,9 @@ export class LumaSim extends ProviderSimBase {
     const id = z.string().min(1);
     const guestInput = personInputSchema.extend({ approvalStatus: z.enum(LUMA_APPROVAL_STATUSES).optional() }).strict();
     return {
-      addAttendee: controlOp(z.tuple([id, guestInput.optional()]), ([eventId, guest]) => this.addAttendee(eventId, guest)),
+      addAttendee: controlOp(z.tuple([id, guestInput.optional()]), ([eventId, guest]) =>
+        this.addAttendee(eventId, guest),
+      ),
       addGuest: controlOp(z.tuple([id, guestInput.optional()]), ([eventId, guest]) => this.addGuest(eventId, guest)),
       editAttendee: controlOp(z.tuple([id, id, guestInput]), ([eventId, guestId, patch]) =>
         this.editAttendee(eventId, guestId, patch),
@@ -372,7 +374,11 @@ export class LumaSim extends ProviderSimBase {
       case 'getEvent': {
         const event = this.accessibleEvent(account, request.query.get('api_id'));
         const body = { event: this.eventJson(event), hosts: [] };
-        return { status: 200, body, withoutRequiredFields: () => ({ event: withoutKeys(body.event, ['api_id', 'name', 'start_at']) }) };
+        return {
+          status: 200,
+          body,
+          withoutRequiredFields: () => ({ event: withoutKeys(body.event, ['api_id', 'name', 'start_at']) }),
+        };
       }
       case 'getGuests':
         return this.guestsResponse(this.accessibleEvent(account, request.query.get('event_api_id')), request);
@@ -404,7 +410,11 @@ export class LumaSim extends ProviderSimBase {
       last_name: rest.join(' '),
       avatar_url: 'https://images.lumacdn.com/avatars/default.png',
     };
-    return { status: 200, body: { user }, withoutRequiredFields: () => ({ user: withoutKeys(user, ['api_id', 'email']) }) };
+    return {
+      status: 200,
+      body: { user },
+      withoutRequiredFields: () => ({ user: withoutKeys(user, ['api_id', 'email']) }),
+    };
   }
 
   private listEventsResponse(account: LumaAccount, request: ApiRequest): ApiResponse {
@@ -412,11 +422,12 @@ export class LumaSim extends ProviderSimBase {
     const before = request.query.get('before');
     const afterMs = after === null ? null : Date.parse(after);
     const beforeMs = before === null ? null : Date.parse(before);
-    if (Number.isNaN(afterMs) || Number.isNaN(beforeMs)) return this.errorResponse(400, 'after and before must be ISO times.');
-    const matches =
-      afterMs === null && beforeMs === null
-        ? undefined
-        : (event: LumaEvent) => (afterMs === null || event.startMs >= afterMs) && (beforeMs === null || event.startMs < beforeMs);
+    if (Number.isNaN(afterMs) || Number.isNaN(beforeMs)) {
+      return this.errorResponse(400, 'after and before must be ISO times.');
+    }
+    const startsInRange = (event: LumaEvent) =>
+      (afterMs === null || event.startMs >= afterMs) && (beforeMs === null || event.startMs < beforeMs);
+    const matches = afterMs === null && beforeMs === null ? undefined : startsInRange;
     return this.pagedEntries(request, `events:${account.calendarId}`, account.events, matches, (event) => ({
       api_id: event.id,
       event: this.eventJson(event),
@@ -450,7 +461,11 @@ export class LumaSim extends ProviderSimBase {
     if (!guestId && !email) return this.errorResponse(400, 'Give api_id or email.');
     if (!guest) return this.errorResponse(404, 'Guest not found.');
     const body = { guest: this.guestJson(event, guest) };
-    return { status: 200, body, withoutRequiredFields: () => ({ guest: withoutKeys(body.guest, ['api_id', 'approval_status']) }) };
+    return {
+      status: 200,
+      body,
+      withoutRequiredFields: () => ({ guest: withoutKeys(body.guest, ['api_id', 'approval_status']) }),
+    };
   }
 
   private updateGuestStatusResponse(account: LumaAccount, request: ApiRequest): ApiResponse {
@@ -484,7 +499,9 @@ export class LumaSim extends ProviderSimBase {
     let limit = this.pageSize;
     if (limitParam !== null) {
       const requested = Number(limitParam);
-      if (!Number.isInteger(requested) || requested < 1) return this.errorResponse(400, 'pagination_limit must be a positive integer.');
+      if (!Number.isInteger(requested) || requested < 1) {
+        return this.errorResponse(400, 'pagination_limit must be a positive integer.');
+      }
       limit = Math.min(requested, MAX_PAGE_LIMIT);
     }
     let position = 0;
@@ -501,7 +518,9 @@ export class LumaSim extends ProviderSimBase {
     return {
       status: 200,
       body,
-      withoutRequiredFields: () => ({ entries: entries.map((entry) => withoutKeys(entry, ['api_id', 'guest', 'event'])) }),
+      withoutRequiredFields: () => ({
+        entries: entries.map((entry) => withoutKeys(entry, ['api_id', 'guest', 'event'])),
+      }),
     };
   }
 
@@ -573,7 +592,12 @@ function registrationAnswers(person: SimPerson, seed: number): Record<string, un
   }
   // Answers are not always strings: check boxes arrive as booleans, numeric questions as numbers.
   if (seed % 3 === 0) {
-    answers.push({ label: 'I agree to the code of conduct', answer: true, question_id: 'q-coc', question_type: 'agree-check' });
+    answers.push({
+      label: 'I agree to the code of conduct',
+      answer: true,
+      question_id: 'q-coc',
+      question_type: 'agree-check',
+    });
   }
   if (seed % 7 === 0) {
     answers.push({ label: 'Years of experience', answer: seed % 15, question_id: 'q-years', question_type: 'text' });

@@ -159,8 +159,6 @@ export abstract class ProviderSimBase extends EventEmitter<ProviderSimEvents> im
   private transition: Promise<void> = Promise.resolve();
   private latencyMs = 0;
   private readonly faults: QueuedFault[] = [];
-  /** Requests the `timeout` fault holds open; destroyed on close or offline. */
-  private readonly hanging = new Set<ServerResponse>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly log: SimRequestRecord[] = [];
   private receivedCount = 0;
@@ -208,9 +206,13 @@ export abstract class ProviderSimBase extends EventEmitter<ProviderSimEvents> im
         return;
       }
       if (offline === this.offline) return;
-      this.offline = offline;
-      if (offline) await this.stopListening();
-      else await this.startListening(this.boundPort);
+      if (offline) {
+        this.offline = true;
+        await this.stopListening();
+      } else {
+        await this.startListening(this.boundPort);
+        this.offline = false;
+      }
     });
     // A failed switch must not wedge later ones; the caller still sees the failure.
     this.transition = next.catch(() => undefined);
@@ -246,7 +248,6 @@ export abstract class ProviderSimBase extends EventEmitter<ProviderSimEvents> im
       this.server.close(() => resolve());
       // Without this, keep-alive sockets would keep answering and "offline" would be a lie.
       this.server.closeAllConnections();
-      this.hanging.clear();
     });
   }
 
@@ -413,8 +414,8 @@ export abstract class ProviderSimBase extends EventEmitter<ProviderSimEvents> im
         this.record(logged, 0, fault);
         return;
       case 'timeout':
-        this.hanging.add(res);
-        res.on('close', () => this.hanging.delete(res));
+        // Never answered: the socket stays open until the client gives up or closeAllConnections
+        // (close, offline) ends it.
         this.record(logged, 0, fault);
         return;
       case 'malformed':
@@ -437,7 +438,9 @@ export abstract class ProviderSimBase extends EventEmitter<ProviderSimEvents> im
       case 'throttle': {
         const answer = this.errorResponse(429);
         const headers =
-          fault.retryAfterSeconds === undefined ? answer.headers : { ...answer.headers, 'retry-after': String(fault.retryAfterSeconds) };
+          fault.retryAfterSeconds === undefined
+            ? answer.headers
+            : { ...answer.headers, 'retry-after': String(fault.retryAfterSeconds) };
         sendJson(res, 429, answer.body, headers);
         this.record(logged, 429, fault);
         return;
@@ -540,7 +543,11 @@ export abstract class ProviderSimBase extends EventEmitter<ProviderSimEvents> im
       ),
       attendeeIds: controlOp(z.tuple([id]), ([eventId]) => this.attendeeIds(eventId)),
       failNext: controlOp(
-        z.tuple([z.number().int().min(1), faultSchema, z.object({ pathIncludes: z.string().optional() }).strict().optional()]),
+        z.tuple([
+          z.number().int().min(1),
+          faultSchema,
+          z.object({ pathIncludes: z.string().optional() }).strict().optional(),
+        ]),
         ([n, fault, opts]) => this.failNext(n, fault, opts),
       ),
       throttleNext: controlOp(z.tuple([z.number().int().min(1), z.number().min(0).optional()]), ([n, retryAfter]) =>

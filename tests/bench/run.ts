@@ -69,6 +69,9 @@ async function main() {
     const schema = core.store.db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'attendees'`).get() as { sql: string };
     raw.exec('CREATE TABLE events (id INTEGER PRIMARY KEY)');
     raw.exec(schema.sql);
+    // The same indexes as the mirror, so the baseline differs only in how rows arrive.
+    const indexes = core.store.db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'attendees' AND sql IS NOT NULL`).all() as { sql: string }[];
+    for (const i of indexes) raw.exec(i.sql);
     raw.prepare('INSERT INTO events (id) VALUES (?)').run(event.id);
     const cols = Object.keys(rows[0]!);
     const insert = raw.prepare(`INSERT INTO attendees (${cols.join(', ')}) VALUES (${cols.map((c) => '@' + c).join(', ')})`);
@@ -78,6 +81,24 @@ async function main() {
     })();
     const rawMs = performance.now() - t1;
     raw.close();
+
+    // ---- the paging floor: the same pages fetched and parsed with nothing else done ----
+    // Eventbrite pages by continuation token, so pages can only be fetched one after another:
+    // this is the ceiling for any importer of this event through the API.
+    const t2 = performance.now();
+    let continuation: string | null = null;
+    let paged = 0;
+    do {
+      const url = `${baseUrl}/events/${eventId}/attendees/${continuation ? `?continuation=${encodeURIComponent(continuation)}` : ''}`;
+      const body = (await (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+        attendees: unknown[];
+        pagination: { has_more_items: boolean; continuation?: string };
+      };
+      paged += body.attendees.length;
+      continuation = body.pagination.has_more_items ? body.pagination.continuation! : null;
+    } while (continuation);
+    const pagingMs = performance.now() - t2;
+    if (paged !== attendees) throw new Error(`paging floor saw ${paged} rows`);
 
     // ---- one live pass with 10 changed attendees ----
     await request(sim, { op: 'edit', count: 10 });
@@ -95,6 +116,8 @@ async function main() {
       import_attendees_per_s: Math.round(importPerS),
       raw_insert_rows_per_s: Math.round(rawPerS),
       import_vs_raw: Number((importPerS / rawPerS).toFixed(3)),
+      paging_floor_attendees_per_s: Math.round(attendees / (pagingMs / 1000)),
+      import_vs_paging_floor: Number((importPerS / (attendees / (pagingMs / 1000))).toFixed(3)),
       max_event_loop_stall_ms: Number((stall.max / 1e6).toFixed(1)),
       p99_event_loop_delay_ms: Number((stall.percentile(99) / 1e6).toFixed(1)),
       peak_rss_mb: Math.round(peakRss / 1024 / 1024),

@@ -95,6 +95,8 @@ CREATE TABLE attendees (
   -- Bumped (from one counter over the whole table) whenever a provider column changes, so
   -- "what changed in this sync" and "what changed since the desk last looked" are one query.
   change_seq           INTEGER NOT NULL,
+  -- The change_seq the row was inserted with: tells an insert from an update in RETURNING.
+  inserted_seq         INTEGER NOT NULL,
   UNIQUE (event_id, provider_attendee_id)
 );
 CREATE INDEX attendees_by_event_status ON attendees (event_id, status);
