@@ -277,3 +277,24 @@ test('an event of another account is refused without storing anything', async (t
   assert.equal(h.core.listEvents().length, 0);
   assert.equal(h.core.listIntegrations()[0]!.status, 'CONNECTED', '403 on one event leaves the integration alone');
 });
+
+test('live polling of many events stays within the provider budget of one credential', async (t) => {
+  const h = await startHarness(t, { core: { sync: { pollIntervalMs: 5_000 } } });
+  const { integration, token } = await connect(h, 'luma');
+  const eventIds: number[] = [];
+  for (let i = 0; i < 5; i++) eventIds.push((await importSeeded(h, 'luma', 1_000, token, integration.id)).eventId);
+  const stamps: number[] = [];
+  h.sim.luma.on('request', () => stamps.push(h.clock.now()));
+  const end = h.clock.now() + 10 * 60_000;
+  while (h.clock.now() < end) {
+    await h.core.engine.runLivePass();
+    h.clock.advance(5_000);
+  }
+  assert.ok(stamps.length >= 200, `it did poll (${stamps.length} requests)`);
+  // Luma's published budget: 200 requests a minute per key, in any 60-second window.
+  for (let i = 0; i < stamps.length; i++) {
+    const inWindow = stamps.filter((s) => s >= stamps[i]! && s < stamps[i]! + 60_000).length;
+    assert.ok(inWindow <= 200, `${inWindow} requests within a minute`);
+  }
+  for (const id of eventIds) assert.equal(h.core.getEvent(id).status, 'ACTIVE');
+});
