@@ -1,0 +1,35 @@
+// What a host (the Electron shell, the browser host, tests) gives the app and gets back.
+import type { SecretStore } from '../core/secrets.ts';
+import type { Clock } from '../core/clock.ts';
+import type { IpcResult, PushMessage } from '../../shared/ipc-contract.ts';
+import type { ProviderKind } from '../../shared/types.ts';
+import type { BadgeDeskCore } from '../core/create-core.ts';
+
+/** Small settings (electron-store in the app, a JSON file in the browser host). */
+export interface KeyValueStore {
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+}
+
+export interface AppHostDeps {
+  dataDir: string;
+  secretStore: SecretStore;
+  settingsStore: KeyValueStore;
+  host: 'electron' | 'browser';
+  clock?: Clock;
+  providerBaseUrls?: Partial<Record<ProviderKind, string>>;
+  /** Opens a URL in the system browser (OAuth); absent where the page opens it itself. */
+  openExternal?: (url: string) => void;
+  /** Environment (BADGE_DESK_ADMIN_PIN, provider URLs, OAuth client id). */
+  env?: Record<string, string | undefined>;
+  /** Start live polling at once (the app does). */
+  liveSync?: boolean;
+}
+
+export interface AppHost {
+  /** Validates channel and input against the contract, checks the role, runs it. Never throws. */
+  invoke(channel: unknown, input: unknown): Promise<IpcResult<unknown>>;
+  subscribe(listener: (message: PushMessage) => void): () => void;
+  readonly core: BadgeDeskCore;
+  close(): Promise<void>;
+}

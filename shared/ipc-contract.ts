@@ -1,0 +1,180 @@
+// The IPC contract, as data: every channel's name, its input schema, whether it needs the admin
+// role, and its result type. Main validates against it, the preload and the browser host carry
+// it, the renderer calls through it, and the fuzz test walks it. One table, no drift.
+import { z } from 'zod';
+import type { AppErrorData } from './errors.ts';
+import type { ProviderKind, Attendee, Integration, StatusTransition, SyncedEvent, SyncJob, Role } from './types.ts';
+import { PROVIDERS } from './types.ts';
+import type { SyncStatus } from './sync-status.ts';
+
+const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const eventRef = z.object({ eventId: id }).strict();
+const empty = z.object({}).strict();
+const pin = z.string().regex(/^\d{4,12}$/, 'a PIN is 4 to 12 digits');
+
+export interface StationSettings {
+  stationName: string;
+  pollIntervalMs: number;
+  printer: string | null;
+  autoPrint: boolean;
+  /** Minutes of inactivity before the admin lock returns. */
+  adminLockMinutes: number;
+}
+
+export const DEFAULT_SETTINGS: StationSettings = {
+  stationName: 'Desk 1',
+  pollIntervalMs: 30_000,
+  printer: null,
+  autoPrint: false,
+  adminLockMinutes: 5,
+};
+
+export const settingsPatchSchema = z
+  .object({
+    stationName: z.string().trim().min(1).max(60),
+    pollIntervalMs: z.number().int().min(5_000).max(3_600_000),
+    printer: z.string().max(200).nullable(),
+    autoPrint: z.boolean(),
+    adminLockMinutes: z.number().int().min(1).max(240),
+  })
+  .partial()
+  .strict();
+
+export interface SessionInfo {
+  role: Role;
+  /** Whether an admin PIN exists yet (first run sets one). */
+  pinSet: boolean;
+  /** When the admin lock returns, if unlocked (ISO). */
+  adminUntil: string | null;
+}
+
+export interface DemoInfo {
+  /** A demo can start only while no real integration is connected. */
+  available: boolean;
+  running: boolean;
+}
+
+export interface AppSnapshot {
+  session: SessionInfo;
+  settings: StationSettings;
+  integrations: Integration[];
+  events: SyncedEvent[];
+  demo: DemoInfo;
+  /** False where credentials cannot be encrypted at rest (say so to the admin). */
+  credentialsEncrypted: boolean;
+  /** Where this window runs: the Electron app or the development browser host. */
+  host: 'electron' | 'browser';
+}
+
+export interface ProviderEventOption {
+  providerEventId: string;
+  name: string;
+  startsAt: string | null;
+  alreadyAdded: boolean;
+}
+
+export interface AttendeePage {
+  rows: Attendee[];
+  total: number;
+}
+
+interface Channel<S extends z.ZodType, R> {
+  input: S;
+  admin: boolean;
+  /** Phantom: the result type, for typing only. */
+  result?: R;
+}
+
+function channel<R>() {
+  return <S extends z.ZodType>(input: S, opts: { admin: boolean }): Channel<S, R> => ({ input, admin: opts.admin });
+}
+
+export const IPC_CHANNELS = {
+  'app.snapshot': channel<AppSnapshot>()(empty, { admin: false }),
+
+  'session.setPin': channel<SessionInfo>()(z.object({ pin, currentPin: pin.optional() }).strict(), { admin: false }),
+  'session.unlock': channel<SessionInfo>()(z.object({ pin: z.string().max(64) }).strict(), { admin: false }),
+  'session.lock': channel<SessionInfo>()(empty, { admin: false }),
+
+  'settings.update': channel<StationSettings>()(settingsPatchSchema, { admin: true }),
+
+  'integrations.list': channel<Integration[]>()(empty, { admin: false }),
+  'integrations.connect': channel<Integration>()(
+    z.object({ provider: z.enum(PROVIDERS), credential: z.string().trim().min(1).max(4096) }).strict(),
+    { admin: true },
+  ),
+  'integrations.startOAuth': channel<{ authorizeUrl: string }>()(z.object({ provider: z.literal('eventbrite') }).strict(), { admin: true }),
+  'integrations.remove': channel<null>()(z.object({ integrationId: id }).strict(), { admin: true }),
+
+  'events.list': channel<SyncedEvent[]>()(empty, { admin: false }),
+  'events.get': channel<SyncedEvent>()(eventRef, { admin: false }),
+  'events.history': channel<StatusTransition[]>()(eventRef, { admin: false }),
+  'events.recoveryOptions': channel<Integration[]>()(eventRef, { admin: false }),
+  'events.providerList': channel<ProviderEventOption[]>()(z.object({ integrationId: id }).strict(), { admin: true }),
+  'events.import': channel<SyncedEvent>()(
+    z.object({ integrationId: id, providerEventId: z.string().min(1).max(200) }).strict(),
+    { admin: true },
+  ),
+  'events.retry': channel<SyncJob>()(eventRef, { admin: true }),
+  'events.retryImport': channel<SyncJob>()(eventRef, { admin: true }),
+  'events.reconnect': channel<SyncJob>()(z.object({ eventId: id, integrationId: id }).strict(), { admin: true }),
+  'events.sync': channel<SyncJob>()(eventRef, { admin: false }),
+
+  'attendees.list': channel<AttendeePage>()(
+    z.object({ eventId: id, offset: z.number().int().min(0).max(10_000_000), limit: z.number().int().min(1).max(500) }).strict(),
+    { admin: false },
+  ),
+  'attendees.setVip': channel<Attendee>()(z.object({ attendeeId: id, vip: z.boolean() }).strict(), { admin: false }),
+
+  'demo.start': channel<AppSnapshot>()(empty, { admin: false }),
+} as const;
+
+export type ChannelName = keyof typeof IPC_CHANNELS;
+export type ChannelInput<C extends ChannelName> = z.input<(typeof IPC_CHANNELS)[C]['input']>;
+export type ChannelResult<C extends ChannelName> = NonNullable<(typeof IPC_CHANNELS)[C]['result']>;
+export const CHANNEL_NAMES = Object.keys(IPC_CHANNELS) as ChannelName[];
+
+export function isChannelName(name: unknown): name is ChannelName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(IPC_CHANNELS, name);
+}
+
+/** Every answer crosses the boundary as an envelope: a thrown Error would lose its type over IPC. */
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: AppErrorData };
+
+/** Push events, main -> renderer. */
+export interface PushEventMap {
+  statusChanged: { eventId: number; from: SyncStatus | null; to: SyncStatus; reason: string; at: string };
+  jobProgress: { eventId: number; job: SyncJob };
+  jobFinished: { eventId: number; job: SyncJob };
+  attendeesChanged: { eventId: number; attendeeIds: number[] };
+  integrationChanged: { integrationId: number; status: 'CONNECTED' | 'DISCONNECTED'; reason: string | null };
+  eventAdded: { eventId: number };
+  sessionChanged: SessionInfo;
+}
+export type PushEventName = keyof PushEventMap;
+export const PUSH_EVENTS: readonly PushEventName[] = [
+  'statusChanged',
+  'jobProgress',
+  'jobFinished',
+  'attendeesChanged',
+  'integrationChanged',
+  'eventAdded',
+  'sessionChanged',
+];
+export interface PushMessage<K extends PushEventName = PushEventName> {
+  event: K;
+  payload: PushEventMap[K];
+}
+
+/** The surface the preload (Electron) or the HTTP bridge (browser host) gives the renderer. */
+export interface BadgeDeskBridge {
+  invoke<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<IpcResult<ChannelResult<C>>>;
+  /** Subscribes to every push event; returns the unsubscribe function. */
+  subscribe(listener: (message: PushMessage) => void): () => void;
+}
+
+/** Electron IPC channel names (prefixed so they cannot collide with anything else). */
+export const ELECTRON_INVOKE_CHANNEL = 'badge-desk:invoke';
+export const ELECTRON_PUSH_CHANNEL = 'badge-desk:push';
+
+export type { ProviderKind };
