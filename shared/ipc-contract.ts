@@ -131,7 +131,7 @@ export const IPC_CHANNELS = {
 
 export type ChannelName = keyof typeof IPC_CHANNELS;
 export type ChannelInput<C extends ChannelName> = z.input<(typeof IPC_CHANNELS)[C]['input']>;
-export type ChannelResult<C extends ChannelName> = NonNullable<(typeof IPC_CHANNELS)[C]['result']>;
+export type ChannelResult<C extends ChannelName> = Exclude<(typeof IPC_CHANNELS)[C]['result'], undefined>;
 export const CHANNEL_NAMES = Object.keys(IPC_CHANNELS) as ChannelName[];
 
 export function isChannelName(name: unknown): name is ChannelName {

@@ -53,7 +53,7 @@ export function createCore(deps: CoreDeps) {
   const events = new CoreEvents();
   const status = new StatusMachine(store, clock, events);
   const budgets: Record<ProviderKind, RateBudget> = { ...DEFAULT_RATE_BUDGETS, ...deps.rateBudgets };
-  const baseUrls: Record<ProviderKind, string> = {
+  let baseUrls: Record<ProviderKind, string> = {
     eventbrite: deps.providerBaseUrls?.eventbrite ?? resolveBaseUrl('eventbrite'),
     luma: deps.providerBaseUrls?.luma ?? resolveBaseUrl('luma'),
   };
@@ -309,6 +309,12 @@ export function createCore(deps: CoreDeps) {
       if (!attendee) throw new AppError('NOT_FOUND', `attendee ${attendeeId} does not exist`);
       store.setVip(attendeeId, vip, now());
       return store.getAttendee(attendeeId)!;
+    },
+
+    /** Points the clients at other provider URLs (the demo workspace's simulator). */
+    setProviderBaseUrls(urls: Record<ProviderKind, string>): void {
+      baseUrls = { ...urls };
+      clients.clear();
     },
 
     startLiveSync(): void {

@@ -112,6 +112,8 @@ interface EventbriteAttendee {
 interface EventbriteEvent {
   readonly id: string;
   accountId: string;
+  /** Other users of the organization who may read the event (see shareEvent). */
+  sharedWith?: Set<string>;
   organizationId: string;
   name: string;
   startMs: number;
@@ -207,6 +209,16 @@ export class EventbriteSim extends ProviderSimBase {
     this.accounts.set(userId, { userId, organizationId, name: account.name, email: account.email });
     this.organizationEvents.set(organizationId, new Roster());
     return { accountId: userId, token };
+  }
+
+  /**
+   * Lets the account behind `token` read the event too, as a fellow member of the organization
+   * (so an event can be reconnected through another admin's account).
+   */
+  shareEvent(eventId: string, token: string): void {
+    const event = this.events.get(eventId);
+    if (!event) throw new SimulatorError(`unknown eventbrite event ${eventId}`);
+    (event.sharedWith ??= new Set()).add(this.accountIdOf(token));
   }
 
   addEvent(token: string, input: EventbriteEventInput): string {
@@ -478,7 +490,7 @@ export class EventbriteSim extends ProviderSimBase {
   private accessibleEvent(account: EventbriteAccount, eventId: string): EventbriteEvent {
     const event = this.events.get(eventId);
     if (!event) throw new ApiFailure(eventbriteError(404, 'NOT_FOUND', 'The event you requested does not exist.'));
-    if (event.accountId !== account.userId) throw new ApiFailure(this.errorResponse(403));
+    if (event.accountId !== account.userId && !event.sharedWith?.has(account.userId)) throw new ApiFailure(this.errorResponse(403));
     return event;
   }
 

@@ -69,6 +69,11 @@ export class SyncEngine {
     return isoTime(this.deps.clock.now());
   }
 
+  /** The station's poll interval setting, applied from the next scheduled pass on. */
+  setPollInterval(ms: number): void {
+    this.deps.options.pollIntervalMs = ms;
+  }
+
   activeJob(eventId: number): SyncJob | undefined {
     return this.running.get(eventId)?.job;
   }

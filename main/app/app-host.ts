@@ -1,0 +1,216 @@
+// The app behind the IPC boundary: validates every call against the contract in shared/,
+// enforces roles, runs it on the core, and answers with a typed envelope. The Electron shell and
+// the browser host both serve exactly this.
+import { z } from 'zod';
+import { createCore, type BadgeDeskCore } from '../core/create-core.ts';
+import { systemClock } from '../core/clock.ts';
+import {
+  IPC_CHANNELS,
+  PUSH_EVENTS,
+  isChannelName,
+  type AppSnapshot,
+  type ChannelName,
+  type ChannelResult,
+  type IpcResult,
+  type PushMessage,
+} from '../../shared/ipc-contract.ts';
+import { AppError, type AppErrorData } from '../../shared/errors.ts';
+import type { Actor } from '../../shared/types.ts';
+import type { AppHost, AppHostDeps } from './types.ts';
+import { StationSession } from './session.ts';
+import { readSettings, updateSettings } from './settings.ts';
+import { startDemoWorkspace, type DemoWorkspace } from './demo.ts';
+import { startEventbriteOAuth } from './oauth.ts';
+
+const DEMO_FLAG = 'demoWorkspace';
+
+type Handlers = {
+  [C in ChannelName]: (
+    input: z.output<(typeof IPC_CHANNELS)[C]['input']>,
+    actor: Actor,
+  ) => ChannelResult<C> | Promise<ChannelResult<C>>;
+};
+
+export function toErrorData(err: unknown): AppErrorData {
+  if (err instanceof AppError) return err.toJSON();
+  // Anything else is a bug: say so without leaking internals (paths, SQL) to the renderer.
+  return { code: 'INTERNAL', message: 'something went wrong inside Badge Desk' };
+}
+
+export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
+  const clock = deps.clock ?? systemClock;
+  const env = deps.env ?? {};
+  const settingsNow = () => readSettings(deps.settingsStore);
+  const core: BadgeDeskCore = createCore({
+    dataDir: deps.dataDir,
+    secretStore: deps.secretStore,
+    clock,
+    ...(deps.providerBaseUrls ? { providerBaseUrls: deps.providerBaseUrls } : {}),
+    sync: { pollIntervalMs: settingsNow().pollIntervalMs },
+  });
+  const session = new StationSession(
+    deps.settingsStore,
+    clock,
+    () => settingsNow().adminLockMinutes * 60_000,
+    () => settingsNow().stationName,
+  );
+  session.presetPin(env.BADGE_DESK_ADMIN_PIN);
+
+  const listeners = new Set<(m: PushMessage) => void>();
+  const push = (message: PushMessage) => {
+    for (const l of listeners) l(message);
+  };
+  for (const name of PUSH_EVENTS) {
+    if (name === 'sessionChanged') continue;
+    core.events.on(name, (payload) => push({ event: name, payload } as PushMessage));
+  }
+
+  // The admin lock returns after inactivity (checked on every call); this timer only announces
+  // it to the windows. A real, unref'd timer: it must neither advance an injected test clock nor
+  // keep the process alive.
+  let lockTimer: ReturnType<typeof setTimeout> | null = null;
+  const watchLock = () => {
+    if (lockTimer) clearTimeout(lockTimer);
+    lockTimer = null;
+    const due = session.lockDueAt();
+    if (due === null) return;
+    lockTimer = setTimeout(() => {
+      lockTimer = null;
+      if (session.lockDueAt() === null) push({ event: 'sessionChanged', payload: session.info() });
+      else watchLock();
+    }, Math.max(0, due - clock.now()) + 50);
+    lockTimer.unref();
+  };
+  const sessionChanged = () => {
+    const info = session.info();
+    push({ event: 'sessionChanged', payload: info });
+    watchLock();
+    return info;
+  };
+
+  let demo: DemoWorkspace | null = null;
+  if (deps.settingsStore.get(DEMO_FLAG) === true) demo = await startDemoWorkspace(core, false);
+  let oauthInFlight: { cancel(): void } | null = null;
+
+  const snapshot = (): AppSnapshot => ({
+    session: session.info(),
+    settings: settingsNow(),
+    integrations: core.listIntegrations(),
+    events: core.listEvents(),
+    demo: { available: demo === null && core.listIntegrations().length === 0, running: demo !== null },
+    credentialsEncrypted: deps.secretStore.encryptedAtRest,
+    host: deps.host,
+  });
+
+  const handlers: Handlers = {
+    'app.snapshot': () => snapshot(),
+    'session.setPin': ({ pin, currentPin }) => {
+      session.setPin(pin, currentPin);
+      return sessionChanged();
+    },
+    'session.unlock': ({ pin }) => {
+      session.unlock(pin);
+      return sessionChanged();
+    },
+    'session.lock': () => {
+      session.lock();
+      return sessionChanged();
+    },
+    'settings.update': (patch) => {
+      const next = updateSettings(deps.settingsStore, patch);
+      core.engine.setPollInterval(next.pollIntervalMs);
+      return next;
+    },
+    'integrations.list': () => core.listIntegrations(),
+    'integrations.connect': ({ provider, credential }, actor) => core.connectIntegration(actor, provider, credential),
+    'integrations.startOAuth': async (_input, actor) => {
+      oauthInFlight?.cancel();
+      const flow = await startEventbriteOAuth({
+        clientId: env.BADGE_DESK_EVENTBRITE_CLIENT_ID,
+        clientSecret: env.BADGE_DESK_EVENTBRITE_CLIENT_SECRET,
+        authorizeUrl: env.BADGE_DESK_EVENTBRITE_AUTHORIZE_URL,
+        tokenUrl: env.BADGE_DESK_EVENTBRITE_TOKEN_URL,
+        onToken: (token) => core.connectIntegration(actor, 'eventbrite', token).then(() => undefined),
+      });
+      oauthInFlight = flow;
+      deps.openExternal?.(flow.authorizeUrl);
+      return { authorizeUrl: flow.authorizeUrl };
+    },
+    'integrations.remove': ({ integrationId }, actor) => {
+      core.removeIntegration(actor, integrationId);
+      return null;
+    },
+    'events.list': () => core.listEvents(),
+    'events.get': ({ eventId }) => core.getEvent(eventId),
+    'events.history': ({ eventId }) => core.statusHistory(eventId),
+    'events.recoveryOptions': ({ eventId }) => core.recoveryOptions(eventId),
+    'events.providerList': async ({ integrationId }, actor) =>
+      (await core.listProviderEvents(actor, integrationId)).map((e) => ({
+        providerEventId: e.providerEventId,
+        name: e.name,
+        startsAt: e.startsAt,
+        alreadyAdded: e.alreadyAdded,
+      })),
+    'events.import': ({ integrationId, providerEventId }, actor) => core.importEvent(actor, integrationId, providerEventId),
+    'events.retry': ({ eventId }, actor) => core.retry(actor, eventId),
+    'events.retryImport': ({ eventId }, actor) => core.retryImport(actor, eventId),
+    'events.reconnect': ({ eventId, integrationId }, actor) => core.reconnect(actor, eventId, integrationId),
+    'events.sync': ({ eventId }, actor) => core.syncNow(actor, eventId),
+    'attendees.list': ({ eventId, offset, limit }) => ({
+      rows: core.listAttendees(eventId, { offset, limit }),
+      total: core.getEvent(eventId).counts.total,
+    }),
+    'attendees.setVip': ({ attendeeId, vip }, actor) => core.setVip(actor, attendeeId, vip),
+    'demo.start': async () => {
+      if (demo) throw new AppError('CONFLICT', 'the demo workspace is already running');
+      if (core.listIntegrations().length > 0) {
+        throw new AppError('INVALID_STATE', 'the demo is only for a workspace with no connected account');
+      }
+      deps.settingsStore.set(DEMO_FLAG, true);
+      demo = await startDemoWorkspace(core, true);
+      return snapshot();
+    },
+  };
+
+  if (deps.liveSync) core.startLiveSync();
+
+  return {
+    core,
+    async invoke(channel: unknown, input: unknown): Promise<IpcResult<unknown>> {
+      if (!isChannelName(channel)) {
+        return { ok: false, error: { code: 'INVALID_INPUT', message: 'unknown channel' } };
+      }
+      const spec = IPC_CHANNELS[channel];
+      const parsed = spec.input.safeParse(input === undefined ? {} : input);
+      if (!parsed.success) {
+        return { ok: false, error: { code: 'INVALID_INPUT', message: z.prettifyError(parsed.error) } };
+      }
+      const actor = session.actor();
+      if (spec.admin && actor.role !== 'admin') {
+        return { ok: false, error: { code: 'FORBIDDEN', message: 'only a workspace admin may do this; unlock admin first' } };
+      }
+      try {
+        const handler = handlers[channel] as (input: unknown, actor: Actor) => unknown;
+        const value = await handler(parsed.data, actor);
+        // Admin work counts as activity: the lock moves back (after the call, so a new lock time applies).
+        if (spec.admin) {
+          session.touch();
+          watchLock();
+        }
+        return { ok: true, value };
+      } catch (err) {
+        return { ok: false, error: toErrorData(err) };
+      }
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      if (lockTimer) clearTimeout(lockTimer);
+      oauthInFlight?.cancel();
+      await core.close();
+      await demo?.stop();
+    },
+  };
+}

@@ -1,0 +1,153 @@
+// The browser host: serves the built renderer on 127.0.0.1 and carries the IPC contract to the
+// same app host over HTTP (POST /ipc/<channel>) and Server-Sent Events (GET /push). Every request
+// must carry this run's token, name this host (no DNS rebinding) and come from its own origin.
+// It exists because Electron's binary cannot be downloaded on our build machines; users run Electron.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { join, normalize, extname, sep } from 'node:path';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { AppHost } from '../app/types.ts';
+
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const MAX_BODY_BYTES = 1_000_000;
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+export interface BrowserHostOptions {
+  app: AppHost;
+  rendererDir: string;
+  port?: number;
+  /** Fixed token (tests); random per run otherwise. */
+  token?: string;
+}
+
+export interface BrowserHost {
+  port: number;
+  token: string;
+  /** The URL to open: the token rides in the query once; the page moves it out of the address bar. */
+  url: string;
+  close(): Promise<void>;
+}
+
+function sameToken(given: string | null | undefined, token: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new Error('body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function startBrowserHost(opts: BrowserHostOptions): Promise<BrowserHost> {
+  const token = opts.token ?? randomBytes(24).toString('hex');
+  const pushClients = new Set<ServerResponse>();
+  let port = 0;
+  const allowedHosts = () => [`127.0.0.1:${port}`, `localhost:${port}`];
+
+  const unsubscribe = opts.app.subscribe((message) => {
+    const frame = `data: ${JSON.stringify(message)}\n\n`;
+    for (const res of pushClients) res.write(frame);
+  });
+
+  const send = (res: ServerResponse, status: number, body: string, type = 'application/json') => {
+    res.writeHead(status, {
+      'content-type': type,
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-store',
+    });
+    res.end(body);
+  };
+
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (!allowedHosts().includes(req.headers.host ?? '')) return send(res, 403, '{"error":"unknown host"}');
+      const origin = req.headers.origin;
+      if (origin !== undefined && !allowedHosts().some((h) => origin === `http://${h}`)) {
+        return send(res, 403, '{"error":"foreign origin"}');
+      }
+
+      if (url.pathname.startsWith('/ipc/')) {
+        if (req.method !== 'POST') return send(res, 405, '{"error":"POST only"}');
+        if (!sameToken(req.headers['x-badge-desk-token'] as string | undefined, token)) return send(res, 401, '{"error":"token required"}');
+        let input: unknown;
+        try {
+          const body = await readBody(req);
+          input = body.trim() === '' ? undefined : JSON.parse(body);
+        } catch {
+          return send(res, 400, JSON.stringify({ ok: false, error: { code: 'INVALID_INPUT', message: 'the body is not JSON' } }));
+        }
+        const channel = decodeURIComponent(url.pathname.slice('/ipc/'.length));
+        return send(res, 200, JSON.stringify(await opts.app.invoke(channel, input)));
+      }
+
+      if (url.pathname === '/push') {
+        if (!sameToken(url.searchParams.get('token'), token)) return send(res, 401, '{"error":"token required"}');
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+        res.write(': connected\n\n');
+        pushClients.add(res);
+        req.on('close', () => pushClients.delete(res));
+        return;
+      }
+
+      if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, '{"error":"GET only"}');
+      // Static files of the built renderer; nothing outside its folder.
+      const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
+      const path = normalize(join(opts.rendererDir, relative));
+      if (!path.startsWith(normalize(opts.rendererDir) + sep)) return send(res, 404, 'not found', 'text/plain');
+      try {
+        const body = await readFile(path);
+        res.writeHead(200, {
+          'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
+          'content-security-policy': CONTENT_SECURITY_POLICY,
+          'x-content-type-options': 'nosniff',
+          'referrer-policy': 'no-referrer',
+        });
+        res.end(req.method === 'HEAD' ? undefined : body);
+      } catch {
+        send(res, 404, 'not found', 'text/plain');
+      }
+    } catch {
+      if (!res.headersSent) send(res, 500, '{"error":"internal"}');
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', resolve);
+  });
+  port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    token,
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    async close() {
+      unsubscribe();
+      for (const res of pushClients) res.end();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
