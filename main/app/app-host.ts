@@ -46,7 +46,8 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     secretStore: deps.secretStore,
     clock,
     ...(deps.providerBaseUrls ? { providerBaseUrls: deps.providerBaseUrls } : {}),
-    sync: { pollIntervalMs: settingsNow().pollIntervalMs },
+    // BADGE_DESK_POLL_INTERVAL_MS lets end-to-end tests and demos poll faster than the station setting allows.
+    sync: { pollIntervalMs: Number(env.BADGE_DESK_POLL_INTERVAL_MS) || settingsNow().pollIntervalMs },
   });
   const session = new StationSession(
     deps.settingsStore,
