@@ -84,9 +84,8 @@ export interface SyncJob {
   error: string | null;
 }
 
-export interface Attendee {
-  id: number;
-  eventId: number;
+/** The fields a provider owns: a sync writes exactly these, nothing else. */
+export interface ProviderOwnedAttendeeFields {
   providerAttendeeId: string;
   firstName: string | null;
   lastName: string | null;
@@ -94,13 +93,21 @@ export interface Attendee {
   email: string | null;
   company: string | null;
   jobTitle: string | null;
+  /** The provider's ticket type name; badge variants are chosen by it. */
   ticketName: string | null;
   orderId: string | null;
   barcode: string | null;
   status: AttendeeStatus;
+  /** The provider's own status text, kept for display and debugging. */
   providerStatus: string | null;
   registeredAt: string | null;
+  /** The provider's last-changed time for this record, when it reports one. */
   providerUpdatedAt: string | null;
+}
+
+export interface Attendee extends ProviderOwnedAttendeeFields {
+  id: number;
+  eventId: number;
   /** Local state: never written by a sync. */
   vip: boolean;
 }

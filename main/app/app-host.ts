@@ -46,6 +46,7 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     secretStore: deps.secretStore,
     clock,
     ...(deps.providerBaseUrls ? { providerBaseUrls: deps.providerBaseUrls } : {}),
+    sqliteNativeBinding: deps.sqliteNativeBinding,
     // BADGE_DESK_POLL_INTERVAL_MS lets end-to-end tests and demos poll faster than the station setting allows.
     sync: { pollIntervalMs: Number(env.BADGE_DESK_POLL_INTERVAL_MS) || settingsNow().pollIntervalMs },
   });

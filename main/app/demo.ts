@@ -61,9 +61,13 @@ export async function startDemoWorkspace(core: BadgeDeskCore, fresh: boolean): P
     };
     await importAndWait(main.id, events.summit);
     await importAndWait(luma.id, events.meetup);
-    // FAILED: the provider keeps answering 503 for this event until an admin retries.
+    // FAILED: the provider keeps answering 503 for this event (live sync keeps trying, with
+    // backoff) until an admin presses Retry, when the demo lets it recover.
     const dinner = await importAndWait(main.id, events.dinner);
-    sim.eventbrite.failNext(4, 503, { pathIncludes: events.dinner });
+    sim.eventbrite.failNext(1_000_000, 503, { pathIncludes: events.dinner });
+    core.events.on('statusChanged', (change) => {
+      if (change.eventId === dinner && change.to === 'PENDING') sim.eventbrite.clearFaults();
+    });
     await core.engine.liveTick(dinner);
     // DISCONNECTED: the former admin's token was revoked on Eventbrite.
     const workshop = await importAndWait(former.id, events.workshop);

@@ -22,6 +22,8 @@ export interface AppHostDeps {
   openExternal?: (url: string) => void;
   /** Environment (BADGE_DESK_ADMIN_PIN, provider URLs, OAuth client id). */
   env?: Record<string, string | undefined>;
+  /** A better-sqlite3 native module built for this runtime (see openDatabase). */
+  sqliteNativeBinding?: string | undefined;
   /** Start live polling at once (the app does). */
   liveSync?: boolean;
 }

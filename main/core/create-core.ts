@@ -33,6 +33,8 @@ export interface CoreDeps {
   requestTimeoutMs?: number;
   retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number; maxRateLimitWaitMs?: number };
   sync?: Partial<SyncEngineOptions>;
+  /** Path of a better-sqlite3 native module built for this runtime (Electron in development). */
+  sqliteNativeBinding?: string | undefined;
   /** Start polling ACTIVE events at once (the app does; tests drive passes by hand). */
   liveSync?: boolean;
   /** Observes every provider request (benchmarks count them). */
@@ -48,7 +50,7 @@ function requireAdmin(actor: Actor): void {
 export function createCore(deps: CoreDeps) {
   const clock = deps.clock ?? systemClock;
   const now = () => isoTime(clock.now());
-  const db = openDatabase(join(deps.dataDir, 'badge-desk.sqlite'));
+  const db = openDatabase(join(deps.dataDir, 'badge-desk.sqlite'), undefined, { nativeBinding: deps.sqliteNativeBinding });
   const store = new MirrorStore(db);
   const events = new CoreEvents();
   const status = new StatusMachine(store, clock, events);

@@ -10,9 +10,15 @@ export type Db = Database.Database;
  * synchronous=NORMAL (durable across app crashes in WAL mode; only an OS crash may lose the
  * last commits), foreign keys on, then every pending migration.
  */
-export function openDatabase(path: string, migrations: readonly Migration[] = MIGRATIONS): Db {
+export function openDatabase(
+  path: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+  opts: { nativeBinding?: string | undefined } = {},
+): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
+  // nativeBinding: `npm start` runs Electron with a better-sqlite3 build for Electron's ABI kept
+  // apart from node_modules' Node build, so the tests and the app never rebuild over each other.
+  const db = new Database(path, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');

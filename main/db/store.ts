@@ -317,6 +317,15 @@ export class MirrorStore {
       .map((r) => r.id);
   }
 
+  /** Events of the integration that live sync polls (ACTIVE or FAILED). */
+  liveEventCountOfIntegration(integrationId: number): number {
+    return (
+      this.db
+        .prepare(`SELECT count(*) AS n FROM events WHERE integration_id = ? AND status IN ('ACTIVE', 'FAILED')`)
+        .get(integrationId) as { n: number }
+    ).n;
+  }
+
   eventIdsOfIntegration(integrationId: number): number[] {
     return this.db
       .prepare<[number], { id: number }>('SELECT id FROM events WHERE integration_id = ? ORDER BY id')

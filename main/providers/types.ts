@@ -1,6 +1,6 @@
 // One interface for every provider. The sync engine only ever talks to this; the Eventbrite and
 // Luma clients turn their APIs into these shapes (DESIGN.md "Provider sync", providers.md).
-import type { AttendeeStatus, ProviderKind } from '../../shared/types.ts';
+import type { ProviderKind, ProviderOwnedAttendeeFields } from '../../shared/types.ts';
 import type { Clock } from '../core/clock.ts';
 
 export interface ProviderAccount {
@@ -19,26 +19,9 @@ export interface ProviderEvent {
 }
 
 /** A provider's attendee record, already mapped to our rules. Provider-owned fields only. */
-export interface ProviderAttendee {
-  providerAttendeeId: string;
-  firstName: string | null;
-  lastName: string | null;
-  fullName: string;
-  email: string | null;
-  company: string | null;
-  jobTitle: string | null;
-  /** The provider's ticket type name; badge variants are chosen by it. */
-  ticketName: string | null;
-  orderId: string | null;
-  barcode: string | null;
-  status: AttendeeStatus;
-  /** The provider's own status text, kept for display and debugging. */
-  providerStatus: string | null;
+export interface ProviderAttendee extends ProviderOwnedAttendeeFields {
   /** Whether the provider itself reports the person checked in (informational only). */
   providerCheckedIn: boolean;
-  registeredAt: string | null;
-  /** The provider's last-changed time for this record, when it reports one. */
-  providerUpdatedAt: string | null;
 }
 
 export interface AttendeePage {

@@ -60,6 +60,8 @@ const abortReason = () => Object.assign(new Error('sync stopped'), { name: 'Abor
 export class SyncEngine {
   private readonly running = new Map<number, RunningJob>();
   private readonly liveState = new Map<number, { nextDueAt: number; failures: number }>();
+  /** FAILED events whose cause needs a person (no access, event gone): live sync leaves them to Retry. */
+  private readonly needsPerson = new Set<number>();
   private liveLoop: { abort: AbortController; done: Promise<void> } | null = null;
   private closed = false;
 
@@ -100,6 +102,7 @@ export class SyncEngine {
       throw new AppError('CONFLICT', 'a sync is already running for this event');
     }
     const job = this.deps.store.startJob(eventId, kind, this.now());
+    this.needsPerson.delete(eventId);
     const abort = new AbortController();
     const entry: RunningJob = { job, abort, done: Promise.resolve() };
     entry.done = this.runJob(eventId, job, abort.signal).finally(() => {
@@ -133,7 +136,8 @@ export class SyncEngine {
       if (this.deps.status.current(eventId) !== 'ACTIVE') {
         this.deps.status.transition(eventId, 'ACTIVE', isImport ? `${job.kind} completed` : 'sync completed');
       }
-      this.scheduleLive(eventId, listing.requests, 0);
+      // The next live pass is incremental where the provider allows it: about one request.
+      this.scheduleLive(eventId, client.supportsChangedSince ? 1 : listing.requests, 0);
     } catch (err) {
       if (signal.aborted) {
         // Shut down mid-job: the job is abandoned exactly as if the process had died, so the
@@ -260,6 +264,7 @@ export class SyncEngine {
         if (this.deps.status.current(eventId) !== 'DISCONNECTED') this.disconnect(eventId, message);
       } else {
         this.deps.status.transition(eventId, 'FAILED', failureReason(err), { message });
+        if (isProviderError(err) && (err.kind === 'forbidden' || err.kind === 'not_found')) this.needsPerson.add(eventId);
         const failures = (this.liveState.get(eventId)?.failures ?? 0) + 1;
         this.scheduleLive(eventId, 1, failures);
       }
@@ -276,7 +281,9 @@ export class SyncEngine {
     const state = this.deps.store.eventSyncState(eventId);
     if (!state) return;
     const budget = this.deps.budgetFor(state.integrationId);
-    const budgetInterval = (requestsUsed * budget.windowMs) / (budget.limit * liveBudgetShare);
+    // Every live event of the credential draws on the same budget.
+    const sharing = Math.max(1, this.deps.store.liveEventCountOfIntegration(state.integrationId));
+    const budgetInterval = (requestsUsed * sharing * budget.windowMs) / (budget.limit * liveBudgetShare);
     const backoff = failures > 0 ? Math.min(5 * 60_000, pollIntervalMs * 2 ** (failures - 1)) : 0;
     const interval = Math.max(pollIntervalMs, budgetInterval, backoff);
     this.liveState.set(eventId, { nextDueAt: this.deps.clock.now() + interval, failures });
@@ -288,6 +295,7 @@ export class SyncEngine {
     const now = this.deps.clock.now();
     const due = [...this.deps.store.eventIdsWithStatus('ACTIVE'), ...this.deps.store.eventIdsWithStatus('FAILED')]
       .filter((id) => (this.liveState.get(id)?.nextDueAt ?? 0) <= now)
+      .filter((id) => !(this.needsPerson.has(id) && this.deps.status.current(id) === 'FAILED'))
       .sort((a, b) => a - b);
     for (const eventId of due) {
       if (signal?.aborted) break;

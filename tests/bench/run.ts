@@ -10,6 +10,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { createCore } from '../../main/core/create-core.ts';
 import { MemorySecretStore } from '../../main/core/secrets.ts';
+import { measureUi } from './ui.ts';
 
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
@@ -125,8 +126,14 @@ async function main() {
       live_tick_requests: liveTickRequests,
       live_tick_changed_rows: new Set(changed).size,
     };
-    if (asJson) console.log(JSON.stringify(result));
-    else for (const [k, v] of Object.entries(result)) console.log(`${k.padEnd(28)} ${v}`);
+    log('measuring the UI in Chromium through the browser host...');
+    const ui = await measureUi(attendees);
+    const all = { ...result, ui };
+    if (asJson) console.log(JSON.stringify(all));
+    else {
+      for (const [k, v] of Object.entries(result)) console.log(`${k.padEnd(32)} ${v}`);
+      for (const [k, v] of Object.entries(ui)) console.log(`ui.${k.padEnd(29)} ${v}`);
+    }
   } finally {
     await core.close();
     sim.send({ op: 'close' });

@@ -298,3 +298,21 @@ test('live polling of many events stays within the provider budget of one creden
   }
   for (const id of eventIds) assert.equal(h.core.getEvent(id).status, 'ACTIVE');
 });
+
+test('a FAILED event that needs a person (no access) is left to Retry; a network failure is retried by itself', async (t) => {
+  const h = await startHarness(t);
+  const { integration, token } = await connect(h, 'eventbrite');
+  const { eventId, providerEventId } = await importSeeded(h, 'eventbrite', 10, token, integration.id);
+  h.sim.eventbrite.failNext(1, 403, { pathIncludes: providerEventId });
+  h.clock.advance(60_000);
+  await h.core.engine.runLivePass();
+  assert.equal(h.core.getEvent(eventId).statusReason, 'no access to this event');
+  const before = h.sim.eventbrite.requestCount;
+  h.clock.advance(60 * 60_000);
+  await h.core.engine.runLivePass();
+  assert.equal(h.sim.eventbrite.requestCount, before, 'no automatic retry');
+  assert.equal(h.core.getEvent(eventId).status, 'FAILED');
+  h.core.retry(admin, eventId);
+  await h.core.engine.waitForJob(eventId);
+  assert.equal(h.core.getEvent(eventId).status, 'ACTIVE');
+});

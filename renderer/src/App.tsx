@@ -1,0 +1,47 @@
+// The shell: top bar, the current place (events list, event page, settings), and toasts.
+// Dialogs render above it (see Dialog.tsx), toasts beside it so they stay announced.
+import { useStore } from './store.ts';
+import { TopBar } from './components/TopBar.tsx';
+import { EventsPage } from './components/EventsPage.tsx';
+import { EventPage } from './components/EventPage.tsx';
+import { SettingsPage } from './components/SettingsPage.tsx';
+import { Toasts } from './components/Toasts.tsx';
+import { APP_SHELL_ID } from './components/Dialog.tsx';
+
+export function App() {
+  const phase = useStore((s) => s.phase);
+  const loadError = useStore((s) => s.loadError);
+  const routeName = useStore((s) => s.route.name);
+  const reload = useStore((s) => s.reload);
+
+  if (phase === 'loading') {
+    return (
+      <div className="boot" aria-busy="true">
+        <p className="boot-title">Badge Desk</p>
+        <p className="muted">Loading…</p>
+      </div>
+    );
+  }
+  if (phase === 'error') {
+    return (
+      <div className="boot">
+        <p className="boot-title">Badge Desk</p>
+        <p className="inline-error" role="alert">
+          Badge Desk could not start: {loadError}
+        </p>
+        <button type="button" className="button button-primary" onClick={() => void reload()}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+  return (
+    <>
+      <div id={APP_SHELL_ID} className="app-shell">
+        <TopBar />
+        {routeName === 'event' ? <EventPage /> : routeName === 'settings' ? <SettingsPage /> : <EventsPage />}
+      </div>
+      <Toasts />
+    </>
+  );
+}

@@ -1,0 +1,178 @@
+// One event: header (name, "Syncing" pill, Sync), the recovery alert, import progress, the
+// attendance figures and the attendee table. What shows for each sync status comes from
+// describeSyncStatus in shared/.
+import { useState } from 'react';
+import type { SyncedEvent, SyncJob } from '../../../shared/types.ts';
+import { PROVIDER_LABEL } from '../../../shared/types.ts';
+import { describeSyncStatus } from '../../../shared/sync-status.ts';
+import type { SyncStatusView } from '../../../shared/sync-status.ts';
+import { formatCount, formatEventDate, formatMoment, formatTime } from '../format.ts';
+import { isAdmin, useCurrentEvent, useStore } from '../store.ts';
+import { AttendeeTable } from './AttendeeTable.tsx';
+import { ReconnectEventDialog } from './ReconnectEventDialog.tsx';
+
+export function EventPage() {
+  const event = useCurrentEvent();
+  const phase = useStore((s) => s.phase);
+  const navigate = useStore((s) => s.navigate);
+  if (!event) {
+    return (
+      <main className="page">
+        <div className="empty-state">
+          <h1>{phase === 'ready' ? 'Event not found' : 'Loading…'}</h1>
+          <button type="button" className="button" onClick={() => navigate({ name: 'events' })}>
+            Back to the event list
+          </button>
+        </div>
+      </main>
+    );
+  }
+  return <EventView key={event.id} event={event} />;
+}
+
+function EventView({ event }: { event: SyncedEvent }) {
+  const view = describeSyncStatus(event.status, event.activeJob !== null);
+  const [recovering, setRecovering] = useState(false);
+
+  return (
+    <main className="page event-page" aria-labelledby="event-title">
+      <EventHeader event={event} view={view} />
+      {view.alert ? <RecoveryAlert event={event} view={view} onOpen={() => setRecovering(true)} /> : null}
+      {view.showImportProgress && event.activeJob ? <ImportProgress job={event.activeJob} /> : null}
+      <AttendanceStats event={event} />
+      <AttendeeTable event={event} />
+      {recovering ? <ReconnectEventDialog event={event} onClose={() => setRecovering(false)} /> : null}
+    </main>
+  );
+}
+
+function EventHeader({ event, view }: { event: SyncedEvent; view: SyncStatusView }) {
+  const requested = useStore((s) => s.syncRequests[event.id] === true);
+  const syncEvent = useStore((s) => s.syncEvent);
+  const job = event.activeJob;
+  const syncing = requested || (job !== null && job.kind === 'resync');
+  const canSync = event.status === 'ACTIVE' && job === null && !requested;
+  let hint: string | undefined;
+  if (!syncing && event.status !== 'ACTIVE') hint = 'Sync runs on a healthy event; use the alert below to recover it first.';
+  else if (!syncing && job !== null) hint = 'An import is running.';
+
+  return (
+    <div className="event-header">
+      <div className="event-header-main">
+        <div className="event-title-row">
+          <h1 id="event-title">{event.name}</h1>
+          {view.showSyncingPill ? (
+            <span className="pill pill-green" data-testid="syncing-pill">
+              <span className="pill-dot" aria-hidden="true" />
+              Syncing
+            </span>
+          ) : null}
+        </div>
+        <p className="event-meta">
+          <span>
+            <time dateTime={event.startsAt ?? undefined}>{formatEventDate(event.startsAt, event.timezone)}</time>
+          </span>
+          <span>{PROVIDER_LABEL[event.provider]}</span>
+          {event.lastSyncedAt ? (
+            <span>
+              Last synced <time dateTime={event.lastSyncedAt}>{formatTime(event.lastSyncedAt)}</time>
+            </span>
+          ) : null}
+        </p>
+      </div>
+      <button
+        type="button"
+        className="button"
+        onClick={() => void syncEvent(event.id)}
+        disabled={!canSync}
+        aria-busy={syncing || undefined}
+        title={hint}
+      >
+        {syncing ? 'Syncing…' : 'Sync'}
+      </button>
+    </div>
+  );
+}
+
+function RecoveryAlert({ event, view, onOpen }: { event: SyncedEvent; view: SyncStatusView; onOpen: () => void }) {
+  const admin = useStore(isAdmin);
+  const alert = view.alert;
+  if (!alert) return null;
+  const reason = event.lastError ?? event.statusReason;
+  const at = event.lastErrorAt ?? event.statusChangedAt;
+  return (
+    <div className={`alert alert-${event.status === 'PENDING' ? 'amber' : 'red'}`} role="alert">
+      <div className="alert-text">
+        <p className="alert-title">{alert.title}</p>
+        {reason ? <p className="alert-reason">{reason}</p> : null}
+        <p className="alert-time">
+          {event.lastErrorAt ? 'Failed at ' : 'Since '}
+          <time dateTime={at}>{formatMoment(at)}</time>
+        </p>
+      </div>
+      <div className="alert-action">
+        {admin ? (
+          <button type="button" className="button button-primary" onClick={onOpen}>
+            {alert.button}
+          </button>
+        ) : (
+          <p className="alert-hint">Ask an admin to fix this</p>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function ImportProgress({ job }: { job: SyncJob }) {
+  const total = job.expectedTotal;
+  const known = total !== null && total > 0;
+  const percent = known ? Math.min(100, Math.round((job.fetched / total) * 100)) : null;
+  const text = known ? `${formatCount(job.fetched)} of ${formatCount(total)} attendees` : `${formatCount(job.fetched)} attendees so far`;
+  return (
+    <section className="import-progress" aria-labelledby="import-progress-title">
+      <div className="import-progress-head">
+        <h2 id="import-progress-title">Import in progress</h2>
+        <p className="import-progress-count" data-testid="import-progress-count">
+          {text}
+        </p>
+      </div>
+      <div
+        className={`progress${known ? '' : ' progress-indeterminate'}`}
+        role="progressbar"
+        aria-label="Import progress"
+        aria-valuemin={0}
+        aria-valuemax={known ? total : undefined}
+        aria-valuenow={job.fetched}
+        aria-valuetext={text}
+      >
+        <div className="progress-fill" style={{ width: percent === null ? '100%' : `${percent}%` }} />
+      </div>
+      <p className="muted small">The desk keeps working while the import runs; new rows appear below as they arrive.</p>
+    </section>
+  );
+}
+
+function AttendanceStats({ event }: { event: SyncedEvent }) {
+  return (
+    <section className="stats" aria-label="Attendance">
+      <div className="stat stat-main">
+        <span className="stat-label">Total Attendees</span>
+        <span className="stat-value" data-testid="total-attendees">
+          {formatCount(event.counts.attending)}
+        </span>
+      </div>
+      <div className="stat">
+        <span className="stat-label">Not attending</span>
+        <span className="stat-value stat-value-small" data-testid="not-attending-count">
+          {formatCount(event.counts.notAttending)}
+        </span>
+      </div>
+      <div className="stat">
+        <span className="stat-label">Pending</span>
+        <span className="stat-value stat-value-small" data-testid="pending-count">
+          {formatCount(event.counts.notYetAttending)}
+        </span>
+      </div>
+    </section>
+  );
+}

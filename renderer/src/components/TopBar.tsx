@@ -1,0 +1,65 @@
+// App name, station, role, admin lock / unlock, and the two places: Events and Settings.
+import { useState } from 'react';
+import { errorMessage } from '../bridge.ts';
+import { useStore } from '../store.ts';
+import { SetPinDialog, UnlockAdminDialog } from './PinDialogs.tsx';
+
+export function TopBar() {
+  const stationName = useStore((s) => s.settings.stationName);
+  const role = useStore((s) => s.session.role);
+  const pinSet = useStore((s) => s.session.pinSet);
+  const routeName = useStore((s) => s.route.name);
+  const navigate = useStore((s) => s.navigate);
+  const lock = useStore((s) => s.lock);
+  const toast = useStore((s) => s.toast);
+  const [dialog, setDialog] = useState<'unlock' | 'setPin' | null>(null);
+
+  const onLock = async () => {
+    try {
+      await lock();
+    } catch (err) {
+      toast(`Could not lock: ${errorMessage(err)}`, 'error');
+    }
+  };
+
+  const eventsActive = routeName === 'events' || routeName === 'event';
+  return (
+    <header className="topbar">
+      <div className="topbar-brand">
+        <span className="app-name">Badge Desk</span>
+        <span className="station-name" title="Station">
+          {stationName}
+        </span>
+      </div>
+      <nav className="topbar-nav" aria-label="Main">
+        <button type="button" className={`nav-item${eventsActive ? ' nav-item-active' : ''}`} aria-current={eventsActive ? 'page' : undefined} onClick={() => navigate({ name: 'events' })}>
+          Events
+        </button>
+        <button
+          type="button"
+          className={`nav-item${routeName === 'settings' ? ' nav-item-active' : ''}`}
+          aria-current={routeName === 'settings' ? 'page' : undefined}
+          onClick={() => navigate({ name: 'settings', section: null })}
+        >
+          Settings
+        </button>
+      </nav>
+      <div className="topbar-session">
+        <span className={`role role-${role}`} data-testid="current-role">
+          {role === 'admin' ? 'Admin' : 'Operator'}
+        </span>
+        {role === 'admin' ? (
+          <button type="button" className="button button-small" onClick={() => void onLock()}>
+            Lock
+          </button>
+        ) : (
+          <button type="button" className="button button-small" onClick={() => setDialog(pinSet ? 'unlock' : 'setPin')}>
+            Unlock admin
+          </button>
+        )}
+      </div>
+      {dialog === 'unlock' ? <UnlockAdminDialog onClose={() => setDialog(null)} /> : null}
+      {dialog === 'setPin' ? <SetPinDialog onClose={() => setDialog(null)} /> : null}
+    </header>
+  );
+}

@@ -1,0 +1,1 @@
+export function findElectronBinary(): { ok: true; path: string } | { ok: false; reason: string };
