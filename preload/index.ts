@@ -3,10 +3,10 @@
 // scripts/build.mjs bundles it into one CommonJS file (out/preload/index.cjs).
 import { contextBridge, ipcRenderer } from 'electron';
 import type { IpcRendererEvent } from 'electron';
-import type { BadgeDeskBridge, PushMessage } from '../shared/ipc-contract.ts';
+import type { BadgeDeskBridge, PushMessage } from '../shared/ipc-wire.ts';
 // Only the two channel names: for this bundle scripts/build.mjs loads the contract as just its
 // ELECTRON_* constants, so the zod schemas stay out of the preload (main validates; this only carries).
-import { ELECTRON_INVOKE_CHANNEL, ELECTRON_PUSH_CHANNEL } from '../shared/ipc-contract.ts';
+import { ELECTRON_INVOKE_CHANNEL, ELECTRON_PUSH_CHANNEL } from '../shared/ipc-wire.ts';
 
 const bridge: BadgeDeskBridge = {
   invoke(channel, input) {

@@ -23,28 +23,6 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 // electron-store is ESM that imports electron); devDependencies are bundled or unused.
 const external = ['electron', ...Object.keys(pkg.dependencies ?? {})];
 
-/**
- * The preload needs two strings from shared/ipc-contract.ts, but that module builds the zod
- * schemas at load time, which would drag all of zod (~700 kB) into every window's preload. For
- * the preload build only, the contract loads as just its `export const ELECTRON_*` lines — still
- * read from the one source, and the build fails if they ever move.
- */
-const channelNamesOnly = {
-  name: 'badge-desk:ipc-channel-names-only',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]shared[\\/]ipc-contract\.ts$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      const lines = source.match(/^export const ELECTRON_[A-Z_]+ = '[^'\n]*';$/gm) ?? [];
-      for (const name of ['ELECTRON_INVOKE_CHANNEL', 'ELECTRON_PUSH_CHANNEL']) {
-        if (!lines.some((l) => l.startsWith(`export const ${name} =`))) {
-          return { errors: [{ text: `shared/ipc-contract.ts no longer declares \`export const ${name} = '...';\` on one line (scripts/build.mjs reads it for the preload)` }] };
-        }
-      }
-      return { contents: lines.join('\n'), loader: 'ts' };
-    });
-  },
-};
-
 rmSync(join(out, 'main'), { recursive: true, force: true });
 rmSync(join(out, 'preload'), { recursive: true, force: true });
 
@@ -69,7 +47,6 @@ try {
   await build({
     absWorkingDir: root,
     entryPoints: [join(root, 'preload/index.ts')],
-    plugins: [channelNamesOnly],
     outfile: join(out, 'preload/index.cjs'),
     bundle: true,
     platform: 'node',

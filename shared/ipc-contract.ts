@@ -2,10 +2,9 @@
 // role, and its result type. Main validates against it, the preload and the browser host carry
 // it, the renderer calls through it, and the fuzz test walks it. One table, no drift.
 import { z } from 'zod';
-import type { AppErrorData } from './errors.ts';
-import type { ProviderKind, Attendee, Integration, StatusTransition, SyncedEvent, SyncJob, Role } from './types.ts';
+import type { ProviderKind, Attendee, Integration, StatusTransition, SyncedEvent, SyncJob } from './types.ts';
 import { PROVIDERS } from './types.ts';
-import type { SyncStatus } from './sync-status.ts';
+import type { SessionInfo } from './ipc-wire.ts';
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const eventRef = z.object({ eventId: id }).strict();
@@ -39,14 +38,6 @@ export const settingsPatchSchema = z
   })
   .partial()
   .strict();
-
-export interface SessionInfo {
-  role: Role;
-  /** Whether an admin PIN exists yet (first run sets one). */
-  pinSet: boolean;
-  /** When the admin lock returns, if unlocked (ISO). */
-  adminUntil: string | null;
-}
 
 export interface DemoInfo {
   /** A demo can start only while no real integration is connected. */
@@ -138,43 +129,6 @@ export function isChannelName(name: unknown): name is ChannelName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(IPC_CHANNELS, name);
 }
 
-/** Every answer crosses the boundary as an envelope: a thrown Error would lose its type over IPC. */
-export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: AppErrorData };
-
-/** Push events, main -> renderer. */
-export interface PushEventMap {
-  statusChanged: { eventId: number; from: SyncStatus | null; to: SyncStatus; reason: string; at: string };
-  jobProgress: { eventId: number; job: SyncJob };
-  jobFinished: { eventId: number; job: SyncJob };
-  attendeesChanged: { eventId: number; attendeeIds: number[] };
-  integrationChanged: { integrationId: number; status: 'CONNECTED' | 'DISCONNECTED'; reason: string | null };
-  eventAdded: { eventId: number };
-  sessionChanged: SessionInfo;
-}
-export type PushEventName = keyof PushEventMap;
-export const PUSH_EVENTS: readonly PushEventName[] = [
-  'statusChanged',
-  'jobProgress',
-  'jobFinished',
-  'attendeesChanged',
-  'integrationChanged',
-  'eventAdded',
-  'sessionChanged',
-];
-export interface PushMessage<K extends PushEventName = PushEventName> {
-  event: K;
-  payload: PushEventMap[K];
-}
-
-/** The surface the preload (Electron) or the HTTP bridge (browser host) gives the renderer. */
-export interface BadgeDeskBridge {
-  invoke<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<IpcResult<ChannelResult<C>>>;
-  /** Subscribes to every push event; returns the unsubscribe function. */
-  subscribe(listener: (message: PushMessage) => void): () => void;
-}
-
-/** Electron IPC channel names (prefixed so they cannot collide with anything else). */
-export const ELECTRON_INVOKE_CHANNEL = 'badge-desk:invoke';
-export const ELECTRON_PUSH_CHANNEL = 'badge-desk:push';
 
 export type { ProviderKind };
+export * from './ipc-wire.ts';

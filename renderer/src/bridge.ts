@@ -4,15 +4,9 @@
 //   http://127.0.0.1:PORT/?token=TOKEN; invokes are POST /ipc/<channel>, pushes come over
 //   an EventSource on /push. The token is kept in sessionStorage and removed from the address bar.
 // Everything else in the renderer goes through the store, which goes through `call` and `subscribe`.
-import type {
-  BadgeDeskBridge,
-  ChannelInput,
-  ChannelName,
-  ChannelResult,
-  IpcResult,
-  PushEventName,
-  PushMessage,
-} from '../../shared/ipc-contract.ts';
+// Types from the contract; values only from the zod-free wire module (the schemas stay in main).
+import type { ChannelInput, ChannelName, ChannelResult } from '../../shared/ipc-contract.ts';
+import { PUSH_EVENTS, type BadgeDeskBridge, type IpcResult, type PushEventName, type PushMessage } from '../../shared/ipc-wire.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
 import { ERROR_CODES } from '../../shared/errors.ts';
 
@@ -85,18 +79,6 @@ function readToken(): string | null {
   return token;
 }
 
-// The push event names, checked against the contract's type by the compiler. (A value import
-// from ipc-contract.ts would pull zod and every input schema into the renderer bundle.)
-const PUSH_EVENT_NAMES = {
-  statusChanged: true,
-  jobProgress: true,
-  jobFinished: true,
-  attendeesChanged: true,
-  integrationChanged: true,
-  eventAdded: true,
-  sessionChanged: true,
-} as const satisfies Record<PushEventName, true>;
-const PUSH_EVENTS = Object.keys(PUSH_EVENT_NAMES) as PushEventName[];
 
 function isErrorCode(code: unknown): code is ErrorCode {
   return typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code);

@@ -1,0 +1,54 @@
+// The wire between renderer and main, without the schemas: envelopes, push events, the bridge
+// and the Electron channel names. Kept free of zod so the preload and the renderer bundle stay
+// small; shared/ipc-contract.ts (channels and their schemas) re-exports all of it.
+import type { AppErrorData } from './errors.ts';
+import type { Role, SyncJob } from './types.ts';
+import type { SyncStatus } from './sync-status.ts';
+import type { ChannelInput, ChannelName, ChannelResult } from './ipc-contract.ts';
+
+export interface SessionInfo {
+  role: Role;
+  /** Whether an admin PIN exists yet (first run sets one). */
+  pinSet: boolean;
+  /** When the admin lock returns, if unlocked (ISO). */
+  adminUntil: string | null;
+}
+
+/** Every answer crosses the boundary as an envelope: a thrown Error would lose its type over IPC. */
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: AppErrorData };
+
+/** Push events, main -> renderer. */
+export interface PushEventMap {
+  statusChanged: { eventId: number; from: SyncStatus | null; to: SyncStatus; reason: string; at: string };
+  jobProgress: { eventId: number; job: SyncJob };
+  jobFinished: { eventId: number; job: SyncJob };
+  attendeesChanged: { eventId: number; attendeeIds: number[] };
+  integrationChanged: { integrationId: number; status: 'CONNECTED' | 'DISCONNECTED'; reason: string | null };
+  eventAdded: { eventId: number };
+  sessionChanged: SessionInfo;
+}
+export type PushEventName = keyof PushEventMap;
+export const PUSH_EVENTS: readonly PushEventName[] = [
+  'statusChanged',
+  'jobProgress',
+  'jobFinished',
+  'attendeesChanged',
+  'integrationChanged',
+  'eventAdded',
+  'sessionChanged',
+];
+export interface PushMessage<K extends PushEventName = PushEventName> {
+  event: K;
+  payload: PushEventMap[K];
+}
+
+/** The surface the preload (Electron) or the HTTP bridge (browser host) gives the renderer. */
+export interface BadgeDeskBridge {
+  invoke<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<IpcResult<ChannelResult<C>>>;
+  /** Subscribes to every push event; returns the unsubscribe function. */
+  subscribe(listener: (message: PushMessage) => void): () => void;
+}
+
+/** Electron IPC channel names (prefixed so they cannot collide with anything else). */
+export const ELECTRON_INVOKE_CHANNEL = 'badge-desk:invoke';
+export const ELECTRON_PUSH_CHANNEL = 'badge-desk:push';
