@@ -5,10 +5,13 @@ import { z } from 'zod';
 import type { ProviderKind, Attendee, Integration, StatusTransition, SyncedEvent, SyncJob } from './types.ts';
 import { PROVIDERS } from './types.ts';
 import type { SessionInfo } from './ipc-wire.ts';
+import type { CheckInLogEntry, CheckInOutcome, CheckInStats, DeskSearchResult, UndoOutcome } from './desk.ts';
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const eventRef = z.object({ eventId: id }).strict();
 const empty = z.object({}).strict();
+// A unique id per desk action (a UUID from the renderer): a retried call cannot record twice.
+const actionId = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'an action id is 8 to 64 letters, digits or dashes');
 const pin = z.string().regex(/^\d{4,12}$/, 'a PIN is 4 to 12 digits');
 
 export interface StationSettings {
@@ -116,6 +119,28 @@ export const IPC_CHANNELS = {
     { admin: false },
   ),
   'attendees.setVip': channel<Attendee>()(z.object({ attendeeId: id, vip: z.boolean() }).strict(), { admin: false }),
+
+  'desk.search': channel<DeskSearchResult>()(
+    z.object({ eventId: id, query: z.string().max(200), limit: z.number().int().min(1).max(100).optional() }).strict(),
+    { admin: false },
+  ),
+  // A scanner types the code and Enter; a person picks a row. Both end here: an exact barcode
+  // match of `code` wins, else `attendeeId`, else "not found".
+  'desk.checkIn': channel<CheckInOutcome>()(
+    z
+      .object({ eventId: id, actionId, code: z.string().trim().min(1).max(500).optional(), attendeeId: id.optional() })
+      .strict()
+      .refine((v) => v.code !== undefined || v.attendeeId !== undefined, 'give a scanned code or an attendee id'),
+    { admin: false },
+  ),
+  'desk.undo': channel<UndoOutcome>()(z.object({ eventId: id, attendeeId: id, actionId }).strict(), { admin: false }),
+  'desk.log': channel<CheckInLogEntry[]>()(
+    z.object({ eventId: id, limit: z.number().int().min(1).max(500), beforeId: id.optional() }).strict(),
+    { admin: false },
+  ),
+  'desk.stats': channel<CheckInStats>()(eventRef, { admin: false }),
+  // The log holds attendee names and emails: exporting it is an admin's call.
+  'desk.exportCsv': channel<{ filename: string; csv: string }>()(eventRef, { admin: true }),
 
   'demo.start': channel<AppSnapshot>()(empty, { admin: false }),
 } as const;

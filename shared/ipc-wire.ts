@@ -23,6 +23,8 @@ export interface PushEventMap {
   jobProgress: { eventId: number; job: SyncJob };
   jobFinished: { eventId: number; job: SyncJob };
   attendeesChanged: { eventId: number; attendeeIds: number[] };
+  /** A check-in or undo was recorded (at this station). */
+  checkinsChanged: { eventId: number; attendeeIds: number[] };
   integrationChanged: { integrationId: number; status: 'CONNECTED' | 'DISCONNECTED'; reason: string | null };
   eventAdded: { eventId: number };
   sessionChanged: SessionInfo;
@@ -33,6 +35,7 @@ export const PUSH_EVENTS: readonly PushEventName[] = [
   'jobProgress',
   'jobFinished',
   'attendeesChanged',
+  'checkinsChanged',
   'integrationChanged',
   'eventAdded',
   'sessionChanged',

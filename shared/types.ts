@@ -65,6 +65,8 @@ export interface AttendeeCounts {
   notAttending: number;
   notYetAttending: number;
   total: number;
+  /** ATTENDING rows currently checked in at this station's desk (from the local log). */
+  checkedIn: number;
 }
 
 export type SyncJobKind = 'import' | 'reimport' | 'resync';
@@ -110,6 +112,8 @@ export interface Attendee extends ProviderOwnedAttendeeFields {
   eventId: number;
   /** Local state: never written by a sync. */
   vip: boolean;
+  /** Derived from the local check-in log (null: not checked in, or the check-in was undone). */
+  checkedIn: { at: string; station: string } | null;
 }
 
 export interface StatusTransition {

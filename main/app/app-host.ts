@@ -163,6 +163,12 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
       total: core.getEvent(eventId).counts.total,
     }),
     'attendees.setVip': ({ attendeeId, vip }, actor) => core.setVip(actor, attendeeId, vip),
+    'desk.search': ({ eventId, query, limit }) => core.desk.search(eventId, query, limit),
+    'desk.checkIn': (input, actor) => core.desk.checkIn(actor, input),
+    'desk.undo': (input, actor) => core.desk.undo(actor, input),
+    'desk.log': ({ eventId, limit, beforeId }) => core.desk.log(eventId, limit, beforeId),
+    'desk.stats': ({ eventId }) => core.desk.stats(eventId),
+    'desk.exportCsv': ({ eventId }) => core.desk.exportCsv(eventId),
     'demo.start': async () => {
       if (demo) throw new AppError('CONFLICT', 'the demo workspace is already running');
       if (core.listIntegrations().length > 0) {

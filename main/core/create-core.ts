@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { openDatabase } from '../db/open.ts';
 import { MirrorStore } from '../db/store.ts';
+import { DeskStore } from '../db/desk-store.ts';
+import { Desk } from '../desk/desk.ts';
 import { systemClock, isoTime, type Clock } from './clock.ts';
 import { CoreEvents } from './events.ts';
 import type { SecretStore } from './secrets.ts';
@@ -150,8 +152,12 @@ export function createCore(deps: CoreDeps) {
     return integration;
   }
 
+  const desk = new Desk({ store, deskStore: new DeskStore(db), clock, events, requireEvent });
+
   const core = {
     events,
+    /** Search, check-in, undo, statistics, export: local only, never waits on a provider. */
+    desk,
     clock,
     /** Exposed for tests, benchmarks and later desk modules in the core; never over IPC. */
     store,

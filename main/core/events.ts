@@ -9,6 +9,7 @@ export interface CoreEventMap {
   jobProgress: { eventId: number; job: SyncJob };
   jobFinished: { eventId: number; job: SyncJob };
   attendeesChanged: { eventId: number; attendeeIds: number[] };
+  checkinsChanged: { eventId: number; attendeeIds: number[] };
   integrationChanged: { integrationId: number; status: IntegrationStatus; reason: string | null };
   eventAdded: { eventId: number };
 }

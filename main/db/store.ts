@@ -1,4 +1,5 @@
-// The only module that writes SQL against the mirror. Everything else calls these typed functions.
+// The mirror's SQL (integrations, events, jobs, provider-owned attendees). With desk-store.ts
+// (the desk's local state) the only modules that write SQL; everything else calls these typed functions.
 import type { Db } from './open.ts';
 import type {
   Attendee,
@@ -79,7 +80,18 @@ interface AttendeeRow {
   registered_at: string | null;
   provider_updated_at: string | null;
   vip: number | null;
+  checkin_at: string | null;
+  checkin_station: string | null;
 }
+
+/**
+ * An attendee row with its local state (VIP, current check-in): every read of attendees selects
+ * this, so each Attendee carries the same fields wherever it comes from. Alias `a` is attendees.
+ */
+export const ATTENDEE_COLUMNS = 'a.*, l.vip, c.at AS checkin_at, c.station AS checkin_station';
+export const ATTENDEE_LOCAL_JOINS = `LEFT JOIN attendee_local l ON l.attendee_id = a.id
+  LEFT JOIN attendee_checkin c ON c.attendee_id = a.id AND c.checked_in = 1`;
+export const ATTENDEE_SELECT = `SELECT ${ATTENDEE_COLUMNS} FROM attendees a ${ATTENDEE_LOCAL_JOINS}`;
 
 export interface EventSyncState {
   integrationId: number;
@@ -125,7 +137,9 @@ function toJob(r: JobRow): SyncJob {
   };
 }
 
-function toAttendee(r: AttendeeRow): Attendee {
+export type { AttendeeRow };
+
+export function toAttendee(r: AttendeeRow): Attendee {
   return {
     id: r.id,
     eventId: r.event_id,
@@ -144,6 +158,7 @@ function toAttendee(r: AttendeeRow): Attendee {
     registeredAt: r.registered_at,
     providerUpdatedAt: r.provider_updated_at,
     vip: r.vip === 1,
+    checkedIn: r.checkin_at !== null && r.checkin_station !== null ? { at: r.checkin_at, station: r.checkin_station } : null,
   };
 }
 
@@ -491,14 +506,21 @@ export class MirrorStore {
       .all(eventId);
     const by = (s: AttendeeStatus) => rows.find((r) => r.status === s)?.n ?? 0;
     const counts = { attending: by('ATTENDING'), notAttending: by('NOT_ATTENDING'), notYetAttending: by('NOT_YET_ATTENDING') };
-    return { ...counts, total: counts.attending + counts.notAttending + counts.notYetAttending };
+    const checkedIn = (
+      this.db
+        .prepare(
+          `SELECT count(*) AS n FROM attendee_checkin c JOIN attendees a ON a.id = c.attendee_id
+           WHERE c.event_id = ? AND c.checked_in = 1 AND a.status = 'ATTENDING'`,
+        )
+        .get(eventId) as { n: number }
+    ).n;
+    return { ...counts, total: counts.attending + counts.notAttending + counts.notYetAttending, checkedIn };
   }
 
   listAttendees(eventId: number, page: { offset: number; limit: number }): Attendee[] {
     return this.db
       .prepare<[number, number, number], AttendeeRow>(
-        `SELECT a.*, l.vip FROM attendees a LEFT JOIN attendee_local l ON l.attendee_id = a.id
-         WHERE a.event_id = ? ORDER BY a.full_name COLLATE NOCASE, a.id LIMIT ? OFFSET ?`,
+        `${ATTENDEE_SELECT} WHERE a.event_id = ? ORDER BY a.full_name COLLATE NOCASE, a.id LIMIT ? OFFSET ?`,
       )
       .all(eventId, page.limit, page.offset)
       .map(toAttendee);
@@ -506,7 +528,7 @@ export class MirrorStore {
 
   getAttendee(attendeeId: number): Attendee | undefined {
     const row = this.db
-      .prepare<[number], AttendeeRow>('SELECT a.*, l.vip FROM attendees a LEFT JOIN attendee_local l ON l.attendee_id = a.id WHERE a.id = ?')
+      .prepare<[number], AttendeeRow>(`${ATTENDEE_SELECT} WHERE a.id = ?`)
       .get(attendeeId);
     return row ? toAttendee(row) : undefined;
   }
@@ -514,7 +536,7 @@ export class MirrorStore {
   findAttendeeByProviderId(eventId: number, providerAttendeeId: string): Attendee | undefined {
     const row = this.db
       .prepare<[number, string], AttendeeRow>(
-        'SELECT a.*, l.vip FROM attendees a LEFT JOIN attendee_local l ON l.attendee_id = a.id WHERE a.event_id = ? AND a.provider_attendee_id = ?',
+        `${ATTENDEE_SELECT} WHERE a.event_id = ? AND a.provider_attendee_id = ?`,
       )
       .get(eventId, providerAttendeeId);
     return row ? toAttendee(row) : undefined;

@@ -9,6 +9,7 @@ import type { StatusMachine } from './status-machine.ts';
 import { isProviderError, type ProviderClient, type ProviderError, type AttendeePage } from '../providers/types.ts';
 import type { SyncJob, SyncJobKind } from '../../shared/types.ts';
 import { AppError } from '../../shared/errors.ts';
+import { OFFLINE_REASON } from '../../shared/desk.ts';
 
 export interface SyncEngineOptions {
   /** How often ACTIVE events are polled (station setting). */
@@ -351,7 +352,7 @@ function failureReason(err: unknown): string {
     not_found: 'the event was not found on the provider',
     rate_limited: 'rate limited for longer than the job may wait',
     transient: 'the provider did not answer',
-    offline: 'offline',
+    offline: OFFLINE_REASON,
     bad_response: 'bad response from the provider',
   };
   return reasons[err.kind];

@@ -66,7 +66,7 @@ test('Luma: every guest is a row; only approved guests count as attending', asyn
   const event = await h.core.importEvent(admin, integration.id, providerEventId);
   await h.core.engine.waitForJob(event.id);
   const counts = h.core.getEvent(event.id).counts;
-  assert.deepEqual(counts, { attending: 36, notAttending: 1, notYetAttending: 3, total: 40 });
+  assert.deepEqual(counts, { attending: 36, notAttending: 1, notYetAttending: 3, total: 40, checkedIn: 0 });
   const declined = h.core.store.findAttendeeByProviderId(event.id, ids[0]!)!;
   assert.equal(declined.status, 'NOT_ATTENDING');
 });

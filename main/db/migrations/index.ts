@@ -9,5 +9,6 @@ export interface Migration {
 }
 
 import { migration001 } from './001-initial.ts';
+import { migration002 } from './002-desk.ts';
 
-export const MIGRATIONS: readonly Migration[] = [migration001];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002];

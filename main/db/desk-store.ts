@@ -1,0 +1,224 @@
+// The desk's SQL: search over the FTS5 index, the append-only check-in log and what is derived
+// from it (current state, statistics, the export). Writes only local tables (checkins, and
+// through its trigger attendee_checkin): never a provider-owned column.
+import type { Db } from './open.ts';
+import { ATTENDEE_COLUMNS, ATTENDEE_LOCAL_JOINS, ATTENDEE_SELECT, toAttendee, type AttendeeRow } from './store.ts';
+import { foldForSearch } from './search-text.ts';
+import type { Attendee } from '../../shared/types.ts';
+import type { CheckInLogEntry, CheckInStats, TicketStats } from '../../shared/desk.ts';
+import { ARRIVAL_SLOT_MINUTES } from '../../shared/desk.ts';
+
+export type CheckInAction = 'check_in' | 'undo';
+
+export interface CheckInRecord {
+  id: number;
+  actionId: string;
+  eventId: number;
+  attendeeId: number;
+  action: CheckInAction;
+  station: string;
+  at: string;
+}
+
+interface CheckInRow {
+  id: number;
+  action_id: string;
+  event_id: number;
+  attendee_id: number;
+  action: CheckInAction;
+  station: string;
+  at: string;
+}
+
+interface LogRow extends CheckInRow {
+  full_name: string;
+  email: string | null;
+  ticket_name: string | null;
+  barcode: string | null;
+}
+
+const toRecord = (r: CheckInRow): CheckInRecord => ({
+  id: r.id,
+  actionId: r.action_id,
+  eventId: r.event_id,
+  attendeeId: r.attendee_id,
+  action: r.action,
+  station: r.station,
+  at: r.at,
+});
+
+const toLogEntry = (r: LogRow): CheckInLogEntry => ({
+  id: r.id,
+  actionId: r.action_id,
+  attendeeId: r.attendee_id,
+  attendeeName: r.full_name,
+  email: r.email,
+  ticketName: r.ticket_name,
+  action: r.action,
+  station: r.station,
+  at: r.at,
+});
+
+export interface ExportRow extends CheckInLogEntry {
+  barcode: string | null;
+}
+
+// Column weights for bm25, in the index's column order (full_name, email, company, order_id,
+// barcode): a hit in the name outranks one in an email or company.
+const BM25_WEIGHTS = '10.0, 4.0, 3.0, 2.0, 2.0';
+
+export class DeskStore {
+  private readonly search;
+  private readonly byBarcode;
+  private readonly byActionId;
+  private readonly append;
+  private readonly stateOf;
+
+  constructor(private readonly db: Db) {
+    // Deterministic, so SQLite may evaluate it once per row; used for "exact name first".
+    db.function('bd_fold', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? foldForSearch(text) : null));
+    this.search = db.prepare<{ match: string; eventId: number; code: string; name: string; limit: number }, AttendeeRow>(
+      `SELECT ${ATTENDEE_COLUMNS}
+       FROM attendee_search s JOIN attendees a ON a.id = s.rowid ${ATTENDEE_LOCAL_JOINS}
+       WHERE attendee_search MATCH @match AND a.event_id = @eventId
+       ORDER BY a.barcode IS NOT NULL AND a.barcode = @code DESC,
+                bd_fold(a.full_name) = @name DESC,
+                bm25(attendee_search, ${BM25_WEIGHTS}),
+                a.full_name COLLATE NOCASE, a.id
+       LIMIT @limit`,
+    );
+    this.byBarcode = db.prepare<[number, string], AttendeeRow>(
+      // Barcodes are unique per provider; should two rows ever share one, the attending one wins.
+      `${ATTENDEE_SELECT} WHERE a.event_id = ? AND a.barcode = ? ORDER BY a.status = 'ATTENDING' DESC, a.id LIMIT 1`,
+    );
+    this.byActionId = db.prepare<[string], CheckInRow>('SELECT * FROM checkins WHERE action_id = ?');
+    this.append = db.prepare<[string, number, number, CheckInAction, string, string], CheckInRow>(
+      'INSERT INTO checkins (action_id, event_id, attendee_id, action, station, at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *',
+    );
+    this.stateOf = db.prepare<[number], { checked_in: number }>('SELECT checked_in FROM attendee_checkin WHERE attendee_id = ?');
+  }
+
+  /** Ranked search: exact barcode, then exact (folded) name, then bm25 with name hits weighted up. */
+  searchAttendees(eventId: number, match: string, query: string, limit: number): { rows: Attendee[]; more: boolean } {
+    const rows = this.search.all({ match, eventId, code: query.trim(), name: foldForSearch(query), limit: limit + 1 });
+    return { rows: rows.slice(0, limit).map(toAttendee), more: rows.length > limit };
+  }
+
+  /** The bare FTS5 query, ranked by its own bm25: the benchmark's baseline for search. */
+  rawMatch(match: string, limit: number): number[] {
+    return this.db
+      .prepare<[string, number], { rowid: number }>('SELECT rowid FROM attendee_search WHERE attendee_search MATCH ? ORDER BY rank LIMIT ?')
+      .all(match, limit)
+      .map((r) => r.rowid);
+  }
+
+  attendeeByBarcode(eventId: number, code: string): Attendee | undefined {
+    const row = this.byBarcode.get(eventId, code);
+    return row ? toAttendee(row) : undefined;
+  }
+
+  isCheckedIn(attendeeId: number): boolean {
+    return this.stateOf.get(attendeeId)?.checked_in === 1;
+  }
+
+  checkInByActionId(actionId: string): CheckInRecord | undefined {
+    const row = this.byActionId.get(actionId);
+    return row ? toRecord(row) : undefined;
+  }
+
+  appendCheckIn(r: Omit<CheckInRecord, 'id'>): CheckInRecord {
+    return toRecord(this.append.get(r.actionId, r.eventId, r.attendeeId, r.action, r.station, r.at)!);
+  }
+
+  /**
+   * Runs a desk decision and its log write as one transaction, committed with a full sync:
+   * an acknowledged check-in survives a power cut, not only an app crash (the mirror's bulk
+   * writes keep synchronous=NORMAL; the provider can always send those again).
+   */
+  durably<T>(fn: () => T): T {
+    this.db.pragma('synchronous = FULL');
+    try {
+      return this.db.transaction(fn).immediate();
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
+  }
+
+  /** Newest first. */
+  log(eventId: number, limit: number, beforeId?: number): CheckInLogEntry[] {
+    return this.db
+      .prepare<[number, number | null, number | null, number], LogRow>(
+        `SELECT k.*, a.full_name, a.email, a.ticket_name, a.barcode FROM checkins k JOIN attendees a ON a.id = k.attendee_id
+         WHERE k.event_id = ? AND (? IS NULL OR k.id < ?) ORDER BY k.id DESC LIMIT ?`,
+      )
+      .all(eventId, beforeId ?? null, beforeId ?? null, limit)
+      .map(toLogEntry);
+  }
+
+  /** The whole log of an event, oldest first, streamed row by row. */
+  *exportRows(eventId: number): Generator<ExportRow> {
+    const rows = this.db
+      .prepare<[number], LogRow>(
+        `SELECT k.*, a.full_name, a.email, a.ticket_name, a.barcode FROM checkins k JOIN attendees a ON a.id = k.attendee_id
+         WHERE k.event_id = ? ORDER BY k.id`,
+      )
+      .iterate(eventId);
+    for (const r of rows) yield { ...toLogEntry(r), barcode: r.barcode };
+  }
+
+  stats(eventId: number): CheckInStats {
+    const byTicket = this.db
+      .prepare<[number], { ticket_name: string | null; attending: number; checked_in: number }>(
+        `SELECT a.ticket_name, count(*) AS attending, count(c.attendee_id) AS checked_in
+         FROM attendees a LEFT JOIN attendee_checkin c ON c.attendee_id = a.id AND c.checked_in = 1
+         WHERE a.event_id = ? AND a.status = 'ATTENDING'
+         GROUP BY a.ticket_name ORDER BY attending DESC, a.ticket_name`,
+      )
+      .all(eventId)
+      .map((r): TicketStats => ({ ticketName: r.ticket_name, attending: r.attending, checkedIn: r.checked_in }));
+    const cancelled = this.db
+      .prepare<[number], { n: number }>(
+        `SELECT count(*) AS n FROM attendee_checkin c JOIN attendees a ON a.id = c.attendee_id
+         WHERE c.event_id = ? AND c.checked_in = 1 AND a.status = 'NOT_ATTENDING'`,
+      )
+      .get(eventId)!.n;
+    // Quarter hours are aligned in every time zone (all UTC offsets are multiples of 15 minutes),
+    // so UTC slots read right on the station's clock.
+    const slots = this.db
+      .prepare<[number], { slot: string; n: number }>(
+        `SELECT strftime('%Y-%m-%dT%H:', at) || printf('%02d', (CAST(strftime('%M', at) AS INTEGER) / ${ARRIVAL_SLOT_MINUTES}) * ${ARRIVAL_SLOT_MINUTES}) || ':00.000Z' AS slot,
+                count(*) AS n
+         FROM attendee_checkin WHERE event_id = ? AND checked_in = 1 GROUP BY slot ORDER BY slot`,
+      )
+      .all(eventId);
+    const last = this.db
+      .prepare<[number], { at: string | null }>(`SELECT max(at) AS at FROM attendee_checkin WHERE event_id = ? AND checked_in = 1`)
+      .get(eventId)!.at;
+    return {
+      eventId,
+      attending: byTicket.reduce((n, t) => n + t.attending, 0),
+      checkedIn: byTicket.reduce((n, t) => n + t.checkedIn, 0),
+      cancelledAfterCheckIn: cancelled,
+      byTicket,
+      arrivals: fillSlots(slots),
+      lastCheckInAt: last,
+    };
+  }
+}
+
+/** Slots without arrivals are listed with 0, so a chart shows the quiet quarter hours too. */
+function fillSlots(slots: { slot: string; n: number }[]): { slotStart: string; count: number }[] {
+  if (slots.length === 0) return [];
+  const counts = new Map(slots.map((s) => [s.slot, s.n]));
+  const step = ARRIVAL_SLOT_MINUTES * 60_000;
+  const first = Date.parse(slots[0]!.slot);
+  const last = Date.parse(slots[slots.length - 1]!.slot);
+  // A day's worth at most: a log spanning weeks (a multi-day event) keeps only its last day.
+  const from = Math.max(first, last - 24 * 3600_000 + step);
+  const out: { slotStart: string; count: number }[] = [];
+  for (let t = from; t <= last; t += step) {
+    const key = new Date(t).toISOString();
+    out.push({ slotStart: key, count: counts.get(key) ?? 0 });
+  }
+  return out;
+}

@@ -1,0 +1,27 @@
+// The check-in log as CSV (RFC 4180): one row per action, so an undo is visible as its own line.
+import type { ExportRow } from '../db/desk-store.ts';
+
+export const CSV_COLUMNS = ['time', 'action', 'attendee', 'email', 'ticket', 'barcode', 'station', 'action_id'] as const;
+
+/**
+ * A spreadsheet runs a cell that starts with = + - @ (or a tab/CR) as a formula: an attendee
+ * named "=HYPERLINK(...)" must stay text. Such cells get a leading apostrophe (OWASP's advice).
+ */
+export function csvCell(value: string | null): string {
+  let text = value ?? '';
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function checkInLogCsv(rows: Iterable<ExportRow>): string {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const r of rows) {
+    lines.push(
+      [r.at, r.action === 'check_in' ? 'check-in' : 'undo', r.attendeeName, r.email, r.ticketName, r.barcode, r.station, r.actionId]
+        .map(csvCell)
+        .join(','),
+    );
+  }
+  // CRLF per RFC 4180, and a BOM so spreadsheet apps read UTF-8 names (Zoë, 山田) correctly.
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}

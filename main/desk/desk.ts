@@ -1,0 +1,120 @@
+// The check-in desk: search, check-in and undo on the append-only log, statistics, the CSV
+// export. Purely local: nothing here waits on a provider, so the desk works the same with the
+// network down (the sync engine's failures never reach these calls).
+import type { Clock } from '../core/clock.ts';
+import { isoTime } from '../core/clock.ts';
+import type { CoreEvents } from '../core/events.ts';
+import type { MirrorStore } from '../db/store.ts';
+import type { DeskStore } from '../db/desk-store.ts';
+import { toMatchExpression } from '../db/search-text.ts';
+import { AppError } from '../../shared/errors.ts';
+import type { Actor, Attendee } from '../../shared/types.ts';
+import type { CheckInLogEntry, CheckInOutcome, CheckInStats, DeskSearchResult, UndoOutcome } from '../../shared/desk.ts';
+import { checkInLogCsv } from './csv.ts';
+
+export interface DeskDeps {
+  store: MirrorStore;
+  deskStore: DeskStore;
+  clock: Clock;
+  events: CoreEvents;
+  /** The event must exist (throws a typed NOT_FOUND otherwise). */
+  requireEvent(eventId: number): { id: number; name: string };
+}
+
+export const DEFAULT_SEARCH_LIMIT = 20;
+
+const stationOf = (actor: Actor) => actor.name?.trim() || 'Desk';
+
+export class Desk {
+  constructor(private readonly deps: DeskDeps) {}
+
+  search(eventId: number, query: string, limit = DEFAULT_SEARCH_LIMIT): DeskSearchResult {
+    this.deps.requireEvent(eventId);
+    const match = toMatchExpression(query);
+    if (match === null) return { rows: [], more: false };
+    return this.deps.deskStore.searchAttendees(eventId, match, query, limit);
+  }
+
+  /**
+   * One check-in attempt: an exact barcode match of `code` wins (a scan), else `attendeeId`
+   * (a person picked a row). The decision and the log row are one transaction, and `actionId`
+   * makes a retried call return the first answer instead of recording twice.
+   */
+  checkIn(actor: Actor, input: { eventId: number; actionId: string; code?: string | undefined; attendeeId?: number | undefined }): CheckInOutcome {
+    const { eventId, actionId } = input;
+    this.deps.requireEvent(eventId);
+    const station = stationOf(actor);
+    const outcome = this.deps.deskStore.durably((): CheckInOutcome => {
+      const replay = this.replay(actionId, 'check_in', eventId);
+      if (replay) return { kind: 'checked_in', attendee: replay, actionId, via: input.code !== undefined && replay.barcode === input.code.trim() ? 'scan' : 'search' };
+
+      const code = input.code?.trim();
+      const scanned = code ? this.deps.deskStore.attendeeByBarcode(eventId, code) : undefined;
+      let attendee = scanned;
+      if (!attendee && input.attendeeId !== undefined) attendee = this.requireAttendeeOf(eventId, input.attendeeId);
+      if (!attendee) return { kind: 'not_found', code: code ?? '' };
+
+      if (attendee.status === 'NOT_ATTENDING') return { kind: 'not_attending', attendee };
+      if (attendee.status === 'NOT_YET_ATTENDING') return { kind: 'not_yet_attending', attendee };
+      if (attendee.checkedIn) return { kind: 'already_checked_in', attendee };
+      this.deps.deskStore.appendCheckIn({ actionId, eventId, attendeeId: attendee.id, action: 'check_in', station, at: this.now() });
+      return { kind: 'checked_in', attendee: this.deps.store.getAttendee(attendee.id)!, actionId, via: scanned ? 'scan' : 'search' };
+    });
+    if (outcome.kind === 'checked_in') this.deps.events.emit('checkinsChanged', { eventId, attendeeIds: [outcome.attendee.id] });
+    return outcome;
+  }
+
+  /** Takes a check-in back, as a new log row (the log is never edited). */
+  undo(actor: Actor, input: { eventId: number; attendeeId: number; actionId: string }): UndoOutcome {
+    const { eventId, attendeeId, actionId } = input;
+    this.deps.requireEvent(eventId);
+    const outcome = this.deps.deskStore.durably((): UndoOutcome => {
+      const replay = this.replay(actionId, 'undo', eventId);
+      if (replay) return { kind: 'undone', attendee: replay, actionId };
+      const attendee = this.requireAttendeeOf(eventId, attendeeId);
+      if (!attendee.checkedIn) return { kind: 'not_checked_in', attendee };
+      this.deps.deskStore.appendCheckIn({ actionId, eventId, attendeeId, action: 'undo', station: stationOf(actor), at: this.now() });
+      return { kind: 'undone', attendee: this.deps.store.getAttendee(attendeeId)!, actionId };
+    });
+    if (outcome.kind === 'undone') this.deps.events.emit('checkinsChanged', { eventId, attendeeIds: [attendeeId] });
+    return outcome;
+  }
+
+  log(eventId: number, limit: number, beforeId?: number): CheckInLogEntry[] {
+    this.deps.requireEvent(eventId);
+    return this.deps.deskStore.log(eventId, limit, beforeId);
+  }
+
+  stats(eventId: number): CheckInStats {
+    this.deps.requireEvent(eventId);
+    return this.deps.deskStore.stats(eventId);
+  }
+
+  exportCsv(eventId: number): { filename: string; csv: string } {
+    const event = this.deps.requireEvent(eventId);
+    const csv = checkInLogCsv(this.deps.deskStore.exportRows(eventId));
+    const stamp = this.now().slice(0, 16).replace(/[:T]/g, '-');
+    const slug = event.name.normalize('NFKD').replace(/[^\w]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60).toLowerCase() || 'event';
+    return { filename: `check-ins-${slug}-${stamp}.csv`, csv };
+  }
+
+  private now(): string {
+    return isoTime(this.deps.clock.now());
+  }
+
+  private requireAttendeeOf(eventId: number, attendeeId: number): Attendee {
+    const attendee = this.deps.store.getAttendee(attendeeId);
+    if (!attendee || attendee.eventId !== eventId) throw new AppError('NOT_FOUND', `attendee ${attendeeId} is not on this event`);
+    return attendee;
+  }
+
+  /** The attendee of an action already recorded under this id; a clash of ids is refused. */
+  private replay(actionId: string, action: 'check_in' | 'undo', eventId: number): Attendee | undefined {
+    const done = this.deps.deskStore.checkInByActionId(actionId);
+    if (!done) return undefined;
+    if (done.action !== action || done.eventId !== eventId) {
+      throw new AppError('CONFLICT', 'this action id was already used for another action');
+    }
+    return this.deps.store.getAttendee(done.attendeeId)!;
+  }
+}

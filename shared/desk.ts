@@ -1,0 +1,147 @@
+// The check-in desk's rules that both sides need: what a check-in answer can be and what the desk
+// says for each, when an event counts as "working offline", and what each provider accepts back.
+// Pure: no Node, no DOM.
+import type { Attendee, ProviderKind, SyncedEvent } from './types.ts';
+import { PROVIDER_LABEL } from './types.ts';
+
+/** Where the desk stands with one attendee, derived from the append-only check-in log. */
+export interface CheckInState {
+  /** Time of the check-in (ISO). */
+  at: string;
+  /** The station's name, as set in its settings ("Desk 2"). */
+  station: string;
+}
+
+/**
+ * The answer to a check-in attempt. Refusals are answers, not errors: the desk shows them.
+ * Errors (typed AppError) are for bad input: an unknown event, an attendee of another event.
+ */
+export type CheckInOutcome =
+  | { kind: 'checked_in'; attendee: Attendee; actionId: string; via: 'scan' | 'search' }
+  | { kind: 'already_checked_in'; attendee: Attendee }
+  | { kind: 'not_attending'; attendee: Attendee }
+  | { kind: 'not_yet_attending'; attendee: Attendee }
+  | { kind: 'not_found'; code: string };
+
+export type UndoOutcome = { kind: 'undone'; attendee: Attendee; actionId: string } | { kind: 'not_checked_in'; attendee: Attendee };
+
+export interface DeskSearchResult {
+  /** Best first: exact barcode, exact name, then by relevance (name matches above email/company). */
+  rows: Attendee[];
+  /** More rows matched than were returned. */
+  more: boolean;
+}
+
+export interface CheckInLogEntry {
+  id: number;
+  actionId: string;
+  attendeeId: number;
+  attendeeName: string;
+  email: string | null;
+  ticketName: string | null;
+  action: 'check_in' | 'undo';
+  station: string;
+  at: string;
+}
+
+export interface TicketStats {
+  ticketName: string | null;
+  attending: number;
+  checkedIn: number;
+}
+
+export interface CheckInStats {
+  eventId: number;
+  /** ATTENDING rows: the denominator of "checked in / attending". */
+  attending: number;
+  /** ATTENDING rows currently checked in. */
+  checkedIn: number;
+  /** Rows checked in here and since cancelled on the provider: flagged for a person to look at. */
+  cancelledAfterCheckIn: number;
+  byTicket: TicketStats[];
+  /** Current check-ins by the quarter hour they arrived in (UTC slot starts, ISO), oldest first, no gaps. */
+  arrivals: { slotStart: string; count: number }[];
+  lastCheckInAt: string | null;
+}
+
+export const ARRIVAL_SLOT_MINUTES = 15;
+
+/** Checked in at this desk, then cancelled on the provider: flagged, never silently changed. */
+export function isCancelledAfterCheckIn(a: Pick<Attendee, 'status' | 'checkedIn'>): boolean {
+  return a.checkedIn !== null && a.status === 'NOT_ATTENDING';
+}
+
+export interface CheckInFeedback {
+  tone: 'success' | 'vip' | 'warning' | 'error';
+  title: string;
+  /** The person's name (or the scanned code), shown as text. */
+  subject: string;
+  detail: string | null;
+}
+
+/** What the desk shows for a check-in answer. `time` formats an ISO time as the station's HH:MM. */
+export function describeCheckInOutcome(outcome: CheckInOutcome, time: (iso: string) => string): CheckInFeedback {
+  switch (outcome.kind) {
+    case 'checked_in': {
+      const a = outcome.attendee;
+      const detail = [a.ticketName, a.company].filter(Boolean).join(' · ') || null;
+      return a.vip
+        ? { tone: 'vip', title: 'VIP checked in', subject: a.fullName, detail }
+        : { tone: 'success', title: 'Checked in', subject: a.fullName, detail };
+    }
+    case 'already_checked_in': {
+      const c = outcome.attendee.checkedIn;
+      return {
+        tone: 'warning',
+        title: 'Already checked in',
+        subject: outcome.attendee.fullName,
+        detail: c ? `Already checked in at ${time(c.at)} at ${c.station}` : null,
+      };
+    }
+    case 'not_attending':
+      return {
+        tone: 'error',
+        title: 'Not attending (cancelled)',
+        subject: outcome.attendee.fullName,
+        detail: outcome.attendee.providerStatus ? `Provider status: ${outcome.attendee.providerStatus}` : null,
+      };
+    case 'not_yet_attending':
+      return {
+        tone: 'error',
+        title: 'Not attending yet',
+        subject: outcome.attendee.fullName,
+        detail: `Registration is ${outcome.attendee.providerStatus ?? 'not approved yet'}; an organiser must approve it first`,
+      };
+    case 'not_found':
+      return { tone: 'error', title: 'Not found', subject: outcome.code, detail: 'No attendee of this event has this ticket code' };
+  }
+}
+
+/** The status reason the sync engine records when the provider cannot be reached at all. */
+export const OFFLINE_REASON = 'offline';
+
+/** The event's provider is unreachable: the desk works from local data (and says so). */
+export function isWorkingOffline(event: Pick<SyncedEvent, 'status' | 'statusReason'>): boolean {
+  return event.status === 'FAILED' && event.statusReason === OFFLINE_REASON;
+}
+
+/** "Offline — working from local data, last synced HH:MM". */
+export function offlineHeaderText(lastSyncedAt: string | null, time: (iso: string) => string): string {
+  return `Offline — working from local data, ${lastSyncedAt ? `last synced ${time(lastSyncedAt)}` : 'not synced yet'}`;
+}
+
+/**
+ * Whether a provider accepts check-ins through its API (providers.md). Neither is confirmed, so
+ * check-ins stay on this station; the event settings say so. A provider that gains a documented
+ * endpoint gets an outbox here, not a guess.
+ */
+export const CHECKIN_WRITE_BACK: Record<ProviderKind, { supported: false; explanation: string }> = {
+  eventbrite: {
+    supported: false,
+    explanation: `${PROVIDER_LABEL.eventbrite} has no documented API to mark an attendee checked in, so check-ins stay on this station. Export the log as CSV to keep a record.`,
+  },
+  luma: {
+    supported: false,
+    explanation: `${PROVIDER_LABEL.luma}'s public API is not known to accept check-ins, so check-ins stay on this station. Export the log as CSV to keep a record.`,
+  },
+};
