@@ -23,6 +23,12 @@ const MALFORMED: unknown[] = [
   { ['__proto__']: { admin: true } },
   { stationName: '' },
   { pollIntervalMs: 1 },
+  { eventId: 1, query: 'x'.repeat(201) },
+  { eventId: 1, actionId: 'short' },
+  { eventId: 1, actionId: 'abcdefgh-1' },
+  { eventId: 1, actionId: 'abcdefgh-1', code: '   ' },
+  { eventId: 1, actionId: 'abcd efgh <script>', attendeeId: 1 },
+  { eventId: 1, limit: 0 },
 ];
 
 test('every IPC channel answers malformed input with a typed INVALID_INPUT error, never a crash', async (t) => {
