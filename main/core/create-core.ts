@@ -152,7 +152,14 @@ export function createCore(deps: CoreDeps) {
     return integration;
   }
 
-  const desk = new Desk({ store, deskStore: new DeskStore(db), clock, events, requireEvent });
+  // The desk checks only that the event exists: requireEvent also counts attendees, which the
+  // desk's hot path (a check-in per person in the queue) must not pay for.
+  const requireEventName = (eventId: number) => {
+    const name = store.eventName(eventId);
+    if (name === undefined) throw new AppError('NOT_FOUND', `event ${eventId} does not exist`);
+    return { id: eventId, name };
+  };
+  const desk = new Desk({ store, deskStore: new DeskStore(db), clock, events, requireEvent: requireEventName });
 
   const core = {
     events,

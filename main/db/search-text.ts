@@ -9,18 +9,30 @@ export function foldForSearch(text: string): string {
 /** At most this many words of a query are used: a desk query is a name or a code, not a text. */
 const MAX_TERMS = 8;
 
+/** The typed words, each as a quoted FTS5 string: nothing typed (quotes, AND, NEAR, *, :, ^) can change the query. */
+function quotedTerms(query: string): string[] {
+  return (
+    query
+      .normalize('NFC')
+      .split(/\s+/)
+      // A word the tokenizer would reduce to nothing ("@", "-") matches nothing: drop it.
+      .filter((t) => /[\p{L}\p{N}]/u.test(t))
+      .slice(0, MAX_TERMS)
+      .map((t) => `"${t.replace(/"/g, '""')}"`)
+  );
+}
+
 /**
  * "zoe smi" -> `"zoe"* "smi"*`: every word must match the start of a word in some searched
- * column. Each word is a quoted FTS5 string, so nothing typed (quotes, AND, NEAR, *, :, ^) can
- * change the query's meaning or make it a syntax error. Returns null when nothing searchable is left.
+ * column. Returns null when nothing searchable is left.
  */
 export function toMatchExpression(query: string): string | null {
-  const terms = query
-    .normalize('NFC')
-    .split(/\s+/)
-    // A word the tokenizer would reduce to nothing ("@", "-") matches nothing: drop it.
-    .filter((t) => /[\p{L}\p{N}]/u.test(t))
-    .slice(0, MAX_TERMS)
-    .map((t) => `"${t.replace(/"/g, '""')}"*`);
+  const terms = quotedTerms(query).map((t) => `${t}*`);
   return terms.length ? terms.join(' ') : null;
+}
+
+/** "Zoë Núñez" -> `full_name : ("Zoë" "Núñez")`: names holding every word whole, the candidates for "exact name". */
+export function toNameMatchExpression(query: string): string | null {
+  const terms = quotedTerms(query);
+  return terms.length ? `full_name : (${terms.join(' ')})` : null;
 }

@@ -313,6 +313,10 @@ export class MirrorStore {
     };
   }
 
+  eventName(eventId: number): string | undefined {
+    return this.db.prepare<[number], { name: string }>('SELECT name FROM events WHERE id = ?').get(eventId)?.name;
+  }
+
   getEvent(eventId: number): SyncedEvent | undefined {
     const r = this.db.prepare<[number], EventRow>('SELECT * FROM events WHERE id = ?').get(eventId);
     return r ? this.toEvent(r) : undefined;

@@ -6,7 +6,7 @@ import { isoTime } from '../core/clock.ts';
 import type { CoreEvents } from '../core/events.ts';
 import type { MirrorStore } from '../db/store.ts';
 import type { DeskStore } from '../db/desk-store.ts';
-import { toMatchExpression } from '../db/search-text.ts';
+import { toMatchExpression, toNameMatchExpression } from '../db/search-text.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Actor, Attendee } from '../../shared/types.ts';
 import type { CheckInLogEntry, CheckInOutcome, CheckInStats, DeskSearchResult, UndoOutcome } from '../../shared/desk.ts';
@@ -32,7 +32,7 @@ export class Desk {
     this.deps.requireEvent(eventId);
     const match = toMatchExpression(query);
     if (match === null) return { rows: [], more: false };
-    return this.deps.deskStore.searchAttendees(eventId, match, query, limit);
+    return this.deps.deskStore.searchAttendees(eventId, { match, nameMatch: toNameMatchExpression(query), text: query }, limit);
   }
 
   /**
@@ -44,7 +44,7 @@ export class Desk {
     const { eventId, actionId } = input;
     this.deps.requireEvent(eventId);
     const station = stationOf(actor);
-    const outcome = this.deps.deskStore.durably((): CheckInOutcome => {
+    const outcome = this.deps.deskStore.atomically((): CheckInOutcome => {
       const replay = this.replay(actionId, 'check_in', eventId);
       if (replay) return { kind: 'checked_in', attendee: replay, actionId, via: input.code !== undefined && replay.barcode === input.code.trim() ? 'scan' : 'search' };
 
@@ -68,7 +68,7 @@ export class Desk {
   undo(actor: Actor, input: { eventId: number; attendeeId: number; actionId: string }): UndoOutcome {
     const { eventId, attendeeId, actionId } = input;
     this.deps.requireEvent(eventId);
-    const outcome = this.deps.deskStore.durably((): UndoOutcome => {
+    const outcome = this.deps.deskStore.atomically((): UndoOutcome => {
       const replay = this.replay(actionId, 'undo', eventId);
       if (replay) return { kind: 'undone', attendee: replay, actionId };
       const attendee = this.requireAttendeeOf(eventId, attendeeId);

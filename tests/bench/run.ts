@@ -1,4 +1,4 @@
-// npm run bench [-- --json] [-- --attendees N]
+// npm run bench [-- --json] [-- --attendees N] [-- --no-ui]
 // Figures are measured against a baseline in the same run (plain better-sqlite3 inserts of the
 // same rows), so the ratio means something on any machine.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { createCore } from '../../main/core/create-core.ts';
 import { MemorySecretStore } from '../../main/core/secrets.ts';
 import { measureUi } from './ui.ts';
+import { measureDesk, type DeskFigures } from './desk.ts';
 
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
@@ -33,12 +34,15 @@ async function main() {
   const { baseUrl, token, eventId } = await request<{ baseUrl: string; token: string; eventId: string }>(sim, { op: 'setup', attendees });
   const dataDir = mkdtempSync(join(tmpdir(), 'bd-bench-'));
   let providerRequests = 0;
+  const secretStore = new MemorySecretStore();
   const core = createCore({
     dataDir,
-    secretStore: new MemorySecretStore(),
+    secretStore,
     providerBaseUrls: { eventbrite: baseUrl, luma: 'http://127.0.0.1:9' },
     onProviderRequest: () => providerRequests++,
   });
+  let desk: DeskFigures | null = null;
+  let importedEventId = 0;
   try {
     const admin = { role: 'admin' as const };
     const integration = await core.connectIntegration(admin, 'eventbrite', token);
@@ -57,6 +61,7 @@ async function main() {
     const importMs = performance.now() - t0;
     stall.disable();
     clearInterval(rssProbe);
+    importedEventId = event.id;
     const imported = core.getEvent(event.id);
     if (imported.status !== 'ACTIVE' || imported.counts.total !== attendees) {
       throw new Error(`import ended ${imported.status} with ${imported.counts.total} rows`);
@@ -73,6 +78,11 @@ async function main() {
     // The same indexes as the mirror, so the baseline differs only in how rows arrive.
     const indexes = core.store.db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'attendees' AND sql IS NOT NULL`).all() as { sql: string }[];
     for (const i of indexes) raw.exec(i.sql);
+    // ...and the desk's search index, kept by the same trigger: the mirror pays for it on import too.
+    const search = core.store.db
+      .prepare(`SELECT sql FROM sqlite_master WHERE name IN ('attendee_search', 'attendees_search_insert') ORDER BY type = 'trigger'`)
+      .all() as { sql: string }[];
+    for (const s of search) raw.exec(s.sql);
     raw.prepare('INSERT INTO events (id) VALUES (?)').run(event.id);
     const cols = Object.keys(rows[0]!);
     const insert = raw.prepare(`INSERT INTO attendees (${cols.join(', ')}) VALUES (${cols.map((c) => '@' + c).join(', ')})`);
@@ -126,16 +136,20 @@ async function main() {
       live_tick_requests: liveTickRequests,
       live_tick_changed_rows: new Set(changed).size,
     };
+    await core.close();
+    log('measuring the desk: 1,000 searches, 1,000 check-ins through the IPC boundary...');
+    desk = await measureDesk({ dataDir, secretStore, eventId: importedEventId });
     log('measuring the UI in Chromium through the browser host...');
-    const ui = await measureUi(attendees);
-    const all = { ...result, ui };
+    const ui = args.includes('--no-ui') ? { skipped: '--no-ui' } : await measureUi(attendees);
+    const all = { ...result, desk, ui };
     if (asJson) console.log(JSON.stringify(all));
     else {
       for (const [k, v] of Object.entries(result)) console.log(`${k.padEnd(32)} ${v}`);
+      for (const [k, v] of Object.entries(desk)) console.log(`desk.${k.padEnd(27)} ${v}`);
       for (const [k, v] of Object.entries(ui)) console.log(`ui.${k.padEnd(29)} ${v}`);
     }
   } finally {
-    await core.close();
+    await core.close().catch(() => undefined);
     sim.send({ op: 'close' });
     await once(sim, 'exit');
     rmSync(dataDir, { recursive: true, force: true });

@@ -127,7 +127,7 @@ test('desk channels over IPC: operators check in with the station name; exports 
   const out = await h.call('desk.checkIn', { eventId: event.id, actionId: randomUUID(), code: first!.barcode! });
   assert.equal(out.kind, 'checked_in');
   assert.equal(out.kind === 'checked_in' && out.attendee.checkedIn?.station, 'Desk 2');
-  assert.ok(h.pushed.some((m) => m.event === 'checkinsChanged' && m.payload.eventId === event.id));
+  assert.ok(h.pushed.some((m) => m.event === 'checkinsChanged' && (m.payload as { eventId: number }).eventId === event.id));
   const stats = await h.call('desk.stats', { eventId: event.id });
   assert.equal(stats.checkedIn, 1);
   assert.equal((await h.call('desk.log', { eventId: event.id, limit: 10 })).length, 1);
