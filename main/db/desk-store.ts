@@ -3,7 +3,7 @@
 // through its trigger attendee_checkin): never a provider-owned column.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './open.ts';
-import { ATTENDEE_COLUMNS, ATTENDEE_LOCAL_JOINS, ATTENDEE_SELECT, toAttendee, type AttendeeRow } from './store.ts';
+import { ATTENDEE_SELECT, toAttendee, type AttendeeRow } from './store.ts';
 import { foldForSearch } from './search-text.ts';
 import type { Attendee } from '../../shared/types.ts';
 import type { CheckInLogEntry, CheckInStats, TicketStats } from '../../shared/desk.ts';

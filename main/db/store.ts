@@ -88,8 +88,8 @@ interface AttendeeRow {
  * An attendee row with its local state (VIP, current check-in): every read of attendees selects
  * this, so each Attendee carries the same fields wherever it comes from. Alias `a` is attendees.
  */
-export const ATTENDEE_COLUMNS = 'a.*, l.vip, c.at AS checkin_at, c.station AS checkin_station';
-export const ATTENDEE_LOCAL_JOINS = `LEFT JOIN attendee_local l ON l.attendee_id = a.id
+const ATTENDEE_COLUMNS = 'a.*, l.vip, c.at AS checkin_at, c.station AS checkin_station';
+const ATTENDEE_LOCAL_JOINS = `LEFT JOIN attendee_local l ON l.attendee_id = a.id
   LEFT JOIN attendee_checkin c ON c.attendee_id = a.id AND c.checked_in = 1`;
 export const ATTENDEE_SELECT = `SELECT ${ATTENDEE_COLUMNS} FROM attendees a ${ATTENDEE_LOCAL_JOINS}`;
 

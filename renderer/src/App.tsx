@@ -1,9 +1,10 @@
-// The shell: top bar, the current place (events list, event page, settings), and toasts.
+// The shell: top bar, the current place (events list, event page, check-in desk, settings), and toasts.
 // Dialogs render above it (see Dialog.tsx), toasts beside it so they stay announced.
 import { useStore } from './store.ts';
 import { TopBar } from './components/TopBar.tsx';
 import { EventsPage } from './components/EventsPage.tsx';
 import { EventPage } from './components/EventPage.tsx';
+import { DeskPage } from './components/DeskPage.tsx';
 import { SettingsPage } from './components/SettingsPage.tsx';
 import { Toasts } from './components/Toasts.tsx';
 import { APP_SHELL_ID } from './components/Dialog.tsx';
@@ -39,7 +40,7 @@ export function App() {
     <>
       <div id={APP_SHELL_ID} className="app-shell">
         <TopBar />
-        {routeName === 'event' ? <EventPage /> : routeName === 'settings' ? <SettingsPage /> : <EventsPage />}
+        {routeName === 'event' ? <EventPage /> : routeName === 'desk' ? <DeskPage /> : routeName === 'settings' ? <SettingsPage /> : <EventsPage />}
       </div>
       <Toasts />
     </>

@@ -62,3 +62,20 @@ export function formatTime(iso: string | null | undefined): string {
   const sameDay = new Date().toDateString() === date.toDateString();
   return new Intl.DateTimeFormat(undefined, sameDay ? { hour: '2-digit', minute: '2-digit' } : { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(date);
 }
+
+const clockFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+/** A time of day on this station's clock in the machine's locale (10:42, or 10:42 AM): check-ins, arrivals, "last synced" on the desk. */
+export function formatClock(iso: string | null | undefined): string {
+  const date = parse(iso);
+  if (!date) return '';
+  return clockFormat.format(date);
+}
+
+/** A share as a whole percentage ("3%"); below 1% but above zero reads "<1%". */
+export function formatPercent(part: number, whole: number): string {
+  if (whole <= 0) return '0%';
+  const p = (part / whole) * 100;
+  if (p > 0 && p < 1) return '<1%';
+  return `${Math.floor(p)}%`;
+}

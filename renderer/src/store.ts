@@ -12,6 +12,9 @@ import type {
 } from '../../shared/ipc-contract.ts';
 import type { Attendee, Integration, ProviderKind, SyncedEvent, SyncJob } from '../../shared/types.ts';
 import { describeSyncStatus } from '../../shared/sync-status.ts';
+import type { CheckInFeedback, CheckInLogEntry, CheckInOutcome, CheckInStats, DeskSearchResult, UndoOutcome } from '../../shared/desk.ts';
+import { describeCheckInOutcome } from '../../shared/desk.ts';
+import { formatClock } from './format.ts';
 import { BridgeError, call, errorMessage, onReconnect, subscribe } from './bridge.ts';
 
 export type SettingsSection = 'integrations' | 'station';
@@ -19,6 +22,7 @@ export type SettingsSection = 'integrations' | 'station';
 export type Route =
   | { name: 'events' }
   | { name: 'event'; eventId: number }
+  | { name: 'desk'; eventId: number }
   | { name: 'settings'; section: SettingsSection | null };
 
 export type ToastTone = 'info' | 'success' | 'error';
@@ -47,6 +51,48 @@ export interface AttendeeCache {
   pages: Record<number, AttendeePageEntry>;
 }
 
+/** The results on the desk, and the exact field text they answer. */
+export interface DeskResults {
+  query: string;
+  rows: Attendee[];
+  more: boolean;
+}
+
+export type DeskFeedbackTone = CheckInFeedback['tone'] | 'info';
+
+export interface DeskFeedback {
+  /** Bumped per answer, so the panel can flash even when two answers read alike. */
+  id: number;
+  tone: DeskFeedbackTone;
+  title: string;
+  subject: string;
+  detail: string | null;
+  /** Set when the answer recorded a check-in: the panel offers Undo for this attendee. */
+  undoable: Attendee | null;
+}
+
+export interface DeskState {
+  eventId: number;
+  /** The search field's text. */
+  query: string;
+  results: DeskResults | null;
+  /** Index of the highlighted result (Enter checks that one in). */
+  highlight: number;
+  searchError: string | null;
+  /** Check-in or undo calls not answered yet. */
+  pending: number;
+  feedback: DeskFeedback | null;
+  /** Recent check-in log entries, newest first; null until the first answer. */
+  log: CheckInLogEntry[] | null;
+  logError: string | null;
+}
+
+export interface StatsEntry {
+  eventId: number;
+  data: CheckInStats | null;
+  error: string | null;
+}
+
 export interface BadgeDeskState {
   phase: 'loading' | 'ready' | 'error';
   loadError: string | null;
@@ -62,6 +108,10 @@ export interface BadgeDeskState {
   attendees: AttendeeCache | null;
   /** Events whose "Sync" click is on its way to main. */
   syncRequests: Record<number, true>;
+  /** The check-in desk, while its screen is open. */
+  desk: DeskState | null;
+  /** Check-in statistics of the event page's event. */
+  stats: StatsEntry | null;
 }
 
 export interface BadgeDeskActions {
@@ -92,6 +142,20 @@ export interface BadgeDeskActions {
   /** The attendee table reports the rows it shows; missing or stale pages are fetched. */
   showAttendeeRows(eventId: number, firstIndex: number, lastIndex: number): void;
   setVip(attendee: Attendee, vip: boolean): Promise<void>;
+
+  /** The desk's search field changed: search as the operator types. */
+  deskType(text: string): void;
+  /** Moves the highlight through the results (wraps). */
+  deskMove(delta: number): void;
+  /** Escape: clears the field, the results and the highlight (the feedback stays). */
+  deskClear(): void;
+  /** Enter in the search field with its current text: checks in the scanned code or the highlighted result. */
+  deskEnter(text: string): Promise<void>;
+  /** A click on a result: checks that person in. */
+  deskCheckIn(attendee: Attendee): Promise<void>;
+  deskUndo(attendee: Attendee): Promise<void>;
+  /** The check-in log as CSV (admin). */
+  exportCheckIns(eventId: number): Promise<{ filename: string; csv: string }>;
 }
 
 export type BadgeDeskStore = BadgeDeskState & BadgeDeskActions;
@@ -153,6 +217,34 @@ let visiblePages: { eventId: number; pages: number[] } = { eventId: 0, pages: []
 let toastSeq = 0;
 const toastTimers = new Map<number, ReturnType<typeof setTimeout>>();
 export const TOAST_MS = 6000;
+
+/** Desk search: the last search issued (older answers are dropped) and searches in flight by text. */
+let searchSeq = 0;
+let searchTimer: ReturnType<typeof setTimeout> | null = null;
+const searchesInFlight = new Map<string, Promise<DeskSearchResult>>();
+export const DESK_SEARCH_LIMIT = 20;
+export const DESK_LOG_LIMIT = 20;
+/** The contract's longest search text; a longer field text (a scanner gone wild) matches no one. */
+const MAX_QUERY = 200;
+
+/** Check-ins and undos run one after another, in the order they were asked for. */
+let deskChain: Promise<void> = Promise.resolve();
+let feedbackSeq = 0;
+
+/** A fresh id per desk action (UUID), so a retried call cannot record twice. */
+function newActionId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function replaceRow(rows: Attendee[], fresh: Attendee): Attendee[] {
+  const index = rows.findIndex((r) => r.id === fresh.id);
+  if (index < 0) return rows;
+  const next = rows.slice();
+  next[index] = fresh;
+  return next;
+}
 
 let sessionTimer: ReturnType<typeof setTimeout> | null = null;
 let unsubscribers: (() => void)[] = [];
@@ -340,6 +432,213 @@ export const useStore = create<BadgeDeskStore>()((set, get) => {
     void fetchPage(eventId, 0);
   };
 
+  // ---- check-in statistics ----
+
+  const refreshStatsNow = (eventId: number) =>
+    coalesce(`stats:${eventId}`, async () => {
+      if (get().stats?.eventId !== eventId) return;
+      try {
+        const data = await call('desk.stats', { eventId });
+        set((s) => (s.stats?.eventId === eventId ? { stats: { eventId, data, error: null } } : {}));
+      } catch (err) {
+        set((s) => (s.stats?.eventId === eventId ? { stats: { ...s.stats, error: errorMessage(err) } } : {}));
+        throw err;
+      }
+    });
+
+  /** At most one stats read per 500 ms per event, the last request always followed by one. */
+  const refreshStatsSoon = (eventId: number) => {
+    if (get().stats?.eventId !== eventId) return;
+    soon(`stats:${eventId}`, 500, () => void refreshStatsNow(eventId));
+  };
+
+  const openStats = (eventId: number) => {
+    if (get().stats?.eventId !== eventId) set({ stats: { eventId, data: null, error: null } });
+    void refreshStatsNow(eventId);
+  };
+
+  // ---- the desk ----
+
+  const patchDesk = (eventId: number, patch: (d: DeskState) => Partial<DeskState>) => {
+    set((s) => (s.desk && s.desk.eventId === eventId ? { desk: { ...s.desk, ...patch(s.desk) } } : {}));
+  };
+
+  const refreshLogNow = (eventId: number) =>
+    coalesce(`log:${eventId}`, async () => {
+      if (get().desk?.eventId !== eventId) return;
+      try {
+        const log = await call('desk.log', { eventId, limit: DESK_LOG_LIMIT });
+        patchDesk(eventId, () => ({ log, logError: null }));
+      } catch (err) {
+        patchDesk(eventId, () => ({ logError: errorMessage(err) }));
+        throw err;
+      }
+    });
+
+  const refreshLogSoon = (eventId: number) => soon(`log:${eventId}`, 150, () => void refreshLogNow(eventId));
+
+  /** One search per text at a time: Enter reuses the one the typing started. */
+  const searchFor = (eventId: number, query: string): Promise<DeskSearchResult> => {
+    if (query.trim() === '' || query.length > MAX_QUERY) return Promise.resolve({ rows: [], more: false });
+    const key = `${eventId}\n${query}`;
+    let promise = searchesInFlight.get(key);
+    if (!promise) {
+      promise = call('desk.search', { eventId, query, limit: DESK_SEARCH_LIMIT }).finally(() => searchesInFlight.delete(key));
+      searchesInFlight.set(key, promise);
+    }
+    return promise;
+  };
+
+  /** Searches the field's text and shows the answer, unless a newer search or a clear came first. */
+  const runSearch = (eventId: number, query: string): Promise<DeskSearchResult> => {
+    const seq = ++searchSeq;
+    const promise = searchFor(eventId, query);
+    promise.then(
+      (result) => {
+        if (seq !== searchSeq) return;
+        patchDesk(eventId, (d) => {
+          if (d.query !== query) return {};
+          // A refresh of the same text keeps the highlight on the same person.
+          let highlight = 0;
+          if (d.results && d.results.query === query) {
+            const current = d.results.rows[d.highlight];
+            const index = current ? result.rows.findIndex((r) => r.id === current.id) : -1;
+            highlight = index >= 0 ? index : Math.min(d.highlight, Math.max(0, result.rows.length - 1));
+          }
+          return { results: { query, rows: result.rows, more: result.more }, highlight, searchError: null };
+        });
+      },
+      (err: unknown) => {
+        if (seq !== searchSeq) return;
+        patchDesk(eventId, (d) => (d.query === query ? { searchError: errorMessage(err) } : {}));
+      },
+    );
+    return promise;
+  };
+
+  const cancelPendingSearch = () => {
+    if (searchTimer !== null) {
+      clearTimeout(searchTimer);
+      searchTimer = null;
+    }
+  };
+
+  /** Keystrokes that arrive in the same tick (a scanner) make one search, for the latest text. */
+  const scheduleSearch = () => {
+    if (searchTimer !== null) return;
+    searchTimer = setTimeout(() => {
+      searchTimer = null;
+      const desk = get().desk;
+      if (desk && desk.query.trim() !== '') void runSearch(desk.eventId, desk.query).catch(() => undefined);
+    }, 0);
+  };
+
+  const clearSearch = (eventId: number) => {
+    searchSeq++;
+    cancelPendingSearch();
+    patchDesk(eventId, () => ({ query: '', results: null, highlight: 0, searchError: null }));
+  };
+
+  /** Re-reads the results on screen (their check-in markers or names changed). */
+  const refreshResults = (eventId: number) => {
+    const desk = get().desk;
+    if (!desk || desk.eventId !== eventId || !desk.results || desk.results.query !== desk.query) return;
+    void runSearch(eventId, desk.query).catch(() => undefined);
+  };
+
+  const showFeedback = (eventId: number, feedback: Omit<DeskFeedback, 'id'>) => {
+    patchDesk(eventId, () => ({ feedback: { ...feedback, id: ++feedbackSeq } }));
+  };
+
+  /** A fresh attendee from an answer: into the results on screen. */
+  const applyAttendee = (attendee: Attendee) => {
+    patchDesk(attendee.eventId, (d) => (d.results ? { results: { ...d.results, rows: replaceRow(d.results.rows, attendee) } } : {}));
+  };
+
+  const adjustCheckedIn = (eventId: number, delta: number) => {
+    set((s) => ({
+      events: patchEvent(s.events, eventId, (e) => ({ ...e, counts: { ...e.counts, checkedIn: Math.max(0, e.counts.checkedIn + delta) } })),
+    }));
+  };
+
+  const afterDeskAction = (eventId: number) => {
+    void refreshLogNow(eventId);
+    refreshEventSoon(eventId);
+    refreshStatsSoon(eventId);
+  };
+
+  /** Queues a desk call behind the ones before it: never two at once, never one lost. */
+  const enqueue = (eventId: number, run: () => Promise<void>): Promise<void> => {
+    patchDesk(eventId, (d) => ({ pending: d.pending + 1 }));
+    const next = deskChain.then(run).finally(() => patchDesk(eventId, (d) => ({ pending: Math.max(0, d.pending - 1) })));
+    deskChain = next.catch(() => undefined);
+    return next;
+  };
+
+  const checkIn = async (eventId: number, input: { code?: string; attendeeId?: number }, subject: string) => {
+    let outcome: CheckInOutcome;
+    try {
+      outcome = await call('desk.checkIn', { eventId, actionId: newActionId(), ...input });
+    } catch (err) {
+      showFeedback(eventId, { tone: 'error', title: 'Check-in failed', subject, detail: errorMessage(err), undoable: null });
+      return;
+    }
+    const view = describeCheckInOutcome(outcome, formatClock);
+    showFeedback(eventId, { ...view, undoable: outcome.kind === 'checked_in' ? outcome.attendee : null });
+    if (outcome.kind !== 'not_found') applyAttendee(outcome.attendee);
+    if (outcome.kind === 'checked_in' && outcome.attendee.status === 'ATTENDING') adjustCheckedIn(eventId, 1);
+    afterDeskAction(eventId);
+  };
+
+  const undo = async (eventId: number, attendee: Attendee) => {
+    let outcome: UndoOutcome;
+    try {
+      outcome = await call('desk.undo', { eventId, attendeeId: attendee.id, actionId: newActionId() });
+    } catch (err) {
+      showFeedback(eventId, { tone: 'error', title: 'Undo failed', subject: attendee.fullName, detail: errorMessage(err), undoable: null });
+      return;
+    }
+    if (outcome.kind === 'undone') {
+      showFeedback(eventId, { tone: 'info', title: 'Check-in undone', subject: outcome.attendee.fullName, detail: null, undoable: null });
+      if (outcome.attendee.status === 'ATTENDING') adjustCheckedIn(eventId, -1);
+    } else {
+      showFeedback(eventId, {
+        tone: 'warning',
+        title: 'Not checked in',
+        subject: outcome.attendee.fullName,
+        detail: 'There is no check-in to undo',
+        undoable: null,
+      });
+    }
+    applyAttendee(outcome.attendee);
+    afterDeskAction(eventId);
+  };
+
+  const openDesk = (eventId: number) => {
+    searchSeq++;
+    cancelPendingSearch();
+    set({
+      desk: { eventId, query: '', results: null, highlight: 0, searchError: null, pending: 0, feedback: null, log: null, logError: null },
+    });
+    void refreshLogNow(eventId);
+  };
+
+  const closeDesk = () => {
+    if (!get().desk) return;
+    searchSeq++;
+    cancelPendingSearch();
+    set({ desk: null });
+  };
+
+  /** Every cached attendee page of the event is stale; the pages in view are re-read (throttled). */
+  const invalidateAttendees = (eventId: number) => {
+    const cache = get().attendees;
+    if (cache && cache.eventId === eventId) {
+      set({ attendees: { ...cache, generation: cache.generation + 1 } });
+      soon(`pages:${eventId}`, 250, () => refreshVisiblePages(eventId));
+    }
+  };
+
   // ---- push events ----
 
   const onPush = (raw: PushMessage) => {
@@ -367,16 +666,26 @@ export const useStore = create<BadgeDeskStore>()((set, get) => {
           events: patchEvent(s.events, eventId, (e) => (e.activeJob && e.activeJob.id === job.id ? { ...e, activeJob: job } : e)),
         }));
         void refreshEventNow(eventId);
+        refreshStatsSoon(eventId);
         break;
       }
       case 'attendeesChanged': {
         const { eventId } = message.payload;
-        const cache = get().attendees;
-        if (cache && cache.eventId === eventId) {
-          set({ attendees: { ...cache, generation: cache.generation + 1 } });
-          soon(`pages:${eventId}`, 250, () => refreshVisiblePages(eventId));
-        }
+        invalidateAttendees(eventId);
         refreshEventSoon(eventId);
+        refreshStatsSoon(eventId);
+        if (get().desk?.eventId === eventId) soon(`results:${eventId}`, 250, () => refreshResults(eventId));
+        break;
+      }
+      case 'checkinsChanged': {
+        const { eventId } = message.payload;
+        invalidateAttendees(eventId);
+        refreshEventSoon(eventId);
+        refreshStatsSoon(eventId);
+        if (get().desk?.eventId === eventId) {
+          refreshLogSoon(eventId);
+          soon(`results:${eventId}`, 150, () => refreshResults(eventId));
+        }
         break;
       }
       case 'integrationChanged':
@@ -401,7 +710,12 @@ export const useStore = create<BadgeDeskStore>()((set, get) => {
         void refreshSnapshot();
       }
       const route = get().route;
-      if (route.name === 'event') openAttendees(route.eventId);
+      if (route.name === 'event') {
+        openAttendees(route.eventId);
+        openStats(route.eventId);
+      } else if (route.name === 'desk' && get().desk?.eventId !== route.eventId) {
+        openDesk(route.eventId);
+      }
     } catch (err) {
       set({ phase: 'error', loadError: errorMessage(err) });
     }
@@ -422,6 +736,8 @@ export const useStore = create<BadgeDeskStore>()((set, get) => {
     toasts: [],
     attendees: null,
     syncRequests: {},
+    desk: null,
+    stats: null,
 
     async start() {
       for (const off of unsubscribers) off();
@@ -434,6 +750,12 @@ export const useStore = create<BadgeDeskStore>()((set, get) => {
             set({ attendees: { ...cache, generation: cache.generation + 1 } });
             refreshVisiblePages(cache.eventId);
           }
+          const { desk, stats } = get();
+          if (desk) {
+            void refreshLogNow(desk.eventId);
+            refreshResults(desk.eventId);
+          }
+          if (stats) void refreshStatsNow(stats.eventId);
         }),
       ];
       await load();
@@ -448,10 +770,17 @@ export const useStore = create<BadgeDeskStore>()((set, get) => {
       set({ route });
       if (route.name === 'event') {
         openAttendees(route.eventId);
+        openStats(route.eventId);
         void refreshEventNow(route.eventId);
       } else {
         visiblePages = { eventId: 0, pages: [] };
-        set({ attendees: null });
+        set({ attendees: null, stats: null });
+      }
+      if (route.name === 'desk') {
+        if (get().desk?.eventId !== route.eventId) openDesk(route.eventId);
+        void refreshEventNow(route.eventId);
+      } else {
+        closeDesk();
       }
     },
 
@@ -572,6 +901,7 @@ export const useStore = create<BadgeDeskStore>()((set, get) => {
           return { syncRequests };
         });
         void refreshEventNow(eventId);
+        refreshStatsSoon(eventId);
       }
     },
 
@@ -589,6 +919,7 @@ export const useStore = create<BadgeDeskStore>()((set, get) => {
       const seq = ++requestSeq;
       vipWrites.set(attendee.id, { vip, seq });
       const applyRow = (row: Attendee) => {
+        applyAttendee(row);
         set((s) => {
           const cache = s.attendees;
           if (!cache || cache.eventId !== row.eventId) return {};
@@ -617,14 +948,79 @@ export const useStore = create<BadgeDeskStore>()((set, get) => {
         get().toast(`Could not change VIP for ${attendee.fullName}: ${errorMessage(err)}`, 'error');
       }
     },
+
+    deskType(text) {
+      const desk = get().desk;
+      if (!desk) return;
+      if (text.trim() === '') {
+        searchSeq++;
+        cancelPendingSearch();
+        patchDesk(desk.eventId, () => ({ query: text, results: null, highlight: 0, searchError: null }));
+        return;
+      }
+      patchDesk(desk.eventId, () => ({ query: text }));
+      scheduleSearch();
+    },
+
+    deskMove(delta) {
+      const desk = get().desk;
+      if (!desk || !desk.results || desk.results.query !== desk.query) return;
+      const n = desk.results.rows.length;
+      if (n === 0) return;
+      patchDesk(desk.eventId, (d) => ({ highlight: (((d.highlight + delta) % n) + n) % n }));
+    },
+
+    deskClear() {
+      const desk = get().desk;
+      if (desk) clearSearch(desk.eventId);
+    },
+
+    deskEnter(text) {
+      const desk = get().desk;
+      const code = text.trim();
+      if (!desk || code === '') return Promise.resolve();
+      const { eventId, results, highlight } = desk;
+      // Results for exactly this text: Enter means the highlighted one. Otherwise (a scanner types
+      // faster than results arrive) the answer for this text decides, and its first row is the pick.
+      const pick: Promise<number | undefined> =
+        results && results.query === text
+          ? Promise.resolve(results.rows[highlight]?.id)
+          : searchFor(eventId, text).then(
+              (r) => r.rows[0]?.id,
+              () => undefined,
+            );
+      // The field is cleared at once: whatever is typed or scanned next belongs to the next person.
+      clearSearch(eventId);
+      return enqueue(eventId, async () => {
+        const attendeeId = await pick;
+        await checkIn(eventId, attendeeId === undefined ? { code } : { code, attendeeId }, code.length > 80 ? `${code.slice(0, 80)}…` : code);
+      });
+    },
+
+    deskCheckIn(attendee) {
+      const desk = get().desk;
+      if (!desk) return Promise.resolve();
+      clearSearch(desk.eventId);
+      return enqueue(desk.eventId, () => checkIn(desk.eventId, { attendeeId: attendee.id }, attendee.fullName));
+    },
+
+    deskUndo(attendee) {
+      const desk = get().desk;
+      if (!desk) return Promise.resolve();
+      return enqueue(desk.eventId, () => undo(desk.eventId, attendee));
+    },
+
+    exportCheckIns(eventId) {
+      return guard(() => call('desk.exportCsv', { eventId }));
+    },
   };
 });
 
-/** The event the route points at, if any. */
+/** The event the route points at (event page or its desk), if any. */
 export function useCurrentEvent(): SyncedEvent | undefined {
   return useStore((s) => {
     const route = s.route;
-    return route.name === 'event' ? s.events.find((e) => e.id === route.eventId) : undefined;
+    return route.name === 'event' || route.name === 'desk' ? s.events.find((e) => e.id === route.eventId) : undefined;
   });
 }
 

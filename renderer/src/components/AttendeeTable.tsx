@@ -4,7 +4,8 @@
 import { memo, useEffect, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Attendee, AttendeeStatus, SyncedEvent } from '../../../shared/types.ts';
-import { formatCount } from '../format.ts';
+import { isCancelledAfterCheckIn } from '../../../shared/desk.ts';
+import { formatClock, formatCount, formatMoment } from '../format.ts';
 import { PAGE_SIZE, useStore } from '../store.ts';
 
 const ROW_HEIGHT = 44;
@@ -15,7 +16,7 @@ const STATUS_LABEL: Record<AttendeeStatus, string> = {
   NOT_YET_ATTENDING: 'Pending',
 };
 
-const COLUMNS = ['Name', 'Email', 'Company', 'Ticket', 'Status', 'VIP'] as const;
+const COLUMNS = ['Name', 'Email', 'Company', 'Ticket', 'Status', 'Checked in', 'VIP'] as const;
 
 export function AttendeeTable({ event }: { event: SyncedEvent }) {
   const cache = useStore((s) => (s.attendees && s.attendees.eventId === event.id ? s.attendees : null));
@@ -57,7 +58,7 @@ export function AttendeeTable({ event }: { event: SyncedEvent }) {
         <div role="rowgroup" className="table-head">
           <div role="row" className="table-row table-row-head" aria-rowindex={1}>
             {COLUMNS.map((c) => (
-              <div key={c} role="columnheader" className={`cell cell-${c.toLowerCase()}`}>
+              <div key={c} role="columnheader" className={`cell cell-${c.toLowerCase().replace(/ /g, '-')}`}>
                 {c}
               </div>
             ))}
@@ -112,7 +113,16 @@ const AttendeeRow = memo(function AttendeeRow({ attendee, rowIndex, start, size 
         {attendee.ticketName ?? ''}
       </div>
       <div role="cell" className="cell cell-status">
-        <span className={`status-tag status-${statusClass}`}>{STATUS_LABEL[attendee.status]}</span>
+        {isCancelledAfterCheckIn(attendee) ? (
+          <span className="status-tag status-cancelled-after" title="Checked in here, then cancelled on the provider">
+            Cancelled after check-in
+          </span>
+        ) : (
+          <span className={`status-tag status-${statusClass}`}>{STATUS_LABEL[attendee.status]}</span>
+        )}
+      </div>
+      <div role="cell" className="cell cell-checked-in" title={attendee.checkedIn ? `Checked in ${formatMoment(attendee.checkedIn.at)} at ${attendee.checkedIn.station}` : undefined}>
+        {attendee.checkedIn ? `${formatClock(attendee.checkedIn.at)} · ${attendee.checkedIn.station}` : ''}
       </div>
       <div role="cell" className="cell cell-vip">
         <button
@@ -143,6 +153,7 @@ function PlaceholderRow({ rowIndex, start, size, error }: RowPlacement & { error
       </div>
       <div role="cell" className="cell cell-ticket" />
       <div role="cell" className="cell cell-status" />
+      <div role="cell" className="cell cell-checked-in" />
       <div role="cell" className="cell cell-vip" />
     </div>
   );

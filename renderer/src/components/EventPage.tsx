@@ -1,14 +1,18 @@
-// One event: header (name, "Syncing" pill, Sync), the recovery alert, import progress, the
-// attendance figures and the attendee table. What shows for each sync status comes from
-// describeSyncStatus in shared/.
+// One event: header (name, "Syncing" pill or the offline banner, Check-in desk, Sync), the recovery
+// alert, import progress, the attendance figures, the attendee table, check-in statistics and the
+// event's settings. What shows for each sync status comes from describeSyncStatus in shared/.
 import { useState } from 'react';
 import type { SyncedEvent, SyncJob } from '../../../shared/types.ts';
 import { PROVIDER_LABEL } from '../../../shared/types.ts';
 import { describeSyncStatus } from '../../../shared/sync-status.ts';
 import type { SyncStatusView } from '../../../shared/sync-status.ts';
-import { formatCount, formatEventDate, formatMoment, formatTime } from '../format.ts';
+import { CHECKIN_WRITE_BACK, isWorkingOffline } from '../../../shared/desk.ts';
+import { errorMessage } from '../bridge.ts';
+import { formatCount, formatEventDate, formatMoment, formatPercent, formatTime } from '../format.ts';
 import { isAdmin, useCurrentEvent, useStore } from '../store.ts';
 import { AttendeeTable } from './AttendeeTable.tsx';
+import { CheckInStatsSection } from './CheckInStats.tsx';
+import { OfflineBanner } from './DeskPage.tsx';
 import { ReconnectEventDialog } from './ReconnectEventDialog.tsx';
 
 export function EventPage() {
@@ -41,6 +45,9 @@ function EventView({ event }: { event: SyncedEvent }) {
       {view.showImportProgress && event.activeJob ? <ImportProgress job={event.activeJob} /> : null}
       <AttendanceStats event={event} />
       <AttendeeTable event={event} />
+      {/* After the attendee table: its rows stay the first table rows on the page. */}
+      <CheckInStatsSection event={event} />
+      <EventSettings event={event} />
       {recovering ? <ReconnectEventDialog event={event} onClose={() => setRecovering(false)} /> : null}
     </main>
   );
@@ -49,6 +56,7 @@ function EventView({ event }: { event: SyncedEvent }) {
 function EventHeader({ event, view }: { event: SyncedEvent; view: SyncStatusView }) {
   const requested = useStore((s) => s.syncRequests[event.id] === true);
   const syncEvent = useStore((s) => s.syncEvent);
+  const navigate = useStore((s) => s.navigate);
   const job = event.activeJob;
   const syncing = requested || (job !== null && job.kind === 'resync');
   const canSync = event.status === 'ACTIVE' && job === null && !requested;
@@ -79,17 +87,23 @@ function EventHeader({ event, view }: { event: SyncedEvent; view: SyncStatusView
             </span>
           ) : null}
         </p>
+        {isWorkingOffline(event) ? <OfflineBanner event={event} /> : null}
       </div>
-      <button
-        type="button"
-        className="button"
-        onClick={() => void syncEvent(event.id)}
-        disabled={!canSync}
-        aria-busy={syncing || undefined}
-        title={hint}
-      >
-        {syncing ? 'Syncing…' : 'Sync'}
-      </button>
+      <div className="event-header-actions">
+        <button type="button" className="button button-primary" onClick={() => navigate({ name: 'desk', eventId: event.id })}>
+          Check-in desk
+        </button>
+        <button
+          type="button"
+          className="button"
+          onClick={() => void syncEvent(event.id)}
+          disabled={!canSync}
+          aria-busy={syncing || undefined}
+          title={hint}
+        >
+          {syncing ? 'Syncing…' : 'Sync'}
+        </button>
+      </div>
     </div>
   );
 }
@@ -173,6 +187,61 @@ function AttendanceStats({ event }: { event: SyncedEvent }) {
           {formatCount(event.counts.notYetAttending)}
         </span>
       </div>
+      <div className="stat">
+        <span className="stat-label">Checked in</span>
+        <span className="stat-value stat-value-small" data-testid="checked-in-summary">
+          {formatCount(event.counts.checkedIn)}{' '}
+          <span className="stat-suffix">({formatPercent(event.counts.checkedIn, event.counts.attending)})</span>
+        </span>
+      </div>
+    </section>
+  );
+}
+
+function EventSettings({ event }: { event: SyncedEvent }) {
+  const admin = useStore(isAdmin);
+  const exportCheckIns = useStore((s) => s.exportCheckIns);
+  const toast = useStore((s) => s.toast);
+  const [exporting, setExporting] = useState(false);
+
+  const onExport = async () => {
+    setExporting(true);
+    try {
+      const { filename, csv } = await exportCheckIns(event.id);
+      const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = filename;
+      link.style.display = 'none';
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      // Revoked on the next turn: the download has taken its copy by then.
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
+      toast(`Check-ins exported to ${filename}`, 'success');
+    } catch (err) {
+      toast(`Could not export check-ins: ${errorMessage(err)}`, 'error');
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  return (
+    <section className="settings-section event-settings" aria-labelledby="event-settings-title">
+      <h2 id="event-settings-title">Event settings</h2>
+      <div className="event-setting">
+        <h3 className="event-setting-title">Check-in write-back</h3>
+        <p className="event-setting-text">{CHECKIN_WRITE_BACK[event.provider].explanation}</p>
+      </div>
+      {admin ? (
+        <div>
+          <button type="button" className="button" onClick={() => void onExport()} disabled={exporting} aria-busy={exporting || undefined}>
+            {exporting ? 'Exporting…' : 'Export check-ins (CSV)'}
+          </button>
+        </div>
+      ) : (
+        <p className="muted small">An admin can export the check-in log as CSV.</p>
+      )}
     </section>
   );
 }

@@ -67,6 +67,19 @@ function EventCard({ event }: { event: SyncedEvent }) {
         <span className="event-card-count">{formatCount(event.counts.attending)} attending</span>
         <span className="event-card-provider">{PROVIDER_LABEL[event.provider]}</span>
       </p>
+      <div className="event-card-actions">
+        <button
+          type="button"
+          className="button button-small"
+          aria-label={`Check-in desk: ${event.name}`}
+          onClick={(e) => {
+            e.stopPropagation();
+            navigate({ name: 'desk', eventId: event.id });
+          }}
+        >
+          Check-in desk
+        </button>
+      </div>
     </article>
   );
 }

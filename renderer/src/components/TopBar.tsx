@@ -22,7 +22,7 @@ export function TopBar() {
     }
   };
 
-  const eventsActive = routeName === 'events' || routeName === 'event';
+  const eventsActive = routeName === 'events' || routeName === 'event' || routeName === 'desk';
   return (
     <header className="topbar">
       <div className="topbar-brand">

@@ -6,6 +6,8 @@ import { DEFAULT_SETTINGS, IPC_CHANNELS } from '../../../shared/ipc-contract.ts'
 import type { AppErrorData } from '../../../shared/errors.ts';
 import type { Attendee, AttendeeStatus, Integration, ProviderKind, SyncedEvent, SyncJob, SyncJobKind } from '../../../shared/types.ts';
 import type { SyncStatus } from '../../../shared/sync-status.ts';
+import type { CheckInLogEntry, CheckInStats, TicketStats } from '../../../shared/desk.ts';
+import { ARRIVAL_SLOT_MINUTES, OFFLINE_REASON } from '../../../shared/desk.ts';
 import type { Transport } from '../bridge.ts';
 
 const FIRST = ['Ada', 'Grace', 'Alan', 'Linus', 'Margaret', 'Dennis', 'Barbara', 'Ken', 'Radia', 'Tim', 'Frances', 'Edsger', 'Hedy', 'Niklaus', 'Karen', 'José', 'Zoë', 'Łukasz'];
@@ -42,6 +44,10 @@ export function createMockBridge(): Transport {
   const integrations: Integration[] = [];
   const events = new Map<number, MockEvent>();
   const vip = new Set<number>();
+  /** Current check-ins by attendee id, and the append-only log they come from. */
+  const checkins = new Map<number, { at: string; station: string }>();
+  const checkinLog: CheckInLogEntry[] = [];
+  let nextLogId = 1;
   let demoRunning = false;
   let nextId = 1;
   let nextJob = 1;
@@ -77,7 +83,12 @@ export function createMockBridge(): Transport {
       if (s === 'NOT_ATTENDING') notAttending++;
       else if (s === 'NOT_YET_ATTENDING') notYet++;
     }
-    return { attending: m.mirrored - notAttending - notYet, notAttending, notYetAttending: notYet, total: m.mirrored };
+    let checkedIn = 0;
+    for (const id of checkins.keys()) {
+      const i = id % 1_000_000;
+      if (Math.floor(id / 1_000_000) === m.event.id && i < m.mirrored && statusOf(i) === 'ATTENDING') checkedIn++;
+    }
+    return { attending: m.mirrored - notAttending - notYet, notAttending, notYetAttending: notYet, total: m.mirrored, checkedIn };
   };
   const statusOf = (i: number): AttendeeStatus => (i % 17 === 5 ? 'NOT_ATTENDING' : i % 23 === 7 ? 'NOT_YET_ATTENDING' : 'ATTENDING');
 
@@ -104,7 +115,7 @@ export function createMockBridge(): Transport {
         lastSyncedAt: status === 'ACTIVE' ? now() : null,
         importCompletedAt: mirrored === size ? now() : null,
         activeJob: null,
-        counts: { attending: 0, notAttending: 0, notYetAttending: 0, total: 0 },
+        counts: { attending: 0, notAttending: 0, notYetAttending: 0, total: 0, checkedIn: 0 },
       },
     };
     events.set(id, m);
@@ -203,8 +214,88 @@ export function createMockBridge(): Transport {
       registeredAt: null,
       providerUpdatedAt: null,
       vip: vip.has(id),
+      checkedIn: checkins.get(id) ?? null,
     };
   };
+
+  const recordCheckIn = (a: Attendee, action: 'check_in' | 'undo', at: string, station = settings.stationName) => {
+    const entry: CheckInLogEntry = {
+      id: nextLogId++,
+      actionId: `mock-${nextLogId}`,
+      attendeeId: a.id,
+      attendeeName: a.fullName,
+      email: a.email,
+      ticketName: a.ticketName,
+      action,
+      station,
+      at,
+    };
+    checkinLog.push(entry);
+    if (action === 'check_in') checkins.set(a.id, { at, station });
+    else checkins.delete(a.id);
+    return entry;
+  };
+
+  const attendeeById = (attendeeId: number): Attendee => {
+    const m = requireEvent(Math.floor(attendeeId / 1_000_000));
+    const i = attendeeId % 1_000_000;
+    if (i >= m.mirrored) throw new MockError('NOT_FOUND', 'no such attendee');
+    return attendee(m, i);
+  };
+
+  const search = (m: MockEvent, query: string, limit: number) => {
+    const q = query.trim().toLowerCase();
+    const exact: Attendee[] = [];
+    const byName: Attendee[] = [];
+    const other: Attendee[] = [];
+    if (!q) return { rows: [], more: false };
+    for (let i = 0; i < m.mirrored; i++) {
+      const a = attendee(m, i);
+      if (a.barcode?.toLowerCase() === q) exact.push(a);
+      else if (a.fullName.toLowerCase().split(' ').some((w) => w.startsWith(q)) || a.fullName.toLowerCase().startsWith(q)) byName.push(a);
+      else if (a.email?.toLowerCase().startsWith(q) || a.company?.toLowerCase().includes(q)) other.push(a);
+      if (exact.length + byName.length > limit + 1) break;
+    }
+    const all = [...exact, ...byName, ...other];
+    return { rows: all.slice(0, limit), more: all.length > limit };
+  };
+
+  const stats = (m: MockEvent): CheckInStats => {
+    const byTicket = new Map<string | null, TicketStats>();
+    let attending = 0;
+    let checkedIn = 0;
+    let cancelledAfterCheckIn = 0;
+    for (let i = 0; i < m.mirrored; i++) {
+      const a = attendee(m, i);
+      if (a.status === 'NOT_ATTENDING' && a.checkedIn) cancelledAfterCheckIn++;
+      if (a.status !== 'ATTENDING') continue;
+      const t = byTicket.get(a.ticketName) ?? { ticketName: a.ticketName, attending: 0, checkedIn: 0 };
+      t.attending++;
+      attending++;
+      if (a.checkedIn) {
+        t.checkedIn++;
+        checkedIn++;
+      }
+      byTicket.set(a.ticketName, t);
+    }
+    const slotMs = ARRIVAL_SLOT_MINUTES * 60_000;
+    const slots = new Map<number, number>();
+    let last: string | null = null;
+    for (const [id, c] of checkins) {
+      if (Math.floor(id / 1_000_000) !== m.event.id) continue;
+      const slot = Math.floor(Date.parse(c.at) / slotMs) * slotMs;
+      slots.set(slot, (slots.get(slot) ?? 0) + 1);
+      if (!last || c.at > last) last = c.at;
+    }
+    const arrivals: { slotStart: string; count: number }[] = [];
+    if (slots.size > 0) {
+      const keys = [...slots.keys()];
+      for (let t = Math.min(...keys); t <= Math.max(...keys); t += slotMs) arrivals.push({ slotStart: new Date(t).toISOString(), count: slots.get(t) ?? 0 });
+    }
+    return { eventId: m.event.id, attending, checkedIn, cancelledAfterCheckIn, byTicket: [...byTicket.values()], arrivals, lastCheckInAt: last };
+  };
+
+  const csvField = (v: string | null) => (v === null ? '' : /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
   const handlers: { [C in ChannelName]: (input: ChannelInput<C>) => ChannelResult<C> | Promise<ChannelResult<C>> } = {
     'app.snapshot': () => snapshot(),
@@ -304,13 +395,63 @@ export function createMockBridge(): Transport {
       const m = requireEvent(Math.floor(attendeeId / 1_000_000));
       return attendee(m, attendeeId % 1_000_000);
     },
+    'desk.search': ({ eventId, query, limit }) => search(requireEvent(eventId), query, limit ?? 20),
+    'desk.checkIn': ({ eventId, code, attendeeId }) => {
+      const m = requireEvent(eventId);
+      let a: Attendee | null = null;
+      const byCode = code ? /^b-(\d+)$/i.exec(code.trim()) : null;
+      if (byCode && Number(byCode[1]) < m.mirrored) a = attendee(m, Number(byCode[1]));
+      else if (attendeeId !== undefined) {
+        a = attendeeById(attendeeId);
+        if (a.eventId !== eventId) throw new MockError('INVALID_INPUT', 'this attendee belongs to another event');
+      }
+      if (!a) return { kind: 'not_found', code: code ?? '' };
+      if (a.checkedIn) return { kind: 'already_checked_in', attendee: a };
+      if (a.status === 'NOT_ATTENDING') return { kind: 'not_attending', attendee: a };
+      if (a.status === 'NOT_YET_ATTENDING') return { kind: 'not_yet_attending', attendee: { ...a, providerStatus: 'pending_approval' } };
+      const entry = recordCheckIn(a, 'check_in', now());
+      push({ event: 'checkinsChanged', payload: { eventId, attendeeIds: [a.id] } });
+      return { kind: 'checked_in', attendee: attendeeById(a.id), actionId: entry.actionId, via: byCode ? 'scan' : 'search' };
+    },
+    'desk.undo': ({ eventId, attendeeId }) => {
+      const a = attendeeById(attendeeId);
+      if (a.eventId !== eventId) throw new MockError('INVALID_INPUT', 'this attendee belongs to another event');
+      if (!a.checkedIn) return { kind: 'not_checked_in', attendee: a };
+      const entry = recordCheckIn(a, 'undo', now());
+      push({ event: 'checkinsChanged', payload: { eventId, attendeeIds: [a.id] } });
+      return { kind: 'undone', attendee: attendeeById(a.id), actionId: entry.actionId };
+    },
+    'desk.log': ({ eventId, limit, beforeId }) =>
+      checkinLog
+        .filter((e) => Math.floor(e.attendeeId / 1_000_000) === eventId && (beforeId === undefined || e.id < beforeId))
+        .sort((x, y) => y.id - x.id)
+        .slice(0, limit),
+    'desk.stats': ({ eventId }) => stats(requireEvent(eventId)),
+    'desk.exportCsv': ({ eventId }) => {
+      const m = requireEvent(eventId);
+      const rows = checkinLog.filter((e) => Math.floor(e.attendeeId / 1_000_000) === eventId);
+      const lines = ['at,action,station,attendee,email,ticket', ...rows.map((e) => [e.at, e.action, e.station, e.attendeeName, e.email, e.ticketName].map(csvField).join(','))];
+      return { filename: `check-ins-${m.event.name.replace(/[^A-Za-z0-9]+/g, '-')}.csv`, csv: `${lines.join('\r\n')}\r\n` };
+    },
     'demo.start': () => {
       const eb = addIntegration('eventbrite', 'demo@eventbrite.example');
       const eb2 = addIntegration('eventbrite', 'backup@eventbrite.example');
       const luma = addIntegration('luma', 'demo@luma.example');
-      addEvent(eb, 'Tech Summit 2025', 50_000, 'ACTIVE', 50_000);
+      const summit = addEvent(eb, 'Tech Summit 2025', 50_000, 'ACTIVE', 50_000);
+      // Some arrivals over the last two hours, and one person cancelled after checking in (index 5).
+      const start = Date.now() - 2 * 3_600_000;
+      for (let k = 0; k < 180; k++) {
+        const i = 40 + k * 7;
+        if (statusOf(i) !== 'ATTENDING') continue;
+        const at = new Date(start + Math.round(Math.sqrt(k / 180) * 2 * 3_600_000)).toISOString();
+        recordCheckIn(attendee(summit, i), 'check_in', at, k % 3 === 0 ? 'Desk 2' : 'Desk 1');
+      }
+      recordCheckIn(attendee(summit, 5), 'check_in', new Date(start + 600_000).toISOString(), 'Desk 2');
       addEvent(eb, 'Design Meetup <script>alert(1)</script>', 1200, 'DISCONNECTED', 1200, 'The OAuth token you provided was invalid. (401 INVALID_AUTH)');
       addEvent(luma, 'Founders Breakfast', 300, 'FAILED', 300, 'Luma answered 503 Service Unavailable after 4 attempts');
+      const offline = addEvent(luma, 'Harbour Meetup (offline)', 600, 'FAILED', 600, 'getaddrinfo ENOTFOUND api.lu.ma');
+      offline.event.statusReason = OFFLINE_REASON;
+      offline.event.lastSyncedAt = new Date(Date.now() - 40 * 60_000).toISOString();
       addEvent(eb2, 'Community Night', 800, 'PENDING', 120, 'Connection reset while importing page 3');
       eb2.status = 'CONNECTED';
       demoRunning = true;

@@ -1,0 +1,406 @@
+// The check-in desk: one search field that takes typed names and scanned tickets alike, the
+// results to pick from, a big answer panel, and the recent check-ins. Keyboard first: ↑ ↓ choose,
+// Enter checks in, Esc clears; the field keeps the focus so the next scan always lands in it.
+// What each answer says comes from describeCheckInOutcome in shared/desk.ts.
+import { useEffect, useRef } from 'react';
+import type { KeyboardEvent as ReactKeyboardEvent, ReactNode, RefObject } from 'react';
+import type { Attendee, SyncedEvent } from '../../../shared/types.ts';
+import type { CheckInLogEntry } from '../../../shared/desk.ts';
+import { isCancelledAfterCheckIn, isWorkingOffline, offlineHeaderText } from '../../../shared/desk.ts';
+import { describeSyncStatus } from '../../../shared/sync-status.ts';
+import { formatClock, formatCount, formatMoment } from '../format.ts';
+import type { DeskFeedback, DeskFeedbackTone } from '../store.ts';
+import { useCurrentEvent, useStore } from '../store.ts';
+import { SyncStatusBadge } from './Badge.tsx';
+
+const LISTBOX_ID = 'desk-results';
+const optionId = (attendeeId: number) => `desk-option-${attendeeId}`;
+
+export function DeskPage() {
+  const event = useCurrentEvent();
+  const phase = useStore((s) => s.phase);
+  const navigate = useStore((s) => s.navigate);
+  if (!event) {
+    return (
+      <main className="page" aria-label="Check-in desk">
+        <div className="empty-state">
+          <h1>{phase === 'ready' ? 'Event not found' : 'Loading…'}</h1>
+          <button type="button" className="button" onClick={() => navigate({ name: 'events' })}>
+            Back to the event list
+          </button>
+        </div>
+      </main>
+    );
+  }
+  return <DeskView key={event.id} event={event} />;
+}
+
+/** Keys a person (or a scanner) types while the focus is elsewhere on the desk go to the search field. */
+function isTypingTarget(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable) return true;
+  if (target.closest('[role="dialog"]')) return true;
+  const tag = target.tagName;
+  return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT';
+}
+
+function DeskView({ event }: { event: SyncedEvent }) {
+  const navigate = useStore((s) => s.navigate);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const focusField = () => inputRef.current?.focus();
+
+  useEffect(() => {
+    inputRef.current?.focus();
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key.length !== 1 || e.key === ' ') return;
+      if (isTypingTarget(e.target)) return;
+      // Focus moves before the key's default action, so the character lands in the field.
+      inputRef.current?.focus();
+    };
+    window.addEventListener('keydown', onKeyDown, true);
+    return () => window.removeEventListener('keydown', onKeyDown, true);
+  }, []);
+
+  return (
+    <main className="page desk-page" aria-label="Check-in desk">
+      <DeskHeader event={event} onBack={() => navigate({ name: 'event', eventId: event.id })} />
+      <div className="desk-grid">
+        <div className="desk-main">
+          <SearchBox inputRef={inputRef} />
+          <Results focusField={focusField} />
+        </div>
+        <div className="desk-side">
+          <FeedbackPanel focusField={focusField} />
+          <RecentCheckIns />
+        </div>
+      </div>
+    </main>
+  );
+}
+
+function DeskHeader({ event, onBack }: { event: SyncedEvent; onBack: () => void }) {
+  const offline = isWorkingOffline(event);
+  const view = describeSyncStatus(event.status, event.activeJob !== null);
+  return (
+    <div className="desk-header">
+      <div className="desk-header-row">
+        <button type="button" className="button button-small desk-back" onClick={onBack}>
+          <span aria-hidden="true">←</span> Back to event
+        </button>
+        <div className="desk-title">
+          <h1>{event.name}</h1>
+          {offline ? null : view.showSyncingPill ? (
+            <span className="pill pill-green" data-testid="desk-sync-status">
+              <span className="pill-dot" aria-hidden="true" />
+              Syncing
+            </span>
+          ) : (
+            <span data-testid="desk-sync-status" title="Check-in keeps working from local data">
+              <SyncStatusBadge status={event.status} hasActiveJob={event.activeJob !== null} />
+            </span>
+          )}
+        </div>
+        <p className="desk-counter" data-testid="desk-checked-in">
+          <span className="desk-counter-value">
+            {formatCount(event.counts.checkedIn)} / {formatCount(event.counts.attending)}
+          </span>{' '}
+          checked in
+        </p>
+      </div>
+      {offline ? <OfflineBanner event={event} /> : null}
+    </div>
+  );
+}
+
+export function OfflineBanner({ event }: { event: SyncedEvent }) {
+  return (
+    <p className="offline-banner" role="status" data-testid="offline-banner">
+      <span className="offline-banner-dot" aria-hidden="true" />
+      {offlineHeaderText(event.lastSyncedAt, formatClock)}
+    </p>
+  );
+}
+
+function SearchBox({ inputRef }: { inputRef: RefObject<HTMLInputElement | null> }) {
+  const query = useStore((s) => s.desk?.query ?? '');
+  const activeId = useStore((s) => {
+    const d = s.desk;
+    const row = d && d.results && d.results.query === d.query ? d.results.rows[d.highlight] : undefined;
+    return row ? optionId(row.id) : undefined;
+  });
+  const deskType = useStore((s) => s.deskType);
+  const deskMove = useStore((s) => s.deskMove);
+  const deskClear = useStore((s) => s.deskClear);
+  const deskEnter = useStore((s) => s.deskEnter);
+
+  const onKeyDown = (e: ReactKeyboardEvent<HTMLInputElement>) => {
+    if (e.nativeEvent.isComposing) return;
+    switch (e.key) {
+      case 'ArrowDown':
+        e.preventDefault();
+        deskMove(1);
+        break;
+      case 'ArrowUp':
+        e.preventDefault();
+        deskMove(-1);
+        break;
+      case 'Enter': {
+        e.preventDefault();
+        const input = e.currentTarget;
+        void deskEnter(input.value).finally(() => {
+          if (document.activeElement === document.body || document.activeElement === null) input.focus();
+        });
+        input.focus();
+        break;
+      }
+      case 'Escape':
+        e.preventDefault();
+        deskClear();
+        e.currentTarget.focus();
+        break;
+    }
+  };
+
+  return (
+    <div className="desk-search">
+      <input
+        ref={inputRef}
+        type="search"
+        className="desk-search-input"
+        aria-label="Search attendees"
+        placeholder="Name, email, company — or scan a ticket"
+        autoComplete="off"
+        autoCorrect="off"
+        autoCapitalize="off"
+        spellCheck={false}
+        aria-controls={LISTBOX_ID}
+        aria-activedescendant={activeId}
+        value={query}
+        onChange={(e) => deskType(e.currentTarget.value)}
+        onKeyDown={onKeyDown}
+      />
+      <p className="desk-hint">
+        <kbd>↑</kbd> <kbd>↓</kbd> choose · <kbd>Enter</kbd> check in · <kbd>Esc</kbd> clear · Scan a ticket any time
+      </p>
+    </div>
+  );
+}
+
+function Results({ focusField }: { focusField: () => void }) {
+  const query = useStore((s) => s.desk?.query ?? '');
+  const results = useStore((s) => s.desk?.results ?? null);
+  const highlight = useStore((s) => s.desk?.highlight ?? 0);
+  const searchError = useStore((s) => s.desk?.searchError ?? null);
+  const deskCheckIn = useStore((s) => s.deskCheckIn);
+  const listRef = useRef<HTMLDivElement>(null);
+
+  const current = results && results.query === query ? results : null;
+  const rows = current?.rows ?? [];
+  const highlightedId = rows[highlight]?.id;
+
+  useEffect(() => {
+    if (highlightedId === undefined) return;
+    document.getElementById(optionId(highlightedId))?.scrollIntoView({ block: 'nearest' });
+  }, [highlightedId]);
+
+  let note: ReactNode = null;
+  if (searchError && query.trim() !== '') {
+    note = (
+      <p className="desk-note desk-note-error" role="alert">
+        Search failed: {searchError}
+      </p>
+    );
+  } else if (current && rows.length === 0) {
+    note = <p className="desk-note">No one matches “{current.query.trim()}”</p>;
+  } else if (query.trim() === '') {
+    note = <p className="desk-note desk-note-idle">Type three letters of a name, email or company, or scan a ticket.</p>;
+  }
+
+  return (
+    <div className="desk-results-wrap">
+      {note}
+      <div ref={listRef} id={LISTBOX_ID} role="listbox" aria-label="Search results" className={`desk-results${rows.length === 0 ? ' desk-results-empty' : ''}`}>
+        {rows.map((a, i) => (
+          <ResultRow
+            key={a.id}
+            attendee={a}
+            selected={i === highlight}
+            onPick={() => {
+              focusField();
+              void deskCheckIn(a).finally(focusField);
+            }}
+            focusField={focusField}
+          />
+        ))}
+      </div>
+      {current?.more ? <p className="desk-more">More matches — keep typing</p> : null}
+    </div>
+  );
+}
+
+function ResultRow({ attendee: a, selected, onPick, focusField }: { attendee: Attendee; selected: boolean; onPick: () => void; focusField: () => void }) {
+  const setVip = useStore((s) => s.setVip);
+  const deskUndo = useStore((s) => s.deskUndo);
+  const notAttending = a.status === 'NOT_ATTENDING';
+  const details = [a.email, a.company, a.ticketName].filter((v): v is string => Boolean(v));
+  const classes = ['desk-option', selected ? 'desk-option-selected' : '', notAttending ? 'desk-option-not-attending' : '', a.status === 'NOT_YET_ATTENDING' ? 'desk-option-pending' : '', a.checkedIn ? 'desk-option-checked-in' : '']
+    .filter(Boolean)
+    .join(' ');
+  const id = optionId(a.id);
+  return (
+    <div
+      role="option"
+      id={id}
+      aria-selected={selected}
+      // The name is the person and the markers; the row's own buttons are named apart.
+      aria-labelledby={`${id}-main ${id}-badges`}
+      className={classes}
+      // Keep the focus in the search field: the next scan must land there.
+      onMouseDown={(e) => e.preventDefault()}
+      onClick={onPick}
+    >
+      <div className="desk-option-main" id={`${id}-main`}>
+        <span className="desk-option-name">{a.fullName}</span>
+        {details.length > 0 ? (
+          <span className="desk-option-details">
+            {details.map((d, i) => (
+              <span key={i}>
+                {i > 0 ? ' · ' : ' '}
+                {d}
+              </span>
+            ))}
+          </span>
+        ) : null}
+      </div>
+      <div className="desk-option-badges" id={`${id}-badges`}>
+        {a.vip ? <> <span className="badge badge-vip">VIP</span></> : null}
+        {notAttending ? <> <span className="badge badge-red">Not attending</span></> : null}
+        {a.status === 'NOT_YET_ATTENDING' ? <> <span className="badge badge-amber">Pending</span></> : null}
+        {a.checkedIn ? (
+          <>
+            {' '}
+            <span className="badge badge-green" title={formatMoment(a.checkedIn.at)}>
+              Checked in {formatClock(a.checkedIn.at)} · {a.checkedIn.station}
+            </span>
+          </>
+        ) : null}
+        {isCancelledAfterCheckIn(a) ? <> <span className="badge badge-flag">Cancelled after check-in</span></> : null}
+      </div>
+      <div className="desk-option-actions">
+        <button
+          type="button"
+          className={`desk-vip-toggle${a.vip ? ' desk-vip-on' : ''}`}
+          aria-pressed={a.vip}
+          aria-label={`VIP: ${a.fullName}`}
+          title={a.vip ? 'Remove VIP' : 'Mark as VIP'}
+          onClick={(e) => {
+            e.stopPropagation();
+            focusField();
+            void setVip(a, !a.vip);
+          }}
+        >
+          <span aria-hidden="true">{a.vip ? '★' : '☆'}</span>
+        </button>
+        {a.checkedIn ? (
+          <button
+            type="button"
+            className="button button-small"
+            aria-label={`Undo check-in of ${a.fullName}`}
+            onClick={(e) => {
+              e.stopPropagation();
+              focusField();
+              void deskUndo(a).finally(focusField);
+            }}
+          >
+            Undo
+          </button>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+const TONE_ICON: Record<DeskFeedbackTone, string> = {
+  success: '✓',
+  vip: '★',
+  warning: '!',
+  error: '✕',
+  info: '↺',
+};
+
+function FeedbackPanel({ focusField }: { focusField: () => void }) {
+  const feedback = useStore((s) => s.desk?.feedback ?? null);
+  const tone = feedback?.tone ?? 'idle';
+  return (
+    <div className={`feedback feedback-${tone}`} role="status" aria-live="polite" data-testid="checkin-feedback" data-tone={tone}>
+      {feedback ? <FeedbackBody key={feedback.id} feedback={feedback} focusField={focusField} /> : <p className="feedback-idle">Ready for the next person</p>}
+    </div>
+  );
+}
+
+function FeedbackBody({ feedback, focusField }: { feedback: DeskFeedback; focusField: () => void }) {
+  const deskUndo = useStore((s) => s.deskUndo);
+  const undoable = feedback.undoable;
+  return (
+    <div className="feedback-body">
+      <span className="feedback-icon" aria-hidden="true">
+        {TONE_ICON[feedback.tone]}
+      </span>
+      <div className="feedback-text">
+        <p className="feedback-title">{feedback.title}</p>
+        <p className="feedback-subject">{feedback.subject}</p>
+        {feedback.detail ? <p className="feedback-detail">{feedback.detail}</p> : null}
+      </div>
+      {undoable ? (
+        <button
+          type="button"
+          className="button feedback-undo"
+          onMouseDown={(e) => e.preventDefault()}
+          onClick={() => {
+            focusField();
+            void deskUndo(undoable).finally(focusField);
+          }}
+        >
+          Undo
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+function RecentCheckIns() {
+  const log = useStore((s) => s.desk?.log ?? null);
+  const logError = useStore((s) => s.desk?.logError ?? null);
+  return (
+    <section className="desk-log" aria-labelledby="desk-log-title">
+      <h2 id="desk-log-title">Recent check-ins</h2>
+      {logError && !log ? <p className="inline-error-text">Could not load: {logError}</p> : null}
+      {log === null ? (
+        logError ? null : <p className="muted small">Loading…</p>
+      ) : log.length === 0 ? (
+        <p className="muted small">No check-ins yet.</p>
+      ) : (
+        <ol className="desk-log-list">
+          {log.map((entry) => (
+            <LogEntry key={entry.id} entry={entry} />
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
+
+function LogEntry({ entry }: { entry: CheckInLogEntry }) {
+  const undo = entry.action === 'undo';
+  return (
+    <li className={`desk-log-entry${undo ? ' desk-log-undo' : ''}`}>
+      <span className="desk-log-name">{entry.attendeeName}</span>
+      <span className="desk-log-action">{undo ? 'Undone' : 'Checked in'}</span>
+      <time className="desk-log-time" dateTime={entry.at} title={formatMoment(entry.at)}>
+        {formatClock(entry.at)}
+      </time>
+      <span className="desk-log-station">{entry.station}</span>
+    </li>
+  );
+}
