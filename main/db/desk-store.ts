@@ -70,6 +70,7 @@ const EXACT_NAME_CANDIDATES = 8;
 
 export class DeskStore {
   private readonly ranked;
+  private readonly unranked;
   private readonly nameCandidates;
   private readonly byBarcode;
   private readonly byActionId;
@@ -82,6 +83,10 @@ export class DeskStore {
     this.ranked = db.prepare<{ match: string; eventId: number; limit: number }, { id: number }>(
       `SELECT a.id FROM attendee_search s JOIN attendees a ON a.id = s.rowid
        WHERE attendee_search MATCH @match AND a.event_id = @eventId ORDER BY s.rank LIMIT @limit`,
+    );
+    this.unranked = db.prepare<{ match: string; eventId: number; limit: number }, { id: number }>(
+      `SELECT a.id FROM attendee_search s JOIN attendees a ON a.id = s.rowid
+       WHERE attendee_search MATCH @match AND a.event_id = @eventId LIMIT @limit`,
     );
     this.nameCandidates = db.prepare<{ match: string; eventId: number }, { id: number; full_name: string }>(
       `SELECT a.id, a.full_name FROM attendee_search s JOIN attendees a ON a.id = s.rowid
@@ -104,7 +109,7 @@ export class DeskStore {
    * then the index's relevance order. Three small queries, each bounded, instead of one that
    * would sort every match of a common three-letter prefix.
    */
-  searchAttendees(eventId: number, query: { match: string; nameMatch: string | null; text: string }, limit: number): { rows: Attendee[]; more: boolean } {
+  searchAttendees(eventId: number, query: { match: string; nameMatch: string | null; text: string; ranked: boolean }, limit: number): { rows: Attendee[]; more: boolean } {
     const ids: number[] = [];
     const code = query.text.trim();
     const scanned = code ? this.byBarcode.get(eventId, code) : undefined;
@@ -115,7 +120,8 @@ export class DeskStore {
         if (foldForSearch(c.full_name) === folded) ids.push(c.id);
       }
     }
-    for (const r of this.ranked.all({ match: query.match, eventId, limit: limit + 1 })) ids.push(r.id);
+    const listed = (query.ranked ? this.ranked : this.unranked).all({ match: query.match, eventId, limit: limit + 1 });
+    for (const r of listed) ids.push(r.id);
     const unique = [...new Set(ids)];
     const shown = unique.slice(0, limit);
     const rows = new Map(

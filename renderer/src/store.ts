@@ -221,6 +221,7 @@ export const TOAST_MS = 6000;
 /** Desk search: the last search issued (older answers are dropped) and searches in flight by text. */
 let searchSeq = 0;
 let searchTimer: ReturnType<typeof setTimeout> | null = null;
+const SEARCH_PAUSE_MS = 30;
 const searchesInFlight = new Map<string, Promise<DeskSearchResult>>();
 export const DESK_SEARCH_LIMIT = 20;
 export const DESK_LOG_LIMIT = 20;
@@ -523,14 +524,18 @@ export const useStore = create<BadgeDeskStore>()((set, get) => {
     }
   };
 
-  /** Keystrokes that arrive in the same tick (a scanner) make one search, for the latest text. */
+  /**
+   * Search as the operator types, for the latest text only: a scanner's burst of keystrokes (a
+   * few ms apart) makes one search, not one per digit, so its Enter never queues behind a dozen
+   * searches for partial codes. A person's keystrokes are further apart than this pause.
+   */
   const scheduleSearch = () => {
-    if (searchTimer !== null) return;
+    if (searchTimer !== null) clearTimeout(searchTimer);
     searchTimer = setTimeout(() => {
       searchTimer = null;
       const desk = get().desk;
       if (desk && desk.query.trim() !== '') void runSearch(desk.eventId, desk.query).catch(() => undefined);
-    }, 0);
+    }, SEARCH_PAUSE_MS);
   };
 
   const clearSearch = (eventId: number) => {

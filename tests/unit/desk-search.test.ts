@@ -96,3 +96,13 @@ test('hostile queries are searched as text, never break the query', (t) => {
   assert.equal(d.desk.search(d.eventId, "o'bri").rows.length, 1);
   assert.equal(d.desk.search(d.eventId, 'script').rows.length, 1);
 });
+
+test('one or two characters list matches without ranking (bounded), three or more are ranked', (t) => {
+  const d = openDeskDb(t);
+  d.put(Array.from({ length: 40 }, (_, i) => person({ fullName: `Al Person${i}` })));
+  d.put([person({ fullName: 'Al' })]);
+  const short = d.desk.search(d.eventId, 'a', 10);
+  assert.equal(short.rows.length, 10);
+  assert.equal(short.more, true);
+  assert.equal(d.desk.search(d.eventId, 'al').rows[0]!.fullName, 'Al', 'an exact name still comes first');
+});
