@@ -6,6 +6,10 @@ import type { ProviderKind, Attendee, Integration, StatusTransition, SyncedEvent
 import { PROVIDERS } from './types.ts';
 import type { SessionInfo } from './ipc-wire.ts';
 import type { CheckInLogEntry, CheckInOutcome, CheckInStats, DeskSearchResult, UndoOutcome } from './desk.ts';
+import type { BadgeLayout, BadgeTemplate } from './badge.ts';
+import { BADGE_FIELDS, PAGE_SIZE_IDS } from './badge.ts';
+import type { Printer, PrintJob, PrintQueueSummary } from './printing.ts';
+import { PRINT_JOB_STATES } from './printing.ts';
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const eventRef = z.object({ eventId: id }).strict();
@@ -17,7 +21,8 @@ const pin = z.string().regex(/^\d{4,12}$/, 'a PIN is 4 to 12 digits');
 export interface StationSettings {
   stationName: string;
   pollIntervalMs: number;
-  printer: string | null;
+  /** The printer this station prints badges on (a printer id), or none. */
+  printerId: number | null;
   autoPrint: boolean;
   /** Minutes of inactivity before the admin lock returns. */
   adminLockMinutes: number;
@@ -26,7 +31,7 @@ export interface StationSettings {
 export const DEFAULT_SETTINGS: StationSettings = {
   stationName: 'Desk 1',
   pollIntervalMs: 30_000,
-  printer: null,
+  printerId: null,
   autoPrint: false,
   adminLockMinutes: 5,
 };
@@ -35,7 +40,7 @@ export const settingsPatchSchema = z
   .object({
     stationName: z.string().trim().min(1).max(60),
     pollIntervalMs: z.number().int().min(5_000).max(3_600_000),
-    printer: z.string().max(200).nullable(),
+    printerId: id.nullable(),
     autoPrint: z.boolean(),
     adminLockMinutes: z.number().int().min(1).max(240),
   })
@@ -141,6 +146,69 @@ export const IPC_CHANNELS = {
   'desk.stats': channel<CheckInStats>()(eventRef, { admin: false }),
   // The log holds attendee names and emails: exporting it is an admin's call.
   'desk.exportCsv': channel<{ filename: string; csv: string }>()(eventRef, { admin: true }),
+
+  'printers.list': channel<Printer[]>()(empty, { admin: false }),
+  'printers.add': channel<Printer>()(
+    z
+      .object({
+        name: z.string().trim().min(1).max(80),
+        config: z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('pdf_folder'), folder: z.string().trim().min(1).max(1000) }).strict(),
+          z
+            .object({
+              kind: z.literal('zpl_tcp'),
+              host: z.string().trim().min(1).max(253).regex(/^[A-Za-z0-9.:-]+$/, 'a host name or IP address'),
+              port: z.number().int().min(1).max(65535),
+              dpi: z.union([z.literal(203), z.literal(300)]),
+            })
+            .strict(),
+          z.object({ kind: z.literal('os'), deviceName: z.string().trim().min(1).max(300) }).strict(),
+        ]),
+      })
+      .strict(),
+    { admin: true },
+  ),
+  'printers.remove': channel<null>()(z.object({ printerId: id }).strict(), { admin: true }),
+  'printers.test': channel<PrintJob>()(z.object({ printerId: id }).strict(), { admin: true }),
+  /** The operating system's printers (empty where the host has none to offer: the browser host). */
+  'printers.system': channel<{ name: string; isDefault: boolean }[]>()(empty, { admin: true }),
+
+  'templates.list': channel<BadgeTemplate[]>()(empty, { admin: false }),
+  'templates.save': channel<BadgeTemplate>()(
+    z
+      .object({
+        id: id.optional(),
+        name: z.string().trim().min(1).max(80),
+        pageSize: z.enum(PAGE_SIZE_IDS as [string, ...string[]]),
+        ticketName: z.string().trim().min(1).max(200).nullable(),
+        fields: z.object(Object.fromEntries(BADGE_FIELDS.map((f) => [f, z.boolean()])) as Record<(typeof BADGE_FIELDS)[number], z.ZodBoolean>).strict(),
+      })
+      .strict(),
+    { admin: true },
+  ),
+  'templates.remove': channel<null>()(z.object({ templateId: id }).strict(), { admin: true }),
+  /** The badge as it will print, for the preview: the template given, else the attendee's variant. */
+  'badges.preview': channel<BadgeLayout>()(
+    z.object({ eventId: id, attendeeId: id.optional(), templateId: id.optional() }).strict(),
+    { admin: false },
+  ),
+
+  /** The first badge of an attendee. A second copy is a reprint: refused here with CONFLICT. */
+  'print.badge': channel<PrintJob>()(z.object({ attendeeId: id }).strict(), { admin: false }),
+  'print.reprint': channel<PrintJob>()(z.object({ attendeeId: id, note: z.string().trim().min(1).max(200) }).strict(), { admin: false }),
+  'print.batch': channel<{ queued: number; alreadyPrinted: number }>()(
+    z.object({ eventId: id, vipOnly: z.boolean(), ticketName: z.string().max(200).nullable() }).strict(),
+    { admin: true },
+  ),
+  'print.jobs': channel<PrintJob[]>()(
+    z.object({ eventId: id.optional(), states: z.array(z.enum(PRINT_JOB_STATES)).max(6).optional(), limit: z.number().int().min(1).max(500) }).strict(),
+    { admin: false },
+  ),
+  'print.summary': channel<PrintQueueSummary>()(empty, { admin: false }),
+  'print.retry': channel<PrintJob>()(z.object({ jobId: id }).strict(), { admin: false }),
+  'print.cancel': channel<PrintJob>()(z.object({ jobId: id }).strict(), { admin: false }),
+  /** A "may have printed" job a person checked: the badge did come out. */
+  'print.markPrinted': channel<PrintJob>()(z.object({ jobId: id }).strict(), { admin: false }),
 
   'demo.start': channel<AppSnapshot>()(empty, { admin: false }),
 } as const;

@@ -3,6 +3,7 @@
 // small; shared/ipc-contract.ts (channels and their schemas) re-exports all of it.
 import type { AppErrorData } from './errors.ts';
 import type { Role, SyncJob } from './types.ts';
+import type { PrintJob } from './printing.ts';
 import type { SyncStatus } from './sync-status.ts';
 import type { ChannelInput, ChannelName, ChannelResult } from './ipc-contract.ts';
 
@@ -25,6 +26,8 @@ export interface PushEventMap {
   attendeesChanged: { eventId: number; attendeeIds: number[] };
   /** A check-in or undo was recorded (at this station). */
   checkinsChanged: { eventId: number; attendeeIds: number[] };
+  /** A print job was added or changed state. */
+  printJobChanged: { job: PrintJob };
   integrationChanged: { integrationId: number; status: 'CONNECTED' | 'DISCONNECTED'; reason: string | null };
   eventAdded: { eventId: number };
   sessionChanged: SessionInfo;
@@ -36,6 +39,7 @@ export const PUSH_EVENTS: readonly PushEventName[] = [
   'jobFinished',
   'attendeesChanged',
   'checkinsChanged',
+  'printJobChanged',
   'integrationChanged',
   'eventAdded',
   'sessionChanged',

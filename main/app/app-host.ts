@@ -47,6 +47,11 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     clock,
     ...(deps.providerBaseUrls ? { providerBaseUrls: deps.providerBaseUrls } : {}),
     sqliteNativeBinding: deps.sqliteNativeBinding,
+    osPrinting: deps.osPrinting,
+    stationPrinting: () => {
+      const s = settingsNow();
+      return { printerId: s.printerId, autoPrint: s.autoPrint };
+    },
     // BADGE_DESK_POLL_INTERVAL_MS lets end-to-end tests and demos poll faster than the station setting allows.
     sync: { pollIntervalMs: Number(env.BADGE_DESK_POLL_INTERVAL_MS) || settingsNow().pollIntervalMs },
   });
@@ -169,6 +174,35 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     'desk.log': ({ eventId, limit, beforeId }) => core.desk.log(eventId, limit, beforeId),
     'desk.stats': ({ eventId }) => core.desk.stats(eventId),
     'desk.exportCsv': ({ eventId }) => core.desk.exportCsv(eventId),
+    'printers.list': () => core.printing.listPrinters(),
+    'printers.add': ({ name, config }) => core.printing.addPrinter(name, config),
+    'printers.remove': ({ printerId }) => {
+      core.printing.removePrinter(printerId);
+      return null;
+    },
+    'printers.test': ({ printerId }, actor) => core.printing.testPrint(actor, printerId),
+    'printers.system': () => core.printing.systemPrinters(),
+    'templates.list': () => core.printing.listTemplates(),
+    'templates.save': (input) => core.printing.saveTemplate(input as Parameters<typeof core.printing.saveTemplate>[0]),
+    'templates.remove': ({ templateId }) => {
+      core.printing.removeTemplate(templateId);
+      return null;
+    },
+    'badges.preview': ({ eventId, attendeeId, templateId }) => {
+      core.getEvent(eventId);
+      return core.printing.preview(eventId, attendeeId, templateId);
+    },
+    'print.badge': ({ attendeeId }, actor) => core.printing.printBadge(actor, attendeeId),
+    'print.reprint': ({ attendeeId, note }, actor) => core.printing.reprint(actor, attendeeId, note),
+    'print.batch': ({ eventId, vipOnly, ticketName }, actor) => {
+      core.getEvent(eventId);
+      return core.printing.batch(actor, eventId, { vipOnly, ticketName });
+    },
+    'print.jobs': ({ eventId, states, limit }) => core.printing.listJobs({ eventId, states, limit }),
+    'print.summary': () => core.printing.summary(),
+    'print.retry': ({ jobId }) => core.printing.retry(jobId),
+    'print.cancel': ({ jobId }) => core.printing.cancel(jobId),
+    'print.markPrinted': ({ jobId }) => core.printing.markPrinted(jobId),
     'demo.start': async () => {
       if (demo) throw new AppError('CONFLICT', 'the demo workspace is already running');
       if (core.listIntegrations().length > 0) {

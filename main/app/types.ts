@@ -4,6 +4,7 @@ import type { Clock } from '../core/clock.ts';
 import type { IpcResult, PushMessage } from '../../shared/ipc-contract.ts';
 import type { ProviderKind } from '../../shared/types.ts';
 import type { BadgeDeskCore } from '../core/create-core.ts';
+import type { OsPrinting } from '../printing/drivers.ts';
 
 /** Small settings (electron-store in the app, a JSON file in the browser host). */
 export interface KeyValueStore {
@@ -24,6 +25,8 @@ export interface AppHostDeps {
   env?: Record<string, string | undefined>;
   /** A better-sqlite3 native module built for this runtime (see openDatabase). */
   sqliteNativeBinding?: string | undefined;
+  /** The OS printers, where the host has them (Electron). */
+  osPrinting?: OsPrinting | undefined;
   /** Start live polling at once (the app does). */
   liveSync?: boolean;
 }

@@ -6,6 +6,9 @@ import { openDatabase } from '../db/open.ts';
 import { MirrorStore } from '../db/store.ts';
 import { DeskStore } from '../db/desk-store.ts';
 import { Desk } from '../desk/desk.ts';
+import { PrintStore } from '../db/print-store.ts';
+import { Printing } from '../printing/printing.ts';
+import type { OsPrinting } from '../printing/drivers.ts';
 import { systemClock, isoTime, type Clock } from './clock.ts';
 import { CoreEvents } from './events.ts';
 import type { SecretStore } from './secrets.ts';
@@ -39,6 +42,10 @@ export interface CoreDeps {
   sqliteNativeBinding?: string | undefined;
   /** Start polling ACTIVE events at once (the app does; tests drive passes by hand). */
   liveSync?: boolean;
+  /** The OS printers (the Electron shell gives them; elsewhere system printers are unavailable). */
+  osPrinting?: OsPrinting | undefined;
+  /** The station's printer and auto-print choice (settings live in the app host). */
+  stationPrinting?: () => { printerId: number | null; autoPrint: boolean };
   /** Observes every provider request (benchmarks count them). */
   onProviderRequest?: (r: { provider: ProviderKind; url: string; status: number | null }) => void;
 }
@@ -159,12 +166,30 @@ export function createCore(deps: CoreDeps) {
     if (name === undefined) throw new AppError('NOT_FOUND', `event ${eventId} does not exist`);
     return { id: eventId, name };
   };
-  const desk = new Desk({ store, deskStore: new DeskStore(db), clock, events, requireEvent: requireEventName });
+  const printing = new Printing({
+    store,
+    printStore: new PrintStore(db),
+    clock,
+    events,
+    os: deps.osPrinting,
+    stationPrinting: deps.stationPrinting ?? (() => ({ printerId: null, autoPrint: false })),
+  });
+  printing.start();
+  const desk = new Desk({
+    store,
+    deskStore: new DeskStore(db),
+    clock,
+    events,
+    requireEvent: requireEventName,
+    onCheckedIn: (actor, attendee) => printing.onCheckedIn(actor, attendee),
+  });
 
   const core = {
     events,
     /** Search, check-in, undo, statistics, export: local only, never waits on a provider. */
     desk,
+    /** Templates, printers, the print queue. */
+    printing,
     clock,
     /** Exposed for tests, benchmarks and later desk modules in the core; never over IPC. */
     store,
@@ -337,6 +362,7 @@ export function createCore(deps: CoreDeps) {
     },
 
     async close(): Promise<void> {
+      await printing.close();
       await engine.close();
       db.close();
     },

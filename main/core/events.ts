@@ -3,6 +3,7 @@
 import { EventEmitter } from 'node:events';
 import type { SyncStatus } from '../../shared/sync-status.ts';
 import type { IntegrationStatus, SyncJob } from '../../shared/types.ts';
+import type { PrintJob } from '../../shared/printing.ts';
 
 export interface CoreEventMap {
   statusChanged: { eventId: number; from: SyncStatus | null; to: SyncStatus; reason: string; at: string };
@@ -10,6 +11,7 @@ export interface CoreEventMap {
   jobFinished: { eventId: number; job: SyncJob };
   attendeesChanged: { eventId: number; attendeeIds: number[] };
   checkinsChanged: { eventId: number; attendeeIds: number[] };
+  printJobChanged: { job: PrintJob };
   integrationChanged: { integrationId: number; status: IntegrationStatus; reason: string | null };
   eventAdded: { eventId: number };
 }

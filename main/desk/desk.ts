@@ -19,6 +19,8 @@ export interface DeskDeps {
   events: CoreEvents;
   /** The event must exist (throws a typed NOT_FOUND otherwise). */
   requireEvent(eventId: number): { id: number; name: string };
+  /** After a check-in is committed (auto-print). Its failure never undoes or fails the check-in. */
+  onCheckedIn?(actor: Actor, attendee: Attendee): unknown;
 }
 
 export const DEFAULT_SEARCH_LIMIT = 20;
@@ -64,7 +66,14 @@ export class Desk {
       this.deps.deskStore.appendCheckIn({ actionId, eventId, attendeeId: attendee.id, action: 'check_in', station, at: this.now() });
       return { kind: 'checked_in', attendee: this.deps.store.getAttendee(attendee.id)!, actionId, via: scanned ? 'scan' : 'search' };
     });
-    if (outcome.kind === 'checked_in') this.deps.events.emit('checkinsChanged', { eventId, attendeeIds: [outcome.attendee.id] });
+    if (outcome.kind === 'checked_in') {
+      this.deps.events.emit('checkinsChanged', { eventId, attendeeIds: [outcome.attendee.id] });
+      try {
+        this.deps.onCheckedIn?.(actor, outcome.attendee);
+      } catch {
+        // The check-in stands; a printing problem shows in the print queue, not at the door.
+      }
+    }
     return outcome;
   }
 

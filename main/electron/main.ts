@@ -24,6 +24,7 @@ import {
   resolveAppPath,
 } from './security.ts';
 import { SafeStorageSecretStore } from './safe-storage-secrets.ts';
+import { electronOsPrinting } from './os-printing.ts';
 
 // out/main/main.mjs -> out/
 const OUT_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
@@ -119,6 +120,7 @@ function start(): void {
     },
     env: process.env,
     liveSync: true,
+    osPrinting: electronOsPrinting(),
     // Set by `npm start`: better-sqlite3 built for Electron, beside node_modules' Node build.
     // A packaged app has node_modules rebuilt for Electron by electron-builder and needs none.
     sqliteNativeBinding: app.isPackaged ? undefined : process.env.BADGE_DESK_SQLITE_BINDING,

@@ -1,4 +1,4 @@
-// The shell: top bar, the current place (events list, event page, check-in desk, settings), and toasts.
+// The shell: top bar, the current place (events list, event page, check-in desk, print queue, settings), and toasts.
 // Dialogs render above it (see Dialog.tsx), toasts beside it so they stay announced.
 import { useStore } from './store.ts';
 import { TopBar } from './components/TopBar.tsx';
@@ -6,6 +6,7 @@ import { EventsPage } from './components/EventsPage.tsx';
 import { EventPage } from './components/EventPage.tsx';
 import { DeskPage } from './components/DeskPage.tsx';
 import { SettingsPage } from './components/SettingsPage.tsx';
+import { PrintQueuePage } from './components/PrintQueuePage.tsx';
 import { Toasts } from './components/Toasts.tsx';
 import { APP_SHELL_ID } from './components/Dialog.tsx';
 
@@ -40,7 +41,17 @@ export function App() {
     <>
       <div id={APP_SHELL_ID} className="app-shell">
         <TopBar />
-        {routeName === 'event' ? <EventPage /> : routeName === 'desk' ? <DeskPage /> : routeName === 'settings' ? <SettingsPage /> : <EventsPage />}
+        {routeName === 'event' ? (
+          <EventPage />
+        ) : routeName === 'desk' ? (
+          <DeskPage />
+        ) : routeName === 'settings' ? (
+          <SettingsPage />
+        ) : routeName === 'printQueue' ? (
+          <PrintQueuePage />
+        ) : (
+          <EventsPage />
+        )}
       </div>
       <Toasts />
     </>

@@ -14,6 +14,8 @@ import type { Attendee, Integration, ProviderKind, SyncedEvent, SyncJob } from '
 import { describeSyncStatus } from '../../shared/sync-status.ts';
 import type { CheckInFeedback, CheckInLogEntry, CheckInOutcome, CheckInStats, DeskSearchResult, UndoOutcome } from '../../shared/desk.ts';
 import { describeCheckInOutcome } from '../../shared/desk.ts';
+import type { BadgeLayout, BadgeTemplate, BadgeTemplateInput } from '../../shared/badge.ts';
+import type { Printer, PrinterConfig, PrintJob, PrintJobState, PrintQueueSummary } from '../../shared/printing.ts';
 import { formatClock } from './format.ts';
 import { BridgeError, call, errorMessage, onReconnect, subscribe } from './bridge.ts';
 
@@ -23,7 +25,8 @@ export type Route =
   | { name: 'events' }
   | { name: 'event'; eventId: number }
   | { name: 'desk'; eventId: number }
-  | { name: 'settings'; section: SettingsSection | null };
+  | { name: 'settings'; section: SettingsSection | null }
+  | { name: 'printQueue' };
 
 export type ToastTone = 'info' | 'success' | 'error';
 export interface ToastItem {
@@ -69,6 +72,38 @@ export interface DeskFeedback {
   detail: string | null;
   /** Set when the answer recorded a check-in: the panel offers Undo for this attendee. */
   undoable: Attendee | null;
+  /** The badge this check-in sends to the station's printer (auto-print), followed by its job's state. */
+  print?: DeskPrintLine | null;
+}
+
+/** The desk's "Badge printing on …" line under a check-in. Printing never holds the check-in up. */
+export interface DeskPrintLine {
+  attendeeId: number;
+  printerName: string;
+  /** Jobs with a higher id are new since the check-in was asked for. */
+  afterJobId: number;
+  /** The job main queued for this check-in; null until it shows up. */
+  job: PrintJob | null;
+  /** Said instead when no job showed up. */
+  note: string | null;
+}
+
+/** The print queue page's jobs, newest first. */
+export interface PrintQueueState {
+  jobs: PrintJob[] | null;
+  error: string | null;
+}
+
+/** A batch of badges queued from an event page, followed until it is done. */
+export interface BatchProgress {
+  eventId: number;
+  /** Badges the batch queued; null while the request is on its way. */
+  total: number | null;
+  alreadyPrinted: number;
+  /** The batch's jobs seen so far (from pushes and reads), with their last known state. */
+  jobs: Record<number, { state: PrintJobState; updatedAt: string }>;
+  /** Jobs with a lower id belong to earlier batches. */
+  minJobId: number | null;
 }
 
 export interface DeskState {
@@ -112,6 +147,16 @@ export interface BadgeDeskState {
   desk: DeskState | null;
   /** Check-in statistics of the event page's event. */
   stats: StatsEntry | null;
+  /** The configured printers; null until the first answer. */
+  printers: Printer[] | null;
+  /** Badge templates; null until the first answer. */
+  templates: BadgeTemplate[] | null;
+  /** Counts of the print queue (the top bar's badge); null until the first answer. */
+  printSummary: PrintQueueSummary | null;
+  /** The print queue page, while it is open. */
+  printQueue: PrintQueueState | null;
+  /** Batches queued from event pages in this session, by event. */
+  batches: Record<number, BatchProgress>;
 }
 
 export interface BadgeDeskActions {
@@ -156,6 +201,34 @@ export interface BadgeDeskActions {
   deskUndo(attendee: Attendee): Promise<void>;
   /** The check-in log as CSV (admin). */
   exportCheckIns(eventId: number): Promise<{ filename: string; csv: string }>;
+
+  refreshPrinters(): Promise<void>;
+  addPrinter(name: string, config: PrinterConfig): Promise<Printer>;
+  removePrinter(printerId: number): Promise<void>;
+  testPrinter(printerId: number): Promise<PrintJob>;
+  systemPrinters(): Promise<{ name: string; isDefault: boolean }[]>;
+
+  refreshTemplates(): Promise<void>;
+  saveTemplate(template: BadgeTemplateInput & { id?: number }): Promise<BadgeTemplate>;
+  removeTemplate(templateId: number): Promise<void>;
+  previewBadge(input: { eventId: number; attendeeId?: number; templateId?: number }): Promise<BadgeLayout>;
+  /** One attendee by position (for the template preview's "Next person"), and the event's count. */
+  attendeeAt(eventId: number, offset: number): Promise<{ attendee: Attendee | null; total: number }>;
+  /** Ticket type names known from every event's statistics (for the template form's suggestions). */
+  knownTicketNames(): Promise<string[]>;
+
+  /**
+   * The first badge of a person. 'already_printed' when main refuses a second copy (a reprint
+   * needs a reason, see reprintBadge); other failures are toasted and answer 'failed'.
+   */
+  printBadge(attendee: Attendee): Promise<{ kind: 'queued'; job: PrintJob } | { kind: 'already_printed'; message: string } | { kind: 'failed' }>;
+  reprintBadge(attendee: Attendee, note: string): Promise<PrintJob>;
+  printBatch(eventId: number, options: { vipOnly: boolean; ticketName: string | null }): Promise<{ queued: number; alreadyPrinted: number }>;
+  dismissBatch(eventId: number): void;
+  retryPrintJob(job: PrintJob): Promise<void>;
+  cancelPrintJob(job: PrintJob): Promise<void>;
+  markPrintJobPrinted(job: PrintJob): Promise<void>;
+  refreshPrintQueue(): Promise<void>;
 }
 
 export type BadgeDeskStore = BadgeDeskState & BadgeDeskActions;
@@ -244,6 +317,53 @@ function replaceRow(rows: Attendee[], fresh: Attendee): Attendee[] {
   if (index < 0) return rows;
   const next = rows.slice();
   next[index] = fresh;
+  return next;
+}
+
+// ---- printing helpers ----
+
+export const PRINT_QUEUE_LIMIT = 200;
+/** print.jobs answers at most this many rows. */
+const PRINT_JOBS_MAX = 500;
+/** The highest print job id this window has seen: a job above it is newer than anything read before. */
+let maxJobIdSeen = 0;
+/** Check-in jobs pushed recently, by attendee: a push can arrive before the check-in's own answer. */
+const recentCheckInJobs = new Map<number, PrintJob>();
+/** Pushed jobs not applied yet: applied together, so a batch of thousands does not re-render per job. */
+const pendingJobs = new Map<number, PrintJob>();
+/** Seconds the desk waits for a check-in's print job before it looks the job up itself. */
+const PRINT_LINE_WAIT_MS = 5000;
+
+function seeJob(job: PrintJob): void {
+  if (job.id > maxJobIdSeen) maxJobIdSeen = job.id;
+}
+
+/** Newer of two versions of a job (by updatedAt; on a tie, the fresh one: it arrived later). */
+function newerJob(current: PrintJob | undefined, fresh: PrintJob): PrintJob {
+  return current && current.updatedAt > fresh.updatedAt ? current : fresh;
+}
+
+/** Fresh versions of jobs into a newest-first list: rows in place, new jobs at their place, capped. */
+function upsertJobs(list: PrintJob[], fresh: Iterable<PrintJob>, limit = PRINT_QUEUE_LIMIT): PrintJob[] {
+  const byId = new Map(list.map((j) => [j.id, j] as const));
+  let added = false;
+  for (const job of fresh) {
+    const current = byId.get(job.id);
+    if (!current) added = true;
+    byId.set(job.id, newerJob(current, job));
+  }
+  if (!added) return list.map((j) => byId.get(j.id)!);
+  return [...byId.values()].sort((a, b) => b.id - a.id).slice(0, limit);
+}
+
+function mergeBatchJobs(batch: BatchProgress, jobs: Iterable<PrintJob>): BatchProgress['jobs'] {
+  const next = { ...batch.jobs };
+  for (const job of jobs) {
+    if (job.reason !== 'batch' || job.eventId !== batch.eventId) continue;
+    if (batch.minJobId !== null && job.id < batch.minJobId) continue;
+    const current = next[job.id];
+    if (!current || current.updatedAt <= job.updatedAt) next[job.id] = { state: job.state, updatedAt: job.updatedAt };
+  }
   return next;
 }
 
@@ -582,6 +702,7 @@ export const useStore = create<BadgeDeskStore>()((set, get) => {
 
   const checkIn = async (eventId: number, input: { code?: string; attendeeId?: number }, subject: string) => {
     let outcome: CheckInOutcome;
+    const afterJobId = maxJobIdSeen;
     try {
       outcome = await call('desk.checkIn', { eventId, actionId: newActionId(), ...input });
     } catch (err) {
@@ -589,7 +710,16 @@ export const useStore = create<BadgeDeskStore>()((set, get) => {
       return;
     }
     const view = describeCheckInOutcome(outcome, formatClock);
-    showFeedback(eventId, { ...view, undoable: outcome.kind === 'checked_in' ? outcome.attendee : null });
+    // The badge prints on its own: the answer shows now, the print line follows the job's pushes.
+    const { autoPrint, printerId } = get().settings;
+    let print: DeskPrintLine | null = null;
+    if (outcome.kind === 'checked_in' && autoPrint && printerId !== null) {
+      const pushed = recentCheckInJobs.get(outcome.attendee.id);
+      const job = pushed && pushed.id > afterJobId ? pushed : null;
+      print = { attendeeId: outcome.attendee.id, printerName: printerName(printerId), afterJobId, job, note: null };
+    }
+    showFeedback(eventId, { ...view, undoable: outcome.kind === 'checked_in' ? outcome.attendee : null, print });
+    if (print && !print.job) settlePrintLine(eventId, feedbackSeq);
     if (outcome.kind !== 'not_found') applyAttendee(outcome.attendee);
     if (outcome.kind === 'checked_in' && outcome.attendee.status === 'ATTENDING') adjustCheckedIn(eventId, 1);
     afterDeskAction(eventId);
@@ -644,6 +774,162 @@ export const useStore = create<BadgeDeskStore>()((set, get) => {
     }
   };
 
+  // ---- printing ----
+
+  const printerName = (printerId: number | null): string =>
+    (printerId !== null ? get().printers?.find((p) => p.id === printerId)?.name : undefined) ?? 'the badge printer';
+
+  const refreshPrintersNow = () =>
+    coalesce('printers', async () => {
+      set({ printers: await call('printers.list', {}) });
+    });
+
+  const refreshTemplatesNow = () =>
+    coalesce('templates', async () => {
+      set({ templates: await call('templates.list', {}) });
+    });
+
+  const refreshSummaryNow = () =>
+    coalesce('printSummary', async () => {
+      set({ printSummary: await call('print.summary', {}) });
+    });
+
+  const refreshSummarySoon = () => soon('printSummary', 400, () => void refreshSummaryNow());
+
+  const refreshQueueNow = () =>
+    coalesce('printQueue', async () => {
+      if (!get().printQueue) return;
+      try {
+        const jobs = await call('print.jobs', { limit: PRINT_QUEUE_LIMIT });
+        jobs.forEach(seeJob);
+        set((s) => {
+          if (!s.printQueue) return {};
+          // A push applied while this read was on its way is newer than the read: keep it.
+          const current = new Map((s.printQueue.jobs ?? []).map((j) => [j.id, j] as const));
+          return { printQueue: { jobs: jobs.map((j) => newerJob(current.get(j.id), j)), error: null } };
+        });
+      } catch (err) {
+        set((s) => (s.printQueue ? { printQueue: { ...s.printQueue, error: errorMessage(err) } } : {}));
+        throw err;
+      }
+    });
+
+  /** Pushed (or answered) jobs, applied together: the queue page, batch progress, the desk's print line. */
+  const flushJobs = () => {
+    if (pendingJobs.size === 0) return;
+    const jobs = [...pendingJobs.values()];
+    pendingJobs.clear();
+    set((s) => {
+      const patch: Partial<BadgeDeskState> = {};
+      if (s.printQueue?.jobs) patch.printQueue = { ...s.printQueue, jobs: upsertJobs(s.printQueue.jobs, jobs) };
+      let batches = s.batches;
+      for (const eventId of new Set(jobs.map((j) => j.eventId))) {
+        const batch = eventId !== null ? batches[eventId] : undefined;
+        if (!batch) continue;
+        const merged = mergeBatchJobs(batch, jobs);
+        batches = { ...batches, [batch.eventId]: { ...batch, jobs: merged } };
+      }
+      if (batches !== s.batches) patch.batches = batches;
+      const feedback = s.desk?.feedback;
+      const line = feedback?.print;
+      if (s.desk && feedback && line) {
+        let job = line.job;
+        for (const j of jobs) {
+          if (j.reason !== 'check_in' || j.attendeeId !== line.attendeeId || j.id <= line.afterJobId) continue;
+          if (!job || j.id > job.id) job = j;
+          else if (j.id === job.id) job = newerJob(job, j);
+        }
+        if (job !== line.job) patch.desk = { ...s.desk, feedback: { ...feedback, print: { ...line, job, note: null } } };
+      }
+      return patch;
+    });
+  };
+
+  /** A job from a push or an answer. */
+  const receiveJob = (job: PrintJob) => {
+    seeJob(job);
+    if (job.reason === 'check_in' && job.attendeeId !== null) {
+      recentCheckInJobs.delete(job.attendeeId);
+      recentCheckInJobs.set(job.attendeeId, newerJob(recentCheckInJobs.get(job.attendeeId), job));
+      if (recentCheckInJobs.size > 200) recentCheckInJobs.delete(recentCheckInJobs.keys().next().value!);
+    }
+    pendingJobs.set(job.id, newerJob(pendingJobs.get(job.id), job));
+    soon('printJobs', 50, flushJobs);
+    refreshSummarySoon();
+  };
+
+  /** No job showed up for the desk's print line: look it up once, else say so. */
+  const settlePrintLine = (eventId: number, feedbackId: number) => {
+    setTimeout(() => {
+      const line = get().desk?.feedback?.print;
+      if (get().desk?.feedback?.id !== feedbackId || !line || line.job) return;
+      const apply = (patch: Pick<DeskPrintLine, 'job' | 'note'>) =>
+        patchDesk(eventId, (d) =>
+          d.feedback && d.feedback.id === feedbackId && d.feedback.print && !d.feedback.print.job
+            ? { feedback: { ...d.feedback, print: { ...d.feedback.print, ...patch } } }
+            : {},
+        );
+      call('print.jobs', { eventId, limit: 100 }).then(
+        (jobs) => {
+          jobs.forEach(seeJob);
+          const mine = jobs.filter((j) => j.attendeeId === line.attendeeId).sort((a, b) => b.id - a.id)[0];
+          if (mine && mine.id > line.afterJobId) apply({ job: mine, note: null });
+          else if (mine && mine.state === 'printed') apply({ job: null, note: 'Badge printed before; use Print badge for a reprint' });
+          else apply({ job: null, note: 'No badge was queued; see the Print queue' });
+        },
+        () => apply({ job: null, note: 'Could not follow the badge; see the Print queue' }),
+      );
+    }, PRINT_LINE_WAIT_MS);
+  };
+
+  /** Reads the event's batch jobs: follows a batch this window started, or finds one still printing. */
+  const refreshBatch = (eventId: number, count?: number) =>
+    coalesce(`batch:${eventId}`, async () => {
+      const jobs = (await call('print.jobs', { eventId, limit: PRINT_JOBS_MAX })).filter((j) => j.reason === 'batch');
+      jobs.forEach(seeJob);
+      set((s) => {
+        const batch = s.batches[eventId];
+        if (batch && batch.total === null) return {};
+        if (batch) {
+          if (batch.minJobId === null) {
+            // Just queued: the batch is the newest `count` batch jobs (and what pushes brought meanwhile).
+            const taken = [...jobs].sort((a, b) => b.id - a.id).slice(0, count ?? batch.total ?? 0);
+            const ids = [...taken.map((j) => j.id), ...Object.keys(batch.jobs).map(Number)];
+            if (ids.length === 0) return {};
+            const minJobId = taken.length >= (count ?? batch.total ?? 0) && taken.length > 0 ? Math.min(...taken.map((j) => j.id)) : Math.min(...ids);
+            const next = { ...batch, minJobId, jobs: Object.fromEntries(Object.entries(batch.jobs).filter(([id]) => Number(id) >= minJobId)) };
+            return { batches: { ...s.batches, [eventId]: { ...next, jobs: mergeBatchJobs(next, taken) } } };
+          }
+          return { batches: { ...s.batches, [eventId]: { ...batch, jobs: mergeBatchJobs(batch, jobs) } } };
+        }
+        // Opened later: a batch still printing is the batch jobs queued around the oldest unfinished one.
+        const open = jobs.filter((j) => j.state === 'queued' || j.state === 'printing');
+        if (open.length === 0) return {};
+        const oldest = open.reduce((a, b) => (b.id < a.id ? b : a));
+        const since = Date.parse(oldest.createdAt) - 5000;
+        const members = jobs.filter((j) => j.id >= oldest.id || Date.parse(j.createdAt) >= since);
+        const found: BatchProgress = { eventId, total: members.length, alreadyPrinted: 0, jobs: {}, minJobId: Math.min(...members.map((j) => j.id)) };
+        return { batches: { ...s.batches, [eventId]: { ...found, jobs: mergeBatchJobs(found, members) } } };
+      });
+    });
+
+  const removeBatch = (eventId: number) =>
+    set((s) => {
+      if (!s.batches[eventId]) return {};
+      const batches = { ...s.batches };
+      delete batches[eventId];
+      return { batches };
+    });
+
+  const jobAction = async (run: () => Promise<PrintJob>, failure: string) => {
+    try {
+      receiveJob(await run());
+    } catch (err) {
+      get().toast(`${failure}: ${errorMessage(err)}`, 'error');
+      void refreshQueueNow();
+    }
+  };
+
   // ---- push events ----
 
   const onPush = (raw: PushMessage) => {
@@ -693,6 +979,9 @@ export const useStore = create<BadgeDeskStore>()((set, get) => {
         }
         break;
       }
+      case 'printJobChanged':
+        receiveJob(message.payload.job);
+        break;
       case 'integrationChanged':
         void refreshSnapshot();
         break;
@@ -714,10 +1003,16 @@ export const useStore = create<BadgeDeskStore>()((set, get) => {
         pushDuringLoad = false;
         void refreshSnapshot();
       }
+      // Printing is beside the point of starting: the desk works while these load (or fail).
+      void refreshPrintersNow();
+      void refreshSummaryNow();
       const route = get().route;
+      if (route.name === 'printQueue') void refreshQueueNow();
+      if (route.name === 'settings') void refreshTemplatesNow();
       if (route.name === 'event') {
         openAttendees(route.eventId);
         openStats(route.eventId);
+        void refreshBatch(route.eventId);
       } else if (route.name === 'desk' && get().desk?.eventId !== route.eventId) {
         openDesk(route.eventId);
       }
@@ -731,7 +1026,7 @@ export const useStore = create<BadgeDeskStore>()((set, get) => {
     loadError: null,
     session: { role: 'operator', pinSet: true, adminUntil: null },
     // Placeholder until the snapshot arrives (nothing renders it before then).
-    settings: { stationName: '', pollIntervalMs: 30_000, printer: null, autoPrint: false, adminLockMinutes: 5 },
+    settings: { stationName: '', pollIntervalMs: 30_000, printerId: null, autoPrint: false, adminLockMinutes: 5 },
     integrations: [],
     events: [],
     demo: { available: false, running: false },
@@ -743,6 +1038,11 @@ export const useStore = create<BadgeDeskStore>()((set, get) => {
     syncRequests: {},
     desk: null,
     stats: null,
+    printers: null,
+    templates: null,
+    printSummary: null,
+    printQueue: null,
+    batches: {},
 
     async start() {
       for (const off of unsubscribers) off();
@@ -760,7 +1060,13 @@ export const useStore = create<BadgeDeskStore>()((set, get) => {
             void refreshLogNow(desk.eventId);
             refreshResults(desk.eventId);
           }
-          if (stats) void refreshStatsNow(stats.eventId);
+          if (stats) {
+            void refreshStatsNow(stats.eventId);
+            void refreshBatch(stats.eventId);
+          }
+          void refreshPrintersNow();
+          void refreshSummaryNow();
+          if (get().printQueue) void refreshQueueNow();
         }),
       ];
       await load();
@@ -773,10 +1079,22 @@ export const useStore = create<BadgeDeskStore>()((set, get) => {
 
     navigate(route) {
       set({ route });
+      if (route.name === 'printQueue') {
+        if (!get().printQueue) set({ printQueue: { jobs: null, error: null } });
+        void refreshQueueNow();
+        void refreshSummaryNow();
+      } else if (get().printQueue) {
+        set({ printQueue: null });
+      }
+      if (route.name === 'settings') {
+        void refreshPrintersNow();
+        void refreshTemplatesNow();
+      }
       if (route.name === 'event') {
         openAttendees(route.eventId);
         openStats(route.eventId);
         void refreshEventNow(route.eventId);
+        void refreshBatch(route.eventId);
       } else {
         visiblePages = { eventId: 0, pages: [] };
         set({ attendees: null, stats: null });
@@ -1017,6 +1335,138 @@ export const useStore = create<BadgeDeskStore>()((set, get) => {
 
     exportCheckIns(eventId) {
       return guard(() => call('desk.exportCsv', { eventId }));
+    },
+
+    refreshPrinters() {
+      return refreshPrintersNow();
+    },
+
+    async addPrinter(name, config) {
+      const printer = await guard(() => call('printers.add', { name, config }));
+      set((s) => ({ printers: [...(s.printers ?? []).filter((p) => p.id !== printer.id), printer] }));
+      void refreshPrintersNow();
+      return printer;
+    },
+
+    async removePrinter(printerId) {
+      await guard(() => call('printers.remove', { printerId }));
+      set((s) => ({ printers: (s.printers ?? []).filter((p) => p.id !== printerId) }));
+      void refreshPrintersNow();
+      // The station may have printed on it: main clears that choice.
+      if (get().settings.printerId === printerId) void refreshSnapshot();
+    },
+
+    async testPrinter(printerId) {
+      const job = await guard(() => call('printers.test', { printerId }));
+      receiveJob(job);
+      return job;
+    },
+
+    systemPrinters() {
+      return guard(() => call('printers.system', {}));
+    },
+
+    refreshTemplates() {
+      return refreshTemplatesNow();
+    },
+
+    async saveTemplate(template) {
+      const saved = await guard(() => call('templates.save', template));
+      set((s) => {
+        const list = s.templates ?? [];
+        const index = list.findIndex((t) => t.id === saved.id);
+        if (index < 0) return { templates: [...list, saved] };
+        const templates = list.slice();
+        templates[index] = saved;
+        return { templates };
+      });
+      void refreshTemplatesNow();
+      return saved;
+    },
+
+    async removeTemplate(templateId) {
+      await guard(() => call('templates.remove', { templateId }));
+      set((s) => ({ templates: (s.templates ?? []).filter((t) => t.id !== templateId) }));
+      void refreshTemplatesNow();
+    },
+
+    previewBadge(input) {
+      return call('badges.preview', input);
+    },
+
+    async attendeeAt(eventId, offset) {
+      const page = await call('attendees.list', { eventId, offset, limit: 1 });
+      return { attendee: page.rows[0] ?? null, total: page.total };
+    },
+
+    async knownTicketNames() {
+      const names = new Set<string>();
+      const answers = await Promise.all(get().events.slice(0, 20).map((e) => call('desk.stats', { eventId: e.id }).catch(() => null)));
+      for (const stats of answers) for (const t of stats?.byTicket ?? []) if (t.ticketName) names.add(t.ticketName);
+      return [...names].sort((a, b) => a.localeCompare(b));
+    },
+
+    async printBadge(attendee) {
+      try {
+        const job = await call('print.badge', { attendeeId: attendee.id });
+        receiveJob(job);
+        get().toast(`Printing badge of ${attendee.fullName} on ${job.printerName}`, 'success');
+        return { kind: 'queued', job };
+      } catch (err) {
+        if (err instanceof BridgeError && err.code === 'CONFLICT') return { kind: 'already_printed', message: err.message };
+        get().toast(`Could not print the badge of ${attendee.fullName}: ${errorMessage(err)}`, 'error');
+        return { kind: 'failed' };
+      }
+    },
+
+    async reprintBadge(attendee, note) {
+      const job = await call('print.reprint', { attendeeId: attendee.id, note });
+      receiveJob(job);
+      get().toast(`Reprinting badge of ${attendee.fullName} on ${job.printerName}`, 'success');
+      return job;
+    },
+
+    async printBatch(eventId, options) {
+      // Followed from before the call: the jobs' "queued" pushes can arrive before the answer.
+      set((s) => ({ batches: { ...s.batches, [eventId]: { eventId, total: null, alreadyPrinted: 0, jobs: {}, minJobId: null } } }));
+      let result: { queued: number; alreadyPrinted: number };
+      try {
+        result = await guard(() => call('print.batch', { eventId, ...options }));
+      } catch (err) {
+        removeBatch(eventId);
+        throw err;
+      }
+      if (result.queued === 0) {
+        removeBatch(eventId);
+      } else {
+        set((s) => {
+          const batch = s.batches[eventId];
+          return batch ? { batches: { ...s.batches, [eventId]: { ...batch, total: result.queued, alreadyPrinted: result.alreadyPrinted } } } : {};
+        });
+        void refreshBatch(eventId, result.queued);
+      }
+      refreshSummarySoon();
+      return result;
+    },
+
+    dismissBatch(eventId) {
+      removeBatch(eventId);
+    },
+
+    retryPrintJob(job) {
+      return jobAction(() => call('print.retry', { jobId: job.id }), 'Could not retry');
+    },
+
+    cancelPrintJob(job) {
+      return jobAction(() => call('print.cancel', { jobId: job.id }), 'Could not cancel');
+    },
+
+    markPrintJobPrinted(job) {
+      return jobAction(() => call('print.markPrinted', { jobId: job.id }), 'Could not mark it printed');
+    },
+
+    async refreshPrintQueue() {
+      await Promise.all([refreshQueueNow(), refreshSummaryNow()]);
     },
   };
 });

@@ -12,6 +12,7 @@ import { createCore } from '../../main/core/create-core.ts';
 import { MemorySecretStore } from '../../main/core/secrets.ts';
 import { measureUi } from './ui.ts';
 import { measureDesk, type DeskFigures } from './desk.ts';
+import { measurePrinting } from './printing.ts';
 
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
@@ -139,13 +140,16 @@ async function main() {
     await core.close();
     log('measuring the desk: 1,000 searches, 1,000 check-ins through the IPC boundary...');
     desk = await measureDesk({ dataDir, secretStore, eventId: importedEventId });
+    log('measuring printing: badge rendering, 500 check-ins with auto-print to a ZPL stand-in...');
+    const printing = await measurePrinting({ dataDir, secretStore, eventId: importedEventId });
     log('measuring the UI in Chromium through the browser host...');
     const ui = args.includes('--no-ui') ? { skipped: '--no-ui' } : await measureUi(attendees);
-    const all = { ...result, desk, ui };
+    const all = { ...result, desk, printing, ui };
     if (asJson) console.log(JSON.stringify(all));
     else {
       for (const [k, v] of Object.entries(result)) console.log(`${k.padEnd(32)} ${v}`);
       for (const [k, v] of Object.entries(desk)) console.log(`desk.${k.padEnd(27)} ${v}`);
+      for (const [k, v] of Object.entries(printing)) console.log(`printing.${k.padEnd(23)} ${v}`);
       for (const [k, v] of Object.entries(ui)) console.log(`ui.${k.padEnd(29)} ${v}`);
     }
   } finally {

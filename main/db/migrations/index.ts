@@ -10,5 +10,6 @@ export interface Migration {
 
 import { migration001 } from './001-initial.ts';
 import { migration002 } from './002-desk.ts';
+import { migration003 } from './003-printing.ts';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];

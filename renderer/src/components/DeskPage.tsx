@@ -2,16 +2,19 @@
 // results to pick from, a big answer panel, and the recent check-ins. Keyboard first: ↑ ↓ choose,
 // Enter checks in, Esc clears; the field keeps the focus so the next scan always lands in it.
 // What each answer says comes from describeCheckInOutcome in shared/desk.ts.
-import { useEffect, useRef } from 'react';
-import type { KeyboardEvent as ReactKeyboardEvent, ReactNode, RefObject } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
+import type { FormEvent, KeyboardEvent as ReactKeyboardEvent, ReactNode, RefObject } from 'react';
 import type { Attendee, SyncedEvent } from '../../../shared/types.ts';
 import type { CheckInLogEntry } from '../../../shared/desk.ts';
 import { isCancelledAfterCheckIn, isWorkingOffline, offlineHeaderText } from '../../../shared/desk.ts';
 import { describeSyncStatus } from '../../../shared/sync-status.ts';
+import { PRINT_JOB_STATE_LABEL } from '../../../shared/printing.ts';
+import { errorMessage } from '../bridge.ts';
 import { formatClock, formatCount, formatMoment } from '../format.ts';
-import type { DeskFeedback, DeskFeedbackTone } from '../store.ts';
+import type { DeskFeedback, DeskFeedbackTone, DeskPrintLine } from '../store.ts';
 import { useCurrentEvent, useStore } from '../store.ts';
 import { SyncStatusBadge } from './Badge.tsx';
+import { Dialog, InlineError } from './Dialog.tsx';
 
 const LISTBOX_ID = 'desk-results';
 const optionId = (attendeeId: number) => `desk-option-${attendeeId}`;
@@ -193,7 +196,15 @@ function Results({ focusField }: { focusField: () => void }) {
   const highlight = useStore((s) => s.desk?.highlight ?? 0);
   const searchError = useStore((s) => s.desk?.searchError ?? null);
   const deskCheckIn = useStore((s) => s.deskCheckIn);
+  const printBadge = useStore((s) => s.printBadge);
   const listRef = useRef<HTMLDivElement>(null);
+  const [reprint, setReprint] = useState<Attendee | null>(null);
+
+  const onPrint = async (attendee: Attendee) => {
+    const result = await printBadge(attendee);
+    // A second copy is a reprint: it needs a reason, recorded with who asked.
+    if (result.kind === 'already_printed') setReprint(attendee);
+  };
 
   const current = results && results.query === query ? results : null;
   const rows = current?.rows ?? [];
@@ -231,15 +242,29 @@ function Results({ focusField }: { focusField: () => void }) {
               void deskCheckIn(a).finally(focusField);
             }}
             focusField={focusField}
+            onPrint={() => void onPrint(a)}
           />
         ))}
       </div>
       {current?.more ? <p className="desk-more">More matches — keep typing</p> : null}
+      {reprint ? <ReprintDialog attendee={reprint} onClose={() => setReprint(null)} /> : null}
     </div>
   );
 }
 
-function ResultRow({ attendee: a, selected, onPick, focusField }: { attendee: Attendee; selected: boolean; onPick: () => void; focusField: () => void }) {
+function ResultRow({
+  attendee: a,
+  selected,
+  onPick,
+  focusField,
+  onPrint,
+}: {
+  attendee: Attendee;
+  selected: boolean;
+  onPick: () => void;
+  focusField: () => void;
+  onPrint: () => void;
+}) {
   const setVip = useStore((s) => s.setVip);
   const deskUndo = useStore((s) => s.deskUndo);
   const notAttending = a.status === 'NOT_ATTENDING';
@@ -302,6 +327,19 @@ function ResultRow({ attendee: a, selected, onPick, focusField }: { attendee: At
         >
           <span aria-hidden="true">{a.vip ? '★' : '☆'}</span>
         </button>
+        <button
+          type="button"
+          className="button button-small desk-print"
+          aria-label={`Print badge of ${a.fullName}`}
+          title="Print badge"
+          onClick={(e) => {
+            e.stopPropagation();
+            focusField();
+            onPrint();
+          }}
+        >
+          Print
+        </button>
         {a.checkedIn ? (
           <button
             type="button"
@@ -351,6 +389,7 @@ function FeedbackBody({ feedback, focusField }: { feedback: DeskFeedback; focusF
         <p className="feedback-title">{feedback.title}</p>
         <p className="feedback-subject">{feedback.subject}</p>
         {feedback.detail ? <p className="feedback-detail">{feedback.detail}</p> : null}
+        {feedback.print ? <PrintLine line={feedback.print} /> : null}
       </div>
       {undoable ? (
         <button
@@ -366,6 +405,101 @@ function FeedbackBody({ feedback, focusField }: { feedback: DeskFeedback; focusF
         </button>
       ) : null}
     </div>
+  );
+}
+
+/**
+ * "Badge printing on <printer>" under a check-in, following its job. A printer problem is amber
+ * and says the check-in is done: the person is in, only the badge waits (see the Print queue).
+ */
+function PrintLine({ line }: { line: DeskPrintLine }) {
+  const job = line.job;
+  const printer = job?.printerName ?? line.printerName;
+  if (job && (job.state === 'failed' || job.state === 'may_have_printed' || (job.state === 'queued' && job.error))) {
+    const problem = job.error ?? 'the app stopped while this badge was printing';
+    return (
+      <p className="feedback-print feedback-print-problem" data-testid="auto-print-status" data-state={job.state}>
+        Printer problem: {problem} — check-in is done
+      </p>
+    );
+  }
+  if (!job && line.note) {
+    return (
+      <p className="feedback-print feedback-print-note" data-testid="auto-print-status" data-state="none">
+        {line.note}
+      </p>
+    );
+  }
+  const state = job ? PRINT_JOB_STATE_LABEL[job.state] : 'Sending…';
+  return (
+    <p className={`feedback-print${job?.state === 'printed' ? ' feedback-print-done' : ''}`} data-testid="auto-print-status" data-state={job?.state ?? 'waiting'}>
+      <span className="feedback-print-dot" aria-hidden="true" />
+      Badge printing on {printer} · <span className="feedback-print-state">{state}</span>
+    </p>
+  );
+}
+
+function ReprintDialog({ attendee, onClose }: { attendee: Attendee; onClose: () => void }) {
+  const reprintBadge = useStore((s) => s.reprintBadge);
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const ids = { reason: useId(), form: useId() };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const note = reason.trim();
+    if (!note) return setError('Say why the badge is printed again (e.g. Badge lost).');
+    setBusy(true);
+    setError(null);
+    try {
+      await reprintBadge(attendee, note);
+      onClose();
+    } catch (err) {
+      setError(errorMessage(err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog
+      title="Reprint badge"
+      onClose={onClose}
+      busy={busy}
+      actions={
+        <>
+          <button type="button" className="button" onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+          <button type="submit" form={ids.form} className="button button-primary" disabled={busy}>
+            {busy ? 'Reprinting…' : 'Reprint'}
+          </button>
+        </>
+      }
+    >
+      <form id={ids.form} className="form" onSubmit={(e) => void submit(e)}>
+        <p>
+          <span className="strong">{attendee.fullName}</span> has a badge already. A reprint is recorded with the reason.
+        </p>
+        <div className="field">
+          <label className="field-label" htmlFor={ids.reason}>
+            Reason
+          </label>
+          <input
+            id={ids.reason}
+            type="text"
+            required
+            maxLength={200}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            placeholder="e.g. Badge lost"
+            autoComplete="off"
+            data-autofocus
+          />
+        </div>
+        <InlineError message={error} />
+      </form>
+    </Dialog>
   );
 }
 

@@ -1,7 +1,8 @@
 // One event: header (name, "Syncing" pill or the offline banner, Check-in desk, Sync), the recovery
 // alert, import progress, the attendance figures, the attendee table, check-in statistics and the
 // event's settings. What shows for each sync status comes from describeSyncStatus in shared/.
-import { useState } from 'react';
+import { useId, useState } from 'react';
+import type { FormEvent } from 'react';
 import type { SyncedEvent, SyncJob } from '../../../shared/types.ts';
 import { PROVIDER_LABEL } from '../../../shared/types.ts';
 import { describeSyncStatus } from '../../../shared/sync-status.ts';
@@ -14,6 +15,8 @@ import { AttendeeTable } from './AttendeeTable.tsx';
 import { CheckInStatsSection } from './CheckInStats.tsx';
 import { OfflineBanner } from './DeskPage.tsx';
 import { ReconnectEventDialog } from './ReconnectEventDialog.tsx';
+import { Dialog, InlineError } from './Dialog.tsx';
+import type { BatchProgress } from '../store.ts';
 
 export function EventPage() {
   const event = useCurrentEvent();
@@ -43,6 +46,7 @@ function EventView({ event }: { event: SyncedEvent }) {
       <EventHeader event={event} view={view} />
       {view.alert ? <RecoveryAlert event={event} view={view} onOpen={() => setRecovering(true)} /> : null}
       {view.showImportProgress && event.activeJob ? <ImportProgress job={event.activeJob} /> : null}
+      <BatchPrintProgress eventId={event.id} />
       <AttendanceStats event={event} />
       <AttendeeTable event={event} />
       {/* After the attendee table: its rows stay the first table rows on the page. */}
@@ -57,6 +61,8 @@ function EventHeader({ event, view }: { event: SyncedEvent; view: SyncStatusView
   const requested = useStore((s) => s.syncRequests[event.id] === true);
   const syncEvent = useStore((s) => s.syncEvent);
   const navigate = useStore((s) => s.navigate);
+  const admin = useStore(isAdmin);
+  const [batchOpen, setBatchOpen] = useState(false);
   const job = event.activeJob;
   const syncing = requested || (job !== null && job.kind === 'resync');
   const canSync = event.status === 'ACTIVE' && job === null && !requested;
@@ -103,8 +109,137 @@ function EventHeader({ event, view }: { event: SyncedEvent; view: SyncStatusView
         >
           {syncing ? 'Syncing…' : 'Sync'}
         </button>
+        {admin ? (
+          <button type="button" className="button" onClick={() => setBatchOpen(true)}>
+            Print badges…
+          </button>
+        ) : null}
       </div>
+      {batchOpen && admin ? <BatchPrintDialog event={event} onClose={() => setBatchOpen(false)} /> : null}
     </div>
+  );
+}
+
+/** Batch printing (admin): every attending person's first badge, optionally only VIPs or one ticket type. */
+function BatchPrintDialog({ event, onClose }: { event: SyncedEvent; onClose: () => void }) {
+  const printBatch = useStore((s) => s.printBatch);
+  const toast = useStore((s) => s.toast);
+  const tickets = useStore((s) => (s.stats?.eventId === event.id ? (s.stats.data?.byTicket ?? null) : null));
+  const printerSet = useStore((s) => s.settings.printerId !== null);
+  const [vipOnly, setVipOnly] = useState(false);
+  const [ticket, setTicket] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const ids = { vip: useId(), ticket: useId(), form: useId() };
+  const ticketNames = (tickets ?? []).map((t) => t.ticketName).filter((t): t is string => t !== null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const { queued, alreadyPrinted } = await printBatch(event.id, { vipOnly, ticketName: ticket === '' ? null : ticket });
+      toast(`Queued ${formatCount(queued)} ${queued === 1 ? 'badge' : 'badges'} (${formatCount(alreadyPrinted)} already printed)`, 'success');
+      onClose();
+    } catch (err) {
+      setError(errorMessage(err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog
+      title="Print badges"
+      onClose={onClose}
+      busy={busy}
+      actions={
+        <>
+          <button type="button" className="button" onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+          <button type="submit" form={ids.form} className="button button-primary" disabled={busy}>
+            {busy ? 'Queueing…' : 'Queue badges'}
+          </button>
+        </>
+      }
+    >
+      <form id={ids.form} className="form" onSubmit={(e) => void submit(e)}>
+        <p>
+          Queues a badge for every attending person of <span className="strong">{event.name}</span> who has none yet, on this station’s printer.
+          Badges already printed are skipped; a reprint is one person at a time, from the desk.
+        </p>
+        {!printerSet ? <p className="warning-text">This station has no badge printer. Choose one in Settings → Printers first.</p> : null}
+        <div className="field field-checkbox">
+          <input id={ids.vip} type="checkbox" checked={vipOnly} onChange={(e) => setVipOnly(e.target.checked)} />
+          <label htmlFor={ids.vip}>VIPs only</label>
+        </div>
+        <div className="field">
+          <label className="field-label" htmlFor={ids.ticket}>
+            Ticket type
+          </label>
+          <select id={ids.ticket} value={ticket} onChange={(e) => setTicket(e.target.value)}>
+            <option value="">All</option>
+            {ticketNames.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+        </div>
+        <InlineError message={error} />
+      </form>
+    </Dialog>
+  );
+}
+
+/** "Printing badges: X of N printed" for a batch queued from this page, from its jobs' pushes. */
+function BatchPrintProgress({ eventId }: { eventId: number }) {
+  const batch = useStore((s) => s.batches[eventId] ?? null);
+  if (!batch || batch.total === null) return null;
+  return <BatchPrintProgressView batch={batch} total={batch.total} />;
+}
+
+function BatchPrintProgressView({ batch, total }: { batch: BatchProgress; total: number }) {
+  const navigate = useStore((s) => s.navigate);
+  const dismiss = useStore((s) => s.dismissBatch);
+  const counts = { printed: 0, problems: 0, cancelled: 0, open: 0 };
+  for (const job of Object.values(batch.jobs)) {
+    if (job.state === 'printed') counts.printed++;
+    else if (job.state === 'failed' || job.state === 'may_have_printed') counts.problems++;
+    else if (job.state === 'cancelled') counts.cancelled++;
+    else counts.open++;
+  }
+  const known = Object.keys(batch.jobs).length;
+  const done = counts.open === 0 && known >= total;
+  const printed = Math.min(counts.printed, total);
+  const text = `Printing badges: ${formatCount(printed)} of ${formatCount(total)} printed`;
+  return (
+    <section className={`batch-progress${counts.problems > 0 ? ' batch-progress-problem' : ''}`} aria-label="Badge printing">
+      <div className="batch-progress-head">
+        <p className="batch-progress-text" data-testid="batch-progress" data-done={done || undefined}>
+          {text}
+        </p>
+        <div className="batch-progress-actions">
+          <button type="button" className="button button-small" onClick={() => navigate({ name: 'printQueue' })}>
+            Open print queue
+          </button>
+          {done ? (
+            <button type="button" className="button button-small" onClick={() => dismiss(batch.eventId)}>
+              Dismiss
+            </button>
+          ) : null}
+        </div>
+      </div>
+      <div className="progress" role="progressbar" aria-label="Badge printing progress" aria-valuemin={0} aria-valuemax={total} aria-valuenow={printed} aria-valuetext={text}>
+        <div className="progress-fill" style={{ width: `${total > 0 ? Math.round((printed / total) * 100) : 0}%` }} />
+      </div>
+      <p className="muted small">
+        {done ? 'Done.' : 'Printing on this station’s printer; check-in keeps working meanwhile.'}
+        {counts.problems > 0 ? <span className="batch-progress-problem-text"> {formatCount(counts.problems)} need a person in the print queue.</span> : null}
+        {counts.cancelled > 0 ? ` ${formatCount(counts.cancelled)} cancelled.` : null}
+        {batch.alreadyPrinted > 0 ? ` ${formatCount(batch.alreadyPrinted)} already had a badge.` : null}
+      </p>
+    </section>
   );
 }
 

@@ -1,4 +1,5 @@
-// Settings: Integrations (connect, reconnect, remove — admin) and this station's settings.
+// Settings: Integrations (connect, reconnect, remove — admin), this station's settings, printers
+// (and where this station prints) and badge templates.
 import { useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent, RefObject } from 'react';
 import type { Integration, ProviderKind } from '../../../shared/types.ts';
@@ -10,6 +11,8 @@ import { Badge } from './Badge.tsx';
 import { ConnectIntegrationDialog } from './ConnectIntegrationDialog.tsx';
 import { Dialog, InlineError } from './Dialog.tsx';
 import { SetPinDialog } from './PinDialogs.tsx';
+import { PrintersSection } from './PrintersSettings.tsx';
+import { TemplatesSection } from './TemplateSettings.tsx';
 
 export function SettingsPage() {
   const section = useStore((s) => (s.route.name === 'settings' ? s.route.section : null));
@@ -31,6 +34,8 @@ export function SettingsPage() {
       </div>
       <IntegrationsSection headingRef={integrationsRef} />
       <StationSection headingRef={stationRef} />
+      <PrintersSection />
+      <TemplatesSection />
     </main>
   );
 }
@@ -166,12 +171,11 @@ function StationSection({ headingRef }: { headingRef: RefObject<HTMLHeadingEleme
   const toast = useStore((s) => s.toast);
   const [stationName, setStationName] = useState(settings.stationName);
   const [pollSeconds, setPollSeconds] = useState(String(Math.round(settings.pollIntervalMs / 1000)));
-  const [autoPrint, setAutoPrint] = useState(settings.autoPrint);
   const [lockMinutes, setLockMinutes] = useState(String(settings.adminLockMinutes));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [pinDialog, setPinDialog] = useState(false);
-  const ids = { name: useId(), poll: useId(), auto: useId(), lock: useId() };
+  const ids = { name: useId(), poll: useId(), lock: useId() };
 
   // When the settings change elsewhere (another window, a save), show them.
   const [shown, setShown] = useState(settings);
@@ -179,7 +183,6 @@ function StationSection({ headingRef }: { headingRef: RefObject<HTMLHeadingEleme
     setShown(settings);
     setStationName(settings.stationName);
     setPollSeconds(String(Math.round(settings.pollIntervalMs / 1000)));
-    setAutoPrint(settings.autoPrint);
     setLockMinutes(String(settings.adminLockMinutes));
   }
 
@@ -194,7 +197,8 @@ function StationSection({ headingRef }: { headingRef: RefObject<HTMLHeadingEleme
     setBusy(true);
     setError(null);
     try {
-      await updateSettings({ stationName: name, pollIntervalMs: poll * 1000, autoPrint, adminLockMinutes: lock });
+      // Printing (printer, auto-print) is saved from the Printers section as it changes.
+      await updateSettings({ stationName: name, pollIntervalMs: poll * 1000, adminLockMinutes: lock });
       toast('Settings saved', 'success');
     } catch (err) {
       setError(errorMessage(err));
@@ -230,10 +234,6 @@ function StationSection({ headingRef }: { headingRef: RefObject<HTMLHeadingEleme
             Admin lock (minutes)
           </label>
           <input id={ids.lock} type="number" min={1} max={240} step={1} value={lockMinutes} onChange={(e) => setLockMinutes(e.target.value)} disabled={readOnly} />
-        </div>
-        <div className="field field-checkbox">
-          <input id={ids.auto} type="checkbox" checked={autoPrint} onChange={(e) => setAutoPrint(e.target.checked)} disabled={readOnly} />
-          <label htmlFor={ids.auto}>Auto-print badges on check-in</label>
         </div>
         <InlineError message={error} />
         {admin ? (

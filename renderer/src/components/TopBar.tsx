@@ -1,4 +1,4 @@
-// App name, station, role, admin lock / unlock, and the two places: Events and Settings.
+// App name, station, role, admin lock / unlock, and the places: Events, Print queue and Settings.
 import { useState } from 'react';
 import { errorMessage } from '../bridge.ts';
 import { useStore } from '../store.ts';
@@ -13,6 +13,8 @@ export function TopBar() {
   const lock = useStore((s) => s.lock);
   const toast = useStore((s) => s.toast);
   const [dialog, setDialog] = useState<'unlock' | 'setPin' | null>(null);
+  // Jobs that wait for a person: failed ones, and ones that may have printed when the app stopped.
+  const needPerson = useStore((s) => (s.printSummary ? s.printSummary.failed + s.printSummary.mayHavePrinted : 0));
 
   const onLock = async () => {
     try {
@@ -35,6 +37,25 @@ export function TopBar() {
         <button type="button" className={`nav-item${eventsActive ? ' nav-item-active' : ''}`} aria-current={eventsActive ? 'page' : undefined} onClick={() => navigate({ name: 'events' })}>
           Events
         </button>
+        <button
+          type="button"
+          className={`nav-item${routeName === 'printQueue' ? ' nav-item-active' : ''}`}
+          aria-current={routeName === 'printQueue' ? 'page' : undefined}
+          aria-describedby={needPerson > 0 ? 'print-queue-count-text' : undefined}
+          onClick={() => navigate({ name: 'printQueue' })}
+        >
+          Print queue
+          {needPerson > 0 ? (
+            <span className="nav-count" aria-hidden="true" data-testid="print-queue-count">
+              {needPerson}
+            </span>
+          ) : null}
+        </button>
+        {needPerson > 0 ? (
+          <span id="print-queue-count-text" className="visually-hidden">
+            {needPerson === 1 ? '1 print job needs a person' : `${needPerson} print jobs need a person`}
+          </span>
+        ) : null}
         <button
           type="button"
           className={`nav-item${routeName === 'settings' ? ' nav-item-active' : ''}`}

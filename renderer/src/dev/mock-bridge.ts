@@ -1,6 +1,8 @@
 // Development only: an in-memory BadgeDeskBridge for previewing the renderer without a host
 // (`npx vite`, then open /?mock). Loaded by main.tsx under import.meta.env.DEV, so production
 // builds never contain it. Admin PIN: 1234. A credential containing "bad" is rejected.
+// Printing: jobs move queued -> printing -> printed on timers; a printer whose name contains
+// "jam" fails every attempt (three tries, then "failed").
 import type { AppSnapshot, ChannelInput, ChannelName, ChannelResult, IpcResult, PushMessage, SessionInfo, StationSettings } from '../../../shared/ipc-contract.ts';
 import { DEFAULT_SETTINGS, IPC_CHANNELS } from '../../../shared/ipc-contract.ts';
 import type { AppErrorData } from '../../../shared/errors.ts';
@@ -8,6 +10,10 @@ import type { Attendee, AttendeeStatus, Integration, ProviderKind, SyncedEvent, 
 import type { SyncStatus } from '../../../shared/sync-status.ts';
 import type { CheckInLogEntry, CheckInStats, TicketStats } from '../../../shared/desk.ts';
 import { ARRIVAL_SLOT_MINUTES, OFFLINE_REASON } from '../../../shared/desk.ts';
+import type { BadgeLayout, BadgePerson, BadgeTemplate, MeasureText } from '../../../shared/badge.ts';
+import { DEFAULT_TEMPLATE, layoutBadge, selectTemplate } from '../../../shared/badge.ts';
+import type { Printer, PrintJob, PrintJobReason, PrintQueueSummary } from '../../../shared/printing.ts';
+import { create as createQr } from 'qrcode';
 import type { Transport } from '../bridge.ts';
 
 const FIRST = ['Ada', 'Grace', 'Alan', 'Linus', 'Margaret', 'Dennis', 'Barbara', 'Ken', 'Radia', 'Tim', 'Frances', 'Edsger', 'Hedy', 'Niklaus', 'Karen', 'José', 'Zoë', 'Łukasz'];
@@ -25,6 +31,28 @@ class MockError extends Error {
 }
 
 const now = () => new Date().toISOString();
+
+/** Text widths for previews: the canvas with the badge font when it has loaded, else an estimate. */
+const measureCanvas = typeof document !== 'undefined' ? document.createElement('canvas').getContext('2d') : null;
+const measure: MeasureText = (text, fontSize, bold) => {
+  if (measureCanvas) {
+    measureCanvas.font = `${bold ? 'bold ' : ''}${fontSize}px "Badge Sans"`;
+    return measureCanvas.measureText(text).width;
+  }
+  return [...text].length * fontSize * (bold ? 0.66 : 0.6);
+};
+
+function qrMatrix(payload: string): string[] {
+  const { modules } = createQr(payload, { errorCorrectionLevel: 'M' });
+  const rows: string[] = [];
+  for (let y = 0; y < modules.size; y++) {
+    let row = '';
+    for (let x = 0; x < modules.size; x++) row += modules.get(y, x) ? '1' : '0';
+    rows.push(row);
+  }
+  return rows;
+}
+
 
 interface MockEvent {
   event: SyncedEvent;
@@ -51,6 +79,101 @@ export function createMockBridge(): Transport {
   let demoRunning = false;
   let nextId = 1;
   let nextJob = 1;
+
+  // ---- printing ----
+  const printers: Printer[] = [];
+  const templates: BadgeTemplate[] = [{ ...structuredClone(DEFAULT_TEMPLATE), id: 1, updatedAt: now() }];
+  let nextTemplate = 2;
+  const printJobs: PrintJob[] = [];
+  let nextPrintJob = 1;
+  const busyPrinters = new Set<number>();
+
+  const pushJob = (job: PrintJob) => push({ event: 'printJobChanged', payload: { job: { ...job } } });
+  const touch = (job: PrintJob, patch: Partial<PrintJob>) => {
+    Object.assign(job, patch, { updatedAt: now() });
+    pushJob(job);
+  };
+
+  /** One queue per printer: the oldest due job prints next; a jammed printer holds up only itself. */
+  const runPrinter = (printerId: number) => {
+    if (busyPrinters.has(printerId)) return;
+    const printer = printers.find((p) => p.id === printerId);
+    const due = printJobs
+      .filter((j) => j.printerId === printerId && j.state === 'queued' && (!j.nextAttemptAt || Date.parse(j.nextAttemptAt) <= Date.now()))
+      .sort((a, b) => a.id - b.id)[0];
+    if (!printer || !due) return;
+    busyPrinters.add(printerId);
+    touch(due, { state: 'printing', attempts: due.attempts + 1, nextAttemptAt: null });
+    setTimeout(() => {
+      busyPrinters.delete(printerId);
+      if (due.state !== 'printing') return runPrinter(printerId);
+      if (/jam/i.test(printer.name)) {
+        const error = 'The printer did not answer (connect ECONNREFUSED 10.0.0.42:9100)';
+        if (due.attempts < 3) {
+          touch(due, { state: 'queued', error, nextAttemptAt: new Date(Date.now() + 3000).toISOString() });
+          setTimeout(() => runPrinter(printerId), 3100);
+        } else {
+          touch(due, { state: 'failed', error });
+        }
+      } else {
+        touch(due, { state: 'printed', error: null, printedAt: now() });
+      }
+      runPrinter(printerId);
+    }, 700);
+  };
+
+  const queueJob = (printerId: number, reason: PrintJobReason, a: Attendee | null, note: string | null = null): PrintJob => {
+    const printer = printers.find((p) => p.id === printerId);
+    if (!printer) throw new MockError('NOT_FOUND', 'no such printer');
+    const job: PrintJob = {
+      id: nextPrintJob++,
+      eventId: a?.eventId ?? null,
+      attendeeId: a?.id ?? null,
+      attendeeName: a?.fullName ?? null,
+      printerId,
+      printerName: printer.name,
+      reason,
+      state: 'queued',
+      error: null,
+      attempts: 0,
+      nextAttemptAt: null,
+      requestedBy: session.role,
+      note,
+      createdAt: now(),
+      updatedAt: now(),
+      printedAt: null,
+    };
+    printJobs.push(job);
+    pushJob(job);
+    setTimeout(() => runPrinter(printerId), 0);
+    return job;
+  };
+
+  const stationPrinter = (): number => {
+    if (settings.printerId === null || !printers.some((p) => p.id === settings.printerId)) {
+      throw new MockError('INVALID_STATE', 'This station has no badge printer. Choose one in Settings → Printers.');
+    }
+    return settings.printerId;
+  };
+
+  const hasBadge = (attendeeId: number) =>
+    printJobs.some((j) => j.attendeeId === attendeeId && j.reason !== 'test' && j.state !== 'cancelled' && j.state !== 'failed');
+
+  const requireJob = (jobId: number) => {
+    const job = printJobs.find((j) => j.id === jobId);
+    if (!job) throw new MockError('NOT_FOUND', 'no such print job');
+    return job;
+  };
+
+  const personOf = (a: Attendee): BadgePerson => ({
+    firstName: a.firstName,
+    lastName: a.lastName,
+    fullName: a.fullName,
+    company: a.company,
+    ticketName: a.ticketName,
+    barcode: a.barcode,
+    vip: a.vip,
+  });
 
   const addIntegration = (provider: ProviderKind, email: string): Integration => {
     const existing = integrations.find((i) => i.provider === provider && i.accountEmail === email);
@@ -193,8 +316,10 @@ export function createMockBridge(): Transport {
   };
 
   const attendee = (m: MockEvent, i: number): Attendee => {
-    const first = FIRST[i % FIRST.length]!;
-    const last = LAST[Math.floor(i / FIRST.length) % LAST.length]!;
+    // Every 50th pair: a very long name and a Japanese one, to see how badges lay them out.
+    const special = i % 50 === 2 ? (['Maximiliana-Konstantina', 'Papadopoulou-Wolfeschlegelsteinhausen'] as const) : i % 50 === 3 ? (['美咲', '山田'] as const) : null;
+    const first = special?.[0] ?? FIRST[i % FIRST.length]!;
+    const last = special?.[1] ?? LAST[Math.floor(i / FIRST.length) % LAST.length]!;
     const id = m.event.id * 1_000_000 + i;
     return {
       id,
@@ -411,6 +536,10 @@ export function createMockBridge(): Transport {
       if (a.status === 'NOT_YET_ATTENDING') return { kind: 'not_yet_attending', attendee: { ...a, providerStatus: 'pending_approval' } };
       const entry = recordCheckIn(a, 'check_in', now());
       push({ event: 'checkinsChanged', payload: { eventId, attendeeIds: [a.id] } });
+      // A badge prints once: after an undo and a second check-in, no second copy.
+      if (settings.autoPrint && settings.printerId !== null && printers.some((p) => p.id === settings.printerId) && !hasBadge(a.id)) {
+        queueJob(settings.printerId, 'check_in', attendeeById(a.id));
+      }
       return { kind: 'checked_in', attendee: attendeeById(a.id), actionId: entry.actionId, via: byCode ? 'scan' : 'search' };
     },
     'desk.undo': ({ eventId, attendeeId }) => {
@@ -433,6 +562,125 @@ export function createMockBridge(): Transport {
       const lines = ['at,action,station,attendee,email,ticket', ...rows.map((e) => [e.at, e.action, e.station, e.attendeeName, e.email, e.ticketName].map(csvField).join(','))];
       return { filename: `check-ins-${m.event.name.replace(/[^A-Za-z0-9]+/g, '-')}.csv`, csv: `${lines.join('\r\n')}\r\n` };
     },
+    'printers.list': () => printers.map((p) => ({ ...p })),
+    'printers.add': ({ name, config }) => {
+      const printer: Printer = { id: nextId++, name, config, createdAt: now(), available: config.kind !== 'os' };
+      printers.push(printer);
+      return { ...printer };
+    },
+    'printers.remove': ({ printerId }) => {
+      const index = printers.findIndex((p) => p.id === printerId);
+      if (index < 0) throw new MockError('NOT_FOUND', 'no such printer');
+      printers.splice(index, 1);
+      if (settings.printerId === printerId) settings = { ...settings, printerId: null };
+      for (const j of printJobs) if (j.printerId === printerId && (j.state === 'queued' || j.state === 'failed')) touch(j, { state: 'cancelled' });
+      return null as never;
+    },
+    'printers.test': ({ printerId }) => queueJob(printerId, 'test', null),
+    'printers.system': () => [
+      { name: 'Office LaserJet', isDefault: true },
+      { name: 'Zebra ZD421 (USB)', isDefault: false },
+    ],
+    'templates.list': () => structuredClone(templates),
+    'templates.save': (input) => {
+      const ticketName = input.ticketName ?? null;
+      const clash = templates.find((t) => t.ticketName === ticketName && t.id !== input.id);
+      if (clash && ticketName !== null) throw new MockError('CONFLICT', `The template "${clash.name}" is already the one for ticket "${ticketName}".`);
+      const existing = input.id !== undefined ? templates.find((t) => t.id === input.id) : undefined;
+      if (input.id !== undefined && !existing) throw new MockError('NOT_FOUND', 'no such template');
+      if (existing && existing.ticketName === null && ticketName !== null && !templates.some((t) => t.id !== existing.id && t.ticketName === null)) {
+        throw new MockError('CONFLICT', 'This is the only default template; make another default first.');
+      }
+      const saved: BadgeTemplate = {
+        id: existing?.id ?? nextTemplate++,
+        name: input.name,
+        pageSize: input.pageSize as BadgeTemplate['pageSize'],
+        ticketName,
+        fields: input.fields,
+        updatedAt: now(),
+      };
+      if (existing) Object.assign(existing, saved);
+      else templates.push(saved);
+      return structuredClone(saved);
+    },
+    'templates.remove': ({ templateId }) => {
+      const index = templates.findIndex((t) => t.id === templateId);
+      if (index < 0) throw new MockError('NOT_FOUND', 'no such template');
+      const t = templates[index]!;
+      if (t.ticketName === null && !templates.some((o) => o.id !== t.id && o.ticketName === null)) {
+        throw new MockError('CONFLICT', 'The last default template cannot be deleted: every ticket needs a badge.');
+      }
+      templates.splice(index, 1);
+      return null as never;
+    },
+    'badges.preview': async ({ eventId, attendeeId, templateId }) => {
+      const m = requireEvent(eventId);
+      await Promise.all([document.fonts.load('16px "Badge Sans"'), document.fonts.load('bold 16px "Badge Sans"')]).catch(() => undefined);
+      const a = attendeeId !== undefined ? attendeeById(attendeeId) : m.mirrored > 0 ? attendee(m, 0) : null;
+      const person: BadgePerson = a
+        ? personOf(a)
+        : { firstName: 'Alex', lastName: 'Example', fullName: 'Alex Example', company: 'Example Ltd', ticketName: 'General Admission', barcode: 'SAMPLE', vip: false };
+      const template = templateId !== undefined ? templates.find((t) => t.id === templateId) : selectTemplate(templates, person.ticketName);
+      if (!template) throw new MockError('NOT_FOUND', 'no such template');
+      const layout: BadgeLayout = layoutBadge(template, person, measure);
+      for (const item of layout.items) if (item.kind === 'qr') item.matrix = qrMatrix(item.payload);
+      return layout;
+    },
+    'print.badge': ({ attendeeId }) => {
+      const a = attendeeById(attendeeId);
+      const printerId = stationPrinter();
+      if (hasBadge(a.id)) throw new MockError('CONFLICT', `${a.fullName} has a badge already. A second copy is a reprint, with a reason.`);
+      return queueJob(printerId, 'manual', a);
+    },
+    'print.reprint': ({ attendeeId, note }) => queueJob(stationPrinter(), 'reprint', attendeeById(attendeeId), note),
+    'print.batch': ({ eventId, vipOnly, ticketName }) => {
+      const m = requireEvent(eventId);
+      const printerId = stationPrinter();
+      let queued = 0;
+      let alreadyPrinted = 0;
+      for (let i = 0; i < Math.min(m.mirrored, 400); i++) {
+        const a = attendee(m, i);
+        if (a.status !== 'ATTENDING' || (vipOnly && !a.vip) || (ticketName !== null && a.ticketName !== ticketName)) continue;
+        if (hasBadge(a.id)) alreadyPrinted++;
+        else {
+          queueJob(printerId, 'batch', a);
+          queued++;
+        }
+        if (queued >= 25) break;
+      }
+      return { queued, alreadyPrinted };
+    },
+    'print.jobs': ({ eventId, states, limit }) =>
+      printJobs
+        .filter((j) => (eventId === undefined || j.eventId === eventId) && (!states || states.includes(j.state)))
+        .sort((a, b) => b.id - a.id)
+        .slice(0, limit)
+        .map((j) => ({ ...j })),
+    'print.summary': (): PrintQueueSummary => ({
+      queued: printJobs.filter((j) => j.state === 'queued').length,
+      printing: printJobs.filter((j) => j.state === 'printing').length,
+      failed: printJobs.filter((j) => j.state === 'failed').length,
+      mayHavePrinted: printJobs.filter((j) => j.state === 'may_have_printed').length,
+    }),
+    'print.retry': ({ jobId }) => {
+      const job = requireJob(jobId);
+      if (job.state !== 'failed' && job.state !== 'may_have_printed' && !(job.state === 'queued' && job.error)) throw new MockError('INVALID_STATE', 'Only a failed job can be retried.');
+      touch(job, { state: 'queued', nextAttemptAt: null, attempts: job.state === 'failed' ? 0 : job.attempts });
+      setTimeout(() => runPrinter(job.printerId), 0);
+      return { ...job };
+    },
+    'print.cancel': ({ jobId }) => {
+      const job = requireJob(jobId);
+      if (job.state !== 'queued' && job.state !== 'failed') throw new MockError('INVALID_STATE', 'Only a waiting or failed job can be cancelled.');
+      touch(job, { state: 'cancelled' });
+      return { ...job };
+    },
+    'print.markPrinted': ({ jobId }) => {
+      const job = requireJob(jobId);
+      if (job.state !== 'may_have_printed') throw new MockError('INVALID_STATE', 'Only a job that may have printed can be marked printed.');
+      touch(job, { state: 'printed', printedAt: now(), error: null });
+      return { ...job };
+    },
     'demo.start': () => {
       const eb = addIntegration('eventbrite', 'demo@eventbrite.example');
       const eb2 = addIntegration('eventbrite', 'backup@eventbrite.example');
@@ -454,6 +702,27 @@ export function createMockBridge(): Transport {
       offline.event.lastSyncedAt = new Date(Date.now() - 40 * 60_000).toISOString();
       addEvent(eb2, 'Community Night', 800, 'PENDING', 120, 'Connection reset while importing page 3');
       eb2.status = 'CONNECTED';
+      // Printers: a working PDF folder (this station's), a jammed label printer, and a stale job.
+      const pdf: Printer = { id: nextId++, name: 'Badges folder', config: { kind: 'pdf_folder', folder: '/home/desk/Badges' }, createdAt: now(), available: true };
+      const zebra: Printer = { id: nextId++, name: 'Zebra (jammed)', config: { kind: 'zpl_tcp', host: '10.0.0.42', port: 9100, dpi: 300 }, createdAt: now(), available: true };
+      const office: Printer = { id: nextId++, name: 'Office LaserJet', config: { kind: 'os', deviceName: 'Office LaserJet' }, createdAt: now(), available: false };
+      printers.push(pdf, zebra, office);
+      settings = { ...settings, printerId: pdf.id, autoPrint: true };
+      templates.push({
+        id: nextTemplate++,
+        name: 'Speaker badge',
+        pageSize: '4x6in',
+        ticketName: 'Speaker',
+        fields: { firstName: true, lastName: true, company: true, ticketName: true, qr: false, vipMark: true },
+        updatedAt: now(),
+      });
+      const stale = queueJob(pdf.id, 'check_in', attendee(summit, 40));
+      touch(stale, { state: 'may_have_printed', attempts: 1, error: null });
+      for (let i = 41; i <= 43; i++) {
+        const done = queueJob(pdf.id, 'manual', attendee(summit, i));
+        touch(done, { state: 'printed', attempts: 1, printedAt: now() });
+      }
+      queueJob(zebra.id, 'manual', attendee(summit, 47));
       demoRunning = true;
       return snapshot();
     },

@@ -1,0 +1,71 @@
+// Printers and the print queue, as both sides see them. Pure.
+
+export const PRINTER_KINDS = ['pdf_folder', 'zpl_tcp', 'os'] as const;
+export type PrinterKind = (typeof PRINTER_KINDS)[number];
+
+export const PRINTER_KIND_LABEL: Record<PrinterKind, string> = {
+  pdf_folder: 'PDF files to a folder',
+  zpl_tcp: 'Label printer (ZPL over TCP 9100)',
+  os: 'System printer',
+};
+
+export type PrinterConfig =
+  | { kind: 'pdf_folder'; folder: string }
+  | { kind: 'zpl_tcp'; host: string; port: number; dpi: 203 | 300 }
+  | { kind: 'os'; deviceName: string };
+
+export interface Printer {
+  id: number;
+  name: string;
+  config: PrinterConfig;
+  createdAt: string;
+  /** False where this host cannot drive it (a system printer in the browser host). */
+  available: boolean;
+}
+
+/**
+ * queued -> printing -> printed | failed; a job found "printing" after a crash becomes
+ * may_have_printed and waits for a person (print again, or mark it printed) instead of
+ * printing a second copy by itself.
+ */
+export const PRINT_JOB_STATES = ['queued', 'printing', 'printed', 'failed', 'may_have_printed', 'cancelled'] as const;
+export type PrintJobState = (typeof PRINT_JOB_STATES)[number];
+
+/** Why the job exists. A badge prints once (check_in / manual / batch); every further copy is a reprint, with who and why. */
+export type PrintJobReason = 'check_in' | 'manual' | 'batch' | 'reprint' | 'test';
+
+export interface PrintJob {
+  id: number;
+  eventId: number | null;
+  attendeeId: number | null;
+  attendeeName: string | null;
+  printerId: number;
+  printerName: string;
+  reason: PrintJobReason;
+  state: PrintJobState;
+  /** The last failure (kept while the job waits for a retry). */
+  error: string | null;
+  attempts: number;
+  nextAttemptAt: string | null;
+  requestedBy: string;
+  note: string | null;
+  createdAt: string;
+  updatedAt: string;
+  printedAt: string | null;
+}
+
+export interface PrintQueueSummary {
+  queued: number;
+  printing: number;
+  failed: number;
+  mayHavePrinted: number;
+}
+
+export const PRINT_JOB_STATE_LABEL: Record<PrintJobState, string> = {
+  queued: 'Queued',
+  printing: 'Printing',
+  printed: 'Printed',
+  failed: 'Failed',
+  may_have_printed: 'May have printed',
+  cancelled: 'Cancelled',
+};
