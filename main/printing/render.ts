@@ -3,6 +3,8 @@
 // Text is measured with the font the PDF embeds (DejaVu Sans: Latin, Greek, Cyrillic and more),
 // so the layout, the preview and the paper agree.
 import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import type { BadgeLayout, MeasureText, QrItem } from '../../shared/badge.ts';
@@ -11,10 +13,76 @@ const require = createRequire(import.meta.url);
 export const FONT_REGULAR = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
 export const FONT_BOLD = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf');
 
+/**
+ * DejaVu has no Chinese, Japanese or Korean glyphs. A name it cannot draw is set in a CJK font
+ * of the machine instead (the first that exists; BADGE_DESK_FALLBACK_FONT first), measured and
+ * embedded like DejaVu, so the badge shows the name rather than empty boxes.
+ */
+export const FALLBACK_FONT_CANDIDATES = [
+  process.env.BADGE_DESK_FALLBACK_FONT,
+  '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
+  '/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc',
+  '/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf',
+  '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
+  '/System/Library/Fonts/Hiragino Sans GB.ttc',
+  '/System/Library/Fonts/Supplemental/Arial Unicode.ttf',
+  '/Library/Fonts/Arial Unicode.ttf',
+  'C:\\Windows\\Fonts\\msyh.ttc',
+  'C:\\Windows\\Fonts\\YuGothM.ttc',
+  'C:\\Windows\\Fonts\\malgun.ttf',
+].filter((p): p is string => !!p);
+
+interface FontFace {
+  path: string;
+  /** The face inside a collection (.ttc), by PostScript name. */
+  family: string | undefined;
+  glyphs: fontkit.Font;
+}
+
+function openFace(path: string): FontFace {
+  const opened = fontkit.openSync(path);
+  const face = 'fonts' in opened ? opened.fonts[0]! : opened;
+  return { path, family: 'fonts' in opened ? face.postscriptName : undefined, glyphs: face };
+}
+
+let fonts: { regular: FontFace; bold: FontFace; fallback: FontFace | null } | null = null;
+function badgeFonts() {
+  if (!fonts) {
+    const fallbackPath = FALLBACK_FONT_CANDIDATES.find((p) => existsSync(p));
+    let fallback: FontFace | null = null;
+    try {
+      fallback = fallbackPath ? openFace(fallbackPath) : null;
+    } catch {
+      fallback = null; // an unreadable font is as good as none
+    }
+    fonts = { regular: openFace(FONT_REGULAR), bold: openFace(FONT_BOLD), fallback };
+  }
+  return fonts;
+}
+
+/** The font a text is set in: DejaVu when it has every glyph, else the CJK fallback (when there is one). */
+export function fontFor(text: string, bold: boolean): 'regular' | 'bold' | 'fallback' {
+  const f = badgeFonts();
+  const primary = bold ? f.bold : f.regular;
+  if (!f.fallback) return bold ? 'bold' : 'regular';
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    if (cp > 0x20 && !primary.glyphs.hasGlyphForCodePoint(cp) && f.fallback.glyphs.hasGlyphForCodePoint(cp)) return 'fallback';
+  }
+  return bold ? 'bold' : 'regular';
+}
+
+/** The name of the fallback font file in use, if any (for diagnostics and tests). */
+export function fallbackFontPath(): string | null {
+  return badgeFonts().fallback?.path ?? null;
+}
+
 function newDocument(): PDFKit.PDFDocument {
   const doc = new PDFDocument({ autoFirstPage: false, compress: true, info: { Producer: 'Badge Desk', Creator: 'Badge Desk' } });
+  const f = badgeFonts();
   doc.registerFont('regular', FONT_REGULAR);
   doc.registerFont('bold', FONT_BOLD);
+  if (f.fallback) doc.registerFont('fallback', f.fallback.path, f.fallback.family ?? '');
   return doc;
 }
 
@@ -26,7 +94,7 @@ export function createMeasure(): MeasureText {
     const key = `${bold ? 'b' : 'r'}|${text}`;
     let unit = cache.get(key);
     if (unit === undefined) {
-      unit = doc.font(bold ? 'bold' : 'regular').fontSize(1).widthOfString(text);
+      unit = doc.font(fontFor(text, bold)).fontSize(1).widthOfString(text);
       if (cache.size > 5000) cache.clear();
       cache.set(key, unit);
     }
@@ -58,8 +126,9 @@ export function renderPdf(layout: BadgeLayout, title: string): Promise<Buffer> {
   doc.addPage({ size: [layout.widthPt, layout.heightPt], margin: 0 });
   for (const item of layout.items) {
     if (item.kind === 'text') {
-      doc.font(item.bold ? 'bold' : 'regular').fontSize(item.fontSize).fillColor('#000000');
+      doc.fontSize(item.fontSize).fillColor('#000000');
       item.lines.forEach((line, i) => {
+        doc.font(fontFor(line, item.bold));
         const x = item.align === 'center' ? item.x + (item.width - (item.lineWidths[i] ?? 0)) / 2 : item.x;
         doc.text(line, x, item.y + i * item.lineHeight, { lineBreak: false, baseline: 'alphabetic' });
       });

@@ -8,6 +8,7 @@ import { DeskStore } from '../../main/db/desk-store.ts';
 import { foldForSearch, toMatchExpression } from '../../main/db/search-text.ts';
 import type { SecretStore } from '../../main/core/secrets.ts';
 import { MemoryKeyValueStore } from '../helpers/app-harness.ts';
+import { percentile } from './stats.ts';
 
 export interface DeskFigures {
   search_queries: number;
@@ -24,10 +25,7 @@ export interface DeskFigures {
   checkin_vs_bare_commit_p95: number;
 }
 
-const pct = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return Number(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!.toFixed(2));
-};
+const pct = (values: number[], p: number) => percentile(values, p, 2);
 
 /** A small seeded PRNG (mulberry32): the same prefixes every run. */
 function prng(seed: number) {

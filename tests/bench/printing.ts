@@ -7,6 +7,7 @@ import { createAppHost } from '../../main/app/app-host.ts';
 import { renderPdf, withQrMatrices } from '../../main/printing/render.ts';
 import type { SecretStore } from '../../main/core/secrets.ts';
 import { MemoryKeyValueStore } from '../helpers/app-harness.ts';
+import { percentile } from './stats.ts';
 import { startZplStandIn } from '../helpers/zpl-standin.ts';
 
 export interface PrintFigures {
@@ -18,10 +19,7 @@ export interface PrintFigures {
   checkin_to_print_dispatch_p95_ms: number;
 }
 
-const pct = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return Number(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!.toFixed(1));
-};
+const pct = (values: number[], p: number) => percentile(values, p, 1);
 
 export async function measurePrinting(opts: { dataDir: string; secretStore: SecretStore; eventId: number; checkins?: number; intervalMs?: number }): Promise<PrintFigures> {
   const checkins = opts.checkins ?? 500;

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { chromium } from 'playwright-core';
 import { startSimulator } from '../../main/simulator/index.ts';
 import { CHROMIUM_PATH, spawnHost } from '../helpers/e2e.ts';
+import { percentile } from './stats.ts';
 
 export interface UiFigures {
   host_start_to_events_list_ms: number;
@@ -88,8 +89,7 @@ export async function measureUi(attendees = 50_000): Promise<UiFigures | { skipp
       }
       requestAnimationFrame(tick);
     })`)) as number[];
-    const sorted = [...frames].sort((a, b) => a - b);
-    const pct = (p: number) => Number(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!.toFixed(1));
+    const pct = (p: number) => percentile(frames, p, 1);
 
     // Scanner's Enter -> the confirmation on screen, measured inside the page: a capturing
     // keydown listener stamps Enter, a MutationObserver stamps the feedback naming the guest.
@@ -116,14 +116,13 @@ export async function measureUi(attendees = 50_000): Promise<UiFigures | { skipp
       await page.keyboard.press('Enter');
       scans.push((await page.evaluate('window.__scan')) as number);
     }
-    const scanSorted = [...scans].sort((a, b) => a - b);
-    const scanPct = (p: number) => Number(scanSorted[Math.min(scanSorted.length - 1, Math.floor(p * scanSorted.length))]!.toFixed(1));
+    const scanPct = (p: number) => percentile(scans, p, 1);
     return {
       host_start_to_events_list_ms: Math.round(startMs),
       renderer_heap_mb_50k_event_open: Number((heap.usedSize / 1024 / 1024).toFixed(1)),
       scroll_frame_p50_ms: pct(0.5),
       scroll_frame_p95_ms: pct(0.95),
-      scroll_frame_max_ms: Number(sorted[sorted.length - 1]!.toFixed(1)),
+      scroll_frame_max_ms: percentile(frames, 1, 1),
       scroll_frames: frames.length,
       scan_to_feedback_p50_ms: scanPct(0.5),
       scan_to_feedback_p95_ms: scanPct(0.95),

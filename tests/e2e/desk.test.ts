@@ -5,28 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { startE2E, type E2E } from '../helpers/e2e.ts';
-import { ipc, openEvent, unlockAdmin } from '../helpers/e2e-flows.ts';
-import type { Attendee } from '../../shared/types.ts';
+import { startE2E } from '../helpers/e2e.ts';
+import { activeEvent, ipc, openEvent, scan, unlockAdmin, until } from '../helpers/e2e-flows.ts';
 
 const T = { timeout: 180_000 };
-
-/** An imported ACTIVE event with `n` attendees (set up over IPC: the desk is what is tested here). */
-async function activeEvent(e: E2E, name: string, n: number) {
-  const account = e.sim.eventbrite.addAccount({ email: 'desk@venue.example', name: 'Desk' });
-  const providerEventId = e.sim.eventbrite.addEvent(account.token, { name });
-  e.inThePast(() => e.sim.eventbrite.seedAttendees(providerEventId, n));
-  await ipc(e, 'session.unlock', { pin: '2468' });
-  const integration = await ipc(e, 'integrations.connect', { provider: 'eventbrite', credential: account.token });
-  const event = await ipc(e, 'events.import', { integrationId: integration.id, providerEventId });
-  for (let i = 0; i < 200 && (await ipc(e, 'events.get', { eventId: event.id })).status !== 'ACTIVE'; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  await ipc(e, 'session.lock', {});
-  const { rows } = await ipc(e, 'attendees.list', { eventId: event.id, offset: 0, limit: 500 });
-  await e.page.reload();
-  return { eventId: event.id, providerEventId, rows };
-}
 
 async function openDesk(page: Page, eventName: string) {
   await openEvent(page, eventName);
@@ -40,12 +22,6 @@ const feedback = (page: Page) => page.getByTestId('checkin-feedback');
 
 async function isFocused(page: Page): Promise<boolean> {
   return page.evaluate(`document.activeElement === document.querySelector('input[type=search]')`) as Promise<boolean>;
-}
-
-/** A USB scanner: the code typed with no delay between keys, then Enter. */
-async function scan(page: Page, code: string) {
-  await page.keyboard.type(code, { delay: 0 });
-  await page.keyboard.press('Enter');
 }
 
 async function feedbackSays(page: Page, title: string, subject: string) {
@@ -130,9 +106,7 @@ test('a scanner: exact code checks in at once; again says when and where; unknow
   await feedbackSays(page, 'Not found', 'NO-SUCH-TICKET-42');
   assert.equal(await feedback(page).getAttribute('data-tone'), 'error');
 
-  for (let i = 0; i < 100 && (await ipc(e, 'attendees.list', { eventId: guest.eventId, offset: 0, limit: 500 })).rows.find((r) => r.id === cancelled.id)?.status !== 'NOT_ATTENDING'; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await until(async () => (await ipc(e, 'attendees.list', { eventId: guest.eventId, offset: 0, limit: 500 })).rows.find((r) => r.id === cancelled.id)?.status === 'NOT_ATTENDING');
   await scan(page, cancelled.barcode!);
   await feedbackSays(page, 'Not attending (cancelled)', cancelled.fullName);
 
@@ -183,7 +157,7 @@ test('offline: the network drops, 50 guests are checked in, the host is killed a
 
   await sim.eventbrite.setOffline(false);
   await banner.waitFor({ state: 'detached', timeout: 90_000 });
-  for (let i = 0; i < 300 && (await ipc(e, 'events.get', { eventId })).status !== 'ACTIVE'; i++) await new Promise((r) => setTimeout(r, 100));
+  await until(async () => (await ipc(e, 'events.get', { eventId })).status === 'ACTIVE');
   const back = await ipc(e, 'events.get', { eventId });
   assert.equal(back.status, 'ACTIVE', 'no operator did anything');
   assert.equal(back.counts.checkedIn, 50);
@@ -201,11 +175,7 @@ test('the provider cancels a checked-in guest: flagged on the desk and in the st
   await feedbackSays(page, 'Checked in', guest.fullName);
 
   sim.eventbrite.cancelAttendee(providerEventId, guest.providerAttendeeId);
-  let flagged: Attendee | undefined;
-  for (let i = 0; i < 300 && !(flagged?.status === 'NOT_ATTENDING'); i++) {
-    flagged = (await ipc(e, 'desk.search', { eventId: guest.eventId, query: guest.barcode! })).rows[0];
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await until(async () => (await ipc(e, 'desk.search', { eventId: guest.eventId, query: guest.barcode! })).rows[0]?.status === 'NOT_ATTENDING');
   await page.keyboard.type(guest.barcode!);
   const results = page.getByRole('listbox', { name: 'Search results' });
   await results.getByText('Cancelled after check-in').waitFor();

@@ -3,31 +3,13 @@
 // the printer goes off and comes back; the template screen previews real attendees.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
-import { startE2E, type E2E } from '../helpers/e2e.ts';
-import { ipc, openEvent, openSettings, unlockAdmin } from '../helpers/e2e-flows.ts';
+import { startE2E } from '../helpers/e2e.ts';
+import { activeEvent, ipc, openEvent, openSettings, scan, unlockAdmin, until } from '../helpers/e2e-flows.ts';
 import { startZplStandIn } from '../helpers/zpl-standin.ts';
 
 const T = { timeout: 180_000 };
 
-async function activeEvent(e: E2E, name: string, n: number) {
-  const account = e.sim.eventbrite.addAccount({ email: 'print@venue.example', name: 'Print' });
-  const providerEventId = e.sim.eventbrite.addEvent(account.token, { name });
-  e.inThePast(() => e.sim.eventbrite.seedAttendees(providerEventId, n));
-  await ipc(e, 'session.unlock', { pin: '2468' });
-  const integration = await ipc(e, 'integrations.connect', { provider: 'eventbrite', credential: account.token });
-  const event = await ipc(e, 'events.import', { integrationId: integration.id, providerEventId });
-  while ((await ipc(e, 'events.get', { eventId: event.id })).status !== 'ACTIVE') await new Promise((r) => setTimeout(r, 100));
-  await ipc(e, 'session.lock', {});
-  const { rows } = await ipc(e, 'attendees.list', { eventId: event.id, offset: 0, limit: 500 });
-  await e.page.reload();
-  return { eventId: event.id, providerEventId, rows };
-}
 
-async function scan(page: Page, code: string) {
-  await page.keyboard.type(code, { delay: 0 });
-  await page.keyboard.press('Enter');
-}
 
 test('an admin adds a label printer; a scan checks in and prints once; the printer off never stops the desk; it catches up when back', T, async (t) => {
   const zpl = await startZplStandIn();
@@ -50,7 +32,7 @@ test('an admin adds a label printer; a scan checks in and prints once; the print
   await printers.getByText('Front desk Zebra').first().waitFor();
   await printers.getByLabel('Print badges on').selectOption({ label: 'Front desk Zebra' });
   await printers.getByLabel('Print a badge at check-in').check();
-  while (!(await ipc(e, 'app.snapshot', {})).settings.autoPrint) await new Promise((r) => setTimeout(r, 50));
+  await until(async () => (await ipc(e, 'app.snapshot', {})).settings.autoPrint);
   await e.screenshot('settings-printers');
   await page.getByRole('button', { name: 'Lock' }).click();
 
@@ -93,7 +75,7 @@ test('badge templates: the default exists, the preview shows a real attendee, a 
   const { page, sim } = e;
   const { providerEventId, eventId } = await activeEvent(e, 'Template Fair', 5);
   sim.eventbrite.addAttendee(providerEventId, { firstName: '<img src=x onerror=alert(1)>', lastName: 'Ωmega-Żółć', ticketName: 'General Admission' });
-  while ((await ipc(e, 'events.get', { eventId })).counts.total < 6) await new Promise((r) => setTimeout(r, 100));
+  await until(async () => (await ipc(e, 'events.get', { eventId })).counts.total >= 6);
 
   await unlockAdmin(page);
   await openSettings(page);

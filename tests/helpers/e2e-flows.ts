@@ -67,3 +67,33 @@ export async function totalAttendees(page: Page): Promise<number> {
   const text = await page.getByTestId('total-attendees').innerText();
   return Number(text.replace(/[^\d]/g, ''));
 }
+
+/** An imported ACTIVE Eventbrite event with `n` attendees, set up over IPC (for tests about what comes after). */
+export async function activeEvent(e: E2E, name: string, n: number, accountEmail = 'desk@venue.example') {
+  const account = e.sim.eventbrite.addAccount({ email: accountEmail, name: 'Desk' });
+  const providerEventId = e.sim.eventbrite.addEvent(account.token, { name });
+  e.inThePast(() => e.sim.eventbrite.seedAttendees(providerEventId, n));
+  await ipc(e, 'session.unlock', { pin: ADMIN_PIN });
+  const integration = await ipc(e, 'integrations.connect', { provider: 'eventbrite', credential: account.token });
+  const event = await ipc(e, 'events.import', { integrationId: integration.id, providerEventId });
+  await until(async () => (await ipc(e, 'events.get', { eventId: event.id })).status === 'ACTIVE');
+  await ipc(e, 'session.lock', {});
+  const { rows } = await ipc(e, 'attendees.list', { eventId: event.id, offset: 0, limit: 500 });
+  await e.page.reload();
+  return { eventId: event.id, providerEventId, rows };
+}
+
+/** A USB scanner: the code typed with no delay between keys, then Enter. */
+export async function scan(page: Page, code: string): Promise<void> {
+  await page.keyboard.type(code, { delay: 0 });
+  await page.keyboard.press('Enter');
+}
+
+/** Polls the host until `condition` holds (state that no page element shows), at most `timeoutMs`. */
+export async function until(condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the host');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -11,6 +11,7 @@ import { admin, connect, importSeeded, operator, startHarness } from '../helpers
 import { startZplStandIn } from '../helpers/zpl-standin.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { PrintJob } from '../../shared/printing.ts';
+import { fallbackFontPath } from '../../main/printing/render.ts';
 
 const station = { printerId: null as number | null, autoPrint: true };
 
@@ -118,6 +119,18 @@ test('PDF to a folder: the attendee name is text in the PDF (pdftotext), hostile
   assert.ok(text.includes('<script>alert(1)</script>'), text);
   assert.ok(text.includes('Żółć'), text);
 
+  // A name DejaVu cannot draw is set in the machine's CJK font, and is still text in the PDF.
+  if (!fallbackFontPath()) throw new Error('no CJK font on this machine: apt-get install fonts-droid-fallback (.ci/run does)');
+  h.clock.advance(60_000);
+  h.sim.eventbrite.addAttendee(providerEventId, { firstName: '山田', lastName: '太郎', ticketName: 'General' });
+  await h.core.engine.liveTick(eventId);
+  const yamada = h.core.desk.search(eventId, '山田').rows[0]!;
+  const cjkJob = h.core.printing.printBadge(operator, yamada.id);
+  await waitForJob(h, cjkJob.id, 'printed');
+  const cjkFile = readdirSync(folder).find((f) => f.startsWith(`badge-${String(cjkJob.id).padStart(6, '0')}`))!;
+  const cjkText = execFileSync('pdftotext', [join(folder, cjkFile), '-'], { encoding: 'utf8' });
+  assert.ok(cjkText.includes('山田'), cjkText);
+
   h.core.setVip(operator, people[0]!.id, true);
   h.core.setVip(operator, people[1]!.id, true);
   assert.throws(() => h.core.printing.batch(operator, eventId, { vipOnly: true, ticketName: null }), isCode('FORBIDDEN'));
@@ -125,7 +138,7 @@ test('PDF to a folder: the attendee name is text in the PDF (pdftotext), hostile
   assert.deepEqual(first, { queued: 2, alreadyPrinted: 0 });
   await h.core.printing.idle();
   assert.deepEqual(h.core.printing.batch(admin, eventId, { vipOnly: true, ticketName: null }), { queued: 0, alreadyPrinted: 2 });
-  assert.equal(readdirSync(folder).filter((f) => f.endsWith('.pdf')).length, 3);
+  assert.equal(readdirSync(folder).filter((f) => f.endsWith('.pdf')).length, 4);
 });
 
 test('templates: variants by ticket name, one default that cannot be deleted or turned into a variant', async (t) => {

@@ -9,12 +9,11 @@ import type { CheckInLogEntry } from '../../../shared/desk.ts';
 import { isCancelledAfterCheckIn, isWorkingOffline, offlineHeaderText } from '../../../shared/desk.ts';
 import { describeSyncStatus } from '../../../shared/sync-status.ts';
 import { PRINT_JOB_STATE_LABEL } from '../../../shared/printing.ts';
-import { errorMessage } from '../bridge.ts';
 import { formatClock, formatCount, formatMoment } from '../format.ts';
 import type { DeskFeedback, DeskFeedbackTone, DeskPrintLine } from '../store.ts';
 import { useCurrentEvent, useStore } from '../store.ts';
 import { SyncStatusBadge } from './Badge.tsx';
-import { Dialog, InlineError } from './Dialog.tsx';
+import { Dialog, FormDialogActions, InlineError, useDialogAction } from './Dialog.tsx';
 
 const LISTBOX_ID = 'desk-results';
 const optionId = (attendeeId: number) => `desk-option-${attendeeId}`;
@@ -442,23 +441,14 @@ function PrintLine({ line }: { line: DeskPrintLine }) {
 function ReprintDialog({ attendee, onClose }: { attendee: Attendee; onClose: () => void }) {
   const reprintBadge = useStore((s) => s.reprintBadge);
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useDialogAction(onClose);
   const ids = { reason: useId(), form: useId() };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const note = reason.trim();
     if (!note) return setError('Say why the badge is printed again (e.g. Badge lost).');
-    setBusy(true);
-    setError(null);
-    try {
-      await reprintBadge(attendee, note);
-      onClose();
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-    }
+    await run(() => reprintBadge(attendee, note));
   };
 
   return (
@@ -466,16 +456,7 @@ function ReprintDialog({ attendee, onClose }: { attendee: Attendee; onClose: () 
       title="Reprint badge"
       onClose={onClose}
       busy={busy}
-      actions={
-        <>
-          <button type="button" className="button" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" form={ids.form} className="button button-primary" disabled={busy}>
-            {busy ? 'Reprinting…' : 'Reprint'}
-          </button>
-        </>
-      }
+      actions={<FormDialogActions formId={ids.form} onCancel={onClose} busy={busy} label="Reprint" busyLabel="Reprinting…" />}
     >
       <form id={ids.form} className="form" onSubmit={(e) => void submit(e)}>
         <p>

@@ -1,7 +1,8 @@
 // A modal dialog: role="dialog", aria-modal, titled by its heading. While one is open the app
 // shell behind it is inert and hidden from assistive technology, focus stays inside, Escape
 // closes it, and focus returns to where it was.
-import { useEffect, useId, useLayoutEffect, useRef } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
+import { errorMessage } from '../bridge.ts';
 import type { ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 
@@ -143,4 +144,39 @@ export function InlineError({ message }: { message: string | null }) {
       {message}
     </p>
   );
+}
+
+/** Cancel, and the button that submits the dialog's form (by id), busy while it runs. */
+export function FormDialogActions(props: { formId: string; onCancel: () => void; busy: boolean; label: string; busyLabel: string; disabled?: boolean }) {
+  return (
+    <>
+      <button type="button" className="button" onClick={props.onCancel} disabled={props.busy}>
+        Cancel
+      </button>
+      <button type="submit" form={props.formId} className="button button-primary" disabled={props.busy || props.disabled === true}>
+        {props.busy ? props.busyLabel : props.label}
+      </button>
+    </>
+  );
+}
+
+/**
+ * A dialog's one action: busy while it runs, its error shown inline (the dialog stays open to
+ * fix it), the dialog closed when it succeeds.
+ */
+export function useDialogAction(onClose: () => void) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const run = async (action: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+      onClose();
+    } catch (err) {
+      setError(errorMessage(err));
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, run };
 }

@@ -15,7 +15,7 @@ import { AttendeeTable } from './AttendeeTable.tsx';
 import { CheckInStatsSection } from './CheckInStats.tsx';
 import { OfflineBanner } from './DeskPage.tsx';
 import { ReconnectEventDialog } from './ReconnectEventDialog.tsx';
-import { Dialog, InlineError } from './Dialog.tsx';
+import { Dialog, FormDialogActions, InlineError, useDialogAction } from './Dialog.tsx';
 import type { BatchProgress } from '../store.ts';
 
 export function EventPage() {
@@ -128,23 +128,16 @@ function BatchPrintDialog({ event, onClose }: { event: SyncedEvent; onClose: () 
   const printerSet = useStore((s) => s.settings.printerId !== null);
   const [vipOnly, setVipOnly] = useState(false);
   const [ticket, setTicket] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useDialogAction(onClose);
   const ids = { vip: useId(), ticket: useId(), form: useId() };
   const ticketNames = (tickets ?? []).map((t) => t.ticketName).filter((t): t is string => t !== null);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const { queued, alreadyPrinted } = await printBatch(event.id, { vipOnly, ticketName: ticket === '' ? null : ticket });
       toast(`Queued ${formatCount(queued)} ${queued === 1 ? 'badge' : 'badges'} (${formatCount(alreadyPrinted)} already printed)`, 'success');
-      onClose();
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -152,16 +145,7 @@ function BatchPrintDialog({ event, onClose }: { event: SyncedEvent; onClose: () 
       title="Print badges"
       onClose={onClose}
       busy={busy}
-      actions={
-        <>
-          <button type="button" className="button" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" form={ids.form} className="button button-primary" disabled={busy}>
-            {busy ? 'Queueing…' : 'Queue badges'}
-          </button>
-        </>
-      }
+      actions={<FormDialogActions formId={ids.form} onCancel={onClose} busy={busy} label="Queue badges" busyLabel="Queueing…" />}
     >
       <form id={ids.form} className="form" onSubmit={(e) => void submit(e)}>
         <p>

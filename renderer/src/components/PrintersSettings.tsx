@@ -8,7 +8,7 @@ import { PRINTER_KIND_LABEL, PRINTER_KINDS } from '../../../shared/printing.ts';
 import { errorMessage } from '../bridge.ts';
 import { isAdmin, useStore } from '../store.ts';
 import { Badge } from './Badge.tsx';
-import { Dialog, InlineError } from './Dialog.tsx';
+import { Dialog, FormDialogActions, InlineError, useDialogAction } from './Dialog.tsx';
 
 export function printerConfigSummary(config: PrinterConfig): string {
   switch (config.kind) {
@@ -218,8 +218,7 @@ function AddPrinterDialog({ onClose }: { onClose: () => void }) {
   const [system, setSystem] = useState<{ name: string; isDefault: boolean }[] | null>(null);
   const [systemError, setSystemError] = useState<string | null>(null);
   const [deviceName, setDeviceName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useDialogAction(onClose);
   const ids = { name: useId(), kind: useId(), folder: useId(), host: useId(), port: useId(), dpi: useId(), device: useId() };
 
   useEffect(() => {
@@ -259,16 +258,10 @@ function AddPrinterDialog({ onClose }: { onClose: () => void }) {
       if (!deviceName) return setError('Choose a system printer.');
       config = { kind, deviceName };
     }
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const printer = await addPrinter(cleanName, config);
       toast(`Added printer ${printer.name}`, 'success');
-      onClose();
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-    }
+    });
   };
 
   const noSystemPrinters = kind === 'os' && system !== null && system.length === 0;
@@ -277,16 +270,7 @@ function AddPrinterDialog({ onClose }: { onClose: () => void }) {
       title="Add printer"
       onClose={onClose}
       busy={busy}
-      actions={
-        <>
-          <button type="button" className="button" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" form={`${ids.name}-form`} className="button button-primary" disabled={busy || noSystemPrinters}>
-            {busy ? 'Adding…' : 'Add printer'}
-          </button>
-        </>
-      }
+      actions={<FormDialogActions formId={`${ids.name}-form`} onCancel={onClose} busy={busy} label="Add printer" busyLabel="Adding…" disabled={noSystemPrinters} />}
     >
       <form id={`${ids.name}-form`} className="form" onSubmit={(e) => void submit(e)}>
         <div className="field">
