@@ -3,6 +3,7 @@
 // Pure: no Node, no DOM.
 import type { Attendee, ProviderKind, SyncedEvent } from './types.ts';
 import { PROVIDER_LABEL } from './types.ts';
+import type { PrintJob } from './printing.ts';
 
 /** Where the desk stands with one attendee, derived from the append-only check-in log. */
 export interface CheckInState {
@@ -17,7 +18,14 @@ export interface CheckInState {
  * Errors (typed AppError) are for bad input: an unknown event, an attendee of another event.
  */
 export type CheckInOutcome =
-  | { kind: 'checked_in'; attendee: Attendee; actionId: string; via: 'scan' | 'search' }
+  | {
+      kind: 'checked_in';
+      attendee: Attendee;
+      actionId: string;
+      via: 'scan' | 'search';
+      /** The badge queued by this check-in (auto-print), or null. */
+      printJob: PrintJob | null;
+    }
   | { kind: 'already_checked_in'; attendee: Attendee }
   | { kind: 'not_attending'; attendee: Attendee }
   | { kind: 'not_yet_attending'; attendee: Attendee }

@@ -189,7 +189,21 @@ export const IPC_CHANNELS = {
   'templates.remove': channel<null>()(z.object({ templateId: id }).strict(), { admin: true }),
   /** The badge as it will print, for the preview: the template given, else the attendee's variant. */
   'badges.preview': channel<BadgeLayout>()(
-    z.object({ eventId: id, attendeeId: id.optional(), templateId: id.optional() }).strict(),
+    z
+      .object({
+        eventId: id,
+        attendeeId: id.optional(),
+        templateId: id.optional(),
+        // A template being edited, not saved yet: the preview follows every change.
+        draft: z
+          .object({
+            pageSize: z.enum(PAGE_SIZE_IDS as [string, ...string[]]),
+            fields: z.object(Object.fromEntries(BADGE_FIELDS.map((f) => [f, z.boolean()])) as Record<(typeof BADGE_FIELDS)[number], z.ZodBoolean>).strict(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict(),
     { admin: false },
   ),
 

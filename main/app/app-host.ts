@@ -188,9 +188,9 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
       core.printing.removeTemplate(templateId);
       return null;
     },
-    'badges.preview': ({ eventId, attendeeId, templateId }) => {
+    'badges.preview': ({ eventId, attendeeId, templateId, draft }) => {
       core.getEvent(eventId);
-      return core.printing.preview(eventId, attendeeId, templateId);
+      return core.printing.preview(eventId, attendeeId, templateId, draft as Parameters<typeof core.printing.preview>[3]);
     },
     'print.badge': ({ attendeeId }, actor) => core.printing.printBadge(actor, attendeeId),
     'print.reprint': ({ attendeeId, note }, actor) => core.printing.reprint(actor, attendeeId, note),

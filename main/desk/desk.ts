@@ -9,6 +9,7 @@ import type { DeskStore } from '../db/desk-store.ts';
 import { foldForSearch, toMatchExpression, toNameMatchExpression } from '../db/search-text.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Actor, Attendee } from '../../shared/types.ts';
+import type { PrintJob } from '../../shared/printing.ts';
 import type { CheckInLogEntry, CheckInOutcome, CheckInStats, DeskSearchResult, UndoOutcome } from '../../shared/desk.ts';
 import { checkInLogCsv } from './csv.ts';
 
@@ -20,7 +21,7 @@ export interface DeskDeps {
   /** The event must exist (throws a typed NOT_FOUND otherwise). */
   requireEvent(eventId: number): { id: number; name: string };
   /** After a check-in is committed (auto-print). Its failure never undoes or fails the check-in. */
-  onCheckedIn?(actor: Actor, attendee: Attendee): unknown;
+  onCheckedIn?(actor: Actor, attendee: Attendee): PrintJob | null;
 }
 
 export const DEFAULT_SEARCH_LIMIT = 20;
@@ -52,7 +53,9 @@ export class Desk {
     const station = stationOf(actor);
     const outcome = this.deps.deskStore.atomically((): CheckInOutcome => {
       const replay = this.replay(actionId, 'check_in', eventId);
-      if (replay) return { kind: 'checked_in', attendee: replay, actionId, via: input.code !== undefined && replay.barcode === input.code.trim() ? 'scan' : 'search' };
+      if (replay) {
+        return { kind: 'checked_in', attendee: replay, actionId, via: input.code !== undefined && replay.barcode === input.code.trim() ? 'scan' : 'search', printJob: null };
+      }
 
       const code = input.code?.trim();
       const scanned = code ? this.deps.deskStore.attendeeByBarcode(eventId, code) : undefined;
@@ -64,12 +67,12 @@ export class Desk {
       if (attendee.status === 'NOT_YET_ATTENDING') return { kind: 'not_yet_attending', attendee };
       if (attendee.checkedIn) return { kind: 'already_checked_in', attendee };
       this.deps.deskStore.appendCheckIn({ actionId, eventId, attendeeId: attendee.id, action: 'check_in', station, at: this.now() });
-      return { kind: 'checked_in', attendee: this.deps.store.getAttendee(attendee.id)!, actionId, via: scanned ? 'scan' : 'search' };
+      return { kind: 'checked_in', attendee: this.deps.store.getAttendee(attendee.id)!, actionId, via: scanned ? 'scan' : 'search', printJob: null };
     });
     if (outcome.kind === 'checked_in') {
       this.deps.events.emit('checkinsChanged', { eventId, attendeeIds: [outcome.attendee.id] });
       try {
-        this.deps.onCheckedIn?.(actor, outcome.attendee);
+        return { ...outcome, printJob: this.deps.onCheckedIn?.(actor, outcome.attendee) ?? null };
       } catch {
         // The check-in stands; a printing problem shows in the print queue, not at the door.
       }

@@ -122,22 +122,23 @@ export class Printing {
     this.deps.printStore.removeTemplate(templateId);
   }
 
-  /** The layout a badge prints with: the given template, else the attendee's variant. */
-  layoutFor(person: BadgePerson, templateId?: number): BadgeLayout {
+  /** The layout a badge prints with: a draft being edited, the given template, else the attendee's variant. */
+  layoutFor(person: BadgePerson, templateId?: number, draft?: Pick<BadgeTemplate, 'pageSize' | 'fields'>): BadgeLayout {
+    if (draft) return layoutBadge(draft, person, this.measure);
     const templates = this.listTemplates();
     const template = templateId !== undefined ? templates.find((t) => t.id === templateId) : selectTemplate(templates, person.ticketName);
     if (!template) throw new AppError('NOT_FOUND', templateId !== undefined ? `template ${templateId} does not exist` : 'no badge template');
     return layoutBadge(template, person, this.measure);
   }
 
-  preview(eventId: number, attendeeId?: number, templateId?: number): BadgeLayout {
+  preview(eventId: number, attendeeId?: number, templateId?: number, draft?: Pick<BadgeTemplate, 'pageSize' | 'fields'>): BadgeLayout {
     let person: BadgePerson = { ...TEST_PERSON, vip: true };
     if (attendeeId !== undefined) {
       const a = this.deps.store.getAttendee(attendeeId);
       if (!a || a.eventId !== eventId) throw new AppError('NOT_FOUND', `attendee ${attendeeId} is not on this event`);
       person = a;
     }
-    return withQrMatrices(this.layoutFor(person, templateId));
+    return withQrMatrices(this.layoutFor(person, templateId, draft));
   }
 
   // ---- triggers ----

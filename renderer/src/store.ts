@@ -3,6 +3,7 @@
 import { create } from 'zustand';
 import type {
   AppSnapshot,
+  ChannelInput,
   DemoInfo,
   PushEventName,
   PushMessage,
@@ -211,7 +212,7 @@ export interface BadgeDeskActions {
   refreshTemplates(): Promise<void>;
   saveTemplate(template: BadgeTemplateInput & { id?: number }): Promise<BadgeTemplate>;
   removeTemplate(templateId: number): Promise<void>;
-  previewBadge(input: { eventId: number; attendeeId?: number; templateId?: number }): Promise<BadgeLayout>;
+  previewBadge(input: ChannelInput<'badges.preview'>): Promise<BadgeLayout>;
   /** One attendee by position (for the template preview's "Next person"), and the event's count. */
   attendeeAt(eventId: number, offset: number): Promise<{ attendee: Attendee | null; total: number }>;
   /** Ticket type names known from every event's statistics (for the template form's suggestions). */
@@ -715,7 +716,8 @@ export const useStore = create<BadgeDeskStore>()((set, get) => {
     let print: DeskPrintLine | null = null;
     if (outcome.kind === 'checked_in' && autoPrint && printerId !== null) {
       const pushed = recentCheckInJobs.get(outcome.attendee.id);
-      const job = pushed && pushed.id > afterJobId ? pushed : null;
+      // The answer names the queued job; a push may already have moved it further.
+      const job = outcome.printJob ? newerJob(pushed && pushed.id === outcome.printJob.id ? pushed : undefined, outcome.printJob) : pushed && pushed.id > afterJobId ? pushed : null;
       print = { attendeeId: outcome.attendee.id, printerName: printerName(printerId), afterJobId, job, note: null };
     }
     showFeedback(eventId, { ...view, undoable: outcome.kind === 'checked_in' ? outcome.attendee : null, print });

@@ -95,4 +95,8 @@ test('badge templates: the default exists, the preview shows a real attendee, a 
   assert.ok(texts.includes('<img src=x onerror=alert(1)>'), texts);
   assert.equal(await page.locator('svg img, img[src=x]').count(), 0);
   await e.screenshot('settings-badge-template');
+
+  // The preview follows the form before it is saved: 4 × 6 in is 288 × 432 points.
+  await templates.getByLabel('Page size').selectOption({ label: '4 × 6 in' });
+  await page.waitForFunction(() => document.querySelector('svg[aria-label^="Badge preview for"]')?.getAttribute('viewBox') === '0 0 288 432');
 });

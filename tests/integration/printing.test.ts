@@ -42,6 +42,7 @@ test('check-in with auto-print: the label printer receives ZPL with the name and
   const guest = people[0]!;
   const out = h.core.desk.checkIn(operator, { eventId, actionId: randomUUID(), code: guest.barcode! });
   assert.equal(out.kind, 'checked_in');
+  assert.equal(out.kind === 'checked_in' && out.printJob?.reason, 'check_in', 'the answer names the queued badge');
   const [label] = await zpl.waitForLabels(1);
   assert.ok(label!.fields.includes(guest.firstName!), `first name in ${JSON.stringify(label!.fields)}`);
   assert.ok(label!.fields.includes(`MA,${guest.barcode}`), 'the QR field carries the barcode');

@@ -250,14 +250,9 @@ function TemplateEditor({ template, onSaved, onClose }: { template: BadgeTemplat
       </form>
       <BadgePreview
         templateId={template?.id}
+        draft={{ pageSize: draft.pageSize, fields: draft.fields }}
         revision={template?.updatedAt ?? ''}
-        note={
-          !template
-            ? 'Not saved yet: this is the badge the person gets today. Save to preview the new template.'
-            : dirty
-              ? 'Showing the saved template. Save to see your changes.'
-              : null
-        }
+        note={dirty || !template ? 'Not saved yet: badges print with this once you save.' : null}
       />
     </div>
   );
@@ -270,7 +265,18 @@ interface PreviewState {
 }
 
 /** A real attendee's badge as main lays it out; "Next person" walks through the event's attendees. */
-export function BadgePreview({ templateId, revision, note }: { templateId: number | undefined; revision: string; note: string | null }) {
+export function BadgePreview({
+  templateId,
+  draft,
+  revision,
+  note,
+}: {
+  templateId: number | undefined;
+  /** The template as edited right now: the preview follows it before it is saved. */
+  draft?: Pick<BadgeTemplate, 'pageSize' | 'fields'> | undefined;
+  revision: string;
+  note: string | null;
+}) {
   const events = useStore((s) => s.events);
   const previewBadge = useStore((s) => s.previewBadge);
   const attendeeAt = useStore((s) => s.attendeeAt);
@@ -280,6 +286,8 @@ export function BadgePreview({ templateId, revision, note }: { templateId: numbe
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const ids = { event: useId(), title: useId() };
+  // The draft's content as a key: a new object with the same content must not fetch again.
+  const draftKey = draft ? JSON.stringify([draft.pageSize, draft.fields]) : '';
   // Until someone picks one: the first event that has people to show.
   const eventId =
     chosenEventId !== null && events.some((e) => e.id === chosenEventId)
@@ -303,6 +311,7 @@ export function BadgePreview({ templateId, revision, note }: { templateId: numbe
           eventId,
           ...(attendee ? { attendeeId: attendee.id } : {}),
           ...(templateId !== undefined ? { templateId } : {}),
+          ...(draft ? { draft: { pageSize: draft.pageSize, fields: draft.fields } } : {}),
         });
         if (cancelled) return;
         setPreview({ attendee, total, layout });
@@ -316,7 +325,7 @@ export function BadgePreview({ templateId, revision, note }: { templateId: numbe
     return () => {
       cancelled = true;
     };
-  }, [eventId, offset, templateId, revision, attendeeAt, previewBadge]);
+  }, [eventId, offset, templateId, draftKey, revision, attendeeAt, previewBadge]);
 
   const name = preview?.attendee?.fullName ?? 'a sample person';
   return (

@@ -537,10 +537,11 @@ export function createMockBridge(): Transport {
       const entry = recordCheckIn(a, 'check_in', now());
       push({ event: 'checkinsChanged', payload: { eventId, attendeeIds: [a.id] } });
       // A badge prints once: after an undo and a second check-in, no second copy.
+      let printJob: PrintJob | null = null;
       if (settings.autoPrint && settings.printerId !== null && printers.some((p) => p.id === settings.printerId) && !hasBadge(a.id)) {
-        queueJob(settings.printerId, 'check_in', attendeeById(a.id));
+        printJob = queueJob(settings.printerId, 'check_in', attendeeById(a.id));
       }
-      return { kind: 'checked_in', attendee: attendeeById(a.id), actionId: entry.actionId, via: byCode ? 'scan' : 'search' };
+      return { kind: 'checked_in', attendee: attendeeById(a.id), actionId: entry.actionId, via: byCode ? 'scan' : 'search', printJob };
     },
     'desk.undo': ({ eventId, attendeeId }) => {
       const a = attendeeById(attendeeId);
