@@ -138,4 +138,14 @@ test('Electron app: app:// origin, a two-function bridge, no Node in the page, n
   assert.equal(app.windows().length, 1, 'still one window');
   await page.evaluate(() => window.open('file:///etc/passwd'));
   if (stubbed) assert.ok(!(await opened()).some((u) => u.startsWith('file:')), 'file: URLs never leave the app');
+
+  // The system printers come from the OS through Electron; main answers with a list (maybe empty).
+  const printers = await page.evaluate(async () => {
+    const bridge = (window as unknown as { badgeDesk: { invoke(c: string, i: unknown): Promise<unknown> } }).badgeDesk;
+    await bridge.invoke('session.setPin', { pin: '2468' });
+    await bridge.invoke('session.unlock', { pin: '2468' });
+    return (await bridge.invoke('printers.system', {})) as { ok: boolean; value?: unknown };
+  });
+  assert.equal(printers.ok, true);
+  assert.ok(Array.isArray(printers.value));
 });
