@@ -1,6 +1,7 @@
 // The Electron shell's security decisions as pure functions: which sender may call the IPC,
 // which file an app:// request may read, where a navigation may go. No electron import, so the
 // unit tests run them in plain Node; main.ts only feeds them what Electron reports.
+import { CONTENT_SECURITY_POLICY } from '../../shared/csp.ts';
 import { resolve, sep, extname } from 'node:path';
 
 /** The renderer is served from this privileged custom scheme, never from file://. */
@@ -9,9 +10,7 @@ export const APP_HOST = 'badge-desk';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 
-/** Same policy as renderer/index.html's meta tag and the browser host's header. */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export { CONTENT_SECURITY_POLICY };
 
 function parse(url: string): URL | null {
   try {

@@ -8,9 +8,9 @@ import { join, normalize, extname, sep } from 'node:path';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { AppHost } from '../app/types.ts';
+import { CONTENT_SECURITY_POLICY } from '../../shared/csp.ts';
 
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export { CONTENT_SECURITY_POLICY };
 
 const MAX_BODY_BYTES = 1_000_000;
 const TYPES: Record<string, string> = {
