@@ -125,13 +125,23 @@ export class DeskStore {
     const unique = [...new Set(ids)];
     const shown = unique.slice(0, limit);
     const rows = new Map(
-      this.db
-        .prepare<number[], AttendeeRow>(`${ATTENDEE_SELECT} WHERE a.id IN (${shown.map(() => '?').join(', ') || 'NULL'})`)
+      this.rowsById(shown.length)
         .all(...shown)
         .map((r) => [r.id, toAttendee(r)] as const),
     );
     return { rows: shown.map((id) => rows.get(id)!).filter(Boolean), more: unique.length > limit };
   }
+
+  /** The full rows of up to `limit` ids; one prepared statement per count, kept (the desk searches per keystroke). */
+  private rowsById(count: number): Statement<number[], AttendeeRow> {
+    let statement = this.byIds.get(count);
+    if (!statement) {
+      statement = this.db.prepare<number[], AttendeeRow>(`${ATTENDEE_SELECT} WHERE a.id IN (${Array(count).fill('?').join(', ') || 'NULL'})`);
+      this.byIds.set(count, statement);
+    }
+    return statement;
+  }
+  private readonly byIds = new Map<number, Statement<number[], AttendeeRow>>();
 
   /** The bare FTS5 query, ranked by its own bm25: the benchmark's baseline for search. */
   rawMatch(match: string, limit: number): number[] {

@@ -7,7 +7,7 @@ import type { Integration, ProviderKind } from '../../../shared/types.ts';
 import { PROVIDER_LABEL } from '../../../shared/types.ts';
 import { errorMessage } from '../bridge.ts';
 import { useStore } from '../store.ts';
-import { Dialog, InlineError } from './Dialog.tsx';
+import { Dialog, FormDialogActions, InlineError, useDialogAction } from './Dialog.tsx';
 
 export interface ConnectIntegrationDialogProps {
   provider: ProviderKind;
@@ -35,8 +35,7 @@ export function ConnectIntegrationDialog({ provider, integration, onClose }: Con
   const label = PROVIDER_LABEL[provider];
   const fieldLabel = provider === 'eventbrite' ? 'Private token' : 'API key';
   const [credential, setCredential] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useDialogAction(onClose);
   const [oauth, setOauth] = useState<{ state: 'idle' | 'starting' | 'waiting'; url: string | null; error: string | null }>({
     state: 'idle',
     url: null,
@@ -67,17 +66,11 @@ export function ConnectIntegrationDialog({ provider, integration, onClose }: Con
       setError(`Enter the ${fieldLabel.toLowerCase()}.`);
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const connected = await connectIntegration(provider, value);
       doneRef.current = true;
       toast(`Connected ${label} account ${connected.accountEmail}`, 'success');
-      onClose();
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-    }
+    });
   };
 
   const signIn = async () => {
@@ -153,12 +146,7 @@ export function ConnectIntegrationDialog({ provider, integration, onClose }: Con
         </div>
         <InlineError message={error} />
         <div className="form-actions">
-          <button type="button" className="button" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? 'Connecting…' : 'Connect'}
-          </button>
+          <FormDialogActions onCancel={onClose} busy={busy} label="Connect" busyLabel="Connecting…" />
         </div>
       </form>
     </Dialog>

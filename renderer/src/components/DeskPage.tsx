@@ -13,6 +13,7 @@ import { formatClock, formatCount, formatMoment } from '../format.ts';
 import type { DeskFeedback, DeskFeedbackTone, DeskPrintLine } from '../store.ts';
 import { useCurrentEvent, useStore } from '../store.ts';
 import { SyncStatusBadge } from './Badge.tsx';
+import { EventMissing } from './EventPage.tsx';
 import { Dialog, FormDialogActions, InlineError, useDialogAction } from './Dialog.tsx';
 
 const LISTBOX_ID = 'desk-results';
@@ -20,20 +21,7 @@ const optionId = (attendeeId: number) => `desk-option-${attendeeId}`;
 
 export function DeskPage() {
   const event = useCurrentEvent();
-  const phase = useStore((s) => s.phase);
-  const navigate = useStore((s) => s.navigate);
-  if (!event) {
-    return (
-      <main className="page" aria-label="Check-in desk">
-        <div className="empty-state">
-          <h1>{phase === 'ready' ? 'Event not found' : 'Loading…'}</h1>
-          <button type="button" className="button" onClick={() => navigate({ name: 'events' })}>
-            Back to the event list
-          </button>
-        </div>
-      </main>
-    );
-  }
+  if (!event) return <EventMissing label="Check-in desk" />;
   return <DeskView key={event.id} event={event} />;
 }
 

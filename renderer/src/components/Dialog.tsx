@@ -146,8 +146,8 @@ export function InlineError({ message }: { message: string | null }) {
   );
 }
 
-/** Cancel, and the button that submits the dialog's form (by id), busy while it runs. */
-export function FormDialogActions(props: { formId: string; onCancel: () => void; busy: boolean; label: string; busyLabel: string; disabled?: boolean }) {
+/** Cancel, and the button that submits the dialog's form (by id when the buttons sit outside it), busy while it runs. */
+export function FormDialogActions(props: { formId?: string; onCancel: () => void; busy: boolean; label: string; busyLabel: string; disabled?: boolean }) {
   return (
     <>
       <button type="button" className="button" onClick={props.onCancel} disabled={props.busy}>

@@ -18,22 +18,25 @@ import { ReconnectEventDialog } from './ReconnectEventDialog.tsx';
 import { Dialog, FormDialogActions, InlineError, useDialogAction } from './Dialog.tsx';
 import type { BatchProgress } from '../store.ts';
 
-export function EventPage() {
-  const event = useCurrentEvent();
+/** The page of an event that is not (or not yet) in the store: loading, or gone. */
+export function EventMissing({ label }: { label?: string }) {
   const phase = useStore((s) => s.phase);
   const navigate = useStore((s) => s.navigate);
-  if (!event) {
-    return (
-      <main className="page">
-        <div className="empty-state">
-          <h1>{phase === 'ready' ? 'Event not found' : 'Loading…'}</h1>
-          <button type="button" className="button" onClick={() => navigate({ name: 'events' })}>
-            Back to the event list
-          </button>
-        </div>
-      </main>
-    );
-  }
+  return (
+    <main className="page" aria-label={label}>
+      <div className="empty-state">
+        <h1>{phase === 'ready' ? 'Event not found' : 'Loading…'}</h1>
+        <button type="button" className="button" onClick={() => navigate({ name: 'events' })}>
+          Back to the event list
+        </button>
+      </div>
+    </main>
+  );
+}
+
+export function EventPage() {
+  const event = useCurrentEvent();
+  if (!event) return <EventMissing />;
   return <EventView key={event.id} event={event} />;
 }
 

@@ -6,7 +6,7 @@ import { PROVIDER_LABEL } from '../../../shared/types.ts';
 import { errorMessage } from '../bridge.ts';
 import { formatEventDate } from '../format.ts';
 import { useStore } from '../store.ts';
-import { Dialog, InlineError } from './Dialog.tsx';
+import { Dialog, InlineError, useDialogAction } from './Dialog.tsx';
 
 export function ImportEventDialog({ onClose }: { onClose: () => void }) {
   const integrations = useStore((s) => s.integrations);
@@ -19,8 +19,7 @@ export function ImportEventDialog({ onClose }: { onClose: () => void }) {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [reloadKey, setReloadKey] = useState(0);
   const [selected, setSelected] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useDialogAction(onClose);
   const accountId = useId();
   const listLabelId = useId();
 
@@ -45,16 +44,10 @@ export function ImportEventDialog({ onClose }: { onClose: () => void }) {
 
   const onImport = async () => {
     if (integrationId === null || selected === null) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const event = await importEvent(integrationId, selected);
-      onClose();
       navigate({ name: 'event', eventId: event.id });
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-    }
+    });
   };
 
   const goToIntegrations = () => {

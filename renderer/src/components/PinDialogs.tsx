@@ -1,17 +1,15 @@
 // Admin PIN: unlock (operator -> admin) and set / change the PIN.
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import { errorMessage } from '../bridge.ts';
 import { useStore } from '../store.ts';
-import { Dialog, InlineError } from './Dialog.tsx';
+import { Dialog, FormDialogActions, InlineError, useDialogAction } from './Dialog.tsx';
 
 const PIN_PATTERN = /^\d{4,12}$/;
 
 export function UnlockAdminDialog({ onClose }: { onClose: () => void }) {
   const unlock = useStore((s) => s.unlock);
   const [pin, setPin] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useDialogAction(onClose);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -19,20 +17,10 @@ export function UnlockAdminDialog({ onClose }: { onClose: () => void }) {
       setError('Enter the admin PIN.');
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await unlock(pin);
-      if (useStore.getState().session.role === 'admin') {
-        onClose();
-      } else {
-        setError('That PIN is not correct.');
-        setBusy(false);
-      }
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-    }
+      if (useStore.getState().session.role !== 'admin') throw new Error('That PIN is not correct.');
+    });
   };
 
   return (
@@ -52,12 +40,7 @@ export function UnlockAdminDialog({ onClose }: { onClose: () => void }) {
         </label>
         <InlineError message={error} />
         <div className="form-actions">
-          <button type="button" className="button" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? 'Unlocking…' : 'Unlock'}
-          </button>
+          <FormDialogActions onCancel={onClose} busy={busy} label="Unlock" busyLabel="Unlocking…" />
         </div>
       </form>
     </Dialog>
@@ -72,8 +55,7 @@ export function SetPinDialog({ onClose }: { onClose: () => void }) {
   const [currentPin, setCurrentPin] = useState('');
   const [pin, setPin] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useDialogAction(onClose);
   const [changing] = useState(pinSet);
 
   const submit = async (e: FormEvent) => {
@@ -90,16 +72,10 @@ export function SetPinDialog({ onClose }: { onClose: () => void }) {
       setError('Enter the current PIN.');
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await setPinAction(pin, changing ? currentPin : undefined);
       toast(changing ? 'Admin PIN changed' : 'Admin PIN set', 'success');
-      onClose();
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -130,12 +106,7 @@ export function SetPinDialog({ onClose }: { onClose: () => void }) {
         </label>
         <InlineError message={error} />
         <div className="form-actions">
-          <button type="button" className="button" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Set PIN'}
-          </button>
+          <FormDialogActions onCancel={onClose} busy={busy} label="Set PIN" busyLabel="Saving…" />
         </div>
       </form>
     </Dialog>

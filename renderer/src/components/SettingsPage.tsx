@@ -9,7 +9,7 @@ import { formatMoment } from '../format.ts';
 import { isAdmin, useStore } from '../store.ts';
 import { Badge } from './Badge.tsx';
 import { ConnectIntegrationDialog } from './ConnectIntegrationDialog.tsx';
-import { Dialog, InlineError } from './Dialog.tsx';
+import { Dialog, InlineError, useDialogAction } from './Dialog.tsx';
 import { SetPinDialog } from './PinDialogs.tsx';
 import { PrintersSection } from './PrintersSettings.tsx';
 import { TemplatesSection } from './TemplateSettings.tsx';
@@ -121,22 +121,14 @@ function IntegrationsSection({ headingRef }: { headingRef: RefObject<HTMLHeading
 function RemoveIntegrationDialog({ integration, onClose }: { integration: Integration; onClose: () => void }) {
   const removeIntegration = useStore((s) => s.removeIntegration);
   const toast = useStore((s) => s.toast);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useDialogAction(onClose);
   const provider = PROVIDER_LABEL[integration.provider];
 
-  const confirm = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const confirm = () =>
+    run(async () => {
       await removeIntegration(integration.id);
       toast(`Removed ${provider} account ${integration.accountEmail}`, 'info');
-      onClose();
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <Dialog
