@@ -8,10 +8,13 @@ import { ProviderError } from './types.ts';
 /** Longest text we keep from a provider field; anything longer is not a name or a title. */
 export const MAX_TEXT_LENGTH = 1000;
 
-/** A required id: non-empty after trimming; numeric ids (Eventbrite sends some) become strings. */
+/** Provider ids are short (Eventbrite: digits, Luma: "gst-…"); a longer one is not an id but a broken body. */
+export const MAX_ID_LENGTH = 255;
+
+/** A required id: non-empty after trimming, at most MAX_ID_LENGTH; numeric ids (Eventbrite sends some) become strings. */
 export const idSchema = z.preprocess(
   (value) => (typeof value === 'number' ? String(value) : value),
-  z.string().trim().min(1),
+  z.string().trim().min(1).max(MAX_ID_LENGTH),
 );
 
 /**
