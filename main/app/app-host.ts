@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { createCore, type BadgeDeskCore } from '../core/create-core.ts';
 import { systemClock } from '../core/clock.ts';
+import { scaledRateBudgets } from '../providers/types.ts';
 import {
   IPC_CHANNELS,
   PUSH_EVENTS,
@@ -54,6 +55,9 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     },
     // BADGE_DESK_POLL_INTERVAL_MS lets end-to-end tests and demos poll faster than the station setting allows.
     sync: { pollIntervalMs: Number(env.BADGE_DESK_POLL_INTERVAL_MS) || settingsNow().pollIntervalMs },
+    // BADGE_DESK_RATE_BUDGET_SCALE lets the fault suite make, against the simulator, more calls
+    // in an hour than a real provider's budget allows.
+    ...(env.BADGE_DESK_RATE_BUDGET_SCALE ? { rateBudgets: scaledRateBudgets(Number(env.BADGE_DESK_RATE_BUDGET_SCALE)) } : {}),
   });
   const session = new StationSession(
     deps.settingsStore,

@@ -111,6 +111,17 @@ export const DEFAULT_RATE_BUDGETS: Record<ProviderKind, RateBudget> = {
   luma: { windows: [{ limit: 200, windowMs: 60 * 1000 }] },
 };
 
+/**
+ * The default budgets with every limit multiplied by `scale`. Only for runs against the
+ * simulator (the fault suite, demos): a real provider enforces its published figures.
+ * Anything but a finite number >= 1 gives the defaults.
+ */
+export function scaledRateBudgets(scale: number): Record<ProviderKind, RateBudget> {
+  const factor = Number.isFinite(scale) && scale >= 1 ? scale : 1;
+  const scaled = (b: RateBudget): RateBudget => ({ windows: b.windows.map((w) => ({ ...w, limit: Math.round(w.limit * factor) })) });
+  return { eventbrite: scaled(DEFAULT_RATE_BUDGETS.eventbrite), luma: scaled(DEFAULT_RATE_BUDGETS.luma) };
+}
+
 export const DEFAULT_BASE_URLS: Record<ProviderKind, string> = {
   eventbrite: 'https://www.eventbriteapi.com/v3',
   luma: 'https://public-api.luma.com',

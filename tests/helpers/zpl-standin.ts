@@ -23,12 +23,19 @@ export function decodeZplField(data: string): string {
 export interface ZplStandIn {
   port: number;
   labels: ZplLabel[];
+  /** Connections accepted so far (a sender starting a label). */
+  readonly connections: number;
   /** Resolves when `n` labels have arrived in all. */
   waitForLabels(n: number): Promise<ZplLabel[]>;
   /** Stop listening (connections are refused) or listen again on the same port. */
   setOnline(online: boolean): Promise<void>;
   /** Accept connections but never finish them (a jammed printer). */
   jam(jammed: boolean): void;
+  /**
+   * Print each label as it arrives but close the connection only `ms` later (a printer slow to
+   * let go): a sender killed in that window has printed without knowing it.
+   */
+  holdAfterPrint(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -37,7 +44,10 @@ export async function startZplStandIn(): Promise<ZplStandIn> {
   const waiters: { n: number; resolve: (l: ZplLabel[]) => void }[] = [];
   const sockets = new Set<Socket>();
   let jammed = false;
+  let holdMs = 0;
+  let connections = 0;
   const onConnection = (socket: Socket) => {
+    connections++;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     let raw = '';
@@ -51,7 +61,8 @@ export async function startZplStandIn(): Promise<ZplStandIn> {
         waiters.splice(waiters.indexOf(w), 1);
         w.resolve(labels.slice());
       }
-      socket.end();
+      if (holdMs > 0) setTimeout(() => socket.end(), holdMs);
+      else socket.end();
     });
   };
   let server: Server = createServer(onConnection);
@@ -61,6 +72,9 @@ export async function startZplStandIn(): Promise<ZplStandIn> {
   return {
     port,
     labels,
+    get connections() {
+      return connections;
+    },
     waitForLabels(n) {
       if (labels.length >= n) return Promise.resolve(labels.slice());
       return new Promise((resolve) => waiters.push({ n, resolve }));
@@ -78,6 +92,9 @@ export async function startZplStandIn(): Promise<ZplStandIn> {
     },
     jam(j) {
       jammed = j;
+    },
+    holdAfterPrint(ms) {
+      holdMs = ms;
     },
     async close() {
       for (const s of sockets) s.destroy();

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VirtualClock, systemClock } from '../../main/core/clock.ts';
 import { RateLimiter } from '../../main/providers/rate-limiter.ts';
-import { DEFAULT_RATE_BUDGETS } from '../../main/providers/types.ts';
+import { DEFAULT_RATE_BUDGETS, scaledRateBudgets } from '../../main/providers/types.ts';
 
 /**
  * Asserts that no window ever held more than its limit, checked at every grant. Returns the
@@ -163,4 +163,11 @@ test('an empty budget never waits; bad budgets are refused', async () => {
   assert.equal(clock.now(), start);
   assert.throws(() => new RateLimiter({ windows: [{ limit: 0, windowMs: 1000 }] }, clock), RangeError);
   assert.throws(() => new RateLimiter({ windows: [{ limit: 5, windowMs: 0 }] }, clock), RangeError);
+});
+
+test('scaled budgets (simulator runs only) multiply every window; nonsense scales give the published figures', () => {
+  const scaled = scaledRateBudgets(1000);
+  assert.deepEqual(scaled.eventbrite.windows.map((w) => w.limit), [2_000_000, 48_000_000]);
+  assert.deepEqual(scaled.luma.windows.map((w) => [w.limit, w.windowMs]), [[200_000, 60_000]]);
+  for (const nonsense of [NaN, 0, 0.5, -3, Infinity]) assert.deepEqual(scaledRateBudgets(nonsense), DEFAULT_RATE_BUDGETS);
 });
