@@ -114,10 +114,7 @@ function start(): void {
     settingsStore,
     secretStore,
     host: 'electron',
-    openExternal: (url) => {
-      if (isAllowedExternalUrl(url)) void shell.openExternal(url);
-      else console.warn('Badge Desk: refused to open a non-web URL externally');
-    },
+    openExternal: openInSystemBrowser,
     env: process.env,
     liveSync: true,
     osPrinting: electronOsPrinting(),
@@ -200,16 +197,26 @@ function hardenWebContents(contents: WebContents): void {
     const decision = decideNavigation(url);
     if (decision === 'allow') return;
     event.preventDefault();
-    if (decision === 'external') void shell.openExternal(url);
+    if (decision === 'external') openInSystemBrowser(url);
   };
   contents.on('will-navigate', (event) => guard(event, event.url));
   // Subframes too (the CSP allows none, this is the second lock).
   contents.on('will-frame-navigate', (event) => guard(event, event.url));
   contents.on('will-redirect', (event) => guard(event, event.url));
   contents.setWindowOpenHandler(({ url }) => {
-    if (decideNavigation(url) === 'external') void shell.openExternal(url);
+    if (decideNavigation(url) === 'external') openInSystemBrowser(url);
     return { action: 'deny' };
   });
+}
+
+/**
+ * The one call of shell.openExternal: https links the page follows (decideNavigation says
+ * 'external') and the OAuth sign-in page, only when isAllowedExternalUrl agrees (https, or http
+ * on loopback); never file:, custom schemes or anything an OS handler would run.
+ */
+function openInSystemBrowser(url: string): void {
+  if (isAllowedExternalUrl(url)) void shell.openExternal(url);
+  else console.warn('Badge Desk: refused to open a non-web URL externally');
 }
 
 /** Serves out/renderer over app://, with the CSP as a header; anything else is a 404. */
