@@ -99,7 +99,19 @@ export const IPC_CHANNELS = {
 
   'integrations.list': channel<Integration[]>()(empty, { admin: false }),
   'integrations.connect': channel<Integration>()(
-    z.object({ provider: z.enum(PROVIDERS), credential: z.string().trim().min(1).max(4096) }).strict(),
+    z
+      .object({
+        provider: z.enum(PROVIDERS),
+        // Sent as an HTTP header: printable ASCII only. A line break could smuggle a header, and the
+        // HTTP library quotes an invalid value in its error (found by tests/security/credentials-at-rest).
+        credential: z
+          .string()
+          .trim()
+          .min(1)
+          .max(4096)
+          .regex(/^[\x21-\x7E]+$/, 'a token or key is letters, digits and symbols, without spaces or line breaks'),
+      })
+      .strict(),
     { admin: true },
   ),
   'integrations.startOAuth': channel<{ authorizeUrl: string }>()(z.object({ provider: z.literal('eventbrite') }).strict(), { admin: true }),

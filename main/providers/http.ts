@@ -368,6 +368,8 @@ function secretsOf(authHeaders: Record<string, string>): string[] {
     secrets.push(value);
     const bearer = /^bearer\s+(.+)$/i.exec(value);
     if (bearer?.[1]) secrets.push(bearer[1]);
+    // An HTTP library quoting an invalid value may fold its line breaks: every piece is secret too.
+    secrets.push(...value.split(/[\s\p{Cc}]+/u).filter((piece) => !/^bearer$/i.test(piece)));
   }
   // Very short values would blank out ordinary words; real credentials are long.
   return secrets.filter((secret) => secret.length >= 6);

@@ -296,6 +296,23 @@ test('the credential never reaches a message or the request log, even when a pro
   ]);
 });
 
+test('a credential with a line break: the HTTP library quotes the bad header, and the message still never carries it', async () => {
+  // The IPC contract refuses such credentials; this is the second lock, for any other way in (OAuth).
+  for (const kind of ['eventbrite', 'luma'] as const) {
+    const credential = `${CREDENTIAL}\r\nX-Injected: 1`;
+    const h = harness(kind, [() => json({})], {
+      credential,
+      // Node's own fetch: it validates the header and throws, quoting the value with the line break folded.
+      fetch: (input, init) => globalThis.fetch(input, init),
+      baseUrl: 'http://127.0.0.1:9',
+      retry: { maxAttempts: 1 },
+    });
+    const error = await rejectsWith(h.client.whoAmI(), 'transient');
+    assert.match(error.message, /invalid header value/i, 'the library did quote the header');
+    assert.match(error.message, /\[REDACTED\]/);
+  }
+});
+
 // ---------------------------------------------------------------- the caller's abort
 
 test('a caller abort propagates as AbortError: not classified, not retried', async () => {
