@@ -20,12 +20,25 @@ export interface HostProcess {
   kill(): Promise<void>;
 }
 
-export async function spawnHost(dataDir: string, env: Record<string, string>): Promise<HostProcess> {
+export async function spawnHost(
+  dataDir: string,
+  env: Record<string, string>,
+  /** Everything the host writes to stdout and stderr (stderr is still shown too). */
+  opts: { onOutput?: (text: string) => void } = {},
+): Promise<HostProcess> {
+  const { onOutput } = opts;
   const child = spawn(process.execPath, ['--import', 'tsx', 'main/host/web.ts', '--port', '0', '--data-dir', dataDir], {
     cwd: ROOT,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', onOutput ? 'pipe' : 'inherit'],
   });
+  if (onOutput) {
+    child.stdout!.on('data', (chunk: Buffer) => onOutput(chunk.toString('utf8')));
+    child.stderr!.on('data', (chunk: Buffer) => {
+      onOutput(chunk.toString('utf8'));
+      process.stderr.write(chunk);
+    });
+  }
   const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<string>((resolve, reject) => {
     lines.on('line', (line) => {
