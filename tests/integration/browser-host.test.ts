@@ -71,6 +71,69 @@ test('IPC needs the token, this host name and this origin', async (t) => {
   assert.equal(push.status, 401);
 });
 
+/** Status and headers only: resolves on the response head, then drops the connection (for /push, which never ends). */
+function status(port: number, path: string, headers: Record<string, string>, method = 'GET') {
+  return new Promise<{ status: number; headers: Record<string, unknown> }>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method, headers }, (res) => {
+      resolve({ status: res.statusCode ?? 0, headers: res.headers });
+      req.destroy();
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('the push stream and the static files are guarded too: token, host name, origin ("null" and other ports included)', async (t) => {
+  const { host } = await startHost(t);
+  const own = `127.0.0.1:${host.port}`;
+  const push = `/push?token=${host.token}`;
+  const foreignOrigins = [
+    'http://evil.example',
+    'null',
+    `http://127.0.0.1:${host.port + 1}`, // another local app is another origin
+    `https://127.0.0.1:${host.port}`,
+    `http://127.0.0.1:${host.port}.evil.example`,
+    `http://${own}@evil.example`,
+  ];
+  const wrongHosts = ['evil.example', `evil.example:${host.port}`, '127.0.0.1', `127.0.0.1:${host.port + 1}`, `127.0.0.1:${host.port}.evil.example`, `0.0.0.0:${host.port}`];
+
+  // The guarded answers exist: the own host and origin get the stream and the page.
+  assert.equal((await status(host.port, push, { host: own, origin: `http://${own}` })).status, 200);
+  assert.equal((await status(host.port, push, { host: `localhost:${host.port}` })).status, 200);
+  assert.equal((await status(host.port, '/', { host: own, origin: `http://${own}` })).status, 200);
+
+  // /push: the token rides in the query (EventSource cannot set headers) and nowhere else.
+  assert.equal((await status(host.port, '/push', { host: own })).status, 401, 'no token');
+  assert.equal((await status(host.port, '/push?token=', { host: own })).status, 401, 'empty token');
+  assert.equal((await status(host.port, `/push?token=${host.token.slice(0, -1)}`, { host: own })).status, 401, 'a prefix of the token');
+  assert.equal((await status(host.port, '/push', { host: own, 'x-badge-desk-token': host.token })).status, 401, 'token as a header');
+  for (const origin of foreignOrigins) {
+    assert.equal((await status(host.port, push, { host: own, origin })).status, 403, `/push from origin ${origin}`);
+    assert.equal((await status(host.port, '/', { host: own, origin })).status, 403, `GET / from origin ${origin}`);
+    assert.equal((await status(host.port, '/assets/app.js', { host: own, origin })).status, 403, `GET /assets/app.js from origin ${origin}`);
+    const ipc = await raw(host.port, '/ipc/app.snapshot', { method: 'POST', headers: { host: own, origin, 'x-badge-desk-token': host.token }, body: '{}' });
+    assert.equal(ipc.status, 403, `IPC from origin ${origin}`);
+  }
+  for (const name of wrongHosts) {
+    assert.equal((await status(host.port, push, { host: name })).status, 403, `/push for host ${name}`);
+    assert.equal((await status(host.port, '/', { host: name })).status, 403, `GET / for host ${name}`);
+  }
+
+  // IPC: the token in the header only, and POST only.
+  const ipcHeaders = { host: own, 'content-type': 'application/json' };
+  assert.equal((await raw(host.port, `/ipc/app.snapshot?token=${host.token}`, { method: 'POST', headers: ipcHeaders, body: '{}' })).status, 401, 'token in the query');
+  assert.equal((await raw(host.port, '/ipc/app.snapshot', { headers: { ...ipcHeaders, 'x-badge-desk-token': host.token } })).status, 405, 'GET');
+
+  // No answer invites another origin to read it.
+  for (const answer of [
+    await status(host.port, push, { host: own, origin: 'http://evil.example' }),
+    await status(host.port, '/', { host: own }),
+    await status(host.port, push, { host: own }),
+  ]) {
+    assert.equal(answer.headers['access-control-allow-origin'], undefined);
+  }
+});
+
 test('bad bodies and unknown channels get typed errors over HTTP too', async (t) => {
   const { host } = await startHost(t);
   const headers = { host: `127.0.0.1:${host.port}`, 'x-badge-desk-token': host.token, 'content-type': 'application/json' };
