@@ -26,7 +26,7 @@ import { spawnHost, ADMIN_PIN, type HostProcess } from '../helpers/e2e.ts';
 import { startZplStandIn, type ZplStandIn } from '../helpers/zpl-standin.ts';
 import { startSimulator, type Simulator, type SimFault } from '../../main/simulator/index.ts';
 import { DeterministicRandom } from '../../main/simulator/people.ts';
-import { describeSyncStatus } from '../../shared/sync-status.ts';
+import { describeSyncStatus, type SyncStatus } from '../../shared/sync-status.ts';
 import type { ChannelInput, ChannelName, ChannelResult, IpcResult } from '../../shared/ipc-contract.ts';
 import type { ProviderKind } from '../../shared/types.ts';
 
@@ -185,6 +185,7 @@ class World {
   /** What was under way when the host was last killed. */
   atLastKill = { providerRequestsInFlight: 0, msSinceProviderAnswer: Infinity, callsInFlight: 0 };
   callsInFlight = 0;
+  callsAnswered = 0;
   private providerRequestsAnswered = 0;
   private lastProviderAnswerAt = -Infinity;
   readonly events: TrackedEvent[] = [];
@@ -359,6 +360,7 @@ class World {
             this.callsInFlight++;
             const r = await this.client.call('desk.undo', { eventId, attendeeId: step.undo.attendeeId, actionId: step.actionId }).finally(() => this.callsInFlight--);
             answered++;
+            this.callsAnswered++;
             if (!r.ok) refused.push(`undo: ${r.error.code} ${r.error.message}`);
             else if (r.value.kind === 'undone') this.acknowledged.push({ actionId: step.actionId, attendeeId: step.undo.attendeeId, action: 'undo' });
           } else {
@@ -368,6 +370,7 @@ class World {
             this.callsInFlight++;
             const r = await this.client.call('desk.checkIn', input).finally(() => this.callsInFlight--);
             answered++;
+            this.callsAnswered++;
             if (!r.ok) refused.push(`check-in: ${r.error.code} ${r.error.message}`);
             else if (r.value.kind === 'checked_in') this.acknowledged.push({ actionId: step.actionId, attendeeId: r.value.attendee.id, action: 'check_in' });
           }
@@ -632,6 +635,13 @@ async function until(condition: () => boolean, ms: number): Promise<void> {
   for (const deadline = Date.now() + ms; !condition() && Date.now() < deadline; ) await delay(2);
 }
 
+/** Waits until an event shows `status` (at most 15 s; the repairs after the round judge the rest). */
+async function untilStatus(world: World, eventId: number, status: SyncStatus): Promise<void> {
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline; await delay(20)) {
+    if ((await world.client.must('events.get', { eventId })).status === status) return;
+  }
+}
+
 /** Waits until an event's job has fetched at least `n` (or has finished). */
 async function untilFetched(world: World, eventId: number, n: number): Promise<void> {
   for (;;) {
@@ -671,9 +681,15 @@ const ROUNDS: Record<FaultKind, (r: Round) => Promise<Set<number>>> = {
     if (world.events.length < r.maxEvents) {
       eventId = (await world.addEvent(provider, size, `Torture ${r.round}`)).localId;
     } else {
-      // Enough events: the kill lands in a resync, which lists every attendee again.
+      // Enough events: the kill lands in a re-import, which lists every attendee again. An
+      // admin starts one by reconnecting an event whose account was disconnected.
       eventId = activeEventOf(r, provider).localId;
+      sim.revokeToken(world.tokens[provider]);
       await world.client.call('events.sync', { eventId });
+      await untilStatus(world, eventId, 'DISCONNECTED');
+      sim.restoreToken(world.tokens[provider]);
+      const integration = await world.client.must('integrations.connect', { provider, credential: world.tokens[provider] });
+      await world.client.must('events.reconnect', { eventId, integrationId: integration.id });
     }
     await untilFetched(world, eventId, dice.int(0, Math.floor(size * 0.8)));
     for (const id of await world.runningJobIds()) jobs.add(id);
@@ -705,7 +721,15 @@ const ROUNDS: Record<FaultKind, (r: Round) => Promise<Set<number>>> = {
   async 'kill-mid-check-in-burst'(r) {
     const { world, dice } = r;
     const jobs = new Set<number>();
-    await Promise.all([world.checkInBurst(dice, dice.int(20, 150), { concurrency: dice.int(1, 8) }), killAfter(world, dice.int(5, 250), jobs)]);
+    const n = dice.int(20, 150);
+    // Aimed at the middle of the burst: after the k-th answer, with more calls on the way.
+    const answeredBefore = world.callsAnswered;
+    const k = dice.int(0, n - 10);
+    const killMidBurst = async () => {
+      await until(() => world.callsAnswered - answeredBefore >= k, 10_000);
+      await killAfter(world, dice.int(0, 3), jobs);
+    };
+    await Promise.all([world.checkInBurst(dice, n, { concurrency: dice.int(1, 8) }), killMidBurst()]);
     return jobs;
   },
 
