@@ -21,7 +21,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createDecipheriv } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,6 +84,7 @@ test('the leak scanner finds a token in every encoding it claims to', () => {
 });
 
 test('credentials: sealed in credentials.json, and nowhere else — files, WAL, PDFs, CSV, answers, pushes, stdout/stderr', { timeout: 180_000 }, async (t) => {
+  if (!existsSync('/usr/bin/pdftotext')) throw new Error('pdftotext is missing: apt-get install poppler-utils (.ci/run does)');
   const sim = await startSimulator();
   t.after(() => sim.close());
   const dataDir = mkdtempSync(join(tmpdir(), 'bd-creds-'));
