@@ -212,8 +212,10 @@ export class MirrorStore {
     const params = PROVIDER_COLUMNS.map(() => '?').join(', ');
     const sets = PROVIDER_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ');
     const differs = PROVIDER_COLUMNS.map((c) => `attendees.${c} IS NOT excluded.${c}`).join(' OR ');
-    // seen_in_job and synced_at are bookkeeping: they move on every upsert, but only a change to a
-    // provider column counts as a change (and is reported to the desk).
+    // seen_in_job is bookkeeping: a full import stamps every row it lists. Only a change to a
+    // provider column counts as a change (and is reported to the desk). A row that neither changed
+    // nor needs the stamp is not written at all (the DO UPDATE's WHERE; RETURNING then gives no
+    // row): live sync of a Luma event lists every guest on every pass, and rewrote them all.
     this.upsertAttendee = db.prepare<unknown[], { id: number; changed: number; inserted: number }>(`
       INSERT INTO attendees (event_id, provider_attendee_id, ${cols}, seen_in_job, synced_at, change_seq, inserted_seq)
       VALUES (?, ?, ${params}, ?, ?, ?, ?)
@@ -222,6 +224,7 @@ export class MirrorStore {
         seen_in_job = COALESCE(excluded.seen_in_job, attendees.seen_in_job),
         synced_at = CASE WHEN ${differs} THEN excluded.synced_at ELSE attendees.synced_at END,
         change_seq = CASE WHEN ${differs} THEN excluded.change_seq ELSE attendees.change_seq END
+      WHERE ${differs} OR (excluded.seen_in_job IS NOT NULL AND excluded.seen_in_job IS NOT attendees.seen_in_job)
       RETURNING id, change_seq = ? AS changed, inserted_seq = ? AS inserted`);
     this.changeSeq = (db.prepare('SELECT max(change_seq) AS s FROM attendees').get() as { s: number | null }).s ?? 0;
     this.jobProgress = db.prepare('UPDATE sync_jobs SET fetched = fetched + ?, expected_total = COALESCE(?, expected_total) WHERE id = ?');
@@ -478,7 +481,8 @@ export class MirrorStore {
       const result: UpsertResult = { inserted: 0, updated: 0, changedIds: [] };
       const seq = ++this.changeSeq;
       for (const a of rows) {
-        const r = this.upsertAttendee.get(eventId, a.providerAttendeeId, ...providerValues(a), jobId, now, seq, seq, seq, seq)!;
+        const r = this.upsertAttendee.get(eventId, a.providerAttendeeId, ...providerValues(a), jobId, now, seq, seq, seq, seq);
+        if (!r) continue; // listed again, unchanged
         if (r.inserted) result.inserted++;
         else if (r.changed) result.updated++;
         if (r.changed) result.changedIds.push(r.id);
