@@ -209,7 +209,14 @@ export class SyncEngine {
       const next = page.nextCursor === null ? null : client.pageAttendees(providerEventId, page.nextCursor, query, signal);
       // A rejected prefetch must not surface as an unhandled rejection if the write below throws.
       next?.catch(() => undefined);
-      if (next) requests++;
+      if (next) {
+        requests++;
+        // Let the prefetch reach the socket before the synchronous write below: the request is
+        // sent from promise continuations (limiter grant, then fetch), which would otherwise
+        // only run after the write, so network and database never overlapped (measured: a
+        // quarter of a 50,000-attendee import spent idle, waiting for pages).
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
       const result = this.deps.store.upsertAttendees(eventId, page.attendees, job?.id ?? null, this.now());
       fetched += page.attendees.length;
       if (job) {

@@ -10,6 +10,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { createCore } from '../../main/core/create-core.ts';
 import { MemorySecretStore } from '../../main/core/secrets.ts';
+import { DEFAULT_RATE_BUDGETS } from '../../main/providers/types.ts';
 import { measureUi } from './ui.ts';
 import { measureDesk, type DeskFigures } from './desk.ts';
 import { measurePrinting } from './printing.ts';
@@ -21,10 +22,27 @@ const log = (s: string) => {
   if (!asJson) console.log(s);
 };
 
+const UNLIMITED_BUDGET = { windows: [{ limit: 1_000_000_000, windowMs: 3600_000 }] };
+const EVENTBRITE_HOURLY = DEFAULT_RATE_BUDGETS.eventbrite.windows.find((w) => w.windowMs === 3600_000)!.limit;
+
 function request<T>(child: ChildProcess, msg: object): Promise<T> {
   const reply = once(child, 'message') as Promise<[T]>;
   child.send(msg);
   return reply.then(([m]) => m);
+}
+
+/**
+ * One GET, retried once when the connection was closed under it: after the seconds the baseline
+ * takes at 100,000 rows, a kept-alive socket from the import can meet the simulator's idle
+ * timeout (5 s) just as it is reused. A GET may be repeated; the import's client does the same.
+ */
+async function getJson(url: string, token: string): Promise<unknown> {
+  const get = async () => (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).json() as Promise<unknown>;
+  try {
+    return await get();
+  } catch {
+    return get();
+  }
 }
 
 async function main() {
@@ -41,6 +59,12 @@ async function main() {
     secretStore,
     providerBaseUrls: { eventbrite: baseUrl, luma: 'http://127.0.0.1:9' },
     onProviderRequest: () => providerRequests++,
+    // The import is measured for throughput against the simulator, so the provider's budget must
+    // not be what limits it: at 100,000 attendees an Eventbrite import is 2,003 calls, past the
+    // 2,000 an hour the real API allows, and the limiter would (rightly) hold the last pages for
+    // an hour. What the budget means for a real import is reported as import_budget_hours below;
+    // pacing within the budget is what the event-day simulation measures.
+    rateBudgets: { eventbrite: UNLIMITED_BUDGET, luma: UNLIMITED_BUDGET },
   });
   let desk: DeskFigures | null = null;
   let importedEventId = 0;
@@ -102,7 +126,7 @@ async function main() {
     let paged = 0;
     do {
       const url = `${baseUrl}/events/${eventId}/attendees/${continuation ? `?continuation=${encodeURIComponent(continuation)}` : ''}`;
-      const body = (await (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      const body = (await getJson(url, token)) as {
         attendees: unknown[];
         pagination: { has_more_items: boolean; continuation?: string };
       };
@@ -134,6 +158,8 @@ async function main() {
       p99_event_loop_delay_ms: Number((stall.percentile(99) / 1e6).toFixed(1)),
       peak_rss_mb: Math.round(peakRss / 1024 / 1024),
       import_requests: before,
+      // The least time a real Eventbrite import of this size takes within the hourly budget.
+      import_budget_hours: Number((before / EVENTBRITE_HOURLY).toFixed(2)),
       live_tick_requests: liveTickRequests,
       live_tick_changed_rows: new Set(changed).size,
     };
