@@ -1,6 +1,6 @@
-// Desk figures on the imported 50,000-attendee event: search p95 for three-letter prefixes
-// against the bare FTS5 query in the same run, and check-in p95 from the IPC call (validation,
-// role, decision, durable commit) to the committed log row.
+// Desk figures on the imported event (50,000 attendees unless --attendees says otherwise): search
+// p95 for three-letter prefixes against the bare FTS5 query in the same run, and check-in p95 from
+// the IPC call (validation, role, decision, durable commit) to the committed log row.
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { createAppHost } from '../../main/app/app-host.ts';

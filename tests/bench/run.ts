@@ -1,4 +1,4 @@
-// npm run bench [-- --json] [-- --attendees N] [-- --no-ui]
+// npm run bench [-- --json] [-- --attendees N] [-- --no-ui] [-- --no-day]
 // Figures are measured against a baseline in the same run (plain better-sqlite3 inserts of the
 // same rows), so the ratio means something on any machine.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -14,6 +14,7 @@ import { DEFAULT_RATE_BUDGETS } from '../../main/providers/types.ts';
 import { measureUi } from './ui.ts';
 import { measureDesk, type DeskFigures } from './desk.ts';
 import { measurePrinting } from './printing.ts';
+import type { DayFigures } from './event-day.ts';
 
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
@@ -43,6 +44,18 @@ async function getJson(url: string, token: string): Promise<unknown> {
   } catch {
     return get();
   }
+}
+
+/** The event day runs in a process of its own, started with --expose-gc (see event-day.ts). */
+async function measureEventDay(): Promise<DayFigures> {
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(import.meta.dirname, 'event-day.ts')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`the event day exited with ${code}`);
+  return JSON.parse(out.trim().split('\n').at(-1)!) as DayFigures;
 }
 
 async function main() {
@@ -170,13 +183,16 @@ async function main() {
     const printing = await measurePrinting({ dataDir, secretStore, eventId: importedEventId });
     log('measuring the UI in Chromium through the browser host...');
     const ui = args.includes('--no-ui') ? { skipped: '--no-ui' } : await measureUi(attendees);
-    const all = { ...result, desk, printing, ui };
+    log('simulating an 8-hour event day in virtual time (Eventbrite and Luma live, 5,000 check-ins)...');
+    const day = args.includes('--no-day') ? { skipped: '--no-day' } : await measureEventDay();
+    const all = { ...result, desk, printing, ui, day };
     if (asJson) console.log(JSON.stringify(all));
     else {
       for (const [k, v] of Object.entries(result)) console.log(`${k.padEnd(32)} ${v}`);
       for (const [k, v] of Object.entries(desk)) console.log(`desk.${k.padEnd(27)} ${v}`);
       for (const [k, v] of Object.entries(printing)) console.log(`printing.${k.padEnd(23)} ${v}`);
       for (const [k, v] of Object.entries(ui)) console.log(`ui.${k.padEnd(29)} ${v}`);
+      for (const [k, v] of Object.entries(day)) console.log(`day.${k.padEnd(28)} ${Array.isArray(v) ? v.join(' ') : v}`);
     }
   } finally {
     await core.close().catch(() => undefined);

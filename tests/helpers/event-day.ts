@@ -361,7 +361,6 @@ export async function runEventDay(opts: EventDayOptions): Promise<EventDay> {
       day.deskMs.checkIn.push(performance.now() - t0);
       return { out, actionId };
     };
-    const lastCheckIn = new Map<string, { actionId: string; by: { code: string } | { attendeeId: number } }>();
 
     const perform = async (a: DeskAction) => {
       const ref = resolve(a.ref);
@@ -394,7 +393,6 @@ export async function runEventDay(opts: EventDayOptions): Promise<EventDay> {
           const { out, actionId } = await checkIn(ref, by);
           if (out.kind !== 'checked_in' || out.attendee.id !== row.id) return problem(`${a.kind}: ${key} answered ${out.kind}`);
           day.expectedCheckedIn.add(key);
-          lastCheckIn.set(key, { actionId, by });
           if (a.kind === 'redo') day.redone++;
           if (a.kind !== 'redo' && 'then' in a && a.then === 'retry') {
             // The answer was lost on the way: the desk sends the same action again.
