@@ -265,8 +265,14 @@ class World {
     }
   }
 
+  /** The last lines the host wrote, for a report when it dies on its own. */
+  private hostOutput = '';
+  private killedByUs = false;
+
   async startHost(): Promise<void> {
-    this.host = await spawnHost(this.dataDir, this.env);
+    this.hostOutput = '';
+    this.killedByUs = false;
+    this.host = await spawnHost(this.dataDir, this.env, { onOutput: (text) => (this.hostOutput = (this.hostOutput + text).slice(-2_000)) });
     this.client = new HostClient(this.host.url);
     await this.client.must('session.unlock', { pin: ADMIN_PIN });
   }
@@ -277,8 +283,18 @@ class World {
       msSinceProviderAnswer: performance.now() - this.lastProviderAnswerAt,
       callsInFlight: this.callsInFlight,
     };
+    // A host already gone died by itself: that stays an unexpected exit, not a kill of ours.
+    if (!this.hostAlive) return;
+    this.killedByUs = true;
     await this.host.kill();
     this.hostKills++;
+  }
+
+  /** How the host ended, when it ended without the suite killing it; null while it runs or after a kill. */
+  get unexpectedExit(): string | null {
+    if (this.hostAlive || this.killedByUs) return null;
+    const { exitCode, signalCode } = this.host.child;
+    return `the host exited by itself (${signalCode ?? `code ${exitCode}`}); its last output: ${this.hostOutput.trim() || '(none)'}`;
   }
 
   get hostAlive(): boolean {
@@ -431,7 +447,11 @@ class World {
     }
     this.printer.jam(false);
     this.printer.holdAfterPrint(0);
-    if (!this.hostAlive) await this.startHost();
+    if (!this.hostAlive) {
+      const exit = this.unexpectedExit;
+      if (exit !== null) this.violation(exit);
+      await this.startHost();
+    }
 
     const deadline = Date.now() + SETTLE_TIMEOUT_MS;
     const progress = new Map<number, { fetched: number; since: number }>();
@@ -635,10 +655,14 @@ async function until(condition: () => boolean, ms: number): Promise<void> {
   for (const deadline = Date.now() + ms; !condition() && Date.now() < deadline; ) await delay(2);
 }
 
-/** Waits until an event shows `status` (at most 15 s; the repairs after the round judge the rest). */
+/**
+ * Waits until an event shows `status` with no job running (live sync may get there before the
+ * manual Sync's job has ended). At most 15 s; the repairs after the round judge the rest.
+ */
 async function untilStatus(world: World, eventId: number, status: SyncStatus): Promise<void> {
   for (const deadline = Date.now() + 15_000; Date.now() < deadline; await delay(20)) {
-    if ((await world.client.must('events.get', { eventId })).status === status) return;
+    const event = await world.client.must('events.get', { eventId });
+    if (event.status === status && !event.activeJob) return;
   }
 }
 
@@ -689,7 +713,9 @@ const ROUNDS: Record<FaultKind, (r: Round) => Promise<Set<number>>> = {
       await untilStatus(world, eventId, 'DISCONNECTED');
       sim.restoreToken(world.tokens[provider]);
       const integration = await world.client.must('integrations.connect', { provider, credential: world.tokens[provider] });
-      await world.client.must('events.reconnect', { eventId, integrationId: integration.id });
+      // Should the event not be DISCONNECTED after all (a refusal), the kill lands in whatever
+      // runs, and the repairs after the round put it right.
+      await world.client.call('events.reconnect', { eventId, integrationId: integration.id });
     }
     await untilFetched(world, eventId, dice.int(0, Math.floor(size * 0.8)));
     for (const id of await world.runningJobIds()) jobs.add(id);
@@ -831,6 +857,29 @@ function killLandedMidWork(world: World, kind: KillKind): boolean {
   }
 }
 
+/**
+ * Runs `work`; should the host stop answering because it died on its own (not a kill of the
+ * suite's), that is a violation, and the round goes on to the checks and a restart.
+ */
+async function survivingHostDeath<T>(world: World, work: () => Promise<T>, fallback: T): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof HostDown)) throw error;
+    // The child's exit may be reported a moment after its socket closed.
+    if (world.hostAlive) await Promise.race([once(world.host.child, 'exit'), delay(5_000)]);
+    if (world.hostAlive) {
+      world.violation(`the host stopped answering (${error.message})`);
+      await world.killHost();
+      return fallback;
+    }
+    const exit = world.unexpectedExit;
+    if (exit === null) return fallback; // the suite's own kill, mid-call
+    world.violation(exit);
+    return fallback;
+  }
+}
+
 export async function runTorture(opts: TortureOptions): Promise<TortureSummary> {
   const started = Date.now();
   const log = opts.log ?? (() => undefined);
@@ -862,7 +911,9 @@ export async function runTorture(opts: TortureOptions): Promise<TortureSummary> 
       const t0 = Date.now();
       const dice = new Dice((opts.seed ^ Math.imul(round, 0x9e3779b1)) >>> 0);
       const violationsBefore = world.violations.length;
-      const jobsOfKilledHost = await ROUNDS[kind]({ world, dice, round, maxEvents: opts.maxEvents ?? 6 });
+      const jobsOfKilledHost = await survivingHostDeath(world, () => ROUNDS[kind]({ world, dice, round, maxEvents: opts.maxEvents ?? 6 }), new Set<number>());
+      const diedByItself = world.unexpectedExit;
+      if (diedByItself !== null) world.violation(diedByItself);
       const killed = !world.hostAlive;
       if (killed && kind.startsWith('kill-')) {
         const landed = killsMidWork[kind as KillKind];
@@ -875,8 +926,16 @@ export async function runTorture(opts: TortureOptions): Promise<TortureSummary> 
         await world.startHost();
         await world.checkNoGhostJobs(jobsOfKilledHost);
       }
-      await world.settle();
-      await world.compareWithProvider();
+      await survivingHostDeath(world, async () => {
+        await world.settle();
+        await world.compareWithProvider();
+      }, undefined);
+      if (!world.hostAlive) {
+        const exit = world.unexpectedExit;
+        if (exit !== null) world.violation(exit);
+        await world.startHost();
+        await world.settle();
+      }
       world.checkDatabase();
       const added = world.violations.length - violationsBefore;
       log(`${label}: ${killed ? 'host killed, restarted; ' : ''}${added === 0 ? 'invariants hold' : `${added} violation(s)`} (${Date.now() - t0} ms)`);
