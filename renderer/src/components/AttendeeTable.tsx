@@ -9,6 +9,11 @@ import { formatClock, formatCount, formatMoment } from '../format.ts';
 import { PAGE_SIZE, useStore } from '../store.ts';
 
 const ROW_HEIGHT = 44;
+// Stable identities: the virtualizer recomputes every row's position (a pass over all of them)
+// whenever getItemKey changes, and an inline arrow changed on every render, so every scrolled
+// frame paid for the whole event (1.5 ms a frame at 100,000 rows).
+const rowKey = (index: number) => index;
+const rowSize = () => ROW_HEIGHT;
 
 const STATUS_LABEL: Record<AttendeeStatus, string> = {
   ATTENDING: 'Attending',
@@ -27,9 +32,9 @@ export function AttendeeTable({ event }: { event: SyncedEvent }) {
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scrollerRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: rowSize,
     overscan: 12,
-    getItemKey: (index) => index,
+    getItemKey: rowKey,
   });
 
   const items = virtualizer.getVirtualItems();
