@@ -113,6 +113,10 @@ export class DeterministicRandom {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return (t ^ (t >>> 14)) >>> 0;
   }
+  /** The next value as a fraction in [0, 1). */
+  fraction(): number {
+    return this.next() / 2 ** 32;
+  }
   string(length: number, alphabet = ALPHANUMERIC): string {
     // Char codes joined once: concatenating one character at a time is several times slower
     // when seeding 100,000 guests.
@@ -120,4 +124,10 @@ export class DeterministicRandom {
     for (let i = 0; i < length; i++) codes[i] = alphabet.charCodeAt(this.next() % alphabet.length);
     return String.fromCharCode(...codes);
   }
+}
+
+/** A seeded source of fractions in [0, 1), for choices that must be the same on every run. */
+export function seededFractions(seed: number): () => number {
+  const random = new DeterministicRandom(seed);
+  return () => random.fraction();
 }

@@ -9,6 +9,8 @@ import { foldForSearch, toMatchExpression } from '../../main/db/search-text.ts';
 import type { SecretStore } from '../../main/core/secrets.ts';
 import { MemoryKeyValueStore } from '../helpers/app-harness.ts';
 import { percentile } from './stats.ts';
+// The same choices every run (mulberry32).
+import { seededFractions as prng } from '../../main/simulator/people.ts';
 
 export interface DeskFigures {
   search_queries: number;
@@ -26,17 +28,6 @@ export interface DeskFigures {
 }
 
 const pct = (values: number[], p: number) => percentile(values, p, 2);
-
-/** A small seeded PRNG (mulberry32): the same prefixes every run. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export async function measureDesk(opts: {
   dataDir: string;

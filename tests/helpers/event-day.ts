@@ -19,6 +19,8 @@ import { startSimulator, personAt, type Simulator } from '../../main/simulator/i
 import type { ProviderKind } from '../../shared/types.ts';
 import type { CheckInOutcome, DeskSearchResult, UndoOutcome } from '../../shared/desk.ts';
 import { MemoryKeyValueStore } from './app-harness.ts';
+// The same choices every run (mulberry32).
+import { seededFractions as prng } from '../../main/simulator/people.ts';
 
 export interface EventDayOptions {
   /** Registrations made before the day (imported at 07:00). */
@@ -94,17 +96,6 @@ export interface EventDay {
 }
 
 export const keyOf = (ref: PersonRef) => `${ref.provider}:${ref.providerAttendeeId}`;
-
-/** A small seeded PRNG (mulberry32): the same day every run. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HOUR = 3600_000;
 const MINUTE = 60_000;

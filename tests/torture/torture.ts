@@ -98,7 +98,7 @@ class Dice {
     this.random = new DeterministicRandom(seed);
   }
   float(): number {
-    return this.random.next() / 2 ** 32;
+    return this.random.fraction();
   }
   /** An integer in [lo, hi]. */
   int(lo: number, hi: number): number {
