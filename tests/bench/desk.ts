@@ -3,12 +3,10 @@
 // the IPC call (validation, role, decision, durable commit) to the committed log row.
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
-import { createAppHost } from '../../main/app/app-host.ts';
 import { DeskStore } from '../../main/db/desk-store.ts';
 import { foldForSearch, toMatchExpression } from '../../main/db/search-text.ts';
 import type { SecretStore } from '../../main/core/secrets.ts';
-import { MemoryKeyValueStore } from '../helpers/app-harness.ts';
-import { percentile } from './stats.ts';
+import { percentile, startOfflineAppHost } from './stats.ts';
 // The same choices every run (mulberry32).
 import { seededFractions as prng } from '../../main/simulator/people.ts';
 
@@ -38,14 +36,7 @@ export async function measureDesk(opts: {
 }): Promise<DeskFigures> {
   const queries = opts.queries ?? 1_000;
   const checkins = opts.checkins ?? 1_000;
-  const app = await createAppHost({
-    dataDir: opts.dataDir,
-    host: 'browser',
-    secretStore: opts.secretStore,
-    settingsStore: new MemoryKeyValueStore(),
-    // Nothing here talks to a provider; unreachable URLs make sure of it.
-    providerBaseUrls: { eventbrite: 'http://127.0.0.1:9', luma: 'http://127.0.0.1:9' },
-  });
+  const app = await startOfflineAppHost(opts);
   try {
     const db = app.core.store.db;
     const people = db.prepare('SELECT id, full_name, barcode FROM attendees WHERE event_id = ? ORDER BY id').all(opts.eventId) as {

@@ -3,11 +3,9 @@
 // label printer stand-in on 127.0.0.1, over 500 check-ins with auto-print on at a brisk desk pace.
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
-import { createAppHost } from '../../main/app/app-host.ts';
 import { renderPdf, withQrMatrices } from '../../main/printing/render.ts';
 import type { SecretStore } from '../../main/core/secrets.ts';
-import { MemoryKeyValueStore } from '../helpers/app-harness.ts';
-import { percentile } from './stats.ts';
+import { percentile, startOfflineAppHost } from './stats.ts';
 import { startZplStandIn } from '../helpers/zpl-standin.ts';
 
 export interface PrintFigures {
@@ -25,14 +23,7 @@ export async function measurePrinting(opts: { dataDir: string; secretStore: Secr
   const checkins = opts.checkins ?? 500;
   const intervalMs = opts.intervalMs ?? 50;
   const zpl = await startZplStandIn();
-  const app = await createAppHost({
-    dataDir: opts.dataDir,
-    host: 'browser',
-    secretStore: opts.secretStore,
-    settingsStore: new MemoryKeyValueStore(),
-    providerBaseUrls: { eventbrite: 'http://127.0.0.1:9', luma: 'http://127.0.0.1:9' },
-    env: { BADGE_DESK_ADMIN_PIN: '2468' },
-  });
+  const app = await startOfflineAppHost({ ...opts, env: { BADGE_DESK_ADMIN_PIN: '2468' } });
   const invoke = async (channel: string, input: unknown) => {
     const r = await app.invoke(channel, input);
     if (!r.ok) throw new Error(`${channel}: ${r.error.message}`);

@@ -687,10 +687,26 @@ function activeEventOf(r: Round, provider?: ProviderKind): TrackedEvent {
   return r.dice.pick(candidates);
 }
 
-/** Lets live sync and any job run into the fault for a while. */
-async function syncInto(r: Round, event: TrackedEvent, ms: number): Promise<void> {
-  await r.world.client.call('events.sync', { eventId: event.localId });
-  await delay(ms);
+type ProviderSim = ReturnType<World['sims']>;
+
+/**
+ * A provider fault on one of the events: `inject` sets it up, then a Sync and live sync run into
+ * it for a while (`syncMs`, drawn) as the desk goes on checking people in.
+ */
+async function duringProviderFault(
+  r: Round,
+  inject: (sim: ProviderSim, event: TrackedEvent) => void,
+  syncMs: [number, number] = [200, 1_500],
+): Promise<TrackedEvent> {
+  const event = activeEventOf(r);
+  inject(r.world.sims(event.provider), event);
+  const runFor = r.dice.int(...syncMs);
+  const sync = async () => {
+    await r.world.client.call('events.sync', { eventId: event.localId });
+    await delay(runFor);
+  };
+  await Promise.all([sync(), deskKeepsWorking(r, r.dice.int(5, 30))]);
+  return event;
 }
 
 const ROUNDS: Record<FaultKind, (r: Round) => Promise<Set<number>>> = {
@@ -783,35 +799,27 @@ const ROUNDS: Record<FaultKind, (r: Round) => Promise<Set<number>>> = {
   },
 
   async 'provider-error'(r) {
-    const { world, dice } = r;
-    const event = activeEventOf(r);
-    world.sims(event.provider).failNext(dice.int(1, 4), dice.pick(ERROR_FAULTS));
-    await Promise.all([syncInto(r, event, dice.int(200, 1_500)), deskKeepsWorking(r, dice.int(5, 30))]);
+    await duringProviderFault(r, (sim) => sim.failNext(r.dice.int(1, 4), r.dice.pick(ERROR_FAULTS)));
     return new Set();
   },
 
   async 'provider-throttle'(r) {
-    const { world, dice } = r;
-    const event = activeEventOf(r);
-    world.sims(event.provider).throttleNext(dice.int(1, 3), 1);
-    await Promise.all([syncInto(r, event, dice.int(200, 1_500)), deskKeepsWorking(r, dice.int(5, 30))]);
+    await duringProviderFault(r, (sim) => sim.throttleNext(r.dice.int(1, 3), 1));
     return new Set();
   },
 
   async 'provider-slow'(r) {
-    const { world, dice } = r;
-    const event = activeEventOf(r);
-    world.sims(event.provider).setLatency(dice.int(200, 2_000));
-    world.changeProvider(dice, event, r.round);
-    await Promise.all([syncInto(r, event, dice.int(500, 2_500)), deskKeepsWorking(r, dice.int(5, 30))]);
+    const inject = (sim: ProviderSim, event: TrackedEvent) => {
+      sim.setLatency(r.dice.int(200, 2_000));
+      r.world.changeProvider(r.dice, event, r.round);
+    };
+    await duringProviderFault(r, inject, [500, 2_500]);
     return new Set();
   },
 
   async 'provider-revoke'(r) {
-    const { world, dice } = r;
-    const event = activeEventOf(r);
-    world.sims(event.provider).revokeToken(world.tokens[event.provider]);
-    await Promise.all([syncInto(r, event, dice.int(100, 800)), deskKeepsWorking(r, dice.int(5, 30))]);
+    const { world } = r;
+    const event = await duringProviderFault(r, (sim, e) => sim.revokeToken(world.tokens[e.provider]), [100, 800]);
     // The revoked credential must show, on the event, as the recovery dialog's case.
     for (const deadline = Date.now() + 15_000; ; await delay(50)) {
       const now = await world.client.must('events.get', { eventId: event.localId });
@@ -825,10 +833,7 @@ const ROUNDS: Record<FaultKind, (r: Round) => Promise<Set<number>>> = {
   },
 
   async 'provider-broken-body'(r) {
-    const { world, dice } = r;
-    const event = activeEventOf(r);
-    world.sims(event.provider).failNext(dice.int(1, 3), dice.pick(BROKEN_BODY_FAULTS));
-    await Promise.all([syncInto(r, event, dice.int(200, 1_500)), deskKeepsWorking(r, dice.int(5, 30))]);
+    await duringProviderFault(r, (sim) => sim.failNext(r.dice.int(1, 3), r.dice.pick(BROKEN_BODY_FAULTS)));
     return new Set();
   },
 

@@ -7,6 +7,7 @@ import { openDatabase, schemaVersion } from '../../main/db/open.ts';
 import { MIGRATIONS } from '../../main/db/migrations/index.ts';
 import { MirrorStore } from '../../main/db/store.ts';
 import type { ProviderAttendee } from '../../main/providers/types.ts';
+import { person as deskPerson } from '../helpers/desk-db.ts';
 
 function tempDb(t: { after(fn: () => void): void }) {
   const dir = mkdtempSync(join(tmpdir(), 'bd-db-'));
@@ -18,25 +19,9 @@ function tempDb(t: { after(fn: () => void): void }) {
   return db;
 }
 
+/** An Ada Lovelace with the given provider id (the desk tests' attendee builder). */
 function person(id: string, over: Partial<ProviderAttendee> = {}): ProviderAttendee {
-  return {
-    providerAttendeeId: id,
-    firstName: 'Ada',
-    lastName: 'Lovelace',
-    fullName: 'Ada Lovelace',
-    email: `${id}@example.com`,
-    company: null,
-    jobTitle: null,
-    ticketName: 'General',
-    orderId: 'o1',
-    barcode: `bc-${id}`,
-    status: 'ATTENDING',
-    providerStatus: 'Attending',
-    providerCheckedIn: false,
-    registeredAt: '2026-11-01T10:00:00Z',
-    providerUpdatedAt: '2026-11-01T10:00:00Z',
-    ...over,
-  };
+  return deskPerson({ providerAttendeeId: id, fullName: 'Ada Lovelace', ...over });
 }
 
 function seedEvent(store: MirrorStore) {
