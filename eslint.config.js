@@ -22,11 +22,32 @@ export default tseslint.config(
       ] }],
     },
   },
-  {
-    files: ['main/**/*.ts'],
-    ignores: ['main/electron/**'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only main/electron/ (the shell) imports electron; the core runs in plain Node.' }] }],
-    },
-  },
+  // The layers of main/ (DESIGN.md): shared <- ground <- db/providers <- sync/desk/printing <- core <- app <- host/electron.
+  // A folder may import its own tier's neighbours only where listed, and never a folder above it.
+  ...layerRules(),
 );
+
+function layerRules() {
+  const tiers = [
+    ['ground'],
+    ['db', 'providers'],
+    ['sync', 'desk', 'printing', 'simulator', 'venue'],
+    ['core'],
+    ['app'],
+    ['host', 'electron'],
+  ];
+  const electronOnlyInShell = { name: 'electron', message: 'Only main/electron/ (the shell) imports electron; the core runs in plain Node.' };
+  return tiers.flatMap((tier, level) => {
+    const above = tiers.slice(level + 1).flat();
+    return tier.map((folder) => {
+      // Same-tier folders stay apart too, except db, which reads the provider clients' record types.
+      const sideways = tier.filter((other) => other !== folder && !(folder === 'db' && other === 'providers'));
+      const forbidden = [...above, ...sideways];
+      const patterns = forbidden.length
+        ? [{ group: forbidden.map((f) => `**/${f}/**`), message: `main/${folder}/ sits below ${forbidden.join(', ')}: dependencies point down (shared <- ground <- db/providers <- sync/desk/printing <- core <- app <- host/electron).` }]
+        : [];
+      const paths = folder === 'electron' ? [] : [electronOnlyInShell];
+      return { files: [`main/${folder}/**/*.ts`], rules: { 'no-restricted-imports': ['error', { paths, patterns }] } };
+    });
+  });
+}

@@ -3,7 +3,7 @@
 // the browser host both serve exactly this.
 import { z } from 'zod';
 import { createCore, type BadgeDeskCore } from '../core/create-core.ts';
-import { systemClock } from '../core/clock.ts';
+import { systemClock } from '../ground/clock.ts';
 import { scaledRateBudgets } from '../providers/types.ts';
 import {
   IPC_CHANNELS,

@@ -1,8 +1,8 @@
 // The station's role. It runs as an operator; an admin unlocks with a PIN (stored as a salted
 // scrypt hash, never in clear), and the lock returns after a stretch of inactivity.
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
-import type { Clock } from '../core/clock.ts';
-import { isoTime } from '../core/clock.ts';
+import type { Clock } from '../ground/clock.ts';
+import { isoTime } from '../ground/clock.ts';
 import type { KeyValueStore } from './types.ts';
 import type { SessionInfo } from '../../shared/ipc-contract.ts';
 import type { Actor } from '../../shared/types.ts';

@@ -1,6 +1,6 @@
 // What a host (the Electron shell, the browser host, tests) gives the app and gets back.
-import type { SecretStore } from '../core/secrets.ts';
-import type { Clock } from '../core/clock.ts';
+import type { SecretStore } from '../ground/secrets.ts';
+import type { Clock } from '../ground/clock.ts';
 import type { IpcResult, PushMessage } from '../../shared/ipc-contract.ts';
 import type { ProviderKind } from '../../shared/types.ts';
 import type { BadgeDeskCore } from '../core/create-core.ts';

@@ -1,9 +1,9 @@
 // The check-in desk: search, check-in and undo on the append-only log, statistics, the CSV
 // export. Purely local: nothing here waits on a provider, so the desk works the same with the
 // network down (the sync engine's failures never reach these calls).
-import type { Clock } from '../core/clock.ts';
-import { isoTime } from '../core/clock.ts';
-import type { CoreEvents } from '../core/events.ts';
+import type { Clock } from '../ground/clock.ts';
+import { isoTime } from '../ground/clock.ts';
+import type { CoreEvents } from '../ground/events.ts';
 import type { MirrorStore } from '../db/store.ts';
 import type { DeskStore } from '../db/desk-store.ts';
 import { foldForSearch, toMatchExpression, toNameMatchExpression } from '../db/search-text.ts';

@@ -8,7 +8,7 @@
 // stop — but `encryptedAtRest` is false, so the admin is told the truth.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, chmodSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { SecretStore } from '../core/secrets.ts';
+import type { SecretStore } from '../ground/secrets.ts';
 
 /** The part of Electron's `safeStorage` this store uses. */
 export interface SafeStorageLike {

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync, renameSync, existsSync, mkdirSync } from '
 import { dirname } from 'node:path';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { KeyValueStore } from '../app/types.ts';
-import type { SecretStore } from '../core/secrets.ts';
+import type { SecretStore } from '../ground/secrets.ts';
 
 function readJson(path: string): Record<string, unknown> {
   if (!existsSync(path)) return {};

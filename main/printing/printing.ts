@@ -1,9 +1,9 @@
 // Badge printing: templates and their variants, the persistent print queue with one worker per
 // printer (a jammed printer holds up only its own queue), and the print triggers. Printing never
 // blocks check-in: a check-in only adds a queue row; the worker prints afterwards.
-import type { Clock } from '../core/clock.ts';
-import { isoTime } from '../core/clock.ts';
-import type { CoreEvents } from '../core/events.ts';
+import type { Clock } from '../ground/clock.ts';
+import { isoTime } from '../ground/clock.ts';
+import type { CoreEvents } from '../ground/events.ts';
 import type { MirrorStore } from '../db/store.ts';
 import type { PrintStore } from '../db/print-store.ts';
 import { AppError } from '../../shared/errors.ts';

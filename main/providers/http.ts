@@ -10,7 +10,7 @@
 //   at most `maxAttempts` tries, then thrown.
 // - 401/403/404 and other 4xx: thrown at once; asking again gives the same answer.
 // - The caller's abort signal: its reason is rethrown as is, never classified nor retried.
-import type { Clock } from '../core/clock.ts';
+import type { Clock } from '../ground/clock.ts';
 import { PROVIDER_LABEL, type ProviderKind } from '../../shared/types.ts';
 import {
   DEFAULT_RETRY_POLICY,

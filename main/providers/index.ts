@@ -1,7 +1,7 @@
 // The providers module as the rest of the core sees it: build a client for a provider kind,
 // find its base URL (real API, simulator or test server), and make the rate limiter that one
 // credential's clients share.
-import type { Clock } from '../core/clock.ts';
+import type { Clock } from '../ground/clock.ts';
 import type { ProviderKind } from '../../shared/types.ts';
 import { EventbriteClient } from './eventbrite.ts';
 import { LumaClient } from './luma.ts';

@@ -5,7 +5,7 @@
 // A sliding-window log: the start time of every granted request is kept (for the longest window
 // only), and a request may go when each window holds fewer than `limit` starts in its last
 // `windowMs`. Unlike a fixed window it never lets 2x the limit through across a window edge.
-import type { Clock } from '../core/clock.ts';
+import type { Clock } from '../ground/clock.ts';
 import type { RateBudget, RequestLimiter } from './types.ts';
 
 interface Waiter {

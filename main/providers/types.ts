@@ -1,7 +1,7 @@
 // One interface for every provider. The sync engine only ever talks to this; the Eventbrite and
 // Luma clients turn their APIs into these shapes (DESIGN.md "Provider sync", providers.md).
 import type { ProviderKind, ProviderOwnedAttendeeFields } from '../../shared/types.ts';
-import type { Clock } from '../core/clock.ts';
+import type { Clock } from '../ground/clock.ts';
 
 export interface ProviderAccount {
   accountId: string;

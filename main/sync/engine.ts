@@ -2,9 +2,9 @@
 // It runs in the main process's event loop but never holds it long: provider pages arrive
 // asynchronously and each page is written in its own short transaction.
 import type { MirrorStore } from '../db/store.ts';
-import type { Clock } from '../core/clock.ts';
-import { isoTime } from '../core/clock.ts';
-import type { CoreEvents } from '../core/events.ts';
+import type { Clock } from '../ground/clock.ts';
+import { isoTime } from '../ground/clock.ts';
+import type { CoreEvents } from '../ground/events.ts';
 import type { StatusMachine } from './status-machine.ts';
 import { isProviderError, type ProviderClient, type ProviderError, type AttendeePage } from '../providers/types.ts';
 import type { SyncJob, SyncJobKind } from '../../shared/types.ts';

@@ -2,9 +2,9 @@
 // every transition is recorded with its reason and time, and announced.
 import { canTransition, type SyncStatus } from '../../shared/sync-status.ts';
 import type { MirrorStore } from '../db/store.ts';
-import type { Clock } from '../core/clock.ts';
-import { isoTime } from '../core/clock.ts';
-import type { CoreEvents } from '../core/events.ts';
+import type { Clock } from '../ground/clock.ts';
+import { isoTime } from '../ground/clock.ts';
+import type { CoreEvents } from '../ground/events.ts';
 
 export class IllegalTransitionError extends Error {
   constructor(eventId: number, from: SyncStatus, to: SyncStatus) {

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { DeskStore } from '../../main/db/desk-store.ts';
 import { foldForSearch, toMatchExpression } from '../../main/db/search-text.ts';
-import type { SecretStore } from '../../main/core/secrets.ts';
+import type { SecretStore } from '../../main/ground/secrets.ts';
 import { percentile, startOfflineAppHost } from './stats.ts';
 // The same choices every run (mulberry32).
 import { seededFractions as prng } from '../../main/simulator/people.ts';

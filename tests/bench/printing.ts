@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { renderPdf, withQrMatrices } from '../../main/printing/render.ts';
-import type { SecretStore } from '../../main/core/secrets.ts';
+import type { SecretStore } from '../../main/ground/secrets.ts';
 import { percentile, startOfflineAppHost } from './stats.ts';
 import { startZplStandIn } from '../helpers/zpl-standin.ts';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { createCore } from '../../main/core/create-core.ts';
-import { MemorySecretStore } from '../../main/core/secrets.ts';
+import { MemorySecretStore } from '../../main/ground/secrets.ts';
 import { DEFAULT_RATE_BUDGETS } from '../../main/providers/types.ts';
 import { measureUi } from './ui.ts';
 import { measureDesk, type DeskFigures } from './desk.ts';

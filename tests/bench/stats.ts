@@ -1,7 +1,7 @@
 // Percentiles for the benchmarks' figures, and the offline app host the desk and printing benchmarks measure.
 import { createAppHost } from '../../main/app/app-host.ts';
 import type { AppHost } from '../../main/app/types.ts';
-import type { SecretStore } from '../../main/core/secrets.ts';
+import type { SecretStore } from '../../main/ground/secrets.ts';
 import { MemoryKeyValueStore } from '../helpers/app-harness.ts';
 
 /** The p-th percentile (0..1) of the values, rounded to `digits`. */

@@ -6,8 +6,8 @@ import { openDatabase, type Db } from '../../main/db/open.ts';
 import { MirrorStore } from '../../main/db/store.ts';
 import { DeskStore } from '../../main/db/desk-store.ts';
 import { Desk } from '../../main/desk/desk.ts';
-import { CoreEvents } from '../../main/core/events.ts';
-import { VirtualClock } from '../../main/core/clock.ts';
+import { CoreEvents } from '../../main/ground/events.ts';
+import { VirtualClock } from '../../main/ground/clock.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { ProviderAttendee } from '../../main/providers/types.ts';
 

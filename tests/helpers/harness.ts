@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCore, type BadgeDeskCore, type CoreDeps } from '../../main/core/create-core.ts';
-import { MemorySecretStore } from '../../main/core/secrets.ts';
-import { VirtualClock } from '../../main/core/clock.ts';
+import { MemorySecretStore } from '../../main/ground/secrets.ts';
+import { VirtualClock } from '../../main/ground/clock.ts';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../main/simulator/index.ts';
 import type { Actor } from '../../shared/types.ts';
 

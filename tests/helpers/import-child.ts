@@ -1,7 +1,7 @@
 // A separate process that starts an import and keeps running until it is killed: the crash test
 // SIGKILLs it mid-import. argv: dataDir eventbriteUrl secretRef token integrationId providerEventId
 import { createCore } from '../../main/core/create-core.ts';
-import { MemorySecretStore } from '../../main/core/secrets.ts';
+import { MemorySecretStore } from '../../main/ground/secrets.ts';
 
 const [dataDir, eventbriteUrl, secretRef, token, integrationId, providerEventId] = process.argv.slice(2);
 const secrets = new MemorySecretStore();

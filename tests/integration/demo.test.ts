@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAppHost } from '../../main/app/app-host.ts';
-import { MemorySecretStore } from '../../main/core/secrets.ts';
+import { MemorySecretStore } from '../../main/ground/secrets.ts';
 import { MemoryKeyValueStore } from '../helpers/app-harness.ts';
 import type { AppSnapshot } from '../../shared/ipc-contract.ts';
 

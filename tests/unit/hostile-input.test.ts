@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { VirtualClock } from '../../main/core/clock.ts';
+import { VirtualClock } from '../../main/ground/clock.ts';
 import { createProviderClient } from '../../main/providers/index.ts';
 import { RateLimiter } from '../../main/providers/rate-limiter.ts';
 import { DEFAULT_BASE_URLS, DEFAULT_RATE_BUDGETS, isProviderError, type ProviderAttendee } from '../../main/providers/types.ts';

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { VirtualClock } from '../../main/core/clock.ts';
+import { VirtualClock } from '../../main/ground/clock.ts';
 import {
   DEFAULT_BASE_URLS,
   DEFAULT_RATE_BUDGETS,

@@ -2,7 +2,7 @@
 // Error classification and retries are in providers-errors.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { VirtualClock } from '../../main/core/clock.ts';
+import { VirtualClock } from '../../main/ground/clock.ts';
 import {
   DEFAULT_BASE_URLS,
   ProviderError,

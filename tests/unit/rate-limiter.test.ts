@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { VirtualClock, systemClock } from '../../main/core/clock.ts';
+import { VirtualClock, systemClock } from '../../main/ground/clock.ts';
 import { RateLimiter } from '../../main/providers/rate-limiter.ts';
 import { DEFAULT_RATE_BUDGETS, scaledRateBudgets } from '../../main/providers/types.ts';
 

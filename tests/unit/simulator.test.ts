@@ -2,7 +2,7 @@
 // sync engine are tested against it, so a wrong shape here would hide a bug there.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { VirtualClock } from '../../main/core/clock.ts';
+import { VirtualClock } from '../../main/ground/clock.ts';
 import { startSimulator, type SimRequestRecord, type Simulator } from '../../main/simulator/index.ts';
 
 interface EventbritePagination {
