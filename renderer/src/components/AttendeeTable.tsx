@@ -6,7 +6,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Attendee, AttendeeStatus, SyncedEvent } from '../../../shared/types.ts';
 import { isCancelledAfterCheckIn } from '../../../shared/desk.ts';
 import { formatClock, formatCount, formatMoment } from '../format.ts';
-import { PAGE_SIZE, useStore } from '../store.ts';
+import { PAGE_SIZE, useStore } from '../store/index.ts';
 
 const ROW_HEIGHT = 44;
 // Stable identities: the virtualizer recomputes every row's position (a pass over all of them)

@@ -1,0 +1,68 @@
+// Badge templates (settings): the list, saving and removing them, and the preview of a layout.
+import type { ChannelInput } from '../../../shared/ipc-contract.ts';
+import type { BadgeLayout, BadgeTemplate, BadgeTemplateInput } from '../../../shared/badge.ts';
+import { upsertById } from './lists.ts';
+import { Coalescer } from './scheduling.ts';
+import type { SliceCreator } from './kit.ts';
+
+export interface TemplatesSlice {
+  /** Badge templates; null until the first answer. */
+  templates: BadgeTemplate[] | null;
+  refreshTemplates(): Promise<void>;
+  saveTemplate(template: BadgeTemplateInput & { id?: number }): Promise<BadgeTemplate>;
+  removeTemplate(templateId: number): Promise<void>;
+  previewBadge(input: ChannelInput<'badges.preview'>): Promise<BadgeLayout>;
+  /** Ticket type names known from every event's statistics (for the template form's suggestions). */
+  knownTicketNames(): Promise<string[]>;
+}
+
+/** The template form suggests ticket names from at most this many events. */
+const TICKET_NAME_EVENTS = 20;
+
+export const createTemplatesSlice: SliceCreator<TemplatesSlice> =
+  ({ call, adminCall, signals }) =>
+  (set, get) => {
+    const refreshes = new Coalescer();
+
+    const refreshTemplatesNow = () =>
+      refreshes.run('templates', async () => {
+        set({ templates: await call('templates.list', {}) });
+      });
+
+    signals.onRoute((route) => {
+      if (route.name === 'settings') void refreshTemplatesNow();
+    });
+
+    return {
+      templates: null,
+
+      refreshTemplates() {
+        return refreshTemplatesNow();
+      },
+
+      async saveTemplate(template) {
+        const saved = await adminCall('templates.save', template);
+        set((s) => ({ templates: upsertById(s.templates ?? [], saved) }));
+        void refreshTemplatesNow();
+        return saved;
+      },
+
+      async removeTemplate(templateId) {
+        await adminCall('templates.remove', { templateId });
+        set((s) => ({ templates: (s.templates ?? []).filter((t) => t.id !== templateId) }));
+        void refreshTemplatesNow();
+      },
+
+      previewBadge(input) {
+        return call('badges.preview', input);
+      },
+
+      async knownTicketNames() {
+        const names = new Set<string>();
+        const events = get().events.slice(0, TICKET_NAME_EVENTS);
+        const answers = await Promise.all(events.map((e) => call('desk.stats', { eventId: e.id }).catch(() => null)));
+        for (const stats of answers) for (const t of stats?.byTicket ?? []) if (t.ticketName) names.add(t.ticketName);
+        return [...names].sort((a, b) => a.localeCompare(b));
+      },
+    };
+  };
