@@ -18,10 +18,7 @@ test('a push that arrives while the snapshot loads makes one more snapshot read'
   await settle();
   assert.equal(store.getState().phase, 'ready');
   assert.equal(transport.inputs('app.snapshot').length, 2);
-  assert.deepEqual(
-    store.getState().events.map((e) => e.id),
-    [3],
-  );
+  assert.deepEqual(store.getState().events.map((e) => e.id), [3]);
 });
 
 test('a snapshot that fails to load says why; Try again loads it', async () => {
@@ -85,10 +82,7 @@ test('session and account pushes: the session is applied as pushed, an account c
   transport.answer('app.snapshot', () => snapshot({ integrations: [integration({ id: 4, status: 'DISCONNECTED', statusReason: 'revoked' })] }));
   transport.push('integrationChanged', { integrationId: 4, status: 'DISCONNECTED', reason: 'revoked' });
   await settle();
-  assert.deepEqual(
-    store.getState().integrations.map((i) => i.id),
-    [4],
-  );
+  assert.deepEqual(store.getState().integrations.map((i) => i.id), [4]);
 });
 
 test('reconnecting re-reads the snapshot and what the open page shows', async () => {
@@ -107,18 +101,12 @@ test('toasts leave by themselves (errors stay longer), and at most four show', a
   store.getState().toast('Saved', 'success');
   store.getState().toast('Printer unreachable', 'error');
   timers.advance(TOAST_MS);
-  assert.deepEqual(
-    store.getState().toasts.map((t) => t.text),
-    ['Printer unreachable'],
-  );
+  assert.deepEqual(store.getState().toasts.map((t) => t.text), ['Printer unreachable']);
   timers.advance(3000);
   assert.deepEqual(store.getState().toasts, []);
 
   for (let i = 1; i <= 6; i++) store.getState().toast(`note ${i}`);
-  assert.deepEqual(
-    store.getState().toasts.map((t) => t.text),
-    ['note 3', 'note 4', 'note 5', 'note 6'],
-  );
+  assert.deepEqual(store.getState().toasts.map((t) => t.text), ['note 3', 'note 4', 'note 5', 'note 6']);
   const waiting = timers.pending;
   store.getState().dismissToast(store.getState().toasts[0]!.id);
   assert.equal(store.getState().toasts.length, 3);
