@@ -1,6 +1,6 @@
 // The one module that talks to the main process. Two transports, one shape:
 // - Electron: the preload exposes a BadgeDeskBridge as window.badgeDesk.
-// - Browser host (development and end-to-end tests): the page is opened as
+// - Browser host (`npm run web`, `npm run dev` through Vite's proxy, the e2e tests): the page is opened as
 //   http://127.0.0.1:PORT/?token=TOKEN; invokes are POST /ipc/<channel>, pushes come over
 //   an EventSource on /push. The token is kept in sessionStorage and removed from the address bar.
 // Everything else in the renderer goes through the store (store/), which reaches a transport

@@ -1,7 +1,7 @@
 // Values main would send the renderer, for the store's slice tests: each with plain defaults
 // and the fields a test cares about given.
 import type { AppSnapshot } from '../../shared/ipc-contract.ts';
-import type { Attendee, SyncedEvent, SyncJob } from '../../shared/types.ts';
+import type { Attendee, Integration, SyncedEvent, SyncJob } from '../../shared/types.ts';
 import type { PrintJob } from '../../shared/printing.ts';
 import { fakeStore } from './fake-transport.ts';
 
@@ -91,14 +91,33 @@ export function snapshot(over: Partial<AppSnapshot> = {}): AppSnapshot {
   };
 }
 
+export function integration(over: Partial<Integration> & { id: number }): Integration {
+  return {
+    provider: 'eventbrite',
+    accountId: `acct-${over.id}`,
+    accountEmail: `events-${over.id}@example.com`,
+    accountName: `Account ${over.id}`,
+    status: 'CONNECTED',
+    statusReason: null,
+    createdAt: AT,
+    updatedAt: AT,
+    ...over,
+  };
+}
+
+interface MainOptions {
+  events?: SyncedEvent[];
+  snapshot?: Partial<AppSnapshot>;
+}
+
 /**
- * A started store whose main knows `events`: the snapshot, the reads every page makes
- * (printers, queue counts, templates, statistics, the desk's log) answered with empty values.
- * Tests answer the channels they are about, and may override these.
+ * A store whose main knows `events`: the snapshot, the reads every page makes (printers, queue
+ * counts, templates, statistics, the desk's log) answered with empty values. Tests answer the
+ * channels they are about, and may override these. Not started yet.
  */
-export async function startedStore(opts: { events?: SyncedEvent[]; snapshot?: Partial<AppSnapshot> } = {}) {
+export function storeWithMain(opts: MainOptions = {}) {
   const harness = fakeStore();
-  const { transport, store } = harness;
+  const { transport } = harness;
   const events = opts.events ?? [syncedEvent({ id: 1 })];
   transport
     .answer('app.snapshot', () => snapshot({ events, ...opts.snapshot }))
@@ -111,6 +130,12 @@ export async function startedStore(opts: { events?: SyncedEvent[]; snapshot?: Pa
     .answer('desk.log', () => [])
     .answer('desk.stats', ({ eventId }) => ({ eventId, attending: 10, checkedIn: 0, cancelledAfterCheckIn: 0, byTicket: [], arrivals: [], lastCheckInAt: null }))
     .answer('attendees.list', () => ({ rows: [], total: 0 }));
-  await store.getState().start();
+  return harness;
+}
+
+/** storeWithMain, started (the snapshot loaded, or on its way when a test holds it). */
+export async function startedStore(opts: MainOptions = {}) {
+  const harness = storeWithMain(opts);
+  await harness.store.getState().start();
   return harness;
 }

@@ -53,10 +53,7 @@ test('a person typing with pauses gets a search per pause', async () => {
   store.getState().deskType('ali');
   timers.advance(200);
   await settle();
-  assert.deepEqual(
-    transport.inputs('desk.search').map((i) => i.query),
-    ['a', 'al', 'ali'],
-  );
+  assert.deepEqual(transport.inputs('desk.search').map((i) => i.query), ['a', 'al', 'ali']);
   assert.deepEqual(shownNames(store.getState().desk?.results?.rows), ['Alice Ball']);
 });
 
@@ -69,10 +66,7 @@ test('a scan and its Enter before the pause: one search, and the check-in names 
   await done;
   timers.advance(1000);
   await settle();
-  assert.deepEqual(
-    transport.inputs('desk.search').map((i) => i.query),
-    [code],
-  );
+  assert.deepEqual(transport.inputs('desk.search').map((i) => i.query), [code]);
   assert.deepEqual(transport.inputs('desk.checkIn'), [{ eventId: 1, actionId: 'action-1', code, attendeeId: ada.id }]);
   assert.equal(store.getState().desk?.feedback?.title, 'Checked in');
 });

@@ -82,10 +82,7 @@ test('a status change re-reads that event; an event main no longer has leaves th
   });
   transport.push('statusChanged', { eventId: 1, from: 'ACTIVE', to: 'PENDING', reason: 'removed', at: '2026-11-23T08:06:00.000Z' });
   await settle();
-  assert.deepEqual(
-    store.getState().events.map((e) => e.id),
-    [2],
-  );
+  assert.deepEqual(store.getState().events.map((e) => e.id), [2]);
 });
 
 test('a new event pushed by main joins the list', async () => {
@@ -94,8 +91,5 @@ test('a new event pushed by main joins the list', async () => {
   transport.answer('events.list', () => [syncedEvent({ id: 1 }), syncedEvent({ id: 5, name: 'Late addition' })]);
   transport.push('eventAdded', { eventId: 5 });
   await settle();
-  assert.deepEqual(
-    store.getState().events.map((e) => e.name),
-    ['Event 1', 'Late addition'],
-  );
+  assert.deepEqual(store.getState().events.map((e) => e.name), ['Event 1', 'Late addition']);
 });

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { deferred, FakeRefusal, settle } from '../helpers/fake-transport.ts';
 import { attendee, printJob, startedStore } from '../helpers/store-fixtures.ts';
 import type { PrintJob } from '../../shared/printing.ts';
+import { DEFAULT_TEMPLATE, type BadgeTemplate } from '../../shared/badge.ts';
 
 const at = (second: number) => `2026-11-23T08:10:${String(second).padStart(2, '0')}.000Z`;
 
@@ -13,10 +14,7 @@ test('print job pushes reach the queue page together, newest version of each job
   transport.answer('print.jobs', () => [printJob({ id: 2, state: 'queued', updatedAt: at(0) }), printJob({ id: 1, state: 'printed', updatedAt: at(0) })]);
   store.getState().navigate({ name: 'printQueue' });
   await settle();
-  assert.deepEqual(
-    store.getState().printQueue?.jobs?.map((j) => j.id),
-    [2, 1],
-  );
+  assert.deepEqual(store.getState().printQueue?.jobs?.map((j) => j.id), [2, 1]);
 
   const before = store.getState().printQueue;
   transport.push('printJobChanged', { job: printJob({ id: 2, state: 'printing', updatedAt: at(2) }) });
@@ -122,4 +120,24 @@ test('a second copy of a badge is refused as already printed, without a toast; o
   });
   assert.deepEqual(await store.getState().printBadge(person), { kind: 'failed' });
   assert.match(store.getState().toasts.at(-1)!.text, /Could not print the badge of Grace Hopper: the printer is off/);
+});
+
+test("a saved template shows at once, then main's list replaces it; removing the station's printer re-reads the settings", async () => {
+  const { transport, store } = await startedStore({ snapshot: { settings: { stationName: 'Desk 1', pollIntervalMs: 30_000, printerId: 3, autoPrint: true, adminLockMinutes: 5 } } });
+  await settle();
+  const saved = { ...DEFAULT_TEMPLATE, id: 9, name: 'Speakers', ticketName: 'Speaker', updatedAt: at(1) };
+  const list = deferred<BadgeTemplate[]>();
+  transport.answer('templates.save', () => saved).answer('templates.list', () => list.promise);
+  await store.getState().saveTemplate({ ...DEFAULT_TEMPLATE, name: 'Speakers', ticketName: 'Speaker' });
+  assert.deepEqual(store.getState().templates, [saved]);
+  const mainsVersion = { ...saved, name: 'Speakers (main)', updatedAt: at(2) };
+  list.resolve([{ ...saved, id: 1, name: 'Standard badge', ticketName: null }, mainsVersion]);
+  await settle();
+  assert.deepEqual(store.getState().templates?.map((t) => t.name), ['Standard badge', 'Speakers (main)']);
+
+  const snapshots = transport.inputs('app.snapshot').length;
+  transport.answer('printers.remove', () => null).answer('printers.list', () => []);
+  await store.getState().removePrinter(3);
+  await settle();
+  assert.equal(transport.inputs('app.snapshot').length, snapshots + 1);
 });

@@ -27,7 +27,7 @@ export interface StoreSignals {
   onReconnect(handler: () => void): void;
 }
 
-/** The sending side of the signals: the session slice (start, load, navigate) and tests. */
+/** The sending side of the signals: the session slice emits them (start, load, navigate). */
 export interface SignalEmitter {
   push(message: PushMessage): void;
   route(route: Route, cause: RouteCause): void;

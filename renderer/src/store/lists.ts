@@ -1,4 +1,6 @@
-// Immutable edits of lists of things with an id (events, integrations, templates, rows).
+// Immutable edits of lists of things with an id (events, integrations, templates, rows), and
+// lists the renderer mirrors from main as a whole (printers, templates).
+import { Coalescer } from './scheduling.ts';
 
 interface HasId {
   id: number;
@@ -25,4 +27,25 @@ export function patchById<T extends HasId>(list: T[], id: number, patch: (item: 
 /** The list with `fresh` in place of its namesake; the same list when it is not there. */
 export function replaceById<T extends HasId>(list: T[], fresh: T): T[] {
   return patchById(list, fresh.id, () => fresh);
+}
+
+/** A list main keeps and the store mirrors: read whole, one read at a time; an edit main confirmed shows at once, then a re-read brings main's order and fields. */
+export class MirroredList<T extends HasId> {
+  private readonly reads = new Coalescer();
+
+  constructor(
+    private readonly name: string,
+    private readonly read: () => Promise<T[]>,
+    private readonly current: () => T[] | null,
+    private readonly write: (list: T[]) => void,
+  ) {}
+
+  refresh(): Promise<void> {
+    return this.reads.run(this.name, async () => this.write(await this.read()));
+  }
+
+  edit(change: (list: T[]) => T[]): void {
+    this.write(change(this.current() ?? []));
+    void this.refresh();
+  }
 }

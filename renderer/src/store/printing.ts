@@ -3,6 +3,7 @@
 import type { Attendee } from '../../../shared/types.ts';
 import type { Printer, PrinterConfig, PrintJob, PrintQueueSummary } from '../../../shared/printing.ts';
 import { BridgeError, errorMessage } from '../bridge.ts';
+import { MirroredList, upsertById } from './lists.ts';
 import { Coalescer, Throttle } from './scheduling.ts';
 import { followBatch, mergeBatchJobs, newerJob, PRINT_QUEUE_LIMIT, upsertJobs, type BatchProgress } from './print-jobs.ts';
 import type { SliceCreator } from './kit.ts';
@@ -57,10 +58,13 @@ export const createPrintingSlice: SliceCreator<PrintingSlice> =
     const refreshes = new Coalescer();
     const throttle = new Throttle(timers);
 
-    const refreshPrintersNow = () =>
-      refreshes.run('printers', async () => {
-        set({ printers: await call('printers.list', {}) });
-      });
+    const printerList = new MirroredList(
+      'printers',
+      () => call('printers.list', {}),
+      () => get().printers,
+      (list) => set({ printers: list }),
+    );
+    const refreshPrintersNow = () => printerList.refresh();
 
     const refreshSummaryNow = () =>
       refreshes.run('printSummary', async () => {
@@ -170,15 +174,13 @@ export const createPrintingSlice: SliceCreator<PrintingSlice> =
 
       async addPrinter(name, config) {
         const printer = await adminCall('printers.add', { name, config });
-        set((s) => ({ printers: [...(s.printers ?? []).filter((p) => p.id !== printer.id), printer] }));
-        void refreshPrintersNow();
+        printerList.edit((list) => upsertById(list, printer));
         return printer;
       },
 
       async removePrinter(printerId) {
         await adminCall('printers.remove', { printerId });
-        set((s) => ({ printers: (s.printers ?? []).filter((p) => p.id !== printerId) }));
-        void refreshPrintersNow();
+        printerList.edit((list) => list.filter((p) => p.id !== printerId));
         // The station may have printed on it: main clears that choice.
         if (get().settings.printerId === printerId) void get().refreshSnapshot();
       },

@@ -1,8 +1,7 @@
 // Badge templates (settings): the list, saving and removing them, and the preview of a layout.
 import type { ChannelInput } from '../../../shared/ipc-contract.ts';
 import type { BadgeLayout, BadgeTemplate, BadgeTemplateInput } from '../../../shared/badge.ts';
-import { upsertById } from './lists.ts';
-import { Coalescer } from './scheduling.ts';
+import { MirroredList, upsertById } from './lists.ts';
 import type { SliceCreator } from './kit.ts';
 
 export interface TemplatesSlice {
@@ -22,35 +21,33 @@ const TICKET_NAME_EVENTS = 20;
 export const createTemplatesSlice: SliceCreator<TemplatesSlice> =
   ({ call, adminCall, signals }) =>
   (set, get) => {
-    const refreshes = new Coalescer();
-
-    const refreshTemplatesNow = () =>
-      refreshes.run('templates', async () => {
-        set({ templates: await call('templates.list', {}) });
-      });
+    const templateList = new MirroredList(
+      'templates',
+      () => call('templates.list', {}),
+      () => get().templates,
+      (list) => set({ templates: list }),
+    );
 
     signals.onRoute((route) => {
-      if (route.name === 'settings') void refreshTemplatesNow();
+      if (route.name === 'settings') void templateList.refresh();
     });
 
     return {
       templates: null,
 
       refreshTemplates() {
-        return refreshTemplatesNow();
+        return templateList.refresh();
       },
 
       async saveTemplate(template) {
         const saved = await adminCall('templates.save', template);
-        set((s) => ({ templates: upsertById(s.templates ?? [], saved) }));
-        void refreshTemplatesNow();
+        templateList.edit((list) => upsertById(list, saved));
         return saved;
       },
 
       async removeTemplate(templateId) {
         await adminCall('templates.remove', { templateId });
-        set((s) => ({ templates: (s.templates ?? []).filter((t) => t.id !== templateId) }));
-        void refreshTemplatesNow();
+        templateList.edit((list) => list.filter((t) => t.id !== templateId));
       },
 
       previewBadge(input) {
