@@ -3,6 +3,18 @@
 // `x-luma-api-key` header; `{entries, has_more, next_cursor}` pages driven by
 // `pagination_cursor` / `pagination_limit`; `{message}` error bodies; no changed-since filter.
 //
+// Two route families, as Luma has them:
+// - current (Luma's published reference): /v1/users/get-self, /v1/calendars/events/list,
+//   /v1/events/get?event_id=, /v1/events/guests/list?event_id=, /v1/events/guests/get?event_id=
+//   &id= (or &email=). Records are flat with `id`; a guest lists its tickets in
+//   `event_tickets[]` and has no `name` / `email` of its own (only the user_* fields).
+// - older, kept "for backward compatibility": /v1/user/get-self ({user: ...}),
+//   /v1/calendar/list-events, /v1/event/get?api_id=, /v1/event/get-guests?event_api_id= with
+//   entries {api_id, guest: {...}} and one `event_ticket` (a guest's first ticket), plus
+//   get-guest and update-guest-status.
+// An account can be made to answer 404 on the current family (setCurrentRoutes, or the
+// `currentRoutes` option for every account), as accounts that only know the older one do.
+//
 // Choices where providers.md leaves room:
 // - get-self answers `{user: {api_id, name, email, first_name, last_name, avatar_url}}` only,
 //   wrapped as the public Luma SDKs and integrations read it; no flat copy, so a client that
@@ -54,12 +66,20 @@ export const LUMA_APPROVAL_STATUSES = [
 ] as const;
 export type LumaApprovalStatus = (typeof LUMA_APPROVAL_STATUSES)[number];
 
-export type LumaGuestInput = SimAttendeeInput & { approvalStatus?: LumaApprovalStatus };
+export type LumaGuestInput = SimAttendeeInput & {
+  approvalStatus?: LumaApprovalStatus;
+  /** Further tickets the guest holds, by ticket type name (`ticketName` is the first one). */
+  extraTicketNames?: string[];
+};
 
 export interface LumaSimConfig extends ProviderSimConfig {
   /** Whether guests carry `updated_at` (unconfirmed for the real API); default true. */
   includeGuestUpdatedAt?: boolean;
+  /** Whether accounts answer on the current route family (else 404 there); default true. */
+  currentRoutes?: boolean;
 }
+
+export type LumaRouteFamily = 'current' | 'legacy';
 
 const MAX_PAGE_LIMIT = 100;
 const DEFAULT_TICKET_TYPES = ['General Admission', 'VIP', 'Speaker'];
@@ -83,6 +103,8 @@ interface LumaAccount {
   name: string;
   email: string;
   events: Roster<LumaEvent>;
+  /** False: the current route family answers 404 for this account's key. */
+  currentRoutes: boolean;
 }
 
 interface TicketType {
@@ -92,7 +114,8 @@ interface TicketType {
 
 interface LumaGuest {
   readonly id: string;
-  ticketType: TicketType;
+  /** At least one; the first is the one the older family reports. */
+  tickets: TicketType[];
   person: StoredPerson;
   approvalStatus: LumaApprovalStatus;
   registeredMs: number | null;
@@ -119,13 +142,30 @@ interface LumaEvent {
 
 type RouteName = 'getSelf' | 'listEvents' | 'getEvent' | 'getGuests' | 'getGuest' | 'updateGuestStatus';
 
-const ROUTES: Record<string, { method: 'GET' | 'POST'; name: RouteName }> = {
-  'user/get-self': { method: 'GET', name: 'getSelf' },
-  'calendar/list-events': { method: 'GET', name: 'listEvents' },
-  'event/get': { method: 'GET', name: 'getEvent' },
-  'event/get-guests': { method: 'GET', name: 'getGuests' },
-  'event/get-guest': { method: 'GET', name: 'getGuest' },
-  'event/update-guest-status': { method: 'POST', name: 'updateGuestStatus' },
+interface Route {
+  method: 'GET' | 'POST';
+  name: RouteName;
+  family: LumaRouteFamily;
+}
+
+const ROUTES: Record<string, Route> = {
+  'users/get-self': { method: 'GET', name: 'getSelf', family: 'current' },
+  'calendars/events/list': { method: 'GET', name: 'listEvents', family: 'current' },
+  'events/get': { method: 'GET', name: 'getEvent', family: 'current' },
+  'events/guests/list': { method: 'GET', name: 'getGuests', family: 'current' },
+  'events/guests/get': { method: 'GET', name: 'getGuest', family: 'current' },
+  'user/get-self': { method: 'GET', name: 'getSelf', family: 'legacy' },
+  'calendar/list-events': { method: 'GET', name: 'listEvents', family: 'legacy' },
+  'event/get': { method: 'GET', name: 'getEvent', family: 'legacy' },
+  'event/get-guests': { method: 'GET', name: 'getGuests', family: 'legacy' },
+  'event/get-guest': { method: 'GET', name: 'getGuest', family: 'legacy' },
+  'event/update-guest-status': { method: 'POST', name: 'updateGuestStatus', family: 'legacy' },
+};
+
+/** How each family names its query parameters and record ids. */
+const FAMILY_NAMES: Record<LumaRouteFamily, { eventParam: string; guestsEventParam: string; guestParam: string; id: string }> = {
+  current: { eventParam: 'event_id', guestsEventParam: 'event_id', guestParam: 'id', id: 'id' },
+  legacy: { eventParam: 'api_id', guestsEventParam: 'event_api_id', guestParam: 'api_id', id: 'api_id' },
 };
 
 const updateGuestStatusSchema = z.object({
@@ -149,10 +189,12 @@ export class LumaSim extends ProviderSimBase {
   private readonly events = new Map<string, LumaEvent>();
   private nextPersonIndex = 0;
   private includeGuestUpdatedAt: boolean;
+  private currentRoutesByDefault: boolean;
 
   constructor(config: LumaSimConfig) {
     super(config);
     this.includeGuestUpdatedAt = config.includeGuestUpdatedAt ?? true;
+    this.currentRoutesByDefault = config.currentRoutes ?? true;
   }
 
   get baseUrl(): string {
@@ -170,8 +212,23 @@ export class LumaSim extends ProviderSimBase {
       name: account.name,
       email: account.email,
       events: new Roster(),
+      currentRoutes: this.currentRoutesByDefault,
     });
     return { accountId: userId, token };
+  }
+
+  /**
+   * Whether the current route family answers for the account behind `token` (false: 404
+   * there, as for an account that knows only the older family). Without a token: every
+   * account, and those added later.
+   */
+  setCurrentRoutes(available: boolean, token?: string): void {
+    if (token !== undefined) {
+      (this.accounts.get(this.accountIdOf(token)) as LumaAccount).currentRoutes = available;
+      return;
+    }
+    this.currentRoutesByDefault = available;
+    for (const account of this.accounts.values()) account.currentRoutes = available;
   }
 
   addEvent(token: string, input: SimEventInput): string {
@@ -209,19 +266,19 @@ export class LumaSim extends ProviderSimBase {
       const personIndex = this.nextPersonIndex++;
       const status = opts.mixedStatuses ? mixedStatusAt(i) : 'approved';
       const ticketType = this.ticketType(event, ticketTypeAt(i, names));
-      event.guests.add(this.newGuest(event, personIndex, ticketType, status, now, personIndex));
+      event.guests.add(this.newGuest(event, personIndex, [ticketType], status, now, personIndex));
     }
   }
 
   addAttendee(eventId: string, input: LumaGuestInput = {}): string {
     const event = this.event(eventId);
-    const { ticketName, approvalStatus, ...fields } = definedFields(input);
+    const { ticketName, approvalStatus, extraTicketNames = [], ...fields } = definedFields(input);
     const personIndex = this.nextPersonIndex++;
-    const ticketType = this.ticketType(event, ticketName ?? this.defaultTicketName(event));
+    const ticketNames = [ticketName ?? this.defaultTicketName(event), ...extraTicketNames];
     const guest = this.newGuest(
       event,
       { ...personAt(personIndex), ...fields },
-      ticketType,
+      ticketNames.map((name) => this.ticketType(event, name)),
       approvalStatus ?? 'approved',
       this.now(),
       personIndex,
@@ -238,9 +295,11 @@ export class LumaSim extends ProviderSimBase {
   editAttendee(eventId: string, guestId: string, patch: LumaGuestInput): void {
     const event = this.event(eventId);
     const guest = this.guest(event, guestId);
-    const { ticketName, approvalStatus, ...fields } = definedFields(patch);
+    const { ticketName, approvalStatus, extraTicketNames, ...fields } = definedFields(patch);
     guest.person = { ...resolvePerson(guest.person), ...fields };
-    if (ticketName !== undefined) guest.ticketType = this.ticketType(event, ticketName);
+    const firstTicket = ticketName === undefined ? (guest.tickets[0] as TicketType) : this.ticketType(event, ticketName);
+    const extraTickets = extraTicketNames?.map((name) => this.ticketType(event, name)) ?? guest.tickets.slice(1);
+    guest.tickets = [firstTicket, ...extraTickets];
     if (approvalStatus !== undefined) this.applyStatus(guest, approvalStatus);
     guest.updatedMs = this.now();
   }
@@ -281,7 +340,7 @@ export class LumaSim extends ProviderSimBase {
   private newGuest(
     event: LumaEvent,
     person: StoredPerson,
-    ticketType: TicketType,
+    tickets: TicketType[],
     status: LumaApprovalStatus,
     now: number,
     answerSeed: number,
@@ -290,7 +349,7 @@ export class LumaSim extends ProviderSimBase {
     while (event.guests.get(id)) id = this.newId('gst');
     return {
       id,
-      ticketType,
+      tickets,
       person,
       approvalStatus: status,
       registeredMs: status === 'invited' ? null : now,
@@ -332,7 +391,12 @@ export class LumaSim extends ProviderSimBase {
 
   protected providerControlOps(): Record<string, ControlOp> {
     const id = z.string().min(1);
-    const guestInput = personInputSchema.extend({ approvalStatus: z.enum(LUMA_APPROVAL_STATUSES).optional() }).strict();
+    const guestInput = personInputSchema
+      .extend({
+        approvalStatus: z.enum(LUMA_APPROVAL_STATUSES).optional(),
+        extraTicketNames: z.array(z.string()).optional(),
+      })
+      .strict();
     return {
       addAttendee: controlOp(z.tuple([id, guestInput.optional()]), ([eventId, guest]) =>
         this.addAttendee(eventId, guest),
@@ -345,6 +409,9 @@ export class LumaSim extends ProviderSimBase {
         this.setGuestStatus(eventId, guestId, status),
       ),
       setGuestUpdatedAt: controlOp(z.tuple([z.boolean()]), ([include]) => this.setGuestUpdatedAt(include)),
+      setCurrentRoutes: controlOp(z.tuple([z.boolean(), id.optional()]), ([available, token]) =>
+        this.setCurrentRoutes(available, token),
+      ),
     };
   }
 
@@ -357,7 +424,7 @@ export class LumaSim extends ProviderSimBase {
   protected handleApi(request: ApiRequest): ApiResponse {
     const routePath = /^\/(?:public\/)?v1\/(.+)$/.exec(request.path)?.[1];
     const route = routePath === undefined ? undefined : ROUTES[routePath];
-    if (!route) return this.errorResponse(404, `No route for ${request.path}.`);
+    if (!route) return this.routeMissing(request);
     if (request.method !== route.method) return this.errorResponse(405);
 
     const key = request.headers['x-luma-api-key'];
@@ -365,28 +432,37 @@ export class LumaSim extends ProviderSimBase {
     if (auth === 'missing') return this.errorResponse(401, 'Missing x-luma-api-key header.');
     if (auth === 'invalid') return this.errorResponse(401);
     const account = this.accounts.get(auth.accountId) as LumaAccount;
+    if (route.family === 'current' && !account.currentRoutes) return this.routeMissing(request);
+    const family = route.family;
+    const names = FAMILY_NAMES[family];
 
     switch (route.name) {
       case 'getSelf':
-        return this.getSelfResponse(account);
+        return this.getSelfResponse(account, family);
       case 'listEvents':
-        return this.listEventsResponse(account, request);
+        return this.listEventsResponse(account, request, family);
       case 'getEvent': {
-        const event = this.accessibleEvent(account, request.query.get('api_id'));
-        const body = { event: this.eventJson(event), hosts: [] };
+        const event = this.accessibleEvent(account, request.query.get(names.eventParam));
+        const json = this.eventJson(event, family);
+        const required = [names.id, 'name', 'start_at'];
+        if (family === 'current') return { status: 200, body: json, withoutRequiredFields: () => withoutKeys(json, required) };
         return {
           status: 200,
-          body,
-          withoutRequiredFields: () => ({ event: withoutKeys(body.event, ['api_id', 'name', 'start_at']) }),
+          body: { event: json, hosts: [] },
+          withoutRequiredFields: () => ({ event: withoutKeys(json, required) }),
         };
       }
       case 'getGuests':
-        return this.guestsResponse(this.accessibleEvent(account, request.query.get('event_api_id')), request);
+        return this.guestsResponse(this.accessibleEvent(account, request.query.get(names.guestsEventParam)), request, family);
       case 'getGuest':
-        return this.guestResponse(account, request);
+        return this.guestResponse(account, request, family);
       case 'updateGuestStatus':
         return this.updateGuestStatusResponse(account, request);
     }
+  }
+
+  private routeMissing(request: ApiRequest): ApiResponse {
+    return this.errorResponse(404, `No route for ${request.path}.`);
   }
 
   /** The event, if this key's calendar holds it: unknown is a 404, another calendar's a 403. */
@@ -400,24 +476,28 @@ export class LumaSim extends ProviderSimBase {
     return event;
   }
 
-  private getSelfResponse(account: LumaAccount): ApiResponse {
+  private getSelfResponse(account: LumaAccount, family: LumaRouteFamily): ApiResponse {
     const [firstName = '', ...rest] = account.name.split(' ');
+    const idKey = FAMILY_NAMES[family].id;
     const user = {
-      api_id: account.userId,
+      [idKey]: account.userId,
       name: account.name,
       email: account.email,
       first_name: firstName,
       last_name: rest.join(' '),
       avatar_url: 'https://images.lumacdn.com/avatars/default.png',
     };
+    if (family === 'current') {
+      return { status: 200, body: user, withoutRequiredFields: () => withoutKeys(user, [idKey, 'email']) };
+    }
     return {
       status: 200,
       body: { user },
-      withoutRequiredFields: () => ({ user: withoutKeys(user, ['api_id', 'email']) }),
+      withoutRequiredFields: () => ({ user: withoutKeys(user, [idKey, 'email']) }),
     };
   }
 
-  private listEventsResponse(account: LumaAccount, request: ApiRequest): ApiResponse {
+  private listEventsResponse(account: LumaAccount, request: ApiRequest, family: LumaRouteFamily): ApiResponse {
     const after = request.query.get('after');
     const before = request.query.get('before');
     const afterMs = after === null ? null : Date.parse(after);
@@ -428,14 +508,14 @@ export class LumaSim extends ProviderSimBase {
     const startsInRange = (event: LumaEvent) =>
       (afterMs === null || event.startMs >= afterMs) && (beforeMs === null || event.startMs < beforeMs);
     const matches = afterMs === null && beforeMs === null ? undefined : startsInRange;
-    return this.pagedEntries(request, `events:${account.calendarId}`, account.events, matches, (event) => ({
-      api_id: event.id,
-      event: this.eventJson(event),
-      tags: [],
-    }));
+    const render =
+      family === 'current'
+        ? (event: LumaEvent) => this.eventJson(event, family)
+        : (event: LumaEvent) => ({ api_id: event.id, event: this.eventJson(event, family), tags: [] });
+    return this.pagedEntries(request, `events:${account.calendarId}`, account.events, matches, render, false);
   }
 
-  private guestsResponse(event: LumaEvent, request: ApiRequest): ApiResponse {
+  private guestsResponse(event: LumaEvent, request: ApiRequest, family: LumaRouteFamily): ApiResponse {
     const status = request.query.get('approval_status');
     if (status !== null && !LUMA_APPROVAL_STATUSES.includes(status as LumaApprovalStatus)) {
       return this.errorResponse(400, `Unknown approval_status ${status}.`);
@@ -445,26 +525,32 @@ export class LumaSim extends ProviderSimBase {
       `guests:${event.id}`,
       event.guests,
       status === null ? undefined : (guest) => guest.approvalStatus === status,
-      (guest) => ({ api_id: guest.id, guest: this.guestJson(event, guest) }),
+      family === 'current'
+        ? (guest) => this.guestJson(event, guest, family)
+        : (guest) => ({ api_id: guest.id, guest: this.guestJson(event, guest, family) }),
+      true,
     );
   }
 
-  private guestResponse(account: LumaAccount, request: ApiRequest): ApiResponse {
-    const event = this.accessibleEvent(account, request.query.get('event_api_id'));
-    const guestId = request.query.get('api_id');
+  private guestResponse(account: LumaAccount, request: ApiRequest, family: LumaRouteFamily): ApiResponse {
+    const names = FAMILY_NAMES[family];
+    const event = this.accessibleEvent(account, request.query.get(names.guestsEventParam));
+    const guestId = request.query.get(names.guestParam);
     const email = request.query.get('email');
     const guest = guestId
       ? event.guests.get(guestId)
       : email
         ? findGuestByEmail(event, email)
         : undefined;
-    if (!guestId && !email) return this.errorResponse(400, 'Give api_id or email.');
+    if (!guestId && !email) return this.errorResponse(400, `Give ${names.guestParam} or email.`);
     if (!guest) return this.errorResponse(404, 'Guest not found.');
-    const body = { guest: this.guestJson(event, guest) };
+    const json = this.guestJson(event, guest, family);
+    const required = [names.id, 'approval_status'];
+    if (family === 'current') return { status: 200, body: json, withoutRequiredFields: () => withoutKeys(json, required) };
     return {
       status: 200,
-      body,
-      withoutRequiredFields: () => ({ guest: withoutKeys(body.guest, ['api_id', 'approval_status']) }),
+      body: { guest: json },
+      withoutRequiredFields: () => ({ guest: withoutKeys(json, required) }),
     };
   }
 
@@ -493,7 +579,8 @@ export class LumaSim extends ProviderSimBase {
     scope: string,
     roster: Roster<Row>,
     matches: ((row: Row) => boolean) | undefined,
-    render: (row: Row) => { api_id: string },
+    render: (row: Row) => Record<string, unknown>,
+    isGuestListing: boolean,
   ): ApiResponse {
     const limitParam = request.query.get('pagination_limit');
     let limit = this.pageSize;
@@ -509,7 +596,7 @@ export class LumaSim extends ProviderSimBase {
       cursor: request.query.get('pagination_cursor') || null,
       limit,
       matches,
-      repeatCursor: scope.startsWith('guests:') && this.repeatingCursor,
+      repeatCursor: isGuestListing && this.repeatingCursor,
     });
     if (!page) return this.errorResponse(400, 'Invalid pagination_cursor.');
     const entries = page.rows.map(render);
@@ -519,15 +606,15 @@ export class LumaSim extends ProviderSimBase {
       status: 200,
       body,
       withoutRequiredFields: () => ({
-        entries: entries.map((entry) => withoutKeys(entry, ['api_id', 'guest', 'event'])),
+        entries: entries.map((entry) => withoutKeys(entry, ['id', 'api_id', 'guest', 'event'])),
       }),
     };
   }
 
-  private eventJson(event: LumaEvent): Record<string, unknown> {
+  private eventJson(event: LumaEvent, family: LumaRouteFamily): Record<string, unknown> {
     return {
-      api_id: event.id,
-      calendar_api_id: event.calendarId,
+      [FAMILY_NAMES[family].id]: event.id,
+      [family === 'current' ? 'calendar_id' : 'calendar_api_id']: event.calendarId,
       name: event.name,
       description: '',
       start_at: lumaTime(event.startMs),
@@ -542,36 +629,50 @@ export class LumaSim extends ProviderSimBase {
     };
   }
 
-  private guestJson(event: LumaEvent, guest: LumaGuest): Record<string, unknown> {
+  private guestJson(event: LumaEvent, guest: LumaGuest, family: LumaRouteFamily): Record<string, unknown> {
     const person = resolvePerson(guest.person);
     const fullName = `${person.firstName} ${person.lastName}`;
     const checkedInAt = guest.checkedInMs === null ? null : lumaTime(guest.checkedInMs);
-    const json: Record<string, unknown> = {
-      api_id: guest.id,
-      name: fullName,
-      email: person.email,
+    // Derived from the guest id rather than stored: one fewer random id per seeded guest.
+    const ticketId = (index: number) => `evtticket-${guest.id.slice('gst-'.length)}${index === 0 ? '' : `-${index}`}`;
+    const tickets = guest.tickets.map((ticket, index) => ({
+      [FAMILY_NAMES[family].id]: ticketId(index),
+      name: ticket.name,
+      event_ticket_type_id: ticket.id,
+      amount: 0,
+      currency: null,
+      checked_in_at: checkedInAt,
+    }));
+    const user = {
       user_name: fullName,
       user_first_name: person.firstName,
       user_last_name: person.lastName,
       user_email: person.email,
+    };
+    const status = {
       approval_status: guest.approvalStatus,
       registered_at: guest.registeredMs === null ? null : lumaTime(guest.registeredMs),
       invited_at: guest.invitedMs === null ? null : lumaTime(guest.invitedMs),
       joined_at: null,
-      checked_in_at: checkedInAt,
+    };
+    const details = {
       phone_number: null,
-      event_ticket: {
-        // Derived from the guest id rather than stored: one fewer random id per seeded guest.
-        api_id: `evtticket-${guest.id.slice('gst-'.length)}`,
-        name: guest.ticketType.name,
-        event_ticket_type_id: guest.ticketType.id,
-        amount: 0,
-        currency: null,
-        checked_in_at: checkedInAt,
-      },
       check_in_qr_code: `https://luma.com/check-in/${event.id}?pk=${guest.id}`,
       registration_answers: registrationAnswers(person, guest.answerSeed),
     };
+    const json: Record<string, unknown> =
+      family === 'current'
+        ? { id: guest.id, ...user, ...status, ...details, event_tickets: tickets }
+        : {
+            api_id: guest.id,
+            name: fullName,
+            email: person.email,
+            ...user,
+            ...status,
+            checked_in_at: checkedInAt,
+            ...details,
+            event_ticket: tickets[0],
+          };
     if (this.includeGuestUpdatedAt) json.updated_at = lumaTime(guest.updatedMs);
     return json;
   }
