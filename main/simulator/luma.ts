@@ -32,7 +32,7 @@
 //   'company'; "Job title", a plain text question), with a few boolean and number answers
 //   mixed in, since Luma guests have no such fields of their own.
 import { z } from 'zod';
-import { assertTimezone, lumaTime, parseIsoTime } from './http-util.ts';
+import { lumaTime } from './http-util.ts';
 import { definedFields, withoutKeys } from './objects.ts';
 import { DeterministicRandom, personAt, resolvePerson, ticketTypeAt, type StoredPerson } from './people.ts';
 import {
@@ -46,6 +46,7 @@ import {
   type ProviderSimConfig,
 } from './provider-sim.ts';
 import { Roster, pageListing } from './roster.ts';
+import { DEFAULT_TICKET_TYPES, TicketTypes, eventSchedule, splitName, type SimEventRecord, type TicketType } from './registry.ts';
 import {
   SimulatorError,
   type SeedOptions,
@@ -82,7 +83,6 @@ export interface LumaSimConfig extends ProviderSimConfig {
 export type LumaRouteFamily = 'current' | 'legacy';
 
 const MAX_PAGE_LIMIT = 100;
-const DEFAULT_TICKET_TYPES = ['General Admission', 'VIP', 'Speaker'];
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
 const ERROR_MESSAGES: Record<number, string> = {
@@ -107,11 +107,6 @@ interface LumaAccount {
   currentRoutes: boolean;
 }
 
-interface TicketType {
-  id: string;
-  name: string;
-}
-
 interface LumaGuest {
   readonly id: string;
   /** At least one; the first is the one the older family reports. */
@@ -126,18 +121,10 @@ interface LumaGuest {
   readonly answerSeed: number;
 }
 
-interface LumaEvent {
-  readonly id: string;
-  accountId: string;
+/** Its attendees are Luma's guests. */
+interface LumaEvent extends SimEventRecord<LumaGuest> {
   calendarId: string;
-  name: string;
-  startMs: number;
-  endMs: number;
-  timezone: string;
   url: string;
-  createdMs: number;
-  ticketTypes: Map<string, TicketType>;
-  guests: Roster<LumaGuest>;
 }
 
 type RouteName = 'getSelf' | 'listEvents' | 'getEvent' | 'getGuests' | 'getGuest' | 'updateGuestStatus';
@@ -181,13 +168,12 @@ function lumaError(status: number, message: string): ApiResponse {
   return { status, body: { message } };
 }
 
-export class LumaSim extends ProviderSimBase {
+export class LumaSim extends ProviderSimBase<LumaGuest, LumaEvent> {
   readonly kind = 'luma' as const;
+  protected readonly attendeeNoun = 'guest';
 
   private readonly random = new DeterministicRandom(0x1a1a1a);
   private readonly accounts = new Map<string, LumaAccount>();
-  private readonly events = new Map<string, LumaEvent>();
-  private nextPersonIndex = 0;
   private includeGuestUpdatedAt: boolean;
   private currentRoutesByDefault: boolean;
 
@@ -234,10 +220,7 @@ export class LumaSim extends ProviderSimBase {
   addEvent(token: string, input: SimEventInput): string {
     const account = this.accounts.get(this.accountIdOf(token)) as LumaAccount;
     const now = this.now();
-    const startMs = input.startsAt ? parseIsoTime(input.startsAt, 'startsAt') : Math.floor(now / 3_600_000) * 3_600_000;
-    const endMs = input.endsAt ? parseIsoTime(input.endsAt, 'endsAt') : startMs + 8 * 3_600_000;
-    const timezone = input.timezone ?? 'UTC';
-    assertTimezone(timezone);
+    const { startMs, endMs, timezone } = eventSchedule(input, now);
     const event: LumaEvent = {
       id: this.newId('evt'),
       accountId: account.userId,
@@ -248,10 +231,10 @@ export class LumaSim extends ProviderSimBase {
       timezone,
       url: `https://luma.com/${this.random.string(8, 'abcdefghijklmnopqrstuvwxyz0123456789')}`,
       createdMs: now,
-      ticketTypes: new Map(),
-      guests: new Roster(),
+      ticketTypes: new TicketTypes(() => this.newId('evtticktyp')),
+      attendees: new Roster(),
     };
-    for (const name of input.ticketTypes ?? DEFAULT_TICKET_TYPES) this.ticketType(event, name);
+    for (const name of input.ticketTypes ?? DEFAULT_TICKET_TYPES) event.ticketTypes.named(name);
     this.events.set(event.id, event);
     account.events.add(event);
     return event.id;
@@ -259,31 +242,30 @@ export class LumaSim extends ProviderSimBase {
 
   seedAttendees(eventId: string, n: number, opts: SeedOptions = {}): void {
     const event = this.event(eventId);
-    if (!Number.isInteger(n) || n < 0) throw new SimulatorError('n must be a whole number >= 0');
-    const names = (opts.ticketTypes ?? [...event.ticketTypes.keys()]).map((name) => this.ticketType(event, name).name);
+    const names = this.seedTicketNames(event, n, opts);
     const now = this.now();
     for (let i = 0; i < n; i++) {
-      const personIndex = this.nextPersonIndex++;
+      const personIndex = this.takePersonIndex();
       const status = opts.mixedStatuses ? mixedStatusAt(i) : 'approved';
-      const ticketType = this.ticketType(event, ticketTypeAt(i, names));
-      event.guests.add(this.newGuest(event, personIndex, [ticketType], status, now, personIndex));
+      const ticketType = event.ticketTypes.named(ticketTypeAt(i, names));
+      event.attendees.add(this.newGuest(event, personIndex, [ticketType], status, now, personIndex));
     }
   }
 
   addAttendee(eventId: string, input: LumaGuestInput = {}): string {
     const event = this.event(eventId);
     const { ticketName, approvalStatus, extraTicketNames = [], ...fields } = definedFields(input);
-    const personIndex = this.nextPersonIndex++;
-    const ticketNames = [ticketName ?? this.defaultTicketName(event), ...extraTicketNames];
+    const personIndex = this.takePersonIndex();
+    const ticketNames = [ticketName ?? event.ticketTypes.defaultName, ...extraTicketNames];
     const guest = this.newGuest(
       event,
       { ...personAt(personIndex), ...fields },
-      ticketNames.map((name) => this.ticketType(event, name)),
+      ticketNames.map((name) => event.ticketTypes.named(name)),
       approvalStatus ?? 'approved',
       this.now(),
       personIndex,
     );
-    event.guests.add(guest);
+    event.attendees.add(guest);
     return guest.id;
   }
 
@@ -294,11 +276,11 @@ export class LumaSim extends ProviderSimBase {
 
   editAttendee(eventId: string, guestId: string, patch: LumaGuestInput): void {
     const event = this.event(eventId);
-    const guest = this.guest(event, guestId);
+    const guest = this.attendee(event, guestId);
     const { ticketName, approvalStatus, extraTicketNames, ...fields } = definedFields(patch);
     guest.person = { ...resolvePerson(guest.person), ...fields };
-    const firstTicket = ticketName === undefined ? (guest.tickets[0] as TicketType) : this.ticketType(event, ticketName);
-    const extraTickets = extraTicketNames?.map((name) => this.ticketType(event, name)) ?? guest.tickets.slice(1);
+    const firstTicket = ticketName === undefined ? (guest.tickets[0] as TicketType) : event.ticketTypes.named(ticketName);
+    const extraTickets = extraTicketNames?.map((name) => event.ticketTypes.named(name)) ?? guest.tickets.slice(1);
     guest.tickets = [firstTicket, ...extraTickets];
     if (approvalStatus !== undefined) this.applyStatus(guest, approvalStatus);
     guest.updatedMs = this.now();
@@ -310,23 +292,19 @@ export class LumaSim extends ProviderSimBase {
 
   setGuestStatus(eventId: string, guestId: string, status: LumaApprovalStatus): void {
     if (!LUMA_APPROVAL_STATUSES.includes(status)) throw new SimulatorError(`unknown approval_status ${String(status)}`);
-    const guest = this.guest(this.event(eventId), guestId);
+    const guest = this.attendee(this.event(eventId), guestId);
     this.applyStatus(guest, status);
     guest.updatedMs = this.now();
   }
 
   setCheckedIn(eventId: string, guestId: string, checkedIn: boolean): void {
-    const guest = this.guest(this.event(eventId), guestId);
+    const guest = this.attendee(this.event(eventId), guestId);
     guest.checkedInMs = checkedIn ? this.now() : null;
     guest.updatedMs = this.now();
   }
 
   setGuestUpdatedAt(include: boolean): void {
     this.includeGuestUpdatedAt = include;
-  }
-
-  attendeeIds(eventId: string): string[] {
-    return this.event(eventId).guests.ids();
   }
 
   private applyStatus(guest: LumaGuest, status: LumaApprovalStatus): void {
@@ -346,7 +324,7 @@ export class LumaSim extends ProviderSimBase {
     answerSeed: number,
   ): LumaGuest {
     let id = this.newId('gst');
-    while (event.guests.get(id)) id = this.newId('gst');
+    while (event.attendees.get(id)) id = this.newId('gst');
     return {
       id,
       tickets,
@@ -362,31 +340,6 @@ export class LumaSim extends ProviderSimBase {
 
   private newId(prefix: string): string {
     return `${prefix}-${this.random.string(15, ID_ALPHABET)}`;
-  }
-
-  private ticketType(event: LumaEvent, name: string): TicketType {
-    let ticketType = event.ticketTypes.get(name);
-    if (!ticketType) {
-      ticketType = { id: this.newId('evtticktyp'), name };
-      event.ticketTypes.set(name, ticketType);
-    }
-    return ticketType;
-  }
-
-  private defaultTicketName(event: LumaEvent): string {
-    return event.ticketTypes.keys().next().value ?? (DEFAULT_TICKET_TYPES[0] as string);
-  }
-
-  private event(eventId: string): LumaEvent {
-    const event = this.events.get(eventId);
-    if (!event) throw new SimulatorError(`unknown luma event ${eventId}`);
-    return event;
-  }
-
-  private guest(event: LumaEvent, guestId: string): LumaGuest {
-    const guest = event.guests.get(guestId);
-    if (!guest) throw new SimulatorError(`unknown guest ${guestId} in event ${event.id}`);
-    return guest;
   }
 
   protected providerControlOps(): Record<string, ControlOp> {
@@ -443,14 +396,7 @@ export class LumaSim extends ProviderSimBase {
         return this.listEventsResponse(account, request, family);
       case 'getEvent': {
         const event = this.accessibleEvent(account, request.query.get(names.eventParam));
-        const json = this.eventJson(event, family);
-        const required = [names.id, 'name', 'start_at'];
-        if (family === 'current') return { status: 200, body: json, withoutRequiredFields: () => withoutKeys(json, required) };
-        return {
-          status: 200,
-          body: { event: json, hosts: [] },
-          withoutRequiredFields: () => ({ event: withoutKeys(json, required) }),
-        };
+        return recordAnswer(family, 'event', this.eventJson(event, family), [names.id, 'name', 'start_at'], { hosts: [] });
       }
       case 'getGuests':
         return this.guestsResponse(this.accessibleEvent(account, request.query.get(names.guestsEventParam)), request, family);
@@ -465,36 +411,30 @@ export class LumaSim extends ProviderSimBase {
     return this.errorResponse(404, `No route for ${request.path}.`);
   }
 
-  /** The event, if this key's calendar holds it: unknown is a 404, another calendar's a 403. */
+  /** The event, if this key's calendar holds it: no id is a 400, unknown a 404, another calendar's a 403. */
   private accessibleEvent(account: LumaAccount, eventId: string | null): LumaEvent {
     if (!eventId) throw new ApiFailure(this.errorResponse(400, 'The event api_id is required.'));
-    const event = this.events.get(eventId);
-    if (!event) throw new ApiFailure(this.errorResponse(404, 'Event not found.'));
-    if (event.accountId !== account.userId) {
-      throw new ApiFailure(this.errorResponse(403, 'This API key cannot access that event.'));
-    }
-    return event;
+    return this.readableEvent(account.userId, eventId);
+  }
+
+  protected eventAccessError(status: 403 | 404): ApiResponse {
+    return status === 404
+      ? this.errorResponse(404, 'Event not found.')
+      : this.errorResponse(403, 'This API key cannot access that event.');
   }
 
   private getSelfResponse(account: LumaAccount, family: LumaRouteFamily): ApiResponse {
-    const [firstName = '', ...rest] = account.name.split(' ');
+    const { firstName, lastName } = splitName(account.name);
     const idKey = FAMILY_NAMES[family].id;
     const user = {
       [idKey]: account.userId,
       name: account.name,
       email: account.email,
       first_name: firstName,
-      last_name: rest.join(' '),
+      last_name: lastName,
       avatar_url: 'https://images.lumacdn.com/avatars/default.png',
     };
-    if (family === 'current') {
-      return { status: 200, body: user, withoutRequiredFields: () => withoutKeys(user, [idKey, 'email']) };
-    }
-    return {
-      status: 200,
-      body: { user },
-      withoutRequiredFields: () => ({ user: withoutKeys(user, [idKey, 'email']) }),
-    };
+    return recordAnswer(family, 'user', user, [idKey, 'email']);
   }
 
   private listEventsResponse(account: LumaAccount, request: ApiRequest, family: LumaRouteFamily): ApiResponse {
@@ -508,10 +448,7 @@ export class LumaSim extends ProviderSimBase {
     const startsInRange = (event: LumaEvent) =>
       (afterMs === null || event.startMs >= afterMs) && (beforeMs === null || event.startMs < beforeMs);
     const matches = afterMs === null && beforeMs === null ? undefined : startsInRange;
-    const render =
-      family === 'current'
-        ? (event: LumaEvent) => this.eventJson(event, family)
-        : (event: LumaEvent) => ({ api_id: event.id, event: this.eventJson(event, family), tags: [] });
+    const render = (event: LumaEvent) => listEntry(family, 'event', event.id, this.eventJson(event, family), { tags: [] });
     return this.pagedEntries(request, `events:${account.calendarId}`, account.events, matches, render, false);
   }
 
@@ -523,11 +460,9 @@ export class LumaSim extends ProviderSimBase {
     return this.pagedEntries(
       request,
       `guests:${event.id}`,
-      event.guests,
+      event.attendees,
       status === null ? undefined : (guest) => guest.approvalStatus === status,
-      family === 'current'
-        ? (guest) => this.guestJson(event, guest, family)
-        : (guest) => ({ api_id: guest.id, guest: this.guestJson(event, guest, family) }),
+      (guest) => listEntry(family, 'guest', guest.id, this.guestJson(event, guest, family)),
       true,
     );
   }
@@ -538,20 +473,13 @@ export class LumaSim extends ProviderSimBase {
     const guestId = request.query.get(names.guestParam);
     const email = request.query.get('email');
     const guest = guestId
-      ? event.guests.get(guestId)
+      ? event.attendees.get(guestId)
       : email
         ? findGuestByEmail(event, email)
         : undefined;
     if (!guestId && !email) return this.errorResponse(400, `Give ${names.guestParam} or email.`);
     if (!guest) return this.errorResponse(404, 'Guest not found.');
-    const json = this.guestJson(event, guest, family);
-    const required = [names.id, 'approval_status'];
-    if (family === 'current') return { status: 200, body: json, withoutRequiredFields: () => withoutKeys(json, required) };
-    return {
-      status: 200,
-      body: { guest: json },
-      withoutRequiredFields: () => ({ guest: withoutKeys(json, required) }),
-    };
+    return recordAnswer(family, 'guest', this.guestJson(event, guest, family), [names.id, 'approval_status']);
   }
 
   private updateGuestStatusResponse(account: LumaAccount, request: ApiRequest): ApiResponse {
@@ -565,7 +493,7 @@ export class LumaSim extends ProviderSimBase {
     const target = parsed.guest;
     const guest =
       target.type === 'api_id'
-        ? event.guests.get(target.api_id)
+        ? event.attendees.get(target.api_id)
         : findGuestByEmail(event, target.email);
     if (!guest) return this.errorResponse(404, 'Guest not found.');
     this.applyStatus(guest, parsed.status);
@@ -678,9 +606,39 @@ export class LumaSim extends ProviderSimBase {
   }
 }
 
+/**
+ * One record as a family answers it: flat on the current routes; under `wrapper` on the older
+ * ones, beside `olderExtras`. `required` are the fields the missing_fields fault strips.
+ */
+function recordAnswer(
+  family: LumaRouteFamily,
+  wrapper: string,
+  json: Record<string, unknown>,
+  required: readonly string[],
+  olderExtras: Record<string, unknown> = {},
+): ApiResponse {
+  if (family === 'current') return { status: 200, body: json, withoutRequiredFields: () => withoutKeys(json, required) };
+  return {
+    status: 200,
+    body: { [wrapper]: json, ...olderExtras },
+    withoutRequiredFields: () => ({ [wrapper]: withoutKeys(json, required) }),
+  };
+}
+
+/** One list entry: the record itself on the current routes, `{api_id, <wrapper>: record}` on the older ones. */
+function listEntry(
+  family: LumaRouteFamily,
+  wrapper: string,
+  id: string,
+  json: Record<string, unknown>,
+  olderExtras: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return family === 'current' ? json : { api_id: id, [wrapper]: json, ...olderExtras };
+}
+
 function findGuestByEmail(event: LumaEvent, email: string): LumaGuest | undefined {
   const wanted = email.toLowerCase();
-  return event.guests.all().find((guest) => resolvePerson(guest.person).email.toLowerCase() === wanted);
+  return event.attendees.all().find((guest) => resolvePerson(guest.person).email.toLowerCase() === wanted);
 }
 
 function registrationAnswers(person: SimPerson, seed: number): Record<string, unknown>[] {
