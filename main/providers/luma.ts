@@ -20,16 +20,16 @@ import {
   optionalTextSchema,
   parseResponse,
 } from './response.ts';
-import {
-  isProviderError,
-  type AttendeePage,
-  type AttendeeQuery,
-  type ProviderAccount,
-  type ProviderAttendee,
-  type ProviderClient,
-  type ProviderClientOptions,
-  type ProviderEvent,
+import type {
+  AttendeePage,
+  AttendeeQuery,
+  ProviderAccount,
+  ProviderAttendee,
+  ProviderClient,
+  ProviderClientOptions,
+  ProviderEvent,
 } from './types.ts';
+import { isProviderError } from './types.ts';
 import type { AttendeeStatus } from '../../shared/types.ts';
 
 /** Guests per page we ask for; Luma may send fewer, so only `has_more` decides the end. */
@@ -58,6 +58,7 @@ function unwrap(key: string, idKey: IdKey) {
  * response's message), the id read out as `id`.
  */
 function recordSchema<Shape extends z.ZodRawShape>(wrapper: string, idKey: IdKey, shape: Shape) {
+  // zod cannot type a computed key, so the object's type is spelt out.
   const withId = z.object({ ...shape, [idKey]: idSchema }) as unknown as z.ZodType<z.output<z.ZodObject<Shape>> & Record<IdKey, string>>;
   return z.preprocess(
     unwrap(wrapper, idKey),

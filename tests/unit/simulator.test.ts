@@ -99,6 +99,26 @@ async function allLumaGuestIds(sim: Simulator, eventId: string, apiKey: string, 
   throw new Error('pagination never ended');
 }
 
+interface OneEventEach {
+  sim: Simulator;
+  ebToken: string;
+  ebEvent: string;
+  lumaKey: string;
+  lumaEvent: string;
+}
+
+/** A simulator with one account and one event of `seeded` rows on each provider. */
+async function oneEventEach(seeded: number, now?: () => number): Promise<OneEventEach> {
+  const sim = await startSimulator(now ? { now } : {});
+  const ebToken = sim.eventbrite.addAccount({ email: 'f@example.com', name: 'Fay' }).token;
+  const ebEvent = sim.eventbrite.addEvent(ebToken, { name: 'Faulty' });
+  sim.eventbrite.seedAttendees(ebEvent, seeded);
+  const lumaKey = sim.luma.addAccount({ email: 'g@example.com', name: 'Gus' }).token;
+  const lumaEvent = sim.luma.addEvent(lumaKey, { name: 'Faulty too' });
+  sim.luma.seedAttendees(lumaEvent, seeded);
+  return { sim, ebToken, ebEvent, lumaKey, lumaEvent };
+}
+
 describe('Eventbrite simulator', () => {
   const clock = new VirtualClock(Date.UTC(2026, 10, 23, 8, 0, 0));
   let sim: Simulator;
@@ -513,13 +533,7 @@ describe('injected faults', () => {
   let lumaEvent: string;
 
   before(async () => {
-    sim = await startSimulator();
-    ebToken = sim.eventbrite.addAccount({ email: 'f@example.com', name: 'Fay' }).token;
-    ebEvent = sim.eventbrite.addEvent(ebToken, { name: 'Faulty' });
-    sim.eventbrite.seedAttendees(ebEvent, 60);
-    lumaKey = sim.luma.addAccount({ email: 'g@example.com', name: 'Gus' }).token;
-    lumaEvent = sim.luma.addEvent(lumaKey, { name: 'Faulty too' });
-    sim.luma.seedAttendees(lumaEvent, 60);
+    ({ sim, ebToken, ebEvent, lumaKey, lumaEvent } = await oneEventEach(60));
   });
   after(() => sim.close());
 
@@ -769,19 +783,10 @@ describe('controls for clock skew, lost changes, looping cursors and long thrott
   const start = Date.UTC(2026, 10, 23, 8, 0, 0);
   const clock = new VirtualClock(start);
   let sim: Simulator;
-  let ebToken: string;
-  let ebEvent: string;
-  let lumaKey: string;
-  let lumaEvent: string;
+  let [ebToken, ebEvent, lumaKey, lumaEvent] = ['', '', '', ''];
 
   before(async () => {
-    sim = await startSimulator({ now: () => clock.now() });
-    ebToken = sim.eventbrite.addAccount({ email: 'skew@example.com', name: 'Sky' }).token;
-    ebEvent = sim.eventbrite.addEvent(ebToken, { name: 'Skewed' });
-    sim.eventbrite.seedAttendees(ebEvent, 5);
-    lumaKey = sim.luma.addAccount({ email: 'skew-luma@example.com', name: 'Sky L' }).token;
-    lumaEvent = sim.luma.addEvent(lumaKey, { name: 'Skewed too' });
-    sim.luma.seedAttendees(lumaEvent, 5);
+    ({ sim, ebToken, ebEvent, lumaKey, lumaEvent } = await oneEventEach(5, () => clock.now()));
   });
   after(() => sim.close());
 
