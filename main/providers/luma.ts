@@ -267,9 +267,9 @@ export class LumaClient implements ProviderClient {
     } catch (error) {
       if (!isRouteMissing(error) || !(await this.currentRoutesMissing(route, options.signal))) throw error;
     }
-    const answer = await attempt(LEGACY_ROUTES);
+    // Settled by the probe, whatever this route answers on the older family.
     this.family = LEGACY_ROUTES;
-    return answer;
+    return attempt(LEGACY_ROUTES);
   }
 
   /** Whether this account lacks the current family: its who-am-I route answers 404 as well. */

@@ -559,6 +559,15 @@ test('Luma: an account without the current routes falls back to the older ones, 
     assert.equal((await client.whoAmI()).accountId, 'usr-1');
     assert.deepEqual(paths, [`${prefix}/event/get-guests`, `${prefix}/user/get-self`], 'the choice is remembered');
   }
+
+  const paths: string[] = [];
+  const { client } = clientWith('luma', (url) => {
+    paths.push(url.pathname);
+    return json({ message: 'Not found.' }, 404);
+  });
+  await assert.rejects(client.getEvent('evt-gone'), { name: 'ProviderError', kind: 'not_found' });
+  await assert.rejects(client.getEvent('evt-gone'), { name: 'ProviderError', kind: 'not_found' });
+  assert.deepEqual(paths, ['/v1/events/get', '/v1/users/get-self', '/v1/event/get', '/v1/event/get'], 'an unknown event on the older routes still settles the family');
 });
 
 test('Luma: a 404 for an unknown event on the current routes is not found, and the client stays on them', async () => {
