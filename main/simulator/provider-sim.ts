@@ -1,6 +1,7 @@
 // What both simulated providers share: the loopback HTTP server and its offline switch, the
-// token registry, injected faults and latency, the request log, and the /_sim/ control
-// dispatcher. Eventbrite and Luma subclasses supply routes, JSON shapes and error bodies.
+// token registry, the provider's clock, injected faults and latency, the request log, the
+// /_sim/ control dispatcher, and the events with their rows (registry.ts: ticket types, who may
+// read an event). Eventbrite and Luma subclasses supply routes, JSON shapes and error bodies.
 //
 // HTTP control format (so a simulator in another process can be driven):
 //   GET  /_sim/  -> 200 {kind, port, baseUrl, requestCount, ops: [names]}
