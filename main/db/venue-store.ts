@@ -6,6 +6,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from './open.ts';
 import type { CheckInFact, PrintFact, VenueConflict, VenueMapName, VipFact } from '../../shared/venue.ts';
 import { deriveCheckIn, derivePrints, deriveVip } from '../../shared/venue.ts';
+import type { ProviderKind } from '../../shared/types.ts';
 
 export type CheckInAction = 'check_in' | 'undo';
 
@@ -148,6 +149,7 @@ export class VenueStore {
   private readonly writeVip: Statement<unknown[]>;
   private readonly insertPrint: Statement<unknown[]>;
   private readonly printsOf: Statement<[number], PrintRow>;
+  private readonly attendeeByProviderId: Statement<[number, string], { id: number }>;
 
   constructor(private readonly db: Db) {
     this.stationId = db.prepare<[], { station_id: string }>('SELECT station_id FROM venue_station').get()!.station_id;
@@ -174,10 +176,29 @@ export class VenueStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     );
     this.printsOf = db.prepare('SELECT * FROM venue_prints WHERE attendee_id = ?');
+    this.attendeeByProviderId = db.prepare('SELECT id FROM attendees WHERE event_id = ? AND provider_attendee_id = ?');
   }
 
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
+  }
+
+  /** Every event of the mirror by its provider identity (what names its venue document). */
+  eventKeys(): { eventId: number; provider: ProviderKind; providerEventId: string }[] {
+    return this.db
+      .prepare<[], { eventId: number; provider: ProviderKind; providerEventId: string }>(
+        'SELECT id AS eventId, provider, provider_event_id AS providerEventId FROM events ORDER BY id',
+      )
+      .all();
+  }
+
+  /** The local row id of an attendee named by the provider's id, or undefined when not in the mirror (yet). */
+  attendeeIdOf(eventId: number, providerAttendeeId: string): number | undefined {
+    return this.attendeeByProviderId.get(eventId, providerAttendeeId)?.id;
+  }
+
+  providerAttendeeIdOf(attendeeId: number): string | undefined {
+    return this.db.prepare<[number], { p: string }>('SELECT provider_attendee_id AS p FROM attendees WHERE id = ?').get(attendeeId)?.p;
   }
 
   // ---- check-ins ----
@@ -357,8 +378,9 @@ export class VenueStore {
       .map((r) => ({ map: r.map, entryId: r.entry_id, eventId: r.event_id, providerAttendeeId: r.provider_attendee_id, entry: r.entry }));
   }
 
-  isPending(map: VenueMapName, entryId: string): boolean {
-    return this.db.prepare('SELECT 1 FROM venue_pending WHERE map = ? AND entry_id = ?').get(map, entryId) !== undefined;
+  /** A waiting entry's JSON, or undefined. */
+  pendingEntry(map: VenueMapName, entryId: string): string | undefined {
+    return this.db.prepare<[string, string], { entry: string }>('SELECT entry FROM venue_pending WHERE map = ? AND entry_id = ?').get(map, entryId)?.entry;
   }
 
   removePending(map: VenueMapName, entryId: string): void {
