@@ -41,7 +41,10 @@ test('a document is stored in SQLite as one merged update after changes settle, 
   const close = await s.replica.connect(source, VENUE_KEY.venueId);
   for (let i = 0; i < 5; i++) s.venueDesk.checkIn(s.actor, { eventId: s.eventId, actionId: actionId(), code: `BC-${i}` });
   assert.equal(persistence.load(venueDocumentName(VENUE_KEY)), null, 'nothing stored before the changes settle');
+  // The store's timer is unref'd (a process may exit before it fires); hold the test's loop open.
+  const keepAlive = setInterval(() => undefined, 1_000);
   await settled;
+  clearInterval(keepAlive);
   assert.equal(stores, 1, 'five changes, one store');
   const state = persistence.load(venueDocumentName(VENUE_KEY));
   assert.ok(state);

@@ -89,6 +89,8 @@ export class LocalDocumentSource implements VenueDocumentSource {
     const settle = this.opts.settleMs ?? SETTLE_MS;
     const waited = Date.now() - o.firstChangeAt;
     const delay = Math.max(0, Math.min(settle, (this.opts.maxWaitMs ?? MAX_WAIT_MS) - waited));
+    // Unref'd: a process may exit with a store pending. Nothing is lost: every entry is in SQLite
+    // first, and attaching the document at the next start-up puts back what it lacks.
     o.timer = setTimeout(() => this.flushOne(o), delay);
     o.timer.unref?.();
   }
