@@ -682,6 +682,13 @@ export function createMockBridge(): Transport {
       touch(job, { state: 'printed', printedAt: now(), error: null });
       return { ...job };
     },
+    // A mock station stands alone: no other desk of a venue printed, admitted or sent anything.
+    'print.priorPrint': ({ attendeeId }) => {
+      attendeeById(attendeeId);
+      return null;
+    },
+    'venue.conflicts': ({ eventId }) => ({ eventId, admissions: [], prints: [] }),
+    'venue.refused': () => [],
     'demo.start': () => {
       const eb = addIntegration('eventbrite', 'demo@eventbrite.example');
       const eb2 = addIntegration('eventbrite', 'backup@eventbrite.example');
