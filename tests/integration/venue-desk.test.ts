@@ -25,7 +25,7 @@ interface Station {
 
 async function station(t: { after(fn: () => unknown): void }, name: string, pin: string): Promise<Station> {
   // Registered first so it runs first: the documents are released before the app host closes.
-  let closeVenue = async () => undefined;
+  let closeVenue: () => Promise<void> = async () => undefined;
   t.after(() => closeVenue());
   const h = await startAppHarness(t);
   await h.call('session.setPin', { pin });
