@@ -8,19 +8,9 @@ import { foldForSearch } from './search-text.ts';
 import type { Attendee } from '../../shared/types.ts';
 import type { CheckInLogEntry, CheckInStats, TicketStats } from '../../shared/desk.ts';
 import { ARRIVAL_SLOT_MINUTES } from '../../shared/desk.ts';
-import { VenueStore, type CheckInAction, type CheckInRecord } from './venue-store.ts';
+import { VenueStore, type CheckInRecord, type CheckInRow } from './venue-store.ts';
 
 export type { CheckInAction, CheckInRecord } from './venue-store.ts';
-
-interface CheckInRow {
-  id: number;
-  action_id: string;
-  event_id: number;
-  attendee_id: number;
-  action: CheckInAction;
-  station: string;
-  at: string;
-}
 
 interface LogRow extends CheckInRow {
   full_name: string;

@@ -26,6 +26,7 @@ import { SqliteDocumentPersistence } from '../../main/venue/replica/persistence.
 import type { VenueDocumentKey } from '../../main/venue/contracts.ts';
 import { venueDocumentName } from '../../shared/venue.ts';
 import type { ProviderAttendee } from '../../main/providers/types.ts';
+import { person as deskPerson } from '../helpers/desk-db.ts';
 
 export interface VenueReplicaFigures {
   attendees: number;
@@ -52,26 +53,7 @@ interface Station {
   clock: VirtualClock;
 }
 
-function person(i: number): ProviderAttendee {
-  const id = `att-${i}`;
-  return {
-    providerAttendeeId: id,
-    firstName: 'Guest',
-    lastName: String(i),
-    fullName: `Guest ${i}`,
-    email: `${id}@example.com`,
-    company: null,
-    jobTitle: null,
-    ticketName: 'General',
-    orderId: `o-${i}`,
-    barcode: `BC-${i}`,
-    status: 'ATTENDING',
-    providerStatus: 'Attending',
-    providerCheckedIn: false,
-    registeredAt: '2026-11-01T10:00:00Z',
-    providerUpdatedAt: '2026-11-01T10:00:00Z',
-  };
-}
+const person = (i: number): ProviderAttendee => deskPerson({ providerAttendeeId: `att-${i}`, fullName: `Guest ${i}`, barcode: `BC-${i}` });
 
 function openStation(dir: string, attendees: number, attach: boolean): Station {
   const db = openDatabase(join(dir, 'badge-desk.sqlite'));
