@@ -1,6 +1,6 @@
 // The desk's SQL: search over the FTS5 index, the append-only check-in log and what is derived
-// from it (current state, statistics, the export). Writes only local tables (checkins, and
-// through its trigger attendee_checkin): never a provider-owned column.
+// from it (current state, statistics, the export). Writes only local tables (checkins and the
+// state derived with it, through venue-store.ts): never a provider-owned column.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './open.ts';
 import { ATTENDEE_SELECT, toAttendee, type AttendeeRow } from './store.ts';
