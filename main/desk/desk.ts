@@ -11,6 +11,7 @@ import { AppError } from '../../shared/errors.ts';
 import type { Actor, Attendee } from '../../shared/types.ts';
 import type { PrintJob } from '../../shared/printing.ts';
 import type { CheckInLogEntry, CheckInOutcome, CheckInStats, DeskSearchResult, UndoOutcome } from '../../shared/desk.ts';
+import { isSameTicketCode } from '../../shared/ticket-code.ts';
 import { checkInLogCsv } from './csv.ts';
 
 export interface DeskDeps {
@@ -54,11 +55,11 @@ export class Desk {
     const outcome = this.deps.deskStore.atomically((): CheckInOutcome => {
       const replay = this.replay(actionId, 'check_in', eventId);
       if (replay) {
-        return { kind: 'checked_in', attendee: replay, actionId, via: input.code !== undefined && replay.barcode === input.code.trim() ? 'scan' : 'search', printJob: null };
+        return { kind: 'checked_in', attendee: replay, actionId, via: input.code !== undefined && isSameTicketCode(input.code, replay.barcode) ? 'scan' : 'search', printJob: null };
       }
 
       const code = input.code?.trim();
-      const scanned = code ? this.deps.deskStore.attendeeByBarcode(eventId, code) : undefined;
+      const scanned = code ? this.deps.deskStore.attendeeByCode(eventId, code) : undefined;
       let attendee = scanned;
       if (!attendee && input.attendeeId !== undefined) attendee = this.requireAttendeeOf(eventId, input.attendeeId);
       if (!attendee) return { kind: 'not_found', code: code ?? '' };
