@@ -182,6 +182,7 @@ export function createCore(deps: CoreDeps) {
     events,
     requireEvent: requireEventName,
     onCheckedIn: (actor, attendee) => printing.onCheckedIn(actor, attendee),
+    onCheckInUndone: (attendee) => printing.onCheckInUndone(attendee),
   });
 
   const core = {

@@ -10,7 +10,7 @@ import { foldForSearch, toMatchExpression, toNameMatchExpression } from '../db/s
 import { AppError } from '../../shared/errors.ts';
 import type { Actor, Attendee } from '../../shared/types.ts';
 import type { PrintJob } from '../../shared/printing.ts';
-import type { CheckInLogEntry, CheckInOutcome, CheckInStats, DeskSearchResult, UndoOutcome } from '../../shared/desk.ts';
+import type { CheckInLogEntry, CheckInOutcome, CheckInStats, DeskSearchResult, UndoBadge, UndoOutcome } from '../../shared/desk.ts';
 import { isSameTicketCode } from '../../shared/ticket-code.ts';
 import { checkInLogCsv } from './csv.ts';
 
@@ -23,6 +23,8 @@ export interface DeskDeps {
   requireEvent(eventId: number): { id: number; name: string };
   /** After a check-in is committed (auto-print). Its failure never undoes or fails the check-in. */
   onCheckedIn?(actor: Actor, attendee: Attendee): PrintJob | null;
+  /** After an undo is committed: takes back the badge its check-in queued, if it has not printed. */
+  onCheckInUndone?(attendee: Attendee): UndoBadge | null;
 }
 
 export const DEFAULT_SEARCH_LIMIT = 20;
@@ -81,20 +83,38 @@ export class Desk {
     return outcome;
   }
 
-  /** Takes a check-in back, as a new log row (the log is never edited). */
+  /**
+   * Takes a check-in back, as a new log row (the log is never edited), and takes back the badge
+   * that check-in queued if it has not started printing (see UndoBadge).
+   */
   undo(actor: Actor, input: { eventId: number; attendeeId: number; actionId: string }): UndoOutcome {
     const { eventId, attendeeId, actionId } = input;
     this.deps.requireEvent(eventId);
-    const outcome = this.deps.deskStore.atomically((): UndoOutcome => {
+    const { outcome, recorded } = this.deps.deskStore.atomically((): { outcome: UndoOutcome; recorded: boolean } => {
+      // A retried call changes nothing more: what the first call did to the badge is in the queue.
       const replay = this.replay(actionId, 'undo', eventId);
-      if (replay) return { kind: 'undone', attendee: replay, actionId };
+      if (replay) return { outcome: { kind: 'undone', attendee: replay, actionId, badge: null }, recorded: false };
       const attendee = this.requireAttendeeOf(eventId, attendeeId);
-      if (!attendee.checkedIn) return { kind: 'not_checked_in', attendee };
+      if (!attendee.checkedIn) return { outcome: { kind: 'not_checked_in', attendee }, recorded: false };
       this.deps.deskStore.appendCheckIn({ actionId, eventId, attendeeId, action: 'undo', station: stationOf(actor), at: this.now() });
-      return { kind: 'undone', attendee: this.deps.store.getAttendee(attendeeId)!, actionId };
+      return { outcome: { kind: 'undone', attendee: this.deps.store.getAttendee(attendeeId)!, actionId, badge: null }, recorded: true };
     });
-    if (outcome.kind === 'undone') this.deps.events.emit('checkinsChanged', { eventId, attendeeIds: [attendeeId] });
-    return outcome;
+    if (!recorded || outcome.kind !== 'undone') return outcome;
+    this.deps.events.emit('checkinsChanged', { eventId, attendeeIds: [attendeeId] });
+    return { ...outcome, badge: this.takeBackBadge(outcome.attendee) };
+  }
+
+  /**
+   * Runs synchronously right after the undo's commit, so no print worker can take the badge in
+   * between. Its failure never fails the undo: the check-in is taken back either way, and the
+   * badge shows in the print queue.
+   */
+  private takeBackBadge(attendee: Attendee): UndoBadge | null {
+    try {
+      return this.deps.onCheckInUndone?.(attendee) ?? null;
+    } catch {
+      return null;
+    }
   }
 
   log(eventId: number, limit: number, beforeId?: number): CheckInLogEntry[] {

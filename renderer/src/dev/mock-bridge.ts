@@ -549,7 +549,7 @@ export function createMockBridge(): Transport {
       if (!a.checkedIn) return { kind: 'not_checked_in', attendee: a };
       const entry = recordCheckIn(a, 'undo', now());
       push({ event: 'checkinsChanged', payload: { eventId, attendeeIds: [a.id] } });
-      return { kind: 'undone', attendee: attendeeById(a.id), actionId: entry.actionId };
+      return { kind: 'undone', attendee: attendeeById(a.id), actionId: entry.actionId, badge: null };
     },
     'desk.log': ({ eventId, limit, beforeId }) =>
       checkinLog
