@@ -3,7 +3,7 @@
 // through its trigger attendee_checkin): never a provider-owned column.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './open.ts';
-import { ATTENDEE_SELECT, toAttendee, type AttendeeRow } from './store.ts';
+import { ATTENDEE_SELECT, AttendeeRowsById, type AttendeeRow } from './store.ts';
 import { foldForSearch, toCodeKeyMatchExpression } from './search-text.ts';
 import { lumaCheckInKey, storedCodeKey } from '../../shared/ticket-code.ts';
 import type { Attendee } from '../../shared/types.ts';
@@ -81,6 +81,7 @@ export class DeskStore {
   private readonly byActionId;
   private readonly append;
   private readonly stateOf;
+  private readonly rowsById;
 
   constructor(private readonly db: Db) {
     // FTS5 sorts by its configured rank (bm25, name hits weighted up; see migration 002) and
@@ -110,6 +111,7 @@ export class DeskStore {
     this.append = db.prepare<[string, number, number, CheckInAction, string, string], CheckInRow>(
       'INSERT INTO checkins (action_id, event_id, attendee_id, action, station, at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *',
     );
+    this.rowsById = new AttendeeRowsById(db);
     this.stateOf = db.prepare<[number], { checked_in: number }>('SELECT checked_in FROM attendee_checkin WHERE attendee_id = ?');
   }
 
@@ -131,25 +133,8 @@ export class DeskStore {
     const listed = (query.ranked ? this.ranked : this.unranked).all({ match: query.match, eventId, limit: limit + 1 });
     for (const r of listed) ids.push(r.id);
     const unique = [...new Set(ids)];
-    const shown = unique.slice(0, limit);
-    const rows = new Map(
-      this.rowsById(shown.length)
-        .all(...shown)
-        .map((r) => [r.id, toAttendee(r)] as const),
-    );
-    return { rows: shown.map((id) => rows.get(id)!).filter(Boolean), more: unique.length > limit };
+    return { rows: this.rowsById.get(unique.slice(0, limit)), more: unique.length > limit };
   }
-
-  /** The full rows of up to `limit` ids; one prepared statement per count, kept (the desk searches per keystroke). */
-  private rowsById(count: number): Statement<number[], AttendeeRow> {
-    let statement = this.byIds.get(count);
-    if (!statement) {
-      statement = this.db.prepare<number[], AttendeeRow>(`${ATTENDEE_SELECT} WHERE a.id IN (${Array(count).fill('?').join(', ') || 'NULL'})`);
-      this.byIds.set(count, statement);
-    }
-    return statement;
-  }
-  private readonly byIds = new Map<number, Statement<number[], AttendeeRow>>();
 
   /** The bare FTS5 query, ranked by its own bm25: the benchmark's baseline for search. */
   rawMatch(match: string, limit: number): number[] {
@@ -161,7 +146,7 @@ export class DeskStore {
   /** The attendee a scanned code names: the barcode as typed, else a Luma check-in URL's key (any host, any further parameters). */
   attendeeByCode(eventId: number, code: string): Attendee | undefined {
     const id = this.attendeeIdByCode(eventId, code);
-    return id === undefined ? undefined : this.rowsById(1).all(id).map(toAttendee)[0];
+    return id === undefined ? undefined : this.rowsById.get([id])[0];
   }
 
   private attendeeIdByCode(eventId: number, text: string): number | undefined {
