@@ -8,6 +8,9 @@ import type { Attendee, AttendeeStatus } from '../../shared/types.ts';
 export class AttendeeListStore {
   private readonly rowsById;
   private readonly inNameOrder;
+  private readonly pageByName;
+  private readonly pageByNameDesc;
+  private readonly countOf;
   private readonly ticketNamesOf;
   private readonly withTicket;
   private readonly withStatus;
@@ -18,12 +21,24 @@ export class AttendeeListStore {
 
   constructor(db: Db) {
     this.rowsById = new AttendeeRowsById(db);
-    // Migration 004's index, covering: no row is read.
-    this.inNameOrder = db.prepare<[number], number>('SELECT id FROM attendees WHERE event_id = ? ORDER BY full_name COLLATE NOCASE, id').pluck();
+    // Migration 004's index, covering: no row is read. Named, because two indexes now start with
+    // event_id and statistics (ANALYZE) that know only one of them made the planner take the ticket
+    // index and sort the event: 60 ms a page instead of 2.
+    this.inNameOrder = db
+      .prepare<[number], number>('SELECT id FROM attendees INDEXED BY attendees_by_event_name WHERE event_id = ? ORDER BY full_name COLLATE NOCASE, id')
+      .pluck();
+    // The same index walked to an offset, for one page: no list of the whole event is made.
+    this.pageByName = db
+      .prepare<[number, number, number], number>('SELECT id FROM attendees INDEXED BY attendees_by_event_name WHERE event_id = ? ORDER BY full_name COLLATE NOCASE, id LIMIT ? OFFSET ?')
+      .pluck();
+    this.pageByNameDesc = db
+      .prepare<[number, number, number], number>('SELECT id FROM attendees INDEXED BY attendees_by_event_name WHERE event_id = ? ORDER BY full_name COLLATE NOCASE DESC, id DESC LIMIT ? OFFSET ?')
+      .pluck();
+    this.countOf = db.prepare<[number], number>('SELECT count(*) FROM attendees WHERE event_id = ?').pluck();
     // Migration 005's index: its distinct ticket names (a skip over the index), then one group in name order.
     this.ticketNamesOf = db.prepare<[number], string | null>('SELECT DISTINCT ticket_name FROM attendees WHERE event_id = ? ORDER BY ticket_name').pluck();
     this.withTicket = db
-      .prepare<[number, string | null], number>('SELECT id FROM attendees WHERE event_id = ? AND ticket_name IS ? ORDER BY full_name COLLATE NOCASE, id')
+      .prepare<[number, string | null], number>('SELECT id FROM attendees INDEXED BY attendees_by_event_ticket_name WHERE event_id = ? AND ticket_name IS ? ORDER BY full_name COLLATE NOCASE, id')
       .pluck();
     // Migration 002's (event_id, status, ticket_name) index, covering; in no particular order.
     this.withStatus = db.prepare<[number, AttendeeStatus], number>('SELECT id FROM attendees WHERE event_id = ? AND status = ?').pluck();
@@ -42,6 +57,15 @@ export class AttendeeListStore {
   /** Every attendee of the event by name (case-folded as the index folds it), then id. */
   idsByName(eventId: number): number[] {
     return this.inNameOrder.all(eventId);
+  }
+
+  /** One page of idsByName (or of its reverse), read by walking the index to the offset. */
+  idsByNamePage(eventId: number, descending: boolean, page: { offset: number; limit: number }): number[] {
+    return (descending ? this.pageByNameDesc : this.pageByName).all(eventId, page.limit, page.offset);
+  }
+
+  attendeeCount(eventId: number): number {
+    return this.countOf.get(eventId) ?? 0;
   }
 
   /** The event's ticket names in ascending order, null (no ticket type) first. */

@@ -14,6 +14,7 @@ import { DEFAULT_RATE_BUDGETS } from '../../main/providers/types.ts';
 import { measureUi } from './ui.ts';
 import { measureDesk, type DeskFigures } from './desk.ts';
 import { measurePrinting } from './printing.ts';
+import { measureAttendeeList } from './attendee-list.ts';
 import type { DayFigures } from './event-day.ts';
 
 const args = process.argv.slice(2);
@@ -194,16 +195,19 @@ async function main() {
     desk = await measureDesk({ dataDir, secretStore, eventId: importedEventId });
     log('measuring printing: badge rendering, 500 check-ins with auto-print to a ZPL stand-in...');
     const printing = await measurePrinting({ dataDir, secretStore, eventId: importedEventId });
+    log('measuring the event page\'s attendee list: filters and sorts through the IPC boundary...');
+    const attendeeList = await measureAttendeeList({ dataDir, secretStore, eventId: importedEventId });
     if (!args.includes('--no-ui')) log('measuring the UI in Chromium through the browser host...');
     const ui = args.includes('--no-ui') ? { skipped: '--no-ui' } : await measureUi(attendees);
     if (!args.includes('--no-day')) log('simulating an 8-hour event day in virtual time (Eventbrite and Luma live, 5,000 check-ins)...');
     const day = args.includes('--no-day') ? { skipped: '--no-day' } : await measureEventDay();
-    const all = { ...result, desk, printing, ui, day };
+    const all = { ...result, desk, printing, attendee_list: attendeeList, ui, day };
     if (asJson) console.log(JSON.stringify(all));
     else {
       for (const [k, v] of Object.entries(result)) console.log(`${k.padEnd(32)} ${v}`);
       for (const [k, v] of Object.entries(desk)) console.log(`desk.${k.padEnd(27)} ${v}`);
       for (const [k, v] of Object.entries(printing)) console.log(`printing.${k.padEnd(23)} ${v}`);
+      for (const [k, v] of Object.entries(attendeeList)) console.log(`attendee_list.${k.padEnd(18)} ${v}`);
       for (const [k, v] of Object.entries(ui)) console.log(`ui.${k.padEnd(29)} ${v}`);
       for (const [k, v] of Object.entries(day)) console.log(`day.${k.padEnd(28)} ${Array.isArray(v) ? v.join(' ') : v}`);
     }
