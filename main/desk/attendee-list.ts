@@ -3,8 +3,8 @@
 // shared/attendee-list.ts. The table is virtualised and asks for pages of 200 as they scroll into
 // view, in any order; at 100,000 attendees sorting the event for each page took 0.3-0.4 s.
 //
-// The whole event by name is served by walking the name index to the page's offset. Any other
-// answer is a list of ids, built once and kept: an order of the whole event read from indexes (no
+// While an event's rows keep changing (an import), the whole event by name is served by walking
+// the name index to the page's offset. Any other answer is a list of ids, built once and kept: an order of the whole event read from indexes (no
 // sort: see AttendeeListStore), then, for a narrowed query, the rows of that order that pass every
 // filter (membership tables over ids, one pass). A page is a slice of that list and its rows by id. The list is kept until the event's data changes (attendeesChanged from a sync,
 // checkinsChanged from the desk, a VIP flag): every page of one list is cut from the same order,
@@ -83,16 +83,28 @@ export class AttendeeList {
   page(eventId: number, query: AttendeeListQuery, page: { offset: number; limit: number }): AttendeeListPage {
     const sort = query.sort ?? DEFAULT_ATTENDEE_SORT;
     const store = this.deps.listStore;
-    if (sort.key === 'name' && !isNarrowed(query)) {
-      // The whole event by name is the index itself: a page walks it to its offset (2-3 ms at the
-      // end of 100,000) and no list is kept. An import announces every page it writes; a list
-      // rebuilt for each of the table's refreshes meanwhile would cost 30-70 ms each time.
+    if (sort.key === 'name' && !isNarrowed(query) && !this.settled(eventId)) {
+      // The whole event by name is the index itself: while the rows keep changing (an import
+      // announces every page it writes) a page walks it to its offset, and no list is built that
+      // the next change would throw away (30-70 ms each at 100,000).
       return { rows: store.rows(store.idsByNamePage(eventId, sort.direction === 'desc', page)), total: store.attendeeCount(eventId) };
     }
     const ids = this.matching(eventId, query);
     const slice = ids.subarray(Math.min(page.offset, ids.length), Math.min(page.offset + page.limit, ids.length));
     return { rows: store.rows(Array.from(slice)), total: ids.length };
   }
+
+  /**
+   * Whether the event's rows held still since the last page asked of them: from the second such
+   * page on, the kept name order answers (a page far down is then a slice, not a walk to it).
+   */
+  private settled(eventId: number): boolean {
+    const rows = this.version(eventId).rows;
+    const settled = this.rowsAtLastPage.get(eventId) === rows;
+    this.rowsAtLastPage.set(eventId, rows);
+    return settled;
+  }
+  private readonly rowsAtLastPage = new Map<number, number>();
 
   private version(eventId: number): DataVersion {
     let v = this.versions.get(eventId);
@@ -135,24 +147,39 @@ export class AttendeeList {
         for (const id of ids) if (id < size) table[id] = 1;
         return table;
       };
-      const required: Uint8Array[] = [];
+      const required: { ids: number[]; table: Uint8Array }[] = [];
+      const require = (ids: number[]) => required.push({ ids, table: member(ids) });
       let excluded: Uint8Array | null = null;
-      if (match !== null) required.push(member(store.idsMatching(match)));
-      if (f.checkIn === 'checked_in') required.push(member(store.idsCheckedInByTime(eventId)));
+      if (match !== null) require(store.idsMatching(match));
+      if (f.checkIn === 'checked_in') require(store.idsCheckedInByTime(eventId));
       if (f.checkIn === 'not_checked_in') excluded = member(store.idsCheckedInByTime(eventId));
-      if (f.vip === true) required.push(member(store.vipIds(eventId)));
-      if (f.status !== undefined) required.push(member(store.idsWithStatus(eventId, f.status)));
-      if (f.ticketName !== undefined) required.push(member(store.idsWithTicket(eventId, f.ticketName)));
-      const out = new Int32Array(order.length);
+      if (f.vip === true) require(store.vipIds(eventId));
+      if (f.status !== undefined) require(store.idsWithStatus(eventId, f.status));
+      if (f.ticketName !== undefined) require(store.idsWithTicket(eventId, f.ticketName));
+      const passes = (id: number) => (excluded === null || excluded[id] !== 1) && required.every((r) => r.table[id] === 1);
+      if (required.length === 0) return order.filter(passes);
+      // Driven by the smallest set (three letters match a few thousand of 100,000): its rows that
+      // pass, put in the sort's order by their positions in it.
+      const driver = required.reduce((a, b) => (b.ids.length < a.ids.length ? b : a)).ids;
+      const at = this.positions(order, size);
+      const found = new Int32Array(driver.length);
       let n = 0;
-      for (let i = 0; i < order.length; i++) {
-        const id = order[i]!;
-        if (excluded !== null && excluded[id] === 1) continue;
-        if (required.every((table) => table[id] === 1)) out[n++] = id;
-      }
-      return out.slice(0, n);
+      for (const id of driver) if (id < size && at[id]! > 0 && passes(id)) found[n++] = at[id]! - 1;
+      return found.subarray(0, n).sort().map((p) => order[p]!);
     });
   }
+
+  /** Each id's place in the order, plus one (0: not in it), kept as long as the order is. */
+  private positions(order: Int32Array, size: number): Int32Array {
+    let at = this.placesOf.get(order);
+    if (!at || at.length < size) {
+      at = new Int32Array(size);
+      for (let i = 0; i < order.length; i++) if (order[i]! < size) at[order[i]!] = i + 1;
+      this.placesOf.set(order, at);
+    }
+    return at;
+  }
+  private readonly placesOf = new WeakMap<Int32Array, Int32Array>();
 
   /** The whole event in this sort (shared/attendee-list.ts says what each sort means). */
   private order(eventId: number, sort: AttendeeSort): Int32Array {

@@ -153,6 +153,13 @@ test('paging: pages of one list never repeat or skip a row; a page further down 
   d.store.upsertAttendees(d.eventId, [person({ providerAttendeeId: 'late', fullName: 'Aaron Late' })], null, '2026-11-23T10:00:00Z');
   d.events.emit('attendeesChanged', { eventId: d.eventId, attendeeIds: [] });
   assert.equal(list.page(d.eventId, {}, { offset: 0, limit: 1 }).rows[0]!.fullName, 'Aaron Late');
+  // The whole event by name: walked in the index while the rows change, then a kept list once
+  // they hold still (the second page at the same rows reads the order once; later pages read none).
+  calls.length = 0;
+  const byName = [0, 3, 6].map((offset) => list.page(d.eventId, {}, { offset, limit: 3 }).rows.map((a) => a.fullName));
+  assert.deepEqual(calls, ['idsByName'], 'read once, for the second page');
+  assert.deepEqual(byName.flat(), list.page(d.eventId, {}, { offset: 0, limit: 100 }).rows.map((a) => a.fullName));
+  assert.equal(byName.flat().length, 9);
   // A page past the end is empty, with the total.
   assert.deepEqual(list.page(d.eventId, {}, { offset: 500, limit: 10 }), { rows: [], total: 9 });
 });
