@@ -102,8 +102,9 @@ export const createAttendeesSlice: SliceCreator<AttendeesSlice> =
         pages: { ...cache.pages, [page]: entry(cache.pages[page]) },
       }));
 
+    // One read per page of one query at a time: a new query's read never waits for an older one's.
     const fetchPage = (eventId: number, page: number) =>
-      refreshes.run(`page:${eventId}:${page}`, async () => {
+      refreshes.run(`page:${eventId}:${get().attendees?.queryId ?? 0}:${page}`, async () => {
         const cache = get().attendees;
         if (!cache || cache.eventId !== eventId) return;
         const { generation, queryId } = cache;
