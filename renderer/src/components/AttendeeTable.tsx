@@ -16,6 +16,7 @@ import {
 } from '../../../shared/attendee-list.ts';
 import { formatClock, formatCount, formatMoment } from '../format.ts';
 import { PAGE_SIZE, useStore, type AttendeeCache } from '../store/index.ts';
+import { SelectField } from './SelectField.tsx';
 
 const ROW_HEIGHT = 44;
 // Stable identities: the virtualizer recomputes every row's position (a pass over all of them)
@@ -24,7 +25,6 @@ const ROW_HEIGHT = 44;
 const rowKey = (index: number) => index;
 const rowSize = () => ROW_HEIGHT;
 
-const STATUS_LABEL: Record<AttendeeStatus, string> = ATTENDEE_STATUS_LABEL;
 
 /** The columns, and the sort each head applies (none for the ones main does not sort by). */
 const COLUMNS: readonly { label: string; sort: AttendeeSortKey | null }[] = [
@@ -166,7 +166,7 @@ const CHECK_IN_OPTIONS: readonly { value: CheckInFilter | ''; label: string }[] 
 function AttendeeListControls({ event, cache }: { event: SyncedEvent; cache: AttendeeCache }) {
   const setQuery = useStore((s) => s.setAttendeeQuery);
   const tickets = useStore((s) => (s.stats?.eventId === event.id ? (s.stats.data?.byTicket ?? null) : null));
-  const ids = { text: useId(), checkIn: useId(), status: useId(), ticket: useId() };
+  const textId = useId();
   const { text, filter } = cache.query;
   const ticketNames = [...new Set([...(tickets ?? []).map((t) => t.ticketName), filter.ticketName ?? null])].filter((t): t is string => t !== null).sort((a, b) => a.localeCompare(b));
   const change = (c: Parameters<typeof setQuery>[1]) => setQuery(event.id, c);
@@ -174,11 +174,11 @@ function AttendeeListControls({ event, cache }: { event: SyncedEvent; cache: Att
   return (
     <div className="attendee-filters" role="search" aria-label="Filter attendees">
       <div className="field attendee-filter-text">
-        <label className="field-label" htmlFor={ids.text}>
+        <label className="field-label" htmlFor={textId}>
           Filter
         </label>
         <input
-          id={ids.text}
+          id={textId}
           type="search"
           value={text}
           placeholder="Name, email, company, order or ticket code"
@@ -188,44 +188,24 @@ function AttendeeListControls({ event, cache }: { event: SyncedEvent; cache: Att
           onChange={(e) => change({ text: e.target.value })}
         />
       </div>
-      <div className="field">
-        <label className="field-label" htmlFor={ids.checkIn}>
-          Check-in
-        </label>
-        <select id={ids.checkIn} value={filter.checkIn ?? ''} onChange={(e) => change({ filter: { checkIn: (e.target.value || undefined) as CheckInFilter | undefined } })}>
-          {CHECK_IN_OPTIONS.map((o) => (
-            <option key={o.value} value={o.value}>
-              {o.label}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label className="field-label" htmlFor={ids.status}>
-          Status
-        </label>
-        <select id={ids.status} value={filter.status ?? ''} onChange={(e) => change({ filter: { status: (e.target.value || undefined) as AttendeeStatus | undefined } })}>
-          <option value="">Any status</option>
-          {ATTENDEE_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {ATTENDEE_STATUS_LABEL[s]}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label className="field-label" htmlFor={ids.ticket}>
-          Ticket
-        </label>
-        <select id={ids.ticket} value={filter.ticketName ?? ''} onChange={(e) => change({ filter: { ticketName: e.target.value || undefined } })}>
-          <option value="">All tickets</option>
-          {ticketNames.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField
+        label="Check-in"
+        value={filter.checkIn ?? ''}
+        options={CHECK_IN_OPTIONS}
+        onChange={(v) => change({ filter: { checkIn: (v || undefined) as CheckInFilter | undefined } })}
+      />
+      <SelectField
+        label="Status"
+        value={filter.status ?? ''}
+        options={[{ value: '', label: 'Any status' }, ...ATTENDEE_STATUSES.map((s) => ({ value: s, label: ATTENDEE_STATUS_LABEL[s] }))]}
+        onChange={(v) => change({ filter: { status: (v || undefined) as AttendeeStatus | undefined } })}
+      />
+      <SelectField
+        label="Ticket"
+        value={filter.ticketName ?? ''}
+        options={[{ value: '', label: 'All tickets' }, ...ticketNames.map((t) => ({ value: t, label: t }))]}
+        onChange={(v) => change({ filter: { ticketName: v || undefined } })}
+      />
       <label className="field field-checkbox attendee-filter-vip">
         <input type="checkbox" checked={filter.vip === true} onChange={(e) => change({ filter: { vip: e.target.checked ? true : undefined } })} />
         VIP only
@@ -267,7 +247,7 @@ const AttendeeRow = memo(function AttendeeRow({ attendee, rowIndex, start, size 
             Cancelled after check-in
           </span>
         ) : (
-          <span className={`status-tag status-${statusClass}`}>{STATUS_LABEL[attendee.status]}</span>
+          <span className={`status-tag status-${statusClass}`}>{ATTENDEE_STATUS_LABEL[attendee.status]}</span>
         )}
       </div>
       <div role="cell" className="cell cell-checked-in" title={attendee.checkedIn ? `Checked in ${formatMoment(attendee.checkedIn.at)} at ${attendee.checkedIn.station}` : undefined}>
