@@ -35,7 +35,7 @@ export class AttendeeListStore {
       .prepare<[number, number, number], number>('SELECT id FROM attendees INDEXED BY attendees_by_event_name WHERE event_id = ? ORDER BY full_name COLLATE NOCASE DESC, id DESC LIMIT ? OFFSET ?')
       .pluck();
     this.countOf = db.prepare<[number], number>('SELECT count(*) FROM attendees WHERE event_id = ?').pluck();
-    // Migration 005's index: its distinct ticket names (a skip over the index), then one group in name order.
+    // Migration 006's index: its distinct ticket names (a skip over the index), then one group in name order.
     this.ticketNamesOf = db.prepare<[number], string | null>('SELECT DISTINCT ticket_name FROM attendees WHERE event_id = ? ORDER BY ticket_name').pluck();
     this.withTicket = db
       .prepare<[number, string | null], number>('SELECT id FROM attendees INDEXED BY attendees_by_event_ticket_name WHERE event_id = ? AND ticket_name IS ? ORDER BY full_name COLLATE NOCASE, id')

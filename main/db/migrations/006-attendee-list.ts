@@ -6,8 +6,8 @@ import type { Migration } from './index.ts';
 // sorts and filters need no new index: name order is migration 004's index, status groups come from
 // the (event_id, status, ticket_name) index of migration 002, check-in time from attendee_checkin's
 // (event_id, checked_in, at), VIPs from attendee_local, typed text from the FTS index.
-export const migration005: Migration = {
-  version: 5,
+export const migration006: Migration = {
+  version: 6,
   name: 'attendees by ticket in name order',
   sql: `
 CREATE INDEX attendees_by_event_ticket_name ON attendees (event_id, ticket_name, full_name COLLATE NOCASE);
