@@ -34,16 +34,19 @@ function request<T>(child: ChildProcess, msg: object): Promise<T> {
 }
 
 /**
- * One GET, retried once when the connection was closed under it: after the seconds the baseline
+ * One GET, retried when the connection was closed under it: after the seconds the baseline
  * takes at 100,000 rows, a kept-alive socket from the import can meet the simulator's idle
  * timeout (5 s) just as it is reused. A GET may be repeated; the import's client does the same.
  */
 async function getJson(url: string, token: string): Promise<unknown> {
   const get = async () => (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).json() as Promise<unknown>;
-  try {
-    return await get();
-  } catch {
-    return get();
+  // On a machine this busy a closed socket can be met more than once in a row (EPIPE): a few tries, bounded.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await get();
+    } catch (err) {
+      if (attempt >= 4) throw err;
+    }
   }
 }
 
