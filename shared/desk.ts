@@ -37,7 +37,23 @@ export type CheckInOutcome =
   | { kind: 'not_yet_attending'; attendee: Attendee }
   | { kind: 'not_found'; code: string };
 
-export type UndoOutcome = { kind: 'undone'; attendee: Attendee; actionId: string } | { kind: 'not_checked_in'; attendee: Attendee };
+/**
+ * What an undo did to the person's first badge. A badge still waiting in the queue (queued, or
+ * failed and not printed) from that check-in is cancelled, and the person's first print is free
+ * again for their real check-in; one already printing or printed, or sent by a manual or batch
+ * print, is left alone and named, so the operator can take a printed badge back.
+ */
+export type UndoBadge = { kind: 'cancelled'; job: PrintJob } | { kind: 'kept'; job: PrintJob };
+
+export type UndoOutcome =
+  | {
+      kind: 'undone';
+      attendee: Attendee;
+      actionId: string;
+      /** The person's first badge, or null when there is none (or on a retried call's answer). */
+      badge: UndoBadge | null;
+    }
+  | { kind: 'not_checked_in'; attendee: Attendee };
 
 export interface DeskSearchResult {
   /** Best first: exact barcode, exact name, then by relevance (name matches above email/company). */
@@ -131,6 +147,41 @@ export function describeCheckInOutcome(outcome: CheckInOutcome, time: (iso: stri
     case 'not_found':
       return { tone: 'error', title: 'Not found', subject: outcome.code, detail: 'No attendee of this event has this ticket code' };
   }
+}
+
+export interface UndoFeedback {
+  tone: 'info' | 'warning';
+  title: string;
+  subject: string;
+  detail: string | null;
+}
+
+/** What the badge line of an undo says; a badge that is out (or may be) is a warning: someone holds it. */
+function undoBadgeLine(badge: UndoBadge | null): { warn: boolean; text: string | null } {
+  if (badge === null) return { warn: false, text: null };
+  if (badge.kind === 'cancelled') return { warn: false, text: 'The badge was taken out of the print queue' };
+  switch (badge.job.state) {
+    case 'printed':
+      return { warn: true, text: 'The badge already printed: take it back' };
+    case 'printing':
+      return { warn: true, text: 'The badge is already printing: take it back' };
+    case 'may_have_printed':
+      return { warn: true, text: 'The badge may have printed: check the printer' };
+    case 'queued':
+    case 'failed':
+      return { warn: false, text: 'The badge stays in the print queue' };
+    case 'cancelled':
+      return { warn: false, text: null };
+  }
+}
+
+/** What the desk shows for an undo answer. */
+export function describeUndoOutcome(outcome: UndoOutcome): UndoFeedback {
+  if (outcome.kind === 'not_checked_in') {
+    return { tone: 'warning', title: 'Not checked in', subject: outcome.attendee.fullName, detail: 'There is no check-in to undo' };
+  }
+  const line = undoBadgeLine(outcome.badge);
+  return { tone: line.warn ? 'warning' : 'info', title: 'Check-in undone', subject: outcome.attendee.fullName, detail: line.text };
 }
 
 /** The status reason the sync engine records when the provider cannot be reached at all. */

@@ -11,6 +11,7 @@ import { BADGE_FIELDS, PAGE_SIZE_IDS } from './badge.ts';
 import type { Printer, PrintJob, PrintQueueSummary } from './printing.ts';
 import { PRINT_JOB_STATES } from './printing.ts';
 import type { PriorPrint, RefusedEntries, VenueConflicts } from './venue.ts';
+import { ATTENDEE_SORT_KEYS, ATTENDEE_STATUSES } from './attendee-list.ts';
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const eventRef = z.object({ eventId: id }).strict();
@@ -75,6 +76,7 @@ export interface ProviderEventOption {
 
 export interface AttendeePage {
   rows: Attendee[];
+  /** The rows the query matches: the whole event when nothing narrows it. */
   total: number;
 }
 
@@ -132,8 +134,27 @@ export const IPC_CHANNELS = {
   'events.reconnect': channel<SyncJob>()(z.object({ eventId: id, integrationId: id }).strict(), { admin: true }),
   'events.sync': channel<SyncJob>()(eventRef, { admin: false }),
 
+  // The event page's list. Without text, filter or sort: the whole event by name. The text is
+  // matched as the desk's search (shared/attendee-list.ts); see there for each sort.
   'attendees.list': channel<AttendeePage>()(
-    z.object({ eventId: id, offset: z.number().int().min(0).max(10_000_000), limit: z.number().int().min(1).max(500) }).strict(),
+    z
+      .object({
+        eventId: id,
+        offset: z.number().int().min(0).max(10_000_000),
+        limit: z.number().int().min(1).max(500),
+        text: z.string().max(200).optional(),
+        filter: z
+          .object({
+            checkIn: z.enum(['checked_in', 'not_checked_in']).optional(),
+            vip: z.literal(true).optional(),
+            status: z.enum(ATTENDEE_STATUSES).optional(),
+            ticketName: z.string().min(1).max(200).optional(),
+          })
+          .strict()
+          .optional(),
+        sort: z.object({ key: z.enum(ATTENDEE_SORT_KEYS), direction: z.enum(['asc', 'desc']) }).strict().optional(),
+      })
+      .strict(),
     { admin: false },
   ),
   'attendees.setVip': channel<Attendee>()(z.object({ attendeeId: id, vip: z.boolean() }).strict(), { admin: false }),

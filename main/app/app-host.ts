@@ -167,10 +167,7 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     'events.retryImport': ({ eventId }, actor) => core.retryImport(actor, eventId),
     'events.reconnect': ({ eventId, integrationId }, actor) => core.reconnect(actor, eventId, integrationId),
     'events.sync': ({ eventId }, actor) => core.syncNow(actor, eventId),
-    'attendees.list': ({ eventId, offset, limit }) => ({
-      rows: core.listAttendees(eventId, { offset, limit }),
-      total: core.getEvent(eventId).counts.total,
-    }),
+    'attendees.list': ({ eventId, offset, limit, ...query }) => core.attendeePage(eventId, query, { offset, limit }),
     'attendees.setVip': ({ attendeeId, vip }, actor) => core.setVip(actor, attendeeId, vip),
     'desk.search': ({ eventId, query, limit }) => core.desk.search(eventId, query, limit),
     'desk.checkIn': (input, actor) => core.desk.checkIn(actor, input),

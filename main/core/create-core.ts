@@ -6,6 +6,8 @@ import { openDatabase } from '../db/open.ts';
 import { MirrorStore } from '../db/store.ts';
 import { DeskStore } from '../db/desk-store.ts';
 import { Desk } from '../desk/desk.ts';
+import { AttendeeList, type AttendeeListPage } from '../desk/attendee-list.ts';
+import { AttendeeListStore } from '../db/attendee-list-store.ts';
 import { PrintStore } from '../db/print-store.ts';
 import { Printing } from '../printing/printing.ts';
 import type { OsPrinting } from '../printing/drivers.ts';
@@ -26,6 +28,7 @@ import {
   type RateBudget,
 } from '../providers/types.ts';
 import { AppError } from '../../shared/errors.ts';
+import type { AttendeeListQuery } from '../../shared/attendee-list.ts';
 import type { Actor, Attendee, Integration, ProviderKind, StatusTransition, SyncedEvent, SyncJob } from '../../shared/types.ts';
 
 export interface CoreDeps {
@@ -196,7 +199,10 @@ export function createCore(deps: CoreDeps) {
     onRecorded: (eventId, actionIds) => venue.publishCheckIns(eventId, actionIds),
     priorPrintOf: (attendeeId) => venue.priorPrint(attendeeId),
     checkedInByDesk: (eventId) => deskStore.venue.checkedInByDesk(eventId),
+    onCheckInUndone: (attendee) => printing.onCheckInUndone(attendee),
   });
+
+  const attendeeList = new AttendeeList({ listStore: new AttendeeListStore(db), events });
 
   const core = {
     events,
@@ -358,15 +364,21 @@ export function createCore(deps: CoreDeps) {
 
     // ---- attendees ----
 
+    /** The event page's list: a page of the attendees the query matches, in its sort (by name when none is given). */
+    attendeePage(eventId: number, query: AttendeeListQuery, page: { offset: number; limit: number }): AttendeeListPage {
+      requireEventName(eventId);
+      return attendeeList.page(eventId, query, page);
+    },
+
     listAttendees(eventId: number, page: { offset: number; limit: number }): Attendee[] {
-      requireEvent(eventId);
-      return store.listAttendees(eventId, page);
+      return core.attendeePage(eventId, {}, page).rows;
     },
 
     setVip(actor: Actor, attendeeId: number, vip: boolean): Attendee {
       const attendee = store.getAttendee(attendeeId);
       if (!attendee) throw new AppError('NOT_FOUND', `attendee ${attendeeId} does not exist`);
       venue.setVip(actor, attendeeId, vip);
+      attendeeList.localStateChanged(attendee.eventId);
       return store.getAttendee(attendeeId)!;
     },
 

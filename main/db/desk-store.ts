@@ -3,8 +3,9 @@
 // state derived with it, through venue-store.ts): never a provider-owned column.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './open.ts';
-import { ATTENDEE_SELECT, toAttendee, type AttendeeRow } from './store.ts';
-import { foldForSearch } from './search-text.ts';
+import { ATTENDEE_SELECT, AttendeeRowsById, type AttendeeRow } from './store.ts';
+import { foldForSearch, toCodeKeyMatchExpression } from './search-text.ts';
+import { lumaCheckInKey, storedCodeKey } from '../../shared/ticket-code.ts';
 import type { Attendee } from '../../shared/types.ts';
 import type { CheckInLogEntry, CheckInStats, TicketStats } from '../../shared/desk.ts';
 import { ARRIVAL_SLOT_MINUTES } from '../../shared/desk.ts';
@@ -38,6 +39,9 @@ export interface ExportRow extends CheckInLogEntry {
 // How many of the shortest names holding every typed word are compared for "exact name":
 // an exact match is as short as such a name can be, so it is always among them.
 const EXACT_NAME_CANDIDATES = 8;
+// Rows whose barcode holds a scanned key's words, read to find the one whose key it is (one, unless
+// a provider reused a key); bounded so a short key cannot read the whole event.
+const CODE_KEY_CANDIDATES = 20;
 
 export class DeskStore {
   private readonly ranked;
@@ -47,6 +51,8 @@ export class DeskStore {
   private readonly stateOf;
   /** The merged log's writes and derived state (shared with remote entries of the venue). */
   readonly venue: VenueStore;
+  private readonly byCodeKey;
+  private readonly rowsById;
 
   constructor(private readonly db: Db) {
     // FTS5 sorts by its configured rank (bm25, name hits weighted up; see migration 002) and
@@ -68,6 +74,11 @@ export class DeskStore {
       // Barcodes are unique per provider; should two rows ever share one, the attending one wins.
       `${ATTENDEE_SELECT} WHERE a.event_id = ? AND a.barcode = ? ORDER BY a.status = 'ATTENDING' DESC, a.id LIMIT 1`,
     );
+    this.byCodeKey = db.prepare<{ match: string; eventId: number }, { id: number; barcode: string | null; status: string }>(
+      `SELECT a.id, a.barcode, a.status FROM attendee_search s JOIN attendees a ON a.id = s.rowid
+       WHERE attendee_search MATCH @match AND a.event_id = @eventId LIMIT ${CODE_KEY_CANDIDATES}`,
+    );
+    this.rowsById = new AttendeeRowsById(db);
     this.stateOf = db.prepare<[number], { checked_in: number }>('SELECT checked_in FROM attendee_checkin WHERE attendee_id = ?');
     this.venue = new VenueStore(db);
   }
@@ -79,9 +90,8 @@ export class DeskStore {
    */
   searchAttendees(eventId: number, query: { match: string; nameMatch: string | null; text: string; ranked: boolean }, limit: number): { rows: Attendee[]; more: boolean } {
     const ids: number[] = [];
-    const code = query.text.trim();
-    const scanned = code ? this.byBarcode.get(eventId, code) : undefined;
-    if (scanned) ids.push(scanned.id);
+    const scanned = this.attendeeIdByCode(eventId, query.text);
+    if (scanned !== undefined) ids.push(scanned);
     if (query.nameMatch) {
       const folded = foldForSearch(query.text);
       for (const c of this.nameCandidates.all({ match: query.nameMatch, eventId })) {
@@ -91,25 +101,8 @@ export class DeskStore {
     const listed = (query.ranked ? this.ranked : this.unranked).all({ match: query.match, eventId, limit: limit + 1 });
     for (const r of listed) ids.push(r.id);
     const unique = [...new Set(ids)];
-    const shown = unique.slice(0, limit);
-    const rows = new Map(
-      this.rowsById(shown.length)
-        .all(...shown)
-        .map((r) => [r.id, toAttendee(r)] as const),
-    );
-    return { rows: shown.map((id) => rows.get(id)!).filter(Boolean), more: unique.length > limit };
+    return { rows: this.rowsById.get(unique.slice(0, limit)), more: unique.length > limit };
   }
-
-  /** The full rows of up to `limit` ids; one prepared statement per count, kept (the desk searches per keystroke). */
-  private rowsById(count: number): Statement<number[], AttendeeRow> {
-    let statement = this.byIds.get(count);
-    if (!statement) {
-      statement = this.db.prepare<number[], AttendeeRow>(`${ATTENDEE_SELECT} WHERE a.id IN (${Array(count).fill('?').join(', ') || 'NULL'})`);
-      this.byIds.set(count, statement);
-    }
-    return statement;
-  }
-  private readonly byIds = new Map<number, Statement<number[], AttendeeRow>>();
 
   /** The bare FTS5 query, ranked by its own bm25: the benchmark's baseline for search. */
   rawMatch(match: string, limit: number): number[] {
@@ -118,9 +111,24 @@ export class DeskStore {
   }
   private raw: Statement<[string, number], { rowid: number }> | undefined;
 
-  attendeeByBarcode(eventId: number, code: string): Attendee | undefined {
-    const row = this.byBarcode.get(eventId, code);
-    return row ? toAttendee(row) : undefined;
+  /** The attendee a scanned code names: the barcode as typed, else a Luma check-in URL's key (any host, any further parameters). */
+  attendeeByCode(eventId: number, code: string): Attendee | undefined {
+    const id = this.attendeeIdByCode(eventId, code);
+    return id === undefined ? undefined : this.rowsById.get([id])[0];
+  }
+
+  private attendeeIdByCode(eventId: number, text: string): number | undefined {
+    const code = text.trim();
+    if (!code) return undefined;
+    const exact = this.byBarcode.get(eventId, code);
+    if (exact) return exact.id;
+    const key = lumaCheckInKey(code);
+    if (key === null) return undefined;
+    const matches = this.byCodeKey
+      .all({ match: toCodeKeyMatchExpression(key), eventId })
+      .filter((r) => r.barcode !== null && storedCodeKey(r.barcode) === key);
+    // As for an exact barcode: should two rows share a key, the attending one wins.
+    return (matches.find((r) => r.status === 'ATTENDING') ?? matches[0])?.id;
   }
 
   isCheckedIn(attendeeId: number): boolean {

@@ -36,3 +36,12 @@ export function toNameMatchExpression(query: string): string | null {
   const terms = quotedTerms(query);
   return terms.length ? `full_name : (${terms.join(' ')})` : null;
 }
+
+/**
+ * A ticket code's key as a phrase in the barcode column: "g-abc" -> `barcode : "g-abc"`. The
+ * tokenizer splits a stored Luma URL into its words, so the key's words follow one another
+ * there; the caller confirms each candidate with the key rule (shared/ticket-code.ts).
+ */
+export function toCodeKeyMatchExpression(key: string): string {
+  return `barcode : "${key.replace(/"/g, '""')}"`;
+}

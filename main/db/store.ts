@@ -1,5 +1,6 @@
 // The mirror's SQL (integrations, events, jobs, provider-owned attendees). With desk-store.ts
 // (the desk's local state) the only modules that write SQL; everything else calls these typed functions.
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './open.ts';
 import type {
   Attendee,
@@ -93,6 +94,27 @@ const ATTENDEE_COLUMNS = 'a.*, l.vip, c.at AS checkin_at, c.station AS checkin_s
 const ATTENDEE_LOCAL_JOINS = `LEFT JOIN attendee_local l ON l.attendee_id = a.id
   LEFT JOIN attendee_checkin c ON c.attendee_id = a.id AND c.checked_in = 1`;
 export const ATTENDEE_SELECT = `SELECT ${ATTENDEE_COLUMNS} FROM attendees a ${ATTENDEE_LOCAL_JOINS}`;
+
+/**
+ * Full attendee rows for a list of ids, in the order given: the desk's search and the event
+ * page's list read their rows so, a page at a time. One prepared statement per count, kept (both
+ * ask per keystroke or per scrolled page).
+ */
+export class AttendeeRowsById {
+  private readonly byCount = new Map<number, Statement<number[], AttendeeRow>>();
+  constructor(private readonly db: Db) {}
+
+  get(ids: readonly number[]): Attendee[] {
+    if (ids.length === 0) return [];
+    let statement = this.byCount.get(ids.length);
+    if (!statement) {
+      statement = this.db.prepare<number[], AttendeeRow>(`${ATTENDEE_SELECT} WHERE a.id IN (${Array(ids.length).fill('?').join(', ')})`);
+      this.byCount.set(ids.length, statement);
+    }
+    const rows = new Map(statement.all(...ids).map((r) => [r.id, toAttendee(r)] as const));
+    return ids.map((id) => rows.get(id)).filter((a): a is Attendee => a !== undefined);
+  }
+}
 
 export interface EventSyncState {
   integrationId: number;
@@ -543,15 +565,6 @@ export class MirrorStore {
         .get(eventId) as { n: number }
     ).n;
     return { ...counts, total: counts.attending + counts.notAttending + counts.notYetAttending, checkedIn };
-  }
-
-  listAttendees(eventId: number, page: { offset: number; limit: number }): Attendee[] {
-    return this.db
-      .prepare<[number, number, number], AttendeeRow>(
-        `${ATTENDEE_SELECT} WHERE a.event_id = ? ORDER BY a.full_name COLLATE NOCASE, a.id LIMIT ? OFFSET ?`,
-      )
-      .all(eventId, page.limit, page.offset)
-      .map(toAttendee);
   }
 
   getAttendee(attendeeId: number): Attendee | undefined {

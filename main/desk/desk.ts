@@ -10,8 +10,9 @@ import { foldForSearch, toMatchExpression, toNameMatchExpression } from '../db/s
 import { AppError } from '../../shared/errors.ts';
 import type { Actor, Attendee } from '../../shared/types.ts';
 import type { PrintJob } from '../../shared/printing.ts';
-import type { CheckInLogEntry, CheckInOutcome, CheckInStats, DeskSearchResult, UndoOutcome } from '../../shared/desk.ts';
+import type { CheckInLogEntry, CheckInOutcome, CheckInStats, DeskSearchResult, UndoBadge, UndoOutcome } from '../../shared/desk.ts';
 import type { PriorPrint } from '../../shared/venue.ts';
+import { isSameTicketCode } from '../../shared/ticket-code.ts';
 import { checkInLogCsv } from './csv.ts';
 
 export interface DeskDeps {
@@ -29,6 +30,8 @@ export interface DeskDeps {
   checkedInByDesk?(eventId: number): { stationName: string; checkedIn: number }[];
   /** After log rows are committed: the venue writes them into its document in the same tick. */
   onRecorded?(eventId: number, actionIds: readonly string[]): void;
+  /** After an undo is committed: takes back the badge its check-in queued, if it has not printed. */
+  onCheckInUndone?(attendee: Attendee): UndoBadge | null;
 }
 
 export const DEFAULT_SEARCH_LIMIT = 20;
@@ -61,11 +64,11 @@ export class Desk {
     const outcome = this.deps.deskStore.atomically((): CheckInOutcome => {
       const replay = this.replay(actionId, 'check_in', eventId);
       if (replay) {
-        return { kind: 'checked_in', attendee: replay, actionId, via: input.code !== undefined && replay.barcode === input.code.trim() ? 'scan' : 'search', printJob: null };
+        return { kind: 'checked_in', attendee: replay, actionId, via: input.code !== undefined && isSameTicketCode(input.code, replay.barcode) ? 'scan' : 'search', printJob: null };
       }
 
       const code = input.code?.trim();
-      const scanned = code ? this.deps.deskStore.attendeeByBarcode(eventId, code) : undefined;
+      const scanned = code ? this.deps.deskStore.attendeeByCode(eventId, code) : undefined;
       let attendee = scanned;
       if (!attendee && input.attendeeId !== undefined) attendee = this.requireAttendeeOf(eventId, input.attendeeId);
       if (!attendee) return { kind: 'not_found', code: code ?? '' };
@@ -95,14 +98,16 @@ export class Desk {
    * check-in it undoes; a person admitted at two desks while they were apart has two check-ins
    * not undone, and the desk's Undo takes back both (rows `<actionId>`, `<actionId>.2`, ...), so
    * "not checked in" is what the operator sees afterwards.
+   * It also takes back the badge that check-in queued if it has not started printing (see UndoBadge).
    */
   undo(actor: Actor, input: { eventId: number; attendeeId: number; actionId: string }): UndoOutcome {
     const { eventId, attendeeId, actionId } = input;
     this.deps.requireEvent(eventId);
     const recorded: string[] = [];
     const outcome = this.deps.deskStore.atomically((): UndoOutcome => {
+      // A retried call changes nothing more: what the first call did to the badge is in the queue.
       const replay = this.replay(actionId, 'undo', eventId);
-      if (replay) return { kind: 'undone', attendee: replay, actionId };
+      if (replay) return { kind: 'undone', attendee: replay, actionId, badge: null };
       const attendee = this.requireAttendeeOf(eventId, attendeeId);
       const open = this.deps.deskStore.openCheckIns(attendeeId);
       if (open.length === 0) return { kind: 'not_checked_in', attendee };
@@ -112,13 +117,25 @@ export class Desk {
         this.deps.deskStore.appendCheckIn({ actionId: id, eventId, attendeeId, action: 'undo', station: stationOf(actor), at, undoes: checkIn.actionId });
         recorded.push(id);
       });
-      return { kind: 'undone', attendee: this.deps.store.getAttendee(attendeeId)!, actionId };
+      return { kind: 'undone', attendee: this.deps.store.getAttendee(attendeeId)!, actionId, badge: null };
     });
-    if (outcome.kind === 'undone') {
-      if (recorded.length) this.deps.onRecorded?.(eventId, recorded);
-      this.deps.events.emit('checkinsChanged', { eventId, attendeeIds: [attendeeId] });
+    if (outcome.kind !== 'undone' || recorded.length === 0) return outcome;
+    this.deps.onRecorded?.(eventId, recorded);
+    this.deps.events.emit('checkinsChanged', { eventId, attendeeIds: [attendeeId] });
+    return { ...outcome, badge: this.takeBackBadge(outcome.attendee) };
+  }
+
+  /**
+   * Runs synchronously right after the undo's commit, so no print worker can take the badge in
+   * between. Its failure never fails the undo: the check-in is taken back either way, and the
+   * badge shows in the print queue.
+   */
+  private takeBackBadge(attendee: Attendee): UndoBadge | null {
+    try {
+      return this.deps.onCheckInUndone?.(attendee) ?? null;
+    } catch {
+      return null;
     }
-    return outcome;
   }
 
   log(eventId: number, limit: number, beforeId?: number): CheckInLogEntry[] {

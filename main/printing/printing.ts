@@ -11,6 +11,7 @@ import type { Actor, Attendee } from '../../shared/types.ts';
 import { DEFAULT_TEMPLATE, layoutBadge, selectTemplate, type BadgeLayout, type BadgePerson, type BadgeTemplate, type BadgeTemplateInput, type MeasureText } from '../../shared/badge.ts';
 import type { Printer, PrinterConfig, PrintJob, PrintJobReason, PrintJobState, PrintQueueSummary } from '../../shared/printing.ts';
 import type { PriorPrint } from '../../shared/venue.ts';
+import type { UndoBadge } from '../../shared/desk.ts';
 import { createMeasure, withQrMatrices } from './render.ts';
 import { driverFor, PrinterUnreachableError, type OsPrinting, type PrinterDriver } from './drivers.ts';
 
@@ -153,6 +154,26 @@ export class Printing {
     if (this.deps.printStore.firstPrintOf(attendee.id)) return null; // printed before: a reprint is a person's call
     if (this.deps.venuePrintOf?.(attendee.id)) return null; // printed at a desk of the venue: the desk asks "reprint?"
     return this.enqueue({ eventId: attendee.eventId, attendeeId: attendee.id, printerId, reason: 'check_in', actor, note: null });
+  }
+
+  /**
+   * Called after an undo is committed. The badge that check-in queued is cancelled while it still
+   * waits (queued, or failed without printing), which frees the person's first print for their
+   * real check-in; a badge printing or printed, or one a person sent by hand or in a batch, is
+   * left alone and reported.
+   */
+  onCheckInUndone(attendee: Attendee): UndoBadge | null {
+    const job = this.deps.printStore.firstPrintOf(attendee.id);
+    if (!job) return null;
+    const waiting: readonly PrintJobState[] = ['queued', 'failed'];
+    if (job.reason === 'check_in' && waiting.includes(job.state)) {
+      // Only from a waiting state: a worker that took the job meanwhile wins, and the job is reported as it is.
+      if (this.deps.printStore.transition(job.id, waiting, 'cancelled', { nextAttemptAt: null }, this.now())) {
+        this.announce(job.id);
+        return { kind: 'cancelled', job: this.requireJob(job.id) };
+      }
+    }
+    return { kind: 'kept', job: this.requireJob(job.id) };
   }
 
   printBadge(actor: Actor, attendeeId: number): PrintJob {

@@ -12,6 +12,7 @@ import { startZplStandIn } from '../helpers/zpl-standin.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { PrintJob } from '../../shared/printing.ts';
 import { fallbackFontPath } from '../../main/printing/render.ts';
+import { describeUndoOutcome } from '../../shared/desk.ts';
 
 const station = { printerId: null as number | null, autoPrint: true };
 
@@ -82,6 +83,59 @@ test('a printer that refuses connections: jobs stay queued, check-in keeps worki
   assert.ok(h.core.printing.listJobs({ eventId, limit: 10 }).every((j) => j.state === 'printed'));
   const names = zpl.labels.map((l) => l.fields[0]);
   assert.deepEqual(new Set(names), new Set(people.slice(0, 5).map((p) => p.firstName)), 'each badge once');
+});
+
+test('an undo takes back the queued badge of a wrong pick: printer offline, the wrong John Smith, undo, the right one; only the right badge prints, and the other John still gets his first badge', async (t) => {
+  const { h, zpl, eventId, people, label } = await setup(t);
+  const [wrongJohn, rightJohn] = [people[0]!, people[1]!];
+  await zpl.setOnline(false);
+
+  const wrong = h.core.desk.checkIn(operator, { eventId, actionId: randomUUID(), attendeeId: wrongJohn.id });
+  const wrongJob = wrong.kind === 'checked_in' ? wrong.printJob : null;
+  assert.equal(wrongJob?.reason, 'check_in');
+  await h.core.printing.idle(); // the worker tried once: the printer refused, the job waits
+  assert.equal(h.core.printing.listJobs({ eventId, limit: 10 }).find((j) => j.id === wrongJob!.id)?.state, 'queued');
+
+  const undone = h.core.desk.undo(operator, { eventId, attendeeId: wrongJohn.id, actionId: randomUUID() });
+  const right = h.core.desk.checkIn(operator, { eventId, actionId: randomUUID(), attendeeId: rightJohn.id });
+  assert.equal(right.kind === 'checked_in' && right.printJob?.reason, 'check_in');
+  await h.core.printing.idle(); // its first try was refused too
+
+  await zpl.setOnline(true);
+  h.clock.advance(60_000); // past the retry time
+  h.core.printing.kick(label.id);
+  await zpl.waitForLabels(1);
+  await h.core.printing.idle();
+  assert.deepEqual(
+    zpl.labels.map((l) => l.fields[0]),
+    [rightJohn.firstName],
+    'only the right badge printed',
+  );
+  assert.equal(h.core.printing.listJobs({ eventId, limit: 10 }).find((j) => j.id === wrongJob!.id)?.state, 'cancelled');
+  // The undo said so at the desk.
+  assert.equal(undone.kind === 'undone' && undone.badge?.kind, 'cancelled');
+  assert.deepEqual(describeUndoOutcome(undone), {
+    tone: 'info',
+    title: 'Check-in undone',
+    subject: wrongJohn.fullName,
+    detail: 'The badge was taken out of the print queue',
+  });
+
+  // The other John arrives later: his first badge prints, as a first print (not a reprint).
+  const later = h.core.desk.checkIn(operator, { eventId, actionId: randomUUID(), attendeeId: wrongJohn.id });
+  assert.equal(later.kind === 'checked_in' && later.printJob?.reason, 'check_in');
+  await zpl.waitForLabels(2);
+  assert.equal(zpl.labels[1]!.fields[0], wrongJohn.firstName);
+
+  // An undo after the badge printed leaves it alone and says so; the first print stays used.
+  await h.core.printing.idle();
+  const afterPrint = h.core.desk.undo(operator, { eventId, attendeeId: rightJohn.id, actionId: randomUUID() });
+  assert.equal(afterPrint.kind === 'undone' && afterPrint.badge?.kind, 'kept');
+  assert.equal(describeUndoOutcome(afterPrint).detail, 'The badge already printed: take it back');
+  assert.equal(describeUndoOutcome(afterPrint).tone, 'warning');
+  assert.equal(h.core.printing.listJobs({ eventId, limit: 10 }).filter((j) => j.state === 'printed').length, 2);
+  const again = h.core.desk.checkIn(operator, { eventId, actionId: randomUUID(), attendeeId: rightJohn.id });
+  assert.equal(again.kind === 'checked_in' && again.printJob, null, 'no second first print');
 });
 
 test('a crash while printing: the job is "may have printed" and waits for a person; no second copy without a click', async (t) => {

@@ -2,9 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDeskDb, person } from '../helpers/desk-db.ts';
 import { checkInLogCsv, csvCell } from '../../main/desk/csv.ts';
-import { describeCheckInOutcome, isCancelledAfterCheckIn, offlineHeaderText } from '../../shared/desk.ts';
+import { describeCheckInOutcome, describeUndoOutcome, isCancelledAfterCheckIn, offlineHeaderText, type UndoBadge } from '../../shared/desk.ts';
+import type { PrintJob } from '../../shared/printing.ts';
 import { AppError } from '../../shared/errors.ts';
-import type { Actor } from '../../shared/types.ts';
+import type { Actor, Attendee } from '../../shared/types.ts';
 
 const desk1: Actor = { role: 'operator', name: 'Desk 1' };
 const desk2: Actor = { role: 'operator', name: 'Desk 2' };
@@ -196,4 +197,22 @@ test('CSV export: one line per action, formula-looking cells neutralised, quotes
 test('offline header text', () => {
   assert.equal(offlineHeaderText('2026-11-23T10:42:00Z', hhmm), 'Offline — working from local data, last synced 10:42');
   assert.equal(offlineHeaderText(null, hhmm), 'Offline — working from local data, not synced yet');
+});
+
+test('the undo answer says what happened to the badge: taken out of the queue, or out already (a warning)', () => {
+  const attendee = { fullName: 'John Smith' } as Attendee;
+  const job = (state: PrintJob['state']) => ({ state }) as PrintJob;
+  const detail = (badge: UndoBadge | null) => describeUndoOutcome({ kind: 'undone', attendee, actionId: 'a-00000001', badge });
+  assert.deepEqual(detail(null), { tone: 'info', title: 'Check-in undone', subject: 'John Smith', detail: null });
+  assert.equal(detail({ kind: 'cancelled', job: job('cancelled') }).detail, 'The badge was taken out of the print queue');
+  assert.deepEqual(
+    (['printed', 'printing', 'may_have_printed', 'queued'] as const).map((s) => [detail({ kind: 'kept', job: job(s) }).tone, detail({ kind: 'kept', job: job(s) }).detail]),
+    [
+      ['warning', 'The badge already printed: take it back'],
+      ['warning', 'The badge is already printing: take it back'],
+      ['warning', 'The badge may have printed: check the printer'],
+      ['info', 'The badge stays in the print queue'],
+    ],
+  );
+  assert.deepEqual(describeUndoOutcome({ kind: 'not_checked_in', attendee }), { tone: 'warning', title: 'Not checked in', subject: 'John Smith', detail: 'There is no check-in to undo' });
 });

@@ -130,3 +130,44 @@ test('leaving the event page drops the cache; reconnecting re-reads the pages in
   store.getState().navigate({ name: 'events' });
   assert.equal(store.getState().attendees, null);
 });
+
+test('the list query: filters and sorts ask at once, typed text once per pause, the same question never twice, an older answer dropped', async () => {
+  const everyone = people(450);
+  const { transport, timers, store } = await eventPage(everyone);
+  const asked = () => transport.inputs('attendees.list').slice(1);
+  const q = (change: Parameters<ReturnType<typeof store.getState>['setAttendeeQuery']>[1]) => store.getState().setAttendeeQuery(1, change);
+
+  // A filter asks for the first page of the new list at once; the cache starts empty for it.
+  const held = deferred<Page>();
+  transport.answer('attendees.list', () => held.promise);
+  q({ filter: { checkIn: 'checked_in' } });
+  assert.deepEqual(asked(), [{ eventId: 1, offset: 0, limit: PAGE_SIZE, filter: { checkIn: 'checked_in' } }]);
+  assert.deepEqual(store.getState().attendees!.pages[0]?.rows ?? null, null, 'no rows of the old list shown for the new one');
+
+  // Typing: one question after the pause, with the text trimmed; the held answer of the older query is dropped.
+  transport.answer('attendees.list', ({ offset, limit }) => ({ rows: everyone.slice(offset, offset + Math.min(limit, 3)), total: 3 }));
+  q({ text: 's' });
+  q({ text: 'sm' });
+  q({ text: 'smi ' });
+  assert.equal(asked().length, 1, 'nothing asked while typing');
+  timers.advance(150);
+  await settle();
+  assert.deepEqual(asked()[1], { eventId: 1, offset: 0, limit: PAGE_SIZE, text: 'smi', filter: { checkIn: 'checked_in' } });
+  held.resolve({ rows: everyone.slice(0, 200), total: 450 });
+  await settle();
+  assert.equal(store.getState().attendees!.total, 3, 'the older answer did not overwrite the newer');
+  assert.deepEqual(store.getState().attendees!.pages[0]!.rows!.map((a) => a.id), [1, 2, 3]);
+
+  // The same question again (a space typed, a filter set and cleared within the pause) asks nothing.
+  q({ text: 'smi  ' });
+  timers.advance(150);
+  await settle();
+  assert.equal(asked().length, 2);
+
+  // A sort asks at once; clearing every filter and the text is the plain list again.
+  q({ sort: { key: 'checked_in_at', direction: 'desc' } });
+  assert.deepEqual(asked()[2], { eventId: 1, offset: 0, limit: PAGE_SIZE, text: 'smi', filter: { checkIn: 'checked_in' }, sort: { key: 'checked_in_at', direction: 'desc' } });
+  q({ text: '', filter: { checkIn: undefined }, sort: { key: 'name', direction: 'asc' } });
+  assert.deepEqual(asked()[3], { eventId: 1, offset: 0, limit: PAGE_SIZE });
+  await settle();
+});

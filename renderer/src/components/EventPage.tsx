@@ -15,6 +15,7 @@ import { AttendeeTable } from './AttendeeTable.tsx';
 import { CheckInStatsSection } from './CheckInStats.tsx';
 import { OfflineBanner } from './DeskPage.tsx';
 import { ReconnectEventDialog } from './ReconnectEventDialog.tsx';
+import { SelectField } from './SelectField.tsx';
 import { Dialog, FormDialogActions, InlineError, useDialogAction } from './Dialog.tsx';
 import type { BatchProgress } from '../store/index.ts';
 
@@ -132,7 +133,7 @@ function BatchPrintDialog({ event, onClose }: { event: SyncedEvent; onClose: () 
   const [vipOnly, setVipOnly] = useState(false);
   const [ticket, setTicket] = useState('');
   const { busy, error, run } = useDialogAction(onClose);
-  const ids = { vip: useId(), ticket: useId(), form: useId() };
+  const ids = { vip: useId(), form: useId() };
   const ticketNames = (tickets ?? []).map((t) => t.ticketName).filter((t): t is string => t !== null);
 
   const submit = async (e: FormEvent) => {
@@ -160,19 +161,7 @@ function BatchPrintDialog({ event, onClose }: { event: SyncedEvent; onClose: () 
           <input id={ids.vip} type="checkbox" checked={vipOnly} onChange={(e) => setVipOnly(e.target.checked)} />
           <label htmlFor={ids.vip}>VIPs only</label>
         </div>
-        <div className="field">
-          <label className="field-label" htmlFor={ids.ticket}>
-            Ticket type
-          </label>
-          <select id={ids.ticket} value={ticket} onChange={(e) => setTicket(e.target.value)}>
-            <option value="">All</option>
-            {ticketNames.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField label="Ticket type" value={ticket} options={[{ value: '', label: 'All' }, ...ticketNames.map((t) => ({ value: t, label: t }))]} onChange={setTicket} />
         <InlineError message={error} />
       </form>
     </Dialog>

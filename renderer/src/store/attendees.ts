@@ -1,7 +1,11 @@
 // The attendee list cache of the event page: pages of rows fetched as the table scrolls to them,
 // marked stale by a generation number when the event's attendees or check-ins change, and VIP
-// edits shown at once (an answer read before the edit never undoes it on screen).
+// edits shown at once (an answer read before the edit never undoes it on screen). The list's
+// query (typed text, filters, sort) is main's to answer: a new query starts an empty cache, and an
+// answer to an older query is dropped.
 import type { Attendee } from '../../../shared/types.ts';
+import type { AttendeeFilter, AttendeeListQuery, AttendeeSort } from '../../../shared/attendee-list.ts';
+import { DEFAULT_ATTENDEE_SORT } from '../../../shared/attendee-list.ts';
 import { errorMessage } from '../bridge.ts';
 import { replaceById } from './lists.ts';
 import { Coalescer, Throttle } from './scheduling.ts';
@@ -24,6 +28,17 @@ export interface AttendeeCache {
   /** Bumped when the event's attendees or check-ins change, or pushes may have been missed: every page fetched before is stale. */
   generation: number;
   pages: Record<number, AttendeePageEntry>;
+  /** What the list shows: the text as typed, the filters, the sort. */
+  query: { text: string; filter: AttendeeFilter; sort: AttendeeSort };
+  /** Bumped per query change: pages and answers of an older query are dropped. */
+  queryId: number;
+}
+
+/** A change to the list's query: text, one or more filters (undefined clears one), or the sort. */
+export interface AttendeeQueryChange {
+  text?: string;
+  filter?: AttendeeFilter;
+  sort?: AttendeeSort;
 }
 
 export interface AttendeesSlice {
@@ -31,12 +46,28 @@ export interface AttendeesSlice {
   /** The attendee table reports the rows it shows; missing or stale pages are fetched. */
   showAttendeeRows(eventId: number, firstIndex: number, lastIndex: number): void;
   setVip(attendee: Attendee, vip: boolean): Promise<void>;
+  /** Narrows or sorts the list; typed text waits for a pause in typing, filters and sorts apply at once. */
+  setAttendeeQuery(eventId: number, change: AttendeeQueryChange): void;
   /** One attendee by position (for the template preview's "Next person"), and the event's count. */
   attendeeAt(eventId: number, offset: number): Promise<{ attendee: Attendee | null; total: number }>;
 }
 
 /** Changes come in bursts (a sync writes many pages): the pages in view are re-read once per this. */
 const STALE_PAGES_REFRESH_MS = 250;
+/** Typed text is asked for once per burst of keystrokes. */
+export const FILTER_TYPING_PAUSE_MS = 150;
+
+const EMPTY_QUERY: AttendeeCache['query'] = { text: '', filter: {}, sort: DEFAULT_ATTENDEE_SORT };
+
+/** The query as the channel takes it: only what narrows or sorts. */
+function listQuery(query: AttendeeCache['query']): AttendeeListQuery {
+  const filter = Object.fromEntries(Object.entries(query.filter).filter(([, v]) => v !== undefined)) as AttendeeFilter;
+  return {
+    ...(query.text.trim() ? { text: query.text.trim() } : {}),
+    ...(Object.keys(filter).length ? { filter } : {}),
+    ...(query.sort.key !== DEFAULT_ATTENDEE_SORT.key || query.sort.direction !== DEFAULT_ATTENDEE_SORT.direction ? { sort: query.sort } : {}),
+  };
+}
 
 function pagesFor(firstIndex: number, lastIndex: number): number[] {
   if (lastIndex < firstIndex) return [];
@@ -58,6 +89,8 @@ export const createAttendeesSlice: SliceCreator<AttendeesSlice> =
     const vipWrites = new Map<number, { vip: boolean; seq: number }>();
     /** Which pages the table currently shows (re-read when they go stale). */
     let visiblePages: { eventId: number; pages: number[] } = { eventId: 0, pages: [] };
+    /** The query the cache's pages answer, as sent (per event). */
+    const asked = new Map<number, string>();
 
     /** Rewrites this event's cache, if it is still the one open. */
     const patchCache = (eventId: number, patch: (cache: AttendeeCache) => Partial<AttendeeCache>) =>
@@ -69,21 +102,26 @@ export const createAttendeesSlice: SliceCreator<AttendeesSlice> =
         pages: { ...cache.pages, [page]: entry(cache.pages[page]) },
       }));
 
+    // One read per page of one query at a time: a new query's read never waits for an older one's.
     const fetchPage = (eventId: number, page: number) =>
-      refreshes.run(`page:${eventId}:${page}`, async () => {
+      refreshes.run(`page:${eventId}:${get().attendees?.queryId ?? 0}:${page}`, async () => {
         const cache = get().attendees;
         if (!cache || cache.eventId !== eventId) return;
-        const generation = cache.generation;
+        const { generation, queryId } = cache;
         const seq = ++requestSeq;
+        const current = () => get().attendees?.queryId === queryId;
         patchPage(eventId, page, (prev) => ({ rows: prev?.rows ?? null, loading: true, error: null, generation: prev?.generation ?? -1 }));
         try {
-          const result = await call('attendees.list', { eventId, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
+          const result = await call('attendees.list', { eventId, offset: page * PAGE_SIZE, limit: PAGE_SIZE, ...listQuery(cache.query) });
+          if (!current()) return; // the query changed meanwhile: its own fetch fills this page
+
           const rows = result.rows.map((row) => {
             const write = vipWrites.get(row.id);
             return write && write.seq > seq && write.vip !== row.vip ? { ...row, vip: write.vip } : row;
           });
           patchPage(eventId, page, () => ({ rows, loading: false, error: null, generation }), result.total);
         } catch (err) {
+          if (!current()) return;
           patchPage(eventId, page, (prev) => ({ rows: prev?.rows ?? null, loading: false, error: errorMessage(err), generation: prev?.generation ?? -1 }));
         }
       });
@@ -109,7 +147,24 @@ export const createAttendeesSlice: SliceCreator<AttendeesSlice> =
       const cache = get().attendees;
       if (cache && cache.eventId === eventId) return;
       visiblePages = { eventId, pages: [] };
-      set({ attendees: { eventId, total: null, generation: 0, pages: {} } });
+      asked.delete(eventId);
+      set({ attendees: { eventId, total: null, generation: 0, pages: {}, query: EMPTY_QUERY, queryId: 0 } });
+      void fetchPage(eventId, 0);
+    };
+
+    /**
+     * A new query: an empty cache (the table shows placeholders, its count kept until the answer),
+     * then its first page. The same question as the pages answer already (a space typed, a filter
+     * set and cleared within the typing pause) changes nothing, and leaves the scroll where it is.
+     */
+    const applyQuery = (eventId: number) => {
+      const cache = get().attendees;
+      if (!cache || cache.eventId !== eventId) return;
+      const question = JSON.stringify(listQuery(cache.query));
+      if (question === (asked.get(eventId) ?? JSON.stringify(listQuery(EMPTY_QUERY)))) return;
+      asked.set(eventId, question);
+      patchCache(eventId, (c) => ({ pages: {}, queryId: c.queryId + 1 }));
+      visiblePages = { eventId, pages: [0] };
       void fetchPage(eventId, 0);
     };
 
@@ -172,6 +227,19 @@ export const createAttendeesSlice: SliceCreator<AttendeesSlice> =
           applyRow(attendee);
           get().toast(`Could not change VIP for ${attendee.fullName}: ${errorMessage(err)}`, 'error');
         }
+      },
+
+      setAttendeeQuery(eventId, change) {
+        const cache = get().attendees;
+        if (!cache || cache.eventId !== eventId) return;
+        const query = {
+          text: change.text ?? cache.query.text,
+          filter: change.filter ? { ...cache.query.filter, ...change.filter } : cache.query.filter,
+          sort: change.sort ?? cache.query.sort,
+        };
+        patchCache(eventId, () => ({ query }));
+        if (change.filter || change.sort) applyQuery(eventId);
+        else throttle.soon(`query:${eventId}`, FILTER_TYPING_PAUSE_MS, () => applyQuery(eventId));
       },
 
       async attendeeAt(eventId, offset) {

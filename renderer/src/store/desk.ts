@@ -2,7 +2,7 @@
 // the answer panel (with the badge's print line under a check-in) and the recent check-in log.
 import type { Attendee } from '../../../shared/types.ts';
 import type { CheckInFeedback, CheckInLogEntry, CheckInOutcome, UndoOutcome } from '../../../shared/desk.ts';
-import { describeCheckInOutcome } from '../../../shared/desk.ts';
+import { describeCheckInOutcome, describeUndoOutcome } from '../../../shared/desk.ts';
 import type { PrintJob } from '../../../shared/printing.ts';
 import { errorMessage } from '../bridge.ts';
 import { formatClock } from '../format.ts';
@@ -238,13 +238,9 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
         showFeedback(eventId, { tone: 'error', title: 'Undo failed', subject: attendee.fullName, detail: errorMessage(err), undoable: null });
         return;
       }
-      if (outcome.kind === 'undone') {
-        showFeedback(eventId, { tone: 'info', title: 'Check-in undone', subject: outcome.attendee.fullName, detail: null, undoable: null });
-        if (outcome.attendee.status === 'ATTENDING') get().adjustCheckedIn(eventId, -1);
-      } else {
-        const detail = 'There is no check-in to undo';
-        showFeedback(eventId, { tone: 'warning', title: 'Not checked in', subject: outcome.attendee.fullName, detail, undoable: null });
-      }
+      // The answer's text (and whether the badge it queued was taken back) comes from shared/desk.ts.
+      showFeedback(eventId, { ...describeUndoOutcome(outcome), undoable: null });
+      if (outcome.kind === 'undone' && outcome.attendee.status === 'ATTENDING') get().adjustCheckedIn(eventId, -1);
       get().replaceDeskRow(outcome.attendee);
       afterDeskAction(eventId);
     };

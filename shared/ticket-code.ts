@@ -1,0 +1,39 @@
+// When a scanned code is a stored ticket code. Most providers' codes are opaque and match as the
+// whole text. Luma's check-in QR is a URL, https://luma.com/check-in/{event}?pk={key}, whose key
+// (a guest key `g-…` or a ticket key) names the person: the host (`lu.ma` or `luma.com`) and any
+// further parameters differ between Luma's apps and over time (providers.md), so a Luma scan
+// matches on its key. Pure: used by the desk's lookup and its answers alike.
+
+const LUMA_HOSTS: readonly string[] = ['luma.com', 'lu.ma'];
+// Keys are opaque ids; anything else in `pk` (spaces, quotes, a second URL) is not a key.
+const KEY = /^[A-Za-z0-9_-]{1,200}$/;
+
+/** The key of a Luma check-in URL ("https://lu.ma/check-in/evt-1?pk=g-abc&utm_source=x" -> "g-abc"), or null when the text is not one. */
+export function lumaCheckInKey(text: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  const host = url.hostname.toLowerCase().replace(/^www\./, '');
+  if (!LUMA_HOSTS.includes(host)) return null;
+  if (!/^\/check-in(\/|$)/.test(url.pathname)) return null;
+  const key = url.searchParams.get('pk');
+  return key !== null && KEY.test(key) ? key : null;
+}
+
+/** What a stored code is known by: its Luma key when it is a Luma check-in URL, else its whole text. */
+export function storedCodeKey(stored: string): string {
+  return lumaCheckInKey(stored) ?? stored;
+}
+
+/** Whether a scanned code is this stored one: the same text, or a Luma check-in URL with the same key. */
+export function isSameTicketCode(scanned: string, stored: string | null): boolean {
+  if (stored === null) return false;
+  const code = scanned.trim();
+  if (code === stored) return true;
+  const key = lumaCheckInKey(code);
+  return key !== null && key === storedCodeKey(stored);
+}
