@@ -745,25 +745,21 @@ describe('seeding at benchmark scale', () => {
   });
   after(() => sim.close());
 
-  it('seeds 100,000 attendees per provider quickly and serves a page without scanning them', async () => {
+  // How fast seeding and paging are is the benchmark's to say (npm run bench); this checks what they give.
+  it('seeds 100,000 attendees per provider and serves their last pages', async () => {
     const eb = sim.eventbrite.addAccount({ email: 'j@example.com', name: 'Jo' });
     const ebEvent = sim.eventbrite.addEvent(eb.token, { name: 'Big' });
     const luma = sim.luma.addAccount({ email: 'k@example.com', name: 'Kay' });
     const lumaEvent = sim.luma.addEvent(luma.token, { name: 'Big too' });
 
-    const started = performance.now();
     sim.eventbrite.seedAttendees(ebEvent, 100_000);
     sim.luma.seedAttendees(lumaEvent, 100_000);
-    const seedMs = performance.now() - started;
-    // Generous for slow CI machines; locally this is a few hundred milliseconds for both.
-    assert.ok(seedMs < 3000, `seeding took ${seedMs.toFixed(0)} ms`);
 
     assert.equal(sim.eventbrite.attendeeIds(ebEvent).length, 100_000);
     assert.equal(sim.luma.attendeeIds(lumaEvent).length, 100_000);
 
-    // Straight to the last page: serving it must cost a slice, not a walk over 100,000 rows.
+    // Straight to the last page.
     const continuation = Buffer.from(JSON.stringify({ s: `attendees:${ebEvent}`, p: 99_950, n: 2000 })).toString('base64url');
-    const pageStarted = performance.now();
     const last = await json<EventbriteAttendeePage>(
       await eventbriteGet(sim, `/events/${ebEvent}/attendees/?continuation=${continuation}`, eb.token),
     );
@@ -771,7 +767,6 @@ describe('seeding at benchmark scale', () => {
     assert.equal(last.pagination.has_more_items, false);
     const guests = await json<LumaGuestPage>(await lumaGet(sim, `/v1/event/get-guests?event_api_id=${lumaEvent}`, luma.token));
     assert.equal(guests.entries.length, 50);
-    assert.ok(performance.now() - pageStarted < 1000);
 
     const firstNames = new Set(last.attendees.map((a) => a.profile.first_name));
     assert.ok(firstNames.size > 10, 'names vary from row to row');
