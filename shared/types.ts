@@ -57,6 +57,11 @@ export interface SyncedEvent {
   importCompletedAt: string | null;
   activeJob: SyncJob | null;
   counts: AttendeeCounts;
+  /**
+   * When live sync will next call the provider for this event, when worth showing: the
+   * provider asked the token to wait (a long 429), or a FAILED event waits for its automatic retry.
+   */
+  nextAttemptAt: string | null;
 }
 
 export interface AttendeeCounts {
@@ -114,6 +119,23 @@ export interface Attendee extends ProviderOwnedAttendeeFields {
   vip: boolean;
   /** Derived from the local check-in log (null: not checked in, or the check-in was undone). */
   checkedIn: { at: string; station: string } | null;
+}
+
+/** What found a disagreement between the mirror and the provider. */
+export type SyncRepairTrigger = 'manual_sync' | 'live_check';
+
+/** A disagreement that a full listing repaired: kept so an admin can see that it happened. */
+export interface SyncRepair {
+  id: number;
+  eventId: number;
+  at: string;
+  trigger: SyncRepairTrigger;
+  /** The provider's and the mirror's counts when a count check found the disagreement. */
+  providerCounts: { attending: number; notAttending: number } | null;
+  mirrorCounts: { attending: number; notAttending: number } | null;
+  /** Rows the full listing added or changed after the incremental pass, and rows it marked removed. */
+  changed: number;
+  removed: number;
 }
 
 export interface StatusTransition {

@@ -2,7 +2,7 @@
 // listen to the same names.
 import { EventEmitter } from 'node:events';
 import type { SyncStatus } from '../../shared/sync-status.ts';
-import type { IntegrationStatus, SyncJob } from '../../shared/types.ts';
+import type { IntegrationStatus, ProviderKind, SyncJob } from '../../shared/types.ts';
 import type { PrintJob } from '../../shared/printing.ts';
 
 export interface CoreEventMap {
@@ -14,6 +14,10 @@ export interface CoreEventMap {
   printJobChanged: { job: PrintJob };
   integrationChanged: { integrationId: number; status: IntegrationStatus; reason: string | null };
   eventAdded: { eventId: number };
+  /** Sync data of the event changed without a status change (next attempt, a repair, an internal error). */
+  syncChanged: { eventId: number };
+  /** This station's clock was compared with a provider's again and the verdict changed. */
+  clockChecked: { provider: ProviderKind };
 }
 
 export type CoreEventName = keyof CoreEventMap;

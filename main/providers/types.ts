@@ -30,12 +30,28 @@ export interface AttendeePage {
   nextCursor: string | null;
   /** The provider's total for the whole listing, when it reports one. */
   totalCount: number | null;
+  /**
+   * The provider's clock when it answered (the response's Date header, UTC ISO), when the
+   * client reads it: incremental watermarks come from the provider's clock, never ours.
+   */
+  providerDate?: string | null;
 }
+
+/**
+ * Which share of a credential's budget a request draws on: 'bulk' (imports, full listings)
+ * leaves the limiter's reserve alone, so 'live' polls of the token's other events keep going.
+ */
+export type RequestLane = 'live' | 'bulk';
 
 export interface AttendeeQuery {
   /** Only records changed on or after this UTC ISO time (providers with `supportsChangedSince`). */
   changedSince?: string;
+  /** Default 'live'. */
+  lane?: RequestLane;
 }
+
+/** The statuses a provider can count attendees by (Eventbrite's `status` filter). */
+export type CountableAttendeeStatus = 'attending' | 'not_attending';
 
 export interface ProviderClient {
   readonly kind: ProviderKind;
@@ -50,6 +66,11 @@ export interface ProviderClient {
     query?: AttendeeQuery,
     signal?: AbortSignal,
   ): Promise<AttendeePage>;
+  /**
+   * The provider's own count of the event's attendees with this status (one cheap request),
+   * for checking the mirror without a full listing; absent where the provider cannot count.
+   */
+  countAttendees?(providerEventId: string, status: CountableAttendeeStatus, signal?: AbortSignal): Promise<number | null>;
 }
 
 /**
@@ -138,7 +159,7 @@ export const BASE_URL_ENV: Record<ProviderKind, string> = {
  * provider answers 429 with Retry-After. `RateLimiter` implements it; tests may pass their own.
  */
 export interface RequestLimiter {
-  acquire(signal?: AbortSignal): Promise<void>;
+  acquire(signal?: AbortSignal, lane?: RequestLane): Promise<void>;
   pauseUntil(ms: number): void;
 }
 
@@ -169,6 +190,10 @@ export interface RequestLogEntry {
   status: number | null;
   /** 1 for the first try of a request, 2 for its first retry, and so on. */
   attempt: number;
+  /** The response's Date header (the provider's clock), when a response arrived with one. */
+  providerDate: string | null;
+  /** This station's clock when the response arrived. */
+  receivedAt: number;
 }
 
 export interface ProviderClientOptions {

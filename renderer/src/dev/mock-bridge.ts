@@ -238,6 +238,7 @@ export function createMockBridge(): Transport {
         lastSyncedAt: status === 'ACTIVE' ? now() : null,
         importCompletedAt: mirrored === size ? now() : null,
         activeJob: null,
+        nextAttemptAt: null,
         counts: { attending: 0, notAttending: 0, notYetAttending: 0, total: 0, checkedIn: 0 },
       },
     };
