@@ -1,0 +1,33 @@
+// The seam between the venue's two halves, so each can be built and tested alone:
+// - the network half (main/venue/net/): pairing, TLS, authentication, the embedded Hocuspocus
+//   server, peers, discovery, presence. It owns the Y.Doc instances (one per event document).
+// - the data half (main/venue/replica/): what a venue document holds, validation of every remote
+//   entry, the SQLite read model and persistence of the documents.
+// Neither half imports the other's internals; main/core composes them through these types.
+import type * as Y from 'yjs';
+
+/**
+ * A venue document's name: one Yjs document per event, keyed by provider and provider event id
+ * (never a local row id), scoped by the venue so a relay can serve several venues apart.
+ */
+export interface VenueDocumentKey {
+  venueId: string;
+  provider: 'eventbrite' | 'luma';
+  providerEventId: string;
+}
+
+/** Stores and loads a document's state (Yjs updates), in the station's SQLite. */
+export interface VenueDocumentPersistence {
+  /** The stored state of a document (one merged update), or null for a new document. */
+  load(documentName: string): Uint8Array | null;
+  /** Stores the document's full state (a merged update); called after changes settle. */
+  store(documentName: string, state: Uint8Array): void;
+}
+
+/** What the data half needs from the network half for one event. */
+export interface VenueDocumentSource {
+  /** The live document of this event (already loaded from persistence), shared with the peers. */
+  open(key: VenueDocumentKey): Promise<Y.Doc>;
+  /** Releases it (the network half keeps serving it while peers need it). */
+  close(key: VenueDocumentKey): Promise<void>;
+}
