@@ -187,3 +187,65 @@ test('an unexpected error inside the engine is caught, recorded on the event and
   assert.ok(announced.includes(eventId), 'the renderer is told to show it');
   assert.deepEqual(unhandled, []);
 });
+
+test('a Luma live pass applies removals: a guest the provider no longer lists is NOT_ATTENDING "Removed on provider"', async (t) => {
+  const rig = engineRig(t);
+  const client = new ScriptedClient('luma', false, () => lastPage([]));
+  const integrationId = rig.addIntegration(client);
+  const eventId = await rig.addActiveEvent(integrationId, [guest('keep'), guest('gone')]);
+  client.script = () => lastPage([guest('keep')]);
+  const changed: number[] = [];
+  rig.events.on('attendeesChanged', (p) => changed.push(...p.attendeeIds));
+  rig.clock.advance(60_000);
+  await rig.engine.liveTick(eventId);
+  const gone = rig.store.findAttendeeByProviderId(eventId, 'gone')!;
+  assert.equal(gone.status, 'NOT_ATTENDING');
+  assert.equal(gone.providerStatus, 'Removed on provider');
+  assert.equal(rig.store.findAttendeeByProviderId(eventId, 'keep')!.status, 'ATTENDING');
+  assert.deepEqual(changed, [gone.id], 'the desk is told');
+  // Listed again later: back to attending.
+  client.script = () => lastPage([guest('keep'), guest('gone')]);
+  rig.clock.advance(60_000);
+  await rig.engine.liveTick(eventId);
+  assert.equal(rig.store.findAttendeeByProviderId(eventId, 'gone')!.status, 'ATTENDING');
+});
+
+test('a credential paused by the provider: live sync waits for the time named and the event shows it', async (t) => {
+  const rig = engineRig(t);
+  const client = new ScriptedClient('eventbrite', true, () => lastPage([]));
+  const integrationId = rig.addIntegration(client);
+  const eventId = await rig.addActiveEvent(integrationId, [guest('p1')]);
+  // Another event of the same token: the block is the token's, so it waits too.
+  const sibling = await rig.addActiveEvent(integrationId, [guest('q1')]);
+  assert.equal(rig.engine.nextAttemptAt(eventId), null, 'healthy polling shows nothing');
+  // A long 429 (http.ts paused the token's limiter until then, and gave up).
+  const resumeAt = rig.clock.now() + 2 * 3_600_000;
+  client.script = () => {
+    client.pausedUntil = resumeAt;
+    return Promise.reject(new ProviderError('eventbrite', 'rate_limited', 'Eventbrite: rate limited (429)', { httpStatus: 429, retryAfterMs: 7_200_000 }));
+  };
+  const announced: number[] = [];
+  rig.events.on('syncChanged', (p) => announced.push(p.eventId));
+  rig.clock.advance(60_000);
+  await rig.engine.runLivePass();
+  assert.equal(rig.status.current(eventId), 'FAILED');
+  const siblingProviderId = rig.store.eventSyncState(sibling)!.providerEventId;
+  assert.equal(client.calls.filter((c) => c.providerEventId === siblingProviderId && c.query.changedSince).length, 0, 'the sibling did not call into the block');
+  assert.equal(rig.status.current(sibling), 'ACTIVE');
+  assert.equal(rig.engine.nextAttemptAt(eventId), new Date(resumeAt).toISOString(), 'will try again at the provider\'s time');
+  assert.ok(announced.includes(eventId), 'the event page is told');
+  const calls = client.calls.length;
+  for (let i = 0; i < 10; i++) {
+    rig.clock.advance(10 * 60_000);
+    if (rig.clock.now() >= resumeAt) break;
+    await rig.engine.runLivePass();
+  }
+  assert.equal(client.calls.length, calls, 'no request during the pause, for either event');
+  assert.equal(rig.engine.nextAttemptAt(sibling), new Date(resumeAt).toISOString(), 'the sibling shows the same time');
+  client.script = () => lastPage([guest('p1')]);
+  rig.clock.advance(Math.max(0, resumeAt - rig.clock.now()));
+  await rig.engine.runLivePass();
+  assert.equal(rig.status.current(eventId), 'ACTIVE', 'polled again once the pause ended');
+  assert.equal(rig.status.current(sibling), 'ACTIVE');
+  assert.equal(rig.engine.nextAttemptAt(eventId), null);
+});
