@@ -167,6 +167,8 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     'events.retryImport': ({ eventId }, actor) => core.retryImport(actor, eventId),
     'events.reconnect': ({ eventId, integrationId }, actor) => core.reconnect(actor, eventId, integrationId),
     'events.sync': ({ eventId }, actor) => core.syncNow(actor, eventId),
+    'events.syncRepairs': ({ eventId }) => core.syncRepairs(eventId),
+    'sync.clockChecks': () => core.clockChecks(),
     'attendees.list': ({ eventId, offset, limit }) => ({
       rows: core.listAttendees(eventId, { offset, limit }),
       total: core.getEvent(eventId).counts.total,

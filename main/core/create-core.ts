@@ -26,7 +26,7 @@ import {
 } from '../providers/types.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Actor, Attendee, Integration, ProviderKind, StatusTransition, SyncedEvent, SyncJob, SyncRepair } from '../../shared/types.ts';
-import type { ProviderClockCheck } from '../../shared/station-clock.ts';
+import { exportClockNote, type ProviderClockCheck } from '../../shared/station-clock.ts';
 
 export interface CoreDeps {
   /** Folder for the database (and, later, print output). */
@@ -193,6 +193,7 @@ export function createCore(deps: CoreDeps) {
     events,
     requireEvent: requireEventName,
     onCheckedIn: (actor, attendee) => printing.onCheckedIn(actor, attendee),
+    clockNote: () => exportClockNote(clockWatch.current()),
   });
 
   const core = {

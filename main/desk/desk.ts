@@ -22,6 +22,8 @@ export interface DeskDeps {
   requireEvent(eventId: number): { id: number; name: string };
   /** After a check-in is committed (auto-print). Its failure never undoes or fails the check-in. */
   onCheckedIn?(actor: Actor, attendee: Attendee): PrintJob | null;
+  /** Which clock the export's times come from (this station's, and how far from the providers'). */
+  clockNote?(): string;
 }
 
 export const DEFAULT_SEARCH_LIMIT = 20;
@@ -108,7 +110,7 @@ export class Desk {
 
   exportCsv(eventId: number): { filename: string; csv: string } {
     const event = this.deps.requireEvent(eventId);
-    const csv = checkInLogCsv(this.deps.deskStore.exportRows(eventId));
+    const csv = checkInLogCsv(this.deps.deskStore.exportRows(eventId), this.deps.clockNote?.());
     const stamp = this.now().slice(0, 16).replace(/[:T]/g, '-');
     const slug = event.name.normalize('NFKD').replace(/[^\w]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60).toLowerCase() || 'event';
     return { filename: `check-ins-${slug}-${stamp}.csv`, csv };

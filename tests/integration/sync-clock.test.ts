@@ -65,6 +65,11 @@ test('the clock warning goes once the clocks agree again', async (t) => {
   const { integration, token } = await connect(h, 'eventbrite');
   const { eventId } = await importSeeded(h, 'eventbrite', 5, token, integration.id);
   assert.equal(clockSkewWarning(h.core.clockChecks()[0]!), "This station's clock is 11 days ahead of Eventbrite's; check-in times are recorded with this clock");
+  // The export says which clock its times come from.
+  const attendee = h.core.store.listAttendees(eventId, { offset: 0, limit: 1 })[0]!;
+  h.core.desk.checkIn(operator, { eventId, actionId: 'act-clock-0001', attendeeId: attendee.id });
+  const csvLine = h.core.desk.exportCsv(eventId).csv.split('\r\n')[1]!;
+  assert.match(csvLine, /,this station's clock \(11 days ahead of Eventbrite's\)$/);
   const checked: string[] = [];
   h.core.events.on('clockChecked', (p) => checked.push(p.provider));
   h.sim.eventbrite.setClockOffset(0);
@@ -72,6 +77,7 @@ test('the clock warning goes once the clocks agree again', async (t) => {
   await h.core.engine.liveTick(eventId);
   assert.equal(clockSkewWarning(h.core.clockChecks()[0]!), null);
   assert.deepEqual(checked, ['eventbrite'], 'announced once');
+  assert.match(h.core.desk.exportCsv(eventId).csv.split('\r\n')[1]!, /,this station's clock$/);
 });
 
 test('a manual Sync after the provider dropped rows from a changed_since answer repairs the mirror and records the repair', async (t) => {

@@ -469,6 +469,8 @@ export function createMockBridge(): Transport {
     'events.list': () => [...events.values()].map(view),
     'events.get': ({ eventId }) => view(requireEvent(eventId)),
     'events.history': () => [],
+    'events.syncRepairs': () => [],
+    'sync.clockChecks': () => [],
     'events.recoveryOptions': ({ eventId }) => {
       const m = requireEvent(eventId);
       return integrations.filter((i) => i.provider === m.event.provider && i.status === 'CONNECTED');
