@@ -62,6 +62,17 @@ export interface SyncedEvent {
    * provider asked the token to wait (a long 429), or a FAILED event waits for its automatic retry.
    */
   nextAttemptAt: string | null;
+  /** While a listing job runs with a known total: when it should be done, the rate budget counted. */
+  importEta: ImportEta | null;
+}
+
+/** A running import's estimate (shared/sync-status.ts importEtaText words it). */
+export interface ImportEta {
+  /** When the listing should be done (ISO, this station's clock). */
+  finishAt: string;
+  remainingMs: number;
+  /** The provider's budget window, when the budget rather than the network sets the pace. */
+  budgetLimit: { limit: number; windowMs: number } | null;
 }
 
 export interface AttendeeCounts {

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { createCore, type BadgeDeskCore } from '../core/create-core.ts';
 import { systemClock } from '../ground/clock.ts';
-import { scaledRateBudgets } from '../providers/types.ts';
+import { eventbriteBudgetWithDailyLimit, scaledRateBudgets } from '../providers/types.ts';
 import {
   IPC_CHANNELS,
   PUSH_EVENTS,
@@ -57,7 +57,13 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     sync: { pollIntervalMs: Number(env.BADGE_DESK_POLL_INTERVAL_MS) || settingsNow().pollIntervalMs },
     // BADGE_DESK_RATE_BUDGET_SCALE lets the fault suite make, against the simulator, more calls
     // in an hour than a real provider's budget allows.
-    ...(env.BADGE_DESK_RATE_BUDGET_SCALE ? { rateBudgets: scaledRateBudgets(Number(env.BADGE_DESK_RATE_BUDGET_SCALE)) } : {}),
+    // BADGE_DESK_EVENTBRITE_DAILY_LIMIT replaces Eventbrite's unconfirmed 48,000 a day (0: no daily window).
+    rateBudgets: {
+      ...(env.BADGE_DESK_RATE_BUDGET_SCALE ? scaledRateBudgets(Number(env.BADGE_DESK_RATE_BUDGET_SCALE)) : {}),
+      ...(env.BADGE_DESK_EVENTBRITE_DAILY_LIMIT
+        ? { eventbrite: eventbriteBudgetWithDailyLimit(Number(env.BADGE_DESK_EVENTBRITE_DAILY_LIMIT)) }
+        : {}),
+    },
   });
   const session = new StationSession(
     deps.settingsStore,

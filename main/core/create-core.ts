@@ -54,6 +54,12 @@ export interface CoreDeps {
 
 export type BadgeDeskCore = ReturnType<typeof createCore>;
 
+/** The window with the lowest average rate: what pacing plans against, and what an ETA names. */
+function tightestWindow(budget: RateBudget): { limit: number; windowMs: number } {
+  const w = budget.windows.reduce((a, b) => (b.limit / b.windowMs < a.limit / a.windowMs ? b : a));
+  return { limit: w.limit, windowMs: w.windowMs };
+}
+
 function requireAdmin(actor: Actor): void {
   if (actor.role !== 'admin') throw new AppError('FORBIDDEN', 'only a workspace admin may do this');
 }
@@ -117,7 +123,7 @@ export function createCore(deps: CoreDeps) {
 
   /** The engine's timing beside what the mirror holds: what the event page shows. */
   function withTiming(event: StoredEvent): SyncedEvent {
-    return { ...event, nextAttemptAt: engine.nextAttemptAt(event.id) };
+    return { ...event, nextAttemptAt: engine.nextAttemptAt(event.id), importEta: engine.importEta(event.id) };
   }
 
   function markIntegrationDisconnected(integrationId: number, reason: string): void {
@@ -134,13 +140,13 @@ export function createCore(deps: CoreDeps) {
     events,
     status,
     clientFor,
-    budgetFor: (integrationId) => {
-      const provider = store.getIntegration(integrationId)?.provider ?? 'eventbrite';
-      // Plan against the tightest window's average rate.
-      const w = budgets[provider].windows.reduce((a, b) => (b.limit / b.windowMs < a.limit / a.windowMs ? b : a));
-      return { limit: w.limit, windowMs: w.windowMs };
-    },
+    budgetFor: (integrationId) => tightestWindow(budgets[store.getIntegration(integrationId)?.provider ?? 'eventbrite']),
     providerPausedUntil: (integrationId) => clients.get(integrationId)?.limiter.pausedUntil ?? 0,
+    estimateRequestsDoneAt: (integrationId, count) => {
+      const entry = clients.get(integrationId);
+      if (!entry) return null;
+      return { at: entry.limiter.estimateGrantsDoneAt(count, 'bulk'), window: tightestWindow(budgets[entry.client.kind]) };
+    },
     onCredentialRejected: markIntegrationDisconnected,
     options: { ...DEFAULT_SYNC_OPTIONS, ...deps.sync },
   });

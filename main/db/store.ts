@@ -108,8 +108,8 @@ const ATTENDEE_LOCAL_JOINS = `LEFT JOIN attendee_local l ON l.attendee_id = a.id
   LEFT JOIN attendee_checkin c ON c.attendee_id = a.id AND c.checked_in = 1`;
 export const ATTENDEE_SELECT = `SELECT ${ATTENDEE_COLUMNS} FROM attendees a ${ATTENDEE_LOCAL_JOINS}`;
 
-/** An event as the mirror holds it; the engine's timing (next attempt) is added by the core. */
-export type StoredEvent = Omit<SyncedEvent, 'nextAttemptAt'>;
+/** An event as the mirror holds it; the engine's timing (next attempt, ETA) is added by the core. */
+export type StoredEvent = Omit<SyncedEvent, 'nextAttemptAt' | 'importEta'>;
 
 /** The provider status text of a row a complete listing no longer returned. */
 export const REMOVED_ON_PROVIDER = 'Removed on provider';

@@ -21,10 +21,10 @@ import {
   type AttendeePage,
 } from '../providers/types.ts';
 import { cleanText } from '../providers/response.ts';
-import type { SyncJob, SyncJobKind, SyncRepairTrigger } from '../../shared/types.ts';
+import type { ImportEta, SyncJob, SyncJobKind, SyncRepairTrigger } from '../../shared/types.ts';
 import { PROVIDER_LABEL } from '../../shared/types.ts';
 import { AppError } from '../../shared/errors.ts';
-import { OFFLINE_REASON } from '../../shared/desk.ts';
+import { OFFLINE_REASON } from '../../shared/sync-status.ts';
 
 export interface SyncEngineOptions {
   /** How often ACTIVE events are polled (station setting). */
@@ -66,6 +66,11 @@ export interface SyncEngineDeps {
   budgetFor(integrationId: number): { limit: number; windowMs: number };
   /** Until when (clock ms) the provider told this integration's credential to wait (a long 429); 0 when not. */
   providerPausedUntil(integrationId: number): number;
+  /**
+   * When `count` more bulk requests of the credential could all have gone, by its rate budget,
+   * and the budget window to name; null when the credential has no client yet.
+   */
+  estimateRequestsDoneAt(integrationId: number, count: number): { at: number; window: { limit: number; windowMs: number } } | null;
   /** Called when a provider rejects an integration's credential. */
   onCredentialRejected(integrationId: number, reason: string): void;
   options: SyncEngineOptions;
@@ -76,6 +81,9 @@ interface Owner {
   kind: 'job' | 'live';
   /** The job (kind 'job'), kept current as it progresses. */
   job: SyncJob | null;
+  /** Clock time the owner began, and the pages its listing has asked for (for the ETA). */
+  startedAt: number;
+  pages: number;
   abort: AbortController;
   done: Promise<void>;
 }
@@ -165,6 +173,30 @@ export class SyncEngine {
     return null;
   }
 
+  /**
+   * A running listing job's estimate: the pages still to fetch (from the provider's total and
+   * the page size seen so far), at the pace seen so far or the rate budget's, whichever is later.
+   * (A 100,000-attendee Eventbrite import is about 2,000 requests: the first 1,600 go at network
+   * speed, the rest wait for the hour to roll on; the pace alone would promise minutes.)
+   * The first page starts it (before that neither the total nor the page size is known).
+   */
+  importEta(eventId: number): ImportEta | null {
+    const owner = this.owners.get(eventId);
+    const job = owner?.kind === 'job' ? owner.job : null;
+    if (!owner || !job || job.expectedTotal === null || owner.pages === 0 || job.fetched === 0) return null;
+    const state = this.deps.store.eventSyncState(eventId);
+    if (!state) return null;
+    const now = this.deps.clock.now();
+    const remainingRequests = Math.ceil(Math.max(0, job.expectedTotal - job.fetched) / (job.fetched / owner.pages));
+    const paced = now + remainingRequests * ((now - owner.startedAt) / owner.pages);
+    const budget = this.deps.estimateRequestsDoneAt(state.integrationId, remainingRequests);
+    const finish = Math.max(paced, budget?.at ?? 0);
+    // Named whenever the budget holds the remaining pages back at all: the pace seen so far
+    // then mostly measures the budget's waits too.
+    const budgetBound = budget !== null && budget.at > now;
+    return { finishAt: isoTime(finish), remainingMs: finish - now, budgetLimit: budgetBound ? budget.window : null };
+  }
+
   /** Pushes `syncChanged` when what the event page shows of the engine's timing changed. */
   private announceTiming(eventId: number): void {
     const next = this.nextAttemptAt(eventId);
@@ -213,7 +245,7 @@ export class SyncEngine {
     const job = this.deps.store.startJob(eventId, kind, this.now());
     this.needsPerson.delete(eventId);
     const abort = new AbortController();
-    const entry: Owner = { kind: 'job', job, abort, done: Promise.resolve() };
+    const entry: Owner = { kind: 'job', job, abort, done: Promise.resolve(), startedAt: this.deps.clock.now(), pages: 0 };
     const previous = current?.done ?? Promise.resolve();
     entry.done = previous
       .then(() => this.runJob(eventId, job, abort.signal))
@@ -417,7 +449,10 @@ export class SyncEngine {
         if (page.totalCount !== null) this.deps.store.setJobExpectedTotal(job.id, page.totalCount);
         const progressed = this.deps.store.getJob(job.id)!;
         const owner = this.owners.get(eventId);
-        if (owner?.kind === 'job') owner.job = progressed;
+        if (owner?.kind === 'job') {
+          owner.job = progressed;
+          owner.pages++;
+        }
         this.deps.events.emit('jobProgress', { eventId, job: progressed });
       }
       if (result.changedIds.length) this.deps.events.emit('attendeesChanged', { eventId, attendeeIds: result.changedIds });
@@ -475,7 +510,14 @@ export class SyncEngine {
     const onOuterAbort = () => abort.abort(signal.reason);
     signal.addEventListener('abort', onOuterAbort, { once: true });
     let finished!: () => void;
-    const owner: Owner = { kind: 'live', job: null, abort, done: new Promise<void>((resolve) => (finished = resolve)) };
+    const owner: Owner = {
+      kind: 'live',
+      job: null,
+      abort,
+      done: new Promise<void>((resolve) => (finished = resolve)),
+      startedAt: this.deps.clock.now(),
+      pages: 0,
+    };
     this.owners.set(eventId, owner);
     const repairsAtStart = this.repairs.get(eventId) ?? 0;
     const stale = () => abort.signal.aborted || (this.repairs.get(eventId) ?? 0) !== repairsAtStart;

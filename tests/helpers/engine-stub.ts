@@ -125,6 +125,7 @@ export function engineRig(t: { after(fn: () => unknown): void }, options: Partia
       return client;
     },
     budgetFor: () => ({ limit: 2000, windowMs: 3_600_000 }),
+    estimateRequestsDoneAt: () => null,
     providerPausedUntil: (integrationId) => {
       const client = clients.get(integrationId);
       return client instanceof ScriptedClient ? client.pausedUntil : 0;

@@ -239,6 +239,7 @@ export function createMockBridge(): Transport {
         importCompletedAt: mirrored === size ? now() : null,
         activeJob: null,
         nextAttemptAt: null,
+        importEta: null,
         counts: { attending: 0, notAttending: 0, notYetAttending: 0, total: 0, checkedIn: 0 },
       },
     };
