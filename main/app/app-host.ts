@@ -53,6 +53,10 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
       const s = settingsNow();
       return { printerId: s.printerId, autoPrint: s.autoPrint };
     },
+    // Test-only: the fault suite makes a request time out, or a Retry-After count as "longer
+    // than the job may wait", in seconds rather than the real 30 s and 15 min.
+    ...(Number(env.BADGE_DESK_REQUEST_TIMEOUT_MS) > 0 ? { requestTimeoutMs: Number(env.BADGE_DESK_REQUEST_TIMEOUT_MS) } : {}),
+    ...(Number(env.BADGE_DESK_MAX_RATE_LIMIT_WAIT_MS) > 0 ? { retry: { maxRateLimitWaitMs: Number(env.BADGE_DESK_MAX_RATE_LIMIT_WAIT_MS) } } : {}),
     // BADGE_DESK_POLL_INTERVAL_MS lets end-to-end tests and demos poll faster than the station setting allows.
     sync: { pollIntervalMs: Number(env.BADGE_DESK_POLL_INTERVAL_MS) || settingsNow().pollIntervalMs },
     // BADGE_DESK_RATE_BUDGET_SCALE lets the fault suite make, against the simulator, more calls
@@ -135,7 +139,8 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     },
     'settings.update': (patch) => {
       const next = updateSettings(deps.settingsStore, patch);
-      core.engine.setPollInterval(next.pollIntervalMs);
+      // The environment's override (tests, demos) outlasts a settings change, as it did at start.
+      core.engine.setPollInterval(Number(env.BADGE_DESK_POLL_INTERVAL_MS) || next.pollIntervalMs);
       return next;
     },
     'integrations.list': () => core.listIntegrations(),
