@@ -2,21 +2,29 @@
 // offline state on the event page, and an import's ETA while the rate budget is spent.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startE2E } from '../helpers/e2e.ts';
+import { startE2E, type E2E } from '../helpers/e2e.ts';
 import { ipc, openEvent, openEvents, unlockAdmin, until } from '../helpers/e2e-flows.ts';
 
 const T = { timeout: 120_000 };
 const DAY = 86_400_000;
 
+/** An admin session, an Eventbrite account with one event of `n` attendees, connected and its import started (over IPC). */
+async function importStarted(e: E2E, name: string, n: number, opts: { registeredBefore?: boolean } = {}) {
+  const account = e.sim.eventbrite.addAccount({ email: `${name.toLowerCase().replace(/\W+/g, '-')}@venue.example`, name });
+  const providerEventId = e.sim.eventbrite.addEvent(account.token, { name });
+  const seed = () => e.sim.eventbrite.seedAttendees(providerEventId, n);
+  if (opts.registeredBefore) e.inThePast(seed);
+  else seed();
+  await unlockAdmin(e.page);
+  const integration = await ipc(e, 'integrations.connect', { provider: 'eventbrite', credential: account.token });
+  const event = await ipc(e, 'events.import', { integrationId: integration.id, providerEventId });
+  return { eventId: event.id, providerEventId };
+}
+
 test('the clock warning appears when the station is 11 days off Eventbrite\'s clock, and goes when they agree', T, async (t) => {
   const e = await startE2E(t, { sim: { clockOffsetMs: 11 * DAY } });
   const { page, sim } = e;
-  const eb = sim.eventbrite.addAccount({ email: 'clock@venue.example', name: 'Clock' });
-  const providerEventId = sim.eventbrite.addEvent(eb.token, { name: 'Skewed Summit' });
-  sim.eventbrite.seedAttendees(providerEventId, 12);
-  await unlockAdmin(page);
-  const integration = await ipc(e, 'integrations.connect', { provider: 'eventbrite', credential: eb.token });
-  await ipc(e, 'events.import', { integrationId: integration.id, providerEventId });
+  await importStarted(e, 'Skewed Summit', 12);
   await openEvents(page);
   const warning = page.getByTestId('clock-warning');
   await warning.getByText("This station's clock is 11 days behind Eventbrite's; check-in times are recorded with this clock").waitFor();
@@ -33,12 +41,7 @@ test('the clock warning appears when the station is 11 days off Eventbrite\'s cl
 test('network down: the event page shows the offline banner and no red alert; a provider error that needs a person still alerts', T, async (t) => {
   const e = await startE2E(t);
   const { page, sim } = e;
-  const eb = sim.eventbrite.addAccount({ email: 'calm@venue.example', name: 'Calm' });
-  const providerEventId = sim.eventbrite.addEvent(eb.token, { name: 'Quiet Forum' });
-  e.inThePast(() => sim.eventbrite.seedAttendees(providerEventId, 20));
-  await unlockAdmin(page);
-  const integration = await ipc(e, 'integrations.connect', { provider: 'eventbrite', credential: eb.token });
-  await ipc(e, 'events.import', { integrationId: integration.id, providerEventId });
+  const { providerEventId } = await importStarted(e, 'Quiet Forum', 20, { registeredBefore: true });
   await openEvent(page, 'Quiet Forum');
   await page.getByText('Syncing', { exact: true }).waitFor();
 
@@ -64,13 +67,8 @@ test('an import\'s ETA counts the budget: shown while the token\'s requests are 
   // A daily budget of 30 requests (the daily figure is configurable): the import spends its
   // share within seconds and then waits for the window; the ETA says how long, and why.
   const e = await startE2E(t, { sim: { eventbritePageSize: 10 }, env: { BADGE_DESK_EVENTBRITE_DAILY_LIMIT: '30' } });
-  const { page, sim } = e;
-  const eb = sim.eventbrite.addAccount({ email: 'eta@venue.example', name: 'ETA' });
-  const providerEventId = sim.eventbrite.addEvent(eb.token, { name: 'Long Import Expo' });
-  sim.eventbrite.seedAttendees(providerEventId, 600);
-  await unlockAdmin(page);
-  const integration = await ipc(e, 'integrations.connect', { provider: 'eventbrite', credential: eb.token });
-  const event = await ipc(e, 'events.import', { integrationId: integration.id, providerEventId });
+  const { page } = e;
+  const event = { id: (await importStarted(e, 'Long Import Expo', 600)).eventId };
   await until(async () => ((await ipc(e, 'events.get', { eventId: event.id })).activeJob?.fetched ?? 0) >= 150);
   await openEvent(page, 'Long Import Expo');
   await page.getByText('Import in progress').waitFor();

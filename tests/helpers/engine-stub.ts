@@ -32,8 +32,21 @@ export interface PageCall {
 /** What a scripted client answers to one attendee page request. */
 export type PageScript = (call: PageCall) => AttendeePage | Promise<AttendeePage>;
 
+/** What the engine never asks of a stub client during a pass: who-am-I, the event list, one event. */
+abstract class StubClient {
+  async whoAmI(): Promise<ProviderAccount> {
+    return { accountId: 'acct', email: 'a@example.com', name: 'A' };
+  }
+  async listEvents(): Promise<ProviderEvent[]> {
+    return [];
+  }
+  async getEvent(providerEventId: string): Promise<ProviderEvent> {
+    return { providerEventId, name: 'Conf', startsAt: null, endsAt: null, timezone: null, url: null };
+  }
+}
+
 /** A ProviderClient whose attendee pages come from `script` (replaceable at any time). */
-export class ScriptedClient implements ProviderClient {
+export class ScriptedClient extends StubClient implements ProviderClient {
   readonly calls: PageCall[] = [];
   script: PageScript;
   /** When the client is paused by the provider (what the engine reads as "will try again at"). */
@@ -43,16 +56,8 @@ export class ScriptedClient implements ProviderClient {
     readonly supportsChangedSince: boolean,
     script: PageScript,
   ) {
+    super();
     this.script = script;
-  }
-  async whoAmI(): Promise<ProviderAccount> {
-    return { accountId: 'acct', email: 'a@example.com', name: 'A' };
-  }
-  async listEvents(): Promise<ProviderEvent[]> {
-    return [];
-  }
-  async getEvent(providerEventId: string): Promise<ProviderEvent> {
-    return { providerEventId, name: 'Conf', startsAt: null, endsAt: null, timezone: null, url: null };
   }
   async pageAttendees(providerEventId: string, cursor: string | null, query: AttendeeQuery = {}, signal?: AbortSignal): Promise<AttendeePage> {
     const call = { providerEventId, cursor, query, signal };
@@ -75,15 +80,7 @@ export const lastPage = (rows: ProviderAttendee[], extra: Partial<AttendeePage> 
 export const guest = (id: string, over: Partial<ProviderAttendee> = {}) => person({ providerAttendeeId: id, fullName: `Guest ${id}`, ...over });
 
 /** A promise the test settles by hand: a provider answer held in flight. */
-export function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+export { deferred } from './fake-transport.ts';
 
 export const credentialRejected = (provider: ProviderKind = 'eventbrite') =>
   new ProviderError(provider, 'credential', 'INVALID_AUTH — The OAuth token you provided was invalid. (401)', { httpStatus: 401 });
@@ -204,7 +201,7 @@ export function watchUnhandledRejections(t: { after(fn: () => unknown): void }):
  * `dropFromChangedSince` hides the next changes from changed_since answers only (a provider
  * that loses rows from incremental answers); full listings and counts still show them.
  */
-export class ClockedProvider implements ProviderClient {
+export class ClockedProvider extends StubClient implements ProviderClient {
   readonly kind = 'eventbrite' as const;
   readonly supportsChangedSince = true;
   readonly rows = new Map<string, { attendee: ProviderAttendee; changed: number; hiddenFromChangedSince: boolean }>();
@@ -215,7 +212,9 @@ export class ClockedProvider implements ProviderClient {
     private readonly clock: VirtualClock,
     public offsetMs: number,
     private readonly pageSize = 2,
-  ) {}
+  ) {
+    super();
+  }
   providerNow(): number {
     return this.clock.now() + this.offsetMs;
   }
@@ -234,15 +233,9 @@ export class ClockedProvider implements ProviderClient {
   dropFromChangedSince(n: number): void {
     this.dropNext = n;
   }
-  async whoAmI(): Promise<ProviderAccount> {
-    return { accountId: 'acct', email: 'a@example.com', name: 'A' };
-  }
-  async listEvents(): Promise<ProviderEvent[]> {
-    return [];
-  }
-  async getEvent(providerEventId: string): Promise<ProviderEvent> {
+  override async getEvent(providerEventId: string): Promise<ProviderEvent> {
     this.requests++;
-    return { providerEventId, name: 'Clocked', startsAt: null, endsAt: null, timezone: null, url: null };
+    return super.getEvent(providerEventId);
   }
   async pageAttendees(_id: string, cursor: string | null, query: AttendeeQuery = {}): Promise<AttendeePage> {
     this.requests++;

@@ -5,15 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, connect, importSeeded, admin, operator, type Harness } from '../helpers/harness.ts';
 import { clockSkewWarning } from '../../shared/station-clock.ts';
+import { DAY_MS, HOUR_MS, PROVIDER_CLOCK_OFFSETS } from '../helpers/clock-offsets.ts';
 
-const DAY = 86_400_000;
-const HOUR = 3_600_000;
-const OFFSETS: [string, number][] = [
-  ['-11 days', -11 * DAY],
-  ['-2 h', -2 * HOUR],
-  ['+2 h', 2 * HOUR],
-  ['+11 days', 11 * DAY],
-];
 
 /** A registration, an edit and a cancellation on the provider; returns what to look for. */
 function changeOnProvider(h: Harness, providerEventId: string, tag: string) {
@@ -33,7 +26,7 @@ function assertInMirror(h: Harness, eventId: number, c: ReturnType<typeof change
   assert.equal(h.core.store.findAttendeeByProviderId(eventId, c.cancelId)?.status, 'NOT_ATTENDING', `${how}: the cancellation`);
 }
 
-for (const [label, offsetMs] of OFFSETS) {
+for (const [label, offsetMs] of PROVIDER_CLOCK_OFFSETS) {
   test(`provider clock ${label}: changes after the import arrive by live sync and again by a manual Sync; the clock warning says so`, async (t) => {
     const h = await startHarness(t, { sim: { clockOffsetMs: offsetMs } });
     const { integration, token } = await connect(h, 'eventbrite');
@@ -61,7 +54,7 @@ for (const [label, offsetMs] of OFFSETS) {
 }
 
 test('the clock warning goes once the clocks agree again', async (t) => {
-  const h = await startHarness(t, { sim: { clockOffsetMs: -11 * DAY } });
+  const h = await startHarness(t, { sim: { clockOffsetMs: -11 * DAY_MS } });
   const { integration, token } = await connect(h, 'eventbrite');
   const { eventId } = await importSeeded(h, 'eventbrite', 5, token, integration.id);
   assert.equal(clockSkewWarning(h.core.clockChecks()[0]!), "This station's clock is 11 days ahead of Eventbrite's; check-in times are recorded with this clock");
@@ -81,7 +74,7 @@ test('the clock warning goes once the clocks agree again', async (t) => {
 });
 
 test('a manual Sync after the provider dropped rows from a changed_since answer repairs the mirror and records the repair', async (t) => {
-  const h = await startHarness(t, { sim: { clockOffsetMs: -2 * HOUR } });
+  const h = await startHarness(t, { sim: { clockOffsetMs: -2 * HOUR_MS } });
   const { integration, token } = await connect(h, 'eventbrite');
   const { eventId, providerEventId } = await importSeeded(h, 'eventbrite', 40, token, integration.id);
   h.sim.eventbrite.dropFromChangedSince(2);

@@ -5,15 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClockedProvider, engineRig } from '../helpers/engine-stub.ts';
+import { DAY_MS, HOUR_MS, PROVIDER_CLOCK_OFFSETS } from '../helpers/clock-offsets.ts';
 
-const DAY = 86_400_000;
-const HOUR = 3_600_000;
-const OFFSETS: [string, number][] = [
-  ['-11 days', -11 * DAY],
-  ['-2 h', -2 * HOUR],
-  ['+2 h', 2 * HOUR],
-  ['+11 days', 11 * DAY],
-];
 
 async function importedAt(t: { after(fn: () => unknown): void }, offsetMs: number, options = {}) {
   const rig = engineRig(t, options);
@@ -39,7 +32,7 @@ function assertChangesArrived(rig: ReturnType<typeof engineRig>, eventId: number
   assert.equal(rig.store.findAttendeeByProviderId(eventId, 's2')?.status, 'NOT_ATTENDING', `${label}: the cancellation arrived`);
 }
 
-for (const [label, offsetMs] of OFFSETS) {
+for (const [label, offsetMs] of PROVIDER_CLOCK_OFFSETS) {
   test(`provider clock ${label} from the station's: changes after the import reach the mirror by live sync`, async (t) => {
     const { rig, provider, eventId } = await importedAt(t, offsetMs);
     rig.clock.advance(60_000);
@@ -70,7 +63,7 @@ for (const [label, offsetMs] of OFFSETS) {
 }
 
 test('a manual Sync after the provider dropped rows from a changed_since answer repairs the mirror, and records it', async (t) => {
-  const { rig, provider, eventId } = await importedAt(t, -11 * DAY);
+  const { rig, provider, eventId } = await importedAt(t, -11 * DAY_MS);
   rig.clock.advance(60_000);
   provider.dropFromChangedSince(3);
   changeAfterImport(provider);
@@ -89,7 +82,7 @@ test('a manual Sync after the provider dropped rows from a changed_since answer 
 });
 
 test('a big event: Sync checks the counts first and lists in full only when they disagree', async (t) => {
-  const { rig, provider, eventId } = await importedAt(t, 2 * HOUR, { fullListingMaxRows: 3 });
+  const { rig, provider, eventId } = await importedAt(t, 2 * HOUR_MS, { fullListingMaxRows: 3 });
   rig.clock.advance(60_000);
   // Counts agree: the hard pull is the incremental pass and two counts.
   let before = provider.requests;
@@ -114,7 +107,7 @@ test('a big event: Sync checks the counts first and lists in full only when they
 });
 
 test('live passes check the counts now and then, and repair a disagreement within the pass', async (t) => {
-  const { rig, provider, eventId } = await importedAt(t, -2 * HOUR, { countCheckIntervalMs: 10 * 60_000 });
+  const { rig, provider, eventId } = await importedAt(t, -2 * HOUR_MS, { countCheckIntervalMs: 10 * 60_000 });
   provider.dropFromChangedSince(1);
   provider.put('new-1', { fullName: 'Zoë Late' });
   rig.clock.advance(60_000);
