@@ -19,6 +19,7 @@ import {
   type AttendeeQuery,
   type ProviderClient,
   type AttendeePage,
+  type RequestLane,
 } from '../providers/types.ts';
 import { cleanText } from '../providers/response.ts';
 import type { ImportEta, SyncJob, SyncJobKind, SyncRepairTrigger } from '../../shared/types.ts';
@@ -396,9 +397,13 @@ export class SyncEngine {
     return { requests: 2, agree, counts: { provider, mirror } };
   }
 
-  /** Lists every attendee; rows the provider no longer lists are kept, marked removed. */
-  private async fullListing(ctx: PassContext): Promise<ListingResult & { removed: number }> {
-    const listing = await this.pageAll(ctx, { lane: 'bulk' });
+  /**
+   * Lists every attendee; rows the provider no longer lists are kept, marked removed. A job's
+   * listing (or a repair's) is 'bulk' and leaves the budget's live reserve alone; a Luma live
+   * pass, a full listing every time, is a live poll and may use it.
+   */
+  private async fullListing(ctx: PassContext, lane: RequestLane = 'bulk'): Promise<ListingResult & { removed: number }> {
+    const listing = await this.pageAll(ctx, { lane });
     ctx.signal.throwIfAborted();
     const removed = this.deps.store.markUnlistedAsRemoved(ctx.eventId, listing.listedIds!, this.now());
     if (removed.length) this.deps.events.emit('attendeesChanged', { eventId: ctx.eventId, attendeeIds: removed });
@@ -548,7 +553,7 @@ export class SyncEngine {
   private async livePass(ctx: PassContext, watermark: string | null): Promise<PassOutcome> {
     const { client, eventId } = ctx;
     if (!client.supportsChangedSince || watermark === null) {
-      const listing = await this.fullListing(ctx);
+      const listing = await this.fullListing(ctx, 'live');
       return { requests: listing.requests, watermark: listing.watermark };
     }
     const now = this.deps.clock.now();
