@@ -198,12 +198,19 @@ export class SyncEngine {
     return { finishAt: isoTime(finish), remainingMs: finish - now, budgetLimit: budgetBound ? budget.window : null };
   }
 
-  /** Pushes `syncChanged` when what the event page shows of the engine's timing changed. */
+  /**
+   * Pushes `syncChanged` when what the event page shows of the engine's timing changed. Called
+   * from `finally` blocks of background work, so it never throws (a listener's error included).
+   */
   private announceTiming(eventId: number): void {
-    const next = this.nextAttemptAt(eventId);
-    if ((this.announcedNextAttempt.get(eventId) ?? null) === next) return;
-    this.announcedNextAttempt.set(eventId, next);
-    this.deps.events.emit('syncChanged', { eventId });
+    try {
+      const next = this.nextAttemptAt(eventId);
+      if ((this.announcedNextAttempt.get(eventId) ?? null) === next) return;
+      this.announcedNextAttempt.set(eventId, next);
+      this.deps.events.emit('syncChanged', { eventId });
+    } catch {
+      // Nothing to announce about an event that is gone, or from a closed database.
+    }
   }
 
   /**
@@ -513,7 +520,8 @@ export class SyncEngine {
     }
     const abort = new AbortController();
     const onOuterAbort = () => abort.abort(signal.reason);
-    signal.addEventListener('abort', onOuterAbort, { once: true });
+    if (signal.aborted) onOuterAbort();
+    else signal.addEventListener('abort', onOuterAbort, { once: true });
     let finished!: () => void;
     const owner: Owner = {
       kind: 'live',
