@@ -11,6 +11,7 @@ import type { BadgeLayout, BadgeTemplate } from './badge.ts';
 import { BADGE_FIELDS, PAGE_SIZE_IDS } from './badge.ts';
 import type { Printer, PrintJob, PrintQueueSummary } from './printing.ts';
 import { PRINT_JOB_STATES } from './printing.ts';
+import type { PriorPrint, RefusedEntries, VenueConflicts } from './venue.ts';
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const eventRef = z.object({ eventId: id }).strict();
@@ -240,6 +241,14 @@ export const IPC_CHANNELS = {
   'print.cancel': channel<PrintJob>()(z.object({ jobId: id }).strict(), { admin: false }),
   /** A "may have printed" job a person checked: the badge did come out. */
   'print.markPrinted': channel<PrintJob>()(z.object({ jobId: id }).strict(), { admin: false }),
+
+  // ---- the venue's data (issue 16) ----
+  /** The venue's print records, before a first print: "Badge printed at Desk 1 at 10:42 — reprint?" (null: none). */
+  'print.priorPrint': channel<PriorPrint | null>()(z.object({ attendeeId: id }).strict(), { admin: false }),
+  /** People admitted, and badges printed, at two or more desks while they could not see each other (names: admin). */
+  'venue.conflicts': channel<VenueConflicts>()(eventRef, { admin: true }),
+  /** Entries from other desks this desk refused since it started, per station. */
+  'venue.refused': channel<RefusedEntries[]>()(empty, { admin: true }),
 
   'demo.start': channel<AppSnapshot>()(empty, { admin: false }),
 } as const;

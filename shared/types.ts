@@ -81,7 +81,7 @@ export interface AttendeeCounts {
   notAttending: number;
   notYetAttending: number;
   total: number;
-  /** ATTENDING rows currently checked in at this station's desk (from the local log). */
+  /** ATTENDING rows currently checked in at any desk of the venue (from the merged log). */
   checkedIn: number;
 }
 
@@ -113,6 +113,12 @@ export interface ProviderOwnedAttendeeFields {
   jobTitle: string | null;
   /** The provider's ticket type name; badge variants are chosen by it. */
   ticketName: string | null;
+  /**
+   * A Luma guest holding several tickets is one row: `ticketName` is the first ticket's, these
+   * are the others' names, in the provider's order. Absent or empty: no other tickets
+   * (a stored attendee always carries the list).
+   */
+  otherTicketNames?: string[];
   orderId: string | null;
   barcode: string | null;
   status: AttendeeStatus;
@@ -128,7 +134,10 @@ export interface Attendee extends ProviderOwnedAttendeeFields {
   eventId: number;
   /** Local state: never written by a sync. */
   vip: boolean;
-  /** Derived from the local check-in log (null: not checked in, or the check-in was undone). */
+  /**
+   * Derived from the merged check-in log: the earliest check-in not undone, at whichever desk
+   * (null: not checked in, or every check-in was undone).
+   */
   checkedIn: { at: string; station: string } | null;
 }
 

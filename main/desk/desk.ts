@@ -11,6 +11,7 @@ import { AppError } from '../../shared/errors.ts';
 import type { Actor, Attendee } from '../../shared/types.ts';
 import type { PrintJob } from '../../shared/printing.ts';
 import type { CheckInLogEntry, CheckInOutcome, CheckInStats, DeskSearchResult, UndoOutcome } from '../../shared/desk.ts';
+import type { PriorPrint } from '../../shared/venue.ts';
 import { checkInLogCsv } from './csv.ts';
 
 export interface DeskDeps {
@@ -22,6 +23,12 @@ export interface DeskDeps {
   requireEvent(eventId: number): { id: number; name: string };
   /** After a check-in is committed (auto-print). Its failure never undoes or fails the check-in. */
   onCheckedIn?(actor: Actor, attendee: Attendee): PrintJob | null;
+  /** The venue's earliest first print of this attendee at any desk, or null (the print pre-check). */
+  priorPrintOf?(attendeeId: number): PriorPrint | null;
+  /** Current check-ins by desk, across the venue. */
+  checkedInByDesk?(eventId: number): { stationName: string; checkedIn: number }[];
+  /** After log rows are committed: the venue writes them into its document in the same tick. */
+  onRecorded?(eventId: number, actionIds: readonly string[]): void;
   /** Which clock the export's times come from (this station's, and how far from the providers'). */
   clockNote?(): string;
 }
@@ -72,9 +79,12 @@ export class Desk {
       return { kind: 'checked_in', attendee: this.deps.store.getAttendee(attendee.id)!, actionId, via: scanned ? 'scan' : 'search', printJob: null };
     });
     if (outcome.kind === 'checked_in') {
+      this.deps.onRecorded?.(eventId, [actionId]);
       this.deps.events.emit('checkinsChanged', { eventId, attendeeIds: [outcome.attendee.id] });
       try {
-        return { ...outcome, printJob: this.deps.onCheckedIn?.(actor, outcome.attendee) ?? null };
+        const printJob = this.deps.onCheckedIn?.(actor, outcome.attendee) ?? null;
+        const priorPrint = printJob ? null : (this.deps.priorPrintOf?.(outcome.attendee.id) ?? null);
+        return { ...outcome, printJob, ...(priorPrint ? { priorPrint } : {}) };
       } catch {
         // The check-in stands; a printing problem shows in the print queue, not at the door.
       }
@@ -82,19 +92,34 @@ export class Desk {
     return outcome;
   }
 
-  /** Takes a check-in back, as a new log row (the log is never edited). */
+  /**
+   * Takes a check-in back, as new log rows (the log is never edited). Each undo row names the
+   * check-in it undoes; a person admitted at two desks while they were apart has two check-ins
+   * not undone, and the desk's Undo takes back both (rows `<actionId>`, `<actionId>.2`, ...), so
+   * "not checked in" is what the operator sees afterwards.
+   */
   undo(actor: Actor, input: { eventId: number; attendeeId: number; actionId: string }): UndoOutcome {
     const { eventId, attendeeId, actionId } = input;
     this.deps.requireEvent(eventId);
+    const recorded: string[] = [];
     const outcome = this.deps.deskStore.atomically((): UndoOutcome => {
       const replay = this.replay(actionId, 'undo', eventId);
       if (replay) return { kind: 'undone', attendee: replay, actionId };
       const attendee = this.requireAttendeeOf(eventId, attendeeId);
-      if (!attendee.checkedIn) return { kind: 'not_checked_in', attendee };
-      this.deps.deskStore.appendCheckIn({ actionId, eventId, attendeeId, action: 'undo', station: stationOf(actor), at: this.now() });
+      const open = this.deps.deskStore.openCheckIns(attendeeId);
+      if (open.length === 0) return { kind: 'not_checked_in', attendee };
+      const at = this.now();
+      open.forEach((checkIn, i) => {
+        const id = i === 0 ? actionId : `${actionId}.${i + 1}`;
+        this.deps.deskStore.appendCheckIn({ actionId: id, eventId, attendeeId, action: 'undo', station: stationOf(actor), at, undoes: checkIn.actionId });
+        recorded.push(id);
+      });
       return { kind: 'undone', attendee: this.deps.store.getAttendee(attendeeId)!, actionId };
     });
-    if (outcome.kind === 'undone') this.deps.events.emit('checkinsChanged', { eventId, attendeeIds: [attendeeId] });
+    if (outcome.kind === 'undone') {
+      if (recorded.length) this.deps.onRecorded?.(eventId, recorded);
+      this.deps.events.emit('checkinsChanged', { eventId, attendeeIds: [attendeeId] });
+    }
     return outcome;
   }
 
@@ -105,7 +130,8 @@ export class Desk {
 
   stats(eventId: number): CheckInStats {
     this.deps.requireEvent(eventId);
-    return this.deps.deskStore.stats(eventId);
+    const stats = this.deps.deskStore.stats(eventId);
+    return this.deps.checkedInByDesk ? { ...stats, byDesk: this.deps.checkedInByDesk(eventId) } : stats;
   }
 
   exportCsv(eventId: number): { filename: string; csv: string } {

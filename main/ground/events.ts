@@ -14,6 +14,8 @@ export interface CoreEventMap {
   printJobChanged: { job: PrintJob };
   integrationChanged: { integrationId: number; status: IntegrationStatus; reason: string | null };
   eventAdded: { eventId: number };
+  /** The venue's entries for this event changed (remote entries arrived, or some were refused). */
+  venueChanged: { eventId: number | null };
   /** Sync data of the event changed without a status change (next attempt, a repair, an internal error). */
   syncChanged: { eventId: number };
   /** This station's clock was compared with a provider's again and the verdict changed. */

@@ -3,9 +3,8 @@ import type { Migration } from './index.ts';
 // Disagreements between the mirror and the provider that a full listing repaired (a manual Sync,
 // or live sync's periodic count check): an incremental sync that silently lost rows is a bug an
 // admin must be able to see, with when and how much. One row per repair, never updated.
-// (Planned as migration 007; numbered 5 here because it follows 004 on this branch.)
-export const migration005: Migration = {
-  version: 5,
+export const migration007: Migration = {
+  version: 7,
   name: 'sync repairs',
   sql: `
 CREATE TABLE sync_repairs (
