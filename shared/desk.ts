@@ -1,7 +1,7 @@
 // The check-in desk's rules that both sides need: what a check-in answer can be and what the desk
 // says for each, when an event counts as "working offline", and what each provider accepts back.
 // Pure: no Node, no DOM.
-import type { Attendee, ProviderKind, SyncedEvent } from './types.ts';
+import type { Attendee, ProviderKind } from './types.ts';
 import { PROVIDER_LABEL } from './types.ts';
 import type { PrintJob } from './printing.ts';
 import type { PriorPrint } from './venue.ts';
@@ -184,13 +184,7 @@ export function describeUndoOutcome(outcome: UndoOutcome): UndoFeedback {
   return { tone: line.warn ? 'warning' : 'info', title: 'Check-in undone', subject: outcome.attendee.fullName, detail: line.text };
 }
 
-/** The status reason the sync engine records when the provider cannot be reached at all. */
-export const OFFLINE_REASON = 'offline';
-
-/** The event's provider is unreachable: the desk works from local data (and says so). */
-export function isWorkingOffline(event: Pick<SyncedEvent, 'status' | 'statusReason'>): boolean {
-  return event.status === 'FAILED' && event.statusReason === OFFLINE_REASON;
-}
+export { OFFLINE_REASON, isWorkingOffline } from './sync-status.ts';
 
 /** "Offline — working from local data, last synced HH:MM". */
 export function offlineHeaderText(lastSyncedAt: string | null, time: (iso: string) => string): string {

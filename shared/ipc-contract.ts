@@ -2,7 +2,8 @@
 // role, and its result type. Main validates against it, the preload and the browser host carry
 // it, the renderer calls through it, and the fuzz test walks it. One table, no drift.
 import { z } from 'zod';
-import type { ProviderKind, Attendee, Integration, StatusTransition, SyncedEvent, SyncJob } from './types.ts';
+import type { ProviderKind, Attendee, Integration, StatusTransition, SyncedEvent, SyncJob, SyncRepair } from './types.ts';
+import type { ProviderClockCheck } from './station-clock.ts';
 import { PROVIDERS } from './types.ts';
 import type { SessionInfo } from './ipc-wire.ts';
 import type { CheckInLogEntry, CheckInOutcome, CheckInStats, DeskSearchResult, UndoOutcome } from './desk.ts';
@@ -133,6 +134,10 @@ export const IPC_CHANNELS = {
   'events.retryImport': channel<SyncJob>()(eventRef, { admin: true }),
   'events.reconnect': channel<SyncJob>()(z.object({ eventId: id, integrationId: id }).strict(), { admin: true }),
   'events.sync': channel<SyncJob>()(eventRef, { admin: false }),
+  /** Disagreements between mirror and provider that a full listing repaired (for the admin). */
+  'events.syncRepairs': channel<SyncRepair[]>()(eventRef, { admin: false }),
+  /** This station's clock against each provider's (their Date headers), newest reading each. */
+  'sync.clockChecks': channel<ProviderClockCheck[]>()(empty, { admin: false }),
 
   // The event page's list. Without text, filter or sort: the whole event by name. The text is
   // matched as the desk's search (shared/attendee-list.ts); see there for each sort.

@@ -2,7 +2,7 @@
 // and the Electron channel names. Kept free of zod so the preload and the renderer bundle stay
 // small; shared/ipc-contract.ts (channels and their schemas) re-exports all of it.
 import type { AppErrorData } from './errors.ts';
-import type { Role, SyncJob } from './types.ts';
+import type { ProviderKind, Role, SyncJob } from './types.ts';
 import type { PrintJob } from './printing.ts';
 import type { SyncStatus } from './sync-status.ts';
 import type { ChannelInput, ChannelName, ChannelResult } from './ipc-contract.ts';
@@ -30,6 +30,10 @@ export interface PushEventMap {
   printJobChanged: { job: PrintJob };
   integrationChanged: { integrationId: number; status: 'CONNECTED' | 'DISCONNECTED'; reason: string | null };
   eventAdded: { eventId: number };
+  /** The event's sync data changed without a status change (next attempt, a repair, an internal error): re-read it. */
+  syncChanged: { eventId: number };
+  /** The verdict on this station's clock against a provider's changed: re-read `sync.clockChecks`. */
+  clockChecked: { provider: ProviderKind };
   sessionChanged: SessionInfo;
 }
 export type PushEventName = keyof PushEventMap;
@@ -42,6 +46,8 @@ export const PUSH_EVENTS: readonly PushEventName[] = [
   'printJobChanged',
   'integrationChanged',
   'eventAdded',
+  'syncChanged',
+  'clockChecked',
   'sessionChanged',
 ];
 export interface PushMessage<K extends PushEventName = PushEventName> {

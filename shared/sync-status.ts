@@ -2,6 +2,9 @@
 // One table drives both the main process (which transitions are legal) and the renderer
 // (which alert, button, dialog and toast to show), so the two can never disagree.
 
+import type { ImportEta, ProviderKind } from './types.ts';
+import { PROVIDER_LABEL } from './types.ts';
+
 export const SYNC_STATUSES = ['PENDING', 'ACTIVE', 'FAILED', 'DISCONNECTED'] as const;
 export type SyncStatus = (typeof SYNC_STATUSES)[number];
 
@@ -95,4 +98,67 @@ export function describeSyncStatus(status: SyncStatus, hasActiveJob: boolean): S
         toast: 'Reconnecting event',
       };
   }
+}
+
+/** The status reason the sync engine records when the provider cannot be reached at all. */
+export const OFFLINE_REASON = 'offline';
+
+/** The event's provider is unreachable: the desk works from local data (and says so). */
+export function isWorkingOffline(event: { status: SyncStatus; statusReason: string | null }): boolean {
+  return event.status === 'FAILED' && event.statusReason === OFFLINE_REASON;
+}
+
+export interface EventSyncView extends SyncStatusView {
+  /** The calm "Offline — working from local data" banner, instead of any alert. */
+  showOfflineBanner: boolean;
+}
+
+/**
+ * What the event page shows for an event, its status reason counted: one calm offline state.
+ * With the network down (FAILED "offline", nothing running) the page shows the offline banner
+ * and a grey "Offline" badge, not the red "Sync failed" alert as well: there is nothing for a
+ * person to do, live sync retries by itself when the network returns. Every other failure (no
+ * access, event gone, bad responses, the provider failing) keeps its alert; so does a FAILED
+ * event whose Retry is running. Pure; the page and its tests use it alike.
+ */
+export function describeEventSync(event: { status: SyncStatus; statusReason: string | null; hasActiveJob: boolean }): EventSyncView {
+  const view = describeSyncStatus(event.status, event.hasActiveJob);
+  if (!isWorkingOffline(event) || event.hasActiveJob) return { ...view, showOfflineBanner: false };
+  return { ...view, badge: { label: 'Offline', tone: 'grey' }, alert: null, dialogTitle: null, toast: null, showOfflineBanner: true };
+}
+
+/** "less than a minute", "about 52 min", "about 1 h 25 min". */
+function formatRemaining(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 1) return 'less than a minute';
+  if (minutes < 90) return `about ${minutes} min`;
+  const rest = minutes % 60;
+  return `about ${Math.floor(minutes / 60)} h${rest ? ` ${rest} min` : ''}`;
+}
+
+/** "an hour", "a minute", "a day", else "every 15 minutes". */
+function windowPhrase(windowMs: number): string {
+  if (windowMs === 3_600_000) return 'an hour';
+  if (windowMs === 60_000) return 'a minute';
+  if (windowMs === 86_400_000) return 'a day';
+  return `every ${Math.round(windowMs / 60_000)} minutes`;
+}
+
+/** What a provider's budget is counted per (Eventbrite: the OAuth token; Luma: the API key). */
+const BUDGET_HOLDER: Record<ProviderKind, string> = { eventbrite: 'token', luma: 'API key' };
+
+/**
+ * An import's estimate in words: "about 52 min left — Eventbrite allows 2,000 requests an hour
+ * per token" when the rate budget sets the pace, else just "about 3 min left".
+ */
+export function importEtaText(eta: ImportEta, provider: ProviderKind): string {
+  const left = `${formatRemaining(eta.remainingMs)} left`;
+  if (!eta.budgetLimit) return left;
+  const { limit, windowMs } = eta.budgetLimit;
+  return `${left} — ${PROVIDER_LABEL[provider]} allows ${limit.toLocaleString('en-US')} requests ${windowPhrase(windowMs)} per ${BUDGET_HOLDER[provider]}`;
+}
+
+/** "Will try again at 10:42" (the time formatted by the caller, in the viewer's zone). */
+export function nextAttemptText(nextAttemptAt: string, time: (iso: string) => string): string {
+  return `Will try again at ${time(nextAttemptAt)}`;
 }

@@ -57,6 +57,22 @@ export interface SyncedEvent {
   importCompletedAt: string | null;
   activeJob: SyncJob | null;
   counts: AttendeeCounts;
+  /**
+   * When live sync will next call the provider for this event, when worth showing: the
+   * provider asked the token to wait (a long 429), or a FAILED event waits for its automatic retry.
+   */
+  nextAttemptAt: string | null;
+  /** While a listing job runs with a known total: when it should be done, the rate budget counted. */
+  importEta: ImportEta | null;
+}
+
+/** A running import's estimate (shared/sync-status.ts importEtaText words it). */
+export interface ImportEta {
+  /** When the listing should be done (ISO, this station's clock). */
+  finishAt: string;
+  remainingMs: number;
+  /** The provider's budget window, when the budget rather than the network sets the pace. */
+  budgetLimit: { limit: number; windowMs: number } | null;
 }
 
 export interface AttendeeCounts {
@@ -123,6 +139,23 @@ export interface Attendee extends ProviderOwnedAttendeeFields {
    * (null: not checked in, or every check-in was undone).
    */
   checkedIn: { at: string; station: string } | null;
+}
+
+/** What found a disagreement between the mirror and the provider. */
+export type SyncRepairTrigger = 'manual_sync' | 'live_check';
+
+/** A disagreement that a full listing repaired: kept so an admin can see that it happened. */
+export interface SyncRepair {
+  id: number;
+  eventId: number;
+  at: string;
+  trigger: SyncRepairTrigger;
+  /** The provider's and the mirror's counts when a count check found the disagreement. */
+  providerCounts: { attending: number; notAttending: number } | null;
+  mirrorCounts: { attending: number; notAttending: number } | null;
+  /** Rows the full listing added or changed after the incremental pass, and rows it marked removed. */
+  changed: number;
+  removed: number;
 }
 
 export interface StatusTransition {

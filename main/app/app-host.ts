@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { createCore, type BadgeDeskCore } from '../core/create-core.ts';
 import { systemClock } from '../ground/clock.ts';
-import { scaledRateBudgets } from '../providers/types.ts';
+import { eventbriteBudgetWithDailyLimit, scaledRateBudgets } from '../providers/types.ts';
 import {
   IPC_CHANNELS,
   PUSH_EVENTS,
@@ -53,11 +53,21 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
       const s = settingsNow();
       return { printerId: s.printerId, autoPrint: s.autoPrint };
     },
+    // Test-only: the fault suite makes a request time out, or a Retry-After count as "longer
+    // than the job may wait", in seconds rather than the real 30 s and 15 min.
+    ...(Number(env.BADGE_DESK_REQUEST_TIMEOUT_MS) > 0 ? { requestTimeoutMs: Number(env.BADGE_DESK_REQUEST_TIMEOUT_MS) } : {}),
+    ...(Number(env.BADGE_DESK_MAX_RATE_LIMIT_WAIT_MS) > 0 ? { retry: { maxRateLimitWaitMs: Number(env.BADGE_DESK_MAX_RATE_LIMIT_WAIT_MS) } } : {}),
     // BADGE_DESK_POLL_INTERVAL_MS lets end-to-end tests and demos poll faster than the station setting allows.
     sync: { pollIntervalMs: Number(env.BADGE_DESK_POLL_INTERVAL_MS) || settingsNow().pollIntervalMs },
     // BADGE_DESK_RATE_BUDGET_SCALE lets the fault suite make, against the simulator, more calls
     // in an hour than a real provider's budget allows.
-    ...(env.BADGE_DESK_RATE_BUDGET_SCALE ? { rateBudgets: scaledRateBudgets(Number(env.BADGE_DESK_RATE_BUDGET_SCALE)) } : {}),
+    // BADGE_DESK_EVENTBRITE_DAILY_LIMIT replaces Eventbrite's unconfirmed 48,000 a day (0: no daily window).
+    rateBudgets: {
+      ...(env.BADGE_DESK_RATE_BUDGET_SCALE ? scaledRateBudgets(Number(env.BADGE_DESK_RATE_BUDGET_SCALE)) : {}),
+      ...(env.BADGE_DESK_EVENTBRITE_DAILY_LIMIT
+        ? { eventbrite: eventbriteBudgetWithDailyLimit(Number(env.BADGE_DESK_EVENTBRITE_DAILY_LIMIT)) }
+        : {}),
+    },
   });
   const session = new StationSession(
     deps.settingsStore,
@@ -129,7 +139,8 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     },
     'settings.update': (patch) => {
       const next = updateSettings(deps.settingsStore, patch);
-      core.engine.setPollInterval(next.pollIntervalMs);
+      // The environment's override (tests, demos) outlasts a settings change, as it did at start.
+      core.engine.setPollInterval(Number(env.BADGE_DESK_POLL_INTERVAL_MS) || next.pollIntervalMs);
       return next;
     },
     'integrations.list': () => core.listIntegrations(),
@@ -167,6 +178,8 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     'events.retryImport': ({ eventId }, actor) => core.retryImport(actor, eventId),
     'events.reconnect': ({ eventId, integrationId }, actor) => core.reconnect(actor, eventId, integrationId),
     'events.sync': ({ eventId }, actor) => core.syncNow(actor, eventId),
+    'events.syncRepairs': ({ eventId }) => core.syncRepairs(eventId),
+    'sync.clockChecks': () => core.clockChecks(),
     'attendees.list': ({ eventId, offset, limit, ...query }) => core.attendeePage(eventId, query, { offset, limit }),
     'attendees.setVip': ({ attendeeId, vip }, actor) => core.setVip(actor, attendeeId, vip),
     'desk.search': ({ eventId, query, limit }) => core.desk.search(eventId, query, limit),

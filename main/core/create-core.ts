@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { openDatabase } from '../db/open.ts';
-import { MirrorStore } from '../db/store.ts';
+import { MirrorStore, type StoredEvent } from '../db/store.ts';
 import { DeskStore } from '../db/desk-store.ts';
 import { Desk } from '../desk/desk.ts';
 import { AttendeeList, type AttendeeListPage } from '../desk/attendee-list.ts';
@@ -18,6 +18,7 @@ import { CoreEvents } from '../ground/events.ts';
 import type { SecretStore } from '../ground/secrets.ts';
 import { StatusMachine } from '../sync/status-machine.ts';
 import { SyncEngine, DEFAULT_SYNC_OPTIONS, describeError, type SyncEngineOptions } from '../sync/engine.ts';
+import { ClockWatch } from '../sync/clock-watch.ts';
 import { createProviderClient, resolveBaseUrl } from '../providers/index.ts';
 import { RateLimiter } from '../providers/rate-limiter.ts';
 import {
@@ -29,7 +30,8 @@ import {
 } from '../providers/types.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { AttendeeListQuery } from '../../shared/attendee-list.ts';
-import type { Actor, Attendee, Integration, ProviderKind, StatusTransition, SyncedEvent, SyncJob } from '../../shared/types.ts';
+import type { Actor, Attendee, Integration, ProviderKind, StatusTransition, SyncedEvent, SyncJob, SyncRepair } from '../../shared/types.ts';
+import { exportClockNote, type ProviderClockCheck } from '../../shared/station-clock.ts';
 
 export interface CoreDeps {
   /** Folder for the database (and, later, print output). */
@@ -57,6 +59,12 @@ export interface CoreDeps {
 
 export type BadgeDeskCore = ReturnType<typeof createCore>;
 
+/** The window with the lowest average rate: what pacing plans against, and what an ETA names. */
+function tightestWindow(budget: RateBudget): { limit: number; windowMs: number } {
+  const w = budget.windows.reduce((a, b) => (b.limit / b.windowMs < a.limit / a.windowMs ? b : a));
+  return { limit: w.limit, windowMs: w.windowMs };
+}
+
 function requireAdmin(actor: Actor): void {
   if (actor.role !== 'admin') throw new AppError('FORBIDDEN', 'only a workspace admin may do this');
 }
@@ -79,9 +87,10 @@ export function createCore(deps: CoreDeps) {
 
   // One limiter per credential: the import and the live polls of one account share its budget.
   const limiters = new Map<string, RateLimiter>();
-  const clients = new Map<number, { secretRef: string; client: ProviderClient }>();
+  const clients = new Map<number, { secretRef: string; client: ProviderClient; limiter: RateLimiter }>();
+  const clockWatch = new ClockWatch(events);
 
-  function makeClient(provider: ProviderKind, credential: string): ProviderClient {
+  function makeClient(provider: ProviderKind, credential: string): { client: ProviderClient; limiter: RateLimiter } {
     // Keyed by a digest of the credential: the budget belongs to the token, whoever uses it.
     const limiterKey = `${provider}:${createHash('sha256').update(credential).digest('hex')}`;
     let limiter = limiters.get(limiterKey);
@@ -89,7 +98,7 @@ export function createCore(deps: CoreDeps) {
       limiter = new RateLimiter(budgets[provider], clock);
       limiters.set(limiterKey, limiter);
     }
-    return createProviderClient(provider, {
+    const client = createProviderClient(provider, {
       baseUrl: baseUrls[provider],
       credential,
       clock,
@@ -97,10 +106,12 @@ export function createCore(deps: CoreDeps) {
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
       ...(deps.requestTimeoutMs ? { timeoutMs: deps.requestTimeoutMs } : {}),
       ...(deps.retry ? { retry: deps.retry } : {}),
-      ...(deps.onProviderRequest
-        ? { onRequest: (r: { url: string; status: number | null }) => deps.onProviderRequest!({ provider, url: r.url, status: r.status }) }
-        : {}),
+      onRequest: (r) => {
+        clockWatch.observe(provider, r);
+        deps.onProviderRequest?.({ provider, url: r.url, status: r.status });
+      },
     });
+    return { client, limiter };
   }
 
   function clientFor(integrationId: number): ProviderClient {
@@ -110,9 +121,14 @@ export function createCore(deps: CoreDeps) {
     if (cached && cached.secretRef === integration.secretRef) return cached.client;
     const credential = deps.secretStore.get(integration.secretRef);
     if (credential === null) throw new AppError('CREDENTIAL_REJECTED', 'the credential of this integration is missing; connect it again');
-    const client = makeClient(integration.provider, credential);
-    clients.set(integrationId, { secretRef: integration.secretRef, client });
-    return client;
+    const made = makeClient(integration.provider, credential);
+    clients.set(integrationId, { secretRef: integration.secretRef, ...made });
+    return made.client;
+  }
+
+  /** The engine's timing beside what the mirror holds: what the event page shows. */
+  function withTiming(event: StoredEvent): SyncedEvent {
+    return { ...event, nextAttemptAt: engine.nextAttemptAt(event.id), importEta: engine.importEta(event.id) };
   }
 
   function markIntegrationDisconnected(integrationId: number, reason: string): void {
@@ -129,11 +145,12 @@ export function createCore(deps: CoreDeps) {
     events,
     status,
     clientFor,
-    budgetFor: (integrationId) => {
-      const provider = store.getIntegration(integrationId)?.provider ?? 'eventbrite';
-      // Plan against the tightest window's average rate.
-      const w = budgets[provider].windows.reduce((a, b) => (b.limit / b.windowMs < a.limit / a.windowMs ? b : a));
-      return { limit: w.limit, windowMs: w.windowMs };
+    budgetFor: (integrationId) => tightestWindow(budgets[store.getIntegration(integrationId)?.provider ?? 'eventbrite']),
+    providerPausedUntil: (integrationId) => clients.get(integrationId)?.limiter.pausedUntil ?? 0,
+    estimateRequestsDoneAt: (integrationId, count) => {
+      const entry = clients.get(integrationId);
+      if (!entry) return null;
+      return { at: entry.limiter.estimateGrantsDoneAt(count, 'bulk'), window: tightestWindow(budgets[entry.client.kind]) };
     },
     onCredentialRejected: markIntegrationDisconnected,
     options: { ...DEFAULT_SYNC_OPTIONS, ...deps.sync },
@@ -154,7 +171,7 @@ export function createCore(deps: CoreDeps) {
   function requireEvent(eventId: number): SyncedEvent {
     const event = store.getEvent(eventId);
     if (!event) throw new AppError('NOT_FOUND', `event ${eventId} does not exist`);
-    return event;
+    return withTiming(event);
   }
 
   function requireConnected(integrationId: number): Integration {
@@ -200,6 +217,7 @@ export function createCore(deps: CoreDeps) {
     priorPrintOf: (attendeeId) => venue.priorPrint(attendeeId),
     checkedInByDesk: (eventId) => deskStore.venue.checkedInByDesk(eventId),
     onCheckInUndone: (attendee) => printing.onCheckInUndone(attendee),
+    clockNote: () => exportClockNote(clockWatch.current()),
   });
 
   const attendeeList = new AttendeeList({ listStore: new AttendeeListStore(db), events });
@@ -231,7 +249,7 @@ export function createCore(deps: CoreDeps) {
       requireAdmin(actor);
       const trimmed = credential.trim();
       if (!trimmed) throw new AppError('INVALID_INPUT', 'the token or key is empty');
-      const probe = makeClient(provider, trimmed);
+      const probe = makeClient(provider, trimmed).client;
       let account;
       try {
         account = await probe.whoAmI();
@@ -302,7 +320,18 @@ export function createCore(deps: CoreDeps) {
     },
 
     listEvents(): SyncedEvent[] {
-      return store.listEvents();
+      return store.listEvents().map(withTiming);
+    },
+
+    /** Disagreements between mirror and provider that a full listing repaired, oldest first. */
+    syncRepairs(eventId: number): SyncRepair[] {
+      requireEvent(eventId);
+      return store.syncRepairs(eventId);
+    },
+
+    /** This station's clock against each provider's, from their latest answers. */
+    clockChecks(): ProviderClockCheck[] {
+      return clockWatch.current();
     },
 
     getEvent(eventId: number): SyncedEvent {

@@ -14,6 +14,8 @@ import type {
   SyncJob,
   SyncJobKind,
   SyncJobState,
+  SyncRepair,
+  SyncRepairTrigger,
 } from '../../shared/types.ts';
 import type { SyncStatus } from '../../shared/sync-status.ts';
 import type { ProviderAttendee, ProviderEvent } from '../providers/types.ts';
@@ -61,6 +63,19 @@ interface JobRow {
   fetched: number;
   expected_total: number | null;
   error: string | null;
+}
+
+interface SyncRepairRow {
+  id: number;
+  event_id: number;
+  at: string;
+  trigger: SyncRepairTrigger;
+  provider_attending: number | null;
+  provider_not_attending: number | null;
+  mirror_attending: number | null;
+  mirror_not_attending: number | null;
+  changed: number;
+  removed: number;
 }
 
 interface AttendeeRow {
@@ -115,6 +130,12 @@ export class AttendeeRowsById {
     return ids.map((id) => rows.get(id)).filter((a): a is Attendee => a !== undefined);
   }
 }
+
+/** An event as the mirror holds it; the engine's timing (next attempt, ETA) is added by the core. */
+export type StoredEvent = Omit<SyncedEvent, 'nextAttemptAt' | 'importEta'>;
+
+/** The provider status text of a row a complete listing no longer returned. */
+export const REMOVED_ON_PROVIDER = 'Removed on provider';
 
 export interface EventSyncState {
   integrationId: number;
@@ -254,10 +275,11 @@ export class MirrorStore {
     const params = PROVIDER_COLUMNS.map(() => '?').join(', ');
     const sets = PROVIDER_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ');
     const differs = PROVIDER_COLUMNS.map((c) => `attendees.${c} IS NOT excluded.${c}`).join(' OR ');
-    // seen_in_job is bookkeeping: a full import stamps every row it lists. Only a change to a
-    // provider column counts as a change (and is reported to the desk). A row that neither changed
-    // nor needs the stamp is not written at all (the DO UPDATE's WHERE; RETURNING then gives no
+    // Only a change to a provider column counts as a change (and is reported to the desk). A row
+    // that did not change is not written at all (the DO UPDATE's WHERE; RETURNING then gives no
     // row): live sync of a Luma event lists every guest on every pass, and rewrote them all.
+    // seen_in_job (migration 001) is no longer stamped: removals are found from the listed ids
+    // (markUnlistedAsRemoved), so a re-import does not rewrite every unchanged row either.
     this.upsertAttendee = db.prepare<unknown[], { id: number; changed: number; inserted: number }>(`
       INSERT INTO attendees (event_id, provider_attendee_id, ${cols}, seen_in_job, synced_at, change_seq, inserted_seq)
       VALUES (?, ?, ${params}, ?, ?, ?, ?)
@@ -362,12 +384,12 @@ export class MirrorStore {
     return this.db.prepare<[number], { name: string }>('SELECT name FROM events WHERE id = ?').get(eventId)?.name;
   }
 
-  getEvent(eventId: number): SyncedEvent | undefined {
+  getEvent(eventId: number): StoredEvent | undefined {
     const r = this.db.prepare<[number], EventRow>('SELECT * FROM events WHERE id = ?').get(eventId);
     return r ? this.toEvent(r) : undefined;
   }
 
-  listEvents(): SyncedEvent[] {
+  listEvents(): StoredEvent[] {
     return this.db
       .prepare<[], EventRow>('SELECT * FROM events ORDER BY starts_at IS NULL, starts_at, id')
       .all()
@@ -397,7 +419,7 @@ export class MirrorStore {
       .map((r) => r.id);
   }
 
-  private toEvent(r: EventRow): SyncedEvent {
+  private toEvent(r: EventRow): StoredEvent {
     return {
       id: r.id,
       integrationId: r.integration_id,
@@ -523,7 +545,7 @@ export class MirrorStore {
       const result: UpsertResult = { inserted: 0, updated: 0, changedIds: [] };
       const seq = ++this.changeSeq;
       for (const a of rows) {
-        const r = this.upsertAttendee.get(eventId, a.providerAttendeeId, ...providerValues(a), jobId, now, seq, seq, seq, seq);
+        const r = this.upsertAttendee.get(eventId, a.providerAttendeeId, ...providerValues(a), null, now, seq, seq, seq, seq);
         if (!r) continue; // listed again, unchanged
         if (r.inserted) result.inserted++;
         else if (r.changed) result.updated++;
@@ -538,16 +560,81 @@ export class MirrorStore {
     if (total !== null) this.jobProgress.run(0, total, jobId);
   }
 
-  /** After a complete full listing: rows the provider no longer lists are kept, marked NOT_ATTENDING. */
-  markUnlistedAsRemoved(eventId: number, jobId: number, now: string): number[] {
-    return this.db
-      .prepare<[string, number, number, number], { id: number }>(
-        `UPDATE attendees SET status = 'NOT_ATTENDING', provider_status = 'Removed on provider', synced_at = ?, change_seq = ?
-         WHERE event_id = ? AND (seen_in_job IS NULL OR seen_in_job <> ?) AND status <> 'NOT_ATTENDING'
-         RETURNING id`,
+  /**
+   * After a complete listing (an import, a Sync's full listing, a Luma live pass): rows the
+   * provider no longer lists are kept, marked NOT_ATTENDING "Removed on provider". One
+   * transaction; returns the ids it marked.
+   */
+  markUnlistedAsRemoved(eventId: number, listedIds: ReadonlySet<string>, now: string): number[] {
+    return this.db.transaction(() => {
+      const unlisted = this.db
+        .prepare<[number], { id: number; provider_attendee_id: string }>(
+          `SELECT id, provider_attendee_id FROM attendees WHERE event_id = ? AND status <> 'NOT_ATTENDING'`,
+        )
+        .all(eventId)
+        .filter((r) => !listedIds.has(r.provider_attendee_id))
+        .map((r) => r.id);
+      if (unlisted.length === 0) return [];
+      const mark = this.db.prepare(
+        `UPDATE attendees SET status = 'NOT_ATTENDING', provider_status = ?, synced_at = ?, change_seq = ? WHERE id = ?`,
+      );
+      const seq = ++this.changeSeq;
+      for (const id of unlisted) mark.run(REMOVED_ON_PROVIDER, now, seq, id);
+      return unlisted;
+    })();
+  }
+
+  /** Counts by status of the rows the provider still lists (what its own counts can be compared with). */
+  listedCounts(eventId: number): { attending: number; notAttending: number } {
+    const row = this.db
+      .prepare<[string, number], { attending: number | null; notAttending: number | null }>(
+        `SELECT sum(status = 'ATTENDING') AS attending,
+                sum(status = 'NOT_ATTENDING' AND provider_status IS NOT ?) AS notAttending
+         FROM attendees WHERE event_id = ?`,
       )
-      .all(now, ++this.changeSeq, eventId, jobId)
-      .map((r) => r.id);
+      .get(REMOVED_ON_PROVIDER, eventId);
+    return { attending: row?.attending ?? 0, notAttending: row?.notAttending ?? 0 };
+  }
+
+  recordSyncRepair(repair: Omit<SyncRepair, 'id'>): void {
+    this.db
+      .prepare(
+        `INSERT INTO sync_repairs (event_id, at, trigger, provider_attending, provider_not_attending,
+           mirror_attending, mirror_not_attending, changed, removed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        repair.eventId,
+        repair.at,
+        repair.trigger,
+        repair.providerCounts?.attending ?? null,
+        repair.providerCounts?.notAttending ?? null,
+        repair.mirrorCounts?.attending ?? null,
+        repair.mirrorCounts?.notAttending ?? null,
+        repair.changed,
+        repair.removed,
+      );
+  }
+
+  syncRepairs(eventId: number): SyncRepair[] {
+    return this.db
+      .prepare<[number], SyncRepairRow>('SELECT * FROM sync_repairs WHERE event_id = ? ORDER BY id')
+      .all(eventId)
+      .map((r) => ({
+        id: r.id,
+        eventId: r.event_id,
+        at: r.at,
+        trigger: r.trigger,
+        providerCounts:
+          r.provider_attending === null || r.provider_not_attending === null
+            ? null
+            : { attending: r.provider_attending, notAttending: r.provider_not_attending },
+        mirrorCounts:
+          r.mirror_attending === null || r.mirror_not_attending === null
+            ? null
+            : { attending: r.mirror_attending, notAttending: r.mirror_not_attending },
+        changed: r.changed,
+        removed: r.removed,
+      }));
   }
 
   attendeeCounts(eventId: number): AttendeeCounts {

@@ -1,7 +1,10 @@
 // The check-in log as CSV (RFC 4180): one row per action, so an undo is visible as its own line.
+// Times are this station's clock, whatever it says; the `clock` column says so, with how far
+// that clock was from the providers' when last compared (shared/station-clock.ts).
 import type { ExportRow } from '../db/desk-store.ts';
+import { exportClockNote } from '../../shared/station-clock.ts';
 
-export const CSV_COLUMNS = ['time', 'action', 'attendee', 'email', 'ticket', 'barcode', 'station', 'action_id'] as const;
+export const CSV_COLUMNS = ['time', 'action', 'attendee', 'email', 'ticket', 'barcode', 'station', 'action_id', 'clock'] as const;
 
 /**
  * A spreadsheet runs a cell that starts with = + - @ (or a tab/CR) as a formula: an attendee
@@ -13,11 +16,11 @@ export function csvCell(value: string | null): string {
   return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function checkInLogCsv(rows: Iterable<ExportRow>): string {
+export function checkInLogCsv(rows: Iterable<ExportRow>, clockNote: string = exportClockNote([])): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const r of rows) {
     lines.push(
-      [r.at, r.action === 'check_in' ? 'check-in' : 'undo', r.attendeeName, r.email, r.ticketName, r.barcode, r.station, r.actionId]
+      [r.at, r.action === 'check_in' ? 'check-in' : 'undo', r.attendeeName, r.email, r.ticketName, r.barcode, r.station, r.actionId, clockNote]
         .map(csvCell)
         .join(','),
     );

@@ -32,6 +32,8 @@ export interface DeskDeps {
   onRecorded?(eventId: number, actionIds: readonly string[]): void;
   /** After an undo is committed: takes back the badge its check-in queued, if it has not printed. */
   onCheckInUndone?(attendee: Attendee): UndoBadge | null;
+  /** Which clock the export's times come from (this station's, and how far from the providers'). */
+  clockNote?(): string;
 }
 
 export const DEFAULT_SEARCH_LIMIT = 20;
@@ -151,7 +153,7 @@ export class Desk {
 
   exportCsv(eventId: number): { filename: string; csv: string } {
     const event = this.deps.requireEvent(eventId);
-    const csv = checkInLogCsv(this.deps.deskStore.exportRows(eventId));
+    const csv = checkInLogCsv(this.deps.deskStore.exportRows(eventId), this.deps.clockNote?.());
     const stamp = this.now().slice(0, 16).replace(/[:T]/g, '-');
     const slug = event.name.normalize('NFKD').replace(/[^\w]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60).toLowerCase() || 'event';
     return { filename: `check-ins-${slug}-${stamp}.csv`, csv };

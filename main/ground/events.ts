@@ -2,7 +2,7 @@
 // listen to the same names.
 import { EventEmitter } from 'node:events';
 import type { SyncStatus } from '../../shared/sync-status.ts';
-import type { IntegrationStatus, SyncJob } from '../../shared/types.ts';
+import type { IntegrationStatus, ProviderKind, SyncJob } from '../../shared/types.ts';
 import type { PrintJob } from '../../shared/printing.ts';
 
 export interface CoreEventMap {
@@ -16,6 +16,10 @@ export interface CoreEventMap {
   eventAdded: { eventId: number };
   /** The venue's entries for this event changed (remote entries arrived, or some were refused). */
   venueChanged: { eventId: number | null };
+  /** Sync data of the event changed without a status change (next attempt, a repair, an internal error). */
+  syncChanged: { eventId: number };
+  /** This station's clock was compared with a provider's again and the verdict changed. */
+  clockChecked: { provider: ProviderKind };
 }
 
 export type CoreEventName = keyof CoreEventMap;

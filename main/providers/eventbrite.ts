@@ -3,7 +3,7 @@
 // stored. Attendees are one row per sold ticket; when an event collects details only from the
 // buyer, every attendee of an order carries the buyer's profile, and that is what we store.
 import { z } from 'zod';
-import { createRequestContext, requestJson, type QueryParams, type RequestContext } from './http.ts';
+import { createRequestContext, requestJson, requestJsonResponse, type QueryParams, type RequestContext } from './http.ts';
 import {
   badResponse,
   cleanText,
@@ -18,6 +18,7 @@ import {
   isProviderError,
   type AttendeePage,
   type AttendeeQuery,
+  type CountableAttendeeStatus,
   type ProviderAccount,
   type ProviderAttendee,
   type ProviderClient,
@@ -158,13 +159,21 @@ export class EventbriteClient implements ProviderClient {
       // A continuation is only valid with the same filters, so the caller repeats `changedSince`.
       changed_since: query.changedSince === undefined ? undefined : formatChangedSince(query.changedSince),
     };
-    const body = await requestJson(this.http, path, params, { signal, resource: 'this event' });
+    const { body, providerDate } = await requestJsonResponse(this.http, path, params, { signal, resource: 'this event', lane: query.lane });
     const page = parseResponse('eventbrite', attendeesPageSchema, body, path);
     return {
       attendees: page.attendees.map(mapAttendee),
       nextCursor: nextContinuation(page.pagination, path),
       totalCount: page.pagination.object_count ?? null,
+      providerDate,
     };
+  }
+
+  /** One page of the listing filtered by `status`; its `pagination.object_count` is the count. */
+  async countAttendees(providerEventId: string, status: CountableAttendeeStatus, signal?: AbortSignal): Promise<number | null> {
+    const path = `/events/${encodeURIComponent(providerEventId)}/attendees/`;
+    const body = await requestJson(this.http, path, { status }, { signal, resource: 'this event' });
+    return parseResponse('eventbrite', attendeesPageSchema, body, path).pagination.object_count ?? null;
   }
 
   /** Follows `continuation` to the last page. Page sizes vary, so only `has_more_items` decides. */

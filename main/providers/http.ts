@@ -5,6 +5,8 @@
 // Retry rules:
 // - 429: wait Retry-After (or back off), pausing the shared limiter so every caller of the
 //   credential waits too; give up as 'rate_limited' once the total wait would pass the limit.
+//   A Retry-After longer than the limit still pauses the limiter until the time the provider
+//   named: the block is the credential's, and the token's other events must not call through it.
 // - 5xx, timeouts, resets, unreadable 2xx bodies ('transient' / 'bad_response') and our own
 //   network being down ('offline'): deterministic exponential backoff on the injected clock,
 //   at most `maxAttempts` tries, then thrown.
@@ -17,6 +19,7 @@ import {
   ProviderError,
   type ProviderClientOptions,
   type ProviderErrorKind,
+  type RequestLane,
   type RequestLimiter,
   type RequestLogEntry,
   type RetryPolicy,
@@ -49,6 +52,14 @@ export interface RequestOptions {
   credentialCheck?: boolean;
   /** What the path names, for messages: "this event" gives "no access to this event". */
   resource?: string;
+  /** The budget share the request draws on (default 'live'). */
+  lane?: RequestLane;
+}
+
+/** A parsed body with the provider's clock reading (its Date header, UTC ISO) when it sent one. */
+export interface JsonResponse {
+  body: unknown;
+  providerDate: string | null;
 }
 
 export type QueryParams = Record<string, string | undefined>;
@@ -80,6 +91,16 @@ export async function requestJson(
   query: QueryParams,
   opts: RequestOptions = {},
 ): Promise<unknown> {
+  return (await requestJsonResponse(ctx, path, query, opts)).body;
+}
+
+/** As `requestJson`, with the answer's Date header (the provider's clock) beside the body. */
+export async function requestJsonResponse(
+  ctx: RequestContext,
+  path: string,
+  query: QueryParams,
+  opts: RequestOptions = {},
+): Promise<JsonResponse> {
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...ctx.retry };
   const url = buildUrl(ctx.baseUrl, path, query);
   const { signal } = opts;
@@ -91,10 +112,10 @@ export async function requestJson(
   for (;;) {
     signal?.throwIfAborted();
     // Every attempt, retries included, is a request the provider counts against the budget.
-    await ctx.limiter.acquire(signal);
+    await ctx.limiter.acquire(signal, opts.lane);
     attempt += 1;
     const outcome = await attemptOnce(ctx, url, attempt, opts);
-    if (outcome.ok) return outcome.body;
+    if (outcome.ok) return { body: outcome.body, providerDate: outcome.providerDate };
     const { error, retryable } = outcome;
 
     if (error.kind === 'rate_limited') {
@@ -102,6 +123,8 @@ export async function requestJson(
       // Honour Retry-After, but never hammer: repeated 429s back off at least exponentially.
       const waitMs = Math.max(error.retryAfterMs ?? 0, backoffDelay(policy, rateLimitedTimes - 1));
       if (rateLimitWaitedMs + waitMs > policy.maxRateLimitWaitMs) {
+        // We stop waiting, the provider's block does not: hold the credential until then.
+        if (error.retryAfterMs !== null) ctx.limiter.pauseUntil(ctx.clock.now() + error.retryAfterMs);
         throw new ProviderError(
           ctx.provider,
           'rate_limited',
@@ -136,7 +159,9 @@ export function backoffDelay(policy: RetryPolicy, retryIndex: number): number {
   return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retryIndex);
 }
 
-type AttemptOutcome = { ok: true; body: unknown } | { ok: false; error: ProviderError; retryable: boolean };
+type AttemptOutcome =
+  | { ok: true; body: unknown; providerDate: string | null }
+  | { ok: false; error: ProviderError; retryable: boolean };
 
 async function attemptOnce(
   ctx: RequestContext,
@@ -158,6 +183,7 @@ async function attemptOnce(
   const onCallerAbort = () => controller.abort(opts.signal?.reason);
   opts.signal?.addEventListener('abort', onCallerAbort, { once: true });
   let status: number | null = null;
+  let providerDate: string | null = null;
 
   /** A thrown fetch or body read: the caller's abort, our timeout, or a network fault. */
   const failureFrom = (err: unknown): AttemptOutcome => {
@@ -183,6 +209,7 @@ async function attemptOnce(
       return failureFrom(err);
     }
     status = response.status;
+    providerDate = httpDate(response.headers.get('date'));
     let text: string;
     try {
       // Read inside the timeout too: a stalled body is as bad as a stalled connect.
@@ -201,7 +228,7 @@ async function attemptOnce(
     clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onCallerAbort);
     try {
-      ctx.onRequest?.({ method: 'GET', url: redactUrl(url), status, attempt });
+      ctx.onRequest?.({ method: 'GET', url: redactUrl(url), status, attempt, providerDate, receivedAt: ctx.clock.now() });
     } catch {
       // A logging hook must never change the outcome of a request.
     }
@@ -221,7 +248,7 @@ function interpretResponse(ctx: RequestContext, response: Response, text: string
   if (status >= 200 && status < 300) {
     if (text.trim() === '') return fail('bad_response', `${label}: bad response: empty body (${status})`, true);
     try {
-      return { ok: true, body: JSON.parse(text) as unknown };
+      return { ok: true, body: JSON.parse(text) as unknown, providerDate: httpDate(response.headers.get('date')) };
     } catch {
       // Often a connection cut mid-body, so worth another try.
       return fail('bad_response', `${label}: bad response: the body is not valid JSON, possibly truncated (${status})`, true);
@@ -328,6 +355,13 @@ function walkErrorChain(err: unknown): object[] {
     if (Array.isArray(members)) pending.push(...members);
   }
   return found;
+}
+
+/** An HTTP Date header (RFC 9110 §5.6.7) as UTC ISO; null when absent or unreadable. */
+export function httpDate(header: string | null): string | null {
+  if (header === null) return null;
+  const ms = Date.parse(header);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
 
 /** Retry-After is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */

@@ -228,11 +228,11 @@ export class LumaClient implements ProviderClient {
     return mapEvent(parseResponse('luma', family.event, body, path));
   }
 
-  /** `query.changedSince` is ignored: Luma has no such filter (`supportsChangedSince` is false). */
+  /** `query.changedSince` is ignored: Luma has no such filter (`supportsChangedSince` is false); `query.lane` is honoured. */
   async pageAttendees(
     providerEventId: string,
     cursor: string | null,
-    _query?: AttendeeQuery,
+    query?: AttendeeQuery,
     signal?: AbortSignal,
   ): Promise<AttendeePage> {
     const params = (f: RouteFamily): QueryParams => ({
@@ -240,7 +240,8 @@ export class LumaClient implements ProviderClient {
       pagination_cursor: cursor ?? undefined,
       pagination_limit: String(LUMA_GUEST_PAGE_SIZE),
     });
-    const { body, family, path } = await this.get('guests', params, { signal, resource: 'this event' });
+    // An import's pages go in the bulk lane, which leaves the reserve to live polls.
+    const { body, family, path } = await this.get('guests', params, { signal, resource: 'this event', lane: query?.lane });
     const page = parseResponse('luma', family.guestsPage, body, path);
     return { attendees: page.entries.map(mapGuest), nextCursor: nextCursor(page, path), totalCount: null };
   }

@@ -30,12 +30,28 @@ export interface AttendeePage {
   nextCursor: string | null;
   /** The provider's total for the whole listing, when it reports one. */
   totalCount: number | null;
+  /**
+   * The provider's clock when it answered (the response's Date header, UTC ISO), when the
+   * client reads it: incremental watermarks come from the provider's clock, never ours.
+   */
+  providerDate?: string | null;
 }
+
+/**
+ * Which share of a credential's budget a request draws on: 'bulk' (imports, full listings)
+ * leaves the limiter's reserve alone, so 'live' polls of the token's other events keep going.
+ */
+export type RequestLane = 'live' | 'bulk';
 
 export interface AttendeeQuery {
   /** Only records changed on or after this UTC ISO time (providers with `supportsChangedSince`). */
   changedSince?: string;
+  /** Default 'live'. */
+  lane?: RequestLane;
 }
+
+/** The statuses a provider can count attendees by (Eventbrite's `status` filter). */
+export type CountableAttendeeStatus = 'attending' | 'not_attending';
 
 export interface ProviderClient {
   readonly kind: ProviderKind;
@@ -50,6 +66,11 @@ export interface ProviderClient {
     query?: AttendeeQuery,
     signal?: AbortSignal,
   ): Promise<AttendeePage>;
+  /**
+   * The provider's own count of the event's attendees with this status (one cheap request),
+   * for checking the mirror without a full listing; absent where the provider cannot count.
+   */
+  countAttendees?(providerEventId: string, status: CountableAttendeeStatus, signal?: AbortSignal): Promise<number | null>;
 }
 
 /**
@@ -99,17 +120,39 @@ export function isProviderError(e: unknown): e is ProviderError {
 export interface RateBudget {
   /** Windows that must all hold: at most `limit` requests in any `windowMs`. */
   windows: { limit: number; windowMs: number }[];
+  /**
+   * Share of every window that 'bulk' requests (imports, full listings) leave to 'live' polls,
+   * so the token's other events keep polling during a big import. 0 (the default) reserves none.
+   */
+  liveReserve?: number;
 }
+
+/** The share of a token's budget an import leaves to live polling by default. */
+export const DEFAULT_LIVE_RESERVE = 0.2;
 
 export const DEFAULT_RATE_BUDGETS: Record<ProviderKind, RateBudget> = {
   eventbrite: {
     windows: [
       { limit: 2000, windowMs: 60 * 60 * 1000 },
+      // Unconfirmed (repeated by third parties, not found in Eventbrite's own text): configurable
+      // through the core's `rateBudgets` and BADGE_DESK_EVENTBRITE_DAILY_LIMIT.
       { limit: 48000, windowMs: 24 * 60 * 60 * 1000 },
     ],
+    liveReserve: DEFAULT_LIVE_RESERVE,
   },
-  luma: { windows: [{ limit: 200, windowMs: 60 * 1000 }] },
+  luma: { windows: [{ limit: 200, windowMs: 60 * 1000 }], liveReserve: DEFAULT_LIVE_RESERVE },
 };
+
+/**
+ * Eventbrite's budget with another daily figure (the 48,000 is unconfirmed); 0 drops the daily
+ * window altogether. Anything but a non-negative integer keeps the default.
+ */
+export function eventbriteBudgetWithDailyLimit(daily: number): RateBudget {
+  const base = DEFAULT_RATE_BUDGETS.eventbrite;
+  if (!Number.isInteger(daily) || daily < 0) return base;
+  const hourly = base.windows.filter((w) => w.windowMs < 24 * 60 * 60 * 1000);
+  return { ...base, windows: daily === 0 ? hourly : [...hourly, { limit: daily, windowMs: 24 * 60 * 60 * 1000 }] };
+}
 
 /**
  * The default budgets with every limit multiplied by `scale`. Only for runs against the
@@ -118,7 +161,7 @@ export const DEFAULT_RATE_BUDGETS: Record<ProviderKind, RateBudget> = {
  */
 export function scaledRateBudgets(scale: number): Record<ProviderKind, RateBudget> {
   const factor = Number.isFinite(scale) && scale >= 1 ? scale : 1;
-  const scaled = (b: RateBudget): RateBudget => ({ windows: b.windows.map((w) => ({ ...w, limit: Math.round(w.limit * factor) })) });
+  const scaled = (b: RateBudget): RateBudget => ({ ...b, windows: b.windows.map((w) => ({ ...w, limit: Math.round(w.limit * factor) })) });
   return { eventbrite: scaled(DEFAULT_RATE_BUDGETS.eventbrite), luma: scaled(DEFAULT_RATE_BUDGETS.luma) };
 }
 
@@ -138,7 +181,7 @@ export const BASE_URL_ENV: Record<ProviderKind, string> = {
  * provider answers 429 with Retry-After. `RateLimiter` implements it; tests may pass their own.
  */
 export interface RequestLimiter {
-  acquire(signal?: AbortSignal): Promise<void>;
+  acquire(signal?: AbortSignal, lane?: RequestLane): Promise<void>;
   pauseUntil(ms: number): void;
 }
 
@@ -169,6 +212,10 @@ export interface RequestLogEntry {
   status: number | null;
   /** 1 for the first try of a request, 2 for its first retry, and so on. */
   attempt: number;
+  /** The response's Date header (the provider's clock), when a response arrived with one. */
+  providerDate: string | null;
+  /** This station's clock when the response arrived. */
+  receivedAt: number;
 }
 
 export interface ProviderClientOptions {

@@ -202,6 +202,6 @@ test('the provider cancels a checked-in guest: flagged on the desk and in the st
   await page.getByRole('button', { name: 'Export check-ins (CSV)' }).click();
   const file = await (await download).path();
   const csv = readFileSync(file, 'utf8');
-  assert.match(csv, /^\uFEFF?time,action,attendee,email,ticket,barcode,station,action_id\r\n/);
+  assert.match(csv, /^\uFEFF?time,action,attendee,email,ticket,barcode,station,action_id,clock\r\n/);
   assert.ok(csv.includes(guest.fullName));
 });

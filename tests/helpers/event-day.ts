@@ -151,8 +151,12 @@ export async function runEventDay(opts: EventDayOptions): Promise<EventDay> {
     for (const p of ['eventbrite', 'luma'] as const) {
       sim[p].on('request', (r) => {
         requestTimes[p].push(clock.now());
-        // A pass over an event's attendees starts with the listing's first page (no cursor).
-        const listing = p === 'eventbrite' ? r.path.endsWith('/attendees/') && !r.query.continuation : lumaRouteOf(r.path)?.name === 'guests' && !r.query.pagination_cursor;
+        // A pass over an event's attendees starts with the listing's first page (no cursor; a
+        // status= listing is the sync engine's count check, not a pass).
+        const listing =
+          p === 'eventbrite'
+            ? r.path.endsWith('/attendees/') && !r.query.continuation && !r.query.status
+            : lumaRouteOf(r.path)?.name === 'guests' && !r.query.pagination_cursor;
         if (listing && r.status === 200) passTimes[p].push(clock.now());
       });
     }

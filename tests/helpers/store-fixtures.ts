@@ -30,6 +30,8 @@ export function syncedEvent(over: Partial<SyncedEvent> & { id: number }): Synced
     importCompletedAt: AT,
     activeJob: null,
     counts: { attending: 10, notAttending: 0, notYetAttending: 0, total: 10, checkedIn: 0 },
+    nextAttemptAt: null,
+    importEta: null,
     ...over,
   };
 }
@@ -129,7 +131,8 @@ export function storeWithMain(opts: MainOptions = {}) {
     .answer('templates.list', () => [])
     .answer('desk.log', () => [])
     .answer('desk.stats', ({ eventId }) => ({ eventId, attending: 10, checkedIn: 0, cancelledAfterCheckIn: 0, byTicket: [], arrivals: [], lastCheckInAt: null }))
-    .answer('attendees.list', () => ({ rows: [], total: 0 }));
+    .answer('attendees.list', () => ({ rows: [], total: 0 }))
+    .answer('sync.clockChecks', () => []);
   return harness;
 }
 

@@ -24,7 +24,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { once } from 'node:events';
 import { spawnHost, ADMIN_PIN, type HostProcess } from '../helpers/e2e.ts';
 import { startZplStandIn, type ZplStandIn } from '../helpers/zpl-standin.ts';
-import { startSimulator, type Simulator, type SimFault } from '../../main/simulator/index.ts';
+import { startSimulator, type Simulator, type SimFault, type SimRequestRecord } from '../../main/simulator/index.ts';
 import { DeterministicRandom } from '../../main/simulator/people.ts';
 import { describeSyncStatus, type SyncStatus } from '../../shared/sync-status.ts';
 import type { ChannelInput, ChannelName, ChannelResult, IpcResult } from '../../shared/ipc-contract.ts';
@@ -40,6 +40,9 @@ export const FAULT_KINDS = [
   'provider-slow',
   'provider-revoke',
   'provider-broken-body',
+  'provider-repeating-cursor',
+  'provider-long-429',
+  'recover-during-wait',
   'network-drop',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -86,6 +89,12 @@ const BROKEN_BODY_FAULTS: SimFault[] = ['malformed', 'truncated', 'missing_field
 // 'timeout' is left out: each costs the client's real 30-second timeout per attempt. The
 // provider clients' tests cover it with an injected clock.
 const POLL_INTERVAL_MS = 250;
+/**
+ * The host's request timeout and its longest wait on 429s, shortened (test-only knobs) so a
+ * round can make a pass wait out a timeout, or a Retry-After count as long, in seconds.
+ */
+const REQUEST_TIMEOUT_MS = 3_000;
+const MAX_RATE_LIMIT_WAIT_MS = 5_000;
 /** A job whose fetched count has not moved for this long is stuck. */
 const STUCK_AFTER_MS = 30_000;
 /** The longest the repairs after a round may take before the round counts as stuck. */
@@ -226,6 +235,8 @@ class World {
       // Hundreds of rounds make more calls in an hour than a real provider's budget allows; the
       // suite is about crashes and faults, the simulated event day about budgets.
       BADGE_DESK_RATE_BUDGET_SCALE: '1000',
+      BADGE_DESK_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+      BADGE_DESK_MAX_RATE_LIMIT_WAIT_MS: String(MAX_RATE_LIMIT_WAIT_MS),
     };
     const world = new World(sim, printer, dataDir, env, clockOffset);
     await world.startHost();
@@ -272,7 +283,14 @@ class World {
   async startHost(): Promise<void> {
     this.hostOutput = '';
     this.killedByUs = false;
-    this.host = await spawnHost(this.dataDir, this.env, { onOutput: (text) => (this.hostOutput = (this.hostOutput + text).slice(-2_000)) });
+    this.host = await spawnHost(this.dataDir, this.env, {
+      onOutput: (text) => {
+        this.hostOutput = (this.hostOutput + text).slice(-2_000);
+        // Node prints an unhandled rejection as it ends the process; either way it is a violation.
+        const unhandled = /UnhandledPromiseRejection|unhandled rejection|unhandledRejection/i.exec(text);
+        if (unhandled) this.violation(`the host had an unhandled rejection: ${text.trim().slice(0, 300)}`);
+      },
+    });
     this.client = new HostClient(this.host.url);
     await this.client.must('session.unlock', { pin: ADMIN_PIN });
   }
@@ -709,6 +727,39 @@ async function duringProviderFault(
   return event;
 }
 
+/**
+ * After a repair (the history row `repairReason` names), the event must reach ACTIVE and its
+ * history from that row on must be exactly PENDING -> ACTIVE: a pass begun before the repair
+ * that wrote FAILED or DISCONNECTED over it is the fault of issue 13.
+ */
+async function endsAsRepairEarned(world: World, eventId: number, repairReason: string, what: string): Promise<void> {
+  await untilStatus(world, eventId, 'ACTIVE');
+  const event = await world.client.must('events.get', { eventId });
+  const history = await world.client.must('events.history', { eventId });
+  const from = history.map((h) => h.reason).lastIndexOf(repairReason);
+  const after = from === -1 ? [] : history.slice(from).map((h) => h.to);
+  if (event.status !== 'ACTIVE' || after.join(' ') !== 'PENDING ACTIVE') {
+    world.violation(`event ${eventId}: after ${what} it is ${event.status}, history since the repair ${after.join(' -> ') || '(none)'}`);
+  }
+}
+
+/** Resolves once the provider has logged a request matching `match` (at most `ms`). */
+function providerLogs(sim: ProviderSim, match: (r: SimRequestRecord) => boolean, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      sim.off('request', listener);
+      resolve(false);
+    }, ms);
+    const listener = (r: SimRequestRecord) => {
+      if (!match(r)) return;
+      clearTimeout(timer);
+      sim.off('request', listener);
+      resolve(true);
+    };
+    sim.on('request', listener);
+  });
+}
+
 const ROUNDS: Record<FaultKind, (r: Round) => Promise<Set<number>>> = {
   async 'kill-mid-import'(r) {
     const { world, dice } = r;
@@ -834,6 +885,97 @@ const ROUNDS: Record<FaultKind, (r: Round) => Promise<Set<number>>> = {
 
   async 'provider-broken-body'(r) {
     await duringProviderFault(r, (sim) => sim.failNext(r.dice.int(1, 3), r.dice.pick(BROKEN_BODY_FAULTS)));
+    return new Set();
+  },
+
+  async 'provider-repeating-cursor'(r) {
+    const { world } = r;
+    const event = activeEventOf(r);
+    const sim = world.sims(event.provider);
+    // Small pages, so the loop shows on any event; then a Sync runs into the repeating cursor.
+    sim.setPageSize(r.dice.int(1, 20));
+    sim.repeatCursor(true);
+    const before = sim.requestCount;
+    await world.client.call('events.sync', { eventId: event.localId });
+    await Promise.all([untilStatus(world, event.localId, 'FAILED'), deskKeepsWorking(r, r.dice.int(5, 20))]);
+    const made = sim.requestCount - before;
+    // A Sync is an incremental page, a full listing that stops at the repeat, and live sync's
+    // retries with their backoff: dozens at most, where a loop makes thousands a second.
+    if (made > 200) world.violation(`event ${event.localId}: ${made} requests against a repeating cursor (paging loops)`);
+    const failed = await world.client.must('events.get', { eventId: event.localId });
+    if (failed.status !== 'FAILED' || !/repeats the page cursor/.test(failed.lastError ?? '')) {
+      world.violation(`event ${event.localId} is ${failed.status} (${failed.lastError ?? 'no error'}) after a repeating cursor, not FAILED as a bad response`);
+    }
+    sim.repeatCursor(false);
+    sim.setPageSize(50);
+    return new Set();
+  },
+
+  async 'provider-long-429'(r) {
+    const { world } = r;
+    const event = activeEventOf(r);
+    const sim = world.sims(event.provider);
+    // Longer than a request may wait: the request gives up, the token waits for the time named.
+    const blockS = r.dice.int(MAX_RATE_LIMIT_WAIT_MS / 1000 + 1, MAX_RATE_LIMIT_WAIT_MS / 1000 + 4);
+    sim.throttleFor(blockS);
+    const blockEnds = Date.now() + blockS * 1000;
+    await world.client.call('events.sync', { eventId: event.localId });
+    await Promise.all([untilStatus(world, event.localId, 'FAILED'), deskKeepsWorking(r, r.dice.int(5, 20))]);
+    const failed = await world.client.must('events.get', { eventId: event.localId });
+    const next = failed.nextAttemptAt === null ? null : Date.parse(failed.nextAttemptAt);
+    // Live sync's next try is its schedule or the block's end, whichever is later; never inside the block.
+    if (next === null || next < blockEnds - 1_000) {
+      world.violation(`event ${event.localId} shows next attempt ${failed.nextAttemptAt ?? 'none'} for a block of ${blockS} s ending ${new Date(blockEnds).toISOString()}`);
+    }
+    // Nobody calls through the block: neither live sync of the token's events nor its Retry.
+    const during = sim.requestCount;
+    const retried = await world.client.call('events.retry', { eventId: event.localId });
+    if (!retried.ok) world.violation(`Retry during the block was refused: ${retried.error.code} ${retried.error.message}`);
+    await delay(Math.max(0, blockEnds - Date.now() - 500));
+    if (sim.requestCount !== during) world.violation(`${sim.requestCount - during} requests went into the provider's block`);
+    if (retried.ok) await endsAsRepairEarned(world, event.localId, 'retry requested', 'a Retry during a long 429');
+    return new Set();
+  },
+
+  async 'recover-during-wait'(r) {
+    const { world, dice } = r;
+    const event = activeEventOf(r);
+    const sim = world.sims(event.provider);
+    const waitOn = dice.pick(['429', 'timeout'] as const);
+    const repair = dice.pick(['retry', 'reconnect'] as const);
+    const hold = () => {
+      if (waitOn === '429') sim.throttleNext(1, dice.int(1, Math.floor(MAX_RATE_LIMIT_WAIT_MS / 1000) - 1));
+      else sim.failNext(1, 'timeout');
+    };
+    if (repair === 'retry') {
+      // FAILED first (every call to the provider fails; Luma names the event in the query, so no
+      // path filter), then in one step the failures end and the next request is held: live
+      // sync's own retry waits, and the admin presses Retry meanwhile.
+      sim.failNext(1_000, 503);
+      await world.client.call('events.sync', { eventId: event.localId });
+      await untilStatus(world, event.localId, 'FAILED');
+      const held = providerLogs(sim, (q) => q.status === 429 || q.fault === 'timeout', 10_000);
+      sim.clearFaults();
+      hold();
+      await held;
+      const retried = await world.client.call('events.retry', { eventId: event.localId });
+      if (!retried.ok) world.violation(`Retry while a pass waits was refused: ${retried.error.code} ${retried.error.message}`);
+      else await endsAsRepairEarned(world, event.localId, 'retry requested', `a Retry while a pass waited out a ${waitOn}`);
+    } else {
+      // A live pass is held; the token is revoked; a Sync (taking the event over) meets the
+      // revocation; the admin reconnects while the held pass may still be waiting.
+      const held = providerLogs(sim, (q) => q.status === 429 || q.fault === 'timeout', 10_000);
+      hold();
+      await held;
+      sim.revokeToken(world.tokens[event.provider]);
+      await world.client.call('events.sync', { eventId: event.localId });
+      await untilStatus(world, event.localId, 'DISCONNECTED');
+      sim.restoreToken(world.tokens[event.provider]);
+      const integration = await world.client.must('integrations.connect', { provider: event.provider, credential: world.tokens[event.provider] });
+      const reconnected = await world.client.call('events.reconnect', { eventId: event.localId, integrationId: integration.id });
+      if (!reconnected.ok) world.violation(`Reconnect while a pass waits was refused: ${reconnected.error.code} ${reconnected.error.message}`);
+      else await endsAsRepairEarned(world, event.localId, `reconnected with ${integration.accountEmail}`, `a Reconnect while a pass waited out a ${waitOn}`);
+    }
     return new Set();
   },
 

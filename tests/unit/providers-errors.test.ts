@@ -306,7 +306,14 @@ test('the credential never reaches a message or the request log, even when a pro
     { token: CREDENTIAL, expand: 'organizations', skipped: undefined },
   );
   assert.deepEqual(log, [
-    { method: 'GET', url: 'https://www.eventbriteapi.com/v3/users/me/?token=REDACTED&expand=organizations', status: 200, attempt: 1 },
+    {
+      method: 'GET',
+      url: 'https://www.eventbriteapi.com/v3/users/me/?token=REDACTED&expand=organizations',
+      status: 200,
+      attempt: 1,
+      providerDate: null,
+      receivedAt: clock.now(),
+    },
   ]);
 });
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VirtualClock, systemClock } from '../../main/ground/clock.ts';
 import { RateLimiter } from '../../main/providers/rate-limiter.ts';
-import { DEFAULT_RATE_BUDGETS, scaledRateBudgets } from '../../main/providers/types.ts';
+import { DEFAULT_RATE_BUDGETS, eventbriteBudgetWithDailyLimit, scaledRateBudgets } from '../../main/providers/types.ts';
 
 /**
  * Asserts that no window ever held more than its limit, checked at every grant. Returns the
@@ -170,4 +170,58 @@ test('scaled budgets (simulator runs only) multiply every window; nonsense scale
   assert.deepEqual(scaled.eventbrite.windows.map((w) => w.limit), [2_000_000, 48_000_000]);
   assert.deepEqual(scaled.luma.windows.map((w) => [w.limit, w.windowMs]), [[200_000, 60_000]]);
   for (const nonsense of [NaN, 0, 0.5, -3, Infinity]) assert.deepEqual(scaledRateBudgets(nonsense), DEFAULT_RATE_BUDGETS);
+});
+
+test('bulk requests leave the live reserve alone: a live poll goes at once while an import waits', async () => {
+  const clock = new VirtualClock();
+  const start = clock.now();
+  // 10 a minute, 20% reserved for live: bulk may fill 8 of every 10.
+  const limiter = new RateLimiter({ windows: [{ limit: 10, windowMs: 60_000 }], liveReserve: 0.2 }, clock);
+  const bulkAt: number[] = [];
+  const bulk = Array.from({ length: 9 }, () => limiter.acquire(undefined, 'bulk').then(() => bulkAt.push(clock.now() - start)));
+  let liveAt = -1;
+  await limiter.acquire(undefined, 'live').then(() => (liveAt = clock.now() - start));
+  assert.equal(liveAt, 0, 'the live poll did not queue behind the import');
+  await Promise.all(bulk);
+  assert.deepEqual(bulkAt, [0, 0, 0, 0, 0, 0, 0, 0, 60_000], 'the ninth bulk request waited for the window');
+  assert.equal(limiter.used(60_000), 1, 'a minute on, only the ninth bulk request counts');
+});
+
+test('without a reserve, lanes are one queue in arrival order', async () => {
+  const clock = new VirtualClock();
+  const start = clock.now();
+  const limiter = new RateLimiter({ windows: [{ limit: 2, windowMs: 1_000 }] }, clock);
+  const order: string[] = [];
+  const all = [
+    limiter.acquire(undefined, 'bulk').then(() => order.push(`bulk@${clock.now() - start}`)),
+    limiter.acquire(undefined, 'bulk').then(() => order.push(`bulk@${clock.now() - start}`)),
+    limiter.acquire(undefined, 'bulk').then(() => order.push(`bulk@${clock.now() - start}`)),
+    limiter.acquire(undefined, 'live').then(() => order.push(`live@${clock.now() - start}`)),
+  ];
+  await Promise.all(all);
+  assert.deepEqual(order, ['bulk@0', 'bulk@0', 'bulk@1000', 'live@1000']);
+});
+
+test('estimateGrantsDoneAt: the budget\'s share of an ETA, without touching the log', async () => {
+  const clock = new VirtualClock();
+  const start = clock.now();
+  const limiter = new RateLimiter({ windows: [{ limit: 2000, windowMs: 3_600_000 }], liveReserve: 0.2 }, clock);
+  // 1,600 bulk requests may go in any hour: 2,000 more need the next hour and a quarter more.
+  assert.equal(limiter.estimateGrantsDoneAt(1_600) - start, 0);
+  assert.equal(limiter.estimateGrantsDoneAt(1_601) - start, 3_600_000);
+  assert.equal(limiter.estimateGrantsDoneAt(3_200) - start, 3_600_000);
+  assert.equal(limiter.used(3_600_000), 0, 'an estimate grants nothing');
+  // A pause the provider named comes first.
+  limiter.pauseUntil(start + 600_000);
+  assert.equal(limiter.estimateGrantsDoneAt(1) - start, 600_000);
+  // Live requests may use the whole window.
+  assert.equal(limiter.estimateGrantsDoneAt(2_000, 'live') - start, 600_000);
+});
+
+test('Eventbrite\'s daily figure is configurable, and 0 drops the daily window', () => {
+  const hourly = { limit: 2000, windowMs: 3_600_000 };
+  assert.deepEqual(eventbriteBudgetWithDailyLimit(30_000).windows, [hourly, { limit: 30_000, windowMs: 86_400_000 }]);
+  assert.deepEqual(eventbriteBudgetWithDailyLimit(0).windows, [hourly]);
+  assert.deepEqual(eventbriteBudgetWithDailyLimit(-3), DEFAULT_RATE_BUDGETS.eventbrite);
+  assert.throws(() => new RateLimiter({ windows: [hourly], liveReserve: 1 }, new VirtualClock()), RangeError);
 });

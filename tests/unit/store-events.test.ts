@@ -93,3 +93,22 @@ test('a new event pushed by main joins the list', async () => {
   await settle();
   assert.deepEqual(store.getState().events.map((e) => e.name), ['Event 1', 'Late addition']);
 });
+
+test('the clock checks load with the snapshot and are re-read on clockChecked; syncChanged re-reads its event', async () => {
+  const { transport, store } = await startedStore();
+  const skewed = { provider: 'eventbrite' as const, offsetMs: 11 * 86_400_000, checkedAt: '2026-11-23T08:00:00.000Z' };
+  transport.answer('sync.clockChecks', () => [skewed]);
+  await settle();
+  transport.push('clockChecked', { provider: 'eventbrite' });
+  await settle();
+  assert.deepEqual(store.getState().clockChecks, [skewed]);
+  transport.answer('sync.clockChecks', () => []);
+  transport.push('clockChecked', { provider: 'eventbrite' });
+  await settle();
+  assert.deepEqual(store.getState().clockChecks, [], 'gone once the clocks agree');
+
+  transport.answer('events.get', () => syncedEvent({ id: 1, nextAttemptAt: '2026-11-23T10:42:00.000Z' }));
+  transport.push('syncChanged', { eventId: 1 });
+  await settle();
+  assert.equal(store.getState().events[0]!.nextAttemptAt, '2026-11-23T10:42:00.000Z');
+});

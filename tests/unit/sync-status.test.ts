@@ -1,6 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SYNC_STATUSES, SYNC_TRANSITIONS, canTransition, describeSyncStatus } from '../../shared/sync-status.ts';
+import {
+  OFFLINE_REASON,
+  SYNC_STATUSES,
+  SYNC_TRANSITIONS,
+  canTransition,
+  describeEventSync,
+  describeSyncStatus,
+  importEtaText,
+  nextAttemptText,
+} from '../../shared/sync-status.ts';
 
 test('every (status, job running?) pair maps to exactly what DESIGN.md says', () => {
   const expected = {
@@ -35,4 +44,43 @@ test('transition table: no self-loops, DISCONNECTED leaves only through PENDING 
   assert.deepEqual(SYNC_TRANSITIONS.DISCONNECTED, ['PENDING']);
   assert.equal(canTransition('DISCONNECTED', 'ACTIVE'), false);
   assert.equal(canTransition('PENDING', 'ACTIVE'), true);
+});
+
+test('one calm offline state: every (status, reason, job running?) combination', () => {
+  const reasons = [OFFLINE_REASON, 'no access to this event', 'the provider did not answer', 'bad response from the provider', null];
+  for (const status of SYNC_STATUSES) {
+    for (const statusReason of reasons) {
+      for (const hasActiveJob of [false, true]) {
+        const key = `${status}/${statusReason}/${hasActiveJob ? 'job' : 'idle'}`;
+        const view = describeEventSync({ status, statusReason, hasActiveJob });
+        const plain = describeSyncStatus(status, hasActiveJob);
+        const calm = status === 'FAILED' && statusReason === OFFLINE_REASON && !hasActiveJob;
+        assert.equal(view.showOfflineBanner, calm, key);
+        if (calm) {
+          assert.equal(view.alert, null, `${key}: no red alert beside the banner`);
+          assert.deepEqual(view.badge, { label: 'Offline', tone: 'grey' }, key);
+          assert.equal(view.showSyncingPill, false, key);
+        } else {
+          assert.deepEqual(view, { ...plain, showOfflineBanner: false }, `${key}: everything else is as the status says`);
+        }
+      }
+    }
+  }
+  // The errors that need a person keep their alert.
+  assert.equal(describeEventSync({ status: 'FAILED', statusReason: 'no access to this event', hasActiveJob: false }).alert?.title, 'Sync failed');
+  assert.equal(describeEventSync({ status: 'DISCONNECTED', statusReason: OFFLINE_REASON, hasActiveJob: false }).alert?.title, 'Integration disconnected');
+});
+
+test('import ETA in words: the budget named when it sets the pace', () => {
+  const eta = (remainingMs: number, budgetLimit: { limit: number; windowMs: number } | null) => ({ finishAt: '2026-11-23T09:00:00Z', remainingMs, budgetLimit });
+  assert.equal(
+    importEtaText(eta(52 * 60_000, { limit: 2000, windowMs: 3_600_000 }), 'eventbrite'),
+    'about 52 min left — Eventbrite allows 2,000 requests an hour per token',
+  );
+  assert.equal(importEtaText(eta(3 * 60_000 + 10_000, null), 'eventbrite'), 'about 3 min left');
+  assert.equal(importEtaText(eta(20_000, null), 'luma'), 'less than a minute left');
+  assert.equal(importEtaText(eta(85 * 60_000, { limit: 200, windowMs: 60_000 }), 'luma'), 'about 85 min left — Luma allows 200 requests a minute per API key');
+  assert.equal(importEtaText(eta(125 * 60_000, null), 'eventbrite'), 'about 2 h 5 min left');
+  assert.equal(importEtaText(eta(120 * 60_000, { limit: 48000, windowMs: 86_400_000 }), 'eventbrite'), 'about 2 h left — Eventbrite allows 48,000 requests a day per token');
+  assert.equal(nextAttemptText('2026-11-23T10:42:00Z', (iso) => iso.slice(11, 16)), 'Will try again at 10:42');
 });

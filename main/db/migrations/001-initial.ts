@@ -3,6 +3,16 @@ import type { Migration } from './index.ts';
 // Provider-owned rows (attendees) and local state (attendee_local, checkins) live in separate
 // tables: a sync's upsert only ever writes `attendees`, so it cannot touch a check-in, a VIP flag
 // or a print record.
+//
+// Two comments inside the SQL below are frozen with this released migration and no longer
+// describe the code exactly:
+// - events.sync_watermark: the next incremental sync's changed_since. Since issue 12 it is the
+//   provider's clock only (the newest `changed` a pass saw, capped at the provider's Date at the
+//   start of the pass, or that Date when the pass saw nothing), minus a safety margin; before,
+//   it was wrongly taken from this station's clock (main/sync/engine.ts, watermarkFrom).
+// - attendees.seen_in_job: rows a full listing did not list are found from the ids that listing
+//   returned (MirrorStore.markUnlistedAsRemoved), for live passes too; the column is no longer
+//   written.
 export const migration001: Migration = {
   version: 1,
   name: 'initial mirror',

@@ -1,6 +1,7 @@
-// Colour-coded badges. The label and tone of a sync status come from shared/sync-status.ts.
-import type { SyncStatus } from '../../../shared/sync-status.ts';
-import { describeSyncStatus } from '../../../shared/sync-status.ts';
+// Colour-coded badges. The label and tone of a sync status come from shared/sync-status.ts
+// (describeEventSync: an event whose provider is unreachable reads "Offline", not "Sync failed").
+import type { SyncedEvent } from '../../../shared/types.ts';
+import { describeEventSync } from '../../../shared/sync-status.ts';
 
 export type Tone = 'green' | 'blue' | 'red' | 'amber' | 'grey';
 
@@ -8,7 +9,7 @@ export function Badge({ label, tone, className }: { label: string; tone: Tone; c
   return <span className={`badge badge-${tone}${className ? ` ${className}` : ''}`}>{label}</span>;
 }
 
-export function SyncStatusBadge({ status, hasActiveJob }: { status: SyncStatus; hasActiveJob: boolean }) {
-  const { badge } = describeSyncStatus(status, hasActiveJob);
+export function SyncStatusBadge({ event }: { event: Pick<SyncedEvent, 'status' | 'statusReason' | 'activeJob'> }) {
+  const { badge } = describeEventSync({ status: event.status, statusReason: event.statusReason, hasActiveJob: event.activeJob !== null });
   return <Badge label={badge.label} tone={badge.tone} className="status-badge" />;
 }

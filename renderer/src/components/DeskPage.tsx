@@ -87,7 +87,7 @@ function DeskHeader({ event, onBack }: { event: SyncedEvent; onBack: () => void 
             </span>
           ) : (
             <span data-testid="desk-sync-status" title="Check-in keeps working from local data">
-              <SyncStatusBadge status={event.status} hasActiveJob={event.activeJob !== null} />
+              <SyncStatusBadge event={event} />
             </span>
           )}
         </div>

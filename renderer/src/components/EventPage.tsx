@@ -5,15 +5,16 @@ import { useId, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { SyncedEvent, SyncJob } from '../../../shared/types.ts';
 import { PROVIDER_LABEL } from '../../../shared/types.ts';
-import { describeSyncStatus } from '../../../shared/sync-status.ts';
-import type { SyncStatusView } from '../../../shared/sync-status.ts';
-import { CHECKIN_WRITE_BACK, isWorkingOffline } from '../../../shared/desk.ts';
+import { describeEventSync, importEtaText, nextAttemptText } from '../../../shared/sync-status.ts';
+import type { EventSyncView } from '../../../shared/sync-status.ts';
+import { CHECKIN_WRITE_BACK } from '../../../shared/desk.ts';
 import { errorMessage } from '../bridge.ts';
 import { formatCount, formatEventDate, formatMoment, formatPercent, formatTime } from '../format.ts';
 import { isAdmin, useCurrentEvent, useStore } from '../store/index.ts';
 import { AttendeeTable } from './AttendeeTable.tsx';
 import { CheckInStatsSection } from './CheckInStats.tsx';
 import { OfflineBanner } from './DeskPage.tsx';
+import { ClockWarnings } from './ClockWarnings.tsx';
 import { ReconnectEventDialog } from './ReconnectEventDialog.tsx';
 import { SelectField } from './SelectField.tsx';
 import { Dialog, FormDialogActions, InlineError, useDialogAction } from './Dialog.tsx';
@@ -42,14 +43,16 @@ export function EventPage() {
 }
 
 function EventView({ event }: { event: SyncedEvent }) {
-  const view = describeSyncStatus(event.status, event.activeJob !== null);
+  // One calm offline state: with the network down, the offline banner and no red alert.
+  const view = describeEventSync({ status: event.status, statusReason: event.statusReason, hasActiveJob: event.activeJob !== null });
   const [recovering, setRecovering] = useState(false);
 
   return (
     <main className="page event-page" aria-labelledby="event-title">
+      <ClockWarnings />
       <EventHeader event={event} view={view} />
       {view.alert ? <RecoveryAlert event={event} view={view} onOpen={() => setRecovering(true)} /> : null}
-      {view.showImportProgress && event.activeJob ? <ImportProgress job={event.activeJob} /> : null}
+      {view.showImportProgress && event.activeJob ? <ImportProgress event={event} job={event.activeJob} /> : null}
       <BatchPrintProgress eventId={event.id} />
       <AttendanceStats event={event} />
       <AttendeeTable event={event} />
@@ -61,7 +64,7 @@ function EventView({ event }: { event: SyncedEvent }) {
   );
 }
 
-function EventHeader({ event, view }: { event: SyncedEvent; view: SyncStatusView }) {
+function EventHeader({ event, view }: { event: SyncedEvent; view: EventSyncView }) {
   const requested = useStore((s) => s.syncRequests[event.id] === true);
   const syncEvent = useStore((s) => s.syncEvent);
   const navigate = useStore((s) => s.navigate);
@@ -71,7 +74,8 @@ function EventHeader({ event, view }: { event: SyncedEvent; view: SyncStatusView
   const syncing = requested || (job !== null && job.kind === 'resync');
   const canSync = event.status === 'ACTIVE' && job === null && !requested;
   let hint: string | undefined;
-  if (!syncing && event.status !== 'ACTIVE') hint = 'Sync runs on a healthy event; use the alert below to recover it first.';
+  if (!syncing && view.showOfflineBanner) hint = 'Sync runs once the provider can be reached again; live sync retries by itself.';
+  else if (!syncing && event.status !== 'ACTIVE') hint = 'Sync runs on a healthy event; use the alert below to recover it first.';
   else if (!syncing && job !== null) hint = 'An import is running.';
 
   return (
@@ -96,8 +100,13 @@ function EventHeader({ event, view }: { event: SyncedEvent; view: SyncStatusView
               Last synced <time dateTime={event.lastSyncedAt}>{formatTime(event.lastSyncedAt)}</time>
             </span>
           ) : null}
+          {event.nextAttemptAt ? (
+            <span data-testid="next-attempt">
+              <time dateTime={event.nextAttemptAt}>{nextAttemptText(event.nextAttemptAt, formatTime)}</time>
+            </span>
+          ) : null}
         </p>
-        {isWorkingOffline(event) ? <OfflineBanner event={event} /> : null}
+        {view.showOfflineBanner ? <OfflineBanner event={event} /> : null}
       </div>
       <div className="event-header-actions">
         <button type="button" className="button button-primary" onClick={() => navigate({ name: 'desk', eventId: event.id })}>
@@ -219,7 +228,7 @@ function BatchPrintProgressView({ batch, total }: { batch: BatchProgress; total:
   );
 }
 
-function RecoveryAlert({ event, view, onOpen }: { event: SyncedEvent; view: SyncStatusView; onOpen: () => void }) {
+function RecoveryAlert({ event, view, onOpen }: { event: SyncedEvent; view: EventSyncView; onOpen: () => void }) {
   const admin = useStore(isAdmin);
   const alert = view.alert;
   if (!alert) return null;
@@ -248,7 +257,7 @@ function RecoveryAlert({ event, view, onOpen }: { event: SyncedEvent; view: Sync
   );
 }
 
-function ImportProgress({ job }: { job: SyncJob }) {
+function ImportProgress({ event, job }: { event: SyncedEvent; job: SyncJob }) {
   const total = job.expectedTotal;
   const known = total !== null && total > 0;
   const percent = known ? Math.min(100, Math.round((job.fetched / total) * 100)) : null;
@@ -261,6 +270,11 @@ function ImportProgress({ job }: { job: SyncJob }) {
           {text}
         </p>
       </div>
+      {event.importEta ? (
+        <p className="import-progress-eta" data-testid="import-eta">
+          {importEtaText(event.importEta, event.provider)}
+        </p>
+      ) : null}
       <div
         className={`progress${known ? '' : ' progress-indeterminate'}`}
         role="progressbar"

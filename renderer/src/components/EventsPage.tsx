@@ -7,6 +7,7 @@ import { formatCount, formatEventDate } from '../format.ts';
 import { isAdmin, useStore } from '../store/index.ts';
 import { SyncStatusBadge } from './Badge.tsx';
 import { ImportEventDialog } from './ImportEventDialog.tsx';
+import { ClockWarnings } from './ClockWarnings.tsx';
 
 export function EventsPage() {
   const events = useStore((s) => s.events);
@@ -23,6 +24,7 @@ export function EventsPage() {
           </button>
         ) : null}
       </div>
+      <ClockWarnings />
       {events.length === 0 ? (
         <EmptyEvents />
       ) : (
@@ -58,7 +60,7 @@ function EventCard({ event }: { event: SyncedEvent }) {
             {event.name}
           </button>
         </h2>
-        <SyncStatusBadge status={event.status} hasActiveJob={event.activeJob !== null} />
+        <SyncStatusBadge event={event} />
       </div>
       <p className="event-card-date">
         <time dateTime={event.startsAt ?? undefined}>{formatEventDate(event.startsAt, event.timezone)}</time>

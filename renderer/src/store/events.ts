@@ -4,6 +4,7 @@
 import type { ProviderEventOption } from '../../../shared/ipc-contract.ts';
 import type { Integration, SyncedEvent, SyncJob } from '../../../shared/types.ts';
 import type { CheckInStats } from '../../../shared/desk.ts';
+import type { ProviderClockCheck } from '../../../shared/station-clock.ts';
 import { describeSyncStatus } from '../../../shared/sync-status.ts';
 import { BridgeError, errorMessage } from '../bridge.ts';
 import { patchById, upsertById } from './lists.ts';
@@ -22,6 +23,8 @@ export interface EventsSlice {
   syncRequests: Record<number, true>;
   /** Check-in statistics of the event page's event. */
   stats: StatsEntry | null;
+  /** This station's clock against each provider's (main compares them on every answer). */
+  clockChecks: ProviderClockCheck[];
 
   listProviderEvents(integrationId: number): Promise<ProviderEventOption[]>;
   importEvent(integrationId: number, providerEventId: string): Promise<SyncedEvent>;
@@ -132,11 +135,21 @@ export const createEventsSlice: SliceCreator<EventsSlice> =
       });
     }
     signals.onPush('eventAdded', () => void refreshEvents());
+    // Sync data that changed without a status change: the next attempt, a repair, an internal error.
+    signals.onPush('syncChanged', ({ eventId }) => void refreshEventNow(eventId));
+
+    const refreshClockChecks = () =>
+      refreshes.run('clockChecks', async () => {
+        set({ clockChecks: await call('sync.clockChecks', {}) });
+      });
+    signals.onPush('clockChecked', () => void refreshClockChecks());
     signals.onReconnect(() => {
       const stats = get().stats;
       if (stats) void refreshStatsNow(stats.eventId);
+      void refreshClockChecks();
     });
     signals.onRoute((route, cause) => {
+      if (cause === 'load') void refreshClockChecks();
       if (route.name === 'event') openStats(route.eventId);
       else if (cause === 'navigate') set({ stats: null });
       // The snapshot just brought every event; a navigation re-reads the one it opens.
@@ -147,6 +160,7 @@ export const createEventsSlice: SliceCreator<EventsSlice> =
       events: [],
       syncRequests: {},
       stats: null,
+      clockChecks: [],
 
       listProviderEvents(integrationId) {
         return adminCall('events.providerList', { integrationId });
