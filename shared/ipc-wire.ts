@@ -5,6 +5,7 @@ import type { AppErrorData } from './errors.ts';
 import type { Role, SyncJob } from './types.ts';
 import type { PrintJob } from './printing.ts';
 import type { SyncStatus } from './sync-status.ts';
+import type { StorageStatus } from './storage.ts';
 import type { ChannelInput, ChannelName, ChannelResult } from './ipc-contract.ts';
 
 export interface SessionInfo {
@@ -30,6 +31,8 @@ export interface PushEventMap {
   printJobChanged: { job: PrintJob };
   integrationChanged: { integrationId: number; status: 'CONNECTED' | 'DISCONNECTED'; reason: string | null };
   eventAdded: { eventId: number };
+  /** Check-ins started or stopped being saved (disk full, read-only, folder gone), or free space ran low. */
+  storageChanged: StorageStatus;
   sessionChanged: SessionInfo;
 }
 export type PushEventName = keyof PushEventMap;
@@ -42,6 +45,7 @@ export const PUSH_EVENTS: readonly PushEventName[] = [
   'printJobChanged',
   'integrationChanged',
   'eventAdded',
+  'storageChanged',
   'sessionChanged',
 ];
 export interface PushMessage<K extends PushEventName = PushEventName> {

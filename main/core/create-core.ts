@@ -2,7 +2,11 @@
 // the browser host, tests and benchmarks all call this with their own parts.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { openDatabase } from '../db/open.ts';
+import { openMirror } from '../db/recovery.ts';
+import { salvageDatabase } from '../db/salvage.ts';
+import { SalvageStore } from '../db/salvage-store.ts';
+import { StorageHealth, type StorageHealthOptions } from '../db/storage-health.ts';
+import { WalCheckpointer } from '../db/wal-checkpointer.ts';
 import { MirrorStore } from '../db/store.ts';
 import { DeskStore } from '../db/desk-store.ts';
 import { Desk } from '../desk/desk.ts';
@@ -25,6 +29,7 @@ import {
 } from '../providers/types.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Actor, Attendee, Integration, ProviderKind, StatusTransition, SyncedEvent, SyncJob } from '../../shared/types.ts';
+import type { DamagedDatabaseNotice, SalvagedCheckIn, StorageStatus } from '../../shared/storage.ts';
 
 export interface CoreDeps {
   /** Folder for the database (and, later, print output). */
@@ -46,6 +51,10 @@ export interface CoreDeps {
   osPrinting?: OsPrinting | undefined;
   /** The station's printer and auto-print choice (settings live in the app host). */
   stationPrinting?: () => { printerId: number | null; autoPrint: boolean };
+  /** The free-space warning's threshold and how free space is read (tests inject both). */
+  storage?: Pick<StorageHealthOptions, 'lowSpaceBytes' | 'intervalMs' | 'failingIntervalMs' | 'freeBytes'>;
+  /** Where WAL checkpoints run: a worker thread (default), or SQLite's own in the commits. */
+  walCheckpoints?: 'worker' | 'on commit';
   /** Observes every provider request (benchmarks count them). */
   onProviderRequest?: (r: { provider: ProviderKind; url: string; status: number | null }) => void;
 }
@@ -59,9 +68,46 @@ function requireAdmin(actor: Actor): void {
 export function createCore(deps: CoreDeps) {
   const clock = deps.clock ?? systemClock;
   const now = () => isoTime(clock.now());
-  const db = openDatabase(join(deps.dataDir, 'badge-desk.sqlite'), undefined, { nativeBinding: deps.sqliteNativeBinding });
+  const dbPath = join(deps.dataDir, 'badge-desk.sqlite');
+  const checkpoints = deps.walCheckpoints ?? 'worker';
+  const { db, setAside } = openMirror(dbPath, { nativeBinding: deps.sqliteNativeBinding, checkpoints, now });
   const store = new MirrorStore(db);
   const events = new CoreEvents();
+  const salvageStore = new SalvageStore(db);
+  if (setAside) recoverFromDamaged(setAside);
+  const checkpointer = checkpoints === 'worker' ? new WalCheckpointer(db, dbPath, { nativeBinding: deps.sqliteNativeBinding }) : null;
+  const storage = new StorageHealth({
+    dataDir: deps.dataDir,
+    dbPath,
+    db,
+    now,
+    onChange: (s) => events.emit('storageChanged', s),
+    ...deps.storage,
+  });
+  storage.start();
+
+  /**
+   * A damaged file was set aside: read back what still reads, offer its check-ins, and restore
+   * the integrations whose credential this station still holds (credentials live outside the
+   * database), so the admin's way back is one re-import per event.
+   */
+  function recoverFromDamaged(aside: NonNullable<typeof setAside>): void {
+    const salvaged = salvageDatabase(aside.file, { nativeBinding: deps.sqliteNativeBinding });
+    let restored = 0;
+    for (const i of salvaged.integrations) {
+      if (deps.secretStore.get(i.secretRef) === null) continue;
+      store.upsertIntegration({ ...i, now: now() });
+      restored++;
+    }
+    salvageStore.recordDamaged(aside, salvaged, restored);
+  }
+
+  /** Accepted salvaged check-ins whose attendees exist (again) go into the log. */
+  function applySalvaged(): void {
+    const applied = salvageStore.applyWaiting();
+    for (const [eventId, attendeeIds] of applied.byEvent) events.emit('checkinsChanged', { eventId, attendeeIds });
+  }
+  events.on('jobFinished', () => applySalvaged());
   const status = new StatusMachine(store, clock, events);
   const budgets: Record<ProviderKind, RateBudget> = { ...DEFAULT_RATE_BUDGETS, ...deps.rateBudgets };
   let baseUrls: Record<ProviderKind, string> = {
@@ -146,6 +192,10 @@ export function createCore(deps: CoreDeps) {
     return new AppError('INTERNAL', describeError(err));
   }
 
+  function requireDamaged(damagedId: number): void {
+    if (!salvageStore.exists(damagedId)) throw new AppError('NOT_FOUND', `no damaged database ${damagedId}`);
+  }
+
   function requireEvent(eventId: number): SyncedEvent {
     const event = store.getEvent(eventId);
     if (!event) throw new AppError('NOT_FOUND', `event ${eventId} does not exist`);
@@ -178,6 +228,7 @@ export function createCore(deps: CoreDeps) {
   const desk = new Desk({
     store,
     deskStore: new DeskStore(db),
+    storage,
     clock,
     events,
     requireEvent: requireEventName,
@@ -361,9 +412,59 @@ export function createCore(deps: CoreDeps) {
       engine.startLiveSync();
     },
 
+    // ---- the station's storage ----
+
+    /** Whether writes go through, and free space; the desk banner and the low-space warning read it. */
+    storageStatus(): StorageStatus {
+      return storage.status();
+    },
+
+    /** Looks again now (the banner's "Try again"): free space, and a write while writes fail. */
+    recheckStorage(): Promise<StorageStatus> {
+      return storage.refresh();
+    },
+
+    /** A storage failure seen outside the desk (settings, printing...): the typed error, and the banner. */
+    noteStorageFailure(err: unknown): unknown {
+      return storage.failed(err);
+    },
+
+    walCheckpoints() {
+      return checkpointer?.info() ?? null;
+    },
+
+    // ---- a damaged database ----
+
+    damagedDatabases(): DamagedDatabaseNotice[] {
+      return salvageStore.notices();
+    },
+
+    salvagedCheckIns(actor: Actor, damagedId: number, page: { offset: number; limit: number }): SalvagedCheckIn[] {
+      requireAdmin(actor);
+      requireDamaged(damagedId);
+      return salvageStore.list(damagedId, page.limit, page.offset);
+    },
+
+    /** The admin imports the salvaged check-ins: each goes into the log once its attendee exists. */
+    importSalvaged(actor: Actor, damagedId: number): DamagedDatabaseNotice {
+      requireAdmin(actor);
+      requireDamaged(damagedId);
+      salvageStore.accept(damagedId);
+      applySalvaged();
+      return salvageStore.notices().find((n) => n.id === damagedId)!;
+    },
+
+    dismissDamaged(actor: Actor, damagedId: number): void {
+      requireAdmin(actor);
+      requireDamaged(damagedId);
+      salvageStore.dismiss(damagedId, now());
+    },
+
     async close(): Promise<void> {
+      storage.close();
       await printing.close();
       await engine.close();
+      await checkpointer?.close();
       db.close();
     },
   };

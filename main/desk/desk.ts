@@ -20,6 +20,12 @@ export interface DeskDeps {
   events: CoreEvents;
   /** The event must exist (throws a typed NOT_FOUND otherwise). */
   requireEvent(eventId: number): { id: number; name: string };
+  /**
+   * The data folder's health: asked before a write (refuses at once where the folder is known to
+   * be read-only or gone), told of each write that worked, and of each that failed, which it
+   * answers with the typed storage error (STORAGE_FULL...) when that is what it was.
+   */
+  storage?: { beforeWrite(): void; written(): void; failed(err: unknown): unknown };
   /** After a check-in is committed (auto-print). Its failure never undoes or fails the check-in. */
   onCheckedIn?(actor: Actor, attendee: Attendee): PrintJob | null;
 }
@@ -51,7 +57,7 @@ export class Desk {
     const { eventId, actionId } = input;
     this.deps.requireEvent(eventId);
     const station = stationOf(actor);
-    const outcome = this.deps.deskStore.atomically((): CheckInOutcome => {
+    const outcome = this.saving((o) => o.kind === 'checked_in', (): CheckInOutcome => {
       const replay = this.replay(actionId, 'check_in', eventId);
       if (replay) {
         return { kind: 'checked_in', attendee: replay, actionId, via: input.code !== undefined && replay.barcode === input.code.trim() ? 'scan' : 'search', printJob: null };
@@ -84,7 +90,7 @@ export class Desk {
   undo(actor: Actor, input: { eventId: number; attendeeId: number; actionId: string }): UndoOutcome {
     const { eventId, attendeeId, actionId } = input;
     this.deps.requireEvent(eventId);
-    const outcome = this.deps.deskStore.atomically((): UndoOutcome => {
+    const outcome = this.saving((o) => o.kind === 'undone', (): UndoOutcome => {
       const replay = this.replay(actionId, 'undo', eventId);
       if (replay) return { kind: 'undone', attendee: replay, actionId };
       const attendee = this.requireAttendeeOf(eventId, attendeeId);
@@ -116,6 +122,20 @@ export class Desk {
 
   private now(): string {
     return isoTime(this.deps.clock.now());
+  }
+
+  /** One desk decision and its log write, with the data folder's health told either way (`wrote`: the answer was a write). */
+  private saving<T>(wrote: (outcome: T) => boolean, decide: () => T): T {
+    const storage = this.deps.storage;
+    storage?.beforeWrite();
+    let result: T;
+    try {
+      result = this.deps.deskStore.atomically(decide);
+    } catch (err) {
+      throw storage ? storage.failed(err) : err;
+    }
+    if (wrote(result)) storage?.written();
+    return result;
   }
 
   private requireAttendeeOf(eventId: number, attendeeId: number): Attendee {

@@ -8,6 +8,7 @@ import { DEFAULT_SETTINGS, IPC_CHANNELS } from '../../../shared/ipc-contract.ts'
 import type { AppErrorData } from '../../../shared/errors.ts';
 import type { Attendee, AttendeeStatus, Integration, ProviderKind, SyncedEvent, SyncJob, SyncJobKind } from '../../../shared/types.ts';
 import type { SyncStatus } from '../../../shared/sync-status.ts';
+import type { StorageStatus } from '../../../shared/storage.ts';
 import type { CheckInLogEntry, CheckInStats, TicketStats } from '../../../shared/desk.ts';
 import { ARRIVAL_SLOT_MINUTES, OFFLINE_REASON } from '../../../shared/desk.ts';
 import type { BadgeLayout, BadgePerson, BadgeTemplate, MeasureText } from '../../../shared/badge.ts';
@@ -299,6 +300,16 @@ export function createMockBridge(): Transport {
     return { ...job };
   };
 
+  // The mock's disk is healthy with room to spare; the real app host reads statfs.
+  const storageStatus = (): StorageStatus => ({
+    state: 'ok',
+    since: null,
+    freeBytes: 40 * 1024 ** 3,
+    lowSpaceThresholdBytes: 200 * 1024 ** 2,
+    lowSpace: false,
+    dataDir: '/home/desk/.config/Badge Desk',
+  });
+
   const snapshot = (): AppSnapshot => ({
     session,
     settings,
@@ -307,6 +318,8 @@ export function createMockBridge(): Transport {
     demo: { available: integrations.length === 0, running: demoRunning },
     credentialsEncrypted: false,
     host: 'browser',
+    storage: storageStatus(),
+    damagedDatabases: [],
   });
 
   const requireEvent = (eventId: number) => {
@@ -682,6 +695,14 @@ export function createMockBridge(): Transport {
       touch(job, { state: 'printed', printedAt: now(), error: null });
       return { ...job };
     },
+    'storage.status': () => storageStatus(),
+    'storage.recheck': () => storageStatus(),
+    'recovery.notices': () => [],
+    'recovery.salvaged': () => [],
+    'recovery.importSalvaged': () => {
+      throw new MockError('NOT_FOUND', 'no damaged database in the mock');
+    },
+    'recovery.dismiss': () => null,
     'demo.start': () => {
       const eb = addIntegration('eventbrite', 'demo@eventbrite.example');
       const eb2 = addIntegration('eventbrite', 'backup@eventbrite.example');
