@@ -14,20 +14,29 @@ export const STORAGE_STATE_OF_CODE: Readonly<Record<StorageErrorCode, Exclude<St
 };
 
 /** What happened and what to do, for each way the data folder can refuse a write. */
-export const STORAGE_PROBLEM_TEXT: Readonly<Record<Exclude<StorageState, 'ok'>, { what: string; todo: string }>> = {
+export const STORAGE_PROBLEM_TEXT: Readonly<Record<Exclude<StorageState, 'ok'>, { what: string; fix: string; resumes: string }>> = {
   full: {
     what: 'The disk of this computer is full.',
-    todo: 'Free some space (empty the trash, delete large downloads). The desk saves again by itself as soon as there is room.',
+    fix: 'Free some space (empty the trash, delete large downloads).',
+    resumes: 'The desk saves again by itself as soon as there is room.',
   },
   read_only: {
     what: "Badge Desk's data folder can no longer be written (it became read-only, or its permissions changed).",
-    todo: 'Make the folder writable again, or plug the drive back in read-write. The desk saves again by itself once it can.',
+    fix: 'Make the folder writable again, or plug the drive back in read-write.',
+    resumes: 'The desk saves again by itself once it can.',
   },
   unavailable: {
     what: "Badge Desk's data folder cannot be reached (the drive was removed, or it reports errors).",
-    todo: 'Plug the drive back in, or check it. The desk saves again by itself once the folder is back.',
+    fix: 'Plug the drive back in, or check it.',
+    resumes: 'The desk saves again by itself once the folder is back.',
   },
 };
+
+/** What happened and what to do, for a running desk (it resumes by itself). */
+export function storageProblem(state: Exclude<StorageState, 'ok'>): { what: string; todo: string } {
+  const t = STORAGE_PROBLEM_TEXT[state];
+  return { what: t.what, todo: `${t.fix} ${t.resumes}` };
+}
 
 export interface StorageStatus {
   state: StorageState;
@@ -57,7 +66,7 @@ function megabytes(bytes: number): string {
  */
 export function describeStorage(s: StorageStatus): StorageBanner | null {
   if (s.state !== 'ok') {
-    const text = STORAGE_PROBLEM_TEXT[s.state];
+    const text = storageProblem(s.state);
     return { tone: 'red', title: 'Check-ins are not being saved', body: `${text.what} ${text.todo}` };
   }
   if (s.lowSpace && s.freeBytes !== null) {
@@ -112,6 +121,6 @@ export interface DamagedDatabaseNotice {
 }
 
 export const DAMAGED_DATABASE_WHAT_TO_DO =
-  'Badge Desk started with a fresh database. Reconnect your accounts in Settings → Integrations if they are not listed, then import each event again. ' +
+  'Badge Desk started with a fresh database. Reconnect your accounts in Settings → Integrations if they are not listed, then re-import each event. ' +
   'The check-ins Badge Desk could read from the damaged file are offered below: import them and they are added to their attendees once those are back, each once. ' +
   'Once the venue exists again, the other desks give back the check-ins they saw. Keep the damaged file: support can look at it.';

@@ -107,6 +107,12 @@ export function salvageDatabase(file: string, opts: { nativeBinding?: string | u
     copyFileSync(file, copy);
     if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${copy}-wal`);
     db = new Database(copy, { readonly: true, fileMustExist: true, ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}) });
+    // A truncated file still claims its old size in its header, which SQLite takes for damage to
+    // the whole file; with writable_schema it reads the pages that are there. better-sqlite3's
+    // defensive mode ignores that flag, hence unsafe mode, harmless here: the connection is
+    // read-only, on a scratch copy.
+    db.unsafeMode(true);
+    db.pragma('writable_schema = ON');
 
     const events = new Map<number, { provider: ProviderKind; providerEventId: string; name: string }>();
     for (const r of readById(db, 'events', 'id, provider, provider_event_id, name', []).rows) {

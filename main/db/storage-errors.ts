@@ -2,7 +2,7 @@
 // codes) become typed errors. Everything that writes to the data folder (the database, the PDF
 // printer folder, the settings files) asks here, so "the disk is full" reads the same everywhere.
 import { AppError, type StorageErrorCode } from '../../shared/errors.ts';
-import { STORAGE_PROBLEM_TEXT, STORAGE_STATE_OF_CODE } from '../../shared/storage.ts';
+import { STORAGE_STATE_OF_CODE, storageProblem } from '../../shared/storage.ts';
 
 // SQLite's extended codes name their primary code first (SQLITE_IOERR_WRITE, SQLITE_READONLY_DBMOVED...).
 const SQLITE_PREFIXES: readonly [string, StorageErrorCode][] = [
@@ -49,7 +49,7 @@ function isStorageCode(code: string): code is StorageErrorCode {
 
 /** The plain-words typed error for a storage code: what happened, check-ins not saved, what to do. */
 export function storageError(code: StorageErrorCode, cause?: unknown): AppError {
-  const text = STORAGE_PROBLEM_TEXT[STORAGE_STATE_OF_CODE[code]];
+  const text = storageProblem(STORAGE_STATE_OF_CODE[code]);
   const detail = codeOf(cause);
   return new AppError(code, `Not saved. ${text.what} ${text.todo}`, detail ? { cause: detail } : undefined);
 }

@@ -226,10 +226,14 @@ export class Printing {
     const timer = this.wakeTimers.get(printerId);
     if (timer) clearTimeout(timer);
     this.wakeTimers.delete(printerId);
-    const run = this.drain(printerId).finally(() => {
-      this.workers.delete(printerId);
-      this.scheduleWake(printerId);
-    });
+    const run = this.drain(printerId)
+      // The queue's own write failed (the disk full under the database): the job stays as it
+      // was written last, and the wake timer tries again. Never an unhandled rejection.
+      .catch(() => undefined)
+      .finally(() => {
+        this.workers.delete(printerId);
+        this.scheduleWake(printerId);
+      });
     this.workers.set(printerId, run);
   }
 
