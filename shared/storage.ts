@@ -23,7 +23,7 @@ export const STORAGE_PROBLEM_TEXT: Readonly<Record<Exclude<StorageState, 'ok'>, 
   read_only: {
     what: "Badge Desk's data folder can no longer be written (it became read-only, or its permissions changed).",
     fix: 'Make the folder writable again, or plug the drive back in read-write.',
-    resumes: 'The desk saves again by itself once it can.',
+    resumes: 'The desk saves again by itself once it can; if this message stays, restart Badge Desk.',
   },
   unavailable: {
     what: "Badge Desk's data folder cannot be reached (the drive was removed, or it reports errors).",

@@ -53,6 +53,7 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     ...(deps.providerBaseUrls ? { providerBaseUrls: deps.providerBaseUrls } : {}),
     sqliteNativeBinding: deps.sqliteNativeBinding,
     osPrinting: deps.osPrinting,
+    ...(deps.storage ? { storage: deps.storage } : {}),
     stationPrinting: () => {
       const s = settingsNow();
       return { printerId: s.printerId, autoPrint: s.autoPrint };

@@ -2,7 +2,7 @@
 // what to do, never a stack trace. The Electron shell shows it in a dialog; the browser host
 // prints it on its console and serves it as the page.
 import { DatabaseTooNewError } from '../db/open.ts';
-import { storageErrorCode } from '../db/storage-errors.ts';
+import { storageErrorCodeIn } from '../db/storage-errors.ts';
 import { STORAGE_PROBLEM_TEXT, STORAGE_STATE_OF_CODE } from '../../shared/storage.ts';
 
 export interface StartupFailure {
@@ -38,7 +38,7 @@ export function describeStartupFailure(err: unknown, dataDir: string): StartupFa
       todo: 'Reinstall Badge Desk. Developers: run `npx electron-builder install-app-deps` for the app, and `npm rebuild better-sqlite3` before running the Node tests again.',
     };
   }
-  const storage = storageErrorCode(err);
+  const storage = storageErrorCodeIn(err, dataDir);
   if (storage) {
     const text = STORAGE_PROBLEM_TEXT[STORAGE_STATE_OF_CODE[storage]];
     return { kind: 'storage', title, what: `It could not open its data folder ${dataDir}. ${text.what}`, todo: `${text.fix} Then start Badge Desk again.` };

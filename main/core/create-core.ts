@@ -7,6 +7,7 @@ import { salvageDatabase } from '../db/salvage.ts';
 import { SalvageStore } from '../db/salvage-store.ts';
 import { StorageHealth, type StorageHealthOptions } from '../db/storage-health.ts';
 import { WalCheckpointer } from '../db/wal-checkpointer.ts';
+import { storageErrorCode } from '../db/storage-errors.ts';
 import { MirrorStore } from '../db/store.ts';
 import { DeskStore } from '../db/desk-store.ts';
 import { Desk } from '../desk/desk.ts';
@@ -75,7 +76,8 @@ export function createCore(deps: CoreDeps) {
   const events = new CoreEvents();
   const salvageStore = new SalvageStore(db);
   if (setAside) recoverFromDamaged(setAside);
-  const checkpointer = checkpoints === 'worker' ? new WalCheckpointer(db, dbPath, { nativeBinding: deps.sqliteNativeBinding }) : null;
+  // A database opened read-only (a read-only folder) has nothing to checkpoint.
+  const checkpointer = checkpoints === 'worker' && !db.readonly ? new WalCheckpointer(db, dbPath, { nativeBinding: deps.sqliteNativeBinding }) : null;
   const storage = new StorageHealth({
     dataDir: deps.dataDir,
     dbPath,
@@ -107,7 +109,21 @@ export function createCore(deps: CoreDeps) {
     const applied = salvageStore.applyWaiting();
     for (const [eventId, attendeeIds] of applied.byEvent) events.emit('checkinsChanged', { eventId, attendeeIds });
   }
-  events.on('jobFinished', () => applySalvaged());
+  events.on('jobFinished', () => tolerateStorage(applySalvaged));
+
+  /**
+   * Housekeeping writes (at start-up, after a job) that must not stop the app when the folder
+   * refuses writes: the desk still searches and shows who is checked in, and the banner says
+   * check-ins are not being saved. Any other failure goes up as before.
+   */
+  function tolerateStorage(write: () => void): void {
+    try {
+      write();
+    } catch (err) {
+      if (!storageErrorCode(err)) throw err;
+      storage.failed(err);
+    }
+  }
   const status = new StatusMachine(store, clock, events);
   const budgets: Record<ProviderKind, RateBudget> = { ...DEFAULT_RATE_BUDGETS, ...deps.rateBudgets };
   let baseUrls: Record<ProviderKind, string> = {
@@ -116,7 +132,7 @@ export function createCore(deps: CoreDeps) {
   };
 
   // Whatever was "running" belonged to a process that is gone.
-  store.abandonRunningJobs(now());
+  tolerateStorage(() => store.abandonRunningJobs(now()));
 
   // One limiter per credential: the import and the live polls of one account share its budget.
   const limiters = new Map<string, RateLimiter>();
@@ -224,7 +240,7 @@ export function createCore(deps: CoreDeps) {
     os: deps.osPrinting,
     stationPrinting: deps.stationPrinting ?? (() => ({ printerId: null, autoPrint: false })),
   });
-  printing.start();
+  tolerateStorage(() => printing.start());
   const desk = new Desk({
     store,
     deskStore: new DeskStore(db),

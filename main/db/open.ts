@@ -36,6 +36,12 @@ export interface OpenOptions {
    * 'on commit' (default): SQLite's own, in whichever commit crosses 1,000 WAL pages.
    */
   checkpoints?: 'on commit' | 'worker';
+  /**
+   * The folder cannot be written (a read-only drive): open read-only, so the desk still reads
+   * (SQLite cannot open a WAL database on read-only media otherwise), and every write answers
+   * SQLITE_READONLY, which becomes the typed STORAGE_READ_ONLY.
+   */
+  readonly?: boolean;
 }
 
 /**
@@ -44,16 +50,19 @@ export interface OpenOptions {
  * last commits), foreign keys on, then every pending migration.
  */
 export function openDatabase(path: string, migrations: readonly Migration[] = MIGRATIONS, opts: OpenOptions = {}): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:' && !opts.readonly) mkdirSync(dirname(path), { recursive: true });
   // nativeBinding: `npm start` runs Electron with a better-sqlite3 build for Electron's ABI kept
   // apart from node_modules' Node build, so the tests and the app never rebuild over each other.
-  const db = new Database(path, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
+  const db = new Database(path, {
+    ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
+    ...(opts.readonly ? { readonly: true, fileMustExist: true } : {}),
+  });
   try {
-    db.pragma('journal_mode = WAL');
+    if (!opts.readonly) db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    if (opts.checkpoints === 'worker') db.pragma('wal_autocheckpoint = 0');
+    if (opts.checkpoints === 'worker' && !opts.readonly) db.pragma('wal_autocheckpoint = 0');
     migrate(db, migrations);
   } catch (err) {
     db.close();

@@ -5,10 +5,11 @@
 // read-only, a newer database from a later version, a native module built for another runtime)
 // is not damage: the file stays where it is and the error goes up to the start-up report.
 import Database from 'better-sqlite3';
-import { existsSync, renameSync } from 'node:fs';
+import { accessSync, constants, existsSync, renameSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { MigrationFailedError, openDatabase, type Db, type OpenOptions } from './open.ts';
 import { MIGRATIONS } from './migrations/index.ts';
+import { storageErrorCode } from './storage-errors.ts';
 
 export interface SetAsideFile {
   /** The damaged file under its new name. */
@@ -84,7 +85,18 @@ function setAside(path: string, reason: string, at: string): SetAsideFile {
   return { file, reason, at };
 }
 
-export function openMirror(path: string, opts: OpenOptions & { now: () => string }): OpenedMirror {
+/** The folder refuses writes (a read-only drive or folder); a missing folder is created later. */
+function folderIsReadOnly(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return false;
+  } catch (err) {
+    return storageErrorCode(err) === 'STORAGE_READ_ONLY';
+  }
+}
+
+export function openMirror(path: string, options: OpenOptions & { now: () => string }): OpenedMirror {
+  const opts = { ...options, readonly: existsSync(path) && folderIsReadOnly(dirname(path)) };
   let aside: SetAsideFile | null = null;
   if (existsSync(path)) {
     const damage = inspect(path, opts.nativeBinding);

@@ -1,7 +1,8 @@
 // The one place where the station's storage failures (SQLite result codes and file-system errno
 // codes) become typed errors. Everything that writes to the data folder (the database, the PDF
 // printer folder, the settings files) asks here, so "the disk is full" reads the same everywhere.
-import { AppError, type StorageErrorCode } from '../../shared/errors.ts';
+import { accessSync, constants } from 'node:fs';
+import { AppError, isStorageErrorCode, type StorageErrorCode } from '../../shared/errors.ts';
 import { STORAGE_STATE_OF_CODE, storageProblem } from '../../shared/storage.ts';
 
 // SQLite's extended codes name their primary code first (SQLITE_IOERR_WRITE, SQLITE_READONLY_DBMOVED...).
@@ -32,7 +33,7 @@ function codeOf(err: unknown): string | undefined {
 
 /** The storage error code of a failure, or null when it is not the storage failing. */
 export function storageErrorCode(err: unknown): StorageErrorCode | null {
-  if (err instanceof AppError) return isStorageCode(err.code) ? err.code : null;
+  if (err instanceof AppError) return isStorageErrorCode(err.code) ? err.code : null;
   const code = codeOf(err);
   if (!code) return null;
   if (code.startsWith('SQLITE_')) {
@@ -43,8 +44,20 @@ export function storageErrorCode(err: unknown): StorageErrorCode | null {
   return ERRNO[code] ?? null;
 }
 
-function isStorageCode(code: string): code is StorageErrorCode {
-  return code in STORAGE_STATE_OF_CODE;
+
+/**
+ * The storage error code of a failure in `dir`. SQLite says only "I/O error" or "cannot open"
+ * for a drive that went read-only or away: the folder itself tells which.
+ */
+export function storageErrorCodeIn(err: unknown, dir: string): StorageErrorCode | null {
+  const code = storageErrorCode(err);
+  if (code !== 'STORAGE_UNAVAILABLE') return code;
+  try {
+    accessSync(dir, constants.W_OK);
+    return code;
+  } catch (folderErr) {
+    return storageErrorCode(folderErr) ?? code;
+  }
 }
 
 /** The plain-words typed error for a storage code: what happened, check-ins not saved, what to do. */
@@ -56,7 +69,7 @@ export function storageError(code: StorageErrorCode, cause?: unknown): AppError 
 
 /** The typed error of a storage failure, or null when `err` is something else. */
 export function classifyStorageError(err: unknown): AppError | null {
-  if (err instanceof AppError) return isStorageCode(err.code) ? err : null;
+  if (err instanceof AppError) return isStorageErrorCode(err.code) ? err : null;
   const code = storageErrorCode(err);
   return code ? storageError(code, err) : null;
 }

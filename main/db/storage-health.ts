@@ -7,7 +7,8 @@ import { accessSync, closeSync, constants, fsyncSync, openSync, statSync, unlink
 import { statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Db } from './open.ts';
-import { classifyStorageError, storageError, storageErrorCode } from './storage-errors.ts';
+import { storageError, storageErrorCode, storageErrorCodeIn } from './storage-errors.ts';
+import { AppError, isStorageErrorCode, type StorageErrorCode } from '../../shared/errors.ts';
 import { STORAGE_STATE_OF_CODE, type StorageState, type StorageStatus } from '../../shared/storage.ts';
 
 export const DEFAULT_LOW_SPACE_BYTES = 200 * 1024 * 1024;
@@ -97,10 +98,11 @@ export class StorageHealth {
 
   /** A write failed: the typed error to answer with (a storage one flips the state), else `err` itself. */
   failed(err: unknown): unknown {
-    const typed = classifyStorageError(err);
-    if (!typed) return err;
-    this.setState(STORAGE_STATE_OF_CODE[typed.code as keyof typeof STORAGE_STATE_OF_CODE]);
-    return typed;
+    if (err instanceof AppError && !isStorageErrorCode(err.code)) return err;
+    const code = err instanceof AppError ? (err.code as StorageErrorCode) : storageErrorCodeIn(err, this.opts.dataDir);
+    if (!code) return err;
+    this.setState(STORAGE_STATE_OF_CODE[code]);
+    return err instanceof AppError ? err : storageError(code, err);
   }
 
   /** Reads free space and, while writes fail, tries one. Resolves with the status after. */

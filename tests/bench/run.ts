@@ -60,6 +60,22 @@ async function measureEventDay(): Promise<DayFigures> {
   return JSON.parse(out.trim().split('\n').at(-1)!) as DayFigures;
 }
 
+/** A process with nothing to do, measuring its own event-loop stalls: the machine's noise floor. */
+async function startIdleStallProbe(): Promise<{ stop(): Promise<number> }> {
+  const code = `const h = require('node:perf_hooks').monitorEventLoopDelay({ resolution: 5 }); h.enable();
+    process.on('message', () => { h.disable(); process.send(Number((h.max / 1e6).toFixed(1)), () => process.exit(0)); });
+    process.send('ready');`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  await once(child, 'message');
+  return {
+    async stop() {
+      const reply = once(child, 'message') as Promise<[number]>;
+      child.send('stop');
+      return (await reply)[0];
+    },
+  };
+}
+
 /**
  * A second event, already on the desk, whose door stays open during the big import (written
  * straight into the mirror: its import is not what is measured). The desk and printing
@@ -141,9 +157,11 @@ async function main() {
     // The desk keeps checking people in during the import, one every 50 ms, as a queue at the
     // door would: max_event_loop_stall_ms is what such a check-in can be held up by.
     const duringImport = checkInsEvery50Ms(core, doorEventId);
+    const noise = await startIdleStallProbe();
     await core.engine.waitForJob(event.id);
     const importMs = performance.now() - t0;
     const importCheckIns = duringImport.stop();
+    const idleStallMs = await noise.stop();
     stall.disable();
     clearInterval(rssProbe);
     importedEventId = event.id;
@@ -228,6 +246,9 @@ async function main() {
       paging_floor_attendees_per_s: Math.round(attendees / (pagingMs / 1000)),
       import_vs_paging_floor: Number((importPerS / (attendees / (pagingMs / 1000))).toFixed(3)),
       max_event_loop_stall_ms: Number((stall.max / 1e6).toFixed(1)),
+      // The same measure in a process that does nothing meanwhile: what the machine's own load
+      // (other processes on its cores) adds to any stall above.
+      idle_process_max_stall_ms: idleStallMs,
       import_check_ins: importCheckIns.count,
       import_check_in_max_ms: importCheckIns.maxMs,
       wal_checkpoints_in_worker: core.walCheckpoints()?.checkpoints ?? 0,
