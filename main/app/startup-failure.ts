@@ -30,7 +30,8 @@ export function describeStartupFailure(err: unknown, dataDir: string): StartupFa
       todo: 'Install the latest Badge Desk on this computer. The database was left exactly as it is.',
     };
   }
-  if (NATIVE_MODULE_MISMATCH.test(firstLine(err))) {
+  // better-sqlite3's own message names the mismatch on its second and third lines.
+  if (NATIVE_MODULE_MISMATCH.test(err instanceof Error ? err.message : String(err))) {
     return {
       kind: 'native_module',
       title,
