@@ -155,7 +155,8 @@ function damage(world: World, kind: DamageKind, dice: Round['dice']): Set<string
   const map = mapPages(file, ['checkins', 'attendees', 'events']);
   const leaves = map.leaves.get('checkins')!;
   if (leaves.length === 0) return readableCheckIns(map, file, () => false);
-  const victim = leaves[dice.int(Math.floor(leaves.length / 4), Math.floor((3 * leaves.length) / 4))]!;
+  // A page of the log past its first, so that some of it still reads.
+  const victim = leaves[dice.int(Math.min(1, leaves.length - 1), leaves.length - 1)]!;
   if (kind === 'truncated') {
     const expected = readableCheckIns(map, file, (p) => p >= victim);
     truncateSync(file, (victim - 1) * map.pageSize);
@@ -173,8 +174,8 @@ export async function databaseDamagedRound(r: Round): Promise<Set<number>> {
   const kind = dice.pick(DAMAGE_KINDS);
   world.storage.damagedRounds++;
   world.storage.damageKinds[kind]++;
-  // Something to lose first: a burst of check-ins, then the crash.
-  await world.checkInBurst(dice, dice.int(10, 40));
+  // Something to lose first: enough check-ins for the log to span several pages, then the crash.
+  await world.checkInBurst(dice, dice.int(150, 300), { concurrency: 8 });
   await world.killHost();
   foldWal(world);
   const expected = damage(world, kind, dice);
