@@ -26,7 +26,8 @@ const TYPES: Record<string, string> = {
 
 export interface BrowserHostOptions {
   app: AppHost;
-  rendererDir: string;
+  /** The built renderer's folder; null when a dev server serves the renderer (then only IPC and pushes are answered here). */
+  rendererDir: string | null;
   port?: number;
   /** Fixed token (tests); random per run otherwise. */
   token?: string;
@@ -114,6 +115,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
 
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, '{"error":"GET only"}');
       // Static files of the built renderer; nothing outside its folder.
+      if (opts.rendererDir === null) return send(res, 404, 'not found', 'text/plain');
       const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
       const path = normalize(join(opts.rendererDir, relative));
       if (!path.startsWith(normalize(opts.rendererDir) + sep)) return send(res, 404, 'not found', 'text/plain');
@@ -161,7 +163,7 @@ const escapeHtml = (text: string) =>
  * stack trace), on the address the browser host would have had, and every IPC call answered
  * with the same words as a typed error, so nothing in a page or a test waits for an answer.
  */
-export async function startFailurePage(opts: { failure: StartupFailure; port?: number }): Promise<{ url: string; close(): Promise<void> }> {
+export async function startFailurePage(opts: { failure: StartupFailure; port?: number }): Promise<{ port: number; url: string; close(): Promise<void> }> {
   const { failure } = opts;
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(failure.title)}</title></head>
 <body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; line-height: 1.5">
@@ -182,6 +184,7 @@ export async function startFailurePage(opts: { failure: StartupFailure; port?: n
   });
   const port = (server.address() as AddressInfo).port;
   return {
+    port,
     url: `http://127.0.0.1:${port}/`,
     close: () =>
       new Promise<void>((resolve) => {

@@ -33,7 +33,7 @@ import {
   type ControlOp,
   type ProviderSimConfig,
 } from './provider-sim.ts';
-import { Roster, decodeCursor, encodeCursor, type CursorState } from './roster.ts';
+import { Roster, pageListing } from './roster.ts';
 import {
   SimulatorError,
   type SeedOptions,
@@ -107,6 +107,8 @@ interface EventbriteAttendee {
   checkedInMs: number | null;
   cancelled: boolean;
   refunded: boolean;
+  /** Its latest change is one the dropFromChangedSince fault hides from `changed_since` answers. */
+  hiddenFromChangedSince: boolean;
 }
 
 interface EventbriteEvent {
@@ -191,6 +193,8 @@ export class EventbriteSim extends ProviderSimBase {
   private nextAttendeeId = 6_000_000_001;
   /** Index of the next generated person, shared by seeding and addAttendee so people never repeat. */
   private nextPersonIndex = 0;
+  /** How many of the next attendee changes `changed_since` answers leave out (dropFromChangedSince). */
+  private changesToDrop = 0;
 
   constructor(config: ProviderSimConfig) {
     super(config);
@@ -344,6 +348,23 @@ export class EventbriteSim extends ProviderSimBase {
     return this.event(eventId).attendees.ids();
   }
 
+  /**
+   * The next `n` attendee changes (a new ticket, an edit, a cancellation, a check-in) are left
+   * out of every `changed_since` answer until that attendee changes again, as if the
+   * provider's change index had lost them. Full listings, status-filtered listings and the
+   * single-attendee route still show them, so only a full listing repairs a mirror. 0 stops.
+   */
+  dropFromChangedSince(n: number): void {
+    if (!Number.isInteger(n) || n < 0) throw new SimulatorError('n must be a whole number >= 0');
+    this.changesToDrop = n;
+  }
+
+  private takeDroppedChange(): boolean {
+    if (this.changesToDrop === 0) return false;
+    this.changesToDrop--;
+    return true;
+  }
+
   private newAttendee(
     order: EventbriteOrder,
     ticketClass: TicketClass,
@@ -362,11 +383,13 @@ export class EventbriteSim extends ProviderSimBase {
       checkedInMs: null,
       cancelled: false,
       refunded: false,
+      hiddenFromChangedSince: this.takeDroppedChange(),
     };
   }
 
   private touch(attendee: EventbriteAttendee): void {
     attendee.changedMs = floorToSecond(this.now());
+    attendee.hiddenFromChangedSince = this.takeDroppedChange();
   }
 
   private ticketClass(event: EventbriteEvent, name: string): TicketClass {
@@ -431,6 +454,7 @@ export class EventbriteSim extends ProviderSimBase {
       editAttendee: controlOp(z.tuple([id, id, personInputSchema]), ([eventId, attendeeId, patch]) =>
         this.editAttendee(eventId, attendeeId, patch),
       ),
+      dropFromChangedSince: controlOp(z.tuple([z.number().int().min(0)]), ([n]) => this.dropFromChangedSince(n)),
     };
   }
 
@@ -553,7 +577,7 @@ export class EventbriteSim extends ProviderSimBase {
       if (sinceMs === null) {
         return argumentError('changed_since - INVALID');
       }
-      filters.push((a) => a.changedMs >= sinceMs);
+      filters.push((a) => a.changedMs >= sinceMs && !a.hiddenFromChangedSince);
     }
     const matches = filters.length === 0 ? undefined : (a: EventbriteAttendee) => filters.every((f) => f(a));
     const render = (attendee: EventbriteAttendee) => this.attendeeJson(event, attendee);
@@ -598,24 +622,25 @@ export class EventbriteSim extends ProviderSimBase {
     render: (row: Row) => unknown,
     requiredItemFields: readonly string[],
   ): ApiResponse {
-    let start: CursorState = { position: 0, page: 1 };
-    const continuation = request.query.get('continuation');
-    if (continuation !== null) {
-      const decoded = decodeCursor(scope, continuation);
-      if (!decoded) return argumentError('continuation - INVALID');
-      start = decoded;
-    }
     const pageSize = this.pageSize;
-    const page = roster.page(start.position, pageSize, matches);
+    const page = pageListing(roster, {
+      scope,
+      cursor: request.query.get('continuation'),
+      limit: pageSize,
+      matches,
+      // The events listing has its own guard in our client; the fault is for attendee paging.
+      repeatCursor: key === 'attendees' && this.repeatingCursor,
+    });
+    if (!page) return argumentError('continuation - INVALID');
     const objectCount = roster.count(matches);
     const pagination: Record<string, unknown> = {
       object_count: objectCount,
-      page_number: start.page,
+      page_number: page.start.page,
       page_size: pageSize,
       page_count: Math.max(1, Math.ceil(objectCount / pageSize)),
       has_more_items: page.hasMore,
     };
-    if (page.hasMore) pagination.continuation = encodeCursor(scope, { position: page.next, page: start.page + 1 });
+    if (page.nextCursor !== undefined) pagination.continuation = page.nextCursor;
     const items = page.rows.map(render);
     return {
       status: 200,

@@ -31,8 +31,10 @@ export interface SimulatorOptions {
   eventbritePort?: number;
   /** Default 0: any free port. */
   lumaPort?: number;
-  /** Clock for created / changed / updated_at timestamps; default Date.now. */
+  /** The station's clock; each provider's own clock is this plus its offset. Default Date.now. */
   now?: () => number;
+  /** Both providers' clocks run this far ahead of `now` (negative: behind); default 0. See setClockOffset. */
+  clockOffsetMs?: number;
   /** Attendees per Eventbrite page; default 50. */
   eventbritePageSize?: number;
   /** Guests per Luma page when the request has no pagination_limit; default 50 (a request may ask up to 100). */
@@ -49,9 +51,11 @@ export interface Simulator {
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   const now = opts.now ?? Date.now;
-  const eventbrite = new EventbriteSim({ now, pageSize: opts.eventbritePageSize ?? 50 });
+  const clockOffsetMs = opts.clockOffsetMs ?? 0;
+  const eventbrite = new EventbriteSim({ now, clockOffsetMs, pageSize: opts.eventbritePageSize ?? 50 });
   const luma = new LumaSim({
     now,
+    clockOffsetMs,
     pageSize: opts.lumaPageSize ?? 50,
     includeGuestUpdatedAt: opts.lumaGuestUpdatedAt ?? true,
   });

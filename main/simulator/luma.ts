@@ -33,7 +33,7 @@ import {
   type ControlOp,
   type ProviderSimConfig,
 } from './provider-sim.ts';
-import { Roster, decodeCursor, encodeCursor } from './roster.ts';
+import { Roster, pageListing } from './roster.ts';
 import {
   SimulatorError,
   type SeedOptions,
@@ -504,17 +504,17 @@ export class LumaSim extends ProviderSimBase {
       }
       limit = Math.min(requested, MAX_PAGE_LIMIT);
     }
-    let position = 0;
-    const cursor = request.query.get('pagination_cursor');
-    if (cursor) {
-      const decoded = decodeCursor(scope, cursor);
-      if (!decoded) return this.errorResponse(400, 'Invalid pagination_cursor.');
-      position = decoded.position;
-    }
-    const page = roster.page(position, limit, matches);
+    const page = pageListing(roster, {
+      scope,
+      cursor: request.query.get('pagination_cursor') || null,
+      limit,
+      matches,
+      repeatCursor: scope.startsWith('guests:') && this.repeatingCursor,
+    });
+    if (!page) return this.errorResponse(400, 'Invalid pagination_cursor.');
     const entries = page.rows.map(render);
     const body: Record<string, unknown> = { entries, has_more: page.hasMore };
-    if (page.hasMore) body.next_cursor = encodeCursor(scope, { position: page.next, page: 1 });
+    if (page.nextCursor !== undefined) body.next_cursor = page.nextCursor;
     return {
       status: 200,
       body,

@@ -699,3 +699,183 @@ describe('seeding at benchmark scale', () => {
     assert.ok(firstNames.size > 10, 'names vary from row to row');
   });
 });
+
+describe('controls for clock skew, lost changes, looping cursors and long throttles', () => {
+  const DAY_MS = 86_400_000;
+  const start = Date.UTC(2026, 10, 23, 8, 0, 0);
+  const clock = new VirtualClock(start);
+  let sim: Simulator;
+  let ebToken: string;
+  let ebEvent: string;
+  let lumaKey: string;
+  let lumaEvent: string;
+
+  before(async () => {
+    sim = await startSimulator({ now: () => clock.now() });
+    ebToken = sim.eventbrite.addAccount({ email: 'skew@example.com', name: 'Sky' }).token;
+    ebEvent = sim.eventbrite.addEvent(ebToken, { name: 'Skewed' });
+    sim.eventbrite.seedAttendees(ebEvent, 5);
+    lumaKey = sim.luma.addAccount({ email: 'skew-luma@example.com', name: 'Sky L' }).token;
+    lumaEvent = sim.luma.addEvent(lumaKey, { name: 'Skewed too' });
+    sim.luma.seedAttendees(lumaEvent, 5);
+  });
+  after(() => sim.close());
+
+  const utcSeconds = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+
+  it("stamps rows and the Date header with the provider's clock, offset from the injected one", async () => {
+    for (const offsetMs of [-11 * DAY_MS, -2 * 3_600_000, 2 * 3_600_000, 11 * DAY_MS]) {
+      sim.eventbrite.setClockOffset(offsetMs);
+      sim.luma.setClockOffset(offsetMs);
+      const providerNow = clock.now() + offsetMs;
+      assert.equal(sim.eventbrite.now(), providerNow);
+
+      const skewedEvent = sim.eventbrite.addEvent(ebToken, { name: `Skewed ${offsetMs}` });
+      const attendeeId = sim.eventbrite.addAttendee(skewedEvent);
+      const response = await eventbriteGet(sim, `/events/${skewedEvent}/attendees/${attendeeId}/`, ebToken);
+      assert.equal(response.headers.get('date'), new Date(providerNow).toUTCString());
+      const attendee = await json<{ created: string; changed: string }>(response);
+      assert.deepEqual([attendee.created, attendee.changed], [utcSeconds(providerNow), utcSeconds(providerNow)]);
+
+      // changed_since compares with the provider's stamps: the station's "now" is a different time.
+      const changedSince = (ms: number) => allEventbriteAttendeeIds(sim, skewedEvent, ebToken, `changed_since=${utcSeconds(ms)}`);
+      assert.deepEqual(await changedSince(providerNow), [attendeeId]);
+      assert.deepEqual(await changedSince(providerNow + 1000), []);
+      const sinceStation = await changedSince(clock.now());
+      assert.deepEqual(sinceStation, offsetMs > 0 ? [attendeeId] : [], 'a provider behind the station stamps earlier');
+
+      const guestId = sim.luma.addGuest(lumaEvent);
+      const guestResponse = await lumaGet(sim, `/v1/event/get-guest?event_api_id=${lumaEvent}&api_id=${guestId}`, lumaKey);
+      assert.equal(guestResponse.headers.get('date'), new Date(providerNow).toUTCString());
+      const { guest } = await json<{ guest: { registered_at: string; updated_at: string } }>(guestResponse);
+      assert.deepEqual([guest.registered_at, guest.updated_at], [new Date(providerNow).toISOString(), new Date(providerNow).toISOString()]);
+      clock.advance(60_000);
+    }
+    sim.eventbrite.setClockOffset(0);
+    sim.luma.setClockOffset(0);
+  });
+
+  it('sends the Date header on errors and injected faults too, and takes the offset over HTTP', async () => {
+    const offsetMs = -11 * DAY_MS;
+    const set = await fetch(sim.luma.controlUrl, { method: 'POST', body: JSON.stringify({ op: 'setClockOffset', args: [offsetMs] }) });
+    assert.equal(set.status, 200);
+    const read = await fetch(sim.luma.controlUrl, { method: 'POST', body: JSON.stringify({ op: 'clock', args: [] }) });
+    assert.deepEqual((await json<{ result: unknown }>(read)).result, { now: clock.now() + offsetMs, offsetMs });
+    const expected = new Date(clock.now() + offsetMs).toUTCString();
+    assert.equal((await lumaGet(sim, '/v1/event/get-guests?event_api_id=evt-nope', lumaKey)).headers.get('date'), expected);
+    sim.luma.failNext(1, 503);
+    assert.equal((await lumaGet(sim, '/v1/user/get-self', lumaKey)).headers.get('date'), expected);
+    sim.luma.failNext(1, 'malformed');
+    assert.equal((await lumaGet(sim, '/v1/user/get-self', lumaKey)).headers.get('date'), expected);
+    sim.luma.throttleNext(1);
+    assert.equal((await lumaGet(sim, '/v1/user/get-self', lumaKey)).headers.get('date'), expected);
+    sim.luma.setClockOffset(0);
+
+    const skewed = await startSimulator({ now: () => clock.now(), clockOffsetMs: 7_200_000 });
+    try {
+      const { token } = skewed.eventbrite.addAccount({ email: 'x@example.com', name: 'X' });
+      const me = await eventbriteGet(skewed, '/users/me/', token);
+      assert.equal(me.headers.get('date'), new Date(clock.now() + 7_200_000).toUTCString());
+      assert.equal(skewed.luma.clockOffset, 7_200_000);
+    } finally {
+      await skewed.close();
+    }
+  });
+
+  it('drops the next N changes from changed_since answers only, until the attendee changes again', async () => {
+    clock.advance(10 * 60_000);
+    const since = utcSeconds(clock.now());
+    const [editedId, lostEditId] = sim.eventbrite.attendeeIds(ebEvent).slice(0, 2) as [string, string];
+    const drop = await fetch(sim.eventbrite.controlUrl, {
+      method: 'POST',
+      body: JSON.stringify({ op: 'dropFromChangedSince', args: [2] }),
+    });
+    assert.equal(drop.status, 200);
+    const lostNewId = sim.eventbrite.addAttendee(ebEvent, { firstName: 'Lost' });
+    sim.eventbrite.editAttendee(ebEvent, lostEditId, { company: 'Hidden GmbH' });
+    sim.eventbrite.editAttendee(ebEvent, editedId, { company: 'Seen AG' });
+
+    assert.deepEqual(await allEventbriteAttendeeIds(sim, ebEvent, ebToken, `changed_since=${since}`), [editedId]);
+    const page = await json<EventbriteAttendeePage>(
+      await eventbriteGet(sim, `/events/${ebEvent}/attendees/?changed_since=${since}`, ebToken),
+    );
+    assert.equal(page.pagination.object_count, 1);
+    const everyone = await allEventbriteAttendeeIds(sim, ebEvent, ebToken);
+    assert.ok(everyone.includes(lostNewId) && everyone.includes(lostEditId), 'the full listing has them');
+    const attending = await allEventbriteAttendeeIds(sim, ebEvent, ebToken, 'status=attending');
+    assert.ok(attending.includes(lostNewId), 'a status-filtered listing counts them');
+    const single = await json<EventbriteAttendee>(await eventbriteGet(sim, `/events/${ebEvent}/attendees/${lostEditId}/`, ebToken));
+    assert.equal(single.profile.company, 'Hidden GmbH');
+
+    sim.eventbrite.editAttendee(ebEvent, lostEditId, { jobTitle: 'Found' });
+    assert.deepEqual(await allEventbriteAttendeeIds(sim, ebEvent, ebToken, `changed_since=${since}`), [editedId, lostEditId]);
+  });
+
+  it('answers a repeating cursor A -> A on attendee and guest paging while asked to', async () => {
+    sim.eventbrite.setPageSize(2);
+    sim.eventbrite.repeatCursor(true);
+    try {
+      const first = await json<EventbriteAttendeePage>(await eventbriteGet(sim, `/events/${ebEvent}/attendees/`, ebToken));
+      const cursorA = first.pagination.continuation ?? '';
+      assert.ok(cursorA);
+      for (let i = 0; i < 3; i++) {
+        const again = await json<EventbriteAttendeePage>(
+          await eventbriteGet(sim, `/events/${ebEvent}/attendees/?continuation=${cursorA}`, ebToken),
+        );
+        assert.deepEqual([again.pagination.has_more_items, again.pagination.continuation], [true, cursorA]);
+        assert.deepEqual(
+          again.attendees.map((a) => a.id),
+          sim.eventbrite.attendeeIds(ebEvent).slice(2, 4),
+        );
+      }
+    } finally {
+      sim.eventbrite.repeatCursor(false);
+      sim.eventbrite.setPageSize(50);
+    }
+
+    const repeat = await fetch(sim.luma.controlUrl, { method: 'POST', body: JSON.stringify({ op: 'repeatCursor', args: [true] }) });
+    assert.equal(repeat.status, 200);
+    const guestsPath = `/v1/event/get-guests?event_api_id=${lumaEvent}&pagination_limit=1`;
+    const first = await json<LumaGuestPage>(await lumaGet(sim, guestsPath, lumaKey));
+    const cursorA = first.next_cursor ?? '';
+    assert.ok(cursorA);
+    for (let i = 0; i < 3; i++) {
+      const again = await json<LumaGuestPage>(await lumaGet(sim, `${guestsPath}&pagination_cursor=${cursorA}`, lumaKey));
+      assert.deepEqual([again.has_more, again.next_cursor], [true, cursorA]);
+    }
+    sim.luma.clearFaults();
+    const after = await json<LumaGuestPage>(await lumaGet(sim, `${guestsPath}&pagination_cursor=${cursorA}`, lumaKey));
+    assert.notEqual(after.next_cursor, cursorA, 'clearFaults ends the loop');
+    assert.deepEqual(await allLumaGuestIds(sim, lumaEvent, lumaKey), sim.luma.attendeeIds(lumaEvent));
+  });
+
+  it("throttles with a long Retry-After for the next K requests or a window of the provider's clock", async () => {
+    sim.luma.throttleNext(2, 7_200);
+    for (let i = 0; i < 2; i++) {
+      const throttled = await lumaGet(sim, '/v1/user/get-self', lumaKey);
+      assert.deepEqual([throttled.status, throttled.headers.get('retry-after')], [429, '7200']);
+    }
+    assert.equal((await lumaGet(sim, '/v1/user/get-self', lumaKey)).status, 200);
+
+    const window = await fetch(sim.eventbrite.controlUrl, { method: 'POST', body: JSON.stringify({ op: 'throttleFor', args: [3_600] }) });
+    assert.equal(window.status, 200);
+    sim.eventbrite.failNext(1, 503);
+    const throttled = await eventbriteGet(sim, '/users/me/', ebToken);
+    assert.deepEqual([throttled.status, throttled.headers.get('retry-after')], [429, '3600']);
+    assert.equal((await json<{ error: string }>(throttled)).error, 'HIT_RATE_LIMIT');
+    clock.advance(3_000_000 + 500);
+    const later = await eventbriteGet(sim, `/events/${ebEvent}/attendees/`, ebToken);
+    assert.deepEqual([later.status, later.headers.get('retry-after')], [429, '600'], 'the seconds left, rounded up');
+    assert.equal(sim.eventbrite.requests.at(-1)?.fault, 'throttle');
+    clock.advance(600_000);
+    assert.equal((await eventbriteGet(sim, '/users/me/', ebToken)).status, 503, 'queued faults wait out the window');
+    assert.equal((await eventbriteGet(sim, '/users/me/', ebToken)).status, 200);
+
+    sim.luma.throttleFor(60, 900);
+    sim.luma.setClockOffset(-120_000);
+    assert.equal((await lumaGet(sim, '/v1/user/get-self', lumaKey)).headers.get('retry-after'), '900');
+    sim.luma.setClockOffset(60_000);
+    assert.equal((await lumaGet(sim, '/v1/user/get-self', lumaKey)).status, 200, "the window ends on the provider's clock");
+    sim.luma.setClockOffset(0);
+  });
+});
