@@ -17,6 +17,7 @@ import { OfflineBanner } from './DeskPage.tsx';
 import { ReconnectEventDialog } from './ReconnectEventDialog.tsx';
 import { Dialog, FormDialogActions, InlineError, useDialogAction } from './Dialog.tsx';
 import type { BatchProgress } from '../store/index.ts';
+import { StorageBanner } from './StorageNotices.tsx';
 
 /** The page of an event that is not (or not yet) in the store: loading, or gone. */
 export function EventMissing({ label }: { label?: string }) {
@@ -48,6 +49,7 @@ function EventView({ event }: { event: SyncedEvent }) {
     <main className="page event-page" aria-labelledby="event-title">
       <EventHeader event={event} view={view} />
       {view.alert ? <RecoveryAlert event={event} view={view} onOpen={() => setRecovering(true)} /> : null}
+      <StorageBanner />
       {view.showImportProgress && event.activeJob ? <ImportProgress job={event.activeJob} /> : null}
       <BatchPrintProgress eventId={event.id} />
       <AttendanceStats event={event} />

@@ -7,6 +7,7 @@ import { formatCount, formatEventDate } from '../format.ts';
 import { isAdmin, useStore } from '../store/index.ts';
 import { SyncStatusBadge } from './Badge.tsx';
 import { ImportEventDialog } from './ImportEventDialog.tsx';
+import { DamagedDatabaseNotices, StorageBanner } from './StorageNotices.tsx';
 
 export function EventsPage() {
   const events = useStore((s) => s.events);
@@ -23,6 +24,8 @@ export function EventsPage() {
           </button>
         ) : null}
       </div>
+      <DamagedDatabaseNotices />
+      <StorageBanner />
       {events.length === 0 ? (
         <EmptyEvents />
       ) : (
