@@ -56,7 +56,8 @@ function inspect(path: string, nativeBinding: string | undefined): string | null
   }
   try {
     const result = probe.pragma('quick_check(1)', { simple: true });
-    return result === 'ok' ? null : `the start-up check found damage (${String(result)})`;
+    // SQLite's own words ("Tree 18 page 102: btreeInitPage() returns error code 11") mean nothing at the desk.
+    return result === 'ok' ? null : 'the start-up check found damaged parts inside the file';
   } catch (err) {
     const damage = damageOf(err);
     if (damage) return damage;

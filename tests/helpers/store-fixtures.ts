@@ -137,7 +137,9 @@ export function storeWithMain(opts: MainOptions = {}) {
     .answer('templates.list', () => [])
     .answer('desk.log', () => [])
     .answer('desk.stats', ({ eventId }) => ({ eventId, attending: 10, checkedIn: 0, cancelledAfterCheckIn: 0, byTicket: [], arrivals: [], lastCheckInAt: null }))
-    .answer('attendees.list', () => ({ rows: [], total: 0 }));
+    .answer('attendees.list', () => ({ rows: [], total: 0 }))
+    .answer('storage.status', () => storageStatus())
+    .answer('recovery.notices', () => []);
   return harness;
 }
 
