@@ -80,7 +80,7 @@ export function describeStorage(s: StorageStatus): StorageBanner | null {
 }
 
 /** One check-in (or undo) read back from a damaged database, keyed by provider identity, never by local row id. */
-export interface SalvagedCheckIn {
+export interface SalvagedEntry {
   actionId: string;
   provider: ProviderKind;
   providerEventId: string;
@@ -88,6 +88,16 @@ export interface SalvagedCheckIn {
   action: 'check_in' | 'undo';
   station: string;
   at: string;
+}
+
+/** An event that was on a damaged database, to import again. */
+export interface EventToReimport {
+  provider: ProviderKind;
+  providerEventId: string;
+  name: string;
+}
+
+export interface SalvagedCheckIn extends SalvagedEntry {
   /**
    * offered: waiting for the admin; accepted: the admin said import, waiting for the attendee to
    * exist again (after the re-import); applied: in the log, with its own action id; skipped: not
@@ -115,7 +125,7 @@ export interface DamagedDatabaseNotice {
   /** Integrations read back from the damaged file whose credential this station still holds. */
   integrationsRestored: number;
   /** Events that were on the damaged database, to re-import: provider and provider event id. */
-  eventsToReimport: { provider: ProviderKind; providerEventId: string; name: string }[];
+  eventsToReimport: EventToReimport[];
   salvage: SalvageCounts;
   whatToDo: string;
 }

@@ -6,7 +6,7 @@ import type { Db } from './open.ts';
 import type { SalvagedRow } from './salvage.ts';
 import type { SetAsideFile } from './recovery.ts';
 import type { ProviderKind } from '../../shared/types.ts';
-import { DAMAGED_DATABASE_WHAT_TO_DO, type DamagedDatabaseNotice, type SalvageCounts, type SalvagedCheckIn } from '../../shared/storage.ts';
+import { DAMAGED_DATABASE_WHAT_TO_DO, type DamagedDatabaseNotice, type EventToReimport, type SalvageCounts, type SalvagedCheckIn } from '../../shared/storage.ts';
 
 interface SalvagedDbRow {
   action_id: string;
@@ -45,7 +45,7 @@ export class SalvageStore {
   /** Records a file set aside and offers what was read back from it. */
   recordDamaged(
     aside: SetAsideFile,
-    salvaged: { checkIns: SalvagedRow[]; events: { provider: ProviderKind; providerEventId: string; name: string }[] },
+    salvaged: { checkIns: SalvagedRow[]; events: EventToReimport[] },
     integrationsRestored: number,
   ): number {
     return this.db.transaction(() => {

@@ -12,15 +12,9 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROVIDERS, type ProviderKind } from '../../shared/types.ts';
+import type { EventToReimport, SalvagedEntry } from '../../shared/storage.ts';
 
-export interface SalvagedRow {
-  actionId: string;
-  provider: ProviderKind;
-  providerEventId: string;
-  providerAttendeeId: string;
-  action: 'check_in' | 'undo';
-  station: string;
-  at: string;
+export interface SalvagedRow extends SalvagedEntry {
   /** The row's id in the damaged log: its order. */
   sourceOrder: number;
 }
@@ -38,7 +32,7 @@ export interface SalvageResult {
   /** Check-in log rows that could not be read, or whose attendee or event could not be. */
   unreadableCheckIns: number;
   integrations: SalvagedIntegration[];
-  events: { provider: ProviderKind; providerEventId: string; name: string }[];
+  events: EventToReimport[];
 }
 
 const EMPTY: SalvageResult = { checkIns: [], unreadableCheckIns: 0, integrations: [], events: [] };
@@ -114,7 +108,7 @@ export function salvageDatabase(file: string, opts: { nativeBinding?: string | u
     db.unsafeMode(true);
     db.pragma('writable_schema = ON');
 
-    const events = new Map<number, { provider: ProviderKind; providerEventId: string; name: string }>();
+    const events = new Map<number, EventToReimport>();
     for (const r of readById(db, 'events', 'id, provider, provider_event_id, name', []).rows) {
       if (typeof r.id === 'number' && isProvider(r.provider) && isText(r.provider_event_id)) {
         events.set(r.id, { provider: r.provider, providerEventId: r.provider_event_id, name: isText(r.name) ? r.name : r.provider_event_id });

@@ -25,6 +25,25 @@ export interface SmallDisk {
 
 const FILLER = '.filler';
 
+/** Fills the disk under `dir` to the last byte with the file `name`. */
+export function fillDisk(dir: string, name = FILLER): void {
+  const fd = openSync(join(dir, name), 'a');
+  const chunk = Buffer.alloc(1024 * 1024, 1);
+  try {
+    // Ever smaller writes once one is refused: the last ones take the last blocks.
+    for (let size = chunk.length; size >= 512; ) {
+      try {
+        writeSync(fd, chunk, 0, size);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
+        size = Math.floor(size / 2);
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function smallDisk(t: { after(fn: () => unknown): void }, sizeMb: number): SmallDisk {
   const dir = mkdtempSync(join(tmpdir(), 'bd-small-disk-'));
   let mounted = false;
@@ -50,22 +69,7 @@ export function smallDisk(t: { after(fn: () => unknown): void }, sizeMb: number)
     dir,
     mounted,
     fallbackReason,
-    fill() {
-      const fd = openSync(join(dir, FILLER), 'a');
-      const chunk = Buffer.alloc(256 * 1024, 1);
-      try {
-        for (let size = chunk.length; size >= 512; ) {
-          try {
-            writeSync(fd, chunk, 0, size);
-          } catch (err) {
-            if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
-            size = Math.floor(size / 2);
-          }
-        }
-      } finally {
-        closeSync(fd);
-      }
-    },
+    fill: () => fillDisk(dir),
     free() {
       rmSync(join(dir, FILLER), { force: true });
     },

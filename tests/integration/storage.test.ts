@@ -9,12 +9,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAppHost } from '../../main/app/app-host.ts';
 import type { AppHost, AppHostDeps } from '../../main/app/types.ts';
-import { MemorySecretStore } from '../../main/ground/secrets.ts';
 import { VirtualClock } from '../../main/ground/clock.ts';
 import { startSimulator, type Simulator } from '../../main/simulator/index.ts';
-import { MemoryKeyValueStore } from '../helpers/app-harness.ts';
+import { simulatedAppHost } from '../helpers/app-harness.ts';
 import { smallDisk } from '../helpers/small-disk.ts';
 import { spawnHost } from '../helpers/e2e.ts';
 import { describeStorage, type StorageStatus } from '../../shared/storage.ts';
@@ -37,13 +35,10 @@ interface Station {
 async function station(t: T, dataDir: string, opts: { sim?: Simulator; attendees?: number; deps?: Partial<AppHostDeps> } = {}): Promise<Station> {
   const clock = new VirtualClock();
   const sim = opts.sim ?? (await startSimulator({ now: () => clock.now() - 3600_000 }));
-  const app = await createAppHost({
+  const app = await simulatedAppHost({
     dataDir,
-    host: 'browser',
     clock,
-    secretStore: new MemorySecretStore(),
-    settingsStore: new MemoryKeyValueStore(),
-    providerBaseUrls: { eventbrite: sim.eventbrite.baseUrl, luma: sim.luma.baseUrl },
+    sim,
     env: { BADGE_DESK_ADMIN_PIN: PIN },
     storage: { intervalMs: 60_000, failingIntervalMs: 50 },
     ...opts.deps,

@@ -13,11 +13,12 @@
 //     here: they are in the damaged file, and other desks give them back.
 import type Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
-import { closeSync, openSync, readFileSync, truncateSync, writeFileSync, writeSync, rmSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { mapPages, readableCheckIns } from '../helpers/sqlite-pages.ts';
+import { fillDisk } from '../helpers/small-disk.ts';
 import type { Round, World } from './torture.ts';
 
 export interface DataDisk {
@@ -83,27 +84,21 @@ export function unmountDataDisk(dir: string, disk: DataDisk): void {
 
 const FILLER = '.torture-filler';
 
-function fillDisk(dir: string): void {
-  const fd = openSync(join(dir, FILLER), 'a');
-  const chunk = Buffer.alloc(1024 * 1024, 1);
-  try {
-    for (let size = chunk.length; size >= 512; ) {
-      try {
-        writeSync(fd, chunk, 0, size);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
-        size = Math.floor(size / 2);
-      }
-    }
-  } finally {
-    closeSync(fd);
+/**
+ * Folds the WAL into the file and empties it (from the suite's own connection), so that new
+ * commits must grow a file. With the host running, a reader can hold it off for a moment: tried
+ * again until the WAL is empty. False when it never was.
+ */
+async function foldWal(world: World): Promise<boolean> {
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const [r] = world.withDatabase((db) => db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number }[]);
+    if (r && r.busy === 0 && r.log === 0) return true;
+    await delay(25);
   }
+  return false;
 }
 
-/** Folds the WAL into the file (from the suite's own connection), so new commits must grow a file. */
-function foldWal(world: World): void {
-  world.withDatabase((db) => db.pragma('wal_checkpoint(TRUNCATE)'));
-}
+const NOT_CHECKED_IN = `a.status = 'ATTENDING' AND NOT EXISTS (SELECT 1 FROM attendee_checkin c WHERE c.attendee_id = a.id AND c.checked_in = 1)`;
 
 export async function diskFullRound(r: Round): Promise<Set<number>> {
   const { world, dice } = r;
@@ -113,16 +108,18 @@ export async function diskFullRound(r: Round): Promise<Set<number>> {
     return new Set();
   }
   world.storage.diskFullRounds++;
-  foldWal(world);
-  fillDisk(world.dataDir);
+  if (!(await foldWal(world))) world.violation('the WAL could not be folded back before filling the disk (a reader held it for a second)');
+  fillDisk(world.dataDir, FILLER);
   let refusedFull = 0;
   try {
-    const { refused } = await world.checkInBurst(dice, dice.int(10, 60));
+    // People not checked in yet: each answer is a write the full disk must refuse.
+    const { refused } = await world.checkInBurst(dice, dice.int(10, 60), { pool: world.attendees(NOT_CHECKED_IN) });
     for (const why of refused) {
       if (why.includes('STORAGE_FULL')) refusedFull++;
       else world.violation(`on a full disk the desk answered "${why}", not the typed STORAGE_FULL`);
     }
     world.storage.checkInsRefusedStorageFull += refusedFull;
+    if (refusedFull === 0) world.violation('the disk was full but no check-in was refused: the round tested nothing');
     if (refusedFull > 0) {
       const status = await world.client.must('storage.status', {});
       if (status.state !== 'full') world.violation(`check-ins were refused STORAGE_FULL but the storage status says ${status.state}`);
@@ -177,7 +174,7 @@ export async function databaseDamagedRound(r: Round): Promise<Set<number>> {
   // Something to lose first: enough check-ins for the log to span several pages, then the crash.
   await world.checkInBurst(dice, dice.int(150, 300), { concurrency: 8 });
   await world.killHost();
-  foldWal(world);
+  await foldWal(world);
   const expected = damage(world, kind, dice);
   const damagedBytes = readFileSync(join(world.dataDir, 'badge-desk.sqlite'));
 
@@ -246,7 +243,7 @@ export async function databaseDamagedRound(r: Round): Promise<Set<number>> {
 /** The desk checks a person in again within seconds of the restart, once their event is back. */
 async function deskBack(world: World, started: number): Promise<void> {
   for (;;) {
-    const pool = world.attendees(`a.status = 'ATTENDING' AND NOT EXISTS (SELECT 1 FROM attendee_checkin c WHERE c.attendee_id = a.id AND c.checked_in = 1)`);
+    const pool = world.attendees(NOT_CHECKED_IN);
     if (pool.length > 0) {
       const a = pool[0]!;
       const actionId = randomUUID();

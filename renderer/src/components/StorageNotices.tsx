@@ -4,7 +4,7 @@
 // Every text here is shown as text (file paths, station names), never as HTML.
 import { useState } from 'react';
 import { describeStorage } from '../../../shared/storage.ts';
-import type { DamagedDatabaseNotice } from '../../../shared/storage.ts';
+import type { DamagedDatabaseNotice, SalvagedCheckIn } from '../../../shared/storage.ts';
 import { isAdmin, SALVAGED_SHOWN, useStore } from '../store/index.ts';
 import { errorMessage } from '../bridge.ts';
 import { formatCount, formatMoment } from '../format.ts';
@@ -126,7 +126,7 @@ function DamagedDatabaseCard({ notice }: { notice: DamagedDatabaseNotice }) {
   );
 }
 
-function SalvagedTable({ rows, total }: { rows: { actionId: string; action: string; providerAttendeeId: string; station: string; at: string; state: string; skippedReason: string | null }[]; total: number }) {
+function SalvagedTable({ rows, total }: { rows: SalvagedCheckIn[]; total: number }) {
   return (
     <div className="salvaged-list">
       <table data-testid="salvaged-table">
