@@ -1,6 +1,7 @@
 // npm run build [-- --no-renderer]
 // Bundles the Electron shell and the preload with esbuild, then the renderer with vite:
 //   main/electron/main.ts -> out/main/main.mjs     (ESM, Node; runtime dependencies stay external)
+//   main/db/wal-checkpoint-worker.ts -> out/main/wal-checkpoint-worker.mjs (the checkpointer's worker thread)
 //   preload/index.ts      -> out/preload/index.cjs (ONE CommonJS file: a sandboxed preload cannot require our modules)
 //   renderer (vite.config.ts)                 -> out/renderer
 import { build } from 'esbuild';
@@ -29,7 +30,8 @@ rmSync(join(out, 'preload'), { recursive: true, force: true });
 try {
   await build({
     absWorkingDir: root,
-    entryPoints: { main: join(root, 'main/electron/main.ts') },
+    // The WAL checkpointer's worker thread is a script of its own, beside main.mjs (main/db/wal-checkpointer.ts).
+    entryPoints: { main: join(root, 'main/electron/main.ts'), 'wal-checkpoint-worker': join(root, 'main/db/wal-checkpoint-worker.ts') },
     outdir: join(out, 'main'),
     outExtension: { '.js': '.mjs' },
     bundle: true,

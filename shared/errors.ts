@@ -10,6 +10,11 @@ export const ERROR_CODES = [
   'CREDENTIAL_REJECTED', // the provider refused the token or key
   'PROVIDER_UNAVAILABLE', // 5xx, timeouts, resets, offline, after retries
   'PROVIDER_BAD_RESPONSE', // the provider answered with something we cannot read
+  // The station's own storage (see main/db/storage-errors.ts, the one place that maps SQLite and
+  // file-system codes to these): nothing was saved, and nothing the desk claimed to save is lost.
+  'STORAGE_FULL', // the disk holding the data folder is full
+  'STORAGE_READ_ONLY', // the data folder or its drive can no longer be written
+  'STORAGE_UNAVAILABLE', // the data folder cannot be reached (a drive pulled, an I/O error)
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -38,4 +43,11 @@ export class AppError extends Error {
 
 export function isAppError(e: unknown): e is AppError {
   return e instanceof AppError;
+}
+
+export const STORAGE_ERROR_CODES = ['STORAGE_FULL', 'STORAGE_READ_ONLY', 'STORAGE_UNAVAILABLE'] as const satisfies readonly ErrorCode[];
+export type StorageErrorCode = (typeof STORAGE_ERROR_CODES)[number];
+
+export function isStorageErrorCode(code: unknown): code is StorageErrorCode {
+  return (STORAGE_ERROR_CODES as readonly unknown[]).includes(code);
 }

@@ -13,6 +13,7 @@ import type { Printer, PrintJob, PrintQueueSummary } from './printing.ts';
 import { PRINT_JOB_STATES } from './printing.ts';
 import type { PriorPrint, RefusedEntries, VenueConflicts } from './venue.ts';
 import { ATTENDEE_SORT_KEYS, ATTENDEE_STATUSES } from './attendee-list.ts';
+import type { DamagedDatabaseNotice, SalvagedCheckIn, StorageStatus } from './storage.ts';
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const eventRef = z.object({ eventId: id }).strict();
@@ -66,6 +67,10 @@ export interface AppSnapshot {
   credentialsEncrypted: boolean;
   /** Where this window runs: the Electron app or the development browser host. */
   host: 'electron' | 'browser';
+  /** Whether check-ins are being saved, and free space (the desk banner, the low-space warning). */
+  storage: StorageStatus;
+  /** Damaged databases set aside at start-up that the admin has not dismissed (newest first). */
+  damagedDatabases: DamagedDatabaseNotice[];
 }
 
 export interface ProviderEventOption {
@@ -272,6 +277,20 @@ export const IPC_CHANNELS = {
   'venue.refused': channel<RefusedEntries[]>()(empty, { admin: true }),
 
   'demo.start': channel<AppSnapshot>()(empty, { admin: false }),
+
+  'storage.status': channel<StorageStatus>()(empty, { admin: false }),
+  /** "Try again" on the banner: free space read again, and a real write tried while writes fail. */
+  'storage.recheck': channel<StorageStatus>()(empty, { admin: false }),
+
+  'recovery.notices': channel<DamagedDatabaseNotice[]>()(empty, { admin: false }),
+  /** The check-ins read back from a damaged file, in its log's order. */
+  'recovery.salvaged': channel<SalvagedCheckIn[]>()(
+    z.object({ damagedId: id, offset: z.number().int().min(0).max(10_000_000), limit: z.number().int().min(1).max(500) }).strict(),
+    { admin: true },
+  ),
+  /** Imports them: each goes into the log, under its own action id, once its attendee exists again. */
+  'recovery.importSalvaged': channel<DamagedDatabaseNotice>()(z.object({ damagedId: id }).strict(), { admin: true }),
+  'recovery.dismiss': channel<null>()(z.object({ damagedId: id }).strict(), { admin: true }),
 } as const;
 
 export type ChannelName = keyof typeof IPC_CHANNELS;

@@ -5,6 +5,7 @@ import type { AppErrorData } from './errors.ts';
 import type { ProviderKind, Role, SyncJob } from './types.ts';
 import type { PrintJob } from './printing.ts';
 import type { SyncStatus } from './sync-status.ts';
+import type { StorageStatus } from './storage.ts';
 import type { ChannelInput, ChannelName, ChannelResult } from './ipc-contract.ts';
 
 export interface SessionInfo {
@@ -34,6 +35,8 @@ export interface PushEventMap {
   syncChanged: { eventId: number };
   /** The verdict on this station's clock against a provider's changed: re-read `sync.clockChecks`. */
   clockChecked: { provider: ProviderKind };
+  /** Check-ins started or stopped being saved (disk full, read-only, folder gone), or free space ran low. */
+  storageChanged: StorageStatus;
   sessionChanged: SessionInfo;
 }
 export type PushEventName = keyof PushEventMap;
@@ -48,6 +51,7 @@ export const PUSH_EVENTS: readonly PushEventName[] = [
   'eventAdded',
   'syncChanged',
   'clockChecked',
+  'storageChanged',
   'sessionChanged',
 ];
 export interface PushMessage<K extends PushEventName = PushEventName> {

@@ -16,6 +16,7 @@ import {
   type PushMessage,
 } from '../../shared/ipc-contract.ts';
 import { AppError, type AppErrorData } from '../../shared/errors.ts';
+import { classifyStorageError } from '../db/storage-errors.ts';
 import type { Actor } from '../../shared/types.ts';
 import type { AppHost, AppHostDeps } from './types.ts';
 import { StationSession } from './session.ts';
@@ -34,6 +35,9 @@ type Handlers = {
 
 export function toErrorData(err: unknown): AppErrorData {
   if (err instanceof AppError) return err.toJSON();
+  // The disk full, the folder read-only or gone: typed, in plain words (the one mapping is in main/db).
+  const storage = classifyStorageError(err);
+  if (storage) return storage.toJSON();
   // Anything else is a bug: say so without leaking internals (paths, SQL) to the renderer.
   return { code: 'INTERNAL', message: 'something went wrong inside Badge Desk' };
 }
@@ -49,6 +53,7 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     ...(deps.providerBaseUrls ? { providerBaseUrls: deps.providerBaseUrls } : {}),
     sqliteNativeBinding: deps.sqliteNativeBinding,
     osPrinting: deps.osPrinting,
+    ...(deps.storage ? { storage: deps.storage } : {}),
     stationPrinting: () => {
       const s = settingsNow();
       return { printerId: s.printerId, autoPrint: s.autoPrint };
@@ -121,6 +126,8 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     demo: { available: demo === null && core.listIntegrations().length === 0, running: demo !== null },
     credentialsEncrypted: deps.secretStore.encryptedAtRest,
     host: deps.host,
+    storage: core.storageStatus(),
+    damagedDatabases: core.damagedDatabases(),
   });
 
   const handlers: Handlers = {
@@ -232,6 +239,15 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
       demo = await startDemoWorkspace(core, true);
       return snapshot();
     },
+    'storage.status': () => core.storageStatus(),
+    'storage.recheck': () => core.recheckStorage(),
+    'recovery.notices': () => core.damagedDatabases(),
+    'recovery.salvaged': ({ damagedId, offset, limit }, actor) => core.salvagedCheckIns(actor, damagedId, { offset, limit }),
+    'recovery.importSalvaged': ({ damagedId }, actor) => core.importSalvaged(actor, damagedId),
+    'recovery.dismiss': ({ damagedId }, actor) => {
+      core.dismissDamaged(actor, damagedId);
+      return null;
+    },
   };
 
   if (deps.liveSync) core.startLiveSync();
@@ -261,7 +277,8 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
         }
         return { ok: true, value };
       } catch (err) {
-        return { ok: false, error: toErrorData(err) };
+        // A write refused by the storage anywhere (settings, printers, imports) shows on the banner too.
+        return { ok: false, error: toErrorData(core.noteStorageFailure(err)) };
       }
     },
     subscribe(listener) {

@@ -3,7 +3,7 @@ import type { SecretStore } from '../ground/secrets.ts';
 import type { Clock } from '../ground/clock.ts';
 import type { IpcResult, PushMessage } from '../../shared/ipc-contract.ts';
 import type { ProviderKind } from '../../shared/types.ts';
-import type { BadgeDeskCore } from '../core/create-core.ts';
+import type { BadgeDeskCore, CoreDeps } from '../core/create-core.ts';
 import type { OsPrinting } from '../printing/drivers.ts';
 
 /** Small settings (electron-store in the app, a JSON file in the browser host). */
@@ -29,6 +29,8 @@ export interface AppHostDeps {
   osPrinting?: OsPrinting | undefined;
   /** Start live polling at once (the app does). */
   liveSync?: boolean;
+  /** The free-space warning's threshold and how free space is read (tests). */
+  storage?: CoreDeps['storage'];
 }
 
 export interface AppHost {

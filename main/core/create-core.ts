@@ -2,7 +2,12 @@
 // the browser host, tests and benchmarks all call this with their own parts.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { openDatabase } from '../db/open.ts';
+import { openMirror } from '../db/recovery.ts';
+import { salvageDatabase } from '../db/salvage.ts';
+import { SalvageStore } from '../db/salvage-store.ts';
+import { StorageHealth, type StorageHealthOptions } from '../db/storage-health.ts';
+import { WalCheckpointer } from '../db/wal-checkpointer.ts';
+import { storageErrorCode } from '../db/storage-errors.ts';
 import { MirrorStore, type StoredEvent } from '../db/store.ts';
 import { DeskStore } from '../db/desk-store.ts';
 import { Desk } from '../desk/desk.ts';
@@ -32,6 +37,7 @@ import { AppError } from '../../shared/errors.ts';
 import type { AttendeeListQuery } from '../../shared/attendee-list.ts';
 import type { Actor, Attendee, Integration, ProviderKind, StatusTransition, SyncedEvent, SyncJob, SyncRepair } from '../../shared/types.ts';
 import { exportClockNote, type ProviderClockCheck } from '../../shared/station-clock.ts';
+import type { DamagedDatabaseNotice, SalvagedCheckIn, StorageStatus } from '../../shared/storage.ts';
 
 export interface CoreDeps {
   /** Folder for the database (and, later, print output). */
@@ -53,6 +59,10 @@ export interface CoreDeps {
   osPrinting?: OsPrinting | undefined;
   /** The station's printer and auto-print choice (settings live in the app host). */
   stationPrinting?: () => { printerId: number | null; autoPrint: boolean };
+  /** The free-space warning's threshold and how free space is read (tests inject both). */
+  storage?: Pick<StorageHealthOptions, 'lowSpaceBytes' | 'intervalMs' | 'failingIntervalMs' | 'freeBytes'>;
+  /** Where WAL checkpoints run: a worker thread (default), or SQLite's own in the commits. */
+  walCheckpoints?: 'worker' | 'on commit';
   /** Observes every provider request (benchmarks count them). */
   onProviderRequest?: (r: { provider: ProviderKind; url: string; status: number | null }) => void;
 }
@@ -72,9 +82,64 @@ function requireAdmin(actor: Actor): void {
 export function createCore(deps: CoreDeps) {
   const clock = deps.clock ?? systemClock;
   const now = () => isoTime(clock.now());
-  const db = openDatabase(join(deps.dataDir, 'badge-desk.sqlite'), undefined, { nativeBinding: deps.sqliteNativeBinding });
+  const dbPath = join(deps.dataDir, 'badge-desk.sqlite');
+  const checkpoints = deps.walCheckpoints ?? 'worker';
+  const { db, setAside } = openMirror(dbPath, { nativeBinding: deps.sqliteNativeBinding, checkpoints, now });
   const store = new MirrorStore(db);
   const events = new CoreEvents();
+  const salvageStore = new SalvageStore(db);
+  if (setAside) recoverFromDamaged(setAside);
+  // A database opened read-only (a read-only folder) has nothing to checkpoint.
+  const checkpointer = checkpoints === 'worker' && !db.readonly ? new WalCheckpointer(db, dbPath, { nativeBinding: deps.sqliteNativeBinding }) : null;
+  const storage = new StorageHealth({
+    dataDir: deps.dataDir,
+    dbPath,
+    db,
+    now,
+    onChange: (s) => events.emit('storageChanged', s),
+    ...deps.storage,
+  });
+  storage.start();
+
+  /**
+   * A damaged file was set aside: read back what still reads, offer its check-ins, and restore
+   * the integrations whose credential this station still holds (credentials live outside the
+   * database), so the admin's way back is one re-import per event.
+   */
+  function recoverFromDamaged(aside: NonNullable<typeof setAside>): void {
+    const salvaged = salvageDatabase(aside.file, { nativeBinding: deps.sqliteNativeBinding });
+    let restored = 0;
+    for (const i of salvaged.integrations) {
+      if (deps.secretStore.get(i.secretRef) === null) continue;
+      store.upsertIntegration({ ...i, now: now() });
+      restored++;
+    }
+    salvageStore.recordDamaged(aside, salvaged, restored);
+  }
+
+  /** Accepted salvaged check-ins whose attendees exist (again) go into the log. */
+  function applySalvaged(): void {
+    const applied = salvageStore.applyWaiting(deskStore.venue);
+    for (const [eventId, { attendeeIds, actionIds }] of applied.byEvent) {
+      venue.publishCheckIns(eventId, actionIds);
+      events.emit('checkinsChanged', { eventId, attendeeIds });
+    }
+  }
+  events.on('jobFinished', () => tolerateStorage(applySalvaged));
+
+  /**
+   * Housekeeping writes (at start-up, after a job) that must not stop the app when the folder
+   * refuses writes: the desk still searches and shows who is checked in, and the banner says
+   * check-ins are not being saved. Any other failure goes up as before.
+   */
+  function tolerateStorage(write: () => void): void {
+    try {
+      write();
+    } catch (err) {
+      if (!storageErrorCode(err)) throw err;
+      storage.failed(err);
+    }
+  }
   const status = new StatusMachine(store, clock, events);
   const budgets: Record<ProviderKind, RateBudget> = { ...DEFAULT_RATE_BUDGETS, ...deps.rateBudgets };
   let baseUrls: Record<ProviderKind, string> = {
@@ -83,7 +148,7 @@ export function createCore(deps: CoreDeps) {
   };
 
   // Whatever was "running" belonged to a process that is gone.
-  store.abandonRunningJobs(now());
+  tolerateStorage(() => store.abandonRunningJobs(now()));
 
   // One limiter per credential: the import and the live polls of one account share its budget.
   const limiters = new Map<string, RateLimiter>();
@@ -168,6 +233,10 @@ export function createCore(deps: CoreDeps) {
     return new AppError('INTERNAL', describeError(err));
   }
 
+  function requireDamaged(damagedId: number): void {
+    if (!salvageStore.exists(damagedId)) throw new AppError('NOT_FOUND', `no damaged database ${damagedId}`);
+  }
+
   function requireEvent(eventId: number): SyncedEvent {
     const event = store.getEvent(eventId);
     if (!event) throw new AppError('NOT_FOUND', `event ${eventId} does not exist`);
@@ -197,7 +266,7 @@ export function createCore(deps: CoreDeps) {
     stationPrinting: deps.stationPrinting ?? (() => ({ printerId: null, autoPrint: false })),
     venuePrintOf: (attendeeId) => venue.priorPrint(attendeeId),
   });
-  printing.start();
+  tolerateStorage(() => printing.start());
   const deskStore = new DeskStore(db);
   // The venue's read model: always on, so local actions are venue entries from the start and go
   // into the event's document once the network half attaches one (venue.replica.connect).
@@ -209,6 +278,7 @@ export function createCore(deps: CoreDeps) {
   const desk = new Desk({
     store,
     deskStore,
+    storage,
     clock,
     events,
     requireEvent: requireEventName,
@@ -421,9 +491,59 @@ export function createCore(deps: CoreDeps) {
       engine.startLiveSync();
     },
 
+    // ---- the station's storage ----
+
+    /** Whether writes go through, and free space; the desk banner and the low-space warning read it. */
+    storageStatus(): StorageStatus {
+      return storage.status();
+    },
+
+    /** Looks again now (the banner's "Try again"): free space, and a write while writes fail. */
+    recheckStorage(): Promise<StorageStatus> {
+      return storage.refresh();
+    },
+
+    /** A storage failure seen outside the desk (settings, printing...): the typed error, and the banner. */
+    noteStorageFailure(err: unknown): unknown {
+      return storage.failed(err);
+    },
+
+    walCheckpoints() {
+      return checkpointer?.info() ?? null;
+    },
+
+    // ---- a damaged database ----
+
+    damagedDatabases(): DamagedDatabaseNotice[] {
+      return salvageStore.notices();
+    },
+
+    salvagedCheckIns(actor: Actor, damagedId: number, page: { offset: number; limit: number }): SalvagedCheckIn[] {
+      requireAdmin(actor);
+      requireDamaged(damagedId);
+      return salvageStore.list(damagedId, page.limit, page.offset);
+    },
+
+    /** The admin imports the salvaged check-ins: each goes into the log once its attendee exists. */
+    importSalvaged(actor: Actor, damagedId: number): DamagedDatabaseNotice {
+      requireAdmin(actor);
+      requireDamaged(damagedId);
+      salvageStore.accept(damagedId);
+      applySalvaged();
+      return salvageStore.notices().find((n) => n.id === damagedId)!;
+    },
+
+    dismissDamaged(actor: Actor, damagedId: number): void {
+      requireAdmin(actor);
+      requireDamaged(damagedId);
+      salvageStore.dismiss(damagedId, now());
+    },
+
     async close(): Promise<void> {
+      storage.close();
       await printing.close();
       await engine.close();
+      await checkpointer?.close();
       db.close();
     },
   };

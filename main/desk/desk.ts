@@ -22,6 +22,12 @@ export interface DeskDeps {
   events: CoreEvents;
   /** The event must exist (throws a typed NOT_FOUND otherwise). */
   requireEvent(eventId: number): { id: number; name: string };
+  /**
+   * The data folder's health: asked before a write (refuses at once where the folder is known to
+   * be read-only or gone), told of each write that worked, and of each that failed, which it
+   * answers with the typed storage error (STORAGE_FULL...) when that is what it was.
+   */
+  storage?: { beforeWrite(): void; written(): void; failed(err: unknown): unknown };
   /** After a check-in is committed (auto-print). Its failure never undoes or fails the check-in. */
   onCheckedIn?(actor: Actor, attendee: Attendee): PrintJob | null;
   /** The venue's earliest first print of this attendee at any desk, or null (the print pre-check). */
@@ -63,7 +69,7 @@ export class Desk {
     const { eventId, actionId } = input;
     this.deps.requireEvent(eventId);
     const station = stationOf(actor);
-    const outcome = this.deps.deskStore.atomically((): CheckInOutcome => {
+    const outcome = this.saving((o) => o.kind === 'checked_in', (): CheckInOutcome => {
       const replay = this.replay(actionId, 'check_in', eventId);
       if (replay) {
         return { kind: 'checked_in', attendee: replay, actionId, via: input.code !== undefined && isSameTicketCode(input.code, replay.barcode) ? 'scan' : 'search', printJob: null };
@@ -106,7 +112,7 @@ export class Desk {
     const { eventId, attendeeId, actionId } = input;
     this.deps.requireEvent(eventId);
     const recorded: string[] = [];
-    const outcome = this.deps.deskStore.atomically((): UndoOutcome => {
+    const outcome = this.saving((o) => o.kind === 'undone', (): UndoOutcome => {
       // A retried call changes nothing more: what the first call did to the badge is in the queue.
       const replay = this.replay(actionId, 'undo', eventId);
       if (replay) return { kind: 'undone', attendee: replay, actionId, badge: null };
@@ -161,6 +167,20 @@ export class Desk {
 
   private now(): string {
     return isoTime(this.deps.clock.now());
+  }
+
+  /** One desk decision and its log write, with the data folder's health told either way (`wrote`: the answer was a write). */
+  private saving<T>(wrote: (outcome: T) => boolean, decide: () => T): T {
+    const storage = this.deps.storage;
+    storage?.beforeWrite();
+    let result: T;
+    try {
+      result = this.deps.deskStore.atomically(decide);
+    } catch (err) {
+      throw storage ? storage.failed(err) : err;
+    }
+    if (wrote(result)) storage?.written();
+    return result;
   }
 
   private requireAttendeeOf(eventId: number, attendeeId: number): Attendee {

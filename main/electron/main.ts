@@ -12,6 +12,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAppHost } from '../app/app-host.ts';
+import { describeStartupFailure, startupFailureText } from '../app/startup-failure.ts';
 import type { AppHost } from '../app/types.ts';
 import { ELECTRON_INVOKE_CHANNEL, ELECTRON_PUSH_CHANNEL, type IpcResult } from '../../shared/ipc-contract.ts';
 import {
@@ -235,14 +236,12 @@ async function serveApp(request: Request): Promise<Response> {
   }
 }
 
+/** What happened and what to do, in a dialog and on the console; no stack trace for a person to read. */
 function fail(err: unknown): void {
   if (failed) return;
   failed = true;
-  console.error('Badge Desk could not start', err);
-  const detail = err instanceof Error ? err.message : String(err);
-  const hint = /NODE_MODULE_VERSION|was compiled against a different Node\.js version/.test(detail)
-    ? '\n\nbetter-sqlite3 is built for Node, not for Electron. Run `npx electron-builder install-app-deps` (and `npm rebuild better-sqlite3` before running the Node tests again).'
-    : '';
-  dialog.showErrorBox('Badge Desk could not start', `${detail}${hint}`);
+  const failure = describeStartupFailure(err, app.getPath('userData'));
+  console.error(startupFailureText(failure));
+  dialog.showErrorBox(failure.title, `${failure.what}\n\nWhat to do: ${failure.todo}`);
   app.exit(1);
 }

@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import type { SyncStatus } from '../../shared/sync-status.ts';
 import type { IntegrationStatus, ProviderKind, SyncJob } from '../../shared/types.ts';
 import type { PrintJob } from '../../shared/printing.ts';
+import type { StorageStatus } from '../../shared/storage.ts';
 
 export interface CoreEventMap {
   statusChanged: { eventId: number; from: SyncStatus | null; to: SyncStatus; reason: string; at: string };
@@ -20,6 +21,8 @@ export interface CoreEventMap {
   syncChanged: { eventId: number };
   /** This station's clock was compared with a provider's again and the verdict changed. */
   clockChecked: { provider: ProviderKind };
+  /** The data folder started or stopped taking writes, or free space crossed the warning threshold. */
+  storageChanged: StorageStatus;
 }
 
 export type CoreEventName = keyof CoreEventMap;

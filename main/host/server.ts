@@ -8,6 +8,7 @@ import { join, normalize, extname, sep } from 'node:path';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { AppHost } from '../app/types.ts';
+import type { StartupFailure } from '../app/startup-failure.ts';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp.ts';
 
 export { CONTENT_SECURITY_POLICY };
@@ -151,5 +152,44 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
         server.closeAllConnections();
       });
     },
+  };
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/**
+ * When the app host could not start: one page that says what happened and what to do (no
+ * stack trace), on the address the browser host would have had, and every IPC call answered
+ * with the same words as a typed error, so nothing in a page or a test waits for an answer.
+ */
+export async function startFailurePage(opts: { failure: StartupFailure; port?: number }): Promise<{ port: number; url: string; close(): Promise<void> }> {
+  const { failure } = opts;
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(failure.title)}</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; line-height: 1.5">
+<h1 role="alert">${escapeHtml(failure.title)}</h1><p>${escapeHtml(failure.what)}</p><h2>What to do</h2><p>${escapeHtml(failure.todo)}</p></body></html>`;
+  const server = createServer((req, res) => {
+    const headers = { 'content-security-policy': CONTENT_SECURITY_POLICY, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' };
+    if ((req.url ?? '').startsWith('/ipc/')) {
+      res.writeHead(503, { ...headers, 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: false, error: { code: 'INTERNAL', message: `${failure.title}: ${failure.what} ${failure.todo}`, details: { startupFailure: failure.kind } } }));
+      return;
+    }
+    res.writeHead(503, { ...headers, 'content-type': 'text/html; charset=utf-8' });
+    res.end(html);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

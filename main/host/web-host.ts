@@ -1,7 +1,9 @@
 // The app host on a data folder, served to a browser: what `npm run web` and `npm run dev` start.
 import { join } from 'node:path';
 import { createAppHost } from '../app/app-host.ts';
-import { startBrowserHost, type BrowserHost } from './server.ts';
+import { startBrowserHost, startFailurePage, type BrowserHost } from './server.ts';
+import { describeStartupFailure, startupFailureText } from '../app/startup-failure.ts';
+import type { AppHost } from '../app/types.ts';
 import { FileSecretStore, JsonFileStore } from './file-stores.ts';
 
 export interface WebHostOptions {
@@ -11,16 +13,28 @@ export interface WebHostOptions {
   port: number;
 }
 
+/**
+ * Starts the app host and serves it. Should the app host not start, the console says what
+ * happened and what to do (never a stack trace), and the same address serves a page saying so.
+ */
 export async function startWebHost(opts: WebHostOptions): Promise<BrowserHost> {
   const { dataDir } = opts;
-  const app = await createAppHost({
-    dataDir,
-    host: 'browser',
-    secretStore: new FileSecretStore(join(dataDir, 'credentials.json'), join(dataDir, 'credentials.key')),
-    settingsStore: new JsonFileStore(join(dataDir, 'station.json')),
-    env: process.env,
-    liveSync: true,
-  });
+  let app: AppHost;
+  try {
+    app = await createAppHost({
+      dataDir,
+      host: 'browser',
+      secretStore: new FileSecretStore(join(dataDir, 'credentials.json'), join(dataDir, 'credentials.key')),
+      settingsStore: new JsonFileStore(join(dataDir, 'station.json')),
+      env: process.env,
+      liveSync: true,
+    });
+  } catch (err) {
+    const failure = describeStartupFailure(err, dataDir);
+    console.error(startupFailureText(failure));
+    const page = await startFailurePage({ failure, port: opts.port });
+    return { port: page.port, token: '', url: page.url, close: page.close };
+  }
   const host = await startBrowserHost({ app, rendererDir: opts.rendererDir, port: opts.port });
   return {
     ...host,

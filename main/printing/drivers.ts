@@ -1,11 +1,13 @@
 // Printer drivers behind one interface: PDF files to a folder, raw ZPL over TCP (port 9100) for
 // Zebra-compatible label printers, and the OS printer (through Electron, given by the host).
 import { connect } from 'node:net';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BadgeLayout } from '../../shared/badge.ts';
 import type { Printer, PrinterConfig } from '../../shared/printing.ts';
 import { renderPdf, renderZpl } from './render.ts';
+import { storageErrorCode } from '../db/storage-errors.ts';
+import { STORAGE_STATE_OF_CODE, STORAGE_PROBLEM_TEXT } from '../../shared/storage.ts';
 
 /**
  * The printer cannot be reached (off, unplugged, no paper path, folder missing): the job stays
@@ -36,11 +38,14 @@ export interface OsPrinting {
   print(deviceName: string, pdf: Buffer, layout: BadgeLayout): Promise<void>;
 }
 
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EPIPE', 'ENOENT', 'EACCES', 'EROFS', 'ENOSPC']);
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EPIPE']);
 
 function unreachable(err: unknown, what: string): Error {
   const code = (err as NodeJS.ErrnoException | null)?.code;
   if (code && UNREACHABLE_CODES.has(code)) return new PrinterUnreachableError(`${what}: ${code}`);
+  // A PDF folder on a full, read-only or vanished disk waits as an unplugged printer does.
+  const storage = storageErrorCode(err);
+  if (storage) return new PrinterUnreachableError(`${what}: ${STORAGE_PROBLEM_TEXT[STORAGE_STATE_OF_CODE[storage]].what} (${code})`);
   return err instanceof Error ? err : new Error(String(err));
 }
 
@@ -53,13 +58,15 @@ export function pdfFolderDriver(folder: string): PrinterDriver {
     async print(badge) {
       const pdf = await renderPdf(badge.layout, badge.title);
       const name = `badge-${String(badge.jobId).padStart(6, '0')}-${slug(badge.title)}.pdf`;
+      // Written aside, then renamed: a watcher never sees half a file, and a badge the disk had
+      // no room for leaves nothing behind (the part written is removed; the job waits).
+      const temp = join(folder, `.${name}.part`);
       try {
         await mkdir(folder, { recursive: true });
-        // Written aside, then renamed: a watcher never sees half a file.
-        const temp = join(folder, `.${name}.part`);
-        await writeFile(temp, pdf);
+        await writeFile(temp, pdf, { flush: true });
         await rename(temp, join(folder, name));
       } catch (err) {
+        await rm(temp, { force: true }).catch(() => undefined);
         throw unreachable(err, `cannot write to ${folder}`);
       }
     },

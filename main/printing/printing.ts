@@ -57,6 +57,7 @@ export class Printing {
   private readonly measure: MeasureText = createMeasure();
   private readonly workers = new Map<number, Promise<void>>();
   private readonly wakeTimers = new Map<number, ReturnType<typeof setTimeout>>();
+  private readonly kickedWhileRunning = new Set<number>();
   private closed = false;
 
   constructor(private readonly deps: PrintingDeps) {
@@ -249,16 +250,26 @@ export class Printing {
     return this.requireJob(jobId);
   }
 
-  /** Starts the printer's worker if it is not running. */
+  /** Starts the printer's worker if it is not running; if it is, it looks once more before it stops. */
   kick(printerId: number): void {
-    if (this.closed || this.workers.has(printerId)) return;
+    if (this.closed) return;
+    if (this.workers.has(printerId)) {
+      // The worker may already have found nothing due and be on its way out: it runs again.
+      this.kickedWhileRunning.add(printerId);
+      return;
+    }
     const timer = this.wakeTimers.get(printerId);
     if (timer) clearTimeout(timer);
     this.wakeTimers.delete(printerId);
-    const run = this.drain(printerId).finally(() => {
-      this.workers.delete(printerId);
-      this.scheduleWake(printerId);
-    });
+    const run = this.drain(printerId)
+      // The queue's own write failed (the disk full under the database): the job stays as it
+      // was written last, and the wake timer tries again. Never an unhandled rejection.
+      .catch(() => undefined)
+      .finally(() => {
+        this.workers.delete(printerId);
+        if (this.kickedWhileRunning.delete(printerId)) this.kick(printerId);
+        else this.scheduleWake(printerId);
+      });
     this.workers.set(printerId, run);
   }
 

@@ -6,7 +6,7 @@ import { createAppHost } from '../../main/app/app-host.ts';
 import { MemorySecretStore } from '../../main/ground/secrets.ts';
 import { VirtualClock } from '../../main/ground/clock.ts';
 import { startSimulator, type Simulator } from '../../main/simulator/index.ts';
-import type { AppHost, KeyValueStore } from '../../main/app/types.ts';
+import type { AppHost, AppHostDeps, KeyValueStore } from '../../main/app/types.ts';
 import type { ChannelInput, ChannelName, ChannelResult, PushMessage } from '../../shared/ipc-contract.ts';
 
 export class MemoryKeyValueStore implements KeyValueStore {
@@ -29,20 +29,24 @@ export interface AppHarness {
   call<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<ChannelResult<C>>;
 }
 
+/** The app host against the simulator, with in-memory secrets and settings, as the tests run it. */
+export function simulatedAppHost(opts: Partial<AppHostDeps> & { dataDir: string; sim: Simulator; settings?: MemoryKeyValueStore }): Promise<AppHost> {
+  const { sim, settings, ...deps } = opts;
+  return createAppHost({
+    host: 'browser',
+    secretStore: new MemorySecretStore(),
+    settingsStore: settings ?? new MemoryKeyValueStore(),
+    providerBaseUrls: { eventbrite: sim.eventbrite.baseUrl, luma: sim.luma.baseUrl },
+    ...deps,
+  });
+}
+
 export async function startAppHarness(t: { after(fn: () => unknown): void }, env: Record<string, string> = {}): Promise<AppHarness> {
   const clock = new VirtualClock();
   const sim = await startSimulator({ now: () => clock.now() });
   const dataDir = mkdtempSync(join(tmpdir(), 'bd-app-'));
   const settings = new MemoryKeyValueStore();
-  const app = await createAppHost({
-    dataDir,
-    host: 'browser',
-    clock,
-    secretStore: new MemorySecretStore(),
-    settingsStore: settings,
-    providerBaseUrls: { eventbrite: sim.eventbrite.baseUrl, luma: sim.luma.baseUrl },
-    env,
-  });
+  const app = await simulatedAppHost({ dataDir, clock, sim, settings, env });
   const pushed: PushMessage[] = [];
   app.subscribe((m) => pushed.push(m));
   t.after(async () => {

@@ -78,7 +78,8 @@ export interface E2E {
 
 export async function startE2E(
   t: { after(fn: () => unknown): void },
-  opts: { sim?: SimulatorOptions; env?: Record<string, string> } = {},
+  /** dataDir: a folder of the test's own (a small disk); a temp folder otherwise. */
+  opts: { sim?: SimulatorOptions; env?: Record<string, string>; dataDir?: string } = {},
 ): Promise<E2E> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install Debian's package (apt-get install -y chromium); .ci/run does`);
@@ -88,7 +89,7 @@ export async function startE2E(
   }
   let simClockOffsetMs = 0;
   const sim = await startSimulator({ now: () => Date.now() + simClockOffsetMs, ...opts.sim });
-  const dataDir = mkdtempSync(join(tmpdir(), 'bd-e2e-'));
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'bd-e2e-'));
   const env = {
     BADGE_DESK_EVENTBRITE_URL: sim.eventbrite.baseUrl,
     BADGE_DESK_LUMA_URL: sim.luma.baseUrl,
@@ -137,7 +138,7 @@ export async function startE2E(
     await browser.close().catch(() => undefined);
     await host.kill();
     await sim.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     if (pageErrors.length) throw new Error(`uncaught errors in the page: ${pageErrors.join('; ')}`);
   });
   return e2e;

@@ -11,15 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { createAppHost } from '../../main/app/app-host.ts';
 import type { AppHost } from '../../main/app/types.ts';
 import { VirtualClock } from '../../main/ground/clock.ts';
-import { MemorySecretStore } from '../../main/ground/secrets.ts';
 import { startSimulator, personAt, type Simulator } from '../../main/simulator/index.ts';
 import type { ProviderKind } from '../../shared/types.ts';
 import type { CheckInOutcome, DeskSearchResult, UndoOutcome } from '../../shared/desk.ts';
-import { MemoryKeyValueStore } from './app-harness.ts';
 import { lumaRouteOf } from './luma-families.ts';
+import { simulatedAppHost } from './app-harness.ts';
 // The same choices every run (mulberry32).
 import { seededFractions as prng } from '../../main/simulator/people.ts';
 
@@ -127,15 +125,7 @@ export async function runEventDay(opts: EventDayOptions): Promise<EventDay> {
   const dayEnd = dayStart + hours * HOUR;
   const sim = await startSimulator({ now: () => clock.now() });
   const dataDir = mkdtempSync(join(tmpdir(), 'bd-day-'));
-  const app = await createAppHost({
-    dataDir,
-    host: 'browser',
-    clock,
-    secretStore: new MemorySecretStore(),
-    settingsStore: new MemoryKeyValueStore(),
-    providerBaseUrls: { eventbrite: sim.eventbrite.baseUrl, luma: sim.luma.baseUrl },
-    env: { BADGE_DESK_ADMIN_PIN: '2468' },
-  });
+  const app = await simulatedAppHost({ dataDir, clock, sim, env: { BADGE_DESK_ADMIN_PIN: '2468' } });
   // A window of the app listens to every push, as the renderer does.
   let pushes = 0;
   app.subscribe(() => pushes++);

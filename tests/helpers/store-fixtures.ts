@@ -3,6 +3,7 @@
 import type { AppSnapshot } from '../../shared/ipc-contract.ts';
 import type { Attendee, Integration, SyncedEvent, SyncJob } from '../../shared/types.ts';
 import type { PrintJob } from '../../shared/printing.ts';
+import type { StorageStatus } from '../../shared/storage.ts';
 import { fakeStore } from './fake-transport.ts';
 
 const AT = '2026-11-23T08:00:00.000Z';
@@ -89,8 +90,15 @@ export function snapshot(over: Partial<AppSnapshot> = {}): AppSnapshot {
     demo: { available: false, running: false },
     credentialsEncrypted: true,
     host: 'browser',
+    storage: storageStatus(),
+    damagedDatabases: [],
     ...over,
   };
+}
+
+/** A healthy data folder with room to spare, unless told otherwise. */
+export function storageStatus(over: Partial<StorageStatus> = {}): StorageStatus {
+  return { state: 'ok', since: null, freeBytes: 40 * 1024 ** 3, lowSpaceThresholdBytes: 200 * 1024 ** 2, lowSpace: false, dataDir: '/home/desk/.config/Badge Desk', ...over };
 }
 
 export function integration(over: Partial<Integration> & { id: number }): Integration {
@@ -132,7 +140,9 @@ export function storeWithMain(opts: MainOptions = {}) {
     .answer('desk.log', () => [])
     .answer('desk.stats', ({ eventId }) => ({ eventId, attending: 10, checkedIn: 0, cancelledAfterCheckIn: 0, byTicket: [], arrivals: [], lastCheckInAt: null }))
     .answer('attendees.list', () => ({ rows: [], total: 0 }))
-    .answer('sync.clockChecks', () => []);
+    .answer('sync.clockChecks', () => [])
+    .answer('storage.status', () => storageStatus())
+    .answer('recovery.notices', () => []);
   return harness;
 }
 

@@ -29,6 +29,7 @@ import { DeterministicRandom } from '../../main/simulator/people.ts';
 import { describeSyncStatus, type SyncStatus } from '../../shared/sync-status.ts';
 import type { ChannelInput, ChannelName, ChannelResult, IpcResult } from '../../shared/ipc-contract.ts';
 import type { ProviderKind } from '../../shared/types.ts';
+import { databaseDamagedRound, diskFullRound, formatStorageFigures, mountDataDisk, newStorageFigures, unmountDataDisk, type DataDisk, type StorageRoundFigures } from './storage-rounds.ts';
 
 export const FAULT_KINDS = [
   'kill-mid-import',
@@ -44,6 +45,8 @@ export const FAULT_KINDS = [
   'provider-long-429',
   'recover-during-wait',
   'network-drop',
+  'disk-full',
+  'database-damaged',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 type KillKind = Extract<FaultKind, `kill-${string}`>;
@@ -79,6 +82,8 @@ export interface TortureSummary {
    * state "printing" in the file.
    */
   killsMidWork: Record<KillKind, { kills: number; midWork: number }>;
+  /** The storage rounds (issue 14): what they did, or why the disk-full ones could not run here. */
+  storage: StorageRoundFigures;
   violations: string[];
   elapsedMs: number;
 }
@@ -101,7 +106,7 @@ const STUCK_AFTER_MS = 30_000;
 const SETTLE_TIMEOUT_MS = 120_000;
 
 /** Seeded choices. */
-class Dice {
+export class Dice {
   private readonly random: DeterministicRandom;
   constructor(seed: number) {
     this.random = new DeterministicRandom(seed);
@@ -169,7 +174,7 @@ class HostClient {
   }
 }
 
-interface TrackedEvent {
+export interface TrackedEvent {
   localId: number;
   provider: ProviderKind;
   providerEventId: string;
@@ -187,7 +192,7 @@ interface ExpectedEdits {
   cancelled: Set<string>;
 }
 
-class World {
+export class World {
   host!: HostProcess;
   client!: HostClient;
   hostKills = 0;
@@ -203,6 +208,11 @@ class World {
   readonly tokens: Record<ProviderKind, string>;
   readonly violations: string[] = [];
   rowsCompared = 0;
+  /** The data folder's disk (a tmpfs where the suite may mount one) and the storage rounds' figures. */
+  disk: DataDisk = { mounted: false, reason: 'not mounted yet' };
+  readonly storage: StorageRoundFigures = newStorageFigures();
+  /** Labels printed before this index were judged against a print history a damaged database took with it. */
+  labelsSince = 0;
   private roundLabel = 'setup';
 
   private constructor(
@@ -227,6 +237,7 @@ class World {
     const sim = await startSimulator({ now: () => Date.now() + clockOffset.ms });
     const printer = await startZplStandIn();
     const dataDir = mkdtempSync(join(tmpdir(), 'bd-torture-'));
+    const disk = mountDataDisk(dataDir);
     const env = {
       BADGE_DESK_EVENTBRITE_URL: sim.eventbrite.baseUrl,
       BADGE_DESK_LUMA_URL: sim.luma.baseUrl,
@@ -239,6 +250,7 @@ class World {
       BADGE_DESK_MAX_RATE_LIMIT_WAIT_MS: String(MAX_RATE_LIMIT_WAIT_MS),
     };
     const world = new World(sim, printer, dataDir, env, clockOffset);
+    world.disk = disk;
     await world.startHost();
     return world;
   }
@@ -247,6 +259,7 @@ class World {
     await this.host?.kill();
     await this.sim.close();
     await this.printer.close();
+    unmountDataDisk(this.dataDir, this.disk);
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 
@@ -419,6 +432,10 @@ class World {
   }
 
   private readonly eventOfAttendeeCache = new Map<number, number>();
+  /** A fresh database (after a damaged one) has new local ids for the same people. */
+  forgetLocalIds(): void {
+    this.eventOfAttendeeCache.clear();
+  }
   eventOfAttendee(attendeeId: number): number {
     let eventId = this.eventOfAttendeeCache.get(attendeeId);
     if (eventId === undefined) {
@@ -624,7 +641,7 @@ class World {
 
     // What reached the printer: a QR code of the barcode on each badge, each barcode once.
     const copies = new Map<string, number>();
-    for (const label of this.printer.labels) {
+    for (const label of this.printer.labels.slice(this.labelsSince)) {
       const qr = label.fields.find((f) => f.startsWith('MA,'));
       if (qr) copies.set(qr, (copies.get(qr) ?? 0) + 1);
     }
@@ -654,7 +671,7 @@ class World {
 
 // ---- the rounds ----------------------------------------------------------------------------
 
-interface Round {
+export interface Round {
   world: World;
   dice: Dice;
   round: number;
@@ -986,6 +1003,9 @@ const ROUNDS: Record<FaultKind, (r: Round) => Promise<Set<number>>> = {
     await Promise.all([world.sim.eventbrite.setOffline(false), world.sim.luma.setOffline(false)]);
     return new Set();
   },
+
+  'disk-full': (r) => diskFullRound(r),
+  'database-damaged': (r) => databaseDamagedRound(r),
 };
 
 /** Whether a kill of this kind caught the host in the middle of that work (read before the restart). */
@@ -1100,6 +1120,7 @@ export async function runTorture(opts: TortureOptions): Promise<TortureSummary> 
       rowsCompared: world.rowsCompared,
       killsMidWork,
       providerRequests: { eventbrite: world.sim.eventbrite.requestCount, luma: world.sim.luma.requestCount },
+      storage: world.storage,
       violations: world.violations,
       elapsedMs: Date.now() - started,
     };
@@ -1116,6 +1137,7 @@ export function formatSummary(s: TortureSummary): string {
     `kills that landed mid-work: ${KILL_KINDS.map((k) => `${k} ${s.killsMidWork[k].midWork}/${s.killsMidWork[k].kills}`).join(', ')}`,
     `host killed ${s.hostKills} times; ${s.acknowledgedCheckIns} acknowledged check-ins and ${s.acknowledgedUndos} undos; ${s.labelsPrinted} badges printed`,
     `${s.events} events; ${s.rowsCompared} attendee rows compared with the provider; provider requests: Eventbrite ${s.providerRequests.eventbrite}, Luma ${s.providerRequests.luma}`,
+    formatStorageFigures(s.storage),
     `invariant violations: ${s.violations.length}`,
     ...s.violations.map((v) => `  - ${v}`),
     `elapsed: ${(s.elapsedMs / 1000).toFixed(1)} s`,

@@ -16,5 +16,6 @@ import { migration005 } from './005-other-ticket-names.ts';
 import { migration006 } from './006-venue.ts';
 import { migration007 } from './007-attendee-list.ts';
 import { migration008 } from './008-sync-repairs.ts';
+import { migration009 } from './009-salvage.ts';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009];

@@ -15,6 +15,7 @@ import { useCurrentEvent, useStore } from '../store/index.ts';
 import { SyncStatusBadge } from './Badge.tsx';
 import { EventMissing } from './EventPage.tsx';
 import { Dialog, FormDialogActions, InlineError, useDialogAction } from './Dialog.tsx';
+import { StorageBanner } from './StorageNotices.tsx';
 
 const LISTBOX_ID = 'desk-results';
 const optionId = (attendeeId: number) => `desk-option-${attendeeId}`;
@@ -55,6 +56,7 @@ function DeskView({ event }: { event: SyncedEvent }) {
   return (
     <main className="page desk-page" aria-label="Check-in desk">
       <DeskHeader event={event} onBack={() => navigate({ name: 'event', eventId: event.id })} />
+      <StorageBanner />
       <div className="desk-grid">
         <div className="desk-main">
           <SearchBox inputRef={inputRef} />

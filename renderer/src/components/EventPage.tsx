@@ -19,6 +19,7 @@ import { ReconnectEventDialog } from './ReconnectEventDialog.tsx';
 import { SelectField } from './SelectField.tsx';
 import { Dialog, FormDialogActions, InlineError, useDialogAction } from './Dialog.tsx';
 import type { BatchProgress } from '../store/index.ts';
+import { StorageBanner } from './StorageNotices.tsx';
 
 /** The page of an event that is not (or not yet) in the store: loading, or gone. */
 export function EventMissing({ label }: { label?: string }) {
@@ -52,6 +53,7 @@ function EventView({ event }: { event: SyncedEvent }) {
       <ClockWarnings />
       <EventHeader event={event} view={view} />
       {view.alert ? <RecoveryAlert event={event} view={view} onOpen={() => setRecovering(true)} /> : null}
+      <StorageBanner />
       {view.showImportProgress && event.activeJob ? <ImportProgress event={event} job={event.activeJob} /> : null}
       <BatchPrintProgress eventId={event.id} />
       <AttendanceStats event={event} />

@@ -8,6 +8,7 @@ import { isAdmin, useStore } from '../store/index.ts';
 import { SyncStatusBadge } from './Badge.tsx';
 import { ImportEventDialog } from './ImportEventDialog.tsx';
 import { ClockWarnings } from './ClockWarnings.tsx';
+import { DamagedDatabaseNotices, StorageBanner } from './StorageNotices.tsx';
 
 export function EventsPage() {
   const events = useStore((s) => s.events);
@@ -25,6 +26,8 @@ export function EventsPage() {
         ) : null}
       </div>
       <ClockWarnings />
+      <DamagedDatabaseNotices />
+      <StorageBanner />
       {events.length === 0 ? (
         <EmptyEvents />
       ) : (

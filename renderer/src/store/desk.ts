@@ -4,7 +4,8 @@ import type { Attendee } from '../../../shared/types.ts';
 import type { CheckInFeedback, CheckInLogEntry, CheckInOutcome, UndoOutcome } from '../../../shared/desk.ts';
 import { describeCheckInOutcome, describeUndoOutcome } from '../../../shared/desk.ts';
 import type { PrintJob } from '../../../shared/printing.ts';
-import { errorMessage } from '../bridge.ts';
+import { BridgeError, errorMessage } from '../bridge.ts';
+import { isStorageErrorCode } from '../../../shared/errors.ts';
 import { formatClock } from '../format.ts';
 import { replaceById } from './lists.ts';
 import { Coalescer, Throttle } from './scheduling.ts';
@@ -60,6 +61,8 @@ export interface DeskState {
   /** Recent check-in log entries, newest first; null until the first answer. */
   log: CheckInLogEntry[] | null;
   logError: string | null;
+  /** Check-ins the station could not save (disk full, folder read-only or gone): tried again, with their own action ids, once it can. */
+  unsaved: number;
 }
 
 export interface DeskSlice {
@@ -211,13 +214,26 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
       }, PRINT_LINE_WAIT_MS);
     };
 
+    /** Check-ins refused because the station could not save them, waiting for the storage to take writes again. */
+    let unsaved: { eventId: number; actionId: string; input: { code?: string; attendeeId?: number }; subject: string }[] = [];
+    const countUnsaved = (eventId: number) => patchDesk(eventId, () => ({ unsaved: unsaved.filter((u) => u.eventId === eventId).length }));
+
     const checkIn = async (eventId: number, input: { code?: string; attendeeId?: number }, subject: string) => {
       let outcome: CheckInOutcome;
       const afterJobId = printJobs.highestIdSeen;
+      const actionId = newActionId();
       try {
-        outcome = await call('desk.checkIn', { eventId, actionId: newActionId(), ...input });
+        outcome = await call('desk.checkIn', { eventId, actionId, ...input });
       } catch (err) {
-        showFeedback(eventId, { tone: 'error', title: 'Check-in failed', subject, detail: errorMessage(err), undoable: null });
+        // Shown as failed, never as done. Not saved because of the storage: tried again by itself.
+        const notSaved = err instanceof BridgeError && isStorageErrorCode(err.code);
+        if (notSaved) {
+          unsaved.push({ eventId, actionId, input, subject });
+          countUnsaved(eventId);
+        }
+        const title = notSaved ? 'Check-in not saved' : 'Check-in failed';
+        const detail = notSaved ? `${errorMessage(err)} This check-in is tried again by itself then.` : errorMessage(err);
+        showFeedback(eventId, { tone: 'error', title, subject, detail, undoable: null });
         return;
       }
       const view = describeCheckInOutcome(outcome, formatClock);
@@ -245,9 +261,35 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
       afterDeskAction(eventId);
     };
 
+    /** The storage takes writes again: the refused check-ins go in, in their order, each under its own action id (once). */
+    const saveUnsaved = () => {
+      const waiting = unsaved;
+      unsaved = [];
+      for (const u of waiting) {
+        void enqueue(u.eventId, async () => {
+          try {
+            const outcome = await call('desk.checkIn', { eventId: u.eventId, actionId: u.actionId, ...u.input });
+            const who = outcome.kind === 'not_found' ? u.subject : outcome.attendee.fullName;
+            if (outcome.kind === 'checked_in') get().toast(`Saved now: ${who} is checked in`, 'success');
+            else get().toast(`${who}: ${describeCheckInOutcome(outcome, formatClock).title}`, 'info');
+            if (outcome.kind === 'checked_in' && outcome.attendee.status === 'ATTENDING') get().adjustCheckedIn(u.eventId, 1);
+            if (outcome.kind !== 'not_found') get().replaceDeskRow(outcome.attendee);
+            afterDeskAction(u.eventId);
+          } catch (err) {
+            if (err instanceof BridgeError && isStorageErrorCode(err.code)) unsaved.push(u);
+            else get().toast(`${u.subject}: check-in failed (${errorMessage(err)})`, 'error');
+          }
+          countUnsaved(u.eventId);
+        }).catch(() => undefined);
+      }
+    };
+    signals.onPush('storageChanged', (status) => {
+      if (status.state === 'ok' && unsaved.length > 0) saveUnsaved();
+    });
+
     const openDesk = (eventId: number) => {
       search.cancel();
-      set({ desk: { eventId, ...closedSearch, pending: 0, feedback: null, log: null, logError: null } });
+      set({ desk: { eventId, ...closedSearch, pending: 0, feedback: null, log: null, logError: null, unsaved: unsaved.filter((u) => u.eventId === eventId).length } });
       void refreshLogNow(eventId);
     };
 
