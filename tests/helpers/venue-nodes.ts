@@ -79,3 +79,52 @@ export async function until(check: () => boolean, what: string, timeoutMs = 5_00
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+// ---- whole venues (the admin's view) on loopback ----
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MemorySecretStore } from '../../main/ground/secrets.ts';
+import { Venue, type VenueDeps } from '../../main/venue/net/venue.ts';
+
+export interface TestVenue {
+  venue: Venue;
+  deskName: () => string;
+  persistence: MemoryPersistence;
+  address: string;
+  dir: string;
+  close: () => Promise<void>;
+}
+
+export async function startTestVenue(overrides: Partial<VenueDeps> = {}, dir = mkdtempSync(join(tmpdir(), 'venue-'))): Promise<TestVenue> {
+  let name = 'Desk 1';
+  const persistence = new MemoryPersistence();
+  const venue = new Venue({
+    dataDir: dir,
+    secretStore: new MemorySecretStore(),
+    clock: systemClock,
+    appVersion: '0.1.0',
+    station: { get: () => name, set: (n) => (name = n) },
+    persistence,
+    discovery: null,
+    listen: { host: '127.0.0.1', port: 0 },
+    advertiseHosts: ['127.0.0.1'],
+    heartbeatMs: 300,
+    reconnect: { minDelayMs: 50, maxDelayMs: 300 },
+    joinTimeoutMs: 5_000,
+    ...overrides,
+  });
+  await venue.start();
+  return {
+    venue,
+    deskName: () => name,
+    persistence,
+    address: `127.0.0.1:${venue.node.port}`,
+    dir,
+    close: async () => {
+      await venue.shutdown();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -578,6 +578,9 @@ function venueSocketClass(material: VenueKeyMaterial, maxPayload: number): new (
             checkServerIdentity: () => undefined,
           }),
       });
+      // The provider listens through onerror/onclose and drops them on destroy; a socket closed
+      // while still connecting then emits an error nobody hears, which would end the process.
+      this.on('error', () => {});
     }
   };
 }
