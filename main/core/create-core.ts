@@ -9,6 +9,8 @@ import { Desk } from '../desk/desk.ts';
 import { PrintStore } from '../db/print-store.ts';
 import { Printing } from '../printing/printing.ts';
 import type { OsPrinting } from '../printing/drivers.ts';
+import { VenueReplica } from '../venue/replica/replica.ts';
+import { SqliteDocumentPersistence } from '../venue/replica/persistence.ts';
 import { systemClock, isoTime, type Clock } from '../ground/clock.ts';
 import { CoreEvents } from '../ground/events.ts';
 import type { SecretStore } from '../ground/secrets.ts';
@@ -175,13 +177,22 @@ export function createCore(deps: CoreDeps) {
     stationPrinting: deps.stationPrinting ?? (() => ({ printerId: null, autoPrint: false })),
   });
   printing.start();
+  const deskStore = new DeskStore(db);
+  // The venue's read model: always on, so local actions are venue entries from the start and go
+  // into the event's document once the network half attaches one (venue.replica.connect).
+  const venue = new VenueReplica({ store, venueStore: deskStore.venue, clock, events });
+  const venuePersistence = new SqliteDocumentPersistence(deskStore.venue, clock);
+  events.on('printJobChanged', ({ job }) => venue.recordPrinted(job));
+  events.on('attendeesChanged', ({ eventId }) => venue.attendeesArrived(eventId));
+  for (const e of deskStore.venue.eventKeys()) venue.attendeesArrived(e.eventId);
   const desk = new Desk({
     store,
-    deskStore: new DeskStore(db),
+    deskStore,
     clock,
     events,
     requireEvent: requireEventName,
     onCheckedIn: (actor, attendee) => printing.onCheckedIn(actor, attendee),
+    onRecorded: (eventId, actionIds) => venue.publishCheckIns(eventId, actionIds),
   });
 
   const core = {
@@ -190,6 +201,11 @@ export function createCore(deps: CoreDeps) {
     desk,
     /** Templates, printers, the print queue. */
     printing,
+    /**
+     * The venue's data half: `replica` (attach/connect documents, conflicts, refusals) and
+     * `persistence` (the documents' state in this station's SQLite, for the network half).
+     */
+    venue: { replica: venue, persistence: venuePersistence },
     clock,
     /** Exposed for tests, benchmarks and later desk modules in the core; never over IPC. */
     store,
@@ -344,10 +360,10 @@ export function createCore(deps: CoreDeps) {
       return store.listAttendees(eventId, page);
     },
 
-    setVip(_actor: Actor, attendeeId: number, vip: boolean): Attendee {
+    setVip(actor: Actor, attendeeId: number, vip: boolean): Attendee {
       const attendee = store.getAttendee(attendeeId);
       if (!attendee) throw new AppError('NOT_FOUND', `attendee ${attendeeId} does not exist`);
-      store.setVip(attendeeId, vip, now());
+      venue.setVip(actor, attendeeId, vip);
       return store.getAttendee(attendeeId)!;
     },
 

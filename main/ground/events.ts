@@ -14,6 +14,8 @@ export interface CoreEventMap {
   printJobChanged: { job: PrintJob };
   integrationChanged: { integrationId: number; status: IntegrationStatus; reason: string | null };
   eventAdded: { eventId: number };
+  /** The venue's entries for this event changed (remote entries arrived, or some were refused). */
+  venueChanged: { eventId: number | null };
 }
 
 export type CoreEventName = keyof CoreEventMap;
