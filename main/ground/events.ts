@@ -16,6 +16,8 @@ export interface CoreEventMap {
   eventAdded: { eventId: number };
   /** The venue's entries for this event changed (remote entries arrived, or some were refused). */
   venueChanged: { eventId: number | null };
+  /** The venue's desks, presence, pairing or refusals changed (the venue panel re-reads its status). */
+  venueDesksChanged: { venueId: string | null };
 }
 
 export type CoreEventName = keyof CoreEventMap;

@@ -101,6 +101,7 @@ export async function startTestVenue(overrides: Partial<VenueDeps> = {}, dir = m
   let name = 'Desk 1';
   const persistence = new MemoryPersistence();
   const venue = new Venue({
+    stationId: randomUUID().replace(/-/g, ''),
     dataDir: dir,
     secretStore: new MemorySecretStore(),
     clock: systemClock,

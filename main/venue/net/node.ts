@@ -12,6 +12,7 @@ import { Awareness } from 'y-protocols/awareness';
 import { Hocuspocus, type Document, type Connection } from '@hocuspocus/server';
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import type { Clock } from '../../ground/clock.ts';
+import { parseVenueDocumentName } from '../../../shared/venue.ts';
 import type { VenueDocumentPersistence } from '../contracts.ts';
 import { VENUE_TLS_CIPHERS, VENUE_TLS_VERSION, derivePsk, pskIdentity, serverPskFor, type HandshakeRefusal, type VenueKeyMaterial } from './psk.ts';
 import { DEFAULT_VENUE_LIMITS, MessageRateLimit, type VenueLimits } from './limits.ts';
@@ -434,7 +435,8 @@ export class VenueNode {
     };
     if (!peer) return refuse('not a Badge Desk desk');
     if (peer.protocol !== this.identity.protocol) return refuse(versionMismatchMessage(this.identity, peer));
-    if (!this.material || !documentName.startsWith(`venue:${this.material.venueId}:`)) return refuse('that document belongs to another venue');
+    const isOurs = this.material !== null && (documentName === directoryDocumentName(this.material.venueId) || parseVenueDocumentName(documentName)?.venueId === this.material.venueId);
+    if (!isOurs) return refuse('that document is not one of this venue');
     if (this.removedStations.has(peer.stationId)) return refuse('this desk was removed from the venue');
     if (peer.stationId === this.identity.stationId) return refuse('a desk does not connect to itself');
     return { stationId: peer.stationId, deskName: peer.deskName };

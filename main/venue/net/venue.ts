@@ -1,7 +1,7 @@
 // The venue as an admin sees it: start one, show its pairing code, join by code (a discovered
 // desk or a typed address), list the desks with their presence, remove one, rotate the secret.
 // It owns the desk's VenueNode and hands the data half its documents (VenueDocumentSource).
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { networkInterfaces } from 'node:os';
@@ -9,6 +9,7 @@ import { connect as tlsConnect } from 'node:tls';
 import type * as Y from 'yjs';
 import { z } from 'zod';
 import { AppError } from '../../../shared/errors.ts';
+import { venueDocumentName } from '../../../shared/venue.ts';
 import { isClockOff, nextFreeDeskName, type DiscoveredDesk, type VenueDeskView, type VenueRefusal, type VenueStatus } from '../../../shared/venue-desks.ts';
 import { isoTime, type Clock } from '../../ground/clock.ts';
 import type { SecretStore } from '../../ground/secrets.ts';
@@ -27,7 +28,6 @@ const CONFIG_FILE = 'venue.json';
 const MAX_REFUSALS_KEPT = 50;
 
 const configSchema = z.object({
-  stationId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
   venue: z.object({ id: z.string().regex(/^[0-9a-f]{12}$/), name: z.string().min(1).max(80), epoch: z.number().int().min(1).max(65_535) }).nullable(),
   peers: z.array(z.object({ host: z.string().min(1).max(255), port: z.number().int().min(1).max(65_535) })).max(200),
 });
@@ -46,7 +46,12 @@ export interface StationName {
   set(name: string): void;
 }
 
+/** The parts of the network half a host chooses (the rest comes from the core). */
+export type VenueNetParts = Omit<VenueDeps, 'stationId' | 'dataDir' | 'secretStore' | 'clock' | 'persistence'>;
+
 export interface VenueDeps {
+  /** The station's id, made once with its database (the data half's), so log rows and presence agree. */
+  stationId: string;
   dataDir: string;
   secretStore: SecretStore;
   clock: Clock;
@@ -137,7 +142,7 @@ export class Venue implements VenueDocumentSource {
   constructor(private readonly deps: VenueDeps) {
     this.config = this.loadConfig();
     this.node = new VenueNode({
-      identity: { stationId: this.config.stationId, deskName: deps.station.get(), appVersion: deps.appVersion, protocol: deps.protocol ?? VENUE_PROTOCOL },
+      identity: { stationId: deps.stationId, deskName: deps.station.get(), appVersion: deps.appVersion, protocol: deps.protocol ?? VENUE_PROTOCOL },
       clock: deps.clock,
       persistence: deps.persistence,
       listen: deps.listen ?? {},
@@ -150,7 +155,12 @@ export class Venue implements VenueDocumentSource {
   }
 
   get stationId(): string {
-    return this.config.stationId;
+    return this.deps.stationId;
+  }
+
+  /** The venue this desk is in, or null. */
+  get venueId(): string | null {
+    return this.config.venue?.id ?? null;
   }
 
   async start(): Promise<void> {
@@ -179,11 +189,11 @@ export class Venue implements VenueDocumentSource {
 
   async open(key: VenueDocumentKey): Promise<Y.Doc> {
     if (!this.config.venue || key.venueId !== this.config.venue.id) throw new AppError('INVALID_STATE', 'this desk is not in that venue');
-    return this.node.openDocument(eventDocumentName(key));
+    return this.node.openDocument(venueDocumentName(key));
   }
 
   async close(key: VenueDocumentKey): Promise<void> {
-    await this.node.closeDocument(eventDocumentName(key));
+    await this.node.closeDocument(venueDocumentName(key));
   }
 
   // ---- admin actions ----
@@ -539,12 +549,9 @@ export class Venue implements VenueDocumentSource {
       const parsed = configSchema.safeParse(JSON.parse(readFileSync(join(this.deps.dataDir, CONFIG_FILE), 'utf8')));
       if (parsed.success) return parsed.data;
     } catch {
-      // First run (no file yet), or a damaged file: a fresh station id, in no venue.
+      // First run (no file yet), or a damaged file: in no venue.
     }
-    const fresh: VenueConfig = { stationId: randomUUID(), venue: null, peers: [] };
-    this.config = fresh;
-    this.saveConfig();
-    return fresh;
+    return { venue: null, peers: [] };
   }
 
   private saveConfig(): void {
@@ -561,9 +568,4 @@ export class Venue implements VenueDocumentSource {
     }
     this.saveConfig();
   }
-}
-
-/** The event document's name (one per event, keyed by provider and provider event id). */
-export function eventDocumentName(key: VenueDocumentKey): string {
-  return `venue:${key.venueId}:${key.provider}:${key.providerEventId}`;
 }
