@@ -8,18 +8,9 @@ import { foldForSearch } from './search-text.ts';
 import type { Attendee } from '../../shared/types.ts';
 import type { CheckInLogEntry, CheckInStats, TicketStats } from '../../shared/desk.ts';
 import { ARRIVAL_SLOT_MINUTES } from '../../shared/desk.ts';
+import { VenueStore, type CheckInAction, type CheckInRecord } from './venue-store.ts';
 
-export type CheckInAction = 'check_in' | 'undo';
-
-export interface CheckInRecord {
-  id: number;
-  actionId: string;
-  eventId: number;
-  attendeeId: number;
-  action: CheckInAction;
-  station: string;
-  at: string;
-}
+export type { CheckInAction, CheckInRecord } from './venue-store.ts';
 
 interface CheckInRow {
   id: number;
@@ -37,16 +28,6 @@ interface LogRow extends CheckInRow {
   ticket_name: string | null;
   barcode: string | null;
 }
-
-const toRecord = (r: CheckInRow): CheckInRecord => ({
-  id: r.id,
-  actionId: r.action_id,
-  eventId: r.event_id,
-  attendeeId: r.attendee_id,
-  action: r.action,
-  station: r.station,
-  at: r.at,
-});
 
 const toLogEntry = (r: LogRow): CheckInLogEntry => ({
   id: r.id,
@@ -73,9 +54,9 @@ export class DeskStore {
   private readonly unranked;
   private readonly nameCandidates;
   private readonly byBarcode;
-  private readonly byActionId;
-  private readonly append;
   private readonly stateOf;
+  /** The merged log's writes and derived state (shared with remote entries of the venue). */
+  readonly venue: VenueStore;
 
   constructor(private readonly db: Db) {
     // FTS5 sorts by its configured rank (bm25, name hits weighted up; see migration 002) and
@@ -97,11 +78,8 @@ export class DeskStore {
       // Barcodes are unique per provider; should two rows ever share one, the attending one wins.
       `${ATTENDEE_SELECT} WHERE a.event_id = ? AND a.barcode = ? ORDER BY a.status = 'ATTENDING' DESC, a.id LIMIT 1`,
     );
-    this.byActionId = db.prepare<[string], CheckInRow>('SELECT * FROM checkins WHERE action_id = ?');
-    this.append = db.prepare<[string, number, number, CheckInAction, string, string], CheckInRow>(
-      'INSERT INTO checkins (action_id, event_id, attendee_id, action, station, at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *',
-    );
     this.stateOf = db.prepare<[number], { checked_in: number }>('SELECT checked_in FROM attendee_checkin WHERE attendee_id = ?');
+    this.venue = new VenueStore(db);
   }
 
   /**
@@ -160,12 +138,19 @@ export class DeskStore {
   }
 
   checkInByActionId(actionId: string): CheckInRecord | undefined {
-    const row = this.byActionId.get(actionId);
-    return row ? toRecord(row) : undefined;
+    return this.venue.checkInByActionId(actionId);
   }
 
-  appendCheckIn(r: Omit<CheckInRecord, 'id'>): CheckInRecord {
-    return toRecord(this.append.get(r.actionId, r.eventId, r.attendeeId, r.action, r.station, r.at)!);
+  /** A row of this station's desk (its station id); the state is derived with the venue's rule. */
+  appendCheckIn(r: Omit<CheckInRecord, 'id' | 'stationId' | 'undoes'> & { undoes?: string | null }): CheckInRecord {
+    const record = this.venue.appendCheckIn({ ...r, stationId: this.venue.stationId, undoes: r.undoes ?? null });
+    if (!record) throw new Error(`action ${r.actionId} is already in the log`);
+    return record;
+  }
+
+  /** The attendee's check-ins not undone (an undo at the desk names each of them). */
+  openCheckIns(attendeeId: number): CheckInRecord[] {
+    return this.venue.openCheckIns(attendeeId);
   }
 
   /**

@@ -22,6 +22,8 @@ export interface DeskDeps {
   requireEvent(eventId: number): { id: number; name: string };
   /** After a check-in is committed (auto-print). Its failure never undoes or fails the check-in. */
   onCheckedIn?(actor: Actor, attendee: Attendee): PrintJob | null;
+  /** After log rows are committed: the venue writes them into its document in the same tick. */
+  onRecorded?(eventId: number, actionIds: readonly string[]): void;
 }
 
 export const DEFAULT_SEARCH_LIMIT = 20;
@@ -70,6 +72,7 @@ export class Desk {
       return { kind: 'checked_in', attendee: this.deps.store.getAttendee(attendee.id)!, actionId, via: scanned ? 'scan' : 'search', printJob: null };
     });
     if (outcome.kind === 'checked_in') {
+      this.deps.onRecorded?.(eventId, [actionId]);
       this.deps.events.emit('checkinsChanged', { eventId, attendeeIds: [outcome.attendee.id] });
       try {
         return { ...outcome, printJob: this.deps.onCheckedIn?.(actor, outcome.attendee) ?? null };
@@ -80,19 +83,34 @@ export class Desk {
     return outcome;
   }
 
-  /** Takes a check-in back, as a new log row (the log is never edited). */
+  /**
+   * Takes a check-in back, as new log rows (the log is never edited). Each undo row names the
+   * check-in it undoes; a person admitted at two desks while they were apart has two check-ins
+   * not undone, and the desk's Undo takes back both (rows `<actionId>`, `<actionId>.2`, ...), so
+   * "not checked in" is what the operator sees afterwards.
+   */
   undo(actor: Actor, input: { eventId: number; attendeeId: number; actionId: string }): UndoOutcome {
     const { eventId, attendeeId, actionId } = input;
     this.deps.requireEvent(eventId);
+    const recorded: string[] = [];
     const outcome = this.deps.deskStore.atomically((): UndoOutcome => {
       const replay = this.replay(actionId, 'undo', eventId);
       if (replay) return { kind: 'undone', attendee: replay, actionId };
       const attendee = this.requireAttendeeOf(eventId, attendeeId);
-      if (!attendee.checkedIn) return { kind: 'not_checked_in', attendee };
-      this.deps.deskStore.appendCheckIn({ actionId, eventId, attendeeId, action: 'undo', station: stationOf(actor), at: this.now() });
+      const open = this.deps.deskStore.openCheckIns(attendeeId);
+      if (open.length === 0) return { kind: 'not_checked_in', attendee };
+      const at = this.now();
+      open.forEach((checkIn, i) => {
+        const id = i === 0 ? actionId : `${actionId}.${i + 1}`;
+        this.deps.deskStore.appendCheckIn({ actionId: id, eventId, attendeeId, action: 'undo', station: stationOf(actor), at, undoes: checkIn.actionId });
+        recorded.push(id);
+      });
       return { kind: 'undone', attendee: this.deps.store.getAttendee(attendeeId)!, actionId };
     });
-    if (outcome.kind === 'undone') this.deps.events.emit('checkinsChanged', { eventId, attendeeIds: [attendeeId] });
+    if (outcome.kind === 'undone') {
+      if (recorded.length) this.deps.onRecorded?.(eventId, recorded);
+      this.deps.events.emit('checkinsChanged', { eventId, attendeeIds: [attendeeId] });
+    }
     return outcome;
   }
 

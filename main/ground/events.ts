@@ -14,6 +14,10 @@ export interface CoreEventMap {
   printJobChanged: { job: PrintJob };
   integrationChanged: { integrationId: number; status: IntegrationStatus; reason: string | null };
   eventAdded: { eventId: number };
+  /** The venue's entries for this event changed (remote entries arrived, or some were refused). */
+  venueChanged: { eventId: number | null };
+  /** The venue's desks, presence, pairing or refusals changed (the venue panel re-reads its status). */
+  venueDesksChanged: { venueId: string | null };
 }
 
 export type CoreEventName = keyof CoreEventMap;

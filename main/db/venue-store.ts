@@ -1,0 +1,402 @@
+// The venue's SQL (migration 005): the station's id, the merged check-in log and the state derived
+// from it, VIP entries, print records, entries waiting for their attendee, and the venue documents'
+// stored state. Local and remote entries go through the same functions, so every desk derives its
+// state from the same rows with the same rules (shared/venue.ts).
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './open.ts';
+import type { CheckInFact, PrintFact, VenueConflict, VenueMapName, VipFact } from '../../shared/venue.ts';
+import { deriveCheckIn, derivePrints, deriveVip } from '../../shared/venue.ts';
+import type { ProviderKind } from '../../shared/types.ts';
+
+export type CheckInAction = 'check_in' | 'undo';
+
+/** A row of the check-in log. */
+export interface CheckInRecord {
+  id: number;
+  actionId: string;
+  eventId: number;
+  attendeeId: number;
+  action: CheckInAction;
+  /** The station's name ("Desk 2"). */
+  station: string;
+  stationId: string;
+  /** For an undo: the action id of the check-in it undoes. */
+  undoes: string | null;
+  at: string;
+}
+
+export interface CheckInRow {
+  id: number;
+  action_id: string;
+  event_id: number;
+  attendee_id: number;
+  action: CheckInAction;
+  station: string;
+  station_id: string;
+  undoes_action_id: string | null;
+  at: string;
+}
+
+export const toCheckInRecord = (r: CheckInRow): CheckInRecord => ({
+  id: r.id,
+  actionId: r.action_id,
+  eventId: r.event_id,
+  attendeeId: r.attendee_id,
+  action: r.action,
+  station: r.station,
+  stationId: r.station_id,
+  undoes: r.undoes_action_id,
+  at: r.at,
+});
+
+export interface VipRecord {
+  actionId: string;
+  eventId: number;
+  attendeeId: number;
+  vip: boolean;
+  at: string;
+  stationId: string;
+  stationName: string;
+}
+
+export interface PrintRecord {
+  printId: string;
+  eventId: number;
+  attendeeId: number;
+  kind: 'first' | 'reprint';
+  at: string;
+  stationId: string;
+  stationName: string;
+  by: string | null;
+  reason: string | null;
+  /** This station's print job, for its own records. */
+  jobId: number | null;
+}
+
+/** An entry of a venue document kept until its attendee is in the mirror. */
+export interface PendingEntry {
+  map: VenueMapName;
+  entryId: string;
+  eventId: number;
+  providerAttendeeId: string;
+  /** The validated entry, as JSON. */
+  entry: string;
+}
+
+interface VipRow {
+  action_id: string;
+  event_id: number;
+  attendee_id: number;
+  vip: number;
+  at: string;
+  station_id: string;
+  station_name: string;
+}
+interface PrintRow {
+  print_id: string;
+  event_id: number;
+  attendee_id: number;
+  kind: 'first' | 'reprint';
+  at: string;
+  station_id: string;
+  station_name: string;
+  by: string | null;
+  reason: string | null;
+  job_id: number | null;
+}
+
+const checkInFact = (r: CheckInRow): CheckInFact & { row: CheckInRow } => ({
+  id: r.action_id,
+  at: r.at,
+  stationId: r.station_id,
+  stationName: r.station,
+  kind: r.action,
+  undoes: r.undoes_action_id,
+  row: r,
+});
+const vipFact = (r: VipRow): VipFact => ({ id: r.action_id, at: r.at, stationId: r.station_id, vip: r.vip === 1 });
+const printFact = (r: PrintRow): PrintFact & { row: PrintRow } => ({ id: r.print_id, at: r.at, stationId: r.station_id, stationName: r.station_name, kind: r.kind, row: r });
+const toPrintRecord = (r: PrintRow): PrintRecord => ({
+  printId: r.print_id,
+  eventId: r.event_id,
+  attendeeId: r.attendee_id,
+  kind: r.kind,
+  at: r.at,
+  stationId: r.station_id,
+  stationName: r.station_name,
+  by: r.by,
+  reason: r.reason,
+  jobId: r.job_id,
+});
+const toVipRecord = (r: VipRow): VipRecord => ({
+  actionId: r.action_id,
+  eventId: r.event_id,
+  attendeeId: r.attendee_id,
+  vip: r.vip === 1,
+  at: r.at,
+  stationId: r.station_id,
+  stationName: r.station_name,
+});
+
+export class VenueStore {
+  /** This station's id (random, made with the database by migration 005). */
+  readonly stationId: string;
+  private readonly insertCheckIn: Statement<unknown[], CheckInRow>;
+  private readonly checkInsOf: Statement<[number], CheckInRow>;
+  private readonly writeCheckInState: Statement<unknown[]>;
+  private readonly insertVip: Statement<unknown[]>;
+  private readonly vipOf: Statement<[number], VipRow>;
+  private readonly writeVip: Statement<unknown[]>;
+  private readonly insertPrint: Statement<unknown[]>;
+  private readonly printsOf: Statement<[number], PrintRow>;
+  private readonly attendeeByProviderId: Statement<[number, string], { id: number }>;
+
+  constructor(private readonly db: Db) {
+    this.stationId = db.prepare<[], { station_id: string }>('SELECT station_id FROM venue_station').get()!.station_id;
+    this.insertCheckIn = db.prepare(
+      `INSERT INTO checkins (action_id, event_id, attendee_id, action, station, station_id, undoes_action_id, at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (action_id) DO NOTHING RETURNING *`,
+    );
+    this.checkInsOf = db.prepare('SELECT * FROM checkins WHERE attendee_id = ?');
+    this.writeCheckInState = db.prepare(
+      `INSERT OR REPLACE INTO attendee_checkin (attendee_id, event_id, checked_in, at, station, last_checkin_id, station_id, admission_stations)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertVip = db.prepare(
+      `INSERT INTO vip_entries (action_id, event_id, attendee_id, vip, at, station_id, station_name) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (action_id) DO NOTHING`,
+    );
+    this.vipOf = db.prepare('SELECT * FROM vip_entries WHERE attendee_id = ?');
+    this.writeVip = db.prepare(
+      `INSERT INTO attendee_local (attendee_id, vip, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (attendee_id) DO UPDATE SET vip = excluded.vip, updated_at = excluded.updated_at`,
+    );
+    this.insertPrint = db.prepare(
+      `INSERT INTO venue_prints (print_id, event_id, attendee_id, kind, at, station_id, station_name, by, reason, job_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    );
+    this.printsOf = db.prepare('SELECT * FROM venue_prints WHERE attendee_id = ?');
+    this.attendeeByProviderId = db.prepare('SELECT id FROM attendees WHERE event_id = ? AND provider_attendee_id = ?');
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  /** Every event of the mirror by its provider identity (what names its venue document). */
+  eventKeys(): { eventId: number; provider: ProviderKind; providerEventId: string }[] {
+    return this.db
+      .prepare<[], { eventId: number; provider: ProviderKind; providerEventId: string }>(
+        'SELECT id AS eventId, provider, provider_event_id AS providerEventId FROM events ORDER BY id',
+      )
+      .all();
+  }
+
+  /** The local row id of an attendee named by the provider's id, or undefined when not in the mirror (yet). */
+  attendeeIdOf(eventId: number, providerAttendeeId: string): number | undefined {
+    return this.attendeeByProviderId.get(eventId, providerAttendeeId)?.id;
+  }
+
+  providerAttendeeIdOf(attendeeId: number): string | undefined {
+    return this.db.prepare<[number], { p: string }>('SELECT provider_attendee_id AS p FROM attendees WHERE id = ?').get(attendeeId)?.p;
+  }
+
+  // ---- check-ins ----
+
+  /**
+   * Appends a log row and derives the attendee's state from all of their rows, in the caller's
+   * transaction. A row whose action id is already in the log is ignored (null): the first wins.
+   */
+  appendCheckIn(r: Omit<CheckInRecord, 'id'>): CheckInRecord | null {
+    const row = this.insertCheckIn.get(r.actionId, r.eventId, r.attendeeId, r.action, r.station, r.stationId, r.undoes, r.at);
+    if (!row) return null;
+    this.deriveCheckInState(r.attendeeId, r.eventId);
+    return toCheckInRecord(row);
+  }
+
+  /** The attendee's check-ins that no undo names, earliest first. */
+  openCheckIns(attendeeId: number): CheckInRecord[] {
+    return deriveCheckIn(this.checkInsOf.all(attendeeId).map(checkInFact)).admissions.map((f) => toCheckInRecord(f.row));
+  }
+
+  private deriveCheckInState(attendeeId: number, eventId: number): void {
+    const d = deriveCheckIn(this.checkInsOf.all(attendeeId).map(checkInFact));
+    const row = (d.shown ?? d.latest)!.row;
+    const stations = new Set(d.admissions.map((a) => a.stationId)).size;
+    this.writeCheckInState.run(attendeeId, eventId, d.shown ? 1 : 0, row.at, row.station, row.id, row.station_id, stations);
+  }
+
+  checkInByActionId(actionId: string): CheckInRecord | undefined {
+    this.byActionId ??= this.db.prepare<[string], CheckInRow>('SELECT * FROM checkins WHERE action_id = ?');
+    const row = this.byActionId.get(actionId);
+    return row ? toCheckInRecord(row) : undefined;
+  }
+  private byActionId: Statement<[string], CheckInRow> | undefined;
+
+  /** An event's whole log with the provider's attendee ids, for a venue document. */
+  *checkInsOfEvent(eventId: number): Generator<CheckInRecord & { providerAttendeeId: string }> {
+    const rows = this.db
+      .prepare<[number], CheckInRow & { provider_attendee_id: string }>(
+        'SELECT k.*, a.provider_attendee_id FROM checkins k JOIN attendees a ON a.id = k.attendee_id WHERE k.event_id = ?',
+      )
+      .iterate(eventId);
+    for (const r of rows) yield { ...toCheckInRecord(r), providerAttendeeId: r.provider_attendee_id };
+  }
+
+  // ---- VIP ----
+
+  /** The entry that sets the attendee's flag now, or null. */
+  currentVip(attendeeId: number): VipFact | null {
+    return deriveVip(this.vipOf.all(attendeeId).map(vipFact));
+  }
+
+  /** Appends a VIP entry (ignored when its id is known) and derives the flag; true when new. */
+  appendVip(r: VipRecord): boolean {
+    if (this.insertVip.run(r.actionId, r.eventId, r.attendeeId, r.vip ? 1 : 0, r.at, r.stationId, r.stationName).changes === 0) return false;
+    const winner = this.currentVip(r.attendeeId)!;
+    this.writeVip.run(r.attendeeId, winner.vip ? 1 : 0, winner.at);
+    return true;
+  }
+
+  vipOfEvent(eventId: number): (VipRecord & { providerAttendeeId: string })[] {
+    return this.db
+      .prepare<[number], VipRow & { provider_attendee_id: string }>(
+        'SELECT v.*, a.provider_attendee_id FROM vip_entries v JOIN attendees a ON a.id = v.attendee_id WHERE v.event_id = ?',
+      )
+      .all(eventId)
+      .map((r) => ({ ...toVipRecord(r), providerAttendeeId: r.provider_attendee_id }));
+  }
+
+  vipByActionId(actionId: string): VipRecord | undefined {
+    const r = this.db.prepare<[string], VipRow>('SELECT * FROM vip_entries WHERE action_id = ?').get(actionId);
+    return r ? toVipRecord(r) : undefined;
+  }
+
+  // ---- print records ----
+
+  appendPrint(r: PrintRecord): boolean {
+    return this.insertPrint.run(r.printId, r.eventId, r.attendeeId, r.kind, r.at, r.stationId, r.stationName, r.by, r.reason, r.jobId).changes === 1;
+  }
+
+  /** The earliest first print of this attendee anywhere in the venue, or null. */
+  firstPrint(attendeeId: number): PrintRecord | null {
+    const first = derivePrints(this.printsOf.all(attendeeId).map(printFact)).first;
+    return first ? toPrintRecord(first.row) : null;
+  }
+
+  printByJob(jobId: number): PrintRecord | undefined {
+    const r = this.db.prepare<[number], PrintRow>('SELECT * FROM venue_prints WHERE job_id = ?').get(jobId);
+    return r ? toPrintRecord(r) : undefined;
+  }
+
+  printById(printId: string): PrintRecord | undefined {
+    const r = this.db.prepare<[string], PrintRow>('SELECT * FROM venue_prints WHERE print_id = ?').get(printId);
+    return r ? toPrintRecord(r) : undefined;
+  }
+
+  printsOfEvent(eventId: number): (PrintRecord & { providerAttendeeId: string })[] {
+    return this.db
+      .prepare<[number], PrintRow & { provider_attendee_id: string }>(
+        'SELECT p.*, a.provider_attendee_id FROM venue_prints p JOIN attendees a ON a.id = p.attendee_id WHERE p.event_id = ?',
+      )
+      .all(eventId)
+      .map((r) => ({ ...toPrintRecord(r), providerAttendeeId: r.provider_attendee_id }));
+  }
+
+  /** This station's printed badges that have no record yet (a crash came between the two writes). */
+  printedJobsWithoutRecord(): { jobId: number; eventId: number; attendeeId: number; reason: string; requestedBy: string; note: string | null; printedAt: string }[] {
+    return this.db
+      .prepare<[], { jobId: number; eventId: number; attendeeId: number; reason: string; requestedBy: string; note: string | null; printedAt: string }>(
+        `SELECT j.id AS jobId, j.event_id AS eventId, j.attendee_id AS attendeeId, j.reason, j.requested_by AS requestedBy, j.note,
+                coalesce(j.printed_at, j.updated_at) AS printedAt
+         FROM print_jobs j
+         WHERE j.state = 'printed' AND j.attendee_id IS NOT NULL AND j.event_id IS NOT NULL AND j.reason <> 'test'
+           AND NOT EXISTS (SELECT 1 FROM venue_prints p WHERE p.job_id = j.id)
+         ORDER BY j.id`,
+      )
+      .all();
+  }
+
+  // ---- what happened twice ----
+
+  /** People with check-ins not undone from two or more stations, with those check-ins. */
+  doubleAdmissions(eventId: number): VenueConflict[] {
+    const people = this.db
+      .prepare<[number], { attendee_id: number; full_name: string }>(
+        `SELECT c.attendee_id, a.full_name FROM attendee_checkin c JOIN attendees a ON a.id = c.attendee_id
+         WHERE c.event_id = ? AND c.admission_stations > 1 ORDER BY c.at, c.attendee_id`,
+      )
+      .all(eventId);
+    return people.map((p) => ({
+      attendeeId: p.attendee_id,
+      attendeeName: p.full_name,
+      stamps: this.openCheckIns(p.attendee_id).map((c) => ({ at: c.at, stationId: c.stationId, stationName: c.station })),
+    }));
+  }
+
+  /** Badges printed first at two or more stations. */
+  doublePrints(eventId: number): VenueConflict[] {
+    const people = this.db
+      .prepare<[number], { attendee_id: number; full_name: string }>(
+        `SELECT p.attendee_id, a.full_name FROM venue_prints p JOIN attendees a ON a.id = p.attendee_id
+         WHERE p.event_id = ? AND p.kind = 'first' GROUP BY p.attendee_id HAVING count(DISTINCT p.station_id) > 1 ORDER BY min(p.at), p.attendee_id`,
+      )
+      .all(eventId);
+    return people.map((p) => ({
+      attendeeId: p.attendee_id,
+      attendeeName: p.full_name,
+      stamps: (derivePrints(this.printsOf.all(p.attendee_id).map(printFact)).doublePrint ?? []).map((f) => ({ at: f.at, stationId: f.stationId, stationName: f.stationName })),
+    }));
+  }
+
+  // ---- entries waiting for their attendee ----
+
+  addPending(p: PendingEntry): boolean {
+    return (
+      this.db
+        .prepare('INSERT INTO venue_pending (map, entry_id, event_id, provider_attendee_id, entry) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING')
+        .run(p.map, p.entryId, p.eventId, p.providerAttendeeId, p.entry).changes === 1
+    );
+  }
+
+  /** Waiting entries whose attendee has arrived in the mirror, with the attendee's row id. */
+  arrivedPending(eventId: number): (PendingEntry & { attendeeId: number })[] {
+    return this.db
+      .prepare<[number], { map: VenueMapName; entry_id: string; event_id: number; provider_attendee_id: string; entry: string; attendee_id: number }>(
+        `SELECT p.*, a.id AS attendee_id FROM venue_pending p
+         JOIN attendees a ON a.event_id = p.event_id AND a.provider_attendee_id = p.provider_attendee_id
+         WHERE p.event_id = ?`,
+      )
+      .all(eventId)
+      .map((r) => ({ map: r.map, entryId: r.entry_id, eventId: r.event_id, providerAttendeeId: r.provider_attendee_id, entry: r.entry, attendeeId: r.attendee_id }));
+  }
+
+  pendingOfEvent(eventId: number): PendingEntry[] {
+    return this.db
+      .prepare<[number], { map: VenueMapName; entry_id: string; event_id: number; provider_attendee_id: string; entry: string }>('SELECT * FROM venue_pending WHERE event_id = ?')
+      .all(eventId)
+      .map((r) => ({ map: r.map, entryId: r.entry_id, eventId: r.event_id, providerAttendeeId: r.provider_attendee_id, entry: r.entry }));
+  }
+
+  /** A waiting entry's JSON, or undefined. */
+  pendingEntry(map: VenueMapName, entryId: string): string | undefined {
+    return this.db.prepare<[string, string], { entry: string }>('SELECT entry FROM venue_pending WHERE map = ? AND entry_id = ?').get(map, entryId)?.entry;
+  }
+
+  removePending(map: VenueMapName, entryId: string): void {
+    this.db.prepare('DELETE FROM venue_pending WHERE map = ? AND entry_id = ?').run(map, entryId);
+  }
+
+  // ---- documents ----
+
+  loadDocument(name: string): Uint8Array | null {
+    const r = this.db.prepare<[string], { state: Buffer }>('SELECT state FROM venue_documents WHERE name = ?').get(name);
+    return r ? new Uint8Array(r.state.buffer, r.state.byteOffset, r.state.byteLength) : null;
+  }
+
+  storeDocument(name: string, state: Uint8Array, now: string): void {
+    this.db
+      .prepare('INSERT INTO venue_documents (name, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at')
+      .run(name, Buffer.from(state.buffer, state.byteOffset, state.byteLength), now);
+  }
+}

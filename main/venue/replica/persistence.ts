@@ -1,0 +1,107 @@
+// Venue documents kept in the station's SQLite (table venue_documents, migration 005): one merged
+// Yjs update per document. The network half hands these to Hocuspocus (onLoadDocument /
+// onStoreDocument, which already waits for changes to settle); LocalDocumentSource does the same
+// for a station with no network half (tests, a desk before it joins a venue).
+import * as Y from 'yjs';
+import type { VenueStore } from '../../db/venue-store.ts';
+import type { Clock } from '../../ground/clock.ts';
+import { isoTime } from '../../ground/clock.ts';
+import type { VenueDocumentKey, VenueDocumentPersistence, VenueDocumentSource } from '../contracts.ts';
+import { venueDocumentName } from '../../../shared/venue.ts';
+
+export class SqliteDocumentPersistence implements VenueDocumentPersistence {
+  constructor(
+    private readonly venueStore: VenueStore,
+    private readonly clock: Clock,
+  ) {}
+
+  load(documentName: string): Uint8Array | null {
+    return this.venueStore.loadDocument(documentName);
+  }
+
+  store(documentName: string, state: Uint8Array): void {
+    this.venueStore.storeDocument(documentName, state, isoTime(this.clock.now()));
+  }
+}
+
+/** How long a document must stay quiet before it is stored, and the longest a change waits. */
+export const SETTLE_MS = 500;
+export const MAX_WAIT_MS = 5_000;
+
+interface Open {
+  name: string;
+  doc: Y.Doc;
+  /** Updates since the last store, merged with the stored state on the next store. */
+  updates: Uint8Array[];
+  stored: Uint8Array | null;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  firstChangeAt: number;
+  off(): void;
+}
+
+/**
+ * Documents held in this process only, persisted after their changes settle: the stored state and
+ * the updates since are compacted into one update with Y.mergeUpdates.
+ */
+export class LocalDocumentSource implements VenueDocumentSource {
+  private readonly docs = new Map<string, Open>();
+
+  constructor(
+    private readonly persistence: VenueDocumentPersistence,
+    private readonly opts: { settleMs?: number; maxWaitMs?: number } = {},
+  ) {}
+
+  async open(key: VenueDocumentKey): Promise<Y.Doc> {
+    const name = venueDocumentName(key);
+    const existing = this.docs.get(name);
+    if (existing) return existing.doc;
+    const doc = new Y.Doc();
+    const stored = this.persistence.load(name);
+    if (stored) Y.applyUpdate(doc, stored);
+    const o: Open = { name, doc, updates: [], stored, timer: undefined, firstChangeAt: 0, off: () => undefined };
+    const onUpdate = (update: Uint8Array) => {
+      if (o.updates.length === 0) o.firstChangeAt = Date.now();
+      o.updates.push(update);
+      this.schedule(o);
+    };
+    doc.on('update', onUpdate);
+    o.off = () => doc.off('update', onUpdate);
+    this.docs.set(name, o);
+    return doc;
+  }
+
+  async close(key: VenueDocumentKey): Promise<void> {
+    const o = this.docs.get(venueDocumentName(key));
+    if (!o) return;
+    this.flushOne(o);
+    o.off();
+    o.doc.destroy();
+    this.docs.delete(o.name);
+  }
+
+  /** Stores every document with unstored changes now (shutdown, tests). */
+  flush(): void {
+    for (const o of this.docs.values()) this.flushOne(o);
+  }
+
+  private schedule(o: Open): void {
+    if (o.timer) clearTimeout(o.timer);
+    const settle = this.opts.settleMs ?? SETTLE_MS;
+    const waited = Date.now() - o.firstChangeAt;
+    const delay = Math.max(0, Math.min(settle, (this.opts.maxWaitMs ?? MAX_WAIT_MS) - waited));
+    // Unref'd: a process may exit with a store pending. Nothing is lost: every entry is in SQLite
+    // first, and attaching the document at the next start-up puts back what it lacks.
+    o.timer = setTimeout(() => this.flushOne(o), delay);
+    o.timer.unref?.();
+  }
+
+  private flushOne(o: Open): void {
+    if (o.timer) clearTimeout(o.timer);
+    o.timer = undefined;
+    if (o.updates.length === 0) return;
+    const state = Y.mergeUpdates(o.stored ? [o.stored, ...o.updates] : o.updates);
+    this.persistence.store(o.name, state);
+    o.stored = state;
+    o.updates = [];
+  }
+}
