@@ -10,10 +10,9 @@ import type { BadgeLayout, BadgeTemplate } from './badge.ts';
 import { BADGE_FIELDS, PAGE_SIZE_IDS } from './badge.ts';
 import type { Printer, PrintJob, PrintQueueSummary } from './printing.ts';
 import { PRINT_JOB_STATES } from './printing.ts';
+import { channel, empty, eventRef, id } from './ipc-channel.ts';
+import { VENUE_CHANNELS } from './venue-ipc.ts';
 
-const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-const eventRef = z.object({ eventId: id }).strict();
-const empty = z.object({}).strict();
 // A unique id per desk action (a UUID from the renderer): a retried call cannot record twice.
 const actionId = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'an action id is 8 to 64 letters, digits or dashes');
 const pin = z.string().regex(/^\d{4,12}$/, 'a PIN is 4 to 12 digits');
@@ -75,17 +74,6 @@ export interface ProviderEventOption {
 export interface AttendeePage {
   rows: Attendee[];
   total: number;
-}
-
-interface Channel<S extends z.ZodType, R> {
-  input: S;
-  admin: boolean;
-  /** Phantom: the result type, for typing only. */
-  result?: R;
-}
-
-function channel<R>() {
-  return <S extends z.ZodType>(input: S, opts: { admin: boolean }): Channel<S, R> => ({ input, admin: opts.admin });
 }
 
 export const IPC_CHANNELS = {
@@ -237,6 +225,8 @@ export const IPC_CHANNELS = {
   'print.markPrinted': channel<PrintJob>()(z.object({ jobId: id }).strict(), { admin: false }),
 
   'demo.start': channel<AppSnapshot>()(empty, { admin: false }),
+
+  ...VENUE_CHANNELS,
 } as const;
 
 export type ChannelName = keyof typeof IPC_CHANNELS;

@@ -31,6 +31,10 @@ export interface PushEventMap {
   integrationChanged: { integrationId: number; status: 'CONNECTED' | 'DISCONNECTED'; reason: string | null };
   eventAdded: { eventId: number };
   sessionChanged: SessionInfo;
+  /** The venue's entries changed (another desk's arrived, or some were refused); eventId null: not one event's. */
+  venueChanged: { eventId: number | null };
+  /** The venue's desks, their presence, the pairing or refused connections changed: re-read venue.status. */
+  venueDesksChanged: { venueId: string | null };
 }
 export type PushEventName = keyof PushEventMap;
 export const PUSH_EVENTS: readonly PushEventName[] = [
@@ -43,6 +47,8 @@ export const PUSH_EVENTS: readonly PushEventName[] = [
   'integrationChanged',
   'eventAdded',
   'sessionChanged',
+  'venueChanged',
+  'venueDesksChanged',
 ];
 export interface PushMessage<K extends PushEventName = PushEventName> {
   event: K;
