@@ -15,6 +15,7 @@ export { PAGE_SIZE, type AttendeeCache, type AttendeePageEntry } from './attende
 export type { DeskFeedback, DeskFeedbackTone, DeskPrintLine, DeskResults, DeskState } from './desk.ts';
 export type { BatchProgress, PrintBadgeResult, PrintQueueState } from './printing.ts';
 export type { ToastItem, ToastTone } from './toasts.ts';
+export type { FirstBadgeResult } from './venue.ts';
 
 /** The app's store, over the Electron preload's bridge or the browser host. */
 export const useStore = create<BadgeDeskStore>()(badgeDeskState(getTransport()));

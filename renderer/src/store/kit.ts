@@ -13,9 +13,10 @@ import type { DeskSlice } from './desk.ts';
 import type { PrintingSlice } from './printing.ts';
 import type { TemplatesSlice } from './templates.ts';
 import type { ToastsSlice } from './toasts.ts';
+import type { VenueSlice } from './venue.ts';
 
 /** The one store: every slice's state and actions side by side. */
-export type BadgeDeskStore = SessionSlice & EventsSlice & AttendeesSlice & DeskSlice & PrintingSlice & TemplatesSlice & ToastsSlice;
+export type BadgeDeskStore = SessionSlice & EventsSlice & AttendeesSlice & DeskSlice & PrintingSlice & TemplatesSlice & ToastsSlice & VenueSlice;
 
 /** Why slices hear of a route: the operator went there, or the snapshot (re)loaded while there. */
 export type RouteCause = 'navigate' | 'load';
