@@ -1,7 +1,8 @@
 // The check-in desk: one search field that takes typed names and scanned tickets alike, the
 // results to pick from, a big answer panel, and the recent check-ins. Keyboard first: ↑ ↓ choose,
 // Enter checks in, Esc clears; the field keeps the focus so the next scan always lands in it.
-// What each answer says comes from describeCheckInOutcome in shared/desk.ts.
+// What each answer says comes from describeCheckInOutcome in shared/desk.ts; a badge the venue
+// already printed at another desk asks first (priorPrintPrompt in shared/venue.ts).
 import { useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent, KeyboardEvent as ReactKeyboardEvent, ReactNode, RefObject } from 'react';
 import type { Attendee, SyncedEvent } from '../../../shared/types.ts';
@@ -9,6 +10,7 @@ import type { CheckInLogEntry } from '../../../shared/desk.ts';
 import { isCancelledAfterCheckIn, isWorkingOffline, offlineHeaderText } from '../../../shared/desk.ts';
 import { describeSyncStatus } from '../../../shared/sync-status.ts';
 import { PRINT_JOB_STATE_LABEL } from '../../../shared/printing.ts';
+import { priorPrintPrompt } from '../../../shared/venue-view.ts';
 import { formatClock, formatCount, formatMoment } from '../format.ts';
 import type { DeskFeedback, DeskFeedbackTone, DeskPrintLine } from '../store/index.ts';
 import { useCurrentEvent, useStore } from '../store/index.ts';
@@ -183,14 +185,15 @@ function Results({ focusField }: { focusField: () => void }) {
   const highlight = useStore((s) => s.desk?.highlight ?? 0);
   const searchError = useStore((s) => s.desk?.searchError ?? null);
   const deskCheckIn = useStore((s) => s.deskCheckIn);
-  const printBadge = useStore((s) => s.printBadge);
+  const printFirstBadge = useStore((s) => s.printFirstBadge);
   const listRef = useRef<HTMLDivElement>(null);
-  const [reprint, setReprint] = useState<Attendee | null>(null);
+  const [reprint, setReprint] = useState<{ attendee: Attendee; prompt: string | null } | null>(null);
 
   const onPrint = async (attendee: Attendee) => {
-    const result = await printBadge(attendee);
+    const result = await printFirstBadge(attendee);
     // A second copy is a reprint: it needs a reason, recorded with who asked.
-    if (result.kind === 'already_printed') setReprint(attendee);
+    if (result.kind === 'already_printed') setReprint({ attendee, prompt: null });
+    else if (result.kind === 'printed_in_venue') setReprint({ attendee, prompt: priorPrintPrompt(result.prior, formatClock) });
   };
 
   const current = results && results.query === query ? results : null;
@@ -234,7 +237,7 @@ function Results({ focusField }: { focusField: () => void }) {
         ))}
       </div>
       {current?.more ? <p className="desk-more">More matches — keep typing</p> : null}
-      {reprint ? <ReprintDialog attendee={reprint} onClose={() => setReprint(null)} /> : null}
+      {reprint ? <ReprintDialog attendee={reprint.attendee} prompt={reprint.prompt} onClose={() => setReprint(null)} /> : null}
     </div>
   );
 }
@@ -426,7 +429,8 @@ function PrintLine({ line }: { line: DeskPrintLine }) {
   );
 }
 
-function ReprintDialog({ attendee, onClose }: { attendee: Attendee; onClose: () => void }) {
+/** `prompt`: what the venue's print records say ("Badge printed at Desk 1 at 10:42 — reprint?"), when another desk printed it. */
+function ReprintDialog({ attendee, prompt, onClose }: { attendee: Attendee; prompt: string | null; onClose: () => void }) {
   const reprintBadge = useStore((s) => s.reprintBadge);
   const [reason, setReason] = useState('');
   const { busy, error, setError, run } = useDialogAction(onClose);
@@ -447,6 +451,11 @@ function ReprintDialog({ attendee, onClose }: { attendee: Attendee; onClose: () 
       actions={<FormDialogActions formId={ids.form} onCancel={onClose} busy={busy} label="Reprint" busyLabel="Reprinting…" />}
     >
       <form id={ids.form} className="form" onSubmit={(e) => void submit(e)}>
+        {prompt ? (
+          <p className="warning-text" data-testid="venue-prior-print">
+            {prompt}
+          </p>
+        ) : null}
         <p>
           <span className="strong">{attendee.fullName}</span> has a badge already. A reprint is recorded with the reason.
         </p>

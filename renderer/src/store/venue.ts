@@ -3,7 +3,7 @@
 // rotating the secret, the pairing code for an admin, what happened twice while desks were apart,
 // and the print pre-check before a first badge. venueDesksChanged / venueChanged pushes land here.
 import type { Attendee } from '../../../shared/types.ts';
-import type { PriorPrint, RefusedEntries, VenueConflicts } from '../../../shared/venue.ts';
+import type { PriorPrint, RefusedEntries, VenueConflicts } from '../../../shared/venue-view.ts';
 import type { VenueStatus } from '../../../shared/venue-desks.ts';
 import type { VenueRotation } from '../../../shared/venue-ipc.ts';
 import { BridgeError, errorMessage } from '../bridge.ts';
