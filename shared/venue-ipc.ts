@@ -1,8 +1,8 @@
 // The venue's IPC channels (issue 16), spread into IPC_CHANNELS by shared/ipc-contract.ts: one
 // table, validated by main like every other channel. Pairing and presence are answered by the
 // network half (main/venue/net through the core), conflicts, refusals and the print pre-check by
-// the data half (main/venue/replica). Everything that changes the venue needs the admin role; the
-// pairing code too, since it holds the venue secret.
+// the data half (main/venue/replica). Everything that changes the venue needs the admin role; so
+// do the pairing code (it holds the venue secret) and the conflicts (they name attendees).
 import { z } from 'zod';
 import { channel, empty, eventRef, id } from './ipc-channel.ts';
 import type { VenueStatus } from './venue-desks.ts';
@@ -49,10 +49,10 @@ export const VENUE_CHANNELS = {
   /** Leaves the venue: this desk keeps its data and works alone. */
   'venue.leave': channel<VenueStatus>()(empty, { admin: true }),
 
-  /** People admitted, and badges printed, at two or more desks while the desks could not see each other. */
-  'venue.conflicts': channel<VenueConflicts>()(eventRef, { admin: false }),
-  /** Entries from other desks this desk refused, per station that sent them. */
-  'venue.refused': channel<RefusedEntries[]>()(empty, { admin: false }),
-  /** The print pre-check: the venue's earliest first print of this attendee, or null. */
-  'venue.priorPrint': channel<PriorPrint | null>()(z.object({ attendeeId: id }).strict(), { admin: false }),
+  /** People admitted, and badges printed, at two or more desks while they could not see each other (names: admin). */
+  'venue.conflicts': channel<VenueConflicts>()(eventRef, { admin: true }),
+  /** Entries from other desks this desk refused since it started, per station. */
+  'venue.refused': channel<RefusedEntries[]>()(empty, { admin: true }),
+  /** The print pre-check before a first badge: the venue's earliest first print of this attendee, or null. */
+  'print.priorPrint': channel<PriorPrint | null>()(z.object({ attendeeId: id }).strict(), { admin: false }),
 } as const;

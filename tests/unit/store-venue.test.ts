@@ -1,6 +1,6 @@
 // The venue slice: the status read on load and once per burst of presence pushes, never replaced
 // by an older read; the pairing code only for an admin on Settings, gone when the lock returns or
-// the secret rotates; conflicts per event; and the print pre-check before a first badge.
+// the secret rotates; conflicts per event for an admin; and the print pre-check before a first badge.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deferred, FakeRefusal, settle } from '../helpers/fake-transport.ts';
@@ -90,10 +90,12 @@ test('the pairing code is read for an admin on Settings only, and dropped when t
   assert.equal(store.getState().venue?.venue?.name, 'Hall A');
   assert.equal(transport.inputs('venue.pairingCode').length, 0, 'an operator never reads it');
   assert.equal(store.getState().venueCode, null);
+  assert.equal(transport.inputs('venue.conflicts').length, 0, 'conflicts name attendees: admins only');
 
   transport.push('sessionChanged', { role: 'admin', pinSet: true, adminUntil: null });
   await settle();
   assert.equal(store.getState().venueCode, 'BD1-SECRET');
+  assert.deepEqual(transport.inputs('venue.conflicts'), [{ eventId: 1 }], 'read on unlock');
 
   transport.push('sessionChanged', { role: 'operator', pinSet: true, adminUntil: null });
   assert.equal(store.getState().venueCode, null, 'gone with the admin role');
@@ -180,18 +182,25 @@ test('conflicts: read for every event on Settings, then for the event a push nam
   assert.deepEqual(store.getState().venueConflicts[2], twice);
   assert.equal(store.getState().venueRefused?.[0]?.count, 3);
 
+  transport.push('sessionChanged', { role: 'operator', pinSet: true, adminUntil: null });
+  assert.deepEqual(store.getState().venueConflicts, {}, 'the names go with the admin role');
+  assert.equal(store.getState().venueRefused, null);
+
+  transport.push('sessionChanged', { role: 'admin', pinSet: true, adminUntil: null });
+  await settle();
+  assert.equal(transport.inputs('venue.conflicts').length, 5, 'an admin again: every event read again');
   store.getState().navigate({ name: 'events' });
   transport.push('venueChanged', { eventId: 1 });
   timers.advance(500);
   await settle();
-  assert.equal(transport.inputs('venue.conflicts').length, 3, 'off Settings nothing shows them');
+  assert.equal(transport.inputs('venue.conflicts').length, 5, 'off Settings nothing shows them');
 });
 
 test('the print pre-check: a badge printed elsewhere in the venue asks first; none, or no answer, prints', async () => {
   const { transport, store } = await startedStore();
   const printedAt1 = attendee({ id: 1, eventId: 1 });
   const fresh = attendee({ id: 2, eventId: 1 });
-  transport.answer('venue.priorPrint', ({ attendeeId }) => (attendeeId === 1 ? { at: '2026-11-23T10:42:00.000Z', stationName: 'Desk 1' } : null));
+  transport.answer('print.priorPrint', ({ attendeeId }) => (attendeeId === 1 ? { at: '2026-11-23T10:42:00.000Z', stationName: 'Desk 1' } : null));
   transport.answer('print.badge', ({ attendeeId }) => printJob({ id: 10 + attendeeId, attendeeId }));
 
   const asked = await store.getState().printFirstBadge(printedAt1);
@@ -202,7 +211,7 @@ test('the print pre-check: a badge printed elsewhere in the venue asks first; no
   assert.equal(printed.kind, 'queued');
   assert.deepEqual(transport.inputs('print.badge'), [{ attendeeId: 2 }]);
 
-  transport.answer('venue.priorPrint', () => {
+  transport.answer('print.priorPrint', () => {
     throw new FakeRefusal('INVALID_STATE', 'the venue network is not available on this host');
   });
   const alone = await store.getState().printFirstBadge(printedAt1);

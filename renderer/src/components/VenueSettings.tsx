@@ -97,7 +97,7 @@ function InVenue({ status, admin }: { status: VenueStatus; admin: boolean }) {
       </ul>
       {admin ? <AddDeskForm /> : null}
       <Refusals status={status} />
-      <VenueConflictsList />
+      {admin ? <VenueConflictsList /> : null}
       {removing ? <RemoveDeskDialog desk={removing} onClose={() => setRemoving(null)} /> : null}
     </>
   );

@@ -21,9 +21,9 @@ export interface VenueSlice {
   venueError: string | null;
   /** The pairing code: it holds the venue secret, so it is read only for an admin on Settings and dropped when the admin lock returns. */
   venueCode: string | null;
-  /** Double admissions and double prints, per event, while Settings shows them. */
+  /** Double admissions and double prints, per event, for an admin on Settings (they name attendees: dropped with the admin role). */
   venueConflicts: Record<number, VenueConflicts>;
-  /** Entries from other desks that this desk refused, per station; null until read. */
+  /** Entries from other desks that this desk refused, per station, for an admin on Settings; null until read. */
   venueRefused: RefusedEntries[] | null;
 
   refreshVenue(): Promise<void>;
@@ -99,18 +99,19 @@ export const createVenueSlice: SliceCreator<VenueSlice> =
 
     const refreshConflicts = (eventId: number) =>
       refreshes.run(`conflicts:${eventId}`, async () => {
-        if (!onSettings()) return;
-        const conflicts = await call('venue.conflicts', { eventId });
-        set((s) => ({ venueConflicts: { ...s.venueConflicts, [eventId]: conflicts } }));
+        if (!isAdminNow() || !onSettings()) return;
+        const conflicts = await adminCall('venue.conflicts', { eventId });
+        if (isAdminNow()) set((s) => ({ venueConflicts: { ...s.venueConflicts, [eventId]: conflicts } }));
       });
 
     const refreshRefused = () =>
       refreshes.run('refused', async () => {
-        if (!onSettings()) return;
-        set({ venueRefused: await call('venue.refused', {}) });
+        if (!isAdminNow() || !onSettings()) return;
+        const refused = await adminCall('venue.refused', {});
+        if (isAdminNow()) set({ venueRefused: refused });
       });
 
-    /** What Settings → Venue shows besides the status and the code. */
+    /** What Settings → Venue shows an admin besides the status and the code. */
     const refreshPanel = () => {
       for (const e of get().events) void refreshConflicts(e.id);
       void refreshRefused();
@@ -143,10 +144,14 @@ export const createVenueSlice: SliceCreator<VenueSlice> =
       void refreshStatusNow();
       if (onSettings()) refreshPanel();
     });
-    // The code holds the secret: gone from the window as soon as the admin lock returns.
+    // The code holds the secret and the conflicts name attendees: gone from the window as soon as
+    // the admin lock returns, read again when an admin unlocks.
     api.subscribe((s, prev) => {
-      if (s.session.role !== 'admin' && prev.session.role === 'admin' && s.venueCode !== null) set({ venueCode: null });
-      else if (s.session.role === 'admin' && prev.session.role !== 'admin') void refreshCode();
+      if (s.session.role !== 'admin' && prev.session.role === 'admin') set({ venueCode: null, venueConflicts: {}, venueRefused: null });
+      else if (s.session.role === 'admin' && prev.session.role !== 'admin') {
+        void refreshCode();
+        refreshPanel();
+      }
     });
 
     return {
@@ -185,7 +190,7 @@ export const createVenueSlice: SliceCreator<VenueSlice> =
       async printFirstBadge(attendee) {
         let prior: PriorPrint | null = null;
         try {
-          prior = await call('venue.priorPrint', { attendeeId: attendee.id });
+          prior = await call('print.priorPrint', { attendeeId: attendee.id });
         } catch (err) {
           // No venue network on this host, or main could not answer: print as a lone desk would.
           if (!(err instanceof BridgeError)) throw err;
