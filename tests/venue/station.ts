@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { createCore, type BadgeDeskCore } from '../../main/core/create-core.ts';
 import { join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { FileSecretStore } from '../../main/host/file-stores.ts';
 import { describeCheckInOutcome } from '../../shared/desk.ts';
 import type { Actor } from '../../shared/types.ts';
@@ -27,7 +28,13 @@ const { values } = parseArgs({
 });
 const dataDir = values['data-dir']!;
 const offset = Number(values['clock-offset-ms']);
-let deskName = values.name!;
+// The desk's name is a station setting (the app keeps it in its settings store): it survives a restart.
+const nameFile = join(dataDir, 'desk-name.txt');
+let deskName = existsSync(nameFile) ? readFileSync(nameFile, 'utf8') : values.name!;
+const renameDesk = (name: string) => {
+  deskName = name;
+  writeFileSync(nameFile, name);
+};
 const admin = (): Actor => ({ role: 'admin', name: deskName });
 
 // The browser host's file secret store: the venue secret survives a SIGKILL, as the OS keychain's would.
@@ -38,7 +45,7 @@ const core: BadgeDeskCore = createCore({
   clock: { now: () => Date.now() + offset, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
   venueNet: {
     appVersion: values['app-version']!,
-    station: { get: () => deskName, set: (n) => (deskName = n) },
+    station: { get: () => deskName, set: renameDesk },
     discovery: null,
     listen: { host: values.listen!, port: 0 },
     advertiseHosts: [values.listen!],
@@ -78,7 +85,13 @@ function state() {
       .map((a) => ({ pid: a.providerAttendeeId, checkedIn: a.checkedIn ? { at: a.checkedIn.at, station: a.checkedIn.station } : null, vip: a.vip }))
       .sort((x, y) => x.pid.localeCompare(y.pid)),
     actions: log.map((l) => l.actionId).sort(),
-    conflicts: core.venue.replica.conflicts(eventId),
+    // Local row ids differ from desk to desk: conflicts are compared by who and when.
+    conflicts: {
+      admissions: core.venue.replica.conflicts(eventId).admissions.map((c) => ({
+        name: c.attendeeName,
+        stamps: c.stamps.map((x) => ({ stationName: x.stationName, at: x.at })).sort((x, y) => x.at.localeCompare(y.at)),
+      })),
+    },
     refused: core.venue.replica.refused(),
   };
 }

@@ -10,7 +10,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
 import { Hocuspocus, type Document, type Connection } from '@hocuspocus/server';
-import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
+import { HocuspocusProvider, HocuspocusProviderWebsocket, WebSocketStatus } from '@hocuspocus/provider';
 import type { Clock } from '../../ground/clock.ts';
 import { parseVenueDocumentName } from '../../../shared/venue.ts';
 import type { VenueDocumentPersistence } from '../contracts.ts';
@@ -86,6 +86,9 @@ export function directoryDocumentName(venueId: string): string {
 }
 
 const TOKEN_MAX_CHARS = 2_000;
+/** How long a closing socket may wait for the other side's close frame. */
+const CLOSE_GRACE_MS = 500;
+const HANDSHAKE_TIMEOUT_MS = 3_000;
 
 function parseToken(token: string): DeskIdentity | null {
   if (token.length > TOKEN_MAX_CHARS) return null;
@@ -338,6 +341,7 @@ export class VenueNode {
       messageReconnectTimeout: this.heartbeatMs * 3.5,
     });
     const peer: Peer = { address, socket, providers: new Map(), stationId: null, epoch: material.epoch };
+    socket.on('status', () => this.emit({ kind: 'presence' }));
     this.peers.set(key, peer);
     for (const name of this.documents.keys()) this.attachProvider(peer, name);
   }
@@ -520,7 +524,9 @@ export class VenueNode {
   private directoryStatesOf(peer: Peer): PresenceState[] {
     if (!this.material) return [];
     const provider = peer.providers.get(directoryDocumentName(this.material.venueId));
-    if (!provider?.awareness || !provider.isAuthenticated) return [];
+    // The socket's status, not the provider's: a socket closed for silence (a partition) reports
+    // "disconnected" without the close event that would clear the provider's state.
+    if (!provider?.awareness || !provider.isAuthenticated || peer.socket.status !== WebSocketStatus.Connected) return [];
     return [...provider.awareness.getStates().values()].filter(isPresenceState).filter((s) => s.stationId !== this.identity.stationId);
   }
 
@@ -567,7 +573,8 @@ function venueSocketClass(material: VenueKeyMaterial, maxPayload: number): new (
     constructor(url: string) {
       super(url, {
         maxPayload,
-        handshakeTimeout: 10_000,
+        // A connection attempt made during a partition hangs in SYN retries; give up and retry.
+        handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
         createConnection: (options: ClientRequestArgs) =>
           tlsConnect({
             host: options.host ?? undefined,
@@ -583,6 +590,15 @@ function venueSocketClass(material: VenueKeyMaterial, maxPayload: number): new (
       // The provider listens through onerror/onclose and drops them on destroy; a socket closed
       // while still connecting then emits an error nobody hears, which would end the process.
       this.on('error', () => {});
+    }
+
+    // The provider closes a socket that went silent (a partition, a dead desk); ws would wait
+    // 30 s for the other side's close frame that cannot come, and only then report the close.
+    override close(code?: number, reason?: string | Buffer): void {
+      super.close(code, reason);
+      setTimeout(() => {
+        if (this.readyState !== WebSocket.CLOSED) this.terminate();
+      }, CLOSE_GRACE_MS).unref();
     }
   };
 }
