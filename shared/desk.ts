@@ -4,6 +4,7 @@
 import type { Attendee, ProviderKind, SyncedEvent } from './types.ts';
 import { PROVIDER_LABEL } from './types.ts';
 import type { PrintJob } from './printing.ts';
+import type { PriorPrint } from './venue.ts';
 
 /** Where the desk stands with one attendee, derived from the append-only check-in log. */
 export interface CheckInState {
@@ -25,6 +26,11 @@ export type CheckInOutcome =
       via: 'scan' | 'search';
       /** The badge queued by this check-in (auto-print), or null. */
       printJob: PrintJob | null;
+      /**
+       * A badge the venue already printed for this person (at any desk), when this check-in queued
+       * none: the desk asks "Badge printed at Desk 1 at 10:42 — reprint?" (priorPrintPrompt).
+       */
+      priorPrint?: PriorPrint | null;
     }
   | { kind: 'already_checked_in'; attendee: Attendee }
   | { kind: 'not_attending'; attendee: Attendee }
@@ -67,6 +73,8 @@ export interface CheckInStats {
   /** Rows checked in here and since cancelled on the provider: flagged for a person to look at. */
   cancelledAfterCheckIn: number;
   byTicket: TicketStats[];
+  /** Current check-ins by the desk that shows them (the earliest not undone), the venue's desks together. */
+  byDesk?: { stationName: string; checkedIn: number }[];
   /** Current check-ins by the quarter hour they arrived in (UTC slot starts, ISO), oldest first, no gaps. */
   arrivals: { slotStart: string; count: number }[];
   lastCheckInAt: string | null;

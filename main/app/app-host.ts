@@ -207,6 +207,12 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     'print.retry': ({ jobId }) => core.printing.retry(jobId),
     'print.cancel': ({ jobId }) => core.printing.cancel(jobId),
     'print.markPrinted': ({ jobId }) => core.printing.markPrinted(jobId),
+    'print.priorPrint': ({ attendeeId }) => {
+      if (!core.store.getAttendee(attendeeId)) throw new AppError('NOT_FOUND', `attendee ${attendeeId} does not exist`);
+      return core.venue.replica.priorPrint(attendeeId);
+    },
+    'venue.conflicts': ({ eventId }) => core.venue.replica.conflicts(core.getEvent(eventId).id),
+    'venue.refused': () => core.venue.replica.refused(),
     'demo.start': async () => {
       if (demo) throw new AppError('CONFLICT', 'the demo workspace is already running');
       if (core.listIntegrations().length > 0) {

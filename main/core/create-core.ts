@@ -182,6 +182,7 @@ export function createCore(deps: CoreDeps) {
     events,
     os: deps.osPrinting,
     stationPrinting: deps.stationPrinting ?? (() => ({ printerId: null, autoPrint: false })),
+    venuePrintOf: (attendeeId) => venue.priorPrint(attendeeId),
   });
   printing.start();
   const deskStore = new DeskStore(db);
@@ -239,6 +240,8 @@ export function createCore(deps: CoreDeps) {
     requireEvent: requireEventName,
     onCheckedIn: (actor, attendee) => printing.onCheckedIn(actor, attendee),
     onRecorded: (eventId, actionIds) => venue.publishCheckIns(eventId, actionIds),
+    priorPrintOf: (attendeeId) => venue.priorPrint(attendeeId),
+    checkedInByDesk: (eventId) => deskStore.venue.checkedInByDesk(eventId),
   });
 
   const core = {

@@ -218,7 +218,8 @@ export class PrintStore {
   batchCandidates(eventId: number, vipOnly: boolean, ticketName: string | null): { id: number; printed: boolean }[] {
     return this.db
       .prepare<unknown[], { id: number; printed: number }>(
-        `SELECT a.id, EXISTS (SELECT 1 FROM print_jobs j WHERE j.attendee_id = a.id AND j.reason IN ('check_in', 'manual', 'batch') AND j.state <> 'cancelled') AS printed
+        `SELECT a.id, EXISTS (SELECT 1 FROM print_jobs j WHERE j.attendee_id = a.id AND j.reason IN ('check_in', 'manual', 'batch') AND j.state <> 'cancelled')
+                  OR EXISTS (SELECT 1 FROM venue_prints v WHERE v.attendee_id = a.id AND v.kind = 'first') AS printed
          FROM attendees a LEFT JOIN attendee_local l ON l.attendee_id = a.id
          WHERE a.event_id = ? AND a.status = 'ATTENDING' AND (? = 0 OR l.vip = 1) AND (? IS NULL OR a.ticket_name = ?)
          ORDER BY a.full_name COLLATE NOCASE, a.id`,

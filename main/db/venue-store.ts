@@ -317,6 +317,16 @@ export class VenueStore {
       .all();
   }
 
+  /** Current check-ins by the station of the check-in shown (the earliest not undone). */
+  checkedInByDesk(eventId: number): { stationName: string; checkedIn: number }[] {
+    return this.db
+      .prepare<[number], { stationName: string; checkedIn: number }>(
+        `SELECT station AS stationName, count(*) AS checkedIn FROM attendee_checkin
+         WHERE event_id = ? AND checked_in = 1 GROUP BY station ORDER BY checkedIn DESC, station`,
+      )
+      .all(eventId);
+  }
+
   // ---- what happened twice ----
 
   /** People with check-ins not undone from two or more stations, with those check-ins. */

@@ -11,6 +11,7 @@ import { AppError } from '../../shared/errors.ts';
 import type { Actor, Attendee } from '../../shared/types.ts';
 import type { PrintJob } from '../../shared/printing.ts';
 import type { CheckInLogEntry, CheckInOutcome, CheckInStats, DeskSearchResult, UndoOutcome } from '../../shared/desk.ts';
+import type { PriorPrint } from '../../shared/venue.ts';
 import { checkInLogCsv } from './csv.ts';
 
 export interface DeskDeps {
@@ -22,6 +23,10 @@ export interface DeskDeps {
   requireEvent(eventId: number): { id: number; name: string };
   /** After a check-in is committed (auto-print). Its failure never undoes or fails the check-in. */
   onCheckedIn?(actor: Actor, attendee: Attendee): PrintJob | null;
+  /** The venue's earliest first print of this attendee at any desk, or null (the print pre-check). */
+  priorPrintOf?(attendeeId: number): PriorPrint | null;
+  /** Current check-ins by desk, across the venue. */
+  checkedInByDesk?(eventId: number): { stationName: string; checkedIn: number }[];
   /** After log rows are committed: the venue writes them into its document in the same tick. */
   onRecorded?(eventId: number, actionIds: readonly string[]): void;
 }
@@ -75,7 +80,9 @@ export class Desk {
       this.deps.onRecorded?.(eventId, [actionId]);
       this.deps.events.emit('checkinsChanged', { eventId, attendeeIds: [outcome.attendee.id] });
       try {
-        return { ...outcome, printJob: this.deps.onCheckedIn?.(actor, outcome.attendee) ?? null };
+        const printJob = this.deps.onCheckedIn?.(actor, outcome.attendee) ?? null;
+        const priorPrint = printJob ? null : (this.deps.priorPrintOf?.(outcome.attendee.id) ?? null);
+        return { ...outcome, printJob, ...(priorPrint ? { priorPrint } : {}) };
       } catch {
         // The check-in stands; a printing problem shows in the print queue, not at the door.
       }
@@ -121,7 +128,8 @@ export class Desk {
 
   stats(eventId: number): CheckInStats {
     this.deps.requireEvent(eventId);
-    return this.deps.deskStore.stats(eventId);
+    const stats = this.deps.deskStore.stats(eventId);
+    return this.deps.checkedInByDesk ? { ...stats, byDesk: this.deps.checkedInByDesk(eventId) } : stats;
   }
 
   exportCsv(eventId: number): { filename: string; csv: string } {

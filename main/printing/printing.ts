@@ -10,6 +10,7 @@ import { AppError } from '../../shared/errors.ts';
 import type { Actor, Attendee } from '../../shared/types.ts';
 import { DEFAULT_TEMPLATE, layoutBadge, selectTemplate, type BadgeLayout, type BadgePerson, type BadgeTemplate, type BadgeTemplateInput, type MeasureText } from '../../shared/badge.ts';
 import type { Printer, PrinterConfig, PrintJob, PrintJobReason, PrintJobState, PrintQueueSummary } from '../../shared/printing.ts';
+import type { PriorPrint } from '../../shared/venue.ts';
 import { createMeasure, withQrMatrices } from './render.ts';
 import { driverFor, PrinterUnreachableError, type OsPrinting, type PrinterDriver } from './drivers.ts';
 
@@ -21,6 +22,8 @@ export interface PrintingDeps {
   os?: OsPrinting | undefined;
   /** The station's choice: which printer, and whether a check-in prints a badge. */
   stationPrinting(): { printerId: number | null; autoPrint: boolean };
+  /** The venue's earliest first print of this attendee at any desk (the venue's print records), or null. */
+  venuePrintOf?(attendeeId: number): PriorPrint | null;
 }
 
 /** Failures other than "unreachable" are tried this many times before the job shows as failed. */
@@ -148,6 +151,7 @@ export class Printing {
     const { printerId, autoPrint } = this.deps.stationPrinting();
     if (!autoPrint || printerId === null || !this.deps.printStore.getPrinter(printerId)) return null;
     if (this.deps.printStore.firstPrintOf(attendee.id)) return null; // printed before: a reprint is a person's call
+    if (this.deps.venuePrintOf?.(attendee.id)) return null; // printed at a desk of the venue: the desk asks "reprint?"
     return this.enqueue({ eventId: attendee.eventId, attendeeId: attendee.id, printerId, reason: 'check_in', actor, note: null });
   }
 
@@ -156,6 +160,10 @@ export class Printing {
     const existing = this.deps.printStore.firstPrintOf(attendeeId);
     if (existing) {
       throw new AppError('CONFLICT', `${attendee.fullName}'s badge was already ${existing.state === 'printed' ? 'printed' : 'sent to the printer'}; a second copy is a reprint`, { jobId: existing.id });
+    }
+    const elsewhere = this.deps.venuePrintOf?.(attendeeId);
+    if (elsewhere) {
+      throw new AppError('CONFLICT', `${attendee.fullName}'s badge was already printed at ${elsewhere.stationName}; a second copy is a reprint`, { priorPrint: elsewhere });
     }
     return this.enqueue({ eventId: attendee.eventId, attendeeId, printerId: this.stationPrinter(), reason: 'manual', actor, note: null });
   }
