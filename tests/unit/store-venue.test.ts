@@ -218,3 +218,22 @@ test('the print pre-check: a badge printed elsewhere in the venue asks first; no
   assert.equal(alone.kind, 'queued', 'a lone desk prints as before');
   assert.deepEqual(transport.inputs('print.badge'), [{ attendeeId: 2 }, { attendeeId: 1 }]);
 });
+
+test("a check-in whose badge the venue already printed: the print line says where and when, and waits for no job", async () => {
+  const ada = attendee({ id: 1, eventId: 1, fullName: 'Ada' });
+  const prior = { at: '2026-11-23T10:42:00.000Z', stationName: 'Desk 2' };
+  const { transport, timers, store } = await startedStore({
+    snapshot: { settings: { stationName: 'Desk 1', pollIntervalMs: 30_000, printerId: 1, autoPrint: true, adminLockMinutes: 5 } },
+  });
+  transport.answer('desk.checkIn', (input) => ({ kind: 'checked_in', attendee: ada, actionId: input.actionId, via: 'search', printJob: null, priorPrint: prior }));
+  store.getState().navigate({ name: 'desk', eventId: 1 });
+  await settle();
+  await store.getState().deskCheckIn(ada);
+  assert.deepEqual(store.getState().desk?.feedback?.print?.priorPrint, prior);
+
+  const jobReads = transport.inputs('print.jobs').length;
+  timers.advance(6000);
+  await settle();
+  assert.equal(transport.inputs('print.jobs').length, jobReads, 'no job to look for');
+  assert.equal(store.getState().desk?.feedback?.print?.note, null, 'the prompt is not replaced by "No badge was queued"');
+});

@@ -370,6 +370,7 @@ function FeedbackPanel({ focusField }: { focusField: () => void }) {
 function FeedbackBody({ feedback, focusField }: { feedback: DeskFeedback; focusField: () => void }) {
   const deskUndo = useStore((s) => s.deskUndo);
   const undoable = feedback.undoable;
+  const [reprinting, setReprinting] = useState(false);
   return (
     <div className="feedback-body">
       <span className="feedback-icon" aria-hidden="true">
@@ -379,7 +380,7 @@ function FeedbackBody({ feedback, focusField }: { feedback: DeskFeedback; focusF
         <p className="feedback-title">{feedback.title}</p>
         <p className="feedback-subject">{feedback.subject}</p>
         {feedback.detail ? <p className="feedback-detail">{feedback.detail}</p> : null}
-        {feedback.print ? <PrintLine line={feedback.print} /> : null}
+        {feedback.print ? <PrintLine line={feedback.print} onReprint={undoable ? () => setReprinting(true) : null} /> : null}
       </div>
       {undoable ? (
         <button
@@ -394,6 +395,9 @@ function FeedbackBody({ feedback, focusField }: { feedback: DeskFeedback; focusF
           Undo
         </button>
       ) : null}
+      {reprinting && undoable && feedback.print?.priorPrint ? (
+        <ReprintDialog attendee={undoable} prompt={priorPrintPrompt(feedback.print.priorPrint, formatClock)} onClose={() => setReprinting(false)} />
+      ) : null}
     </div>
   );
 }
@@ -401,10 +405,23 @@ function FeedbackBody({ feedback, focusField }: { feedback: DeskFeedback; focusF
 /**
  * "Badge printing on <printer>" under a check-in, following its job. A printer problem is amber
  * and says the check-in is done: the person is in, only the badge waits (see the Print queue).
+ * A badge the venue already printed at some desk was not queued: the line asks, and offers a reprint.
  */
-function PrintLine({ line }: { line: DeskPrintLine }) {
+function PrintLine({ line, onReprint }: { line: DeskPrintLine; onReprint: (() => void) | null }) {
   const job = line.job;
   const printer = job?.printerName ?? line.printerName;
+  if (!job && line.priorPrint) {
+    return (
+      <p className="feedback-print feedback-print-note" data-testid="auto-print-status" data-state="printed_in_venue">
+        {priorPrintPrompt(line.priorPrint, formatClock)}{' '}
+        {onReprint ? (
+          <button type="button" className="link-button" onMouseDown={(e) => e.preventDefault()} onClick={onReprint}>
+            Reprint…
+          </button>
+        ) : null}
+      </p>
+    );
+  }
   if (job && (job.state === 'failed' || job.state === 'may_have_printed' || (job.state === 'queued' && job.error))) {
     const problem = job.error ?? 'the app stopped while this badge was printing';
     return (
