@@ -54,8 +54,8 @@ export const VENUE_ACTION_ID = /^[A-Za-z0-9-]{8,64}(?:\.[0-9]{1,3})?$/;
 export const STATION_ID = /^[A-Za-z0-9-]{8,64}$/;
 /** Station clocks as Date#toISOString writes them, so times compare as strings on every desk. */
 const ISO_TIME = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$/;
-/** Bytes of one entry as JSON: the largest real entry (a reprint with a 200-character reason) is far below. */
-export const MAX_ENTRY_BYTES = 2048;
+/** Characters of one entry as JSON: the largest real entry (a reprint with a 200-character reason) is far below. */
+export const MAX_ENTRY_CHARS = 2048;
 
 const actionIdSchema = z.string().regex(VENUE_ACTION_ID, 'an action id is 8 to 64 letters, digits or dashes');
 const stationIdSchema = z.string().regex(STATION_ID, 'a station id is 8 to 64 letters, digits or dashes');
@@ -119,11 +119,11 @@ export function checkEntry<M extends VenueMapName>(map: M, key: string, value: u
   const stationId = claimed !== null && STATION_ID.test(claimed) ? claimed : null;
   let size: number;
   try {
-    size = new TextEncoder().encode(JSON.stringify(value) ?? '').length;
+    size = (JSON.stringify(value) ?? '').length;
   } catch {
     return { ok: false, reason: 'not JSON', stationId };
   }
-  if (size > MAX_ENTRY_BYTES) return { ok: false, reason: `entry of ${size} bytes (at most ${MAX_ENTRY_BYTES})`, stationId };
+  if (size > MAX_ENTRY_CHARS) return { ok: false, reason: `entry of ${size} characters (at most ${MAX_ENTRY_CHARS})`, stationId };
   if (!VENUE_ACTION_ID.test(key)) return { ok: false, reason: 'malformed entry key', stationId };
   const parsed = SCHEMAS[map].safeParse(value);
   if (!parsed.success) {

@@ -1,4 +1,4 @@
-// npm run bench [-- --json] [-- --attendees N] [-- --no-ui] [-- --no-day]
+// npm run bench [-- --json] [-- --attendees N] [-- --no-ui] [-- --no-day] [-- --no-venue] [-- --venue-attendees N]
 // Figures are measured against a baseline in the same run (plain better-sqlite3 inserts of the
 // same rows), so the ratio means something on any machine.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -15,6 +15,7 @@ import { measureUi } from './ui.ts';
 import { measureDesk, type DeskFigures } from './desk.ts';
 import { measurePrinting } from './printing.ts';
 import type { DayFigures } from './event-day.ts';
+import { measureVenueReplica } from './venue-replica.ts';
 
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
@@ -198,7 +199,11 @@ async function main() {
     const ui = args.includes('--no-ui') ? { skipped: '--no-ui' } : await measureUi(attendees);
     if (!args.includes('--no-day')) log('simulating an 8-hour event day in virtual time (Eventbrite and Luma live, 5,000 check-ins)...');
     const day = args.includes('--no-day') ? { skipped: '--no-day' } : await measureEventDay();
-    const all = { ...result, desk, printing, ui, day };
+    // The venue's data half (its own process; 100,000 attendees unless --venue-attendees says otherwise).
+    if (!args.includes('--no-venue')) log('measuring the venue replica: two stations apart, 50,000 check-ins each, then joined...');
+    const venueAttendees = Number(args[args.indexOf('--venue-attendees') + 1] ?? NaN) || 100_000;
+    const venue = args.includes('--no-venue') ? { skipped: '--no-venue' } : await measureVenueReplica(venueAttendees);
+    const all = { ...result, desk, printing, ui, day, venue };
     if (asJson) console.log(JSON.stringify(all));
     else {
       for (const [k, v] of Object.entries(result)) console.log(`${k.padEnd(32)} ${v}`);
@@ -206,6 +211,7 @@ async function main() {
       for (const [k, v] of Object.entries(printing)) console.log(`printing.${k.padEnd(23)} ${v}`);
       for (const [k, v] of Object.entries(ui)) console.log(`ui.${k.padEnd(29)} ${v}`);
       for (const [k, v] of Object.entries(day)) console.log(`day.${k.padEnd(28)} ${Array.isArray(v) ? v.join(' ') : v}`);
+      for (const [k, v] of Object.entries(venue)) console.log(`venue.${k.padEnd(26)} ${v}`);
     }
   } finally {
     await core.close().catch(() => undefined);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as Y from 'yjs';
 import fc from 'fast-check';
 import { openStation, roster } from '../helpers/venue-station.ts';
-import { checkEntry, deriveCheckIn, deriveVip, MAX_ENTRY_BYTES, type CheckInFact, type VipFact } from '../../shared/venue.ts';
+import { checkEntry, deriveCheckIn, deriveVip, MAX_ENTRY_CHARS, type CheckInFact, type VipFact } from '../../shared/venue.ts';
 
 const STATIONS = ['aaaaaaaa-1', 'bbbbbbbb-2', 'cccccccc-3'];
 const TIMES = ['2026-11-23T10:42:00.000Z', '2026-11-23T10:43:00.000Z', '2026-11-23T10:44:00.000Z'];
@@ -134,7 +134,7 @@ test('malformed entries are refused with a reason and the station they claim; a 
     ['an impossible date', { ...good, at: '2026-13-45T10:42:00.000Z' }],
     ['a station id with spaces', { ...good, stationId: 'desk one!' }],
     ['a station name with a line break', { ...good, stationName: 'Desk\n1' }],
-    ['a huge attendee id', { ...good, attendee: 'x'.repeat(MAX_ENTRY_BYTES) }],
+    ['a huge attendee id', { ...good, attendee: 'x'.repeat(MAX_ENTRY_CHARS) }],
     ['stored under another key', good, 'act-0000000009'],
     ['a malformed key', good, 'bad key'],
     ['not an object', 'check_in'],

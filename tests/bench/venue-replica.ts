@@ -1,0 +1,196 @@
+// The venue data half's figures (issue 16), in a process of its own started with --expose-gc so
+// the heap is measured after a full GC. run.ts starts it; it prints one JSON line of figures.
+//   node --expose-gc --import tsx tests/bench/venue-replica.ts [--attendees N]
+// - heal_ms: two stations of an N-attendee event (100,000), apart while each records N/2 check-ins
+//   through the desk path (SQLite, then the document), then joined: from the first byte exchanged
+//   to both SQLite read models holding the same state (Yjs updates both ways, validation, SQLite
+//   writes and the derived state). Goal < 10,000.
+// - heap_mb: a station's heap after a full GC with that event's document loaded and attached
+//   (the mirror database is on disk, not on the heap). Goal < 150.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createHash, randomUUID } from 'node:crypto';
+import * as Y from 'yjs';
+import { openDatabase, type Db } from '../../main/db/open.ts';
+import { MirrorStore } from '../../main/db/store.ts';
+import { DeskStore } from '../../main/db/desk-store.ts';
+import { Desk } from '../../main/desk/desk.ts';
+import { CoreEvents } from '../../main/ground/events.ts';
+import { VirtualClock } from '../../main/ground/clock.ts';
+import { VenueReplica } from '../../main/venue/replica/replica.ts';
+import { SqliteDocumentPersistence } from '../../main/venue/replica/persistence.ts';
+import type { VenueDocumentKey } from '../../main/venue/contracts.ts';
+import { venueDocumentName } from '../../shared/venue.ts';
+import type { ProviderAttendee } from '../../main/providers/types.ts';
+
+export interface VenueReplicaFigures {
+  attendees: number;
+  checkins_per_station: number;
+  double_admissions: number;
+  heal_ms: number;
+  heal_goal_ms: number;
+  document_bytes: number;
+  heap_mb: number;
+  heap_goal_mb: number;
+}
+
+const MB = 1024 * 1024;
+const KEY: VenueDocumentKey = { venueId: 'bench', provider: 'eventbrite', providerEventId: 'bench-event' };
+
+interface Station {
+  db: Db;
+  store: MirrorStore;
+  deskStore: DeskStore;
+  replica: VenueReplica;
+  desk: Desk;
+  doc: Y.Doc;
+  eventId: number;
+  clock: VirtualClock;
+}
+
+function person(i: number): ProviderAttendee {
+  const id = `att-${i}`;
+  return {
+    providerAttendeeId: id,
+    firstName: 'Guest',
+    lastName: String(i),
+    fullName: `Guest ${i}`,
+    email: `${id}@example.com`,
+    company: null,
+    jobTitle: null,
+    ticketName: 'General',
+    orderId: `o-${i}`,
+    barcode: `BC-${i}`,
+    status: 'ATTENDING',
+    providerStatus: 'Attending',
+    providerCheckedIn: false,
+    registeredAt: '2026-11-01T10:00:00Z',
+    providerUpdatedAt: '2026-11-01T10:00:00Z',
+  };
+}
+
+function openStation(dir: string, attendees: number, attach: boolean): Station {
+  const db = openDatabase(join(dir, 'badge-desk.sqlite'));
+  const store = new MirrorStore(db);
+  const deskStore = new DeskStore(db);
+  const events = new CoreEvents();
+  const clock = new VirtualClock(Date.parse('2026-11-23T08:30:00Z'));
+  let eventId = store.findEventByProviderId(KEY.provider, KEY.providerEventId);
+  if (eventId === undefined) {
+    const integration = store.upsertIntegration({ provider: 'eventbrite', accountId: 'u1', accountEmail: 'a@x.org', accountName: 'A', secretRef: 'ref', now: '2026-11-23T08:00:00Z' });
+    eventId = store.insertEvent(integration, { providerEventId: KEY.providerEventId, name: 'Bench', startsAt: null, endsAt: null, timezone: null, url: null }, 'added', '2026-11-23T08:00:00Z');
+    for (let from = 0; from < attendees; from += 1000) {
+      const page = Array.from({ length: Math.min(1000, attendees - from) }, (_, i) => person(from + i));
+      store.upsertAttendees(eventId, page, null, '2026-11-23T08:00:00Z');
+    }
+  }
+  const replica = new VenueReplica({ store, venueStore: deskStore.venue, clock, events });
+  const id = eventId;
+  const desk = new Desk({
+    store,
+    deskStore,
+    clock,
+    events,
+    requireEvent: () => ({ id, name: 'Bench' }),
+    onRecorded: (e, ids) => replica.publishCheckIns(e, ids),
+  });
+  const doc = new Y.Doc();
+  const persistence = new SqliteDocumentPersistence(deskStore.venue, clock);
+  const stored = persistence.load(venueDocumentName(KEY));
+  if (stored) Y.applyUpdate(doc, stored);
+  if (attach) replica.attach(KEY, doc);
+  return { db, store, deskStore, replica, desk, doc, eventId, clock };
+}
+
+/** The derived state in provider terms (row ids differ between stations), as one digest. */
+function stateDigest(s: Station): string {
+  const hash = createHash('sha256');
+  const rows = s.db
+    .prepare(
+      `SELECT a.provider_attendee_id AS p, c.checked_in, c.at, c.station_id, c.admission_stations FROM attendee_checkin c
+       JOIN attendees a ON a.id = c.attendee_id WHERE c.event_id = ? ORDER BY a.provider_attendee_id`,
+    )
+    .iterate(s.eventId) as Iterable<Record<string, unknown>>;
+  for (const r of rows) hash.update(JSON.stringify(r));
+  return hash.digest('hex');
+}
+
+async function child(attendees: number): Promise<VenueReplicaFigures> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with --expose-gc');
+  const dirs = [mkdtempSync(join(tmpdir(), 'bd-venue-a-')), mkdtempSync(join(tmpdir(), 'bd-venue-b-'))];
+  try {
+    const [a, b] = dirs.map((d) => openStation(d, attendees, true)) as [Station, Station];
+    const perStation = Math.floor(attendees / 2);
+    // Apart: A admits the first half, B the second, and 5% of the people at both desks.
+    const overlap = Math.floor(attendees / 20);
+    const record = (s: Station, from: number, name: string) => {
+      for (let i = 0; i < perStation; i++) {
+        s.clock.advance(150);
+        const outcome = s.desk.checkIn({ role: 'operator', name }, { eventId: s.eventId, actionId: randomUUID(), code: `BC-${(from + i) % attendees}` });
+        if (outcome.kind !== 'checked_in') throw new Error(`check-in ${i} at ${name}: ${outcome.kind}`);
+      }
+    };
+    record(a, 0, 'Desk 1');
+    record(b, perStation - overlap, 'Desk 2');
+
+    // Joined: each sends what the other lacks, as a Yjs provider's sync step 2 would.
+    const t0 = performance.now();
+    const toB = Y.encodeStateAsUpdate(a.doc, Y.encodeStateVector(b.doc));
+    const toA = Y.encodeStateAsUpdate(b.doc, Y.encodeStateVector(a.doc));
+    Y.applyUpdate(b.doc, toB, 'peer');
+    Y.applyUpdate(a.doc, toA, 'peer');
+    const healMs = performance.now() - t0;
+
+    const digests = [stateDigest(a), stateDigest(b)];
+    if (digests[0] !== digests[1]) throw new Error('the two stations did not reach the same state');
+    const doubles = a.replica.conflicts(a.eventId).admissions.length;
+    if (doubles !== overlap) throw new Error(`expected ${overlap} double admissions, found ${doubles}`);
+    const state = Y.encodeStateAsUpdate(a.doc);
+    new SqliteDocumentPersistence(a.deskStore.venue, a.clock).store(venueDocumentName(KEY), state);
+    for (const s of [a, b]) {
+      s.doc.destroy();
+      s.db.close();
+    }
+
+    // A station starting with that document: loaded from SQLite, attached (reconcile both ways).
+    gc();
+    const station = openStation(dirs[0]!, attendees, true);
+    gc();
+    const heapMb = process.memoryUsage().heapUsed / MB;
+    if (station.doc.getMap('checkins').size !== 2 * perStation) throw new Error('the document did not load whole');
+    station.db.close();
+    return {
+      attendees,
+      checkins_per_station: perStation,
+      double_admissions: doubles,
+      heal_ms: Math.round(healMs),
+      heal_goal_ms: 10_000,
+      document_bytes: state.byteLength,
+      heap_mb: Math.round(heapMb),
+      heap_goal_mb: 150,
+    };
+  } finally {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+}
+
+/** Runs the figures in a child process with --expose-gc (run.ts calls this). */
+export async function measureVenueReplica(attendees = 100_000): Promise<VenueReplicaFigures> {
+  const proc = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', import.meta.filename, '--attendees', String(attendees)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  proc.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  const [code] = (await once(proc, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`the venue replica bench exited with ${code}`);
+  return JSON.parse(out.trim().split('\n').at(-1)!) as VenueReplicaFigures;
+}
+
+if (process.argv[1] === import.meta.filename) {
+  const args = process.argv.slice(2);
+  const n = Number(args[args.indexOf('--attendees') + 1] ?? NaN) || 100_000;
+  console.log(JSON.stringify(await child(n)));
+}
