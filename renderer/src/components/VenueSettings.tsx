@@ -89,6 +89,10 @@ function InVenue({ status, admin }: { status: VenueStatus; admin: boolean }) {
         </span>{' '}
         · {plural(status.desks.length, 'desk', 'desks')}, {online} online
       </p>
+      <p className="muted small">
+        This desk is {status.thisDesk.name}, listening on port <span data-testid="venue-this-port">{status.thisDesk.port}</span>: another desk types this
+        machine's address and that port to connect when the network blocks discovery.
+      </p>
       {admin ? <PairingCode /> : null}
       <ul className="venue-desk-list" aria-label="Desks of this venue">
         {status.desks.map((desk) => (
