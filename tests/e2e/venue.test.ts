@@ -5,12 +5,14 @@
 // Desk 1 is then "Already checked in … at Desk 1" at Desk 2.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ADMIN_PIN, spawnHost, startE2E, type E2E, type HostProcess } from '../helpers/e2e.ts';
 import { ipc, openEvent, openSettings, scan, unlockAdmin, until } from '../helpers/e2e-flows.ts';
+import { decodePairingCode, encodePairingCode } from '../../main/venue/net/pairing-code.ts';
 
 const T = { timeout: 180_000 };
 /** Turns the venue on in the browser host, listening on loopback only (port 0). */
@@ -73,20 +75,23 @@ test('two browser hosts paired in the UI: a check-in at Desk 1 is "Already check
   const code = (await codeText.innerText()).trim();
   assert.match(code, /^BD1-/);
   await venuePanel(page1).getByRole('img', { name: 'The pairing code as a QR code' }).waitFor();
-  const address = (await venuePanel(page1).getByTestId('venue-this-address').innerText()).trim();
-  assert.match(address, /^127\.0\.0\.1:\d+$/);
+  // Loopback has no mDNS: the admin types Desk 1's address (this machine) and the port its panel shows.
+  const port = (await venuePanel(page1).getByTestId('venue-this-port').innerText()).trim();
+  assert.match(port, /^\d+$/);
+  const address = `127.0.0.1:${port}`;
   await page1.getByTestId('venue-indicator').getByText('Main hall').waitFor();
   await e.screenshot('venue-started');
 
-  // Desk 2: a wrong code is refused in the dialog, the right one joins.
+  // Desk 2: a well-formed code of this venue with another secret is refused in the dialog, the right one joins.
   await unlockAdmin(page2);
   await openSettings(page2);
   await venuePanel(page2).getByRole('button', { name: 'Join a venue' }).click();
   const join2 = page2.getByRole('dialog', { name: 'Join a venue' });
-  await join2.getByLabel('Pairing code').fill(code.slice(0, -1) + (code.endsWith('0') ? '1' : '0'));
+  const forged = encodePairingCode({ ...decodePairingCode(code), secret: randomBytes(16) });
+  await join2.getByLabel('Pairing code').fill(forged);
   await join2.getByLabel('Or its address').fill(address);
   await join2.getByRole('button', { name: 'Join', exact: true }).click();
-  await join2.getByRole('alert').waitFor();
+  await join2.getByRole('alert').getByText(/refused this pairing code/).waitFor();
   await join2.getByLabel('Pairing code').fill(code);
   await join2.getByRole('button', { name: 'Join', exact: true }).click();
   await join2.waitFor({ state: 'detached' });

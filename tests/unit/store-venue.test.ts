@@ -150,8 +150,15 @@ test('joining passes the picked or typed address, or none; a refused admin call 
   assert.deepEqual(transport.inputs('venue.join'), [{ code: 'BD1-AAAAA', address: '192.168.1.20:41234' }, { code: 'BD1-AAAAA' }]);
   assert.equal(store.getState().venue?.venue?.id, HALL.id);
 
+  // The venue had a Desk 1 already: main named this one Desk 2, and the top bar follows.
+  transport.answer('app.snapshot', () => snapshot({ ...ADMIN, settings: { ...snapshot().settings, stationName: 'Desk 2' } }));
+  transport.answer('venue.join', () => inHall({ thisDesk: { stationId: 'station-one-0001', name: 'Desk 2', port: 41234 } }));
+  await store.getState().joinVenue('BD1-AAAAA', null);
+  await settle();
+  assert.equal(store.getState().settings.stationName, 'Desk 2');
+
   const snapshots = transport.inputs('app.snapshot').length;
-  transport.answer('app.snapshot', () => snapshot());
+  transport.answer('app.snapshot', () => snapshot({ settings: { ...snapshot().settings, stationName: 'Desk 2' } }));
   transport.answer('venue.addDesk', () => {
     throw new FakeRefusal('FORBIDDEN', 'only a workspace admin may do this; unlock admin first');
   });

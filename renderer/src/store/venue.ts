@@ -70,6 +70,8 @@ export const createVenueSlice: SliceCreator<VenueSlice> =
       const codeStale = status.venue === null || status.venue.id !== shown?.id || status.venue.epoch !== shown.epoch;
       set({ venue: status, venueError: null, ...(codeStale ? { venueCode: null } : {}) });
       if (get().venueCode === null) void refreshCode();
+      // Joining renames a desk whose name another desk has ("Desk 1" → "Desk 2"): the settings follow.
+      if (get().phase === 'ready' && status.thisDesk.name !== get().settings.stationName) void get().refreshSnapshot();
     };
 
     const refreshStatusNow = () =>
