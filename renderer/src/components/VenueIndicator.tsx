@@ -15,7 +15,7 @@ export function VenueIndicator() {
   return (
     <button
       type="button"
-      className={`venue-indicator${attention ? ' venue-indicator-attention' : ''}`}
+      className={`pill venue-indicator${attention ? ' venue-indicator-attention' : ''}`}
       title={summary}
       aria-label={summary}
       data-testid="venue-indicator"
