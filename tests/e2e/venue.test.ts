@@ -2,7 +2,7 @@
 // its own data folder, both with the same provider event. An admin starts a venue on Desk 1 and
 // reads its pairing code (text and QR code); an admin on the other desk joins with that code and
 // Desk 1's address (no mDNS on loopback), and that desk becomes "Desk 2". A guest checked in at
-// Desk 1 is then "Already checked in … at Desk 1" at Desk 2.
+// Desk 1 is then "Already checked in … at Desk 1" at Desk 2. Then Desk 1 removes Desk 2.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -36,7 +36,7 @@ async function openDesk(page: Page, eventName: string) {
   await page.getByRole('main', { name: 'Check-in desk' }).waitFor();
 }
 
-test('two browser hosts paired in the UI: a check-in at Desk 1 is "Already checked in … at Desk 1" at Desk 2', T, async (t) => {
+test('two browser hosts paired in the UI: a check-in at Desk 1 is "Already checked in … at Desk 1" at Desk 2; removing Desk 2 rotates the secret', T, async (t) => {
   const e = await startE2E(t, { env: VENUE_ENV });
   const account = e.sim.eventbrite.addAccount({ email: 'doors@venue.example', name: 'Doors' });
   const providerEventId = e.sim.eventbrite.addEvent(account.token, { name: 'Venue Days' });
@@ -130,5 +130,18 @@ test('two browser hosts paired in the UI: a check-in at Desk 1 is "Already check
     log2.map((l) => [l.action, l.station]),
     [['check_in', 'Desk 1']],
   );
+
+  // Desk 1's admin removes Desk 2: the secret rotates, and Desk 2 is out of the venue (it works alone).
+  await openSettings(page1);
+  await venuePanel(page1).getByRole('button', { name: 'Remove Desk 2' }).click();
+  const remove = page1.getByRole('dialog', { name: 'Remove desk' });
+  await remove.getByRole('button', { name: 'Remove', exact: true }).click();
+  await remove.waitFor({ state: 'detached' });
+  await page1.waitForFunction(`document.querySelectorAll('[data-testid=venue-desk]').length === 1`);
+  await page1.getByTestId('venue-indicator').getByText('1/1').waitFor();
+  assert.notEqual((await venuePanel(page1).getByTestId('venue-pairing-code').innerText()).trim(), code, 'a new code after the rotation');
+  await openSettings(page2);
+  await venuePanel(page2).getByText('works alone').waitFor();
+  assert.equal(await page2.getByTestId('venue-indicator').count(), 0);
   assert.deepEqual(page2Errors, []);
 });
