@@ -267,9 +267,10 @@ function Refusals({ status }: { status: VenueStatus }) {
 function VenueConflictsList() {
   const conflicts = useStore((s) => s.venueConflicts);
   const events = useStore((s) => s.events);
-  const withConflicts = events
-    .map((event) => ({ event, conflicts: conflicts[event.id] }))
-    .filter((e) => e.conflicts && (e.conflicts.admissions.length > 0 || e.conflicts.prints.length > 0));
+  const withConflicts = events.flatMap((event) => {
+    const c = conflicts[event.id];
+    return c && (c.admissions.length > 0 || c.prints.length > 0) ? [{ event, conflicts: c }] : [];
+  });
   return (
     <div className="venue-conflicts" data-testid="venue-conflicts">
       <h3>While desks were apart</h3>
@@ -280,10 +281,10 @@ function VenueConflictsList() {
           <div key={event.id} className="venue-conflict-event">
             <h4>{event.name}</h4>
             <ul className="venue-conflict-list">
-              {c!.admissions.map((conflict) => (
+              {c.admissions.map((conflict) => (
                 <ConflictRow key={`a-${conflict.attendeeId}`} conflict={conflict} text={doubleAdmissionText(conflict, formatClock)} />
               ))}
-              {c!.prints.map((conflict) => (
+              {c.prints.map((conflict) => (
                 <ConflictRow key={`p-${conflict.attendeeId}`} conflict={conflict} text={doublePrintText(conflict, formatClock)} />
               ))}
             </ul>
