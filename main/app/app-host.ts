@@ -3,6 +3,7 @@
 // the browser host both serve exactly this.
 import { z } from 'zod';
 import { createCore, type BadgeDeskCore } from '../core/create-core.ts';
+import type { VenueNetParts } from '../venue/net/venue.ts';
 import { systemClock } from '../ground/clock.ts';
 import { scaledRateBudgets } from '../providers/types.ts';
 import {
@@ -24,6 +25,8 @@ import { startDemoWorkspace, type DemoWorkspace } from './demo.ts';
 import { startEventbriteOAuth } from './oauth.ts';
 
 const DEMO_FLAG = 'demoWorkspace';
+/** The version desks of a venue show each other (package.json's). */
+const APP_VERSION = '0.1.0';
 
 type Handlers = {
   [C in ChannelName]: (
@@ -42,6 +45,14 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
   const clock = deps.clock ?? systemClock;
   const env = deps.env ?? {};
   const settingsNow = () => readSettings(deps.settingsStore);
+  /** The venue network on one address without discovery; the desk's name is the station name of the settings. */
+  const venueOn = (host: string): VenueNetParts => ({
+    appVersion: APP_VERSION,
+    station: { get: () => settingsNow().stationName, set: (stationName) => void updateSettings(deps.settingsStore, { stationName }) },
+    discovery: null,
+    listen: { host, port: 0 },
+    advertiseHosts: [host],
+  });
   const core: BadgeDeskCore = createCore({
     dataDir: deps.dataDir,
     secretStore: deps.secretStore,
@@ -53,6 +64,9 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
       const s = settingsNow();
       return { printerId: s.printerId, autoPrint: s.autoPrint };
     },
+    // BADGE_DESK_VENUE_LISTEN turns the venue on (the browser host, for end-to-end tests): served on
+    // that address, port 0, no mDNS (desks join by address).
+    ...(env.BADGE_DESK_VENUE_LISTEN ? { venueNet: venueOn(env.BADGE_DESK_VENUE_LISTEN) } : {}),
     // BADGE_DESK_POLL_INTERVAL_MS lets end-to-end tests and demos poll faster than the station setting allows.
     sync: { pollIntervalMs: Number(env.BADGE_DESK_POLL_INTERVAL_MS) || settingsNow().pollIntervalMs },
     // BADGE_DESK_RATE_BUDGET_SCALE lets the fault suite make, against the simulator, more calls
@@ -207,6 +221,18 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     'print.retry': ({ jobId }) => core.printing.retry(jobId),
     'print.cancel': ({ jobId }) => core.printing.cancel(jobId),
     'print.markPrinted': ({ jobId }) => core.printing.markPrinted(jobId),
+    'venue.status': () => core.venueStatus(),
+    'venue.pairingCode': (_input, actor) => core.venuePairingCode(actor),
+    'venue.start': ({ name }, actor) => core.venueStart(actor, name),
+    'venue.join': ({ code, address }, actor) => {
+      if (address === undefined) throw new AppError('INVALID_INPUT', 'type the address of a desk of the venue');
+      return core.venueJoin(actor, code, address);
+    },
+    'venue.addDesk': ({ address }, actor) => core.venueAddDesk(actor, address),
+    'venue.renameDesk': ({ name }, actor) => core.venueRenameDesk(actor, name),
+    'venue.removeDesk': ({ stationId }, actor) => core.venueRemoveDesk(actor, stationId),
+    'venue.rotateSecret': (_input, actor) => core.venueRotateSecret(actor),
+    'venue.leave': (_input, actor) => core.venueLeave(actor),
     'print.priorPrint': ({ attendeeId }) => {
       if (!core.store.getAttendee(attendeeId)) throw new AppError('NOT_FOUND', `attendee ${attendeeId} does not exist`);
       return core.venue.replica.priorPrint(attendeeId);
