@@ -214,15 +214,27 @@ export class VenueNode {
     });
   }
 
-  /** Starts listening; resolves with the bound port. */
-  async start(): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.https.once('error', reject);
-      this.https.listen(this.options.listen?.port ?? 0, this.options.listen?.host ?? '0.0.0.0', () => {
-        this.https.off('error', reject);
-        resolve();
+  /**
+   * Starts listening; resolves with the bound port. `preferredPort` (the port of the last run)
+   * comes first, so desks that knew this one find it again after a restart; if it is taken,
+   * the configured port (0: any free one).
+   */
+  async start(preferredPort?: number): Promise<number> {
+    const host = this.options.listen?.host ?? '0.0.0.0';
+    const listen = (port: number) =>
+      new Promise<void>((resolve, reject) => {
+        this.https.once('error', reject);
+        this.https.listen(port, host, () => {
+          this.https.off('error', reject);
+          resolve();
+        });
       });
-    });
+    const configured = this.options.listen?.port ?? 0;
+    if (preferredPort && configured === 0) {
+      await listen(preferredPort).catch(() => listen(0));
+    } else {
+      await listen(configured);
+    }
     this.heartbeat = setInterval(() => this.renewPresence(), this.heartbeatMs);
     this.heartbeat.unref();
     return this.port;
