@@ -297,23 +297,36 @@ export class VenueNode {
     }
     const direct = await this.hocuspocus.openDirectConnection(name, { stationId: this.identity.stationId, local: true });
     const document = direct.document!;
+    let storeScheduled = false;
     // Hocuspocus stores only what arrives through its connections; our own writes are stored too.
     document.on('update', (_update: Uint8Array, origin: unknown) => {
       if (origin instanceof HocuspocusProvider || isHocuspocusConnection(origin) || origin === 'persistence') return;
-      void this.hocuspocus.storeDocumentHooks(document, {
-        clientsCount: document.getConnectionsCount(),
-        context: { local: true },
-        document,
-        documentName: name,
-        instance: this.hocuspocus,
-        requestHeaders: {},
-        requestParameters: new URLSearchParams(),
-        socketId: 'local',
+      if (storeScheduled) return;
+      storeScheduled = true;
+      // Outside the desk's tick: Hocuspocus's debouncer runs the store synchronously once its
+      // maximum wait has passed, and a check-in must not pay for writing the whole document.
+      setImmediate(() => {
+        storeScheduled = false;
+        void this.storeLocalChanges(document, name);
       });
     });
     this.documents.set(name, { document, release: () => direct.disconnect(), users: 1 });
     for (const peer of this.peers.values()) this.attachProvider(peer, name);
     return document;
+  }
+
+  private storeLocalChanges(document: Document, name: string): Promise<void> {
+    if (!this.documents.has(name)) return Promise.resolve();
+    return this.hocuspocus.storeDocumentHooks(document, {
+      clientsCount: document.getConnectionsCount(),
+      context: { local: true },
+      document,
+      documentName: name,
+      instance: this.hocuspocus,
+      requestHeaders: {},
+      requestParameters: new URLSearchParams(),
+      socketId: 'local',
+    });
   }
 
   async closeDocument(name: string): Promise<void> {
