@@ -1,5 +1,6 @@
-// Builds the renderer (React) into out/renderer. The same files load in Electron (file/app
-// scheme) and from the development browser host (served at /), hence the relative base.
+// Builds the renderer (React) into out/renderer. The same files load in Electron (app:// scheme)
+// and from the browser host (`npm run web`, the tests; served at /), hence the relative base.
+// `npm run dev` (main/host/dev.ts) serves the renderer from source with this config instead.
 // The built page runs under a strict CSP (script-src 'self', style-src 'self'): Vite emits the
 // entry script and the stylesheet as files, never inline.
 import { fileURLToPath } from 'node:url';

@@ -25,7 +25,8 @@ const TYPES: Record<string, string> = {
 
 export interface BrowserHostOptions {
   app: AppHost;
-  rendererDir: string;
+  /** The built renderer's folder; null when a dev server serves the renderer (then only IPC and pushes are answered here). */
+  rendererDir: string | null;
   port?: number;
   /** Fixed token (tests); random per run otherwise. */
   token?: string;
@@ -113,6 +114,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
 
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, '{"error":"GET only"}');
       // Static files of the built renderer; nothing outside its folder.
+      if (opts.rendererDir === null) return send(res, 404, 'not found', 'text/plain');
       const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
       const path = normalize(join(opts.rendererDir, relative));
       if (!path.startsWith(normalize(opts.rendererDir) + sep)) return send(res, 404, 'not found', 'text/plain');

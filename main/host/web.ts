@@ -1,11 +1,10 @@
 // npm run web -- --port <n> --data-dir <dir>
-// Starts the app host on a data folder and serves it to a browser. Prints one line: the URL.
+// Starts the app host on a data folder and serves it, with the built renderer, to a browser.
+// Prints one line: the URL. (`npm run dev` serves the renderer from source instead, see dev.ts.)
 import { join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createAppHost } from '../app/app-host.ts';
-import { startBrowserHost } from './server.ts';
-import { FileSecretStore, JsonFileStore } from './file-stores.ts';
+import { startWebHost } from './web-host.ts';
 
 const { values } = parseArgs({
   options: {
@@ -14,26 +13,16 @@ const { values } = parseArgs({
     'renderer-dir': { type: 'string', default: 'out/renderer' },
   },
 });
-const dataDir = resolve(values['data-dir']!);
 const rendererDir = resolve(values['renderer-dir']!);
 if (!existsSync(join(rendererDir, 'index.html'))) {
   console.error(`no built renderer in ${rendererDir}: run \`npm run build:renderer\` first`);
   process.exit(1);
 }
-const app = await createAppHost({
-  dataDir,
-  host: 'browser',
-  secretStore: new FileSecretStore(join(dataDir, 'credentials.json'), join(dataDir, 'credentials.key')),
-  settingsStore: new JsonFileStore(join(dataDir, 'station.json')),
-  env: process.env,
-  liveSync: true,
-});
-const host = await startBrowserHost({ app, rendererDir, port: Number(values.port) });
+const host = await startWebHost({ dataDir: resolve(values['data-dir']!), rendererDir, port: Number(values.port) });
 console.log(`Badge Desk browser host: ${host.url}`);
 
 const stop = async () => {
   await host.close();
-  await app.close();
   process.exit(0);
 };
 process.on('SIGINT', stop);

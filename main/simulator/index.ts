@@ -22,7 +22,7 @@ export type {
   EventbriteOrderInput,
 } from './eventbrite.ts';
 export { LumaSim, LUMA_APPROVAL_STATUSES } from './luma.ts';
-export type { LumaApprovalStatus, LumaGuestInput } from './luma.ts';
+export type { LumaApprovalStatus, LumaGuestInput, LumaRouteFamily } from './luma.ts';
 export { personAt } from './people.ts';
 export * from './types.ts';
 
@@ -31,14 +31,21 @@ export interface SimulatorOptions {
   eventbritePort?: number;
   /** Default 0: any free port. */
   lumaPort?: number;
-  /** Clock for created / changed / updated_at timestamps; default Date.now. */
+  /** The station's clock; each provider's own clock is this plus its offset. Default Date.now. */
   now?: () => number;
+  /** Both providers' clocks run this far ahead of `now` (negative: behind); default 0. See setClockOffset. */
+  clockOffsetMs?: number;
   /** Attendees per Eventbrite page; default 50. */
   eventbritePageSize?: number;
   /** Guests per Luma page when the request has no pagination_limit; default 50 (a request may ask up to 100). */
   lumaPageSize?: number;
   /** Whether Luma guests carry `updated_at` (unconfirmed for the real API); default true. */
   lumaGuestUpdatedAt?: boolean;
+  /**
+   * Whether Luma accounts answer on the current route family; false: 404 there, so clients
+   * fall back to the older family. Default true. See LumaSim.setCurrentRoutes.
+   */
+  lumaCurrentRoutes?: boolean;
 }
 
 export interface Simulator {
@@ -49,11 +56,14 @@ export interface Simulator {
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   const now = opts.now ?? Date.now;
-  const eventbrite = new EventbriteSim({ now, pageSize: opts.eventbritePageSize ?? 50 });
+  const clockOffsetMs = opts.clockOffsetMs ?? 0;
+  const eventbrite = new EventbriteSim({ now, clockOffsetMs, pageSize: opts.eventbritePageSize ?? 50 });
   const luma = new LumaSim({
     now,
+    clockOffsetMs,
     pageSize: opts.lumaPageSize ?? 50,
     includeGuestUpdatedAt: opts.lumaGuestUpdatedAt ?? true,
+    currentRoutes: opts.lumaCurrentRoutes ?? true,
   });
   const close = async () => {
     await Promise.all([eventbrite.close(), luma.close()]);

@@ -1,6 +1,7 @@
 // What both simulated providers share: the loopback HTTP server and its offline switch, the
-// token registry, injected faults and latency, the request log, and the /_sim/ control
-// dispatcher. Eventbrite and Luma subclasses supply routes, JSON shapes and error bodies.
+// token registry, the provider's clock, injected faults and latency, the request log, the
+// /_sim/ control dispatcher, and the events with their rows (registry.ts: ticket types, who may
+// read an event). Eventbrite and Luma subclasses supply routes, JSON shapes and error bodies.
 //
 // HTTP control format (so a simulator in another process can be driven):
 //   GET  /_sim/  -> 200 {kind, port, baseUrl, requestCount, ops: [names]}
@@ -15,6 +16,10 @@
 //   plus "requestCount". Going offline over HTTP needs a way back, so only "goOfflineFor"
 //   [ms] is offered (answered first, then the listener stops, and returns after ms).
 //   Control requests skip faults, latency and the request log, and need no credentials.
+//
+// The provider keeps its own clock: the injected clock plus an offset (setClockOffset), so a
+// test can put the provider days ahead of or behind the station. Every stamp the provider
+// writes and every `Date` header it sends come from that clock.
 import { EventEmitter } from 'node:events';
 import {
   createServer,
@@ -27,6 +32,7 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import type { ProviderKind } from '../../shared/types.ts';
 import { isGone, queryRecord, readBody, sendJson, sendText } from './http-util.ts';
+import type { SimEventRecord } from './registry.ts';
 import {
   SIM_FAULTS,
   SimulatorError,
@@ -77,6 +83,8 @@ export class ApiFailure extends Error {
 export interface ProviderSimConfig {
   now: () => number;
   pageSize: number;
+  /** The provider's clock runs this far ahead of `now` (negative: behind); default 0. */
+  clockOffsetMs?: number;
 }
 
 /** One entry of the control dispatcher: how to validate the args array and what to run. */
@@ -109,7 +117,7 @@ export const personInputSchema = z
   .partial()
   .strict();
 
-const eventInputSchema = z
+export const eventInputSchema = z
   .object({
     name: z.string(),
     startsAt: z.string().optional(),
@@ -137,6 +145,13 @@ interface QueuedFault {
   retryAfterSeconds?: number;
 }
 
+/** A throttleFor window: every provider request answers 429 until `untilMs` on the provider's clock. */
+interface ThrottleWindow {
+  untilMs: number;
+  /** Fixed Retry-After; absent: the seconds left in the window, rounded up. */
+  retryAfterSeconds?: number;
+}
+
 interface TokenGrant {
   accountId: string;
   revoked: boolean;
@@ -144,12 +159,26 @@ interface TokenGrant {
 
 export type TokenCheck = { accountId: string } | 'missing' | 'invalid';
 
-export abstract class ProviderSimBase extends EventEmitter<ProviderSimEvents> implements ProviderSim {
+/**
+ * The common simulator. `Row` is the provider's attendee record, `Event` its event record; the
+ * base keeps the events, finds events and rows for controls and routes, and hands out people.
+ */
+export abstract class ProviderSimBase<Row extends { readonly id: string }, Event extends SimEventRecord<Row>>
+  extends EventEmitter<ProviderSimEvents>
+  implements ProviderSim
+{
   abstract readonly kind: ProviderKind;
   abstract get baseUrl(): string;
+  /** What the provider calls a registrant, for control errors: 'attendee' or 'guest'. */
+  protected abstract readonly attendeeNoun: string;
 
-  protected readonly now: () => number;
+  protected readonly events = new Map<string, Event>();
+
+  private readonly injectedNow: () => number;
+  private clockOffsetMs: number;
   protected pageSize: number;
+  /** While true, attendee and guest listings answer the cursor they were asked with (see repeatCursor). */
+  protected repeatingCursor = false;
 
   private readonly server: Server;
   private boundPort = 0;
@@ -159,19 +188,39 @@ export abstract class ProviderSimBase extends EventEmitter<ProviderSimEvents> im
   private transition: Promise<void> = Promise.resolve();
   private latencyMs = 0;
   private readonly faults: QueuedFault[] = [];
+  private throttleWindow: ThrottleWindow | null = null;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly log: SimRequestRecord[] = [];
   private receivedCount = 0;
   private readonly grants = new Map<string, TokenGrant>();
   private controlTable: Map<string, ControlOp> | null = null;
+  /** Index of the next generated person, shared by seeding and adding so people never repeat. */
+  private nextPersonIndex = 0;
 
   constructor(config: ProviderSimConfig) {
     super();
-    this.now = config.now;
+    this.injectedNow = config.now;
+    this.clockOffsetMs = checkOffset(config.clockOffsetMs ?? 0);
     this.pageSize = checkPageSize(config.pageSize);
     this.server = createServer((req, res) => {
       this.serve(req, res).catch((error: unknown) => this.answerInternalError(res, error));
     });
+  }
+
+  // ---- the provider's clock ----------------------------------------------------------------
+
+  /** The provider's clock in ms: the injected clock plus the offset. */
+  now(): number {
+    return this.injectedNow() + this.clockOffsetMs;
+  }
+
+  /** Puts the provider's clock `offsetMs` ahead of the injected clock (negative: behind). */
+  setClockOffset(offsetMs: number): void {
+    this.clockOffsetMs = checkOffset(offsetMs);
+  }
+
+  get clockOffset(): number {
+    return this.clockOffsetMs;
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------
@@ -301,7 +350,7 @@ export abstract class ProviderSimBase extends EventEmitter<ProviderSimEvents> im
     return { accountId: grant.accountId };
   }
 
-  // ---- registrations (provider specific) ---------------------------------------------------
+  // ---- events and registrations ------------------------------------------------------------
 
   abstract addEvent(token: string, event: SimEventInput): string;
   abstract seedAttendees(eventId: string, n: number, opts?: SeedOptions): void;
@@ -309,7 +358,49 @@ export abstract class ProviderSimBase extends EventEmitter<ProviderSimEvents> im
   abstract editAttendee(eventId: string, attendeeId: string, patch: SimAttendeeInput): void;
   abstract cancelAttendee(eventId: string, attendeeId: string): void;
   abstract setCheckedIn(eventId: string, attendeeId: string, checkedIn: boolean): void;
-  abstract attendeeIds(eventId: string): string[];
+
+  attendeeIds(eventId: string): string[] {
+    return this.event(eventId).attendees.ids();
+  }
+
+  protected event(eventId: string): Event {
+    const event = this.events.get(eventId);
+    if (!event) throw new SimulatorError(`unknown ${this.kind} event ${eventId}`);
+    return event;
+  }
+
+  protected attendee(event: Event, attendeeId: string): Row {
+    const row = event.attendees.get(attendeeId);
+    if (!row) throw new SimulatorError(`unknown ${this.attendeeNoun} ${attendeeId} in event ${event.id}`);
+    return row;
+  }
+
+  /** The index of a generated person (people.ts) no registration has had yet. */
+  protected takePersonIndex(): number {
+    return this.nextPersonIndex++;
+  }
+
+  /** The ticket type names seeded rows spread over (created on the event when new). */
+  protected seedTicketNames(event: Event, n: number, opts: SeedOptions): string[] {
+    checkCount(n);
+    return (opts.ticketTypes ?? event.ticketTypes.names()).map((name) => event.ticketTypes.named(name).name);
+  }
+
+  /** Whether the account may read the event over HTTP (Eventbrite also lets shared members in). */
+  protected mayRead(event: Event, accountId: string): boolean {
+    return event.accountId === accountId;
+  }
+
+  /** The provider's answer for an unknown event (404) or another account's (403). */
+  protected abstract eventAccessError(status: 403 | 404): ApiResponse;
+
+  /** The event, if the account may read it; otherwise the route ends with a 404 or a 403. */
+  protected readableEvent(accountId: string, eventId: string): Event {
+    const event = this.events.get(eventId);
+    if (!event) throw new ApiFailure(this.eventAccessError(404));
+    if (!this.mayRead(event, accountId)) throw new ApiFailure(this.eventAccessError(403));
+    return event;
+  }
 
   // ---- faults, latency, paging -------------------------------------------------------------
 
@@ -319,14 +410,22 @@ export abstract class ProviderSimBase extends EventEmitter<ProviderSimEvents> im
   }
 
   throttleNext(n: number, retryAfterSeconds?: number): void {
-    if (retryAfterSeconds !== undefined && !(retryAfterSeconds >= 0)) {
-      throw new SimulatorError('retryAfterSeconds must be >= 0');
-    }
-    this.queueFault({ fault: 'throttle', remaining: checkCount(n), retryAfterSeconds });
+    this.queueFault({ fault: 'throttle', remaining: checkCount(n), retryAfterSeconds: checkRetryAfter(retryAfterSeconds) });
+  }
+
+  throttleFor(seconds: number, retryAfterSeconds?: number): void {
+    if (!(seconds >= 0) || !Number.isFinite(seconds)) throw new SimulatorError('seconds must be >= 0');
+    this.throttleWindow = { untilMs: this.now() + seconds * 1000, retryAfterSeconds: checkRetryAfter(retryAfterSeconds) };
+  }
+
+  repeatCursor(repeating: boolean): void {
+    this.repeatingCursor = repeating;
   }
 
   clearFaults(): void {
     this.faults.length = 0;
+    this.throttleWindow = null;
+    this.repeatingCursor = false;
   }
 
   setLatency(ms: number): void {
@@ -342,8 +441,20 @@ export abstract class ProviderSimBase extends EventEmitter<ProviderSimEvents> im
     if (fault.remaining > 0) this.faults.push(fault);
   }
 
-  /** The oldest queued fault this path qualifies for; faults for other paths wait their turn. */
+  /**
+   * An open throttleFor window first (it answers every request without using up queued
+   * faults), then the oldest queued fault this path qualifies for; faults for other paths wait
+   * their turn.
+   */
   private takeFault(path: string): QueuedFault | null {
+    const window = this.throttleWindow;
+    if (window) {
+      const leftMs = window.untilMs - this.now();
+      if (leftMs > 0) {
+        return { fault: 'throttle', remaining: 0, retryAfterSeconds: window.retryAfterSeconds ?? Math.ceil(leftMs / 1000) };
+      }
+      this.throttleWindow = null;
+    }
     const index = this.faults.findIndex((f) => !f.pathIncludes || path.includes(f.pathIncludes));
     if (index < 0) return null;
     const fault = this.faults[index] as QueuedFault;
@@ -402,8 +513,13 @@ export abstract class ProviderSimBase extends EventEmitter<ProviderSimEvents> im
       return;
     }
     const answer = this.answer(apiRequest);
-    sendJson(res, answer.status, answer.body, answer.headers);
+    sendJson(res, answer.status, answer.body, this.providerHeaders(answer.headers));
     this.record(request, answer.status);
+  }
+
+  /** What every provider answer carries: the `Date` header from the provider's clock (RFC 7231). */
+  private providerHeaders(headers: Record<string, string> = {}): Record<string, string> {
+    return { ...headers, date: new Date(this.now()).toUTCString() };
   }
 
   private answerWithFault(req: IncomingMessage, res: ServerResponse, request: ApiRequest, fault: QueuedFault): void {
@@ -419,19 +535,20 @@ export abstract class ProviderSimBase extends EventEmitter<ProviderSimEvents> im
         this.record(logged, 0, fault);
         return;
       case 'malformed':
-        sendText(res, 200, 'application/json; charset=utf-8', MALFORMED_BODY);
+        sendText(res, 200, 'application/json; charset=utf-8', MALFORMED_BODY, this.providerHeaders());
         this.record(logged, 200, fault);
         return;
       case 'truncated': {
         const full = JSON.stringify(this.answer(request).body);
-        sendText(res, 200, 'application/json; charset=utf-8', full.slice(0, Math.floor(full.length / 2)));
+        const half = full.slice(0, Math.floor(full.length / 2));
+        sendText(res, 200, 'application/json; charset=utf-8', half, this.providerHeaders());
         this.record(logged, 200, fault);
         return;
       }
       case 'missing_fields': {
         const answer = this.answer(request);
         const stripped = answer.status === 200 && answer.withoutRequiredFields ? answer.withoutRequiredFields() : {};
-        sendJson(res, 200, stripped);
+        sendJson(res, 200, stripped, this.providerHeaders());
         this.record(logged, 200, fault);
         return;
       }
@@ -441,13 +558,13 @@ export abstract class ProviderSimBase extends EventEmitter<ProviderSimEvents> im
           fault.retryAfterSeconds === undefined
             ? answer.headers
             : { ...answer.headers, 'retry-after': String(fault.retryAfterSeconds) };
-        sendJson(res, 429, answer.body, headers);
+        sendJson(res, 429, answer.body, this.providerHeaders(headers));
         this.record(logged, 429, fault);
         return;
       }
       default: {
         const answer = this.errorResponse(fault.fault);
-        sendJson(res, answer.status, answer.body, answer.headers);
+        sendJson(res, answer.status, answer.body, this.providerHeaders(answer.headers));
         this.record(logged, answer.status, fault);
       }
     }
@@ -465,7 +582,7 @@ export abstract class ProviderSimBase extends EventEmitter<ProviderSimEvents> im
   private answerInternalError(res: ServerResponse, error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
     const answer = this.errorResponse(500, `simulator bug: ${message}`);
-    sendJson(res, 500, answer.body);
+    sendJson(res, 500, answer.body, this.providerHeaders());
   }
 
   // ---- control dispatcher ------------------------------------------------------------------
@@ -553,6 +670,12 @@ export abstract class ProviderSimBase extends EventEmitter<ProviderSimEvents> im
       throttleNext: controlOp(z.tuple([z.number().int().min(1), z.number().min(0).optional()]), ([n, retryAfter]) =>
         this.throttleNext(n, retryAfter),
       ),
+      throttleFor: controlOp(z.tuple([z.number().min(0), z.number().min(0).optional()]), ([seconds, retryAfter]) =>
+        this.throttleFor(seconds, retryAfter),
+      ),
+      repeatCursor: controlOp(z.tuple([z.boolean()]), ([repeating]) => this.repeatCursor(repeating)),
+      setClockOffset: controlOp(z.tuple([z.number().int()]), ([offsetMs]) => this.setClockOffset(offsetMs)),
+      clock: controlOp(z.tuple([]), () => ({ now: this.now(), offsetMs: this.clockOffsetMs })),
       clearFaults: controlOp(z.tuple([]), () => this.clearFaults()),
       setLatency: controlOp(z.tuple([z.number().min(0)]), ([ms]) => this.setLatency(ms)),
       setPageSize: controlOp(z.tuple([z.number().int().min(1)]), ([size]) => this.setPageSize(size)),
@@ -565,9 +688,19 @@ export abstract class ProviderSimBase extends EventEmitter<ProviderSimEvents> im
   }
 }
 
-function checkCount(n: number): number {
+function checkRetryAfter(seconds: number | undefined): number | undefined {
+  if (seconds !== undefined && !(seconds >= 0)) throw new SimulatorError('retryAfterSeconds must be >= 0');
+  return seconds;
+}
+
+export function checkCount(n: number): number {
   if (!Number.isInteger(n) || n < 0) throw new SimulatorError('n must be a whole number >= 0');
   return n;
+}
+
+function checkOffset(offsetMs: number): number {
+  if (!Number.isSafeInteger(offsetMs)) throw new SimulatorError('clock offset must be a whole number of ms');
+  return offsetMs;
 }
 
 function checkPageSize(size: number): number {

@@ -100,3 +100,46 @@ export function decodeCursor(scope: string, cursor: string): CursorState | null 
     return null;
   }
 }
+
+/** One page of a listing, with the cursor to the next page when there is one. */
+export interface ListingPage<Row> {
+  rows: Row[];
+  /** Where this page started (Eventbrite reports the page number). */
+  start: CursorState;
+  hasMore: boolean;
+  nextCursor?: string;
+}
+
+export interface ListingRequest<Row> {
+  /** Binds cursors to this listing, e.g. "attendees:123". */
+  scope: string;
+  /** The cursor the client sent; null for the first page. */
+  cursor: string | null;
+  limit: number;
+  matches?: (row: Row) => boolean;
+  /**
+   * The repeating-cursor fault: every page claims more, and its next cursor is the one it was
+   * asked with (the first page's is the cursor of page two), so a client that follows cursors
+   * blindly pages forever.
+   */
+  repeatCursor?: boolean;
+}
+
+/** A page of `roster` from an opaque cursor; null when the cursor is not one of ours for this listing. */
+export function pageListing<Row extends { readonly id: string }>(
+  roster: Roster<Row>,
+  request: ListingRequest<Row>,
+): ListingPage<Row> | null {
+  let start: CursorState = { position: 0, page: 1 };
+  if (request.cursor !== null) {
+    const decoded = decodeCursor(request.scope, request.cursor);
+    if (!decoded) return null;
+    start = decoded;
+  }
+  const page = roster.page(start.position, request.limit, request.matches);
+  const following = () => encodeCursor(request.scope, { position: page.next, page: start.page + 1 });
+  if (request.repeatCursor) {
+    return { rows: page.rows, start, hasMore: true, nextCursor: request.cursor ?? following() };
+  }
+  return { rows: page.rows, start, hasMore: page.hasMore, nextCursor: page.hasMore ? following() : undefined };
+}

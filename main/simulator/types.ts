@@ -123,8 +123,23 @@ export interface ProviderSim {
   /** Every row the provider lists for the event, in listing order: the truth tests compare against. */
   attendeeIds(eventId: string): string[];
 
+  /** The provider's clock (ms): the injected clock plus the offset. */
+  now(): number;
+  /** Moves the provider's clock `offsetMs` ahead of the injected one (negative: behind). */
+  setClockOffset(offsetMs: number): void;
+  readonly clockOffset: number;
+
   failNext(n: number, fault: SimFault, opts?: FaultOptions): void;
+  /** The next `n` provider requests answer 429, with `Retry-After: retryAfterSeconds` when given. */
   throttleNext(n: number, retryAfterSeconds?: number): void;
+  /**
+   * Every provider request answers 429 for the next `seconds` of the provider's clock, with
+   * `Retry-After: retryAfterSeconds`, or by default the seconds left in the window.
+   */
+  throttleFor(seconds: number, retryAfterSeconds?: number): void;
+  /** While on, attendee/guest listings answer cursor A with cursor A again, forever. */
+  repeatCursor(repeating: boolean): void;
+  /** Ends queued faults, a throttleFor window and repeatCursor. */
   clearFaults(): void;
   setLatency(ms: number): void;
   setPageSize(size: number): void;

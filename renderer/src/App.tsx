@@ -1,6 +1,6 @@
 // The shell: top bar, the current place (events list, event page, check-in desk, print queue, settings), and toasts.
 // Dialogs render above it (see Dialog.tsx), toasts beside it so they stay announced.
-import { useStore } from './store.ts';
+import { useStore } from './store/index.ts';
 import { TopBar } from './components/TopBar.tsx';
 import { EventsPage } from './components/EventsPage.tsx';
 import { EventPage } from './components/EventPage.tsx';

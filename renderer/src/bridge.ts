@@ -1,9 +1,10 @@
 // The one module that talks to the main process. Two transports, one shape:
 // - Electron: the preload exposes a BadgeDeskBridge as window.badgeDesk.
-// - Browser host (development and end-to-end tests): the page is opened as
+// - Browser host (`npm run web`, `npm run dev` through Vite's proxy, the e2e tests): the page is opened as
 //   http://127.0.0.1:PORT/?token=TOKEN; invokes are POST /ipc/<channel>, pushes come over
 //   an EventSource on /push. The token is kept in sessionStorage and removed from the address bar.
-// Everything else in the renderer goes through the store, which goes through `call` and `subscribe`.
+// Everything else in the renderer goes through the store (store/), which reaches a transport
+// only through `connectBridge`; tests hand the store a fake transport of the same shape.
 // Types from the contract; values only from the zod-free wire module (the schemas stay in main).
 import type { ChannelInput, ChannelName, ChannelResult } from '../../shared/ipc-contract.ts';
 import { PUSH_EVENTS, type BadgeDeskBridge, type IpcResult, type PushEventName, type PushMessage } from '../../shared/ipc-wire.ts';
@@ -31,10 +32,6 @@ export class BridgeError extends Error {
   }
 }
 
-export function isBridgeError(e: unknown): e is BridgeError {
-  return e instanceof BridgeError;
-}
-
 /** A readable message for any failure, for inline errors and toasts. */
 export function errorMessage(e: unknown): string {
   if (e instanceof Error && e.message) return e.message;
@@ -43,7 +40,6 @@ export function errorMessage(e: unknown): string {
 }
 
 export interface Transport extends BadgeDeskBridge {
-  readonly kind: 'electron' | 'browser' | 'mock';
   /** Called after the push channel reconnects, when pushes may have been missed. */
   onReconnect?(listener: () => void): () => void;
 }
@@ -78,7 +74,6 @@ function readToken(): string | null {
   }
   return token;
 }
-
 
 function isErrorCode(code: unknown): code is ErrorCode {
   return typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code);
@@ -180,7 +175,6 @@ function createBrowserTransport(): Transport {
   };
 
   return {
-    kind: 'browser',
     async invoke<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<IpcResult<ChannelResult<C>>> {
       if (!token) {
         return {
@@ -227,49 +221,45 @@ function createBrowserTransport(): Transport {
 
 let transport: Transport | null = null;
 
-/** The transport in use: the Electron preload's bridge when present, else the browser host. */
+/** The app's transport: the Electron preload's bridge when present, else the browser host. */
 export function getTransport(): Transport {
   if (!transport) {
     const electron = typeof window !== 'undefined' ? window.badgeDesk : undefined;
-    if (electron) {
-      transport = {
-        kind: 'electron',
-        invoke: (channel, input) => electron.invoke(channel, input),
-        subscribe: (listener) => electron.subscribe(listener),
-      };
-    } else {
-      transport = createBrowserTransport();
-    }
+    transport = electron
+      ? { invoke: (channel, input) => electron.invoke(channel, input), subscribe: (listener) => electron.subscribe(listener) }
+      : createBrowserTransport();
   }
   return transport;
 }
 
-/** Replaces the transport (the development mock bridge); call before the store starts. */
-export function setTransport(next: Transport): void {
-  transport = next;
+/** A channel call that unwraps its envelope; throws a BridgeError on `{ ok: false }`. */
+export type Call = <C extends ChannelName>(channel: C, input: ChannelInput<C>) => Promise<ChannelResult<C>>;
+
+export interface Bridge {
+  call: Call;
+  /** Subscribes to every push event; returns the unsubscribe function. */
+  subscribe(listener: (message: PushMessage) => void): () => void;
+  /** Subscribes to "the push channel came back" (pushes may have been missed meanwhile). */
+  onReconnect(listener: () => void): () => void;
 }
 
-/** Invokes a channel and unwraps its envelope; throws a BridgeError on `{ ok: false }`. */
-export async function call<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<ChannelResult<C>> {
-  let result: IpcResult<ChannelResult<C>>;
-  try {
-    result = await getTransport().invoke(channel, input);
-  } catch (err) {
-    if (err instanceof BridgeError) throw err;
-    throw new BridgeError('NETWORK', errorMessage(err));
-  }
-  if (!isEnvelope(result)) throw new BridgeError('INTERNAL', `Malformed answer on ${channel}`);
-  if (result.ok) return result.value as ChannelResult<C>;
-  const { code, message, details } = result.error;
-  throw new BridgeError(isErrorCode(code) ? code : 'INTERNAL', message || 'Something went wrong', details);
-}
-
-/** Subscribes to every push event; returns the unsubscribe function. */
-export function subscribe(listener: (message: PushMessage) => void): () => void {
-  return getTransport().subscribe(listener);
-}
-
-/** Subscribes to "the push channel came back" (pushes may have been missed meanwhile). */
-export function onReconnect(listener: () => void): () => void {
-  return getTransport().onReconnect?.(listener) ?? (() => undefined);
+/** The typed calls and subscriptions over one transport. */
+export function connectBridge(transport: Transport): Bridge {
+  return {
+    async call(channel, input) {
+      let result: IpcResult<ChannelResult<typeof channel>>;
+      try {
+        result = await transport.invoke(channel, input);
+      } catch (err) {
+        if (err instanceof BridgeError) throw err;
+        throw new BridgeError('NETWORK', errorMessage(err));
+      }
+      if (!isEnvelope(result)) throw new BridgeError('INTERNAL', `Malformed answer on ${channel}`);
+      if (result.ok) return result.value;
+      const { code, message, details } = result.error;
+      throw new BridgeError(isErrorCode(code) ? code : 'INTERNAL', message || 'Something went wrong', details);
+    },
+    subscribe: (listener) => transport.subscribe(listener),
+    onReconnect: (listener) => transport.onReconnect?.(listener) ?? (() => undefined),
+  };
 }

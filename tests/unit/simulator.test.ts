@@ -99,6 +99,26 @@ async function allLumaGuestIds(sim: Simulator, eventId: string, apiKey: string, 
   throw new Error('pagination never ended');
 }
 
+interface OneEventEach {
+  sim: Simulator;
+  ebToken: string;
+  ebEvent: string;
+  lumaKey: string;
+  lumaEvent: string;
+}
+
+/** A simulator with one account and one event of `seeded` rows on each provider. */
+async function oneEventEach(seeded: number, now?: () => number): Promise<OneEventEach> {
+  const sim = await startSimulator(now ? { now } : {});
+  const ebToken = sim.eventbrite.addAccount({ email: 'f@example.com', name: 'Fay' }).token;
+  const ebEvent = sim.eventbrite.addEvent(ebToken, { name: 'Faulty' });
+  sim.eventbrite.seedAttendees(ebEvent, seeded);
+  const lumaKey = sim.luma.addAccount({ email: 'g@example.com', name: 'Gus' }).token;
+  const lumaEvent = sim.luma.addEvent(lumaKey, { name: 'Faulty too' });
+  sim.luma.seedAttendees(lumaEvent, seeded);
+  return { sim, ebToken, ebEvent, lumaKey, lumaEvent };
+}
+
 describe('Eventbrite simulator', () => {
   const clock = new VirtualClock(Date.UTC(2026, 10, 23, 8, 0, 0));
   let sim: Simulator;
@@ -423,6 +443,70 @@ describe('Luma simulator', () => {
     assert.equal((await post({ event_api_id: eventId, status: 'approved' })).status, 400);
   });
 
+  it('serves the current route family: flat records with id, event_tickets[], event_id', async () => {
+    for (const prefix of ['/v1', '/public/v1']) {
+      const self = await json<Record<string, unknown>>(await lumaGet(sim, `${prefix}/users/get-self`, apiKey));
+      assert.deepEqual([self.email, typeof self.id, 'api_id' in self, 'user' in self], ['host@example.com', 'string', false, false]);
+      const events = await json<{ entries: Record<string, unknown>[]; has_more: boolean }>(
+        await lumaGet(sim, `${prefix}/calendars/events/list`, apiKey),
+      );
+      assert.deepEqual(events.entries.map((e) => [e.id, e.name]), [[eventId, 'Meetup']]);
+      const one = await json<Record<string, unknown>>(await lumaGet(sim, `${prefix}/events/get?event_id=${eventId}`, apiKey));
+      assert.deepEqual([one.id, one.start_at], [eventId, '2026-11-23T08:00:00.000Z']);
+    }
+    const several = sim.luma.addGuest(eventId, { firstName: 'Ada', ticketName: 'VIP', extraTicketNames: ['Workshop', 'Dinner'] });
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    let last: Record<string, unknown> | undefined;
+    do {
+      const query = `event_id=${eventId}&pagination_limit=100${cursor ? `&pagination_cursor=${cursor}` : ''}`;
+      const page = await json<{ entries: Record<string, unknown>[]; has_more: boolean; next_cursor?: string }>(
+        await lumaGet(sim, `/v1/events/guests/list?${query}`, apiKey),
+      );
+      for (const guest of page.entries) {
+        assert.ok(!('guest' in guest) && !('api_id' in guest) && !('name' in guest) && !('event_ticket' in guest), 'flat, with user_* names only');
+        ids.push(guest.id as string);
+        last = guest;
+      }
+      cursor = page.has_more ? page.next_cursor : undefined;
+    } while (cursor);
+    assert.deepEqual(ids, sim.luma.attendeeIds(eventId));
+    assert.equal(last?.id, several);
+    assert.equal(last?.user_first_name, 'Ada');
+    assert.deepEqual((last?.event_tickets as { name: string }[]).map((ticket) => ticket.name), ['VIP', 'Workshop', 'Dinner']);
+    const older = await json<{ guest: { event_ticket: { name: string } } }>(
+      await lumaGet(sim, `/v1/event/get-guest?event_api_id=${eventId}&api_id=${several}`, apiKey),
+    );
+    assert.equal(older.guest.event_ticket.name, 'VIP', 'the older family shows the first ticket');
+    const single = await json<{ id: string }>(await lumaGet(sim, `/v1/events/guests/get?event_id=${eventId}&id=${several}`, apiKey));
+    assert.equal(single.id, several);
+  });
+
+  it('answers 404 on the current routes for an account that only has the older ones', async () => {
+    const other = sim.luma.addAccount({ email: 'old@example.com', name: 'Old Host' });
+    const otherEvent = sim.luma.addEvent(other.token, { name: 'Old' });
+    sim.luma.setCurrentRoutes(false, other.token);
+    assert.equal((await lumaGet(sim, '/v1/users/get-self', other.token)).status, 404);
+    assert.equal((await lumaGet(sim, `/v1/events/guests/list?event_id=${otherEvent}`, other.token)).status, 404);
+    assert.equal((await lumaGet(sim, '/v1/user/get-self', other.token)).status, 200, 'the older routes still answer');
+    assert.equal((await lumaGet(sim, '/v1/users/get-self', apiKey)).status, 200, 'other accounts are unaffected');
+    assert.equal((await lumaGet(sim, '/v1/users/get-self', 'secret-unknown')).status, 401, 'a bad key is still a 401');
+
+    const control = await fetch(sim.luma.controlUrl, { method: 'POST', body: JSON.stringify({ op: 'setCurrentRoutes', args: [false] }) });
+    assert.equal(control.status, 200);
+    assert.equal((await lumaGet(sim, '/v1/users/get-self', apiKey)).status, 404, 'without a token: every account');
+    sim.luma.setCurrentRoutes(true);
+    assert.equal((await lumaGet(sim, '/v1/users/get-self', other.token)).status, 200);
+
+    const legacyOnly = await startSimulator({ lumaCurrentRoutes: false });
+    try {
+      const { token } = legacyOnly.luma.addAccount({ email: 'x@example.com', name: 'X' });
+      assert.equal((await lumaGet(legacyOnly, '/v1/users/get-self', token)).status, 404);
+    } finally {
+      await legacyOnly.close();
+    }
+  });
+
   it('answers 401 {message} for a revoked key and 200 once restored; 403 and 404 for events', async () => {
     const other = sim.luma.addAccount({ email: 'other@example.com', name: 'Other Host' });
     const otherEvent = sim.luma.addEvent(other.token, { name: 'Elsewhere' });
@@ -449,13 +533,7 @@ describe('injected faults', () => {
   let lumaEvent: string;
 
   before(async () => {
-    sim = await startSimulator();
-    ebToken = sim.eventbrite.addAccount({ email: 'f@example.com', name: 'Fay' }).token;
-    ebEvent = sim.eventbrite.addEvent(ebToken, { name: 'Faulty' });
-    sim.eventbrite.seedAttendees(ebEvent, 60);
-    lumaKey = sim.luma.addAccount({ email: 'g@example.com', name: 'Gus' }).token;
-    lumaEvent = sim.luma.addEvent(lumaKey, { name: 'Faulty too' });
-    sim.luma.seedAttendees(lumaEvent, 60);
+    ({ sim, ebToken, ebEvent, lumaKey, lumaEvent } = await oneEventEach(60));
   });
   after(() => sim.close());
 
@@ -697,5 +775,176 @@ describe('seeding at benchmark scale', () => {
 
     const firstNames = new Set(last.attendees.map((a) => a.profile.first_name));
     assert.ok(firstNames.size > 10, 'names vary from row to row');
+  });
+});
+
+describe('controls for clock skew, lost changes, looping cursors and long throttles', () => {
+  const DAY_MS = 86_400_000;
+  const start = Date.UTC(2026, 10, 23, 8, 0, 0);
+  const clock = new VirtualClock(start);
+  let sim: Simulator;
+  let [ebToken, ebEvent, lumaKey, lumaEvent] = ['', '', '', ''];
+
+  before(async () => {
+    ({ sim, ebToken, ebEvent, lumaKey, lumaEvent } = await oneEventEach(5, () => clock.now()));
+  });
+  after(() => sim.close());
+
+  const utcSeconds = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+
+  it("stamps rows and the Date header with the provider's clock, offset from the injected one", async () => {
+    for (const offsetMs of [-11 * DAY_MS, -2 * 3_600_000, 2 * 3_600_000, 11 * DAY_MS]) {
+      sim.eventbrite.setClockOffset(offsetMs);
+      sim.luma.setClockOffset(offsetMs);
+      const providerNow = clock.now() + offsetMs;
+      assert.equal(sim.eventbrite.now(), providerNow);
+
+      const skewedEvent = sim.eventbrite.addEvent(ebToken, { name: `Skewed ${offsetMs}` });
+      const attendeeId = sim.eventbrite.addAttendee(skewedEvent);
+      const response = await eventbriteGet(sim, `/events/${skewedEvent}/attendees/${attendeeId}/`, ebToken);
+      assert.equal(response.headers.get('date'), new Date(providerNow).toUTCString());
+      const attendee = await json<{ created: string; changed: string }>(response);
+      assert.deepEqual([attendee.created, attendee.changed], [utcSeconds(providerNow), utcSeconds(providerNow)]);
+
+      // changed_since compares with the provider's stamps: the station's "now" is a different time.
+      const changedSince = (ms: number) => allEventbriteAttendeeIds(sim, skewedEvent, ebToken, `changed_since=${utcSeconds(ms)}`);
+      assert.deepEqual(await changedSince(providerNow), [attendeeId]);
+      assert.deepEqual(await changedSince(providerNow + 1000), []);
+      const sinceStation = await changedSince(clock.now());
+      assert.deepEqual(sinceStation, offsetMs > 0 ? [attendeeId] : [], 'a provider behind the station stamps earlier');
+
+      const guestId = sim.luma.addGuest(lumaEvent);
+      const guestResponse = await lumaGet(sim, `/v1/event/get-guest?event_api_id=${lumaEvent}&api_id=${guestId}`, lumaKey);
+      assert.equal(guestResponse.headers.get('date'), new Date(providerNow).toUTCString());
+      const { guest } = await json<{ guest: { registered_at: string; updated_at: string } }>(guestResponse);
+      assert.deepEqual([guest.registered_at, guest.updated_at], [new Date(providerNow).toISOString(), new Date(providerNow).toISOString()]);
+      clock.advance(60_000);
+    }
+    sim.eventbrite.setClockOffset(0);
+    sim.luma.setClockOffset(0);
+  });
+
+  it('sends the Date header on errors and injected faults too, and takes the offset over HTTP', async () => {
+    const offsetMs = -11 * DAY_MS;
+    const set = await fetch(sim.luma.controlUrl, { method: 'POST', body: JSON.stringify({ op: 'setClockOffset', args: [offsetMs] }) });
+    assert.equal(set.status, 200);
+    const read = await fetch(sim.luma.controlUrl, { method: 'POST', body: JSON.stringify({ op: 'clock', args: [] }) });
+    assert.deepEqual((await json<{ result: unknown }>(read)).result, { now: clock.now() + offsetMs, offsetMs });
+    const expected = new Date(clock.now() + offsetMs).toUTCString();
+    assert.equal((await lumaGet(sim, '/v1/event/get-guests?event_api_id=evt-nope', lumaKey)).headers.get('date'), expected);
+    sim.luma.failNext(1, 503);
+    assert.equal((await lumaGet(sim, '/v1/user/get-self', lumaKey)).headers.get('date'), expected);
+    sim.luma.failNext(1, 'malformed');
+    assert.equal((await lumaGet(sim, '/v1/user/get-self', lumaKey)).headers.get('date'), expected);
+    sim.luma.throttleNext(1);
+    assert.equal((await lumaGet(sim, '/v1/user/get-self', lumaKey)).headers.get('date'), expected);
+    sim.luma.setClockOffset(0);
+
+    const skewed = await startSimulator({ now: () => clock.now(), clockOffsetMs: 7_200_000 });
+    try {
+      const { token } = skewed.eventbrite.addAccount({ email: 'x@example.com', name: 'X' });
+      const me = await eventbriteGet(skewed, '/users/me/', token);
+      assert.equal(me.headers.get('date'), new Date(clock.now() + 7_200_000).toUTCString());
+      assert.equal(skewed.luma.clockOffset, 7_200_000);
+    } finally {
+      await skewed.close();
+    }
+  });
+
+  it('drops the next N changes from changed_since answers only, until the attendee changes again', async () => {
+    clock.advance(10 * 60_000);
+    const since = utcSeconds(clock.now());
+    const [editedId, lostEditId] = sim.eventbrite.attendeeIds(ebEvent).slice(0, 2) as [string, string];
+    const drop = await fetch(sim.eventbrite.controlUrl, {
+      method: 'POST',
+      body: JSON.stringify({ op: 'dropFromChangedSince', args: [2] }),
+    });
+    assert.equal(drop.status, 200);
+    const lostNewId = sim.eventbrite.addAttendee(ebEvent, { firstName: 'Lost' });
+    sim.eventbrite.editAttendee(ebEvent, lostEditId, { company: 'Hidden GmbH' });
+    sim.eventbrite.editAttendee(ebEvent, editedId, { company: 'Seen AG' });
+
+    assert.deepEqual(await allEventbriteAttendeeIds(sim, ebEvent, ebToken, `changed_since=${since}`), [editedId]);
+    const page = await json<EventbriteAttendeePage>(
+      await eventbriteGet(sim, `/events/${ebEvent}/attendees/?changed_since=${since}`, ebToken),
+    );
+    assert.equal(page.pagination.object_count, 1);
+    const everyone = await allEventbriteAttendeeIds(sim, ebEvent, ebToken);
+    assert.ok(everyone.includes(lostNewId) && everyone.includes(lostEditId), 'the full listing has them');
+    const attending = await allEventbriteAttendeeIds(sim, ebEvent, ebToken, 'status=attending');
+    assert.ok(attending.includes(lostNewId), 'a status-filtered listing counts them');
+    const single = await json<EventbriteAttendee>(await eventbriteGet(sim, `/events/${ebEvent}/attendees/${lostEditId}/`, ebToken));
+    assert.equal(single.profile.company, 'Hidden GmbH');
+
+    sim.eventbrite.editAttendee(ebEvent, lostEditId, { jobTitle: 'Found' });
+    assert.deepEqual(await allEventbriteAttendeeIds(sim, ebEvent, ebToken, `changed_since=${since}`), [editedId, lostEditId]);
+  });
+
+  it('answers a repeating cursor A -> A on attendee and guest paging while asked to', async () => {
+    sim.eventbrite.setPageSize(2);
+    sim.eventbrite.repeatCursor(true);
+    try {
+      const first = await json<EventbriteAttendeePage>(await eventbriteGet(sim, `/events/${ebEvent}/attendees/`, ebToken));
+      const cursorA = first.pagination.continuation ?? '';
+      assert.ok(cursorA);
+      for (let i = 0; i < 3; i++) {
+        const again = await json<EventbriteAttendeePage>(
+          await eventbriteGet(sim, `/events/${ebEvent}/attendees/?continuation=${cursorA}`, ebToken),
+        );
+        assert.deepEqual([again.pagination.has_more_items, again.pagination.continuation], [true, cursorA]);
+        assert.deepEqual(
+          again.attendees.map((a) => a.id),
+          sim.eventbrite.attendeeIds(ebEvent).slice(2, 4),
+        );
+      }
+    } finally {
+      sim.eventbrite.repeatCursor(false);
+      sim.eventbrite.setPageSize(50);
+    }
+
+    const repeat = await fetch(sim.luma.controlUrl, { method: 'POST', body: JSON.stringify({ op: 'repeatCursor', args: [true] }) });
+    assert.equal(repeat.status, 200);
+    const guestsPath = `/v1/event/get-guests?event_api_id=${lumaEvent}&pagination_limit=1`;
+    const first = await json<LumaGuestPage>(await lumaGet(sim, guestsPath, lumaKey));
+    const cursorA = first.next_cursor ?? '';
+    assert.ok(cursorA);
+    for (let i = 0; i < 3; i++) {
+      const again = await json<LumaGuestPage>(await lumaGet(sim, `${guestsPath}&pagination_cursor=${cursorA}`, lumaKey));
+      assert.deepEqual([again.has_more, again.next_cursor], [true, cursorA]);
+    }
+    sim.luma.clearFaults();
+    const after = await json<LumaGuestPage>(await lumaGet(sim, `${guestsPath}&pagination_cursor=${cursorA}`, lumaKey));
+    assert.notEqual(after.next_cursor, cursorA, 'clearFaults ends the loop');
+    assert.deepEqual(await allLumaGuestIds(sim, lumaEvent, lumaKey), sim.luma.attendeeIds(lumaEvent));
+  });
+
+  it("throttles with a long Retry-After for the next K requests or a window of the provider's clock", async () => {
+    sim.luma.throttleNext(2, 7_200);
+    for (let i = 0; i < 2; i++) {
+      const throttled = await lumaGet(sim, '/v1/user/get-self', lumaKey);
+      assert.deepEqual([throttled.status, throttled.headers.get('retry-after')], [429, '7200']);
+    }
+    assert.equal((await lumaGet(sim, '/v1/user/get-self', lumaKey)).status, 200);
+
+    const window = await fetch(sim.eventbrite.controlUrl, { method: 'POST', body: JSON.stringify({ op: 'throttleFor', args: [3_600] }) });
+    assert.equal(window.status, 200);
+    sim.eventbrite.failNext(1, 503);
+    const throttled = await eventbriteGet(sim, '/users/me/', ebToken);
+    assert.deepEqual([throttled.status, throttled.headers.get('retry-after')], [429, '3600']);
+    assert.equal((await json<{ error: string }>(throttled)).error, 'HIT_RATE_LIMIT');
+    clock.advance(3_000_000 + 500);
+    const later = await eventbriteGet(sim, `/events/${ebEvent}/attendees/`, ebToken);
+    assert.deepEqual([later.status, later.headers.get('retry-after')], [429, '600'], 'the seconds left, rounded up');
+    assert.equal(sim.eventbrite.requests.at(-1)?.fault, 'throttle');
+    clock.advance(600_000);
+    assert.equal((await eventbriteGet(sim, '/users/me/', ebToken)).status, 503, 'queued faults wait out the window');
+    assert.equal((await eventbriteGet(sim, '/users/me/', ebToken)).status, 200);
+
+    sim.luma.throttleFor(60, 900);
+    sim.luma.setClockOffset(-120_000);
+    assert.equal((await lumaGet(sim, '/v1/user/get-self', lumaKey)).headers.get('retry-after'), '900');
+    sim.luma.setClockOffset(60_000);
+    assert.equal((await lumaGet(sim, '/v1/user/get-self', lumaKey)).status, 200, "the window ends on the provider's clock");
+    sim.luma.setClockOffset(0);
   });
 });

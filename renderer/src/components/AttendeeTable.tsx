@@ -6,7 +6,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Attendee, AttendeeStatus, SyncedEvent } from '../../../shared/types.ts';
 import { isCancelledAfterCheckIn } from '../../../shared/desk.ts';
 import { formatClock, formatCount, formatMoment } from '../format.ts';
-import { PAGE_SIZE, useStore } from '../store.ts';
+import { PAGE_SIZE, useStore } from '../store/index.ts';
 
 const ROW_HEIGHT = 44;
 // Stable identities: the virtualizer recomputes every row's position (a pass over all of them)
@@ -41,8 +41,8 @@ export function AttendeeTable({ event }: { event: SyncedEvent }) {
   const firstIndex = items[0]?.index ?? 0;
   const lastIndex = items[items.length - 1]?.index ?? -1;
 
-  // Stale pages in view after an attendeesChanged are refreshed by the store (throttled);
-  // here we only report what is in view when that changes.
+  // Pages in view that went stale (the event's attendees or check-ins changed) are re-read by the
+  // store's attendees slice (throttled); here we only report what is in view when that changes.
   useEffect(() => {
     showAttendeeRows(event.id, firstIndex, Math.max(lastIndex, firstIndex));
   }, [event.id, firstIndex, lastIndex, showAttendeeRows]);

@@ -5,7 +5,7 @@ import type { SyncedEvent } from '../../../shared/types.ts';
 import type { CheckInStats as Stats } from '../../../shared/desk.ts';
 import { ARRIVAL_SLOT_MINUTES } from '../../../shared/desk.ts';
 import { formatClock, formatCount, formatPercent, plural } from '../format.ts';
-import { useStore } from '../store.ts';
+import { useStore } from '../store/index.ts';
 
 const SLOT_MS = ARRIVAL_SLOT_MINUTES * 60_000;
 

@@ -6,7 +6,7 @@ import type { FormEvent } from 'react';
 import type { Integration, ProviderKind } from '../../../shared/types.ts';
 import { PROVIDER_LABEL } from '../../../shared/types.ts';
 import { errorMessage } from '../bridge.ts';
-import { useStore } from '../store.ts';
+import { useStore } from '../store/index.ts';
 import { Dialog, FormDialogActions, InlineError, useDialogAction } from './Dialog.tsx';
 
 export interface ConnectIntegrationDialogProps {

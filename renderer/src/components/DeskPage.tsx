@@ -10,8 +10,8 @@ import { isCancelledAfterCheckIn, isWorkingOffline, offlineHeaderText } from '..
 import { describeSyncStatus } from '../../../shared/sync-status.ts';
 import { PRINT_JOB_STATE_LABEL } from '../../../shared/printing.ts';
 import { formatClock, formatCount, formatMoment } from '../format.ts';
-import type { DeskFeedback, DeskFeedbackTone, DeskPrintLine } from '../store.ts';
-import { useCurrentEvent, useStore } from '../store.ts';
+import type { DeskFeedback, DeskFeedbackTone, DeskPrintLine } from '../store/index.ts';
+import { useCurrentEvent, useStore } from '../store/index.ts';
 import { SyncStatusBadge } from './Badge.tsx';
 import { EventMissing } from './EventPage.tsx';
 import { Dialog, FormDialogActions, InlineError, useDialogAction } from './Dialog.tsx';

@@ -10,13 +10,13 @@ import type { SyncStatusView } from '../../../shared/sync-status.ts';
 import { CHECKIN_WRITE_BACK, isWorkingOffline } from '../../../shared/desk.ts';
 import { errorMessage } from '../bridge.ts';
 import { formatCount, formatEventDate, formatMoment, formatPercent, formatTime } from '../format.ts';
-import { isAdmin, useCurrentEvent, useStore } from '../store.ts';
+import { isAdmin, useCurrentEvent, useStore } from '../store/index.ts';
 import { AttendeeTable } from './AttendeeTable.tsx';
 import { CheckInStatsSection } from './CheckInStats.tsx';
 import { OfflineBanner } from './DeskPage.tsx';
 import { ReconnectEventDialog } from './ReconnectEventDialog.tsx';
 import { Dialog, FormDialogActions, InlineError, useDialogAction } from './Dialog.tsx';
-import type { BatchProgress } from '../store.ts';
+import type { BatchProgress } from '../store/index.ts';
 
 /** The page of an event that is not (or not yet) in the store: loading, or gone. */
 export function EventMissing({ label }: { label?: string }) {

@@ -4,7 +4,7 @@ import type { SyncedEvent } from '../../../shared/types.ts';
 import { PROVIDER_LABEL } from '../../../shared/types.ts';
 import { errorMessage } from '../bridge.ts';
 import { formatCount, formatEventDate } from '../format.ts';
-import { isAdmin, useStore } from '../store.ts';
+import { isAdmin, useStore } from '../store/index.ts';
 import { SyncStatusBadge } from './Badge.tsx';
 import { ImportEventDialog } from './ImportEventDialog.tsx';
 

@@ -5,7 +5,7 @@ import type { ProviderEventOption } from '../../../shared/ipc-contract.ts';
 import { PROVIDER_LABEL } from '../../../shared/types.ts';
 import { errorMessage } from '../bridge.ts';
 import { formatEventDate } from '../format.ts';
-import { useStore } from '../store.ts';
+import { useStore } from '../store/index.ts';
 import { Dialog, InlineError, useDialogAction } from './Dialog.tsx';
 
 export function ImportEventDialog({ onClose }: { onClose: () => void }) {

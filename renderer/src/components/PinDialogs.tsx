@@ -1,7 +1,7 @@
 // Admin PIN: unlock (operator -> admin) and set / change the PIN.
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import { useStore } from '../store.ts';
+import { useStore } from '../store/index.ts';
 import { Dialog, FormDialogActions, InlineError, useDialogAction } from './Dialog.tsx';
 
 const PIN_PATTERN = /^\d{4,12}$/;

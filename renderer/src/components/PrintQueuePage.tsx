@@ -6,7 +6,7 @@ import { memo, useState } from 'react';
 import type { PrintJob, PrintJobReason, PrintJobState } from '../../../shared/printing.ts';
 import { PRINT_JOB_STATE_LABEL } from '../../../shared/printing.ts';
 import { formatClock, formatCount, formatMoment, formatTime } from '../format.ts';
-import { useStore } from '../store.ts';
+import { useStore } from '../store/index.ts';
 import type { Tone } from './Badge.tsx';
 import { Badge } from './Badge.tsx';
 

@@ -6,7 +6,7 @@ import type { FormEvent } from 'react';
 import type { Printer, PrinterConfig, PrinterKind } from '../../../shared/printing.ts';
 import { PRINTER_KIND_LABEL, PRINTER_KINDS } from '../../../shared/printing.ts';
 import { errorMessage } from '../bridge.ts';
-import { isAdmin, useStore } from '../store.ts';
+import { isAdmin, useStore } from '../store/index.ts';
 import { Badge } from './Badge.tsx';
 import { Dialog, FormDialogActions, InlineError, useDialogAction } from './Dialog.tsx';
 

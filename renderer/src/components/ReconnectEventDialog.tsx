@@ -6,7 +6,7 @@ import type { Integration, SyncedEvent } from '../../../shared/types.ts';
 import { PROVIDER_LABEL } from '../../../shared/types.ts';
 import { describeSyncStatus } from '../../../shared/sync-status.ts';
 import { errorMessage } from '../bridge.ts';
-import { useStore } from '../store.ts';
+import { useStore } from '../store/index.ts';
 import { Badge } from './Badge.tsx';
 import { Dialog, InlineError } from './Dialog.tsx';
 

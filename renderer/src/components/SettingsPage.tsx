@@ -6,7 +6,7 @@ import type { Integration, ProviderKind } from '../../../shared/types.ts';
 import { PROVIDER_LABEL } from '../../../shared/types.ts';
 import { errorMessage } from '../bridge.ts';
 import { formatMoment } from '../format.ts';
-import { isAdmin, useStore } from '../store.ts';
+import { isAdmin, useStore } from '../store/index.ts';
 import { Badge } from './Badge.tsx';
 import { ConnectIntegrationDialog } from './ConnectIntegrationDialog.tsx';
 import { Dialog, InlineError, useDialogAction } from './Dialog.tsx';

@@ -8,7 +8,7 @@ import { BADGE_FIELDS, DEFAULT_TEMPLATE, PAGE_SIZE_IDS, PAGE_SIZES } from '../..
 import type { Attendee } from '../../../shared/types.ts';
 import { errorMessage } from '../bridge.ts';
 import { formatCount } from '../format.ts';
-import { isAdmin, useStore } from '../store.ts';
+import { isAdmin, useStore } from '../store/index.ts';
 import { Badge } from './Badge.tsx';
 import { BadgeSvg } from './BadgeSvg.tsx';
 import { InlineError } from './Dialog.tsx';

@@ -1,5 +1,5 @@
 // The toast queue from the store: each toast is a role="status" live region that goes away by itself.
-import { useStore } from '../store.ts';
+import { useStore } from '../store/index.ts';
 
 export function Toasts() {
   const toasts = useStore((s) => s.toasts);

@@ -1,7 +1,7 @@
 // App name, station, role, admin lock / unlock, and the places: Events, Print queue and Settings.
 import { useState } from 'react';
 import { errorMessage } from '../bridge.ts';
-import { useStore } from '../store.ts';
+import { useStore } from '../store/index.ts';
 import { SetPinDialog, UnlockAdminDialog } from './PinDialogs.tsx';
 
 export function TopBar() {
