@@ -97,6 +97,12 @@ export interface ProviderOwnedAttendeeFields {
   jobTitle: string | null;
   /** The provider's ticket type name; badge variants are chosen by it. */
   ticketName: string | null;
+  /**
+   * A Luma guest holding several tickets is one row: `ticketName` is the first ticket's, these
+   * are the others' names, in the provider's order. Absent or empty: no other tickets
+   * (a stored attendee always carries the list).
+   */
+  otherTicketNames?: string[];
   orderId: string | null;
   barcode: string | null;
   status: AttendeeStatus;

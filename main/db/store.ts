@@ -73,6 +73,7 @@ interface AttendeeRow {
   company: string | null;
   job_title: string | null;
   ticket_name: string | null;
+  other_ticket_names: string | null;
   order_id: string | null;
   barcode: string | null;
   status: AttendeeStatus;
@@ -151,6 +152,7 @@ export function toAttendee(r: AttendeeRow): Attendee {
     company: r.company,
     jobTitle: r.job_title,
     ticketName: r.ticket_name,
+    otherTicketNames: otherTicketNamesFromColumn(r.other_ticket_names),
     orderId: r.order_id,
     barcode: r.barcode,
     status: r.status,
@@ -172,6 +174,7 @@ const PROVIDER_COLUMNS = [
   'company',
   'job_title',
   'ticket_name',
+  'other_ticket_names',
   'order_id',
   'barcode',
   'status',
@@ -190,6 +193,7 @@ function providerValues(a: ProviderAttendee): (string | number | null)[] {
     a.company,
     a.jobTitle,
     a.ticketName,
+    otherTicketNamesColumn(a.otherTicketNames),
     a.orderId,
     a.barcode,
     a.status,
@@ -198,6 +202,22 @@ function providerValues(a: ProviderAttendee): (string | number | null)[] {
     a.registeredAt,
     a.providerUpdatedAt,
   ];
+}
+
+/** Stored as a JSON array, NULL when there are none (nearly every row), so one ticket costs nothing. */
+function otherTicketNamesColumn(names: readonly string[] | undefined): string | null {
+  return names && names.length > 0 ? JSON.stringify(names) : null;
+}
+
+function otherTicketNamesFromColumn(column: string | null): string[] {
+  if (column === null) return [];
+  try {
+    const parsed: unknown = JSON.parse(column);
+    return Array.isArray(parsed) ? parsed.filter((name): name is string => typeof name === 'string') : [];
+  } catch {
+    // Only this code writes the column; an unreadable value hides the extra names, not the row.
+    return [];
+  }
 }
 
 export class MirrorStore {

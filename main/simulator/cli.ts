@@ -2,8 +2,10 @@
 // running until SIGINT/SIGTERM. For the demo workspace and end-to-end tests in other processes.
 //
 //   npm run simulator -- [--eventbrite-port N] [--luma-port N] [--seed-attendees N]
-//                        [--mixed-statuses] [--json]
+//                        [--mixed-statuses] [--luma-older-routes] [--json]
 //
+// --luma-older-routes: the Luma account answers 404 on Luma's current routes, as accounts that
+// only have the older /v1/event/get-guests family do, so clients fall back to those.
 // Ports default to 0 (any free port; the URLs are printed). --json prints one line of JSON
 // with the URLs, tokens and event ids instead of the human summary, for a parent process.
 import { parseArgs } from 'node:util';
@@ -11,7 +13,7 @@ import { BASE_URL_ENV } from '../providers/types.ts';
 import { startSimulator } from './index.ts';
 
 const USAGE =
-  'usage: npm run simulator -- [--eventbrite-port N] [--luma-port N] [--seed-attendees N] [--mixed-statuses] [--json]';
+  'usage: npm run simulator -- [--eventbrite-port N] [--luma-port N] [--seed-attendees N] [--mixed-statuses] [--luma-older-routes] [--json]';
 
 function wholeNumber(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -31,6 +33,7 @@ function readFlags() {
         'luma-port': { type: 'string' },
         'seed-attendees': { type: 'string' },
         'mixed-statuses': { type: 'boolean', default: false },
+        'luma-older-routes': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -52,6 +55,7 @@ async function main(): Promise<void> {
   const sim = await startSimulator({
     eventbritePort: wholeNumber(flags['eventbrite-port'], '--eventbrite-port', 0),
     lumaPort: wholeNumber(flags['luma-port'], '--luma-port', 0),
+    lumaCurrentRoutes: !flags['luma-older-routes'],
   });
   const seedOptions = { mixedStatuses: flags['mixed-statuses'] };
   const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;

@@ -13,20 +13,15 @@
 // - A missing company or job title is left out of `profile`, as Eventbrite does for questions
 //   the event did not ask.
 import { z } from 'zod';
-import {
-  assertTimezone,
-  eventbriteUtc,
-  floorToSecond,
-  localWallTime,
-  parseIsoTime,
-  slugify,
-} from './http-util.ts';
+import { eventbriteUtc, floorToSecond, localWallTime, slugify } from './http-util.ts';
 import { definedFields, withoutKeys } from './objects.ts';
 import { DeterministicRandom, personAt, resolvePerson, ticketTypeAt, type StoredPerson } from './people.ts';
 import {
   ApiFailure,
   ProviderSimBase,
+  checkCount,
   controlOp,
+  eventInputSchema,
   personInputSchema,
   type ApiRequest,
   type ApiResponse,
@@ -34,6 +29,7 @@ import {
   type ProviderSimConfig,
 } from './provider-sim.ts';
 import { Roster, pageListing } from './roster.ts';
+import { DEFAULT_TICKET_TYPES, TicketTypes, eventSchedule, splitName, type SimEventRecord, type TicketType } from './registry.ts';
 import {
   SimulatorError,
   type SeedOptions,
@@ -74,18 +70,11 @@ export interface EventbriteOrderInput {
   orderId?: string;
 }
 
-export const DEFAULT_TICKET_TYPES = ['General Admission', 'VIP', 'Speaker'];
-
 interface EventbriteAccount {
   userId: string;
   organizationId: string;
   name: string;
   email: string;
-}
-
-interface TicketClass {
-  id: string;
-  name: string;
 }
 
 interface EventbriteOrder {
@@ -99,7 +88,7 @@ interface EventbriteOrder {
 interface EventbriteAttendee {
   readonly id: string;
   readonly orderId: string;
-  ticketClass: TicketClass;
+  ticketClass: TicketType;
   person: StoredPerson;
   /** Times are kept at second resolution, as Eventbrite reports and filters them. */
   createdMs: number;
@@ -111,21 +100,13 @@ interface EventbriteAttendee {
   hiddenFromChangedSince: boolean;
 }
 
-interface EventbriteEvent {
-  readonly id: string;
-  accountId: string;
+/** Its ticket types are Eventbrite's ticket classes. */
+interface EventbriteEvent extends SimEventRecord<EventbriteAttendee> {
   /** Other users of the organization who may read the event (see shareEvent). */
   sharedWith?: Set<string>;
   organizationId: string;
-  name: string;
-  startMs: number;
-  endMs: number;
-  timezone: string;
   status: EventbriteEventStatus;
-  createdMs: number;
   changedMs: number;
-  ticketClasses: Map<string, TicketClass>;
-  attendees: Roster<EventbriteAttendee>;
   orders: Roster<EventbriteOrder>;
 }
 
@@ -178,21 +159,19 @@ function escapeHtml(text: string): string {
 }
 
 
-export class EventbriteSim extends ProviderSimBase {
+export class EventbriteSim extends ProviderSimBase<EventbriteAttendee, EventbriteEvent> {
   readonly kind = 'eventbrite' as const;
+  protected readonly attendeeNoun = 'attendee';
 
   private readonly random = new DeterministicRandom(0x0eb0eb);
   private readonly accounts = new Map<string, EventbriteAccount>();
   private readonly organizationEvents = new Map<string, Roster<EventbriteEvent>>();
-  private readonly events = new Map<string, EventbriteEvent>();
   private nextUserId = 100_000_000_001;
   private nextOrganizationId = 200_000_000_001;
   private nextEventId = 300_000_000_001;
   private nextTicketClassId = 400_000_001;
   private nextOrderId = 5_000_000_001;
   private nextAttendeeId = 6_000_000_001;
-  /** Index of the next generated person, shared by seeding and addAttendee so people never repeat. */
-  private nextPersonIndex = 0;
   /** How many of the next attendee changes `changed_since` answers leave out (dropFromChangedSince). */
   private changesToDrop = 0;
 
@@ -220,18 +199,14 @@ export class EventbriteSim extends ProviderSimBase {
    * (so an event can be reconnected through another admin's account).
    */
   shareEvent(eventId: string, token: string): void {
-    const event = this.events.get(eventId);
-    if (!event) throw new SimulatorError(`unknown eventbrite event ${eventId}`);
+    const event = this.event(eventId);
     (event.sharedWith ??= new Set()).add(this.accountIdOf(token));
   }
 
   addEvent(token: string, input: EventbriteEventInput): string {
     const account = this.accounts.get(this.accountIdOf(token)) as EventbriteAccount;
     const now = floorToSecond(this.now());
-    const startMs = input.startsAt ? parseIsoTime(input.startsAt, 'startsAt') : Math.floor(now / 3_600_000) * 3_600_000;
-    const endMs = input.endsAt ? parseIsoTime(input.endsAt, 'endsAt') : startMs + 8 * 3_600_000;
-    const timezone = input.timezone ?? 'UTC';
-    assertTimezone(timezone);
+    const { startMs, endMs, timezone } = eventSchedule(input, now);
     const event: EventbriteEvent = {
       id: String(this.nextEventId++),
       accountId: account.userId,
@@ -243,11 +218,11 @@ export class EventbriteSim extends ProviderSimBase {
       status: input.status ?? 'live',
       createdMs: now,
       changedMs: now,
-      ticketClasses: new Map(),
+      ticketTypes: new TicketTypes(() => String(this.nextTicketClassId++)),
       attendees: new Roster(),
       orders: new Roster(),
     };
-    for (const name of input.ticketTypes ?? DEFAULT_TICKET_TYPES) this.ticketClass(event, name);
+    for (const name of input.ticketTypes ?? DEFAULT_TICKET_TYPES) event.ticketTypes.named(name);
     this.events.set(event.id, event);
     this.organizationEvents.get(account.organizationId)?.add(event);
     return event.id;
@@ -255,21 +230,17 @@ export class EventbriteSim extends ProviderSimBase {
 
   seedAttendees(eventId: string, n: number, opts: SeedOptions = {}): void {
     const event = this.event(eventId);
-    if (!Number.isInteger(n) || n < 0) throw new SimulatorError('n must be a whole number >= 0');
-    const ticketTypes = opts.ticketTypes ?? [...event.ticketClasses.keys()];
-    const classes = ticketTypes.map((name) => this.ticketClass(event, name));
-    const names = classes.map((c) => c.name);
+    const names = this.seedTicketNames(event, n, opts);
     const now = floorToSecond(this.now());
     let order: EventbriteOrder | null = null;
     for (let i = 0; i < n; i++) {
-      const person = this.nextPersonIndex++;
+      const person = this.takePersonIndex();
       // Every tenth order holds two tickets (two people), like a colleague buying for both.
       if (order === null || i % 10 !== 1) {
         order = { id: String(this.nextOrderId++), buyer: person, createdMs: now, changedMs: now, attendeeIds: [] };
         event.orders.add(order);
       }
-      const ticketClass = classes[names.indexOf(ticketTypeAt(i, names))] as TicketClass;
-      const attendee = this.newAttendee(order, ticketClass, person, now);
+      const attendee = this.newAttendee(order, event.ticketTypes.named(ticketTypeAt(i, names)), person, now);
       if (opts.mixedStatuses && i % 20 === 7) attendee.cancelled = true;
       event.attendees.add(attendee);
     }
@@ -298,7 +269,7 @@ export class EventbriteSim extends ProviderSimBase {
     let order = input.orderId === undefined ? undefined : event.orders.get(input.orderId);
     const isNewOrder = order === undefined;
     if (!order) {
-      const buyer = { ...personAt(this.nextPersonIndex++), ...definedFields(input.buyer ?? {}) };
+      const buyer = { ...personAt(this.takePersonIndex()), ...definedFields(input.buyer ?? {}) };
       const id = input.orderId ?? String(this.nextOrderId++);
       order = { id, buyer, createdMs: now, changedMs: now, attendeeIds: [] };
       event.orders.add(order);
@@ -313,8 +284,8 @@ export class EventbriteSim extends ProviderSimBase {
       // The buyer holds the first ticket of a new order; further tickets go to other people.
       const person = input.buyerOnly
         ? buyer
-        : { ...resolvePerson(index === 0 && isNewOrder ? buyer : this.nextPersonIndex++), ...fields };
-      const ticketClass = this.ticketClass(event, ticketName ?? this.defaultTicketName(event));
+        : { ...resolvePerson(index === 0 && isNewOrder ? buyer : this.takePersonIndex()), ...fields };
+      const ticketClass = event.ticketTypes.named(ticketName ?? event.ticketTypes.defaultName);
       const attendee = this.newAttendee(order as EventbriteOrder, ticketClass, person, now);
       event.attendees.add(attendee);
       attendeeIds.push(attendee.id);
@@ -328,7 +299,7 @@ export class EventbriteSim extends ProviderSimBase {
     const { ticketName, ...fields } = definedFields(patch);
     // A new object, never a mutation: buyer-only orders share one profile between tickets.
     attendee.person = { ...resolvePerson(attendee.person), ...fields };
-    if (ticketName !== undefined) attendee.ticketClass = this.ticketClass(event, ticketName);
+    if (ticketName !== undefined) attendee.ticketClass = event.ticketTypes.named(ticketName);
     this.touch(attendee);
   }
 
@@ -344,10 +315,6 @@ export class EventbriteSim extends ProviderSimBase {
     this.touch(attendee);
   }
 
-  attendeeIds(eventId: string): string[] {
-    return this.event(eventId).attendees.ids();
-  }
-
   /**
    * The next `n` attendee changes (a new ticket, an edit, a cancellation, a check-in) are left
    * out of every `changed_since` answer until that attendee changes again, as if the
@@ -355,8 +322,7 @@ export class EventbriteSim extends ProviderSimBase {
    * single-attendee route still show them, so only a full listing repairs a mirror. 0 stops.
    */
   dropFromChangedSince(n: number): void {
-    if (!Number.isInteger(n) || n < 0) throw new SimulatorError('n must be a whole number >= 0');
-    this.changesToDrop = n;
+    this.changesToDrop = checkCount(n);
   }
 
   private takeDroppedChange(): boolean {
@@ -367,7 +333,7 @@ export class EventbriteSim extends ProviderSimBase {
 
   private newAttendee(
     order: EventbriteOrder,
-    ticketClass: TicketClass,
+    ticketClass: TicketType,
     person: StoredPerson,
     now: number,
   ): EventbriteAttendee {
@@ -392,31 +358,6 @@ export class EventbriteSim extends ProviderSimBase {
     attendee.hiddenFromChangedSince = this.takeDroppedChange();
   }
 
-  private ticketClass(event: EventbriteEvent, name: string): TicketClass {
-    let ticketClass = event.ticketClasses.get(name);
-    if (!ticketClass) {
-      ticketClass = { id: String(this.nextTicketClassId++), name };
-      event.ticketClasses.set(name, ticketClass);
-    }
-    return ticketClass;
-  }
-
-  private defaultTicketName(event: EventbriteEvent): string {
-    return event.ticketClasses.keys().next().value ?? (DEFAULT_TICKET_TYPES[0] as string);
-  }
-
-  private event(eventId: string): EventbriteEvent {
-    const event = this.events.get(eventId);
-    if (!event) throw new SimulatorError(`unknown eventbrite event ${eventId}`);
-    return event;
-  }
-
-  private attendee(event: EventbriteEvent, attendeeId: string): EventbriteAttendee {
-    const attendee = event.attendees.get(attendeeId);
-    if (!attendee) throw new SimulatorError(`unknown attendee ${attendeeId} in event ${event.id}`);
-    return attendee;
-  }
-
   protected providerControlOps(): Record<string, ControlOp> {
     const id = z.string().min(1);
     const attendeeOptions = z
@@ -426,16 +367,7 @@ export class EventbriteSim extends ProviderSimBase {
         buyerOnly: z.boolean().optional(),
       })
       .strict();
-    const eventInput = z
-      .object({
-        name: z.string(),
-        startsAt: z.string().optional(),
-        endsAt: z.string().optional(),
-        timezone: z.string().optional(),
-        ticketTypes: z.array(z.string()).min(1).optional(),
-        status: z.enum(EVENTBRITE_EVENT_STATUSES).optional(),
-      })
-      .strict();
+    const eventInput = eventInputSchema.extend({ status: z.enum(EVENTBRITE_EVENT_STATUSES).optional() }).strict();
     const orderInput = z
       .object({
         buyer: personInputSchema.omit({ ticketName: true }).optional(),
@@ -491,13 +423,13 @@ export class EventbriteSim extends ProviderSimBase {
       case 'organizationEvents':
         return this.organizationEventsResponse(account, first, request);
       case 'event': {
-        const body = this.eventJson(this.accessibleEvent(account, first));
+        const body = this.eventJson(this.readableEvent(account.userId, first));
         return { status: 200, body, withoutRequiredFields: () => withoutKeys(body, ['id', 'name', 'start']) };
       }
       case 'attendees':
-        return this.attendeesResponse(this.accessibleEvent(account, first), request);
+        return this.attendeesResponse(this.readableEvent(account.userId, first), request);
       case 'attendee': {
-        const event = this.accessibleEvent(account, first);
+        const event = this.readableEvent(account.userId, first);
         const attendee = event.attendees.get(second);
         if (!attendee) {
           throw new ApiFailure(eventbriteError(404, 'NOT_FOUND', 'The attendee you requested does not exist.'));
@@ -506,25 +438,25 @@ export class EventbriteSim extends ProviderSimBase {
         return { status: 200, body, withoutRequiredFields: () => withoutKeys(body, ['id', 'profile']) };
       }
       case 'orders':
-        return this.ordersResponse(this.accessibleEvent(account, first), request);
+        return this.ordersResponse(this.readableEvent(account.userId, first), request);
     }
   }
 
-  /** The event, if this account may read it: unknown is a 404, another account's a 403. */
-  private accessibleEvent(account: EventbriteAccount, eventId: string): EventbriteEvent {
-    const event = this.events.get(eventId);
-    if (!event) throw new ApiFailure(eventbriteError(404, 'NOT_FOUND', 'The event you requested does not exist.'));
-    if (event.accountId !== account.userId && !event.sharedWith?.has(account.userId)) throw new ApiFailure(this.errorResponse(403));
-    return event;
+  protected override mayRead(event: EventbriteEvent, accountId: string): boolean {
+    return super.mayRead(event, accountId) || event.sharedWith?.has(accountId) === true;
+  }
+
+  protected eventAccessError(status: 403 | 404): ApiResponse {
+    return status === 404 ? eventbriteError(404, 'NOT_FOUND', 'The event you requested does not exist.') : this.errorResponse(403);
   }
 
   private meResponse(account: EventbriteAccount): ApiResponse {
-    const [firstName = '', ...rest] = account.name.split(' ');
+    const { firstName, lastName } = splitName(account.name);
     const body = {
       id: account.userId,
       name: account.name,
       first_name: firstName,
-      last_name: rest.join(' '),
+      last_name: lastName,
       is_public: false,
       image_id: null,
       emails: [{ email: account.email, verified: true, primary: true }],

@@ -22,7 +22,7 @@ export type {
   EventbriteOrderInput,
 } from './eventbrite.ts';
 export { LumaSim, LUMA_APPROVAL_STATUSES } from './luma.ts';
-export type { LumaApprovalStatus, LumaGuestInput } from './luma.ts';
+export type { LumaApprovalStatus, LumaGuestInput, LumaRouteFamily } from './luma.ts';
 export { personAt } from './people.ts';
 export * from './types.ts';
 
@@ -41,6 +41,11 @@ export interface SimulatorOptions {
   lumaPageSize?: number;
   /** Whether Luma guests carry `updated_at` (unconfirmed for the real API); default true. */
   lumaGuestUpdatedAt?: boolean;
+  /**
+   * Whether Luma accounts answer on the current route family; false: 404 there, so clients
+   * fall back to the older family. Default true. See LumaSim.setCurrentRoutes.
+   */
+  lumaCurrentRoutes?: boolean;
 }
 
 export interface Simulator {
@@ -58,6 +63,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     clockOffsetMs,
     pageSize: opts.lumaPageSize ?? 50,
     includeGuestUpdatedAt: opts.lumaGuestUpdatedAt ?? true,
+    currentRoutes: opts.lumaCurrentRoutes ?? true,
   });
   const close = async () => {
     await Promise.all([eventbrite.close(), luma.close()]);

@@ -3,6 +3,18 @@
 // `x-luma-api-key` header; `{entries, has_more, next_cursor}` pages driven by
 // `pagination_cursor` / `pagination_limit`; `{message}` error bodies; no changed-since filter.
 //
+// Two route families, as Luma has them:
+// - current (Luma's published reference): /v1/users/get-self, /v1/calendars/events/list,
+//   /v1/events/get?event_id=, /v1/events/guests/list?event_id=, /v1/events/guests/get?event_id=
+//   &id= (or &email=). Records are flat with `id`; a guest lists its tickets in
+//   `event_tickets[]` and has no `name` / `email` of its own (only the user_* fields).
+// - older, kept "for backward compatibility": /v1/user/get-self ({user: ...}),
+//   /v1/calendar/list-events, /v1/event/get?api_id=, /v1/event/get-guests?event_api_id= with
+//   entries {api_id, guest: {...}} and one `event_ticket` (a guest's first ticket), plus
+//   get-guest and update-guest-status.
+// An account can be made to answer 404 on the current family (setCurrentRoutes, or the
+// `currentRoutes` option for every account), as accounts that only know the older one do.
+//
 // Choices where providers.md leaves room:
 // - get-self answers `{user: {api_id, name, email, first_name, last_name, avatar_url}}` only,
 //   wrapped as the public Luma SDKs and integrations read it; no flat copy, so a client that
@@ -20,7 +32,7 @@
 //   'company'; "Job title", a plain text question), with a few boolean and number answers
 //   mixed in, since Luma guests have no such fields of their own.
 import { z } from 'zod';
-import { assertTimezone, lumaTime, parseIsoTime } from './http-util.ts';
+import { lumaTime } from './http-util.ts';
 import { definedFields, withoutKeys } from './objects.ts';
 import { DeterministicRandom, personAt, resolvePerson, ticketTypeAt, type StoredPerson } from './people.ts';
 import {
@@ -34,6 +46,7 @@ import {
   type ProviderSimConfig,
 } from './provider-sim.ts';
 import { Roster, pageListing } from './roster.ts';
+import { DEFAULT_TICKET_TYPES, TicketTypes, eventSchedule, splitName, type SimEventRecord, type TicketType } from './registry.ts';
 import {
   SimulatorError,
   type SeedOptions,
@@ -54,15 +67,22 @@ export const LUMA_APPROVAL_STATUSES = [
 ] as const;
 export type LumaApprovalStatus = (typeof LUMA_APPROVAL_STATUSES)[number];
 
-export type LumaGuestInput = SimAttendeeInput & { approvalStatus?: LumaApprovalStatus };
+export type LumaGuestInput = SimAttendeeInput & {
+  approvalStatus?: LumaApprovalStatus;
+  /** Further tickets the guest holds, by ticket type name (`ticketName` is the first one). */
+  extraTicketNames?: string[];
+};
 
 export interface LumaSimConfig extends ProviderSimConfig {
   /** Whether guests carry `updated_at` (unconfirmed for the real API); default true. */
   includeGuestUpdatedAt?: boolean;
+  /** Whether accounts answer on the current route family (else 404 there); default true. */
+  currentRoutes?: boolean;
 }
 
+export type LumaRouteFamily = 'current' | 'legacy';
+
 const MAX_PAGE_LIMIT = 100;
-const DEFAULT_TICKET_TYPES = ['General Admission', 'VIP', 'Speaker'];
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
 const ERROR_MESSAGES: Record<number, string> = {
@@ -83,16 +103,14 @@ interface LumaAccount {
   name: string;
   email: string;
   events: Roster<LumaEvent>;
-}
-
-interface TicketType {
-  id: string;
-  name: string;
+  /** False: the current route family answers 404 for this account's key. */
+  currentRoutes: boolean;
 }
 
 interface LumaGuest {
   readonly id: string;
-  ticketType: TicketType;
+  /** At least one; the first is the one the older family reports. */
+  tickets: TicketType[];
   person: StoredPerson;
   approvalStatus: LumaApprovalStatus;
   registeredMs: number | null;
@@ -103,29 +121,38 @@ interface LumaGuest {
   readonly answerSeed: number;
 }
 
-interface LumaEvent {
-  readonly id: string;
-  accountId: string;
+/** Its attendees are Luma's guests. */
+interface LumaEvent extends SimEventRecord<LumaGuest> {
   calendarId: string;
-  name: string;
-  startMs: number;
-  endMs: number;
-  timezone: string;
   url: string;
-  createdMs: number;
-  ticketTypes: Map<string, TicketType>;
-  guests: Roster<LumaGuest>;
 }
 
 type RouteName = 'getSelf' | 'listEvents' | 'getEvent' | 'getGuests' | 'getGuest' | 'updateGuestStatus';
 
-const ROUTES: Record<string, { method: 'GET' | 'POST'; name: RouteName }> = {
-  'user/get-self': { method: 'GET', name: 'getSelf' },
-  'calendar/list-events': { method: 'GET', name: 'listEvents' },
-  'event/get': { method: 'GET', name: 'getEvent' },
-  'event/get-guests': { method: 'GET', name: 'getGuests' },
-  'event/get-guest': { method: 'GET', name: 'getGuest' },
-  'event/update-guest-status': { method: 'POST', name: 'updateGuestStatus' },
+interface Route {
+  method: 'GET' | 'POST';
+  name: RouteName;
+  family: LumaRouteFamily;
+}
+
+const ROUTES: Record<string, Route> = {
+  'users/get-self': { method: 'GET', name: 'getSelf', family: 'current' },
+  'calendars/events/list': { method: 'GET', name: 'listEvents', family: 'current' },
+  'events/get': { method: 'GET', name: 'getEvent', family: 'current' },
+  'events/guests/list': { method: 'GET', name: 'getGuests', family: 'current' },
+  'events/guests/get': { method: 'GET', name: 'getGuest', family: 'current' },
+  'user/get-self': { method: 'GET', name: 'getSelf', family: 'legacy' },
+  'calendar/list-events': { method: 'GET', name: 'listEvents', family: 'legacy' },
+  'event/get': { method: 'GET', name: 'getEvent', family: 'legacy' },
+  'event/get-guests': { method: 'GET', name: 'getGuests', family: 'legacy' },
+  'event/get-guest': { method: 'GET', name: 'getGuest', family: 'legacy' },
+  'event/update-guest-status': { method: 'POST', name: 'updateGuestStatus', family: 'legacy' },
+};
+
+/** How each family names its query parameters and record ids. */
+const FAMILY_NAMES: Record<LumaRouteFamily, { eventParam: string; guestsEventParam: string; guestParam: string; id: string }> = {
+  current: { eventParam: 'event_id', guestsEventParam: 'event_id', guestParam: 'id', id: 'id' },
+  legacy: { eventParam: 'api_id', guestsEventParam: 'event_api_id', guestParam: 'api_id', id: 'api_id' },
 };
 
 const updateGuestStatusSchema = z.object({
@@ -141,18 +168,19 @@ function lumaError(status: number, message: string): ApiResponse {
   return { status, body: { message } };
 }
 
-export class LumaSim extends ProviderSimBase {
+export class LumaSim extends ProviderSimBase<LumaGuest, LumaEvent> {
   readonly kind = 'luma' as const;
+  protected readonly attendeeNoun = 'guest';
 
   private readonly random = new DeterministicRandom(0x1a1a1a);
   private readonly accounts = new Map<string, LumaAccount>();
-  private readonly events = new Map<string, LumaEvent>();
-  private nextPersonIndex = 0;
   private includeGuestUpdatedAt: boolean;
+  private currentRoutesByDefault: boolean;
 
   constructor(config: LumaSimConfig) {
     super(config);
     this.includeGuestUpdatedAt = config.includeGuestUpdatedAt ?? true;
+    this.currentRoutesByDefault = config.currentRoutes ?? true;
   }
 
   get baseUrl(): string {
@@ -170,17 +198,29 @@ export class LumaSim extends ProviderSimBase {
       name: account.name,
       email: account.email,
       events: new Roster(),
+      currentRoutes: this.currentRoutesByDefault,
     });
     return { accountId: userId, token };
+  }
+
+  /**
+   * Whether the current route family answers for the account behind `token` (false: 404
+   * there, as for an account that knows only the older family). Without a token: every
+   * account, and those added later.
+   */
+  setCurrentRoutes(available: boolean, token?: string): void {
+    if (token !== undefined) {
+      (this.accounts.get(this.accountIdOf(token)) as LumaAccount).currentRoutes = available;
+      return;
+    }
+    this.currentRoutesByDefault = available;
+    for (const account of this.accounts.values()) account.currentRoutes = available;
   }
 
   addEvent(token: string, input: SimEventInput): string {
     const account = this.accounts.get(this.accountIdOf(token)) as LumaAccount;
     const now = this.now();
-    const startMs = input.startsAt ? parseIsoTime(input.startsAt, 'startsAt') : Math.floor(now / 3_600_000) * 3_600_000;
-    const endMs = input.endsAt ? parseIsoTime(input.endsAt, 'endsAt') : startMs + 8 * 3_600_000;
-    const timezone = input.timezone ?? 'UTC';
-    assertTimezone(timezone);
+    const { startMs, endMs, timezone } = eventSchedule(input, now);
     const event: LumaEvent = {
       id: this.newId('evt'),
       accountId: account.userId,
@@ -191,10 +231,10 @@ export class LumaSim extends ProviderSimBase {
       timezone,
       url: `https://luma.com/${this.random.string(8, 'abcdefghijklmnopqrstuvwxyz0123456789')}`,
       createdMs: now,
-      ticketTypes: new Map(),
-      guests: new Roster(),
+      ticketTypes: new TicketTypes(() => this.newId('evtticktyp')),
+      attendees: new Roster(),
     };
-    for (const name of input.ticketTypes ?? DEFAULT_TICKET_TYPES) this.ticketType(event, name);
+    for (const name of input.ticketTypes ?? DEFAULT_TICKET_TYPES) event.ticketTypes.named(name);
     this.events.set(event.id, event);
     account.events.add(event);
     return event.id;
@@ -202,31 +242,30 @@ export class LumaSim extends ProviderSimBase {
 
   seedAttendees(eventId: string, n: number, opts: SeedOptions = {}): void {
     const event = this.event(eventId);
-    if (!Number.isInteger(n) || n < 0) throw new SimulatorError('n must be a whole number >= 0');
-    const names = (opts.ticketTypes ?? [...event.ticketTypes.keys()]).map((name) => this.ticketType(event, name).name);
+    const names = this.seedTicketNames(event, n, opts);
     const now = this.now();
     for (let i = 0; i < n; i++) {
-      const personIndex = this.nextPersonIndex++;
+      const personIndex = this.takePersonIndex();
       const status = opts.mixedStatuses ? mixedStatusAt(i) : 'approved';
-      const ticketType = this.ticketType(event, ticketTypeAt(i, names));
-      event.guests.add(this.newGuest(event, personIndex, ticketType, status, now, personIndex));
+      const ticketType = event.ticketTypes.named(ticketTypeAt(i, names));
+      event.attendees.add(this.newGuest(event, personIndex, [ticketType], status, now, personIndex));
     }
   }
 
   addAttendee(eventId: string, input: LumaGuestInput = {}): string {
     const event = this.event(eventId);
-    const { ticketName, approvalStatus, ...fields } = definedFields(input);
-    const personIndex = this.nextPersonIndex++;
-    const ticketType = this.ticketType(event, ticketName ?? this.defaultTicketName(event));
+    const { ticketName, approvalStatus, extraTicketNames = [], ...fields } = definedFields(input);
+    const personIndex = this.takePersonIndex();
+    const ticketNames = [ticketName ?? event.ticketTypes.defaultName, ...extraTicketNames];
     const guest = this.newGuest(
       event,
       { ...personAt(personIndex), ...fields },
-      ticketType,
+      ticketNames.map((name) => event.ticketTypes.named(name)),
       approvalStatus ?? 'approved',
       this.now(),
       personIndex,
     );
-    event.guests.add(guest);
+    event.attendees.add(guest);
     return guest.id;
   }
 
@@ -237,10 +276,12 @@ export class LumaSim extends ProviderSimBase {
 
   editAttendee(eventId: string, guestId: string, patch: LumaGuestInput): void {
     const event = this.event(eventId);
-    const guest = this.guest(event, guestId);
-    const { ticketName, approvalStatus, ...fields } = definedFields(patch);
+    const guest = this.attendee(event, guestId);
+    const { ticketName, approvalStatus, extraTicketNames, ...fields } = definedFields(patch);
     guest.person = { ...resolvePerson(guest.person), ...fields };
-    if (ticketName !== undefined) guest.ticketType = this.ticketType(event, ticketName);
+    const firstTicket = ticketName === undefined ? (guest.tickets[0] as TicketType) : event.ticketTypes.named(ticketName);
+    const extraTickets = extraTicketNames?.map((name) => event.ticketTypes.named(name)) ?? guest.tickets.slice(1);
+    guest.tickets = [firstTicket, ...extraTickets];
     if (approvalStatus !== undefined) this.applyStatus(guest, approvalStatus);
     guest.updatedMs = this.now();
   }
@@ -251,23 +292,19 @@ export class LumaSim extends ProviderSimBase {
 
   setGuestStatus(eventId: string, guestId: string, status: LumaApprovalStatus): void {
     if (!LUMA_APPROVAL_STATUSES.includes(status)) throw new SimulatorError(`unknown approval_status ${String(status)}`);
-    const guest = this.guest(this.event(eventId), guestId);
+    const guest = this.attendee(this.event(eventId), guestId);
     this.applyStatus(guest, status);
     guest.updatedMs = this.now();
   }
 
   setCheckedIn(eventId: string, guestId: string, checkedIn: boolean): void {
-    const guest = this.guest(this.event(eventId), guestId);
+    const guest = this.attendee(this.event(eventId), guestId);
     guest.checkedInMs = checkedIn ? this.now() : null;
     guest.updatedMs = this.now();
   }
 
   setGuestUpdatedAt(include: boolean): void {
     this.includeGuestUpdatedAt = include;
-  }
-
-  attendeeIds(eventId: string): string[] {
-    return this.event(eventId).guests.ids();
   }
 
   private applyStatus(guest: LumaGuest, status: LumaApprovalStatus): void {
@@ -281,16 +318,16 @@ export class LumaSim extends ProviderSimBase {
   private newGuest(
     event: LumaEvent,
     person: StoredPerson,
-    ticketType: TicketType,
+    tickets: TicketType[],
     status: LumaApprovalStatus,
     now: number,
     answerSeed: number,
   ): LumaGuest {
     let id = this.newId('gst');
-    while (event.guests.get(id)) id = this.newId('gst');
+    while (event.attendees.get(id)) id = this.newId('gst');
     return {
       id,
-      ticketType,
+      tickets,
       person,
       approvalStatus: status,
       registeredMs: status === 'invited' ? null : now,
@@ -305,34 +342,14 @@ export class LumaSim extends ProviderSimBase {
     return `${prefix}-${this.random.string(15, ID_ALPHABET)}`;
   }
 
-  private ticketType(event: LumaEvent, name: string): TicketType {
-    let ticketType = event.ticketTypes.get(name);
-    if (!ticketType) {
-      ticketType = { id: this.newId('evtticktyp'), name };
-      event.ticketTypes.set(name, ticketType);
-    }
-    return ticketType;
-  }
-
-  private defaultTicketName(event: LumaEvent): string {
-    return event.ticketTypes.keys().next().value ?? (DEFAULT_TICKET_TYPES[0] as string);
-  }
-
-  private event(eventId: string): LumaEvent {
-    const event = this.events.get(eventId);
-    if (!event) throw new SimulatorError(`unknown luma event ${eventId}`);
-    return event;
-  }
-
-  private guest(event: LumaEvent, guestId: string): LumaGuest {
-    const guest = event.guests.get(guestId);
-    if (!guest) throw new SimulatorError(`unknown guest ${guestId} in event ${event.id}`);
-    return guest;
-  }
-
   protected providerControlOps(): Record<string, ControlOp> {
     const id = z.string().min(1);
-    const guestInput = personInputSchema.extend({ approvalStatus: z.enum(LUMA_APPROVAL_STATUSES).optional() }).strict();
+    const guestInput = personInputSchema
+      .extend({
+        approvalStatus: z.enum(LUMA_APPROVAL_STATUSES).optional(),
+        extraTicketNames: z.array(z.string()).optional(),
+      })
+      .strict();
     return {
       addAttendee: controlOp(z.tuple([id, guestInput.optional()]), ([eventId, guest]) =>
         this.addAttendee(eventId, guest),
@@ -345,6 +362,9 @@ export class LumaSim extends ProviderSimBase {
         this.setGuestStatus(eventId, guestId, status),
       ),
       setGuestUpdatedAt: controlOp(z.tuple([z.boolean()]), ([include]) => this.setGuestUpdatedAt(include)),
+      setCurrentRoutes: controlOp(z.tuple([z.boolean(), id.optional()]), ([available, token]) =>
+        this.setCurrentRoutes(available, token),
+      ),
     };
   }
 
@@ -357,7 +377,7 @@ export class LumaSim extends ProviderSimBase {
   protected handleApi(request: ApiRequest): ApiResponse {
     const routePath = /^\/(?:public\/)?v1\/(.+)$/.exec(request.path)?.[1];
     const route = routePath === undefined ? undefined : ROUTES[routePath];
-    if (!route) return this.errorResponse(404, `No route for ${request.path}.`);
+    if (!route) return this.routeMissing(request);
     if (request.method !== route.method) return this.errorResponse(405);
 
     const key = request.headers['x-luma-api-key'];
@@ -365,59 +385,59 @@ export class LumaSim extends ProviderSimBase {
     if (auth === 'missing') return this.errorResponse(401, 'Missing x-luma-api-key header.');
     if (auth === 'invalid') return this.errorResponse(401);
     const account = this.accounts.get(auth.accountId) as LumaAccount;
+    if (route.family === 'current' && !account.currentRoutes) return this.routeMissing(request);
+    const family = route.family;
+    const names = FAMILY_NAMES[family];
 
     switch (route.name) {
       case 'getSelf':
-        return this.getSelfResponse(account);
+        return this.getSelfResponse(account, family);
       case 'listEvents':
-        return this.listEventsResponse(account, request);
+        return this.listEventsResponse(account, request, family);
       case 'getEvent': {
-        const event = this.accessibleEvent(account, request.query.get('api_id'));
-        const body = { event: this.eventJson(event), hosts: [] };
-        return {
-          status: 200,
-          body,
-          withoutRequiredFields: () => ({ event: withoutKeys(body.event, ['api_id', 'name', 'start_at']) }),
-        };
+        const event = this.accessibleEvent(account, request.query.get(names.eventParam));
+        return recordAnswer(family, 'event', this.eventJson(event, family), [names.id, 'name', 'start_at'], { hosts: [] });
       }
       case 'getGuests':
-        return this.guestsResponse(this.accessibleEvent(account, request.query.get('event_api_id')), request);
+        return this.guestsResponse(this.accessibleEvent(account, request.query.get(names.guestsEventParam)), request, family);
       case 'getGuest':
-        return this.guestResponse(account, request);
+        return this.guestResponse(account, request, family);
       case 'updateGuestStatus':
         return this.updateGuestStatusResponse(account, request);
     }
   }
 
-  /** The event, if this key's calendar holds it: unknown is a 404, another calendar's a 403. */
-  private accessibleEvent(account: LumaAccount, eventId: string | null): LumaEvent {
-    if (!eventId) throw new ApiFailure(this.errorResponse(400, 'The event api_id is required.'));
-    const event = this.events.get(eventId);
-    if (!event) throw new ApiFailure(this.errorResponse(404, 'Event not found.'));
-    if (event.accountId !== account.userId) {
-      throw new ApiFailure(this.errorResponse(403, 'This API key cannot access that event.'));
-    }
-    return event;
+  private routeMissing(request: ApiRequest): ApiResponse {
+    return this.errorResponse(404, `No route for ${request.path}.`);
   }
 
-  private getSelfResponse(account: LumaAccount): ApiResponse {
-    const [firstName = '', ...rest] = account.name.split(' ');
+  /** The event, if this key's calendar holds it: no id is a 400, unknown a 404, another calendar's a 403. */
+  private accessibleEvent(account: LumaAccount, eventId: string | null): LumaEvent {
+    if (!eventId) throw new ApiFailure(this.errorResponse(400, 'The event api_id is required.'));
+    return this.readableEvent(account.userId, eventId);
+  }
+
+  protected eventAccessError(status: 403 | 404): ApiResponse {
+    return status === 404
+      ? this.errorResponse(404, 'Event not found.')
+      : this.errorResponse(403, 'This API key cannot access that event.');
+  }
+
+  private getSelfResponse(account: LumaAccount, family: LumaRouteFamily): ApiResponse {
+    const { firstName, lastName } = splitName(account.name);
+    const idKey = FAMILY_NAMES[family].id;
     const user = {
-      api_id: account.userId,
+      [idKey]: account.userId,
       name: account.name,
       email: account.email,
       first_name: firstName,
-      last_name: rest.join(' '),
+      last_name: lastName,
       avatar_url: 'https://images.lumacdn.com/avatars/default.png',
     };
-    return {
-      status: 200,
-      body: { user },
-      withoutRequiredFields: () => ({ user: withoutKeys(user, ['api_id', 'email']) }),
-    };
+    return recordAnswer(family, 'user', user, [idKey, 'email']);
   }
 
-  private listEventsResponse(account: LumaAccount, request: ApiRequest): ApiResponse {
+  private listEventsResponse(account: LumaAccount, request: ApiRequest, family: LumaRouteFamily): ApiResponse {
     const after = request.query.get('after');
     const before = request.query.get('before');
     const afterMs = after === null ? null : Date.parse(after);
@@ -428,14 +448,11 @@ export class LumaSim extends ProviderSimBase {
     const startsInRange = (event: LumaEvent) =>
       (afterMs === null || event.startMs >= afterMs) && (beforeMs === null || event.startMs < beforeMs);
     const matches = afterMs === null && beforeMs === null ? undefined : startsInRange;
-    return this.pagedEntries(request, `events:${account.calendarId}`, account.events, matches, (event) => ({
-      api_id: event.id,
-      event: this.eventJson(event),
-      tags: [],
-    }));
+    const render = (event: LumaEvent) => listEntry(family, 'event', event.id, this.eventJson(event, family), { tags: [] });
+    return this.pagedEntries(request, `events:${account.calendarId}`, account.events, matches, render, false);
   }
 
-  private guestsResponse(event: LumaEvent, request: ApiRequest): ApiResponse {
+  private guestsResponse(event: LumaEvent, request: ApiRequest, family: LumaRouteFamily): ApiResponse {
     const status = request.query.get('approval_status');
     if (status !== null && !LUMA_APPROVAL_STATUSES.includes(status as LumaApprovalStatus)) {
       return this.errorResponse(400, `Unknown approval_status ${status}.`);
@@ -443,29 +460,26 @@ export class LumaSim extends ProviderSimBase {
     return this.pagedEntries(
       request,
       `guests:${event.id}`,
-      event.guests,
+      event.attendees,
       status === null ? undefined : (guest) => guest.approvalStatus === status,
-      (guest) => ({ api_id: guest.id, guest: this.guestJson(event, guest) }),
+      (guest) => listEntry(family, 'guest', guest.id, this.guestJson(event, guest, family)),
+      true,
     );
   }
 
-  private guestResponse(account: LumaAccount, request: ApiRequest): ApiResponse {
-    const event = this.accessibleEvent(account, request.query.get('event_api_id'));
-    const guestId = request.query.get('api_id');
+  private guestResponse(account: LumaAccount, request: ApiRequest, family: LumaRouteFamily): ApiResponse {
+    const names = FAMILY_NAMES[family];
+    const event = this.accessibleEvent(account, request.query.get(names.guestsEventParam));
+    const guestId = request.query.get(names.guestParam);
     const email = request.query.get('email');
     const guest = guestId
-      ? event.guests.get(guestId)
+      ? event.attendees.get(guestId)
       : email
         ? findGuestByEmail(event, email)
         : undefined;
-    if (!guestId && !email) return this.errorResponse(400, 'Give api_id or email.');
+    if (!guestId && !email) return this.errorResponse(400, `Give ${names.guestParam} or email.`);
     if (!guest) return this.errorResponse(404, 'Guest not found.');
-    const body = { guest: this.guestJson(event, guest) };
-    return {
-      status: 200,
-      body,
-      withoutRequiredFields: () => ({ guest: withoutKeys(body.guest, ['api_id', 'approval_status']) }),
-    };
+    return recordAnswer(family, 'guest', this.guestJson(event, guest, family), [names.id, 'approval_status']);
   }
 
   private updateGuestStatusResponse(account: LumaAccount, request: ApiRequest): ApiResponse {
@@ -479,7 +493,7 @@ export class LumaSim extends ProviderSimBase {
     const target = parsed.guest;
     const guest =
       target.type === 'api_id'
-        ? event.guests.get(target.api_id)
+        ? event.attendees.get(target.api_id)
         : findGuestByEmail(event, target.email);
     if (!guest) return this.errorResponse(404, 'Guest not found.');
     this.applyStatus(guest, parsed.status);
@@ -493,7 +507,8 @@ export class LumaSim extends ProviderSimBase {
     scope: string,
     roster: Roster<Row>,
     matches: ((row: Row) => boolean) | undefined,
-    render: (row: Row) => { api_id: string },
+    render: (row: Row) => Record<string, unknown>,
+    isGuestListing: boolean,
   ): ApiResponse {
     const limitParam = request.query.get('pagination_limit');
     let limit = this.pageSize;
@@ -509,7 +524,7 @@ export class LumaSim extends ProviderSimBase {
       cursor: request.query.get('pagination_cursor') || null,
       limit,
       matches,
-      repeatCursor: scope.startsWith('guests:') && this.repeatingCursor,
+      repeatCursor: isGuestListing && this.repeatingCursor,
     });
     if (!page) return this.errorResponse(400, 'Invalid pagination_cursor.');
     const entries = page.rows.map(render);
@@ -519,15 +534,15 @@ export class LumaSim extends ProviderSimBase {
       status: 200,
       body,
       withoutRequiredFields: () => ({
-        entries: entries.map((entry) => withoutKeys(entry, ['api_id', 'guest', 'event'])),
+        entries: entries.map((entry) => withoutKeys(entry, ['id', 'api_id', 'guest', 'event'])),
       }),
     };
   }
 
-  private eventJson(event: LumaEvent): Record<string, unknown> {
+  private eventJson(event: LumaEvent, family: LumaRouteFamily): Record<string, unknown> {
     return {
-      api_id: event.id,
-      calendar_api_id: event.calendarId,
+      [FAMILY_NAMES[family].id]: event.id,
+      [family === 'current' ? 'calendar_id' : 'calendar_api_id']: event.calendarId,
       name: event.name,
       description: '',
       start_at: lumaTime(event.startMs),
@@ -542,44 +557,88 @@ export class LumaSim extends ProviderSimBase {
     };
   }
 
-  private guestJson(event: LumaEvent, guest: LumaGuest): Record<string, unknown> {
+  private guestJson(event: LumaEvent, guest: LumaGuest, family: LumaRouteFamily): Record<string, unknown> {
     const person = resolvePerson(guest.person);
     const fullName = `${person.firstName} ${person.lastName}`;
     const checkedInAt = guest.checkedInMs === null ? null : lumaTime(guest.checkedInMs);
-    const json: Record<string, unknown> = {
-      api_id: guest.id,
-      name: fullName,
-      email: person.email,
+    // Derived from the guest id rather than stored: one fewer random id per seeded guest.
+    const ticketId = (index: number) => `evtticket-${guest.id.slice('gst-'.length)}${index === 0 ? '' : `-${index}`}`;
+    const tickets = guest.tickets.map((ticket, index) => ({
+      [FAMILY_NAMES[family].id]: ticketId(index),
+      name: ticket.name,
+      event_ticket_type_id: ticket.id,
+      amount: 0,
+      currency: null,
+      checked_in_at: checkedInAt,
+    }));
+    const user = {
       user_name: fullName,
       user_first_name: person.firstName,
       user_last_name: person.lastName,
       user_email: person.email,
+    };
+    const status = {
       approval_status: guest.approvalStatus,
       registered_at: guest.registeredMs === null ? null : lumaTime(guest.registeredMs),
       invited_at: guest.invitedMs === null ? null : lumaTime(guest.invitedMs),
       joined_at: null,
-      checked_in_at: checkedInAt,
+    };
+    const details = {
       phone_number: null,
-      event_ticket: {
-        // Derived from the guest id rather than stored: one fewer random id per seeded guest.
-        api_id: `evtticket-${guest.id.slice('gst-'.length)}`,
-        name: guest.ticketType.name,
-        event_ticket_type_id: guest.ticketType.id,
-        amount: 0,
-        currency: null,
-        checked_in_at: checkedInAt,
-      },
       check_in_qr_code: `https://luma.com/check-in/${event.id}?pk=${guest.id}`,
       registration_answers: registrationAnswers(person, guest.answerSeed),
     };
+    const json: Record<string, unknown> =
+      family === 'current'
+        ? { id: guest.id, ...user, ...status, ...details, event_tickets: tickets }
+        : {
+            api_id: guest.id,
+            name: fullName,
+            email: person.email,
+            ...user,
+            ...status,
+            checked_in_at: checkedInAt,
+            ...details,
+            event_ticket: tickets[0],
+          };
     if (this.includeGuestUpdatedAt) json.updated_at = lumaTime(guest.updatedMs);
     return json;
   }
 }
 
+/**
+ * One record as a family answers it: flat on the current routes; under `wrapper` on the older
+ * ones, beside `olderExtras`. `required` are the fields the missing_fields fault strips.
+ */
+function recordAnswer(
+  family: LumaRouteFamily,
+  wrapper: string,
+  json: Record<string, unknown>,
+  required: readonly string[],
+  olderExtras: Record<string, unknown> = {},
+): ApiResponse {
+  if (family === 'current') return { status: 200, body: json, withoutRequiredFields: () => withoutKeys(json, required) };
+  return {
+    status: 200,
+    body: { [wrapper]: json, ...olderExtras },
+    withoutRequiredFields: () => ({ [wrapper]: withoutKeys(json, required) }),
+  };
+}
+
+/** One list entry: the record itself on the current routes, `{api_id, <wrapper>: record}` on the older ones. */
+function listEntry(
+  family: LumaRouteFamily,
+  wrapper: string,
+  id: string,
+  json: Record<string, unknown>,
+  olderExtras: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return family === 'current' ? json : { api_id: id, [wrapper]: json, ...olderExtras };
+}
+
 function findGuestByEmail(event: LumaEvent, email: string): LumaGuest | undefined {
   const wanted = email.toLowerCase();
-  return event.guests.all().find((guest) => resolvePerson(guest.person).email.toLowerCase() === wanted);
+  return event.attendees.all().find((guest) => resolvePerson(guest.person).email.toLowerCase() === wanted);
 }
 
 function registrationAnswers(person: SimPerson, seed: number): Record<string, unknown>[] {

@@ -1,6 +1,7 @@
 // What both simulated providers share: the loopback HTTP server and its offline switch, the
-// token registry, injected faults and latency, the request log, and the /_sim/ control
-// dispatcher. Eventbrite and Luma subclasses supply routes, JSON shapes and error bodies.
+// token registry, the provider's clock, injected faults and latency, the request log, the
+// /_sim/ control dispatcher, and the events with their rows (registry.ts: ticket types, who may
+// read an event). Eventbrite and Luma subclasses supply routes, JSON shapes and error bodies.
 //
 // HTTP control format (so a simulator in another process can be driven):
 //   GET  /_sim/  -> 200 {kind, port, baseUrl, requestCount, ops: [names]}
@@ -31,6 +32,7 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import type { ProviderKind } from '../../shared/types.ts';
 import { isGone, queryRecord, readBody, sendJson, sendText } from './http-util.ts';
+import type { SimEventRecord } from './registry.ts';
 import {
   SIM_FAULTS,
   SimulatorError,
@@ -115,7 +117,7 @@ export const personInputSchema = z
   .partial()
   .strict();
 
-const eventInputSchema = z
+export const eventInputSchema = z
   .object({
     name: z.string(),
     startsAt: z.string().optional(),
@@ -157,9 +159,20 @@ interface TokenGrant {
 
 export type TokenCheck = { accountId: string } | 'missing' | 'invalid';
 
-export abstract class ProviderSimBase extends EventEmitter<ProviderSimEvents> implements ProviderSim {
+/**
+ * The common simulator. `Row` is the provider's attendee record, `Event` its event record; the
+ * base keeps the events, finds events and rows for controls and routes, and hands out people.
+ */
+export abstract class ProviderSimBase<Row extends { readonly id: string }, Event extends SimEventRecord<Row>>
+  extends EventEmitter<ProviderSimEvents>
+  implements ProviderSim
+{
   abstract readonly kind: ProviderKind;
   abstract get baseUrl(): string;
+  /** What the provider calls a registrant, for control errors: 'attendee' or 'guest'. */
+  protected abstract readonly attendeeNoun: string;
+
+  protected readonly events = new Map<string, Event>();
 
   private readonly injectedNow: () => number;
   private clockOffsetMs: number;
@@ -181,6 +194,8 @@ export abstract class ProviderSimBase extends EventEmitter<ProviderSimEvents> im
   private receivedCount = 0;
   private readonly grants = new Map<string, TokenGrant>();
   private controlTable: Map<string, ControlOp> | null = null;
+  /** Index of the next generated person, shared by seeding and adding so people never repeat. */
+  private nextPersonIndex = 0;
 
   constructor(config: ProviderSimConfig) {
     super();
@@ -335,7 +350,7 @@ export abstract class ProviderSimBase extends EventEmitter<ProviderSimEvents> im
     return { accountId: grant.accountId };
   }
 
-  // ---- registrations (provider specific) ---------------------------------------------------
+  // ---- events and registrations ------------------------------------------------------------
 
   abstract addEvent(token: string, event: SimEventInput): string;
   abstract seedAttendees(eventId: string, n: number, opts?: SeedOptions): void;
@@ -343,7 +358,49 @@ export abstract class ProviderSimBase extends EventEmitter<ProviderSimEvents> im
   abstract editAttendee(eventId: string, attendeeId: string, patch: SimAttendeeInput): void;
   abstract cancelAttendee(eventId: string, attendeeId: string): void;
   abstract setCheckedIn(eventId: string, attendeeId: string, checkedIn: boolean): void;
-  abstract attendeeIds(eventId: string): string[];
+
+  attendeeIds(eventId: string): string[] {
+    return this.event(eventId).attendees.ids();
+  }
+
+  protected event(eventId: string): Event {
+    const event = this.events.get(eventId);
+    if (!event) throw new SimulatorError(`unknown ${this.kind} event ${eventId}`);
+    return event;
+  }
+
+  protected attendee(event: Event, attendeeId: string): Row {
+    const row = event.attendees.get(attendeeId);
+    if (!row) throw new SimulatorError(`unknown ${this.attendeeNoun} ${attendeeId} in event ${event.id}`);
+    return row;
+  }
+
+  /** The index of a generated person (people.ts) no registration has had yet. */
+  protected takePersonIndex(): number {
+    return this.nextPersonIndex++;
+  }
+
+  /** The ticket type names seeded rows spread over (created on the event when new). */
+  protected seedTicketNames(event: Event, n: number, opts: SeedOptions): string[] {
+    checkCount(n);
+    return (opts.ticketTypes ?? event.ticketTypes.names()).map((name) => event.ticketTypes.named(name).name);
+  }
+
+  /** Whether the account may read the event over HTTP (Eventbrite also lets shared members in). */
+  protected mayRead(event: Event, accountId: string): boolean {
+    return event.accountId === accountId;
+  }
+
+  /** The provider's answer for an unknown event (404) or another account's (403). */
+  protected abstract eventAccessError(status: 403 | 404): ApiResponse;
+
+  /** The event, if the account may read it; otherwise the route ends with a 404 or a 403. */
+  protected readableEvent(accountId: string, eventId: string): Event {
+    const event = this.events.get(eventId);
+    if (!event) throw new ApiFailure(this.eventAccessError(404));
+    if (!this.mayRead(event, accountId)) throw new ApiFailure(this.eventAccessError(403));
+    return event;
+  }
 
   // ---- faults, latency, paging -------------------------------------------------------------
 
@@ -353,18 +410,12 @@ export abstract class ProviderSimBase extends EventEmitter<ProviderSimEvents> im
   }
 
   throttleNext(n: number, retryAfterSeconds?: number): void {
-    if (retryAfterSeconds !== undefined && !(retryAfterSeconds >= 0)) {
-      throw new SimulatorError('retryAfterSeconds must be >= 0');
-    }
-    this.queueFault({ fault: 'throttle', remaining: checkCount(n), retryAfterSeconds });
+    this.queueFault({ fault: 'throttle', remaining: checkCount(n), retryAfterSeconds: checkRetryAfter(retryAfterSeconds) });
   }
 
   throttleFor(seconds: number, retryAfterSeconds?: number): void {
     if (!(seconds >= 0) || !Number.isFinite(seconds)) throw new SimulatorError('seconds must be >= 0');
-    if (retryAfterSeconds !== undefined && !(retryAfterSeconds >= 0)) {
-      throw new SimulatorError('retryAfterSeconds must be >= 0');
-    }
-    this.throttleWindow = { untilMs: this.now() + seconds * 1000, retryAfterSeconds };
+    this.throttleWindow = { untilMs: this.now() + seconds * 1000, retryAfterSeconds: checkRetryAfter(retryAfterSeconds) };
   }
 
   repeatCursor(repeating: boolean): void {
@@ -637,7 +688,12 @@ export abstract class ProviderSimBase extends EventEmitter<ProviderSimEvents> im
   }
 }
 
-function checkCount(n: number): number {
+function checkRetryAfter(seconds: number | undefined): number | undefined {
+  if (seconds !== undefined && !(seconds >= 0)) throw new SimulatorError('retryAfterSeconds must be >= 0');
+  return seconds;
+}
+
+export function checkCount(n: number): number {
   if (!Number.isInteger(n) || n < 0) throw new SimulatorError('n must be a whole number >= 0');
   return n;
 }

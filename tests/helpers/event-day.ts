@@ -19,6 +19,7 @@ import { startSimulator, personAt, type Simulator } from '../../main/simulator/i
 import type { ProviderKind } from '../../shared/types.ts';
 import type { CheckInOutcome, DeskSearchResult, UndoOutcome } from '../../shared/desk.ts';
 import { MemoryKeyValueStore } from './app-harness.ts';
+import { lumaRouteOf } from './luma-families.ts';
 // The same choices every run (mulberry32).
 import { seededFractions as prng } from '../../main/simulator/people.ts';
 
@@ -151,7 +152,7 @@ export async function runEventDay(opts: EventDayOptions): Promise<EventDay> {
       sim[p].on('request', (r) => {
         requestTimes[p].push(clock.now());
         // A pass over an event's attendees starts with the listing's first page (no cursor).
-        const listing = p === 'eventbrite' ? r.path.endsWith('/attendees/') && !r.query.continuation : r.path.endsWith('/get-guests') && !r.query.pagination_cursor;
+        const listing = p === 'eventbrite' ? r.path.endsWith('/attendees/') && !r.query.continuation : lumaRouteOf(r.path)?.name === 'guests' && !r.query.pagination_cursor;
         if (listing && r.status === 200) passTimes[p].push(clock.now());
       });
     }

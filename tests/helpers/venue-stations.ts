@@ -151,3 +151,36 @@ export async function eventually<T>(read: () => Promise<T>, check: (v: T) => boo
   }
   return last;
 }
+
+export interface PersonState {
+  pid: string;
+  checkedIn: { at: string; station: string } | null;
+  vip: boolean;
+}
+
+/** What a station says of the event: the invariants compare these across desks. */
+export interface StationState {
+  people: PersonState[];
+  /** Every action id in its check-in log (a check-in twice would show twice). */
+  actions: string[];
+  conflicts: { admissions: { name: string; stamps: { stationName: string; at: string }[] }[] };
+  refused: { stationId: string | null; count: number; lastReason: string }[];
+}
+
+export const state = (s: Station) => s.call<StationState>('state');
+
+/** Derived state, log and conflicts, equal (refusal counts are each desk's own). */
+export function sameState(a: StationState, b: StationState): boolean {
+  return JSON.stringify([a.people, a.actions, a.conflicts]) === JSON.stringify([b.people, b.actions, b.conflicts]);
+}
+
+/** Waits (bounded) until every station has the same state and `extra` holds on it; returns it. */
+export async function converged(stations: Station[], what: string, extra: (s: StationState) => boolean = () => true, timeoutMs = 20_000): Promise<StationState> {
+  const all = await eventually(
+    async () => Promise.all(stations.map(state)),
+    (states) => states.every((s) => sameState(s, states[0]!) && extra(s)),
+    what,
+    timeoutMs,
+  );
+  return all[0]!;
+}

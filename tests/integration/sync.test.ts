@@ -4,8 +4,12 @@ import assert from 'node:assert/strict';
 import { startHarness, connect, importSeeded, admin, operator } from '../helpers/harness.ts';
 import { describeSyncStatus } from '../../shared/sync-status.ts';
 import { AppError } from '../../shared/errors.ts';
+import { LUMA_ROUTE_FAMILIES, lumaRouteOf, type LumaRouteFamily } from '../helpers/luma-families.ts';
 
 const rejectsWith = (code: string) => (err: unknown) => err instanceof AppError && err.code === code;
+
+/** Simulator options for a Luma account that answers on `family` (the older one: 404 on the current routes). */
+const lumaOn = (family: LumaRouteFamily) => ({ lumaCurrentRoutes: family === 'current' });
 
 test('connecting verifies the credential and keeps it out of the database', async (t) => {
   const h = await startHarness(t);
@@ -52,24 +56,26 @@ test('Eventbrite import pages to the end: PENDING with a job, live progress, the
   await assert.rejects(h.core.importEvent(admin, integration.id, providerEventId), rejectsWith('CONFLICT'), 'an event is added once');
 });
 
-test('Luma: every guest is a row; only approved guests count as attending', async (t) => {
-  const h = await startHarness(t, { sim: { lumaPageSize: 7 } });
-  const { integration, token } = await connect(h, 'luma');
-  const providerEventId = h.sim.luma.addEvent(token, { name: 'Meetup' });
-  h.sim.luma.seedAttendees(providerEventId, 40);
-  const ids = h.sim.luma.attendeeIds(providerEventId);
-  h.sim.luma.setGuestStatus(providerEventId, ids[0]!, 'declined');
-  h.sim.luma.setGuestStatus(providerEventId, ids[1]!, 'pending_approval');
-  h.sim.luma.setGuestStatus(providerEventId, ids[2]!, 'waitlist');
-  h.sim.luma.setGuestStatus(providerEventId, ids[3]!, 'invited');
-  h.sim.luma.setGuestStatus(providerEventId, ids[4]!, 'session');
-  const event = await h.core.importEvent(admin, integration.id, providerEventId);
-  await h.core.engine.waitForJob(event.id);
-  const counts = h.core.getEvent(event.id).counts;
-  assert.deepEqual(counts, { attending: 36, notAttending: 1, notYetAttending: 3, total: 40, checkedIn: 0 });
-  const declined = h.core.store.findAttendeeByProviderId(event.id, ids[0]!)!;
-  assert.equal(declined.status, 'NOT_ATTENDING');
-});
+for (const family of LUMA_ROUTE_FAMILIES) {
+  test(`Luma (${family} routes): every guest is a row; only approved guests count as attending`, async (t) => {
+    const h = await startHarness(t, { sim: { lumaPageSize: 7, ...lumaOn(family) } });
+    const { integration, token } = await connect(h, 'luma');
+    const providerEventId = h.sim.luma.addEvent(token, { name: 'Meetup' });
+    h.sim.luma.seedAttendees(providerEventId, 40);
+    const ids = h.sim.luma.attendeeIds(providerEventId);
+    h.sim.luma.setGuestStatus(providerEventId, ids[0]!, 'declined');
+    h.sim.luma.setGuestStatus(providerEventId, ids[1]!, 'pending_approval');
+    h.sim.luma.setGuestStatus(providerEventId, ids[2]!, 'waitlist');
+    h.sim.luma.setGuestStatus(providerEventId, ids[3]!, 'invited');
+    h.sim.luma.setGuestStatus(providerEventId, ids[4]!, 'session');
+    const event = await h.core.importEvent(admin, integration.id, providerEventId);
+    await h.core.engine.waitForJob(event.id);
+    const counts = h.core.getEvent(event.id).counts;
+    assert.deepEqual(counts, { attending: 36, notAttending: 1, notYetAttending: 3, total: 40, checkedIn: 0 });
+    const declined = h.core.store.findAttendeeByProviderId(event.id, ids[0]!)!;
+    assert.equal(declined.status, 'NOT_ATTENDING');
+  });
+}
 
 test('live sync: registrations, edits and cancellations flow in; VIP and the row survive', async (t) => {
   const h = await startHarness(t);
@@ -143,22 +149,24 @@ test('revoked credential: DISCONNECTED; the recovery dialog offers only CONNECTE
   );
 });
 
-test('provider rejects again after Reconnect: back to DISCONNECTED with the reason', async (t) => {
-  const h = await startHarness(t);
-  const { integration, token } = await connect(h, 'luma');
-  const { eventId } = await importSeeded(h, 'luma', 30, token, integration.id);
-  h.sim.luma.revokeToken(token);
-  await h.core.engine.liveTick(eventId);
-  assert.equal(h.core.getEvent(eventId).status, 'DISCONNECTED');
-  h.sim.luma.restoreToken(token);
-  await h.core.connectIntegration(admin, 'luma', token);
-  h.sim.luma.failNext(1, 401);
-  h.core.reconnect(admin, eventId, integration.id);
-  await h.core.engine.waitForJob(eventId);
-  const event = h.core.getEvent(eventId);
-  assert.equal(event.status, 'DISCONNECTED');
-  assert.match(event.lastError ?? '', /401/);
-});
+for (const family of LUMA_ROUTE_FAMILIES) {
+  test(`provider rejects again after Reconnect: back to DISCONNECTED with the reason (Luma, ${family} routes)`, async (t) => {
+    const h = await startHarness(t, { sim: lumaOn(family) });
+    const { integration, token } = await connect(h, 'luma');
+    const { eventId } = await importSeeded(h, 'luma', 30, token, integration.id);
+    h.sim.luma.revokeToken(token);
+    await h.core.engine.liveTick(eventId);
+    assert.equal(h.core.getEvent(eventId).status, 'DISCONNECTED');
+    h.sim.luma.restoreToken(token);
+    await h.core.connectIntegration(admin, 'luma', token);
+    h.sim.luma.failNext(1, 401);
+    h.core.reconnect(admin, eventId, integration.id);
+    await h.core.engine.waitForJob(eventId);
+    const event = h.core.getEvent(eventId);
+    assert.equal(event.status, 'DISCONNECTED');
+    assert.match(event.lastError ?? '', /401/);
+  });
+}
 
 test('5xx beyond the bounded retries: FAILED with the message and time; Retry -> ACTIVE', async (t) => {
   const h = await startHarness(t);
@@ -278,8 +286,11 @@ test('an event of another account is refused without storing anything', async (t
   assert.equal(h.core.listIntegrations()[0]!.status, 'CONNECTED', '403 on one event leaves the integration alone');
 });
 
-test('live polling of many events stays within the provider budget of one credential', async (t) => {
-  const h = await startHarness(t, { core: { sync: { pollIntervalMs: 5_000 } } });
+// Once, on the older routes: the budget does not depend on the family, and the older one spends
+// the fallback's 404s on top (ten seconds of polling per run; the current family is what every
+// other test speaks).
+test('live polling of many events stays within the provider budget of one credential (Luma, older routes)', async (t) => {
+  const h = await startHarness(t, { sim: lumaOn('legacy'), core: { sync: { pollIntervalMs: 5_000 } } });
   const { integration, token } = await connect(h, 'luma');
   const eventIds: number[] = [];
   for (let i = 0; i < 5; i++) eventIds.push((await importSeeded(h, 'luma', 1_000, token, integration.id)).eventId);
@@ -315,4 +326,89 @@ test('a FAILED event that needs a person (no access) is left to Retry; a network
   h.core.retry(admin, eventId);
   await h.core.engine.waitForJob(eventId);
   assert.equal(h.core.getEvent(eventId).status, 'ACTIVE');
+});
+
+for (const family of LUMA_ROUTE_FAMILIES) {
+  test(`Luma (${family} routes): import and live sync apply every attendee rule`, async (t) => {
+    const h = await startHarness(t, { sim: { lumaPageSize: 3, ...lumaOn(family) } });
+    const { integration, token } = await connect(h, 'luma');
+    const providerEventId = h.sim.luma.addEvent(token, { name: 'Rules', ticketTypes: ['General Admission', 'VIP', 'Workshop', 'Dinner'] });
+    const luma = h.sim.luma;
+    const ids = {
+      approved: luma.addGuest(providerEventId, { firstName: 'Ada', lastName: 'Lovelace', company: 'Analytical Engines', jobTitle: 'Programmer' }),
+      session: luma.addGuest(providerEventId, { approvalStatus: 'session', company: null, jobTitle: null }),
+      pending: luma.addGuest(providerEventId, { approvalStatus: 'pending_approval' }),
+      invited: luma.addGuest(providerEventId, { approvalStatus: 'invited' }),
+      waitlist: luma.addGuest(providerEventId, { approvalStatus: 'waitlist' }),
+      declined: luma.addGuest(providerEventId, { approvalStatus: 'declined' }),
+      several: luma.addGuest(providerEventId, { ticketName: 'VIP', extraTicketNames: ['Workshop', 'Dinner'] }),
+    };
+    h.clock.advance(30 * 60_000);
+    const imported = await h.core.importEvent(admin, integration.id, providerEventId);
+    await h.core.engine.waitForJob(imported.id);
+    const eventId = imported.id;
+    const row = (id: string) => h.core.store.findAttendeeByProviderId(eventId, id)!;
+
+    assert.equal(h.core.getEvent(eventId).status, 'ACTIVE');
+    assert.deepEqual(h.core.getEvent(eventId).counts, { attending: 3, notAttending: 1, notYetAttending: 3, total: 7, checkedIn: 0 });
+    assert.deepEqual(
+      Object.entries(ids).map(([name, id]) => [name, row(id).status]),
+      [
+        ['approved', 'ATTENDING'],
+        ['session', 'ATTENDING'],
+        ['pending', 'NOT_YET_ATTENDING'],
+        ['invited', 'NOT_YET_ATTENDING'],
+        ['waitlist', 'NOT_YET_ATTENDING'],
+        ['declined', 'NOT_ATTENDING'],
+        ['several', 'ATTENDING'],
+      ],
+    );
+    const ada = row(ids.approved);
+    assert.deepEqual([ada.fullName, ada.email !== null, ada.company, ada.jobTitle], ['Ada Lovelace', true, 'Analytical Engines', 'Programmer'], 'company and job title from registration answers');
+    assert.deepEqual([row(ids.session).company, row(ids.session).jobTitle], [null, null]);
+    assert.match(ada.barcode ?? '', new RegExp(`pk=${ids.approved}$`));
+    // The older routes report one ticket per guest (the first); the current ones every ticket.
+    const otherTickets = family === 'current' ? ['Workshop', 'Dinner'] : [];
+    assert.deepEqual([row(ids.several).ticketName, row(ids.several).otherTicketNames], ['VIP', otherTickets]);
+    assert.deepEqual([ada.ticketName, ada.otherTicketNames], ['General Admission', []]);
+
+    h.clock.advance(60_000);
+    const added = luma.addGuest(providerEventId, { firstName: 'Zoë', lastName: 'Ångström', ticketName: 'Workshop', company: 'Nordlicht GmbH' });
+    luma.editAttendee(providerEventId, ids.approved, { company: 'Difference Engines', jobTitle: 'Countess' });
+    luma.setGuestStatus(providerEventId, ids.pending, 'approved');
+    luma.cancelAttendee(providerEventId, ids.session);
+    luma.editAttendee(providerEventId, ids.several, { ticketName: 'Dinner', extraTicketNames: ['VIP'] });
+    const before = luma.requests.length;
+    await h.core.engine.liveTick(eventId);
+    const livePaths = luma.requests.slice(before).map((r) => r.path);
+    assert.ok(livePaths.length > 0 && livePaths.every((path) => lumaRouteOf(path)?.family === family), `live sync spoke only the ${family} routes: ${livePaths.join(' ')}`);
+
+    assert.deepEqual([row(added).fullName, row(added).ticketName, row(added).company, row(added).status], ['Zoë Ångström', 'Workshop', 'Nordlicht GmbH', 'ATTENDING']);
+    assert.deepEqual([row(ids.approved).company, row(ids.approved).jobTitle], ['Difference Engines', 'Countess']);
+    assert.equal(row(ids.pending).status, 'ATTENDING');
+    assert.equal(row(ids.session).status, 'NOT_ATTENDING');
+    assert.deepEqual([row(ids.several).ticketName, row(ids.several).otherTicketNames], ['Dinner', family === 'current' ? ['VIP'] : []]);
+    assert.deepEqual(h.core.getEvent(eventId).counts, { attending: 4, notAttending: 2, notYetAttending: 2, total: 8, checkedIn: 0 });
+  });
+}
+
+test('Luma: an account without the current routes is served by the older ones, probed once per client', async (t) => {
+  const h = await startHarness(t, { sim: { lumaPageSize: 5 } });
+  const current = await connect(h, 'luma', 'new@venue.org');
+  const older = await connect(h, 'luma', 'old@venue.org');
+  h.sim.luma.setCurrentRoutes(false, older.token);
+  const currentImport = await importSeeded(h, 'luma', 12, current.token, current.integration.id);
+  const olderImport = await importSeeded(h, 'luma', 12, older.token, older.integration.id);
+  assert.equal(h.core.getEvent(olderImport.eventId).counts.total, 12);
+  assert.deepEqual(h.core.store.providerAttendeeIds(olderImport.eventId), [...h.sim.luma.attendeeIds(olderImport.providerEventId)].sort());
+
+  const missing = () => h.sim.luma.requests.filter((r) => r.status === 404).map((r) => r.path);
+  assert.deepEqual(missing(), ['/v1/events/get', '/v1/users/get-self'], 'one 404 and one probe for the older account, none for the current one');
+  h.clock.advance(60_000);
+  const before = h.sim.luma.requests.length;
+  await h.core.engine.liveTick(currentImport.eventId);
+  await h.core.engine.liveTick(olderImport.eventId);
+  await h.core.engine.liveTick(olderImport.eventId);
+  const paths = h.sim.luma.requests.slice(before).map((r) => `${r.status} ${r.path}`);
+  assert.deepEqual(new Set(paths), new Set(['200 /v1/events/guests/list', '200 /v1/event/get-guests']), 'the choice is remembered: no 404 after it');
 });

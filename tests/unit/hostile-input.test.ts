@@ -13,6 +13,7 @@ import { startAppHarness } from '../helpers/app-harness.ts';
 import { CHANNEL_NAMES } from '../../shared/ipc-contract.ts';
 import { ERROR_CODES } from '../../shared/errors.ts';
 import type { ProviderKind } from '../../shared/types.ts';
+import { inLumaFamily, withLumaFamily, type LumaRouteFamily } from '../helpers/luma-families.ts';
 
 const RUNS = Number(process.env.BADGE_DESK_FUZZ_RUNS) || 150;
 // A fixed seed keeps `npm test` deterministic; fast-check prints the seed and path of any failure,
@@ -58,31 +59,35 @@ const lumaGuest = fc.record(
     approval_status: maybe(fc.constantFrom('approved', 'declined', 'pending_approval', 'waitlist', 'invited', 'session', 'weird')),
     check_in_qr_code: maybe(hostileText),
     event_ticket: maybe(fc.record({ name: maybe(hostileText) }, { requiredKeys: [] })),
+    event_tickets: maybe(fc.array(fc.record({ name: maybe(hostileText), checked_in_at: maybe(hostileText) }, { requiredKeys: [] }), { maxLength: 3 })),
     registration_answers: maybe(fc.array(fc.record({ label: maybe(hostileText), answer: maybe(fc.oneof(hostileText, fc.boolean(), fc.integer())) }), { maxLength: 3 })),
   },
   { requiredKeys: ['api_id'] },
 );
 
-const body = (kind: ProviderKind) =>
+/** Luma bodies are drawn in the older family's shape and, for the current family, renamed to its fields. */
+const body = (kind: ProviderKind, family: LumaRouteFamily) =>
   fc.oneof(
     { weight: 6, arbitrary: kind === 'eventbrite'
       ? fc.record({ attendees: fc.array(eventbriteAttendee, { maxLength: 4 }), pagination: fc.constant({ has_more_items: false, object_count: 1, page_count: 1, page_number: 1, page_size: 50 }) }).map((b) => JSON.stringify(b))
-      : fc.record({ entries: fc.array(fc.oneof(lumaGuest, fc.record({ guest: lumaGuest })), { maxLength: 4 }), has_more: fc.constant(false) }).map((b) => JSON.stringify(b)) },
+      : fc.record({ entries: fc.array(fc.oneof(lumaGuest, fc.record({ guest: lumaGuest })), { maxLength: 4 }), has_more: fc.constant(false) }).map((b) => JSON.stringify(inLumaFamily(family, b))) },
     { weight: 1, arbitrary: anyValue.map((v) => JSON.stringify(v) ?? 'undefined') },
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 300 }) }, // not UTF-8, not JSON
     { weight: 1, arbitrary: fc.string().map((s) => `{"attendees": [${s}`) }, // truncated
     { weight: 1, arbitrary: fc.nat(200).map((depth) => '['.repeat(depth * 50) + ']'.repeat(depth * 50)) }, // deep nesting
   );
 
-function clientAnswering(kind: ProviderKind, payload: string | Uint8Array) {
+function clientAnswering(kind: ProviderKind, family: LumaRouteFamily, payload: string | Uint8Array) {
   const clock = new VirtualClock();
+  const answer: typeof fetch = async () =>
+    new Response(typeof payload === 'string' ? payload : new Blob([new Uint8Array(payload)]), { status: 200, headers: { 'content-type': 'application/json' } });
   return createProviderClient(kind, {
     baseUrl: DEFAULT_BASE_URLS[kind],
     credential: 'tok_FUZZ',
     clock,
     limiter: new RateLimiter(DEFAULT_RATE_BUDGETS[kind], clock),
     retry: { maxAttempts: 1 },
-    fetch: async () => new Response(typeof payload === 'string' ? payload : new Blob([new Uint8Array(payload)]), { status: 200, headers: { 'content-type': 'application/json' } }),
+    fetch: kind === 'luma' ? withLumaFamily(family, answer) : answer,
   });
 }
 
@@ -90,26 +95,35 @@ function checkMapped(a: ProviderAttendee) {
   assert.equal(typeof a.providerAttendeeId, 'string');
   assert.ok(a.providerAttendeeId.length > 0 && a.providerAttendeeId.length <= MAX_ID_LENGTH, 'the id is an id');
   assert.equal(typeof a.fullName, 'string');
-  for (const [k, v] of Object.entries(a)) {
+  const texts = Object.entries(a).flatMap(([k, v]): [string, unknown][] => (Array.isArray(v) ? v.map((item) => [k, item]) : [[k, v]]));
+  for (const [k, v] of texts) {
     if (typeof v !== 'string' || k === 'providerAttendeeId') continue;
     assert.ok([...v].length <= MAX_TEXT_LENGTH, `${k} is capped`);
+    assert.ok(v.trim() === v && (v !== '' || k === 'fullName'), `${k} is trimmed, and empty only as a missing name`);
     assert.ok(![...v].some((c) => { const n = c.codePointAt(0)!; return n < 0x20 || (n >= 0x7f && n <= 0x9f); }), `${k} has no control characters`);
   }
   assert.ok(['ATTENDING', 'NOT_ATTENDING', 'NOT_YET_ATTENDING'].includes(a.status));
 }
 
-for (const kind of ['eventbrite', 'luma'] as const) {
-  test(`${kind}: every hostile attendee page maps cleanly or is refused as a bad response, and a refused page changes nothing stored`, async (t) => {
+/** Eventbrite has one family of routes; Luma runs on each of its two. */
+const PROVIDER_CASES: [ProviderKind, LumaRouteFamily][] = [
+  ['eventbrite', 'legacy'],
+  ['luma', 'current'],
+  ['luma', 'legacy'],
+];
+
+for (const [kind, family] of PROVIDER_CASES) {
+  test(`${kind === 'luma' ? `luma (${family} routes)` : kind}: every hostile attendee page maps cleanly or is refused as a bad response, and a refused page changes nothing stored`, async (t) => {
     const d = openDeskDb(t);
     const stored = d.put([person({ providerAttendeeId: 'kept', fullName: 'Kept Person' })]);
     const before = JSON.stringify(d.store.listAttendees(d.eventId, { offset: 0, limit: 10 }));
     let mapped = 0;
     let refused = 0;
     await fc.assert(
-      fc.asyncProperty(body(kind), async (payload) => {
+      fc.asyncProperty(body(kind, family), async (payload) => {
         let page;
         try {
-          page = await clientAnswering(kind, payload).pageAttendees('E1', null);
+          page = await clientAnswering(kind, family, payload).pageAttendees('E1', null);
         } catch (err) {
           assert.ok(isProviderError(err), `not a typed error: ${String(err)}`);
           assert.equal(err.kind, 'bad_response', err.message);

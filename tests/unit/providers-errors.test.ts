@@ -19,6 +19,7 @@ import {
   type RequestLogEntry,
 } from '../../main/providers/index.ts';
 import type { ProviderKind } from '../../shared/types.ts';
+import { LUMA_ROUTE_FAMILIES, inLumaFamily, withLumaFamily, type LumaRouteFamily } from '../helpers/luma-families.ts';
 
 const CREDENTIAL = 'tok_SECRET_0123456789';
 
@@ -37,11 +38,15 @@ interface Harness {
   calls: number[];
 }
 
-/** A client whose fetch answers from `responses` in order (the last one repeats). */
+/**
+ * A client whose fetch answers from `responses` in order (the last one repeats). With a Luma
+ * route family, the account answers on that family and `responses` serve only its routes.
+ */
 function harness(
   kind: ProviderKind,
   responses: (() => Response | Promise<Response>)[],
   options: Partial<ProviderClientOptions> = {},
+  lumaFamily: LumaRouteFamily | null = null,
 ): Harness {
   const clock = new VirtualClock();
   const limiter = new RateLimiter(DEFAULT_RATE_BUDGETS[kind], clock);
@@ -58,7 +63,7 @@ function harness(
     credential: CREDENTIAL,
     clock,
     limiter,
-    fetch: fakeFetch,
+    fetch: lumaFamily === null ? fakeFetch : withLumaFamily(lumaFamily, fakeFetch),
     onRequest: (entry) => log.push(entry),
     ...options,
   });
@@ -94,11 +99,13 @@ test('401 is a rejected credential, with Eventbrite\'s own words, not retried', 
   assert.equal(h.calls.length, 1);
 });
 
-test('Luma 401 carries its message', async () => {
-  const h = harness('luma', [() => json({ message: 'Invalid API key.' }, 401)]);
-  const error = await rejectsWith(h.client.whoAmI(), 'credential');
-  assert.equal(error.message, 'Luma: Invalid API key. (401)');
-});
+for (const family of LUMA_ROUTE_FAMILIES) {
+  test(`Luma (${family} routes) 401 carries its message`, async () => {
+    const h = harness('luma', [() => json({ message: 'Invalid API key.' }, 401)], {}, family);
+    const error = await rejectsWith(h.client.whoAmI(), 'credential');
+    assert.equal(error.message, 'Luma: Invalid API key. (401)');
+  });
+}
 
 test('403 on who-am-I is a credential problem; 403 on an event is "no access to this event"', async () => {
   const forbidden = () => json({ status_code: 403, error: 'NOT_AUTHORIZED', error_description: 'You do not have permission to access the resource you requested.' }, 403);
@@ -119,11 +126,13 @@ test('403 on who-am-I is a credential problem; 403 on an event is "no access to 
   await rejectsWith(lumaEvent.client.getEvent('evt-1'), 'forbidden', /no access to this event/);
 });
 
-test('404 is not found, not retried', async () => {
-  const h = harness('luma', [() => json({ message: 'Event not found' }, 404)]);
-  await rejectsWith(h.client.pageAttendees('evt-x', null), 'not_found', /Event not found \(404\)/);
-  assert.equal(h.calls.length, 1);
-});
+for (const family of LUMA_ROUTE_FAMILIES) {
+  test(`404 is not found, not retried (Luma, ${family} routes)`, async () => {
+    const h = harness('luma', [() => json({ message: 'Event not found' }, 404)], {}, family);
+    await rejectsWith(h.client.pageAttendees('evt-x', null), 'not_found', /Event not found \(404\)/);
+    assert.equal(h.calls.length, 1);
+  });
+}
 
 test('other 4xx answers fail at once: the same request would be refused again', async () => {
   const h = harness('eventbrite', [() => json({ error: 'ARGUMENTS_ERROR', error_description: 'There are errors with your arguments: continuation - INVALID' }, 400)]);
@@ -222,15 +231,18 @@ test('5xx is retried with deterministic backoff, then thrown after exactly maxAt
   );
 });
 
-test('maxAttempts is configurable; a 5xx followed by success succeeds', async () => {
-  const twice = harness('luma', [() => json({ message: 'oops' }, 502)], { retry: { maxAttempts: 2 } });
-  await rejectsWith(twice.client.whoAmI(), 'transient');
-  assert.equal(twice.calls.length, 2);
+for (const family of LUMA_ROUTE_FAMILIES) {
+  test(`maxAttempts is configurable; a 5xx followed by success succeeds (Luma, ${family} routes)`, async () => {
+    const twice = harness('luma', [() => json({ message: 'oops' }, 502)], { retry: { maxAttempts: 2 } }, family);
+    await rejectsWith(twice.client.whoAmI(), 'transient');
+    assert.equal(twice.calls.length, 2);
 
-  const recovers = harness('luma', [() => raw('<html>Bad Gateway</html>', 502), () => json({ user: { api_id: 'u', email: 'e@example.com' } })]);
-  assert.equal((await recovers.client.whoAmI()).accountId, 'u');
-  assert.equal(recovers.calls.length, 2);
-});
+    const user = inLumaFamily(family, { user: { api_id: 'u', email: 'e@example.com' } });
+    const recovers = harness('luma', [() => raw('<html>Bad Gateway</html>', 502), () => json(user)], {}, family);
+    assert.equal((await recovers.client.whoAmI()).accountId, 'u');
+    assert.equal(recovers.calls.length, 2);
+  });
+}
 
 test('a 200 whose body is not JSON, or is truncated, is a bad response after bounded retries', async () => {
   const html = harness('eventbrite', [() => raw('<html>maintenance</html>')]);
@@ -262,11 +274,13 @@ test('a page missing a required field is rejected whole, naming the field, witho
   const noPagination = harness('eventbrite', [() => json({ attendees: [] })]);
   await rejectsWith(noPagination.client.pageAttendees('E1', null), 'bad_response', /pagination is missing/);
 
-  const lumaNoId = harness('luma', [() => json({ entries: [{ guest: { name: 'Nobody' } }], has_more: false })]);
-  await rejectsWith(lumaNoId.client.pageAttendees('evt-1', null), 'bad_response', /entries\[0\]\.api_id is missing/);
+  for (const [family, idField] of [['current', 'id'], ['legacy', 'api_id']] as const) {
+    const lumaNoId = harness('luma', [() => json({ entries: [{ guest: { name: 'Nobody' } }], has_more: false })], {}, family);
+    await rejectsWith(lumaNoId.client.pageAttendees('evt-1', null), 'bad_response', new RegExp(`entries\\[0\\]\\.${idField} is missing`));
 
-  const lumaNoEntries = harness('luma', [() => json({ has_more: false })]);
-  await rejectsWith(lumaNoEntries.client.pageAttendees('evt-1', null), 'bad_response', /entries is missing/);
+    const lumaNoEntries = harness('luma', [() => json({ has_more: false })], {}, family);
+    await rejectsWith(lumaNoEntries.client.pageAttendees('evt-1', null), 'bad_response', /entries is missing/);
+  }
 });
 
 // ---------------------------------------------------------------- the credential stays secret

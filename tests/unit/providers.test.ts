@@ -15,6 +15,7 @@ import {
   type ProviderClient,
 } from '../../main/providers/index.ts';
 import type { ProviderKind } from '../../shared/types.ts';
+import { LUMA_EVENT_PARAM, LUMA_PATHS, LUMA_ROUTE_FAMILIES, inLumaFamily, lumaRouteOf, withLumaFamily, type LumaRouteFamily } from '../helpers/luma-families.ts';
 
 const CREDENTIAL = 'tok_SECRET_0123456789';
 
@@ -31,6 +32,7 @@ function clientWith(
   kind: ProviderKind,
   route: (url: URL) => Response | Promise<Response>,
   baseUrl = DEFAULT_BASE_URLS[kind],
+  lumaFamily: LumaRouteFamily | null = null,
 ): { client: ProviderClient; requests: SeenRequest[] } {
   const clock = new VirtualClock();
   const requests: SeenRequest[] = [];
@@ -40,7 +42,9 @@ function clientWith(
     return route(url);
   };
   const limiter = new RateLimiter({ windows: [{ limit: 1000, windowMs: 1000 }] }, clock);
-  const client = createProviderClient(kind, { baseUrl, credential: CREDENTIAL, clock, limiter, fetch: fakeFetch });
+  // With a family, the Luma account answers on that route family and `route` sees only its routes.
+  const familyFetch = lumaFamily === null ? fakeFetch : withLumaFamily(lumaFamily, fakeFetch);
+  const client = createProviderClient(kind, { baseUrl, credential: CREDENTIAL, clock, limiter, fetch: familyFetch });
   return { client, requests };
 }
 
@@ -330,169 +334,257 @@ test('Luma path prefix follows the base URL (new, older and already-prefixed for
   assert.equal(lumaPathPrefix('http://127.0.0.1:4100/luma/public'), '/v1');
 });
 
-test('Luma whoAmI sends the key header, accepts the user wrapped or flat, and uses the older base', async () => {
-  const wrapped = clientWith('luma', () => json({ user: { api_id: 'usr-1', name: 'Mary', email: 'mary@example.com' } }));
-  assert.deepEqual(await wrapped.client.whoAmI(), { accountId: 'usr-1', email: 'mary@example.com', name: 'Mary' });
-  assert.equal(wrapped.requests[0]?.url.href, 'https://public-api.luma.com/v1/user/get-self');
-  assert.equal(wrapped.requests[0]?.headers.get('x-luma-api-key'), CREDENTIAL);
-  assert.equal(wrapped.requests[0]?.headers.get('authorization'), null);
+for (const family of LUMA_ROUTE_FAMILIES) {
+  const answer = (body: unknown) => json(inLumaFamily(family, body));
 
-  const flat = clientWith('luma', () => json({ api_id: 'usr-2', first_name: 'Dot', last_name: 'Vaughan', email: 'dot@example.com' }), 'https://api.lu.ma');
-  assert.deepEqual(await flat.client.whoAmI(), { accountId: 'usr-2', email: 'dot@example.com', name: 'Dot Vaughan' });
-  assert.equal(flat.requests[0]?.url.href, 'https://api.lu.ma/public/v1/user/get-self');
-});
+  test(`Luma (${family} routes) whoAmI sends the key header, accepts the user wrapped or flat, and uses the older base`, async () => {
+    const wrapped = clientWith('luma', () => answer({ user: { api_id: 'usr-1', name: 'Mary', email: 'mary@example.com' } }), undefined, family);
+    assert.deepEqual(await wrapped.client.whoAmI(), { accountId: 'usr-1', email: 'mary@example.com', name: 'Mary' });
+    assert.equal(wrapped.requests[0]?.url.href, `https://public-api.luma.com/v1${LUMA_PATHS[family].self}`);
+    assert.equal(wrapped.requests[0]?.headers.get('x-luma-api-key'), CREDENTIAL);
+    assert.equal(wrapped.requests[0]?.headers.get('authorization'), null);
 
-test('Luma listEvents pages through the calendar; getEvent reads wrapped or flat', async () => {
-  const { client, requests } = clientWith('luma', (url) => {
-    if (url.pathname === '/v1/event/get') {
-      return url.searchParams.get('api_id') === 'evt-1'
-        ? json({ event: { api_id: 'evt-1', name: 'Meetup', start_at: '2026-11-23T18:00:00.000Z', end_at: null, timezone: 'Europe/Berlin', url: 'https://lu.ma/meetup' }, hosts: [] })
-        : json({ api_id: 'evt-2', name: 'Flat' });
-    }
-    return url.searchParams.get('pagination_cursor') === null
-      ? json({ entries: [{ api_id: 'evt-1', event: { api_id: 'evt-1', name: 'Meetup' } }], has_more: true, next_cursor: 'c2' })
-      : json({ entries: [{ api_id: 'evt-2', event: { name: 'Second', start_at: '2026-12-01T18:00:00.000Z' } }], has_more: false, next_cursor: null });
+    const flat = clientWith('luma', () => answer({ api_id: 'usr-2', first_name: 'Dot', last_name: 'Vaughan', email: 'dot@example.com' }), 'https://api.lu.ma', family);
+    assert.deepEqual(await flat.client.whoAmI(), { accountId: 'usr-2', email: 'dot@example.com', name: 'Dot Vaughan' });
+    assert.equal(flat.requests[0]?.url.href, `https://api.lu.ma/public/v1${LUMA_PATHS[family].self}`);
   });
-  const events = await client.listEvents();
-  assert.deepEqual(
-    events.map((e) => [e.providerEventId, e.name, e.startsAt]),
-    [
-      ['evt-1', 'Meetup', null],
-      ['evt-2', 'Second', '2026-12-01T18:00:00.000Z'],
-    ],
-  );
-  assert.equal(requests[1]?.url.searchParams.get('pagination_cursor'), 'c2');
-  assert.deepEqual(await client.getEvent('evt-1'), {
-    providerEventId: 'evt-1',
-    name: 'Meetup',
-    startsAt: '2026-11-23T18:00:00.000Z',
-    endsAt: null,
-    timezone: 'Europe/Berlin',
-    url: 'https://lu.ma/meetup',
-  });
-  assert.equal((await client.getEvent('evt-2')).name, 'Flat');
-});
 
-test('Luma guests: nested and flat entries, answers of every type, name and email fallbacks', async () => {
-  const { client, requests } = clientWith('luma', () =>
+  test(`Luma (${family} routes) listEvents pages through the calendar; getEvent reads wrapped or flat`, async () => {
+    const { client, requests } = clientWith('luma', (url) => {
+      const route = lumaRouteOf(url.pathname);
+      assert.equal(route?.family, family);
+      if (route?.name === 'event') {
+        return url.searchParams.get(LUMA_EVENT_PARAM[family].event) === 'evt-1'
+          ? answer({ event: { api_id: 'evt-1', name: 'Meetup', start_at: '2026-11-23T18:00:00.000Z', end_at: null, timezone: 'Europe/Berlin', url: 'https://lu.ma/meetup' }, hosts: [] })
+          : answer({ api_id: 'evt-2', name: 'Flat' });
+      }
+      assert.equal(route?.name, 'events');
+      return url.searchParams.get('pagination_cursor') === null
+        ? answer({ entries: [{ api_id: 'evt-1', event: { api_id: 'evt-1', name: 'Meetup' } }], has_more: true, next_cursor: 'c2' })
+        : answer({ entries: [{ api_id: 'evt-2', event: { name: 'Second', start_at: '2026-12-01T18:00:00.000Z' } }], has_more: false, next_cursor: null });
+    }, undefined, family);
+    const events = await client.listEvents();
+    assert.deepEqual(
+      events.map((e) => [e.providerEventId, e.name, e.startsAt]),
+      [
+        ['evt-1', 'Meetup', null],
+        ['evt-2', 'Second', '2026-12-01T18:00:00.000Z'],
+      ],
+    );
+    assert.equal(requests[1]?.url.searchParams.get('pagination_cursor'), 'c2');
+    assert.deepEqual(await client.getEvent('evt-1'), {
+      providerEventId: 'evt-1',
+      name: 'Meetup',
+      startsAt: '2026-11-23T18:00:00.000Z',
+      endsAt: null,
+      timezone: 'Europe/Berlin',
+      url: 'https://lu.ma/meetup',
+    });
+    assert.equal((await client.getEvent('evt-2')).name, 'Flat');
+  });
+
+  test(`Luma (${family} routes) guests: nested and flat entries, answers of every type, name and email fallbacks`, async () => {
+    const { client, requests } = clientWith('luma', () =>
+      answer({
+        entries: [
+          {
+            api_id: 'gst-1',
+            guest: lumaGuest('gst-1', {
+              registration_answers: [
+                { label: 'Company', answer: 'Initech', question_type: 'company' },
+                { label: 'Job title', answer: 'Engineer' },
+              ],
+            }),
+          },
+          // Flat entry; answers as boolean and number; labels in other words and cases.
+          lumaGuest('gst-2', {
+            name: null,
+            registration_answers: [
+              { label: 'ORGANISATION', answer: 42 },
+              { label: 'Role:', answer: true },
+              { label: 'Dietary needs', answer: ['vegan', 'nut-free'] },
+            ],
+            event_ticket: { name: 'VIP', checked_in_at: '2026-11-23T18:05:00.000Z' },
+          }),
+          // Wrapper carries the id; the guest object does not.
+          { api_id: 'gst-3', guest: lumaGuest('x', { api_id: undefined, name: '', user_name: null, email: null, check_in_qr_code: null, event_ticket: null, updated_at: undefined }) },
+        ],
+        has_more: false,
+        next_cursor: null,
+      }),
+      undefined,
+      family,
+    );
+    const page = await client.pageAttendees('evt-1', null, { changedSince: '2026-11-23T08:00:00Z' });
+    assert.equal(page.totalCount, null);
+    assert.equal(page.nextCursor, null);
+    assert.deepEqual(page.attendees[0], {
+      providerAttendeeId: 'gst-1',
+      firstName: 'Katherine',
+      lastName: 'Johnson',
+      fullName: 'Katherine Johnson',
+      email: 'kj@example.com',
+      company: 'Initech',
+      jobTitle: 'Engineer',
+      ticketName: 'Standard',
+      otherTicketNames: [],
+      orderId: null,
+      barcode: 'https://lu.ma/check-in/gst-1',
+      status: 'ATTENDING',
+      providerStatus: 'approved',
+      providerCheckedIn: false,
+      registeredAt: '2026-10-05T09:00:00.000Z',
+      providerUpdatedAt: '2026-10-06T09:00:00.000Z',
+    });
+    const second = page.attendees[1];
+    assert.equal(second?.providerAttendeeId, 'gst-2');
+    assert.equal(second?.fullName, 'Katherine J.', 'user_name when name is missing');
+    assert.equal(second?.company, '42');
+    assert.equal(second?.jobTitle, 'true');
+    assert.equal(second?.ticketName, 'VIP');
+    assert.equal(second?.providerCheckedIn, true);
+    const third = page.attendees[2];
+    assert.equal(third?.providerAttendeeId, 'gst-3');
+    assert.equal(third?.fullName, 'Katherine Johnson', 'first + last when both names are missing');
+    assert.equal(third?.email, 'kj-user@example.com', 'user_email when email is missing');
+    assert.equal(third?.barcode, null);
+    assert.equal(third?.ticketName, null);
+    assert.equal(third?.providerUpdatedAt, null);
+    assert.equal(third?.company, null);
+
+    const query = requests[0]?.url.searchParams;
+    assert.equal(requests[0]?.url.pathname, `/v1${LUMA_PATHS[family].guests}`);
+    assert.equal(query?.get(LUMA_EVENT_PARAM[family].guests), 'evt-1');
+    assert.equal(query?.get('pagination_limit'), '100');
+    assert.equal(query?.has('pagination_cursor'), false);
+    assert.equal(query?.has('changed_since'), false, 'Luma has no changed-since filter');
+    assert.equal(client.supportsChangedSince, false);
+  });
+
+  test(`Luma (${family} routes) guests: every approval status maps to our rule; an unknown one is not-yet-attending`, async () => {
+    const statuses = ['approved', 'session', 'declined', 'pending_approval', 'invited', 'waitlist', 'brand_new_status', null];
+    const { client } = clientWith('luma', () =>
+      answer({ entries: statuses.map((status, i) => ({ api_id: `g${i}`, guest: lumaGuest(`g${i}`, { approval_status: status }) })), has_more: false }),
+      undefined,
+      family,
+    );
+    const page = await client.pageAttendees('evt-1', null);
+    assert.deepEqual(
+      page.attendees.map((a) => [a.providerStatus, a.status]),
+      [
+        ['approved', 'ATTENDING'],
+        ['session', 'ATTENDING'],
+        ['declined', 'NOT_ATTENDING'],
+        ['pending_approval', 'NOT_YET_ATTENDING'],
+        ['invited', 'NOT_YET_ATTENDING'],
+        ['waitlist', 'NOT_YET_ATTENDING'],
+        ['brand_new_status', 'NOT_YET_ATTENDING'],
+        [null, 'NOT_YET_ATTENDING'],
+      ],
+    );
+  });
+
+  test(`Luma (${family} routes) guests: pages to the end with next_cursor`, async () => {
+    const { client, requests } = clientWith('luma', (url) => {
+      const cursor = url.searchParams.get('pagination_cursor');
+      const pageIndex = cursor === null ? 0 : Number(cursor.slice(1));
+      const sizes = [100, 100, 7];
+      const entries = Array.from({ length: sizes[pageIndex] ?? 0 }, (_, i) => {
+        const id = `gst-${pageIndex}-${i}`;
+        return { api_id: id, guest: lumaGuest(id) };
+      });
+      const hasMore = pageIndex < sizes.length - 1;
+      return answer({ entries, has_more: hasMore, next_cursor: hasMore ? `p${pageIndex + 1}` : null });
+    }, undefined, family);
+    const { attendees, pages } = await allAttendees(client, 'evt-1');
+    assert.equal(pages, 3);
+    assert.equal(attendees.length, 207);
+    assert.deepEqual(
+      requests.map((r) => r.url.searchParams.get('pagination_cursor')),
+      [null, 'p1', 'p2'],
+    );
+  });
+
+  test(`Luma (${family} routes): has_more without next_cursor is a bad response`, async () => {
+    const { client } = clientWith('luma', () => answer({ entries: [], has_more: true }), undefined, family);
+    await assert.rejects(client.pageAttendees('evt-1', null), { name: 'ProviderError', kind: 'bad_response' });
+  });
+}
+
+
+test('Luma (current routes): a guest with several tickets is one row; the first ticket names it, the others are kept', async () => {
+  const { client } = clientWith('luma', () =>
     json({
       entries: [
-        {
-          api_id: 'gst-1',
-          guest: lumaGuest('gst-1', {
-            registration_answers: [
-              { label: 'Company', answer: 'Initech', question_type: 'company' },
-              { label: 'Job title', answer: 'Engineer' },
-            ],
-          }),
-        },
-        // Flat entry; answers as boolean and number; labels in other words and cases.
-        lumaGuest('gst-2', {
-          name: null,
-          registration_answers: [
-            { label: 'ORGANISATION', answer: 42 },
-            { label: 'Role:', answer: true },
-            { label: 'Dietary needs', answer: ['vegan', 'nut-free'] },
+        lumaGuest('gst-1', {
+          api_id: undefined,
+          id: 'gst-1',
+          event_ticket: undefined,
+          event_tickets: [
+            { id: 'tkt-1', name: 'VIP', checked_in_at: null },
+            { id: 'tkt-2', name: 'Workshop A', checked_in_at: '2026-11-23T18:05:00.000Z' },
+            { id: 'tkt-3', name: '  ', checked_in_at: null },
+            { id: 'tkt-4', name: 'Dinner', checked_in_at: null },
           ],
-          event_ticket: { name: 'VIP', checked_in_at: '2026-11-23T18:05:00.000Z' },
         }),
-        // Wrapper carries the id; the guest object does not.
-        { api_id: 'gst-3', guest: lumaGuest('x', { api_id: undefined, name: '', user_name: null, email: null, check_in_qr_code: null, event_ticket: null, updated_at: undefined }) },
+        lumaGuest('gst-2', { api_id: undefined, id: 'gst-2', event_ticket: undefined, event_tickets: [] }),
       ],
       has_more: false,
-      next_cursor: null,
     }),
   );
-  const page = await client.pageAttendees('evt-1', null, { changedSince: '2026-11-23T08:00:00Z' });
-  assert.equal(page.totalCount, null);
-  assert.equal(page.nextCursor, null);
-  assert.deepEqual(page.attendees[0], {
-    providerAttendeeId: 'gst-1',
-    firstName: 'Katherine',
-    lastName: 'Johnson',
-    fullName: 'Katherine Johnson',
-    email: 'kj@example.com',
-    company: 'Initech',
-    jobTitle: 'Engineer',
-    ticketName: 'Standard',
-    orderId: null,
-    barcode: 'https://lu.ma/check-in/gst-1',
-    status: 'ATTENDING',
-    providerStatus: 'approved',
-    providerCheckedIn: false,
-    registeredAt: '2026-10-05T09:00:00.000Z',
-    providerUpdatedAt: '2026-10-06T09:00:00.000Z',
+  const [several, none] = (await client.pageAttendees('evt-1', null)).attendees;
+  assert.equal(several?.providerAttendeeId, 'gst-1');
+  assert.equal(several?.ticketName, 'VIP');
+  assert.deepEqual(several?.otherTicketNames, ['Workshop A', 'Dinner'], 'nameless tickets are left out');
+  assert.equal(several?.providerCheckedIn, true, 'a checked-in ticket counts');
+  assert.deepEqual([none?.ticketName, none?.otherTicketNames], [null, []]);
+});
+
+test('Luma: an account without the current routes falls back to the older ones, once per client', async () => {
+  for (const baseUrl of ['https://public-api.luma.com', 'https://api.lu.ma']) {
+    const prefix = baseUrl === 'https://api.lu.ma' ? '/public/v1' : '/v1';
+    const paths: string[] = [];
+    const { client } = clientWith('luma', (url) => {
+      paths.push(url.pathname);
+      const route = lumaRouteOf(url.pathname);
+      if (route?.family === 'current') return json({ message: 'Not found.' }, 404);
+      if (route?.name === 'self') return json({ user: { api_id: 'usr-1', email: 'old@example.com' } });
+      return json({ entries: [{ api_id: 'gst-1', guest: lumaGuest('gst-1') }], has_more: false });
+    }, baseUrl);
+    const first = await client.pageAttendees('evt-1', null);
+    assert.equal(first.attendees[0]?.providerAttendeeId, 'gst-1');
+    assert.deepEqual(paths, [`${prefix}/events/guests/list`, `${prefix}/users/get-self`, `${prefix}/event/get-guests`], 'the current who-am-I confirms the routes are missing');
+    paths.length = 0;
+    await client.pageAttendees('evt-1', null);
+    assert.equal((await client.whoAmI()).accountId, 'usr-1');
+    assert.deepEqual(paths, [`${prefix}/event/get-guests`, `${prefix}/user/get-self`], 'the choice is remembered');
+  }
+
+  const paths: string[] = [];
+  const { client } = clientWith('luma', (url) => {
+    paths.push(url.pathname);
+    return json({ message: 'Not found.' }, 404);
   });
-  const second = page.attendees[1];
-  assert.equal(second?.providerAttendeeId, 'gst-2');
-  assert.equal(second?.fullName, 'Katherine J.', 'user_name when name is missing');
-  assert.equal(second?.company, '42');
-  assert.equal(second?.jobTitle, 'true');
-  assert.equal(second?.ticketName, 'VIP');
-  assert.equal(second?.providerCheckedIn, true);
-  const third = page.attendees[2];
-  assert.equal(third?.providerAttendeeId, 'gst-3');
-  assert.equal(third?.fullName, 'Katherine Johnson', 'first + last when both names are missing');
-  assert.equal(third?.email, 'kj-user@example.com', 'user_email when email is missing');
-  assert.equal(third?.barcode, null);
-  assert.equal(third?.ticketName, null);
-  assert.equal(third?.providerUpdatedAt, null);
-  assert.equal(third?.company, null);
-
-  const query = requests[0]?.url.searchParams;
-  assert.equal(requests[0]?.url.pathname, '/v1/event/get-guests');
-  assert.equal(query?.get('event_api_id'), 'evt-1');
-  assert.equal(query?.get('pagination_limit'), '100');
-  assert.equal(query?.has('pagination_cursor'), false);
-  assert.equal(query?.has('changed_since'), false, 'Luma has no changed-since filter');
-  assert.equal(client.supportsChangedSince, false);
+  await assert.rejects(client.getEvent('evt-gone'), { name: 'ProviderError', kind: 'not_found' });
+  await assert.rejects(client.getEvent('evt-gone'), { name: 'ProviderError', kind: 'not_found' });
+  assert.deepEqual(paths, ['/v1/events/get', '/v1/users/get-self', '/v1/event/get', '/v1/event/get'], 'an unknown event on the older routes still settles the family');
 });
 
-test('Luma guests: every approval status maps to our rule; an unknown one is not-yet-attending', async () => {
-  const statuses = ['approved', 'session', 'declined', 'pending_approval', 'invited', 'waitlist', 'brand_new_status', null];
-  const { client } = clientWith('luma', () =>
-    json({ entries: statuses.map((status, i) => ({ api_id: `g${i}`, guest: lumaGuest(`g${i}`, { approval_status: status }) })), has_more: false }),
-  );
-  const page = await client.pageAttendees('evt-1', null);
-  assert.deepEqual(
-    page.attendees.map((a) => [a.providerStatus, a.status]),
-    [
-      ['approved', 'ATTENDING'],
-      ['session', 'ATTENDING'],
-      ['declined', 'NOT_ATTENDING'],
-      ['pending_approval', 'NOT_YET_ATTENDING'],
-      ['invited', 'NOT_YET_ATTENDING'],
-      ['waitlist', 'NOT_YET_ATTENDING'],
-      ['brand_new_status', 'NOT_YET_ATTENDING'],
-      [null, 'NOT_YET_ATTENDING'],
-    ],
-  );
-});
-
-test('Luma guests: pages to the end with next_cursor', async () => {
-  const { client, requests } = clientWith('luma', (url) => {
-    const cursor = url.searchParams.get('pagination_cursor');
-    const pageIndex = cursor === null ? 0 : Number(cursor.slice(1));
-    const sizes = [100, 100, 7];
-    const entries = Array.from({ length: sizes[pageIndex] ?? 0 }, (_, i) => {
-      const id = `gst-${pageIndex}-${i}`;
-      return { api_id: id, guest: lumaGuest(id) };
-    });
-    const hasMore = pageIndex < sizes.length - 1;
-    return json({ entries, has_more: hasMore, next_cursor: hasMore ? `p${pageIndex + 1}` : null });
+test('Luma: a 404 for an unknown event on the current routes is not found, and the client stays on them', async () => {
+  const paths: string[] = [];
+  const { client } = clientWith('luma', (url) => {
+    paths.push(url.pathname);
+    const route = lumaRouteOf(url.pathname);
+    if (route?.name === 'self') return json({ id: 'usr-1', email: 'new@example.com' });
+    if (url.searchParams.get('event_id') === 'evt-gone') return json({ message: 'Event not found.' }, 404);
+    return json({ entries: [], has_more: false });
   });
-  const { attendees, pages } = await allAttendees(client, 'evt-1');
-  assert.equal(pages, 3);
-  assert.equal(attendees.length, 207);
-  assert.deepEqual(
-    requests.map((r) => r.url.searchParams.get('pagination_cursor')),
-    [null, 'p1', 'p2'],
-  );
-});
-
-test('Luma: has_more without next_cursor is a bad response', async () => {
-  const { client } = clientWith('luma', () => json({ entries: [], has_more: true }));
-  await assert.rejects(client.pageAttendees('evt-1', null), { name: 'ProviderError', kind: 'bad_response' });
+  await assert.rejects(client.pageAttendees('evt-gone', null), { name: 'ProviderError', kind: 'not_found' });
+  assert.deepEqual(paths, ['/v1/events/guests/list', '/v1/users/get-self']);
+  paths.length = 0;
+  await assert.rejects(client.pageAttendees('evt-gone', null), { name: 'ProviderError', kind: 'not_found' });
+  await client.pageAttendees('evt-1', null);
+  assert.deepEqual(paths, ['/v1/events/guests/list', '/v1/events/guests/list'], 'no second probe, never the older routes');
 });
 
 // ---------------------------------------------------------------- shared rules

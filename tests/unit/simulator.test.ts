@@ -99,6 +99,26 @@ async function allLumaGuestIds(sim: Simulator, eventId: string, apiKey: string, 
   throw new Error('pagination never ended');
 }
 
+interface OneEventEach {
+  sim: Simulator;
+  ebToken: string;
+  ebEvent: string;
+  lumaKey: string;
+  lumaEvent: string;
+}
+
+/** A simulator with one account and one event of `seeded` rows on each provider. */
+async function oneEventEach(seeded: number, now?: () => number): Promise<OneEventEach> {
+  const sim = await startSimulator(now ? { now } : {});
+  const ebToken = sim.eventbrite.addAccount({ email: 'f@example.com', name: 'Fay' }).token;
+  const ebEvent = sim.eventbrite.addEvent(ebToken, { name: 'Faulty' });
+  sim.eventbrite.seedAttendees(ebEvent, seeded);
+  const lumaKey = sim.luma.addAccount({ email: 'g@example.com', name: 'Gus' }).token;
+  const lumaEvent = sim.luma.addEvent(lumaKey, { name: 'Faulty too' });
+  sim.luma.seedAttendees(lumaEvent, seeded);
+  return { sim, ebToken, ebEvent, lumaKey, lumaEvent };
+}
+
 describe('Eventbrite simulator', () => {
   const clock = new VirtualClock(Date.UTC(2026, 10, 23, 8, 0, 0));
   let sim: Simulator;
@@ -423,6 +443,70 @@ describe('Luma simulator', () => {
     assert.equal((await post({ event_api_id: eventId, status: 'approved' })).status, 400);
   });
 
+  it('serves the current route family: flat records with id, event_tickets[], event_id', async () => {
+    for (const prefix of ['/v1', '/public/v1']) {
+      const self = await json<Record<string, unknown>>(await lumaGet(sim, `${prefix}/users/get-self`, apiKey));
+      assert.deepEqual([self.email, typeof self.id, 'api_id' in self, 'user' in self], ['host@example.com', 'string', false, false]);
+      const events = await json<{ entries: Record<string, unknown>[]; has_more: boolean }>(
+        await lumaGet(sim, `${prefix}/calendars/events/list`, apiKey),
+      );
+      assert.deepEqual(events.entries.map((e) => [e.id, e.name]), [[eventId, 'Meetup']]);
+      const one = await json<Record<string, unknown>>(await lumaGet(sim, `${prefix}/events/get?event_id=${eventId}`, apiKey));
+      assert.deepEqual([one.id, one.start_at], [eventId, '2026-11-23T08:00:00.000Z']);
+    }
+    const several = sim.luma.addGuest(eventId, { firstName: 'Ada', ticketName: 'VIP', extraTicketNames: ['Workshop', 'Dinner'] });
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    let last: Record<string, unknown> | undefined;
+    do {
+      const query = `event_id=${eventId}&pagination_limit=100${cursor ? `&pagination_cursor=${cursor}` : ''}`;
+      const page = await json<{ entries: Record<string, unknown>[]; has_more: boolean; next_cursor?: string }>(
+        await lumaGet(sim, `/v1/events/guests/list?${query}`, apiKey),
+      );
+      for (const guest of page.entries) {
+        assert.ok(!('guest' in guest) && !('api_id' in guest) && !('name' in guest) && !('event_ticket' in guest), 'flat, with user_* names only');
+        ids.push(guest.id as string);
+        last = guest;
+      }
+      cursor = page.has_more ? page.next_cursor : undefined;
+    } while (cursor);
+    assert.deepEqual(ids, sim.luma.attendeeIds(eventId));
+    assert.equal(last?.id, several);
+    assert.equal(last?.user_first_name, 'Ada');
+    assert.deepEqual((last?.event_tickets as { name: string }[]).map((ticket) => ticket.name), ['VIP', 'Workshop', 'Dinner']);
+    const older = await json<{ guest: { event_ticket: { name: string } } }>(
+      await lumaGet(sim, `/v1/event/get-guest?event_api_id=${eventId}&api_id=${several}`, apiKey),
+    );
+    assert.equal(older.guest.event_ticket.name, 'VIP', 'the older family shows the first ticket');
+    const single = await json<{ id: string }>(await lumaGet(sim, `/v1/events/guests/get?event_id=${eventId}&id=${several}`, apiKey));
+    assert.equal(single.id, several);
+  });
+
+  it('answers 404 on the current routes for an account that only has the older ones', async () => {
+    const other = sim.luma.addAccount({ email: 'old@example.com', name: 'Old Host' });
+    const otherEvent = sim.luma.addEvent(other.token, { name: 'Old' });
+    sim.luma.setCurrentRoutes(false, other.token);
+    assert.equal((await lumaGet(sim, '/v1/users/get-self', other.token)).status, 404);
+    assert.equal((await lumaGet(sim, `/v1/events/guests/list?event_id=${otherEvent}`, other.token)).status, 404);
+    assert.equal((await lumaGet(sim, '/v1/user/get-self', other.token)).status, 200, 'the older routes still answer');
+    assert.equal((await lumaGet(sim, '/v1/users/get-self', apiKey)).status, 200, 'other accounts are unaffected');
+    assert.equal((await lumaGet(sim, '/v1/users/get-self', 'secret-unknown')).status, 401, 'a bad key is still a 401');
+
+    const control = await fetch(sim.luma.controlUrl, { method: 'POST', body: JSON.stringify({ op: 'setCurrentRoutes', args: [false] }) });
+    assert.equal(control.status, 200);
+    assert.equal((await lumaGet(sim, '/v1/users/get-self', apiKey)).status, 404, 'without a token: every account');
+    sim.luma.setCurrentRoutes(true);
+    assert.equal((await lumaGet(sim, '/v1/users/get-self', other.token)).status, 200);
+
+    const legacyOnly = await startSimulator({ lumaCurrentRoutes: false });
+    try {
+      const { token } = legacyOnly.luma.addAccount({ email: 'x@example.com', name: 'X' });
+      assert.equal((await lumaGet(legacyOnly, '/v1/users/get-self', token)).status, 404);
+    } finally {
+      await legacyOnly.close();
+    }
+  });
+
   it('answers 401 {message} for a revoked key and 200 once restored; 403 and 404 for events', async () => {
     const other = sim.luma.addAccount({ email: 'other@example.com', name: 'Other Host' });
     const otherEvent = sim.luma.addEvent(other.token, { name: 'Elsewhere' });
@@ -449,13 +533,7 @@ describe('injected faults', () => {
   let lumaEvent: string;
 
   before(async () => {
-    sim = await startSimulator();
-    ebToken = sim.eventbrite.addAccount({ email: 'f@example.com', name: 'Fay' }).token;
-    ebEvent = sim.eventbrite.addEvent(ebToken, { name: 'Faulty' });
-    sim.eventbrite.seedAttendees(ebEvent, 60);
-    lumaKey = sim.luma.addAccount({ email: 'g@example.com', name: 'Gus' }).token;
-    lumaEvent = sim.luma.addEvent(lumaKey, { name: 'Faulty too' });
-    sim.luma.seedAttendees(lumaEvent, 60);
+    ({ sim, ebToken, ebEvent, lumaKey, lumaEvent } = await oneEventEach(60));
   });
   after(() => sim.close());
 
@@ -705,19 +783,10 @@ describe('controls for clock skew, lost changes, looping cursors and long thrott
   const start = Date.UTC(2026, 10, 23, 8, 0, 0);
   const clock = new VirtualClock(start);
   let sim: Simulator;
-  let ebToken: string;
-  let ebEvent: string;
-  let lumaKey: string;
-  let lumaEvent: string;
+  let [ebToken, ebEvent, lumaKey, lumaEvent] = ['', '', '', ''];
 
   before(async () => {
-    sim = await startSimulator({ now: () => clock.now() });
-    ebToken = sim.eventbrite.addAccount({ email: 'skew@example.com', name: 'Sky' }).token;
-    ebEvent = sim.eventbrite.addEvent(ebToken, { name: 'Skewed' });
-    sim.eventbrite.seedAttendees(ebEvent, 5);
-    lumaKey = sim.luma.addAccount({ email: 'skew-luma@example.com', name: 'Sky L' }).token;
-    lumaEvent = sim.luma.addEvent(lumaKey, { name: 'Skewed too' });
-    sim.luma.seedAttendees(lumaEvent, 5);
+    ({ sim, ebToken, ebEvent, lumaKey, lumaEvent } = await oneEventEach(5, () => clock.now()));
   });
   after(() => sim.close());
 

@@ -114,7 +114,8 @@ test('a badge printed just before a crash (job printed, no record) gets its reco
 test('migration: a one-desk database keeps its answers; its rows get the station id and each undo names its check-in', (t) => {
   const dir = tempDir(t);
   const path = join(dir, 'badge-desk.sqlite');
-  const old = openDatabase(path, MIGRATIONS.filter((m) => m.version <= 4));
+  // Every migration before the venue's (the last one): the database of a one-desk station.
+  const old = openDatabase(path, MIGRATIONS.slice(0, -1));
   const store = new MirrorStore(old);
   const integration = store.upsertIntegration({ provider: 'eventbrite', accountId: 'u', accountEmail: 'a@x.org', accountName: 'A', secretRef: 'r', now: '2026-11-23T08:00:00Z' });
   const eventId = store.insertEvent(integration, { providerEventId: 'E1', name: 'E', startsAt: null, endsAt: null, timezone: null, url: null }, 'added', '2026-11-23T08:00:00Z');

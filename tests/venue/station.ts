@@ -12,7 +12,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { FileSecretStore } from '../../main/host/file-stores.ts';
 import { describeCheckInOutcome } from '../../shared/desk.ts';
 import type { Actor } from '../../shared/types.ts';
-import { roster } from '../helpers/venue-station.ts';
+import { seedVenueEvent } from '../helpers/venue-seed.ts';
 
 const { values } = parseArgs({
   options: {
@@ -56,19 +56,7 @@ const core: BadgeDeskCore = createCore({
   },
 });
 
-function seed(n: number): number {
-  const existing = core.store.findEventByProviderId('eventbrite', 'Conf');
-  if (existing !== undefined) return existing;
-  const integration = core.store.upsertIntegration({ provider: 'eventbrite', accountId: 'u1', accountEmail: 'a@x.org', accountName: 'A', secretRef: 'ref', now: '2026-11-23T08:00:00Z' });
-  const eventId = core.store.insertEvent(integration, { providerEventId: 'Conf', name: 'Conf', startsAt: null, endsAt: null, timezone: null, url: null }, 'event added', '2026-11-23T08:00:00Z');
-  // Another order on every station, so local row ids differ from desk to desk.
-  const people = roster(n);
-  const shift = deskName.length % Math.max(1, n);
-  core.store.upsertAttendees(eventId, [...people.slice(shift), ...people.slice(0, shift)], null, '2026-11-23T08:00:00Z');
-  core.events.emit('eventAdded', { eventId });
-  return eventId;
-}
-const eventId = seed(Number(values.seed));
+const eventId = seedVenueEvent(core, deskName.length + dataDir.length, Number(values.seed));
 const hhmm = (iso: string) => iso.slice(11, 16);
 const attendeeId = (pid: string) => {
   const a = core.store.findAttendeeByProviderId(eventId, pid);

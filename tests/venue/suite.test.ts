@@ -7,37 +7,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Station, StationError, eventually } from '../helpers/venue-stations.ts';
+import { Station, StationError, eventually, state, converged } from '../helpers/venue-stations.ts';
 import { makeVenueNetwork, type VenueNetwork } from '../helpers/netns.ts';
-
-interface PersonState {
-  pid: string;
-  checkedIn: { at: string; station: string } | null;
-  vip: boolean;
-}
-interface StationState {
-  people: PersonState[];
-  actions: string[];
-  conflicts: { admissions: { name: string; stamps: { stationName: string }[] }[] };
-  refused: { stationId: string | null; count: number; lastReason: string }[];
-}
-
-const state = (s: Station) => s.call<StationState>('state');
-const same = (a: StationState, b: StationState) => JSON.stringify([a.people, a.actions, a.conflicts]) === JSON.stringify([b.people, b.actions, b.conflicts]);
-
-async function converged(stations: Station[], what: string, extra: (s: StationState) => boolean = () => true): Promise<StationState> {
-  let reference: StationState | null = null;
-  await eventually(
-    async () => Promise.all(stations.map(state)),
-    (all) => {
-      reference = all[0]!;
-      return all.every((s) => same(s, reference!) && extra(s));
-    },
-    what,
-    20_000,
-  );
-  return reference!;
-}
 
 let seq = 0;
 const act = (tag: string) => `act-${tag}-${String(++seq).padStart(6, '0')}`;

@@ -214,15 +214,27 @@ export class VenueNode {
     });
   }
 
-  /** Starts listening; resolves with the bound port. */
-  async start(): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.https.once('error', reject);
-      this.https.listen(this.options.listen?.port ?? 0, this.options.listen?.host ?? '0.0.0.0', () => {
-        this.https.off('error', reject);
-        resolve();
+  /**
+   * Starts listening; resolves with the bound port. `preferredPort` (the port of the last run)
+   * comes first, so desks that knew this one find it again after a restart; if it is taken,
+   * the configured port (0: any free one).
+   */
+  async start(preferredPort?: number): Promise<number> {
+    const host = this.options.listen?.host ?? '0.0.0.0';
+    const listen = (port: number) =>
+      new Promise<void>((resolve, reject) => {
+        this.https.once('error', reject);
+        this.https.listen(port, host, () => {
+          this.https.off('error', reject);
+          resolve();
+        });
       });
-    });
+    const configured = this.options.listen?.port ?? 0;
+    if (preferredPort && configured === 0) {
+      await listen(preferredPort).catch(() => listen(0));
+    } else {
+      await listen(configured);
+    }
     this.heartbeat = setInterval(() => this.renewPresence(), this.heartbeatMs);
     this.heartbeat.unref();
     return this.port;
@@ -285,23 +297,36 @@ export class VenueNode {
     }
     const direct = await this.hocuspocus.openDirectConnection(name, { stationId: this.identity.stationId, local: true });
     const document = direct.document!;
+    let storeScheduled = false;
     // Hocuspocus stores only what arrives through its connections; our own writes are stored too.
     document.on('update', (_update: Uint8Array, origin: unknown) => {
       if (origin instanceof HocuspocusProvider || isHocuspocusConnection(origin) || origin === 'persistence') return;
-      void this.hocuspocus.storeDocumentHooks(document, {
-        clientsCount: document.getConnectionsCount(),
-        context: { local: true },
-        document,
-        documentName: name,
-        instance: this.hocuspocus,
-        requestHeaders: {},
-        requestParameters: new URLSearchParams(),
-        socketId: 'local',
+      if (storeScheduled) return;
+      storeScheduled = true;
+      // Outside the desk's tick: Hocuspocus's debouncer runs the store synchronously once its
+      // maximum wait has passed, and a check-in must not pay for writing the whole document.
+      setImmediate(() => {
+        storeScheduled = false;
+        void this.storeLocalChanges(document, name);
       });
     });
     this.documents.set(name, { document, release: () => direct.disconnect(), users: 1 });
     for (const peer of this.peers.values()) this.attachProvider(peer, name);
     return document;
+  }
+
+  private storeLocalChanges(document: Document, name: string): Promise<void> {
+    if (!this.documents.has(name)) return Promise.resolve();
+    return this.hocuspocus.storeDocumentHooks(document, {
+      clientsCount: document.getConnectionsCount(),
+      context: { local: true },
+      document,
+      documentName: name,
+      instance: this.hocuspocus,
+      requestHeaders: {},
+      requestParameters: new URLSearchParams(),
+      socketId: 'local',
+    });
   }
 
   async closeDocument(name: string): Promise<void> {

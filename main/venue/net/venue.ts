@@ -30,6 +30,8 @@ const MAX_REFUSALS_KEPT = 50;
 const configSchema = z.object({
   venue: z.object({ id: z.string().regex(/^[0-9a-f]{12}$/), name: z.string().min(1).max(80), epoch: z.number().int().min(1).max(65_535) }).nullable(),
   peers: z.array(z.object({ host: z.string().min(1).max(255), port: z.number().int().min(1).max(65_535) })).max(200),
+  /** The port of the last run: taken again, so the other desks find this one after a restart. */
+  port: z.number().int().min(1).max(65_535).optional(),
 });
 type VenueConfig = z.infer<typeof configSchema>;
 
@@ -164,7 +166,11 @@ export class Venue implements VenueDocumentSource {
   }
 
   async start(): Promise<void> {
-    await this.node.start();
+    const port = await this.node.start(this.config.port);
+    if (port !== this.config.port) {
+      this.config = { ...this.config, port };
+      this.saveConfig();
+    }
     const stored = this.config.venue ? readStoredKey(this.deps.secretStore.get(SECRET_REF)) : null;
     if (this.config.venue && stored && stored.venueId === this.config.venue.id) {
       this.material = stored;
@@ -469,12 +475,21 @@ export class Venue implements VenueDocumentSource {
   }
 
   private connectDirectoryPeers(): void {
+    const known = new Set(this.config.peers.map((p) => `${p.host}:${p.port}`));
+    const learned: PeerAddress[] = [];
     for (const [stationId, entry] of this.memberEntries()) {
       if (stationId === this.stationId) continue;
       for (const text of entry.addresses) {
         const address = parseAddress(text);
-        if (address) this.node.connectPeer(address);
+        if (!address) continue;
+        this.node.connectPeer(address);
+        if (!known.has(`${address.host}:${address.port}`)) learned.push(address);
       }
+    }
+    // Kept with the config too: after a crash the directory's last changes may not be stored yet.
+    if (learned.length > 0) {
+      this.config = { ...this.config, peers: [...this.config.peers, ...learned].slice(-200) };
+      this.saveConfig();
     }
   }
 

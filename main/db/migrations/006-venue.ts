@@ -15,8 +15,8 @@ import type { Migration } from './index.ts';
 // - venue_prints: badges that came out of a printer at any desk (job_id set for this station's).
 // - venue_pending: valid remote entries whose attendee is not in the mirror yet.
 // - venue_documents: each venue document's state, one merged Yjs update.
-export const migration005: Migration = {
-  version: 5,
+export const migration006: Migration = {
+  version: 6,
   name: 'venue read model',
   sql: `
 CREATE TABLE venue_station (
