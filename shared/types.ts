@@ -65,7 +65,7 @@ export interface AttendeeCounts {
   notAttending: number;
   notYetAttending: number;
   total: number;
-  /** ATTENDING rows currently checked in at this station's desk (from the local log). */
+  /** ATTENDING rows currently checked in at any desk of the venue (from the merged log). */
   checkedIn: number;
 }
 
@@ -118,7 +118,10 @@ export interface Attendee extends ProviderOwnedAttendeeFields {
   eventId: number;
   /** Local state: never written by a sync. */
   vip: boolean;
-  /** Derived from the local check-in log (null: not checked in, or the check-in was undone). */
+  /**
+   * Derived from the merged check-in log: the earliest check-in not undone, at whichever desk
+   * (null: not checked in, or every check-in was undone).
+   */
   checkedIn: { at: string; station: string } | null;
 }
 

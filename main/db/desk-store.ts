@@ -1,6 +1,6 @@
 // The desk's SQL: search over the FTS5 index, the append-only check-in log and what is derived
-// from it (current state, statistics, the export). Writes only local tables (checkins, and
-// through its trigger attendee_checkin): never a provider-owned column.
+// from it (current state, statistics, the export). Writes only local tables (checkins and the
+// state derived with it, through venue-store.ts): never a provider-owned column.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './open.ts';
 import { ATTENDEE_SELECT, toAttendee, type AttendeeRow } from './store.ts';
@@ -8,19 +8,9 @@ import { foldForSearch } from './search-text.ts';
 import type { Attendee } from '../../shared/types.ts';
 import type { CheckInLogEntry, CheckInStats, TicketStats } from '../../shared/desk.ts';
 import { ARRIVAL_SLOT_MINUTES } from '../../shared/desk.ts';
-import { VenueStore, type CheckInAction, type CheckInRecord } from './venue-store.ts';
+import { VenueStore, type CheckInRecord, type CheckInRow } from './venue-store.ts';
 
 export type { CheckInAction, CheckInRecord } from './venue-store.ts';
-
-interface CheckInRow {
-  id: number;
-  action_id: string;
-  event_id: number;
-  attendee_id: number;
-  action: CheckInAction;
-  station: string;
-  at: string;
-}
 
 interface LogRow extends CheckInRow {
   full_name: string;

@@ -268,12 +268,16 @@ export class VenueStore {
   }
 
   vipOfEvent(eventId: number): (VipRecord & { providerAttendeeId: string })[] {
-    return this
-      .cached<[number], VipRow & { provider_attendee_id: string }>(
-        'SELECT v.*, a.provider_attendee_id FROM vip_entries v JOIN attendees a ON a.id = v.attendee_id WHERE v.event_id = ?',
-      )
+    return this.rowsOfEvent('vip_entries', eventId, toVipRecord);
+  }
+
+  /** An event's rows of a venue table, with the provider's attendee ids (what a venue document names). */
+  private rowsOfEvent<Row, Out>(table: 'vip_entries' | 'venue_prints', eventId: number, to: (r: Row) => Out): (Out & { providerAttendeeId: string })[] {
+    return this.cached<[number], Row & { provider_attendee_id: string }>(
+      `SELECT x.*, a.provider_attendee_id FROM ${table} x JOIN attendees a ON a.id = x.attendee_id WHERE x.event_id = ?`,
+    )
       .all(eventId)
-      .map((r) => ({ ...toVipRecord(r), providerAttendeeId: r.provider_attendee_id }));
+      .map((r) => ({ ...to(r), providerAttendeeId: r.provider_attendee_id }));
   }
 
   vipByActionId(actionId: string): VipRecord | undefined {
@@ -293,23 +297,13 @@ export class VenueStore {
     return first ? toPrintRecord(first.row) : null;
   }
 
-  printByJob(jobId: number): PrintRecord | undefined {
-    const r = this.cached<[number], PrintRow>('SELECT * FROM venue_prints WHERE job_id = ?').get(jobId);
-    return r ? toPrintRecord(r) : undefined;
-  }
-
   printById(printId: string): PrintRecord | undefined {
     const r = this.cached<[string], PrintRow>('SELECT * FROM venue_prints WHERE print_id = ?').get(printId);
     return r ? toPrintRecord(r) : undefined;
   }
 
   printsOfEvent(eventId: number): (PrintRecord & { providerAttendeeId: string })[] {
-    return this
-      .cached<[number], PrintRow & { provider_attendee_id: string }>(
-        'SELECT p.*, a.provider_attendee_id FROM venue_prints p JOIN attendees a ON a.id = p.attendee_id WHERE p.event_id = ?',
-      )
-      .all(eventId)
-      .map((r) => ({ ...toPrintRecord(r), providerAttendeeId: r.provider_attendee_id }));
+    return this.rowsOfEvent('venue_prints', eventId, toPrintRecord);
   }
 
   /** This station's printed badges that have no record yet (a crash came between the two writes). */

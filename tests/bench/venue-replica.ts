@@ -26,15 +26,18 @@ import { SqliteDocumentPersistence } from '../../main/venue/replica/persistence.
 import type { VenueDocumentKey } from '../../main/venue/contracts.ts';
 import { venueDocumentName } from '../../shared/venue.ts';
 import type { ProviderAttendee } from '../../main/providers/types.ts';
+import { person as deskPerson } from '../helpers/desk-db.ts';
 
 export interface VenueReplicaFigures {
   attendees: number;
   checkins_per_station: number;
   double_admissions: number;
   heal_ms: number;
+  heal_cpu_ms: number;
   heal_goal_ms: number;
   document_bytes: number;
   heap_mb: number;
+  heap_mb_without_document: number;
   heap_goal_mb: number;
 }
 
@@ -52,28 +55,9 @@ interface Station {
   clock: VirtualClock;
 }
 
-function person(i: number): ProviderAttendee {
-  const id = `att-${i}`;
-  return {
-    providerAttendeeId: id,
-    firstName: 'Guest',
-    lastName: String(i),
-    fullName: `Guest ${i}`,
-    email: `${id}@example.com`,
-    company: null,
-    jobTitle: null,
-    ticketName: 'General',
-    orderId: `o-${i}`,
-    barcode: `BC-${i}`,
-    status: 'ATTENDING',
-    providerStatus: 'Attending',
-    providerCheckedIn: false,
-    registeredAt: '2026-11-01T10:00:00Z',
-    providerUpdatedAt: '2026-11-01T10:00:00Z',
-  };
-}
+const person = (i: number): ProviderAttendee => deskPerson({ providerAttendeeId: `att-${i}`, fullName: `Guest ${i}`, barcode: `BC-${i}` });
 
-function openStation(dir: string, attendees: number, attach: boolean): Station {
+function openStation(dir: string, attendees: number, opts: { load: boolean; attach: boolean }): Station {
   const db = openDatabase(join(dir, 'badge-desk.sqlite'));
   const store = new MirrorStore(db);
   const deskStore = new DeskStore(db);
@@ -100,9 +84,9 @@ function openStation(dir: string, attendees: number, attach: boolean): Station {
   });
   const doc = new Y.Doc();
   const persistence = new SqliteDocumentPersistence(deskStore.venue, clock);
-  const stored = persistence.load(venueDocumentName(KEY));
+  const stored = opts.load ? persistence.load(venueDocumentName(KEY)) : null;
   if (stored) Y.applyUpdate(doc, stored);
-  if (attach) replica.attach(KEY, doc);
+  if (opts.attach) replica.attach(KEY, doc);
   return { db, store, deskStore, replica, desk, doc, eventId, clock };
 }
 
@@ -119,59 +103,79 @@ function stateDigest(s: Station): string {
   return hash.digest('hex');
 }
 
+/** Two stations apart, then joined; every object of theirs is garbage once this returns. */
+function heal(dirs: string[], attendees: number) {
+  const [a, b] = dirs.map((d) => openStation(d, attendees, { load: true, attach: true })) as [Station, Station];
+  const perStation = Math.floor(attendees / 2);
+  // Apart: A admits the first half, B the second, and 5% of the people at both desks.
+  const overlap = Math.floor(attendees / 20);
+  const record = (s: Station, from: number, name: string) => {
+    for (let i = 0; i < perStation; i++) {
+      s.clock.advance(150);
+      const outcome = s.desk.checkIn({ role: 'operator', name }, { eventId: s.eventId, actionId: randomUUID(), code: `BC-${(from + i) % attendees}` });
+      if (outcome.kind !== 'checked_in') throw new Error(`check-in ${i} at ${name}: ${outcome.kind}`);
+    }
+  };
+  record(a, 0, 'Desk 1');
+  record(b, perStation - overlap, 'Desk 2');
+
+  // Joined: each sends what the other lacks, as a Yjs provider's sync step 2 would.
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const toB = Y.encodeStateAsUpdate(a.doc, Y.encodeStateVector(b.doc));
+  const toA = Y.encodeStateAsUpdate(b.doc, Y.encodeStateVector(a.doc));
+  Y.applyUpdate(b.doc, toB, 'peer');
+  Y.applyUpdate(a.doc, toA, 'peer');
+  const healMs = performance.now() - t0;
+  const healCpu = process.cpuUsage(cpu0);
+
+  if (stateDigest(a) !== stateDigest(b)) throw new Error('the two stations did not reach the same state');
+  const doubles = a.replica.conflicts(a.eventId).admissions.length;
+  if (doubles !== overlap) throw new Error(`expected ${overlap} double admissions, found ${doubles}`);
+  const state = Y.encodeStateAsUpdate(a.doc);
+  new SqliteDocumentPersistence(a.deskStore.venue, a.clock).store(venueDocumentName(KEY), state);
+  for (const s of [a, b]) {
+    s.doc.destroy();
+    s.db.close();
+  }
+  return { perStation, doubles, healMs, healCpuMs: (healCpu.user + healCpu.system) / 1000, documentBytes: state.byteLength };
+}
+
+/** Heap after a full GC: of a station without its document, then of one that loaded and attached it. */
+function stationHeap(dir: string, attendees: number, expectedEntries: number, gc: () => void) {
+  const heapAfterGc = () => {
+    gc();
+    return process.memoryUsage().heapUsed / MB;
+  };
+  const bare = openStation(dir, attendees, { load: false, attach: false });
+  const withoutDocumentMb = heapAfterGc();
+  bare.db.close();
+  const station = openStation(dir, attendees, { load: true, attach: true });
+  const withDocumentMb = heapAfterGc();
+  if (station.doc.getMap('checkins').size !== expectedEntries) throw new Error('the document did not load whole');
+  station.db.close();
+  return { withoutDocumentMb, withDocumentMb };
+}
+
 async function child(attendees: number): Promise<VenueReplicaFigures> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run with --expose-gc');
   const dirs = [mkdtempSync(join(tmpdir(), 'bd-venue-a-')), mkdtempSync(join(tmpdir(), 'bd-venue-b-'))];
   try {
-    const [a, b] = dirs.map((d) => openStation(d, attendees, true)) as [Station, Station];
-    const perStation = Math.floor(attendees / 2);
-    // Apart: A admits the first half, B the second, and 5% of the people at both desks.
-    const overlap = Math.floor(attendees / 20);
-    const record = (s: Station, from: number, name: string) => {
-      for (let i = 0; i < perStation; i++) {
-        s.clock.advance(150);
-        const outcome = s.desk.checkIn({ role: 'operator', name }, { eventId: s.eventId, actionId: randomUUID(), code: `BC-${(from + i) % attendees}` });
-        if (outcome.kind !== 'checked_in') throw new Error(`check-in ${i} at ${name}: ${outcome.kind}`);
-      }
-    };
-    record(a, 0, 'Desk 1');
-    record(b, perStation - overlap, 'Desk 2');
-
-    // Joined: each sends what the other lacks, as a Yjs provider's sync step 2 would.
-    const t0 = performance.now();
-    const toB = Y.encodeStateAsUpdate(a.doc, Y.encodeStateVector(b.doc));
-    const toA = Y.encodeStateAsUpdate(b.doc, Y.encodeStateVector(a.doc));
-    Y.applyUpdate(b.doc, toB, 'peer');
-    Y.applyUpdate(a.doc, toA, 'peer');
-    const healMs = performance.now() - t0;
-
-    const digests = [stateDigest(a), stateDigest(b)];
-    if (digests[0] !== digests[1]) throw new Error('the two stations did not reach the same state');
-    const doubles = a.replica.conflicts(a.eventId).admissions.length;
-    if (doubles !== overlap) throw new Error(`expected ${overlap} double admissions, found ${doubles}`);
-    const state = Y.encodeStateAsUpdate(a.doc);
-    new SqliteDocumentPersistence(a.deskStore.venue, a.clock).store(venueDocumentName(KEY), state);
-    for (const s of [a, b]) {
-      s.doc.destroy();
-      s.db.close();
-    }
-
-    // A station starting with that document: loaded from SQLite, attached (reconcile both ways).
-    gc();
-    const station = openStation(dirs[0]!, attendees, true);
-    gc();
-    const heapMb = process.memoryUsage().heapUsed / MB;
-    if (station.doc.getMap('checkins').size !== 2 * perStation) throw new Error('the document did not load whole');
-    station.db.close();
+    const h = heal(dirs, attendees);
+    const heap = stationHeap(dirs[0]!, attendees, 2 * h.perStation, gc);
     return {
       attendees,
-      checkins_per_station: perStation,
-      double_admissions: doubles,
-      heal_ms: Math.round(healMs),
+      checkins_per_station: h.perStation,
+      double_admissions: h.doubles,
+      heal_ms: Math.round(h.healMs),
+      // The machine is shared: CPU time of the heal says what it costs on a core of its own.
+      heal_cpu_ms: Math.round(h.healCpuMs),
       heal_goal_ms: 10_000,
-      document_bytes: state.byteLength,
-      heap_mb: Math.round(heapMb),
+      document_bytes: h.documentBytes,
+      heap_mb: Math.round(heap.withDocumentMb),
+      // The same process before the document is loaded (modules, the open database): the document's share is the difference.
+      heap_mb_without_document: Math.round(heap.withoutDocumentMb),
       heap_goal_mb: 150,
     };
   } finally {

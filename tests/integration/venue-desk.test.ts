@@ -63,6 +63,22 @@ test('venue-wide desk: "Already checked in at 10:42 at Desk 1", the print pre-ch
   assert.equal(again.kind, 'already_checked_in');
   assert.equal(describeCheckInOutcome(again, hhmm).detail, 'Already checked in at 10:42 at Desk 1');
 
+  // VIP set through the IPC at Desk 1 is Desk 2's too.
+  await d1.h.call('attendees.setVip', { attendeeId: d1.idOf('a5'), vip: true });
+  syncDocs(d1.doc, d2.doc);
+  assert.equal(d2.h.app.core.store.getAttendee(d2.idOf('a5'))!.vip, true);
+
+  // A person Desk 2's mirror does not have yet: the check-in waits, and lands when a sync brings them.
+  const late = { ...roster(9)[8]!, providerAttendeeId: 'late-1', barcode: 'LATE-1' };
+  d1.h.app.core.store.upsertAttendees(d1.eventId, [late], null, '2026-11-23T10:00:00Z');
+  await d1.h.call('desk.checkIn', { eventId: d1.eventId, actionId: 'venue-act-late', code: 'LATE-1' });
+  syncDocs(d1.doc, d2.doc);
+  d2.h.app.core.store.upsertAttendees(d2.eventId, [late], null, '2026-11-23T10:00:00Z');
+  d2.h.app.core.events.emit('attendeesChanged', { eventId: d2.eventId, attendeeIds: [d2.idOf('late-1')] }); // as the sync engine does
+  assert.equal(d2.h.app.core.store.getAttendee(d2.idOf('late-1'))!.checkedIn?.station, 'Desk 1');
+  await d2.h.call('desk.undo', { eventId: d2.eventId, attendeeId: d2.idOf('late-1'), actionId: 'venue-act-late-undo' });
+  syncDocs(d1.doc, d2.doc);
+
   // A badge printed at Desk 1: Desk 2's check-in prints none and asks; its manual first print is refused.
   await withPrinter(d1, t, false);
   await withPrinter(d2, t, true);
@@ -116,8 +132,8 @@ test('venue-wide desk: "Already checked in at 10:42 at Desk 1", the print pre-ch
   assert.ok(csv.some((l) => l.endsWith(',Desk 1,venue-act-0001')), 'the CSV has Desk 1\'s check-in, with its desk');
   assert.ok(csv.some((l) => l.endsWith(',Desk 2,venue-act-0006')));
 
-  // A batch at Desk 2 leaves out the badges any desk printed: Guest 1 (Desk 1), 2 (here), 3 (both).
-  assert.deepEqual(await d2.h.call('print.batch', { eventId: d2.eventId, vipOnly: false, ticketName: null }), { queued: 5, alreadyPrinted: 3 });
+  // A batch at Desk 2 leaves out the badges any desk printed: Guest 1 (Desk 1), 2 (here), 3 (both); 6 of 9 people print.
+  assert.deepEqual(await d2.h.call('print.batch', { eventId: d2.eventId, vipOnly: false, ticketName: null }), { queued: 6, alreadyPrinted: 3 });
   await d2.h.app.core.printing.idle();
 
   // What the admin sees of a peer's malformed entries; and an operator may not see the list.

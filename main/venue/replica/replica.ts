@@ -228,9 +228,11 @@ export class VenueReplica {
           counts.refused++;
           continue;
         }
-        const known = this.storedEntry(map, c.key);
+        // A key whose value was replaced may hold an entry already applied: compare. A new key
+        // needs no look-up first: the inserts below ignore an id already stored (the first wins).
+        const known = c.replaced ? this.storedEntry(map, c.key) : undefined;
         if (known !== undefined) {
-          if (c.replaced && canonical(known) !== canonical(check.entry)) {
+          if (canonical(known) !== canonical(check.entry)) {
             this.refuse(check.entry.stationId, 'an entry was changed after it was written');
             counts.refused++;
           } else counts.duplicates++;
@@ -238,13 +240,15 @@ export class VenueReplica {
         }
         const attendeeId = vs.attendeeIdOf(eventId, check.entry.attendee);
         if (attendeeId === undefined) {
-          vs.addPending({ map, entryId: c.key, eventId, providerAttendeeId: check.entry.attendee, entry: JSON.stringify(check.entry) });
-          counts.pending++;
+          const kept = vs.addPending({ map, entryId: c.key, eventId, providerAttendeeId: check.entry.attendee, entry: JSON.stringify(check.entry) });
+          if (kept) counts.pending++;
+          else counts.duplicates++;
           continue;
         }
-        this.apply(eventId, attendeeId, map, c.key, check.entry);
-        attendees.add(attendeeId);
-        counts.applied++;
+        if (this.apply(eventId, attendeeId, map, c.key, check.entry)) {
+          attendees.add(attendeeId);
+          counts.applied++;
+        } else counts.duplicates++;
       }
     });
     this.announce(eventId, map, [...attendees], counts.refused > 0 || counts.pending > 0);
@@ -270,18 +274,19 @@ export class VenueReplica {
     return pending === undefined ? undefined : (JSON.parse(pending) as object);
   }
 
-  private apply<M extends VenueMapName>(eventId: number, attendeeId: number, map: M, key: string, entry: EntryOf<M>): void {
+  /** Writes a valid entry to the read model; false when its id was already there. */
+  private apply<M extends VenueMapName>(eventId: number, attendeeId: number, map: M, key: string, entry: EntryOf<M>): boolean {
     const vs = this.deps.venueStore;
     if (map === 'checkins') {
       const e = entry as CheckInEntry;
-      vs.appendCheckIn({ actionId: key, eventId, attendeeId, action: e.kind, station: e.stationName, stationId: e.stationId, undoes: e.undoes ?? null, at: e.at });
-    } else if (map === 'vip') {
-      const e = entry as VipEntry;
-      vs.appendVip({ actionId: key, eventId, attendeeId, vip: e.vip, at: e.at, stationId: e.stationId, stationName: e.stationName });
-    } else {
-      const e = entry as PrintEntry;
-      vs.appendPrint({ printId: key, eventId, attendeeId, kind: e.kind, at: e.at, stationId: e.stationId, stationName: e.stationName, by: e.by ?? null, reason: e.reason ?? null, jobId: null });
+      return vs.appendCheckIn({ actionId: key, eventId, attendeeId, action: e.kind, station: e.stationName, stationId: e.stationId, undoes: e.undoes ?? null, at: e.at }) !== null;
     }
+    if (map === 'vip') {
+      const e = entry as VipEntry;
+      return vs.appendVip({ actionId: key, eventId, attendeeId, vip: e.vip, at: e.at, stationId: e.stationId, stationName: e.stationName });
+    }
+    const p = entry as PrintEntry;
+    return vs.appendPrint({ printId: key, eventId, attendeeId, kind: p.kind, at: p.at, stationId: p.stationId, stationName: p.stationName, by: p.by ?? null, reason: p.reason ?? null, jobId: null });
   }
 
   /** Entries are never deleted: one a peer deleted goes back into the document from SQLite. */
