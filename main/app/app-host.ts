@@ -141,7 +141,9 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
       session.lock();
       return sessionChanged();
     },
-    'settings.update': (patch) => {
+    'settings.update': async (patch, actor) => {
+      // The venue's desks know this one by its name: a new name goes through the venue (unique in it, told to the others).
+      if (core.venue.net && patch.stationName !== undefined && patch.stationName !== settingsNow().stationName) await core.venueRenameDesk(actor, patch.stationName);
       const next = updateSettings(deps.settingsStore, patch);
       core.engine.setPollInterval(next.pollIntervalMs);
       return next;

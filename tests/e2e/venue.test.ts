@@ -1,11 +1,12 @@
 // Two desks made a venue in the UI, in Debian's Chromium: two browser hosts on loopback, each on
-// its own data folder, both with the same provider event. An admin starts a venue on Desk 1 and
-// reads its pairing code (text and QR code); an admin on the other desk joins with that code and
-// Desk 1's address (no mDNS on loopback), and that desk becomes "Desk 2". A guest checked in at
-// Desk 1 is then "Already checked in … at Desk 1" at Desk 2. Then Desk 1 removes Desk 2.
+// its own data folder, both with the same provider event. One person is admitted at both desks
+// before they are a venue. An admin starts a venue on Desk 1 and reads its pairing code (text and
+// QR code); an admin on Desk 2 joins with that code and Desk 1's address (no mDNS on loopback).
+// Both list the double admission; a guest checked in at Desk 1 is then "Already checked in … at
+// Desk 1" at Desk 2. Then Desk 1 removes Desk 2.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,9 +58,20 @@ test('two browser hosts paired in the UI: a check-in at Desk 1 is "Already check
   const eventId1 = await importEvent(e, account.token, providerEventId);
   const eventId2 = await importEvent(desk2, account.token, providerEventId);
   const { rows } = await ipc(e, 'attendees.list', { eventId: eventId1, offset: 0, limit: 500 });
-  const guest = rows.find((r) => r.status === 'ATTENDING' && r.barcode)!;
+  const [guest, twice] = rows.filter((r) => r.status === 'ATTENDING' && r.barcode);
+  assert.ok(guest && twice);
+  // Before they are a venue, the desks cannot see each other: one person is admitted at both.
+  await ipc(desk2 as E2E, 'session.unlock', { pin: ADMIN_PIN });
+  await ipc(desk2 as E2E, 'settings.update', { stationName: 'Desk 2' });
+  await ipc(desk2 as E2E, 'session.lock', {});
+  await ipc(e, 'desk.checkIn', { eventId: eventId1, actionId: randomUUID(), code: twice.barcode! });
+  await ipc(desk2 as E2E, 'desk.checkIn', { eventId: eventId2, actionId: randomUUID(), code: twice.barcode! });
+  // HH:MM as the page writes it (its locale).
+  const clock = (page: Page, iso: string) => page.evaluate((at) => new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }).format(new Date(at)), iso);
   await e.page.reload();
   await page2.goto(host2.url);
+  const apartAt1 = await clock(e.page, (await ipc(e, 'desk.log', { eventId: eventId1, limit: 1 }))[0]!.at);
+  const apartAt2 = await clock(e.page, (await ipc(desk2 as E2E, 'desk.log', { eventId: eventId2, limit: 1 }))[0]!.at);
 
   // Desk 1: an admin starts the venue; the code shows as text and as a QR code.
   const page1 = e.page;
@@ -96,23 +108,25 @@ test('two browser hosts paired in the UI: a check-in at Desk 1 is "Already check
   await join2.getByRole('button', { name: 'Join', exact: true }).click();
   await join2.waitFor({ state: 'detached' });
 
-  // Both panels list both desks online; the joining desk took the next free name.
+  // Both panels list both desks online, and what happened while they were apart, on every desk.
+  const doubleAdmission = `Admitted at Desk 1 ${apartAt1} and Desk 2 ${apartAt2} while the desks could not see each other`;
   for (const page of [page1, page2]) {
     const desks = venuePanel(page).getByRole('list', { name: 'Desks of this venue' });
     await desks.getByText('Desk 1', { exact: true }).waitFor();
     await desks.getByText('Desk 2', { exact: true }).waitFor();
-    await page.waitForFunction(`document.querySelectorAll('[data-testid=venue-desk][data-online=true]').length === 2`);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=venue-desk][data-online=true]').length === 2);
     await page.getByTestId('venue-indicator').getByText('2/2').waitFor();
+    const conflict = venuePanel(page).getByTestId('venue-conflict');
+    await conflict.getByText(doubleAdmission, { exact: true }).waitFor();
+    await conflict.getByText(twice.fullName, { exact: true }).waitFor();
   }
-  await page2.getByRole('banner').getByText('Desk 2', { exact: true }).waitFor();
   await e.screenshot('venue-joined');
 
   // A check-in at Desk 1 ...
   await openDesk(page1, 'Venue Days');
   await scan(page1, guest.barcode!);
   await page1.getByTestId('checkin-feedback').getByText('Checked in', { exact: true }).waitFor();
-  const at = (await ipc(e, 'desk.log', { eventId: eventId1, limit: 1 }))[0]!.at;
-  const hhmm = await page1.evaluate(`new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }).format(new Date(${JSON.stringify(at)}))`);
+  const hhmm = await clock(page1, (await ipc(e, 'desk.log', { eventId: eventId1, limit: 1 }))[0]!.at);
 
   // ... reaches Desk 2: its result row shows where, and checking in there again says so.
   await openDesk(page2, 'Venue Days');
@@ -124,10 +138,10 @@ test('two browser hosts paired in the UI: a check-in at Desk 1 is "Already check
   await feedback2.getByText(`Already checked in at ${hhmm} at Desk 1`).waitFor();
   assert.equal(await feedback2.getAttribute('data-tone'), 'warning');
 
-  // Desk 2 recorded nothing of its own: one admission in the venue, not two.
+  // Desk 2 recorded nothing of its own for the guest: one admission in the venue, not two.
   const log2 = await ipc(desk2 as E2E, 'desk.log', { eventId: eventId2, limit: 10 });
   assert.deepEqual(
-    log2.map((l) => [l.action, l.station]),
+    log2.filter((l) => l.attendeeId === guest.id || l.attendeeName === guest.fullName).map((l) => [l.action, l.station]),
     [['check_in', 'Desk 1']],
   );
 
@@ -137,7 +151,7 @@ test('two browser hosts paired in the UI: a check-in at Desk 1 is "Already check
   const remove = page1.getByRole('dialog', { name: 'Remove desk' });
   await remove.getByRole('button', { name: 'Remove', exact: true }).click();
   await remove.waitFor({ state: 'detached' });
-  await page1.waitForFunction(`document.querySelectorAll('[data-testid=venue-desk]').length === 1`);
+  await page1.waitForFunction(() => document.querySelectorAll('[data-testid=venue-desk]').length === 1);
   await page1.getByTestId('venue-indicator').getByText('1/1').waitFor();
   assert.notEqual((await venuePanel(page1).getByTestId('venue-pairing-code').innerText()).trim(), code, 'a new code after the rotation');
   await openSettings(page2);
