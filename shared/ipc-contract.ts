@@ -11,13 +11,11 @@ import type { BadgeLayout, BadgeTemplate } from './badge.ts';
 import { BADGE_FIELDS, PAGE_SIZE_IDS } from './badge.ts';
 import type { Printer, PrintJob, PrintQueueSummary } from './printing.ts';
 import { PRINT_JOB_STATES } from './printing.ts';
-import type { PriorPrint, RefusedEntries, VenueConflicts } from './venue.ts';
 import { ATTENDEE_SORT_KEYS, ATTENDEE_STATUSES } from './attendee-list.ts';
 import type { DamagedDatabaseNotice, SalvagedCheckIn, StorageStatus } from './storage.ts';
+import { channel, empty, eventRef, id } from './ipc-channel.ts';
+import { VENUE_CHANNELS } from './venue-ipc.ts';
 
-const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-const eventRef = z.object({ eventId: id }).strict();
-const empty = z.object({}).strict();
 // A unique id per desk action (a UUID from the renderer): a retried call cannot record twice.
 const actionId = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'an action id is 8 to 64 letters, digits or dashes');
 const pin = z.string().regex(/^\d{4,12}$/, 'a PIN is 4 to 12 digits');
@@ -84,17 +82,6 @@ export interface AttendeePage {
   rows: Attendee[];
   /** The rows the query matches: the whole event when nothing narrows it. */
   total: number;
-}
-
-interface Channel<S extends z.ZodType, R> {
-  input: S;
-  admin: boolean;
-  /** Phantom: the result type, for typing only. */
-  result?: R;
-}
-
-function channel<R>() {
-  return <S extends z.ZodType>(input: S, opts: { admin: boolean }): Channel<S, R> => ({ input, admin: opts.admin });
 }
 
 export const IPC_CHANNELS = {
@@ -268,14 +255,6 @@ export const IPC_CHANNELS = {
   /** A "may have printed" job a person checked: the badge did come out. */
   'print.markPrinted': channel<PrintJob>()(z.object({ jobId: id }).strict(), { admin: false }),
 
-  // ---- the venue's data (issue 16) ----
-  /** The venue's print records, before a first print: "Badge printed at Desk 1 at 10:42 — reprint?" (null: none). */
-  'print.priorPrint': channel<PriorPrint | null>()(z.object({ attendeeId: id }).strict(), { admin: false }),
-  /** People admitted, and badges printed, at two or more desks while they could not see each other (names: admin). */
-  'venue.conflicts': channel<VenueConflicts>()(eventRef, { admin: true }),
-  /** Entries from other desks this desk refused since it started, per station. */
-  'venue.refused': channel<RefusedEntries[]>()(empty, { admin: true }),
-
   'demo.start': channel<AppSnapshot>()(empty, { admin: false }),
 
   'storage.status': channel<StorageStatus>()(empty, { admin: false }),
@@ -291,6 +270,7 @@ export const IPC_CHANNELS = {
   /** Imports them: each goes into the log, under its own action id, once its attendee exists again. */
   'recovery.importSalvaged': channel<DamagedDatabaseNotice>()(z.object({ damagedId: id }).strict(), { admin: true }),
   'recovery.dismiss': channel<null>()(z.object({ damagedId: id }).strict(), { admin: true }),
+  ...VENUE_CHANNELS,
 } as const;
 
 export type ChannelName = keyof typeof IPC_CHANNELS;

@@ -38,6 +38,10 @@ export interface PushEventMap {
   /** Check-ins started or stopped being saved (disk full, read-only, folder gone), or free space ran low. */
   storageChanged: StorageStatus;
   sessionChanged: SessionInfo;
+  /** The venue's entries changed (another desk's arrived, or some were refused); eventId null: not one event's. */
+  venueChanged: { eventId: number | null };
+  /** The venue's desks, their presence, the pairing or refused connections changed: re-read venue.status. */
+  venueDesksChanged: { venueId: string | null };
 }
 export type PushEventName = keyof PushEventMap;
 export const PUSH_EVENTS: readonly PushEventName[] = [
@@ -53,6 +57,8 @@ export const PUSH_EVENTS: readonly PushEventName[] = [
   'clockChecked',
   'storageChanged',
   'sessionChanged',
+  'venueChanged',
+  'venueDesksChanged',
 ];
 export interface PushMessage<K extends PushEventName = PushEventName> {
   event: K;

@@ -3,6 +3,7 @@
 // the browser host both serve exactly this.
 import { z } from 'zod';
 import { createCore, type BadgeDeskCore } from '../core/create-core.ts';
+import type { VenueNetParts } from '../venue/net/venue.ts';
 import { systemClock } from '../ground/clock.ts';
 import { eventbriteBudgetWithDailyLimit, scaledRateBudgets } from '../providers/types.ts';
 import {
@@ -25,6 +26,8 @@ import { startDemoWorkspace, type DemoWorkspace } from './demo.ts';
 import { startEventbriteOAuth } from './oauth.ts';
 
 const DEMO_FLAG = 'demoWorkspace';
+/** The version desks of a venue show each other (package.json's). */
+const APP_VERSION = '0.1.0';
 
 type Handlers = {
   [C in ChannelName]: (
@@ -46,6 +49,14 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
   const clock = deps.clock ?? systemClock;
   const env = deps.env ?? {};
   const settingsNow = () => readSettings(deps.settingsStore);
+  /** The venue network on one address without discovery; the desk's name is the station name of the settings. */
+  const venueOn = (host: string): VenueNetParts => ({
+    appVersion: APP_VERSION,
+    station: { get: () => settingsNow().stationName, set: (stationName) => void updateSettings(deps.settingsStore, { stationName }) },
+    discovery: null,
+    listen: { host, port: 0 },
+    advertiseHosts: [host],
+  });
   const core: BadgeDeskCore = createCore({
     dataDir: deps.dataDir,
     secretStore: deps.secretStore,
@@ -62,6 +73,9 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     // than the job may wait", in seconds rather than the real 30 s and 15 min.
     ...(Number(env.BADGE_DESK_REQUEST_TIMEOUT_MS) > 0 ? { requestTimeoutMs: Number(env.BADGE_DESK_REQUEST_TIMEOUT_MS) } : {}),
     ...(Number(env.BADGE_DESK_MAX_RATE_LIMIT_WAIT_MS) > 0 ? { retry: { maxRateLimitWaitMs: Number(env.BADGE_DESK_MAX_RATE_LIMIT_WAIT_MS) } } : {}),
+    // BADGE_DESK_VENUE_LISTEN turns the venue on (the browser host, for end-to-end tests): served on
+    // that address, port 0, no mDNS (desks join by address).
+    ...(env.BADGE_DESK_VENUE_LISTEN ? { venueNet: venueOn(env.BADGE_DESK_VENUE_LISTEN) } : {}),
     // BADGE_DESK_POLL_INTERVAL_MS lets end-to-end tests and demos poll faster than the station setting allows.
     sync: { pollIntervalMs: Number(env.BADGE_DESK_POLL_INTERVAL_MS) || settingsNow().pollIntervalMs },
     // BADGE_DESK_RATE_BUDGET_SCALE lets the fault suite make, against the simulator, more calls
@@ -144,7 +158,9 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
       session.lock();
       return sessionChanged();
     },
-    'settings.update': (patch) => {
+    'settings.update': async (patch, actor) => {
+      // The venue's desks know this one by its name: a new name goes through the venue (unique in it, told to the others).
+      if (core.venue.net && patch.stationName !== undefined && patch.stationName !== settingsNow().stationName) await core.venueRenameDesk(actor, patch.stationName);
       const next = updateSettings(deps.settingsStore, patch);
       // The environment's override (tests, demos) outlasts a settings change, as it did at start.
       core.engine.setPollInterval(Number(env.BADGE_DESK_POLL_INTERVAL_MS) || next.pollIntervalMs);
@@ -224,6 +240,18 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     'print.retry': ({ jobId }) => core.printing.retry(jobId),
     'print.cancel': ({ jobId }) => core.printing.cancel(jobId),
     'print.markPrinted': ({ jobId }) => core.printing.markPrinted(jobId),
+    'venue.status': () => core.venueStatus(),
+    'venue.pairingCode': (_input, actor) => core.venuePairingCode(actor),
+    'venue.start': ({ name }, actor) => core.venueStart(actor, name),
+    'venue.join': ({ code, address }, actor) => {
+      if (address === undefined) throw new AppError('INVALID_INPUT', 'type the address of a desk of the venue');
+      return core.venueJoin(actor, code, address);
+    },
+    'venue.addDesk': ({ address }, actor) => core.venueAddDesk(actor, address),
+    'venue.renameDesk': ({ name }, actor) => core.venueRenameDesk(actor, name),
+    'venue.removeDesk': ({ stationId }, actor) => core.venueRemoveDesk(actor, stationId),
+    'venue.rotateSecret': (_input, actor) => core.venueRotateSecret(actor),
+    'venue.leave': (_input, actor) => core.venueLeave(actor),
     'print.priorPrint': ({ attendeeId }) => {
       if (!core.store.getAttendee(attendeeId)) throw new AppError('NOT_FOUND', `attendee ${attendeeId} does not exist`);
       return core.venue.replica.priorPrint(attendeeId);

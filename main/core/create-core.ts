@@ -18,6 +18,8 @@ import { Printing } from '../printing/printing.ts';
 import type { OsPrinting } from '../printing/drivers.ts';
 import { VenueReplica } from '../venue/replica/replica.ts';
 import { SqliteDocumentPersistence } from '../venue/replica/persistence.ts';
+import { Venue, type VenueNetParts } from '../venue/net/venue.ts';
+import type { VenueStatus } from '../../shared/venue-desks.ts';
 import { systemClock, isoTime, type Clock } from '../ground/clock.ts';
 import { CoreEvents } from '../ground/events.ts';
 import type { SecretStore } from '../ground/secrets.ts';
@@ -63,6 +65,11 @@ export interface CoreDeps {
   storage?: Pick<StorageHealthOptions, 'lowSpaceBytes' | 'intervalMs' | 'failingIntervalMs' | 'freeBytes'>;
   /** Where WAL checkpoints run: a worker thread (default), or SQLite's own in the commits. */
   walCheckpoints?: 'worker' | 'on commit';
+  /**
+   * The venue's network parts (main/venue/net: the desk's name, discovery, the address to listen
+   * on, limits). Without them the desk works alone and the venue actions answer INVALID_STATE.
+   */
+  venueNet?: VenueNetParts;
   /** Observes every provider request (benchmarks count them). */
   onProviderRequest?: (r: { provider: ProviderKind; url: string; status: number | null }) => void;
 }
@@ -275,6 +282,45 @@ export function createCore(deps: CoreDeps) {
   events.on('printJobChanged', ({ job }) => venue.recordPrinted(job));
   events.on('attendeesChanged', ({ eventId }) => venue.attendeesArrived(eventId));
   for (const e of deskStore.venue.eventKeys()) venue.attendeesArrived(e.eventId);
+  // The network half serves the documents; the data half follows whichever venue it is in.
+  const venueNet = deps.venueNet
+    ? new Venue({ ...deps.venueNet, stationId: venue.stationId, dataDir: deps.dataDir, secretStore: deps.secretStore, clock, persistence: venuePersistence })
+    : null;
+  let replicaLink: { venueId: string; close: () => Promise<void> } | null = null;
+  let venueFollow: Promise<void> = Promise.resolve();
+  const followVenue = (): Promise<void> => {
+    venueFollow = venueFollow.then(async () => {
+      const venueId = venueNet?.venueId ?? null;
+      if (replicaLink?.venueId === venueId) return;
+      await replicaLink?.close();
+      replicaLink = venueNet && venueId ? { venueId, close: await venue.connect(venueNet, venueId) } : null;
+    });
+    return venueFollow;
+  };
+  let lastVenueSignal = 0;
+  venueNet?.onChange(() => {
+    void followVenue();
+    // Presence renews every few seconds on every desk: the panel is told at most twice a second.
+    const t = Date.now();
+    if (t - lastVenueSignal < 500) return;
+    lastVenueSignal = t;
+    events.emit('venueDesksChanged', { venueId: venueNet.venueId });
+  });
+  const venueReady = venueNet ? venueNet.start().then(followVenue) : Promise.resolve();
+  function requireVenueNet(): Venue {
+    if (!venueNet) throw new AppError('INVALID_STATE', 'the venue network is not available on this host');
+    return venueNet;
+  }
+  async function venueAction(actor: Actor, action: (net: Venue) => Promise<VenueStatus> | VenueStatus): Promise<VenueStatus> {
+    requireAdmin(actor);
+    const net = requireVenueNet();
+    await venueReady;
+    const status = await action(net);
+    await followVenue();
+    events.emit('venueDesksChanged', { venueId: net.venueId });
+    return status;
+  }
+
   const desk = new Desk({
     store,
     deskStore,
@@ -302,7 +348,7 @@ export function createCore(deps: CoreDeps) {
      * The venue's data half: `replica` (attach/connect documents, conflicts, refusals) and
      * `persistence` (the documents' state in this station's SQLite, for the network half).
      */
-    venue: { replica: venue, persistence: venuePersistence },
+    venue: { replica: venue, persistence: venuePersistence, net: venueNet, ready: venueReady },
     clock,
     /** Exposed for tests, benchmarks and later desk modules in the core; never over IPC. */
     store,
@@ -539,8 +585,72 @@ export function createCore(deps: CoreDeps) {
       salvageStore.dismiss(damagedId, now());
     },
 
+    // ---- the venue (network half): pairing, desks, presence ----
+
+    /** The venue panel: this desk, the venue's desks with presence, discovered desks, refusals. */
+    async venueStatus(): Promise<VenueStatus> {
+      const net = requireVenueNet();
+      await venueReady;
+      return net.status();
+    },
+
+    /** "Start a venue" on this desk (a name and a random secret). */
+    venueStart(actor: Actor, name: string): Promise<VenueStatus> {
+      return venueAction(actor, (net) => net.startVenue(name));
+    },
+
+    /** The pairing code (holds the secret: admins only). */
+    async venuePairingCode(actor: Actor): Promise<{ code: string }> {
+      requireAdmin(actor);
+      await venueReady;
+      return { code: requireVenueNet().pairingCode() };
+    },
+
+    /** Joins a venue with its pairing code, through the desk at `address` (discovered or typed). */
+    venueJoin(actor: Actor, code: string, address: string): Promise<VenueStatus> {
+      return venueAction(actor, (net) => net.join(code, address));
+    },
+
+    /** Connects to another desk of this venue by address (mDNS blocked). */
+    venueAddDesk(actor: Actor, address: string): Promise<VenueStatus> {
+      return venueAction(actor, (net) => net.addPeer(address));
+    },
+
+    /** Removes a desk and rotates the secret; desks not reached join again with the new code. */
+    async venueRemoveDesk(actor: Actor, stationId: string): Promise<{ status: VenueStatus; notReached: string[] }> {
+      let notReached: string[] = [];
+      const status = await venueAction(actor, async (net) => {
+        const r = await net.removeDesk(stationId);
+        notReached = r.notReached;
+        return r.status;
+      });
+      return { status, notReached };
+    },
+
+    async venueRotateSecret(actor: Actor): Promise<{ status: VenueStatus; notReached: string[] }> {
+      let notReached: string[] = [];
+      const status = await venueAction(actor, async (net) => {
+        const r = await net.rotateSecret();
+        notReached = r.notReached;
+        return r.status;
+      });
+      return { status, notReached };
+    },
+
+    venueRenameDesk(actor: Actor, name: string): Promise<VenueStatus> {
+      return venueAction(actor, (net) => net.renameDesk(name));
+    },
+
+    venueLeave(actor: Actor): Promise<VenueStatus> {
+      return venueAction(actor, (net) => net.leave());
+    },
+
     async close(): Promise<void> {
       storage.close();
+      await venueReady.catch(() => undefined);
+      await venueFollow.catch(() => undefined);
+      await replicaLink?.close();
+      await venueNet?.shutdown();
       await printing.close();
       await engine.close();
       await checkpointer?.close();

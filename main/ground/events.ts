@@ -23,6 +23,8 @@ export interface CoreEventMap {
   clockChecked: { provider: ProviderKind };
   /** The data folder started or stopped taking writes, or free space crossed the warning threshold. */
   storageChanged: StorageStatus;
+  /** The venue's desks, presence, pairing or refusals changed (the venue panel re-reads its status). */
+  venueDesksChanged: { venueId: string | null };
 }
 
 export type CoreEventName = keyof CoreEventMap;

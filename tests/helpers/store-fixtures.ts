@@ -4,6 +4,7 @@ import type { AppSnapshot } from '../../shared/ipc-contract.ts';
 import type { Attendee, Integration, SyncedEvent, SyncJob } from '../../shared/types.ts';
 import type { PrintJob } from '../../shared/printing.ts';
 import type { StorageStatus } from '../../shared/storage.ts';
+import type { VenueDeskView, VenueStatus } from '../../shared/venue-desks.ts';
 import { fakeStore } from './fake-transport.ts';
 
 const AT = '2026-11-23T08:00:00.000Z';
@@ -115,6 +116,16 @@ export function integration(over: Partial<Integration> & { id: number }): Integr
   };
 }
 
+/** A desk of a venue as the venue panel lists it: online, its clock in step, unless given. */
+export function venueDesk(over: Partial<VenueDeskView> & { stationId: string; name: string }): VenueDeskView {
+  return { thisDesk: false, online: true, lastSeenAt: AT, clockOffsetMs: 0, clockOff: false, appVersion: '0.1.0', ...over };
+}
+
+/** venue.status of a desk in no venue, unless given. */
+export function venueStatus(over: Partial<VenueStatus> = {}): VenueStatus {
+  return { venue: null, thisDesk: { stationId: 'station-one-0001', name: 'Desk 1', port: 41234 }, desks: [], discovered: [], refusals: [], refusalCount: 0, ...over };
+}
+
 interface MainOptions {
   events?: SyncedEvent[];
   snapshot?: Partial<AppSnapshot>;
@@ -122,8 +133,8 @@ interface MainOptions {
 
 /**
  * A store whose main knows `events`: the snapshot, the reads every page makes (printers, queue
- * counts, templates, statistics, the desk's log) answered with empty values. Tests answer the
- * channels they are about, and may override these. Not started yet.
+ * counts, templates, statistics, the desk's log, the venue) answered with empty values. Tests
+ * answer the channels they are about, and may override these. Not started yet.
  */
 export function storeWithMain(opts: MainOptions = {}) {
   const harness = fakeStore();
@@ -142,7 +153,10 @@ export function storeWithMain(opts: MainOptions = {}) {
     .answer('attendees.list', () => ({ rows: [], total: 0 }))
     .answer('sync.clockChecks', () => [])
     .answer('storage.status', () => storageStatus())
-    .answer('recovery.notices', () => []);
+    .answer('recovery.notices', () => [])
+    .answer('venue.status', () => venueStatus())
+    .answer('venue.conflicts', ({ eventId }) => ({ eventId, admissions: [], prints: [] }))
+    .answer('venue.refused', () => []);
   return harness;
 }
 

@@ -1,5 +1,6 @@
 // Check-in statistics on the event page: checked in / attending, people cancelled after they
-// checked in, the split by ticket type, and arrivals per quarter hour (plain CSS bars).
+// checked in, the split by ticket type (and by desk, once desks of a venue share check-ins), and
+// arrivals per quarter hour (plain CSS bars).
 // Data from desk.stats through the store, which re-reads it (throttled) as check-ins happen.
 import type { SyncedEvent } from '../../../shared/types.ts';
 import type { CheckInStats as Stats } from '../../../shared/desk.ts';
@@ -94,7 +95,32 @@ function TicketTable({ data }: { data: Stats | null }) {
           )}
         </tbody>
       </table>
+      {data?.byDesk && data.byDesk.length > 1 ? <DeskTable byDesk={data.byDesk} /> : null}
     </div>
+  );
+}
+
+/** The venue's check-ins by the desk that made each (the one shown when two desks admitted someone). */
+function DeskTable({ byDesk }: { byDesk: NonNullable<Stats['byDesk']> }) {
+  return (
+    <table className="simple-table checkins-by-desk" aria-label="Check-ins by desk">
+      <thead>
+        <tr>
+          <th scope="col">Desk</th>
+          <th scope="col" className="num">
+            Checked in
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {byDesk.map((d) => (
+          <tr key={d.stationName}>
+            <th scope="row">{d.stationName}</th>
+            <td className="num">{formatCount(d.checkedIn)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 

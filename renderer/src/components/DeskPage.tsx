@@ -1,7 +1,8 @@
 // The check-in desk: one search field that takes typed names and scanned tickets alike, the
 // results to pick from, a big answer panel, and the recent check-ins. Keyboard first: ↑ ↓ choose,
 // Enter checks in, Esc clears; the field keeps the focus so the next scan always lands in it.
-// What each answer says comes from describeCheckInOutcome in shared/desk.ts.
+// What each answer says comes from describeCheckInOutcome in shared/desk.ts; a badge the venue
+// already printed at another desk asks first (priorPrintPrompt in shared/venue.ts).
 import { useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent, KeyboardEvent as ReactKeyboardEvent, ReactNode, RefObject } from 'react';
 import type { Attendee, SyncedEvent } from '../../../shared/types.ts';
@@ -9,6 +10,7 @@ import type { CheckInLogEntry } from '../../../shared/desk.ts';
 import { isCancelledAfterCheckIn, isWorkingOffline, offlineHeaderText } from '../../../shared/desk.ts';
 import { describeSyncStatus } from '../../../shared/sync-status.ts';
 import { PRINT_JOB_STATE_LABEL } from '../../../shared/printing.ts';
+import { priorPrintPrompt } from '../../../shared/venue-view.ts';
 import { formatClock, formatCount, formatMoment } from '../format.ts';
 import type { DeskFeedback, DeskFeedbackTone, DeskPrintLine } from '../store/index.ts';
 import { useCurrentEvent, useStore } from '../store/index.ts';
@@ -185,14 +187,15 @@ function Results({ focusField }: { focusField: () => void }) {
   const highlight = useStore((s) => s.desk?.highlight ?? 0);
   const searchError = useStore((s) => s.desk?.searchError ?? null);
   const deskCheckIn = useStore((s) => s.deskCheckIn);
-  const printBadge = useStore((s) => s.printBadge);
+  const printFirstBadge = useStore((s) => s.printFirstBadge);
   const listRef = useRef<HTMLDivElement>(null);
-  const [reprint, setReprint] = useState<Attendee | null>(null);
+  const [reprint, setReprint] = useState<{ attendee: Attendee; prompt: string | null } | null>(null);
 
   const onPrint = async (attendee: Attendee) => {
-    const result = await printBadge(attendee);
+    const result = await printFirstBadge(attendee);
     // A second copy is a reprint: it needs a reason, recorded with who asked.
-    if (result.kind === 'already_printed') setReprint(attendee);
+    if (result.kind === 'already_printed') setReprint({ attendee, prompt: null });
+    else if (result.kind === 'printed_in_venue') setReprint({ attendee, prompt: priorPrintPrompt(result.prior, formatClock) });
   };
 
   const current = results && results.query === query ? results : null;
@@ -236,7 +239,7 @@ function Results({ focusField }: { focusField: () => void }) {
         ))}
       </div>
       {current?.more ? <p className="desk-more">More matches — keep typing</p> : null}
-      {reprint ? <ReprintDialog attendee={reprint} onClose={() => setReprint(null)} /> : null}
+      {reprint ? <ReprintDialog attendee={reprint.attendee} prompt={reprint.prompt} onClose={() => setReprint(null)} /> : null}
     </div>
   );
 }
@@ -369,6 +372,7 @@ function FeedbackPanel({ focusField }: { focusField: () => void }) {
 function FeedbackBody({ feedback, focusField }: { feedback: DeskFeedback; focusField: () => void }) {
   const deskUndo = useStore((s) => s.deskUndo);
   const undoable = feedback.undoable;
+  const [reprinting, setReprinting] = useState(false);
   return (
     <div className="feedback-body">
       <span className="feedback-icon" aria-hidden="true">
@@ -378,7 +382,7 @@ function FeedbackBody({ feedback, focusField }: { feedback: DeskFeedback; focusF
         <p className="feedback-title">{feedback.title}</p>
         <p className="feedback-subject">{feedback.subject}</p>
         {feedback.detail ? <p className="feedback-detail">{feedback.detail}</p> : null}
-        {feedback.print ? <PrintLine line={feedback.print} /> : null}
+        {feedback.print ? <PrintLine line={feedback.print} onReprint={undoable ? () => setReprinting(true) : null} /> : null}
       </div>
       {undoable ? (
         <button
@@ -393,6 +397,9 @@ function FeedbackBody({ feedback, focusField }: { feedback: DeskFeedback; focusF
           Undo
         </button>
       ) : null}
+      {reprinting && undoable && feedback.print?.priorPrint ? (
+        <ReprintDialog attendee={undoable} prompt={priorPrintPrompt(feedback.print.priorPrint, formatClock)} onClose={() => setReprinting(false)} />
+      ) : null}
     </div>
   );
 }
@@ -400,10 +407,23 @@ function FeedbackBody({ feedback, focusField }: { feedback: DeskFeedback; focusF
 /**
  * "Badge printing on <printer>" under a check-in, following its job. A printer problem is amber
  * and says the check-in is done: the person is in, only the badge waits (see the Print queue).
+ * A badge the venue already printed at some desk was not queued: the line asks, and offers a reprint.
  */
-function PrintLine({ line }: { line: DeskPrintLine }) {
+function PrintLine({ line, onReprint }: { line: DeskPrintLine; onReprint: (() => void) | null }) {
   const job = line.job;
   const printer = job?.printerName ?? line.printerName;
+  if (!job && line.priorPrint) {
+    return (
+      <p className="feedback-print feedback-print-note" data-testid="auto-print-status" data-state="printed_in_venue">
+        {priorPrintPrompt(line.priorPrint, formatClock)}{' '}
+        {onReprint ? (
+          <button type="button" className="link-button" onMouseDown={(e) => e.preventDefault()} onClick={onReprint}>
+            Reprint…
+          </button>
+        ) : null}
+      </p>
+    );
+  }
   if (job && (job.state === 'failed' || job.state === 'may_have_printed' || (job.state === 'queued' && job.error))) {
     const problem = job.error ?? 'the app stopped while this badge was printing';
     return (
@@ -428,7 +448,8 @@ function PrintLine({ line }: { line: DeskPrintLine }) {
   );
 }
 
-function ReprintDialog({ attendee, onClose }: { attendee: Attendee; onClose: () => void }) {
+/** `prompt`: what the venue's print records say ("Badge printed at Desk 1 at 10:42 — reprint?"), when another desk printed it. */
+function ReprintDialog({ attendee, prompt, onClose }: { attendee: Attendee; prompt: string | null; onClose: () => void }) {
   const reprintBadge = useStore((s) => s.reprintBadge);
   const [reason, setReason] = useState('');
   const { busy, error, setError, run } = useDialogAction(onClose);
@@ -449,6 +470,11 @@ function ReprintDialog({ attendee, onClose }: { attendee: Attendee; onClose: () 
       actions={<FormDialogActions formId={ids.form} onCancel={onClose} busy={busy} label="Reprint" busyLabel="Reprinting…" />}
     >
       <form id={ids.form} className="form" onSubmit={(e) => void submit(e)}>
+        {prompt ? (
+          <p className="warning-text" data-testid="venue-prior-print">
+            {prompt}
+          </p>
+        ) : null}
         <p>
           <span className="strong">{attendee.fullName}</span> has a badge already. A reprint is recorded with the reason.
         </p>

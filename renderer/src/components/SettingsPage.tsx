@@ -1,5 +1,5 @@
-// Settings: Integrations (connect, reconnect, remove — admin), this station's settings, printers
-// (and where this station prints) and badge templates.
+// Settings: Integrations (connect, reconnect, remove — admin), this station's settings, the venue
+// (its desks, pairing), printers (and where this station prints) and badge templates.
 import { useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent, RefObject } from 'react';
 import type { Integration, ProviderKind } from '../../../shared/types.ts';
@@ -13,14 +13,17 @@ import { Dialog, InlineError, useDialogAction } from './Dialog.tsx';
 import { SetPinDialog } from './PinDialogs.tsx';
 import { PrintersSection } from './PrintersSettings.tsx';
 import { TemplatesSection } from './TemplateSettings.tsx';
+import { VenueSection } from './VenueSettings.tsx';
 
 export function SettingsPage() {
   const section = useStore((s) => (s.route.name === 'settings' ? s.route.section : null));
   const integrationsRef = useRef<HTMLHeadingElement>(null);
   const stationRef = useRef<HTMLHeadingElement>(null);
+  const venueRef = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
-    const target = section === 'integrations' ? integrationsRef.current : section === 'station' ? stationRef.current : null;
+    const refs = { integrations: integrationsRef, station: stationRef, venue: venueRef };
+    const target = section ? refs[section].current : null;
     if (target) {
       target.scrollIntoView({ block: 'start' });
       target.focus({ preventScroll: true });
@@ -34,6 +37,7 @@ export function SettingsPage() {
       </div>
       <IntegrationsSection headingRef={integrationsRef} />
       <StationSection headingRef={stationRef} />
+      <VenueSection headingRef={venueRef} />
       <PrintersSection />
       <TemplatesSection />
     </main>

@@ -1,8 +1,10 @@
-// App name, station, role, admin lock / unlock, and the places: Events, Print queue and Settings.
+// App name, station, the venue's indicator, role, admin lock / unlock, and the places: Events,
+// Print queue and Settings.
 import { useState } from 'react';
 import { errorMessage } from '../bridge.ts';
 import { useStore } from '../store/index.ts';
 import { SetPinDialog, UnlockAdminDialog } from './PinDialogs.tsx';
+import { VenueIndicator } from './VenueIndicator.tsx';
 
 export function TopBar() {
   const stationName = useStore((s) => s.settings.stationName);
@@ -66,6 +68,7 @@ export function TopBar() {
         </button>
       </nav>
       <div className="topbar-session">
+        <VenueIndicator />
         <span className={`role role-${role}`} data-testid="current-role">
           {role === 'admin' ? 'Admin' : 'Operator'}
         </span>

@@ -14,6 +14,7 @@ import { createPrintingSlice } from './printing.ts';
 import { createTemplatesSlice } from './templates.ts';
 import { createToastsSlice } from './toasts.ts';
 import { createStorageSlice } from './storage.ts';
+import { createVenueSlice } from './venue.ts';
 
 export interface StoreOptions {
   /** Time for throttles, the admin lock's check and toasts; the real clock unless given. */
@@ -60,6 +61,7 @@ export function badgeDeskState(transport: Transport, options: StoreOptions = {})
       ...createTemplatesSlice(kit)(set, get, api),
       ...createToastsSlice(kit)(set, get, api),
       ...createStorageSlice(kit)(set, get, api),
+      ...createVenueSlice(kit)(set, get, api),
     };
   };
 }

@@ -6,6 +6,7 @@ import { describeCheckInOutcome, describeUndoOutcome } from '../../../shared/des
 import type { PrintJob } from '../../../shared/printing.ts';
 import { BridgeError, errorMessage } from '../bridge.ts';
 import { isStorageErrorCode } from '../../../shared/errors.ts';
+import type { PriorPrint } from '../../../shared/venue-view.ts';
 import { formatClock } from '../format.ts';
 import { replaceById } from './lists.ts';
 import { Coalescer, Throttle } from './scheduling.ts';
@@ -45,6 +46,8 @@ export interface DeskPrintLine {
   job: PrintJob | null;
   /** Said instead when no job showed up. */
   note: string | null;
+  /** The venue already printed this badge (at any desk), so none was queued: the desk offers a reprint. */
+  priorPrint: PriorPrint | null;
 }
 
 export interface DeskState {
@@ -187,7 +190,7 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
           ? pushed
           : null;
       const printerName = get().printers?.find((p) => p.id === printerId)?.name ?? 'the badge printer';
-      return { attendeeId: outcome.attendee.id, printerName, afterJobId, job, note: null };
+      return { attendeeId: outcome.attendee.id, printerName, afterJobId, job, note: null, priorPrint: job ? null : (outcome.priorPrint ?? null) };
     };
 
     /** No job showed up for the desk's print line: look it up once, else say so. */
@@ -240,7 +243,7 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
       // The badge prints on its own: the answer shows now, the print line follows the job's pushes.
       const print = outcome.kind === 'checked_in' ? printLineFor(outcome, afterJobId) : null;
       const feedbackId = showFeedback(eventId, { ...view, undoable: outcome.kind === 'checked_in' ? outcome.attendee : null, print });
-      if (print && !print.job) settlePrintLine(eventId, feedbackId);
+      if (print && !print.job && !print.priorPrint) settlePrintLine(eventId, feedbackId);
       if (outcome.kind !== 'not_found') get().replaceDeskRow(outcome.attendee);
       if (outcome.kind === 'checked_in' && outcome.attendee.status === 'ATTENDING') get().adjustCheckedIn(eventId, 1);
       afterDeskAction(eventId);

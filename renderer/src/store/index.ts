@@ -16,6 +16,7 @@ export type { DeskFeedback, DeskFeedbackTone, DeskPrintLine, DeskResults, DeskSt
 export type { BatchProgress, PrintBadgeResult, PrintQueueState } from './printing.ts';
 export type { ToastItem, ToastTone } from './toasts.ts';
 export { SALVAGED_SHOWN, type SalvagedList } from './storage.ts';
+export type { FirstBadgeResult } from './venue.ts';
 
 /** The app's store, over the Electron preload's bridge or the browser host. */
 export const useStore = create<BadgeDeskStore>()(badgeDeskState(getTransport()));

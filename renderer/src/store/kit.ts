@@ -14,9 +14,10 @@ import type { PrintingSlice } from './printing.ts';
 import type { TemplatesSlice } from './templates.ts';
 import type { ToastsSlice } from './toasts.ts';
 import type { StorageSlice } from './storage.ts';
+import type { VenueSlice } from './venue.ts';
 
 /** The one store: every slice's state and actions side by side. */
-export type BadgeDeskStore = SessionSlice & EventsSlice & AttendeesSlice & DeskSlice & PrintingSlice & TemplatesSlice & ToastsSlice & StorageSlice;
+export type BadgeDeskStore = SessionSlice & EventsSlice & AttendeesSlice & DeskSlice & PrintingSlice & TemplatesSlice & ToastsSlice & StorageSlice & VenueSlice;
 
 /** Why slices hear of a route: the operator went there, or the snapshot (re)loaded while there. */
 export type RouteCause = 'navigate' | 'load';

@@ -1,0 +1,57 @@
+// The venue panel's rules, shared by main (which computes them) and the renderer (which shows
+// them): what a desk row says, when a clock is "off", and the name a joining desk is offered.
+
+/** A desk's clock this far from ours is shown as off (DESIGN.md: more than 2 minutes). */
+export const CLOCK_OFF_MS = 2 * 60_000;
+
+export function isClockOff(offsetMs: number): boolean {
+  return Math.abs(offsetMs) > CLOCK_OFF_MS;
+}
+
+/** New stations are all "Desk 1": a joining desk is offered the first "Desk N" nobody uses. */
+export function nextFreeDeskName(taken: Iterable<string>): string {
+  const names = new Set([...taken].map((n) => n.trim().toLowerCase()));
+  for (let n = 1; ; n++) {
+    if (!names.has(`desk ${n}`)) return `Desk ${n}`;
+  }
+}
+
+export interface VenueDeskView {
+  stationId: string;
+  name: string;
+  thisDesk: boolean;
+  online: boolean;
+  /** ISO time we last heard from it (null: never since this desk started). */
+  lastSeenAt: string | null;
+  /** Its clock minus ours (ms), when known. */
+  clockOffsetMs: number | null;
+  clockOff: boolean;
+  appVersion: string | null;
+}
+
+export interface DiscoveredDesk {
+  host: string;
+  port: number;
+  deskName: string;
+  venueName: string | null;
+  /** Whether it belongs to this desk's venue (then it is connected to automatically). */
+  sameVenue: boolean;
+}
+
+export interface VenueRefusal {
+  at: string;
+  /** Who: an address, or a desk's name when known. */
+  from: string;
+  reason: string;
+}
+
+export interface VenueStatus {
+  /** Null while this desk is in no venue. */
+  venue: { id: string; name: string; epoch: number } | null;
+  thisDesk: { stationId: string; name: string; port: number };
+  desks: VenueDeskView[];
+  discovered: DiscoveredDesk[];
+  /** Handshakes and connections refused, and peers over their limits (latest first, bounded). */
+  refusals: VenueRefusal[];
+  refusalCount: number;
+}

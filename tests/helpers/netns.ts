@@ -1,0 +1,135 @@
+// A venue network of Linux network namespaces: one namespace per station, each joined by a
+// veth pair to a bridge that lives in a namespace of its own (never the root namespace), with
+// addresses chosen here inside those namespaces only. A partition moves stations' bridge ports
+// onto a second, unconnected bridge; healing moves them back. Everything is deleted in close().
+// Without root or `ip netns`, makeVenueNetwork returns null and the suite runs on loopback.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+
+function ip(...args: string[]): void {
+  execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+export interface VenueHost {
+  netns: string;
+  host: string;
+  /** The bridge-side end of its veth pair. */
+  port: string;
+}
+
+export interface VenueNetwork {
+  hosts: VenueHost[];
+  /** Stations in `apart` are cut off from the others (they still reach each other). */
+  partition(apart: number[]): void;
+  heal(): void;
+  /** Records every frame of every station's link (tcpdump in the bridge's namespace); on stop, all of them are in `file`. */
+  capture(file: string): Promise<{ stop: () => Promise<void> }>;
+  close(): void;
+}
+
+let available: boolean | null = null;
+
+/** Whether network namespaces can be made here (root and iproute2). */
+export function namespacesAvailable(): boolean {
+  if (available !== null) return available;
+  const probe = `bdprobe${randomBytes(3).toString('hex')}`;
+  try {
+    ip('netns', 'add', probe);
+    ip('netns', 'del', probe);
+    available = true;
+  } catch {
+    available = false;
+  }
+  return available;
+}
+
+export function makeVenueNetwork(count: number): VenueNetwork | null {
+  if (!namespacesAvailable()) return null;
+  const tag = randomBytes(2).toString('hex');
+  const bridgeNs = `bd${tag}br`;
+  const made: string[] = [];
+  const close = () => {
+    for (const ns of made.reverse()) {
+      try {
+        ip('netns', 'del', ns);
+      } catch {
+        // already gone
+      }
+    }
+    made.length = 0;
+  };
+  try {
+    ip('netns', 'add', bridgeNs);
+    made.push(bridgeNs);
+    ip('-n', bridgeNs, 'link', 'add', 'br0', 'type', 'bridge');
+    ip('-n', bridgeNs, 'link', 'add', 'br1', 'type', 'bridge');
+    ip('-n', bridgeNs, 'link', 'set', 'br0', 'up');
+    ip('-n', bridgeNs, 'link', 'set', 'br1', 'up');
+    // A third octet per run, so two runs at once never share addresses (they share no bridge anyway).
+    const subnet = `10.${77 + (parseInt(tag, 16) % 100)}.${parseInt(tag.slice(0, 2), 16) % 250}`;
+    const hosts: VenueHost[] = [];
+    for (let i = 0; i < count; i++) {
+      const ns = `bd${tag}s${i}`;
+      ip('netns', 'add', ns);
+      made.push(ns);
+      const inside = `v${tag}s${i}`;
+      const port = `v${tag}b${i}`;
+      ip('link', 'add', inside, 'netns', ns, 'type', 'veth', 'peer', 'name', port, 'netns', bridgeNs);
+      const host = `${subnet}.${i + 10}`;
+      ip('-n', ns, 'addr', 'add', `${host}/24`, 'dev', inside);
+      ip('-n', ns, 'link', 'set', inside, 'up');
+      ip('-n', ns, 'link', 'set', 'lo', 'up');
+      ip('-n', bridgeNs, 'link', 'set', port, 'master', 'br0');
+      ip('-n', bridgeNs, 'link', 'set', port, 'up');
+      hosts.push({ netns: ns, host, port });
+    }
+    return {
+      hosts,
+      partition(apart) {
+        for (const i of apart) ip('-n', bridgeNs, 'link', 'set', hosts[i]!.port, 'master', 'br1');
+      },
+      heal() {
+        for (const h of hosts) ip('-n', bridgeNs, 'link', 'set', h.port, 'master', 'br0');
+      },
+      async capture(file) {
+        // One tcpdump per bridge port (each station's link): "-i any" in a namespace misses ports.
+        const children: ChildProcess[] = hosts.map((h, i) =>
+          spawn('ip', ['netns', 'exec', bridgeNs, 'tcpdump', '-i', h.port, '-U', '-s', '0', '-w', `${file}.${i}`], { stdio: ['ignore', 'ignore', 'pipe'] }),
+        );
+        // tcpdump says "listening on" once it captures.
+        await Promise.all(
+          children.map(
+            (child) =>
+              new Promise<void>((resolve, reject) => {
+                const timer = setTimeout(() => reject(new Error('tcpdump did not start')), 10_000);
+                child.stderr!.on('data', (d: Buffer) => {
+                  if (d.toString().includes('listening on')) {
+                    clearTimeout(timer);
+                    resolve();
+                  }
+                });
+                child.once('exit', () => reject(new Error('tcpdump exited')));
+              }),
+          ),
+        );
+        return {
+          stop: async () => {
+            await Promise.all(
+              children.map((child) => {
+                const exited = new Promise((r) => child.once('exit', r));
+                child.kill('SIGINT');
+                return exited;
+              }),
+            );
+            writeFileSync(file, Buffer.concat(hosts.map((_, i) => readFileSync(`${file}.${i}`))));
+          },
+        };
+      },
+      close,
+    };
+  } catch (err) {
+    close();
+    throw err;
+  }
+}

@@ -1,0 +1,73 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { newVenueKey, startTestNode, untilDoc, until } from '../helpers/venue-nodes.ts';
+
+test('two desks replicate a document over TLS-PSK; a desk with another secret is refused and sees nothing', async () => {
+  const key = newVenueKey();
+  const a = await startTestNode('Desk 1', key);
+  const b = await startTestNode('Desk 2', key);
+  const rogue = await startTestNode('Rogue', { ...key, secret: randomBytes(32) });
+  try {
+    const name = `venue:${key.venueId}:eventbrite:E1`;
+    const docA = await a.node.openDocument(name);
+    const docB = await b.node.openDocument(name);
+    const docRogue = await rogue.node.openDocument(name);
+    b.node.connectPeer({ host: '127.0.0.1', port: a.node.port });
+    rogue.node.connectPeer({ host: '127.0.0.1', port: a.node.port });
+
+    docA.getMap('checkins').set('act-1', { attendee: 'att-1' });
+    await untilDoc(docB, () => docB.getMap('checkins').has('act-1'));
+    // And back: B's write reaches A through B's provider.
+    docB.getMap('checkins').set('act-2', { attendee: 'att-2' });
+    await untilDoc(docA, () => docA.getMap('checkins').has('act-2'));
+
+    await until(() => a.events.some((e) => e.kind === 'handshake-refused' && e.reason === 'wrong-secret'), 'the rogue refused');
+    // The rogue's write never arrives, and it never received ours.
+    docRogue.getMap('checkins').set('rogue-1', { attendee: 'att-1' });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(docRogue.getMap('checkins').size, 1);
+    assert.equal(docA.getMap('checkins').has('rogue-1'), false);
+  } finally {
+    await Promise.all([a.node.stop(), b.node.stop(), rogue.node.stop()]);
+  }
+});
+
+test('a peer over the message rate is cut off and counted, and the documents still converge on its reconnect', async () => {
+  const key = newVenueKey();
+  const a = await startTestNode('Desk 1', key, { limits: { messagesPerSecond: 20, messageBurst: 30 } });
+  const b = await startTestNode('Desk 2', key);
+  try {
+    const name = `venue:${key.venueId}:eventbrite:E1`;
+    const docA = await a.node.openDocument(name);
+    const docB = await b.node.openDocument(name);
+    b.node.connectPeer({ host: '127.0.0.1', port: a.node.port });
+    await until(() => a.node.peerPresence().length === 0 && b.events.some((e) => e.kind === 'peer-synced'), 'B synced with A');
+    // One update per transaction: 200 messages in a burst, far over 30.
+    for (let i = 0; i < 200; i++) docB.getMap('checkins').set(`act-${i}`, { attendee: `att-${i}` });
+    await until(() => a.events.some((e) => e.kind === 'limit' && e.reason === 'rate'), 'A cut B off');
+    await untilDoc(docA, () => docA.getMap('checkins').size === 200, 10_000);
+  } finally {
+    await Promise.all([a.node.stop(), b.node.stop()]);
+  }
+});
+
+test('a message over the size limit is refused and counted; nothing of it is stored', async () => {
+  const key = newVenueKey();
+  const a = await startTestNode('Desk 1', key, { limits: { maxMessageBytes: 4_000 } });
+  const b = await startTestNode('Desk 2', key);
+  try {
+    const name = `venue:${key.venueId}:eventbrite:E1`;
+    const docA = await a.node.openDocument(name);
+    const docB = await b.node.openDocument(name);
+    b.node.connectPeer({ host: '127.0.0.1', port: a.node.port });
+    docB.getMap('checkins').set('small', { attendee: 'att-1' });
+    await untilDoc(docA, () => docA.getMap('checkins').has('small'));
+    docB.getMap('checkins').set('huge', { attendee: 'x'.repeat(20_000) });
+    await until(() => a.events.some((e) => e.kind === 'limit' && e.reason === 'size'), 'A refused the huge message');
+    assert.equal(docA.getMap('checkins').has('huge'), false);
+    assert.ok(!(a.persistence.load(name) && Buffer.from(a.persistence.load(name)!).includes(Buffer.from('x'.repeat(1000)))));
+  } finally {
+    await Promise.all([a.node.stop(), b.node.stop()]);
+  }
+});

@@ -1,0 +1,149 @@
+// A venue station: a real core (its own data folder, SQLite, replica and network half) in its
+// own process, controlled over stdio as JSON lines: {"id":1,"cmd":"checkIn","args":{...}} in,
+// {"id":1,"ok":true,"value":...} out. The first line out is {"ready":true,...}. Until issue 17
+// shares the roster, the mirror is seeded here with the same event and people on every station.
+//   tsx tests/venue/station.ts --data-dir D --name "Desk 1" --listen 127.0.0.1 [--seed 20]
+//     [--clock-offset-ms N] [--protocol N] [--app-version V] [--heartbeat-ms N]
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { createCore, type BadgeDeskCore } from '../../main/core/create-core.ts';
+import { join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { FileSecretStore } from '../../main/host/file-stores.ts';
+import { describeCheckInOutcome } from '../../shared/desk.ts';
+import type { Actor } from '../../shared/types.ts';
+import { seedVenueEvent } from '../helpers/venue-seed.ts';
+
+const { values } = parseArgs({
+  options: {
+    'data-dir': { type: 'string' },
+    name: { type: 'string', default: 'Desk 1' },
+    listen: { type: 'string', default: '127.0.0.1' },
+    seed: { type: 'string', default: '20' },
+    'clock-offset-ms': { type: 'string', default: '0' },
+    protocol: { type: 'string' },
+    'app-version': { type: 'string', default: '0.1.0' },
+    'heartbeat-ms': { type: 'string', default: '500' },
+  },
+});
+const dataDir = values['data-dir']!;
+const offset = Number(values['clock-offset-ms']);
+// The desk's name is a station setting (the app keeps it in its settings store): it survives a restart.
+const nameFile = join(dataDir, 'desk-name.txt');
+let deskName = existsSync(nameFile) ? readFileSync(nameFile, 'utf8') : values.name!;
+const renameDesk = (name: string) => {
+  deskName = name;
+  writeFileSync(nameFile, name);
+};
+const admin = (): Actor => ({ role: 'admin', name: deskName });
+
+// The browser host's file secret store: the venue secret survives a SIGKILL, as the OS keychain's would.
+const secrets = new FileSecretStore(join(dataDir, 'credentials.json'), join(dataDir, 'credentials.key'));
+const core: BadgeDeskCore = createCore({
+  dataDir,
+  secretStore: secrets,
+  clock: { now: () => Date.now() + offset, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+  venueNet: {
+    appVersion: values['app-version']!,
+    station: { get: () => deskName, set: renameDesk },
+    discovery: null,
+    listen: { host: values.listen!, port: 0 },
+    advertiseHosts: [values.listen!],
+    heartbeatMs: Number(values['heartbeat-ms']),
+    reconnect: { minDelayMs: 100, maxDelayMs: 1_000 },
+    joinTimeoutMs: 8_000,
+    ...(values.protocol ? { protocol: Number(values.protocol) } : {}),
+  },
+});
+
+const eventId = seedVenueEvent(core, deskName.length + dataDir.length, Number(values.seed));
+const hhmm = (iso: string) => iso.slice(11, 16);
+const attendeeId = (pid: string) => {
+  const a = core.store.findAttendeeByProviderId(eventId, pid);
+  if (!a) throw new Error(`no attendee ${pid}`);
+  return a.id;
+};
+
+/** Everything the invariants compare: derived state per person, the log's action ids, conflicts. */
+function state() {
+  const people = core.listAttendees(eventId, { offset: 0, limit: 100_000 });
+  const log = core.desk.log(eventId, 100_000);
+  return {
+    people: people
+      .map((a) => ({ pid: a.providerAttendeeId, checkedIn: a.checkedIn ? { at: a.checkedIn.at, station: a.checkedIn.station } : null, vip: a.vip }))
+      .sort((x, y) => x.pid.localeCompare(y.pid)),
+    actions: log.map((l) => l.actionId).sort(),
+    // Local row ids differ from desk to desk: conflicts are compared by who and when.
+    conflicts: {
+      admissions: core.venue.replica.conflicts(eventId).admissions.map((c) => ({
+        name: c.attendeeName,
+        stamps: c.stamps.map((x) => ({ stationName: x.stationName, at: x.at })).sort((x, y) => x.at.localeCompare(y.at)),
+      })),
+    },
+    refused: core.venue.replica.refused(),
+  };
+}
+
+const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
+  startVenue: (a) => core.venueStart(admin(), String(a.name)),
+  code: () => core.venuePairingCode(admin()),
+  join: (a) => core.venueJoin(admin(), String(a.code), String(a.address)),
+  addDesk: (a) => core.venueAddDesk(admin(), String(a.address)),
+  removeDesk: (a) => core.venueRemoveDesk(admin(), String(a.stationId)),
+  rotate: () => core.venueRotateSecret(admin()),
+  status: () => core.venueStatus(),
+  checkIn: (a) => {
+    const outcome = core.desk.checkIn(admin(), { eventId, actionId: String(a.actionId), attendeeId: attendeeId(String(a.pid)) });
+    return { kind: outcome.kind, text: describeCheckInOutcome(outcome, hhmm) };
+  },
+  undo: (a) => core.desk.undo(admin(), { eventId, attendeeId: attendeeId(String(a.pid)), actionId: String(a.actionId) }).kind,
+  setVip: (a) => core.setVip(admin(), attendeeId(String(a.pid)), Boolean(a.vip)).vip,
+  /** What the desk would say if this person came to this desk now. */
+  lookup: (a) => {
+    const attendee = core.store.getAttendee(attendeeId(String(a.pid)))!;
+    return attendee.checkedIn ? describeCheckInOutcome({ kind: 'already_checked_in', attendee }, hhmm) : null;
+  },
+  state: () => state(),
+  /** Writes raw entries into the event's document, as a peer holding the secret could. */
+  writeRaw: async (a) => {
+    const doc = await core.venue.net!.open({ venueId: core.venue.net!.venueId!, provider: 'eventbrite', providerEventId: 'Conf' });
+    doc.transact(() => {
+      for (const [k, v] of Object.entries(a.entries as Record<string, unknown>)) doc.getMap(String(a.map)).set(k, v);
+    }, 'rogue');
+    return true;
+  },
+  exit: async () => {
+    await core.close();
+    process.exit(0);
+  },
+};
+
+function send(line: unknown) {
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+core.events.on('venueChanged', (p) => send({ event: 'venueChanged', eventId: p.eventId }));
+
+await core.venue.ready;
+send({ ready: true, port: core.venue.net!.node.port, stationId: core.venue.replica.stationId, eventId });
+
+const rl = createInterface({ input: process.stdin });
+rl.on('line', (line) => {
+  let message: { id: number; cmd: string; args?: Record<string, unknown> };
+  try {
+    message = JSON.parse(line);
+  } catch {
+    return;
+  }
+  const handler = commands[message.cmd];
+  Promise.resolve()
+    .then(() => {
+      if (!handler) throw new Error(`no command ${message.cmd}`);
+      return handler(message.args ?? {});
+    })
+    .then(
+      (value) => send({ id: message.id, ok: true, value }),
+      (err: unknown) => send({ id: message.id, ok: false, error: { code: (err as { code?: string }).code ?? 'INTERNAL', message: (err as Error).message } }),
+    );
+});
+rl.on('close', () => void core.close().then(() => process.exit(0)));
