@@ -10,6 +10,7 @@ import type { BadgeLayout, BadgeTemplate } from './badge.ts';
 import { BADGE_FIELDS, PAGE_SIZE_IDS } from './badge.ts';
 import type { Printer, PrintJob, PrintQueueSummary } from './printing.ts';
 import { PRINT_JOB_STATES } from './printing.ts';
+import type { VenueStatus } from './venue-desks.ts';
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const eventRef = z.object({ eventId: id }).strict();
@@ -17,6 +18,10 @@ const empty = z.object({}).strict();
 // A unique id per desk action (a UUID from the renderer): a retried call cannot record twice.
 const actionId = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'an action id is 8 to 64 letters, digits or dashes');
 const pin = z.string().regex(/^\d{4,12}$/, 'a PIN is 4 to 12 digits');
+// A pairing code as typed or scanned (BD1-…); main checks its checksum.
+const pairingCode = z.string().trim().min(10).max(120).regex(/^[A-Za-z0-9\s-]+$/, 'a pairing code is letters, digits and dashes');
+// Another desk's address as host:port (IPv6 in brackets).
+const deskAddress = z.string().trim().min(3).max(300).regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'an address is host:port, e.g. 192.168.1.20:41234');
 
 export interface StationSettings {
   stationName: string;
@@ -237,6 +242,20 @@ export const IPC_CHANNELS = {
   'print.markPrinted': channel<PrintJob>()(z.object({ jobId: id }).strict(), { admin: false }),
 
   'demo.start': channel<AppSnapshot>()(empty, { admin: false }),
+
+  // The venue (network half): every desk may see the panel; admins change the venue.
+  'venue.status': channel<VenueStatus>()(empty, { admin: false }),
+  'venue.start': channel<VenueStatus>()(z.object({ name: z.string().trim().min(1).max(80) }).strict(), { admin: true }),
+  /** The pairing code holds the venue secret: admins only, shown as text and QR. */
+  'venue.pairingCode': channel<{ code: string }>()(empty, { admin: true }),
+  'venue.join': channel<VenueStatus>()(z.object({ code: pairingCode, address: deskAddress }).strict(), { admin: true }),
+  'venue.addDesk': channel<VenueStatus>()(z.object({ address: deskAddress }).strict(), { admin: true }),
+  'venue.removeDesk': channel<{ status: VenueStatus; notReached: string[] }>()(
+    z.object({ stationId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'a station id') }).strict(),
+    { admin: true },
+  ),
+  'venue.rotateSecret': channel<{ status: VenueStatus; notReached: string[] }>()(empty, { admin: true }),
+  'venue.leave': channel<VenueStatus>()(empty, { admin: true }),
 } as const;
 
 export type ChannelName = keyof typeof IPC_CHANNELS;

@@ -31,6 +31,8 @@ export interface PushEventMap {
   integrationChanged: { integrationId: number; status: 'CONNECTED' | 'DISCONNECTED'; reason: string | null };
   eventAdded: { eventId: number };
   sessionChanged: SessionInfo;
+  /** The venue's desks, presence or pairing changed: the venue panel re-reads venue.status. */
+  venueDesksChanged: { venueId: string | null };
 }
 export type PushEventName = keyof PushEventMap;
 export const PUSH_EVENTS: readonly PushEventName[] = [
@@ -43,6 +45,7 @@ export const PUSH_EVENTS: readonly PushEventName[] = [
   'integrationChanged',
   'eventAdded',
   'sessionChanged',
+  'venueDesksChanged',
 ];
 export interface PushMessage<K extends PushEventName = PushEventName> {
   event: K;

@@ -20,6 +20,7 @@ import type { Actor } from '../../shared/types.ts';
 import type { AppHost, AppHostDeps } from './types.ts';
 import { StationSession } from './session.ts';
 import { readSettings, updateSettings } from './settings.ts';
+import { APP_VERSION } from '../../shared/version.ts';
 import { startDemoWorkspace, type DemoWorkspace } from './demo.ts';
 import { startEventbriteOAuth } from './oauth.ts';
 
@@ -58,6 +59,18 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     // BADGE_DESK_RATE_BUDGET_SCALE lets the fault suite make, against the simulator, more calls
     // in an hour than a real provider's budget allows.
     ...(env.BADGE_DESK_RATE_BUDGET_SCALE ? { rateBudgets: scaledRateBudgets(Number(env.BADGE_DESK_RATE_BUDGET_SCALE)) } : {}),
+    ...(deps.venue
+      ? {
+          venueNet: {
+            appVersion: APP_VERSION,
+            // The venue's desk name is the station's name (check-in rows carry the same).
+            station: { get: () => settingsNow().stationName, set: (name: string) => void updateSettings(deps.settingsStore, { stationName: name }) },
+            discovery: deps.venue.discovery,
+            ...(deps.venue.listen ? { listen: deps.venue.listen } : {}),
+            ...(deps.venue.advertiseHosts ? { advertiseHosts: deps.venue.advertiseHosts } : {}),
+          },
+        }
+      : {}),
   });
   const session = new StationSession(
     deps.settingsStore,
@@ -207,6 +220,14 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     'print.retry': ({ jobId }) => core.printing.retry(jobId),
     'print.cancel': ({ jobId }) => core.printing.cancel(jobId),
     'print.markPrinted': ({ jobId }) => core.printing.markPrinted(jobId),
+    'venue.status': () => core.venueStatus(),
+    'venue.start': ({ name }, actor) => core.venueStart(actor, name),
+    'venue.pairingCode': (_input, actor) => core.venuePairingCode(actor),
+    'venue.join': ({ code, address }, actor) => core.venueJoin(actor, code, address),
+    'venue.addDesk': ({ address }, actor) => core.venueAddDesk(actor, address),
+    'venue.removeDesk': ({ stationId }, actor) => core.venueRemoveDesk(actor, stationId),
+    'venue.rotateSecret': (_input, actor) => core.venueRotateSecret(actor),
+    'venue.leave': (_input, actor) => core.venueLeave(actor),
     'demo.start': async () => {
       if (demo) throw new AppError('CONFLICT', 'the demo workspace is already running');
       if (core.listIntegrations().length > 0) {
