@@ -13,14 +13,16 @@ import { Dialog, InlineError, useDialogAction } from './Dialog.tsx';
 import { SetPinDialog } from './PinDialogs.tsx';
 import { PrintersSection } from './PrintersSettings.tsx';
 import { TemplatesSection } from './TemplateSettings.tsx';
+import { VenueSection } from './VenueSettings.tsx';
 
 export function SettingsPage() {
   const section = useStore((s) => (s.route.name === 'settings' ? s.route.section : null));
   const integrationsRef = useRef<HTMLHeadingElement>(null);
   const stationRef = useRef<HTMLHeadingElement>(null);
+  const venueRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
-    const target = section === 'integrations' ? integrationsRef.current : section === 'station' ? stationRef.current : null;
+    const target = section === 'integrations' ? integrationsRef.current : section === 'station' ? stationRef.current : section === 'venue' ? venueRef.current : null;
     if (target) {
       target.scrollIntoView({ block: 'start' });
       target.focus({ preventScroll: true });
@@ -34,6 +36,9 @@ export function SettingsPage() {
       </div>
       <IntegrationsSection headingRef={integrationsRef} />
       <StationSection headingRef={stationRef} />
+      <div ref={venueRef} tabIndex={-1}>
+        <VenueSection />
+      </div>
       <PrintersSection />
       <TemplatesSection />
     </main>

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { errorMessage } from '../bridge.ts';
 import { useStore } from '../store/index.ts';
 import { SetPinDialog, UnlockAdminDialog } from './PinDialogs.tsx';
+import { VenueIndicator } from './VenueSettings.tsx';
 
 export function TopBar() {
   const stationName = useStore((s) => s.settings.stationName);
@@ -32,6 +33,7 @@ export function TopBar() {
         <span className="station-name" title="Station">
           {stationName}
         </span>
+        <VenueIndicator />
       </div>
       <nav className="topbar-nav" aria-label="Main">
         <button type="button" className={`nav-item${eventsActive ? ' nav-item-active' : ''}`} aria-current={eventsActive ? 'page' : undefined} onClick={() => navigate({ name: 'events' })}>

@@ -13,6 +13,7 @@ import { createDeskSlice } from './desk.ts';
 import { createPrintingSlice } from './printing.ts';
 import { createTemplatesSlice } from './templates.ts';
 import { createToastsSlice } from './toasts.ts';
+import { createVenueSlice } from './venue.ts';
 
 export interface StoreOptions {
   /** Time for throttles, the admin lock's check and toasts; the real clock unless given. */
@@ -58,6 +59,7 @@ export function badgeDeskState(transport: Transport, options: StoreOptions = {})
       ...createPrintingSlice(kit)(set, get, api),
       ...createTemplatesSlice(kit)(set, get, api),
       ...createToastsSlice(kit)(set, get, api),
+      ...createVenueSlice(kit)(set, get, api),
     };
   };
 }

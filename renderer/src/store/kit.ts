@@ -11,11 +11,12 @@ import type { EventsSlice } from './events.ts';
 import type { AttendeesSlice } from './attendees.ts';
 import type { DeskSlice } from './desk.ts';
 import type { PrintingSlice } from './printing.ts';
+import type { VenueSlice } from './venue.ts';
 import type { TemplatesSlice } from './templates.ts';
 import type { ToastsSlice } from './toasts.ts';
 
 /** The one store: every slice's state and actions side by side. */
-export type BadgeDeskStore = SessionSlice & EventsSlice & AttendeesSlice & DeskSlice & PrintingSlice & TemplatesSlice & ToastsSlice;
+export type BadgeDeskStore = SessionSlice & EventsSlice & AttendeesSlice & DeskSlice & PrintingSlice & TemplatesSlice & ToastsSlice & VenueSlice;
 
 /** Why slices hear of a route: the operator went there, or the snapshot (re)loaded while there. */
 export type RouteCause = 'navigate' | 'load';

@@ -9,7 +9,7 @@ import { upsertById } from './lists.ts';
 import { Coalescer, type TimerHandle } from './scheduling.ts';
 import type { SliceCreator } from './kit.ts';
 
-export type SettingsSection = 'integrations' | 'station';
+export type SettingsSection = 'integrations' | 'station' | 'venue';
 
 export type Route =
   | { name: 'events' }
