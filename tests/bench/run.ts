@@ -1,4 +1,4 @@
-// npm run bench [-- --json] [-- --attendees N] [-- --no-ui] [-- --no-day]
+// npm run bench [-- --json] [-- --attendees N] [-- --no-ui] [-- --no-day] [-- --no-venue]
 // Figures are measured against a baseline in the same run (plain better-sqlite3 inserts of the
 // same rows), so the ratio means something on any machine.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -15,6 +15,7 @@ import { measureUi } from './ui.ts';
 import { measureDesk, type DeskFigures } from './desk.ts';
 import { measurePrinting } from './printing.ts';
 import type { DayFigures } from './event-day.ts';
+import { measureVenueNet } from './venue-net.ts';
 
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
@@ -198,7 +199,9 @@ async function main() {
     const ui = args.includes('--no-ui') ? { skipped: '--no-ui' } : await measureUi(attendees);
     if (!args.includes('--no-day')) log('simulating an 8-hour event day in virtual time (Eventbrite and Luma live, 5,000 check-ins)...');
     const day = args.includes('--no-day') ? { skipped: '--no-day' } : await measureEventDay();
-    const all = { ...result, desk, printing, ui, day };
+    if (!args.includes('--no-venue')) log('measuring the venue: 10 desks on loopback, 1,000 check-ins at 10 a second (about 2 minutes)...');
+    const venue = args.includes('--no-venue') ? { skipped: '--no-venue' } : await measureVenueNet();
+    const all = { ...result, desk, printing, ui, day, venue };
     if (asJson) console.log(JSON.stringify(all));
     else {
       for (const [k, v] of Object.entries(result)) console.log(`${k.padEnd(32)} ${v}`);
@@ -206,6 +209,7 @@ async function main() {
       for (const [k, v] of Object.entries(printing)) console.log(`printing.${k.padEnd(23)} ${v}`);
       for (const [k, v] of Object.entries(ui)) console.log(`ui.${k.padEnd(29)} ${v}`);
       for (const [k, v] of Object.entries(day)) console.log(`day.${k.padEnd(28)} ${Array.isArray(v) ? v.join(' ') : v}`);
+      for (const [k, v] of Object.entries(venue)) console.log(`venue.${k.padEnd(26)} ${v}`);
     }
   } finally {
     await core.close().catch(() => undefined);
