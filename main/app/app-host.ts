@@ -3,7 +3,6 @@
 // the browser host both serve exactly this.
 import { z } from 'zod';
 import { createCore, type BadgeDeskCore } from '../core/create-core.ts';
-import type { VenueNetParts } from '../venue/net/venue.ts';
 import { systemClock } from '../ground/clock.ts';
 import { eventbriteBudgetWithDailyLimit, scaledRateBudgets } from '../providers/types.ts';
 import {
@@ -22,12 +21,11 @@ import type { Actor } from '../../shared/types.ts';
 import type { AppHost, AppHostDeps } from './types.ts';
 import { StationSession } from './session.ts';
 import { readSettings, updateSettings } from './settings.ts';
+import { APP_VERSION } from '../../shared/version.ts';
 import { startDemoWorkspace, type DemoWorkspace } from './demo.ts';
 import { startEventbriteOAuth } from './oauth.ts';
 
 const DEMO_FLAG = 'demoWorkspace';
-/** The version desks of a venue show each other (package.json's). */
-const APP_VERSION = '0.1.0';
 
 type Handlers = {
   [C in ChannelName]: (
@@ -49,14 +47,6 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
   const clock = deps.clock ?? systemClock;
   const env = deps.env ?? {};
   const settingsNow = () => readSettings(deps.settingsStore);
-  /** The venue network on one address without discovery; the desk's name is the station name of the settings. */
-  const venueOn = (host: string): VenueNetParts => ({
-    appVersion: APP_VERSION,
-    station: { get: () => settingsNow().stationName, set: (stationName) => void updateSettings(deps.settingsStore, { stationName }) },
-    discovery: null,
-    listen: { host, port: 0 },
-    advertiseHosts: [host],
-  });
   const core: BadgeDeskCore = createCore({
     dataDir: deps.dataDir,
     secretStore: deps.secretStore,
@@ -73,9 +63,6 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     // than the job may wait", in seconds rather than the real 30 s and 15 min.
     ...(Number(env.BADGE_DESK_REQUEST_TIMEOUT_MS) > 0 ? { requestTimeoutMs: Number(env.BADGE_DESK_REQUEST_TIMEOUT_MS) } : {}),
     ...(Number(env.BADGE_DESK_MAX_RATE_LIMIT_WAIT_MS) > 0 ? { retry: { maxRateLimitWaitMs: Number(env.BADGE_DESK_MAX_RATE_LIMIT_WAIT_MS) } } : {}),
-    // BADGE_DESK_VENUE_LISTEN turns the venue on (the browser host, for end-to-end tests): served on
-    // that address, port 0, no mDNS (desks join by address).
-    ...(env.BADGE_DESK_VENUE_LISTEN ? { venueNet: venueOn(env.BADGE_DESK_VENUE_LISTEN) } : {}),
     // BADGE_DESK_POLL_INTERVAL_MS lets end-to-end tests and demos poll faster than the station setting allows.
     sync: { pollIntervalMs: Number(env.BADGE_DESK_POLL_INTERVAL_MS) || settingsNow().pollIntervalMs },
     // BADGE_DESK_RATE_BUDGET_SCALE lets the fault suite make, against the simulator, more calls
@@ -87,6 +74,18 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
         ? { eventbrite: eventbriteBudgetWithDailyLimit(Number(env.BADGE_DESK_EVENTBRITE_DAILY_LIMIT)) }
         : {}),
     },
+    ...(deps.venue
+      ? {
+          venueNet: {
+            appVersion: APP_VERSION,
+            // The venue's desk name is the station's name (check-in rows carry the same).
+            station: { get: () => settingsNow().stationName, set: (name: string) => void updateSettings(deps.settingsStore, { stationName: name }) },
+            discovery: deps.venue.discovery,
+            ...(deps.venue.listen ? { listen: deps.venue.listen } : {}),
+            ...(deps.venue.advertiseHosts ? { advertiseHosts: deps.venue.advertiseHosts } : {}),
+          },
+        }
+      : {}),
   });
   const session = new StationSession(
     deps.settingsStore,

@@ -12,6 +12,8 @@ export interface KeyValueStore {
   set(key: string, value: unknown): void;
 }
 
+import type { Discovery } from '../venue/net/discovery.ts';
+
 export interface AppHostDeps {
   dataDir: string;
   secretStore: SecretStore;
@@ -31,6 +33,15 @@ export interface AppHostDeps {
   liveSync?: boolean;
   /** The free-space warning's threshold and how free space is read (tests). */
   storage?: CoreDeps['storage'];
+  /**
+   * The venue's network (issue 16): where this desk listens for other desks and how it finds
+   * them. Absent: the desk works alone (the venue panel says the network is not available).
+   */
+  venue?: {
+    listen?: { host?: string; port?: number };
+    discovery: Discovery | null;
+    advertiseHosts?: string[];
+  };
 }
 
 export interface AppHost {

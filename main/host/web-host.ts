@@ -1,9 +1,10 @@
 // The app host on a data folder, served to a browser: what `npm run web` and `npm run dev` start.
 import { join } from 'node:path';
 import { createAppHost } from '../app/app-host.ts';
+import type { AppHost, AppHostDeps } from '../app/types.ts';
+import { MdnsDiscovery } from '../venue/net/discovery.ts';
 import { startBrowserHost, startFailurePage, type BrowserHost } from './server.ts';
 import { describeStartupFailure, startupFailureText } from '../app/startup-failure.ts';
-import type { AppHost } from '../app/types.ts';
 import { FileSecretStore, JsonFileStore } from './file-stores.ts';
 
 export interface WebHostOptions {
@@ -11,6 +12,18 @@ export interface WebHostOptions {
   /** The built renderer to serve; null when a dev server serves it instead (the host then answers only IPC and pushes). */
   rendererDir: string | null;
   port: number;
+}
+
+/**
+ * The venue's network in the browser host: BADGE_DESK_VENUE_LISTEN=<address> turns it on
+ * (0.0.0.0 for every interface); mDNS only with BADGE_DESK_VENUE_MDNS=1 (tests never multicast
+ * outside what they made; desks are then joined by address).
+ */
+function venueOf(env: NodeJS.ProcessEnv): { venue?: AppHostDeps['venue'] } {
+  const host = env.BADGE_DESK_VENUE_LISTEN;
+  if (!host) return {};
+  const discovery = env.BADGE_DESK_VENUE_MDNS === '1' ? new MdnsDiscovery() : null;
+  return { venue: { listen: { host, port: 0 }, discovery, ...(host !== '0.0.0.0' ? { advertiseHosts: [host] } : {}) } };
 }
 
 /**
@@ -28,6 +41,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<BrowserHost> {
       settingsStore: new JsonFileStore(join(dataDir, 'station.json')),
       env: process.env,
       liveSync: true,
+      ...venueOf(process.env),
     });
   } catch (err) {
     const failure = describeStartupFailure(err, dataDir);

@@ -19,6 +19,7 @@ import type { DayFigures } from './event-day.ts';
 import { measureVenueReplica } from './venue-replica.ts';
 import { person } from '../helpers/desk-db.ts';
 import type { Integration } from '../../shared/types.ts';
+import { measureVenueNet } from './venue-net.ts';
 
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
@@ -277,10 +278,14 @@ async function main() {
     const ui = args.includes('--no-ui') ? { skipped: '--no-ui' } : await measureUi(attendees);
     if (!args.includes('--no-day')) log('simulating an 8-hour event day in virtual time (Eventbrite and Luma live, 5,000 check-ins)...');
     const day = args.includes('--no-day') ? { skipped: '--no-day' } : await measureEventDay();
-    // The venue's data half (its own process; 100,000 attendees unless --venue-attendees says otherwise).
+    // The venue: the data half's heal and heap (two replicas of a 100,000-attendee event, unless
+    // --venue-attendees says otherwise), then the network half's 10 desks on loopback.
     if (!args.includes('--no-venue')) log('measuring the venue replica: two stations apart, 50,000 check-ins each, then joined...');
     const venueAttendees = Number(args[args.indexOf('--venue-attendees') + 1] ?? NaN) || 100_000;
-    const venue = args.includes('--no-venue') ? { skipped: '--no-venue' } : await measureVenueReplica(venueAttendees);
+    const venueReplica = args.includes('--no-venue') ? null : await measureVenueReplica(venueAttendees);
+    if (!args.includes('--no-venue')) log('measuring the venue: 10 desks on loopback, 1,000 check-ins at 10 a second (about 2 minutes)...');
+    const venueNet = args.includes('--no-venue') ? null : await measureVenueNet();
+    const venue = venueReplica && venueNet ? { ...venueReplica, ...venueNet } : { skipped: '--no-venue' };
     const all = { ...result, desk, printing, attendee_list: attendeeList, ui, day, venue };
     if (asJson) console.log(JSON.stringify(all));
     else {

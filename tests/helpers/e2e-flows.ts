@@ -20,7 +20,7 @@ export async function openEvents(page: Page): Promise<void> {
 }
 
 /** Calls the host's IPC directly, as the page does (for setting up state a test is not about). */
-export async function ipc<C extends ChannelName>(e: E2E, channel: C, input: ChannelInput<C>): Promise<ChannelResult<C>> {
+export async function ipc<C extends ChannelName>(e: Pick<E2E, 'host'>, channel: C, input: ChannelInput<C>): Promise<ChannelResult<C>> {
   const url = new URL(e.host.url);
   const response = await fetch(new URL(`/ipc/${channel}`, url), {
     method: 'POST',
