@@ -332,7 +332,6 @@ export class Venue implements VenueDocumentSource {
     await allAcked;
     this.pendingAcks.clear();
     this.material = next;
-    this.config = { ...this.config, venue: { ...this.config.venue!, epoch: next.epoch } };
     this.saveKey();
     await this.adoptKey();
     const names = new Map(this.deskEntries());
@@ -433,7 +432,6 @@ export class Venue implements VenueDocumentSource {
     if (venueId !== this.material.venueId || epoch !== this.material.epoch + 1 || bytes.length !== VENUE_SECRET_BYTES) return;
     reply(JSON.stringify({ type: 'rotated', epoch }));
     this.material = { venueId, epoch, secret: bytes };
-    this.config = { ...this.config, venue: { ...this.config.venue!, epoch } };
     this.saveKey();
     // After the acknowledgement has left: adopting closes the sessions it travels on.
     setTimeout(() => void this.adoptKey(), 50);
@@ -441,6 +439,9 @@ export class Venue implements VenueDocumentSource {
 
   private async adoptKey(): Promise<void> {
     await this.node.setKey(this.material);
+    // The panel says the new epoch only once every session of the old one is closed: until then a
+    // removed desk could still write through one.
+    if (this.material && this.config.venue) this.config = { ...this.config, venue: { ...this.config.venue, epoch: this.material.epoch } };
     const directory = this.directoryDoc();
     if (directory && directory !== this.directoryObserved) {
       this.directoryObserved = directory;
