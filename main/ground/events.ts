@@ -1,31 +1,10 @@
 // Push events from the core (main -> renderer). One typed map, so IPC forwarding and tests
 // listen to the same names.
 import { EventEmitter } from 'node:events';
-import type { SyncStatus } from '../../shared/sync-status.ts';
-import type { IntegrationStatus, ProviderKind, SyncJob } from '../../shared/types.ts';
-import type { PrintJob } from '../../shared/printing.ts';
-import type { StorageStatus } from '../../shared/storage.ts';
+import type { PushEventMap } from '../../shared/ipc-wire.ts';
 
-export interface CoreEventMap {
-  statusChanged: { eventId: number; from: SyncStatus | null; to: SyncStatus; reason: string; at: string };
-  jobProgress: { eventId: number; job: SyncJob };
-  jobFinished: { eventId: number; job: SyncJob };
-  attendeesChanged: { eventId: number; attendeeIds: number[] };
-  checkinsChanged: { eventId: number; attendeeIds: number[] };
-  printJobChanged: { job: PrintJob };
-  integrationChanged: { integrationId: number; status: IntegrationStatus; reason: string | null };
-  eventAdded: { eventId: number };
-  /** The venue's entries for this event changed (remote entries arrived, or some were refused). */
-  venueChanged: { eventId: number | null };
-  /** Sync data of the event changed without a status change (next attempt, a repair, an internal error). */
-  syncChanged: { eventId: number };
-  /** This station's clock was compared with a provider's again and the verdict changed. */
-  clockChecked: { provider: ProviderKind };
-  /** The data folder started or stopped taking writes, or free space crossed the warning threshold. */
-  storageChanged: StorageStatus;
-  /** The venue's desks, presence, pairing or refusals changed (the venue panel re-reads its status). */
-  venueDesksChanged: { venueId: string | null };
-}
+/** What the core announces: the renderer's push events, less the session's (the app layer's own). */
+export type CoreEventMap = Omit<PushEventMap, 'sessionChanged'>;
 
 export type CoreEventName = keyof CoreEventMap;
 
