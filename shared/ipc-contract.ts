@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { ProviderKind, Attendee, Integration, StatusTransition, SyncedEvent, SyncJob, SyncRepair } from './types.ts';
 import type { ProviderClockCheck } from './station-clock.ts';
+import type { SyncStarted } from './venue-poller.ts';
 import { PROVIDERS } from './types.ts';
 import type { SessionInfo } from './ipc-wire.ts';
 import type { CheckInLogEntry, CheckInOutcome, CheckInStats, DeskSearchResult, UndoOutcome } from './desk.ts';
@@ -125,7 +126,8 @@ export const IPC_CHANNELS = {
   'events.retry': channel<SyncJob>()(eventRef, { admin: true }),
   'events.retryImport': channel<SyncJob>()(eventRef, { admin: true }),
   'events.reconnect': channel<SyncJob>()(z.object({ eventId: id, integrationId: id }).strict(), { admin: true }),
-  'events.sync': channel<SyncJob>()(eventRef, { admin: false }),
+  /** The Sync button: run here, or asked of the venue desk that polls the event (shared/venue-poller.ts). */
+  'events.sync': channel<SyncStarted>()(eventRef, { admin: false }),
   /** Disagreements between mirror and provider that a full listing repaired (for the admin). */
   'events.syncRepairs': channel<SyncRepair[]>()(eventRef, { admin: false }),
   /** This station's clock against each provider's (their Date headers), newest reading each. */

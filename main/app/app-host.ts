@@ -199,7 +199,7 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     'events.retry': ({ eventId }, actor) => core.retry(actor, eventId),
     'events.retryImport': ({ eventId }, actor) => core.retryImport(actor, eventId),
     'events.reconnect': ({ eventId, integrationId }, actor) => core.reconnect(actor, eventId, integrationId),
-    'events.sync': ({ eventId }, actor) => core.syncNow(actor, eventId),
+    'events.sync': ({ eventId }, actor) => core.requestSync(actor, eventId),
     'events.syncRepairs': ({ eventId }) => core.syncRepairs(eventId),
     'sync.clockChecks': () => core.clockChecks(),
     'attendees.list': ({ eventId, offset, limit, ...query }) => core.attendeePage(eventId, query, { offset, limit }),

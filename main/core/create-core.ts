@@ -20,6 +20,7 @@ import { VenueReplica } from '../venue/replica/replica.ts';
 import { SqliteDocumentPersistence } from '../venue/replica/persistence.ts';
 import { Venue, type VenueNetParts } from '../venue/net/venue.ts';
 import type { VenueStatus } from '../../shared/venue-desks.ts';
+import { parsePollKey, pollKey, type SyncStarted } from '../../shared/venue-poller.ts';
 import { systemClock, isoTime, type Clock } from '../ground/clock.ts';
 import { CoreEvents } from '../ground/events.ts';
 import type { SecretStore } from '../ground/secrets.ts';
@@ -211,6 +212,8 @@ export function createCore(deps: CoreDeps) {
     engine.disconnectIntegrationEvents(integrationId, reason);
   }
 
+  // Set once the venue exists (below): until then, and with no venue, this desk polls alone.
+  let pollElection: ((eventId: number) => boolean) | null = null;
   const engine: SyncEngine = new SyncEngine({
     store,
     clock,
@@ -225,6 +228,7 @@ export function createCore(deps: CoreDeps) {
       return { at: entry.limiter.estimateGrantsDoneAt(count, 'bulk'), window: tightestWindow(budgets[entry.client.kind]) };
     },
     onCredentialRejected: markIntegrationDisconnected,
+    mayPoll: (eventId) => pollElection?.(eventId) ?? true,
     options: { ...DEFAULT_SYNC_OPTIONS, ...deps.sync },
   });
 
@@ -319,6 +323,56 @@ export function createCore(deps: CoreDeps) {
     await followVenue();
     events.emit('venueDesksChanged', { venueId: net.venueId });
     return status;
+  }
+
+  // ---- one poller per event (issue 17; the rule: shared/venue-poller.ts) ----
+  /** This desk could poll the event: its credential is CONNECTED and the event ACTIVE or FAILED. */
+  const canPoll = (eventId: number): boolean => {
+    const s = store.eventSyncState(eventId);
+    return !!s && (s.status === 'ACTIVE' || s.status === 'FAILED') && store.getIntegration(s.integrationId)?.status === 'CONNECTED';
+  };
+  const keyOfEvent = (eventId: number): string | null => {
+    const s = store.eventSyncState(eventId);
+    return s ? pollKey(s.provider, s.providerEventId) : null;
+  };
+  /** Whom a manual Sync is asked of: the elected poller when it is another desk, else null (run here). */
+  const otherPoller = (eventId: number): { stationId: string; deskName: string } | null => {
+    const key = keyOfEvent(eventId);
+    const poller = venueNet?.venueId && key ? venueNet.pollerOf(key) : null;
+    return poller && poller.stationId !== venueNet!.stationId ? poller : null;
+  };
+  if (venueNet) {
+    // Presence says which events this desk could poll; the set changes only with a status or a credential.
+    const renewPolls = () => venueNet.setPolls([...store.eventIdsWithStatus('ACTIVE'), ...store.eventIdsWithStatus('FAILED')].filter(canPoll).map((id) => keyOfEvent(id)!));
+    events.on('statusChanged', renewPolls);
+    events.on('integrationChanged', renewPolls);
+    renewPolls();
+    pollElection = (eventId) => otherPoller(eventId) === null;
+    // Another desk's manual Sync of an event this desk polls: the hard pull, run here.
+    venueNet.onSyncRequest((eventKey) => {
+      const ref = parsePollKey(eventKey);
+      const eventId = ref ? store.findEventByProviderId(ref.provider, ref.providerEventId) : undefined;
+      if (eventId === undefined) return { outcome: 'refused', reason: `${venueNet.status().thisDesk.name} does not have this event` };
+      if (!canPoll(eventId)) return { outcome: 'refused', reason: `${venueNet.status().thisDesk.name} cannot sync this event now (its integration is disconnected or the event is not syncing)` };
+      core.syncNow({ role: 'operator', name: 'venue' }, eventId);
+      return { outcome: 'started' };
+    });
+  }
+  /** The manual Sync: asked of the poller when another desk polls the event; else run here. */
+  async function requestSync(actor: Actor, eventId: number): Promise<SyncStarted> {
+    requireEvent(eventId);
+    const poller = otherPoller(eventId);
+    if (poller) {
+      const answer = await venueNet!.askSync(poller.stationId, keyOfEvent(eventId)!);
+      if (answer?.outcome === 'started') return { ranBy: 'poller', deskName: poller.deskName, stationId: poller.stationId };
+      if (answer?.outcome === 'refused') throw new AppError('CONFLICT', `${poller.deskName} did not start the sync: ${answer.reason}`);
+      if (!canPoll(eventId)) {
+        throw new AppError('PROVIDER_UNAVAILABLE', `${poller.deskName} syncs this event and did not answer; this desk holds no working credential for it`);
+      }
+    } else if (!store.getIntegration(store.eventSyncState(eventId)!.integrationId)) {
+      throw new AppError('INVALID_STATE', 'no desk that syncs this event is online, and this desk holds no credential for it: connect an account here');
+    }
+    return { ranBy: 'this-desk', job: core.syncNow(actor, eventId) };
   }
 
   const desk = new Desk({
@@ -500,7 +554,10 @@ export function createCore(deps: CoreDeps) {
       return engine.startJob(eventId, event.importCompletedAt ? 'reimport' : 'import');
     },
 
-    /** The manual "Sync" in the event header: a one-shot resync; never two at once for one event. */
+    /** The Sync button: asked of the venue's poller for this event, or run here (syncNow). */
+    requestSync,
+
+    /** The manual "Sync" in the event header, run here: a one-shot resync; never two at once for one event. */
     syncNow(_actor: Actor, eventId: number): SyncJob {
       const event = requireEvent(eventId);
       if (event.status !== 'ACTIVE') throw new AppError('INVALID_STATE', `Sync runs on a healthy event; this event is ${event.status}`);

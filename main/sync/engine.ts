@@ -74,6 +74,11 @@ export interface SyncEngineDeps {
   estimateRequestsDoneAt(integrationId: number, count: number): { at: number; window: { limit: number; windowMs: number } } | null;
   /** Called when a provider rejects an integration's credential. */
   onCredentialRejected(integrationId: number, reason: string): void;
+  /**
+   * Whether this desk polls the event in live passes (a venue elects one desk per event); absent:
+   * always. Jobs (import, Sync) are not asked.
+   */
+  mayPoll?(eventId: number): boolean;
   options: SyncEngineOptions;
 }
 
@@ -510,6 +515,14 @@ export class SyncEngine {
     const state = this.deps.store.eventSyncState(eventId);
     if (!state || this.owners.has(eventId) || this.closed) return 0;
     if (state.status !== 'ACTIVE' && state.status !== 'FAILED') return 0;
+    if (!this.mayPoll(eventId)) {
+      // Another desk of the venue polls it: no request here. Looked at again in half an interval
+      // (a look costs no request), so when that desk goes away this one takes over within 1.5
+      // intervals of its last poll, plus the time presence takes to say it went.
+      const failures = this.liveState.get(eventId)?.failures ?? 0;
+      this.liveState.set(eventId, { nextDueAt: this.deps.clock.now() + this.deps.options.pollIntervalMs / 2, failures });
+      return 0;
+    }
     const pausedUntil = this.deps.providerPausedUntil(state.integrationId);
     if (pausedUntil > this.deps.clock.now()) {
       // The provider named a time: wait for it rather than spend a request on another 429.
@@ -627,6 +640,15 @@ export class SyncEngine {
     const interval = Math.max(pollIntervalMs, budgetInterval, backoff);
     const nextDueAt = Math.max(this.deps.clock.now() + interval, this.deps.providerPausedUntil(state.integrationId));
     this.liveState.set(eventId, { nextDueAt, failures });
+  }
+
+  /** The venue's answer; a fault in it must not stop live sync, so it then polls as if alone. */
+  private mayPoll(eventId: number): boolean {
+    try {
+      return this.deps.mayPoll?.(eventId) ?? true;
+    } catch {
+      return true;
+    }
   }
 
   /** Runs one live pass over every event that is due. Returns the requests made. */

@@ -582,9 +582,12 @@ export class World {
         await delay(50);
         continue;
       }
+      // One desk, no venue: the Sync always runs here.
+      if (started.value.ranBy !== 'this-desk') throw new Error(`a lone desk's Sync was asked of ${started.value.deskName}`);
+      const jobId = started.value.job.id;
       for (;;) {
         const event = await this.client.must('events.get', { eventId });
-        if (event.activeJob?.id === started.value.id) {
+        if (event.activeJob?.id === jobId) {
           await delay(20);
           continue;
         }

@@ -13,6 +13,7 @@ import { Hocuspocus, type Document, type Connection } from '@hocuspocus/server';
 import { HocuspocusProvider, HocuspocusProviderWebsocket, WebSocketStatus } from '@hocuspocus/provider';
 import type { Clock } from '../../ground/clock.ts';
 import { parseVenueDocumentName } from '../../../shared/venue.ts';
+import { isPollKey, isPollKeyList, MAX_POLL_KEYS } from '../../../shared/venue-poller.ts';
 import type { VenueDocumentPersistence } from '../contracts.ts';
 import { VENUE_TLS_CIPHERS, VENUE_TLS_VERSION, derivePsk, pskIdentity, serverPskFor, type HandshakeRefusal, type VenueKeyMaterial } from './psk.ts';
 import { DEFAULT_VENUE_LIMITS, MessageRateLimit, type VenueLimits } from './limits.ts';
@@ -41,6 +42,8 @@ export interface PresenceState {
   appVersion: string;
   /** The sender's clock when it sent this (ms since epoch); a skew > 2 min is shown. */
   clock: number;
+  /** The events (`<provider>:<providerEventId>`) this desk could poll (shared/venue-poller.ts); absent from older desks. */
+  polls?: string[];
 }
 
 export interface PeerPresence extends PresenceState {
@@ -119,7 +122,8 @@ function isPresenceState(s: unknown): s is PresenceState {
     typeof p.stationId === 'string' && p.stationId.length <= 64 &&
     typeof p.deskName === 'string' && p.deskName.length <= 60 &&
     typeof p.appVersion === 'string' && p.appVersion.length <= 40 &&
-    typeof p.clock === 'number' && Number.isFinite(p.clock)
+    typeof p.clock === 'number' && Number.isFinite(p.clock) &&
+    (p.polls === undefined || isPollKeyList(p.polls))
   );
 }
 
@@ -153,6 +157,7 @@ export class VenueNode {
   private readonly serverSockets = new Map<WebSocket, number>();
   private heartbeat: NodeJS.Timeout | null = null;
   private identity: DeskIdentity;
+  private polls: string[] = [];
   private stopped = false;
 
   constructor(private readonly options: VenueNodeOptions) {
@@ -274,6 +279,24 @@ export class VenueNode {
   setDeskName(deskName: string): void {
     this.identity = { ...this.identity, deskName };
     this.renewPresence();
+  }
+
+  /**
+   * The events this desk could poll, carried by its presence. Renewed only when the set changes
+   * (statuses change often; the set seldom does).
+   */
+  setPolls(keys: readonly string[]): void {
+    // Past the cap (a station with more than 500 live events) the rest are polled as if alone:
+    // a second poller costs requests, a missing one would cost the event its updates.
+    const next = [...new Set(keys)].filter(isPollKey).sort().slice(0, MAX_POLL_KEYS);
+    if (next.join('\n') === this.polls.join('\n')) return;
+    this.polls = next;
+    this.renewPresence();
+  }
+
+  /** What this desk's own presence says it could poll. */
+  ownPolls(): readonly string[] {
+    return this.polls;
   }
 
   /** Desks removed from the venue: their connections are refused even before a rotation. */
@@ -447,7 +470,8 @@ export class VenueNode {
   }
 
   private presenceState(): PresenceState {
-    return { stationId: this.identity.stationId, deskName: this.identity.deskName, appVersion: this.identity.appVersion, clock: this.options.clock.now() };
+    const base = { stationId: this.identity.stationId, deskName: this.identity.deskName, appVersion: this.identity.appVersion, clock: this.options.clock.now() };
+    return this.polls.length > 0 ? { ...base, polls: this.polls } : base;
   }
 
   private renewPresence(): void {

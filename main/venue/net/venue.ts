@@ -10,6 +10,7 @@ import type * as Y from 'yjs';
 import { z } from 'zod';
 import { AppError } from '../../../shared/errors.ts';
 import { venueDocumentName } from '../../../shared/venue.ts';
+import { electPoller, syncAnswerMessage, syncRequestMessage, type SyncAnswerMessage } from '../../../shared/venue-poller.ts';
 import { isClockOff, nextFreeDeskName, type DiscoveredDesk, type VenueDeskView, type VenueRefusal, type VenueStatus } from '../../../shared/venue-desks.ts';
 import { isoTime, type Clock } from '../../ground/clock.ts';
 import type { SecretStore } from '../../ground/secrets.ts';
@@ -42,6 +43,9 @@ const rotateMessage = z.object({
   secret: z.string().max(64),
 }).strict();
 
+/** A poller's answer to a sync-request (the reason goes to the asking desk's user). */
+export type SyncAnswerOutcome = { outcome: 'started' } | { outcome: 'refused'; reason: string };
+
 /** The desk's name as the app's settings keep it (check-in rows carry the same name). */
 export interface StationName {
   get(): string;
@@ -72,6 +76,8 @@ export interface VenueDeps {
   protocol?: number;
   /** How long a join waits for the other desk (ms). */
   joinTimeoutMs?: number;
+  /** How long a manual Sync asked of the poller waits for its answer (ms). */
+  syncAnswerTimeoutMs?: number;
 }
 
 interface DirectoryDesk {
@@ -140,6 +146,8 @@ export class Venue implements VenueDocumentSource {
   private readonly listeners: (() => void)[] = [];
   private readonly pendingAcks = new Map<string, () => void>();
   private directoryObserved: Y.Doc | null = null;
+  private readonly pendingSyncAnswers = new Map<string, (answer: SyncAnswerMessage) => void>();
+  private syncRequestHandler: ((eventKey: string, fromStationId: string | null) => SyncAnswerOutcome) | null = null;
 
   constructor(private readonly deps: VenueDeps) {
     this.config = this.loadConfig();
@@ -393,6 +401,73 @@ export class Venue implements VenueDocumentSource {
     };
   }
 
+  // ---- one poller per event (issue 17; the rule is shared/venue-poller.ts) ----
+
+  /** The events this desk could poll, told to every desk in its presence. */
+  setPolls(keys: readonly string[]): void {
+    this.node.setPolls(keys);
+  }
+
+  /**
+   * The desk that polls this event now, by this desk's view of presence (itself included while
+   * its own presence holds the key). Null when no online desk could, this one included.
+   */
+  pollerOf(eventKey: string): { stationId: string; deskName: string } | null {
+    const peers = this.material ? this.node.peerPresence() : [];
+    const self = { stationId: this.stationId, online: true, polls: this.node.ownPolls() };
+    const stationId = electPoller(eventKey, [self, ...peers]);
+    if (stationId === null) return null;
+    const deskName = stationId === this.stationId ? this.deps.station.get() : (peers.find((p) => p.stationId === stationId)?.deskName ?? stationId);
+    return { stationId, deskName };
+  }
+
+  /** What this desk does when another asks it to run an event's Sync (core: the hard pull). */
+  onSyncRequest(handler: (eventKey: string, fromStationId: string | null) => SyncAnswerOutcome): void {
+    this.syncRequestHandler = handler;
+  }
+
+  /**
+   * Asks the poller to run the event's Sync; resolves with its answer, or null when it was not
+   * reached or did not answer within `timeoutMs` (the caller then decides whether to run it here).
+   */
+  askSync(stationId: string, eventKey: string, timeoutMs = this.deps.syncAnswerTimeoutMs ?? 3_000): Promise<SyncAnswerMessage | null> {
+    const requestId = randomBytes(12).toString('hex');
+    const payload = JSON.stringify({ type: 'sync-request', requestId, event: eventKey });
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => finish(null), timeoutMs);
+      const finish = (answer: SyncAnswerMessage | null) => {
+        clearTimeout(timer);
+        this.pendingSyncAnswers.delete(requestId);
+        resolve(answer);
+      };
+      this.pendingSyncAnswers.set(requestId, finish);
+      if (this.node.sendToPeers(payload, (id) => id === stationId) === 0) finish(null);
+    });
+  }
+
+  /** A sync-request or sync-answer; false when the message is neither. */
+  private onPollerMessage(stationId: string | null, parsed: unknown, reply: (p: string) => void): boolean {
+    const type = (parsed as { type?: unknown } | null)?.type;
+    if (type === 'sync-answer') {
+      const answer = syncAnswerMessage.safeParse(parsed);
+      if (answer.success) this.pendingSyncAnswers.get(answer.data.requestId)?.(answer.data);
+      return true;
+    }
+    if (type !== 'sync-request') return false;
+    const request = syncRequestMessage.safeParse(parsed);
+    if (!request.success) return true;
+    let outcome: SyncAnswerOutcome;
+    try {
+      outcome = this.syncRequestHandler?.(request.data.event, stationId) ?? { outcome: 'refused', reason: 'this desk does not sync events' };
+    } catch (err) {
+      outcome = { outcome: 'refused', reason: err instanceof Error ? err.message : 'the sync did not start' };
+    }
+    // The asking desk validates the answer: a reason past its limit would read as no answer at all.
+    if (outcome.outcome === 'refused') outcome = { outcome: 'refused', reason: outcome.reason.slice(0, 300) || 'the sync did not start' };
+    reply(JSON.stringify({ type: 'sync-answer', requestId: request.data.requestId, ...outcome }));
+    return true;
+  }
+
   // ---- internals ----
 
   private joinWaiter: ((e: VenueNodeEvent) => void) | null = null;
@@ -420,8 +495,9 @@ export class Venue implements VenueDocumentSource {
     } catch {
       return;
     }
-    const ack = parsed as { type?: unknown };
-    if (ack.type === 'rotated' && stationId) {
+    if (this.onPollerMessage(stationId, parsed, reply)) return;
+    const ack = parsed as { type?: unknown } | null;
+    if (ack?.type === 'rotated' && stationId) {
       this.pendingAcks.get(stationId)?.();
       return;
     }

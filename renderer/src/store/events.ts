@@ -6,6 +6,7 @@ import type { Integration, SyncedEvent, SyncJob } from '../../../shared/types.ts
 import type { CheckInStats } from '../../../shared/desk.ts';
 import type { ProviderClockCheck } from '../../../shared/station-clock.ts';
 import { describeSyncStatus } from '../../../shared/sync-status.ts';
+import { syncStartedText } from '../../../shared/venue-poller.ts';
 import { BridgeError, errorMessage } from '../bridge.ts';
 import { patchById, upsertById } from './lists.ts';
 import { Coalescer, Throttle } from './scheduling.ts';
@@ -203,7 +204,10 @@ export const createEventsSlice: SliceCreator<EventsSlice> =
         if (get().syncRequests[eventId]) return;
         set((s) => ({ syncRequests: { ...s.syncRequests, [eventId]: true } }));
         try {
-          showRunningJob(eventId, await call('events.sync', { eventId }));
+          const started = await call('events.sync', { eventId });
+          // Asked of the desk that polls the event: its job runs there, and its rows arrive from it.
+          if (started.ranBy === 'poller') get().toast(syncStartedText(started), 'success');
+          else showRunningJob(eventId, started.job);
         } catch (err) {
           get().toast(`Sync did not start: ${errorMessage(err)}`, 'error');
         } finally {
