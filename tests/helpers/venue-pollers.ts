@@ -1,0 +1,156 @@
+// Several real cores in one process, joined in one venue on loopback, each holding its own
+// credential for the same simulated Eventbrite event, on one virtual clock: for the one-poller-
+// per-event tests and benchmark. Live passes are driven by hand (runFor), so simulated minutes
+// take real milliseconds; presence (sockets) runs in real time, and callers wait on it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCore, type BadgeDeskCore } from '../../main/core/create-core.ts';
+import { MemorySecretStore } from '../../main/ground/secrets.ts';
+import { VirtualClock } from '../../main/ground/clock.ts';
+import { startSimulator, type Simulator } from '../../main/simulator/index.ts';
+import { pollKey } from '../../shared/venue-poller.ts';
+import type { Actor } from '../../shared/types.ts';
+import { until } from './venue-nodes.ts';
+
+const admin: Actor = { role: 'admin', name: 'Admin' };
+
+export interface PollerDesk {
+  core: BadgeDeskCore;
+  stationId: string;
+  name: string;
+  token: string;
+  eventId: number;
+  /** Every provider request this desk made, at the virtual clock. */
+  requests: { at: number; url: string }[];
+  closed: boolean;
+}
+
+export interface PollerVenue {
+  clock: VirtualClock;
+  sim: Simulator;
+  providerEventId: string;
+  key: string;
+  desks: PollerDesk[];
+  /** The desks still running. */
+  live(): PollerDesk[];
+  /** The station every running desk elects (waits, in real time, until they all agree). */
+  agreedPoller(what: string): Promise<PollerDesk>;
+  /** Advances the clock by `ms` in steps of `stepMs`, running every live desk's due passes at each step. */
+  runFor(ms: number, opts?: { stepMs?: number; each?: (now: number) => void | Promise<void> }): Promise<void>;
+  /** Stops a desk (its core closes: its sockets close, its presence goes). */
+  stop(desk: PollerDesk): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startPollerVenue(count: number, opts: { attendees?: number; pollIntervalMs?: number; syncAnswerTimeoutMs?: number } = {}): Promise<PollerVenue> {
+  const clock = new VirtualClock();
+  const sim = await startSimulator({ now: () => clock.now() });
+  const dirs: string[] = [];
+  const desks: PollerDesk[] = [];
+  const owner = sim.eventbrite.addAccount({ email: 'desk0@example.com', name: 'Desk 1 admin' });
+  const providerEventId = sim.eventbrite.addEvent(owner.token, { name: 'Conf', startsAt: '2026-11-23T09:00:00Z' });
+  sim.eventbrite.seedAttendees(providerEventId, opts.attendees ?? 200);
+  // Registrations happened before the imports, as in life (the incremental margin looks back).
+  clock.advance(30 * 60_000);
+  try {
+    for (let i = 0; i < count; i++) {
+      const token = i === 0 ? owner.token : sim.eventbrite.addAccount({ email: `desk${i}@example.com`, name: `Desk ${i + 1} admin` }).token;
+      if (i > 0) sim.eventbrite.shareEvent(providerEventId, token);
+      const dataDir = mkdtempSync(join(tmpdir(), 'bd-poller-'));
+      dirs.push(dataDir);
+      let name = 'Desk 1';
+      const requests: { at: number; url: string }[] = [];
+      const core = createCore({
+        dataDir,
+        secretStore: new MemorySecretStore(),
+        clock,
+        providerBaseUrls: { eventbrite: sim.eventbrite.baseUrl, luma: sim.luma.baseUrl },
+        requestTimeoutMs: 2_000,
+        retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1_000 },
+        walCheckpoints: 'on commit',
+        ...(opts.pollIntervalMs ? { sync: { pollIntervalMs: opts.pollIntervalMs } } : {}),
+        onProviderRequest: (r) => requests.push({ at: clock.now(), url: r.url }),
+        venueNet: {
+          appVersion: '0.1.0',
+          station: { get: () => name, set: (n) => (name = n) },
+          discovery: null,
+          listen: { host: '127.0.0.1', port: 0 },
+          advertiseHosts: ['127.0.0.1'],
+          heartbeatMs: 250,
+          reconnect: { minDelayMs: 50, maxDelayMs: 300 },
+          joinTimeoutMs: 5_000,
+          syncAnswerTimeoutMs: opts.syncAnswerTimeoutMs ?? 2_000,
+        },
+      });
+      await core.venue.ready;
+      const desk: PollerDesk = { core, stationId: core.venue.net!.stationId, name: '', token, eventId: 0, requests, closed: false };
+      desks.push(desk);
+      if (i === 0) {
+        await core.venueStart(admin, 'Hall A');
+      } else {
+        const { code } = await desks[0]!.core.venuePairingCode(admin);
+        await core.venueJoin(admin, code, `127.0.0.1:${desks[0]!.core.venue.net!.status().thisDesk.port}`);
+      }
+      desk.name = name;
+    }
+    for (const desk of desks) {
+      // Desks start apart, as in life: each polls (or looks whether to) in its own phase.
+      clock.advance(7_000);
+      const integration = await desk.core.connectIntegration(admin, 'eventbrite', desk.token);
+      const event = await desk.core.importEvent(admin, integration.id, providerEventId);
+      await desk.core.engine.waitForJob(event.id);
+      desk.eventId = event.id;
+    }
+  } catch (err) {
+    await Promise.all(desks.map((d) => d.core.close().catch(() => undefined)));
+    await sim.close();
+    throw err;
+  }
+  const key = pollKey('eventbrite', providerEventId);
+  const live = () => desks.filter((d) => !d.closed);
+  /** Every running desk sees every other one online with the polls it says, and no stopped desk online. */
+  const settled = () =>
+    live().every((d) => {
+      const seen = new Map(d.core.venue.net!.node.peerPresence().map((p) => [p.stationId, p]));
+      return desks.every((e) => {
+        if (e === d) return true;
+        const p = seen.get(e.stationId);
+        if (e.closed) return !p?.online;
+        return p?.online === true && (p.polls ?? []).join() === e.core.venue.net!.node.ownPolls().join();
+      });
+    });
+  const venue: PollerVenue = {
+    clock,
+    sim,
+    providerEventId,
+    key,
+    desks,
+    live,
+    async agreedPoller(what) {
+      const lowest = () => live().map((d) => d.stationId).sort()[0];
+      await until(() => live().every((d) => d.core.venue.net!.pollerOf(key)?.stationId === lowest()), what, 15_000);
+      return live().find((d) => d.stationId === lowest())!;
+    },
+    async runFor(ms, { stepMs = 5_000, each } = {}) {
+      for (let done = 0; done < ms; done += stepMs) {
+        // Presence travels in real time while the clock is virtual: each step first waits until
+        // every desk's view is current, so what a desk says reaches the others within one step.
+        if (!settled()) await until(settled, 'presence settles', 15_000);
+        clock.advance(stepMs);
+        await each?.(clock.now());
+        for (const d of live()) await d.core.engine.runLivePass();
+      }
+    },
+    async stop(desk) {
+      desk.closed = true;
+      await desk.core.close();
+    },
+    async close() {
+      for (const d of live()) await d.core.close().catch(() => undefined);
+      await sim.close();
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return venue;
+}
