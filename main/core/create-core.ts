@@ -71,6 +71,8 @@ export interface CoreDeps {
    * on, limits). Without them the desk works alone and the venue actions answer INVALID_STATE.
    */
   venueNet?: VenueNetParts;
+  /** This station's name (its settings), as the sync status it shares with the venue names it. */
+  stationName?: () => string;
   /** Observes every provider request (benchmarks count them). */
   onProviderRequest?: (r: { provider: ProviderKind; url: string; status: number | null }) => void;
 }
@@ -201,7 +203,7 @@ export function createCore(deps: CoreDeps) {
 
   /** The engine's timing beside what the mirror holds: what the event page shows. */
   function withTiming(event: StoredEvent): SyncedEvent {
-    return { ...event, nextAttemptAt: engine.nextAttemptAt(event.id), importEta: engine.importEta(event.id) };
+    return { ...event, nextAttemptAt: engine.nextAttemptAt(event.id), importEta: engine.importEta(event.id), syncVia: venue.syncSource(event.id) };
   }
 
   function markIntegrationDisconnected(integrationId: number, reason: string): void {
@@ -254,6 +256,14 @@ export function createCore(deps: CoreDeps) {
     return withTiming(event);
   }
 
+  /** The event's integration on this station; an event the venue mirrors here has none. */
+  function requireOwnAccount(event: SyncedEvent): number {
+    if (event.integrationId === null) {
+      throw new AppError('INVALID_STATE', 'this desk holds no account for this event: the venue syncs it; connect an account here with Reconnect');
+    }
+    return event.integrationId;
+  }
+
   function requireConnected(integrationId: number): Integration {
     const integration = store.getIntegration(integrationId);
     if (!integration) throw new AppError('NOT_FOUND', `integration ${integrationId} does not exist`);
@@ -281,10 +291,22 @@ export function createCore(deps: CoreDeps) {
   const deskStore = new DeskStore(db);
   // The venue's read model: always on, so local actions are venue entries from the start and go
   // into the event's document once the network half attaches one (venue.replica.connect).
-  const venue = new VenueReplica({ store, venueStore: deskStore.venue, clock, events });
+  const venue = new VenueReplica({ store, venueStore: deskStore.venue, clock, events, isPoller: (eventId) => store.eventHasIntegration(eventId) && (pollElection?.(eventId) ?? true), stationName: () => deps.stationName?.() ?? deps.venueNet?.station.get() ?? 'Desk' });
   const venuePersistence = new SqliteDocumentPersistence(deskStore.venue, clock);
   events.on('printJobChanged', ({ job }) => venue.recordPrinted(job));
-  events.on('attendeesChanged', ({ eventId }) => venue.attendeesArrived(eventId));
+  events.on('attendeesChanged', ({ eventId, attendeeIds }) => {
+    venue.attendeesArrived(eventId);
+    // The poller's sync changed these rows: the venue's desks without an account get them.
+    venue.publishRoster(eventId, attendeeIds);
+  });
+  // The poller's sync status and the event's details, for "Syncing via Desk 1" elsewhere.
+  const publishSyncSource = ({ eventId }: { eventId: number }) => {
+    venue.publishSource(eventId);
+    venue.publishDetails(eventId);
+  };
+  events.on('statusChanged', publishSyncSource);
+  events.on('syncChanged', publishSyncSource);
+  events.on('jobFinished', publishSyncSource);
   for (const e of deskStore.venue.eventKeys()) venue.attendeesArrived(e.eventId);
   // The network half serves the documents; the data half follows whichever venue it is in.
   const venueNet = deps.venueNet
@@ -331,46 +353,57 @@ export function createCore(deps: CoreDeps) {
     const s = store.eventSyncState(eventId);
     return !!s && (s.status === 'ACTIVE' || s.status === 'FAILED') && store.getIntegration(s.integrationId)?.status === 'CONNECTED';
   };
-  const keyOfEvent = (eventId: number): string | null => {
-    const s = store.eventSyncState(eventId);
-    return s ? pollKey(s.provider, s.providerEventId) : null;
-  };
-  /** Whom a manual Sync is asked of: the elected poller when it is another desk, else null (run here). */
-  const otherPoller = (eventId: number): { stationId: string; deskName: string } | null => {
-    const key = keyOfEvent(eventId);
-    const poller = venueNet?.venueId && key ? venueNet.pollerOf(key) : null;
+  /** The venue's poller of the event when it is another desk; null: this one, or no venue. */
+  const otherPoller = (provider: ProviderKind, providerEventId: string): { stationId: string; deskName: string } | null => {
+    const poller = venueNet?.venueId ? venueNet.pollerOf(pollKey(provider, providerEventId)) : null;
     return poller && poller.stationId !== venueNet!.stationId ? poller : null;
   };
   if (venueNet) {
     // Presence says which events this desk could poll; the set changes only with a status or a credential.
-    const renewPolls = () => venueNet.setPolls([...store.eventIdsWithStatus('ACTIVE'), ...store.eventIdsWithStatus('FAILED')].filter(canPoll).map((id) => keyOfEvent(id)!));
+    const renewPolls = () => {
+      const ids = [...store.eventIdsWithStatus('ACTIVE'), ...store.eventIdsWithStatus('FAILED')].filter(canPoll);
+      venueNet.setPolls(ids.map((id) => store.eventSyncState(id)!).map((s) => pollKey(s.provider, s.providerEventId)));
+    };
     events.on('statusChanged', renewPolls);
     events.on('integrationChanged', renewPolls);
     renewPolls();
-    pollElection = (eventId) => otherPoller(eventId) === null;
+    pollElection = (eventId) => {
+      const s = store.eventSyncState(eventId);
+      return !s || otherPoller(s.provider, s.providerEventId) === null;
+    };
+    // A takeover (or a handover) changes who shares the event's status and roster: announced once.
+    const polling = new Map<number, boolean>();
+    venueNet.onChange(() => {
+      for (const id of [...store.eventIdsWithStatus('ACTIVE'), ...store.eventIdsWithStatus('FAILED'), ...store.eventIdsWithStatus('DISCONNECTED')]) {
+        const now = pollElection!(id);
+        if (polling.get(id) !== undefined && polling.get(id) !== now) events.emit('syncChanged', { eventId: id });
+        polling.set(id, now);
+      }
+    });
     // Another desk's manual Sync of an event this desk polls: the hard pull, run here.
     venueNet.onSyncRequest((eventKey) => {
       const ref = parsePollKey(eventKey);
       const eventId = ref ? store.findEventByProviderId(ref.provider, ref.providerEventId) : undefined;
-      if (eventId === undefined) return { outcome: 'refused', reason: `${venueNet.status().thisDesk.name} does not have this event` };
-      if (!canPoll(eventId)) return { outcome: 'refused', reason: `${venueNet.status().thisDesk.name} cannot sync this event now (its integration is disconnected or the event is not syncing)` };
+      const here = venueNet.status().thisDesk.name;
+      if (eventId === undefined) return { outcome: 'refused', reason: `${here} does not have this event` };
+      if (!canPoll(eventId)) return { outcome: 'refused', reason: `${here} cannot sync this event now (no working account for it there, or the event is not syncing)` };
       core.syncNow({ role: 'operator', name: 'venue' }, eventId);
       return { outcome: 'started' };
     });
   }
   /** The manual Sync: asked of the poller when another desk polls the event; else run here. */
   async function requestSync(actor: Actor, eventId: number): Promise<SyncStarted> {
-    requireEvent(eventId);
-    const poller = otherPoller(eventId);
+    const event = requireEvent(eventId);
+    const poller = otherPoller(event.provider, event.providerEventId);
     if (poller) {
-      const answer = await venueNet!.askSync(poller.stationId, keyOfEvent(eventId)!);
+      const answer = await venueNet!.askSync(poller.stationId, pollKey(event.provider, event.providerEventId));
       if (answer?.outcome === 'started') return { ranBy: 'poller', deskName: poller.deskName, stationId: poller.stationId };
       if (answer?.outcome === 'refused') throw new AppError('CONFLICT', `${poller.deskName} did not start the sync: ${answer.reason}`);
       if (!canPoll(eventId)) {
-        throw new AppError('PROVIDER_UNAVAILABLE', `${poller.deskName} syncs this event and did not answer; this desk holds no working credential for it`);
+        throw new AppError('PROVIDER_UNAVAILABLE', `${poller.deskName} syncs this event and did not answer; this desk holds no working account for it`);
       }
-    } else if (!store.getIntegration(store.eventSyncState(eventId)!.integrationId)) {
-      throw new AppError('INVALID_STATE', 'no desk that syncs this event is online, and this desk holds no credential for it: connect an account here');
+    } else if (event.integrationId === null) {
+      throw new AppError('INVALID_STATE', 'no desk that syncs this event is online, and this desk holds no account for it: connect an account here with Reconnect');
     }
     return { ranBy: 'this-desk', job: core.syncNow(actor, eventId) };
   }
@@ -526,7 +559,7 @@ export function createCore(deps: CoreDeps) {
       requireAdmin(actor);
       const event = requireEvent(eventId);
       if (event.status !== 'FAILED') throw new AppError('INVALID_STATE', `Retry applies to a failed sync; this event is ${event.status}`);
-      requireConnected(event.integrationId);
+      requireConnected(requireOwnAccount(event));
       status.transition(eventId, 'PENDING', 'retry requested');
       return engine.startJob(eventId, 'reimport');
     },
@@ -538,7 +571,7 @@ export function createCore(deps: CoreDeps) {
       if (event.status !== 'PENDING' || event.activeJob) {
         throw new AppError('INVALID_STATE', 'Retry import applies to an import that failed and is not running');
       }
-      requireConnected(event.integrationId);
+      requireConnected(requireOwnAccount(event));
       return engine.startJob(eventId, 'import');
     },
 

@@ -48,6 +48,7 @@ export async function startPollerVenue(count: number, opts: { attendees?: number
   const sim = await startSimulator({ now: () => clock.now() });
   const dirs: string[] = [];
   const desks: PollerDesk[] = [];
+  const names: (() => string)[] = [];
   const owner = sim.eventbrite.addAccount({ email: 'desk0@example.com', name: 'Desk 1 admin' });
   const providerEventId = sim.eventbrite.addEvent(owner.token, { name: 'Conf', startsAt: '2026-11-23T09:00:00Z' });
   sim.eventbrite.seedAttendees(providerEventId, opts.attendees ?? 200);
@@ -84,16 +85,11 @@ export async function startPollerVenue(count: number, opts: { attendees?: number
         },
       });
       await core.venue.ready;
-      const desk: PollerDesk = { core, stationId: core.venue.net!.stationId, name: '', token, eventId: 0, requests, closed: false };
-      desks.push(desk);
-      if (i === 0) {
-        await core.venueStart(admin, 'Hall A');
-      } else {
-        const { code } = await desks[0]!.core.venuePairingCode(admin);
-        await core.venueJoin(admin, code, `127.0.0.1:${desks[0]!.core.venue.net!.status().thisDesk.port}`);
-      }
-      desk.name = name;
+      desks.push({ core, stationId: core.venue.net!.stationId, name: '', token, eventId: 0, requests, closed: false });
+      names.push(() => name);
     }
+    // Each desk imports with its own account before it joins (a desk joined first would be given
+    // the venue's event, mirrored from the poller, and connect its account with Reconnect).
     for (const desk of desks) {
       // Desks start apart, as in life: each polls (or looks whether to) in its own phase.
       clock.advance(7_000);
@@ -101,6 +97,15 @@ export async function startPollerVenue(count: number, opts: { attendees?: number
       const event = await desk.core.importEvent(admin, integration.id, providerEventId);
       await desk.core.engine.waitForJob(event.id);
       desk.eventId = event.id;
+    }
+    for (const [i, desk] of desks.entries()) {
+      if (i === 0) {
+        await desk.core.venueStart(admin, 'Hall A');
+      } else {
+        const { code } = await desks[0]!.core.venuePairingCode(admin);
+        await desk.core.venueJoin(admin, code, `127.0.0.1:${desks[0]!.core.venue.net!.status().thisDesk.port}`);
+      }
+      desk.name = names[i]!();
     }
   } catch (err) {
     await Promise.all(desks.map((d) => d.core.close().catch(() => undefined)));
