@@ -439,6 +439,11 @@ export class MirrorStore {
     return this.db.prepare<[number], { status: SyncStatus }>('SELECT status FROM events WHERE id = ?').get(eventId)?.status;
   }
 
+  /** The newest provider stamp (`changed`, `updated_at`) among the event's rows, as the provider wrote it; null when none. */
+  newestProviderStamp(eventId: number): string | null {
+    return this.db.prepare<[number], { t: string | null }>('SELECT MAX(provider_updated_at) AS t FROM attendees WHERE event_id = ?').get(eventId)?.t ?? null;
+  }
+
   /** Whether this station holds an account for the event (it can poll it itself). */
   eventHasIntegration(eventId: number): boolean {
     return this.db.prepare<[number], { i: number | null }>('SELECT integration_id AS i FROM events WHERE id = ?').get(eventId)?.i != null;

@@ -132,6 +132,8 @@ export class SyncEngine {
   private readonly announcedNextAttempt = new Map<number, string | null>();
   /** FAILED events whose cause needs a person (no access, event gone): live sync leaves them to Retry. */
   private readonly needsPerson = new Set<number>();
+  /** Events whose live passes another desk of the venue made: the next one here is a takeover. */
+  private readonly deferred = new Set<number>();
   private liveLoop: { abort: AbortController; done: Promise<void> } | null = null;
   private closed = false;
 
@@ -521,6 +523,7 @@ export class SyncEngine {
       // intervals of its last poll, plus the time presence takes to say it went.
       const failures = this.liveState.get(eventId)?.failures ?? 0;
       this.liveState.set(eventId, { nextDueAt: this.deps.clock.now() + this.deps.options.pollIntervalMs / 2, failures });
+      this.deferred.add(eventId);
       return 0;
     }
     const pausedUntil = this.deps.providerPausedUntil(state.integrationId);
@@ -550,7 +553,8 @@ export class SyncEngine {
     try {
       const client = this.deps.clientFor(state.integrationId);
       const ctx: PassContext = { eventId, client, providerEventId: state.providerEventId, job: null, signal: abort.signal };
-      const outcome = await this.livePass(ctx, state.syncWatermark);
+      const watermark = this.deferred.delete(eventId) ? this.takeoverWatermark(eventId, state.syncWatermark) : state.syncWatermark;
+      const outcome = await this.livePass(ctx, watermark);
       if (stale()) return outcome.requests;
       this.guarded(eventId, () => {
         this.deps.store.markSynced(eventId, this.now(), outcome.watermark, false);
@@ -640,6 +644,23 @@ export class SyncEngine {
     const interval = Math.max(pollIntervalMs, budgetInterval, backoff);
     const nextDueAt = Math.max(this.deps.clock.now() + interval, this.deps.providerPausedUntil(state.integrationId));
     this.liveState.set(eventId, { nextDueAt, failures });
+  }
+
+  /**
+   * The watermark of a desk taking an event over from the venue's poller. Its own is as old as
+   * its own last pass (often its import), while the roster the poller shared brought its mirror
+   * up to the poller's last pass: it starts from the newest provider stamp the mirror holds, less
+   * the margin, as a pass of its own would. Otherwise its first pass would page through every
+   * change since (a catch-up storm). Capped at this station's clock: a stamp from the future
+   * must not skip what happens meanwhile.
+   */
+  private takeoverWatermark(eventId: number, own: string | null): string | null {
+    // No watermark: the pass is a full listing whatever the roster says.
+    if (own === null) return null;
+    const newest = parseTime(this.deps.store.newestProviderStamp(eventId));
+    if (newest === null) return own;
+    const from = Math.min(newest, this.deps.clock.now()) - this.deps.options.changedSinceMarginMs;
+    return from > Date.parse(own) ? isoTime(from) : own;
   }
 
   /** The venue's answer; a fault in it must not stop live sync, so it then polls as if alone. */

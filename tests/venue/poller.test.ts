@@ -44,7 +44,7 @@ test('five desks holding the same event spend the provider requests of one: only
   const start = v.clock.now();
   const atSimulator = v.sim.eventbrite.requestCount;
   // 30 simulated minutes of live sync, with a registration every minute.
-  await v.runFor(30 * 60_000, { each: (now) => void (now % 60_000 === 0 && v.sim.eventbrite.addAttendee(v.providerEventId)) });
+  await v.runFor(30 * 60_000, { each: (now) => void (now % 60_000 < 5_000 && v.sim.eventbrite.addAttendee(v.providerEventId)) });
   const spent = v.sim.eventbrite.requestCount - atSimulator;
   const byDesk = requestsOf(v.desks, start);
   for (const d of v.desks) {
@@ -87,34 +87,43 @@ test('the poller goes away (stopped right after a poll, then just before one; th
   const log = timeline(v);
   const start = v.clock.now();
   const first = await v.agreedPoller('four desks agree');
-  await v.runFor(3 * 60_000);
+  // 25 registrations a minute: a desk taking over with the watermark of its own import would
+  // page through all of them at once (the catch-up storm); the roster the poller shared says how
+  // far it got.
+  const each = (now: number) => {
+    if (now % 60_000 < 5_000) for (let i = 0; i < 25; i++) v.sim.eventbrite.addAttendee(v.providerEventId);
+  };
+  await v.runFor(6 * 60_000, { each });
+  // A steady pass lists what changed since the last one, less the margin (5 minutes of registrations).
+  const steady = Math.max(...passes(log.filter((r) => r.at > start)).map((p) => p.requests));
 
   // Stopped right after its poll: the worst case for a burst (the next desk could poll at once).
   const polledAt = () => first.requests[first.requests.length - 1]!.at;
-  while (polledAt() !== v.clock.now()) await v.runFor(5_000);
+  while (polledAt() !== v.clock.now()) await v.runFor(5_000, { each });
   await v.stop(first);
   const second = await v.agreedPoller('the rest elect the next lowest');
   assert.notEqual(second, first);
-  await v.runFor(3 * 60_000);
+  await v.runFor(3 * 60_000, { each });
 
   // Stopped just before its next poll: the worst case for the gap.
-  while (second.requests[second.requests.length - 1]!.at !== v.clock.now()) await v.runFor(5_000);
-  await v.runFor(INTERVAL - 5_000);
+  while (second.requests[second.requests.length - 1]!.at !== v.clock.now()) await v.runFor(5_000, { each });
+  await v.runFor(INTERVAL - 5_000, { each });
   await v.stop(second);
   const third = await v.agreedPoller('the next one again');
-  await v.runFor(3 * 60_000);
+  await v.runFor(3 * 60_000, { each });
 
   // Its credential is rejected: its event goes DISCONNECTED, it drops the key, the last desk takes over.
   v.sim.eventbrite.revokeToken(third.token);
-  await v.runFor(INTERVAL);
+  await v.runFor(INTERVAL, { each });
   assert.equal(third.core.getEvent(third.eventId).status, 'DISCONNECTED');
   assert.deepEqual(third.core.venue.net!.node.ownPolls(), []);
   const fourth = v.live().find((d) => d !== third)!;
   await until(() => v.live().every((d) => d.core.venue.net!.pollerOf(v.key)?.stationId === fourth.stationId), 'the desk with a working credential is elected', 15_000);
-  await v.runFor(3 * 60_000);
+  await v.runFor(3 * 60_000, { each });
 
   // The timeline at the simulator: never a gap of more than two intervals, never more than two
-  // passes within one interval, never a pass of more than a few requests.
+  // passes within one interval, never a pass bigger than a steady one but for the count check
+  // (the first pass of a desk taking over starts where the poller's shared roster got to).
   const live = passes(log.filter((r) => r.at > start));
   assert.ok(v.clock.now() - live[live.length - 1]!.at <= INTERVAL, 'polled to the end');
   // (What the design gives: a desk that does not poll looks again every half interval, and
@@ -125,7 +134,7 @@ test('the poller goes away (stopped right after a poll, then just before one; th
   for (const p of live) {
     const within = live.filter((q) => q.at >= p.at && q.at < p.at + INTERVAL);
     assert.ok(within.length <= 2, `${within.length} passes within 30 s from ${new Date(p.at).toISOString()}`);
-    assert.ok(p.requests <= 3, `a pass of ${p.requests} requests at ${new Date(p.at).toISOString()}`);
+    assert.ok(p.requests <= steady + 2, `a pass of ${p.requests} requests (steady: ${steady}) at ${new Date(p.at).toISOString()}`);
   }
   // Each stretch was polled by one desk only.
   const stretchOf = (d: PollerDesk) => d.requests.filter((r) => r.at > start).map((r) => r.at);
