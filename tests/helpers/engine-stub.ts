@@ -9,7 +9,7 @@ import { MirrorStore } from '../../main/db/store.ts';
 import { VirtualClock } from '../../main/ground/clock.ts';
 import { CoreEvents } from '../../main/ground/events.ts';
 import { StatusMachine } from '../../main/sync/status-machine.ts';
-import { SyncEngine, DEFAULT_SYNC_OPTIONS, type SyncEngineOptions } from '../../main/sync/engine.ts';
+import { SyncEngine, DEFAULT_SYNC_OPTIONS, type SyncEngineDeps, type SyncEngineOptions } from '../../main/sync/engine.ts';
 import {
   ProviderError,
   type AttendeePage,
@@ -102,7 +102,7 @@ export interface EngineRig {
   credentialRejectedCalls: number[];
 }
 
-export function engineRig(t: { after(fn: () => unknown): void }, options: Partial<SyncEngineOptions> = {}): EngineRig {
+export function engineRig(t: { after(fn: () => unknown): void }, options: Partial<SyncEngineOptions> = {}, more: Pick<SyncEngineDeps, 'mayPoll'> = {}): EngineRig {
   const dir = mkdtempSync(join(tmpdir(), 'bd-engine-'));
   const db = openDatabase(join(dir, 'badge-desk.sqlite'));
   const store = new MirrorStore(db);
@@ -133,6 +133,7 @@ export function engineRig(t: { after(fn: () => unknown): void }, options: Partia
       engine.disconnectIntegrationEvents(integrationId, reason);
     },
     options: { ...DEFAULT_SYNC_OPTIONS, ...options },
+    ...more,
   });
   t.after(async () => {
     await engine.close();
