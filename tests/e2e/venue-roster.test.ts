@@ -51,6 +51,14 @@ test('a desk joined without any account shows the venue event, "Syncing via Desk
   await page2.getByTestId('syncing-pill').getByText('Syncing via Desk 1').waitFor();
   await e.screenshot('venue-roster-syncing-via');
 
+  // Its Sync button asks Desk 1, the poller, which runs the hard pull (a full listing; live
+  // passes ask for changes only).
+  const fullListings = () => e.sim.eventbrite.requests.filter((r) => r.path.endsWith('/attendees/') && !r.query.changed_since && !r.query.continuation).length;
+  const before = fullListings();
+  await page2.getByRole('button', { name: 'Sync', exact: true }).click();
+  await page2.getByRole('status').getByText('Sync asked of Desk 1').waitFor();
+  await until(async () => fullListings() > before, 15_000);
+
   const { rows } = await ipc(e, 'attendees.list', { eventId: event1.id, offset: 0, limit: 100 });
   const guest = rows.find((r) => r.status === 'ATTENDING' && r.barcode)!;
   await page2.getByRole('button', { name: 'Check-in desk' }).click();

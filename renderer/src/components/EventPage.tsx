@@ -75,10 +75,14 @@ function EventHeader({ event, view }: { event: SyncedEvent; view: EventSyncView 
   const [batchOpen, setBatchOpen] = useState(false);
   const job = event.activeJob;
   const syncing = requested || (job !== null && job.kind === 'resync');
-  const canSync = event.status === 'ACTIVE' && job === null && !requested;
   const via = event.syncVia;
+  // A desk without an account asks the desk that syncs the event (its Sync runs there).
+  const viaCanSync = event.integrationId === null && via !== null && via.online && via.status === 'ACTIVE';
+  const canSync = (event.status === 'ACTIVE' || viaCanSync) && job === null && !requested;
   let hint: string | undefined;
-  if (!syncing && event.integrationId === null) hint = via ? `${via.deskName} syncs this event with ${PROVIDER_LABEL[event.provider]}.` : 'No desk of the venue syncs this event yet.';
+  if (!syncing && event.integrationId === null) {
+    hint = !via ? 'No desk of the venue syncs this event yet.' : viaCanSync ? `Asks ${via.deskName}, which syncs this event with ${PROVIDER_LABEL[event.provider]}.` : `${via.deskName} syncs this event with ${PROVIDER_LABEL[event.provider]}.`;
+  }
   else if (!syncing && view.showOfflineBanner) hint = 'Sync runs once the provider can be reached again; live sync retries by itself.';
   else if (!syncing && event.status !== 'ACTIVE') hint = 'Sync runs on a healthy event; use the alert below to recover it first.';
   else if (!syncing && job !== null) hint = 'An import is running.';
