@@ -79,6 +79,14 @@ test('five desks holding the same event spend the provider requests of one: only
   poller.core.engine.startJob(poller.eventId, 'resync');
   await assert.rejects(other.core.requestSync(operator, other.eventId), (e: unknown) => isAppError(e) && e.code === 'CONFLICT' && e.message.includes(poller.name) && /already running/.test(e.message));
   await poller.core.engine.waitForJob(poller.eventId);
+
+  // The poller does not answer (a desk frozen mid-call, as far as the asking desk can tell):
+  // after the timeout, a desk with its own account syncs itself.
+  (poller.core.venue.net as unknown as { onPollerMessage: () => boolean }).onPollerMessage = () => true;
+  const local = await other.core.requestSync(operator, other.eventId);
+  assert.equal(local.ranBy, 'this-desk');
+  assert.equal(other.core.engine.activeJob(other.eventId)?.kind, 'resync');
+  await other.core.engine.waitForJob(other.eventId);
 });
 
 test('the poller goes away (stopped right after a poll, then just before one; then its credential is rejected): the next desk takes over within two intervals, with no burst', async (t) => {
