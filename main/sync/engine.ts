@@ -132,8 +132,12 @@ export class SyncEngine {
   private readonly announcedNextAttempt = new Map<number, string | null>();
   /** FAILED events whose cause needs a person (no access, event gone): live sync leaves them to Retry. */
   private readonly needsPerson = new Set<number>();
-  /** Events whose live passes another desk of the venue made: the next one here is a takeover. */
-  private readonly deferred = new Set<number>();
+  /**
+   * Events whose stored watermark this engine's own passes and jobs keep current. In a venue, any
+   * other event's first pass here (a takeover, or the first after a restart) may find the mirror
+   * ahead of the watermark: the poller's roster brought rows meanwhile.
+   */
+  private readonly ownWatermark = new Set<number>();
   private liveLoop: { abort: AbortController; done: Promise<void> } | null = null;
   private closed = false;
 
@@ -290,6 +294,7 @@ export class SyncEngine {
       }
       const isImport = job.kind !== 'resync';
       this.deps.store.markSynced(eventId, this.now(), outcome.watermark, isImport);
+      this.ownWatermark.add(eventId);
       this.lastCountCheckAt.set(eventId, this.deps.clock.now());
       this.finish(eventId, job, 'completed', null);
       this.guarded(eventId, () => {
@@ -523,7 +528,7 @@ export class SyncEngine {
       // intervals of its last poll, plus the time presence takes to say it went.
       const failures = this.liveState.get(eventId)?.failures ?? 0;
       this.liveState.set(eventId, { nextDueAt: this.deps.clock.now() + this.deps.options.pollIntervalMs / 2, failures });
-      this.deferred.add(eventId);
+      this.ownWatermark.delete(eventId);
       return 0;
     }
     const pausedUntil = this.deps.providerPausedUntil(state.integrationId);
@@ -553,9 +558,11 @@ export class SyncEngine {
     try {
       const client = this.deps.clientFor(state.integrationId);
       const ctx: PassContext = { eventId, client, providerEventId: state.providerEventId, job: null, signal: abort.signal };
-      const watermark = this.deferred.delete(eventId) ? this.takeoverWatermark(eventId, state.syncWatermark) : state.syncWatermark;
+      const inVenue = this.deps.mayPoll !== undefined;
+      const watermark = inVenue && !this.ownWatermark.has(eventId) ? this.takeoverWatermark(eventId, state.syncWatermark) : state.syncWatermark;
       const outcome = await this.livePass(ctx, watermark);
       if (stale()) return outcome.requests;
+      this.ownWatermark.add(eventId);
       this.guarded(eventId, () => {
         this.deps.store.markSynced(eventId, this.now(), outcome.watermark, false);
         if (this.deps.status.current(eventId) === 'FAILED') this.deps.status.transition(eventId, 'ACTIVE', 'sync recovered');
@@ -647,8 +654,8 @@ export class SyncEngine {
   }
 
   /**
-   * The watermark of a desk taking an event over from the venue's poller. Its own is as old as
-   * its own last pass (often its import), while the roster the poller shared brought its mirror
+   * The watermark of a desk taking an event over from the venue's poller (or polling it first
+   * after a restart). Its own is as old as its own last pass (often its import), while the roster the poller shared brought its mirror
    * up to the poller's last pass: it starts from the newest provider stamp the mirror holds, less
    * the margin, as a pass of its own would. Otherwise its first pass would page through every
    * change since (a catch-up storm). Capped at this station's clock: a stamp from the future
@@ -698,7 +705,9 @@ export class SyncEngine {
         } catch {
           // A pass only throws when aborted; per-event errors are already statuses.
         }
-        await this.deps.clock.sleep(Math.min(this.deps.options.pollIntervalMs, 5_000), abort.signal).catch(() => undefined);
+        // At most half an interval: a desk that leaves an event to the venue's poller looks again
+        // that often (a look costs no request), so its takeover is not held back by the loop.
+        await this.deps.clock.sleep(Math.min(this.deps.options.pollIntervalMs / 2, 5_000), abort.signal).catch(() => undefined);
       }
     };
     this.liveLoop = { abort, done: loop() };

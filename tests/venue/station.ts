@@ -4,6 +4,7 @@
 // event's account: its mirror is seeded here with the same event and people on every station.
 //   tsx tests/venue/station.ts --data-dir D --name "Desk 1" --listen 127.0.0.1 [--seed 20]
 //     [--clock-offset-ms N] [--protocol N] [--app-version V] [--heartbeat-ms N]
+//     [--eventbrite-url URL --poll-ms N]   (a simulated Eventbrite, live sync on: the poller tests)
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { createCore, type BadgeDeskCore } from '../../main/core/create-core.ts';
@@ -24,6 +25,8 @@ const { values } = parseArgs({
     protocol: { type: 'string' },
     'app-version': { type: 'string', default: '0.1.0' },
     'heartbeat-ms': { type: 'string', default: '500' },
+    'eventbrite-url': { type: 'string' },
+    'poll-ms': { type: 'string', default: '30000' },
   },
 });
 const dataDir = values['data-dir']!;
@@ -43,6 +46,9 @@ const core: BadgeDeskCore = createCore({
   dataDir,
   secretStore: secrets,
   clock: { now: () => Date.now() + offset, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+  ...(values['eventbrite-url']
+    ? { providerBaseUrls: { eventbrite: values['eventbrite-url'] }, liveSync: true, sync: { pollIntervalMs: Number(values['poll-ms']) }, walCheckpoints: 'on commit' as const }
+    : {}),
   venueNet: {
     appVersion: values['app-version']!,
     station: { get: () => deskName, set: renameDesk },
@@ -112,6 +118,17 @@ const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
     }, 'rogue');
     return true;
   },
+  /** Connects this station's own account and imports the provider's event (live sync then polls it, or leaves it to the venue's poller). */
+  importEvent: async (a) => {
+    const integration = await core.connectIntegration(admin(), 'eventbrite', String(a.token));
+    const existing = core.store.findEventByProviderId('eventbrite', String(a.providerEventId));
+    if (existing !== undefined) return existing;
+    const event = await core.importEvent(admin(), integration.id, String(a.providerEventId));
+    await core.engine.waitForJob(event.id);
+    return event.id;
+  },
+  /** The station this one elects to poll the event (`<provider>:<providerEventId>`). */
+  poller: (a) => core.venue.net!.pollerOf(String(a.key))?.stationId ?? null,
   exit: async () => {
     await core.close();
     process.exit(0);
