@@ -694,6 +694,25 @@ export class SyncEngine {
     return requests;
   }
 
+  /**
+   * How long the live loop sleeps: until the next event is due, not a fixed tick later (a poll
+   * would slip by up to a tick each time, and a venue desk's takeover by another), and at most
+   * half an interval or 5 s. Events a job owns are left out: they are scheduled when it ends.
+   */
+  private liveWait(): number {
+    const cap = Math.min(this.deps.options.pollIntervalMs / 2, 5_000);
+    const now = this.deps.clock.now();
+    let wait = cap;
+    for (const id of [...this.deps.store.eventIdsWithStatus('ACTIVE'), ...this.deps.store.eventIdsWithStatus('FAILED')]) {
+      if (this.owners.has(id) || (this.needsPerson.has(id) && this.deps.status.current(id) === 'FAILED')) continue;
+      // One never scheduled yet waits for the next look: a pass schedules every event it can poll.
+      const due = this.liveState.get(id)?.nextDueAt;
+      if (due !== undefined) wait = Math.min(wait, due - now);
+    }
+    // Never a spin on an event that is due but could not run.
+    return Math.max(50, wait);
+  }
+
   /** Polls in the background until stopped. Never blocks the desk: every pass is async I/O. */
   startLiveSync(): void {
     if (this.liveLoop || this.closed) return;
@@ -705,9 +724,7 @@ export class SyncEngine {
         } catch {
           // A pass only throws when aborted; per-event errors are already statuses.
         }
-        // At most half an interval: a desk that leaves an event to the venue's poller looks again
-        // that often (a look costs no request), so its takeover is not held back by the loop.
-        await this.deps.clock.sleep(Math.min(this.deps.options.pollIntervalMs / 2, 5_000), abort.signal).catch(() => undefined);
+        await this.deps.clock.sleep(this.liveWait(), abort.signal).catch(() => undefined);
       }
     };
     this.liveLoop = { abort, done: loop() };

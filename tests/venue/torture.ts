@@ -1,16 +1,22 @@
-// npm run venue-torture -- --rounds N --seed S [--stations 3] [--ops 30]
+// npm run venue-torture -- --rounds N --seed S [--stations 3] [--ops 30] [--provider]
 // Seeded random rounds over real station processes (network namespaces when available, else
 // loopback without partitions): check-ins, undos and VIP changes at random desks, partitions,
 // SIGKILLs with restarts under a skewed clock (up to ±5 minutes). After each round the network
 // heals and the invariants are checked: every acknowledged check-in is on every desk exactly
 // once, the derived state is equal everywhere, and nothing is stuck (converged within 30 s).
+// --provider: a simulated Eventbrite on loopback (so no namespaces, no partitions), each desk
+// with its own account for one event and live sync on; half the kills take the elected poller.
+// Invariants too: the live polls at the simulator never leave a gap of more than two intervals,
+// and once the round is over one desk polls (one pass an interval).
 import { parseArgs } from 'node:util';
 import { rmSync } from 'node:fs';
 import { DeterministicRandom } from '../../main/simulator/people.ts';
 import { Station, state, sameState, eventually, type StationState } from '../helpers/venue-stations.ts';
 import { makeVenueNetwork } from '../helpers/netns.ts';
+import { startSimulator } from '../../main/simulator/index.ts';
+import { pollKey } from '../../shared/venue-poller.ts';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, seed: { type: 'string', default: '1' }, stations: { type: 'string', default: '3' }, ops: { type: 'string', default: '30' } } });
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, seed: { type: 'string', default: '1' }, stations: { type: 'string', default: '3' }, ops: { type: 'string', default: '30' }, provider: { type: 'boolean', default: false } } });
 const rounds = Number(values.rounds);
 const seed = Number(values.seed);
 const count = Math.max(2, Number(values.stations));
@@ -19,7 +25,17 @@ const random = new DeterministicRandom(seed);
 const pick = <T>(list: readonly T[]): T => list[random.next() % list.length]!;
 const PEOPLE = 20;
 
-const net = makeVenueNetwork(count);
+// The poller torture: a provider every desk reaches over loopback.
+const POLL_MS = 2_000;
+const sim = values.provider ? await startSimulator() : null;
+const providerEvent = sim ? sim.eventbrite.addEvent(sim.eventbrite.addAccount({ email: 'owner@example.com', name: 'Owner' }).token, { name: 'Torture days' }) : null;
+const providerArgs = sim ? ['--eventbrite-url', sim.eventbrite.baseUrl, '--poll-ms', String(POLL_MS)] : [];
+/** The live polls (incremental first pages) at the simulator, by arrival time. */
+const polls: number[] = [];
+sim?.eventbrite.on('request', (r) => {
+  if (r.path.endsWith('/attendees/') && r.query.changed_since !== undefined && r.query.continuation === undefined) polls.push(Date.now());
+});
+const net = sim ? null : makeVenueNetwork(count);
 console.log(net ? `network namespaces: ${net.hosts.map((h) => h.host).join(', ')}` : 'network namespaces unavailable: loopback ports, no partitions');
 const hostOf = (i: number) => (net ? { host: net.hosts[i]!.host, netns: net.hosts[i]!.netns } : { host: '127.0.0.1', netns: null });
 const stations: Station[] = [];
@@ -30,7 +46,16 @@ const violation = (round: number, what: string) => {
 };
 
 try {
-  for (let i = 0; i < count; i++) stations.push(await Station.start({ name: 'Desk 1', ...hostOf(i) }));
+  for (let i = 0; i < count; i++) stations.push(await Station.start({ name: 'Desk 1', ...hostOf(i), extraArgs: providerArgs }));
+  if (sim && providerEvent) {
+    sim.eventbrite.seedAttendees(providerEvent, 30);
+    // Each desk imports with its own account before the venue exists (joined, it would be given the venue's event).
+    for (const s of stations) {
+      const token = sim.eventbrite.addAccount({ email: `${s.stationId}@example.com`, name: s.stationId }).token;
+      sim.eventbrite.shareEvent(providerEvent, token);
+      await s.call('importEvent', { token, providerEventId: providerEvent });
+    }
+  }
   await stations[0]!.call('startVenue', { name: 'Torture hall' });
   const { code } = await stations[0]!.call<{ code: string }>('code');
   for (const s of stations.slice(1)) await s.call('join', { code, address: stations[0]!.address });
@@ -40,6 +65,8 @@ try {
   for (let round = 1; round <= rounds; round++) {
     const started = Date.now();
     let kills = 0;
+    let pollerKills = 0;
+    const pollsBefore = polls.length;
     let partitions = 0;
     for (let op = 0; op < opsPerRound; op++) {
       const r = random.fraction();
@@ -61,12 +88,15 @@ try {
           partitions += 1;
         }
       } else if (r < 0.95) {
-        // SIGKILL, and back with another clock skew.
-        await at.kill();
+        // SIGKILL, and back with another clock skew; with a provider, half the time the poller.
+        const poller = sim && random.fraction() < 0.5 ? await electedPoller() : null;
+        const victim = poller ?? at;
+        await victim.kill();
         const skew = Math.round((random.fraction() * 2 - 1) * 5 * 60_000);
-        at.options.extraArgs = [`--clock-offset-ms=${skew}`];
-        await at.launch();
+        victim.options.extraArgs = [...providerArgs, `--clock-offset-ms=${skew}`];
+        await victim.launch();
         kills += 1;
+        if (poller) pollerKills += 1;
       } else {
         await new Promise((r) => setTimeout(r, random.next() % 300));
       }
@@ -91,12 +121,33 @@ try {
       }
       if (!sameState(s, states[0]!)) violation(round, `desk ${i + 1}'s derived state differs from desk 1's`);
     }
-    console.log(`round ${round}: ${acknowledged.size} acknowledged check-ins so far, ${partitions} partitions, ${kills} kills, ${Date.now() - started} ms`);
+    if (sim) await checkPolls(round, pollsBefore);
+    console.log(`round ${round}: ${acknowledged.size} acknowledged check-ins so far, ${partitions} partitions, ${kills} kills${sim ? ` (${pollerKills} of the poller)` : ''}, ${Date.now() - started} ms`);
   }
 } finally {
   await Promise.all(stations.map((s) => s.stop().catch(() => undefined)));
+  await sim?.close();
   net?.close();
   for (const s of stations) rmSync(s.dataDir, { recursive: true, force: true });
 }
+/** The station every desk elects to poll the provider's event (asked of the first that answers). */
+async function electedPoller(): Promise<Station | null> {
+  const id = await stations[0]!.call<string | null>('poller', { key: pollKey('eventbrite', providerEvent!) }).catch(() => null);
+  return stations.find((s) => s.stationId === id) ?? null;
+}
+
+/** This round's polls left no gap over two intervals; after it, one desk polls (three intervals watched). */
+async function checkPolls(round: number, from: number): Promise<void> {
+  const mark = polls.length;
+  const startedAt = Date.now();
+  await new Promise((r) => setTimeout(r, 3 * POLL_MS));
+  const round_ = polls.slice(Math.max(0, from - 1));
+  for (let i = 1; i < round_.length; i++) {
+    if (round_[i]! - round_[i - 1]! > 2 * POLL_MS) violation(round, `no live poll for ${round_[i]! - round_[i - 1]!} ms (interval ${POLL_MS} ms)`);
+  }
+  const after = polls.slice(mark).filter((t) => t >= startedAt).length;
+  if (after === 0 || after > 4) violation(round, `${after} live polls in the ${3 * POLL_MS} ms after the round (one desk polls: about 3)`);
+}
+
 console.log(`invariant violations: ${violations}`);
 process.exit(violations === 0 ? 0 : 1);
