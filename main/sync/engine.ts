@@ -523,11 +523,12 @@ export class SyncEngine {
     if (!state || this.owners.has(eventId) || this.closed) return 0;
     if (state.status !== 'ACTIVE' && state.status !== 'FAILED') return 0;
     if (!this.mayPoll(eventId)) {
-      // Another desk of the venue polls it: no request here. Looked at again in half an interval
-      // (a look costs no request), so when that desk goes away this one takes over within 1.5
-      // intervals of its last poll, plus the time presence takes to say it went.
+      // Another desk of the venue polls it: no request here. Looked at again within 5 s (half an
+      // interval if shorter; a look costs no request), so when that desk goes away this one
+      // takes over within an interval and 5 s of its last poll, plus the time presence takes to
+      // say it went.
       const failures = this.liveState.get(eventId)?.failures ?? 0;
-      this.liveState.set(eventId, { nextDueAt: this.deps.clock.now() + this.deps.options.pollIntervalMs / 2, failures });
+      this.liveState.set(eventId, { nextDueAt: this.deps.clock.now() + Math.min(this.deps.options.pollIntervalMs / 2, 5_000), failures });
       this.ownWatermark.delete(eventId);
       return 0;
     }

@@ -131,6 +131,15 @@ export class Station {
     await this.exited;
   }
 
+  /** SIGSTOP: the process freezes (a closed lid): its sockets stay open, it says nothing. */
+  pause(): void {
+    this.child.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.child.kill('SIGCONT');
+  }
+
   async stop(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     this.child.stdin!.end();

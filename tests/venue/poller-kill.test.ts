@@ -1,7 +1,7 @@
 // One poller per event with station processes (tests/venue/station.ts) and SIGKILL: three desks,
 // each with its own account for one simulated Eventbrite event, live sync on (a 4 s interval, in
 // real time). The poller is killed right after a poll, the next one just before its poll; the
-// first comes back. At the simulator: never a gap of more than two intervals, never more than two
+// first comes back, and is frozen (SIGSTOP) and thawed. At the simulator: never a gap of more than two intervals, never more than two
 // passes within one interval.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +13,7 @@ import { Station, eventually } from '../helpers/venue-stations.ts';
 const INTERVAL = 4_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-test('the poller is SIGKILLed: another desk takes over within two intervals, with no burst; it comes back and polls again', { timeout: 180_000 }, async (t) => {
+test('the poller is SIGKILLed, or frozen: another desk takes over within two intervals, with no burst; it comes back and polls again', { timeout: 180_000 }, async (t) => {
   const sim = await startSimulator();
   const stations: Station[] = [];
   t.after(async () => {
@@ -25,7 +25,8 @@ test('the poller is SIGKILLed: another desk takes over within two intervals, wit
   const providerEventId = sim.eventbrite.addEvent(owner.token, { name: 'Kill Days' });
   sim.eventbrite.seedAttendees(providerEventId, 30);
   const key = pollKey('eventbrite', providerEventId);
-  const args = ['--eventbrite-url', sim.eventbrite.baseUrl, '--poll-ms', String(INTERVAL), '--seed', '3'];
+  // Heartbeats of 2 s: a frozen desk's socket times out only after 7 s, beyond two intervals.
+  const args = ['--eventbrite-url', sim.eventbrite.baseUrl, '--poll-ms', String(INTERVAL), '--seed', '3', '--heartbeat-ms', '2000'];
   for (let i = 0; i < 3; i++) stations.push(await Station.start({ name: 'Desk 1', host: '127.0.0.1', extraArgs: args }));
   // Each imports with its own account, then joins (joined first, it would be given the venue's event).
   for (const [i, s] of stations.entries()) {
@@ -49,6 +50,7 @@ test('the poller is SIGKILLed: another desk takes over within two intervals, wit
     return alive.find((s) => s.stationId === lowest)!;
   };
 
+  let pausedAt = 0;
   const first = await agreed(stations);
   await sleep(2 * INTERVAL);
   await nextPoll();
@@ -65,7 +67,18 @@ test('the poller is SIGKILLed: another desk takes over within two intervals, wit
   await first.launch();
   await agreed(stations.filter((s) => s !== second));
   await sleep(2 * INTERVAL);
+  // Frozen right after a poll (SIGSTOP: its sockets stay open for 3.5 heartbeats, it renews
+  // nothing): the other desk stops counting it after two silent heartbeats and takes over.
+  await nextPoll();
+  first.pause();
+  pausedAt = Date.now();
+  await sleep(3 * INTERVAL);
+  first.resume();
+  await agreed(stations.filter((s) => s !== second));
+  await sleep(2 * INTERVAL);
 
+  const afterPause = polls.find((p) => p > pausedAt + 50);
+  assert.ok(afterPause !== undefined && afterPause - pausedAt <= 2 * INTERVAL, `a frozen poller was replaced ${afterPause! - pausedAt} ms after its last poll`);
   assert.ok(polls.length >= 8, `live sync polled (${polls.length} passes)`);
   t.diagnostic(`gaps between passes (ms): ${polls.slice(1).map((p, i) => p - polls[i]!).join(' ')}`);
   for (let i = 1; i < polls.length; i++) {

@@ -153,6 +153,8 @@ export class VenueNode {
   private readonly peers = new Map<string, Peer>();
   private readonly documents = new Map<string, OpenDocument>();
   private readonly presence = new Map<string, PeerPresence>();
+  /** When (monotonic ms) each desk's presence was last heard: renewed every heartbeat while it runs. */
+  private readonly heardAt = new Map<string, number>();
   /** Server-side sockets with the epoch they authenticated with, closed on rotation. */
   private readonly serverSockets = new Map<WebSocket, number>();
   private heartbeat: NodeJS.Timeout | null = null;
@@ -436,6 +438,21 @@ export class VenueNode {
     return [...this.presence.values()].map((p) => ({ ...p, online: online.has(p.stationId) }));
   }
 
+  /**
+   * How long since this desk last heard the station's presence (real time, whatever the clock):
+   * a desk that froze (a closed lid, a stopped process) still looks connected until its socket
+   * times out (3.5 heartbeats), but stops renewing at once.
+   */
+  silentForMs(stationId: string): number {
+    const at = this.heardAt.get(stationId);
+    return at === undefined ? Infinity : performance.now() - at;
+  }
+
+  /** How often this desk renews its presence (and so, by the same setting, its peers theirs). */
+  get heartbeatIntervalMs(): number {
+    return this.heartbeatMs;
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
@@ -586,6 +603,7 @@ export class VenueNode {
       // A renewal that carries the same clock reading says nothing new about the offset.
       const clockOffsetMs = previous && previous.clock === state.clock ? previous.clockOffsetMs : state.clock - now;
       this.presence.set(state.stationId, { ...state, online: true, lastSeenAt: now, clockOffsetMs });
+      this.heardAt.set(state.stationId, performance.now());
     }
     this.emit({ kind: 'presence' });
   }

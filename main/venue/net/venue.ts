@@ -435,7 +435,10 @@ export class Venue implements VenueDocumentSource {
    * its own presence holds the key). Null when no online desk could, this one included.
    */
   pollerOf(eventKey: string): { stationId: string; deskName: string } | null {
-    const peers = this.material ? this.node.peerPresence() : [];
+    // A desk silent for two heartbeats is no candidate even while its socket looks open: a
+    // frozen poller is then replaced within two poll intervals, not after the socket's timeout.
+    const stale = Math.max(2 * this.node.heartbeatIntervalMs, 2_000);
+    const peers = this.material ? this.node.peerPresence().map((p) => ({ ...p, online: p.online && this.node.silentForMs(p.stationId) <= stale })) : [];
     const self = { stationId: this.stationId, online: true, polls: this.node.ownPolls() };
     const stationId = electPoller(eventKey, [self, ...peers]);
     if (stationId === null) return null;
