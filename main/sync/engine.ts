@@ -425,9 +425,10 @@ export class SyncEngine {
 
   /**
    * Marks the rows a complete listing did not return as removed on the provider, in slices with
-   * a turn of the event loop between them (REMOVAL_SLICE). The listing is complete and this pass
-   * owns the event, so nothing else writes its rows meanwhile: the slices find exactly the rows
-   * one read would. The rows are all found before any is marked, so a pass aborted while reading
+   * a turn of the event loop between them (REMOVAL_SLICE). This pass owns the event, so the only
+   * other writer of its provider rows meanwhile is the venue roster (a peer's poller), which the
+   * one read this replaces raced the same way; a row gone NOT_ATTENDING since its slice was read is
+   * left alone (markRemoved). The rows are all found before any is marked, so a pass aborted while reading
    * (shut down, or taken over) marks nothing; one aborted while marking has marked only rows the
    * complete listing did not return, each slice in its own transaction and told to the desk.
    */
