@@ -3,7 +3,9 @@
 // {"id":1,"ok":true,"value":...} out. The first line out is {"ready":true,...}. Until issue 17
 // shares the roster, the mirror is seeded here with the same event and people on every station.
 //   tsx tests/venue/station.ts --data-dir D --name "Desk 1" --listen 127.0.0.1 [--seed 20]
-//     [--clock-offset-ms N] [--protocol N] [--app-version V] [--heartbeat-ms N]
+//     [--clock-offset-ms N] [--protocol N] [--app-version V] [--heartbeat-ms N] [--mdns]
+// --mdns: desks find each other over mDNS (only inside the suite's network namespaces: a test
+// never multicasts on a network it did not make).
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { createCore, type BadgeDeskCore } from '../../main/core/create-core.ts';
@@ -13,6 +15,7 @@ import { FileSecretStore } from '../../main/host/file-stores.ts';
 import { describeCheckInOutcome } from '../../shared/desk.ts';
 import type { Actor } from '../../shared/types.ts';
 import { seedVenueEvent } from '../helpers/venue-seed.ts';
+import { MdnsDiscovery } from '../../main/venue/net/discovery.ts';
 
 const { values } = parseArgs({
   options: {
@@ -24,6 +27,7 @@ const { values } = parseArgs({
     protocol: { type: 'string' },
     'app-version': { type: 'string', default: '0.1.0' },
     'heartbeat-ms': { type: 'string', default: '500' },
+    mdns: { type: 'boolean', default: false },
   },
 });
 const dataDir = values['data-dir']!;
@@ -46,7 +50,7 @@ const core: BadgeDeskCore = createCore({
   venueNet: {
     appVersion: values['app-version']!,
     station: { get: () => deskName, set: renameDesk },
-    discovery: null,
+    discovery: values.mdns ? new MdnsDiscovery() : null,
     listen: { host: values.listen!, port: 0 },
     advertiseHosts: [values.listen!],
     heartbeatMs: Number(values['heartbeat-ms']),
