@@ -2,7 +2,7 @@
 // One table drives both the main process (which transitions are legal) and the renderer
 // (which alert, button, dialog and toast to show), so the two can never disagree.
 
-import type { EventSyncSource, ImportEta, ProviderKind } from './types.ts';
+import type { EventSyncSource, ImportEta, ProviderKind, SyncedEvent } from './types.ts';
 import { PROVIDER_LABEL } from './types.ts';
 
 export const SYNC_STATUSES = ['PENDING', 'ACTIVE', 'FAILED', 'DISCONNECTED'] as const;
@@ -117,6 +117,8 @@ export function isWorkingOffline(event: { status: SyncStatus; statusReason: stri
 export interface EventSyncView extends SyncStatusView {
   /** The calm "Offline — working from local data" banner, instead of any alert. */
   showOfflineBanner: boolean;
+  /** The header pill's words when it shows: "Syncing", or "Syncing via Desk 1". */
+  pillLabel: string;
 }
 
 /** What describeEventSync needs of an event. */
@@ -150,16 +152,22 @@ export function describeEventSync(event: EventSyncFacts): EventSyncView {
       badge: { label: 'From the venue', tone: 'grey' },
       alert: { title: 'No desk of the venue has synced this event yet — connect an account here to sync it', button: 'Connect an account', action: 'reconnect' },
       showOfflineBanner: false,
+      pillLabel: 'Syncing',
     };
   }
   const view = describeSyncStatus(event.status, event.hasActiveJob);
-  if (!isWorkingOffline(event) || event.hasActiveJob) return { ...view, showOfflineBanner: false };
-  return { ...view, badge: { label: 'Offline', tone: 'grey' }, alert: null, dialogTitle: null, toast: null, showOfflineBanner: true };
+  if (!isWorkingOffline(event) || event.hasActiveJob) return { ...view, showOfflineBanner: false, pillLabel: 'Syncing' };
+  return { ...view, badge: { label: 'Offline', tone: 'grey' }, alert: null, dialogTitle: null, toast: null, showOfflineBanner: true, pillLabel: 'Syncing' };
+}
+
+/** describeEventSync of an event as main sends it (the event page, its card, their tests). */
+export function describeSyncedEvent(event: Pick<SyncedEvent, 'status' | 'statusReason' | 'activeJob' | 'integrationId' | 'syncVia'>): EventSyncView {
+  return describeEventSync({ status: event.status, statusReason: event.statusReason, hasActiveJob: event.activeJob !== null, integrationId: event.integrationId, syncVia: event.syncVia });
 }
 
 function describeSyncVia(via: NonNullable<EventSyncFacts['syncVia']>): EventSyncView {
   const base = describeSyncStatus(via.status, false);
-  const calm = { ...base, alert: null, dialogTitle: null, toast: null, showOfflineBanner: false };
+  const calm = { ...base, alert: null, dialogTitle: null, toast: null, showOfflineBanner: false, pillLabel: `Syncing via ${via.deskName}` };
   const connectHere = { button: 'Connect an account here', action: 'reconnect' as const };
   if (!via.online) return { ...calm, badge: { label: `${via.deskName} not seen`, tone: 'grey' }, showSyncingPill: false };
   switch (via.status) {

@@ -353,7 +353,7 @@ export class VenueReplica {
     if (this.isPoller(a.eventId)) {
       this.publishDetails(a.eventId);
       this.publishSource(a.eventId);
-      a.rosterOutbox = [...this.deps.store.providerRecords(a.eventId).keys()];
+      a.rosterOutbox = this.deps.store.providerAttendeeIds(a.eventId);
     }
     a.roster.forEach((_v, k) => a.rosterInbox.add(k));
     this.applyEventDetails(a.eventId);
