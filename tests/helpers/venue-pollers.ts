@@ -43,7 +43,11 @@ export interface PollerVenue {
   close(): Promise<void>;
 }
 
-export async function startPollerVenue(count: number, opts: { attendees?: number; pollIntervalMs?: number; syncAnswerTimeoutMs?: number } = {}): Promise<PollerVenue> {
+export async function startPollerVenue(
+  count: number,
+  /** withoutAccount: how many of the desks (the last ones) join with no account, the event mirrored from the poller. */
+  opts: { attendees?: number; pollIntervalMs?: number; syncAnswerTimeoutMs?: number; withoutAccount?: number } = {},
+): Promise<PollerVenue> {
   const clock = new VirtualClock();
   const sim = await startSimulator({ now: () => clock.now() });
   const dirs: string[] = [];
@@ -90,7 +94,7 @@ export async function startPollerVenue(count: number, opts: { attendees?: number
     }
     // Each desk imports with its own account before it joins (a desk joined first would be given
     // the venue's event, mirrored from the poller, and connect its account with Reconnect).
-    for (const desk of desks) {
+    for (const desk of desks.slice(0, count - (opts.withoutAccount ?? 0))) {
       // Desks start apart, as in life: each polls (or looks whether to) in its own phase.
       clock.advance(7_000);
       const integration = await desk.core.connectIntegration(admin, 'eventbrite', desk.token);
@@ -106,6 +110,10 @@ export async function startPollerVenue(count: number, opts: { attendees?: number
         await desk.core.venueJoin(admin, code, `127.0.0.1:${desks[0]!.core.venue.net!.status().thisDesk.port}`);
       }
       desk.name = names[i]!();
+    }
+    for (const desk of desks.filter((d) => d.eventId === 0)) {
+      await until(() => desk.core.store.findEventByProviderId('eventbrite', providerEventId) !== undefined, `${desk.name} is given the venue's event`, 15_000);
+      desk.eventId = desk.core.store.findEventByProviderId('eventbrite', providerEventId)!;
     }
   } catch (err) {
     await Promise.all(desks.map((d) => d.core.close().catch(() => undefined)));
@@ -133,7 +141,7 @@ export async function startPollerVenue(count: number, opts: { attendees?: number
     desks,
     live,
     async agreedPoller(what) {
-      const lowest = () => live().map((d) => d.stationId).sort()[0];
+      const lowest = () => live().filter((d) => d.core.venue.net!.node.ownPolls().includes(key)).map((d) => d.stationId).sort()[0];
       await until(() => live().every((d) => d.core.venue.net!.pollerOf(key)?.stationId === lowest()), what, 15_000);
       return live().find((d) => d.stationId === lowest())!;
     },

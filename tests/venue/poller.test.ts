@@ -151,3 +151,25 @@ test('the poller goes away (stopped right after a poll, then just before one; th
   assert.ok(Math.max(...a) < Math.min(...b) && Math.max(...b) < Math.min(...c) && Math.max(...c) < Math.min(...d), 'one poller at a time');
   for (const desk of v.desks.filter((x) => ![first, second, third, fourth].includes(x))) assert.equal(stretchOf(desk).length, 0);
 });
+
+test('a desk without an account: its Sync is asked of the poller; when the poller does not answer, a clear error (it cannot run it itself)', async (t) => {
+  const v = await startPollerVenue(2, { withoutAccount: 1, syncAnswerTimeoutMs: 500 });
+  t.after(() => v.close());
+  const poller = await v.agreedPoller('the desk with the account polls');
+  const bare = v.desks.find((d) => d !== poller)!;
+  assert.deepEqual(bare.core.venue.net!.node.ownPolls(), [], 'no account: nothing it could poll');
+  await until(() => bare.core.venue.net!.pollerOf(v.key)?.stationId === poller.stationId, 'it sees the poller', 15_000);
+  const started = await bare.core.requestSync(operator, bare.eventId);
+  assert.deepEqual(started, { ranBy: 'poller', deskName: poller.name, stationId: poller.stationId });
+  await poller.core.engine.waitForJob(poller.eventId);
+  assert.equal(bare.requests.length, 0, 'it never called the provider');
+  (poller.core.venue.net as unknown as { onPollerMessage: () => boolean }).onPollerMessage = () => true;
+  await assert.rejects(
+    bare.core.requestSync(operator, bare.eventId),
+    (e: unknown) => isAppError(e) && e.code === 'PROVIDER_UNAVAILABLE' && e.message === `${poller.name} syncs this event and did not answer; this desk holds no working account for it`,
+  );
+  // The poller gone: nobody to ask, and nothing to run it with here.
+  await v.stop(poller);
+  await until(() => bare.core.venue.net!.pollerOf(v.key) === null, 'it sees no poller', 15_000);
+  await assert.rejects(bare.core.requestSync(operator, bare.eventId), (e: unknown) => isAppError(e) && e.code === 'INVALID_STATE' && /no desk that syncs this event is online/.test(e.message));
+});
