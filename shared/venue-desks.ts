@@ -29,6 +29,16 @@ export interface VenueDeskView {
   appVersion: string | null;
 }
 
+/** A venue relay (main/venue/relay) this desk knows of: listed as "Relay", never a desk of the venue. */
+export interface VenueRelayView {
+  stationId: string;
+  /** The address desks connect to it at (as it was typed or came in a pairing code), when known. */
+  address: string | null;
+  online: boolean;
+  lastSeenAt: string | null;
+  appVersion: string | null;
+}
+
 export interface DiscoveredDesk {
   host: string;
   port: number;
@@ -50,6 +60,8 @@ export interface VenueStatus {
   venue: { id: string; name: string; epoch: number } | null;
   thisDesk: { stationId: string; name: string; port: number };
   desks: VenueDeskView[];
+  /** The venue's relays (none for most venues). */
+  relays: VenueRelayView[];
   discovered: DiscoveredDesk[];
   /** Handshakes and connections refused, and peers over their limits (latest first, bounded). */
   refusals: VenueRefusal[];

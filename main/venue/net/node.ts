@@ -41,6 +41,8 @@ export interface PresenceState {
   appVersion: string;
   /** The sender's clock when it sent this (ms since epoch); a skew > 2 min is shown. */
   clock: number;
+  /** Said by a venue relay (main/venue/relay): listed apart, never a desk of the venue. */
+  relay?: true;
 }
 
 export interface PeerPresence extends PresenceState {
@@ -78,6 +80,8 @@ export interface VenueNodeOptions {
   reconnect?: { minDelayMs?: number; maxDelayMs?: number };
   /** Documents whose names the server accepts, beyond the venue's own (`venue:<venueId>:`). */
   onEvent?: (event: VenueNodeEvent) => void;
+  /** A relay: says `relay: true` in presence. */
+  relay?: boolean;
 }
 
 /** The name of the venue's directory document (desks, addresses, removals; never attendee data). */
@@ -119,8 +123,23 @@ function isPresenceState(s: unknown): s is PresenceState {
     typeof p.stationId === 'string' && p.stationId.length <= 64 &&
     typeof p.deskName === 'string' && p.deskName.length <= 60 &&
     typeof p.appVersion === 'string' && p.appVersion.length <= 40 &&
-    typeof p.clock === 'number' && Number.isFinite(p.clock)
+    typeof p.clock === 'number' && Number.isFinite(p.clock) &&
+    (p.relay === undefined || p.relay === true)
   );
+}
+
+/**
+ * One state per station: a station's presence reaches us along every path (its own server, each
+ * desk or relay it is connected to, and a restart's new client id until the old one times out);
+ * the latest reading of its clock wins.
+ */
+export function latestPerStation(states: Iterable<PresenceState>): PresenceState[] {
+  const byStation = new Map<string, PresenceState>();
+  for (const s of states) {
+    const seen = byStation.get(s.stationId);
+    if (!seen || s.clock > seen.clock) byStation.set(s.stationId, s);
+  }
+  return [...byStation.values()];
 }
 
 interface Peer {
@@ -379,6 +398,11 @@ export class VenueNode {
     return [...this.peers.values()].map((p) => p.address);
   }
 
+  /** The peers whose server said who it is (hello), with their station ids. */
+  identifiedPeers(): { address: PeerAddress; stationId: string }[] {
+    return [...this.peers.values()].flatMap((p) => (p.stationId ? [{ address: p.address, stationId: p.stationId }] : []));
+  }
+
   /** Sends a stateless message to every connected peer (both directions) whose station passes. */
   sendToPeers(payload: string, accept: (stationId: string) => boolean): number {
     const reached = new Set<string>();
@@ -411,6 +435,11 @@ export class VenueNode {
       for (const state of this.directoryStatesOf(peer)) online.add(state.stationId);
     }
     return [...this.presence.values()].map((p) => ({ ...p, online: online.has(p.stationId) }));
+  }
+
+  /** Stores every document loaded now, as it is (a relay's shutdown: no waiting for Hocuspocus's debounce). */
+  storeAll(): void {
+    for (const [name, document] of this.hocuspocus.documents) this.options.persistence.store(name, Y.encodeStateAsUpdate(document));
   }
 
   async stop(): Promise<void> {
@@ -447,12 +476,24 @@ export class VenueNode {
   }
 
   private presenceState(): PresenceState {
-    return { stationId: this.identity.stationId, deskName: this.identity.deskName, appVersion: this.identity.appVersion, clock: this.options.clock.now() };
+    return {
+      stationId: this.identity.stationId,
+      deskName: this.identity.deskName,
+      appVersion: this.identity.appVersion,
+      clock: this.options.clock.now(),
+      ...(this.options.relay ? { relay: true as const } : {}),
+    };
   }
 
   private renewPresence(): void {
     const document = this.directory() as Document | null;
-    document?.awareness.setLocalState(this.presenceState());
+    if (!document) return;
+    const state = this.presenceState();
+    document.awareness.setLocalState(state);
+    // And on every provider to a peer's server, which serves it on to that server's other
+    // clients: a desk that reaches the others only through a relay (or one desk) is seen online.
+    const name = directoryDocumentName(this.material!.venueId);
+    for (const peer of this.peers.values()) peer.providers.get(name)?.awareness?.setLocalState(state);
   }
 
   private authenticate(token: string, documentName: string, request: IncomingMessage): { stationId: string; deskName: string } {
@@ -502,9 +543,10 @@ export class VenueNode {
     if (!document) return;
     const isDirectory = this.material !== null && name === directoryDocumentName(this.material.venueId);
     // Each provider has its own awareness: it holds the states the peer's server relays (that
-    // desk's presence). Ours lives on our server's document, which every peer connects to.
+    // desk's presence and its other clients'). Ours is on our server's document, which every peer
+    // connects to, and on the directory's providers, so peers' servers relay it to their clients.
     const awareness = new Awareness(document);
-    awareness.setLocalState(null);
+    awareness.setLocalState(isDirectory ? this.presenceState() : null);
     const provider = new HocuspocusProvider({
       websocketProvider: peer.socket,
       name,
@@ -518,8 +560,10 @@ export class VenueNode {
       },
     });
     if (isDirectory) {
-      awareness.on('change', () => this.notePresence(peer));
-      awareness.on('update', () => this.notePresence(peer));
+      // Our own renewals (origin 'local') say nothing about the peers.
+      awareness.on('update', (_changes: unknown, origin: unknown) => {
+        if (origin !== 'local') this.notePresence(peer);
+      });
     }
     provider.attach();
     peer.providers.set(name, provider);
@@ -552,7 +596,7 @@ export class VenueNode {
     // The socket's status, not the provider's: a socket closed for silence (a partition) reports
     // "disconnected" without the close event that would clear the provider's state.
     if (!provider?.awareness || !provider.isAuthenticated || peer.socket.status !== WebSocketStatus.Connected) return [];
-    return [...provider.awareness.getStates().values()].filter(isPresenceState).filter((s) => s.stationId !== this.identity.stationId);
+    return latestPerStation([...provider.awareness.getStates().values()].filter(isPresenceState).filter((s) => s.stationId !== this.identity.stationId));
   }
 
   private notePresence(peer: Peer): void {
