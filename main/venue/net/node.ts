@@ -584,6 +584,7 @@ export class VenueNode {
         return;
       }
       peer.stationId = m.stationId;
+      this.emit({ kind: 'presence' });
       return;
     }
     const provider = this.material ? peer.providers.get(directoryDocumentName(this.material.venueId)) : undefined;
