@@ -2,7 +2,7 @@
 // One table drives both the main process (which transitions are legal) and the renderer
 // (which alert, button, dialog and toast to show), so the two can never disagree.
 
-import type { ImportEta, ProviderKind } from './types.ts';
+import type { EventSyncSource, ImportEta, ProviderKind, SyncedEvent } from './types.ts';
 import { PROVIDER_LABEL } from './types.ts';
 
 export const SYNC_STATUSES = ['PENDING', 'ACTIVE', 'FAILED', 'DISCONNECTED'] as const;
@@ -100,6 +100,12 @@ export function describeSyncStatus(status: SyncStatus, hasActiveJob: boolean): S
   }
 }
 
+/**
+ * The status reason of an event mirrored from the venue without an account on this station
+ * (issue 17): DISCONNECTED here, so live sync leaves it alone and Reconnect can give it one.
+ */
+export const VENUE_EVENT_REASON = 'no account on this desk: the venue syncs it';
+
 /** The status reason the sync engine records when the provider cannot be reached at all. */
 export const OFFLINE_REASON = 'offline';
 
@@ -111,6 +117,19 @@ export function isWorkingOffline(event: { status: SyncStatus; statusReason: stri
 export interface EventSyncView extends SyncStatusView {
   /** The calm "Offline — working from local data" banner, instead of any alert. */
   showOfflineBanner: boolean;
+  /** The header pill's words when it shows: "Syncing", or "Syncing via Desk 1". */
+  pillLabel: string;
+}
+
+/** What describeEventSync needs of an event. */
+export interface EventSyncFacts {
+  status: SyncStatus;
+  statusReason: string | null;
+  hasActiveJob: boolean;
+  /** Null: no account on this station (the venue mirrors the event here). Absent: this station's own. */
+  integrationId?: number | null;
+  /** The desk whose sync feeds this event, when it is another desk. */
+  syncVia?: Pick<EventSyncSource, 'deskName' | 'online' | 'status' | 'statusReason'> | null;
 }
 
 /**
@@ -120,11 +139,60 @@ export interface EventSyncView extends SyncStatusView {
  * person to do, live sync retries by itself when the network returns. Every other failure (no
  * access, event gone, bad responses, the provider failing) keeps its alert; so does a FAILED
  * event whose Retry is running. Pure; the page and its tests use it alike.
+ *
+ * An event another desk syncs (issue 17) shows that desk's status, named: "Syncing via Desk 1",
+ * or its alert with what can be done here ("connect an account here" is Reconnect).
  */
-export function describeEventSync(event: { status: SyncStatus; statusReason: string | null; hasActiveJob: boolean }): EventSyncView {
+export function describeEventSync(event: EventSyncFacts): EventSyncView {
+  const via = event.syncVia ?? null;
+  if (via && !event.hasActiveJob && (event.integrationId === null || event.status === 'DISCONNECTED')) return describeSyncVia(via);
+  if (event.integrationId === null && !event.hasActiveJob) {
+    return {
+      ...describeSyncStatus('DISCONNECTED', false),
+      badge: { label: 'From the venue', tone: 'grey' },
+      alert: { title: 'No desk of the venue has synced this event yet — connect an account here to sync it', button: 'Connect an account', action: 'reconnect' },
+      showOfflineBanner: false,
+      pillLabel: 'Syncing',
+    };
+  }
   const view = describeSyncStatus(event.status, event.hasActiveJob);
-  if (!isWorkingOffline(event) || event.hasActiveJob) return { ...view, showOfflineBanner: false };
-  return { ...view, badge: { label: 'Offline', tone: 'grey' }, alert: null, dialogTitle: null, toast: null, showOfflineBanner: true };
+  if (!isWorkingOffline(event) || event.hasActiveJob) return { ...view, showOfflineBanner: false, pillLabel: 'Syncing' };
+  return { ...view, badge: { label: 'Offline', tone: 'grey' }, alert: null, dialogTitle: null, toast: null, showOfflineBanner: true, pillLabel: 'Syncing' };
+}
+
+/** describeEventSync of an event as main sends it (the event page, its card, their tests). */
+export function describeSyncedEvent(event: Pick<SyncedEvent, 'status' | 'statusReason' | 'activeJob' | 'integrationId' | 'syncVia'>): EventSyncView {
+  return describeEventSync({ status: event.status, statusReason: event.statusReason, hasActiveJob: event.activeJob !== null, integrationId: event.integrationId, syncVia: event.syncVia });
+}
+
+function describeSyncVia(via: NonNullable<EventSyncFacts['syncVia']>): EventSyncView {
+  const base = describeSyncStatus(via.status, false);
+  const calm = { ...base, alert: null, dialogTitle: null, toast: null, showOfflineBanner: false, pillLabel: `Syncing via ${via.deskName}` };
+  const connectHere = { button: 'Connect an account here', action: 'reconnect' as const };
+  if (!via.online) return { ...calm, badge: { label: `${via.deskName} not seen`, tone: 'grey' }, showSyncingPill: false };
+  switch (via.status) {
+    case 'ACTIVE':
+      return { ...calm, badge: { label: `Syncing via ${via.deskName}`, tone: 'green' } };
+    case 'PENDING':
+      return { ...calm, badge: { label: `Importing via ${via.deskName}`, tone: 'blue' }, showImportProgress: false };
+    case 'FAILED':
+      if (via.statusReason === OFFLINE_REASON) return { ...calm, badge: { label: `${via.deskName} offline`, tone: 'grey' } };
+      return {
+        ...calm,
+        badge: { label: `Sync failed on ${via.deskName}`, tone: 'red' },
+        alert: { title: `Sync failed on ${via.deskName} — an admin there can retry, or connect an account here`, ...connectHere },
+        dialogTitle: 'Reconnect',
+        toast: 'Reconnecting event',
+      };
+    case 'DISCONNECTED':
+      return {
+        ...calm,
+        badge: { label: `Disconnected on ${via.deskName}`, tone: 'grey' },
+        alert: { title: `Integration disconnected on ${via.deskName} — an admin there can reconnect, or connect an account here`, ...connectHere },
+        dialogTitle: 'Reconnect',
+        toast: 'Reconnecting event',
+      };
+  }
 }
 
 /** "less than a minute", "about 52 min", "about 1 h 25 min". */

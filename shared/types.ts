@@ -39,7 +39,8 @@ export interface Integration {
 
 export interface SyncedEvent {
   id: number;
-  integrationId: number;
+  /** Null: no account on this station; the venue's poller mirrors the event here (syncVia). */
+  integrationId: number | null;
   provider: ProviderKind;
   providerEventId: string;
   name: string;
@@ -64,6 +65,25 @@ export interface SyncedEvent {
   nextAttemptAt: string | null;
   /** While a listing job runs with a known total: when it should be done, the rate budget counted. */
   importEta: ImportEta | null;
+  /**
+   * The venue desk whose provider sync feeds this event's attendee list, when it is not this
+   * station (issue 17): its name, whether it is online, and its sync status as it last said.
+   */
+  syncVia: EventSyncSource | null;
+}
+
+/** Another desk's sync of an event, as it writes it into the event's venue document. */
+export interface EventSyncSource {
+  stationId: string;
+  deskName: string;
+  /** Seen online in the venue now. */
+  online: boolean;
+  status: SyncStatus;
+  statusReason: string | null;
+  lastError: string | null;
+  lastSyncedAt: string | null;
+  /** When that desk last wrote it (its clock). */
+  at: string;
 }
 
 /** A running import's estimate (shared/sync-status.ts importEtaText words it). */

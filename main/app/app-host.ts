@@ -74,6 +74,7 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
         ? { eventbrite: eventbriteBudgetWithDailyLimit(Number(env.BADGE_DESK_EVENTBRITE_DAILY_LIMIT)) }
         : {}),
     },
+    stationName: () => settingsNow().stationName,
     ...(deps.venue
       ? {
           venueNet: {

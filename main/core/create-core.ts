@@ -70,6 +70,8 @@ export interface CoreDeps {
    * on, limits). Without them the desk works alone and the venue actions answer INVALID_STATE.
    */
   venueNet?: VenueNetParts;
+  /** This station's name (its settings), as the sync status it shares with the venue names it. */
+  stationName?: () => string;
   /** Observes every provider request (benchmarks count them). */
   onProviderRequest?: (r: { provider: ProviderKind; url: string; status: number | null }) => void;
 }
@@ -200,7 +202,7 @@ export function createCore(deps: CoreDeps) {
 
   /** The engine's timing beside what the mirror holds: what the event page shows. */
   function withTiming(event: StoredEvent): SyncedEvent {
-    return { ...event, nextAttemptAt: engine.nextAttemptAt(event.id), importEta: engine.importEta(event.id) };
+    return { ...event, nextAttemptAt: engine.nextAttemptAt(event.id), importEta: engine.importEta(event.id), syncVia: venue.syncSource(event.id) };
   }
 
   function markIntegrationDisconnected(integrationId: number, reason: string): void {
@@ -250,6 +252,14 @@ export function createCore(deps: CoreDeps) {
     return withTiming(event);
   }
 
+  /** The event's integration on this station; an event the venue mirrors here has none. */
+  function requireOwnAccount(event: SyncedEvent): number {
+    if (event.integrationId === null) {
+      throw new AppError('INVALID_STATE', 'this desk holds no account for this event: the venue syncs it; connect an account here with Reconnect');
+    }
+    return event.integrationId;
+  }
+
   function requireConnected(integrationId: number): Integration {
     const integration = store.getIntegration(integrationId);
     if (!integration) throw new AppError('NOT_FOUND', `integration ${integrationId} does not exist`);
@@ -277,10 +287,22 @@ export function createCore(deps: CoreDeps) {
   const deskStore = new DeskStore(db);
   // The venue's read model: always on, so local actions are venue entries from the start and go
   // into the event's document once the network half attaches one (venue.replica.connect).
-  const venue = new VenueReplica({ store, venueStore: deskStore.venue, clock, events });
+  const venue = new VenueReplica({ store, venueStore: deskStore.venue, clock, events, stationName: () => deps.stationName?.() ?? deps.venueNet?.station.get() ?? 'Desk' });
   const venuePersistence = new SqliteDocumentPersistence(deskStore.venue, clock);
   events.on('printJobChanged', ({ job }) => venue.recordPrinted(job));
-  events.on('attendeesChanged', ({ eventId }) => venue.attendeesArrived(eventId));
+  events.on('attendeesChanged', ({ eventId, attendeeIds }) => {
+    venue.attendeesArrived(eventId);
+    // The poller's sync changed these rows: the venue's desks without an account get them.
+    venue.publishRoster(eventId, attendeeIds);
+  });
+  // The poller's sync status and the event's details, for "Syncing via Desk 1" elsewhere.
+  const publishSyncSource = ({ eventId }: { eventId: number }) => {
+    venue.publishSource(eventId);
+    venue.publishDetails(eventId);
+  };
+  events.on('statusChanged', publishSyncSource);
+  events.on('syncChanged', publishSyncSource);
+  events.on('jobFinished', publishSyncSource);
   for (const e of deskStore.venue.eventKeys()) venue.attendeesArrived(e.eventId);
   // The network half serves the documents; the data half follows whichever venue it is in.
   const venueNet = deps.venueNet
@@ -472,7 +494,7 @@ export function createCore(deps: CoreDeps) {
       requireAdmin(actor);
       const event = requireEvent(eventId);
       if (event.status !== 'FAILED') throw new AppError('INVALID_STATE', `Retry applies to a failed sync; this event is ${event.status}`);
-      requireConnected(event.integrationId);
+      requireConnected(requireOwnAccount(event));
       status.transition(eventId, 'PENDING', 'retry requested');
       return engine.startJob(eventId, 'reimport');
     },
@@ -484,7 +506,7 @@ export function createCore(deps: CoreDeps) {
       if (event.status !== 'PENDING' || event.activeJob) {
         throw new AppError('INVALID_STATE', 'Retry import applies to an import that failed and is not running');
       }
-      requireConnected(event.integrationId);
+      requireConnected(requireOwnAccount(event));
       return engine.startJob(eventId, 'import');
     },
 

@@ -83,15 +83,24 @@ export function migrate(db: Db, migrations: readonly Migration[]): void {
   const current = schemaVersion(db);
   if (current > sorted.length) throw new DatabaseTooNewError(current, sorted.length);
   for (const m of sorted.slice(current)) {
+    // PRAGMA foreign_keys is a no-op inside a transaction: it is switched around it.
+    const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+    if (m.foreignKeysOff) db.pragma('foreign_keys = OFF');
     try {
       db.transaction(() => {
         db.exec(m.sql);
+        if (m.foreignKeysOff) {
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length > 0) throw new Error(`${broken.length} rows would reference missing rows after the rebuild`);
+        }
         db.pragma(`user_version = ${m.version}`);
       })();
     } catch (err) {
       // The storage failing (full, read-only) is not the file's fault: that error goes up as it is.
       if (storageErrorCode(err)) throw err;
       throw new MigrationFailedError(m.version, err);
+    } finally {
+      if (m.foreignKeysOff) db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
     }
   }
 }

@@ -17,7 +17,7 @@ import type {
   SyncRepair,
   SyncRepairTrigger,
 } from '../../shared/types.ts';
-import type { SyncStatus } from '../../shared/sync-status.ts';
+import { VENUE_EVENT_REASON, type SyncStatus } from '../../shared/sync-status.ts';
 import type { ProviderAttendee, ProviderEvent } from '../providers/types.ts';
 
 interface IntegrationRow {
@@ -35,7 +35,8 @@ interface IntegrationRow {
 
 interface EventRow {
   id: number;
-  integration_id: number;
+  /** Null for an event mirrored from the venue's poller (no account on this station). */
+  integration_id: number | null;
   provider: ProviderKind;
   provider_event_id: string;
   name: string;
@@ -132,7 +133,7 @@ export class AttendeeRowsById {
 }
 
 /** An event as the mirror holds it; the engine's timing (next attempt, ETA) is added by the core. */
-export type StoredEvent = Omit<SyncedEvent, 'nextAttemptAt' | 'importEta'>;
+export type StoredEvent = Omit<SyncedEvent, 'nextAttemptAt' | 'importEta' | 'syncVia'>;
 
 /** The provider status text of a row a complete listing no longer returned. */
 export const REMOVED_ON_PROVIDER = 'Removed on provider';
@@ -245,6 +246,46 @@ function providerValues(a: ProviderAttendee): (string | number | null)[] {
     a.registeredAt,
     a.providerUpdatedAt,
   ];
+}
+
+interface ProviderRecordRow {
+  provider_attendee_id: string;
+  first_name: string | null;
+  last_name: string | null;
+  full_name: string;
+  email: string | null;
+  company: string | null;
+  job_title: string | null;
+  ticket_name: string | null;
+  other_ticket_names: string | null;
+  order_id: string | null;
+  barcode: string | null;
+  status: ProviderAttendee['status'];
+  provider_status: string | null;
+  provider_checked_in: number;
+  registered_at: string | null;
+  provider_updated_at: string | null;
+}
+
+function toProviderRecord(r: ProviderRecordRow): ProviderAttendee {
+  return {
+    providerAttendeeId: r.provider_attendee_id,
+    firstName: r.first_name,
+    lastName: r.last_name,
+    fullName: r.full_name,
+    email: r.email,
+    company: r.company,
+    jobTitle: r.job_title,
+    ticketName: r.ticket_name,
+    otherTicketNames: otherTicketNamesFromColumn(r.other_ticket_names),
+    orderId: r.order_id,
+    barcode: r.barcode,
+    status: r.status,
+    providerStatus: r.provider_status,
+    providerCheckedIn: r.provider_checked_in === 1,
+    registeredAt: r.registered_at,
+    providerUpdatedAt: r.provider_updated_at,
+  };
 }
 
 /** Stored as a JSON array, NULL when there are none (nearly every row), so one ticket costs nothing. */
@@ -367,9 +408,45 @@ export class MirrorStore {
     })();
   }
 
+  /**
+   * What the sync engine needs of an event this station syncs itself; undefined for an event it
+   * does not have, or one mirrored from the venue without an account here (nothing to poll with).
+   */
+  /**
+   * Adds an event the venue's poller mirrors (issue 17): no integration here, DISCONNECTED ("no
+   * account on this desk") so live sync leaves it alone and Reconnect can give it an account.
+   */
+  insertVenueEvent(provider: ProviderKind, e: ProviderEvent, now: string): number {
+    return this.db.transaction(() => {
+      const reason = VENUE_EVENT_REASON;
+      const { lastInsertRowid } = this.db
+        .prepare(
+          `INSERT INTO events (integration_id, provider, provider_event_id, name, starts_at, ends_at, timezone, url,
+             status, status_reason, status_changed_at, created_at)
+           VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, 'DISCONNECTED', ?, ?, ?)`,
+        )
+        .run(provider, e.providerEventId, e.name, e.startsAt, e.endsAt, e.timezone, e.url, reason, now, now);
+      const id = Number(lastInsertRowid);
+      this.db
+        .prepare('INSERT INTO status_history (event_id, from_status, to_status, reason, at) VALUES (?, NULL, ?, ?, ?)')
+        .run(id, 'DISCONNECTED', reason, now);
+      return id;
+    })();
+  }
+
+  /** The event's sync status, whether or not this station syncs it itself. */
+  eventStatus(eventId: number): SyncStatus | undefined {
+    return this.db.prepare<[number], { status: SyncStatus }>('SELECT status FROM events WHERE id = ?').get(eventId)?.status;
+  }
+
+  /** Whether this station holds an account for the event (it can poll it itself). */
+  eventHasIntegration(eventId: number): boolean {
+    return this.db.prepare<[number], { i: number | null }>('SELECT integration_id AS i FROM events WHERE id = ?').get(eventId)?.i != null;
+  }
+
   eventSyncState(eventId: number): EventSyncState | undefined {
     const r = this.db.prepare<[number], EventRow>('SELECT * FROM events WHERE id = ?').get(eventId);
-    if (!r) return undefined;
+    if (!r || r.integration_id === null) return undefined;
     return {
       integrationId: r.integration_id,
       provider: r.provider,
@@ -675,6 +752,39 @@ export class MirrorStore {
       .prepare<[number], { provider_attendee_id: string }>('SELECT provider_attendee_id FROM attendees WHERE event_id = ? ORDER BY provider_attendee_id')
       .all(eventId)
       .map((r) => r.provider_attendee_id);
+  }
+
+  /**
+   * The provider-owned fields of attendees (the venue roster's records), by provider attendee id:
+   * the rows of these local ids, or every row of the event when `ids` is omitted.
+   */
+  providerRecords(eventId: number, ids?: readonly number[]): Map<string, ProviderAttendee> {
+    const out = new Map<string, ProviderAttendee>();
+    const select = `SELECT provider_attendee_id, ${PROVIDER_COLUMNS.join(', ')} FROM attendees WHERE event_id = ?`;
+    const rows: ProviderRecordRow[] = [];
+    if (ids === undefined) rows.push(...this.db.prepare<[number], ProviderRecordRow>(select).all(eventId));
+    else {
+      const one = this.db.prepare<[number, number], ProviderRecordRow>(`${select} AND id = ?`);
+      for (const id of ids) {
+        const r = one.get(eventId, id);
+        if (r) rows.push(r);
+      }
+    }
+    for (const r of rows) out.set(r.provider_attendee_id, toProviderRecord(r));
+    return out;
+  }
+
+  /** The same, for these provider attendee ids (those the mirror has). */
+  providerRecordsByProviderId(eventId: number, providerAttendeeIds: readonly string[]): Map<string, ProviderAttendee> {
+    const out = new Map<string, ProviderAttendee>();
+    const one = this.db.prepare<[number, string], ProviderRecordRow>(
+      `SELECT provider_attendee_id, ${PROVIDER_COLUMNS.join(', ')} FROM attendees WHERE event_id = ? AND provider_attendee_id = ?`,
+    );
+    for (const pid of providerAttendeeIds) {
+      const r = one.get(eventId, pid);
+      if (r) out.set(pid, toProviderRecord(r));
+    }
+    return out;
   }
 
   /** Local state: only the desk writes it. */

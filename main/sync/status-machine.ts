@@ -21,9 +21,9 @@ export class StatusMachine {
   ) {}
 
   current(eventId: number): SyncStatus {
-    const state = this.store.eventSyncState(eventId);
-    if (!state) throw new Error(`event ${eventId} does not exist`);
-    return state.status;
+    const status = this.store.eventStatus(eventId);
+    if (!status) throw new Error(`event ${eventId} does not exist`);
+    return status;
   }
 
   /**

@@ -5,6 +5,7 @@
 //   entry, the SQLite read model and persistence of the documents.
 // Neither half imports the other's internals; main/core composes them through these types.
 import type * as Y from 'yjs';
+import type { VenueEventListing } from '../../shared/venue-roster.ts';
 
 /**
  * A venue document's name: one Yjs document per event, keyed by provider and provider event id
@@ -30,4 +31,15 @@ export interface VenueDocumentSource {
   open(key: VenueDocumentKey): Promise<Y.Doc>;
   /** Releases it (the network half keeps serving it while peers need it). */
   close(key: VenueDocumentKey): Promise<void>;
+  /**
+   * The venue's events as its directory lists them (valid listings only), so a desk without an
+   * account knows which documents to open (issue 17).
+   */
+  venueEvents(): VenueEventListing[];
+  /** Lists an event this desk syncs with the provider (idempotent). */
+  listVenueEvent(listing: VenueEventListing): void;
+  /** Called whenever the directory's list of events changes; returns the function that stops it. */
+  onVenueEventsChanged(listener: () => void): () => void;
+  /** The desk names and whether each is online now, for "Syncing via Desk 1". */
+  deskOnline(stationId: string): boolean;
 }

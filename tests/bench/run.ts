@@ -20,6 +20,7 @@ import { measureVenueReplica } from './venue-replica.ts';
 import { person } from '../helpers/desk-db.ts';
 import type { Integration } from '../../shared/types.ts';
 import { measureVenueNet } from './venue-net.ts';
+import { measureVenueRoster } from './venue-roster.ts';
 
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
@@ -285,7 +286,9 @@ async function main() {
     const venueReplica = args.includes('--no-venue') ? null : await measureVenueReplica(venueAttendees);
     if (!args.includes('--no-venue')) log('measuring the venue: 10 desks on loopback, 1,000 check-ins at 10 a second (about 2 minutes)...');
     const venueNet = args.includes('--no-venue') ? null : await measureVenueNet();
-    const venue = venueReplica && venueNet ? { ...venueReplica, ...venueNet } : { skipped: '--no-venue' };
+    if (!args.includes('--no-venue')) log(`measuring the roster: a new desk without an account joins a ${venueAttendees.toLocaleString('en-US')}-attendee event...`);
+    const venueRoster = args.includes('--no-venue') ? null : await measureVenueRoster(venueAttendees);
+    const venue = venueReplica && venueNet && venueRoster ? { ...venueReplica, ...venueNet, ...venueRoster } : { skipped: '--no-venue' };
     const all = { ...result, desk, printing, attendee_list: attendeeList, ui, day, venue };
     if (asJson) console.log(JSON.stringify(all));
     else {

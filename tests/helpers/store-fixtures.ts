@@ -16,6 +16,7 @@ export function syncJob(over: Partial<SyncJob> & { id: number; eventId: number }
 export function syncedEvent(over: Partial<SyncedEvent> & { id: number }): SyncedEvent {
   return {
     integrationId: 1,
+    syncVia: null,
     provider: 'eventbrite',
     providerEventId: `pe-${over.id}`,
     name: `Event ${over.id}`,

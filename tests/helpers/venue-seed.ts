@@ -1,5 +1,7 @@
-// Until issue 17 shares the roster, every station of a test venue gets the same event and people
-// (same provider ids) from here, in another order per station so local row ids differ.
+// Stations of a test venue that hold the account: each gets the same event and people (same
+// provider ids) from here, as its own import would, in another order per station so local row
+// ids differ. A desk without an account gets them from the roster instead
+// (tests/integration/venue-roster.test.ts, tests/e2e/venue-roster.test.ts, the roster bench).
 import type { BadgeDeskCore } from '../../main/core/create-core.ts';
 import { roster } from './venue-station.ts';
 

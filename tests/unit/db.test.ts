@@ -83,3 +83,37 @@ test('a database from a newer app version is refused, not corrupted', (t) => {
   db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
   assert.throws(() => openDatabase(db.name), /newer than this app knows/);
 });
+
+test('migration 010 rebuilds events with a nullable integration: a database of version 9 keeps every event, attendee, check-in and job; foreign keys stay on and hold', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'bd-db-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'm.sqlite');
+  const old = openDatabase(path, MIGRATIONS.slice(0, 9));
+  const store9 = new MirrorStore(old);
+  const eventId = seedEvent(store9);
+  store9.upsertAttendees(eventId, [person('a1'), person('a2')], null, '2026-11-23T08:00:00Z');
+  const job = store9.startJob(eventId, 'import', '2026-11-23T08:00:00Z');
+  const a1 = store9.findAttendeeByProviderId(eventId, 'a1')!.id;
+  old.prepare(`INSERT INTO checkins (action_id, event_id, attendee_id, action, station, at, station_id) VALUES ('act-00001', ?, ?, 'check_in', 'Desk 1', '2026-11-23T08:05:00.000Z', 's')`).run(eventId, a1);
+  old.close();
+
+  const db = openDatabase(path);
+  t.after(() => db.close());
+  assert.equal(schemaVersion(db), MIGRATIONS.length);
+  assert.equal(db.pragma('foreign_keys', { simple: true }), 1, 'foreign keys back on after the rebuild');
+  const store = new MirrorStore(db);
+  assert.equal(store.getEvent(eventId)?.name, 'Conf');
+  assert.equal(store.getEvent(eventId)?.integrationId, 1);
+  assert.equal(store.attendeeCounts(eventId).total, 2);
+  assert.equal(store.getJob(job.id)?.eventId, eventId);
+  assert.equal((db.prepare('SELECT count(*) AS n FROM checkins WHERE event_id = ?').get(eventId) as { n: number }).n, 1);
+  // The attendees still reference the rebuilt table: deleting the event cascades as before.
+  assert.throws(() => db.prepare('INSERT INTO attendees (event_id, provider_attendee_id, full_name, status, synced_at, change_seq, inserted_seq) VALUES (999, ?, ?, ?, ?, 1, 1)').run('x', 'X', 'ATTENDING', 'now'), /FOREIGN KEY/);
+  // A venue event has no integration, is DISCONNECTED here, and the engine's state leaves it out.
+  const venueEvent = store.insertVenueEvent('eventbrite', { providerEventId: 'e2', name: 'From the venue', startsAt: null, endsAt: null, timezone: null, url: null }, '2026-11-23T09:00:00Z');
+  assert.equal(store.getEvent(venueEvent)?.integrationId, null);
+  assert.equal(store.getEvent(venueEvent)?.status, 'DISCONNECTED');
+  assert.equal(store.eventSyncState(venueEvent), undefined);
+  assert.equal(store.eventHasIntegration(venueEvent), false);
+  assert.equal(store.eventHasIntegration(eventId), true);
+});

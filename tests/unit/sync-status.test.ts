@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   OFFLINE_REASON,
+  VENUE_EVENT_REASON,
+  type SyncStatus,
   SYNC_STATUSES,
   SYNC_TRANSITIONS,
   canTransition,
@@ -61,7 +63,7 @@ test('one calm offline state: every (status, reason, job running?) combination',
           assert.deepEqual(view.badge, { label: 'Offline', tone: 'grey' }, key);
           assert.equal(view.showSyncingPill, false, key);
         } else {
-          assert.deepEqual(view, { ...plain, showOfflineBanner: false }, `${key}: everything else is as the status says`);
+          assert.deepEqual(view, { ...plain, showOfflineBanner: false, pillLabel: 'Syncing' }, `${key}: everything else is as the status says`);
         }
       }
     }
@@ -83,4 +85,34 @@ test('import ETA in words: the budget named when it sets the pace', () => {
   assert.equal(importEtaText(eta(125 * 60_000, null), 'eventbrite'), 'about 2 h 5 min left');
   assert.equal(importEtaText(eta(120 * 60_000, { limit: 48000, windowMs: 86_400_000 }), 'eventbrite'), 'about 2 h left — Eventbrite allows 48,000 requests a day per token');
   assert.equal(nextAttemptText('2026-11-23T10:42:00Z', (iso) => iso.slice(11, 16)), 'Will try again at 10:42');
+});
+
+test('an event another desk syncs shows that desk, named: its status, its alert with what can be done here, calm while it is offline or out of sight', () => {
+  const via = (status: SyncStatus, over: { online?: boolean; statusReason?: string | null } = {}) => ({
+    status: 'DISCONNECTED' as SyncStatus,
+    statusReason: VENUE_EVENT_REASON,
+    hasActiveJob: false,
+    integrationId: null,
+    syncVia: { deskName: 'Desk 1', online: over.online ?? true, status, statusReason: over.statusReason ?? null },
+  });
+  const active = describeEventSync(via('ACTIVE'));
+  assert.deepEqual([active.badge.label, active.badge.tone, active.showSyncingPill, active.pillLabel, active.alert], ['Syncing via Desk 1', 'green', true, 'Syncing via Desk 1', null]);
+  assert.equal(describeEventSync(via('PENDING')).badge.label, 'Importing via Desk 1');
+  const disconnected = describeEventSync(via('DISCONNECTED'));
+  assert.equal(disconnected.alert?.title, 'Integration disconnected on Desk 1 — an admin there can reconnect, or connect an account here');
+  assert.equal(disconnected.alert?.action, 'reconnect');
+  const failed = describeEventSync(via('FAILED', { statusReason: 'bad response from the provider' }));
+  assert.equal(failed.badge.label, 'Sync failed on Desk 1');
+  assert.equal(failed.alert?.action, 'reconnect', 'Retry is not this desk\'s to run: it has no account');
+  const offline = describeEventSync(via('FAILED', { statusReason: OFFLINE_REASON }));
+  assert.deepEqual([offline.badge.label, offline.alert], ['Desk 1 offline', null]);
+  const unseen = describeEventSync(via('ACTIVE', { online: false }));
+  assert.deepEqual([unseen.badge.label, unseen.showSyncingPill, unseen.alert], ['Desk 1 not seen', false, null]);
+  // Nobody has said yet: the admin can connect an account here.
+  const nobody = describeEventSync({ status: 'DISCONNECTED', statusReason: VENUE_EVENT_REASON, hasActiveJob: false, integrationId: null, syncVia: null });
+  assert.equal(nobody.badge.label, 'From the venue');
+  assert.equal(nobody.alert?.action, 'reconnect');
+  // This station's own event is described as before, whatever another desk says.
+  const own = describeEventSync({ status: 'ACTIVE', statusReason: null, hasActiveJob: false, integrationId: 3, syncVia: { deskName: 'Desk 1', online: true, status: 'FAILED', statusReason: null } });
+  assert.deepEqual([own.badge.label, own.pillLabel], ['Syncing', 'Syncing']);
 });

@@ -1,7 +1,7 @@
 // A venue station: a real core (its own data folder, SQLite, replica and network half) in its
 // own process, controlled over stdio as JSON lines: {"id":1,"cmd":"checkIn","args":{...}} in,
-// {"id":1,"ok":true,"value":...} out. The first line out is {"ready":true,...}. Until issue 17
-// shares the roster, the mirror is seeded here with the same event and people on every station.
+// {"id":1,"ok":true,"value":...} out. The first line out is {"ready":true,...}. Each station holds the
+// event's account: its mirror is seeded here with the same event and people on every station.
 //   tsx tests/venue/station.ts --data-dir D --name "Desk 1" --listen 127.0.0.1 [--seed 20]
 //     [--clock-offset-ms N] [--protocol N] [--app-version V] [--heartbeat-ms N]
 import { createInterface } from 'node:readline';

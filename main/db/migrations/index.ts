@@ -6,6 +6,12 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /**
+   * The migration rebuilds a table other tables reference (SQLite's way to change a column):
+   * foreign keys are off for it (a DROP TABLE would otherwise cascade to the referencing rows),
+   * and checked before it commits.
+   */
+  foreignKeysOff?: boolean;
 }
 
 import { migration001 } from './001-initial.ts';
@@ -17,5 +23,6 @@ import { migration006 } from './006-venue.ts';
 import { migration007 } from './007-attendee-list.ts';
 import { migration008 } from './008-sync-repairs.ts';
 import { migration009 } from './009-salvage.ts';
+import { migration010 } from './010-venue-events.ts';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010];

@@ -10,6 +10,7 @@ import type * as Y from 'yjs';
 import { z } from 'zod';
 import { AppError } from '../../../shared/errors.ts';
 import { venueDocumentName } from '../../../shared/venue.ts';
+import { ROSTER_MAPS, listVenueEventIn, readVenueEvents, type VenueEventListing } from '../../../shared/venue-roster.ts';
 import { isClockOff, nextFreeDeskName, type DiscoveredDesk, type VenueDeskView, type VenueRefusal, type VenueRelayView, type VenueStatus } from '../../../shared/venue-desks.ts';
 import { isoTime, type Clock } from '../../ground/clock.ts';
 import type { SecretStore } from '../../ground/secrets.ts';
@@ -142,6 +143,7 @@ export class Venue implements VenueDocumentSource {
   private readonly refusals: VenueRefusal[] = [];
   private refusalCount = 0;
   private readonly listeners: (() => void)[] = [];
+  private readonly eventListeners = new Set<() => void>();
   private readonly pendingAcks = new Map<string, () => void>();
   private directoryObserved: Y.Doc | null = null;
 
@@ -204,6 +206,26 @@ export class Venue implements VenueDocumentSource {
 
   async close(key: VenueDocumentKey): Promise<void> {
     await this.node.closeDocument(venueDocumentName(key));
+  }
+
+  venueEvents(): VenueEventListing[] {
+    const events = this.directoryDoc()?.getMap(ROSTER_MAPS.directoryEvents);
+    return events ? readVenueEvents(events) : [];
+  }
+
+  listVenueEvent(listing: VenueEventListing): void {
+    const events = this.directoryDoc()?.getMap(ROSTER_MAPS.directoryEvents);
+    if (events) listVenueEventIn(events, listing);
+  }
+
+  onVenueEventsChanged(listener: () => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  deskOnline(stationId: string): boolean {
+    if (stationId === this.stationId) return true;
+    return this.node.peerPresence().some((p) => p.stationId === stationId && p.online);
   }
 
   // ---- admin actions ----
@@ -486,6 +508,7 @@ export class Venue implements VenueDocumentSource {
     this.applyRemovals();
     this.connectDirectoryPeers();
     this.changed();
+    for (const l of this.eventListeners) l();
   }
 
   private applyRemovals(): void {

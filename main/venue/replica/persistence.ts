@@ -8,6 +8,7 @@ import type { Clock } from '../../ground/clock.ts';
 import { isoTime } from '../../ground/clock.ts';
 import type { VenueDocumentKey, VenueDocumentPersistence, VenueDocumentSource } from '../contracts.ts';
 import { venueDocumentName } from '../../../shared/venue.ts';
+import { ROSTER_MAPS, listVenueEventIn, readVenueEvents, type VenueEventListing } from '../../../shared/venue-roster.ts';
 
 export class SqliteDocumentPersistence implements VenueDocumentPersistence {
   constructor(
@@ -46,10 +47,37 @@ interface Open {
 export class LocalDocumentSource implements VenueDocumentSource {
   private readonly docs = new Map<string, Open>();
 
+  private readonly eventListeners = new Set<() => void>();
+  /** The directory's part the data half reads: the venue's event list (tests sync it like the event documents). */
+  readonly directory: Y.Doc;
+
   constructor(
     private readonly persistence: VenueDocumentPersistence,
-    private readonly opts: { settleMs?: number; maxWaitMs?: number } = {},
-  ) {}
+    private readonly opts: { settleMs?: number; maxWaitMs?: number; directory?: Y.Doc } = {},
+  ) {
+    this.directory = opts.directory ?? new Y.Doc();
+    this.directory.on('update', () => {
+      for (const l of this.eventListeners) l();
+    });
+  }
+
+  venueEvents(): VenueEventListing[] {
+    return readVenueEvents(this.directory.getMap(ROSTER_MAPS.directoryEvents));
+  }
+
+  listVenueEvent(listing: VenueEventListing): void {
+    listVenueEventIn(this.directory.getMap(ROSTER_MAPS.directoryEvents), listing);
+  }
+
+  onVenueEventsChanged(listener: () => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  /** Documents in one process: every desk that shares them is "online". */
+  deskOnline(): boolean {
+    return true;
+  }
 
   async open(key: VenueDocumentKey): Promise<Y.Doc> {
     const name = venueDocumentName(key);

@@ -19,6 +19,22 @@ import type { VenueDocumentKey, VenueDocumentSource } from '../contracts.ts';
 import { AppError } from '../../../shared/errors.ts';
 import type { Actor } from '../../../shared/types.ts';
 import type { PrintJob } from '../../../shared/printing.ts';
+import type { EventSyncSource } from '../../../shared/types.ts';
+import {
+  MAX_ROSTER_ENTRIES,
+  ROSTER_MAPS,
+  checkRosterEntry,
+  eventDetailsSchema,
+  rosterChangeWins,
+  rosterEntryOf,
+  sameRosterFields,
+  syncSourceSchema,
+  venueEventKey,
+  type EventDetailsEntry,
+  type RosterAttendee,
+  type SyncSourceEntry,
+  type VenueEventListing,
+} from '../../../shared/venue-roster.ts';
 import {
   VENUE_MAPS,
   VENUE_SCHEMA_VERSION,
@@ -39,7 +55,17 @@ export interface VenueReplicaDeps {
   venueStore: VenueStore;
   clock: Clock;
   events: CoreEvents;
+  /**
+   * Whether this desk is the one that polls the event's provider for the venue, and so writes
+   * the event's roster and sync status into its document. Default: it holds an account for it.
+   */
+  isPoller?: (eventId: number) => boolean;
+  /** This desk's name, as the sync status it shares names it. */
+  stationName?: () => string;
 }
+
+/** Roster records applied (or published) per turn of the event loop: a 100,000-row roster never holds the desk. */
+const ROSTER_CHUNK = 2_000;
 
 /** The origin of this replica's own document transactions: its observers skip them. */
 const LOCAL_ORIGIN = Symbol('venue replica: local action');
@@ -51,6 +77,13 @@ interface Attachment {
   eventId: number;
   doc: Y.Doc;
   maps: VenueMaps;
+  roster: Y.Map<unknown>;
+  eventMap: Y.Map<unknown>;
+  /** Roster keys a peer wrote that wait to be applied to the mirror, a chunk per turn. */
+  rosterInbox: Set<string>;
+  /** Mirror rows (provider attendee ids) this desk, as poller, still has to publish. */
+  rosterOutbox: string[] | null;
+  rosterTurn: NodeJS.Immediate | null;
   stop(): void;
 }
 
@@ -140,6 +173,8 @@ export class VenueReplica {
     if (eventId === undefined) throw new AppError('NOT_FOUND', `event ${key.provider}:${key.providerEventId} is not in this station's mirror`);
     if (this.attached.has(eventId)) throw new AppError('CONFLICT', 'this event already has a venue document attached');
     const maps: VenueMaps = { checkins: doc.getMap(VENUE_MAPS.checkins), vip: doc.getMap(VENUE_MAPS.vip), prints: doc.getMap(VENUE_MAPS.prints) };
+    const roster = doc.getMap(ROSTER_MAPS.roster);
+    const eventMap = doc.getMap(ROSTER_MAPS.event);
     const offs = MAP_NAMES.map((name) => {
       const observer = (event: Y.YMapEvent<unknown>, tr: Y.Transaction) => {
         if (tr.origin === LOCAL_ORIGIN) return;
@@ -155,9 +190,53 @@ export class VenueReplica {
       maps[name].observe(observer);
       return () => maps[name].unobserve(observer);
     });
-    const attachment: Attachment = { key, eventId, doc, maps, stop: () => offs.forEach((off) => off()) };
+    const rosterObserver = (event: Y.YMapEvent<unknown>, tr: Y.Transaction) => {
+      if (tr.origin === LOCAL_ORIGIN) return;
+      const a = this.attached.get(eventId);
+      if (!a) return;
+      const deleted: string[] = [];
+      event.changes.keys.forEach((change, k) => {
+        if (change.action === 'delete') deleted.push(k);
+        else a.rosterInbox.add(k);
+      });
+      if (deleted.length) this.rosterDeleted(a, deleted);
+      this.scheduleRoster(a);
+    };
+    const eventObserver = (_event: Y.YMapEvent<unknown>, tr: Y.Transaction) => {
+      if (tr.origin === LOCAL_ORIGIN) return;
+      this.applyEventDetails(eventId);
+      // Announced so the event page re-reads "Syncing via …"; not answered with this desk's own
+      // status (two desks that both hold an account would write theirs back and forth).
+      this.announcingRemoteSource = true;
+      try {
+        this.deps.events.emit('syncChanged', { eventId });
+      } finally {
+        this.announcingRemoteSource = false;
+      }
+    };
+    roster.observe(rosterObserver);
+    eventMap.observe(eventObserver);
+    offs.push(() => roster.unobserve(rosterObserver), () => eventMap.unobserve(eventObserver));
+    const attachment: Attachment = {
+      key,
+      eventId,
+      doc,
+      maps,
+      roster,
+      eventMap,
+      rosterInbox: new Set(),
+      rosterOutbox: null,
+      rosterTurn: null,
+      stop: () => {
+        offs.forEach((off) => off());
+        if (attachment.rosterTurn) clearImmediate(attachment.rosterTurn);
+        this.settleRoster(attachment);
+      },
+    };
     this.attached.set(eventId, attachment);
-    return this.reconcile(attachment);
+    const counts = this.reconcile(attachment);
+    this.reconcileRoster(attachment);
+    return counts;
   }
 
   /** Stops following the event's document (the document itself belongs to the network half). */
@@ -175,24 +254,284 @@ export class VenueReplica {
    */
   async connect(source: VenueDocumentSource, venueId: string): Promise<() => Promise<void>> {
     const keys = new Map<number, VenueDocumentKey>();
+    /** Documents of the venue's events this mirror lacks, open until their details arrive. */
+    const arriving = new Map<string, { key: VenueDocumentKey; stop: () => void }>();
+    let closed = false;
+    this.source = source;
     const open = async (eventId: number, key: VenueDocumentKey) => {
       if (keys.has(eventId)) return;
       keys.set(eventId, key);
       const doc = await source.open(key);
-      if (keys.get(eventId) === key) this.attach(key, doc);
+      if (keys.get(eventId) !== key) return;
+      this.attach(key, doc);
+      this.listEvent(eventId);
+    };
+    // An event of the venue that this mirror lacks: its document gives the details, then the
+    // roster; the event becomes a venue event here (no account), and its desk works as any other.
+    const openArriving = async (listing: VenueEventListing) => {
+      const name = venueEventKey(listing.provider, listing.providerEventId);
+      if (arriving.has(name) || this.deps.store.findEventByProviderId(listing.provider, listing.providerEventId) !== undefined) return;
+      const key: VenueDocumentKey = { venueId, provider: listing.provider, providerEventId: listing.providerEventId };
+      const entry = { key, stop: () => undefined as void };
+      arriving.set(name, entry);
+      const doc = await source.open(key);
+      const eventMap = doc.getMap(ROSTER_MAPS.event);
+      const tryAdd = (): boolean => {
+        if (closed) return true;
+        const details = eventDetailsSchema.safeParse(eventMap.get('details'));
+        if (!details.success) return false;
+        if (this.deps.store.findEventByProviderId(listing.provider, listing.providerEventId) !== undefined) return true;
+        const { v: _v, ...d } = details.data;
+        const eventId = this.deps.store.insertVenueEvent(listing.provider, { providerEventId: listing.providerEventId, ...d }, isoTime(this.deps.clock.now()));
+        keys.set(eventId, key);
+        this.attach(key, doc);
+        this.deps.events.emit('eventAdded', { eventId });
+        return true;
+      };
+      if (tryAdd()) {
+        arriving.delete(name);
+        return;
+      }
+      const observer = () => {
+        if (!tryAdd()) return;
+        eventMap.unobserve(observer);
+        arriving.delete(name);
+      };
+      eventMap.observe(observer);
+      entry.stop = () => eventMap.unobserve(observer);
+    };
+    const followDirectory = () => {
+      for (const listing of source.venueEvents()) void openArriving(listing);
     };
     for (const e of this.deps.venueStore.eventKeys()) await open(e.eventId, { venueId, provider: e.provider, providerEventId: e.providerEventId });
     const offAdded = this.deps.events.on('eventAdded', ({ eventId }) => {
       const e = this.deps.venueStore.eventKeys().find((k) => k.eventId === eventId);
       if (e) void open(eventId, { venueId, provider: e.provider, providerEventId: e.providerEventId });
     });
+    const offDirectory = source.onVenueEventsChanged(followDirectory);
+    followDirectory();
     return async () => {
+      closed = true;
       offAdded();
+      offDirectory();
+      if (this.source === source) this.source = null;
+      for (const { key, stop } of arriving.values()) {
+        stop();
+        await source.close(key);
+      }
+      arriving.clear();
       for (const key of keys.values()) {
         this.detach(key);
         await source.close(key);
       }
       keys.clear();
+    };
+  }
+
+  private source: VenueDocumentSource | null = null;
+  private announcingRemoteSource = false;
+
+  private isPoller(eventId: number): boolean {
+    return this.deps.isPoller ? this.deps.isPoller(eventId) : this.deps.store.eventHasIntegration(eventId);
+  }
+
+  /** The poller lists its event in the venue's directory, so desks without an account open it. */
+  private listEvent(eventId: number): void {
+    const a = this.attached.get(eventId);
+    const event = this.deps.store.getEvent(eventId);
+    if (!a || !event || !this.source || !this.isPoller(eventId)) return;
+    this.source.listVenueEvent({ v: 1, provider: event.provider, providerEventId: event.providerEventId, name: event.name.slice(0, 300), stationId: this.stationId });
+  }
+
+  // ---- the roster: the attendee list from the desk that polls the provider ----
+
+  /**
+   * At attach: the poller puts what its mirror holds and the document lacks (or holds otherwise)
+   * into the document; every other desk takes the document's records. Either way a chunk a turn.
+   */
+  private reconcileRoster(a: Attachment): void {
+    if (this.isPoller(a.eventId)) {
+      this.publishDetails(a.eventId);
+      this.publishSource(a.eventId);
+      a.rosterOutbox = this.deps.store.providerAttendeeIds(a.eventId);
+    }
+    a.roster.forEach((_v, k) => a.rosterInbox.add(k));
+    this.applyEventDetails(a.eventId);
+    this.scheduleRoster(a);
+  }
+
+  private scheduleRoster(a: Attachment): void {
+    if (a.rosterTurn || (a.rosterInbox.size === 0 && !a.rosterOutbox?.length)) {
+      if (!a.rosterTurn) this.settleRoster(a);
+      return;
+    }
+    a.rosterTurn = setImmediate(() => {
+      a.rosterTurn = null;
+      if (this.attached.get(a.eventId) !== a) return;
+      try {
+        if (a.rosterOutbox?.length) this.publishRosterRecords(a, a.rosterOutbox.splice(0, ROSTER_CHUNK));
+        else this.applyRosterChunk(a);
+      } catch (err) {
+        // A storage failure: the records stay in the document and are applied at the next attach.
+        this.refuse(null, `roster not applied: ${err instanceof Error ? err.message : String(err)}`);
+        a.rosterInbox.clear();
+        a.rosterOutbox = null;
+      }
+      this.scheduleRoster(a);
+    });
+  }
+
+  private applyRosterChunk(a: Attachment): void {
+    const keys: string[] = [];
+    for (const k of a.rosterInbox) {
+      keys.push(k);
+      if (keys.length === ROSTER_CHUNK) break;
+    }
+    for (const k of keys) a.rosterInbox.delete(k);
+    const valid: RosterAttendee[] = [];
+    for (const k of keys) {
+      if (!a.roster.has(k)) continue;
+      const check = checkRosterEntry(k, a.roster.get(k));
+      if (!check.ok) {
+        this.refuse(check.stationId, check.reason);
+        continue;
+      }
+      valid.push(check.attendee);
+    }
+    if (valid.length === 0) return;
+    const current = this.deps.store.providerRecordsByProviderId(a.eventId, valid.map((r) => r.providerAttendeeId));
+    const sameStampWins = !this.isPoller(a.eventId);
+    let room = MAX_ROSTER_ENTRIES - a.roster.size;
+    const rows = valid.filter((r) => {
+      if (!rosterChangeWins(r, current.get(r.providerAttendeeId), sameStampWins)) return false;
+      if (current.has(r.providerAttendeeId)) return true;
+      // A roster over the cap (a peer holding the secret filling the document): what is already
+      // in the mirror still updates; nothing new is added beyond the cap.
+      if (room >= 0) return true;
+      room++;
+      this.refuse(null, `the roster holds more than ${MAX_ROSTER_ENTRIES} attendees`);
+      return false;
+    });
+    if (rows.length === 0) return;
+    const result = this.deps.store.upsertAttendees(a.eventId, rows, null, isoTime(this.deps.clock.now()));
+    if (result.changedIds.length) this.deps.events.emit('attendeesChanged', { eventId: a.eventId, attendeeIds: result.changedIds });
+  }
+
+  /** The sync changed these rows (the engine's attendeesChanged): the poller publishes them. */
+  publishRoster(eventId: number, attendeeIds: readonly number[]): void {
+    const a = this.attached.get(eventId);
+    if (!a || attendeeIds.length === 0 || !this.isPoller(eventId)) return;
+    const records = this.deps.store.providerRecords(eventId, attendeeIds);
+    this.writeRoster(a, [...records.values()]);
+  }
+
+  private publishRosterRecords(a: Attachment, providerAttendeeIds: readonly string[]): void {
+    if (!this.isPoller(a.eventId)) {
+      a.rosterOutbox = null;
+      return;
+    }
+    this.writeRoster(a, [...this.deps.store.providerRecordsByProviderId(a.eventId, providerAttendeeIds).values()]);
+  }
+
+  private writeRoster(a: Attachment, records: readonly RosterAttendee[]): void {
+    const changed = records.filter((r) => {
+      const inDoc = checkRosterEntry(r.providerAttendeeId, a.roster.get(r.providerAttendeeId));
+      return !inDoc.ok || !sameRosterFields(inDoc.attendee, r);
+    });
+    if (changed.length === 0) return;
+    a.doc.transact(() => {
+      for (const r of changed) a.roster.set(r.providerAttendeeId, rosterEntryOf(r, this.stationId));
+    }, LOCAL_ORIGIN);
+  }
+
+  /** A peer deleted roster records: the poller writes them back from its mirror; others keep their rows. */
+  private rosterDeleted(a: Attachment, keys: readonly string[]): void {
+    this.refuse(null, `${keys.length} roster entr${keys.length === 1 ? 'y was' : 'ies were'} deleted from the document`);
+    if (!this.isPoller(a.eventId)) return;
+    queueMicrotask(() => {
+      if (this.attached.get(a.eventId) === a) this.writeRoster(a, [...this.deps.store.providerRecordsByProviderId(a.eventId, keys).values()]);
+    });
+  }
+
+  private readonly rosterWaiters = new Map<number, (() => void)[]>();
+
+  private settleRoster(a: Attachment): void {
+    const waiters = this.rosterWaiters.get(a.eventId);
+    if (!waiters) return;
+    this.rosterWaiters.delete(a.eventId);
+    for (const w of waiters) w();
+  }
+
+  /** Resolves when the event's roster records received so far are in the mirror (tests, benchmarks). */
+  rosterSettled(eventId: number): Promise<void> {
+    const a = this.attached.get(eventId);
+    if (!a || (!a.rosterTurn && a.rosterInbox.size === 0 && !a.rosterOutbox?.length)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const list = this.rosterWaiters.get(eventId) ?? [];
+      list.push(resolve);
+      this.rosterWaiters.set(eventId, list);
+    });
+  }
+
+  /** The poller writes the event's details (name, times) for desks that mirror it from the venue. */
+  publishDetails(eventId: number): void {
+    const a = this.attached.get(eventId);
+    if (!a || this.announcingRemoteSource || !this.isPoller(eventId)) return;
+    const e = this.deps.store.getEvent(eventId);
+    if (!e) return;
+    const details: EventDetailsEntry = { v: 1, name: e.name.slice(0, 300), startsAt: e.startsAt, endsAt: e.endsAt, timezone: e.timezone, url: e.url };
+    const current = eventDetailsSchema.safeParse(a.eventMap.get('details'));
+    if (current.success && canonical(current.data) === canonical(details)) return;
+    a.doc.transact(() => a.eventMap.set('details', details), LOCAL_ORIGIN);
+  }
+
+  /** A venue event's details as its poller wrote them, into this mirror (a desk without an account). */
+  private applyEventDetails(eventId: number): void {
+    const a = this.attached.get(eventId);
+    if (!a || this.deps.store.eventHasIntegration(eventId)) return;
+    const details = eventDetailsSchema.safeParse(a.eventMap.get('details'));
+    if (!details.success) return;
+    const { v: _v, ...d } = details.data;
+    this.deps.store.updateEventDetails(eventId, { providerEventId: a.key.providerEventId, ...d });
+  }
+
+  /** The poller writes its sync status of the event: "Syncing via Desk 1" on the other desks. */
+  publishSource(eventId: number): void {
+    const a = this.attached.get(eventId);
+    if (!a || this.announcingRemoteSource || !this.isPoller(eventId)) return;
+    const e = this.deps.store.getEvent(eventId);
+    if (!e) return;
+    const current = syncSourceSchema.safeParse(a.eventMap.get('source'));
+    const next: SyncSourceEntry = {
+      v: 1,
+      stationId: this.stationId,
+      stationName: entryStationName(this.deps.stationName?.() ?? 'Desk'),
+      status: e.status,
+      statusReason: e.statusReason?.slice(0, 300) ?? null,
+      lastError: e.lastError?.slice(0, 1_000) ?? null,
+      lastSyncedAt: e.lastSyncedAt,
+      at: isoTime(this.deps.clock.now()),
+    };
+    if (current.success && canonical({ ...current.data, at: '' }) === canonical({ ...next, at: '' })) return;
+    a.doc.transact(() => a.eventMap.set('source', next), LOCAL_ORIGIN);
+  }
+
+  /** Who syncs the event for this desk, when it is another desk (null: this desk itself, or nobody said yet). */
+  syncSource(eventId: number): EventSyncSource | null {
+    const a = this.attached.get(eventId);
+    if (!a) return null;
+    const parsed = syncSourceSchema.safeParse(a.eventMap.get('source'));
+    if (!parsed.success || parsed.data.stationId === this.stationId) return null;
+    const s = parsed.data;
+    return {
+      stationId: s.stationId,
+      deskName: s.stationName,
+      online: this.source?.deskOnline(s.stationId) ?? false,
+      status: s.status,
+      statusReason: s.statusReason,
+      lastError: s.lastError,
+      lastSyncedAt: s.lastSyncedAt,
+      at: s.at,
     };
   }
 

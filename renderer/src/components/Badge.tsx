@@ -1,7 +1,8 @@
 // Colour-coded badges. The label and tone of a sync status come from shared/sync-status.ts
-// (describeEventSync: an event whose provider is unreachable reads "Offline", not "Sync failed").
+// (describeSyncedEvent: an event whose provider is unreachable reads "Offline", not "Sync failed";
+// one another desk syncs reads "Syncing via Desk 1").
 import type { SyncedEvent } from '../../../shared/types.ts';
-import { describeEventSync } from '../../../shared/sync-status.ts';
+import { describeSyncedEvent } from '../../../shared/sync-status.ts';
 
 export type Tone = 'green' | 'blue' | 'red' | 'amber' | 'grey';
 
@@ -9,7 +10,7 @@ export function Badge({ label, tone, className }: { label: string; tone: Tone; c
   return <span className={`badge badge-${tone}${className ? ` ${className}` : ''}`}>{label}</span>;
 }
 
-export function SyncStatusBadge({ event }: { event: Pick<SyncedEvent, 'status' | 'statusReason' | 'activeJob'> }) {
-  const { badge } = describeEventSync({ status: event.status, statusReason: event.statusReason, hasActiveJob: event.activeJob !== null });
+export function SyncStatusBadge({ event }: { event: Pick<SyncedEvent, 'status' | 'statusReason' | 'activeJob' | 'integrationId' | 'syncVia'> }) {
+  const { badge } = describeSyncedEvent(event);
   return <Badge label={badge.label} tone={badge.tone} className="status-badge" />;
 }

@@ -5,7 +5,7 @@ import { useId, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { SyncedEvent, SyncJob } from '../../../shared/types.ts';
 import { PROVIDER_LABEL } from '../../../shared/types.ts';
-import { describeEventSync, importEtaText, nextAttemptText } from '../../../shared/sync-status.ts';
+import { describeSyncedEvent, importEtaText, nextAttemptText } from '../../../shared/sync-status.ts';
 import type { EventSyncView } from '../../../shared/sync-status.ts';
 import { CHECKIN_WRITE_BACK } from '../../../shared/desk.ts';
 import { errorMessage } from '../bridge.ts';
@@ -45,7 +45,8 @@ export function EventPage() {
 
 function EventView({ event }: { event: SyncedEvent }) {
   // One calm offline state: with the network down, the offline banner and no red alert.
-  const view = describeEventSync({ status: event.status, statusReason: event.statusReason, hasActiveJob: event.activeJob !== null });
+  // An event another desk of the venue syncs shows that desk's status, named (issue 17).
+  const view = describeSyncedEvent(event);
   const [recovering, setRecovering] = useState(false);
 
   return (
@@ -75,8 +76,10 @@ function EventHeader({ event, view }: { event: SyncedEvent; view: EventSyncView 
   const job = event.activeJob;
   const syncing = requested || (job !== null && job.kind === 'resync');
   const canSync = event.status === 'ACTIVE' && job === null && !requested;
+  const via = event.syncVia;
   let hint: string | undefined;
-  if (!syncing && view.showOfflineBanner) hint = 'Sync runs once the provider can be reached again; live sync retries by itself.';
+  if (!syncing && event.integrationId === null) hint = via ? `${via.deskName} syncs this event with ${PROVIDER_LABEL[event.provider]}.` : 'No desk of the venue syncs this event yet.';
+  else if (!syncing && view.showOfflineBanner) hint = 'Sync runs once the provider can be reached again; live sync retries by itself.';
   else if (!syncing && event.status !== 'ACTIVE') hint = 'Sync runs on a healthy event; use the alert below to recover it first.';
   else if (!syncing && job !== null) hint = 'An import is running.';
 
@@ -88,7 +91,7 @@ function EventHeader({ event, view }: { event: SyncedEvent; view: EventSyncView 
           {view.showSyncingPill ? (
             <span className="pill pill-green" data-testid="syncing-pill">
               <span className="pill-dot" aria-hidden="true" />
-              Syncing
+              {view.pillLabel}
             </span>
           ) : null}
         </div>
@@ -100,6 +103,10 @@ function EventHeader({ event, view }: { event: SyncedEvent; view: EventSyncView 
           {event.lastSyncedAt ? (
             <span>
               Last synced <time dateTime={event.lastSyncedAt}>{formatTime(event.lastSyncedAt)}</time>
+            </span>
+          ) : via?.lastSyncedAt ? (
+            <span data-testid="synced-via">
+              Last synced <time dateTime={via.lastSyncedAt}>{formatTime(via.lastSyncedAt)}</time> by {via.deskName}
             </span>
           ) : null}
           {event.nextAttemptAt ? (

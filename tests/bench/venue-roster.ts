@@ -1,0 +1,98 @@
+// The attendee list from peers (issue 17), in a process of its own started with --expose-gc.
+// The poller is a station process (tests/venue/station.ts) holding an N-attendee event (100,000)
+// with its account; this process is a new desk with an empty database and no account, which
+// joins the venue over loopback (TLS, the embedded Hocuspocus servers, as at a venue).
+// - roster_to_new_desk_ms: from the join to the moment the new desk's search finds a person of
+//   the event, every attendee in its mirror. Goal < 30,000.
+// - roster_heap_mb: the new desk's heap after a full GC, the event's document loaded. Goal < 250.
+//   node --expose-gc --import tsx tests/bench/venue-roster.ts [--attendees N]
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createCore } from '../../main/core/create-core.ts';
+import { MemorySecretStore } from '../../main/ground/secrets.ts';
+import { Station } from '../helpers/venue-stations.ts';
+
+export interface VenueRosterFigures {
+  roster_attendees: number;
+  roster_to_new_desk_ms: number;
+  roster_to_new_desk_goal_ms: number;
+  roster_heap_mb: number;
+  roster_heap_goal_mb: number;
+  roster_where: string;
+}
+
+const MB = 1024 * 1024;
+
+async function child(attendees: number): Promise<VenueRosterFigures> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with --expose-gc');
+  const poller = await Station.start({ name: 'Desk 1', host: '127.0.0.1', extraArgs: ['--seed', String(attendees)] });
+  const dir = mkdtempSync(join(tmpdir(), 'bench-roster-'));
+  let name = 'Desk 1';
+  const core = createCore({
+    dataDir: dir,
+    secretStore: new MemorySecretStore(),
+    venueNet: {
+      appVersion: '0.1.0',
+      station: { get: () => name, set: (n) => (name = n) },
+      discovery: null,
+      listen: { host: '127.0.0.1', port: 0 },
+      advertiseHosts: ['127.0.0.1'],
+      joinTimeoutMs: 30_000,
+    },
+  });
+  try {
+    await core.venue.ready;
+    await poller.call('startVenue', { name: 'Bench hall' });
+    const { code } = (await poller.call('code', {})) as { code: string };
+    const admin = { role: 'admin' as const, name: 'Desk 2' };
+    const start = performance.now();
+    await core.venueJoin(admin, code, poller.address);
+    const deadline = start + 120_000;
+    let eventId: number | undefined;
+    for (;;) {
+      if (performance.now() > deadline) throw new Error(`the roster did not arrive within 120 s (${eventId === undefined ? 'no event' : `${core.store.attendeeCounts(eventId).total} attendees`})`);
+      eventId = core.store.findEventByProviderId('eventbrite', 'Conf');
+      if (eventId !== undefined) {
+        await core.venue.replica.rosterSettled(eventId);
+        const total = core.store.attendeeCounts(eventId).total;
+        if (total === attendees && core.desk.search(eventId, `Guest ${attendees - 1}`, 5).rows.some((r) => r.providerAttendeeId === `a${attendees - 1}`)) break;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const elapsed = performance.now() - start;
+    gc();
+    const heap = process.memoryUsage().heapUsed / MB;
+    return {
+      roster_attendees: attendees,
+      roster_to_new_desk_ms: Math.round(elapsed),
+      roster_to_new_desk_goal_ms: 30_000,
+      roster_heap_mb: Math.round(heap),
+      roster_heap_goal_mb: 250,
+      roster_where: 'the poller a station process, the new desk this one, on loopback',
+    };
+  } finally {
+    await core.close().catch(() => undefined);
+    await poller.stop().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function measureVenueRoster(attendees = 100_000): Promise<VenueRosterFigures> {
+  const proc = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', import.meta.filename, '--attendees', String(attendees)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  proc.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  const [code] = (await once(proc, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`the venue roster bench exited with ${code}`);
+  return JSON.parse(out.trim().split('\n').at(-1)!) as VenueRosterFigures;
+}
+
+if (process.argv[1] === import.meta.filename) {
+  const args = process.argv.slice(2);
+  const n = Number(args[args.indexOf('--attendees') + 1] ?? NaN) || 100_000;
+  console.log(JSON.stringify(await child(n)));
+}
