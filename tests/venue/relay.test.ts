@@ -132,3 +132,27 @@ test('the relay refuses a wrong secret, another venue and another venue\'s docum
     rmSync(relayDir, { recursive: true, force: true });
   }
 });
+
+test('a relay that missed a rotation says so and takes the new code; an older code changes nothing', async () => {
+  const relayDir = mkdtempSync(join(tmpdir(), 'venue-relay-'));
+  const epoch1 = { venueId: randomBytes(6).toString('hex'), epoch: 1, secret: randomBytes(16) };
+  const epoch2 = { ...epoch1, epoch: 2, secret: randomBytes(16) };
+  const log: string[] = [];
+  let relay = await startRelay(relayDir, encodePairingCode(epoch1), log);
+  const rotated = await startTestNode('Desk 1', epoch2);
+  try {
+    rotated.node.connectPeer({ host: '127.0.0.1', port: relay.port });
+    await until(() => log.some((l) => l.includes('newer-secret (the venue\'s secret was rotated while this relay was off')), 'the relay says it missed a rotation');
+    const id = relay.stationId;
+    await relay.stop();
+    relay = await startRelay(relayDir, encodePairingCode(epoch2));
+    assert.deepEqual([relay.stationId, relay.venue.epoch], [id, 2]);
+    await relay.stop();
+    relay = await startRelay(relayDir, encodePairingCode(epoch1));
+    assert.equal(relay.venue.epoch, 2, 'an older code of the same venue does not undo a rotation');
+  } finally {
+    await rotated.node.stop();
+    await relay.stop();
+    rmSync(relayDir, { recursive: true, force: true });
+  }
+});

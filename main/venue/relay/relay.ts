@@ -35,6 +35,10 @@ export interface RelayOptions {
 
 /** What an operator sees of a refused connection: an address and why. */
 function describeRefusal(e: VenueNodeEvent): string | null {
+  // The secret rotated while the relay was off: only a new code brings it back into the venue.
+  if (e.kind === 'handshake-refused' && e.reason === 'newer-secret') {
+    return `refused a connection from ${e.remote}: newer-secret (the venue's secret was rotated while this relay was off; start it again with the new pairing code)`;
+  }
   if (e.kind === 'handshake-refused') return `refused a connection from ${e.remote}: ${e.reason}`;
   if (e.kind === 'peer-refused') return `refused ${e.remote}: ${e.reason}`;
   if (e.kind === 'limit') return `cut off ${e.remote}: over the ${e.reason} limit`;
