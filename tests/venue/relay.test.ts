@@ -13,6 +13,7 @@ import { VenueRelay } from '../../main/venue/relay/relay.ts';
 import { RELAY_KEY_FILE } from '../../main/venue/relay/store.ts';
 import { decodePairingCode, encodePairingCode, readPairingCode } from '../../main/venue/net/pairing-code.ts';
 import { isAppError } from '../../shared/errors.ts';
+import { latestPerStation } from '../../main/venue/net/node.ts';
 import { startTestNode, startTestVenue, until, untilDoc, type TestVenue } from '../helpers/venue-nodes.ts';
 
 const EVENT = { provider: 'eventbrite', providerEventId: 'Conf' } as const;
@@ -41,6 +42,13 @@ test('pairing codes: a BD2 code carries the relay address (IPv4 or a host name);
   assert.match(old, /^BD1-/);
   assert.equal(readPairingCode(old).relay, null);
   assert.throws(() => encodePairingCode(material, 'no port here'), (e: unknown) => isAppError(e) && e.code === 'INVALID_INPUT');
+});
+
+test('presence that reaches a desk along several paths counts once per station, the latest reading of its clock', () => {
+  const state = (stationId: string, clock: number) => ({ stationId, deskName: 'Desk', appVersion: '0.1.0', clock });
+  // Desk B through the relay and through Desk C, and a stale state of B's from before its restart.
+  const seen = latestPerStation([state('station-b', 1_000), state('station-c', 900), state('station-b', 5_000), state('station-b', 3_000)]);
+  assert.deepEqual(seen.map((s) => [s.stationId, s.clock]), [['station-b', 5_000], ['station-c', 900]]);
 });
 
 test('desks that reach only the relay pair through it, see each other online, converge, and follow a rotation through it', async () => {
