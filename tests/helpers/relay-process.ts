@@ -32,11 +32,14 @@ export class RelayProcess {
     this.port = options.port;
   }
 
-  /** Starts it (with `code` the first time) and waits for its "listening" line. */
-  async start(code: string | null = null): Promise<void> {
-    const args = ['--import', 'tsx', join(ROOT, 'main/venue/relay/cli.ts'), '--port', String(this.port), '--host', this.options.host, '--data-dir', this.options.dataDir, '--heartbeat-ms', String(this.options.heartbeatMs ?? 500), ...(code ? ['--code', code] : [])];
+  /** Starts it (with `code` the first time, as --code or in BADGE_DESK_VENUE_CODE) and waits for its "listening" line. */
+  async start(code: string | null = null, via: 'argument' | 'environment' = 'argument'): Promise<void> {
+    const args = ['--import', 'tsx', join(ROOT, 'main/venue/relay/cli.ts'), '--port', String(this.port), '--host', this.options.host, '--data-dir', this.options.dataDir, '--heartbeat-ms', String(this.options.heartbeatMs ?? 500), ...(code && via === 'argument' ? ['--code', code] : [])];
     const [cmd, argv] = this.options.netns ? ['ip', ['netns', 'exec', this.options.netns, process.execPath, ...args]] : [process.execPath, args];
-    const child = spawn(cmd, argv as string[], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = { ...process.env };
+    delete env.BADGE_DESK_VENUE_CODE;
+    if (code && via === 'environment') env.BADGE_DESK_VENUE_CODE = code;
+    const child = spawn(cmd, argv as string[], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.output = '';
     child.stderr!.on('data', (d: Buffer) => (this.output = (this.output + d.toString()).slice(-8_000)));
