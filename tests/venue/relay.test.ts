@@ -14,7 +14,7 @@ import { RELAY_KEY_FILE } from '../../main/venue/relay/store.ts';
 import { decodePairingCode, encodePairingCode, readPairingCode } from '../../main/venue/net/pairing-code.ts';
 import { isAppError } from '../../shared/errors.ts';
 import { latestPerStation } from '../../main/venue/net/node.ts';
-import { startTestNode, startTestVenue, until, untilDoc, type TestVenue } from '../helpers/venue-nodes.ts';
+import { startTestNode, startTestVenue, until, untilDoc, type TestNode, type TestVenue } from '../helpers/venue-nodes.ts';
 
 const EVENT = { provider: 'eventbrite', providerEventId: 'Conf' } as const;
 
@@ -54,6 +54,7 @@ test('presence that reaches a desk along several paths counts once per station, 
 test('desks that reach only the relay pair through it, see each other online, converge, and follow a rotation through it', async () => {
   const apart = { advertiseHosts: ['127.0.0.2'] };
   const desks: TestVenue[] = [];
+  const rogues: TestNode[] = [];
   const relayDir = mkdtempSync(join(tmpdir(), 'venue-relay-'));
   let relay: VenueRelay | null = null;
   try {
@@ -93,18 +94,41 @@ test('desks that reach only the relay pair through it, see each other online, co
     docC.getMap('checkins').set('act-2', { attendee: 'a2' });
     await untilDoc(docA, () => docA.getMap('checkins').has('act-2'), 8_000);
 
+    // Removing Desk 3: the relay passes the rotation on to Desk 2 only, and shuts Desk 3 out. A
+    // well-behaved Desk 3 leaves when it reads its removal; in its place here a copy that does not
+    // (its station id and key, connected to the relay) must not get the new secret.
+    const stationC = c.venue.stationId;
+    await c.close();
+    desks.splice(2, 1);
+    const rogue = await startTestNode('Desk 3', decodePairingCode(a.venue.pairingCode()), {
+      identity: { stationId: stationC, deskName: 'Desk 3', appVersion: '0.1.0', protocol: 1 },
+    });
+    rogues.push(rogue);
+    const rogueDoc = await rogue.node.openDocument(`venue:${a.venue.venueId}:eventbrite:Conf`);
+    rogue.node.connectPeer({ host: '127.0.0.1', port: relay.port });
+    await until(() => rogue.events.some((e) => e.kind === 'peer-synced' && e.documentName.endsWith(':directory')), 'the copy of Desk 3 connected');
+    const removal = await a.venue.removeDesk(stationC);
+    assert.deepEqual(removal.notReached, []);
+    await until(() => b.venue.status().venue?.epoch === 3 && relay!.venue.epoch === 3, 'Desk 2 and the relay on epoch 3', 8_000);
+    await until(() => onlineDesks(a) === 'Desk 1,Desk 2' && onlineDesks(b) === 'Desk 1,Desk 2', 'Desk 1 and 2 see each other again', 8_000);
+    docA.getMap('checkins').set('act-3', { attendee: 'a3' });
+    const docB = await b.venue.open({ venueId: a.venue.venueId!, ...EVENT });
+    await untilDoc(docB, () => docB.getMap('checkins').has('act-3'), 8_000);
+    assert.equal(rogueDoc.getMap('checkins').has('act-3'), false, 'the removed desk read a check-in made after its removal');
+    assert.equal(rogue.events.some((e) => e.kind === 'stateless' && e.payload.includes('"rotate"')), false, 'the relay passed the new secret to a removed desk');
+
     // The key it followed is kept, for the owner only; a restart needs no code and keeps its id.
     const keyFile = join(relayDir, RELAY_KEY_FILE);
     assert.equal(statSync(keyFile).mode & 0o777, 0o600);
-    assert.equal(JSON.parse(readFileSync(keyFile, 'utf8')).epoch, 2);
+    assert.equal(JSON.parse(readFileSync(keyFile, 'utf8')).epoch, 3);
     const id = relay.stationId;
     await relay.stop();
     relay = await startRelay(relayDir, null);
-    assert.deepEqual([relay.stationId, relay.venue.epoch], [id, 2]);
+    assert.deepEqual([relay.stationId, relay.venue.epoch], [id, 3]);
     assert.ok(relay.documentNames().includes(`venue:${a.venue.venueId}:eventbrite:Conf`), relay.documentNames().join());
   } finally {
     await relay?.stop();
-    await Promise.all(desks.map((d) => d.close()));
+    await Promise.all([...desks.map((d) => d.close()), ...rogues.map((r) => r.node.stop())]);
     rmSync(relayDir, { recursive: true, force: true });
   }
 });
