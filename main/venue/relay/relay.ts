@@ -34,9 +34,10 @@ export interface RelayOptions {
 }
 
 /** What an operator sees of a refused connection: an address and why. */
-function describeRefusal(e: VenueNodeEvent): string | null {
+function describeRefusal(e: VenueNodeEvent, rotating: boolean): string | null {
   // The secret rotated while the relay was off: only a new code brings it back into the venue.
-  if (e.kind === 'handshake-refused' && e.reason === 'newer-secret') {
+  // (While it passes a rotation on, the desks that took it already knock with the new key.)
+  if (e.kind === 'handshake-refused' && e.reason === 'newer-secret' && !rotating) {
     return `refused a connection from ${e.remote}: newer-secret (the venue's secret was rotated while this relay was off; start it again with the new pairing code)`;
   }
   if (e.kind === 'handshake-refused') return `refused a connection from ${e.remote}: ${e.reason}`;
@@ -145,7 +146,7 @@ export class VenueRelay {
   }
 
   private onNodeEvent(e: VenueNodeEvent): void {
-    const refusal = describeRefusal(e);
+    const refusal = describeRefusal(e, this.rotating !== null);
     if (refusal) this.log(refusal);
     if (e.kind === 'stateless' && e.from === 'client' && e.stationId) this.onStateless(e.stationId, e.payload, e.reply);
   }
