@@ -308,6 +308,9 @@ export class MirrorStore {
   readonly db: Db;
   private readonly upsertAttendee;
   private readonly jobProgress;
+  private readonly unlistedFirst;
+  private readonly unlistedAfter;
+  private readonly markRemovedRow;
   private changeSeq: number;
 
   constructor(db: Db) {
@@ -333,6 +336,15 @@ export class MirrorStore {
       RETURNING id, change_seq = ? AS changed, inserted_seq = ? AS inserted`);
     this.changeSeq = (db.prepare('SELECT max(change_seq) AS s FROM attendees').get() as { s: number | null }).s ?? 0;
     this.jobProgress = db.prepare('UPDATE sync_jobs SET fetched = fetched + ?, expected_total = COALESCE(?, expected_total) WHERE id = ?');
+    type ListedRow = { id: number; provider_attendee_id: string; status: string };
+    const slice = 'SELECT id, provider_attendee_id, status FROM attendees WHERE event_id = ?';
+    const order = 'ORDER BY provider_attendee_id LIMIT ?';
+    this.unlistedFirst = db.prepare<[number, number], ListedRow>(`${slice} ${order}`);
+    this.unlistedAfter = db.prepare<[number, string, number], ListedRow>(`${slice} AND provider_attendee_id > ? ${order}`);
+    this.markRemovedRow = db.prepare(
+      `UPDATE attendees SET status = 'NOT_ATTENDING', provider_status = ?, synced_at = ?, change_seq = ?
+       WHERE id = ? AND event_id = ? AND status <> 'NOT_ATTENDING'`,
+    );
   }
 
   // ---- integrations ----
@@ -638,26 +650,38 @@ export class MirrorStore {
   }
 
   /**
-   * After a complete listing (an import, a Sync's full listing, a Luma live pass): rows the
-   * provider no longer lists are kept, marked NOT_ATTENDING "Removed on provider". One
-   * transaction; returns the ids it marked.
+   * After a complete listing (an import, a Sync's full listing, a Luma live pass), rows the
+   * provider no longer lists are kept, marked NOT_ATTENDING "Removed on provider". Finding them
+   * reads the whole event, so it is done a slice at a time (the engine yields between slices:
+   * at 100,000 rows one read and filter held the event loop for 400 ms): this returns, of at most
+   * `limit` rows of the event after `cursor` in the unique (event_id, provider_attendee_id)
+   * index's order, the ids of those not listed and not already NOT_ATTENDING, and the cursor of
+   * the next slice (null when the event has been read to its end). Reads only.
    */
-  markUnlistedAsRemoved(eventId: number, listedIds: ReadonlySet<string>, now: string): number[] {
+  unlistedSlice(
+    eventId: number,
+    listedIds: ReadonlySet<string>,
+    cursor: string | null,
+    limit: number,
+  ): { unlisted: number[]; next: string | null } {
+    // The limit counts rows of the index walked, not rows kept, so a slice stays small however
+    // many of the event's rows are already NOT_ATTENDING.
+    const rows =
+      cursor === null ? this.unlistedFirst.all(eventId, limit) : this.unlistedAfter.all(eventId, cursor, limit);
+    const unlisted = rows.filter((r) => r.status !== 'NOT_ATTENDING' && !listedIds.has(r.provider_attendee_id)).map((r) => r.id);
+    return { unlisted, next: rows.length < limit ? null : rows[rows.length - 1]!.provider_attendee_id };
+  }
+
+  /**
+   * Marks rows that a complete listing did not list (found by unlistedSlice) as removed on the
+   * provider, in one transaction; a row already NOT_ATTENDING is left as it is. Returns the ids
+   * it marked.
+   */
+  markRemoved(eventId: number, ids: readonly number[], now: string): number[] {
+    if (ids.length === 0) return [];
     return this.db.transaction(() => {
-      const unlisted = this.db
-        .prepare<[number], { id: number; provider_attendee_id: string }>(
-          `SELECT id, provider_attendee_id FROM attendees WHERE event_id = ? AND status <> 'NOT_ATTENDING'`,
-        )
-        .all(eventId)
-        .filter((r) => !listedIds.has(r.provider_attendee_id))
-        .map((r) => r.id);
-      if (unlisted.length === 0) return [];
-      const mark = this.db.prepare(
-        `UPDATE attendees SET status = 'NOT_ATTENDING', provider_status = ?, synced_at = ?, change_seq = ? WHERE id = ?`,
-      );
       const seq = ++this.changeSeq;
-      for (const id of unlisted) mark.run(REMOVED_ON_PROVIDER, now, seq, id);
-      return unlisted;
+      return ids.filter((id) => this.markRemovedRow.run(REMOVED_ON_PROVIDER, now, seq, id, eventId).changes === 1);
     })();
   }
 

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { createAppHost } from '../app/app-host.ts';
 import { describeStartupFailure, startupFailureText } from '../app/startup-failure.ts';
 import type { AppHost } from '../app/types.ts';
+import { ELECTRON_VENUE_NETWORK, venueNetworkOf } from '../app/venue-network.ts';
 import { ELECTRON_INVOKE_CHANNEL, ELECTRON_PUSH_CHANNEL, type IpcResult } from '../../shared/ipc-contract.ts';
 import {
   APP_ENTRY_URL,
@@ -122,6 +123,9 @@ function start(): void {
     // Set by `npm start`: better-sqlite3 built for Electron, beside node_modules' Node build.
     // A packaged app has node_modules rebuilt for Electron by electron-builder and needs none.
     sqliteNativeBinding: app.isPackaged ? undefined : process.env.BADGE_DESK_SQLITE_BINDING,
+    // A desk at a venue: listening on every interface and found by the others over mDNS, unless
+    // BADGE_DESK_VENUE_LISTEN / BADGE_DESK_VENUE_MDNS say otherwise (app/venue-network.ts).
+    ...venueNetworkOf(process.env, ELECTRON_VENUE_NETWORK),
   });
   hostPromise.catch((err: unknown) => fail(err));
 

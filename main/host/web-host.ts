@@ -1,8 +1,8 @@
 // The app host on a data folder, served to a browser: what `npm run web` and `npm run dev` start.
 import { join } from 'node:path';
 import { createAppHost } from '../app/app-host.ts';
-import type { AppHost, AppHostDeps } from '../app/types.ts';
-import { MdnsDiscovery } from '../venue/net/discovery.ts';
+import type { AppHost } from '../app/types.ts';
+import { BROWSER_HOST_VENUE_NETWORK, venueNetworkOf } from '../app/venue-network.ts';
 import { startBrowserHost, startFailurePage, type BrowserHost } from './server.ts';
 import { describeStartupFailure, startupFailureText } from '../app/startup-failure.ts';
 import { FileSecretStore, JsonFileStore } from './file-stores.ts';
@@ -12,18 +12,6 @@ export interface WebHostOptions {
   /** The built renderer to serve; null when a dev server serves it instead (the host then answers only IPC and pushes). */
   rendererDir: string | null;
   port: number;
-}
-
-/**
- * The venue's network in the browser host: BADGE_DESK_VENUE_LISTEN=<address> turns it on
- * (0.0.0.0 for every interface); mDNS only with BADGE_DESK_VENUE_MDNS=1 (tests never multicast
- * outside what they made; desks are then joined by address).
- */
-function venueOf(env: NodeJS.ProcessEnv): { venue?: AppHostDeps['venue'] } {
-  const host = env.BADGE_DESK_VENUE_LISTEN;
-  if (!host) return {};
-  const discovery = env.BADGE_DESK_VENUE_MDNS === '1' ? new MdnsDiscovery() : null;
-  return { venue: { listen: { host, port: 0 }, discovery, ...(host !== '0.0.0.0' ? { advertiseHosts: [host] } : {}) } };
 }
 
 /**
@@ -41,7 +29,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<BrowserHost> {
       settingsStore: new JsonFileStore(join(dataDir, 'station.json')),
       env: process.env,
       liveSync: true,
-      ...venueOf(process.env),
+      // The venue's network only with BADGE_DESK_VENUE_LISTEN, mDNS only with BADGE_DESK_VENUE_MDNS=1.
+      ...venueNetworkOf(process.env, BROWSER_HOST_VENUE_NETWORK),
     });
   } catch (err) {
     const failure = describeStartupFailure(err, dataDir);

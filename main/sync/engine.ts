@@ -11,6 +11,7 @@
 import type { MirrorStore } from '../db/store.ts';
 import type { Clock } from '../ground/clock.ts';
 import { isoTime } from '../ground/clock.ts';
+import { yieldToEventLoop } from '../ground/yield.ts';
 import type { CoreEvents } from '../ground/events.ts';
 import type { StatusMachine } from './status-machine.ts';
 import {
@@ -113,6 +114,12 @@ interface PassOutcome {
   requests: number;
   watermark: string | null;
 }
+
+/**
+ * Rows read (or marked) per slice when looking for removals after a complete listing: about
+ * 5 ms of main-process time each, where the whole of a 100,000-row event took 400 ms at once.
+ */
+const REMOVAL_SLICE = 2_000;
 
 const abortReason = () => Object.assign(new Error('sync stopped'), { name: 'AbortError' });
 const takenOverReason = () => Object.assign(new Error('a repair took this event over'), { name: 'AbortError' });
@@ -412,9 +419,41 @@ export class SyncEngine {
   private async fullListing(ctx: PassContext, lane: RequestLane = 'bulk'): Promise<ListingResult & { removed: number }> {
     const listing = await this.pageAll(ctx, { lane });
     ctx.signal.throwIfAborted();
-    const removed = this.deps.store.markUnlistedAsRemoved(ctx.eventId, listing.listedIds!, this.now());
-    if (removed.length) this.deps.events.emit('attendeesChanged', { eventId: ctx.eventId, attendeeIds: removed });
-    return { ...listing, removed: removed.length };
+    const removed = await this.markUnlistedAsRemoved(ctx, listing.listedIds!);
+    return { ...listing, removed };
+  }
+
+  /**
+   * Marks the rows a complete listing did not return as removed on the provider, in slices with
+   * a turn of the event loop between them (REMOVAL_SLICE). This pass owns the event, so the only
+   * other writer of its provider rows meanwhile is the venue roster (a peer's poller), which the
+   * one read this replaces raced the same way; a row gone NOT_ATTENDING since its slice was read is
+   * left alone (markRemoved). The rows are all found before any is marked, so a pass aborted while reading
+   * (shut down, or taken over) marks nothing; one aborted while marking has marked only rows the
+   * complete listing did not return, each slice in its own transaction and told to the desk.
+   */
+  private async markUnlistedAsRemoved(ctx: PassContext, listedIds: ReadonlySet<string>): Promise<number> {
+    const { eventId, signal } = ctx;
+    const unlisted: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const slice = this.deps.store.unlistedSlice(eventId, listedIds, cursor, REMOVAL_SLICE);
+      unlisted.push(...slice.unlisted);
+      cursor = slice.next;
+      if (cursor !== null) {
+        await yieldToEventLoop();
+        signal.throwIfAborted();
+      }
+    } while (cursor !== null);
+    let removed = 0;
+    for (let from = 0; from < unlisted.length; from += REMOVAL_SLICE) {
+      if (from > 0) await yieldToEventLoop();
+      signal.throwIfAborted();
+      const marked = this.deps.store.markRemoved(eventId, unlisted.slice(from, from + REMOVAL_SLICE), this.now());
+      if (marked.length) this.deps.events.emit('attendeesChanged', { eventId, attendeeIds: marked });
+      removed += marked.length;
+    }
+    return removed;
   }
 
   /**
@@ -447,7 +486,7 @@ export class SyncEngine {
         // sent from promise continuations (limiter grant, then fetch), which would otherwise
         // only run after the write, so network and database never overlapped (measured: a
         // quarter of a 50,000-attendee import spent idle, waiting for pages).
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await yieldToEventLoop();
       }
       signal.throwIfAborted();
       const result = this.deps.store.upsertAttendees(eventId, page.attendees, job?.id ?? null, this.now());

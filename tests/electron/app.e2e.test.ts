@@ -45,6 +45,9 @@ test('Electron app: app:// origin, a two-function bridge, no Node in the page, n
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
   env.BADGE_DESK_USER_DATA = userData;
   env.BADGE_DESK_SQLITE_BINDING = electronSqliteBinding(ROOT);
+  // The app's desk would listen on every interface and multicast over mDNS: a test stays on loopback.
+  env.BADGE_DESK_VENUE_LISTEN = '127.0.0.1';
+  env.BADGE_DESK_VENUE_MDNS = '0';
   // `electron <repo>` runs package.json's "main" (out/main/main.mjs), as the packaged app does.
   const app = await _electron.launch({ executablePath: electron.path, args: [ROOT], cwd: ROOT, env, timeout: 60_000 });
   t.after(() => app.close());

@@ -33,7 +33,7 @@ let available: boolean | null = null;
 /** Whether network namespaces can be made here (root and iproute2). */
 export function namespacesAvailable(): boolean {
   if (available !== null) return available;
-  const probe = `bdprobe${randomBytes(3).toString('hex')}`;
+  const probe = `${process.env.BADGE_DESK_NETNS_PREFIX || 'bd'}probe${randomBytes(3).toString('hex')}`;
   try {
     ip('netns', 'add', probe);
     ip('netns', 'del', probe);
@@ -44,10 +44,14 @@ export function namespacesAvailable(): boolean {
   return available;
 }
 
-export function makeVenueNetwork(count: number): VenueNetwork | null {
+/**
+ * Namespaces are named `<prefix><tag>…`; the prefix is BADGE_DESK_NETNS_PREFIX's (so runs that
+ * share a machine can tell theirs apart), else `bd`.
+ */
+export function makeVenueNetwork(count: number, prefix = process.env.BADGE_DESK_NETNS_PREFIX || 'bd'): VenueNetwork | null {
   if (!namespacesAvailable()) return null;
   const tag = randomBytes(2).toString('hex');
-  const bridgeNs = `bd${tag}br`;
+  const bridgeNs = `${prefix}${tag}br`;
   const made: string[] = [];
   const close = () => {
     for (const ns of made.reverse()) {
@@ -70,7 +74,7 @@ export function makeVenueNetwork(count: number): VenueNetwork | null {
     const subnet = `10.${77 + (parseInt(tag, 16) % 100)}.${parseInt(tag.slice(0, 2), 16) % 250}`;
     const hosts: VenueHost[] = [];
     for (let i = 0; i < count; i++) {
-      const ns = `bd${tag}s${i}`;
+      const ns = `${prefix}${tag}s${i}`;
       ip('netns', 'add', ns);
       made.push(ns);
       const inside = `v${tag}s${i}`;
@@ -80,6 +84,8 @@ export function makeVenueNetwork(count: number): VenueNetwork | null {
       ip('-n', ns, 'addr', 'add', `${host}/24`, 'dev', inside);
       ip('-n', ns, 'link', 'set', inside, 'up');
       ip('-n', ns, 'link', 'set', 'lo', 'up');
+      // Multicast (mDNS) leaves by the venue's link, as a LAN's default route would take it.
+      ip('-n', ns, 'route', 'add', '224.0.0.0/4', 'dev', inside);
       ip('-n', bridgeNs, 'link', 'set', port, 'master', 'br0');
       ip('-n', bridgeNs, 'link', 'set', port, 'up');
       hosts.push({ netns: ns, host, port });

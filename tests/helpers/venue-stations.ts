@@ -158,12 +158,18 @@ export interface PersonState {
   vip: boolean;
 }
 
+export interface ConflictState {
+  name: string;
+  stamps: { stationName: string; at: string }[];
+}
+
 /** What a station says of the event: the invariants compare these across desks. */
 export interface StationState {
   people: PersonState[];
   /** Every action id in its check-in log (a check-in twice would show twice). */
   actions: string[];
-  conflicts: { admissions: { name: string; stamps: { stationName: string; at: string }[] }[] };
+  /** People admitted, and badges printed, at two desks or more while apart. */
+  conflicts: { admissions: ConflictState[]; prints: ConflictState[] };
   refused: { stationId: string | null; count: number; lastReason: string }[];
 }
 

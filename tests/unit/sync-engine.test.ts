@@ -249,3 +249,72 @@ test('a credential paused by the provider: live sync waits for the time named an
   assert.equal(rig.status.current(sibling), 'ACTIVE');
   assert.equal(rig.engine.nextAttemptAt(eventId), null);
 });
+
+/** An event of `n` Luma guests g0..g(n-1), every 10th already NOT_ATTENDING on the provider. */
+async function bigLumaEvent(t: { after(fn: () => unknown): void }, n: number) {
+  const rig = engineRig(t);
+  const rows = Array.from({ length: n }, (_, i) => guest(`g${i}`, i % 10 === 3 ? { status: 'NOT_ATTENDING' } : {}));
+  const client = new ScriptedClient('luma', false, () => lastPage(rows));
+  const integrationId = rig.addIntegration(client);
+  const eventId = await rig.addActiveEvent(integrationId, rows);
+  return { rig, rows, client, eventId };
+}
+
+test('removals after a complete listing are found a slice at a time, exactly, with the event loop turning between slices', async (t) => {
+  const { rig, rows, client, eventId } = await bigLumaEvent(t, 7_000);
+  // Every 7th guest is no longer listed: those attending are marked; those already
+  // NOT_ATTENDING are left as they are and not announced.
+  client.script = () => lastPage(rows.filter((_, i) => i % 7 !== 0));
+  const expected = rows
+    .filter((r, i) => i % 7 === 0 && r.status !== 'NOT_ATTENDING')
+    .map((r) => rig.store.findAttendeeByProviderId(eventId, r.providerAttendeeId)!.id)
+    .sort((a, b) => a - b);
+  let turns = 0;
+  let spinning = true;
+  const spin = () => {
+    turns++;
+    if (spinning) setImmediate(spin);
+  };
+  setImmediate(spin);
+  const turnsAtSlice: number[] = [];
+  const slice = rig.store.unlistedSlice.bind(rig.store);
+  rig.store.unlistedSlice = (...args) => {
+    turnsAtSlice.push(turns);
+    return slice(...args);
+  };
+  const changed: number[] = [];
+  rig.events.on('attendeesChanged', (p) => changed.push(...p.attendeeIds));
+  rig.clock.advance(60_000);
+  await rig.engine.liveTick(eventId);
+  spinning = false;
+
+  assert.ok(turnsAtSlice.length >= 3, `the event was read in slices (${turnsAtSlice.length})`);
+  for (let i = 1; i < turnsAtSlice.length; i++) assert.ok(turnsAtSlice[i]! > turnsAtSlice[i - 1]!, `the event loop turned before slice ${i}`);
+  assert.deepEqual([...changed].sort((a, b) => a - b), expected, 'the desk is told of exactly the rows removed');
+  for (const [i, r] of rows.entries()) {
+    const row = rig.store.findAttendeeByProviderId(eventId, r.providerAttendeeId)!;
+    if (i % 7 !== 0) assert.equal(row.status, r.status, `${r.providerAttendeeId} is listed: unchanged`);
+    else if (r.status === 'NOT_ATTENDING') assert.notEqual(row.providerStatus, 'Removed on provider', `${r.providerAttendeeId} was not attending already`);
+    else assert.equal(row.providerStatus, 'Removed on provider', `${r.providerAttendeeId} is removed`);
+  }
+});
+
+test('a pass stopped while it reads the event for removals marks nothing', async (t) => {
+  const { rig, rows, client, eventId } = await bigLumaEvent(t, 5_000);
+  client.script = () => lastPage(rows.slice(1));
+  const stop = new AbortController();
+  const slice = rig.store.unlistedSlice.bind(rig.store);
+  let slices = 0;
+  rig.store.unlistedSlice = (...args) => {
+    // Stopped (shut down) after the first slice, which holds g0, the one row to be marked.
+    if (++slices === 2) stop.abort(new Error('shut down'));
+    return slice(...args);
+  };
+  const changed: number[] = [];
+  rig.events.on('attendeesChanged', (p) => changed.push(...p.attendeeIds));
+  rig.clock.advance(60_000);
+  await assert.rejects(rig.engine.liveTick(eventId, stop.signal), /shut down/, 'the stopped pass says so');
+  assert.ok(slices >= 2, 'the pass was stopped while reading');
+  assert.equal(rig.store.findAttendeeByProviderId(eventId, 'g0')!.status, 'ATTENDING', 'nothing was marked');
+  assert.deepEqual(changed, []);
+});

@@ -3,7 +3,9 @@
 // {"id":1,"ok":true,"value":...} out. The first line out is {"ready":true,...}. Each station holds the
 // event's account: its mirror is seeded here with the same event and people on every station.
 //   tsx tests/venue/station.ts --data-dir D --name "Desk 1" --listen 127.0.0.1 [--seed 20]
-//     [--clock-offset-ms N] [--protocol N] [--app-version V] [--heartbeat-ms N]
+//     [--clock-offset-ms N] [--protocol N] [--app-version V] [--heartbeat-ms N] [--mdns]
+// --mdns: desks find each other over mDNS (only inside the suite's network namespaces: a test
+// never multicasts on a network it did not make).
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { createCore, type BadgeDeskCore } from '../../main/core/create-core.ts';
@@ -13,6 +15,8 @@ import { FileSecretStore } from '../../main/host/file-stores.ts';
 import { describeCheckInOutcome } from '../../shared/desk.ts';
 import type { Actor } from '../../shared/types.ts';
 import { seedVenueEvent } from '../helpers/venue-seed.ts';
+import { MdnsDiscovery } from '../../main/venue/net/discovery.ts';
+import { priorPrintPrompt, type VenueConflict } from '../../shared/venue-view.ts';
 
 const { values } = parseArgs({
   options: {
@@ -24,6 +28,7 @@ const { values } = parseArgs({
     protocol: { type: 'string' },
     'app-version': { type: 'string', default: '0.1.0' },
     'heartbeat-ms': { type: 'string', default: '500' },
+    mdns: { type: 'boolean', default: false },
   },
 });
 const dataDir = values['data-dir']!;
@@ -38,15 +43,18 @@ const renameDesk = (name: string) => {
 const admin = (): Actor => ({ role: 'admin', name: deskName });
 
 // The browser host's file secret store: the venue secret survives a SIGKILL, as the OS keychain's would.
+// Badges print as PDF files into the data folder (the station's printer, kept across a restart).
+let printerId: number | null = null;
 const secrets = new FileSecretStore(join(dataDir, 'credentials.json'), join(dataDir, 'credentials.key'));
 const core: BadgeDeskCore = createCore({
   dataDir,
   secretStore: secrets,
+  stationPrinting: () => ({ printerId, autoPrint: false }),
   clock: { now: () => Date.now() + offset, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
   venueNet: {
     appVersion: values['app-version']!,
     station: { get: () => deskName, set: renameDesk },
-    discovery: null,
+    discovery: values.mdns ? new MdnsDiscovery() : null,
     listen: { host: values.listen!, port: 0 },
     advertiseHosts: [values.listen!],
     heartbeatMs: Number(values['heartbeat-ms']),
@@ -56,6 +64,8 @@ const core: BadgeDeskCore = createCore({
   },
 });
 
+printerId = (core.printing.listPrinters()[0] ?? core.printing.addPrinter('PDF', { kind: 'pdf_folder', folder: join(dataDir, 'badges') })).id;
+
 const eventId = seedVenueEvent(core, deskName.length + dataDir.length, Number(values.seed));
 const hhmm = (iso: string) => iso.slice(11, 16);
 const attendeeId = (pid: string) => {
@@ -63,6 +73,12 @@ const attendeeId = (pid: string) => {
   if (!a) throw new Error(`no attendee ${pid}`);
   return a.id;
 };
+
+const byWhoAndWhen = (conflicts: VenueConflict[]) =>
+  conflicts.map((c) => ({
+    name: c.attendeeName,
+    stamps: c.stamps.map((x) => ({ stationName: x.stationName, at: x.at })).sort((x, y) => x.at.localeCompare(y.at)),
+  }));
 
 /** Everything the invariants compare: derived state per person, the log's action ids, conflicts. */
 function state() {
@@ -75,10 +91,8 @@ function state() {
     actions: log.map((l) => l.actionId).sort(),
     // Local row ids differ from desk to desk: conflicts are compared by who and when.
     conflicts: {
-      admissions: core.venue.replica.conflicts(eventId).admissions.map((c) => ({
-        name: c.attendeeName,
-        stamps: c.stamps.map((x) => ({ stationName: x.stationName, at: x.at })).sort((x, y) => x.at.localeCompare(y.at)),
-      })),
+      admissions: byWhoAndWhen(core.venue.replica.conflicts(eventId).admissions),
+      prints: byWhoAndWhen(core.venue.replica.conflicts(eventId).prints),
     },
     refused: core.venue.replica.refused(),
   };
@@ -105,6 +119,17 @@ const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
     return attendee.checkedIn ? describeCheckInOutcome({ kind: 'already_checked_in', attendee }, hhmm) : null;
   },
   state: () => state(),
+  /** A first print of the person's badge at this desk, to the end (the PDF written). */
+  print: async (a) => {
+    const job = core.printing.printBadge(admin(), attendeeId(String(a.pid)));
+    await core.printing.idle();
+    return core.printing.listJobs({ eventId, limit: 100_000 }).find((j) => j.id === job.id)!.state;
+  },
+  /** The desk's print pre-check for this person: the prompt it shows before a first print, or null. */
+  priorPrint: (a) => {
+    const prior = core.venue.replica.priorPrint(attendeeId(String(a.pid)));
+    return prior ? priorPrintPrompt(prior, hhmm) : null;
+  },
   /** Writes raw entries into the event's document, as a peer holding the secret could. */
   writeRaw: async (a) => {
     const doc = await core.venue.net!.open({ venueId: core.venue.net!.venueId!, provider: 'eventbrite', providerEventId: 'Conf' });

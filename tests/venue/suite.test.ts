@@ -13,7 +13,7 @@ import { makeVenueNetwork, type VenueNetwork } from '../helpers/netns.ts';
 let seq = 0;
 const act = (tag: string) => `act-${tag}-${String(++seq).padStart(6, '0')}`;
 
-test('venue suite: pairing, a rogue station, convergence, partition and heal, malformed entries, SIGKILL, a late joiner, removal with rotation', { timeout: 240_000 }, async (t) => {
+test('venue suite: pairing, a rogue station, convergence, prints, partition and heal, malformed entries, SIGKILL, a late joiner, removal with rotation', { timeout: 240_000 }, async (t) => {
   const net: VenueNetwork | null = makeVenueNetwork(5);
   if (!net) t.diagnostic('network namespaces are not available here: the suite runs on loopback ports');
   else t.diagnostic(`network namespaces: ${net.hosts.map((h) => `${h.netns}=${h.host}`).join(', ')}`);
@@ -86,7 +86,18 @@ test('venue suite: pairing, a rogue station, convergence, partition and heal, ma
       assert.equal(end.people.find((p) => p.pid === 'a4')!.checkedIn!.station, 'Desk 3');
     });
 
-    await t.test('a partition with check-ins on both sides, then the heal: the double admission is listed on every desk', async (st) => {
+    await t.test('a first print at Desk 1 is the print pre-check at the others: "Badge printed at Desk 1 at HH:MM — reprint?"', async () => {
+      assert.equal(await two!.call('priorPrint', { pid: 'a2' }), null, 'no badge printed anywhere yet');
+      assert.equal(await one!.call('print', { pid: 'a2' }), 'printed');
+      for (const s of [two!, three!]) {
+        const prompt = await eventually(() => s.call<string | null>('priorPrint', { pid: 'a2' }), (p) => p !== null, `${s.options.name} knows of Desk 1's print`);
+        assert.match(prompt!, /^Badge printed at Desk 1 at \d\d:\d\d — reprint\?$/);
+      }
+      // A second first print is refused at Desk 2 (a copy is a reprint, with who and why).
+      await assert.rejects(two!.call('print', { pid: 'a2' }), (e: unknown) => e instanceof StationError && e.code === 'CONFLICT' && /printed at Desk 1/.test(e.message));
+    });
+
+    await t.test('a partition with check-ins on both sides, then the heal: the double admission and the double print are listed on every desk', async (st) => {
       if (!net) {
         st.skip('partitions need the namespaces');
         return;
@@ -97,12 +108,19 @@ test('venue suite: pairing, a rogue station, convergence, partition and heal, ma
         await one!.call('checkIn', { pid: 'a6', actionId: act('p') });
         await three!.call('checkIn', { pid: 'a6', actionId: act('p') });
         await three!.call('checkIn', { pid: 'a7', actionId: act('p') });
+        // Guest 3's badge printed on both sides; Guest 7's on one only.
+        assert.equal(await one!.call('print', { pid: 'a3' }), 'printed');
+        assert.equal(await three!.call('print', { pid: 'a3' }), 'printed');
+        assert.equal(await three!.call('print', { pid: 'a7' }), 'printed');
       } finally {
         net.heal();
       }
-      const healed = await converged(desks, 'healed', (s) => s.conflicts.admissions.some((c) => c.name === 'Guest 6'));
+      const healed = await converged(desks, 'healed', (s) => s.conflicts.admissions.some((c) => c.name === 'Guest 6') && s.conflicts.prints.some((c) => c.name === 'Guest 3'));
       const a6 = healed.conflicts.admissions.find((c) => c.name === 'Guest 6')!;
       assert.deepEqual(a6.stamps.map((x) => x.stationName).sort(), ['Desk 1', 'Desk 3']);
+      // The double print is listed on every desk (converged compares the conflicts too), and only it.
+      assert.deepEqual(healed.conflicts.prints.map((c) => c.name), ['Guest 3']);
+      assert.deepEqual(healed.conflicts.prints[0]!.stamps.map((x) => x.stationName).sort(), ['Desk 1', 'Desk 3']);
     });
 
     await t.test('malformed entries from a desk holding the secret are refused, counted and change nothing', async () => {

@@ -373,7 +373,7 @@ export class VenueNode {
     const key = `${address.host}:${address.port}`;
     if (this.peers.has(key) || this.stopped || !this.material) return;
     const material = this.material;
-    const socket = new HocuspocusProviderWebsocket({
+    const socket = new PeerSocket({
       url: `wss://${formatHost(address.host)}:${address.port}`,
       WebSocketPolyfill: venueSocketClass(material, this.limits.maxMessageBytes),
       delay: this.options.reconnect?.minDelayMs ?? 250,
@@ -617,6 +617,27 @@ export class VenueNode {
     this.peers.delete(key);
     for (const provider of peer.providers.values()) provider.destroy();
     peer.socket.destroy();
+  }
+}
+
+/**
+ * The provider's socket to one peer, which stays down once destroyed. HocuspocusProviderWebsocket
+ * (3.4) answers a close by scheduling a reconnect (onClose: setTimeout(connect, delay)) and
+ * destroy() does not cancel it: connect() then sets shouldConnect again and the destroyed socket
+ * retries for ever, with the key it was made with (a desk dropped just after its peer closed the
+ * connection, as a rotation does, kept a process alive with TLS attempts every few seconds).
+ */
+class PeerSocket extends HocuspocusProviderWebsocket {
+  private destroyed = false;
+
+  override connect(): Promise<unknown> {
+    if (this.destroyed) return Promise.resolve();
+    return super.connect();
+  }
+
+  override destroy(): void {
+    this.destroyed = true;
+    super.destroy();
   }
 }
 
