@@ -100,8 +100,10 @@ export function makeVenueNetwork(count: number, prefix = process.env.BADGE_DESK_
       },
       async capture(file) {
         // One tcpdump per bridge port (each station's link): "-i any" in a namespace misses ports.
+        // --immediate-mode: otherwise libpcap hands packets over a buffer block at a time (once a
+        // second when traffic is light) and a capture stopped within a second wrote none of them.
         const children: ChildProcess[] = hosts.map((h, i) =>
-          spawn('ip', ['netns', 'exec', bridgeNs, 'tcpdump', '-i', h.port, '-U', '-s', '0', '-w', `${file}.${i}`], { stdio: ['ignore', 'ignore', 'pipe'] }),
+          spawn('ip', ['netns', 'exec', bridgeNs, 'tcpdump', '-i', h.port, '--immediate-mode', '-U', '-s', '0', '-w', `${file}.${i}`], { stdio: ['ignore', 'ignore', 'pipe'] }),
         );
         // tcpdump says "listening on" once it captures.
         await Promise.all(
