@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { AppError } from '../../../shared/errors.ts';
 import { venueDocumentName } from '../../../shared/venue.ts';
 import { ROSTER_MAPS, listVenueEventIn, readVenueEvents, type VenueEventListing } from '../../../shared/venue-roster.ts';
-import { isClockOff, nextFreeDeskName, type DiscoveredDesk, type VenueDeskView, type VenueRefusal, type VenueRelayView, type VenueStatus } from '../../../shared/venue-desks.ts';
+import { isClockOff, nextFreeDeskName, renameOnNameClash, type DiscoveredDesk, type VenueDeskView, type VenueRefusal, type VenueRelayView, type VenueStatus } from '../../../shared/venue-desks.ts';
 import { isoTime, type Clock } from '../../ground/clock.ts';
 import type { SecretStore } from '../../ground/secrets.ts';
 import type { VenueDocumentKey, VenueDocumentPersistence, VenueDocumentSource } from '../contracts.ts';
@@ -506,9 +506,22 @@ export class Venue implements VenueDocumentSource {
       }
     }
     this.applyRemovals();
+    this.resolveNameClash();
     this.connectDirectoryPeers();
     this.changed();
     for (const l of this.eventListeners) l();
+  }
+
+  /** Two desks that joined at once with the same name: the later station id takes the next free one. */
+  private resolveNameClash(): void {
+    if (!this.material) return;
+    const members = this.memberEntries().map(([id, d]) => [id, d.name] as const);
+    const renamed = renameOnNameClash(this.stationId, this.deps.station.get(), members);
+    if (renamed === null) return;
+    this.deps.station.set(renamed);
+    this.node.setDeskName(renamed);
+    this.writeOwnEntry();
+    this.advertise();
   }
 
   private applyRemovals(): void {
