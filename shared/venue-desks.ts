@@ -16,6 +16,19 @@ export function nextFreeDeskName(taken: Iterable<string>): string {
   }
 }
 
+/**
+ * Two desks that joined at the same moment may both have taken the same free name. Once the
+ * directory shows it, the one whose station id sorts later takes the next free name; the other
+ * keeps it. Every desk decides from the same directory, so exactly one of each clashing pair moves
+ * (three at once settle in two steps). Returns the new name, or null when this desk keeps its own.
+ */
+export function renameOnNameClash(ownStationId: string, ownName: string, members: Iterable<readonly [stationId: string, name: string]>): string | null {
+  const mine = ownName.trim().toLowerCase();
+  const others = [...members].filter(([id]) => id !== ownStationId);
+  if (!others.some(([id, name]) => name.trim().toLowerCase() === mine && id < ownStationId)) return null;
+  return nextFreeDeskName([ownName, ...others.map(([, name]) => name)]);
+}
+
 export interface VenueDeskView {
   stationId: string;
   name: string;
@@ -26,6 +39,16 @@ export interface VenueDeskView {
   /** Its clock minus ours (ms), when known. */
   clockOffsetMs: number | null;
   clockOff: boolean;
+  appVersion: string | null;
+}
+
+/** A venue relay (main/venue/relay) this desk knows of: listed as "Relay", never a desk of the venue. */
+export interface VenueRelayView {
+  stationId: string;
+  /** The address desks connect to it at (as it was typed or came in a pairing code), when known. */
+  address: string | null;
+  online: boolean;
+  lastSeenAt: string | null;
   appVersion: string | null;
 }
 
@@ -50,6 +73,8 @@ export interface VenueStatus {
   venue: { id: string; name: string; epoch: number } | null;
   thisDesk: { stationId: string; name: string; port: number };
   desks: VenueDeskView[];
+  /** The venue's relays (none for most venues). */
+  relays: VenueRelayView[];
   discovered: DiscoveredDesk[];
   /** Handshakes and connections refused, and peers over their limits (latest first, bounded). */
   refusals: VenueRefusal[];

@@ -243,10 +243,8 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     'venue.status': () => core.venueStatus(),
     'venue.pairingCode': (_input, actor) => core.venuePairingCode(actor),
     'venue.start': ({ name }, actor) => core.venueStart(actor, name),
-    'venue.join': ({ code, address }, actor) => {
-      if (address === undefined) throw new AppError('INVALID_INPUT', 'type the address of a desk of the venue');
-      return core.venueJoin(actor, code, address);
-    },
+    // Without an address: through the relay a BD2 code names (the core says when there is none).
+    'venue.join': ({ code, address }, actor) => core.venueJoin(actor, code, address),
     'venue.addDesk': ({ address }, actor) => core.venueAddDesk(actor, address),
     'venue.renameDesk': ({ name }, actor) => core.venueRenameDesk(actor, name),
     'venue.removeDesk': ({ stationId }, actor) => core.venueRemoveDesk(actor, stationId),

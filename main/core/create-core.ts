@@ -696,8 +696,8 @@ export function createCore(deps: CoreDeps) {
       return { code: requireVenueNet().pairingCode() };
     },
 
-    /** Joins a venue with its pairing code, through the desk at `address` (discovered or typed). */
-    venueJoin(actor: Actor, code: string, address: string): Promise<VenueStatus> {
+    /** Joins a venue with its pairing code, through the desk at `address` (discovered or typed) or the code's relay. */
+    venueJoin(actor: Actor, code: string, address?: string): Promise<VenueStatus> {
       return venueAction(actor, (net) => net.join(code, address));
     },
 

@@ -22,6 +22,7 @@ import type { Integration } from '../../shared/types.ts';
 import { measureVenueNet } from './venue-net.ts';
 import { measureVenueRoster } from './venue-roster.ts';
 import { measureVenuePoller } from './venue-poller.ts';
+import { measureVenueRelay } from './venue-relay.ts';
 
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
@@ -289,9 +290,14 @@ async function main() {
     const venueNet = args.includes('--no-venue') ? null : await measureVenueNet();
     if (!args.includes('--no-venue')) log(`measuring the roster: a new desk without an account joins a ${venueAttendees.toLocaleString('en-US')}-attendee event...`);
     const venueRoster = args.includes('--no-venue') ? null : await measureVenueRoster(venueAttendees);
+    if (!args.includes('--no-venue')) log('measuring the relay: 10 desks kept apart, each reaching only the relay, 1,000 check-ins at 10 a second (about 2 minutes)...');
+    const venueRelay = args.includes('--no-venue') ? null : await measureVenueRelay();
     if (!args.includes('--no-venue')) log('measuring one poller per event: 30 simulated minutes of live sync, 1 desk, then 5 desks in a venue...');
     const venuePoller = args.includes('--no-venue') ? null : await measureVenuePoller();
-    const venue = venueReplica && venueNet && venueRoster && venuePoller ? { ...venueReplica, ...venueNet, ...venueRoster, ...venuePoller } : { skipped: '--no-venue' };
+    const venue =
+      venueReplica && venueNet && venueRoster && venueRelay && venuePoller
+        ? { ...venueReplica, ...venueNet, ...venueRoster, ...venueRelay, ...venuePoller }
+        : { skipped: '--no-venue' };
     const all = { ...result, desk, printing, attendee_list: attendeeList, ui, day, venue };
     if (asJson) console.log(JSON.stringify(all));
     else {

@@ -141,3 +141,72 @@ export function makeVenueNetwork(count: number, prefix = process.env.BADGE_DESK_
     throw err;
   }
 }
+
+// ---- client isolation: desks that reach a relay but not each other ----
+
+export interface RelayNetwork {
+  /** The relay's namespace and the address every desk reaches it at. */
+  relay: { netns: string; host: string };
+  desks: VenueHost[];
+  /**
+   * Whether the relay's namespace routes between the desks' links. Off (the default) is a hotel
+   * Wi-Fi's client isolation; on, the desks reach each other directly (with the relay process up
+   * or down: the namespace is the network, the process only the relay).
+   */
+  setForwarding(on: boolean): void;
+  close(): void;
+}
+
+/**
+ * A relay namespace with one veth link to each desk's namespace (a /24 of its own per link; the
+ * desk's default route points at the relay's end). With forwarding off nothing crosses from one
+ * link to another, so each desk reaches the relay's addresses and no other desk. Names start with
+ * `prefix`, so a run's leftovers are easy to tell apart.
+ */
+export function makeRelayNetwork(deskCount: number, prefix = 'bdrelay-'): RelayNetwork | null {
+  if (!namespacesAvailable()) return null;
+  const tag = randomBytes(1).toString('hex');
+  const relayNs = `${prefix}${tag}-r`;
+  const made: string[] = [];
+  const close = () => {
+    for (const ns of made.reverse()) {
+      try {
+        ip('netns', 'del', ns);
+      } catch {
+        // already gone
+      }
+    }
+    made.length = 0;
+  };
+  const subnet = (i: number) => `10.${200 + (parseInt(tag, 16) % 50)}.${i}`;
+  const setForwarding = (on: boolean) => execFileSync('ip', ['netns', 'exec', relayNs, 'sysctl', '-q', '-w', `net.ipv4.ip_forward=${on ? 1 : 0}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    ip('netns', 'add', relayNs);
+    made.push(relayNs);
+    ip('-n', relayNs, 'link', 'set', 'lo', 'up');
+    const desks: VenueHost[] = [];
+    for (let i = 0; i < deskCount; i++) {
+      const ns = `${prefix}${tag}-d${i}`;
+      ip('netns', 'add', ns);
+      made.push(ns);
+      // Interface names are at most 15 characters: `bdrelay-ab-d0`.
+      const inside = `${prefix}${tag}-d${i}`;
+      const relaySide = `${prefix}${tag}-r${i}`;
+      ip('link', 'add', inside, 'netns', ns, 'type', 'veth', 'peer', 'name', relaySide, 'netns', relayNs);
+      ip('-n', relayNs, 'addr', 'add', `${subnet(i)}.1/24`, 'dev', relaySide);
+      ip('-n', relayNs, 'link', 'set', relaySide, 'up');
+      ip('-n', ns, 'addr', 'add', `${subnet(i)}.2/24`, 'dev', inside);
+      ip('-n', ns, 'link', 'set', inside, 'up');
+      ip('-n', ns, 'link', 'set', 'lo', 'up');
+      ip('-n', ns, 'route', 'add', 'default', 'via', `${subnet(i)}.1`);
+      desks.push({ netns: ns, host: `${subnet(i)}.2`, port: relaySide });
+    }
+    setForwarding(false);
+    // The relay's address on the first link: a local address of its namespace, so every desk's
+    // default route delivers to it without any forwarding.
+    return { relay: { netns: relayNs, host: `${subnet(0)}.1` }, desks, setForwarding, close };
+  } catch (err) {
+    close();
+    throw err;
+  }
+}

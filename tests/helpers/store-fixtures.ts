@@ -124,7 +124,7 @@ export function venueDesk(over: Partial<VenueDeskView> & { stationId: string; na
 
 /** venue.status of a desk in no venue, unless given. */
 export function venueStatus(over: Partial<VenueStatus> = {}): VenueStatus {
-  return { venue: null, thisDesk: { stationId: 'station-one-0001', name: 'Desk 1', port: 41234 }, desks: [], discovered: [], refusals: [], refusalCount: 0, ...over };
+  return { venue: null, thisDesk: { stationId: 'station-one-0001', name: 'Desk 1', port: 41234 }, desks: [], relays: [], discovered: [], refusals: [], refusalCount: 0, ...over };
 }
 
 interface MainOptions {

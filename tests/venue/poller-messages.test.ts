@@ -106,3 +106,20 @@ test('a Sync asked of the poller: started, or refused with its reason; malformed
     assert.ok(Date.now() - t0 < 1_000);
   });
 });
+
+test('a desk that stops renewing its presence (frozen) is passed over after two heartbeats, while its socket still looks open', async () => {
+  await pair(async (a, b) => {
+    b.venue.setPolls([KEY]);
+    a.venue.setPolls([KEY]);
+    await until(() => seenPolls(a, b)?.join() === KEY && seenPolls(b, a)?.join() === KEY, 'each sees the other');
+    // B the lower station, so A defers to it; then B's renewals stop (its heartbeat timer) as a frozen process's would.
+    const [low, high] = a.venue.stationId < b.venue.stationId ? [a, b] : [b, a];
+    assert.equal(high.venue.pollerOf(KEY)?.stationId, low.venue.stationId);
+    clearInterval((low.venue.node as unknown as { heartbeat: NodeJS.Timeout }).heartbeat);
+    const frozenAt = Date.now();
+    await until(() => high.venue.pollerOf(KEY)?.stationId === high.venue.stationId, 'the other desk takes over', 5_000);
+    const after = Date.now() - frozenAt;
+    assert.ok(high.venue.node.peerPresence().find((p) => p.stationId === low.venue.stationId)?.online, 'its socket still looks open');
+    assert.ok(after >= 1_500, `not before it was silent for two heartbeats (2 s here): ${after} ms`);
+  });
+});

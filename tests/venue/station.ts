@@ -107,7 +107,8 @@ function state() {
 const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
   startVenue: (a) => core.venueStart(admin(), String(a.name)),
   code: () => core.venuePairingCode(admin()),
-  join: (a) => core.venueJoin(admin(), String(a.code), String(a.address)),
+  // Without an address: through the relay a BD2 code names.
+  join: (a) => core.venueJoin(admin(), String(a.code), a.address === undefined ? undefined : String(a.address)),
   addDesk: (a) => core.venueAddDesk(admin(), String(a.address)),
   removeDesk: (a) => core.venueRemoveDesk(admin(), String(a.stationId)),
   rotate: () => core.venueRotateSecret(admin()),

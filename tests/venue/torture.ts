@@ -1,9 +1,12 @@
 // npm run venue-torture -- --rounds N --seed S [--stations 3] [--ops 30] [--provider]
 // Seeded random rounds over real station processes (network namespaces when available, else
 // loopback without partitions): check-ins, undos and VIP changes at random desks, partitions,
-// SIGKILLs with restarts under a skewed clock (up to ±5 minutes). After each round the network
-// heals and the invariants are checked: every acknowledged check-in is on every desk exactly
-// once, the derived state is equal everywhere, and nothing is stuck (converged within 30 s).
+// SIGKILLs with restarts under a skewed clock (up to ±5 minutes), and the venue's relay (its own
+// process and namespace on the same bridge, partitioned like a desk) killed with SIGKILL and
+// started again. After each round the network heals and the invariants are checked: every
+// acknowledged check-in is on every desk exactly once, the derived state is equal everywhere,
+// nothing is stuck (converged within 30 s), and the relay's SQLite holds every acknowledged
+// check-in (it lost nothing to its kills).
 // --provider: a simulated Eventbrite on loopback (so no namespaces, no partitions), each desk
 // with its own account for one event and live sync on; half the kills take the elected poller.
 // Invariants too: the live polls at the simulator never leave a gap of more than two intervals,
@@ -13,6 +16,10 @@ import { rmSync } from 'node:fs';
 import { DeterministicRandom } from '../../main/simulator/people.ts';
 import { Station, state, sameState, eventually, type StationState } from '../helpers/venue-stations.ts';
 import { makeVenueNetwork } from '../helpers/netns.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RelayProcess } from '../helpers/relay-process.ts';
 import { startSimulator } from '../../main/simulator/index.ts';
 import { pollKey } from '../../shared/venue-poller.ts';
 
@@ -35,10 +42,13 @@ const polls: number[] = [];
 sim?.eventbrite.on('request', (r) => {
   if (r.path.endsWith('/attendees/') && r.query.changed_since !== undefined && r.query.continuation === undefined) polls.push(Date.now());
 });
-const net = sim ? null : makeVenueNetwork(count);
+// One host more than the desks: the relay's.
+const net = sim ? null : makeVenueNetwork(count + 1);
 console.log(net ? `network namespaces: ${net.hosts.map((h) => h.host).join(', ')}` : 'network namespaces unavailable: loopback ports, no partitions');
 const hostOf = (i: number) => (net ? { host: net.hosts[i]!.host, netns: net.hosts[i]!.netns } : { host: '127.0.0.1', netns: null });
 const stations: Station[] = [];
+const relayDir = mkdtempSync(join(tmpdir(), 'venue-torture-relay-'));
+const relay = new RelayProcess({ dataDir: relayDir, host: net ? '0.0.0.0' : '127.0.0.1', port: net ? 4444 : 0, netns: net?.hosts[count]!.netns ?? null });
 let violations = 0;
 const violation = (round: number, what: string) => {
   violations += 1;
@@ -59,6 +69,10 @@ try {
   await stations[0]!.call('startVenue', { name: 'Torture hall' });
   const { code } = await stations[0]!.call<{ code: string }>('code');
   for (const s of stations.slice(1)) await s.call('join', { code, address: stations[0]!.address });
+  const venueId = (await stations[0]!.call<{ venue: { id: string } }>('status')).venue.id;
+  await relay.start(code);
+  // Given to one desk; the directory takes it to the others.
+  await stations[0]!.call('addDesk', { address: `${net ? net.hosts[count]!.host : '127.0.0.1'}:${relay.port}` });
 
   const acknowledged = new Set<string>();
   let seq = 0;
@@ -68,6 +82,7 @@ try {
     let pollerKills = 0;
     const pollsBefore = polls.length;
     let partitions = 0;
+    let relayFaults = 0;
     for (let op = 0; op < opsPerRound; op++) {
       const r = random.fraction();
       const at = pick(stations);
@@ -82,11 +97,17 @@ try {
         await at.call('setVip', { pid, vip: random.fraction() < 0.5 }).catch(() => null);
       } else if (r < 0.9 && net) {
         net.heal();
-        const apart = stations.map((_, i) => i).filter(() => random.fraction() < 0.4);
-        if (apart.length > 0 && apart.length < stations.length) {
+        // The relay's host (index `count`) is cut off like a desk's.
+        const apart = [...stations.map((_, i) => i), count].filter(() => random.fraction() < 0.4);
+        if (apart.length > 0 && apart.length < stations.length + 1) {
           net.partition(apart);
           partitions += 1;
         }
+      } else if (r < 0.925) {
+        // The relay killed mid-day, or started again (no code: its key is in its data folder).
+        if (relay.running) await relay.kill();
+        else await relay.start();
+        relayFaults += 1;
       } else if (r < 0.95) {
         // SIGKILL, and back with another clock skew; with a provider, half the time the poller.
         const poller = sim && random.fraction() < 0.5 ? await electedPoller() : null;
@@ -102,6 +123,7 @@ try {
       }
     }
     net?.heal();
+    if (!relay.running) await relay.start();
     let states: StationState[] = [];
     try {
       states = await eventually(
@@ -121,13 +143,24 @@ try {
       }
       if (!sameState(s, states[0]!)) violation(round, `desk ${i + 1}'s derived state differs from desk 1's`);
     }
+    const stored = await eventually(
+      async () => relay.storedCheckIns(`venue:${venueId}:eventbrite:Conf`),
+      (ids) => [...acknowledged].every((id) => ids.includes(id)),
+      `round ${round}: the relay stored every acknowledged check-in`,
+      30_000,
+    ).catch((err: Error) => {
+      violation(round, `relay: ${err.message.slice(0, 200)}`);
+      return [];
+    });
     if (sim) await checkPolls(round, pollsBefore);
-    console.log(`round ${round}: ${acknowledged.size} acknowledged check-ins so far, ${partitions} partitions, ${kills} kills${sim ? ` (${pollerKills} of the poller)` : ''}, ${Date.now() - started} ms`);
+    console.log(`round ${round}: ${acknowledged.size} acknowledged check-ins so far (${stored.length} check-in log entries in the relay's SQLite), ${partitions} partitions, ${kills} kills${sim ? ` (${pollerKills} of the poller)` : ''}, ${relayFaults} relay kills/restarts, ${Date.now() - started} ms`);
   }
 } finally {
   await Promise.all(stations.map((s) => s.stop().catch(() => undefined)));
+  await relay.stop().catch(() => undefined);
   await sim?.close();
   net?.close();
+  rmSync(relayDir, { recursive: true, force: true });
   for (const s of stations) rmSync(s.dataDir, { recursive: true, force: true });
 }
 /** The station every desk elects to poll the provider's event (asked of the first that answers). */

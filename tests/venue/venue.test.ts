@@ -51,6 +51,18 @@ test('start a venue, join by code: every new station is "Desk 1", joining propos
   });
 });
 
+test('two desks joining at the same moment both as "Desk 2": once they see each other, the later station id takes the next free name', async () => {
+  await withVenues(3, async ([a, b, c]) => {
+    await a!.venue.startVenue('Hall A');
+    const code = a!.venue.pairingCode();
+    await Promise.all([b!.venue.join(code, a!.address), c!.venue.join(code, a!.address)]);
+    const names = () => [a!, b!, c!].map((v) => v.deskName());
+    await until(() => new Set(names()).size === 3, `three names: ${names().join(', ')}`);
+    for (const v of [a!, b!, c!]) await until(() => online(v).join() === [...names()].sort().join(), `${v.deskName()} sees the settled names`);
+    assert.deepEqual([...names()].sort(), ['Desk 1', 'Desk 2', 'Desk 3']);
+  });
+});
+
 test('a wrong code is refused and changes nothing; another venue on the same network stays apart', async () => {
   await withVenues(3, async ([a, b, other]) => {
     await a!.venue.startVenue('Hall A');

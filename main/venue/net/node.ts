@@ -44,6 +44,8 @@ export interface PresenceState {
   clock: number;
   /** The events (`<provider>:<providerEventId>`) this desk could poll (shared/venue-poller.ts); absent from older desks. */
   polls?: string[];
+  /** Said by a venue relay (main/venue/relay): listed apart, never a desk of the venue. */
+  relay?: true;
 }
 
 export interface PeerPresence extends PresenceState {
@@ -81,6 +83,8 @@ export interface VenueNodeOptions {
   reconnect?: { minDelayMs?: number; maxDelayMs?: number };
   /** Documents whose names the server accepts, beyond the venue's own (`venue:<venueId>:`). */
   onEvent?: (event: VenueNodeEvent) => void;
+  /** A relay: says `relay: true` in presence. */
+  relay?: boolean;
 }
 
 /** The name of the venue's directory document (desks, addresses, removals; never attendee data). */
@@ -123,8 +127,23 @@ function isPresenceState(s: unknown): s is PresenceState {
     typeof p.deskName === 'string' && p.deskName.length <= 60 &&
     typeof p.appVersion === 'string' && p.appVersion.length <= 40 &&
     typeof p.clock === 'number' && Number.isFinite(p.clock) &&
-    (p.polls === undefined || isPollKeyList(p.polls))
+    (p.polls === undefined || isPollKeyList(p.polls)) &&
+    (p.relay === undefined || p.relay === true)
   );
+}
+
+/**
+ * One state per station: a station's presence reaches us along every path (its own server, each
+ * desk or relay it is connected to, and a restart's new client id until the old one times out);
+ * the latest reading of its clock wins.
+ */
+export function latestPerStation(states: Iterable<PresenceState>): PresenceState[] {
+  const byStation = new Map<string, PresenceState>();
+  for (const s of states) {
+    const seen = byStation.get(s.stationId);
+    if (!seen || s.clock > seen.clock) byStation.set(s.stationId, s);
+  }
+  return [...byStation.values()];
 }
 
 interface Peer {
@@ -153,7 +172,7 @@ export class VenueNode {
   private readonly peers = new Map<string, Peer>();
   private readonly documents = new Map<string, OpenDocument>();
   private readonly presence = new Map<string, PeerPresence>();
-  /** When (monotonic ms) each desk's presence was last heard: renewed every heartbeat while it runs. */
+  /** When (Date.now()) each desk's presence was last renewed: every heartbeat while it runs. */
   private readonly heardAt = new Map<string, number>();
   /** Server-side sockets with the epoch they authenticated with, closed on rotation. */
   private readonly serverSockets = new Map<WebSocket, number>();
@@ -404,6 +423,11 @@ export class VenueNode {
     return [...this.peers.values()].map((p) => p.address);
   }
 
+  /** The peers whose server said who it is (hello), with their station ids. */
+  identifiedPeers(): { address: PeerAddress; stationId: string }[] {
+    return [...this.peers.values()].flatMap((p) => (p.stationId ? [{ address: p.address, stationId: p.stationId }] : []));
+  }
+
   /** Sends a stateless message to every connected peer (both directions) whose station passes. */
   sendToPeers(payload: string, accept: (stationId: string) => boolean): number {
     const reached = new Set<string>();
@@ -445,12 +469,18 @@ export class VenueNode {
    */
   silentForMs(stationId: string): number {
     const at = this.heardAt.get(stationId);
-    return at === undefined ? Infinity : performance.now() - at;
+    // Awareness stamps its states with Date.now() (y-protocols' getUnixTime).
+    return at === undefined ? Infinity : Date.now() - at;
   }
 
   /** How often this desk renews its presence (and so, by the same setting, its peers theirs). */
   get heartbeatIntervalMs(): number {
     return this.heartbeatMs;
+  }
+
+  /** Stores every document loaded now, as it is (a relay's shutdown: no waiting for Hocuspocus's debounce). */
+  storeAll(): void {
+    for (const [name, document] of this.hocuspocus.documents) this.options.persistence.store(name, Y.encodeStateAsUpdate(document));
   }
 
   async stop(): Promise<void> {
@@ -487,13 +517,25 @@ export class VenueNode {
   }
 
   private presenceState(): PresenceState {
-    const base = { stationId: this.identity.stationId, deskName: this.identity.deskName, appVersion: this.identity.appVersion, clock: this.options.clock.now() };
-    return this.polls.length > 0 ? { ...base, polls: this.polls } : base;
+    return {
+      stationId: this.identity.stationId,
+      deskName: this.identity.deskName,
+      appVersion: this.identity.appVersion,
+      clock: this.options.clock.now(),
+      ...(this.polls.length > 0 ? { polls: this.polls } : {}),
+      ...(this.options.relay ? { relay: true as const } : {}),
+    };
   }
 
   private renewPresence(): void {
     const document = this.directory() as Document | null;
-    document?.awareness.setLocalState(this.presenceState());
+    if (!document) return;
+    const state = this.presenceState();
+    document.awareness.setLocalState(state);
+    // And on every provider to a peer's server, which serves it on to that server's other
+    // clients: a desk that reaches the others only through a relay (or one desk) is seen online.
+    const name = directoryDocumentName(this.material!.venueId);
+    for (const peer of this.peers.values()) peer.providers.get(name)?.awareness?.setLocalState(state);
   }
 
   private authenticate(token: string, documentName: string, request: IncomingMessage): { stationId: string; deskName: string } {
@@ -543,9 +585,10 @@ export class VenueNode {
     if (!document) return;
     const isDirectory = this.material !== null && name === directoryDocumentName(this.material.venueId);
     // Each provider has its own awareness: it holds the states the peer's server relays (that
-    // desk's presence). Ours lives on our server's document, which every peer connects to.
+    // desk's presence and its other clients'). Ours is on our server's document, which every peer
+    // connects to, and on the directory's providers, so peers' servers relay it to their clients.
     const awareness = new Awareness(document);
-    awareness.setLocalState(null);
+    awareness.setLocalState(isDirectory ? this.presenceState() : null);
     const provider = new HocuspocusProvider({
       websocketProvider: peer.socket,
       name,
@@ -559,8 +602,10 @@ export class VenueNode {
       },
     });
     if (isDirectory) {
-      awareness.on('change', () => this.notePresence(peer));
-      awareness.on('update', () => this.notePresence(peer));
+      // Our own renewals (origin 'local') say nothing about the peers.
+      awareness.on('update', (_changes: unknown, origin: unknown) => {
+        if (origin !== 'local') this.notePresence(peer);
+      });
     }
     provider.attach();
     peer.providers.set(name, provider);
@@ -581,6 +626,7 @@ export class VenueNode {
         return;
       }
       peer.stationId = m.stationId;
+      this.emit({ kind: 'presence' });
       return;
     }
     const provider = this.material ? peer.providers.get(directoryDocumentName(this.material.venueId)) : undefined;
@@ -593,7 +639,22 @@ export class VenueNode {
     // The socket's status, not the provider's: a socket closed for silence (a partition) reports
     // "disconnected" without the close event that would clear the provider's state.
     if (!provider?.awareness || !provider.isAuthenticated || peer.socket.status !== WebSocketStatus.Connected) return [];
-    return [...provider.awareness.getStates().values()].filter(isPresenceState).filter((s) => s.stationId !== this.identity.stationId);
+    return latestPerStation([...provider.awareness.getStates().values()].filter(isPresenceState).filter((s) => s.stationId !== this.identity.stationId));
+  }
+
+  /**
+   * When each desk's presence was last renewed, by the awareness's own record of each state's
+   * last update: a state a peer relays for a desk that froze stays in its awareness (until that
+   * desk's socket to it times out), but is not renewed, whatever else the peer sends.
+   */
+  private noteHeard(peer: Peer): void {
+    const awareness = this.material ? peer.providers.get(directoryDocumentName(this.material.venueId))?.awareness : null;
+    if (!awareness || this.directoryStatesOf(peer).length === 0) return;
+    for (const [clientId, state] of awareness.getStates()) {
+      if (!isPresenceState(state) || state.stationId === this.identity.stationId) continue;
+      const updated = awareness.meta.get(clientId)?.lastUpdated;
+      if (updated !== undefined) this.heardAt.set(state.stationId, Math.max(this.heardAt.get(state.stationId) ?? 0, updated));
+    }
   }
 
   private notePresence(peer: Peer): void {
@@ -603,8 +664,8 @@ export class VenueNode {
       // A renewal that carries the same clock reading says nothing new about the offset.
       const clockOffsetMs = previous && previous.clock === state.clock ? previous.clockOffsetMs : state.clock - now;
       this.presence.set(state.stationId, { ...state, online: true, lastSeenAt: now, clockOffsetMs });
-      this.heardAt.set(state.stationId, performance.now());
     }
+    this.noteHeard(peer);
     this.emit({ kind: 'presence' });
   }
 

@@ -2,12 +2,19 @@
 // type or scan (the UI shows the same text as a QR code). It holds the venue secret, so it is
 // shown to admins only and never advertised. Crockford base32 (no I, L, O, U; case and dashes
 // ignored when typed) with a checksum, so a mistyped code is told apart from a wrong one.
+// BD1 codes hold the key only; BD2 codes add the address of the venue's relay (main/venue/relay),
+// so a desk that joins with one can reach the venue where the network keeps desks apart.
 import { createHash } from 'node:crypto';
 import { AppError } from '../../../shared/errors.ts';
 import type { VenueKeyMaterial } from './psk.ts';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const PREFIX = 'BD1';
+const PREFIX_WITH_RELAY = 'BD2';
+/** A relay's address in a code: `host:port`, at most this many characters. */
+const RELAY_MAX_CHARS = 120;
+const RELAY_IPV4 = 4;
+const RELAY_TEXT = 0;
 const VENUE_ID_BYTES = 6;
 export const VENUE_SECRET_BYTES = 16;
 const CHECKSUM_BYTES = 2;
@@ -33,7 +40,7 @@ function toBase32(bytes: Buffer): string {
   return out;
 }
 
-function fromBase32(text: string, byteCount: number): Buffer | null {
+function fromBase32(text: string): Buffer | null {
   const bytes: number[] = [];
   let bits = 0;
   let value = 0;
@@ -47,41 +54,87 @@ function fromBase32(text: string, byteCount: number): Buffer | null {
       bits -= 8;
     }
   }
-  return bytes.length === byteCount ? Buffer.from(bytes) : null;
+  return Buffer.from(bytes);
 }
 
-/** `BD1-XXXXX-XXXXX-…`: venue id, epoch, secret and checksum. */
-export function encodePairingCode(material: VenueKeyMaterial): string {
+/** A relay's `host:port` as bytes: 7 for an IPv4 address, else its text with a length byte. */
+function relayBytes(relay: string): Buffer {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3}):(\d{1,5})$/.exec(relay);
+  const port = Number(relay.slice(relay.lastIndexOf(':') + 1));
+  if (!/^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):[0-9]{1,5}$/.test(relay) || relay.length > RELAY_MAX_CHARS || port < 1 || port > 65_535) {
+    throw new AppError('INVALID_INPUT', 'a relay address is host:port, e.g. 192.168.1.5:4444 or relay.example.org:4444');
+  }
+  if (m && m.slice(1, 5).every((o) => Number(o) <= 255)) {
+    const out = Buffer.alloc(7);
+    out[0] = RELAY_IPV4;
+    m.slice(1, 5).forEach((o, i) => (out[i + 1] = Number(o)));
+    out.writeUInt16BE(port, 5);
+    return out;
+  }
+  const text = Buffer.from(relay, 'ascii');
+  return Buffer.concat([Buffer.from([RELAY_TEXT, text.length]), text]);
+}
+
+function readRelay(bytes: Buffer): string | null {
+  if (bytes[0] === RELAY_IPV4 && bytes.length === 7) return `${[...bytes.subarray(1, 5)].join('.')}:${bytes.readUInt16BE(5)}`;
+  if (bytes[0] === RELAY_TEXT && bytes.length >= 2 && bytes.length === 2 + bytes[1]!) {
+    const text = bytes.subarray(2).toString('ascii');
+    return /^[\x21-\x7E]+:[0-9]{1,5}$/.test(text) ? text : null;
+  }
+  return null;
+}
+
+/** What a code holds: the venue's key and, in a BD2 code, its relay's address. */
+export interface PairingCode {
+  material: VenueKeyMaterial;
+  relay: string | null;
+}
+
+/** `BD1-XXXXX-XXXXX-…`: venue id, epoch, secret and checksum; `BD2-…` adds the relay's address. */
+export function encodePairingCode(material: VenueKeyMaterial, relay: string | null = null): string {
   const venueId = Buffer.from(material.venueId, 'hex');
   if (venueId.length !== VENUE_ID_BYTES || material.secret.length !== VENUE_SECRET_BYTES) {
     throw new AppError('INTERNAL', 'a venue id is 6 bytes and a venue secret 16');
   }
   const epoch = Buffer.alloc(2);
   epoch.writeUInt16BE(material.epoch);
-  const payload = Buffer.concat([venueId, epoch, material.secret]);
+  const payload = Buffer.concat([venueId, epoch, material.secret, relay === null ? Buffer.alloc(0) : relayBytes(relay)]);
   const text = toBase32(Buffer.concat([payload, checksum(payload)]));
   const groups = text.match(new RegExp(`.{1,${GROUP}}`, 'g')) ?? [];
-  return [PREFIX, ...groups].join('-');
+  return [relay === null ? PREFIX : PREFIX_WITH_RELAY, ...groups].join('-');
+}
+
+/** The key of a typed or scanned code (BD1 or BD2); see readPairingCode. */
+export function decodePairingCode(code: string): VenueKeyMaterial {
+  return readPairingCode(code).material;
 }
 
 /** Reads a typed or scanned code; a code that does not read is INVALID_INPUT, never a guess. */
-export function decodePairingCode(code: string): VenueKeyMaterial {
+export function readPairingCode(code: string): PairingCode {
   const cleaned = code
     .toUpperCase()
     .replace(/[\s-]/g, '')
     .replace(/[IL]/g, '1')
     .replace(/O/g, '0');
-  if (!cleaned.startsWith(PREFIX)) throw new AppError('INVALID_INPUT', 'this is not a Badge Desk pairing code (it starts with BD1)');
-  const total = VENUE_ID_BYTES + 2 + VENUE_SECRET_BYTES + CHECKSUM_BYTES;
-  const bytes = fromBase32(cleaned.slice(PREFIX.length), total);
+  const withRelay = cleaned.startsWith(PREFIX_WITH_RELAY);
+  if (!withRelay && !cleaned.startsWith(PREFIX)) throw new AppError('INVALID_INPUT', 'this is not a Badge Desk pairing code (it starts with BD1 or BD2)');
+  const keyBytes = VENUE_ID_BYTES + 2 + VENUE_SECRET_BYTES;
+  const decoded = fromBase32(cleaned.slice(PREFIX.length));
+  const total = withRelay ? (decoded?.length ?? 0) : keyBytes + CHECKSUM_BYTES;
+  const bytes = decoded && (withRelay ? decoded.length > keyBytes + CHECKSUM_BYTES + 1 : decoded.length === total) ? decoded : null;
   if (!bytes) throw new AppError('INVALID_INPUT', 'the pairing code is incomplete or has a character that does not belong; check it against the desk that shows it');
   const payload = bytes.subarray(0, total - CHECKSUM_BYTES);
   if (!checksum(payload).equals(bytes.subarray(total - CHECKSUM_BYTES))) {
     throw new AppError('INVALID_INPUT', 'the pairing code is mistyped (its checksum does not match); check it against the desk that shows it');
   }
+  const relay = withRelay ? readRelay(payload.subarray(keyBytes)) : null;
+  if (withRelay && relay === null) throw new AppError('INVALID_INPUT', 'the pairing code\'s relay address does not read; ask for a new code');
   return {
-    venueId: payload.subarray(0, VENUE_ID_BYTES).toString('hex'),
-    epoch: payload.readUInt16BE(VENUE_ID_BYTES),
-    secret: Buffer.from(payload.subarray(VENUE_ID_BYTES + 2)),
+    material: {
+      venueId: payload.subarray(0, VENUE_ID_BYTES).toString('hex'),
+      epoch: payload.readUInt16BE(VENUE_ID_BYTES),
+      secret: Buffer.from(payload.subarray(VENUE_ID_BYTES + 2, keyBytes)),
+    },
+    relay,
   };
 }

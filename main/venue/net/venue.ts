@@ -12,15 +12,16 @@ import { AppError } from '../../../shared/errors.ts';
 import { venueDocumentName } from '../../../shared/venue.ts';
 import { electPoller, syncAnswerMessage, syncRequestMessage, type SyncAnswerMessage } from '../../../shared/venue-poller.ts';
 import { ROSTER_MAPS, listVenueEventIn, readVenueEvents, type VenueEventListing } from '../../../shared/venue-roster.ts';
-import { isClockOff, nextFreeDeskName, type DiscoveredDesk, type VenueDeskView, type VenueRefusal, type VenueStatus } from '../../../shared/venue-desks.ts';
+import { isClockOff, nextFreeDeskName, renameOnNameClash, type DiscoveredDesk, type VenueDeskView, type VenueRefusal, type VenueRelayView, type VenueStatus } from '../../../shared/venue-desks.ts';
 import { isoTime, type Clock } from '../../ground/clock.ts';
 import type { SecretStore } from '../../ground/secrets.ts';
 import type { VenueDocumentKey, VenueDocumentPersistence, VenueDocumentSource } from '../contracts.ts';
 import { VenueNode, type PeerAddress, type VenueNodeEvent } from './node.ts';
 import { VENUE_TLS_CIPHERS, VENUE_TLS_VERSION, derivePsk, pskIdentity, type VenueKeyMaterial } from './psk.ts';
-import { decodePairingCode, encodePairingCode, VENUE_SECRET_BYTES } from './pairing-code.ts';
+import { encodePairingCode, readPairingCode, VENUE_SECRET_BYTES } from './pairing-code.ts';
 import type { Discovery } from './discovery.ts';
 import type { VenueLimits } from './limits.ts';
+import { readRotated, readRotation, rotatedMessageFor, rotateMessageFor } from './rotation.ts';
 
 /** The venue protocol: the document schema and the messages between desks. */
 export const VENUE_PROTOCOL = 1;
@@ -36,13 +37,6 @@ const configSchema = z.object({
   port: z.number().int().min(1).max(65_535).optional(),
 });
 type VenueConfig = z.infer<typeof configSchema>;
-
-const rotateMessage = z.object({
-  type: z.literal('rotate'),
-  venueId: z.string(),
-  epoch: z.number().int(),
-  secret: z.string().max(64),
-}).strict();
 
 /** A poller's answer to a sync-request (the reason goes to the asking desk's user). */
 export type SyncAnswerOutcome = { outcome: 'started' } | { outcome: 'refused'; reason: string };
@@ -104,6 +98,16 @@ function readStoredKey(stored: string | null): VenueKeyMaterial | null {
     return null;
   }
 }
+
+/** A relay in the directory (map `relays`, by its station id): where desks were told to find it. */
+function readDirectoryRelay(value: unknown): { addresses: string[] } | null {
+  const v = value as { addresses?: unknown } | null;
+  if (!v || !Array.isArray(v.addresses)) return null;
+  const addresses = v.addresses.filter((a): a is string => typeof a === 'string' && parseAddress(a) !== null && a.length <= 120).slice(0, 4);
+  return addresses.length > 0 ? { addresses } : null;
+}
+
+const formatAddress = (a: PeerAddress) => `${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`;
 
 function parseAddress(text: string): PeerAddress | null {
   const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(text.trim());
@@ -247,18 +251,24 @@ export class Venue implements VenueDocumentSource {
     return this.status();
   }
 
-  /** The code other desks join with (admins only: it holds the secret). */
+  /**
+   * The code other desks join with (admins only: it holds the secret). With a relay known to the
+   * venue, a BD2 code that carries its address, so a desk kept apart from the others reaches it.
+   */
   pairingCode(): string {
     if (!this.material) throw new AppError('INVALID_STATE', 'this desk is in no venue; start one or join one first');
-    return encodePairingCode(this.material);
+    return encodePairingCode(this.material, this.relayEntries()[0]?.[1].addresses[0] ?? null);
   }
 
   /**
    * Joins the venue of `code` through the desk at `address` (typed, or picked from the
-   * discovered desks). A wrong code fails the TLS handshake and changes nothing here.
+   * discovered desks), or without one through the relay a BD2 code names. A wrong code fails the
+   * TLS handshake and changes nothing here. The code's relay is connected to as well.
    */
-  async join(code: string, address: string): Promise<VenueStatus> {
-    const material = decodePairingCode(code);
+  async join(code: string, typedAddress?: string): Promise<VenueStatus> {
+    const { material, relay } = readPairingCode(code);
+    const address = typedAddress ?? relay;
+    if (address === null) throw new AppError('INVALID_INPUT', 'type the address of a desk of the venue');
     const peer = parseAddress(address);
     if (!peer) throw new AppError('INVALID_INPUT', 'an address is host:port, e.g. 192.168.1.20:41234');
     const timeoutMs = this.deps.joinTimeoutMs ?? 10_000;
@@ -294,7 +304,10 @@ export class Venue implements VenueDocumentSource {
     }
     const directory = this.directoryDoc()!;
     const venueName = (directory.getMap('meta').get('name') as string | undefined) ?? 'Venue';
-    this.config = { ...this.config, venue: { id: material.venueId, name: venueName.slice(0, 80), epoch: material.epoch }, peers: [peer] };
+    const relayPeer = relay !== null ? parseAddress(relay) : null;
+    const peers = relayPeer && formatAddress(relayPeer) !== formatAddress(peer) ? [peer, relayPeer] : [peer];
+    this.config = { ...this.config, venue: { id: material.venueId, name: venueName.slice(0, 80), epoch: material.epoch }, peers };
+    if (relayPeer) this.node.connectPeer(relayPeer);
     this.saveKey();
     // Every new station is "Desk 1": take the first free name if ours is taken.
     const taken = this.memberEntries().filter(([id]) => id !== this.stationId).map(([, d]) => d.name);
@@ -339,7 +352,7 @@ export class Venue implements VenueDocumentSource {
     const material = this.material!;
     const next: VenueKeyMaterial = { venueId: material.venueId, epoch: material.epoch + 1, secret: randomBytes(VENUE_SECRET_BYTES) };
     const removed = new Set(directory.getMap('removed').keys());
-    const payload = JSON.stringify({ type: 'rotate', venueId: next.venueId, epoch: next.epoch, secret: next.secret.toString('base64') });
+    const payload = rotateMessageFor(next);
     const acked = new Set<string>();
     const members = this.memberEntries().map(([id]) => id).filter((id) => id !== this.stationId);
     const allAcked = new Promise<void>((resolve) => {
@@ -394,8 +407,17 @@ export class Venue implements VenueDocumentSource {
 
   status(): VenueStatus {
     const presence = new Map(this.node.peerPresence().map((p) => [p.stationId, p]));
+    const relays = new Map<string, VenueRelayView>();
+    for (const [stationId, entry] of this.relayEntries()) {
+      relays.set(stationId, { stationId, address: entry.addresses[0] ?? null, online: false, lastSeenAt: null, appVersion: null });
+    }
+    for (const p of presence.values()) {
+      if (!p.relay) continue;
+      relays.set(p.stationId, { stationId: p.stationId, address: relays.get(p.stationId)?.address ?? null, online: p.online, lastSeenAt: isoTime(p.lastSeenAt), appVersion: p.appVersion });
+    }
     const desks: VenueDeskView[] = [];
     for (const [stationId, entry] of this.memberEntries()) {
+      if (relays.has(stationId)) continue;
       const thisDesk = stationId === this.stationId;
       const p = presence.get(stationId);
       desks.push({
@@ -417,6 +439,7 @@ export class Venue implements VenueDocumentSource {
       venue: this.config.venue ? { ...this.config.venue } : null,
       thisDesk: { stationId: this.stationId, name: this.deps.station.get(), port: this.node.port },
       desks,
+      relays: [...relays.values()].sort((a, b) => (a.address ?? '').localeCompare(b.address ?? '')),
       discovered,
       refusals: [...this.refusals],
       refusalCount: this.refusalCount,
@@ -507,6 +530,7 @@ export class Venue implements VenueDocumentSource {
       this.refusals.length = Math.min(this.refusals.length, MAX_REFUSALS_KEPT);
       this.changed();
     } else if (e.kind === 'presence') {
+      this.noteRelays();
       this.changed();
     } else if (e.kind === 'stateless') {
       this.onStateless(e.stationId, e.payload, e.reply);
@@ -521,18 +545,16 @@ export class Venue implements VenueDocumentSource {
       return;
     }
     if (this.onPollerMessage(stationId, parsed, reply)) return;
-    const ack = parsed as { type?: unknown } | null;
-    if (ack?.type === 'rotated' && stationId) {
-      this.pendingAcks.get(stationId)?.();
+    const ack = readRotated(parsed);
+    if (ack && stationId) {
+      // A relay passes on the answers of the desks it reached for us (they may reach no one else).
+      this.pendingAcks.get(ack.stationId ?? stationId)?.();
       return;
     }
-    const rotate = rotateMessage.safeParse(parsed);
-    if (!rotate.success || !this.material) return;
-    const { venueId, epoch, secret } = rotate.data;
-    const bytes = Buffer.from(secret, 'base64');
-    if (venueId !== this.material.venueId || epoch !== this.material.epoch + 1 || bytes.length !== VENUE_SECRET_BYTES) return;
-    reply(JSON.stringify({ type: 'rotated', epoch }));
-    this.material = { venueId, epoch, secret: bytes };
+    const next = this.material ? readRotation(parsed, this.material) : null;
+    if (!next) return;
+    reply(rotatedMessageFor(next.epoch));
+    this.material = next;
     this.saveKey();
     // After the acknowledgement has left: adopting closes the sessions it travels on.
     setTimeout(() => void this.adoptKey(), 50);
@@ -563,9 +585,22 @@ export class Venue implements VenueDocumentSource {
       }
     }
     this.applyRemovals();
+    this.resolveNameClash();
     this.connectDirectoryPeers();
     this.changed();
     for (const l of this.eventListeners) l();
+  }
+
+  /** Two desks that joined at once with the same name: the later station id takes the next free one. */
+  private resolveNameClash(): void {
+    if (!this.material) return;
+    const members = this.memberEntries().map(([id, d]) => [id, d.name] as const);
+    const renamed = renameOnNameClash(this.stationId, this.deps.station.get(), members);
+    if (renamed === null) return;
+    this.deps.station.set(renamed);
+    this.node.setDeskName(renamed);
+    this.writeOwnEntry();
+    this.advertise();
   }
 
   private applyRemovals(): void {
@@ -577,10 +612,39 @@ export class Venue implements VenueDocumentSource {
     }
   }
 
+  /**
+   * A peer that says it is a relay goes into the directory with the address this desk reaches it
+   * at: every desk then connects to it, and this venue's pairing codes carry it.
+   */
+  private noteRelays(): void {
+    const directory = this.directoryDoc();
+    if (!directory || !this.material) return;
+    const relayIds = new Set(this.node.peerPresence().filter((p) => p.relay).map((p) => p.stationId));
+    if (relayIds.size === 0) return;
+    const relays = directory.getMap('relays');
+    for (const { address, stationId } of this.node.identifiedPeers()) {
+      if (!relayIds.has(stationId)) continue;
+      const text = formatAddress(address);
+      if (readDirectoryRelay(relays.get(stationId))?.addresses.includes(text)) continue;
+      const addresses = [text, ...(readDirectoryRelay(relays.get(stationId))?.addresses ?? [])].slice(0, 4);
+      relays.set(stationId, { v: 1, addresses });
+    }
+  }
+
+  private relayEntries(): [string, { addresses: string[] }][] {
+    const out: [string, { addresses: string[] }][] = [];
+    this.directoryDoc()?.getMap('relays').forEach((value, stationId) => {
+      const entry = readDirectoryRelay(value);
+      if (entry && stationId.length <= 64) out.push([stationId, entry]);
+    });
+    return out;
+  }
+
   private connectDirectoryPeers(): void {
     const known = new Set(this.config.peers.map((p) => `${p.host}:${p.port}`));
     const learned: PeerAddress[] = [];
-    for (const [stationId, entry] of this.memberEntries()) {
+    const entries: [string, { addresses: string[] }][] = [...this.memberEntries(), ...this.relayEntries()];
+    for (const [stationId, entry] of entries) {
       if (stationId === this.stationId) continue;
       for (const text of entry.addresses) {
         const address = parseAddress(text);

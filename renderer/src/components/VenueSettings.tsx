@@ -6,7 +6,7 @@
 import { useId, useMemo, useState } from 'react';
 import type { FormEvent, ReactNode, RefObject } from 'react';
 import { create as createQr } from 'qrcode';
-import type { DiscoveredDesk, VenueDeskView, VenueStatus } from '../../../shared/venue-desks.ts';
+import type { DiscoveredDesk, VenueDeskView, VenueRelayView, VenueStatus } from '../../../shared/venue-desks.ts';
 import { doubleAdmissionText, doublePrintText, type VenueConflict } from '../../../shared/venue-view.ts';
 import { errorMessage } from '../bridge.ts';
 import { formatClock, formatMoment, plural } from '../format.ts';
@@ -99,6 +99,13 @@ function InVenue({ status, admin }: { status: VenueStatus; admin: boolean }) {
           <VenueDeskCard key={desk.stationId} desk={desk} admin={admin} onRemove={() => setRemoving(desk)} />
         ))}
       </ul>
+      {status.relays.length > 0 ? (
+        <ul className="venue-desk-list" aria-label="Relays of this venue">
+          {status.relays.map((relay) => (
+            <VenueRelayCard key={relay.stationId} relay={relay} />
+          ))}
+        </ul>
+      ) : null}
       {admin ? <AddDeskForm /> : null}
       <Refusals status={status} />
       {admin ? <VenueConflictsList /> : null}
@@ -138,6 +145,28 @@ function VenueDeskCard({ desk, admin, onRemove }: { desk: VenueDeskView; admin: 
           </button>
         </div>
       ) : null}
+    </li>
+  );
+}
+
+/** A relay (npm run relay): desks that cannot reach each other meet through it; it is no desk, so it has no name and no Remove. */
+function VenueRelayCard({ relay }: { relay: VenueRelayView }) {
+  return (
+    <li className="venue-desk-card" data-testid="venue-relay" data-online={relay.online}>
+      <div className="venue-desk-main">
+        <span className="venue-desk-name">Relay</span>
+        {relay.address ? <span className="muted small mono">{relay.address}</span> : null}
+      </div>
+      <div className="venue-desk-status">
+        {relay.online ? <Badge label="Online" tone="green" /> : <Badge label="Offline" tone="grey" />}
+        {relay.lastSeenAt ? (
+          <span className="muted small" title={formatMoment(relay.lastSeenAt)}>
+            last seen at <time dateTime={relay.lastSeenAt}>{formatClock(relay.lastSeenAt)}</time>
+          </span>
+        ) : (
+          <span className="muted small">not seen since this desk started</span>
+        )}
+      </div>
     </li>
   );
 }
@@ -184,7 +213,11 @@ function QrCode({ text, label }: { text: string; label: string }) {
   );
 }
 
-/** When mDNS is blocked: connect to another desk of this venue by its address. */
+/**
+ * When mDNS is blocked: connect to another desk of this venue by its address, or to the venue's
+ * relay (the same form: the relay says what it is, and the desk then lists it as the relay and
+ * puts it into the venue's pairing codes and directory, so every desk connects to it).
+ */
 function AddDeskForm() {
   const addVenueDesk = useStore((s) => s.addVenueDesk);
   const toast = useStore((s) => s.toast);
@@ -196,13 +229,13 @@ function AddDeskForm() {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const typed = address.trim();
-    if (!typed) return setError('Type the address another desk shows, e.g. 192.168.1.20:41234.');
+    if (!typed) return setError('Type the address another desk or the relay shows, e.g. 192.168.1.20:41234.');
     setBusy(true);
     setError(null);
     try {
       await addVenueDesk(typed);
       setAddress('');
-      toast(`Connecting to the desk at ${typed}`, 'info');
+      toast(`Connecting to ${typed}`, 'info');
     } catch (err) {
       setError(errorMessage(err));
     } finally {
@@ -214,7 +247,7 @@ function AddDeskForm() {
     <form className="form venue-add-desk" onSubmit={(e) => void submit(e)}>
       <div className="field">
         <label className="field-label" htmlFor={id}>
-          Connect to a desk by address
+          Connect to a desk or a relay by address
         </label>
         <div className="venue-address-row">
           <input id={id} type="text" className="mono" maxLength={300} value={address} onChange={(e) => setAddress(e.target.value)} placeholder="192.168.1.20:41234" autoComplete="off" spellCheck={false} disabled={busy} />
@@ -222,7 +255,9 @@ function AddDeskForm() {
             {busy ? 'Connecting…' : 'Connect'}
           </button>
         </div>
-        <span className="field-help muted small">For a network that blocks discovery (mDNS). Desks of this venue found nearby connect by themselves.</span>
+        <span className="field-help muted small">
+          For a network that blocks discovery (mDNS), or a relay where the network keeps desks apart. Desks of this venue found nearby connect by themselves.
+        </span>
       </div>
       <InlineError message={error} />
     </form>
@@ -354,7 +389,7 @@ function JoinVenueDialog({ onClose }: { onClose: () => void }) {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const trimmed = code.trim();
-    if (!trimmed) return setError('Type the pairing code another desk of the venue shows (it starts with BD1).');
+    if (!trimmed) return setError('Type the pairing code another desk of the venue shows (it starts with BD1 or BD2).');
     // A typed address wins over a picked desk; neither lets main look for a desk of that venue nearby.
     const address = typed.trim() || picked;
     await run(async () => {
@@ -375,7 +410,7 @@ function JoinVenueDialog({ onClose }: { onClose: () => void }) {
             type="text"
             className="mono"
             required
-            maxLength={120}
+            maxLength={300}
             value={code}
             onChange={(e) => setCode(e.target.value)}
             placeholder="BD1-XXXXX-XXXXX-…"
@@ -416,7 +451,7 @@ function JoinVenueDialog({ onClose }: { onClose: () => void }) {
             Or its address
           </label>
           <input id={ids.address} type="text" className="mono" maxLength={300} value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="192.168.1.20:41234" autoComplete="off" spellCheck={false} />
-          <span className="field-help muted small">host:port, as the other desk's Settings → Venue shows it.</span>
+          <span className="field-help muted small">host:port, as the other desk's Settings → Venue shows it. A code that starts with BD2 needs none: it names the venue's relay.</span>
         </div>
         <InlineError message={error} />
       </form>

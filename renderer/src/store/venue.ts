@@ -66,8 +66,10 @@ export const createVenueSlice: SliceCreator<VenueSlice> =
       if (ticket <= statusShown) return;
       statusShown = ticket;
       const shown = get().venue?.venue ?? null;
-      // Another venue, none, or a rotated secret: the code held is not this venue's any more.
-      const codeStale = status.venue === null || status.venue.id !== shown?.id || status.venue.epoch !== shown.epoch;
+      // Another venue, none, or a rotated secret: the code held is not this venue's any more. A relay
+      // that came or went changes it too (a BD2 code carries the relay's address).
+      const relays = (v: VenueStatus | null) => (v?.relays ?? []).map((r) => r.address).join();
+      const codeStale = status.venue === null || status.venue.id !== shown?.id || status.venue.epoch !== shown.epoch || relays(status) !== relays(get().venue);
       set({ venue: status, venueError: null, ...(codeStale ? { venueCode: null } : {}) });
       if (get().venueCode === null) void refreshCode();
       // Joining renames a desk whose name another desk has ("Desk 1" → "Desk 2"): the settings follow.

@@ -1,0 +1,93 @@
+// venue.relay_converge_p95_ms (issue 17): venue.converge_p95_ms's 10 desks and 1,000 check-ins at
+// 10 a second, with every update going through a relay: the desks (whole cores in this process,
+// on loopback) advertise an address that leads nowhere (127.0.0.2; they listen on 127.0.0.1), so
+// the relay — `npm run relay`, its own process — is the only peer each has. Goal < 1,000.
+// Alone: tsx tests/bench/venue-relay.ts [--stations 10] [--checkins 1000] [--rate 10]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createCore } from '../../main/core/create-core.ts';
+import { MemorySecretStore } from '../../main/ground/secrets.ts';
+import { readPairingCode } from '../../main/venue/net/pairing-code.ts';
+import { seedVenueEvent } from '../helpers/venue-seed.ts';
+import { RelayProcess } from '../helpers/relay-process.ts';
+import { measureConvergence, type BenchStation } from './venue-net.ts';
+
+export interface VenueRelayFigures {
+  relay_stations: number;
+  relay_checkins: number;
+  relay_converge_p50_ms: number;
+  relay_converge_p95_ms: number;
+  relay_converge_max_ms: number;
+  relay_where: string;
+}
+
+export async function measureVenueRelay(opts: { stations?: number; checkins?: number; perSecond?: number } = {}): Promise<VenueRelayFigures> {
+  const stations = opts.stations ?? 10;
+  const checkins = opts.checkins ?? 1_000;
+  const perSecond = opts.perSecond ?? 10;
+  const dirs: string[] = [];
+  const cores: BenchStation[] = [];
+  const relayDir = mkdtempSync(join(tmpdir(), 'bench-relay-'));
+  // The relay renews its presence as often as a desk of the venue bench does.
+  const relay = new RelayProcess({ dataDir: relayDir, host: '127.0.0.1', port: 0, heartbeatMs: 2_000 });
+  try {
+    for (let i = 0; i < stations; i++) {
+      const dir = mkdtempSync(join(tmpdir(), 'bench-venue-relay-'));
+      dirs.push(dir);
+      let name = 'Desk 1';
+      const core = createCore({
+        dataDir: dir,
+        secretStore: new MemorySecretStore(),
+        venueNet: {
+          appVersion: '0.1.0',
+          station: { get: () => name, set: (n) => (name = n) },
+          discovery: null,
+          listen: { host: '127.0.0.1', port: 0 },
+          advertiseHosts: ['127.0.0.2'],
+          heartbeatMs: 2_000,
+        },
+      });
+      await core.venue.ready;
+      const eventId = seedVenueEvent(core, i, checkins);
+      cores.push({ core, eventId, get name() { return name; } });
+    }
+    const admin = { role: 'admin' as const, name: 'Desk 1' };
+    const first = cores[0]!.core;
+    await first.venueStart(admin, 'Bench hall');
+    await relay.start((await first.venuePairingCode(admin)).code);
+    await first.venueAddDesk(admin, `127.0.0.1:${relay.port}`);
+    // The desk learns from the relay's presence that it is one; then the code carries it.
+    const deadline = Date.now() + 20_000;
+    let code = (await first.venuePairingCode(admin)).code;
+    while (readPairingCode(code).relay === null) {
+      if (Date.now() > deadline) throw new Error('Desk 1 never took the relay into the venue\'s codes');
+      await new Promise((r) => setTimeout(r, 50));
+      code = (await first.venuePairingCode(admin)).code;
+    }
+    for (const c of cores.slice(1)) await c.core.venueJoin(admin, code);
+    for (const c of cores) {
+      const peers = c.core.venue.net!.node.identifiedPeers().map((p) => p.stationId);
+      if (peers.some((id) => id !== relay.stationId)) throw new Error(`a desk reaches another desk directly (${peers.join(', ')}): the figure would not be the relay's`);
+    }
+    const figures = await measureConvergence(cores, checkins, perSecond);
+    return {
+      relay_stations: stations,
+      relay_checkins: checkins,
+      relay_converge_p50_ms: figures.converge_p50_ms,
+      relay_converge_p95_ms: figures.converge_p95_ms,
+      relay_converge_max_ms: figures.converge_max_ms,
+      relay_where: `${stations} cores in one process on loopback, each connected to the relay process only`,
+    };
+  } finally {
+    for (const c of cores) await c.core.close().catch(() => undefined);
+    await relay.stop().catch(() => undefined);
+    for (const d of [...dirs, relayDir]) rmSync(d, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({ options: { stations: { type: 'string', default: '10' }, checkins: { type: 'string', default: '1000' }, rate: { type: 'string', default: '10' } } });
+  console.log(JSON.stringify(await measureVenueRelay({ stations: Number(values.stations), checkins: Number(values.checkins), perSecond: Number(values.rate) })));
+}
