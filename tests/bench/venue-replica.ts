@@ -72,7 +72,9 @@ function openStation(dir: string, attendees: number, opts: { load: boolean; atta
       store.upsertAttendees(eventId, page, null, '2026-11-23T08:00:00Z');
     }
   }
-  const replica = new VenueReplica({ store, venueStore: deskStore.venue, clock, events });
+  // The log's figures (issue 16): these stations do not publish the roster (a desk that is not
+  // the event's poller); a desk without an account holding the roster is the roster bench's.
+  const replica = new VenueReplica({ store, venueStore: deskStore.venue, clock, events, isPoller: () => false });
   const id = eventId;
   const desk = new Desk({
     store,

@@ -5,6 +5,8 @@
 // - roster_to_new_desk_ms: from the join to the moment the new desk's search finds a person of
 //   the event, every attendee in its mirror. Goal < 30,000.
 // - roster_heap_mb: the new desk's heap after a full GC, the event's document loaded. Goal < 250.
+// - roster_heap_mb_with_checkins: the same desk after checking in half the people (the log's
+//   entries in the same document as the roster), what a desk holds at the end of a day.
 //   node --expose-gc --import tsx tests/bench/venue-roster.ts [--attendees N]
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -22,6 +24,9 @@ export interface VenueRosterFigures {
   roster_to_new_desk_goal_ms: number;
   roster_heap_mb: number;
   roster_heap_goal_mb: number;
+  /** Check-ins recorded at the new desk afterwards, and its heap with them in the document. */
+  roster_checkins_after: number;
+  roster_heap_mb_with_checkins: number;
   roster_where: string;
 }
 
@@ -67,12 +72,25 @@ async function child(attendees: number): Promise<VenueRosterFigures> {
     const elapsed = performance.now() - start;
     gc();
     const heap = process.memoryUsage().heapUsed / MB;
+    // The same desk at the end of a day: half the people checked in here (their entries in the
+    // same document as the roster), to show what the log adds to it.
+    const operator = { role: 'operator' as const, name };
+    const checkins = Math.floor(attendees / 2);
+    for (let n = 0; n < checkins; n++) {
+      const a = core.store.findAttendeeByProviderId(eventId!, `a${2 * n}`)!;
+      core.desk.checkIn(operator, { eventId: eventId!, actionId: `act-roster-${String(n).padStart(7, '0')}`, attendeeId: a.id });
+      if (n % 5_000 === 0) await new Promise((r) => setImmediate(r));
+    }
+    gc();
+    const heapWithLog = process.memoryUsage().heapUsed / MB;
     return {
       roster_attendees: attendees,
       roster_to_new_desk_ms: Math.round(elapsed),
       roster_to_new_desk_goal_ms: 30_000,
       roster_heap_mb: Math.round(heap),
       roster_heap_goal_mb: 250,
+      roster_checkins_after: checkins,
+      roster_heap_mb_with_checkins: Math.round(heapWithLog),
       roster_where: 'the poller a station process, the new desk this one, on loopback',
     };
   } finally {
