@@ -9,6 +9,7 @@ import type {
   Integration,
   IntegrationStatus,
   ProviderKind,
+  ProviderOwnedAttendeeFields,
   StatusTransition,
   SyncedEvent,
   SyncJob,
@@ -188,21 +189,7 @@ export function toAttendee(r: AttendeeRow): Attendee {
   return {
     id: r.id,
     eventId: r.event_id,
-    providerAttendeeId: r.provider_attendee_id,
-    firstName: r.first_name,
-    lastName: r.last_name,
-    fullName: r.full_name,
-    email: r.email,
-    company: r.company,
-    jobTitle: r.job_title,
-    ticketName: r.ticket_name,
-    otherTicketNames: otherTicketNamesFromColumn(r.other_ticket_names),
-    orderId: r.order_id,
-    barcode: r.barcode,
-    status: r.status,
-    providerStatus: r.provider_status,
-    registeredAt: r.registered_at,
-    providerUpdatedAt: r.provider_updated_at,
+    ...providerOwnedFields(r),
     vip: r.vip === 1,
     checkedIn: r.checkin_at !== null && r.checkin_station !== null ? { at: r.checkin_at, station: r.checkin_station } : null,
   };
@@ -248,26 +235,10 @@ function providerValues(a: ProviderAttendee): (string | number | null)[] {
   ];
 }
 
-interface ProviderRecordRow {
-  provider_attendee_id: string;
-  first_name: string | null;
-  last_name: string | null;
-  full_name: string;
-  email: string | null;
-  company: string | null;
-  job_title: string | null;
-  ticket_name: string | null;
-  other_ticket_names: string | null;
-  order_id: string | null;
-  barcode: string | null;
-  status: ProviderAttendee['status'];
-  provider_status: string | null;
-  provider_checked_in: number;
-  registered_at: string | null;
-  provider_updated_at: string | null;
-}
+/** The provider-owned columns of an attendee row, in the one mapping every read uses. */
+type ProviderColumnsRow = Omit<AttendeeRow, 'id' | 'event_id' | 'vip' | 'checkin_at' | 'checkin_station'>;
 
-function toProviderRecord(r: ProviderRecordRow): ProviderAttendee {
+function providerOwnedFields(r: ProviderColumnsRow): ProviderOwnedAttendeeFields {
   return {
     providerAttendeeId: r.provider_attendee_id,
     firstName: r.first_name,
@@ -282,10 +253,15 @@ function toProviderRecord(r: ProviderRecordRow): ProviderAttendee {
     barcode: r.barcode,
     status: r.status,
     providerStatus: r.provider_status,
-    providerCheckedIn: r.provider_checked_in === 1,
     registeredAt: r.registered_at,
     providerUpdatedAt: r.provider_updated_at,
   };
+}
+
+type ProviderRecordRow = ProviderColumnsRow & { provider_checked_in: number };
+
+function toProviderRecord(r: ProviderRecordRow): ProviderAttendee {
+  return { ...providerOwnedFields(r), providerCheckedIn: r.provider_checked_in === 1 };
 }
 
 /** Stored as a JSON array, NULL when there are none (nearly every row), so one ticket costs nothing. */

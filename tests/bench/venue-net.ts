@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { createCore, type BadgeDeskCore } from '../../main/core/create-core.ts';
-import { MemorySecretStore } from '../../main/ground/secrets.ts';
+import type { BadgeDeskCore } from '../../main/core/create-core.ts';
+import { loopbackVenueCore } from '../helpers/venue-core.ts';
 import { seedVenueEvent } from '../helpers/venue-seed.ts';
 import { percentile } from './stats.ts';
 
@@ -36,22 +36,10 @@ export async function measureVenueNet(opts: { stations?: number; checkins?: numb
     for (let i = 0; i < stations; i++) {
       const dir = mkdtempSync(join(tmpdir(), 'bench-venue-'));
       dirs.push(dir);
-      let name = 'Desk 1';
-      const core = createCore({
-        dataDir: dir,
-        secretStore: new MemorySecretStore(),
-        venueNet: {
-          appVersion: '0.1.0',
-          station: { get: () => name, set: (n) => (name = n) },
-          discovery: null,
-          listen: { host: '127.0.0.1', port: 0 },
-          advertiseHosts: ['127.0.0.1'],
-          heartbeatMs: 2_000,
-        },
-      });
+      const { core, name } = loopbackVenueCore(dir, { net: { heartbeatMs: 2_000 } });
       await core.venue.ready;
       const eventId = seedVenueEvent(core, i, checkins);
-      cores.push({ core, eventId, get name() { return name; } });
+      cores.push({ core, eventId, get name() { return name(); } });
     }
     const admin = { role: 'admin' as const, name: 'Desk 1' };
     await cores[0]!.core.venueStart(admin, 'Bench hall');

@@ -7,8 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createCore } from '../../main/core/create-core.ts';
-import { MemorySecretStore } from '../../main/ground/secrets.ts';
+import { loopbackVenueCore } from '../helpers/venue-core.ts';
 import { readPairingCode } from '../../main/venue/net/pairing-code.ts';
 import { seedVenueEvent } from '../helpers/venue-seed.ts';
 import { RelayProcess } from '../helpers/relay-process.ts';
@@ -36,22 +35,10 @@ export async function measureVenueRelay(opts: { stations?: number; checkins?: nu
     for (let i = 0; i < stations; i++) {
       const dir = mkdtempSync(join(tmpdir(), 'bench-venue-relay-'));
       dirs.push(dir);
-      let name = 'Desk 1';
-      const core = createCore({
-        dataDir: dir,
-        secretStore: new MemorySecretStore(),
-        venueNet: {
-          appVersion: '0.1.0',
-          station: { get: () => name, set: (n) => (name = n) },
-          discovery: null,
-          listen: { host: '127.0.0.1', port: 0 },
-          advertiseHosts: ['127.0.0.2'],
-          heartbeatMs: 2_000,
-        },
-      });
+      const { core, name } = loopbackVenueCore(dir, { net: { heartbeatMs: 2_000, advertiseHosts: ['127.0.0.2'] } });
       await core.venue.ready;
       const eventId = seedVenueEvent(core, i, checkins);
-      cores.push({ core, eventId, get name() { return name; } });
+      cores.push({ core, eventId, get name() { return name(); } });
     }
     const admin = { role: 'admin' as const, name: 'Desk 1' };
     const first = cores[0]!.core;

@@ -14,8 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createCore } from '../../main/core/create-core.ts';
-import { MemorySecretStore } from '../../main/ground/secrets.ts';
+import { loopbackVenueCore } from '../helpers/venue-core.ts';
 import { Station } from '../helpers/venue-stations.ts';
 
 export interface VenueRosterFigures {
@@ -37,19 +36,7 @@ async function child(attendees: number): Promise<VenueRosterFigures> {
   if (!gc) throw new Error('run with --expose-gc');
   const poller = await Station.start({ name: 'Desk 1', host: '127.0.0.1', extraArgs: ['--seed', String(attendees)] });
   const dir = mkdtempSync(join(tmpdir(), 'bench-roster-'));
-  let name = 'Desk 1';
-  const core = createCore({
-    dataDir: dir,
-    secretStore: new MemorySecretStore(),
-    venueNet: {
-      appVersion: '0.1.0',
-      station: { get: () => name, set: (n) => (name = n) },
-      discovery: null,
-      listen: { host: '127.0.0.1', port: 0 },
-      advertiseHosts: ['127.0.0.1'],
-      joinTimeoutMs: 30_000,
-    },
-  });
+  const { core, name: deskName } = loopbackVenueCore(dir, { net: { joinTimeoutMs: 30_000 } });
   try {
     await core.venue.ready;
     await poller.call('startVenue', { name: 'Bench hall' });
@@ -74,7 +61,7 @@ async function child(attendees: number): Promise<VenueRosterFigures> {
     const heap = process.memoryUsage().heapUsed / MB;
     // The same desk at the end of a day: half the people checked in here (their entries in the
     // same document as the roster), to show what the log adds to it.
-    const operator = { role: 'operator' as const, name };
+    const operator = { role: 'operator' as const, name: deskName() };
     const checkins = Math.floor(attendees / 2);
     for (let n = 0; n < checkins; n++) {
       const a = core.store.findAttendeeByProviderId(eventId!, `a${2 * n}`)!;

@@ -5,8 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCore, type BadgeDeskCore } from '../../main/core/create-core.ts';
-import { MemorySecretStore } from '../../main/ground/secrets.ts';
+import type { BadgeDeskCore } from '../../main/core/create-core.ts';
+import { loopbackVenueCore } from './venue-core.ts';
 import { VirtualClock } from '../../main/ground/clock.ts';
 import { startSimulator, type Simulator } from '../../main/simulator/index.ts';
 import { pollKey } from '../../shared/venue-poller.ts';
@@ -64,24 +64,18 @@ export async function startPollerVenue(
       if (i > 0) sim.eventbrite.shareEvent(providerEventId, token);
       const dataDir = mkdtempSync(join(tmpdir(), 'bd-poller-'));
       dirs.push(dataDir);
-      let name = 'Desk 1';
       const requests: { at: number; url: string }[] = [];
-      const core = createCore({
-        dataDir,
-        secretStore: new MemorySecretStore(),
-        clock,
-        providerBaseUrls: { eventbrite: sim.eventbrite.baseUrl, luma: sim.luma.baseUrl },
-        requestTimeoutMs: 2_000,
-        retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1_000 },
-        walCheckpoints: 'on commit',
-        ...(opts.pollIntervalMs ? { sync: { pollIntervalMs: opts.pollIntervalMs } } : {}),
-        onProviderRequest: (r) => requests.push({ at: clock.now(), url: r.url }),
-        venueNet: {
-          appVersion: '0.1.0',
-          station: { get: () => name, set: (n) => (name = n) },
-          discovery: null,
-          listen: { host: '127.0.0.1', port: 0 },
-          advertiseHosts: ['127.0.0.1'],
+      const { core, name } = loopbackVenueCore(dataDir, {
+        core: {
+          clock,
+          providerBaseUrls: { eventbrite: sim.eventbrite.baseUrl, luma: sim.luma.baseUrl },
+          requestTimeoutMs: 2_000,
+          retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1_000 },
+          walCheckpoints: 'on commit',
+          ...(opts.pollIntervalMs ? { sync: { pollIntervalMs: opts.pollIntervalMs } } : {}),
+          onProviderRequest: (r) => requests.push({ at: clock.now(), url: r.url }),
+        },
+        net: {
           heartbeatMs: 250,
           reconnect: { minDelayMs: 50, maxDelayMs: 300 },
           joinTimeoutMs: 5_000,
@@ -90,7 +84,7 @@ export async function startPollerVenue(
       });
       await core.venue.ready;
       desks.push({ core, stationId: core.venue.net!.stationId, name: '', token, eventId: 0, requests, closed: false });
-      names.push(() => name);
+      names.push(name);
     }
     // Each desk imports with its own account before it joins (a desk joined first would be given
     // the venue's event, mirrored from the poller, and connect its account with Reconnect).
