@@ -44,6 +44,18 @@ export function namespacesAvailable(): boolean {
   return available;
 }
 
+/** Removes the namespaces made so far, newest first (one already gone is skipped); empties the list. */
+function removeNamespaces(made: string[]): void {
+  for (const ns of made.reverse()) {
+    try {
+      ip('netns', 'del', ns);
+    } catch {
+      // already gone
+    }
+  }
+  made.length = 0;
+}
+
 /**
  * Namespaces are named `<prefix><tag>…`; the prefix is BADGE_DESK_NETNS_PREFIX's (so runs that
  * share a machine can tell theirs apart), else `bd`.
@@ -53,16 +65,7 @@ export function makeVenueNetwork(count: number, prefix = process.env.BADGE_DESK_
   const tag = randomBytes(2).toString('hex');
   const bridgeNs = `${prefix}${tag}br`;
   const made: string[] = [];
-  const close = () => {
-    for (const ns of made.reverse()) {
-      try {
-        ip('netns', 'del', ns);
-      } catch {
-        // already gone
-      }
-    }
-    made.length = 0;
-  };
+  const close = () => removeNamespaces(made);
   try {
     ip('netns', 'add', bridgeNs);
     made.push(bridgeNs);
@@ -168,16 +171,7 @@ export function makeRelayNetwork(deskCount: number, prefix = 'bdrelay-'): RelayN
   const tag = randomBytes(1).toString('hex');
   const relayNs = `${prefix}${tag}-r`;
   const made: string[] = [];
-  const close = () => {
-    for (const ns of made.reverse()) {
-      try {
-        ip('netns', 'del', ns);
-      } catch {
-        // already gone
-      }
-    }
-    made.length = 0;
-  };
+  const close = () => removeNamespaces(made);
   const subnet = (i: number) => `10.${200 + (parseInt(tag, 16) % 50)}.${i}`;
   const setForwarding = (on: boolean) => execFileSync('ip', ['netns', 'exec', relayNs, 'sysctl', '-q', '-w', `net.ipv4.ip_forward=${on ? 1 : 0}`], { stdio: ['ignore', 'ignore', 'pipe'] });
   try {
