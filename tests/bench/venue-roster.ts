@@ -82,7 +82,7 @@ async function child(attendees: number): Promise<VenueRosterFigures> {
     };
   } finally {
     await core.close().catch(() => undefined);
-    await poller.stop().catch(() => undefined);
+    await poller.dispose().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }
 }

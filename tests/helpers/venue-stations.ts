@@ -2,7 +2,7 @@
 // process, in its own network namespace when the harness made one, driven over stdio JSON lines.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -33,6 +33,7 @@ export class Station {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly listeners = new Set<(line: Record<string, unknown>) => void>();
   readonly dataDir: string;
+  private readonly ownsDataDir: boolean;
   port = 0;
   stationId = '';
   /** Output of the last process, for a failure message. */
@@ -40,6 +41,7 @@ export class Station {
   exited: Promise<number | null> = Promise.resolve(null);
 
   private constructor(readonly options: StationOptions) {
+    this.ownsDataDir = options.dataDir === undefined;
     this.dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'venue-station-'));
   }
 
@@ -138,6 +140,12 @@ export class Station {
 
   resume(): void {
     this.child.kill('SIGCONT');
+  }
+
+  /** Stops the process and removes the data folder it was given by default (a test's own folder stays). */
+  async dispose(): Promise<void> {
+    await this.stop();
+    if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
   }
 
   async stop(): Promise<void> {

@@ -54,7 +54,7 @@ test('two desks on a bridge find each other over mDNS; one joins the venue throu
       30_000,
     );
   } finally {
-    await Promise.all(stations.map((s) => s.stop()));
+    await Promise.all(stations.map((s) => s.dispose()));
     net.close();
   }
 });

@@ -21,6 +21,6 @@ test('check in at Desk 1; Desk 2 says "Already checked in at HH:MM at Desk 1"', 
     assert.equal(again.kind, 'already_checked_in');
     assert.equal(again.text.detail, seen!.detail);
   } finally {
-    await Promise.all([one.stop(), two.stop()]);
+    await Promise.all([one.dispose(), two.dispose()]);
   }
 });
