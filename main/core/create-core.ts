@@ -300,10 +300,7 @@ export function createCore(deps: CoreDeps) {
     venue.publishRoster(eventId, attendeeIds);
   });
   // The poller's sync status and the event's details, for "Syncing via Desk 1" elsewhere.
-  const publishSyncSource = ({ eventId }: { eventId: number }) => {
-    venue.publishSource(eventId);
-    venue.publishDetails(eventId);
-  };
+  const publishSyncSource = ({ eventId }: { eventId: number }) => venue.publishEvent(eventId);
   events.on('statusChanged', publishSyncSource);
   events.on('syncChanged', publishSyncSource);
   events.on('jobFinished', publishSyncSource);

@@ -7,9 +7,8 @@
 //   writes and the derived state). Goal < 10,000.
 // - heap_mb: a station's heap after a full GC with that event's document loaded and attached
 //   (the mirror database is on disk, not on the heap). Goal < 150.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { asGcChild, runGcChild } from './gc-child.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -186,17 +185,8 @@ async function child(attendees: number): Promise<VenueReplicaFigures> {
 }
 
 /** Runs the figures in a child process with --expose-gc (run.ts calls this). */
-export async function measureVenueReplica(attendees = 100_000): Promise<VenueReplicaFigures> {
-  const proc = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', import.meta.filename, '--attendees', String(attendees)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  proc.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  const [code] = (await once(proc, 'exit')) as [number | null];
-  if (code !== 0) throw new Error(`the venue replica bench exited with ${code}`);
-  return JSON.parse(out.trim().split('\n').at(-1)!) as VenueReplicaFigures;
+export function measureVenueReplica(attendees = 100_000): Promise<VenueReplicaFigures> {
+  return runGcChild<VenueReplicaFigures>(import.meta.filename, attendees, 'venue replica');
 }
 
-if (process.argv[1] === import.meta.filename) {
-  const args = process.argv.slice(2);
-  const n = Number(args[args.indexOf('--attendees') + 1] ?? NaN) || 100_000;
-  console.log(JSON.stringify(await child(n)));
-}
+await asGcChild(import.meta.filename, child);

@@ -8,9 +8,8 @@
 // - roster_heap_mb_with_checkins: the same desk after checking in half the people (the log's
 //   entries in the same document as the roster), what a desk holds at the end of a day.
 //   node --expose-gc --import tsx tests/bench/venue-roster.ts [--attendees N]
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { asGcChild, runGcChild } from './gc-child.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -87,17 +86,9 @@ async function child(attendees: number): Promise<VenueRosterFigures> {
   }
 }
 
-export async function measureVenueRoster(attendees = 100_000): Promise<VenueRosterFigures> {
-  const proc = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', import.meta.filename, '--attendees', String(attendees)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  proc.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  const [code] = (await once(proc, 'exit')) as [number | null];
-  if (code !== 0) throw new Error(`the venue roster bench exited with ${code}`);
-  return JSON.parse(out.trim().split('\n').at(-1)!) as VenueRosterFigures;
+/** Runs the figures in a child process with --expose-gc (run.ts calls this). */
+export function measureVenueRoster(attendees = 100_000): Promise<VenueRosterFigures> {
+  return runGcChild<VenueRosterFigures>(import.meta.filename, attendees, 'venue roster');
 }
 
-if (process.argv[1] === import.meta.filename) {
-  const args = process.argv.slice(2);
-  const n = Number(args[args.indexOf('--attendees') + 1] ?? NaN) || 100_000;
-  console.log(JSON.stringify(await child(n)));
-}
+await asGcChild(import.meta.filename, child);

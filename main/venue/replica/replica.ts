@@ -202,9 +202,9 @@ export class VenueReplica {
       if (deleted.length) this.rosterDeleted(a, deleted);
       this.scheduleRoster(a);
     };
-    const eventObserver = (_event: Y.YMapEvent<unknown>, tr: Y.Transaction) => {
+    const eventObserver = (event: Y.YMapEvent<unknown>, tr: Y.Transaction) => {
       if (tr.origin === LOCAL_ORIGIN) return;
-      this.applyEventDetails(eventId);
+      if (event.keysChanged.has('details')) this.applyEventDetails(eventId);
       // Announced so the event page re-reads "Syncing via …"; not answered with this desk's own
       // status (two desks that both hold an account would write theirs back and forth).
       this.announcingRemoteSource = true;
@@ -280,6 +280,7 @@ export class VenueReplica {
         if (closed) return true;
         const details = eventDetailsSchema.safeParse(eventMap.get('details'));
         if (!details.success) return false;
+        // It arrived another way meanwhile (an import here): followed as this mirror's own event.
         if (this.deps.store.findEventByProviderId(listing.provider, listing.providerEventId) !== undefined) return true;
         const { v: _v, ...d } = details.data;
         const eventId = this.deps.store.insertVenueEvent(listing.provider, { providerEventId: listing.providerEventId, ...d }, isoTime(this.deps.clock.now()));
@@ -338,9 +339,9 @@ export class VenueReplica {
   /** The poller lists its event in the venue's directory, so desks without an account open it. */
   private listEvent(eventId: number): void {
     const a = this.attached.get(eventId);
-    const event = this.deps.store.getEvent(eventId);
-    if (!a || !event || !this.source || !this.isPoller(eventId)) return;
-    this.source.listVenueEvent({ v: 1, provider: event.provider, providerEventId: event.providerEventId, name: event.name.slice(0, 300), stationId: this.stationId });
+    const name = this.deps.store.eventName(eventId);
+    if (!a || name === undefined || !this.source || !this.isPoller(eventId)) return;
+    this.source.listVenueEvent({ v: 1, provider: a.key.provider, providerEventId: a.key.providerEventId, name: name.slice(0, 300), stationId: this.stationId });
   }
 
   // ---- the roster: the attendee list from the desk that polls the provider ----
@@ -351,8 +352,7 @@ export class VenueReplica {
    */
   private reconcileRoster(a: Attachment): void {
     if (this.isPoller(a.eventId)) {
-      this.publishDetails(a.eventId);
-      this.publishSource(a.eventId);
+      this.publishEvent(a.eventId);
       a.rosterOutbox = this.deps.store.providerAttendeeIds(a.eventId);
     }
     a.roster.forEach((_v, k) => a.rosterInbox.add(k));
@@ -473,16 +473,36 @@ export class VenueReplica {
     });
   }
 
-  /** The poller writes the event's details (name, times) for desks that mirror it from the venue. */
-  publishDetails(eventId: number): void {
+  /**
+   * The poller writes what desks that mirror the event from the venue show of it: its details
+   * (name, times) and its own sync status ("Syncing via Desk 1"). Written only when they changed.
+   */
+  publishEvent(eventId: number): void {
     const a = this.attached.get(eventId);
     if (!a || this.announcingRemoteSource || !this.isPoller(eventId)) return;
     const e = this.deps.store.getEvent(eventId);
     if (!e) return;
     const details: EventDetailsEntry = { v: 1, name: e.name.slice(0, 300), startsAt: e.startsAt, endsAt: e.endsAt, timezone: e.timezone, url: e.url };
-    const current = eventDetailsSchema.safeParse(a.eventMap.get('details'));
-    if (current.success && canonical(current.data) === canonical(details)) return;
-    a.doc.transact(() => a.eventMap.set('details', details), LOCAL_ORIGIN);
+    const source: SyncSourceEntry = {
+      v: 1,
+      stationId: this.stationId,
+      stationName: entryStationName(this.deps.stationName?.() ?? 'Desk'),
+      status: e.status,
+      statusReason: e.statusReason?.slice(0, 300) ?? null,
+      lastError: e.lastError?.slice(0, 1_000) ?? null,
+      lastSyncedAt: e.lastSyncedAt,
+      at: isoTime(this.deps.clock.now()),
+    };
+    const currentDetails = eventDetailsSchema.safeParse(a.eventMap.get('details'));
+    const currentSource = syncSourceSchema.safeParse(a.eventMap.get('source'));
+    const detailsChanged = !currentDetails.success || canonical(currentDetails.data) !== canonical(details);
+    // The time it was written is not a change of its own.
+    const sourceChanged = !currentSource.success || canonical({ ...currentSource.data, at: '' }) !== canonical({ ...source, at: '' });
+    if (!detailsChanged && !sourceChanged) return;
+    a.doc.transact(() => {
+      if (detailsChanged) a.eventMap.set('details', details);
+      if (sourceChanged) a.eventMap.set('source', source);
+    }, LOCAL_ORIGIN);
   }
 
   /** A venue event's details as its poller wrote them, into this mirror (a desk without an account). */
@@ -493,27 +513,6 @@ export class VenueReplica {
     if (!details.success) return;
     const { v: _v, ...d } = details.data;
     this.deps.store.updateEventDetails(eventId, { providerEventId: a.key.providerEventId, ...d });
-  }
-
-  /** The poller writes its sync status of the event: "Syncing via Desk 1" on the other desks. */
-  publishSource(eventId: number): void {
-    const a = this.attached.get(eventId);
-    if (!a || this.announcingRemoteSource || !this.isPoller(eventId)) return;
-    const e = this.deps.store.getEvent(eventId);
-    if (!e) return;
-    const current = syncSourceSchema.safeParse(a.eventMap.get('source'));
-    const next: SyncSourceEntry = {
-      v: 1,
-      stationId: this.stationId,
-      stationName: entryStationName(this.deps.stationName?.() ?? 'Desk'),
-      status: e.status,
-      statusReason: e.statusReason?.slice(0, 300) ?? null,
-      lastError: e.lastError?.slice(0, 1_000) ?? null,
-      lastSyncedAt: e.lastSyncedAt,
-      at: isoTime(this.deps.clock.now()),
-    };
-    if (current.success && canonical({ ...current.data, at: '' }) === canonical({ ...next, at: '' })) return;
-    a.doc.transact(() => a.eventMap.set('source', next), LOCAL_ORIGIN);
   }
 
   /** Who syncs the event for this desk, when it is another desk (null: this desk itself, or nobody said yet). */
