@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { openMirror } from '../db/recovery.ts';
+import { IntegrationAccounts } from './integration-accounts.ts';
 import { salvageDatabase } from '../db/salvage.ts';
 import { SalvageStore } from '../db/salvage-store.ts';
 import { StorageHealth, type StorageHealthOptions } from '../db/storage-health.ts';
@@ -98,7 +99,9 @@ export function createCore(deps: CoreDeps) {
   const store = new MirrorStore(db);
   const events = new CoreEvents();
   const salvageStore = new SalvageStore(db);
+  const integrationAccounts = new IntegrationAccounts(deps.secretStore);
   if (setAside) recoverFromDamaged(setAside);
+  rememberIntegrationAccounts();
   // A database opened read-only (a read-only folder) has nothing to checkpoint.
   const checkpointer = checkpoints === 'worker' && !db.readonly ? new WalCheckpointer(db, dbPath, { nativeBinding: deps.sqliteNativeBinding }) : null;
   const storage = new StorageHealth({
@@ -118,13 +121,33 @@ export function createCore(deps: CoreDeps) {
    */
   function recoverFromDamaged(aside: NonNullable<typeof setAside>): void {
     const salvaged = salvageDatabase(aside.file, { nativeBinding: deps.sqliteNativeBinding });
+    // The accounts kept beside the credentials come back even when the file reads nothing.
+    const candidates = new Map(integrationAccounts.list().map((a) => [a.secretRef, a]));
+    for (const i of salvaged.integrations) candidates.set(i.secretRef, i);
     let restored = 0;
-    for (const i of salvaged.integrations) {
+    for (const i of candidates.values()) {
       if (deps.secretStore.get(i.secretRef) === null) continue;
       store.upsertIntegration({ ...i, now: now() });
       restored++;
     }
     salvageStore.recordDamaged(aside, salvaged, restored);
+  }
+
+  /**
+   * The secret store's list of accounts follows the database's integrations, so a data folder
+   * whose integrations were connected before the list existed has it from its next start. A
+   * secret store that refuses the write costs only this copy: the database still has them.
+   */
+  function rememberIntegrationAccounts(): void {
+    const accounts = store.listIntegrations().flatMap((i) => {
+      const stored = store.getIntegration(i.id);
+      return stored ? [{ ...i, secretRef: stored.secretRef }] : [];
+    });
+    try {
+      integrationAccounts.replaceAll(accounts);
+    } catch (err) {
+      if (!storageErrorCode(err)) throw err;
+    }
   }
 
   /** Accepted salvaged check-ins whose attendees exist (again) go into the log. */
@@ -466,6 +489,7 @@ export function createCore(deps: CoreDeps) {
         secretRef,
         now: now(),
       });
+      integrationAccounts.remember({ ...integration, secretRef });
       clients.delete(integration.id);
       events.emit('integrationChanged', { integrationId: integration.id, status: 'CONNECTED', reason: null });
       return integration;
@@ -480,6 +504,7 @@ export function createCore(deps: CoreDeps) {
       }
       store.deleteIntegration(integrationId);
       deps.secretStore.delete(integration.secretRef);
+      integrationAccounts.forget(integration.secretRef);
       clients.delete(integrationId);
     },
 
