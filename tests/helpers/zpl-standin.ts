@@ -25,6 +25,8 @@ export interface ZplStandIn {
   labels: ZplLabel[];
   /** Connections accepted so far (a sender starting a label). */
   readonly connections: number;
+  /** Connections open now: a label on its way, or one the printer has not let go of yet. */
+  readonly openConnections: number;
   /** Resolves when `n` labels have arrived in all. */
   waitForLabels(n: number): Promise<ZplLabel[]>;
   /** Stop listening (connections are refused) or listen again on the same port. */
@@ -74,6 +76,9 @@ export async function startZplStandIn(): Promise<ZplStandIn> {
     labels,
     get connections() {
       return connections;
+    },
+    get openConnections() {
+      return sockets.size;
     },
     waitForLabels(n) {
       if (labels.length >= n) return Promise.resolve(labels.slice());

@@ -236,6 +236,8 @@ export async function databaseDamagedRound(r: Round): Promise<Set<number>> {
   const after = (await world.client.must('recovery.notices', {}))[0];
   if (after && after.salvage.accepted > 0) world.violation(`${after.salvage.accepted} salvaged check-ins still wait after every event was re-imported`);
   followFreshDatabase(world);
+  // The printer was in the damaged file too: the admin adds it again before the desk prints.
+  await world.ensureLabelPrinter();
   world.labelsSince = world.printer.labels.length;
   return new Set();
 }
