@@ -762,8 +762,15 @@ async function duringProviderFault(
   const sim = r.world.sims(event.provider);
   // The fault must reach the desk, or the round proves nothing: the simulator says whether it
   // answered a request with it.
+  // A request is logged once it is answered, which for a slow answer can be after the round's
+  // own work: wait for it a while longer (bounded) before calling the fault missing.
   let answered = false;
-  const listener = (request: SimRequestRecord) => (answered ||= provoked.answered(request));
+  let onAnswered = () => undefined as void;
+  const listener = (request: SimRequestRecord) => {
+    if (!provoked.answered(request)) return;
+    answered = true;
+    onAnswered();
+  };
   sim.on('request', listener);
   try {
     inject(sim, event);
@@ -773,12 +780,15 @@ async function duringProviderFault(
       await delay(runFor);
     };
     await Promise.all([sync(), deskKeepsWorking(r, r.dice.int(5, 30))]);
+    if (!answered) await Promise.race([new Promise<void>((resolve) => (onAnswered = resolve)), delay(PROVOKED_WITHIN_MS)]);
   } finally {
     sim.off('request', listener);
   }
-  if (!answered) r.world.violation(`the provider never answered with ${provoked.what}: the fault did not happen`);
+  if (!answered) r.world.violation(`the provider never answered with ${provoked.what} (waited ${PROVOKED_WITHIN_MS / 1000} s more): the fault did not happen`);
   return event;
 }
+
+const PROVOKED_WITHIN_MS = 5_000;
 
 const faultAnswered = (faults: readonly SimFault[]) => (request: SimRequestRecord) =>
   request.fault !== undefined && request.fault !== 'throttle' && faults.includes(request.fault);
