@@ -25,7 +25,8 @@ import { systemClock, isoTime, type Clock } from '../ground/clock.ts';
 import { CoreEvents } from '../ground/events.ts';
 import type { SecretStore } from '../ground/secrets.ts';
 import { StatusMachine } from '../sync/status-machine.ts';
-import { SyncEngine, DEFAULT_SYNC_OPTIONS, describeError, type SyncEngineOptions } from '../sync/engine.ts';
+import { SyncEngine, DEFAULT_SYNC_OPTIONS, type SyncEngineOptions } from '../sync/engine.ts';
+import { describeError } from '../sync/failures.ts';
 import { ClockWatch } from '../sync/clock-watch.ts';
 import { createProviderClient, resolveBaseUrl } from '../providers/index.ts';
 import { RateLimiter } from '../providers/rate-limiter.ts';
@@ -230,7 +231,7 @@ export function createCore(deps: CoreDeps) {
       return { at: entry.limiter.estimateGrantsDoneAt(count, 'bulk'), window: tightestWindow(budgets[entry.client.kind]) };
     },
     onCredentialRejected: markIntegrationDisconnected,
-    mayPoll: (eventId) => pollElection?.(eventId) ?? true,
+    isElected: (eventId) => pollElection?.(eventId) ?? true,
     options: { ...DEFAULT_SYNC_OPTIONS, ...deps.sync },
   });
 
