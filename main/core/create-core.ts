@@ -47,7 +47,7 @@ export interface CoreDeps {
   sync?: Partial<SyncEngineOptions>;
   /** Path of a better-sqlite3 native module built for this runtime (Electron in development). */
   sqliteNativeBinding?: string | undefined;
-  /** Start polling ACTIVE events at once (the app does; tests drive passes by hand). */
+  /** Start live sync at once (the app does; tests drive passes by hand). */
   liveSync?: boolean;
   /** The OS printers (the Electron shell gives them; elsewhere system printers are unavailable). */
   osPrinting?: OsPrinting | undefined;

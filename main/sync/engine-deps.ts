@@ -8,7 +8,7 @@ import type { ProviderClient } from '../providers/types.ts';
 import type { StatusMachine } from './status-machine.ts';
 
 export interface SyncEngineOptions {
-  /** How often ACTIVE events are polled (station setting). */
+  /** How often live sync polls each event (station setting). */
   pollIntervalMs: number;
   /**
    * The watermark of the next incremental pass is the provider's own time (never this
