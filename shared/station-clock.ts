@@ -4,7 +4,10 @@
 // its times come from. Pure: main and renderer both use these rules.
 import { PROVIDER_LABEL, type ProviderKind } from './types.ts';
 
-/** Differences up to this are normal (network delay, Date's one-second resolution, drift). */
+/**
+ * Two clocks this close agree (network delay, Date's one-second resolution, drift): this station's
+ * against a provider's, and another desk's of the venue against this one's. Beyond it, it is said.
+ */
 export const CLOCK_SKEW_TOLERANCE_MS = 2 * 60_000;
 
 export interface ProviderClockCheck {

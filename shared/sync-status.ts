@@ -1,4 +1,4 @@
-// The four sync statuses and what each means on screen (DESIGN.md, "The four sync statuses").
+// The four sync statuses and what each means on screen.
 // One table drives both the main process (which transitions are legal) and the renderer
 // (which alert, button, dialog and toast to show), so the two can never disagree.
 
@@ -29,6 +29,16 @@ export const SYNC_TRANSITIONS: Readonly<Record<SyncStatus, readonly SyncStatus[]
 
 export function canTransition(from: SyncStatus, to: SyncStatus): boolean {
   return SYNC_TRANSITIONS[from].includes(to);
+}
+
+/**
+ * The statuses live sync polls: ACTIVE, and FAILED, which retries by itself until the provider
+ * answers again. A PENDING event belongs to its import; a DISCONNECTED one waits for Reconnect.
+ */
+export const POLLING_STATUSES = ['ACTIVE', 'FAILED'] as const satisfies readonly SyncStatus[];
+
+export function isPollingStatus(status: SyncStatus): boolean {
+  return (POLLING_STATUSES as readonly SyncStatus[]).includes(status);
 }
 
 export type RecoveryAction = 'retry' | 'retryImport' | 'reconnect';
@@ -101,8 +111,8 @@ export function describeSyncStatus(status: SyncStatus, hasActiveJob: boolean): S
 }
 
 /**
- * The status reason of an event mirrored from the venue without an account on this station
- * (issue 17): DISCONNECTED here, so live sync leaves it alone and Reconnect can give it one.
+ * The status reason of an event mirrored from the venue without an account on this station:
+ * DISCONNECTED here, so live sync leaves it alone and Reconnect can give it one.
  */
 export const VENUE_EVENT_REASON = 'no account on this desk: the venue syncs it';
 
@@ -140,7 +150,7 @@ export interface EventSyncFacts {
  * access, event gone, bad responses, the provider failing) keeps its alert; so does a FAILED
  * event whose Retry is running. Pure; the page and its tests use it alike.
  *
- * An event another desk syncs (issue 17) shows that desk's status, named: "Syncing via Desk 1",
+ * An event another desk syncs (its venue's poller) shows that desk's status, named: "Syncing via Desk 1",
  * or its alert with what can be done here ("connect an account here" is Reconnect).
  */
 export function describeEventSync(event: EventSyncFacts): EventSyncView {

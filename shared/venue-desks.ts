@@ -1,11 +1,10 @@
 // The venue panel's rules, shared by main (which computes them) and the renderer (which shows
 // them): what a desk row says, when a clock is "off", and the name a joining desk is offered.
+import { isClockSkewed } from './station-clock.ts';
 
-/** A desk's clock this far from ours is shown as off (DESIGN.md: more than 2 minutes). */
-export const CLOCK_OFF_MS = 2 * 60_000;
-
+/** A desk's clock is shown as off beyond the one clock tolerance (the providers' clocks use it too). */
 export function isClockOff(offsetMs: number): boolean {
-  return Math.abs(offsetMs) > CLOCK_OFF_MS;
+  return isClockSkewed({ offsetMs });
 }
 
 /** New stations are all "Desk 1": a joining desk is offered the first "Desk N" nobody uses. */

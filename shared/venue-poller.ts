@@ -1,11 +1,12 @@
-// One poller per event (issue 17): among the venue's desks that could poll an event's provider,
-// exactly one does, so five desks holding the same credential spend the requests of one. The
-// rule is a pure function of presence (every desk computes the same answer from the same view),
-// and the messages a desk sends to have its manual Sync run by the poller are validated here.
-// Pure: no Node, no DOM.
+// One poller per event: among the venue's desks that may poll an event's provider, exactly one
+// does, so five desks holding the same credential spend the requests of one. Two predicates say
+// it (mayPoll: this desk could; isElectedToPoll: the election picked it), the election is a pure
+// function of presence (every desk computes the same answer from the same view), and the messages
+// a desk sends to have its manual Sync run by the poller are validated here. Pure: no Node, no DOM.
 import { z } from 'zod';
-import type { ProviderKind, SyncJob } from './types.ts';
+import type { IntegrationStatus, ProviderKind, SyncJob } from './types.ts';
 import { PROVIDERS } from './types.ts';
+import { isPollingStatus, type SyncStatus } from './sync-status.ts';
 import { STATION_ID } from './venue.ts';
 
 /** At most this many event keys in one desk's presence (`polls`). */
@@ -35,11 +36,27 @@ export function isPollKeyList(value: unknown): value is string[] {
   return Array.isArray(value) && value.length <= MAX_POLL_KEYS && value.every(isPollKey);
 }
 
+/**
+ * This desk may poll the event: it holds a working (CONNECTED) account for it, and the event's
+ * status is one live sync polls. The events a desk may poll are what its presence announces.
+ */
+export function mayPoll(event: { status: SyncStatus }, account: { status: IntegrationStatus } | undefined): boolean {
+  return isPollingStatus(event.status) && account?.status === 'CONNECTED';
+}
+
+/**
+ * This desk is elected to poll the event: the election (electPoller) picked it, or picked no
+ * desk at all (no venue, or no online desk may poll it), so no event waits for an election.
+ */
+export function isElectedToPoll(stationId: string, electedStationId: string | null): boolean {
+  return electedStationId === null || electedStationId === stationId;
+}
+
 /** What the election needs of a desk (this one included): its presence. */
 export interface PollCandidate {
   stationId: string;
   online: boolean;
-  /** The events this desk could poll (a CONNECTED credential, the event ACTIVE or FAILED). */
+  /** The events this desk may poll (mayPoll). */
   polls?: readonly string[];
   /** A relay holds no credential and never polls. */
   relay?: boolean;

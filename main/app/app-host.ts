@@ -77,7 +77,7 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     stationName: () => settingsNow().stationName,
     ...(deps.venue
       ? {
-          venueNet: {
+          venueNetwork: {
             appVersion: APP_VERSION,
             // The venue's desk name is the station's name (check-in rows carry the same).
             station: { get: () => settingsNow().stationName, set: (name: string) => void updateSettings(deps.settingsStore, { stationName: name }) },
@@ -160,7 +160,7 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     },
     'settings.update': async (patch, actor) => {
       // The venue's desks know this one by its name: a new name goes through the venue (unique in it, told to the others).
-      if (core.venue.net && patch.stationName !== undefined && patch.stationName !== settingsNow().stationName) await core.venueRenameDesk(actor, patch.stationName);
+      if (core.venue.network && patch.stationName !== undefined && patch.stationName !== settingsNow().stationName) await core.venue.renameDesk(actor, patch.stationName);
       const next = updateSettings(deps.settingsStore, patch);
       // The environment's override (tests, demos) outlasts a settings change, as it did at start.
       core.engine.setPollInterval(Number(env.BADGE_DESK_POLL_INTERVAL_MS) || next.pollIntervalMs);
@@ -240,16 +240,16 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     'print.retry': ({ jobId }) => core.printing.retry(jobId),
     'print.cancel': ({ jobId }) => core.printing.cancel(jobId),
     'print.markPrinted': ({ jobId }) => core.printing.markPrinted(jobId),
-    'venue.status': () => core.venueStatus(),
-    'venue.pairingCode': (_input, actor) => core.venuePairingCode(actor),
-    'venue.start': ({ name }, actor) => core.venueStart(actor, name),
+    'venue.status': () => core.venue.status(),
+    'venue.pairingCode': (_input, actor) => core.venue.pairingCode(actor),
+    'venue.start': ({ name }, actor) => core.venue.start(actor, name),
     // Without an address: through the relay a BD2 code names (the core says when there is none).
-    'venue.join': ({ code, address }, actor) => core.venueJoin(actor, code, address),
-    'venue.addDesk': ({ address }, actor) => core.venueAddDesk(actor, address),
-    'venue.renameDesk': ({ name }, actor) => core.venueRenameDesk(actor, name),
-    'venue.removeDesk': ({ stationId }, actor) => core.venueRemoveDesk(actor, stationId),
-    'venue.rotateSecret': (_input, actor) => core.venueRotateSecret(actor),
-    'venue.leave': (_input, actor) => core.venueLeave(actor),
+    'venue.join': ({ code, address }, actor) => core.venue.join(actor, code, address),
+    'venue.addDesk': ({ address }, actor) => core.venue.addDesk(actor, address),
+    'venue.renameDesk': ({ name }, actor) => core.venue.renameDesk(actor, name),
+    'venue.removeDesk': ({ stationId }, actor) => core.venue.removeDesk(actor, stationId),
+    'venue.rotateSecret': (_input, actor) => core.venue.rotateSecret(actor),
+    'venue.leave': (_input, actor) => core.venue.leave(actor),
     'print.priorPrint': ({ attendeeId }) => {
       if (!core.store.getAttendee(attendeeId)) throw new AppError('NOT_FOUND', `attendee ${attendeeId} does not exist`);
       return core.venue.replica.priorPrint(attendeeId);

@@ -2,7 +2,7 @@
 // from an index (nothing here sorts the event), and full rows for a page of ids. Reads only.
 // How they combine into a page is main/desk/attendee-list.ts.
 import type { Db } from './open.ts';
-import { AttendeeRowsById } from './store.ts';
+import { AttendeeRowsById } from './attendee-store.ts';
 import type { Attendee, AttendeeStatus } from '../../shared/types.ts';
 
 export class AttendeeListStore {

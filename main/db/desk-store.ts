@@ -3,7 +3,8 @@
 // state derived with it, through venue-store.ts): never a provider-owned column.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './open.ts';
-import { ATTENDEE_SELECT, AttendeeRowsById, type AttendeeRow } from './store.ts';
+import { ATTENDEE_SELECT, type AttendeeRow } from './mirror-rows.ts';
+import { AttendeeRowsById } from './attendee-store.ts';
 import { foldForSearch, toCodeKeyMatchExpression } from './search-text.ts';
 import { lumaCheckInKey, storedCodeKey } from '../../shared/ticket-code.ts';
 import type { Attendee } from '../../shared/types.ts';

@@ -42,10 +42,10 @@ export async function measureVenueNet(opts: { stations?: number; checkins?: numb
       cores.push({ core, eventId, get name() { return name(); } });
     }
     const admin = { role: 'admin' as const, name: 'Desk 1' };
-    await cores[0]!.core.venueStart(admin, 'Bench hall');
-    const { code } = await cores[0]!.core.venuePairingCode(admin);
-    const first = `127.0.0.1:${cores[0]!.core.venue.net!.node.port}`;
-    for (const c of cores.slice(1)) await c.core.venueJoin(admin, code, first);
+    await cores[0]!.core.venue.start(admin, 'Bench hall');
+    const { code } = await cores[0]!.core.venue.pairingCode(admin);
+    const first = `127.0.0.1:${cores[0]!.core.venue.network!.node.port}`;
+    for (const c of cores.slice(1)) await c.core.venue.join(admin, code, first);
     return { ...(await measureConvergence(cores, checkins, perSecond)), where: `${stations} cores in one process on loopback` };
   } finally {
     for (const c of cores) await c.core.close().catch(() => undefined);

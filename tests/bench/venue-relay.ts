@@ -42,20 +42,20 @@ export async function measureVenueRelay(opts: { stations?: number; checkins?: nu
     }
     const admin = { role: 'admin' as const, name: 'Desk 1' };
     const first = cores[0]!.core;
-    await first.venueStart(admin, 'Bench hall');
-    await relay.start((await first.venuePairingCode(admin)).code);
-    await first.venueAddDesk(admin, `127.0.0.1:${relay.port}`);
+    await first.venue.start(admin, 'Bench hall');
+    await relay.start((await first.venue.pairingCode(admin)).code);
+    await first.venue.addDesk(admin, `127.0.0.1:${relay.port}`);
     // The desk learns from the relay's presence that it is one; then the code carries it.
     const deadline = Date.now() + 20_000;
-    let code = (await first.venuePairingCode(admin)).code;
+    let code = (await first.venue.pairingCode(admin)).code;
     while (readPairingCode(code).relay === null) {
       if (Date.now() > deadline) throw new Error('Desk 1 never took the relay into the venue\'s codes');
       await new Promise((r) => setTimeout(r, 50));
-      code = (await first.venuePairingCode(admin)).code;
+      code = (await first.venue.pairingCode(admin)).code;
     }
-    for (const c of cores.slice(1)) await c.core.venueJoin(admin, code);
+    for (const c of cores.slice(1)) await c.core.venue.join(admin, code);
     for (const c of cores) {
-      const peers = c.core.venue.net!.node.identifiedPeers().map((p) => p.stationId);
+      const peers = c.core.venue.network!.node.identifiedPeers().map((p) => p.stationId);
       if (peers.some((id) => id !== relay.stationId)) throw new Error(`a desk reaches another desk directly (${peers.join(', ')}): the figure would not be the relay's`);
     }
     const figures = await measureConvergence(cores, checkins, perSecond);

@@ -42,7 +42,7 @@ async function child(attendees: number): Promise<VenueRosterFigures> {
     const { code } = (await poller.call('code', {})) as { code: string };
     const admin = { role: 'admin' as const, name: 'Desk 2' };
     const start = performance.now();
-    await core.venueJoin(admin, code, poller.address);
+    await core.venue.join(admin, code, poller.address);
     const deadline = start + 120_000;
     let eventId: number | undefined;
     for (;;) {

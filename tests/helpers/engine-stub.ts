@@ -102,7 +102,7 @@ export interface EngineRig {
   credentialRejectedCalls: number[];
 }
 
-export function engineRig(t: { after(fn: () => unknown): void }, options: Partial<SyncEngineOptions> = {}, more: Pick<SyncEngineDeps, 'mayPoll'> = {}): EngineRig {
+export function engineRig(t: { after(fn: () => unknown): void }, options: Partial<SyncEngineOptions> = {}, more: Pick<SyncEngineDeps, 'isElected'> = {}): EngineRig {
   const dir = mkdtempSync(join(tmpdir(), 'bd-engine-'));
   const db = openDatabase(join(dir, 'badge-desk.sqlite'));
   const store = new MirrorStore(db);

@@ -20,7 +20,7 @@ export function loopbackVenueCore(
     dataDir,
     secretStore: new MemorySecretStore(),
     ...opts.core,
-    venueNet: {
+    venueNetwork: {
       appVersion: '0.1.0',
       station: { get: () => name, set: (n) => (name = n) },
       discovery: null,

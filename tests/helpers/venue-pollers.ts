@@ -83,7 +83,7 @@ export async function startPollerVenue(
         },
       });
       await core.venue.ready;
-      desks.push({ core, stationId: core.venue.net!.stationId, name: '', token, eventId: 0, requests, closed: false });
+      desks.push({ core, stationId: core.venue.network!.stationId, name: '', token, eventId: 0, requests, closed: false });
       names.push(name);
     }
     // Each desk imports with its own account before it joins (a desk joined first would be given
@@ -98,10 +98,10 @@ export async function startPollerVenue(
     }
     for (const [i, desk] of desks.entries()) {
       if (i === 0) {
-        await desk.core.venueStart(admin, 'Hall A');
+        await desk.core.venue.start(admin, 'Hall A');
       } else {
-        const { code } = await desks[0]!.core.venuePairingCode(admin);
-        await desk.core.venueJoin(admin, code, `127.0.0.1:${desks[0]!.core.venue.net!.status().thisDesk.port}`);
+        const { code } = await desks[0]!.core.venue.pairingCode(admin);
+        await desk.core.venue.join(admin, code, `127.0.0.1:${desks[0]!.core.venue.network!.status().thisDesk.port}`);
       }
       desk.name = names[i]!();
     }
@@ -119,12 +119,12 @@ export async function startPollerVenue(
   /** Every running desk sees every other one online with the polls it says, and no stopped desk online. */
   const settled = () =>
     live().every((d) => {
-      const seen = new Map(d.core.venue.net!.node.peerPresence().map((p) => [p.stationId, p]));
+      const seen = new Map(d.core.venue.network!.node.peerPresence().map((p) => [p.stationId, p]));
       return desks.every((e) => {
         if (e === d) return true;
         const p = seen.get(e.stationId);
         if (e.closed) return !p?.online;
-        return p?.online === true && (p.polls ?? []).join() === e.core.venue.net!.node.ownPolls().join();
+        return p?.online === true && (p.polls ?? []).join() === e.core.venue.network!.node.ownPolls().join();
       });
     });
   const venue: PollerVenue = {
@@ -135,8 +135,8 @@ export async function startPollerVenue(
     desks,
     live,
     async agreedPoller(what) {
-      const lowest = () => live().filter((d) => d.core.venue.net!.node.ownPolls().includes(key)).map((d) => d.stationId).sort()[0];
-      await until(() => live().every((d) => d.core.venue.net!.pollerOf(key)?.stationId === lowest()), what, 15_000);
+      const lowest = () => live().filter((d) => d.core.venue.network!.node.ownPolls().includes(key)).map((d) => d.stationId).sort()[0];
+      await until(() => live().every((d) => d.core.venue.network!.pollerOf(key)?.stationId === lowest()), what, 15_000);
       return live().find((d) => d.stationId === lowest())!;
     },
     async runFor(ms, { stepMs = 5_000, each } = {}) {

@@ -251,8 +251,8 @@ test('a credential paused by the provider: live sync waits for the time named an
 });
 
 test('a venue desk that may not poll an event makes no provider request, looks again every 5 s at most, and takes over from where the shared roster got to', async (t) => {
-  let mayPoll = false;
-  const rig = engineRig(t, { pollIntervalMs: 30_000 }, { mayPoll: () => mayPoll });
+  let elected = false;
+  const rig = engineRig(t, { pollIntervalMs: 30_000 }, { isElected: () => elected });
   const client = new ScriptedClient('eventbrite', true, () => lastPage([]));
   const integrationId = rig.addIntegration(client);
   const eventId = await rig.addActiveEvent(integrationId, [guest('g1')]);
@@ -269,7 +269,7 @@ test('a venue desk that may not poll an event makes no provider request, looks a
   assert.ok(Date.parse(stamp) - 5 * 60_000 > Date.parse(own), 'the roster is ahead of this desk\'s own watermark');
   rig.store.upsertAttendees(eventId, [guest('g2', { providerUpdatedAt: stamp })], null, new Date(rig.clock.now()).toISOString());
   // The poller goes: the next look (5 s at most) is this desk's first pass.
-  mayPoll = true;
+  elected = true;
   rig.clock.advance(5_000);
   await rig.engine.runLivePass();
   assert.equal(client.calls.length, importCalls + 1, 'one pass, one request');

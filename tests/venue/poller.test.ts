@@ -39,7 +39,7 @@ test('five desks holding the same event spend the provider requests of one: only
   const v = await startPollerVenue(5);
   t.after(() => v.close());
   const poller = await v.agreedPoller('all five desks elect the lowest station id');
-  for (const d of v.desks) assert.deepEqual(d.core.venue.net!.node.ownPolls(), [v.key], `${d.name} says it could poll`);
+  for (const d of v.desks) assert.deepEqual(d.core.venue.network!.node.ownPolls(), [v.key], `${d.name} says it could poll`);
 
   const start = v.clock.now();
   const atSimulator = v.sim.eventbrite.requestCount;
@@ -82,7 +82,7 @@ test('five desks holding the same event spend the provider requests of one: only
 
   // The poller does not answer (a desk frozen mid-call, as far as the asking desk can tell):
   // after the timeout, a desk with its own account syncs itself.
-  (poller.core.venue.net as unknown as { onPollerMessage: () => boolean }).onPollerMessage = () => true;
+  (poller.core.venue.network as unknown as { onPollerMessage: () => boolean }).onPollerMessage = () => true;
   const local = await other.core.requestSync(operator, other.eventId);
   assert.equal(local.ranBy, 'this-desk');
   assert.equal(other.core.engine.activeJob(other.eventId)?.kind, 'resync');
@@ -124,9 +124,9 @@ test('the poller goes away (stopped right after a poll, then just before one; th
   v.sim.eventbrite.revokeToken(third.token);
   await v.runFor(INTERVAL, { each });
   assert.equal(third.core.getEvent(third.eventId).status, 'DISCONNECTED');
-  assert.deepEqual(third.core.venue.net!.node.ownPolls(), []);
+  assert.deepEqual(third.core.venue.network!.node.ownPolls(), []);
   const fourth = v.live().find((d) => d !== third)!;
-  await until(() => v.live().every((d) => d.core.venue.net!.pollerOf(v.key)?.stationId === fourth.stationId), 'the desk with a working credential is elected', 15_000);
+  await until(() => v.live().every((d) => d.core.venue.network!.pollerOf(v.key)?.stationId === fourth.stationId), 'the desk with a working credential is elected', 15_000);
   await v.runFor(3 * 60_000, { each });
 
   // The timeline at the simulator: never a gap of more than two intervals, never more than two
@@ -157,19 +157,19 @@ test('a desk without an account: its Sync is asked of the poller; when the polle
   t.after(() => v.close());
   const poller = await v.agreedPoller('the desk with the account polls');
   const bare = v.desks.find((d) => d !== poller)!;
-  assert.deepEqual(bare.core.venue.net!.node.ownPolls(), [], 'no account: nothing it could poll');
-  await until(() => bare.core.venue.net!.pollerOf(v.key)?.stationId === poller.stationId, 'it sees the poller', 15_000);
+  assert.deepEqual(bare.core.venue.network!.node.ownPolls(), [], 'no account: nothing it could poll');
+  await until(() => bare.core.venue.network!.pollerOf(v.key)?.stationId === poller.stationId, 'it sees the poller', 15_000);
   const started = await bare.core.requestSync(operator, bare.eventId);
   assert.deepEqual(started, { ranBy: 'poller', deskName: poller.name, stationId: poller.stationId });
   await poller.core.engine.waitForJob(poller.eventId);
   assert.equal(bare.requests.length, 0, 'it never called the provider');
-  (poller.core.venue.net as unknown as { onPollerMessage: () => boolean }).onPollerMessage = () => true;
+  (poller.core.venue.network as unknown as { onPollerMessage: () => boolean }).onPollerMessage = () => true;
   await assert.rejects(
     bare.core.requestSync(operator, bare.eventId),
     (e: unknown) => isAppError(e) && e.code === 'PROVIDER_UNAVAILABLE' && e.message === `${poller.name} syncs this event and did not answer; this desk holds no working account for it`,
   );
   // The poller gone: nobody to ask, and nothing to run it with here.
   await v.stop(poller);
-  await until(() => bare.core.venue.net!.pollerOf(v.key) === null, 'it sees no poller', 15_000);
+  await until(() => bare.core.venue.network!.pollerOf(v.key) === null, 'it sees no poller', 15_000);
   await assert.rejects(bare.core.requestSync(operator, bare.eventId), (e: unknown) => isAppError(e) && e.code === 'INVALID_STATE' && /no desk that syncs this event is online/.test(e.message));
 });

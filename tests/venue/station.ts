@@ -57,7 +57,7 @@ const core: BadgeDeskCore = createCore({
   ...(values['eventbrite-url']
     ? { providerBaseUrls: { eventbrite: values['eventbrite-url'] }, liveSync: true, sync: { pollIntervalMs: Number(values['poll-ms']) }, walCheckpoints: 'on commit' as const }
     : {}),
-  venueNet: {
+  venueNetwork: {
     appVersion: values['app-version']!,
     station: { get: () => deskName, set: renameDesk },
     discovery: values.mdns ? new MdnsDiscovery() : null,
@@ -105,14 +105,14 @@ function state() {
 }
 
 const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
-  startVenue: (a) => core.venueStart(admin(), String(a.name)),
-  code: () => core.venuePairingCode(admin()),
+  startVenue: (a) => core.venue.start(admin(), String(a.name)),
+  code: () => core.venue.pairingCode(admin()),
   // Without an address: through the relay a BD2 code names.
-  join: (a) => core.venueJoin(admin(), String(a.code), a.address === undefined ? undefined : String(a.address)),
-  addDesk: (a) => core.venueAddDesk(admin(), String(a.address)),
-  removeDesk: (a) => core.venueRemoveDesk(admin(), String(a.stationId)),
-  rotate: () => core.venueRotateSecret(admin()),
-  status: () => core.venueStatus(),
+  join: (a) => core.venue.join(admin(), String(a.code), a.address === undefined ? undefined : String(a.address)),
+  addDesk: (a) => core.venue.addDesk(admin(), String(a.address)),
+  removeDesk: (a) => core.venue.removeDesk(admin(), String(a.stationId)),
+  rotate: () => core.venue.rotateSecret(admin()),
+  status: () => core.venue.status(),
   checkIn: (a) => {
     const outcome = core.desk.checkIn(admin(), { eventId, actionId: String(a.actionId), attendeeId: attendeeId(String(a.pid)) });
     return { kind: outcome.kind, text: describeCheckInOutcome(outcome, hhmm) };
@@ -138,7 +138,7 @@ const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
   },
   /** Writes raw entries into the event's document, as a peer holding the secret could. */
   writeRaw: async (a) => {
-    const doc = await core.venue.net!.open({ venueId: core.venue.net!.venueId!, provider: 'eventbrite', providerEventId: 'Conf' });
+    const doc = await core.venue.network!.open({ venueId: core.venue.network!.venueId!, provider: 'eventbrite', providerEventId: 'Conf' });
     doc.transact(() => {
       for (const [k, v] of Object.entries(a.entries as Record<string, unknown>)) doc.getMap(String(a.map)).set(k, v);
     }, 'rogue');
@@ -154,7 +154,7 @@ const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
     return event.id;
   },
   /** The station this one elects to poll the event (`<provider>:<providerEventId>`). */
-  poller: (a) => core.venue.net!.pollerOf(String(a.key))?.stationId ?? null,
+  poller: (a) => core.venue.network!.pollerOf(String(a.key))?.stationId ?? null,
   exit: async () => {
     await core.close();
     process.exit(0);
@@ -168,7 +168,7 @@ function send(line: unknown) {
 core.events.on('venueChanged', (p) => send({ event: 'venueChanged', eventId: p.eventId }));
 
 await core.venue.ready;
-send({ ready: true, port: core.venue.net!.node.port, stationId: core.venue.replica.stationId, eventId });
+send({ ready: true, port: core.venue.network!.node.port, stationId: core.venue.replica.stationId, eventId });
 
 const rl = createInterface({ input: process.stdin });
 rl.on('line', (line) => {

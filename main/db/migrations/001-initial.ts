@@ -6,13 +6,13 @@ import type { Migration } from './index.ts';
 //
 // Two comments inside the SQL below are frozen with this released migration and no longer
 // describe the code exactly:
-// - events.sync_watermark: the next incremental sync's changed_since. Since issue 12 it is the
-//   provider's clock only (the newest `changed` a pass saw, capped at the provider's Date at the
-//   start of the pass, or that Date when the pass saw nothing), minus a safety margin; before,
-//   it was wrongly taken from this station's clock (main/sync/engine.ts, watermarkFrom).
+// - events.sync_watermark: the next incremental sync's changed_since. It is now the provider's
+//   clock only (the newest `changed` a pass saw, capped at the provider's Date at the start of
+//   the pass, or that Date when the pass saw nothing), minus a safety margin; at first it was
+//   wrongly taken from this station's clock (main/sync/listing.ts, watermarkFrom).
 // - attendees.seen_in_job: rows a full listing did not list are found from the ids that listing
-//   returned (MirrorStore.markUnlistedAsRemoved), for live passes too; the column is no longer
-//   written.
+//   returned (main/sync/listing.ts, markUnlistedAsRemoved), for live passes too; the column is no
+//   longer written.
 export const migration001: Migration = {
   version: 1,
   name: 'initial mirror',

@@ -1,7 +1,7 @@
 import type { Migration } from './index.ts';
 
-// The venue's read model (issue 16). Desks merge their logs, so the check-in state becomes the
-// merged rule of DESIGN.md § The venue, computed by shared/venue.ts (deriveCheckIn) in the same
+// The venue's read model. Desks merge their logs, so the check-in state becomes the venue's
+// merged check-in rule, computed by shared/venue.ts (deriveCheckIn) in the same
 // transaction as each log row (main/db/venue-store.ts), no longer by a trigger that took the
 // last action. For a log of one desk both give the same answer, so existing rows stay as they are.
 // - venue_station: this station's random id, made once, with the database (log rows carry it).

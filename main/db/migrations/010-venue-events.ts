@@ -1,6 +1,6 @@
 import type { Migration } from './index.ts';
 
-// The attendee list from peers (issue 17). A desk that joined a venue without holding an account
+// The attendee list from peers (the venue's roster). A desk that joined a venue without holding an account
 // mirrors the venue's events from the desk that polls the provider: such an event has no
 // integration on this station, so events.integration_id becomes nullable. SQLite cannot drop a
 // NOT NULL in place; the table is rebuilt (the documented 12-step way: foreign keys off for the

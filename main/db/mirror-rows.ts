@@ -1,0 +1,280 @@
+// The rows of the mirror's tables (integrations, events, sync jobs and repairs, provider-owned
+// attendees) and their one mapping to the shared types. The SQL that reads and writes them is in
+// integration-store.ts, event-store.ts, job-store.ts and attendee-store.ts.
+import type {
+  Attendee,
+  AttendeeCounts,
+  AttendeeStatus,
+  Integration,
+  IntegrationStatus,
+  ProviderKind,
+  ProviderOwnedAttendeeFields,
+  SyncJob,
+  SyncJobKind,
+  SyncJobState,
+  SyncRepair,
+  SyncRepairTrigger,
+  SyncedEvent,
+} from '../../shared/types.ts';
+import type { SyncStatus } from '../../shared/sync-status.ts';
+import type { ProviderAttendee } from '../providers/types.ts';
+
+export interface IntegrationRow {
+  id: number;
+  provider: ProviderKind;
+  account_id: string;
+  account_email: string;
+  account_name: string;
+  status: IntegrationStatus;
+  status_reason: string | null;
+  secret_ref: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EventRow {
+  id: number;
+  /** Null for an event mirrored from the venue's poller (no account on this station). */
+  integration_id: number | null;
+  provider: ProviderKind;
+  provider_event_id: string;
+  name: string;
+  starts_at: string | null;
+  ends_at: string | null;
+  timezone: string | null;
+  url: string | null;
+  status: SyncStatus;
+  status_reason: string | null;
+  status_changed_at: string;
+  last_error: string | null;
+  last_error_at: string | null;
+  last_synced_at: string | null;
+  import_completed_at: string | null;
+  sync_watermark: string | null;
+}
+
+export interface JobRow {
+  id: number;
+  event_id: number;
+  kind: SyncJobKind;
+  state: SyncJobState;
+  started_at: string;
+  finished_at: string | null;
+  fetched: number;
+  expected_total: number | null;
+  error: string | null;
+}
+
+export interface SyncRepairRow {
+  id: number;
+  event_id: number;
+  at: string;
+  trigger: SyncRepairTrigger;
+  provider_attending: number | null;
+  provider_not_attending: number | null;
+  mirror_attending: number | null;
+  mirror_not_attending: number | null;
+  changed: number;
+  removed: number;
+}
+
+export interface AttendeeRow {
+  id: number;
+  event_id: number;
+  provider_attendee_id: string;
+  first_name: string | null;
+  last_name: string | null;
+  full_name: string;
+  email: string | null;
+  company: string | null;
+  job_title: string | null;
+  ticket_name: string | null;
+  other_ticket_names: string | null;
+  order_id: string | null;
+  barcode: string | null;
+  status: AttendeeStatus;
+  provider_status: string | null;
+  registered_at: string | null;
+  provider_updated_at: string | null;
+  vip: number | null;
+  checkin_at: string | null;
+  checkin_station: string | null;
+}
+
+/**
+ * An attendee row with its local state (VIP, current check-in): every read of attendees selects
+ * this, so each Attendee carries the same fields wherever it comes from. Alias `a` is attendees.
+ */
+const ATTENDEE_COLUMNS = 'a.*, l.vip, c.at AS checkin_at, c.station AS checkin_station';
+const ATTENDEE_LOCAL_JOINS = `LEFT JOIN attendee_local l ON l.attendee_id = a.id
+  LEFT JOIN attendee_checkin c ON c.attendee_id = a.id AND c.checked_in = 1`;
+export const ATTENDEE_SELECT = `SELECT ${ATTENDEE_COLUMNS} FROM attendees a ${ATTENDEE_LOCAL_JOINS}`;
+
+export function toIntegration(r: IntegrationRow): Integration {
+  return {
+    id: r.id,
+    provider: r.provider,
+    accountId: r.account_id,
+    accountEmail: r.account_email,
+    accountName: r.account_name,
+    status: r.status,
+    statusReason: r.status_reason,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** An event as the mirror holds it; the engine's timing (next attempt, ETA) is added by the core. */
+export type StoredEvent = Omit<SyncedEvent, 'nextAttemptAt' | 'importEta' | 'syncVia'>;
+
+/** The event row with what the mirror derives for it: its running job and its attendee counts. */
+export function toStoredEvent(r: EventRow, activeJob: SyncJob | null, counts: AttendeeCounts): StoredEvent {
+  return {
+    id: r.id,
+    integrationId: r.integration_id,
+    provider: r.provider,
+    providerEventId: r.provider_event_id,
+    name: r.name,
+    startsAt: r.starts_at,
+    endsAt: r.ends_at,
+    timezone: r.timezone,
+    url: r.url,
+    status: r.status,
+    statusReason: r.status_reason,
+    statusChangedAt: r.status_changed_at,
+    lastErrorAt: r.last_error_at,
+    lastError: r.last_error,
+    lastSyncedAt: r.last_synced_at,
+    importCompletedAt: r.import_completed_at,
+    activeJob,
+    counts,
+  };
+}
+
+export function toJob(r: JobRow): SyncJob {
+  return {
+    id: r.id,
+    eventId: r.event_id,
+    kind: r.kind,
+    state: r.state,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    fetched: r.fetched,
+    expectedTotal: r.expected_total,
+    error: r.error,
+  };
+}
+
+export function toSyncRepair(r: SyncRepairRow): SyncRepair {
+  return {
+    id: r.id,
+    eventId: r.event_id,
+    at: r.at,
+    trigger: r.trigger,
+    providerCounts:
+      r.provider_attending === null || r.provider_not_attending === null
+        ? null
+        : { attending: r.provider_attending, notAttending: r.provider_not_attending },
+    mirrorCounts:
+      r.mirror_attending === null || r.mirror_not_attending === null
+        ? null
+        : { attending: r.mirror_attending, notAttending: r.mirror_not_attending },
+    changed: r.changed,
+    removed: r.removed,
+  };
+}
+
+export function toAttendee(r: AttendeeRow): Attendee {
+  return {
+    id: r.id,
+    eventId: r.event_id,
+    ...providerOwnedFields(r),
+    vip: r.vip === 1,
+    checkedIn: r.checkin_at !== null && r.checkin_station !== null ? { at: r.checkin_at, station: r.checkin_station } : null,
+  };
+}
+
+// Provider-owned columns, in one list so the insert, the update and the "did anything change"
+// test can never drift apart.
+export const PROVIDER_COLUMNS = [
+  'first_name',
+  'last_name',
+  'full_name',
+  'email',
+  'company',
+  'job_title',
+  'ticket_name',
+  'other_ticket_names',
+  'order_id',
+  'barcode',
+  'status',
+  'provider_status',
+  'provider_checked_in',
+  'registered_at',
+  'provider_updated_at',
+] as const;
+
+export function providerValues(a: ProviderAttendee): (string | number | null)[] {
+  return [
+    a.firstName,
+    a.lastName,
+    a.fullName,
+    a.email,
+    a.company,
+    a.jobTitle,
+    a.ticketName,
+    otherTicketNamesColumn(a.otherTicketNames),
+    a.orderId,
+    a.barcode,
+    a.status,
+    a.providerStatus,
+    a.providerCheckedIn ? 1 : 0,
+    a.registeredAt,
+    a.providerUpdatedAt,
+  ];
+}
+
+/** The provider-owned columns of an attendee row, in the one mapping every read uses. */
+type ProviderColumnsRow = Omit<AttendeeRow, 'id' | 'event_id' | 'vip' | 'checkin_at' | 'checkin_station'>;
+
+function providerOwnedFields(r: ProviderColumnsRow): ProviderOwnedAttendeeFields {
+  return {
+    providerAttendeeId: r.provider_attendee_id,
+    firstName: r.first_name,
+    lastName: r.last_name,
+    fullName: r.full_name,
+    email: r.email,
+    company: r.company,
+    jobTitle: r.job_title,
+    ticketName: r.ticket_name,
+    otherTicketNames: otherTicketNamesFromColumn(r.other_ticket_names),
+    orderId: r.order_id,
+    barcode: r.barcode,
+    status: r.status,
+    providerStatus: r.provider_status,
+    registeredAt: r.registered_at,
+    providerUpdatedAt: r.provider_updated_at,
+  };
+}
+
+export type ProviderRecordRow = ProviderColumnsRow & { provider_checked_in: number };
+
+export function toProviderRecord(r: ProviderRecordRow): ProviderAttendee {
+  return { ...providerOwnedFields(r), providerCheckedIn: r.provider_checked_in === 1 };
+}
+
+/** Stored as a JSON array, NULL when there are none (nearly every row), so one ticket costs nothing. */
+function otherTicketNamesColumn(names: readonly string[] | undefined): string | null {
+  return names && names.length > 0 ? JSON.stringify(names) : null;
+}
+
+function otherTicketNamesFromColumn(column: string | null): string[] {
+  if (column === null) return [];
+  try {
+    const parsed: unknown = JSON.parse(column);
+    return Array.isArray(parsed) ? parsed.filter((name): name is string => typeof name === 'string') : [];
+  } catch {
+    // Only this code writes the column; an unreadable value hides the extra names, not the row.
+    return [];
+  }
+}
