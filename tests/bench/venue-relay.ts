@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loopbackVenueCore } from '../helpers/venue-core.ts';
-import { readPairingCode } from '../../main/venue/net/pairing-code.ts';
+import { readPairingCode } from '../../main/venue/net/membership/pairing-code.ts';
 import { seedVenueEvent } from '../helpers/venue-seed.ts';
 import { RelayProcess } from '../helpers/relay-process.ts';
 import { measureConvergence, type BenchStation } from './venue-net.ts';

@@ -4,7 +4,7 @@ import type * as Y from 'yjs';
 import { systemClock, type Clock } from '../../main/ground/clock.ts';
 import type { VenueDocumentPersistence } from '../../main/venue/contracts.ts';
 import { VenueNode, type VenueNodeEvent, type VenueNodeOptions } from '../../main/venue/net/node.ts';
-import type { VenueKeyMaterial } from '../../main/venue/net/psk.ts';
+import type { VenueKeyMaterial } from '../../main/venue/net/transport/psk.ts';
 
 export class MemoryPersistence implements VenueDocumentPersistence {
   readonly states = new Map<string, Uint8Array>();

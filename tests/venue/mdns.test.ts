@@ -1,4 +1,4 @@
-// mDNS discovery between station processes (main/venue/net/discovery.ts, bonjour-service), in
+// mDNS discovery between station processes (main/venue/net/directory/discovery.ts, bonjour-service), in
 // network namespaces joined by a bridge: two desks advertise and browse, each finds the other,
 // and one joins the venue through the address it found. Only in namespaces: a test never
 // multicasts on a network it did not make.

@@ -16,7 +16,7 @@ import { FileSecretStore } from '../../main/host/file-stores.ts';
 import { describeCheckInOutcome } from '../../shared/desk.ts';
 import type { Actor } from '../../shared/types.ts';
 import { seedVenueEvent } from '../helpers/venue-seed.ts';
-import { MdnsDiscovery } from '../../main/venue/net/discovery.ts';
+import { MdnsDiscovery } from '../../main/venue/net/directory/discovery.ts';
 import { priorPrintPrompt, type VenueConflict } from '../../shared/venue-view.ts';
 
 const { values } = parseArgs({

@@ -15,8 +15,8 @@ import type { Clock } from '../../ground/clock.ts';
 import { parseVenueDocumentName } from '../../../shared/venue.ts';
 import { isPollKey, isPollKeyList, MAX_POLL_KEYS } from '../../../shared/venue-poller.ts';
 import type { VenueDocumentPersistence } from '../contracts.ts';
-import { VENUE_TLS_CIPHERS, VENUE_TLS_VERSION, derivePsk, pskIdentity, serverPskFor, type HandshakeRefusal, type VenueKeyMaterial } from './psk.ts';
-import { DEFAULT_VENUE_LIMITS, MessageRateLimit, type VenueLimits } from './limits.ts';
+import { VENUE_TLS_CIPHERS, VENUE_TLS_VERSION, derivePsk, pskIdentity, serverPskFor, type HandshakeRefusal, type VenueKeyMaterial } from './transport/psk.ts';
+import { DEFAULT_VENUE_LIMITS, MessageRateLimit, type VenueLimits } from './transport/limits.ts';
 
 /** Raised by the server's hooks; Hocuspocus sends `reason` to the peer's provider. */
 class PeerRefused extends Error {

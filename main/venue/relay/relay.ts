@@ -9,9 +9,9 @@ import type * as Y from 'yjs';
 import type { Clock } from '../../ground/clock.ts';
 import { VenueNode, type VenueNodeEvent } from '../net/node.ts';
 import { VENUE_PROTOCOL } from '../net/venue.ts';
-import { readPairingCode } from '../net/pairing-code.ts';
-import { readRotated, readRotation, rotatedMessageFor } from '../net/rotation.ts';
-import type { VenueKeyMaterial } from '../net/psk.ts';
+import { readPairingCode } from '../net/membership/pairing-code.ts';
+import { readRotated, readRotation, rotatedMessageFor } from '../net/membership/rotation.ts';
+import type { VenueKeyMaterial } from '../net/transport/psk.ts';
 import { loadRelayKey, RelayDocumentStore, saveRelayKey } from './store.ts';
 
 export interface RelayOptions {
