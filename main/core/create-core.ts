@@ -18,7 +18,7 @@ import { Printing } from '../printing/printing.ts';
 import type { OsPrinting } from '../printing/drivers.ts';
 import { VenueReplica } from '../venue/replica/replica.ts';
 import { SqliteDocumentPersistence } from '../venue/replica/persistence.ts';
-import { Venue, type VenueNetParts } from '../venue/net/venue.ts';
+import { VenueNetwork, type VenueNetParts } from '../venue/net/venue-network.ts';
 import type { VenueStatus } from '../../shared/venue-desks.ts';
 import { parsePollKey, pollKey, type SyncStarted } from '../../shared/venue-poller.ts';
 import { systemClock, isoTime, type Clock } from '../ground/clock.ts';
@@ -307,7 +307,7 @@ export function createCore(deps: CoreDeps) {
   for (const e of deskStore.venue.eventKeys()) venue.attendeesArrived(e.eventId);
   // The network half serves the documents; the data half follows whichever venue it is in.
   const venueNet = deps.venueNet
-    ? new Venue({ ...deps.venueNet, stationId: venue.stationId, dataDir: deps.dataDir, secretStore: deps.secretStore, clock, persistence: venuePersistence })
+    ? new VenueNetwork({ ...deps.venueNet, stationId: venue.stationId, dataDir: deps.dataDir, secretStore: deps.secretStore, clock, persistence: venuePersistence })
     : null;
   let replicaLink: { venueId: string; close: () => Promise<void> } | null = null;
   let venueFollow: Promise<void> = Promise.resolve();
@@ -330,11 +330,11 @@ export function createCore(deps: CoreDeps) {
     events.emit('venueDesksChanged', { venueId: venueNet.venueId });
   });
   const venueReady = venueNet ? venueNet.start().then(followVenue) : Promise.resolve();
-  function requireVenueNet(): Venue {
+  function requireVenueNet(): VenueNetwork {
     if (!venueNet) throw new AppError('INVALID_STATE', 'the venue network is not available on this host');
     return venueNet;
   }
-  async function venueAction(actor: Actor, action: (net: Venue) => Promise<VenueStatus> | VenueStatus): Promise<VenueStatus> {
+  async function venueAction(actor: Actor, action: (net: VenueNetwork) => Promise<VenueStatus> | VenueStatus): Promise<VenueStatus> {
     requireAdmin(actor);
     const net = requireVenueNet();
     await venueReady;

@@ -3,7 +3,7 @@
 // no discovery, listening on 127.0.0.1 at port 0.
 import { createCore, type BadgeDeskCore, type CoreDeps } from '../../main/core/create-core.ts';
 import { MemorySecretStore } from '../../main/ground/secrets.ts';
-import type { VenueNetParts } from '../../main/venue/net/venue.ts';
+import type { VenueNetParts } from '../../main/venue/net/venue-network.ts';
 
 export interface LoopbackVenueCore {
   core: BadgeDeskCore;

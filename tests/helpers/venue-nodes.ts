@@ -86,10 +86,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemorySecretStore } from '../../main/ground/secrets.ts';
-import { Venue, type VenueDeps } from '../../main/venue/net/venue.ts';
+import { VenueNetwork, type VenueNetworkDeps } from '../../main/venue/net/venue-network.ts';
 
 export interface TestVenue {
-  venue: Venue;
+  venue: VenueNetwork;
   deskName: () => string;
   persistence: MemoryPersistence;
   address: string;
@@ -97,10 +97,10 @@ export interface TestVenue {
   close: () => Promise<void>;
 }
 
-export async function startTestVenue(overrides: Partial<VenueDeps> = {}, dir = mkdtempSync(join(tmpdir(), 'venue-'))): Promise<TestVenue> {
+export async function startTestVenue(overrides: Partial<VenueNetworkDeps> = {}, dir = mkdtempSync(join(tmpdir(), 'venue-'))): Promise<TestVenue> {
   let name = 'Desk 1';
   const persistence = new MemoryPersistence();
-  const venue = new Venue({
+  const venue = new VenueNetwork({
     stationId: randomUUID().replace(/-/g, ''),
     dataDir: dir,
     secretStore: new MemorySecretStore(),

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import type * as Y from 'yjs';
 import type { Clock } from '../../ground/clock.ts';
 import { VenueNode, type VenueNodeEvent } from '../net/node.ts';
-import { VENUE_PROTOCOL } from '../net/venue.ts';
+import { VENUE_PROTOCOL } from '../net/venue-network.ts';
 import { readPairingCode } from '../net/membership/pairing-code.ts';
 import { readRotated, readRotation, rotatedMessageFor } from '../net/membership/rotation.ts';
 import type { VenueKeyMaterial } from '../net/transport/psk.ts';

@@ -48,9 +48,9 @@ export interface StationName {
 }
 
 /** The parts of the network half a host chooses (the rest comes from the core). */
-export type VenueNetParts = Omit<VenueDeps, 'stationId' | 'dataDir' | 'secretStore' | 'clock' | 'persistence'>;
+export type VenueNetParts = Omit<VenueNetworkDeps, 'stationId' | 'dataDir' | 'secretStore' | 'clock' | 'persistence'>;
 
-export interface VenueDeps {
+export interface VenueNetworkDeps {
   /** The station's id, made once with its database (the data half's), so log rows and presence agree. */
   stationId: string;
   dataDir: string;
@@ -142,7 +142,7 @@ function probe(address: PeerAddress, material: VenueKeyMaterial, timeoutMs: numb
   });
 }
 
-export class Venue implements VenueDocumentSource {
+export class VenueNetwork implements VenueDocumentSource {
   readonly node: VenueNode;
   private config: VenueConfig;
   private material: VenueKeyMaterial | null = null;
@@ -155,7 +155,7 @@ export class Venue implements VenueDocumentSource {
   private readonly pendingSyncAnswers = new Map<string, (answer: SyncAnswerMessage) => void>();
   private syncRequestHandler: ((eventKey: string, fromStationId: string | null) => SyncAnswerOutcome) | null = null;
 
-  constructor(private readonly deps: VenueDeps) {
+  constructor(private readonly deps: VenueNetworkDeps) {
     this.config = this.loadConfig();
     this.node = new VenueNode({
       identity: { stationId: deps.stationId, deskName: deps.station.get(), appVersion: deps.appVersion, protocol: deps.protocol ?? VENUE_PROTOCOL },
