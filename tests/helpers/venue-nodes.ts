@@ -3,7 +3,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type * as Y from 'yjs';
 import { systemClock, type Clock } from '../../main/ground/clock.ts';
 import type { VenueDocumentPersistence } from '../../main/venue/contracts.ts';
-import { VenueNode, type VenueNodeEvent, type VenueNodeOptions } from '../../main/venue/net/node.ts';
+import { VenueNode, type VenueNodeOptions } from '../../main/venue/net/node.ts';
+import type { VenueNodeEvent } from '../../main/venue/net/node-events.ts';
 import type { VenueKeyMaterial } from '../../main/venue/net/transport/psk.ts';
 
 export class MemoryPersistence implements VenueDocumentPersistence {

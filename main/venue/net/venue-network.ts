@@ -16,15 +16,15 @@ import { isClockOff, nextFreeDeskName, renameOnNameClash, type DiscoveredDesk, t
 import { isoTime, type Clock } from '../../ground/clock.ts';
 import type { SecretStore } from '../../ground/secrets.ts';
 import type { VenueDocumentKey, VenueDocumentPersistence, VenueDocumentSource } from '../contracts.ts';
-import { VenueNode, type PeerAddress, type VenueNodeEvent } from './node.ts';
+import { VenueNode } from './node.ts';
+import type { VenueNodeEvent } from './node-events.ts';
+import { VENUE_PROTOCOL } from './membership/admission.ts';
+import type { PeerAddress } from './transport/addresses.ts';
 import { VENUE_TLS_CIPHERS, VENUE_TLS_VERSION, derivePsk, pskIdentity, type VenueKeyMaterial } from './transport/psk.ts';
 import { encodePairingCode, readPairingCode, VENUE_SECRET_BYTES } from './membership/pairing-code.ts';
 import type { Discovery } from './directory/discovery.ts';
 import type { VenueLimits } from './transport/limits.ts';
 import { readRotated, readRotation, rotatedMessageFor, rotateMessageFor } from './membership/rotation.ts';
-
-/** The venue protocol: the document schema and the messages between desks. */
-export const VENUE_PROTOCOL = 1;
 
 const SECRET_REF = 'venue:secret';
 const CONFIG_FILE = 'venue.json';
