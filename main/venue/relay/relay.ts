@@ -1,4 +1,4 @@
-// The venue relay (issue 17): the Hocuspocus server every desk embeds (VenueNode: TLS-PSK https
+// The venue relay: the Hocuspocus server every desk embeds (VenueNode: TLS-PSK https
 // and ws, onAuthenticate, the venue's documents only), run on its own with no app around it, for
 // networks that keep desks apart (client isolation, two buildings). Desks connect to it as to any
 // peer; it never connects out. It keeps the documents in its own SQLite file, says `relay: true`

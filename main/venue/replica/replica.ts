@@ -1,7 +1,9 @@
 // The venue's data half: moves entries between an event's Yjs document and the SQLite read model,
 // which stays the desk's only source for reads. It composes:
-// - the log (entry-log.ts): check-ins, undos and VIP flags, both ways, validated on the way in;
-// - print records (print-records.ts): badges printed here become the venue's print entries;
+// - the log (entry-log.ts): check-ins and undos, VIP flags and prints, both ways, every remote
+//   entry validated on the way in;
+// - print records (print-records.ts): badges printed here become the venue's print entries, and
+//   the venue's first print of an attendee answers the print pre-check;
 // - the roster (roster-replica.ts): the attendee list and event details from the desk that polls.
 // attach() reconciles both ways (a crash between the two writes, a document lost or restored from
 // an older copy), then follows every remote change; with no document attached, local actions
