@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { BadgeDeskCore } from '../../main/core/create-core.ts';
-import { loopbackVenueCore } from '../helpers/venue-core.ts';
-import { seedVenueEvent } from '../helpers/venue-seed.ts';
+import { loopbackVenueCore } from '../venue/helpers/loopback-core.ts';
+import { seedVenueEvent } from '../venue/helpers/seed-event.ts';
 import { percentile } from './stats.ts';
 
 export interface VenueNetFigures {

@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loopbackVenueCore } from '../helpers/venue-core.ts';
+import { loopbackVenueCore } from '../venue/helpers/loopback-core.ts';
 import { readPairingCode } from '../../main/venue/net/membership/pairing-code.ts';
-import { seedVenueEvent } from '../helpers/venue-seed.ts';
-import { RelayProcess } from '../helpers/relay-process.ts';
+import { seedVenueEvent } from '../venue/helpers/seed-event.ts';
+import { RelayProcess } from '../venue/helpers/relay-process.ts';
 import { measureConvergence, type BenchStation } from './venue-net.ts';
 
 export interface VenueRelayFigures {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startE2E } from '../helpers/e2e.ts';
 import { openSettings, unlockAdmin } from '../helpers/e2e-flows.ts';
-import { RelayProcess } from '../helpers/relay-process.ts';
+import { RelayProcess } from '../venue/helpers/relay-process.ts';
 import { readPairingCode } from '../../main/venue/net/membership/pairing-code.ts';
 
 test('a relay typed into Settings → Venue is listed as "Relay", apart from the desks, and goes into the pairing code', { timeout: 120_000 }, async (t) => {

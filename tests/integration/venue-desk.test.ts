@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import { startAppHarness, type AppHarness } from '../helpers/app-harness.ts';
-import { roster, syncDocs, VENUE_KEY } from '../helpers/venue-station.ts';
+import { roster, syncDocs, VENUE_KEY } from '../venue/helpers/replica-stations.ts';
 import { LocalDocumentSource } from '../../main/venue/replica/persistence.ts';
 import { describeCheckInOutcome } from '../../shared/desk.ts';
 import { doubleAdmissionText, doublePrintText, priorPrintPrompt } from '../../shared/venue.ts';

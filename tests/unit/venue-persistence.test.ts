@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Y from 'yjs';
-import { openStation, syncDocs, actionId, VENUE_KEY } from '../helpers/venue-station.ts';
+import { openStation, syncDocs, actionId, VENUE_KEY } from '../venue/helpers/replica-stations.ts';
 import { openDatabase } from '../../main/db/open.ts';
 import { MIGRATIONS } from '../../main/db/migrations/index.ts';
 import { migration006 as venueMigration } from '../../main/db/migrations/006-venue.ts';

@@ -5,8 +5,8 @@
 // run by the poller. Counted and timed at the simulator.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPollerVenue, type PollerDesk, type PollerVenue } from '../helpers/venue-pollers.ts';
-import { until } from '../helpers/venue-nodes.ts';
+import { startPollerVenue, type PollerDesk, type PollerVenue } from './helpers/poller-venue.ts';
+import { until } from './helpers/loopback-nodes.ts';
 import { isAppError } from '../../shared/errors.ts';
 import type { Actor } from '../../shared/types.ts';
 

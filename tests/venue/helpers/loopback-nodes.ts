@@ -1,11 +1,11 @@
 // Venue nodes on loopback for the network half's tests: in-memory persistence, fast heartbeats.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type * as Y from 'yjs';
-import { systemClock, type Clock } from '../../main/ground/clock.ts';
-import type { VenueDocumentPersistence } from '../../main/venue/contracts.ts';
-import { VenueNode, type VenueNodeOptions } from '../../main/venue/net/node.ts';
-import type { VenueNodeEvent } from '../../main/venue/net/node-events.ts';
-import type { VenueKeyMaterial } from '../../main/venue/net/transport/psk.ts';
+import { systemClock, type Clock } from '../../../main/ground/clock.ts';
+import type { VenueDocumentPersistence } from '../../../main/venue/contracts.ts';
+import { VenueNode, type VenueNodeOptions } from '../../../main/venue/net/node.ts';
+import type { VenueNodeEvent } from '../../../main/venue/net/node-events.ts';
+import type { VenueKeyMaterial } from '../../../main/venue/net/transport/psk.ts';
 
 export class MemoryPersistence implements VenueDocumentPersistence {
   readonly states = new Map<string, Uint8Array>();
@@ -86,8 +86,8 @@ export async function until(check: () => boolean, what: string, timeoutMs = 5_00
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MemorySecretStore } from '../../main/ground/secrets.ts';
-import { VenueNetwork, type VenueNetworkDeps } from '../../main/venue/net/venue-network.ts';
+import { MemorySecretStore } from '../../../main/ground/secrets.ts';
+import { VenueNetwork, type VenueNetworkDeps } from '../../../main/venue/net/venue-network.ts';
 
 export interface TestVenue {
   venue: VenueNetwork;
