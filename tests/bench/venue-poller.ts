@@ -1,4 +1,4 @@
-// One poller per event (issue 17): the provider requests of live sync with 5 desks holding the
+// One poller per event: the provider requests of live sync with 5 desks holding the
 // same event (each with its own account) over those of 1 desk alone, counted at the simulator
 // over 30 simulated minutes (the default 30 s poll interval, a registration every minute).
 // Real cores joined in a venue on loopback, one virtual clock (tests/venue/helpers/poller-venue.ts).

@@ -1,4 +1,4 @@
-// The attendee list from peers (issue 17), in a process of its own started with --expose-gc.
+// The attendee list from peers, in a process of its own started with --expose-gc.
 // The poller is a station process (tests/venue/helpers/station-child.ts) holding an N-attendee event (100,000)
 // with its account; this process is a new desk with an empty database and no account, which
 // joins the venue over loopback (TLS, the embedded Hocuspocus servers, as at a venue).

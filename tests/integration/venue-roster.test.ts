@@ -1,4 +1,4 @@
-// The attendee list from peers (issue 17): a desk that holds no account mirrors the venue's event
+// The attendee list from peers: a desk that holds no account mirrors the venue's event
 // from the desk that polls the provider, through the event's venue document, and works as any
 // desk: search, check-in, statistics, printing. Two app hosts over the real cores; their venue
 // documents linked in process (tests/venue/helpers/linked-sources.ts); Desk 1 syncs with the simulator.

@@ -1,4 +1,4 @@
-// One poller per event (issue 17), with real cores joined in a venue on loopback, each holding
+// One poller per event, with real cores joined in a venue on loopback, each holding
 // its own credential for the same simulated event, on one virtual clock: five desks spend the
 // provider requests of one; when the poller goes (stopped, or its credential rejected) another
 // takes over within two poll intervals and without a burst; a manual Sync on another desk is
