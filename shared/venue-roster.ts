@@ -1,4 +1,4 @@
-// The attendee list from peers (issue 17): what the desks that sync an event with the provider
+// The attendee list from peers: what the desks that sync an event with the provider
 // write into the event's venue document, so that a desk holding no account mirrors the event.
 // Pure: no Node, no DOM.
 //

@@ -1,4 +1,4 @@
-// What the desk and the admin see of the venue's entries (issue 16): the print pre-check's
+// What the desk and the admin see of the venue's entries: the print pre-check's
 // prompt, the double admissions and double prints listed for the admin, refused entries. Pure and
 // free of zod, so the renderer imports it without the schemas; shared/venue.ts re-exports it.
 

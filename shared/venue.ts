@@ -1,16 +1,17 @@
-// The venue document (issue 16): what one event's Yjs document holds, how every entry is
+// The venue document: what one event's Yjs document holds, how every entry is
 // validated, and the pure rules that turn a set of entries into the state every desk shows.
 // Pure: no Node, no DOM. Main (the replica and the desk) and the renderer (texts) share it.
 //
-// Schema, version 1. One document per event, named by venueDocumentName(). Three maps:
+// Schema, version 1. One document per event, named by venueDocumentName(). Three log maps:
 //   checkins  Y.Map<actionId, CheckInEntry>  check-ins and undos; an undo names the check-in it
 //             undoes (`undoes`), so any desk can undo any desk's check-in.
 //   vip       Y.Map<actionId, VipEntry>      the flag is the entry with the greatest
 //             (at, stationId, actionId): last writer wins, the same on every desk.
 //   prints    Y.Map<printId, PrintEntry>     badges that came out of a printer: first prints and
 //             reprints, with who and why.
-//   roster    reserved for issue 17 (attendee rows from the desk that polls the provider).
-// Every entry carries `v: 1` and is written once, never changed. Entries name attendees by the
+// Beside them the document holds the roster and the event's details, written by the desk that
+// polls the provider (shared/venue-roster.ts says what they hold).
+// Every log entry carries `v: 1` and is written once, never changed. Entries name attendees by the
 // provider's attendee id (local row ids differ between desks) and hold no names, emails,
 // credentials or PINs: only ids, times, station names and the VIP and print facts.
 import { z } from 'zod';
@@ -168,7 +169,7 @@ export interface DerivedCheckIn<F extends CheckInFact = CheckInFact> {
 }
 
 /**
- * DESIGN.md § The venue: an attendee is checked in while at least one of their check-ins is not
+ * The check-in rule: an attendee is checked in while at least one of their check-ins is not
  * undone; the earliest such check-in is shown; two or more not undone from different desks are a
  * double admission. An undo counts only for the check-in it names; an undo that names nothing
  * known (yet) undoes nothing, so the answer never depends on the order entries arrive in.

@@ -12,7 +12,7 @@ export interface KeyValueStore {
   set(key: string, value: unknown): void;
 }
 
-import type { Discovery } from '../venue/net/discovery.ts';
+import type { Discovery } from '../venue/net/directory/discovery.ts';
 
 export interface AppHostDeps {
   dataDir: string;

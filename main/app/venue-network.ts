@@ -3,7 +3,7 @@
 // found over mDNS) and the browser host (tests and demos: off unless asked, never multicasting
 // unless asked, so a test reaches only the desks it made).
 import type { AppHostDeps } from './types.ts';
-import { MdnsDiscovery, type Discovery } from '../venue/net/discovery.ts';
+import { MdnsDiscovery, type Discovery } from '../venue/net/directory/discovery.ts';
 
 export interface VenueNetworkDefaults {
   /** The venue is on without BADGE_DESK_VENUE_LISTEN (listening on every interface). */

@@ -15,7 +15,7 @@ import { AttendeeList } from '../desk/attendee-list.ts';
 import { Printing } from '../printing/printing.ts';
 import type { OsPrinting } from '../printing/drivers.ts';
 import { SqliteDocumentPersistence } from '../venue/replica/persistence.ts';
-import { Venue as VenueNetwork, type VenueNetParts } from '../venue/net/venue.ts';
+import { VenueNetwork, type VenueNetParts } from '../venue/net/venue-network.ts';
 import { StatusMachine } from '../sync/status-machine.ts';
 import { SyncEngine, DEFAULT_SYNC_OPTIONS, type SyncEngineOptions } from '../sync/engine.ts';
 import { ClockWatch } from '../sync/clock-watch.ts';

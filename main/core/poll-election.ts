@@ -3,7 +3,7 @@
 // presence says it may poll; and another desk's request to run an event's Sync here.
 import type { MirrorStore } from '../db/store.ts';
 import type { CoreEvents } from '../ground/events.ts';
-import type { Venue as VenueNetwork } from '../venue/net/venue.ts';
+import type { VenueNetwork } from '../venue/net/venue-network.ts';
 import type { SyncAnswerMessage } from '../../shared/venue-poller.ts';
 import { isElectedToPoll, mayPoll, parsePollKey, pollKey } from '../../shared/venue-poller.ts';
 import type { ProviderKind } from '../../shared/types.ts';

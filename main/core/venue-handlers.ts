@@ -3,7 +3,7 @@
 // be up and leave the replica following the venue the desk is in; the replica and the network
 // half themselves are there too, for the app's venue channels and for tests.
 import type { CoreEvents } from '../ground/events.ts';
-import type { Venue as VenueNetwork } from '../venue/net/venue.ts';
+import type { VenueNetwork } from '../venue/net/venue-network.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Actor } from '../../shared/types.ts';
 import type { VenueStatus } from '../../shared/venue-desks.ts';

@@ -9,7 +9,7 @@ import type { Clock } from '../ground/clock.ts';
 import type { CoreEvents } from '../ground/events.ts';
 import { VenueReplica } from '../venue/replica/replica.ts';
 import type { SqliteDocumentPersistence } from '../venue/replica/persistence.ts';
-import type { Venue as VenueNetwork } from '../venue/net/venue.ts';
+import type { VenueNetwork } from '../venue/net/venue-network.ts';
 
 export interface VenueWiringDeps {
   store: MirrorStore;

@@ -1,8 +1,11 @@
 // The seam between the venue's two halves, so each can be built and tested alone:
-// - the network half (main/venue/net/): pairing, TLS, authentication, the embedded Hocuspocus
-//   server, peers, discovery, presence. It owns the Y.Doc instances (one per event document).
-// - the data half (main/venue/replica/): what a venue document holds, validation of every remote
-//   entry, the SQLite read model and persistence of the documents.
+// - the network half (main/venue/net/, VenueNetwork): the embedded Hocuspocus server with its
+//   transport (TLS-PSK sessions, links to peers), membership (pairing, who may connect, presence,
+//   removal, rotation), the directory (desks, relays, the venue's events, mDNS) and poll requests.
+//   It owns the Y.Doc instances (one per event document).
+// - the data half (main/venue/replica/, VenueReplica): what a venue document holds, validation of
+//   every remote entry, the SQLite read model (the log, print records, the roster) and
+//   persistence of the documents.
 // Neither half imports the other's internals; main/core composes them through these types.
 import type * as Y from 'yjs';
 import type { VenueEventListing } from '../../shared/venue-roster.ts';
@@ -33,7 +36,7 @@ export interface VenueDocumentSource {
   close(key: VenueDocumentKey): Promise<void>;
   /**
    * The venue's events as its directory lists them (valid listings only), so a desk without an
-   * account knows which documents to open (issue 17).
+   * account knows which documents to open.
    */
   venueEvents(): VenueEventListing[];
   /** Lists an event this desk syncs with the provider (idempotent). */

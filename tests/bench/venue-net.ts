@@ -1,4 +1,4 @@
-// The venue's network figures (VENUE.md): 10 stations — whole cores, in this one process on
+// The venue's network figures: 10 stations — whole cores, in this one process on
 // loopback (10 processes would be too heavy for a 2-core machine) — paired into one venue;
 // 1,000 check-ins spread over them at 10 a second.
 // - venue.converge_p95_ms: from the commit at one station to its arrival in SQLite at all the
@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { BadgeDeskCore } from '../../main/core/create-core.ts';
-import { loopbackVenueCore } from '../helpers/venue-core.ts';
-import { seedVenueEvent } from '../helpers/venue-seed.ts';
+import { loopbackVenueCore } from '../venue/helpers/loopback-core.ts';
+import { seedVenueEvent } from '../venue/helpers/seed-event.ts';
 import { percentile } from './stats.ts';
 
 export interface VenueNetFigures {

@@ -1,10 +1,10 @@
-// One poller per event (issue 17): the provider requests of live sync with 5 desks holding the
+// One poller per event: the provider requests of live sync with 5 desks holding the
 // same event (each with its own account) over those of 1 desk alone, counted at the simulator
 // over 30 simulated minutes (the default 30 s poll interval, a registration every minute).
-// Real cores joined in a venue on loopback, one virtual clock (tests/helpers/venue-pollers.ts).
+// Real cores joined in a venue on loopback, one virtual clock (tests/venue/helpers/poller-venue.ts).
 // - provider_requests_5_desks_vs_1: goal 1.0.
 //   node --import tsx tests/bench/venue-poller.ts [--minutes N]
-import { startPollerVenue } from '../helpers/venue-pollers.ts';
+import { startPollerVenue } from '../venue/helpers/poller-venue.ts';
 
 export interface VenuePollerFigures {
   provider_requests_5_desks_vs_1: number;

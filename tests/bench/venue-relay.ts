@@ -1,4 +1,4 @@
-// venue.relay_converge_p95_ms (issue 17): venue.converge_p95_ms's 10 desks and 1,000 check-ins at
+// venue.relay_converge_p95_ms: venue.converge_p95_ms's 10 desks and 1,000 check-ins at
 // 10 a second, with every update going through a relay: the desks (whole cores in this process,
 // on loopback) advertise an address that leads nowhere (127.0.0.2; they listen on 127.0.0.1), so
 // the relay — `npm run relay`, its own process — is the only peer each has. Goal < 1,000.
@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loopbackVenueCore } from '../helpers/venue-core.ts';
-import { readPairingCode } from '../../main/venue/net/pairing-code.ts';
-import { seedVenueEvent } from '../helpers/venue-seed.ts';
-import { RelayProcess } from '../helpers/relay-process.ts';
+import { loopbackVenueCore } from '../venue/helpers/loopback-core.ts';
+import { readPairingCode } from '../../main/venue/net/membership/pairing-code.ts';
+import { seedVenueEvent } from '../venue/helpers/seed-event.ts';
+import { RelayProcess } from '../venue/helpers/relay-process.ts';
 import { measureConvergence, type BenchStation } from './venue-net.ts';
 
 export interface VenueRelayFigures {

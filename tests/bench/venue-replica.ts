@@ -1,4 +1,4 @@
-// The venue data half's figures (issue 16), in a process of its own started with --expose-gc so
+// The venue data half's figures, in a process of its own started with --expose-gc so
 // the heap is measured after a full GC. run.ts starts it; it prints one JSON line of figures.
 //   node --expose-gc --import tsx tests/bench/venue-replica.ts [--attendees N]
 // - heal_ms: two stations of an N-attendee event (100,000), apart while each records N/2 check-ins
@@ -71,7 +71,7 @@ function openStation(dir: string, attendees: number, opts: { load: boolean; atta
       store.upsertAttendees(eventId, page, null, '2026-11-23T08:00:00Z');
     }
   }
-  // The log's figures (issue 16): these stations do not publish the roster (a desk that is not
+  // The log's figures: these stations do not publish the roster (a desk that is not
   // the event's poller); a desk without an account holding the roster is the roster bench's.
   const replica = new VenueReplica({ store, venueStore: deskStore.venue, clock, events, isPoller: () => false });
   const id = eventId;

@@ -1,5 +1,5 @@
-// The attendee list from peers (issue 17), in a process of its own started with --expose-gc.
-// The poller is a station process (tests/venue/station.ts) holding an N-attendee event (100,000)
+// The attendee list from peers, in a process of its own started with --expose-gc.
+// The poller is a station process (tests/venue/helpers/station-child.ts) holding an N-attendee event (100,000)
 // with its account; this process is a new desk with an empty database and no account, which
 // joins the venue over loopback (TLS, the embedded Hocuspocus servers, as at a venue).
 // - roster_to_new_desk_ms: from the join to the moment the new desk's search finds a person of
@@ -13,8 +13,8 @@ import { asGcChild, runGcChild } from './gc-child.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loopbackVenueCore } from '../helpers/venue-core.ts';
-import { Station } from '../helpers/venue-stations.ts';
+import { loopbackVenueCore } from '../venue/helpers/loopback-core.ts';
+import { Station } from '../venue/helpers/station-process.ts';
 
 export interface VenueRosterFigures {
   roster_attendees: number;

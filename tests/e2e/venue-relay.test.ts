@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startE2E } from '../helpers/e2e.ts';
 import { openSettings, unlockAdmin } from '../helpers/e2e-flows.ts';
-import { RelayProcess } from '../helpers/relay-process.ts';
-import { readPairingCode } from '../../main/venue/net/pairing-code.ts';
+import { RelayProcess } from '../venue/helpers/relay-process.ts';
+import { readPairingCode } from '../../main/venue/net/membership/pairing-code.ts';
 
 test('a relay typed into Settings → Venue is listed as "Relay", apart from the desks, and goes into the pairing code', { timeout: 120_000 }, async (t) => {
   const e = await startE2E(t, { env: { BADGE_DESK_VENUE_LISTEN: '127.0.0.1' } });

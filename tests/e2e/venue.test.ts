@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ADMIN_PIN, spawnHost, startE2E, type E2E, type HostProcess } from '../helpers/e2e.ts';
 import { ipc, openEvent, openSettings, scan, unlockAdmin, until } from '../helpers/e2e-flows.ts';
-import { decodePairingCode, encodePairingCode } from '../../main/venue/net/pairing-code.ts';
+import { decodePairingCode, encodePairingCode } from '../../main/venue/net/membership/pairing-code.ts';
 
 const T = { timeout: 180_000 };
 /** Turns the venue on in the browser host, listening on loopback only (port 0). */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import { startAppHarness, type AppHarness } from '../helpers/app-harness.ts';
-import { roster, syncDocs, VENUE_KEY } from '../helpers/venue-station.ts';
+import { roster, syncDocs, VENUE_KEY } from '../venue/helpers/replica-stations.ts';
 import { LocalDocumentSource } from '../../main/venue/replica/persistence.ts';
 import { describeCheckInOutcome } from '../../shared/desk.ts';
 import { doubleAdmissionText, doublePrintText, priorPrintPrompt } from '../../shared/venue.ts';
@@ -31,7 +31,7 @@ async function station(t: { after(fn: () => unknown): void }, name: string, pin:
   await h.call('session.setPin', { pin });
   await h.call('settings.update', { stationName: name });
   const { store } = h.app.core;
-  // Seeded as the network half's helper will until issue 17: the same event and people, their own row ids.
+  // Seeded as each desk's own import would: the same event and people, their own row ids.
   const integration = store.upsertIntegration({ provider: 'eventbrite', accountId: 'u1', accountEmail: 'a@x.org', accountName: 'A', secretRef: 'ref', now: '2026-11-23T08:00:00Z' });
   const eventId = store.insertEvent(integration, { providerEventId: VENUE_KEY.providerEventId, name: 'Conf', startsAt: null, endsAt: null, timezone: null, url: null }, 'event added', '2026-11-23T08:00:00Z');
   const people = roster(8);

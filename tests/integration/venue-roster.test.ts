@@ -1,7 +1,7 @@
-// The attendee list from peers (issue 17): a desk that holds no account mirrors the venue's event
+// The attendee list from peers: a desk that holds no account mirrors the venue's event
 // from the desk that polls the provider, through the event's venue document, and works as any
 // desk: search, check-in, statistics, printing. Two app hosts over the real cores; their venue
-// documents linked in process (tests/helpers/linked-sources.ts); Desk 1 syncs with the simulator.
+// documents linked in process (tests/venue/helpers/linked-sources.ts); Desk 1 syncs with the simulator.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import { startAppHarness, type AppHarness } from '../helpers/app-harness.ts';
-import { LinkedVenue, type LinkedSource } from '../helpers/linked-sources.ts';
+import { LinkedVenue, type LinkedSource } from '../venue/helpers/linked-sources.ts';
 import { describeEventSync } from '../../shared/sync-status.ts';
 import { venueDocumentName } from '../../shared/venue.ts';
 import { ROSTER_MAPS } from '../../shared/venue-roster.ts';

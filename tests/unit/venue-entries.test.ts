@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
 import fc from 'fast-check';
-import { openStation, roster } from '../helpers/venue-station.ts';
+import { openStation, roster } from '../venue/helpers/replica-stations.ts';
 import { checkEntry, deriveCheckIn, deriveVip, MAX_ENTRY_CHARS, type CheckInFact, type VipFact } from '../../shared/venue.ts';
 
 const STATIONS = ['aaaaaaaa-1', 'bbbbbbbb-2', 'cccccccc-3'];

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BROWSER_HOST_VENUE_NETWORK, ELECTRON_VENUE_NETWORK, venueNetworkOf } from '../../main/app/venue-network.ts';
-import type { Discovery } from '../../main/venue/net/discovery.ts';
+import type { Discovery } from '../../main/venue/net/directory/discovery.ts';
 
 const mdns: Discovery = { advertise: () => undefined, found: () => [], onChange: () => undefined, close: async () => undefined };
 const of = (env: Record<string, string>, defaults = ELECTRON_VENUE_NETWORK) => venueNetworkOf(env, defaults, () => mdns).venue;

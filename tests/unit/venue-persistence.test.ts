@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Y from 'yjs';
-import { openStation, syncDocs, actionId, VENUE_KEY } from '../helpers/venue-station.ts';
+import { openStation, syncDocs, actionId, VENUE_KEY } from '../venue/helpers/replica-stations.ts';
 import { openDatabase } from '../../main/db/open.ts';
 import { MIGRATIONS } from '../../main/db/migrations/index.ts';
 import { migration006 as venueMigration } from '../../main/db/migrations/006-venue.ts';
@@ -65,12 +65,17 @@ test('killed after the SQLite write and before the document was stored: start-up
   s.replica.setVip(s.actor, s.idOf('a2'), true);
   // The process dies here: the document's state never reached SQLite. A new process starts.
   const restarted = new VenueReplica({ store: s.store, venueStore: s.deskStore.venue, clock: s.clock, events: s.events });
-  const doc = await new LocalDocumentSource(persistence).open(VENUE_KEY);
+  const restartedSource = new LocalDocumentSource(persistence);
+  const doc = await restartedSource.open(VENUE_KEY);
   assert.equal(doc.getMap('checkins').size, 0);
   const r = restarted.attach(VENUE_KEY, doc);
   assert.equal(r.toDocument, 2);
   assert.deepEqual(Object.keys(doc.getMap('checkins').toJSON()), ['act-crash-0001']);
   assert.equal(doc.getMap('vip').size, 1);
+  // Stored now, while the database is open: a store left to its settle timer came after the
+  // test had closed it, during the next test.
+  restarted.detach(VENUE_KEY);
+  await restartedSource.close(VENUE_KEY);
 });
 
 test('a document holding entries SQLite lacks (a crash mid-apply, a restored database): start-up applies them', (t) => {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
-import { openStation, roster, syncDocs, actionId, VENUE_KEY } from '../helpers/venue-station.ts';
+import { openStation, roster, syncDocs, actionId, VENUE_KEY } from '../venue/helpers/replica-stations.ts';
 import { person } from '../helpers/desk-db.ts';
 import { describeCheckInOutcome } from '../../shared/desk.ts';
 import { doubleAdmissionText, VENUE_SCHEMA_VERSION, venueDocumentName, parseVenueDocumentName } from '../../shared/venue.ts';

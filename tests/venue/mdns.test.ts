@@ -1,15 +1,15 @@
-// mDNS discovery between station processes (main/venue/net/discovery.ts, bonjour-service), in
+// mDNS discovery between station processes (main/venue/net/directory/discovery.ts, bonjour-service), in
 // network namespaces joined by a bridge: two desks advertise and browse, each finds the other,
 // and one joins the venue through the address it found. Only in namespaces: a test never
 // multicasts on a network it did not make.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Station, eventually } from '../helpers/venue-stations.ts';
-import { makeVenueNetwork } from '../helpers/netns.ts';
+import { Station, eventually } from './helpers/station-process.ts';
+import { makeDeskNetwork } from './helpers/netns.ts';
 import type { VenueStatus } from '../../shared/venue-desks.ts';
 
 test('two desks on a bridge find each other over mDNS; one joins the venue through the address it found', { timeout: 120_000 }, async (t) => {
-  const net = makeVenueNetwork(2);
+  const net = makeDeskNetwork(2);
   if (!net) {
     t.skip('network namespaces are not available here: mDNS is tested only on a network the test made');
     return;

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import type * as Y from 'yjs';
-import type { VenueLimits } from '../../main/venue/net/limits.ts';
-import { newVenueKey, startTestNode, untilDoc, until, type TestNode } from '../helpers/venue-nodes.ts';
+import type { VenueLimits } from '../../main/venue/net/transport/limits.ts';
+import { newVenueKey, startTestNode, untilDoc, until, type TestNode } from './helpers/loopback-nodes.ts';
 
 test('two desks replicate a document over TLS-PSK; a desk with another secret is refused and sees nothing', async () => {
   const key = newVenueKey();

@@ -1,4 +1,4 @@
-// One poller per event with station processes (tests/venue/station.ts) and SIGKILL: three desks,
+// One poller per event with station processes (tests/venue/helpers/station-child.ts) and SIGKILL: three desks,
 // each with its own account for one simulated Eventbrite event, live sync on (a 4 s interval, in
 // real time). The poller is killed right after a poll, the next one just before its poll; the
 // first comes back, and is frozen (SIGSTOP) and thawed. At the simulator: never a gap of more than two intervals, never more than two
@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { startSimulator } from '../../main/simulator/index.ts';
 import { pollKey } from '../../shared/venue-poller.ts';
-import { Station, eventually } from '../helpers/venue-stations.ts';
+import { Station, eventually } from './helpers/station-process.ts';
 
 const INTERVAL = 4_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

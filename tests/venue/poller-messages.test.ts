@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Document } from '@hocuspocus/server';
-import { startTestVenue, until, type TestVenue } from '../helpers/venue-nodes.ts';
+import { startTestVenue, until, type TestVenue } from './helpers/loopback-nodes.ts';
 import { pollKey } from '../../shared/venue-poller.ts';
 
 const KEY = pollKey('eventbrite', '1001');

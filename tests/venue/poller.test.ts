@@ -1,12 +1,12 @@
-// One poller per event (issue 17), with real cores joined in a venue on loopback, each holding
+// One poller per event, with real cores joined in a venue on loopback, each holding
 // its own credential for the same simulated event, on one virtual clock: five desks spend the
 // provider requests of one; when the poller goes (stopped, or its credential rejected) another
 // takes over within two poll intervals and without a burst; a manual Sync on another desk is
 // run by the poller. Counted and timed at the simulator.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPollerVenue, type PollerDesk, type PollerVenue } from '../helpers/venue-pollers.ts';
-import { until } from '../helpers/venue-nodes.ts';
+import { startPollerVenue, type PollerDesk, type PollerVenue } from './helpers/poller-venue.ts';
+import { until } from './helpers/loopback-nodes.ts';
 import { isAppError } from '../../shared/errors.ts';
 import type { Actor } from '../../shared/types.ts';
 

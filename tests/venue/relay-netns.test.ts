@@ -10,9 +10,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Station, eventually, converged } from '../helpers/venue-stations.ts';
-import { makeRelayNetwork } from '../helpers/netns.ts';
-import { RelayProcess } from '../helpers/relay-process.ts';
+import { Station, eventually, converged } from './helpers/station-process.ts';
+import { makeRelayNetwork } from './helpers/netns.ts';
+import { RelayProcess } from './helpers/relay-process.ts';
 
 let seq = 0;
 const act = (tag: string) => `act-${tag}-${String(++seq).padStart(6, '0')}`;

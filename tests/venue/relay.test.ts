@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { systemClock } from '../../main/ground/clock.ts';
 import { VenueRelay } from '../../main/venue/relay/relay.ts';
 import { RELAY_KEY_FILE } from '../../main/venue/relay/store.ts';
-import { decodePairingCode, encodePairingCode, readPairingCode } from '../../main/venue/net/pairing-code.ts';
+import { decodePairingCode, encodePairingCode, readPairingCode } from '../../main/venue/net/membership/pairing-code.ts';
 import { isAppError } from '../../shared/errors.ts';
-import { latestPerStation } from '../../main/venue/net/node.ts';
-import { startTestNode, startTestVenue, until, untilDoc, type TestNode, type TestVenue } from '../helpers/venue-nodes.ts';
+import { latestPerStation } from '../../main/venue/net/membership/presence.ts';
+import { startTestNode, startTestVenue, until, untilDoc, type TestNode, type TestVenue } from './helpers/loopback-nodes.ts';
 
 const EVENT = { provider: 'eventbrite', providerEventId: 'Conf' } as const;
 

@@ -2,7 +2,7 @@
 // check-in at Desk 1 shows at Desk 2 as "Already checked in at HH:MM at Desk 1".
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Station, eventually } from '../helpers/venue-stations.ts';
+import { Station, eventually } from './helpers/station-process.ts';
 
 test('check in at Desk 1; Desk 2 says "Already checked in at HH:MM at Desk 1"', { timeout: 60_000 }, async () => {
   const one = await Station.start({ name: 'Desk 1', host: '127.0.0.1' });

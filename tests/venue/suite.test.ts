@@ -7,14 +7,14 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Station, StationError, eventually, state, converged } from '../helpers/venue-stations.ts';
-import { makeVenueNetwork, type VenueNetwork } from '../helpers/netns.ts';
+import { Station, StationError, eventually, state, converged } from './helpers/station-process.ts';
+import { makeDeskNetwork, type DeskNetwork } from './helpers/netns.ts';
 
 let seq = 0;
 const act = (tag: string) => `act-${tag}-${String(++seq).padStart(6, '0')}`;
 
 test('venue suite: pairing, a rogue station, convergence, prints, partition and heal, malformed entries, SIGKILL, a late joiner, removal with rotation', { timeout: 240_000 }, async (t) => {
-  const net: VenueNetwork | null = makeVenueNetwork(5);
+  const net: DeskNetwork | null = makeDeskNetwork(5);
   if (!net) t.diagnostic('network namespaces are not available here: the suite runs on loopback ports');
   else t.diagnostic(`network namespaces: ${net.hosts.map((h) => `${h.netns}=${h.host}`).join(', ')}`);
   const hostOf = (i: number) => (net ? { host: net.hosts[i]!.host, netns: net.hosts[i]!.netns } : { host: '127.0.0.1', netns: null });

@@ -14,12 +14,12 @@
 import { parseArgs } from 'node:util';
 import { rmSync } from 'node:fs';
 import { DeterministicRandom } from '../../main/simulator/people.ts';
-import { Station, state, sameState, eventually, type StationState } from '../helpers/venue-stations.ts';
-import { makeVenueNetwork } from '../helpers/netns.ts';
+import { Station, state, sameState, eventually, type StationState } from './helpers/station-process.ts';
+import { makeDeskNetwork } from './helpers/netns.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RelayProcess } from '../helpers/relay-process.ts';
+import { RelayProcess } from './helpers/relay-process.ts';
 import { startSimulator } from '../../main/simulator/index.ts';
 import { pollKey } from '../../shared/venue-poller.ts';
 
@@ -43,7 +43,7 @@ sim?.eventbrite.on('request', (r) => {
   if (r.path.endsWith('/attendees/') && r.query.changed_since !== undefined && r.query.continuation === undefined) polls.push(Date.now());
 });
 // One host more than the desks: the relay's.
-const net = sim ? null : makeVenueNetwork(count + 1);
+const net = sim ? null : makeDeskNetwork(count + 1);
 console.log(net ? `network namespaces: ${net.hosts.map((h) => h.host).join(', ')}` : 'network namespaces unavailable: loopback ports, no partitions');
 const hostOf = (i: number) => (net ? { host: net.hosts[i]!.host, netns: net.hosts[i]!.netns } : { host: '127.0.0.1', netns: null });
 const stations: Station[] = [];

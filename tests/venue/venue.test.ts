@@ -3,9 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { systemClock } from '../../main/ground/clock.ts';
-import { encodePairingCode, decodePairingCode } from '../../main/venue/net/pairing-code.ts';
+import { encodePairingCode, decodePairingCode } from '../../main/venue/net/membership/pairing-code.ts';
 import { isAppError } from '../../shared/errors.ts';
-import { startTestVenue, startTestNode, until, type TestVenue } from '../helpers/venue-nodes.ts';
+import { startTestVenue, startTestNode, until, type TestVenue } from './helpers/loopback-nodes.ts';
 
 async function withVenues<T>(count: number, body: (v: TestVenue[]) => Promise<T>): Promise<T> {
   const venues: TestVenue[] = [];

@@ -1,4 +1,4 @@
-// The venue relay (issue 17): the Hocuspocus server every desk embeds (VenueNode: TLS-PSK https
+// The venue relay: the Hocuspocus server every desk embeds (VenueNode: TLS-PSK https
 // and ws, onAuthenticate, the venue's documents only), run on its own with no app around it, for
 // networks that keep desks apart (client isolation, two buildings). Desks connect to it as to any
 // peer; it never connects out. It keeps the documents in its own SQLite file, says `relay: true`
@@ -7,11 +7,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type * as Y from 'yjs';
 import type { Clock } from '../../ground/clock.ts';
-import { VenueNode, type VenueNodeEvent } from '../net/node.ts';
-import { VENUE_PROTOCOL } from '../net/venue.ts';
-import { readPairingCode } from '../net/pairing-code.ts';
-import { readRotated, readRotation, rotatedMessageFor } from '../net/rotation.ts';
-import type { VenueKeyMaterial } from '../net/psk.ts';
+import { VenueNode } from '../net/node.ts';
+import type { VenueNodeEvent } from '../net/node-events.ts';
+import { VENUE_PROTOCOL } from '../net/membership/admission.ts';
+import { readPairingCode } from '../net/membership/pairing-code.ts';
+import { readRotated, readRotation, rotatedMessageFor } from '../net/membership/rotation.ts';
+import type { VenueKeyMaterial } from '../net/transport/psk.ts';
 import { loadRelayKey, RelayDocumentStore, saveRelayKey } from './store.ts';
 
 export interface RelayOptions {

@@ -8,8 +8,8 @@ import { z } from 'zod';
 import { openDatabase, type Db } from '../../db/open.ts';
 import type { Migration } from '../../db/migrations/index.ts';
 import type { VenueDocumentPersistence } from '../contracts.ts';
-import type { VenueKeyMaterial } from '../net/psk.ts';
-import { VENUE_SECRET_BYTES } from '../net/pairing-code.ts';
+import type { VenueKeyMaterial } from '../net/transport/psk.ts';
+import { VENUE_SECRET_BYTES } from '../net/membership/pairing-code.ts';
 
 export const RELAY_DATABASE_FILE = 'relay.sqlite';
 export const RELAY_KEY_FILE = 'relay-key.json';

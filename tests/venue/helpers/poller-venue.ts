@@ -5,13 +5,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BadgeDeskCore } from '../../main/core/create-core.ts';
-import { loopbackVenueCore } from './venue-core.ts';
-import { VirtualClock } from '../../main/ground/clock.ts';
-import { startSimulator, type Simulator } from '../../main/simulator/index.ts';
-import { pollKey } from '../../shared/venue-poller.ts';
-import type { Actor } from '../../shared/types.ts';
-import { until } from './venue-nodes.ts';
+import type { BadgeDeskCore } from '../../../main/core/create-core.ts';
+import { loopbackVenueCore } from './loopback-core.ts';
+import { VirtualClock } from '../../../main/ground/clock.ts';
+import { startSimulator, type Simulator } from '../../../main/simulator/index.ts';
+import { pollKey } from '../../../shared/venue-poller.ts';
+import type { Actor } from '../../../shared/types.ts';
+import { until } from './loopback-nodes.ts';
 
 const admin: Actor = { role: 'admin', name: 'Admin' };
 

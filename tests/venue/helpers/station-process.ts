@@ -1,4 +1,4 @@
-// Station processes (tests/venue/station.ts) for the venue suite: each a real core in its own
+// Station processes (tests/venue/helpers/station-child.ts) for the venue suite: each a real core in its own
 // process, in its own network namespace when the harness made one, driven over stdio JSON lines.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
+const ROOT = new URL('../../..', import.meta.url).pathname;
 
 export interface StationOptions {
   name: string;
@@ -57,7 +57,7 @@ export class Station {
 
   /** Starts (or restarts after a kill) the process on the same data folder. */
   async launch(): Promise<void> {
-    const args = ['--import', 'tsx', join(ROOT, 'tests/venue/station.ts'), '--data-dir', this.dataDir, '--name', this.options.name, '--listen', this.options.host, ...(this.options.extraArgs ?? [])];
+    const args = ['--import', 'tsx', join(ROOT, 'tests/venue/helpers/station-child.ts'), '--data-dir', this.dataDir, '--name', this.options.name, '--listen', this.options.host, ...(this.options.extraArgs ?? [])];
     const [cmd, argv] = this.options.netns ? ['ip', ['netns', 'exec', this.options.netns, process.execPath, ...args]] : [process.execPath, args];
     this.child = spawn(cmd, argv as string[], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     this.stderr = '';

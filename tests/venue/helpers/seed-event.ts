@@ -2,8 +2,8 @@
 // provider ids) from here, as its own import would, in another order per station so local row
 // ids differ. A desk without an account gets them from the roster instead
 // (tests/integration/venue-roster.test.ts, tests/e2e/venue-roster.test.ts, the roster bench).
-import type { BadgeDeskCore } from '../../main/core/create-core.ts';
-import { roster } from './venue-station.ts';
+import type { BadgeDeskCore } from '../../../main/core/create-core.ts';
+import { roster } from './replica-stations.ts';
 
 /** Adds the event "Conf" (eventbrite) with n people a0..a(n-1), once; returns its local id. */
 export function seedVenueEvent(core: BadgeDeskCore, shiftBy: number, n: number): number {

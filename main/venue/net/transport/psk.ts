@@ -2,7 +2,7 @@
 // pre-shared key (RFC 4279, ECDHE-PSK suites of RFC 5489 / RFC 7905), the key derived from the
 // venue secret by HKDF.
 //
-// Why TLS-PSK and not the proposal (wss with a self-signed certificate per station,
+// Why TLS-PSK and not the first design considered (wss with a self-signed certificate per station,
 // pinned by fingerprint, plus an HMAC over tlsSocket.exportKeyingMaterial):
 // - Node has no X.509 generator, and no package that makes one can be installed today; the
 //   certificate route would need the openssl binary on every station (absent on Windows and

@@ -2,22 +2,22 @@
 // own process, controlled over stdio as JSON lines: {"id":1,"cmd":"checkIn","args":{...}} in,
 // {"id":1,"ok":true,"value":...} out. The first line out is {"ready":true,...}. Each station holds the
 // event's account: its mirror is seeded here with the same event and people on every station.
-//   tsx tests/venue/station.ts --data-dir D --name "Desk 1" --listen 127.0.0.1 [--seed 20]
+//   tsx tests/venue/helpers/station-child.ts --data-dir D --name "Desk 1" --listen 127.0.0.1 [--seed 20]
 //     [--clock-offset-ms N] [--protocol N] [--app-version V] [--heartbeat-ms N] [--mdns]
 //     [--eventbrite-url URL --poll-ms N]   (a simulated Eventbrite, live sync on: the poller tests)
 // --mdns: desks find each other over mDNS (only inside the suite's network namespaces: a test
 // never multicasts on a network it did not make).
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { createCore, type BadgeDeskCore } from '../../main/core/create-core.ts';
+import { createCore, type BadgeDeskCore } from '../../../main/core/create-core.ts';
 import { join } from 'node:path';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { FileSecretStore } from '../../main/host/file-stores.ts';
-import { describeCheckInOutcome } from '../../shared/desk.ts';
-import type { Actor } from '../../shared/types.ts';
-import { seedVenueEvent } from '../helpers/venue-seed.ts';
-import { MdnsDiscovery } from '../../main/venue/net/discovery.ts';
-import { priorPrintPrompt, type VenueConflict } from '../../shared/venue-view.ts';
+import { FileSecretStore } from '../../../main/host/file-stores.ts';
+import { describeCheckInOutcome } from '../../../shared/desk.ts';
+import type { Actor } from '../../../shared/types.ts';
+import { seedVenueEvent } from './seed-event.ts';
+import { MdnsDiscovery } from '../../../main/venue/net/directory/discovery.ts';
+import { priorPrintPrompt, type VenueConflict } from '../../../shared/venue-view.ts';
 
 const { values } = parseArgs({
   options: {

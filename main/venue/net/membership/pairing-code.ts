@@ -5,8 +5,8 @@
 // BD1 codes hold the key only; BD2 codes add the address of the venue's relay (main/venue/relay),
 // so a desk that joins with one can reach the venue where the network keeps desks apart.
 import { createHash } from 'node:crypto';
-import { AppError } from '../../../shared/errors.ts';
-import type { VenueKeyMaterial } from './psk.ts';
+import { AppError } from '../../../../shared/errors.ts';
+import type { VenueKeyMaterial } from '../transport/psk.ts';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const PREFIX = 'BD1';

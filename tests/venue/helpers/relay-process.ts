@@ -7,9 +7,9 @@ import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import * as Y from 'yjs';
-import { RELAY_DATABASE_FILE } from '../../main/venue/relay/store.ts';
+import { RELAY_DATABASE_FILE } from '../../../main/venue/relay/store.ts';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
+const ROOT = new URL('../../..', import.meta.url).pathname;
 
 export interface RelayProcessOptions {
   dataDir: string;

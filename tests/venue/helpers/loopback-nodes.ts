@@ -1,10 +1,11 @@
 // Venue nodes on loopback for the network half's tests: in-memory persistence, fast heartbeats.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type * as Y from 'yjs';
-import { systemClock, type Clock } from '../../main/ground/clock.ts';
-import type { VenueDocumentPersistence } from '../../main/venue/contracts.ts';
-import { VenueNode, type VenueNodeEvent, type VenueNodeOptions } from '../../main/venue/net/node.ts';
-import type { VenueKeyMaterial } from '../../main/venue/net/psk.ts';
+import { systemClock, type Clock } from '../../../main/ground/clock.ts';
+import type { VenueDocumentPersistence } from '../../../main/venue/contracts.ts';
+import { VenueNode, type VenueNodeOptions } from '../../../main/venue/net/node.ts';
+import type { VenueNodeEvent } from '../../../main/venue/net/node-events.ts';
+import type { VenueKeyMaterial } from '../../../main/venue/net/transport/psk.ts';
 
 export class MemoryPersistence implements VenueDocumentPersistence {
   readonly states = new Map<string, Uint8Array>();
@@ -85,11 +86,11 @@ export async function until(check: () => boolean, what: string, timeoutMs = 5_00
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MemorySecretStore } from '../../main/ground/secrets.ts';
-import { Venue, type VenueDeps } from '../../main/venue/net/venue.ts';
+import { MemorySecretStore } from '../../../main/ground/secrets.ts';
+import { VenueNetwork, type VenueNetworkDeps } from '../../../main/venue/net/venue-network.ts';
 
 export interface TestVenue {
-  venue: Venue;
+  venue: VenueNetwork;
   deskName: () => string;
   persistence: MemoryPersistence;
   address: string;
@@ -97,10 +98,10 @@ export interface TestVenue {
   close: () => Promise<void>;
 }
 
-export async function startTestVenue(overrides: Partial<VenueDeps> = {}, dir = mkdtempSync(join(tmpdir(), 'venue-'))): Promise<TestVenue> {
+export async function startTestVenue(overrides: Partial<VenueNetworkDeps> = {}, dir = mkdtempSync(join(tmpdir(), 'venue-'))): Promise<TestVenue> {
   let name = 'Desk 1';
   const persistence = new MemoryPersistence();
-  const venue = new Venue({
+  const venue = new VenueNetwork({
     stationId: randomUUID().replace(/-/g, ''),
     dataDir: dir,
     secretStore: new MemorySecretStore(),

@@ -1,11 +1,11 @@
 // The secret's rotation as it travels between stations: an admin's desk sends `rotate` (the next
 // epoch's secret) over the current encrypted sessions of the directory document, and every
-// station that takes it answers `rotated`. Desks (venue.ts) and the relay (main/venue/relay) read
+// station that takes it answers `rotated`. Desks (VenueMembership) and the relay (main/venue/relay) read
 // them here, so both accept exactly the same messages.
 import { z } from 'zod';
-import { STATION_ID } from '../../../shared/venue.ts';
+import { STATION_ID } from '../../../../shared/venue.ts';
 import { VENUE_SECRET_BYTES } from './pairing-code.ts';
-import type { VenueKeyMaterial } from './psk.ts';
+import type { VenueKeyMaterial } from '../transport/psk.ts';
 
 const rotateMessage = z
   .object({

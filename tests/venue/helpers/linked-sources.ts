@@ -3,9 +3,9 @@
 // station that has it open, and a document opened late starts from what the others hold. The
 // directory (the venue's event list) is linked the same way. No sockets: the data half alone.
 import * as Y from 'yjs';
-import { LocalDocumentSource } from '../../main/venue/replica/persistence.ts';
-import type { VenueDocumentKey, VenueDocumentPersistence } from '../../main/venue/contracts.ts';
-import { venueDocumentName } from '../../shared/venue.ts';
+import { LocalDocumentSource } from '../../../main/venue/replica/persistence.ts';
+import type { VenueDocumentKey, VenueDocumentPersistence } from '../../../main/venue/contracts.ts';
+import { venueDocumentName } from '../../../shared/venue.ts';
 
 const PEER = Symbol('linked peer');
 

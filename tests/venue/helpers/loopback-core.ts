@@ -1,9 +1,9 @@
 // A whole core on the venue network on loopback, as the benchmarks and the in-process venue tests
 // run desks: its desk name kept in memory (every new station is "Desk 1"; joining may rename it),
 // no discovery, listening on 127.0.0.1 at port 0.
-import { createCore, type BadgeDeskCore, type CoreDeps } from '../../main/core/create-core.ts';
-import { MemorySecretStore } from '../../main/ground/secrets.ts';
-import type { VenueNetParts } from '../../main/venue/net/venue.ts';
+import { createCore, type BadgeDeskCore, type CoreDeps } from '../../../main/core/create-core.ts';
+import { MemorySecretStore } from '../../../main/ground/secrets.ts';
+import type { VenueNetParts } from '../../../main/venue/net/venue-network.ts';
 
 export interface LoopbackVenueCore {
   core: BadgeDeskCore;

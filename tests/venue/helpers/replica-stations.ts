@@ -3,12 +3,12 @@
 // VenueReplica, and an in-memory Y.Doc per station. No network: documents are synced with
 // Y.encodeStateAsUpdate / Y.applyUpdate, in whatever order a test chooses.
 import * as Y from 'yjs';
-import { openDeskDb, person, type DeskDb } from './desk-db.ts';
-import { Desk } from '../../main/desk/desk.ts';
-import { VenueReplica } from '../../main/venue/replica/replica.ts';
-import type { VenueDocumentKey } from '../../main/venue/contracts.ts';
-import type { Actor } from '../../shared/types.ts';
-import type { ProviderAttendee } from '../../main/providers/types.ts';
+import { openDeskDb, person, type DeskDb } from '../../helpers/desk-db.ts';
+import { Desk } from '../../../main/desk/desk.ts';
+import { VenueReplica } from '../../../main/venue/replica/replica.ts';
+import type { VenueDocumentKey } from '../../../main/venue/contracts.ts';
+import type { Actor } from '../../../shared/types.ts';
+import type { ProviderAttendee } from '../../../main/providers/types.ts';
 
 export const VENUE_KEY: VenueDocumentKey = { venueId: 'venue-test', provider: 'eventbrite', providerEventId: 'Conf' };
 

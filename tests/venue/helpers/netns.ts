@@ -2,7 +2,7 @@
 // veth pair to a bridge that lives in a namespace of its own (never the root namespace), with
 // addresses chosen here inside those namespaces only. A partition moves stations' bridge ports
 // onto a second, unconnected bridge; healing moves them back. Everything is deleted in close().
-// Without root or `ip netns`, makeVenueNetwork returns null and the suite runs on loopback.
+// Without root or `ip netns`, makeDeskNetwork returns null and the suite runs on loopback.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ export interface VenueHost {
   port: string;
 }
 
-export interface VenueNetwork {
+export interface DeskNetwork {
   hosts: VenueHost[];
   /** Stations in `apart` are cut off from the others (they still reach each other). */
   partition(apart: number[]): void;
@@ -60,7 +60,7 @@ function removeNamespaces(made: string[]): void {
  * Namespaces are named `<prefix><tag>…`; the prefix is BADGE_DESK_NETNS_PREFIX's (so runs that
  * share a machine can tell theirs apart), else `bd`.
  */
-export function makeVenueNetwork(count: number, prefix = process.env.BADGE_DESK_NETNS_PREFIX || 'bd'): VenueNetwork | null {
+export function makeDeskNetwork(count: number, prefix = process.env.BADGE_DESK_NETNS_PREFIX || 'bd'): DeskNetwork | null {
   if (!namespacesAvailable()) return null;
   const tag = randomBytes(2).toString('hex');
   const bridgeNs = `${prefix}${tag}br`;

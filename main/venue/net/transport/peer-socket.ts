@@ -1,0 +1,70 @@
+// The client side of a link to a peer: a ws socket opened over TLS-PSK (psk.ts), and the
+// provider's socket wrapper that stays down once destroyed.
+import { connect as tlsConnect } from 'node:tls';
+import type { ClientRequestArgs } from 'node:http';
+import WebSocket from 'ws';
+import { HocuspocusProviderWebsocket } from '@hocuspocus/provider';
+import { VENUE_TLS_CIPHERS, VENUE_TLS_VERSION, derivePsk, pskIdentity, type VenueKeyMaterial } from './psk.ts';
+
+/** How long a closing socket may wait for the other side's close frame. */
+const CLOSE_GRACE_MS = 500;
+const HANDSHAKE_TIMEOUT_MS = 3_000;
+
+/**
+ * The provider's socket to one peer, which stays down once destroyed. HocuspocusProviderWebsocket
+ * (3.4) answers a close by scheduling a reconnect (onClose: setTimeout(connect, delay)) and
+ * destroy() does not cancel it: connect() then sets shouldConnect again and the destroyed socket
+ * retries for ever, with the key it was made with (a desk dropped just after its peer closed the
+ * connection, as a rotation does, kept a process alive with TLS attempts every few seconds).
+ */
+export class PeerSocket extends HocuspocusProviderWebsocket {
+  private destroyed = false;
+
+  override connect(): Promise<unknown> {
+    if (this.destroyed) return Promise.resolve();
+    return super.connect();
+  }
+
+  override destroy(): void {
+    this.destroyed = true;
+    super.destroy();
+  }
+}
+
+/** A ws client class that opens its socket with TLS-PSK (the provider constructs it with a URL only). */
+export function venueSocketClass(material: VenueKeyMaterial, maxPayload: number): new (url: string) => WebSocket {
+  const psk = derivePsk(material);
+  const identity = pskIdentity(material);
+  return class VenueSocket extends WebSocket {
+    constructor(url: string) {
+      super(url, {
+        maxPayload,
+        // A connection attempt made during a partition hangs in SYN retries; give up and retry.
+        handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
+        createConnection: (options: ClientRequestArgs) =>
+          tlsConnect({
+            host: options.host ?? undefined,
+            port: Number(options.port),
+            ciphers: VENUE_TLS_CIPHERS,
+            minVersion: VENUE_TLS_VERSION,
+            maxVersion: VENUE_TLS_VERSION,
+            pskCallback: () => ({ psk, identity }),
+            // No certificates in PSK suites: the key is the proof of identity.
+            checkServerIdentity: () => undefined,
+          }),
+      });
+      // The provider listens through onerror/onclose and drops them on destroy; a socket closed
+      // while still connecting then emits an error nobody hears, which would end the process.
+      this.on('error', () => {});
+    }
+
+    // The provider closes a socket that went silent (a partition, a dead desk); ws would wait
+    // 30 s for the other side's close frame that cannot come, and only then report the close.
+    override close(code?: number, reason?: string | Buffer): void {
+      super.close(code, reason);
+      setTimeout(() => {
+        if (this.readyState !== WebSocket.CLOSED) this.terminate();
+      }, CLOSE_GRACE_MS).unref();
+    }
+  };
+}
