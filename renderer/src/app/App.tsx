@@ -1,12 +1,11 @@
 // The shell: top bar, the current place (events list, event page, check-in desk, print queue, settings), and toasts.
-// Dialogs render above it (see Dialog.tsx), toasts beside it so they stay announced.
+// Dialogs render above it (see ui/Dialog.tsx), toasts beside it so they stay announced.
 import { useStore } from './use-store.ts';
 import { TopBar } from './TopBar.tsx';
-import { EventsPage } from '../events/EventsPage.tsx';
-import { EventPage } from '../events/EventPage.tsx';
-import { DeskPage } from '../desk/DeskPage.tsx';
-import { SettingsPage } from '../settings/SettingsPage.tsx';
-import { PrintQueuePage } from '../printing/PrintQueuePage.tsx';
+import { EventPage, EventsPage } from '../events/index.ts';
+import { DeskPage } from '../desk/index.ts';
+import { PrintQueuePage } from '../printing/index.ts';
+import { SettingsPage } from '../settings/index.ts';
 import { Toasts } from './Toasts.tsx';
 import { APP_SHELL_ID } from '../ui/Dialog.tsx';
 

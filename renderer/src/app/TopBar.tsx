@@ -1,10 +1,10 @@
 // App name, station, the venue's indicator, role, admin lock / unlock, and the places: Events,
 // Print queue and Settings.
 import { useState } from 'react';
-import { errorMessage } from './bridge.ts';
+import { errorMessage } from '../ui/format.ts';
 import { useStore } from './use-store.ts';
-import { SetPinDialog, UnlockAdminDialog } from '../settings/PinDialogs.tsx';
-import { VenueIndicator } from '../venue/VenueIndicator.tsx';
+import { SetPinDialog, UnlockAdminDialog } from '../settings/index.ts';
+import { VenueIndicator } from '../venue/index.ts';
 
 export function TopBar() {
   const stationName = useStore((s) => s.settings.stationName);

@@ -3,13 +3,14 @@
 // - Browser host (`npm run web`, `npm run dev` through Vite's proxy, the e2e tests): the page is opened as
 //   http://127.0.0.1:PORT/?token=TOKEN; invokes are POST /ipc/<channel>, pushes come over
 //   an EventSource on /push. The token is kept in sessionStorage and removed from the address bar.
-// Everything else in the renderer goes through the store (store/), which reaches a transport
+// Everything else in the renderer goes through the store's slices, which reach a transport
 // only through `connectBridge`; tests hand the store a fake transport of the same shape.
 // Types from the contract; values only from the zod-free wire module (the schemas stay in main).
 import type { ChannelInput, ChannelName, ChannelResult } from '../../../shared/ipc-contract.ts';
 import { PUSH_EVENTS, type BadgeDeskBridge, type IpcResult, type PushEventName, type PushMessage } from '../../../shared/ipc-wire.ts';
 import type { ErrorCode } from '../../../shared/errors.ts';
 import { ERROR_CODES } from '../../../shared/errors.ts';
+import { errorMessage } from '../ui/format.ts';
 
 declare global {
   interface Window {
@@ -30,13 +31,6 @@ export class BridgeError extends Error {
     this.code = code;
     this.details = details;
   }
-}
-
-/** A readable message for any failure, for inline errors and toasts. */
-export function errorMessage(e: unknown): string {
-  if (e instanceof Error && e.message) return e.message;
-  if (typeof e === 'string' && e) return e;
-  return 'Something went wrong';
 }
 
 export interface Transport extends BadgeDeskBridge {

@@ -1,15 +1,21 @@
-// Renderer entry: render, then load the snapshot and follow pushes.
+// Renderer entry: the stylesheet, one store over the app's transport, render, then load the
+// snapshot and follow pushes.
 import '../styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
-import { useStore } from './use-store.ts';
+import { getTransport } from './bridge.ts';
+import { createBadgeDeskStore } from './store.ts';
+import { StoreContext } from './use-store.ts';
 
+const store = createBadgeDeskStore(getTransport());
 const container = document.getElementById('root');
 if (!container) throw new Error('missing #root');
 createRoot(container).render(
   <StrictMode>
-    <App />
+    <StoreContext.Provider value={store}>
+      <App />
+    </StoreContext.Provider>
   </StrictMode>,
 );
-void useStore.getState().start();
+void store.getState().start();

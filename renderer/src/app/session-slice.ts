@@ -4,7 +4,7 @@
 // slices through the kit's signals.
 import type { AppSnapshot, DemoInfo, SessionInfo, StationSettings } from '../../../shared/ipc-contract.ts';
 import type { Integration, ProviderKind } from '../../../shared/types.ts';
-import { errorMessage } from './bridge.ts';
+import { errorMessage } from '../ui/format.ts';
 import { upsertById } from './lists.ts';
 import { Coalescer, type TimerHandle } from './scheduling.ts';
 import type { SliceCreator } from './store-kit.ts';

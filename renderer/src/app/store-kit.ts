@@ -5,16 +5,13 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { PushEventMap, PushEventName, PushMessage } from '../../../shared/ipc-wire.ts';
 import type { Bridge, Call } from './bridge.ts';
 import type { Timers } from './scheduling.ts';
-import type { PrintJobLedger } from '../printing/print-jobs.ts';
 import type { Route, SessionSlice } from './session-slice.ts';
-import type { EventsSlice } from '../events/events-slice.ts';
-import type { AttendeesSlice } from '../events/attendees-slice.ts';
-import type { DeskSlice } from '../desk/desk-slice.ts';
-import type { PrintingSlice } from '../printing/printing-slice.ts';
-import type { TemplatesSlice } from '../printing/templates-slice.ts';
 import type { ToastsSlice } from './toasts-slice.ts';
-import type { StorageSlice } from '../storage/storage-slice.ts';
-import type { VenueSlice } from '../venue/venue-slice.ts';
+import type { AttendeesSlice, EventsSlice } from '../events/state.ts';
+import type { DeskSlice } from '../desk/state.ts';
+import type { PrintingSlice, PrintJobLedger, TemplatesSlice } from '../printing/state.ts';
+import type { StorageSlice } from '../storage/state.ts';
+import type { VenueSlice } from '../venue/state.ts';
 
 /** The one store: every slice's state and actions side by side. */
 export type BadgeDeskStore = SessionSlice & EventsSlice & AttendeesSlice & DeskSlice & PrintingSlice & TemplatesSlice & ToastsSlice & StorageSlice & VenueSlice;
@@ -55,7 +52,7 @@ export type SliceCreator<Slice> = (kit: StoreKit) => StateCreator<BadgeDeskStore
 
 type Handlers = { [K in PushEventName]?: ((payload: PushEventMap[K]) => void)[] };
 
-/** Handlers run in the order the slices registered them (the composition order in create.ts). */
+/** Handlers run in the order the slices registered them (the composition order in store.ts). */
 export function createSignals(): { signals: StoreSignals; emit: SignalEmitter } {
   const pushHandlers: Handlers = {};
   const routeHandlers: ((route: Route, cause: RouteCause) => void)[] = [];

@@ -1,20 +1,19 @@
-// Builds a Badge Desk store over one transport: the kit every slice shares, then the slices side
-// by side (zustand's slices pattern). Free of React, so tests build fresh stores in Node.
+// The store's composition: one Badge Desk store over one transport, made of the kit every slice
+// shares and then each feature's slice side by side (zustand's slices pattern). Each feature hands
+// its slice over through its state.ts, which holds no screen and no stylesheet, so this stays free
+// of React and CSS and tests build fresh stores in Node.
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import type { ChannelInput, ChannelName } from '../../../shared/ipc-contract.ts';
 import { BridgeError, connectBridge, type Call, type Transport } from './bridge.ts';
 import { realTimers, type Timers } from './scheduling.ts';
-import { PrintJobLedger } from '../printing/print-jobs.ts';
 import { createSignals, type BadgeDeskStore, type StoreKit } from './store-kit.ts';
 import { createSessionSlice } from './session-slice.ts';
-import { createEventsSlice } from '../events/events-slice.ts';
-import { createAttendeesSlice } from '../events/attendees-slice.ts';
-import { createDeskSlice } from '../desk/desk-slice.ts';
-import { createPrintingSlice } from '../printing/printing-slice.ts';
-import { createTemplatesSlice } from '../printing/templates-slice.ts';
 import { createToastsSlice } from './toasts-slice.ts';
-import { createStorageSlice } from '../storage/storage-slice.ts';
-import { createVenueSlice } from '../venue/venue-slice.ts';
+import { createAttendeesSlice, createEventsSlice } from '../events/state.ts';
+import { createDeskSlice } from '../desk/state.ts';
+import { createPrintingSlice, createTemplatesSlice, PrintJobLedger } from '../printing/state.ts';
+import { createStorageSlice } from '../storage/state.ts';
+import { createVenueSlice } from '../venue/state.ts';
 
 export interface StoreOptions {
   /** Time for throttles, the admin lock's check and toasts; the real clock unless given. */
@@ -29,8 +28,7 @@ function randomActionId(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** The store's state creator: for `create` (the app's React hook) and `createStore` (tests). */
-export function badgeDeskState(transport: Transport, options: StoreOptions = {}): StateCreator<BadgeDeskStore> {
+function badgeDeskState(transport: Transport, options: StoreOptions = {}): StateCreator<BadgeDeskStore> {
   return (set, get, api) => {
     const bridge = connectBridge(transport);
     const timers = options.timers ?? realTimers;
@@ -66,7 +64,7 @@ export function badgeDeskState(transport: Transport, options: StoreOptions = {})
   };
 }
 
-/** A fresh store (no React): what tests build, one per test, over a fake transport. */
+/** A fresh store (no React): the app's one store (main.tsx), and what tests build, one per test, over a fake transport. */
 export function createBadgeDeskStore(transport: Transport, options: StoreOptions = {}): StoreApi<BadgeDeskStore> {
   return createStore<BadgeDeskStore>()(badgeDeskState(transport, options));
 }

@@ -1,25 +1,25 @@
-// The renderer's store: a snapshot of the app from `app.snapshot`, then kept current by push
-// events. One slice per area (see create.ts); components read it with selectors through
-// `useStore` and call its actions. Only store/ talks to the bridge.
-import { create } from 'zustand';
+// How screens reach the store: the app's entry creates one store (store.ts) and provides it
+// through React context; screens read it with selectors through `useStore` and call its actions.
+// Screens import this hook, never the store's composition, which imports every feature.
+import { createContext, useContext } from 'react';
+import { useStore as useZustandStore, type StoreApi } from 'zustand';
 import type { SyncedEvent } from '../../../shared/types.ts';
-import { getTransport } from './bridge.ts';
-import { badgeDeskState } from './store.ts';
 import type { BadgeDeskStore } from './store-kit.ts';
 
-export { createBadgeDeskStore, type StoreOptions } from './store.ts';
-export type { BadgeDeskStore } from './store-kit.ts';
-export type { Route, SettingsSection } from './session-slice.ts';
-export type { StatsEntry } from '../events/events-slice.ts';
-export { PAGE_SIZE, type AttendeeCache, type AttendeePageEntry } from '../events/attendees-slice.ts';
-export type { DeskFeedback, DeskFeedbackTone, DeskPrintLine, DeskResults, DeskState } from '../desk/desk-slice.ts';
-export type { BatchProgress, PrintBadgeResult, PrintQueueState } from '../printing/printing-slice.ts';
-export type { ToastItem, ToastTone } from './toasts-slice.ts';
-export { SALVAGED_SHOWN, type SalvagedList } from '../storage/storage-slice.ts';
-export type { FirstBadgeResult } from '../venue/venue-slice.ts';
+/** The app's store, provided once by the entry (main.tsx) around the shell. */
+export const StoreContext = createContext<StoreApi<BadgeDeskStore> | null>(null);
 
-/** The app's store, over the Electron preload's bridge or the browser host. */
-export const useStore = create<BadgeDeskStore>()(badgeDeskState(getTransport()));
+/** The store itself, for reading its state in an event handler rather than while rendering. */
+export function useStoreApi(): StoreApi<BadgeDeskStore> {
+  const store = useContext(StoreContext);
+  if (!store) throw new Error('useStore outside the StoreContext provider');
+  return store;
+}
+
+/** A selected piece of the store; the component renders again when it changes. */
+export function useStore<T>(selector: (state: BadgeDeskStore) => T): T {
+  return useZustandStore(useStoreApi(), selector);
+}
 
 /** The event the route points at (event page or its desk), if any. */
 export function useCurrentEvent(): SyncedEvent | undefined {

@@ -4,14 +4,14 @@ import type { Attendee } from '../../../shared/types.ts';
 import type { CheckInFeedback, CheckInLogEntry, CheckInOutcome, UndoOutcome } from '../../../shared/desk.ts';
 import { describeCheckInOutcome, describeUndoOutcome } from '../../../shared/desk.ts';
 import type { PrintJob } from '../../../shared/printing.ts';
-import { BridgeError, errorMessage } from '../app/bridge.ts';
+import { BridgeError } from '../app/bridge.ts';
 import { isStorageErrorCode } from '../../../shared/errors.ts';
 import type { PriorPrint } from '../../../shared/venue-view.ts';
-import { formatClock } from '../ui/format.ts';
+import { errorMessage, formatClock } from '../ui/format.ts';
 import { replaceById } from '../app/lists.ts';
 import { Coalescer, Throttle } from '../app/scheduling.ts';
 import { DeskSearch } from './desk-search.ts';
-import { newerJob } from '../printing/print-jobs.ts';
+import { newerJob } from '../printing/state.ts';
 import type { SliceCreator } from '../app/store-kit.ts';
 
 /** The results on the desk, and the exact field text they answer. */

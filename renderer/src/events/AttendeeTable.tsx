@@ -15,7 +15,8 @@ import {
   type CheckInFilter,
 } from '../../../shared/attendee-list.ts';
 import { formatClock, formatCount, formatMoment } from '../ui/format.ts';
-import { PAGE_SIZE, useStore, type AttendeeCache } from '../app/use-store.ts';
+import { useStore } from '../app/use-store.ts';
+import { PAGE_SIZE, type AttendeeCache } from './attendees-slice.ts';
 import { SelectField } from '../ui/SelectField.tsx';
 
 const ROW_HEIGHT = 44;

@@ -7,6 +7,7 @@ import type { CheckInStats as Stats } from '../../../shared/desk.ts';
 import { ARRIVAL_SLOT_MINUTES } from '../../../shared/desk.ts';
 import { formatClock, formatCount, formatPercent, plural } from '../ui/format.ts';
 import { useStore } from '../app/use-store.ts';
+import { LoadError, Loading } from '../ui/states.tsx';
 
 const SLOT_MS = ARRIVAL_SLOT_MINUTES * 60_000;
 
@@ -28,7 +29,7 @@ export function CheckInStatsSection({ event }: { event: SyncedEvent }) {
           </span>
         ) : null}
       </div>
-      {entry?.error && !data ? <p className="inline-error-text">Could not load check-in statistics: {entry.error}</p> : null}
+      {entry?.error && !data ? <LoadError>Could not load check-in statistics: {entry.error}</LoadError> : null}
       <div className="checkins-grid">
         <div className="checkins-figure">
           <span className="stat-label">Checked in / attending</span>
@@ -149,7 +150,7 @@ function ArrivalsChart({ data }: { data: Stats | null }) {
     <figure className="arrivals">
       <figcaption className="stat-label">Arrivals per 15 minutes</figcaption>
       {data === null ? (
-        <p className="muted small">Loading…</p>
+        <Loading />
       ) : arrivals.length === 0 ? (
         <p className="arrivals-empty muted small">No arrivals yet</p>
       ) : (

@@ -1,41 +1,22 @@
 // One event: header (name, "Syncing" pill or the offline banner, Check-in desk, Sync), the recovery
 // alert, import progress, the attendance figures, the attendee table, check-in statistics and the
 // event's settings. What shows for each sync status comes from describeSyncStatus in shared/.
-import { useId, useState } from 'react';
-import type { FormEvent } from 'react';
+import { useState } from 'react';
 import type { SyncedEvent, SyncJob } from '../../../shared/types.ts';
 import { PROVIDER_LABEL } from '../../../shared/types.ts';
 import { describeSyncedEvent, importEtaText, nextAttemptText } from '../../../shared/sync-status.ts';
 import type { EventSyncView } from '../../../shared/sync-status.ts';
 import { CHECKIN_WRITE_BACK } from '../../../shared/desk.ts';
-import { errorMessage } from '../app/bridge.ts';
-import { formatCount, formatEventDate, formatMoment, formatPercent, formatTime } from '../ui/format.ts';
+import { errorMessage, formatCount, formatEventDate, formatMoment, formatPercent, formatTime } from '../ui/format.ts';
 import { isAdmin, useCurrentEvent, useStore } from '../app/use-store.ts';
 import { AttendeeTable } from './AttendeeTable.tsx';
 import { CheckInStatsSection } from './CheckInStats.tsx';
-import { OfflineBanner } from '../desk/DeskPage.tsx';
+import { EventMissing } from './EventMissing.tsx';
+import { OfflineBanner } from './OfflineBanner.tsx';
 import { ClockWarnings } from './ClockWarnings.tsx';
 import { ReconnectEventDialog } from './ReconnectEventDialog.tsx';
-import { SelectField } from '../ui/SelectField.tsx';
-import { Dialog, FormDialogActions, InlineError, useDialogAction } from '../ui/Dialog.tsx';
-import type { BatchProgress } from '../app/use-store.ts';
-import { StorageBanner } from '../storage/StorageNotices.tsx';
-
-/** The page of an event that is not (or not yet) in the store: loading, or gone. */
-export function EventMissing({ label }: { label?: string }) {
-  const phase = useStore((s) => s.phase);
-  const navigate = useStore((s) => s.navigate);
-  return (
-    <main className="page" aria-label={label}>
-      <div className="empty-state">
-        <h1>{phase === 'ready' ? 'Event not found' : 'Loading…'}</h1>
-        <button type="button" className="button" onClick={() => navigate({ name: 'events' })}>
-          Back to the event list
-        </button>
-      </div>
-    </main>
-  );
-}
+import { StorageBanner } from '../storage/index.ts';
+import { BatchPrintDialog, BatchPrintProgress } from '../printing/index.ts';
 
 export function EventPage() {
   const event = useCurrentEvent();
@@ -45,7 +26,7 @@ export function EventPage() {
 
 function EventView({ event }: { event: SyncedEvent }) {
   // One calm offline state: with the network down, the offline banner and no red alert.
-  // An event another desk of the venue syncs shows that desk's status, named (issue 17).
+  // An event another desk of the venue syncs shows that desk's status, named.
   const view = describeSyncedEvent(event);
   const [recovering, setRecovering] = useState(false);
 
@@ -143,101 +124,6 @@ function EventHeader({ event, view }: { event: SyncedEvent; view: EventSyncView 
       </div>
       {batchOpen && admin ? <BatchPrintDialog event={event} onClose={() => setBatchOpen(false)} /> : null}
     </div>
-  );
-}
-
-/** Batch printing (admin): every attending person's first badge, optionally only VIPs or one ticket type. */
-function BatchPrintDialog({ event, onClose }: { event: SyncedEvent; onClose: () => void }) {
-  const printBatch = useStore((s) => s.printBatch);
-  const toast = useStore((s) => s.toast);
-  const tickets = useStore((s) => (s.stats?.eventId === event.id ? (s.stats.data?.byTicket ?? null) : null));
-  const printerSet = useStore((s) => s.settings.printerId !== null);
-  const [vipOnly, setVipOnly] = useState(false);
-  const [ticket, setTicket] = useState('');
-  const { busy, error, run } = useDialogAction(onClose);
-  const ids = { vip: useId(), form: useId() };
-  const ticketNames = (tickets ?? []).map((t) => t.ticketName).filter((t): t is string => t !== null);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    await run(async () => {
-      const { queued, alreadyPrinted } = await printBatch(event.id, { vipOnly, ticketName: ticket === '' ? null : ticket });
-      toast(`Queued ${formatCount(queued)} ${queued === 1 ? 'badge' : 'badges'} (${formatCount(alreadyPrinted)} already printed)`, 'success');
-    });
-  };
-
-  return (
-    <Dialog
-      title="Print badges"
-      onClose={onClose}
-      busy={busy}
-      actions={<FormDialogActions formId={ids.form} onCancel={onClose} busy={busy} label="Queue badges" busyLabel="Queueing…" />}
-    >
-      <form id={ids.form} className="form" onSubmit={(e) => void submit(e)}>
-        <p>
-          Queues a badge for every attending person of <span className="strong">{event.name}</span> who has none yet, on this station’s printer.
-          Badges already printed are skipped; a reprint is one person at a time, from the desk.
-        </p>
-        {!printerSet ? <p className="warning-text">This station has no badge printer. Choose one in Settings → Printers first.</p> : null}
-        <div className="field field-checkbox">
-          <input id={ids.vip} type="checkbox" checked={vipOnly} onChange={(e) => setVipOnly(e.target.checked)} />
-          <label htmlFor={ids.vip}>VIPs only</label>
-        </div>
-        <SelectField label="Ticket type" value={ticket} options={[{ value: '', label: 'All' }, ...ticketNames.map((t) => ({ value: t, label: t }))]} onChange={setTicket} />
-        <InlineError message={error} />
-      </form>
-    </Dialog>
-  );
-}
-
-/** "Printing badges: X of N printed" for a batch queued from this page, from its jobs' pushes. */
-function BatchPrintProgress({ eventId }: { eventId: number }) {
-  const batch = useStore((s) => s.batches[eventId] ?? null);
-  if (!batch || batch.total === null) return null;
-  return <BatchPrintProgressView batch={batch} total={batch.total} />;
-}
-
-function BatchPrintProgressView({ batch, total }: { batch: BatchProgress; total: number }) {
-  const navigate = useStore((s) => s.navigate);
-  const dismiss = useStore((s) => s.dismissBatch);
-  const counts = { printed: 0, problems: 0, cancelled: 0, open: 0 };
-  for (const job of Object.values(batch.jobs)) {
-    if (job.state === 'printed') counts.printed++;
-    else if (job.state === 'failed' || job.state === 'may_have_printed') counts.problems++;
-    else if (job.state === 'cancelled') counts.cancelled++;
-    else counts.open++;
-  }
-  const known = Object.keys(batch.jobs).length;
-  const done = counts.open === 0 && known >= total;
-  const printed = Math.min(counts.printed, total);
-  const text = `Printing badges: ${formatCount(printed)} of ${formatCount(total)} printed`;
-  return (
-    <section className={`batch-progress${counts.problems > 0 ? ' batch-progress-problem' : ''}`} aria-label="Badge printing">
-      <div className="batch-progress-head">
-        <p className="batch-progress-text" data-testid="batch-progress" data-done={done || undefined}>
-          {text}
-        </p>
-        <div className="batch-progress-actions">
-          <button type="button" className="button button-small" onClick={() => navigate({ name: 'printQueue' })}>
-            Open print queue
-          </button>
-          {done ? (
-            <button type="button" className="button button-small" onClick={() => dismiss(batch.eventId)}>
-              Dismiss
-            </button>
-          ) : null}
-        </div>
-      </div>
-      <div className="progress" role="progressbar" aria-label="Badge printing progress" aria-valuemin={0} aria-valuemax={total} aria-valuenow={printed} aria-valuetext={text}>
-        <div className="progress-fill" style={{ width: `${total > 0 ? Math.round((printed / total) * 100) : 0}%` }} />
-      </div>
-      <p className="muted small">
-        {done ? 'Done.' : 'Printing on this station’s printer; check-in keeps working meanwhile.'}
-        {counts.problems > 0 ? <span className="batch-progress-problem-text"> {formatCount(counts.problems)} need a person in the print queue.</span> : null}
-        {counts.cancelled > 0 ? ` ${formatCount(counts.cancelled)} cancelled.` : null}
-        {batch.alreadyPrinted > 0 ? ` ${formatCount(batch.alreadyPrinted)} already had a badge.` : null}
-      </p>
-    </section>
   );
 }
 

@@ -2,13 +2,12 @@
 import { useState } from 'react';
 import type { SyncedEvent } from '../../../shared/types.ts';
 import { PROVIDER_LABEL } from '../../../shared/types.ts';
-import { errorMessage } from '../app/bridge.ts';
-import { formatCount, formatEventDate } from '../ui/format.ts';
+import { errorMessage, formatCount, formatEventDate } from '../ui/format.ts';
 import { isAdmin, useStore } from '../app/use-store.ts';
-import { SyncStatusBadge } from '../ui/StatusPill.tsx';
+import { SyncStatusPill } from './SyncStatusPill.tsx';
 import { ImportEventDialog } from './ImportEventDialog.tsx';
 import { ClockWarnings } from './ClockWarnings.tsx';
-import { DamagedDatabaseNotices, StorageBanner } from '../storage/StorageNotices.tsx';
+import { DamagedDatabaseNotices, StorageBanner } from '../storage/index.ts';
 
 export function EventsPage() {
   const events = useStore((s) => s.events);
@@ -63,7 +62,7 @@ function EventCard({ event }: { event: SyncedEvent }) {
             {event.name}
           </button>
         </h2>
-        <SyncStatusBadge event={event} />
+        <SyncStatusPill event={event} />
       </div>
       <p className="event-card-date">
         <time dateTime={event.startsAt ?? undefined}>{formatEventDate(event.startsAt, event.timezone)}</time>

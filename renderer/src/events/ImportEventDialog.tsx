@@ -3,10 +3,10 @@
 import { useEffect, useId, useMemo, useState } from 'react';
 import type { ProviderEventOption } from '../../../shared/ipc-contract.ts';
 import { PROVIDER_LABEL } from '../../../shared/types.ts';
-import { errorMessage } from '../app/bridge.ts';
-import { formatEventDate } from '../ui/format.ts';
+import { errorMessage, formatEventDate } from '../ui/format.ts';
 import { useStore } from '../app/use-store.ts';
-import { Dialog, InlineError, useDialogAction } from '../ui/Dialog.tsx';
+import { Dialog, useDialogAction } from '../ui/Dialog.tsx';
+import { InlineError } from '../ui/states.tsx';
 
 export function ImportEventDialog({ onClose }: { onClose: () => void }) {
   const integrations = useStore((s) => s.integrations);

@@ -5,10 +5,11 @@ import { useEffect, useState } from 'react';
 import type { Integration, SyncedEvent } from '../../../shared/types.ts';
 import { PROVIDER_LABEL } from '../../../shared/types.ts';
 import { describeSyncStatus } from '../../../shared/sync-status.ts';
-import { errorMessage } from '../app/bridge.ts';
+import { errorMessage } from '../ui/format.ts';
 import { useStore } from '../app/use-store.ts';
-import { Badge } from '../ui/StatusPill.tsx';
-import { Dialog, InlineError } from '../ui/Dialog.tsx';
+import { StatusPill } from '../ui/StatusPill.tsx';
+import { Dialog } from '../ui/Dialog.tsx';
+import { InlineError } from '../ui/states.tsx';
 
 export interface ReconnectEventDialogProps {
   event: SyncedEvent;
@@ -99,7 +100,7 @@ export function ReconnectEventDialog({ event, onClose }: ReconnectEventDialogPro
                   <span className="account-email">{integration.accountEmail}</span>
                   {integration.accountName ? <span className="account-name muted">{integration.accountName}</span> : null}
                 </div>
-                <Badge label="Connected" tone="green" />
+                <StatusPill label="Connected" tone="green" />
                 <button
                   type="button"
                   className="button button-primary"

@@ -6,7 +6,7 @@
 import type { Attendee } from '../../../shared/types.ts';
 import type { AttendeeFilter, AttendeeListQuery, AttendeeSort } from '../../../shared/attendee-list.ts';
 import { DEFAULT_ATTENDEE_SORT } from '../../../shared/attendee-list.ts';
-import { errorMessage } from '../app/bridge.ts';
+import { errorMessage } from '../ui/format.ts';
 import { replaceById } from '../app/lists.ts';
 import { Coalescer, Throttle } from '../app/scheduling.ts';
 import type { SliceCreator } from '../app/store-kit.ts';

@@ -7,8 +7,9 @@ import type { PrintJob, PrintJobReason, PrintJobState } from '../../../shared/pr
 import { PRINT_JOB_STATE_LABEL } from '../../../shared/printing.ts';
 import { formatClock, formatCount, formatMoment, formatTime } from '../ui/format.ts';
 import { useStore } from '../app/use-store.ts';
-import type { Tone } from '../ui/StatusPill.tsx';
-import { Badge } from '../ui/StatusPill.tsx';
+import type { PillTone } from '../ui/StatusPill.tsx';
+import { StatusPill } from '../ui/StatusPill.tsx';
+import { LoadError } from '../ui/states.tsx';
 
 export const PRINT_REASON_LABEL: Record<PrintJobReason, string> = {
   check_in: 'Check-in',
@@ -18,7 +19,7 @@ export const PRINT_REASON_LABEL: Record<PrintJobReason, string> = {
   test: 'Test',
 };
 
-export const PRINT_STATE_TONE: Record<PrintJobState, Tone> = {
+export const PRINT_STATE_TONE: Record<PrintJobState, PillTone> = {
   queued: 'blue',
   printing: 'blue',
   printed: 'green',
@@ -71,7 +72,7 @@ export function PrintQueuePage() {
         </button>
       </div>
       <p className="muted small print-queue-note">A printer problem never stops check-in: the person is checked in, and their badge waits here.</p>
-      {queue?.error ? <p className="inline-error-text">Could not load print jobs: {queue.error}</p> : null}
+      {queue?.error ? <LoadError>Could not load print jobs: {queue.error}</LoadError> : null}
       <div className="print-jobs-wrap">
         <table className="simple-table print-jobs" aria-label="Print jobs">
           <thead>
@@ -144,7 +145,7 @@ const JobRow = memo(function JobRow({ job }: { job: PrintJob }) {
         {job.note ? <span className="print-job-note">{job.note}</span> : null}
       </td>
       <td>
-        <Badge label={PRINT_JOB_STATE_LABEL[job.state]} tone={retrying ? 'amber' : PRINT_STATE_TONE[job.state]} />
+        <StatusPill label={PRINT_JOB_STATE_LABEL[job.state]} tone={retrying ? 'amber' : PRINT_STATE_TONE[job.state]} />
       </td>
       <td className="print-job-error">
         {job.state === 'may_have_printed' ? <span>{MAY_HAVE_PRINTED_TEXT}</span> : job.error ? <span>{job.error}</span> : null}

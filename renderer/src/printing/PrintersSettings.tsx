@@ -5,10 +5,11 @@ import { useEffect, useId, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { Printer, PrinterConfig, PrinterKind } from '../../../shared/printing.ts';
 import { PRINTER_KIND_LABEL, PRINTER_KINDS } from '../../../shared/printing.ts';
-import { errorMessage } from '../app/bridge.ts';
+import { errorMessage } from '../ui/format.ts';
 import { isAdmin, useStore } from '../app/use-store.ts';
-import { Badge } from '../ui/StatusPill.tsx';
-import { Dialog, FormDialogActions, InlineError, useDialogAction } from '../ui/Dialog.tsx';
+import { StatusPill } from '../ui/StatusPill.tsx';
+import { Dialog, FormDialogActions, useDialogAction } from '../ui/Dialog.tsx';
+import { InlineError, Loading } from '../ui/states.tsx';
 
 export function printerConfigSummary(config: PrinterConfig): string {
   switch (config.kind) {
@@ -43,7 +44,7 @@ export function PrintersSection() {
       </div>
       {!admin ? <p className="muted">Only an admin can add printers or choose where this station prints. Unlock admin to change them.</p> : null}
       {printers === null ? (
-        <p className="muted small">Loading…</p>
+        <Loading />
       ) : printers.length === 0 ? (
         <p className="muted empty-inline">No printers yet. Add a PDF folder, a label printer or a system printer to print badges.</p>
       ) : (
@@ -96,8 +97,8 @@ function PrinterCard({ printer, admin, station }: { printer: Printer; admin: boo
         <span className="printer-config">{printerConfigSummary(printer.config)}</span>
       </div>
       <div className="printer-status">
-        {station ? <Badge label="This station" tone="blue" /> : null}
-        {!printer.available ? <Badge label="Not available here" tone="grey" /> : null}
+        {station ? <StatusPill label="This station" tone="blue" /> : null}
+        {!printer.available ? <StatusPill label="Not available here" tone="grey" /> : null}
       </div>
       {admin ? (
         <div className="printer-actions">

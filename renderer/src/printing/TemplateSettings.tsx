@@ -6,12 +6,11 @@ import type { FormEvent } from 'react';
 import type { BadgeField, BadgeLayout, BadgeTemplate, PageSizeId } from '../../../shared/badge.ts';
 import { BADGE_FIELDS, DEFAULT_TEMPLATE, PAGE_SIZE_IDS, PAGE_SIZES } from '../../../shared/badge.ts';
 import type { Attendee } from '../../../shared/types.ts';
-import { errorMessage } from '../app/bridge.ts';
-import { formatCount } from '../ui/format.ts';
+import { errorMessage, formatCount } from '../ui/format.ts';
 import { isAdmin, useStore } from '../app/use-store.ts';
-import { Badge } from '../ui/StatusPill.tsx';
+import { StatusPill } from '../ui/StatusPill.tsx';
 import { BadgeSvg } from './BadgeSvg.tsx';
-import { InlineError } from '../ui/Dialog.tsx';
+import { InlineError, LoadError, Loading } from '../ui/states.tsx';
 
 export const BADGE_FIELD_LABEL: Record<BadgeField, string> = {
   firstName: 'First name',
@@ -54,7 +53,7 @@ export function TemplatesSection() {
         {!admin ? ' Only an admin can change templates.' : ''}
       </p>
       {templates === null ? (
-        <p className="muted small">Loading…</p>
+        <Loading />
       ) : templates.length === 0 ? (
         <p className="muted empty-inline">No templates yet.</p>
       ) : (
@@ -66,7 +65,7 @@ export function TemplatesSection() {
                 <span className="muted small">{PAGE_SIZES[t.pageSize]?.label ?? t.pageSize}</span>
               </div>
               <div className="template-variant">
-                {t.ticketName === null ? <Badge label="Default" tone="green" /> : <span className="template-ticket">For ticket: {t.ticketName}</span>}
+                {t.ticketName === null ? <StatusPill label="Default" tone="green" /> : <span className="template-ticket">For ticket: {t.ticketName}</span>}
               </div>
               {admin ? (
                 <div className="template-actions">
@@ -370,9 +369,9 @@ export function BadgePreview({
             </button>
           </div>
           {note ? <p className="badge-preview-note">{note}</p> : null}
-          {error ? <p className="inline-error-text">Could not preview: {error}</p> : null}
+          {error ? <LoadError>Could not preview: {error}</LoadError> : null}
           <div className="badge-preview-stage" aria-busy={loading || undefined}>
-            {preview ? <BadgeSvg layout={preview.layout} name={name} /> : !error ? <p className="muted small">Loading…</p> : null}
+            {preview ? <BadgeSvg layout={preview.layout} name={name} /> : !error ? <Loading /> : null}
           </div>
           {preview ? (
             <p className="badge-preview-person" data-testid="preview-person">

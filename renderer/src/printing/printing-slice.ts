@@ -2,7 +2,8 @@
 // printing one badge or a batch, and following a batch's progress. Print job pushes land here.
 import type { Attendee } from '../../../shared/types.ts';
 import type { Printer, PrinterConfig, PrintJob, PrintQueueSummary } from '../../../shared/printing.ts';
-import { BridgeError, errorMessage } from '../app/bridge.ts';
+import { errorMessage } from '../ui/format.ts';
+import { BridgeError } from '../app/bridge.ts';
 import { MirroredList, upsertById } from '../app/lists.ts';
 import { Coalescer, Throttle } from '../app/scheduling.ts';
 import { followBatch, mergeBatchJobs, newerJob, PRINT_QUEUE_LIMIT, upsertJobs, type BatchProgress } from './print-jobs.ts';

@@ -5,9 +5,10 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { Integration, ProviderKind } from '../../../shared/types.ts';
 import { PROVIDER_LABEL } from '../../../shared/types.ts';
-import { errorMessage } from '../app/bridge.ts';
+import { errorMessage } from '../ui/format.ts';
 import { useStore } from '../app/use-store.ts';
-import { Dialog, FormDialogActions, InlineError, useDialogAction } from '../ui/Dialog.tsx';
+import { Dialog, FormDialogActions, useDialogAction } from '../ui/Dialog.tsx';
+import { InlineError } from '../ui/states.tsx';
 
 export interface ConnectIntegrationDialogProps {
   provider: ProviderKind;

@@ -1,13 +1,15 @@
 // Admin PIN: unlock (operator -> admin) and set / change the PIN.
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import { useStore } from '../app/use-store.ts';
-import { Dialog, FormDialogActions, InlineError, useDialogAction } from '../ui/Dialog.tsx';
+import { useStore, useStoreApi } from '../app/use-store.ts';
+import { Dialog, FormDialogActions, useDialogAction } from '../ui/Dialog.tsx';
+import { InlineError } from '../ui/states.tsx';
 
 const PIN_PATTERN = /^\d{4,12}$/;
 
 export function UnlockAdminDialog({ onClose }: { onClose: () => void }) {
   const unlock = useStore((s) => s.unlock);
+  const store = useStoreApi();
   const [pin, setPin] = useState('');
   const { busy, error, setError, run } = useDialogAction(onClose);
 
@@ -19,7 +21,7 @@ export function UnlockAdminDialog({ onClose }: { onClose: () => void }) {
     }
     await run(async () => {
       await unlock(pin);
-      if (useStore.getState().session.role !== 'admin') throw new Error('That PIN is not correct.');
+      if (store.getState().session.role !== 'admin') throw new Error('That PIN is not correct.');
     });
   };
 

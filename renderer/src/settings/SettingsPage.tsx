@@ -4,16 +4,15 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent, RefObject } from 'react';
 import type { Integration, ProviderKind } from '../../../shared/types.ts';
 import { PROVIDER_LABEL } from '../../../shared/types.ts';
-import { errorMessage } from '../app/bridge.ts';
-import { formatMoment } from '../ui/format.ts';
+import { errorMessage, formatMoment } from '../ui/format.ts';
 import { isAdmin, useStore } from '../app/use-store.ts';
-import { Badge } from '../ui/StatusPill.tsx';
+import { StatusPill } from '../ui/StatusPill.tsx';
 import { ConnectIntegrationDialog } from './ConnectIntegrationDialog.tsx';
-import { Dialog, InlineError, useDialogAction } from '../ui/Dialog.tsx';
+import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
+import { InlineError } from '../ui/states.tsx';
 import { SetPinDialog } from './PinDialogs.tsx';
-import { PrintersSection } from '../printing/PrintersSettings.tsx';
-import { TemplatesSection } from '../printing/TemplateSettings.tsx';
-import { VenueSection } from '../venue/VenueSettings.tsx';
+import { PrintersSection, TemplatesSection } from '../printing/index.ts';
+import { VenueSection } from '../venue/index.ts';
 
 export function SettingsPage() {
   const section = useStore((s) => (s.route.name === 'settings' ? s.route.section : null));
@@ -89,10 +88,10 @@ function IntegrationsSection({ headingRef }: { headingRef: RefObject<HTMLHeading
               </div>
               <div className="integration-status">
                 {integration.status === 'CONNECTED' ? (
-                  <Badge label="Connected" tone="green" />
+                  <StatusPill label="Connected" tone="green" />
                 ) : (
                   <>
-                    <Badge label="Disconnected" tone="grey" />
+                    <StatusPill label="Disconnected" tone="grey" />
                     {integration.statusReason ? <span className="integration-reason">{integration.statusReason}</span> : null}
                     <span className="muted small">
                       since <time dateTime={integration.updatedAt}>{formatMoment(integration.updatedAt)}</time>
@@ -125,37 +124,20 @@ function IntegrationsSection({ headingRef }: { headingRef: RefObject<HTMLHeading
 function RemoveIntegrationDialog({ integration, onClose }: { integration: Integration; onClose: () => void }) {
   const removeIntegration = useStore((s) => s.removeIntegration);
   const toast = useStore((s) => s.toast);
-  const { busy, error, run } = useDialogAction(onClose);
   const provider = PROVIDER_LABEL[integration.provider];
 
-  const confirm = () =>
-    run(async () => {
-      await removeIntegration(integration.id);
-      toast(`Removed ${provider} account ${integration.accountEmail}`, 'info');
-    });
+  const confirm = async () => {
+    await removeIntegration(integration.id);
+    toast(`Removed ${provider} account ${integration.accountEmail}`, 'info');
+  };
 
   return (
-    <Dialog
-      title="Remove integration"
-      onClose={onClose}
-      busy={busy}
-      actions={
-        <>
-          <button type="button" className="button" onClick={onClose} disabled={busy} data-autofocus>
-            Cancel
-          </button>
-          <button type="button" className="button button-danger-solid" onClick={() => void confirm()} disabled={busy}>
-            {busy ? 'Removing…' : 'Remove'}
-          </button>
-        </>
-      }
-    >
+    <ConfirmDialog title="Remove integration" label="Remove" busyLabel="Removing…" danger onConfirm={confirm} onClose={onClose}>
       <p>
         Remove the {provider} account <span className="strong">{integration.accountEmail}</span> from this station? Its stored credential is
         deleted.
       </p>
-      <InlineError message={error} />
-    </Dialog>
+    </ConfirmDialog>
   );
 }
 

@@ -5,9 +5,9 @@
 import { useState } from 'react';
 import { describeStorage } from '../../../shared/storage.ts';
 import type { DamagedDatabaseNotice, SalvagedCheckIn } from '../../../shared/storage.ts';
-import { isAdmin, SALVAGED_SHOWN, useStore } from '../app/use-store.ts';
-import { errorMessage } from '../app/bridge.ts';
-import { formatCount, formatMoment } from '../ui/format.ts';
+import { isAdmin, useStore } from '../app/use-store.ts';
+import { SALVAGED_SHOWN } from './storage-slice.ts';
+import { errorMessage, formatCount, formatMoment } from '../ui/format.ts';
 
 export function StorageBanner() {
   const storage = useStore((s) => s.storage);

@@ -4,7 +4,7 @@
 // storage state; the notices are re-read after a load, a reconnect, or a finished import (which
 // is when salvaged check-ins find their attendees again).
 import type { DamagedDatabaseNotice, SalvagedCheckIn, StorageStatus } from '../../../shared/storage.ts';
-import { errorMessage } from '../app/bridge.ts';
+import { errorMessage } from '../ui/format.ts';
 import { Coalescer } from '../app/scheduling.ts';
 import type { SliceCreator } from '../app/store-kit.ts';
 

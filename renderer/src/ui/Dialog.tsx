@@ -2,7 +2,7 @@
 // shell behind it is inert and hidden from assistive technology, focus stays inside, Escape
 // closes it, and focus returns to where it was.
 import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
-import { errorMessage } from '../app/bridge.ts';
+import { errorMessage } from './format.ts';
 import type { ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 
@@ -133,16 +133,6 @@ export function Dialog({ title, onClose, children, actions, className, busy = fa
       </div>
     </div>,
     document.body,
-  );
-}
-
-/** An inline error inside a form or dialog. */
-export function InlineError({ message }: { message: string | null }) {
-  if (!message) return null;
-  return (
-    <p className="inline-error" role="alert">
-      {message}
-    </p>
   );
 }
 

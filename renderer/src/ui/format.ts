@@ -79,3 +79,10 @@ export function formatPercent(part: number, whole: number): string {
   if (p > 0 && p < 1) return '<1%';
   return `${Math.floor(p)}%`;
 }
+
+/** A readable message for any failure, for inline errors and toasts. */
+export function errorMessage(e: unknown): string {
+  if (e instanceof Error && e.message) return e.message;
+  if (typeof e === 'string' && e) return e;
+  return 'Something went wrong';
+}

@@ -1,4 +1,4 @@
-// The venue (issue 16): this desk's venue and the desks in it with their presence (the top bar's
+// The venue: this desk's venue and the desks in it with their presence (the top bar's
 // indicator and Settings → Venue), starting, joining and leaving one, removing a desk and
 // rotating the secret, the pairing code for an admin, what happened twice while desks were apart,
 // and the print pre-check before a first badge. venueDesksChanged / venueChanged pushes land here.
@@ -6,9 +6,10 @@ import type { Attendee } from '../../../shared/types.ts';
 import type { PriorPrint, RefusedEntries, VenueConflicts } from '../../../shared/venue-view.ts';
 import type { VenueStatus } from '../../../shared/venue-desks.ts';
 import type { VenueRotation } from '../../../shared/venue-ipc.ts';
-import { BridgeError, errorMessage } from '../app/bridge.ts';
+import { errorMessage } from '../ui/format.ts';
+import { BridgeError } from '../app/bridge.ts';
 import { Coalescer, Throttle } from '../app/scheduling.ts';
-import type { PrintBadgeResult } from '../printing/printing-slice.ts';
+import type { PrintBadgeResult } from '../printing/state.ts';
 import type { SliceCreator } from '../app/store-kit.ts';
 
 /** A first badge the venue's records say another desk (or this one) already printed. */

@@ -1,0 +1,3 @@
+// The desk feature's screen, for the shell: the check-in desk of one event.
+
+export { DeskPage } from './DeskPage.tsx';

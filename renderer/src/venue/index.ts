@@ -1,0 +1,5 @@
+// The venue feature's screens, for the shell and Settings: the top bar's venue indicator and
+// Settings → Venue.
+
+export { VenueIndicator } from './VenueIndicator.tsx';
+export { VenueSection } from './VenueSection.tsx';
