@@ -1,5 +1,6 @@
 // The shell: top bar, the current place (events list, event page, check-in desk, print queue, settings), and toasts.
 // Dialogs render above it (see ui/Dialog.tsx), toasts beside it so they stay announced.
+import './app.css';
 import { useStore } from './use-store.ts';
 import { TopBar } from './TopBar.tsx';
 import { EventPage, EventsPage } from '../events/index.ts';

@@ -1,6 +1,6 @@
-// Renderer entry: the stylesheet, one store over the app's transport, render, then load the
-// snapshot and follow pushes.
-import '../styles.css';
+// Renderer entry: the base stylesheet first (each feature's follows with its screens), one store
+// over the app's transport, render, then load the snapshot and follow pushes.
+import '../ui/base.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';

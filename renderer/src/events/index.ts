@@ -1,6 +1,7 @@
 // The events feature's screens, for the shell and other features: the events list, one event's
 // page, and the pieces the desk shows of an event (its sync status, the offline banner, an event
 // that is gone).
+import './events.css';
 
 export { EventsPage } from './EventsPage.tsx';
 export { EventPage } from './EventPage.tsx';

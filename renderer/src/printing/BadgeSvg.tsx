@@ -1,7 +1,7 @@
 // A badge drawn from the layout main computed (shared/badge.ts), in points, exactly: every text
 // line is stretched to the width main measured with the font the PDF embeds (textLength), so
 // what staff see here is what prints. The font is "Badge Sans" (DejaVu Sans, served by the app;
-// see styles.css). Attendee text is React text, never markup.
+// see printing.css). Attendee text is React text, never markup.
 import { memo } from 'react';
 import type { BadgeLayout, QrItem, TextItem, VipItem } from '../../../shared/badge.ts';
 
