@@ -25,6 +25,8 @@ export default tseslint.config(
   // The layers of main/ (DESIGN.md): shared <- ground <- db/providers <- sync/desk/printing <- core <- app <- host/electron.
   // A folder may import its own tier's neighbours only where listed, and never a folder above it.
   ...layerRules(),
+  // The renderer: one folder per feature, dependencies pointing one way (see rendererRules).
+  ...rendererRules(),
 );
 
 function layerRules() {
@@ -50,4 +52,59 @@ function layerRules() {
       return { files: [`main/${folder}/**/*.ts`], rules: { 'no-restricted-imports': ['error', { paths, patterns }] } };
     });
   });
+}
+
+// The renderer's folders (renderer/src/): app/ (the shell, the store's composition, and the store
+// kit, hook, bridge and helpers the features build on), ui/ (generic pieces), and one folder per
+// feature. Dependencies point one way:
+//   shell (app/*.tsx) and composition (app/store.ts) -> features -> app's store modules -> ui/ -> shared/
+// A feature shows its screens to others through index.ts and hands its slice over through state.ts;
+// nothing outside the feature imports any other file of it.
+function rendererRules() {
+  const RENDERER_FEATURES = ['events', 'desk', 'printing', 'venue', 'settings', 'storage'];
+  const direction = 'Renderer dependencies point one way: app/ shell and app/store.ts -> features (index.ts, state.ts) -> app/ store modules -> ui/ -> shared/.';
+  const neverCore = {
+    group: ['**/main/**', '**/preload/**'],
+    message: 'The renderer never imports main/ or preload/: it reaches the core only over IPC (app/bridge.ts), and shares code with it only through shared/.',
+  };
+  const noElectron = { name: 'electron', message: 'The renderer never imports electron: the preload exposes window.badgeDesk, which app/bridge.ts wraps.' };
+  const only = (surfaces, features) => features.flatMap((f) => [`**/${f}/**`, ...surfaces.map((s) => `!**/${f}/${s}`)]);
+  const block = (files, patterns, ignores = []) => ({
+    files,
+    ignores,
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [neverCore, ...patterns] }] },
+  });
+  const statePure = {
+    group: ['**/*.tsx', '**/*.css', '**/index.ts'],
+    message: `Store modules (.ts) import no screen, stylesheet or index.ts, so the store builds in Node without React or CSS (the slice tests). ${direction}`,
+  };
+  return [
+    block(['renderer/**/*.{ts,tsx}'], []),
+    block(['renderer/src/ui/**/*.{ts,tsx}'], [
+      { group: ['**/app/**', ...RENDERER_FEATURES.map((f) => `**/${f}/**`)], message: `ui/ holds generic pieces: it imports no feature and nothing of app/. ${direction}` },
+    ]),
+    // The shell renders the features' screens: through their index.ts.
+    block(['renderer/src/app/**/*.tsx'], [
+      { group: only(['index.ts'], RENDERER_FEATURES), message: `The shell takes a feature's screens from its index.ts only. ${direction}` },
+    ]),
+    // The store's modules compose the features' slices: through their state.ts.
+    block(['renderer/src/app/**/*.ts'], [
+      { group: only(['state.ts'], RENDERER_FEATURES), message: `The store takes a feature's slice from its state.ts only. ${direction}` },
+      statePure,
+    ]),
+    ...RENDERER_FEATURES.flatMap((feature) => {
+      const others = RENDERER_FEATURES.filter((f) => f !== feature);
+      const patterns = [
+        { group: only(['index.ts', 'state.ts'], others), message: `A feature imports another feature only through its index.ts (screens) or state.ts (slice), never a file behind them. ${direction}` },
+        {
+          group: ['**/app/*.tsx', '**/app/store.ts'],
+          message: `A feature may use app/'s store hook, kit, bridge and helpers, never the shell (main.tsx, App, TopBar, Toasts) nor the store's composition (store.ts): they import the features. ${direction}`,
+        },
+      ];
+      return [
+        block([`renderer/src/${feature}/**/*.{ts,tsx}`], patterns),
+        block([`renderer/src/${feature}/**/*.ts`], [...patterns, statePure], [`renderer/src/${feature}/index.ts`]),
+      ];
+    }),
+  ];
 }

@@ -1,4 +1,5 @@
-// Runs every *.test.ts under tests/ with Node's own test runner (TypeScript through tsx).
+// Runs every *.test.ts under tests/ and renderer/ (the store's slice tests sit beside their
+// features) with Node's own test runner (TypeScript through tsx).
 // Node 20's --test does not expand globs or pick up .ts files by itself, hence this list.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -17,7 +18,8 @@ function collect(dir) {
   return out;
 }
 
-const files = collect(join(root, 'tests'))
+const TEST_ROOTS = ['tests', 'renderer'];
+const files = TEST_ROOTS.flatMap((dir) => collect(join(root, dir)))
   .map((f) => relative(root, f))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
   .sort();

@@ -3,9 +3,9 @@
 import type { ChannelInput, ChannelName, ChannelResult } from '../../shared/ipc-contract.ts';
 import type { IpcResult, PushEventMap, PushEventName, PushMessage } from '../../shared/ipc-wire.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
-import type { Transport } from '../../renderer/src/bridge.ts';
-import type { TimerHandle, Timers } from '../../renderer/src/store/scheduling.ts';
-import { createBadgeDeskStore } from '../../renderer/src/store/create.ts';
+import type { Transport } from '../../renderer/src/app/bridge.ts';
+import type { TimerHandle, Timers } from '../../renderer/src/app/scheduling.ts';
+import { createBadgeDeskStore } from '../../renderer/src/app/store.ts';
 
 type Answer<C extends ChannelName> = (input: ChannelInput<C>) => ChannelResult<C> | Promise<ChannelResult<C>>;
 

@@ -1,0 +1,59 @@
+// The shell: top bar, the current place (events list, event page, check-in desk, print queue, settings), and toasts.
+// Dialogs render above it (see ui/Dialog.tsx), toasts beside it so they stay announced.
+import './app.css';
+import { useStore } from './use-store.ts';
+import { TopBar } from './TopBar.tsx';
+import { EventPage, EventsPage } from '../events/index.ts';
+import { DeskPage } from '../desk/index.ts';
+import { PrintQueuePage } from '../printing/index.ts';
+import { SettingsPage } from '../settings/index.ts';
+import { Toasts } from './Toasts.tsx';
+import { APP_SHELL_ID } from '../ui/Dialog.tsx';
+
+export function App() {
+  const phase = useStore((s) => s.phase);
+  const loadError = useStore((s) => s.loadError);
+  const routeName = useStore((s) => s.route.name);
+  const reload = useStore((s) => s.reload);
+
+  if (phase === 'loading') {
+    return (
+      <div className="boot" aria-busy="true">
+        <p className="boot-title">Badge Desk</p>
+        <p className="muted">Loading…</p>
+      </div>
+    );
+  }
+  if (phase === 'error') {
+    return (
+      <div className="boot">
+        <p className="boot-title">Badge Desk</p>
+        <p className="inline-error" role="alert">
+          Badge Desk could not start: {loadError}
+        </p>
+        <button type="button" className="button button-primary" onClick={() => void reload()}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+  return (
+    <>
+      <div id={APP_SHELL_ID} className="app-shell">
+        <TopBar />
+        {routeName === 'event' ? (
+          <EventPage />
+        ) : routeName === 'desk' ? (
+          <DeskPage />
+        ) : routeName === 'settings' ? (
+          <SettingsPage />
+        ) : routeName === 'printQueue' ? (
+          <PrintQueuePage />
+        ) : (
+          <EventsPage />
+        )}
+      </div>
+      <Toasts />
+    </>
+  );
+}

@@ -1,0 +1,4 @@
+// The desk feature's screen, for the shell: the check-in desk of one event.
+import './desk.css';
+
+export { DeskPage } from './DeskPage.tsx';

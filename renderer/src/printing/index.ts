@@ -1,0 +1,8 @@
+// The printing feature's screens, for the shell and other features: the print queue, the
+// Settings sections for printers and badge templates, and batch printing on the event page.
+import './printing.css';
+
+export { PrintQueuePage } from './PrintQueuePage.tsx';
+export { PrintersSection } from './PrintersSettings.tsx';
+export { TemplatesSection } from './TemplateSettings.tsx';
+export { BatchPrintDialog, BatchPrintProgress } from './BatchPrint.tsx';
