@@ -1,4 +1,4 @@
-// Flat config: typescript-eslint's recommended rules, plus the layer rule from STYLE.md:
+// Flat config: typescript-eslint's recommended rules, plus the layer rules (docs/ARCHITECTURE.md):
 // shared/ is pure (imports nothing from main/, renderer/ or Node), and the core never imports electron.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -22,7 +22,7 @@ export default tseslint.config(
       ] }],
     },
   },
-  // The layers of main/ (DESIGN.md): shared <- ground <- db/providers <- sync/desk/printing <- core <- app <- host/electron.
+  // The layers of main/ (docs/ARCHITECTURE.md): shared <- ground <- db/providers <- sync/desk/printing <- core <- app <- host/electron.
   // A folder may import its own tier's neighbours only where listed, and never a folder above it.
   ...layerRules(),
   // The renderer: one folder per feature, dependencies pointing one way (see rendererRules).

@@ -192,7 +192,7 @@ export function offlineHeaderText(lastSyncedAt: string | null, time: (iso: strin
 }
 
 /**
- * Whether a provider accepts check-ins through its API (providers.md). Neither is confirmed, so
+ * Whether a provider accepts check-ins through its API (docs/PROVIDERS.md). Neither is confirmed, so
  * check-ins stay on this station; the event settings say so. A provider that gains a documented
  * endpoint gets an outbox here, not a guess.
  */

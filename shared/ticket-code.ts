@@ -1,7 +1,7 @@
 // When a scanned code is a stored ticket code. Most providers' codes are opaque and match as the
 // whole text. Luma's check-in QR is a URL, https://luma.com/check-in/{event}?pk={key}, whose key
 // (a guest key `g-…` or a ticket key) names the person: the host (`lu.ma` or `luma.com`) and any
-// further parameters differ between Luma's apps and over time (providers.md), so a Luma scan
+// further parameters differ between Luma's apps and over time (docs/PROVIDERS.md), so a Luma scan
 // matches on its key. Pure: used by the desk's lookup and its answers alike.
 
 const LUMA_HOSTS: readonly string[] = ['luma.com', 'lu.ma'];

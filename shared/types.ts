@@ -67,7 +67,7 @@ export interface SyncedEvent {
   importEta: ImportEta | null;
   /**
    * The venue desk whose provider sync feeds this event's attendee list, when it is not this
-   * station (issue 17): its name, whether it is online, and its sync status as it last said.
+   * station (the venue's one poller per event): its name, whether it is online, and its sync status as it last said.
    */
   syncVia: EventSyncSource | null;
 }

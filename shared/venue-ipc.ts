@@ -1,4 +1,4 @@
-// The venue's IPC channels (issue 16), spread into IPC_CHANNELS by shared/ipc-contract.ts: one
+// The venue's IPC channels, spread into IPC_CHANNELS by shared/ipc-contract.ts: one
 // table, validated by main like every other channel. Pairing and presence are answered by the
 // network half (main/venue/net through the core), conflicts, refusals and the print pre-check by
 // the data half (main/venue/replica). Everything that changes the venue needs the admin role; so

@@ -34,7 +34,7 @@ export interface AppHostDeps {
   /** The free-space warning's threshold and how free space is read (tests). */
   storage?: CoreDeps['storage'];
   /**
-   * The venue's network (issue 16): where this desk listens for other desks and how it finds
+   * The venue's network: where this desk listens for other desks and how it finds
    * them. Absent: the desk works alone (the venue panel says the network is not available).
    */
   venue?: {

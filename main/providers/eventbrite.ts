@@ -1,4 +1,4 @@
-// Eventbrite API v3 client (providers.md "Eventbrite"). Every body is validated before use: a
+// Eventbrite API v3 client (docs/PROVIDERS.md "Eventbrite"). Every body is validated before use: a
 // page that lacks a required field fails as a whole ('bad_response'), so nothing partial is
 // stored. Attendees are one row per sold ticket; when an event collects details only from the
 // buyer, every attendee of an order carries the buyer's profile, and that is what we store.

@@ -1,5 +1,5 @@
 // The one request path of every provider call. Failures are classified here, once, into the
-// kinds of providers.md "Mapping errors to statuses"; the clients and the sync engine only ever
+// kinds of docs/PROVIDERS.md "Mapping errors to statuses"; the clients and the sync engine only ever
 // see a parsed body or a ProviderError (or the caller's own AbortError).
 //
 // Retry rules:

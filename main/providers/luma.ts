@@ -1,4 +1,4 @@
-// Luma public API client (providers.md "Luma"). Every guest is one row. Luma has no company or
+// Luma public API client (docs/PROVIDERS.md "Luma"). Every guest is one row. Luma has no company or
 // job-title fields: they come from registration answers, matched by label. There is no
 // changed-since filter, so live sync pages the whole guest list.
 //
@@ -146,7 +146,7 @@ type LumaEvent = z.output<RouteFamily['event']>;
 type LumaGuest = z.output<RouteFamily['guestsPage']>['entries'][number];
 export type LumaRouteFamilyName = RouteFamily['name'];
 
-/** Our rule (providers.md): approved/session attend, declined does not, the rest are not yet. */
+/** Our rule (docs/PROVIDERS.md): approved/session attend, declined does not, the rest are not yet. */
 const STATUS_BY_APPROVAL = new Map<string, AttendeeStatus>([
   ['approved', 'ATTENDING'],
   ['session', 'ATTENDING'],

@@ -1,4 +1,4 @@
-// Keeps one credential's calls inside the provider's published budget (providers.md: Eventbrite
+// Keeps one credential's calls inside the provider's published budget (docs/PROVIDERS.md: Eventbrite
 // 2,000 an hour and 48,000 a day, Luma about 200 a minute). Import and live polling of the same
 // credential share one limiter, so together they can never exhaust it.
 //

@@ -1,5 +1,5 @@
 // One interface for every provider. The sync engine only ever talks to this; the Eventbrite and
-// Luma clients turn their APIs into these shapes (DESIGN.md "Provider sync", providers.md).
+// Luma clients turn their APIs into these shapes (docs/PROVIDERS.md).
 import type { ProviderKind, ProviderOwnedAttendeeFields } from '../../shared/types.ts';
 import type { Clock } from '../ground/clock.ts';
 
@@ -74,7 +74,7 @@ export interface ProviderClient {
 }
 
 /**
- * How a provider call failed, classified once (providers.md "Mapping errors to statuses").
+ * How a provider call failed, classified once (docs/PROVIDERS.md "Mapping errors to statuses").
  * - credential: 401, or 403 on who-am-I -> DISCONNECTED
  * - forbidden: 403 on one resource -> FAILED "no access to this event"
  * - not_found: 404 -> FAILED
@@ -116,7 +116,7 @@ export function isProviderError(e: unknown): e is ProviderError {
   return e instanceof ProviderError;
 }
 
-/** Published request budgets (providers.md), configurable because they are partly unconfirmed. */
+/** Published request budgets (docs/PROVIDERS.md), configurable because they are partly unconfirmed. */
 export interface RateBudget {
   /** Windows that must all hold: at most `limit` requests in any `windowMs`. */
   windows: { limit: number; windowMs: number }[];
@@ -185,7 +185,7 @@ export interface RequestLimiter {
   pauseUntil(ms: number): void;
 }
 
-/** Bounded retries for one request (providers.md "Mapping errors to statuses"). */
+/** Bounded retries for one request (docs/PROVIDERS.md "Mapping errors to statuses"). */
 export interface RetryPolicy {
   /** Tries for transient, offline and bad-response failures, the first one included. */
   maxAttempts: number;

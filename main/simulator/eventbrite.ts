@@ -1,9 +1,9 @@
-// An Eventbrite-like API v3 on loopback, following /work/shared/providers.md: paths under /v3
+// An Eventbrite-like API v3 on loopback, following docs/PROVIDERS.md: paths under /v3
 // ending with a slash, bearer (or ?token=) auth, `pagination` objects with an opaque
 // `continuation`, `changed_since` at second resolution, and `{status_code, error,
 // error_description}` errors.
 //
-// Choices where the real API is not pinned down by providers.md:
+// Choices where the real API is not pinned down by docs/PROVIDERS.md:
 // - `continuation` appears only while `has_more_items` is true, as in the real API's responses.
 // - A missing token answers 401 `NO_AUTH`; an unknown or revoked one 401 `INVALID_AUTH`.
 // - A path without its trailing slash is a 404, so a client that drops the slash fails here

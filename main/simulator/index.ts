@@ -1,6 +1,6 @@
 // The provider simulator: an Eventbrite-like and a Luma-like HTTP server on 127.0.0.1, each with
 // its own accounts, tokens, events and attendees in memory, and controls for tests, benchmarks
-// and the demo workspace (DESIGN.md "Provider sync"; the API facts are providers.md's).
+// and the demo workspace (the API facts are docs/PROVIDERS.md's).
 //
 //   const sim = await startSimulator({ now: () => clock.now() });
 //   const { token } = sim.eventbrite.addAccount({ email: 'a@example.com', name: 'Ada' });

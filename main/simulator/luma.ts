@@ -1,4 +1,4 @@
-// A Luma-like public API on loopback, following /work/shared/providers.md: every route under
+// A Luma-like public API on loopback, following docs/PROVIDERS.md: every route under
 // /v1/ and, for integrations on the older base, the same routes under /public/v1/; the
 // `x-luma-api-key` header; `{entries, has_more, next_cursor}` pages driven by
 // `pagination_cursor` / `pagination_limit`; `{message}` error bodies; no changed-since filter.
@@ -15,7 +15,7 @@
 // An account can be made to answer 404 on the current family (setCurrentRoutes, or the
 // `currentRoutes` option for every account), as accounts that only know the older one do.
 //
-// Choices where providers.md leaves room:
+// Choices where docs/PROVIDERS.md leaves room:
 // - get-self answers `{user: {api_id, name, email, first_name, last_name, avatar_url}}` only,
 //   wrapped as the public Luma SDKs and integrations read it; no flat copy, so a client that
 //   reads flat fields fails here as it would against Luma.

@@ -1,5 +1,5 @@
 // The public shapes of the provider simulator: what tests, benchmarks and the demo workspace
-// drive. The HTTP side follows /work/shared/providers.md; these are only the controls.
+// drive. The HTTP side follows docs/PROVIDERS.md; these are only the controls.
 import type { ProviderKind } from '../../shared/types.ts';
 
 /** A registrant as the simulator stores it; each provider renders it in its own JSON shape. */

@@ -1,4 +1,4 @@
-// The flows of DESIGN.md walked as a person would, in Debian's Chromium through the browser host,
+// The product's flows (the four sync statuses and their recovery, the desk, printing) walked as a person would, in Debian's Chromium through the browser host,
 // against the provider simulator: by visible text and roles, with screenshots of the main screens.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Issue 14 in Debian's Chromium through the browser host: the desk on a small disk (a tmpfs, as
+// Storage failures in Debian's Chromium through the browser host: the desk on a small disk (a tmpfs, as
 // root) that fills up and frees again, and the admin's notice after a damaged database.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Issue 12's screens in Chromium through the browser host: the station-clock warning, one calm
+// The sync screens in Chromium through the browser host: the station-clock warning, one calm
 // offline state on the event page, and an import's ETA while the rate budget is spent.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

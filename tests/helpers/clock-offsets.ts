@@ -1,4 +1,5 @@
-// The provider clock offsets issue 12 asks every watermark test to run at, from the station's.
+// The provider clock offsets every watermark test runs at, from the station's: the watermark
+// must come from the provider's clock whatever this station's says.
 export const DAY_MS = 86_400_000;
 export const HOUR_MS = 3_600_000;
 

@@ -1,4 +1,4 @@
-// Luma's two route families (providers.md "Luma"), for tests that run every Luma case on both:
+// Luma's two route families (docs/PROVIDERS.md "Luma"), for tests that run every Luma case on both:
 // the current routes (records with `id`, a guest's tickets in `event_tickets[]`) and the older
 // ones (`api_id`, one `event_ticket`). The client speaks the current family first and falls back
 // to the older one when an account answers 404 there.

@@ -1,4 +1,4 @@
-// Issue 14, a damaged database: each kind of damage is set aside under its new name byte for
+// A damaged database: each kind of damage is set aside under its new name byte for
 // byte, a fresh database starts, the integrations come back (their credentials live outside the
 // database), and the check-ins still readable are offered with their action ids, then written
 // to the log once their attendees are re-imported, each once.
@@ -44,7 +44,7 @@ function damagedFiles(dir: string): string[] {
   return readdirSync(dir).filter((f) => /^badge-desk\.damaged-.*\.sqlite$/.test(f));
 }
 
-/** Restarts on the damaged file and checks what issue 14 asks of every kind of damage. */
+/** Restarts on the damaged file and checks what every kind of damage must give. */
 async function restartAndCheck(h: Harness, damagedBytes: Buffer, expected: Set<string>, providerEventId: string) {
   const core = h.reopen();
   const notices = core.damagedDatabases();

@@ -1,4 +1,4 @@
-// Issue 14, the station's own storage failing under the app: a full disk (a tmpfs filled to the
+// The station's own storage failing under the app: a full disk (a tmpfs filled to the
 // last byte), a read-only folder, a pulled drive, a PDF printer folder on a full disk, and the
 // low-space warning. Each failure is a typed error at the IPC boundary and a storage status the
 // banner reads; nothing acknowledged is lost; when space returns the desk saves again by itself.

@@ -1,4 +1,4 @@
-// Issue 12 item 6: a big import shows an ETA that counts the token's rate budget, and leaves
+// A big import shows an ETA that counts the token's rate budget, and leaves
 // the budget's live reserve to the token's other events, which keep polling during the import.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Issues 12 and 13 end to end: the real core and clients against the simulator, whose provider
+// The provider's clock and the provider's faults end to end: the real core and clients against the simulator, whose provider
 // clock is set apart from the station's, which loses rows from changed_since answers, repeats
 // a page cursor, or blocks the token with a long Retry-After.
 import { test } from 'node:test';

@@ -1,4 +1,4 @@
-// The fault suite's storage rounds (issue 14), kept apart from the other rounds:
+// The fault suite's storage rounds, kept apart from the other rounds:
 //
 //   - "disk-full": the data folder (a tmpfs the suite mounts, as root) fills to the last byte in
 //     the middle of a check-in burst, then frees. Every refusal must be the typed STORAGE_FULL,

@@ -84,7 +84,7 @@ export interface TortureSummary {
    * its rounds fails the run: a fault that does not happen proves nothing.
    */
   killsMidWork: Record<KillKind, { kills: number; midWork: number }>;
-  /** The storage rounds (issue 14): what they did, or why the disk-full ones could not run here. */
+  /** The storage rounds: what they did, or why the disk-full ones could not run here. */
   storage: StorageRoundFigures;
   violations: string[];
   elapsedMs: number;
@@ -796,7 +796,7 @@ const faultAnswered = (faults: readonly SimFault[]) => (request: SimRequestRecor
 /**
  * After a repair (the history row `repairReason` names), the event must reach ACTIVE and its
  * history from that row on must be exactly PENDING -> ACTIVE: a pass begun before the repair
- * that wrote FAILED or DISCONNECTED over it is the fault of issue 13.
+ * that wrote FAILED or DISCONNECTED over it is the race a repair must win.
  */
 async function endsAsRepairEarned(world: World, eventId: number, repairReason: string, what: string): Promise<void> {
   await untilStatus(world, eventId, 'ACTIVE');

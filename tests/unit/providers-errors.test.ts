@@ -1,4 +1,4 @@
-// Error classification and retries (providers.md "Mapping errors to statuses"), through the real
+// Error classification and retries (docs/PROVIDERS.md "Mapping errors to statuses"), through the real
 // clients: an injected fetch for HTTP answers, a node:http server on loopback for socket faults.
 // The VirtualClock means backoff and Retry-After never really sleep.
 import { test } from 'node:test';

@@ -1,4 +1,4 @@
-// Issue 13 fault 5: a Retry-After longer than a request may wait still holds the whole token
+// A Retry-After longer than a request may wait still holds the whole token
 // until the time the provider named, and every answer's Date header is read (the provider's clock).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

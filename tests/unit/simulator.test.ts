@@ -1,4 +1,4 @@
-// The provider simulator must behave like providers.md says the real APIs do: our clients and the
+// The provider simulator must behave like docs/PROVIDERS.md says the real APIs do: our clients and the
 // sync engine are tested against it, so a wrong shape here would hide a bug there.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -1,5 +1,5 @@
-// The sync engine against scripted provider clients: the races and provider faults of issue 13,
-// each kept as the reproduction that failed before its fix.
+// The sync engine against scripted provider clients: the races between repairs and
+// passes, and the provider's faults, each kept as the reproduction that failed before its fix.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {

@@ -13,7 +13,7 @@ import {
   nextAttemptText,
 } from '../../shared/sync-status.ts';
 
-test('every (status, job running?) pair maps to exactly what DESIGN.md says', () => {
+test('every (status, job running?) pair maps to exactly what the status table of the product says', () => {
   const expected = {
     'PENDING/job': { alert: null, pill: false, progress: true, dialog: null, toast: null },
     'PENDING/idle': { alert: ['Import failed', 'Retry', 'retryImport'], pill: false, progress: false, dialog: 'Set Up Sync', toast: 'Retrying import' },

@@ -1,4 +1,4 @@
-// Issue 12 items 1 and 2 at unit level: the incremental watermark comes from the provider's
+// At unit level: the incremental watermark comes from the provider's
 // clock, whatever this station's says, and a manual Sync is a hard pull. The provider here is
 // an in-memory Eventbrite with its own clock; tests/integration/sync-clock.test.ts does the same
 // against the simulator.

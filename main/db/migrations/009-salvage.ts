@@ -8,7 +8,6 @@ import type { Migration } from './index.ts';
 //   ids, which mean nothing here. They wait until the admin accepts them and their attendee
 //   exists again (after the re-import), then go into `checkins` with their own action id, so a
 //   row offered twice, or given back by another desk too, is counted once.
-// (Issue 14 reserves migration number 8; this branch's migrations end at 4, hence 5 for now.)
 export const migration009: Migration = {
   version: 9,
   name: 'salvage of a damaged database',
