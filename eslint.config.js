@@ -2,6 +2,7 @@
 // shared/ is pure (imports nothing from main/, renderer/ or Node), and the core never imports electron.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import prettierConfig from 'eslint-config-prettier';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'out/**', 'release/**', 'test-results/**'] },
@@ -27,6 +28,8 @@ export default tseslint.config(
   ...layerRules(),
   // The renderer: one folder per feature, dependencies pointing one way (see rendererRules).
   ...rendererRules(),
+  // Formatting is Prettier's (npm run format; npm run lint checks it): no ESLint rule argues with it.
+  prettierConfig,
 );
 
 function layerRules() {
