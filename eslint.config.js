@@ -9,7 +9,27 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', fetch: 'readonly', Buffer: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly', queueMicrotask: 'readonly', performance: 'readonly', TextDecoder: 'readonly', TextEncoder: 'readonly', structuredClone: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        URL: 'readonly',
+        AbortController: 'readonly',
+        AbortSignal: 'readonly',
+        fetch: 'readonly',
+        Buffer: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        setImmediate: 'readonly',
+        queueMicrotask: 'readonly',
+        performance: 'readonly',
+        TextDecoder: 'readonly',
+        TextEncoder: 'readonly',
+        structuredClone: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
@@ -18,9 +38,24 @@ export default tseslint.config(
   {
     files: ['shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: ['**/main/**', '**/renderer/**', '**/preload/**', 'node:*', 'electron', 'better-sqlite3'], message: 'shared/ is pure: it may import only shared/ and pure libraries.' },
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/main/**',
+                '**/renderer/**',
+                '**/preload/**',
+                'node:*',
+                'electron',
+                'better-sqlite3',
+              ],
+              message: 'shared/ is pure: it may import only shared/ and pure libraries.',
+            },
+          ],
+        },
+      ],
     },
   },
   // The layers of main/ (docs/ARCHITECTURE.md): shared <- ground <- db/providers <- sync/desk/printing <- core <- app <- host/electron.
@@ -41,18 +76,31 @@ function layerRules() {
     ['app'],
     ['host', 'electron'],
   ];
-  const electronOnlyInShell = { name: 'electron', message: 'Only main/electron/ (the shell) imports electron; the core runs in plain Node.' };
+  const electronOnlyInShell = {
+    name: 'electron',
+    message: 'Only main/electron/ (the shell) imports electron; the core runs in plain Node.',
+  };
   return tiers.flatMap((tier, level) => {
     const above = tiers.slice(level + 1).flat();
     return tier.map((folder) => {
       // Same-tier folders stay apart too, except db, which reads the provider clients' record types.
-      const sideways = tier.filter((other) => other !== folder && !(folder === 'db' && other === 'providers'));
+      const sideways = tier.filter(
+        (other) => other !== folder && !(folder === 'db' && other === 'providers'),
+      );
       const forbidden = [...above, ...sideways];
       const patterns = forbidden.length
-        ? [{ group: forbidden.map((f) => `**/${f}/**`), message: `main/${folder}/ sits below ${forbidden.join(', ')}: dependencies point down (shared <- ground <- db/providers <- sync/desk/printing <- core <- app <- host/electron).` }]
+        ? [
+            {
+              group: forbidden.map((f) => `**/${f}/**`),
+              message: `main/${folder}/ sits below ${forbidden.join(', ')}: dependencies point down (shared <- ground <- db/providers <- sync/desk/printing <- core <- app <- host/electron).`,
+            },
+          ]
         : [];
       const paths = folder === 'electron' ? [] : [electronOnlyInShell];
-      return { files: [`main/${folder}/**/*.ts`], rules: { 'no-restricted-imports': ['error', { paths, patterns }] } };
+      return {
+        files: [`main/${folder}/**/*.ts`],
+        rules: { 'no-restricted-imports': ['error', { paths, patterns }] },
+      };
     });
   });
 }
@@ -65,17 +113,26 @@ function layerRules() {
 // nothing outside the feature imports any other file of it.
 function rendererRules() {
   const RENDERER_FEATURES = ['events', 'desk', 'printing', 'venue', 'settings', 'storage'];
-  const direction = 'Renderer dependencies point one way: app/ shell and app/store.ts -> features (index.ts, state.ts) -> app/ store modules -> ui/ -> shared/.';
+  const direction =
+    'Renderer dependencies point one way: app/ shell and app/store.ts -> features (index.ts, state.ts) -> app/ store modules -> ui/ -> shared/.';
   const neverCore = {
     group: ['**/main/**', '**/preload/**'],
-    message: 'The renderer never imports main/ or preload/: it reaches the core only over IPC (app/bridge.ts), and shares code with it only through shared/.',
+    message:
+      'The renderer never imports main/ or preload/: it reaches the core only over IPC (app/bridge.ts), and shares code with it only through shared/.',
   };
-  const noElectron = { name: 'electron', message: 'The renderer never imports electron: the preload exposes window.badgeDesk, which app/bridge.ts wraps.' };
-  const only = (surfaces, features) => features.flatMap((f) => [`**/${f}/**`, ...surfaces.map((s) => `!**/${f}/${s}`)]);
+  const noElectron = {
+    name: 'electron',
+    message:
+      'The renderer never imports electron: the preload exposes window.badgeDesk, which app/bridge.ts wraps.',
+  };
+  const only = (surfaces, features) =>
+    features.flatMap((f) => [`**/${f}/**`, ...surfaces.map((s) => `!**/${f}/${s}`)]);
   const block = (files, patterns, ignores = []) => ({
     files,
     ignores,
-    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [neverCore, ...patterns] }] },
+    rules: {
+      'no-restricted-imports': ['error', { paths: [noElectron], patterns: [neverCore, ...patterns] }],
+    },
   });
   const statePure = {
     group: ['**/*.tsx', '**/*.css', '**/index.ts'],
@@ -83,22 +140,43 @@ function rendererRules() {
   };
   return [
     block(['renderer/**/*.{ts,tsx}'], []),
-    block(['renderer/src/ui/**/*.{ts,tsx}'], [
-      { group: ['**/app/**', ...RENDERER_FEATURES.map((f) => `**/${f}/**`)], message: `ui/ holds generic pieces: it imports no feature and nothing of app/. ${direction}` },
-    ]),
+    block(
+      ['renderer/src/ui/**/*.{ts,tsx}'],
+      [
+        {
+          group: ['**/app/**', ...RENDERER_FEATURES.map((f) => `**/${f}/**`)],
+          message: `ui/ holds generic pieces: it imports no feature and nothing of app/. ${direction}`,
+        },
+      ],
+    ),
     // The shell renders the features' screens: through their index.ts.
-    block(['renderer/src/app/**/*.tsx'], [
-      { group: only(['index.ts'], RENDERER_FEATURES), message: `The shell takes a feature's screens from its index.ts only. ${direction}` },
-    ]),
+    block(
+      ['renderer/src/app/**/*.tsx'],
+      [
+        {
+          group: only(['index.ts'], RENDERER_FEATURES),
+          message: `The shell takes a feature's screens from its index.ts only. ${direction}`,
+        },
+      ],
+    ),
     // The store's modules compose the features' slices: through their state.ts.
-    block(['renderer/src/app/**/*.ts'], [
-      { group: only(['state.ts'], RENDERER_FEATURES), message: `The store takes a feature's slice from its state.ts only. ${direction}` },
-      statePure,
-    ]),
+    block(
+      ['renderer/src/app/**/*.ts'],
+      [
+        {
+          group: only(['state.ts'], RENDERER_FEATURES),
+          message: `The store takes a feature's slice from its state.ts only. ${direction}`,
+        },
+        statePure,
+      ],
+    ),
     ...RENDERER_FEATURES.flatMap((feature) => {
       const others = RENDERER_FEATURES.filter((f) => f !== feature);
       const patterns = [
-        { group: only(['index.ts', 'state.ts'], others), message: `A feature imports another feature only through its index.ts (screens) or state.ts (slice), never a file behind them. ${direction}` },
+        {
+          group: only(['index.ts', 'state.ts'], others),
+          message: `A feature imports another feature only through its index.ts (screens) or state.ts (slice), never a file behind them. ${direction}`,
+        },
         {
           group: ['**/app/*.tsx', '**/app/store.ts'],
           message: `A feature may use app/'s store hook, kit, bridge and helpers, never the shell (main.tsx, App, TopBar, Toasts) nor the store's composition (store.ts): they import the features. ${direction}`,
@@ -106,7 +184,11 @@ function rendererRules() {
       ];
       return [
         block([`renderer/src/${feature}/**/*.{ts,tsx}`], patterns),
-        block([`renderer/src/${feature}/**/*.ts`], [...patterns, statePure], [`renderer/src/${feature}/index.ts`]),
+        block(
+          [`renderer/src/${feature}/**/*.ts`],
+          [...patterns, statePure],
+          [`renderer/src/${feature}/index.ts`],
+        ),
       ];
     }),
   ];

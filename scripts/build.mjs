@@ -31,7 +31,10 @@ try {
   await build({
     absWorkingDir: root,
     // The WAL checkpointer's worker thread is a script of its own, beside main.mjs (main/db/wal-checkpointer.ts).
-    entryPoints: { main: join(root, 'main/electron/main.ts'), 'wal-checkpoint-worker': join(root, 'main/db/wal-checkpoint-worker.ts') },
+    entryPoints: {
+      main: join(root, 'main/electron/main.ts'),
+      'wal-checkpoint-worker': join(root, 'main/db/wal-checkpoint-worker.ts'),
+    },
     outdir: join(out, 'main'),
     outExtension: { '.js': '.mjs' },
     bundle: true,
@@ -65,7 +68,9 @@ console.log('bundled out/main/main.mjs and out/preload/index.cjs');
 if (withRenderer) {
   const viteConfig = join(root, 'vite.config.ts');
   if (!existsSync(viteConfig)) {
-    fail('vite.config.ts is missing at the top level, so the renderer cannot be built yet (main and preload are bundled). Run with --no-renderer to skip it.');
+    fail(
+      'vite.config.ts is missing at the top level, so the renderer cannot be built yet (main and preload are bundled). Run with --no-renderer to skip it.',
+    );
   }
   const { build: viteBuild } = await import('vite');
   try {
@@ -75,7 +80,9 @@ if (withRenderer) {
     fail(`vite could not build the renderer (${err instanceof Error ? err.message.split('\n')[0] : err})`);
   }
   if (!existsSync(join(out, 'renderer', 'index.html'))) {
-    fail('vite finished but out/renderer/index.html does not exist: vite.config.ts must set build.outDir to out/renderer.');
+    fail(
+      'vite finished but out/renderer/index.html does not exist: vite.config.ts must set build.outDir to out/renderer.',
+    );
   }
   console.log('built out/renderer');
 }

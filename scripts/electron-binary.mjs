@@ -15,7 +15,8 @@ export function findElectronBinary() {
     const detail = err instanceof Error ? err.message.split('\n')[0] : String(err);
     return { ok: false, reason: `require('electron') failed: ${detail}` };
   }
-  if (typeof path !== 'string' || path === '') return { ok: false, reason: "require('electron') gave no binary path" };
+  if (typeof path !== 'string' || path === '')
+    return { ok: false, reason: "require('electron') gave no binary path" };
   if (!existsSync(path)) return { ok: false, reason: `the Electron binary ${path} does not exist` };
   return { ok: true, path };
 }

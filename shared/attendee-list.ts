@@ -2,7 +2,11 @@
 // the renderer to offer the choices, the main process to answer them. Pure.
 import type { AttendeeStatus } from './types.ts';
 
-export const ATTENDEE_STATUSES = ['ATTENDING', 'NOT_YET_ATTENDING', 'NOT_ATTENDING'] as const satisfies readonly AttendeeStatus[];
+export const ATTENDEE_STATUSES = [
+  'ATTENDING',
+  'NOT_YET_ATTENDING',
+  'NOT_ATTENDING',
+] as const satisfies readonly AttendeeStatus[];
 
 export const ATTENDEE_STATUS_LABEL: Record<AttendeeStatus, string> = {
   ATTENDING: 'Attending',
@@ -61,5 +65,11 @@ export interface AttendeeListQuery {
 /** Whether the query narrows the list (the page then says "N of M"). */
 export function isNarrowed(query: AttendeeListQuery): boolean {
   const f = query.filter ?? {};
-  return (query.text ?? '').trim() !== '' || f.checkIn !== undefined || f.vip === true || f.status !== undefined || f.ticketName !== undefined;
+  return (
+    (query.text ?? '').trim() !== '' ||
+    f.checkIn !== undefined ||
+    f.vip === true ||
+    f.status !== undefined ||
+    f.ticketName !== undefined
+  );
 }

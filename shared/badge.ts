@@ -39,8 +39,14 @@ export const DEFAULT_TEMPLATE: BadgeTemplateInput = {
 };
 
 /** The variant for a ticket: the template made for exactly this ticket name, else the default. */
-export function selectTemplate<T extends Pick<BadgeTemplate, 'ticketName'>>(templates: readonly T[], ticketName: string | null): T | undefined {
-  return (ticketName !== null ? templates.find((t) => t.ticketName === ticketName) : undefined) ?? templates.find((t) => t.ticketName === null);
+export function selectTemplate<T extends Pick<BadgeTemplate, 'ticketName'>>(
+  templates: readonly T[],
+  ticketName: string | null,
+): T | undefined {
+  return (
+    (ticketName !== null ? templates.find((t) => t.ticketName === ticketName) : undefined) ??
+    templates.find((t) => t.ticketName === null)
+  );
 }
 
 /** The attendee fields a badge shows. */
@@ -116,7 +122,13 @@ const ELLIPSIS = '…';
  * middle, or between characters for scripts without spaces) at the largest size that fits;
  * failing that, the second line is shortened with an ellipsis. Never wider than the box.
  */
-export function fitText(text: string, width: number, size: { max: number; min: number; maxLines: 1 | 2 }, measure: MeasureText, bold: boolean): FittedText {
+export function fitText(
+  text: string,
+  width: number,
+  size: { max: number; min: number; maxLines: 1 | 2 },
+  measure: MeasureText,
+  bold: boolean,
+): FittedText {
   const clean = text.replace(/\s+/g, ' ').trim();
   const step = 0.5;
   for (let s = size.max; s >= size.min; s -= step) {
@@ -133,7 +145,11 @@ export function fitText(text: string, width: number, size: { max: number; min: n
       }
       const first = truncate(a, width, size.min, measure, bold);
       const second = truncate(b, width, size.min, measure, bold);
-      return { lines: [first, second], fontSize: size.min, lineWidths: [measure(first, size.min, bold), measure(second, size.min, bold)] };
+      return {
+        lines: [first, second],
+        fontSize: size.min,
+        lineWidths: [measure(first, size.min, bold), measure(second, size.min, bold)],
+      };
     }
   }
   const only = truncate(clean, width, size.min, measure, bold);
@@ -153,7 +169,13 @@ function splitInTwo(text: string): [string, string] {
   return [chars.slice(0, cut).join(''), chars.slice(cut).join('')];
 }
 
-function truncate(text: string, width: number, fontSize: number, measure: MeasureText, bold: boolean): string {
+function truncate(
+  text: string,
+  width: number,
+  fontSize: number,
+  measure: MeasureText,
+  bold: boolean,
+): string {
   if (measure(text, fontSize, bold) <= width) return text;
   const chars = [...text];
   let lo = 0;
@@ -171,7 +193,11 @@ function truncate(text: string, width: number, fontSize: number, measure: Measur
  * size gets the same composition: first name large, last name, company, then the ticket name
  * along the bottom with the QR code of the barcode at the bottom right and the VIP mark top right.
  */
-export function layoutBadge(template: Pick<BadgeTemplate, 'pageSize' | 'fields'>, person: BadgePerson, measure: MeasureText): BadgeLayout {
+export function layoutBadge(
+  template: Pick<BadgeTemplate, 'pageSize' | 'fields'>,
+  person: BadgePerson,
+  measure: MeasureText,
+): BadgeLayout {
   const page = PAGE_SIZES[template.pageSize];
   const W = page.widthPt;
   const H = page.heightPt;
@@ -191,7 +217,15 @@ export function layoutBadge(template: Pick<BadgeTemplate, 'pageSize' | 'fields'>
   const last = person.firstName?.trim() ? (person.lastName?.trim() ?? '') : (person.lastName?.trim() ?? '');
 
   const qrTop = showQr ? H - margin - qrSize : Infinity;
-  const addText = (field: TextItem['field'], text: string, max: number, min: number, maxLines: 1 | 2, bold: boolean, boxWidth = textWidth) => {
+  const addText = (
+    field: TextItem['field'],
+    text: string,
+    max: number,
+    min: number,
+    maxLines: 1 | 2,
+    bold: boolean,
+    boxWidth = textWidth,
+  ) => {
     if (!text.trim()) return;
     // Text that could reach down beside the QR code is fitted to the space left of it.
     const width = y + max * 2.3 > qrTop ? Math.min(boxWidth, textWidth - qrSize - margin * 0.5) : boxWidth;
@@ -219,9 +253,25 @@ export function layoutBadge(template: Pick<BadgeTemplate, 'pageSize' | 'fields'>
   if (f.ticketName && person.ticketName) {
     const size = short * 0.065;
     y = Math.max(y, H - margin - size * 1.2);
-    addText('ticketName', person.ticketName, size, Math.max(6, short * 0.035), 1, true, textWidth - (showQr ? qrSize + margin * 0.5 : 0));
+    addText(
+      'ticketName',
+      person.ticketName,
+      size,
+      Math.max(6, short * 0.035),
+      1,
+      true,
+      textWidth - (showQr ? qrSize + margin * 0.5 : 0),
+    );
   }
-  if (showQr) items.push({ kind: 'qr', x: W - margin - qrSize, y: H - margin - qrSize, size: qrSize, payload: person.barcode! });
-  if (vip) items.push({ kind: 'vip', x: W - margin - vip.width, y: margin, width: vip.width, height: vip.height });
+  if (showQr)
+    items.push({
+      kind: 'qr',
+      x: W - margin - qrSize,
+      y: H - margin - qrSize,
+      size: qrSize,
+      payload: person.barcode!,
+    });
+  if (vip)
+    items.push({ kind: 'vip', x: W - margin - vip.width, y: margin, width: vip.width, height: vip.height });
   return { widthPt: W, heightPt: H, pageSize: template.pageSize, items };
 }

@@ -112,7 +112,10 @@ export interface CheckInFeedback {
 }
 
 /** What the desk shows for a check-in answer. `time` formats an ISO time as the station's HH:MM. */
-export function describeCheckInOutcome(outcome: CheckInOutcome, time: (iso: string) => string): CheckInFeedback {
+export function describeCheckInOutcome(
+  outcome: CheckInOutcome,
+  time: (iso: string) => string,
+): CheckInFeedback {
   switch (outcome.kind) {
     case 'checked_in': {
       const a = outcome.attendee;
@@ -135,7 +138,9 @@ export function describeCheckInOutcome(outcome: CheckInOutcome, time: (iso: stri
         tone: 'error',
         title: 'Not attending (cancelled)',
         subject: outcome.attendee.fullName,
-        detail: outcome.attendee.providerStatus ? `Provider status: ${outcome.attendee.providerStatus}` : null,
+        detail: outcome.attendee.providerStatus
+          ? `Provider status: ${outcome.attendee.providerStatus}`
+          : null,
       };
     case 'not_yet_attending':
       return {
@@ -145,7 +150,12 @@ export function describeCheckInOutcome(outcome: CheckInOutcome, time: (iso: stri
         detail: `Registration is ${outcome.attendee.providerStatus ?? 'not approved yet'}; an organiser must approve it first`,
       };
     case 'not_found':
-      return { tone: 'error', title: 'Not found', subject: outcome.code, detail: 'No attendee of this event has this ticket code' };
+      return {
+        tone: 'error',
+        title: 'Not found',
+        subject: outcome.code,
+        detail: 'No attendee of this event has this ticket code',
+      };
   }
 }
 
@@ -178,10 +188,20 @@ function undoBadgeLine(badge: UndoBadge | null): { warn: boolean; text: string |
 /** What the desk shows for an undo answer. */
 export function describeUndoOutcome(outcome: UndoOutcome): UndoFeedback {
   if (outcome.kind === 'not_checked_in') {
-    return { tone: 'warning', title: 'Not checked in', subject: outcome.attendee.fullName, detail: 'There is no check-in to undo' };
+    return {
+      tone: 'warning',
+      title: 'Not checked in',
+      subject: outcome.attendee.fullName,
+      detail: 'There is no check-in to undo',
+    };
   }
   const line = undoBadgeLine(outcome.badge);
-  return { tone: line.warn ? 'warning' : 'info', title: 'Check-in undone', subject: outcome.attendee.fullName, detail: line.text };
+  return {
+    tone: line.warn ? 'warning' : 'info',
+    title: 'Check-in undone',
+    subject: outcome.attendee.fullName,
+    detail: line.text,
+  };
 }
 
 export { OFFLINE_REASON, isWorkingOffline } from './sync-status.ts';

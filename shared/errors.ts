@@ -45,7 +45,11 @@ export function isAppError(e: unknown): e is AppError {
   return e instanceof AppError;
 }
 
-export const STORAGE_ERROR_CODES = ['STORAGE_FULL', 'STORAGE_READ_ONLY', 'STORAGE_UNAVAILABLE'] as const satisfies readonly ErrorCode[];
+export const STORAGE_ERROR_CODES = [
+  'STORAGE_FULL',
+  'STORAGE_READ_ONLY',
+  'STORAGE_UNAVAILABLE',
+] as const satisfies readonly ErrorCode[];
 export type StorageErrorCode = (typeof STORAGE_ERROR_CODES)[number];
 
 export function isStorageErrorCode(code: unknown): code is StorageErrorCode {

@@ -15,5 +15,8 @@ export interface Channel<S extends z.ZodType, R> {
 }
 
 export function channel<R>() {
-  return <S extends z.ZodType>(input: S, opts: { admin: boolean }): Channel<S, R> => ({ input, admin: opts.admin });
+  return <S extends z.ZodType>(input: S, opts: { admin: boolean }): Channel<S, R> => ({
+    input,
+    admin: opts.admin,
+  });
 }

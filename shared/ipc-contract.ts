@@ -2,7 +2,15 @@
 // role, and its result type. Main validates against it, the preload and the browser host carry
 // it, the renderer calls through it, and the fuzz test walks it. One table, no drift.
 import { z } from 'zod';
-import type { ProviderKind, Attendee, Integration, StatusTransition, SyncedEvent, SyncJob, SyncRepair } from './types.ts';
+import type {
+  ProviderKind,
+  Attendee,
+  Integration,
+  StatusTransition,
+  SyncedEvent,
+  SyncJob,
+  SyncRepair,
+} from './types.ts';
 import type { ProviderClockCheck } from './station-clock.ts';
 import type { SyncStarted } from './venue-poller.ts';
 import { PROVIDERS } from './types.ts';
@@ -18,7 +26,9 @@ import { channel, empty, eventRef, id } from './ipc-channel.ts';
 import { VENUE_CHANNELS } from './venue-ipc.ts';
 
 // A unique id per desk action (a UUID from the renderer): a retried call cannot record twice.
-const actionId = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'an action id is 8 to 64 letters, digits or dashes');
+const actionId = z
+  .string()
+  .regex(/^[A-Za-z0-9-]{8,64}$/, 'an action id is 8 to 64 letters, digits or dashes');
 const pin = z.string().regex(/^\d{4,12}$/, 'a PIN is 4 to 12 digits');
 
 export interface StationSettings {
@@ -88,7 +98,9 @@ export interface AttendeePage {
 export const IPC_CHANNELS = {
   'app.snapshot': channel<AppSnapshot>()(empty, { admin: false }),
 
-  'session.setPin': channel<SessionInfo>()(z.object({ pin, currentPin: pin.optional() }).strict(), { admin: false }),
+  'session.setPin': channel<SessionInfo>()(z.object({ pin, currentPin: pin.optional() }).strict(), {
+    admin: false,
+  }),
   'session.unlock': channel<SessionInfo>()(z.object({ pin: z.string().max(64) }).strict(), { admin: false }),
   'session.lock': channel<SessionInfo>()(empty, { admin: false }),
 
@@ -106,26 +118,36 @@ export const IPC_CHANNELS = {
           .trim()
           .min(1)
           .max(4096)
-          .regex(/^[\x21-\x7E]+$/, 'a token or key is letters, digits and symbols, without spaces or line breaks'),
+          .regex(
+            /^[\x21-\x7E]+$/,
+            'a token or key is letters, digits and symbols, without spaces or line breaks',
+          ),
       })
       .strict(),
     { admin: true },
   ),
-  'integrations.startOAuth': channel<{ authorizeUrl: string }>()(z.object({ provider: z.literal('eventbrite') }).strict(), { admin: true }),
+  'integrations.startOAuth': channel<{ authorizeUrl: string }>()(
+    z.object({ provider: z.literal('eventbrite') }).strict(),
+    { admin: true },
+  ),
   'integrations.remove': channel<null>()(z.object({ integrationId: id }).strict(), { admin: true }),
 
   'events.list': channel<SyncedEvent[]>()(empty, { admin: false }),
   'events.get': channel<SyncedEvent>()(eventRef, { admin: false }),
   'events.history': channel<StatusTransition[]>()(eventRef, { admin: false }),
   'events.recoveryOptions': channel<Integration[]>()(eventRef, { admin: false }),
-  'events.providerList': channel<ProviderEventOption[]>()(z.object({ integrationId: id }).strict(), { admin: true }),
+  'events.providerList': channel<ProviderEventOption[]>()(z.object({ integrationId: id }).strict(), {
+    admin: true,
+  }),
   'events.import': channel<SyncedEvent>()(
     z.object({ integrationId: id, providerEventId: z.string().min(1).max(200) }).strict(),
     { admin: true },
   ),
   'events.retry': channel<SyncJob>()(eventRef, { admin: true }),
   'events.retryImport': channel<SyncJob>()(eventRef, { admin: true }),
-  'events.reconnect': channel<SyncJob>()(z.object({ eventId: id, integrationId: id }).strict(), { admin: true }),
+  'events.reconnect': channel<SyncJob>()(z.object({ eventId: id, integrationId: id }).strict(), {
+    admin: true,
+  }),
   /** The Sync button: run here, or asked of the venue desk that polls the event (shared/venue-poller.ts). */
   'events.sync': channel<SyncStarted>()(eventRef, { admin: false }),
   /** Disagreements between mirror and provider that a full listing repaired (for the admin). */
@@ -151,27 +173,44 @@ export const IPC_CHANNELS = {
           })
           .strict()
           .optional(),
-        sort: z.object({ key: z.enum(ATTENDEE_SORT_KEYS), direction: z.enum(['asc', 'desc']) }).strict().optional(),
+        sort: z
+          .object({ key: z.enum(ATTENDEE_SORT_KEYS), direction: z.enum(['asc', 'desc']) })
+          .strict()
+          .optional(),
       })
       .strict(),
     { admin: false },
   ),
-  'attendees.setVip': channel<Attendee>()(z.object({ attendeeId: id, vip: z.boolean() }).strict(), { admin: false }),
+  'attendees.setVip': channel<Attendee>()(z.object({ attendeeId: id, vip: z.boolean() }).strict(), {
+    admin: false,
+  }),
 
   'desk.search': channel<DeskSearchResult>()(
-    z.object({ eventId: id, query: z.string().max(200), limit: z.number().int().min(1).max(100).optional() }).strict(),
+    z
+      .object({ eventId: id, query: z.string().max(200), limit: z.number().int().min(1).max(100).optional() })
+      .strict(),
     { admin: false },
   ),
   // A scanner types the code and Enter; a person picks a row. Both end here: an exact barcode
   // match of `code` wins, else `attendeeId`, else "not found".
   'desk.checkIn': channel<CheckInOutcome>()(
     z
-      .object({ eventId: id, actionId, code: z.string().trim().min(1).max(500).optional(), attendeeId: id.optional() })
+      .object({
+        eventId: id,
+        actionId,
+        code: z.string().trim().min(1).max(500).optional(),
+        attendeeId: id.optional(),
+      })
       .strict()
-      .refine((v) => v.code !== undefined || v.attendeeId !== undefined, 'give a scanned code or an attendee id'),
+      .refine(
+        (v) => v.code !== undefined || v.attendeeId !== undefined,
+        'give a scanned code or an attendee id',
+      ),
     { admin: false },
   ),
-  'desk.undo': channel<UndoOutcome>()(z.object({ eventId: id, attendeeId: id, actionId }).strict(), { admin: false }),
+  'desk.undo': channel<UndoOutcome>()(z.object({ eventId: id, attendeeId: id, actionId }).strict(), {
+    admin: false,
+  }),
   'desk.log': channel<CheckInLogEntry[]>()(
     z.object({ eventId: id, limit: z.number().int().min(1).max(500), beforeId: id.optional() }).strict(),
     { admin: false },
@@ -190,7 +229,12 @@ export const IPC_CHANNELS = {
           z
             .object({
               kind: z.literal('zpl_tcp'),
-              host: z.string().trim().min(1).max(253).regex(/^[A-Za-z0-9.:-]+$/, 'a host name or IP address'),
+              host: z
+                .string()
+                .trim()
+                .min(1)
+                .max(253)
+                .regex(/^[A-Za-z0-9.:-]+$/, 'a host name or IP address'),
               port: z.number().int().min(1).max(65535),
               dpi: z.union([z.literal(203), z.literal(300)]),
             })
@@ -214,7 +258,14 @@ export const IPC_CHANNELS = {
         name: z.string().trim().min(1).max(80),
         pageSize: z.enum(PAGE_SIZE_IDS as [string, ...string[]]),
         ticketName: z.string().trim().min(1).max(200).nullable(),
-        fields: z.object(Object.fromEntries(BADGE_FIELDS.map((f) => [f, z.boolean()])) as Record<(typeof BADGE_FIELDS)[number], z.ZodBoolean>).strict(),
+        fields: z
+          .object(
+            Object.fromEntries(BADGE_FIELDS.map((f) => [f, z.boolean()])) as Record<
+              (typeof BADGE_FIELDS)[number],
+              z.ZodBoolean
+            >,
+          )
+          .strict(),
       })
       .strict(),
     { admin: true },
@@ -231,7 +282,14 @@ export const IPC_CHANNELS = {
         draft: z
           .object({
             pageSize: z.enum(PAGE_SIZE_IDS as [string, ...string[]]),
-            fields: z.object(Object.fromEntries(BADGE_FIELDS.map((f) => [f, z.boolean()])) as Record<(typeof BADGE_FIELDS)[number], z.ZodBoolean>).strict(),
+            fields: z
+              .object(
+                Object.fromEntries(BADGE_FIELDS.map((f) => [f, z.boolean()])) as Record<
+                  (typeof BADGE_FIELDS)[number],
+                  z.ZodBoolean
+                >,
+              )
+              .strict(),
           })
           .strict()
           .optional(),
@@ -242,13 +300,22 @@ export const IPC_CHANNELS = {
 
   /** The first badge of an attendee. A second copy is a reprint: refused here with CONFLICT. */
   'print.badge': channel<PrintJob>()(z.object({ attendeeId: id }).strict(), { admin: false }),
-  'print.reprint': channel<PrintJob>()(z.object({ attendeeId: id, note: z.string().trim().min(1).max(200) }).strict(), { admin: false }),
+  'print.reprint': channel<PrintJob>()(
+    z.object({ attendeeId: id, note: z.string().trim().min(1).max(200) }).strict(),
+    { admin: false },
+  ),
   'print.batch': channel<{ queued: number; alreadyPrinted: number }>()(
     z.object({ eventId: id, vipOnly: z.boolean(), ticketName: z.string().max(200).nullable() }).strict(),
     { admin: true },
   ),
   'print.jobs': channel<PrintJob[]>()(
-    z.object({ eventId: id.optional(), states: z.array(z.enum(PRINT_JOB_STATES)).max(6).optional(), limit: z.number().int().min(1).max(500) }).strict(),
+    z
+      .object({
+        eventId: id.optional(),
+        states: z.array(z.enum(PRINT_JOB_STATES)).max(6).optional(),
+        limit: z.number().int().min(1).max(500),
+      })
+      .strict(),
     { admin: false },
   ),
   'print.summary': channel<PrintQueueSummary>()(empty, { admin: false }),
@@ -266,11 +333,19 @@ export const IPC_CHANNELS = {
   'recovery.notices': channel<DamagedDatabaseNotice[]>()(empty, { admin: false }),
   /** The check-ins read back from a damaged file, in its log's order. */
   'recovery.salvaged': channel<SalvagedCheckIn[]>()(
-    z.object({ damagedId: id, offset: z.number().int().min(0).max(10_000_000), limit: z.number().int().min(1).max(500) }).strict(),
+    z
+      .object({
+        damagedId: id,
+        offset: z.number().int().min(0).max(10_000_000),
+        limit: z.number().int().min(1).max(500),
+      })
+      .strict(),
     { admin: true },
   ),
   /** Imports them: each goes into the log, under its own action id, once its attendee exists again. */
-  'recovery.importSalvaged': channel<DamagedDatabaseNotice>()(z.object({ damagedId: id }).strict(), { admin: true }),
+  'recovery.importSalvaged': channel<DamagedDatabaseNotice>()(z.object({ damagedId: id }).strict(), {
+    admin: true,
+  }),
   'recovery.dismiss': channel<null>()(z.object({ damagedId: id }).strict(), { admin: true }),
   ...VENUE_CHANNELS,
 } as const;
@@ -283,7 +358,6 @@ export const CHANNEL_NAMES = Object.keys(IPC_CHANNELS) as ChannelName[];
 export function isChannelName(name: unknown): name is ChannelName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(IPC_CHANNELS, name);
 }
-
 
 export type { ProviderKind };
 export * from './ipc-wire.ts';

@@ -28,7 +28,14 @@ export interface Printer {
  * may_have_printed and waits for a person (print again, or mark it printed) instead of
  * printing a second copy by itself.
  */
-export const PRINT_JOB_STATES = ['queued', 'printing', 'printed', 'failed', 'may_have_printed', 'cancelled'] as const;
+export const PRINT_JOB_STATES = [
+  'queued',
+  'printing',
+  'printed',
+  'failed',
+  'may_have_printed',
+  'cancelled',
+] as const;
 export type PrintJobState = (typeof PRINT_JOB_STATES)[number];
 
 /** Why the job exists. A badge prints once (check_in / manual / batch); every further copy is a reprint, with who and why. */

@@ -14,7 +14,9 @@ export const STORAGE_STATE_OF_CODE: Readonly<Record<StorageErrorCode, Exclude<St
 };
 
 /** What happened and what to do, for each way the data folder can refuse a write. */
-export const STORAGE_PROBLEM_TEXT: Readonly<Record<Exclude<StorageState, 'ok'>, { what: string; fix: string; resumes: string }>> = {
+export const STORAGE_PROBLEM_TEXT: Readonly<
+  Record<Exclude<StorageState, 'ok'>, { what: string; fix: string; resumes: string }>
+> = {
   full: {
     what: 'The disk of this computer is full.',
     fix: 'Free some space (empty the trash, delete large downloads).',
@@ -57,7 +59,9 @@ export interface StorageBanner {
 }
 
 function megabytes(bytes: number): string {
-  return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : `${Math.max(0, Math.floor(bytes / 1024 ** 2))} MB`;
+  return bytes >= 1024 ** 3
+    ? `${(bytes / 1024 ** 3).toFixed(1)} GB`
+    : `${Math.max(0, Math.floor(bytes / 1024 ** 2))} MB`;
 }
 
 /**

@@ -155,42 +155,80 @@ export interface EventSyncFacts {
  */
 export function describeEventSync(event: EventSyncFacts): EventSyncView {
   const via = event.syncVia ?? null;
-  if (via && !event.hasActiveJob && (event.integrationId === null || event.status === 'DISCONNECTED')) return describeSyncVia(via);
+  if (via && !event.hasActiveJob && (event.integrationId === null || event.status === 'DISCONNECTED'))
+    return describeSyncVia(via);
   if (event.integrationId === null && !event.hasActiveJob) {
     return {
       ...describeSyncStatus('DISCONNECTED', false),
       badge: { label: 'From the venue', tone: 'grey' },
-      alert: { title: 'No desk of the venue has synced this event yet — connect an account here to sync it', button: 'Connect an account', action: 'reconnect' },
+      alert: {
+        title: 'No desk of the venue has synced this event yet — connect an account here to sync it',
+        button: 'Connect an account',
+        action: 'reconnect',
+      },
       showOfflineBanner: false,
       pillLabel: 'Syncing',
     };
   }
   const view = describeSyncStatus(event.status, event.hasActiveJob);
-  if (!isWorkingOffline(event) || event.hasActiveJob) return { ...view, showOfflineBanner: false, pillLabel: 'Syncing' };
-  return { ...view, badge: { label: 'Offline', tone: 'grey' }, alert: null, dialogTitle: null, toast: null, showOfflineBanner: true, pillLabel: 'Syncing' };
+  if (!isWorkingOffline(event) || event.hasActiveJob)
+    return { ...view, showOfflineBanner: false, pillLabel: 'Syncing' };
+  return {
+    ...view,
+    badge: { label: 'Offline', tone: 'grey' },
+    alert: null,
+    dialogTitle: null,
+    toast: null,
+    showOfflineBanner: true,
+    pillLabel: 'Syncing',
+  };
 }
 
 /** describeEventSync of an event as main sends it (the event page, its card, their tests). */
-export function describeSyncedEvent(event: Pick<SyncedEvent, 'status' | 'statusReason' | 'activeJob' | 'integrationId' | 'syncVia'>): EventSyncView {
-  return describeEventSync({ status: event.status, statusReason: event.statusReason, hasActiveJob: event.activeJob !== null, integrationId: event.integrationId, syncVia: event.syncVia });
+export function describeSyncedEvent(
+  event: Pick<SyncedEvent, 'status' | 'statusReason' | 'activeJob' | 'integrationId' | 'syncVia'>,
+): EventSyncView {
+  return describeEventSync({
+    status: event.status,
+    statusReason: event.statusReason,
+    hasActiveJob: event.activeJob !== null,
+    integrationId: event.integrationId,
+    syncVia: event.syncVia,
+  });
 }
 
 function describeSyncVia(via: NonNullable<EventSyncFacts['syncVia']>): EventSyncView {
   const base = describeSyncStatus(via.status, false);
-  const calm = { ...base, alert: null, dialogTitle: null, toast: null, showOfflineBanner: false, pillLabel: `Syncing via ${via.deskName}` };
+  const calm = {
+    ...base,
+    alert: null,
+    dialogTitle: null,
+    toast: null,
+    showOfflineBanner: false,
+    pillLabel: `Syncing via ${via.deskName}`,
+  };
   const connectHere = { button: 'Connect an account here', action: 'reconnect' as const };
-  if (!via.online) return { ...calm, badge: { label: `${via.deskName} not seen`, tone: 'grey' }, showSyncingPill: false };
+  if (!via.online)
+    return { ...calm, badge: { label: `${via.deskName} not seen`, tone: 'grey' }, showSyncingPill: false };
   switch (via.status) {
     case 'ACTIVE':
       return { ...calm, badge: { label: `Syncing via ${via.deskName}`, tone: 'green' } };
     case 'PENDING':
-      return { ...calm, badge: { label: `Importing via ${via.deskName}`, tone: 'blue' }, showImportProgress: false };
+      return {
+        ...calm,
+        badge: { label: `Importing via ${via.deskName}`, tone: 'blue' },
+        showImportProgress: false,
+      };
     case 'FAILED':
-      if (via.statusReason === OFFLINE_REASON) return { ...calm, badge: { label: `${via.deskName} offline`, tone: 'grey' } };
+      if (via.statusReason === OFFLINE_REASON)
+        return { ...calm, badge: { label: `${via.deskName} offline`, tone: 'grey' } };
       return {
         ...calm,
         badge: { label: `Sync failed on ${via.deskName}`, tone: 'red' },
-        alert: { title: `Sync failed on ${via.deskName} — an admin there can retry, or connect an account here`, ...connectHere },
+        alert: {
+          title: `Sync failed on ${via.deskName} — an admin there can retry, or connect an account here`,
+          ...connectHere,
+        },
         dialogTitle: 'Reconnect',
         toast: 'Reconnecting event',
       };
@@ -198,7 +236,10 @@ function describeSyncVia(via: NonNullable<EventSyncFacts['syncVia']>): EventSync
       return {
         ...calm,
         badge: { label: `Disconnected on ${via.deskName}`, tone: 'grey' },
-        alert: { title: `Integration disconnected on ${via.deskName} — an admin there can reconnect, or connect an account here`, ...connectHere },
+        alert: {
+          title: `Integration disconnected on ${via.deskName} — an admin there can reconnect, or connect an account here`,
+          ...connectHere,
+        },
         dialogTitle: 'Reconnect',
         toast: 'Reconnecting event',
       };

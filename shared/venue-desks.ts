@@ -21,7 +21,11 @@ export function nextFreeDeskName(taken: Iterable<string>): string {
  * keeps it. Every desk decides from the same directory, so exactly one of each clashing pair moves
  * (three at once settle in two steps). Returns the new name, or null when this desk keeps its own.
  */
-export function renameOnNameClash(ownStationId: string, ownName: string, members: Iterable<readonly [stationId: string, name: string]>): string | null {
+export function renameOnNameClash(
+  ownStationId: string,
+  ownName: string,
+  members: Iterable<readonly [stationId: string, name: string]>,
+): string | null {
   const mine = ownName.trim().toLowerCase();
   const others = [...members].filter(([id]) => id !== ownStationId);
   if (!others.some(([id, name]) => name.trim().toLowerCase() === mine && id < ownStationId)) return null;

@@ -15,11 +15,19 @@ export const venueAddressSchema = z
   .trim()
   .min(3)
   .max(300)
-  .regex(/^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):[0-9]{1,5}$/, 'an address is host:port, e.g. 192.168.1.20:41234');
+  .regex(
+    /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):[0-9]{1,5}$/,
+    'an address is host:port, e.g. 192.168.1.20:41234',
+  );
 
 /** Codes read "BD1-XXXXX-…" (about 55 characters; a BD2 code with a relay address up to about 270); main decodes them and says what is wrong. */
 // A pairing code as typed or scanned (BD1-…); main checks its checksum.
-const pairingCode = z.string().trim().min(10).max(300).regex(/^[A-Za-z0-9\s-]+$/, 'a pairing code is letters, digits and dashes');
+const pairingCode = z
+  .string()
+  .trim()
+  .min(10)
+  .max(300)
+  .regex(/^[A-Za-z0-9\s-]+$/, 'a pairing code is letters, digits and dashes');
 
 /** What removing a desk or rotating the secret answers: desks that did not get the new secret join again with the new code. */
 export interface VenueRotation {
@@ -34,18 +42,30 @@ export const VENUE_CHANNELS = {
   /** The code other desks join with: it holds the venue secret. */
   'venue.pairingCode': channel<{ code: string }>()(empty, { admin: true }),
   /** "Start a venue": a name and a random secret; this desk is its first desk. */
-  'venue.start': channel<VenueStatus>()(z.object({ name: z.string().trim().min(1).max(80) }).strict(), { admin: true }),
+  'venue.start': channel<VenueStatus>()(z.object({ name: z.string().trim().min(1).max(80) }).strict(), {
+    admin: true,
+  }),
   /**
    * Joins the venue of `code` through the desk at `address` (picked from the discovered desks or
    * typed); without an address, through a discovered desk of that venue.
    */
-  'venue.join': channel<VenueStatus>()(z.object({ code: pairingCode, address: venueAddressSchema.optional() }).strict(), { admin: true }),
+  'venue.join': channel<VenueStatus>()(
+    z.object({ code: pairingCode, address: venueAddressSchema.optional() }).strict(),
+    { admin: true },
+  ),
   /** Connects to another desk of this venue by its address (when mDNS is blocked). */
-  'venue.addDesk': channel<VenueStatus>()(z.object({ address: venueAddressSchema }).strict(), { admin: true }),
+  'venue.addDesk': channel<VenueStatus>()(z.object({ address: venueAddressSchema }).strict(), {
+    admin: true,
+  }),
   /** Renames this desk; names are unique within the venue. */
-  'venue.renameDesk': channel<VenueStatus>()(z.object({ name: z.string().trim().min(1).max(60) }).strict(), { admin: true }),
+  'venue.renameDesk': channel<VenueStatus>()(z.object({ name: z.string().trim().min(1).max(60) }).strict(), {
+    admin: true,
+  }),
   /** Removes a desk from the venue and rotates the secret, so it can neither read nor write. */
-  'venue.removeDesk': channel<VenueRotation>()(z.object({ stationId: z.string().regex(STATION_ID, 'a station id') }).strict(), { admin: true }),
+  'venue.removeDesk': channel<VenueRotation>()(
+    z.object({ stationId: z.string().regex(STATION_ID, 'a station id') }).strict(),
+    { admin: true },
+  ),
   'venue.rotateSecret': channel<VenueRotation>()(empty, { admin: true }),
   /** Leaves the venue: this desk keeps its data and works alone. */
   'venue.leave': channel<VenueStatus>()(empty, { admin: true }),

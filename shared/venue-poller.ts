@@ -40,7 +40,10 @@ export function isPollKeyList(value: unknown): value is string[] {
  * This desk may poll the event: it holds a working (CONNECTED) account for it, and the event's
  * status is one live sync polls. The events a desk may poll are what its presence announces.
  */
-export function mayPoll(event: { status: SyncStatus }, account: { status: IntegrationStatus } | undefined): boolean {
+export function mayPoll(
+  event: { status: SyncStatus },
+  account: { status: IntegrationStatus } | undefined,
+): boolean {
   return isPollingStatus(event.status) && account?.status === 'CONNECTED';
 }
 
@@ -81,23 +84,31 @@ export function electPoller(key: string, desks: readonly PollCandidate[]): strin
 const requestId = z.string().regex(STATION_ID);
 const eventKey = z.string().refine(isPollKey, 'an event key is <provider>:<providerEventId>');
 
-export const syncRequestMessage = z.object({
-  type: z.literal('sync-request'),
-  requestId,
-  event: eventKey,
-}).strict();
+export const syncRequestMessage = z
+  .object({
+    type: z.literal('sync-request'),
+    requestId,
+    event: eventKey,
+  })
+  .strict();
 export type SyncRequestMessage = z.infer<typeof syncRequestMessage>;
 
 export const syncAnswerMessage = z.discriminatedUnion('outcome', [
   z.object({ type: z.literal('sync-answer'), requestId, outcome: z.literal('started') }).strict(),
-  z.object({ type: z.literal('sync-answer'), requestId, outcome: z.literal('refused'), reason: z.string().min(1).max(300) }).strict(),
+  z
+    .object({
+      type: z.literal('sync-answer'),
+      requestId,
+      outcome: z.literal('refused'),
+      reason: z.string().min(1).max(300),
+    })
+    .strict(),
 ]);
 export type SyncAnswerMessage = z.infer<typeof syncAnswerMessage>;
 
 /** What a manual Sync did: a job here, or the poller's job started at its request. */
 export type SyncStarted =
-  | { ranBy: 'this-desk'; job: SyncJob }
-  | { ranBy: 'poller'; deskName: string; stationId: string };
+  { ranBy: 'this-desk'; job: SyncJob } | { ranBy: 'poller'; deskName: string; stationId: string };
 
 /** The Sync button's confirmation. */
 export function syncStartedText(started: SyncStarted): string {

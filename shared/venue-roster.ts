@@ -85,7 +85,13 @@ export const syncSourceSchema = z
 export type SyncSourceEntry = z.infer<typeof syncSourceSchema>;
 
 export const venueEventListingSchema = z
-  .object({ v: z.literal(1), provider: z.enum(PROVIDERS), providerEventId: z.string().regex(PROVIDER_ID), name: z.string().min(1).max(300), stationId })
+  .object({
+    v: z.literal(1),
+    provider: z.enum(PROVIDERS),
+    providerEventId: z.string().regex(PROVIDER_ID),
+    name: z.string().min(1).max(300),
+    stationId,
+  })
   .strict();
 export type VenueEventListing = z.infer<typeof venueEventListingSchema>;
 
@@ -94,7 +100,9 @@ export function venueEventKey(provider: ProviderKind, providerEventId: string): 
   return `${provider}:${providerEventId}`;
 }
 
-export type RosterCheck = { ok: true; attendee: RosterAttendee; stationId: string } | { ok: false; reason: string; stationId: string | null };
+export type RosterCheck =
+  | { ok: true; attendee: RosterAttendee; stationId: string }
+  | { ok: false; reason: string; stationId: string | null };
 
 /** Checks one roster entry from a peer before it may touch the mirror: key, size and shape. */
 export function checkRosterEntry(key: string, value: unknown): RosterCheck {
@@ -107,14 +115,27 @@ export function checkRosterEntry(key: string, value: unknown): RosterCheck {
   } catch {
     return { ok: false, reason: 'not JSON', stationId: from };
   }
-  if (size > MAX_ROSTER_ENTRY_CHARS) return { ok: false, reason: `roster entry of ${size} characters (at most ${MAX_ROSTER_ENTRY_CHARS})`, stationId: from };
+  if (size > MAX_ROSTER_ENTRY_CHARS)
+    return {
+      ok: false,
+      reason: `roster entry of ${size} characters (at most ${MAX_ROSTER_ENTRY_CHARS})`,
+      stationId: from,
+    };
   const parsed = rosterEntrySchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false, reason: `roster ${issue?.path.join('.') || 'entry'}: ${issue?.message ?? 'malformed'}`, stationId: from };
+    return {
+      ok: false,
+      reason: `roster ${issue?.path.join('.') || 'entry'}: ${issue?.message ?? 'malformed'}`,
+      stationId: from,
+    };
   }
   const { v: _v, stationId: writer, otherTicketNames, ...fields } = parsed.data;
-  return { ok: true, attendee: { providerAttendeeId: key, ...fields, otherTicketNames: otherTicketNames ?? [] }, stationId: writer };
+  return {
+    ok: true,
+    attendee: { providerAttendeeId: key, ...fields, otherTicketNames: otherTicketNames ?? [] },
+    stationId: writer,
+  };
 }
 
 export function rosterEntryOf(a: RosterAttendee, writer: string): RosterEntry {
@@ -127,7 +148,9 @@ export function rosterEntryOf(a: RosterAttendee, writer: string): RosterEntry {
     company: a.company,
     jobTitle: a.jobTitle,
     ticketName: a.ticketName,
-    ...(a.otherTicketNames && a.otherTicketNames.length > 0 ? { otherTicketNames: [...a.otherTicketNames] } : {}),
+    ...(a.otherTicketNames && a.otherTicketNames.length > 0
+      ? { otherTicketNames: [...a.otherTicketNames] }
+      : {}),
     orderId: a.orderId,
     barcode: a.barcode,
     status: a.status,
@@ -142,8 +165,20 @@ export function rosterEntryOf(a: RosterAttendee, writer: string): RosterEntry {
 /** Whether two records hold the same provider fields (the writer is not a field). */
 export function sameRosterFields(a: RosterAttendee, b: RosterAttendee): boolean {
   const fields: (keyof RosterAttendee)[] = [
-    'firstName', 'lastName', 'fullName', 'email', 'company', 'jobTitle', 'ticketName', 'orderId', 'barcode',
-    'status', 'providerStatus', 'providerCheckedIn', 'registeredAt', 'providerUpdatedAt',
+    'firstName',
+    'lastName',
+    'fullName',
+    'email',
+    'company',
+    'jobTitle',
+    'ticketName',
+    'orderId',
+    'barcode',
+    'status',
+    'providerStatus',
+    'providerCheckedIn',
+    'registeredAt',
+    'providerUpdatedAt',
   ];
   if (fields.some((f) => a[f] !== b[f])) return false;
   return (a.otherTicketNames ?? []).join('\u0000') === (b.otherTicketNames ?? []).join('\u0000');
@@ -163,7 +198,11 @@ function stampOf(a: Pick<RosterAttendee, 'providerUpdatedAt'>): number {
  * record (left by a poller before it), so it never undoes what its own listing found.
  * Equal records are left alone.
  */
-export function rosterChangeWins(incoming: RosterAttendee, current: RosterAttendee | undefined, sameStampWins: boolean): boolean {
+export function rosterChangeWins(
+  incoming: RosterAttendee,
+  current: RosterAttendee | undefined,
+  sameStampWins: boolean,
+): boolean {
   if (current === undefined) return true;
   const a = stampOf(incoming);
   const b = stampOf(current);
@@ -184,7 +223,8 @@ export function readVenueEvents(map: ListingMap): VenueEventListing[] {
   const out: VenueEventListing[] = [];
   map.forEach((value, key) => {
     const parsed = venueEventListingSchema.safeParse(value);
-    if (parsed.success && key === venueEventKey(parsed.data.provider, parsed.data.providerEventId)) out.push(parsed.data);
+    if (parsed.success && key === venueEventKey(parsed.data.provider, parsed.data.providerEventId))
+      out.push(parsed.data);
   });
   return out;
 }

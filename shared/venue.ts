@@ -33,8 +33,10 @@ const PROVIDER_EVENT_ID = /^[\x21-\x7E]{1,200}$/;
 
 /** `venue:<venueId>:<provider>:<providerEventId>`: the one place a document's name is made. */
 export function venueDocumentName(ref: VenueDocumentRef): string {
-  if (!VENUE_ID.test(ref.venueId)) throw new Error('a venue id is 1 to 64 letters, digits, dashes or underscores');
-  if (!PROVIDER_EVENT_ID.test(ref.providerEventId)) throw new Error('a provider event id is 1 to 200 printable characters');
+  if (!VENUE_ID.test(ref.venueId))
+    throw new Error('a venue id is 1 to 64 letters, digits, dashes or underscores');
+  if (!PROVIDER_EVENT_ID.test(ref.providerEventId))
+    throw new Error('a provider event id is 1 to 200 printable characters');
   return `venue:${ref.venueId}:${ref.provider}:${ref.providerEventId}`;
 }
 
@@ -60,12 +62,18 @@ export const MAX_ENTRY_CHARS = 2048;
 
 const actionIdSchema = z.string().regex(VENUE_ACTION_ID, 'an action id is 8 to 64 letters, digits or dashes');
 const stationIdSchema = z.string().regex(STATION_ID, 'a station id is 8 to 64 letters, digits or dashes');
-const attendeeSchema = z.string().regex(/^[\x21-\x7E]{1,200}$/, 'a provider attendee id is 1 to 200 printable characters');
+const attendeeSchema = z
+  .string()
+  .regex(/^[\x21-\x7E]{1,200}$/, 'a provider attendee id is 1 to 200 printable characters');
 const atSchema = z
   .string()
   .regex(ISO_TIME, 'a time is an ISO time in UTC with milliseconds')
   .refine((s) => !Number.isNaN(Date.parse(s)), 'not a real time');
-const stationNameSchema = z.string().min(1).max(60).refine((s) => s.trim() === s && !/[\p{Cc}]/u.test(s), 'a station name is plain text');
+const stationNameSchema = z
+  .string()
+  .min(1)
+  .max(60)
+  .refine((s) => s.trim() === s && !/[\p{Cc}]/u.test(s), 'a station name is plain text');
 const version = z.literal(VENUE_SCHEMA_VERSION);
 
 export const checkInEntrySchema = z
@@ -80,11 +88,21 @@ export const checkInEntrySchema = z
     stationName: stationNameSchema,
   })
   .strict()
-  .refine((e) => (e.kind === 'undo') === (e.undoes !== undefined), 'an undo names the check-in it undoes, and only an undo does')
+  .refine(
+    (e) => (e.kind === 'undo') === (e.undoes !== undefined),
+    'an undo names the check-in it undoes, and only an undo does',
+  )
   .refine((e) => e.undoes !== e.actionId, 'an undo cannot undo itself');
 
 export const vipEntrySchema = z
-  .object({ v: version, attendee: attendeeSchema, vip: z.boolean(), at: atSchema, stationId: stationIdSchema, stationName: stationNameSchema })
+  .object({
+    v: version,
+    attendee: attendeeSchema,
+    vip: z.boolean(),
+    at: atSchema,
+    stationId: stationIdSchema,
+    stationName: stationNameSchema,
+  })
   .strict();
 
 export const printEntrySchema = z
@@ -108,7 +126,8 @@ const SCHEMAS = { checkins: checkInEntrySchema, vip: vipEntrySchema, prints: pri
 
 export type EntryOf<M extends VenueMapName> = z.infer<(typeof SCHEMAS)[M]>;
 
-export type EntryCheck<M extends VenueMapName> = { ok: true; entry: EntryOf<M> } | { ok: false; reason: string; stationId: string | null };
+export type EntryCheck<M extends VenueMapName> =
+  { ok: true; entry: EntryOf<M> } | { ok: false; reason: string; stationId: string | null };
 
 /**
  * Checks one entry of a document map before it may touch SQLite: its size, its shape, and that
@@ -116,7 +135,12 @@ export type EntryCheck<M extends VenueMapName> = { ok: true; entry: EntryOf<M> }
  * Refusals name the station the entry claims to come from, for the count shown to the admin.
  */
 export function checkEntry<M extends VenueMapName>(map: M, key: string, value: unknown): EntryCheck<M> {
-  const claimed = typeof value === 'object' && value !== null && typeof (value as { stationId?: unknown }).stationId === 'string' ? (value as { stationId: string }).stationId : null;
+  const claimed =
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { stationId?: unknown }).stationId === 'string'
+      ? (value as { stationId: string }).stationId
+      : null;
   const stationId = claimed !== null && STATION_ID.test(claimed) ? claimed : null;
   let size: number;
   try {
@@ -124,14 +148,20 @@ export function checkEntry<M extends VenueMapName>(map: M, key: string, value: u
   } catch {
     return { ok: false, reason: 'not JSON', stationId };
   }
-  if (size > MAX_ENTRY_CHARS) return { ok: false, reason: `entry of ${size} characters (at most ${MAX_ENTRY_CHARS})`, stationId };
+  if (size > MAX_ENTRY_CHARS)
+    return { ok: false, reason: `entry of ${size} characters (at most ${MAX_ENTRY_CHARS})`, stationId };
   if (!VENUE_ACTION_ID.test(key)) return { ok: false, reason: 'malformed entry key', stationId };
   const parsed = SCHEMAS[map].safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false, reason: `${issue?.path.join('.') || 'entry'}: ${issue?.message ?? 'malformed'}`, stationId };
+    return {
+      ok: false,
+      reason: `${issue?.path.join('.') || 'entry'}: ${issue?.message ?? 'malformed'}`,
+      stationId,
+    };
   }
-  if (map === 'checkins' && (parsed.data as CheckInEntry).actionId !== key) return { ok: false, reason: 'stored under another action id', stationId };
+  if (map === 'checkins' && (parsed.data as CheckInEntry).actionId !== key)
+    return { ok: false, reason: 'stored under another action id', stationId };
   return { ok: true, entry: parsed.data as EntryOf<M> };
 }
 
@@ -178,7 +208,10 @@ export function deriveCheckIn<F extends CheckInFact>(facts: readonly F[]): Deriv
   const undone = new Set<string>();
   for (const f of facts) if (f.kind === 'undo' && f.undoes !== null) undone.add(f.undoes);
   const admissions = facts.filter((f) => f.kind === 'check_in' && !undone.has(f.id)).sort(compareStamped);
-  const latest = facts.reduce<F | null>((best, f) => (best === null || compareStamped(f, best) > 0 ? f : best), null);
+  const latest = facts.reduce<F | null>(
+    (best, f) => (best === null || compareStamped(f, best) > 0 ? f : best),
+    null,
+  );
   return {
     shown: admissions[0] ?? null,
     admissions,
@@ -193,7 +226,10 @@ export interface VipFact extends Stamped {
 
 /** The VIP flag: the entry with the greatest (at, stationId, id) wins; no entry is not VIP. */
 export function deriveVip(facts: readonly VipFact[]): VipFact | null {
-  return facts.reduce<VipFact | null>((best, f) => (best === null || compareStamped(f, best) > 0 ? f : best), null);
+  return facts.reduce<VipFact | null>(
+    (best, f) => (best === null || compareStamped(f, best) > 0 ? f : best),
+    null,
+  );
 }
 
 /**
@@ -220,7 +256,10 @@ export interface DerivedPrints<F extends PrintFact = PrintFact> {
 
 export function derivePrints<F extends PrintFact>(facts: readonly F[]): DerivedPrints<F> {
   const firsts = facts.filter((f) => f.kind === 'first').sort(compareStamped);
-  return { first: firsts[0] ?? null, doublePrint: new Set(firsts.map((f) => f.stationId)).size > 1 ? firsts : null };
+  return {
+    first: firsts[0] ?? null,
+    doublePrint: new Set(firsts.map((f) => f.stationId)).size > 1 ? firsts : null,
+  };
 }
 
 // ---- what the desk and the admin see: in shared/venue-view.ts, free of zod for the renderer ----

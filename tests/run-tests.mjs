@@ -32,11 +32,15 @@ if (files.length === 0) {
 // not end is stopped and fails, naming the likely cause, rather than hanging until CI's limit.
 const RUN_LIMIT_MS = Number(process.env.BADGE_DESK_TEST_RUN_LIMIT_MS ?? 45 * 60_000);
 // Its own process group, so a run stopped at the limit takes every test file's process with it.
-const run = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files], {
-  cwd: root,
-  stdio: 'inherit',
-  detached: true,
-});
+const run = spawn(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    detached: true,
+  },
+);
 let overLimit = false;
 const limit = setTimeout(() => {
   overLimit = true;
@@ -45,7 +49,9 @@ const limit = setTimeout(() => {
 run.on('exit', (code) => {
   clearTimeout(limit);
   if (overLimit) {
-    console.error(`the test run did not end within ${RUN_LIMIT_MS / 60_000} min: a test file left a handle open (a timer, a socket)? Run the files one at a time to find it.`);
+    console.error(
+      `the test run did not end within ${RUN_LIMIT_MS / 60_000} min: a test file left a handle open (a timer, a socket)? Run the files one at a time to find it.`,
+    );
     process.exit(1);
   }
   process.exit(code ?? 1);

@@ -61,15 +61,21 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     },
     // Test-only: the fault suite makes a request time out, or a Retry-After count as "longer
     // than the job may wait", in seconds rather than the real 30 s and 15 min.
-    ...(Number(env.BADGE_DESK_REQUEST_TIMEOUT_MS) > 0 ? { requestTimeoutMs: Number(env.BADGE_DESK_REQUEST_TIMEOUT_MS) } : {}),
-    ...(Number(env.BADGE_DESK_MAX_RATE_LIMIT_WAIT_MS) > 0 ? { retry: { maxRateLimitWaitMs: Number(env.BADGE_DESK_MAX_RATE_LIMIT_WAIT_MS) } } : {}),
+    ...(Number(env.BADGE_DESK_REQUEST_TIMEOUT_MS) > 0
+      ? { requestTimeoutMs: Number(env.BADGE_DESK_REQUEST_TIMEOUT_MS) }
+      : {}),
+    ...(Number(env.BADGE_DESK_MAX_RATE_LIMIT_WAIT_MS) > 0
+      ? { retry: { maxRateLimitWaitMs: Number(env.BADGE_DESK_MAX_RATE_LIMIT_WAIT_MS) } }
+      : {}),
     // BADGE_DESK_POLL_INTERVAL_MS lets end-to-end tests and demos poll faster than the station setting allows.
     sync: { pollIntervalMs: Number(env.BADGE_DESK_POLL_INTERVAL_MS) || settingsNow().pollIntervalMs },
     // BADGE_DESK_RATE_BUDGET_SCALE lets the fault suite make, against the simulator, more calls
     // in an hour than a real provider's budget allows.
     // BADGE_DESK_EVENTBRITE_DAILY_LIMIT replaces Eventbrite's unconfirmed 48,000 a day (0: no daily window).
     rateBudgets: {
-      ...(env.BADGE_DESK_RATE_BUDGET_SCALE ? scaledRateBudgets(Number(env.BADGE_DESK_RATE_BUDGET_SCALE)) : {}),
+      ...(env.BADGE_DESK_RATE_BUDGET_SCALE
+        ? scaledRateBudgets(Number(env.BADGE_DESK_RATE_BUDGET_SCALE))
+        : {}),
       ...(env.BADGE_DESK_EVENTBRITE_DAILY_LIMIT
         ? { eventbrite: eventbriteBudgetWithDailyLimit(Number(env.BADGE_DESK_EVENTBRITE_DAILY_LIMIT)) }
         : {}),
@@ -80,7 +86,10 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
           venueNetwork: {
             appVersion: APP_VERSION,
             // The venue's desk name is the station's name (check-in rows carry the same).
-            station: { get: () => settingsNow().stationName, set: (name: string) => void updateSettings(deps.settingsStore, { stationName: name }) },
+            station: {
+              get: () => settingsNow().stationName,
+              set: (name: string) => void updateSettings(deps.settingsStore, { stationName: name }),
+            },
             discovery: deps.venue.discovery,
             ...(deps.venue.listen ? { listen: deps.venue.listen } : {}),
             ...(deps.venue.advertiseHosts ? { advertiseHosts: deps.venue.advertiseHosts } : {}),
@@ -114,11 +123,14 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     lockTimer = null;
     const due = session.lockDueAt();
     if (due === null) return;
-    lockTimer = setTimeout(() => {
-      lockTimer = null;
-      if (session.lockDueAt() === null) push({ event: 'sessionChanged', payload: session.info() });
-      else watchLock();
-    }, Math.max(0, due - clock.now()) + 50);
+    lockTimer = setTimeout(
+      () => {
+        lockTimer = null;
+        if (session.lockDueAt() === null) push({ event: 'sessionChanged', payload: session.info() });
+        else watchLock();
+      },
+      Math.max(0, due - clock.now()) + 50,
+    );
     lockTimer.unref();
   };
   const sessionChanged = () => {
@@ -160,14 +172,20 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     },
     'settings.update': async (patch, actor) => {
       // The venue's desks know this one by its name: a new name goes through the venue (unique in it, told to the others).
-      if (core.venue.network && patch.stationName !== undefined && patch.stationName !== settingsNow().stationName) await core.venue.renameDesk(actor, patch.stationName);
+      if (
+        core.venue.network &&
+        patch.stationName !== undefined &&
+        patch.stationName !== settingsNow().stationName
+      )
+        await core.venue.renameDesk(actor, patch.stationName);
       const next = updateSettings(deps.settingsStore, patch);
       // The environment's override (tests, demos) outlasts a settings change, as it did at start.
       core.engine.setPollInterval(Number(env.BADGE_DESK_POLL_INTERVAL_MS) || next.pollIntervalMs);
       return next;
     },
     'integrations.list': () => core.listIntegrations(),
-    'integrations.connect': ({ provider, credential }, actor) => core.connectIntegration(actor, provider, credential),
+    'integrations.connect': ({ provider, credential }, actor) =>
+      core.connectIntegration(actor, provider, credential),
     'integrations.startOAuth': async (_input, actor) => {
       oauthInFlight?.cancel();
       const flow = await startEventbriteOAuth({
@@ -196,14 +214,16 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
         startsAt: e.startsAt,
         alreadyAdded: e.alreadyAdded,
       })),
-    'events.import': ({ integrationId, providerEventId }, actor) => core.importEvent(actor, integrationId, providerEventId),
+    'events.import': ({ integrationId, providerEventId }, actor) =>
+      core.importEvent(actor, integrationId, providerEventId),
     'events.retry': ({ eventId }, actor) => core.retry(actor, eventId),
     'events.retryImport': ({ eventId }, actor) => core.retryImport(actor, eventId),
     'events.reconnect': ({ eventId, integrationId }, actor) => core.reconnect(actor, eventId, integrationId),
     'events.sync': ({ eventId }, actor) => core.requestSync(actor, eventId),
     'events.syncRepairs': ({ eventId }) => core.syncRepairs(eventId),
     'sync.clockChecks': () => core.clockChecks(),
-    'attendees.list': ({ eventId, offset, limit, ...query }) => core.attendeePage(eventId, query, { offset, limit }),
+    'attendees.list': ({ eventId, offset, limit, ...query }) =>
+      core.attendeePage(eventId, query, { offset, limit }),
     'attendees.setVip': ({ attendeeId, vip }, actor) => core.setVip(actor, attendeeId, vip),
     'desk.search': ({ eventId, query, limit }) => core.desk.search(eventId, query, limit),
     'desk.checkIn': (input, actor) => core.desk.checkIn(actor, input),
@@ -220,14 +240,20 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     'printers.test': ({ printerId }, actor) => core.printing.testPrint(actor, printerId),
     'printers.system': () => core.printing.systemPrinters(),
     'templates.list': () => core.printing.listTemplates(),
-    'templates.save': (input) => core.printing.saveTemplate(input as Parameters<typeof core.printing.saveTemplate>[0]),
+    'templates.save': (input) =>
+      core.printing.saveTemplate(input as Parameters<typeof core.printing.saveTemplate>[0]),
     'templates.remove': ({ templateId }) => {
       core.printing.removeTemplate(templateId);
       return null;
     },
     'badges.preview': ({ eventId, attendeeId, templateId, draft }) => {
       core.getEvent(eventId);
-      return core.printing.preview(eventId, attendeeId, templateId, draft as Parameters<typeof core.printing.preview>[3]);
+      return core.printing.preview(
+        eventId,
+        attendeeId,
+        templateId,
+        draft as Parameters<typeof core.printing.preview>[3],
+      );
     },
     'print.badge': ({ attendeeId }, actor) => core.printing.printBadge(actor, attendeeId),
     'print.reprint': ({ attendeeId, note }, actor) => core.printing.reprint(actor, attendeeId, note),
@@ -251,7 +277,8 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     'venue.rotateSecret': (_input, actor) => core.venue.rotateSecret(actor),
     'venue.leave': (_input, actor) => core.venue.leave(actor),
     'print.priorPrint': ({ attendeeId }) => {
-      if (!core.store.getAttendee(attendeeId)) throw new AppError('NOT_FOUND', `attendee ${attendeeId} does not exist`);
+      if (!core.store.getAttendee(attendeeId))
+        throw new AppError('NOT_FOUND', `attendee ${attendeeId} does not exist`);
       return core.venue.replica.priorPrint(attendeeId);
     },
     'venue.conflicts': ({ eventId }) => core.venue.replica.conflicts(core.getEvent(eventId).id),
@@ -268,7 +295,8 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     'storage.status': () => core.storageStatus(),
     'storage.recheck': () => core.recheckStorage(),
     'recovery.notices': () => core.damagedDatabases(),
-    'recovery.salvaged': ({ damagedId, offset, limit }, actor) => core.salvagedCheckIns(actor, damagedId, { offset, limit }),
+    'recovery.salvaged': ({ damagedId, offset, limit }, actor) =>
+      core.salvagedCheckIns(actor, damagedId, { offset, limit }),
     'recovery.importSalvaged': ({ damagedId }, actor) => core.importSalvaged(actor, damagedId),
     'recovery.dismiss': ({ damagedId }, actor) => {
       core.dismissDamaged(actor, damagedId);
@@ -291,7 +319,10 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
       }
       const actor = session.actor();
       if (spec.admin && actor.role !== 'admin') {
-        return { ok: false, error: { code: 'FORBIDDEN', message: 'only a workspace admin may do this; unlock admin first' } };
+        return {
+          ok: false,
+          error: { code: 'FORBIDDEN', message: 'only a workspace admin may do this; unlock admin first' },
+        };
       }
       try {
         const handler = handlers[channel] as (input: unknown, actor: Actor) => unknown;

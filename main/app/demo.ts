@@ -22,13 +22,29 @@ async function buildWorld(): Promise<DemoWorld> {
   const day = (d: number, h: number) => new Date(Date.UTC(2026, 11, d, h)).toISOString();
   const tickets = ['General Admission', 'VIP', 'Speaker'];
 
-  const summit = eb.addEvent(main, { name: 'Badge Desk Summit 2026', startsAt: day(3, 8), ticketTypes: tickets });
+  const summit = eb.addEvent(main, {
+    name: 'Badge Desk Summit 2026',
+    startsAt: day(3, 8),
+    ticketTypes: tickets,
+  });
   eb.seedAttendees(summit, 1_500, { ticketTypes: tickets, mixedStatuses: true });
-  const dinner = eb.addEvent(main, { name: 'Sponsor Dinner', startsAt: day(3, 19), ticketTypes: ['Sponsor', 'Guest'] });
+  const dinner = eb.addEvent(main, {
+    name: 'Sponsor Dinner',
+    startsAt: day(3, 19),
+    ticketTypes: ['Sponsor', 'Guest'],
+  });
   eb.seedAttendees(dinner, 80, { ticketTypes: ['Sponsor', 'Guest'] });
-  const onboarding = eb.addEvent(main, { name: 'Volunteer Onboarding', startsAt: day(2, 17), ticketTypes: ['Volunteer'] });
+  const onboarding = eb.addEvent(main, {
+    name: 'Volunteer Onboarding',
+    startsAt: day(2, 17),
+    ticketTypes: ['Volunteer'],
+  });
   eb.seedAttendees(onboarding, 300, { ticketTypes: ['Volunteer'] });
-  const workshop = eb.addEvent(former, { name: 'Partner Workshop', startsAt: day(4, 10), ticketTypes: ['Workshop'] });
+  const workshop = eb.addEvent(former, {
+    name: 'Partner Workshop',
+    startsAt: day(4, 10),
+    ticketTypes: ['Workshop'],
+  });
   eb.seedAttendees(workshop, 120, { ticketTypes: ['Workshop'] });
   // Both admins belong to the organization, so the workshop can be reconnected through the main account.
   eb.shareEvent(workshop, main);
@@ -88,7 +104,10 @@ export async function startDemoWorkspace(core: BadgeDeskCore, fresh: boolean): P
       sim.eventbrite.addAttendee(events.summit, { ticketName: tick % 7 === 0 ? 'VIP' : 'General Admission' });
       if (tick % 3 === 0) sim.luma.addAttendee(events.meetup);
       const ids = sim.eventbrite.attendeeIds(events.summit);
-      if (tick % 5 === 0) sim.eventbrite.editAttendee(events.summit, ids[(tick * 37) % ids.length]!, { company: `Demo Co ${tick}` });
+      if (tick % 5 === 0)
+        sim.eventbrite.editAttendee(events.summit, ids[(tick * 37) % ids.length]!, {
+          company: `Demo Co ${tick}`,
+        });
       if (tick % 11 === 0) sim.eventbrite.cancelAttendee(events.summit, ids[(tick * 53) % ids.length]!);
     } catch {
       // The demo world is closing.

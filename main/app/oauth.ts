@@ -63,9 +63,16 @@ export async function startEventbriteOAuth(opts: OAuthOptions): Promise<OAuthFlo
           redirect_uri: redirectUri,
         }),
       });
-      const body = (await response.json().catch(() => ({}))) as { access_token?: unknown; error_description?: unknown };
+      const body = (await response.json().catch(() => ({}))) as {
+        access_token?: unknown;
+        error_description?: unknown;
+      };
       if (!response.ok || typeof body.access_token !== 'string') {
-        throw new Error(typeof body.error_description === 'string' ? body.error_description : `token exchange failed (${response.status})`);
+        throw new Error(
+          typeof body.error_description === 'string'
+            ? body.error_description
+            : `token exchange failed (${response.status})`,
+        );
       }
       await opts.onToken(body.access_token);
       answer(200, 'Eventbrite is connected. You can close this window and return to Badge Desk.');

@@ -52,7 +52,11 @@ export class StationSession {
 
   info(): SessionInfo {
     const admin = this.isAdmin();
-    return { role: admin ? 'admin' : 'operator', pinSet: this.pinSet(), adminUntil: admin ? isoTime(this.adminUntil!) : null };
+    return {
+      role: admin ? 'admin' : 'operator',
+      pinSet: this.pinSet(),
+      adminUntil: admin ? isoTime(this.adminUntil!) : null,
+    };
   }
 
   actor(): Actor {
@@ -86,7 +90,10 @@ export class StationSession {
     if (!this.pinSet()) throw new AppError('INVALID_STATE', 'no admin PIN is set yet');
     const now = this.clock.now();
     if (now < this.lockedOutUntil) {
-      throw new AppError('FORBIDDEN', `too many wrong PINs; try again in ${Math.ceil((this.lockedOutUntil - now) / 1000)} s`);
+      throw new AppError(
+        'FORBIDDEN',
+        `too many wrong PINs; try again in ${Math.ceil((this.lockedOutUntil - now) / 1000)} s`,
+      );
     }
     if (!verifyPin(pin, this.store.get(PIN_KEY) as string)) {
       this.failedUnlocks++;

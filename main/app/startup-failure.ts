@@ -12,7 +12,8 @@ export interface StartupFailure {
   todo: string;
 }
 
-const NATIVE_MODULE_MISMATCH = /NODE_MODULE_VERSION|was compiled against a different Node\.js version|invalid ELF header|Module did not self-register|not a valid Win32 application|mach-o, but wrong architecture/;
+const NATIVE_MODULE_MISMATCH =
+  /NODE_MODULE_VERSION|was compiled against a different Node\.js version|invalid ELF header|Module did not self-register|not a valid Win32 application|mach-o, but wrong architecture/;
 
 /** The first line of an error's message: enough to name it, with no stack and no internals below. */
 function firstLine(err: unknown): string {
@@ -42,7 +43,12 @@ export function describeStartupFailure(err: unknown, dataDir: string): StartupFa
   const storage = storageErrorCodeIn(err, dataDir);
   if (storage) {
     const text = STORAGE_PROBLEM_TEXT[STORAGE_STATE_OF_CODE[storage]];
-    return { kind: 'storage', title, what: `It could not open its data folder ${dataDir}. ${text.what}`, todo: `${text.fix} Then start Badge Desk again.` };
+    return {
+      kind: 'storage',
+      title,
+      what: `It could not open its data folder ${dataDir}. ${text.what}`,
+      todo: `${text.fix} Then start Badge Desk again.`,
+    };
   }
   return {
     kind: 'unexpected',

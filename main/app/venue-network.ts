@@ -29,7 +29,8 @@ export function venueNetworkOf(
   const configured = env.BADGE_DESK_VENUE_LISTEN?.trim() || undefined;
   if (configured === 'off' || (!configured && !defaults.on)) return {};
   const host = configured ?? '0.0.0.0';
-  const mdns = env.BADGE_DESK_VENUE_MDNS === '1' ? true : env.BADGE_DESK_VENUE_MDNS === '0' ? false : defaults.mdns;
+  const mdns =
+    env.BADGE_DESK_VENUE_MDNS === '1' ? true : env.BADGE_DESK_VENUE_MDNS === '0' ? false : defaults.mdns;
   return {
     venue: {
       listen: { host, port: 0 },

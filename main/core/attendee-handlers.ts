@@ -18,7 +18,11 @@ export interface AttendeeHandlersDeps {
 export function createAttendeeHandlers({ store, attendeeList, venueReplica }: AttendeeHandlersDeps) {
   const handlers = {
     /** The event page's list: a page of the attendees the query matches, in its sort (by name when none is given). */
-    attendeePage(eventId: number, query: AttendeeListQuery, page: { offset: number; limit: number }): AttendeeListPage {
+    attendeePage(
+      eventId: number,
+      query: AttendeeListQuery,
+      page: { offset: number; limit: number },
+    ): AttendeeListPage {
       requireEventName(store, eventId);
       return attendeeList.page(eventId, query, page);
     },

@@ -27,7 +27,11 @@ import { ProviderClients } from './provider-clients.ts';
 import { PollElection } from './poll-election.ts';
 import { requireEventName } from './guards.ts';
 import { wireVenue } from './venue-wiring.ts';
-import { createIntegrationHandlers, markIntegrationDisconnected, type IntegrationHandlersDeps } from './integration-handlers.ts';
+import {
+  createIntegrationHandlers,
+  markIntegrationDisconnected,
+  type IntegrationHandlersDeps,
+} from './integration-handlers.ts';
 import { createEventHandlers } from './event-handlers.ts';
 import { createAttendeeHandlers } from './attendee-handlers.ts';
 import { applySalvaged, createStorageHandlers, type SalvageDeps } from './storage-handlers.ts';
@@ -78,7 +82,10 @@ export function createCore(deps: CoreDeps) {
   const clock = deps.clock ?? systemClock;
   const now = () => isoTime(clock.now());
   const events = new CoreEvents();
-  const { db, store, salvageStore, storage, checkpointer, tolerateStorage } = openStationStorage(deps, { now, events });
+  const { db, store, salvageStore, storage, checkpointer, tolerateStorage } = openStationStorage(deps, {
+    now,
+    events,
+  });
   const deskStore = new DeskStore(db);
   const salvage: SalvageDeps = {
     salvageStore,
@@ -111,7 +118,14 @@ export function createCore(deps: CoreDeps) {
   // read it; with no network parts this desk works alone and polls every event it may.
   const venuePersistence = new SqliteDocumentPersistence(deskStore.venue, clock);
   const venueNetwork = deps.venueNetwork
-    ? new VenueNetwork({ ...deps.venueNetwork, stationId: deskStore.venue.stationId, dataDir: deps.dataDir, secretStore: deps.secretStore, clock, persistence: venuePersistence })
+    ? new VenueNetwork({
+        ...deps.venueNetwork,
+        stationId: deskStore.venue.stationId,
+        dataDir: deps.dataDir,
+        secretStore: deps.secretStore,
+        clock,
+        persistence: venuePersistence,
+      })
     : null;
   const polling = new PollElection({ store, network: venueNetwork });
 
@@ -123,7 +137,8 @@ export function createCore(deps: CoreDeps) {
     now,
     disconnectEvents: (integrationId, reason) => engine.disconnectIntegrationEvents(integrationId, reason),
   };
-  const markDisconnected = (integrationId: number, reason: string) => markIntegrationDisconnected(integrationDeps, integrationId, reason);
+  const markDisconnected = (integrationId: number, reason: string) =>
+    markIntegrationDisconnected(integrationDeps, integrationId, reason);
   const engine: SyncEngine = new SyncEngine({
     store,
     clock,

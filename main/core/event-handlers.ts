@@ -10,7 +10,14 @@ import type { StatusMachine } from '../sync/status-machine.ts';
 import { isProviderError, type ProviderEvent } from '../providers/types.ts';
 import type { VenueReplica } from '../venue/replica/replica.ts';
 import { AppError } from '../../shared/errors.ts';
-import type { Actor, Integration, StatusTransition, SyncedEvent, SyncJob, SyncRepair } from '../../shared/types.ts';
+import type {
+  Actor,
+  Integration,
+  StatusTransition,
+  SyncedEvent,
+  SyncJob,
+  SyncRepair,
+} from '../../shared/types.ts';
 import type { ProviderClockCheck } from '../../shared/station-clock.ts';
 import type { SyncStarted } from '../../shared/venue-poller.ts';
 import { requireAdmin, requireConnected, requireOwnAccount } from './guards.ts';
@@ -37,7 +44,12 @@ export function createEventHandlers(deps: EventHandlersDeps) {
 
   /** The engine's timing beside what the mirror holds: what the event page shows. */
   function withTiming(event: StoredEvent): SyncedEvent {
-    return { ...event, nextAttemptAt: engine.nextAttemptAt(event.id), importEta: engine.importEta(event.id), syncVia: deps.venueReplica.syncSource(event.id) };
+    return {
+      ...event,
+      nextAttemptAt: engine.nextAttemptAt(event.id),
+      importEta: engine.importEta(event.id),
+      syncVia: deps.venueReplica.syncSource(event.id),
+    };
   }
 
   function requireEvent(eventId: number): SyncedEvent {
@@ -48,17 +60,24 @@ export function createEventHandlers(deps: EventHandlersDeps) {
 
   /** A provider's failure as the admin sees it; a rejected credential also disconnects its integration. */
   function providerFailure(integrationId: number, err: unknown): AppError {
-    if (isProviderError(err) && err.kind === 'credential') deps.onCredentialRejected(integrationId, err.message);
+    if (isProviderError(err) && err.kind === 'credential')
+      deps.onCredentialRejected(integrationId, err.message);
     return toProviderAppError(err);
   }
 
   const handlers = {
-    async listProviderEvents(actor: Actor, integrationId: number): Promise<(ProviderEvent & { alreadyAdded: boolean })[]> {
+    async listProviderEvents(
+      actor: Actor,
+      integrationId: number,
+    ): Promise<(ProviderEvent & { alreadyAdded: boolean })[]> {
       requireAdmin(actor);
       const integration = requireConnected(store, integrationId);
       try {
         const list = await providers.clientFor(integrationId).listEvents();
-        return list.map((e) => ({ ...e, alreadyAdded: store.findEventByProviderId(integration.provider, e.providerEventId) !== undefined }));
+        return list.map((e) => ({
+          ...e,
+          alreadyAdded: store.findEventByProviderId(integration.provider, e.providerEventId) !== undefined,
+        }));
       } catch (err) {
         throw providerFailure(integrationId, err);
       }
@@ -114,7 +133,9 @@ export function createEventHandlers(deps: EventHandlersDeps) {
     /** The integrations the recovery dialog offers: CONNECTED ones of the event's provider. */
     recoveryOptions(eventId: number): Integration[] {
       const event = requireEvent(eventId);
-      return store.listIntegrations().filter((i) => i.provider === event.provider && i.status === 'CONNECTED');
+      return store
+        .listIntegrations()
+        .filter((i) => i.provider === event.provider && i.status === 'CONNECTED');
     },
 
     // ---- recovery ----
@@ -123,7 +144,8 @@ export function createEventHandlers(deps: EventHandlersDeps) {
     retry(actor: Actor, eventId: number): SyncJob {
       requireAdmin(actor);
       const event = requireEvent(eventId);
-      if (event.status !== 'FAILED') throw new AppError('INVALID_STATE', `Retry applies to a failed sync; this event is ${event.status}`);
+      if (event.status !== 'FAILED')
+        throw new AppError('INVALID_STATE', `Retry applies to a failed sync; this event is ${event.status}`);
       requireConnected(store, requireOwnAccount(event));
       status.transition(eventId, 'PENDING', 'retry requested');
       return engine.startJob(eventId, 'reimport');
@@ -134,7 +156,10 @@ export function createEventHandlers(deps: EventHandlersDeps) {
       requireAdmin(actor);
       const event = requireEvent(eventId);
       if (event.status !== 'PENDING' || event.activeJob) {
-        throw new AppError('INVALID_STATE', 'Retry import applies to an import that failed and is not running');
+        throw new AppError(
+          'INVALID_STATE',
+          'Retry import applies to an import that failed and is not running',
+        );
       }
       requireConnected(store, requireOwnAccount(event));
       return engine.startJob(eventId, 'import');
@@ -144,9 +169,14 @@ export function createEventHandlers(deps: EventHandlersDeps) {
     reconnect(actor: Actor, eventId: number, integrationId: number): SyncJob {
       requireAdmin(actor);
       const event = requireEvent(eventId);
-      if (event.status !== 'DISCONNECTED') throw new AppError('INVALID_STATE', `Reconnect applies to a disconnected event; this event is ${event.status}`);
+      if (event.status !== 'DISCONNECTED')
+        throw new AppError(
+          'INVALID_STATE',
+          `Reconnect applies to a disconnected event; this event is ${event.status}`,
+        );
       const integration = requireConnected(store, integrationId);
-      if (integration.provider !== event.provider) throw new AppError('INVALID_INPUT', 'that integration is for another provider');
+      if (integration.provider !== event.provider)
+        throw new AppError('INVALID_INPUT', 'that integration is for another provider');
       store.setEventIntegration(eventId, integrationId);
       status.transition(eventId, 'PENDING', `reconnected with ${integration.accountEmail}`);
       return engine.startJob(eventId, event.importCompletedAt ? 'reimport' : 'import');
@@ -160,13 +190,21 @@ export function createEventHandlers(deps: EventHandlersDeps) {
       const poller = polling.pollerElsewhere(event);
       if (poller) {
         const answer = await polling.askPoller(poller.stationId, event);
-        if (answer?.outcome === 'started') return { ranBy: 'poller', deskName: poller.deskName, stationId: poller.stationId };
-        if (answer?.outcome === 'refused') throw new AppError('CONFLICT', `${poller.deskName} did not start the sync: ${answer.reason}`);
+        if (answer?.outcome === 'started')
+          return { ranBy: 'poller', deskName: poller.deskName, stationId: poller.stationId };
+        if (answer?.outcome === 'refused')
+          throw new AppError('CONFLICT', `${poller.deskName} did not start the sync: ${answer.reason}`);
         if (!polling.mayPoll(eventId)) {
-          throw new AppError('PROVIDER_UNAVAILABLE', `${poller.deskName} syncs this event and did not answer; this desk holds no working account for it`);
+          throw new AppError(
+            'PROVIDER_UNAVAILABLE',
+            `${poller.deskName} syncs this event and did not answer; this desk holds no working account for it`,
+          );
         }
       } else if (event.integrationId === null) {
-        throw new AppError('INVALID_STATE', 'no desk that syncs this event is online, and this desk holds no account for it: connect an account here with Reconnect');
+        throw new AppError(
+          'INVALID_STATE',
+          'no desk that syncs this event is online, and this desk holds no account for it: connect an account here with Reconnect',
+        );
       }
       return { ranBy: 'this-desk', job: handlers.syncNow(actor, eventId) };
     },
@@ -174,7 +212,8 @@ export function createEventHandlers(deps: EventHandlersDeps) {
     /** The manual "Sync" in the event header, run here: a one-shot resync; never two at once for one event. */
     syncNow(_actor: Actor, eventId: number): SyncJob {
       const event = requireEvent(eventId);
-      if (event.status !== 'ACTIVE') throw new AppError('INVALID_STATE', `Sync runs on a healthy event; this event is ${event.status}`);
+      if (event.status !== 'ACTIVE')
+        throw new AppError('INVALID_STATE', `Sync runs on a healthy event; this event is ${event.status}`);
       return engine.startJob(eventId, 'resync');
     },
 

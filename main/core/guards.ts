@@ -11,14 +11,18 @@ export function requireAdmin(actor: Actor): void {
 export function requireConnected(store: MirrorStore, integrationId: number): Integration {
   const integration = store.getIntegration(integrationId);
   if (!integration) throw new AppError('NOT_FOUND', `integration ${integrationId} does not exist`);
-  if (integration.status !== 'CONNECTED') throw new AppError('INVALID_STATE', 'this integration is disconnected; connect it again first');
+  if (integration.status !== 'CONNECTED')
+    throw new AppError('INVALID_STATE', 'this integration is disconnected; connect it again first');
   return integration;
 }
 
 /** The event's integration on this station; an event the venue mirrors here has none. */
 export function requireOwnAccount(event: { integrationId: number | null }): number {
   if (event.integrationId === null) {
-    throw new AppError('INVALID_STATE', 'this desk holds no account for this event: the venue syncs it; connect an account here with Reconnect');
+    throw new AppError(
+      'INVALID_STATE',
+      'this desk holds no account for this event: the venue syncs it; connect an account here with Reconnect',
+    );
   }
   return event.integrationId;
 }

@@ -70,5 +70,11 @@ export class IntegrationAccounts {
 
 /** Only the account's fields, in one order, so two lists of the same accounts compare equal. */
 function pick(a: IntegrationAccount): IntegrationAccount {
-  return { provider: a.provider, accountId: a.accountId, accountEmail: a.accountEmail, accountName: a.accountName, secretRef: a.secretRef };
+  return {
+    provider: a.provider,
+    accountId: a.accountId,
+    accountEmail: a.accountEmail,
+    accountName: a.accountName,
+    secretRef: a.secretRef,
+  };
 }

@@ -20,7 +20,11 @@ export interface IntegrationHandlersDeps {
 }
 
 /** A provider rejected the integration's credential: it and its events wait for a new one. */
-export function markIntegrationDisconnected(deps: IntegrationHandlersDeps, integrationId: number, reason: string): void {
+export function markIntegrationDisconnected(
+  deps: IntegrationHandlersDeps,
+  integrationId: number,
+  reason: string,
+): void {
   const integration = deps.store.getIntegration(integrationId);
   if (!integration || integration.status === 'DISCONNECTED') return;
   deps.store.setIntegrationStatus(integrationId, 'DISCONNECTED', reason, deps.now());
@@ -69,7 +73,10 @@ export function createIntegrationHandlers(deps: IntegrationHandlersDeps) {
       const integration = store.getIntegration(integrationId);
       if (!integration) throw new AppError('NOT_FOUND', `integration ${integrationId} does not exist`);
       if (store.countEventsOfIntegration(integrationId) > 0) {
-        throw new AppError('CONFLICT', 'events still sync through this integration; reconnect them to another account first');
+        throw new AppError(
+          'CONFLICT',
+          'events still sync through this integration; reconnect them to another account first',
+        );
       }
       store.deleteIntegration(integrationId);
       secretStore.delete(integration.secretRef);

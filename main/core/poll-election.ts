@@ -47,7 +47,9 @@ export class PollElection {
     // The set changes only with a status or a credential.
     const renewPolls = () => {
       const ids = store.eventIdsPolling().filter((id) => this.mayPoll(id));
-      network.setPolls(ids.map((id) => store.eventSyncState(id)!).map((s) => pollKey(s.provider, s.providerEventId)));
+      network.setPolls(
+        ids.map((id) => store.eventSyncState(id)!).map((s) => pollKey(s.provider, s.providerEventId)),
+      );
     };
     events.on('statusChanged', renewPolls);
     events.on('integrationChanged', renewPolls);
@@ -57,7 +59,8 @@ export class PollElection {
     network.onChange(() => {
       for (const id of [...store.eventIdsPolling(), ...store.eventIdsWithStatus('DISCONNECTED')]) {
         const now = this.isElected(id);
-        if (elected.get(id) !== undefined && elected.get(id) !== now) events.emit('syncChanged', { eventId: id });
+        if (elected.get(id) !== undefined && elected.get(id) !== now)
+          events.emit('syncChanged', { eventId: id });
         elected.set(id, now);
       }
     });
@@ -66,7 +69,11 @@ export class PollElection {
       const eventId = ref ? store.findEventByProviderId(ref.provider, ref.providerEventId) : undefined;
       const here = network.status().thisDesk.name;
       if (eventId === undefined) return { outcome: 'refused', reason: `${here} does not have this event` };
-      if (!this.mayPoll(eventId)) return { outcome: 'refused', reason: `${here} cannot sync this event now (no working account for it there, or the event is not syncing)` };
+      if (!this.mayPoll(eventId))
+        return {
+          outcome: 'refused',
+          reason: `${here} cannot sync this event now (no working account for it there, or the event is not syncing)`,
+        };
       runSync(eventId);
       return { outcome: 'started' };
     });

@@ -7,7 +7,13 @@ import type { SecretStore } from '../ground/secrets.ts';
 import type { MirrorStore } from '../db/store.ts';
 import { createProviderClient, resolveBaseUrl } from '../providers/index.ts';
 import { RateLimiter } from '../providers/rate-limiter.ts';
-import { DEFAULT_RATE_BUDGETS, isProviderError, type ProviderClient, type RateBudget, type RequestLogEntry } from '../providers/types.ts';
+import {
+  DEFAULT_RATE_BUDGETS,
+  isProviderError,
+  type ProviderClient,
+  type RateBudget,
+  type RequestLogEntry,
+} from '../providers/types.ts';
 import { describeError } from '../sync/failures.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { ProviderKind } from '../../shared/types.ts';
@@ -21,7 +27,9 @@ export interface ProviderClientsDeps {
   rateBudgets?: Partial<Record<ProviderKind, RateBudget>> | undefined;
   fetch?: typeof fetch | undefined;
   requestTimeoutMs?: number | undefined;
-  retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number; maxRateLimitWaitMs?: number } | undefined;
+  retry?:
+    | { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number; maxRateLimitWaitMs?: number }
+    | undefined;
   /** Sees every answer (the station's clock against the provider's, the benchmarks' counts). */
   onRequest(provider: ProviderKind, request: RequestLogEntry): void;
 }
@@ -36,7 +44,10 @@ export class ProviderClients {
   private readonly budgets: Record<ProviderKind, RateBudget>;
   private baseUrls: Record<ProviderKind, string>;
   private readonly limiters = new Map<string, RateLimiter>();
-  private readonly clients = new Map<number, { secretRef: string; client: ProviderClient; limiter: RateLimiter }>();
+  private readonly clients = new Map<
+    number,
+    { secretRef: string; client: ProviderClient; limiter: RateLimiter }
+  >();
 
   constructor(private readonly deps: ProviderClientsDeps) {
     this.budgets = { ...DEFAULT_RATE_BUDGETS, ...deps.rateBudgets };
@@ -47,7 +58,10 @@ export class ProviderClients {
   }
 
   /** A client for a credential, stored or not (connecting one asks its who-am-I first). */
-  forCredential(provider: ProviderKind, credential: string): { client: ProviderClient; limiter: RateLimiter } {
+  forCredential(
+    provider: ProviderKind,
+    credential: string,
+  ): { client: ProviderClient; limiter: RateLimiter } {
     // Keyed by a digest of the credential: the budget belongs to the token, whoever uses it.
     const limiterKey = `${provider}:${createHash('sha256').update(credential).digest('hex')}`;
     let limiter = this.limiters.get(limiterKey);
@@ -76,7 +90,11 @@ export class ProviderClients {
     const cached = this.clients.get(integrationId);
     if (cached && cached.secretRef === integration.secretRef) return cached.client;
     const credential = this.deps.secretStore.get(integration.secretRef);
-    if (credential === null) throw new AppError('CREDENTIAL_REJECTED', 'the credential of this integration is missing; connect it again');
+    if (credential === null)
+      throw new AppError(
+        'CREDENTIAL_REJECTED',
+        'the credential of this integration is missing; connect it again',
+      );
     const made = this.forCredential(integration.provider, credential);
     this.clients.set(integrationId, { secretRef: integration.secretRef, ...made });
     return made.client;
@@ -95,7 +113,9 @@ export class ProviderClients {
 
   /** Requests one full pass over the integration's credential may make per window. */
   budgetFor(integrationId: number): { limit: number; windowMs: number } {
-    return tightestWindow(this.budgets[this.deps.store.getIntegration(integrationId)?.provider ?? 'eventbrite']);
+    return tightestWindow(
+      this.budgets[this.deps.store.getIntegration(integrationId)?.provider ?? 'eventbrite'],
+    );
   }
 
   /** Until when (clock ms) the provider told the credential to wait; 0 when not. */
@@ -104,10 +124,16 @@ export class ProviderClients {
   }
 
   /** When `count` more bulk requests of the credential could all have gone, and the window to name. */
-  estimateRequestsDoneAt(integrationId: number, count: number): { at: number; window: { limit: number; windowMs: number } } | null {
+  estimateRequestsDoneAt(
+    integrationId: number,
+    count: number,
+  ): { at: number; window: { limit: number; windowMs: number } } | null {
     const entry = this.clients.get(integrationId);
     if (!entry) return null;
-    return { at: entry.limiter.estimateGrantsDoneAt(count, 'bulk'), window: tightestWindow(this.budgets[entry.client.kind]) };
+    return {
+      at: entry.limiter.estimateGrantsDoneAt(count, 'bulk'),
+      window: tightestWindow(this.budgets[entry.client.kind]),
+    };
   }
 }
 

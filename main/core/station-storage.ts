@@ -38,18 +38,28 @@ export interface StationStorage {
   tolerateStorage(write: () => void): void;
 }
 
-export function openStationStorage(options: StationStorageOptions, core: { now: () => string; events: CoreEvents }): StationStorage {
+export function openStationStorage(
+  options: StationStorageOptions,
+  core: { now: () => string; events: CoreEvents },
+): StationStorage {
   const { now, events } = core;
   const dbPath = join(options.dataDir, 'badge-desk.sqlite');
   const checkpoints = options.walCheckpoints ?? 'worker';
-  const { db, setAside } = openMirror(dbPath, { nativeBinding: options.sqliteNativeBinding, checkpoints, now });
+  const { db, setAside } = openMirror(dbPath, {
+    nativeBinding: options.sqliteNativeBinding,
+    checkpoints,
+    now,
+  });
   const store = new MirrorStore(db);
   const salvageStore = new SalvageStore(db);
   const integrationAccounts = new IntegrationAccounts(options.secretStore);
   if (setAside) recoverFromDamaged(setAside);
   rememberIntegrationAccounts();
   // A database opened read-only (a read-only folder) has nothing to checkpoint.
-  const checkpointer = checkpoints === 'worker' && !db.readonly ? new WalCheckpointer(db, dbPath, { nativeBinding: options.sqliteNativeBinding }) : null;
+  const checkpointer =
+    checkpoints === 'worker' && !db.readonly
+      ? new WalCheckpointer(db, dbPath, { nativeBinding: options.sqliteNativeBinding })
+      : null;
   const storage = new StorageHealth({
     dataDir: options.dataDir,
     dbPath,

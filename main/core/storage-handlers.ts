@@ -68,7 +68,11 @@ export function createStorageHandlers({ storage, checkpointer, salvage, now }: S
       return salvageStore.notices();
     },
 
-    salvagedCheckIns(actor: Actor, damagedId: number, page: { offset: number; limit: number }): SalvagedCheckIn[] {
+    salvagedCheckIns(
+      actor: Actor,
+      damagedId: number,
+      page: { offset: number; limit: number },
+    ): SalvagedCheckIn[] {
       requireAdmin(actor);
       requireDamaged(damagedId);
       return salvageStore.list(damagedId, page.limit, page.offset);

@@ -20,7 +20,10 @@ export function createVenueHandlers(venue: VenueWiring, events: CoreEvents) {
     return network;
   }
 
-  async function act<T extends VenueStatus | DeskRemoval>(actor: Actor, action: (net: VenueNetwork) => Promise<T> | T): Promise<T> {
+  async function act<T extends VenueStatus | DeskRemoval>(
+    actor: Actor,
+    action: (net: VenueNetwork) => Promise<T> | T,
+  ): Promise<T> {
     requireAdmin(actor);
     const net = requireNetwork();
     await ready;

@@ -37,7 +37,14 @@ export interface VenueWiring {
 
 export function wireVenue(deps: VenueWiringDeps): VenueWiring {
   const { store, venueStore, clock, events, persistence, network } = deps;
-  const replica = new VenueReplica({ store, venueStore, clock, events, isPoller: deps.isPoller, stationName: deps.stationName });
+  const replica = new VenueReplica({
+    store,
+    venueStore,
+    clock,
+    events,
+    isPoller: deps.isPoller,
+    stationName: deps.stationName,
+  });
   events.on('printJobChanged', ({ job }) => replica.recordPrinted(job));
   events.on('attendeesChanged', ({ eventId, attendeeIds }) => {
     replica.attendeesArrived(eventId);

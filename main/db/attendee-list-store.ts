@@ -25,32 +25,52 @@ export class AttendeeListStore {
     // event_id and statistics (ANALYZE) that know only one of them made the planner take the ticket
     // index and sort the event: 60 ms a page instead of 2.
     this.inNameOrder = db
-      .prepare<[number], number>('SELECT id FROM attendees INDEXED BY attendees_by_event_name WHERE event_id = ? ORDER BY full_name COLLATE NOCASE, id')
+      .prepare<[number], number>(
+        'SELECT id FROM attendees INDEXED BY attendees_by_event_name WHERE event_id = ? ORDER BY full_name COLLATE NOCASE, id',
+      )
       .pluck();
     // The same index walked to an offset, for one page: no list of the whole event is made.
     this.pageByName = db
-      .prepare<[number, number, number], number>('SELECT id FROM attendees INDEXED BY attendees_by_event_name WHERE event_id = ? ORDER BY full_name COLLATE NOCASE, id LIMIT ? OFFSET ?')
+      .prepare<[number, number, number], number>(
+        'SELECT id FROM attendees INDEXED BY attendees_by_event_name WHERE event_id = ? ORDER BY full_name COLLATE NOCASE, id LIMIT ? OFFSET ?',
+      )
       .pluck();
     this.pageByNameDesc = db
-      .prepare<[number, number, number], number>('SELECT id FROM attendees INDEXED BY attendees_by_event_name WHERE event_id = ? ORDER BY full_name COLLATE NOCASE DESC, id DESC LIMIT ? OFFSET ?')
+      .prepare<[number, number, number], number>(
+        'SELECT id FROM attendees INDEXED BY attendees_by_event_name WHERE event_id = ? ORDER BY full_name COLLATE NOCASE DESC, id DESC LIMIT ? OFFSET ?',
+      )
       .pluck();
     this.countOf = db.prepare<[number], number>('SELECT count(*) FROM attendees WHERE event_id = ?').pluck();
     // Migration 006's index: its distinct ticket names (a skip over the index), then one group in name order.
-    this.ticketNamesOf = db.prepare<[number], string | null>('SELECT DISTINCT ticket_name FROM attendees WHERE event_id = ? ORDER BY ticket_name').pluck();
+    this.ticketNamesOf = db
+      .prepare<[number], string | null>(
+        'SELECT DISTINCT ticket_name FROM attendees WHERE event_id = ? ORDER BY ticket_name',
+      )
+      .pluck();
     this.withTicket = db
-      .prepare<[number, string | null], number>('SELECT id FROM attendees INDEXED BY attendees_by_event_ticket_name WHERE event_id = ? AND ticket_name IS ? ORDER BY full_name COLLATE NOCASE, id')
+      .prepare<[number, string | null], number>(
+        'SELECT id FROM attendees INDEXED BY attendees_by_event_ticket_name WHERE event_id = ? AND ticket_name IS ? ORDER BY full_name COLLATE NOCASE, id',
+      )
       .pluck();
     // Migration 002's (event_id, status, ticket_name) index, covering; in no particular order.
-    this.withStatus = db.prepare<[number, AttendeeStatus], number>('SELECT id FROM attendees WHERE event_id = ? AND status = ?').pluck();
+    this.withStatus = db
+      .prepare<[number, AttendeeStatus], number>('SELECT id FROM attendees WHERE event_id = ? AND status = ?')
+      .pluck();
     // attendee_checkin's (event_id, checked_in, at) index, covering (attendee_id is its rowid).
     this.checkedIn = db
-      .prepare<[number], number>('SELECT attendee_id FROM attendee_checkin WHERE event_id = ? AND checked_in = 1 ORDER BY at, attendee_id')
+      .prepare<[number], number>(
+        'SELECT attendee_id FROM attendee_checkin WHERE event_id = ? AND checked_in = 1 ORDER BY at, attendee_id',
+      )
       .pluck();
     this.vips = db
-      .prepare<[number], number>('SELECT l.attendee_id FROM attendee_local l JOIN attendees a ON a.id = l.attendee_id WHERE l.vip = 1 AND a.event_id = ?')
+      .prepare<[number], number>(
+        'SELECT l.attendee_id FROM attendee_local l JOIN attendees a ON a.id = l.attendee_id WHERE l.vip = 1 AND a.event_id = ?',
+      )
       .pluck();
     // Every event's matches: the caller keeps those of its event (a membership test it makes anyway).
-    this.matching = db.prepare<[string], number>('SELECT rowid FROM attendee_search WHERE attendee_search MATCH ?').pluck();
+    this.matching = db
+      .prepare<[string], number>('SELECT rowid FROM attendee_search WHERE attendee_search MATCH ?')
+      .pluck();
     this.maxId = db.prepare<[], number | null>('SELECT max(id) FROM attendees').pluck();
   }
 

@@ -29,7 +29,9 @@ export class AttendeeRowsById {
     if (ids.length === 0) return [];
     let statement = this.byCount.get(ids.length);
     if (!statement) {
-      statement = this.db.prepare<number[], AttendeeRow>(`${ATTENDEE_SELECT} WHERE a.id IN (${Array(ids.length).fill('?').join(', ')})`);
+      statement = this.db.prepare<number[], AttendeeRow>(
+        `${ATTENDEE_SELECT} WHERE a.id IN (${Array(ids.length).fill('?').join(', ')})`,
+      );
       this.byCount.set(ids.length, statement);
     }
     const rows = new Map(statement.all(...ids).map((r) => [r.id, toAttendee(r)] as const));
@@ -77,12 +79,15 @@ export class AttendeeStore {
         change_seq = CASE WHEN ${differs} THEN excluded.change_seq ELSE attendees.change_seq END
       WHERE ${differs} OR (excluded.seen_in_job IS NOT NULL AND excluded.seen_in_job IS NOT attendees.seen_in_job)
       RETURNING id, change_seq = ? AS changed, inserted_seq = ? AS inserted`);
-    this.changeSeq = (db.prepare('SELECT max(change_seq) AS s FROM attendees').get() as { s: number | null }).s ?? 0;
+    this.changeSeq =
+      (db.prepare('SELECT max(change_seq) AS s FROM attendees').get() as { s: number | null }).s ?? 0;
     type ListedRow = { id: number; provider_attendee_id: string; status: string };
     const slice = 'SELECT id, provider_attendee_id, status FROM attendees WHERE event_id = ?';
     const order = 'ORDER BY provider_attendee_id LIMIT ?';
     this.unlistedFirst = db.prepare<[number, number], ListedRow>(`${slice} ${order}`);
-    this.unlistedAfter = db.prepare<[number, string, number], ListedRow>(`${slice} AND provider_attendee_id > ? ${order}`);
+    this.unlistedAfter = db.prepare<[number, string, number], ListedRow>(
+      `${slice} AND provider_attendee_id > ? ${order}`,
+    );
     this.markRemovedRow = db.prepare(
       `UPDATE attendees SET status = 'NOT_ATTENDING', provider_status = ?, synced_at = ?, change_seq = ?
        WHERE id = ? AND event_id = ? AND status <> 'NOT_ATTENDING'`,
@@ -94,12 +99,27 @@ export class AttendeeStore {
    * in the same transaction, so a crash can never leave counts and rows disagreeing.
    * Only provider-owned columns are written.
    */
-  upsertAttendees(eventId: number, rows: readonly ProviderAttendee[], jobId: number | null, now: string): UpsertResult {
+  upsertAttendees(
+    eventId: number,
+    rows: readonly ProviderAttendee[],
+    jobId: number | null,
+    now: string,
+  ): UpsertResult {
     return this.db.transaction(() => {
       const result: UpsertResult = { inserted: 0, updated: 0, changedIds: [] };
       const seq = ++this.changeSeq;
       for (const a of rows) {
-        const r = this.upsertAttendee.get(eventId, a.providerAttendeeId, ...providerValues(a), null, now, seq, seq, seq, seq);
+        const r = this.upsertAttendee.get(
+          eventId,
+          a.providerAttendeeId,
+          ...providerValues(a),
+          null,
+          now,
+          seq,
+          seq,
+          seq,
+          seq,
+        );
         if (!r) continue; // listed again, unchanged
         if (r.inserted) result.inserted++;
         else if (r.changed) result.updated++;
@@ -128,8 +148,12 @@ export class AttendeeStore {
     // The limit counts rows of the index walked, not rows kept, so a slice stays small however
     // many of the event's rows are already NOT_ATTENDING.
     const rows =
-      cursor === null ? this.unlistedFirst.all(eventId, limit) : this.unlistedAfter.all(eventId, cursor, limit);
-    const unlisted = rows.filter((r) => r.status !== 'NOT_ATTENDING' && !listedIds.has(r.provider_attendee_id)).map((r) => r.id);
+      cursor === null
+        ? this.unlistedFirst.all(eventId, limit)
+        : this.unlistedAfter.all(eventId, cursor, limit);
+    const unlisted = rows
+      .filter((r) => r.status !== 'NOT_ATTENDING' && !listedIds.has(r.provider_attendee_id))
+      .map((r) => r.id);
     return { unlisted, next: rows.length < limit ? null : rows[rows.length - 1]!.provider_attendee_id };
   }
 
@@ -142,7 +166,9 @@ export class AttendeeStore {
     if (ids.length === 0) return [];
     return this.db.transaction(() => {
       const seq = ++this.changeSeq;
-      return ids.filter((id) => this.markRemovedRow.run(REMOVED_ON_PROVIDER, now, seq, id, eventId).changes === 1);
+      return ids.filter(
+        (id) => this.markRemovedRow.run(REMOVED_ON_PROVIDER, now, seq, id, eventId).changes === 1,
+      );
     })();
   }
 
@@ -160,10 +186,16 @@ export class AttendeeStore {
 
   attendeeCounts(eventId: number): AttendeeCounts {
     const rows = this.db
-      .prepare<[number], { status: AttendeeStatus; n: number }>('SELECT status, count(*) AS n FROM attendees WHERE event_id = ? GROUP BY status')
+      .prepare<[number], { status: AttendeeStatus; n: number }>(
+        'SELECT status, count(*) AS n FROM attendees WHERE event_id = ? GROUP BY status',
+      )
       .all(eventId);
     const by = (s: AttendeeStatus) => rows.find((r) => r.status === s)?.n ?? 0;
-    const counts = { attending: by('ATTENDING'), notAttending: by('NOT_ATTENDING'), notYetAttending: by('NOT_YET_ATTENDING') };
+    const counts = {
+      attending: by('ATTENDING'),
+      notAttending: by('NOT_ATTENDING'),
+      notYetAttending: by('NOT_YET_ATTENDING'),
+    };
     const checkedIn = (
       this.db
         .prepare(
@@ -177,13 +209,17 @@ export class AttendeeStore {
 
   /** The newest provider stamp (`changed`, `updated_at`) among the event's rows, as the provider wrote it; null when none. */
   newestProviderStamp(eventId: number): string | null {
-    return this.db.prepare<[number], { t: string | null }>('SELECT MAX(provider_updated_at) AS t FROM attendees WHERE event_id = ?').get(eventId)?.t ?? null;
+    return (
+      this.db
+        .prepare<[number], { t: string | null }>(
+          'SELECT MAX(provider_updated_at) AS t FROM attendees WHERE event_id = ?',
+        )
+        .get(eventId)?.t ?? null
+    );
   }
 
   getAttendee(attendeeId: number): Attendee | undefined {
-    const row = this.db
-      .prepare<[number], AttendeeRow>(`${ATTENDEE_SELECT} WHERE a.id = ?`)
-      .get(attendeeId);
+    const row = this.db.prepare<[number], AttendeeRow>(`${ATTENDEE_SELECT} WHERE a.id = ?`).get(attendeeId);
     return row ? toAttendee(row) : undefined;
   }
 
@@ -198,7 +234,9 @@ export class AttendeeStore {
 
   providerAttendeeIds(eventId: number): string[] {
     return this.db
-      .prepare<[number], { provider_attendee_id: string }>('SELECT provider_attendee_id FROM attendees WHERE event_id = ? ORDER BY provider_attendee_id')
+      .prepare<[number], { provider_attendee_id: string }>(
+        'SELECT provider_attendee_id FROM attendees WHERE event_id = ? ORDER BY provider_attendee_id',
+      )
       .all(eventId)
       .map((r) => r.provider_attendee_id);
   }
@@ -224,7 +262,10 @@ export class AttendeeStore {
   }
 
   /** The same, for these provider attendee ids (those the mirror has). */
-  providerRecordsByProviderId(eventId: number, providerAttendeeIds: readonly string[]): Map<string, ProviderAttendee> {
+  providerRecordsByProviderId(
+    eventId: number,
+    providerAttendeeIds: readonly string[],
+  ): Map<string, ProviderAttendee> {
     const out = new Map<string, ProviderAttendee>();
     const one = this.db.prepare<[number, string], ProviderRecordRow>(
       `SELECT provider_attendee_id, ${PROVIDER_COLUMNS.join(', ')} FROM attendees WHERE event_id = ? AND provider_attendee_id = ?`,

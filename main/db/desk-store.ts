@@ -75,12 +75,17 @@ export class DeskStore {
       // Barcodes are unique per provider; should two rows ever share one, the attending one wins.
       `${ATTENDEE_SELECT} WHERE a.event_id = ? AND a.barcode = ? ORDER BY a.status = 'ATTENDING' DESC, a.id LIMIT 1`,
     );
-    this.byCodeKey = db.prepare<{ match: string; eventId: number }, { id: number; barcode: string | null; status: string }>(
+    this.byCodeKey = db.prepare<
+      { match: string; eventId: number },
+      { id: number; barcode: string | null; status: string }
+    >(
       `SELECT a.id, a.barcode, a.status FROM attendee_search s JOIN attendees a ON a.id = s.rowid
        WHERE attendee_search MATCH @match AND a.event_id = @eventId LIMIT ${CODE_KEY_CANDIDATES}`,
     );
     this.rowsById = new AttendeeRowsById(db);
-    this.stateOf = db.prepare<[number], { checked_in: number }>('SELECT checked_in FROM attendee_checkin WHERE attendee_id = ?');
+    this.stateOf = db.prepare<[number], { checked_in: number }>(
+      'SELECT checked_in FROM attendee_checkin WHERE attendee_id = ?',
+    );
     this.venue = new VenueStore(db);
   }
 
@@ -89,7 +94,11 @@ export class DeskStore {
    * then the index's relevance order. Three small queries, each bounded, instead of one that
    * would sort every match of a common three-letter prefix.
    */
-  searchAttendees(eventId: number, query: { match: string; nameMatch: string | null; text: string; ranked: boolean }, limit: number): { rows: Attendee[]; more: boolean } {
+  searchAttendees(
+    eventId: number,
+    query: { match: string; nameMatch: string | null; text: string; ranked: boolean },
+    limit: number,
+  ): { rows: Attendee[]; more: boolean } {
     const ids: number[] = [];
     const scanned = this.attendeeIdByCode(eventId, query.text);
     if (scanned !== undefined) ids.push(scanned);
@@ -99,7 +108,11 @@ export class DeskStore {
         if (foldForSearch(c.full_name) === folded) ids.push(c.id);
       }
     }
-    const listed = (query.ranked ? this.ranked : this.unranked).all({ match: query.match, eventId, limit: limit + 1 });
+    const listed = (query.ranked ? this.ranked : this.unranked).all({
+      match: query.match,
+      eventId,
+      limit: limit + 1,
+    });
     for (const r of listed) ids.push(r.id);
     const unique = [...new Set(ids)];
     return { rows: this.rowsById.get(unique.slice(0, limit)), more: unique.length > limit };
@@ -107,7 +120,9 @@ export class DeskStore {
 
   /** The bare FTS5 query, ranked by its own bm25: the benchmark's baseline for search. */
   rawMatch(match: string, limit: number): number[] {
-    this.raw ??= this.db.prepare<[string, number], { rowid: number }>('SELECT rowid FROM attendee_search WHERE attendee_search MATCH ? ORDER BY rank LIMIT ?');
+    this.raw ??= this.db.prepare<[string, number], { rowid: number }>(
+      'SELECT rowid FROM attendee_search WHERE attendee_search MATCH ? ORDER BY rank LIMIT ?',
+    );
     return this.raw.all(match, limit).map((r) => r.rowid);
   }
   private raw: Statement<[string, number], { rowid: number }> | undefined;
@@ -141,8 +156,14 @@ export class DeskStore {
   }
 
   /** A row of this station's desk (its station id); the state is derived with the venue's rule. */
-  appendCheckIn(r: Omit<CheckInRecord, 'id' | 'stationId' | 'undoes'> & { undoes?: string | null }): CheckInRecord {
-    const record = this.venue.appendCheckIn({ ...r, stationId: this.venue.stationId, undoes: r.undoes ?? null });
+  appendCheckIn(
+    r: Omit<CheckInRecord, 'id' | 'stationId' | 'undoes'> & { undoes?: string | null },
+  ): CheckInRecord {
+    const record = this.venue.appendCheckIn({
+      ...r,
+      stationId: this.venue.stationId,
+      undoes: r.undoes ?? null,
+    });
     if (!record) throw new Error(`action ${r.actionId} is already in the log`);
     return record;
   }
@@ -194,7 +215,11 @@ export class DeskStore {
          GROUP BY a.ticket_name ORDER BY attending DESC, a.ticket_name`,
       )
       .all(eventId)
-      .map((r): TicketStats => ({ ticketName: r.ticket_name, attending: r.attending, checkedIn: r.checked_in }));
+      .map((r): TicketStats => ({
+        ticketName: r.ticket_name,
+        attending: r.attending,
+        checkedIn: r.checked_in,
+      }));
     const cancelled = this.db
       .prepare<[number], { n: number }>(
         `SELECT count(*) AS n FROM attendee_checkin c JOIN attendees a ON a.id = c.attendee_id
@@ -211,7 +236,9 @@ export class DeskStore {
       )
       .all(eventId);
     const last = this.db
-      .prepare<[number], { at: string | null }>(`SELECT max(at) AS at FROM attendee_checkin WHERE event_id = ? AND checked_in = 1`)
+      .prepare<[number], { at: string | null }>(
+        `SELECT max(at) AS at FROM attendee_checkin WHERE event_id = ? AND checked_in = 1`,
+      )
       .get(eventId)!.at;
     return {
       eventId,

@@ -5,7 +5,13 @@ import type { Db } from './open.ts';
 import type { Integration, ProviderKind, StatusTransition, SyncRepair } from '../../shared/types.ts';
 import { POLLING_STATUSES, VENUE_EVENT_REASON, type SyncStatus } from '../../shared/sync-status.ts';
 import type { ProviderEvent } from '../providers/types.ts';
-import { toStoredEvent, toSyncRepair, type EventRow, type StoredEvent, type SyncRepairRow } from './mirror-rows.ts';
+import {
+  toStoredEvent,
+  toSyncRepair,
+  type EventRow,
+  type StoredEvent,
+  type SyncRepairRow,
+} from './mirror-rows.ts';
 import type { JobStore } from './job-store.ts';
 import type { AttendeeStore } from './attendee-store.ts';
 
@@ -27,7 +33,9 @@ export class EventStore {
 
   findEventByProviderId(provider: ProviderKind, providerEventId: string): number | undefined {
     const row = this.db
-      .prepare<[string, string], { id: number }>('SELECT id FROM events WHERE provider = ? AND provider_event_id = ?')
+      .prepare<[string, string], { id: number }>(
+        'SELECT id FROM events WHERE provider = ? AND provider_event_id = ?',
+      )
       .get(provider, providerEventId);
     return row?.id;
   }
@@ -41,10 +49,24 @@ export class EventStore {
              status, status_reason, status_changed_at, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?)`,
         )
-        .run(integration.id, integration.provider, e.providerEventId, e.name, e.startsAt, e.endsAt, e.timezone, e.url, reason, now, now);
+        .run(
+          integration.id,
+          integration.provider,
+          e.providerEventId,
+          e.name,
+          e.startsAt,
+          e.endsAt,
+          e.timezone,
+          e.url,
+          reason,
+          now,
+          now,
+        );
       const id = Number(lastInsertRowid);
       this.db
-        .prepare('INSERT INTO status_history (event_id, from_status, to_status, reason, at) VALUES (?, NULL, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO status_history (event_id, from_status, to_status, reason, at) VALUES (?, NULL, ?, ?, ?)',
+        )
         .run(id, 'PENDING', reason, now);
       return id;
     })();
@@ -66,7 +88,9 @@ export class EventStore {
         .run(provider, e.providerEventId, e.name, e.startsAt, e.endsAt, e.timezone, e.url, reason, now, now);
       const id = Number(lastInsertRowid);
       this.db
-        .prepare('INSERT INTO status_history (event_id, from_status, to_status, reason, at) VALUES (?, NULL, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO status_history (event_id, from_status, to_status, reason, at) VALUES (?, NULL, ?, ?, ?)',
+        )
         .run(id, 'DISCONNECTED', reason, now);
       return id;
     })();
@@ -74,12 +98,18 @@ export class EventStore {
 
   /** The event's sync status, whether or not this station syncs it itself. */
   eventStatus(eventId: number): SyncStatus | undefined {
-    return this.db.prepare<[number], { status: SyncStatus }>('SELECT status FROM events WHERE id = ?').get(eventId)?.status;
+    return this.db
+      .prepare<[number], { status: SyncStatus }>('SELECT status FROM events WHERE id = ?')
+      .get(eventId)?.status;
   }
 
   /** Whether this station holds an account for the event (it can poll it itself). */
   eventHasIntegration(eventId: number): boolean {
-    return this.db.prepare<[number], { i: number | null }>('SELECT integration_id AS i FROM events WHERE id = ?').get(eventId)?.i != null;
+    return (
+      this.db
+        .prepare<[number], { i: number | null }>('SELECT integration_id AS i FROM events WHERE id = ?')
+        .get(eventId)?.i != null
+    );
   }
 
   /**
@@ -100,7 +130,8 @@ export class EventStore {
   }
 
   eventName(eventId: number): string | undefined {
-    return this.db.prepare<[number], { name: string }>('SELECT name FROM events WHERE id = ?').get(eventId)?.name;
+    return this.db.prepare<[number], { name: string }>('SELECT name FROM events WHERE id = ?').get(eventId)
+      ?.name;
   }
 
   getEvent(eventId: number): StoredEvent | undefined {
@@ -131,7 +162,9 @@ export class EventStore {
   liveEventCountOfIntegration(integrationId: number): number {
     return (
       this.db
-        .prepare(`SELECT count(*) AS n FROM events WHERE integration_id = ? AND status IN (${POLLING_STATUSES.map(() => '?').join(', ')})`)
+        .prepare(
+          `SELECT count(*) AS n FROM events WHERE integration_id = ? AND status IN (${POLLING_STATUSES.map(() => '?').join(', ')})`,
+        )
         .get(integrationId, ...POLLING_STATUSES) as { n: number }
     ).n;
   }
@@ -148,7 +181,14 @@ export class EventStore {
   }
 
   /** Writes a status change and its history row atomically. Legality is the status machine's job. */
-  writeStatus(eventId: number, from: SyncStatus, to: SyncStatus, reason: string, now: string, error?: { message: string }): void {
+  writeStatus(
+    eventId: number,
+    from: SyncStatus,
+    to: SyncStatus,
+    reason: string,
+    now: string,
+    error?: { message: string },
+  ): void {
     this.db.transaction(() => {
       const res = this.db
         .prepare(
@@ -157,25 +197,54 @@ export class EventStore {
              last_error_at = CASE WHEN ? IS NULL THEN last_error_at ELSE ? END
            WHERE id = ? AND status = ?`,
         )
-        .run(to, reason, now, error?.message ?? null, error?.message ?? null, error ? now : null, error ? now : null, eventId, from);
+        .run(
+          to,
+          reason,
+          now,
+          error?.message ?? null,
+          error?.message ?? null,
+          error ? now : null,
+          error ? now : null,
+          eventId,
+          from,
+        );
       if (res.changes !== 1) throw new Error(`event ${eventId} is no longer ${from}`);
       this.db
-        .prepare('INSERT INTO status_history (event_id, from_status, to_status, reason, at) VALUES (?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO status_history (event_id, from_status, to_status, reason, at) VALUES (?, ?, ?, ?, ?)',
+        )
         .run(eventId, from, to, reason, now);
     })();
   }
 
   recordError(eventId: number, message: string, now: string): void {
-    this.db.prepare('UPDATE events SET last_error = ?, last_error_at = ? WHERE id = ?').run(message, now, eventId);
+    this.db
+      .prepare('UPDATE events SET last_error = ?, last_error_at = ? WHERE id = ?')
+      .run(message, now, eventId);
   }
 
   statusHistory(eventId: number): StatusTransition[] {
     return this.db
-      .prepare<[number], { id: number; event_id: number; from_status: SyncStatus | null; to_status: SyncStatus; reason: string; at: string }>(
-        'SELECT * FROM status_history WHERE event_id = ? ORDER BY id',
-      )
+      .prepare<
+        [number],
+        {
+          id: number;
+          event_id: number;
+          from_status: SyncStatus | null;
+          to_status: SyncStatus;
+          reason: string;
+          at: string;
+        }
+      >('SELECT * FROM status_history WHERE event_id = ? ORDER BY id')
       .all(eventId)
-      .map((r) => ({ id: r.id, eventId: r.event_id, from: r.from_status, to: r.to_status, reason: r.reason, at: r.at }));
+      .map((r) => ({
+        id: r.id,
+        eventId: r.event_id,
+        from: r.from_status,
+        to: r.to_status,
+        reason: r.reason,
+        at: r.at,
+      }));
   }
 
   setEventIntegration(eventId: number, integrationId: number): void {

@@ -27,7 +27,15 @@ export class IntegrationStore {
            status = 'CONNECTED', status_reason = NULL, secret_ref = excluded.secret_ref, updated_at = excluded.updated_at
          RETURNING *`,
       )
-      .get(input.provider, input.accountId, input.accountEmail, input.accountName, input.secretRef, input.now, input.now);
+      .get(
+        input.provider,
+        input.accountId,
+        input.accountEmail,
+        input.accountName,
+        input.secretRef,
+        input.now,
+        input.now,
+      );
     return toIntegration(row!);
   }
 
@@ -37,7 +45,10 @@ export class IntegrationStore {
   }
 
   listIntegrations(): Integration[] {
-    return this.db.prepare<[], IntegrationRow>('SELECT * FROM integrations ORDER BY id').all().map(toIntegration);
+    return this.db
+      .prepare<[], IntegrationRow>('SELECT * FROM integrations ORDER BY id')
+      .all()
+      .map(toIntegration);
   }
 
   setIntegrationStatus(id: number, status: IntegrationStatus, reason: string | null, now: string): void {
@@ -47,7 +58,9 @@ export class IntegrationStore {
   }
 
   countEventsOfIntegration(id: number): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM events WHERE integration_id = ?').get(id) as { n: number }).n;
+    return (
+      this.db.prepare('SELECT count(*) AS n FROM events WHERE integration_id = ?').get(id) as { n: number }
+    ).n;
   }
 
   deleteIntegration(id: number): void {

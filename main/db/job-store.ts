@@ -8,12 +8,16 @@ export class JobStore {
   private readonly progress;
 
   constructor(private readonly db: Db) {
-    this.progress = db.prepare('UPDATE sync_jobs SET fetched = fetched + ?, expected_total = COALESCE(?, expected_total) WHERE id = ?');
+    this.progress = db.prepare(
+      'UPDATE sync_jobs SET fetched = fetched + ?, expected_total = COALESCE(?, expected_total) WHERE id = ?',
+    );
   }
 
   startJob(eventId: number, kind: SyncJobKind, now: string): SyncJob {
     const row = this.db
-      .prepare<unknown[], JobRow>(`INSERT INTO sync_jobs (event_id, kind, state, started_at) VALUES (?, ?, 'running', ?) RETURNING *`)
+      .prepare<unknown[], JobRow>(
+        `INSERT INTO sync_jobs (event_id, kind, state, started_at) VALUES (?, ?, 'running', ?) RETURNING *`,
+      )
       .get(eventId, kind, now);
     return toJob(row!);
   }
@@ -31,12 +35,17 @@ export class JobStore {
   }
 
   jobsOfEvent(eventId: number): SyncJob[] {
-    return this.db.prepare<[number], JobRow>('SELECT * FROM sync_jobs WHERE event_id = ? ORDER BY id').all(eventId).map(toJob);
+    return this.db
+      .prepare<[number], JobRow>('SELECT * FROM sync_jobs WHERE event_id = ? ORDER BY id')
+      .all(eventId)
+      .map(toJob);
   }
 
   finishJob(jobId: number, state: Exclude<SyncJobState, 'running'>, error: string | null, now: string): void {
     this.db
-      .prepare(`UPDATE sync_jobs SET state = ?, error = ?, finished_at = ? WHERE id = ? AND state = 'running'`)
+      .prepare(
+        `UPDATE sync_jobs SET state = ?, error = ?, finished_at = ? WHERE id = ? AND state = 'running'`,
+      )
       .run(state, error, now, jobId);
   }
 
@@ -46,7 +55,9 @@ export class JobStore {
    */
   abandonRunningJobs(now: string): number {
     return this.db
-      .prepare(`UPDATE sync_jobs SET state = 'abandoned', error = 'the app stopped before the job finished', finished_at = ? WHERE state = 'running'`)
+      .prepare(
+        `UPDATE sync_jobs SET state = 'abandoned', error = 'the app stopped before the job finished', finished_at = ? WHERE state = 'running'`,
+      )
       .run(now).changes;
   }
 

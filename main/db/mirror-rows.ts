@@ -190,7 +190,10 @@ export function toAttendee(r: AttendeeRow): Attendee {
     eventId: r.event_id,
     ...providerOwnedFields(r),
     vip: r.vip === 1,
-    checkedIn: r.checkin_at !== null && r.checkin_station !== null ? { at: r.checkin_at, station: r.checkin_station } : null,
+    checkedIn:
+      r.checkin_at !== null && r.checkin_station !== null
+        ? { at: r.checkin_at, station: r.checkin_station }
+        : null,
   };
 }
 

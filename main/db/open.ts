@@ -12,7 +12,9 @@ export class DatabaseTooNewError extends Error {
     readonly fileVersion: number,
     readonly appVersion: number,
   ) {
-    super(`database schema version ${fileVersion} is newer than this app knows (${appVersion}); update Badge Desk`);
+    super(
+      `database schema version ${fileVersion} is newer than this app knows (${appVersion}); update Badge Desk`,
+    );
     this.name = 'DatabaseTooNewError';
   }
 }
@@ -49,7 +51,11 @@ export interface OpenOptions {
  * synchronous=NORMAL (durable across app crashes in WAL mode; only an OS crash may lose the
  * last commits), foreign keys on, then every pending migration.
  */
-export function openDatabase(path: string, migrations: readonly Migration[] = MIGRATIONS, opts: OpenOptions = {}): Db {
+export function openDatabase(
+  path: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+  opts: OpenOptions = {},
+): Db {
   if (path !== ':memory:' && !opts.readonly) mkdirSync(dirname(path), { recursive: true });
   // nativeBinding: `npm start` runs Electron with a better-sqlite3 build for Electron's ABI kept
   // apart from node_modules' Node build, so the tests and the app never rebuild over each other.
@@ -78,7 +84,8 @@ export function schemaVersion(db: Db): number {
 export function migrate(db: Db, migrations: readonly Migration[]): void {
   const sorted = [...migrations].sort((a, b) => a.version - b.version);
   sorted.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`migrations must be numbered 1..n without gaps (found ${m.version} at ${i + 1})`);
+    if (m.version !== i + 1)
+      throw new Error(`migrations must be numbered 1..n without gaps (found ${m.version} at ${i + 1})`);
   });
   const current = schemaVersion(db);
   if (current > sorted.length) throw new DatabaseTooNewError(current, sorted.length);
@@ -91,7 +98,8 @@ export function migrate(db: Db, migrations: readonly Migration[]): void {
         db.exec(m.sql);
         if (m.foreignKeysOff) {
           const broken = db.pragma('foreign_key_check') as unknown[];
-          if (broken.length > 0) throw new Error(`${broken.length} rows would reference missing rows after the rebuild`);
+          if (broken.length > 0)
+            throw new Error(`${broken.length} rows would reference missing rows after the rebuild`);
         }
         db.pragma(`user_version = ${m.version}`);
       })();

@@ -1,7 +1,14 @@
 // The printing SQL: printers, badge templates, the print queue. Local state only.
 import type { Db } from './open.ts';
 import type { BadgeField, BadgeTemplate, BadgeTemplateInput, PageSizeId } from '../../shared/badge.ts';
-import type { Printer, PrinterConfig, PrintJob, PrintJobReason, PrintJobState, PrintQueueSummary } from '../../shared/printing.ts';
+import type {
+  Printer,
+  PrinterConfig,
+  PrintJob,
+  PrintJobReason,
+  PrintJobState,
+  PrintQueueSummary,
+} from '../../shared/printing.ts';
 
 interface PrinterRow {
   id: number;
@@ -85,7 +92,11 @@ export class PrintStore {
   }
   addPrinter(name: string, config: PrinterConfig, now: string): Omit<Printer, 'available'> {
     return toPrinter(
-      this.db.prepare<[string, string, string], PrinterRow>('INSERT INTO printers (name, config, created_at) VALUES (?, ?, ?) RETURNING *').get(name, JSON.stringify(config), now)!,
+      this.db
+        .prepare<[string, string, string], PrinterRow>(
+          'INSERT INTO printers (name, config, created_at) VALUES (?, ?, ?) RETURNING *',
+        )
+        .get(name, JSON.stringify(config), now)!,
     );
   }
   /** Printers with jobs keep their rows (the queue's history names them); they are not removable. */
@@ -98,7 +109,12 @@ export class PrintStore {
 
   // ---- templates ----
   listTemplates(): BadgeTemplate[] {
-    return this.db.prepare<[], TemplateRow>('SELECT * FROM badge_templates ORDER BY ticket_name IS NOT NULL, ticket_name, id').all().map(toTemplate);
+    return this.db
+      .prepare<[], TemplateRow>(
+        'SELECT * FROM badge_templates ORDER BY ticket_name IS NOT NULL, ticket_name, id',
+      )
+      .all()
+      .map(toTemplate);
   }
   getTemplate(id: number): BadgeTemplate | undefined {
     const r = this.db.prepare<[number], TemplateRow>('SELECT * FROM badge_templates WHERE id = ?').get(id);
@@ -107,13 +123,17 @@ export class PrintStore {
   insertTemplate(t: BadgeTemplateInput, now: string): BadgeTemplate {
     return toTemplate(
       this.db
-        .prepare<unknown[], TemplateRow>('INSERT INTO badge_templates (name, page_size, ticket_name, fields, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING *')
+        .prepare<unknown[], TemplateRow>(
+          'INSERT INTO badge_templates (name, page_size, ticket_name, fields, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING *',
+        )
         .get(t.name, t.pageSize, t.ticketName, JSON.stringify(t.fields), now)!,
     );
   }
   updateTemplate(id: number, t: BadgeTemplateInput, now: string): BadgeTemplate | undefined {
     const r = this.db
-      .prepare<unknown[], TemplateRow>('UPDATE badge_templates SET name = ?, page_size = ?, ticket_name = ?, fields = ?, updated_at = ? WHERE id = ? RETURNING *')
+      .prepare<unknown[], TemplateRow>(
+        'UPDATE badge_templates SET name = ?, page_size = ?, ticket_name = ?, fields = ?, updated_at = ? WHERE id = ? RETURNING *',
+      )
       .get(t.name, t.pageSize, t.ticketName, JSON.stringify(t.fields), now, id);
     return r ? toTemplate(r) : undefined;
   }
@@ -129,11 +149,21 @@ export class PrintStore {
   /** The attendee's live first-print job (not cancelled), if any. */
   firstPrintOf(attendeeId: number): PrintJob | undefined {
     const r = this.db
-      .prepare<[number], JobRow>(`${JOB_SELECT} WHERE j.attendee_id = ? AND j.reason IN ('check_in', 'manual', 'batch') AND j.state <> 'cancelled'`)
+      .prepare<[number], JobRow>(
+        `${JOB_SELECT} WHERE j.attendee_id = ? AND j.reason IN ('check_in', 'manual', 'batch') AND j.state <> 'cancelled'`,
+      )
       .get(attendeeId);
     return r ? toJob(r) : undefined;
   }
-  insertJob(j: { eventId: number | null; attendeeId: number | null; printerId: number; reason: PrintJobReason; requestedBy: string; note: string | null; now: string }): PrintJob {
+  insertJob(j: {
+    eventId: number | null;
+    attendeeId: number | null;
+    printerId: number;
+    reason: PrintJobReason;
+    requestedBy: string;
+    note: string | null;
+    now: string;
+  }): PrintJob {
     const { lastInsertRowid } = this.db
       .prepare(
         `INSERT INTO print_jobs (event_id, attendee_id, printer_id, reason, state, requested_by, note, created_at, updated_at, next_attempt_at)
@@ -145,19 +175,34 @@ export class PrintStore {
   /** The next job of a printer that is due, oldest first. */
   nextDue(printerId: number, now: string): PrintJob | undefined {
     const r = this.db
-      .prepare<[number, string], JobRow>(`${JOB_SELECT} WHERE j.printer_id = ? AND j.state = 'queued' AND (j.next_attempt_at IS NULL OR j.next_attempt_at <= ?) ORDER BY j.id LIMIT 1`)
+      .prepare<[number, string], JobRow>(
+        `${JOB_SELECT} WHERE j.printer_id = ? AND j.state = 'queued' AND (j.next_attempt_at IS NULL OR j.next_attempt_at <= ?) ORDER BY j.id LIMIT 1`,
+      )
       .get(printerId, now);
     return r ? toJob(r) : undefined;
   }
   /** When the printer's next queued job is due (for the worker's wake-up), or undefined. */
   nextDueAt(printerId: number): string | null | undefined {
     const r = this.db
-      .prepare<[number], { at: string | null }>(`SELECT min(coalesce(next_attempt_at, '')) AS at FROM print_jobs WHERE printer_id = ? AND state = 'queued'`)
+      .prepare<[number], { at: string | null }>(
+        `SELECT min(coalesce(next_attempt_at, '')) AS at FROM print_jobs WHERE printer_id = ? AND state = 'queued'`,
+      )
       .get(printerId);
     return r?.at === null ? undefined : r?.at || null;
   }
   /** Moves a job between states only from the expected one; false when it was not in it. */
-  transition(id: number, from: readonly PrintJobState[], to: PrintJobState, patch: { error?: string | null; attemptsDelta?: number; nextAttemptAt?: string | null; printedAt?: string }, now: string): boolean {
+  transition(
+    id: number,
+    from: readonly PrintJobState[],
+    to: PrintJobState,
+    patch: {
+      error?: string | null;
+      attemptsDelta?: number;
+      nextAttemptAt?: string | null;
+      printedAt?: string;
+    },
+    now: string,
+  ): boolean {
     const res = this.db
       .prepare(
         `UPDATE print_jobs SET state = ?, updated_at = ?,
@@ -190,7 +235,11 @@ export class PrintStore {
       .all(now)
       .map((r) => r.id);
   }
-  listJobs(filter: { eventId?: number | undefined; states?: readonly PrintJobState[] | undefined; limit: number }): PrintJob[] {
+  listJobs(filter: {
+    eventId?: number | undefined;
+    states?: readonly PrintJobState[] | undefined;
+    limit: number;
+  }): PrintJob[] {
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.eventId !== undefined) {
@@ -202,20 +251,40 @@ export class PrintStore {
       params.push(...filter.states);
     }
     return this.db
-      .prepare<unknown[], JobRow>(`${JOB_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY j.id DESC LIMIT ?`)
+      .prepare<unknown[], JobRow>(
+        `${JOB_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY j.id DESC LIMIT ?`,
+      )
       .all(...params, filter.limit)
       .map(toJob);
   }
   summary(): PrintQueueSummary {
-    const rows = this.db.prepare<[], { state: PrintJobState; n: number }>('SELECT state, count(*) AS n FROM print_jobs GROUP BY state').all();
+    const rows = this.db
+      .prepare<[], { state: PrintJobState; n: number }>(
+        'SELECT state, count(*) AS n FROM print_jobs GROUP BY state',
+      )
+      .all();
     const n = (s: PrintJobState) => rows.find((r) => r.state === s)?.n ?? 0;
-    return { queued: n('queued'), printing: n('printing'), failed: n('failed'), mayHavePrinted: n('may_have_printed') };
+    return {
+      queued: n('queued'),
+      printing: n('printing'),
+      failed: n('failed'),
+      mayHavePrinted: n('may_have_printed'),
+    };
   }
   printerIdsWithQueuedJobs(): number[] {
-    return this.db.prepare<[], { printer_id: number }>(`SELECT DISTINCT printer_id FROM print_jobs WHERE state = 'queued'`).all().map((r) => r.printer_id);
+    return this.db
+      .prepare<[], { printer_id: number }>(
+        `SELECT DISTINCT printer_id FROM print_jobs WHERE state = 'queued'`,
+      )
+      .all()
+      .map((r) => r.printer_id);
   }
   /** ATTENDING attendees of an event for a batch, with whether a first print exists. */
-  batchCandidates(eventId: number, vipOnly: boolean, ticketName: string | null): { id: number; printed: boolean }[] {
+  batchCandidates(
+    eventId: number,
+    vipOnly: boolean,
+    ticketName: string | null,
+  ): { id: number; printed: boolean }[] {
     return this.db
       .prepare<unknown[], { id: number; printed: number }>(
         `SELECT a.id, EXISTS (SELECT 1 FROM print_jobs j WHERE j.attendee_id = a.id AND j.reason IN ('check_in', 'manual', 'batch') AND j.state <> 'cancelled')

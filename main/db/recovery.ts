@@ -34,8 +34,10 @@ function sqliteCode(err: unknown): string {
 function damageOf(err: unknown): string | null {
   const code = sqliteCode(err);
   if (code === 'SQLITE_NOTADB') return 'the file is not a database (it was overwritten or damaged)';
-  if (code.startsWith('SQLITE_CORRUPT')) return 'parts of the file are damaged (SQLite: "database disk image is malformed")';
-  if (err instanceof MigrationFailedError) return `it could not be updated for this version of Badge Desk (${err.message})`;
+  if (code.startsWith('SQLITE_CORRUPT'))
+    return 'parts of the file are damaged (SQLite: "database disk image is malformed")';
+  if (err instanceof MigrationFailedError)
+    return `it could not be updated for this version of Badge Desk (${err.message})`;
   return null;
 }
 
@@ -48,7 +50,11 @@ function damageOf(err: unknown): string | null {
 function inspect(path: string, nativeBinding: string | undefined): string | null {
   let probe: Database.Database;
   try {
-    probe = new Database(path, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+    probe = new Database(path, {
+      readonly: true,
+      fileMustExist: true,
+      ...(nativeBinding ? { nativeBinding } : {}),
+    });
   } catch (err) {
     const damage = damageOf(err);
     if (damage) return damage;
@@ -81,7 +87,8 @@ function setAside(path: string, reason: string, at: string): SetAsideFile {
   const file = damagedName(path, at);
   // The WAL and its index go first: a database file without its WAL beside it would read as
   // an older state, and one left behind would be taken for the fresh database's.
-  for (const suffix of ['-wal', '-shm']) if (existsSync(`${path}${suffix}`)) renameSync(`${path}${suffix}`, `${file}${suffix}`);
+  for (const suffix of ['-wal', '-shm'])
+    if (existsSync(`${path}${suffix}`)) renameSync(`${path}${suffix}`, `${file}${suffix}`);
   renameSync(path, file);
   return { file, reason, at };
 }

@@ -7,7 +7,13 @@ import type { SalvagedRow } from './salvage.ts';
 import type { SetAsideFile } from './recovery.ts';
 import type { VenueStore } from './venue-store.ts';
 import type { ProviderKind } from '../../shared/types.ts';
-import { DAMAGED_DATABASE_WHAT_TO_DO, type DamagedDatabaseNotice, type EventToReimport, type SalvageCounts, type SalvagedCheckIn } from '../../shared/storage.ts';
+import {
+  DAMAGED_DATABASE_WHAT_TO_DO,
+  type DamagedDatabaseNotice,
+  type EventToReimport,
+  type SalvageCounts,
+  type SalvagedCheckIn,
+} from '../../shared/storage.ts';
 
 interface SalvagedDbRow {
   action_id: string;
@@ -62,7 +68,17 @@ export class SalvageStore {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'offered')`,
       );
       for (const c of salvaged.checkIns) {
-        offer.run(c.actionId, id, c.provider, c.providerEventId, c.providerAttendeeId, c.action, c.station, c.at, c.sourceOrder);
+        offer.run(
+          c.actionId,
+          id,
+          c.provider,
+          c.providerEventId,
+          c.providerAttendeeId,
+          c.action,
+          c.station,
+          c.at,
+          c.sourceOrder,
+        );
       }
       return id;
     })();
@@ -71,9 +87,17 @@ export class SalvageStore {
   /** The notices an admin has not dismissed, newest first. */
   notices(): DamagedDatabaseNotice[] {
     const rows = this.db
-      .prepare<[], { id: number; file: string; reason: string; set_aside_at: string; integrations_restored: number; events_json: string }>(
-        'SELECT * FROM damaged_databases WHERE dismissed_at IS NULL ORDER BY id DESC',
-      )
+      .prepare<
+        [],
+        {
+          id: number;
+          file: string;
+          reason: string;
+          set_aside_at: string;
+          integrations_restored: number;
+          events_json: string;
+        }
+      >('SELECT * FROM damaged_databases WHERE dismissed_at IS NULL ORDER BY id DESC')
       .all();
     return rows.map((r) => ({
       id: r.id,
@@ -94,7 +118,9 @@ export class SalvageStore {
   counts(damagedId: number): SalvageCounts {
     const counts: SalvageCounts = { offered: 0, accepted: 0, applied: 0, skipped: 0 };
     for (const r of this.db
-      .prepare<[number], { state: SalvagedCheckIn['state']; n: number }>('SELECT state, count(*) AS n FROM salvaged_checkins WHERE damaged_id = ? GROUP BY state')
+      .prepare<[number], { state: SalvagedCheckIn['state']; n: number }>(
+        'SELECT state, count(*) AS n FROM salvaged_checkins WHERE damaged_id = ? GROUP BY state',
+      )
       .all(damagedId)) {
       counts[r.state] = r.n;
     }
@@ -103,18 +129,24 @@ export class SalvageStore {
 
   list(damagedId: number, limit: number, offset: number): SalvagedCheckIn[] {
     return this.db
-      .prepare<[number, number, number], SalvagedDbRow>('SELECT * FROM salvaged_checkins WHERE damaged_id = ? ORDER BY source_order LIMIT ? OFFSET ?')
+      .prepare<[number, number, number], SalvagedDbRow>(
+        'SELECT * FROM salvaged_checkins WHERE damaged_id = ? ORDER BY source_order LIMIT ? OFFSET ?',
+      )
       .all(damagedId, limit, offset)
       .map(toSalvaged);
   }
 
   /** The admin said import: offered rows wait for their attendees. */
   accept(damagedId: number): number {
-    return this.db.prepare("UPDATE salvaged_checkins SET state = 'accepted' WHERE damaged_id = ? AND state = 'offered'").run(damagedId).changes;
+    return this.db
+      .prepare("UPDATE salvaged_checkins SET state = 'accepted' WHERE damaged_id = ? AND state = 'offered'")
+      .run(damagedId).changes;
   }
 
   dismiss(damagedId: number, now: string): void {
-    this.db.prepare('UPDATE damaged_databases SET dismissed_at = ? WHERE id = ? AND dismissed_at IS NULL').run(now, damagedId);
+    this.db
+      .prepare('UPDATE damaged_databases SET dismissed_at = ? WHERE id = ? AND dismissed_at IS NULL')
+      .run(now, damagedId);
   }
 
   /**
@@ -137,7 +169,9 @@ export class SalvageStore {
            WHERE s.state = 'accepted' ORDER BY s.damaged_id, s.source_order`,
         )
         .all();
-      const mark = this.db.prepare<[string, string | null, string]>('UPDATE salvaged_checkins SET state = ?, skipped_reason = ? WHERE action_id = ?');
+      const mark = this.db.prepare<[string, string | null, string]>(
+        'UPDATE salvaged_checkins SET state = ?, skipped_reason = ? WHERE action_id = ?',
+      );
       const result: AppliedCheckIns = { byEvent: new Map(), applied: 0, skipped: 0 };
       for (const w of waiting) {
         if (w.logged) {
@@ -148,7 +182,11 @@ export class SalvageStore {
         const open = log.openCheckIns(w.attendee_id);
         const fits = w.action === 'check_in' ? open.length === 0 : open.length > 0;
         if (!fits) {
-          mark.run('skipped', w.action === 'check_in' ? 'already checked in at this desk' : 'not checked in at this desk', w.action_id);
+          mark.run(
+            'skipped',
+            w.action === 'check_in' ? 'already checked in at this desk' : 'not checked in at this desk',
+            w.action_id,
+          );
           result.skipped++;
           continue;
         }

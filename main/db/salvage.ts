@@ -61,7 +61,12 @@ function highestId(db: Database.Database, queries: string[]): number | null {
 }
 
 /** Every row of `table` that still reads, looked up one id at a time; with the count of ids that failed. */
-function readById(db: Database.Database, table: string, columns: string, maxIdQueries: string[]): { rows: Row[]; failed: number } {
+function readById(
+  db: Database.Database,
+  table: string,
+  columns: string,
+  maxIdQueries: string[],
+): { rows: Row[]; failed: number } {
   let lookup: Database.Statement<[number], Row>;
   try {
     lookup = db.prepare<[number], Row>(`SELECT ${columns} FROM ${table} WHERE id = ?`);
@@ -93,14 +98,21 @@ function readById(db: Database.Database, table: string, columns: string, maxIdQu
 }
 
 /** Reads what it can from `file` (and its -wal beside it). Never throws: an unreadable file salvages nothing. */
-export function salvageDatabase(file: string, opts: { nativeBinding?: string | undefined } = {}): SalvageResult {
+export function salvageDatabase(
+  file: string,
+  opts: { nativeBinding?: string | undefined } = {},
+): SalvageResult {
   const scratch = mkdtempSync(join(tmpdir(), 'badge-desk-salvage-'));
   let db: Database.Database | null = null;
   try {
     const copy = join(scratch, 'damaged.sqlite');
     copyFileSync(file, copy);
     if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${copy}-wal`);
-    db = new Database(copy, { readonly: true, fileMustExist: true, ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}) });
+    db = new Database(copy, {
+      readonly: true,
+      fileMustExist: true,
+      ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
+    });
     // A truncated file still claims its old size in its header, which SQLite takes for damage to
     // the whole file; with writable_schema it reads the pages that are there. better-sqlite3's
     // defensive mode ignores that flag, hence unsafe mode, harmless here: the connection is
@@ -111,20 +123,43 @@ export function salvageDatabase(file: string, opts: { nativeBinding?: string | u
     const events = new Map<number, EventToReimport>();
     for (const r of readById(db, 'events', 'id, provider, provider_event_id, name', []).rows) {
       if (typeof r.id === 'number' && isProvider(r.provider) && isText(r.provider_event_id)) {
-        events.set(r.id, { provider: r.provider, providerEventId: r.provider_event_id, name: isText(r.name) ? r.name : r.provider_event_id });
+        events.set(r.id, {
+          provider: r.provider,
+          providerEventId: r.provider_event_id,
+          name: isText(r.name) ? r.name : r.provider_event_id,
+        });
       }
     }
 
     const integrations: SalvagedIntegration[] = [];
-    for (const r of readById(db, 'integrations', 'provider, account_id, account_email, account_name, secret_ref', []).rows) {
-      if (isProvider(r.provider) && isText(r.account_id) && isText(r.secret_ref) && typeof r.account_email === 'string' && typeof r.account_name === 'string') {
-        integrations.push({ provider: r.provider, accountId: r.account_id, accountEmail: r.account_email, accountName: r.account_name, secretRef: r.secret_ref });
+    for (const r of readById(
+      db,
+      'integrations',
+      'provider, account_id, account_email, account_name, secret_ref',
+      [],
+    ).rows) {
+      if (
+        isProvider(r.provider) &&
+        isText(r.account_id) &&
+        isText(r.secret_ref) &&
+        typeof r.account_email === 'string' &&
+        typeof r.account_name === 'string'
+      ) {
+        integrations.push({
+          provider: r.provider,
+          accountId: r.account_id,
+          accountEmail: r.account_email,
+          accountName: r.account_name,
+          secretRef: r.secret_ref,
+        });
       }
     }
 
     let attendeeOf: Database.Statement<[number], Row> | null = null;
     try {
-      attendeeOf = db.prepare<[number], Row>('SELECT event_id, provider_attendee_id FROM attendees WHERE id = ?');
+      attendeeOf = db.prepare<[number], Row>(
+        'SELECT event_id, provider_attendee_id FROM attendees WHERE id = ?',
+      );
     } catch {
       attendeeOf = null;
     }

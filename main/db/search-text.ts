@@ -3,7 +3,12 @@
 
 /** Lower case, accents removed, whitespace collapsed: "  Zoë  Núñez" -> "zoe nunez". */
 export function foldForSearch(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** At most this many words of a query are used: a desk query is a name or a code, not a text. */

@@ -44,7 +44,6 @@ export function storageErrorCode(err: unknown): StorageErrorCode | null {
   return ERRNO[code] ?? null;
 }
 
-
 /**
  * The storage error code of a failure in `dir`. SQLite says only "I/O error" or "cannot open"
  * for a drive that went read-only or away: the folder itself tells which.

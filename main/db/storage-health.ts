@@ -3,7 +3,16 @@
 // real write every second, and the first write that works (the probe's or a check-in's) flips it
 // back, so the desk carries on by itself when space returns. Free space is read with statfs and
 // compared with a threshold, to warn before the disk is full.
-import { accessSync, closeSync, constants, fsyncSync, openSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  fsyncSync,
+  openSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Db } from './open.ts';
@@ -99,7 +108,8 @@ export class StorageHealth {
   /** A write failed: the typed error to answer with (a storage one flips the state), else `err` itself. */
   failed(err: unknown): unknown {
     if (err instanceof AppError && !isStorageErrorCode(err.code)) return err;
-    const code = err instanceof AppError ? (err.code as StorageErrorCode) : storageErrorCodeIn(err, this.opts.dataDir);
+    const code =
+      err instanceof AppError ? (err.code as StorageErrorCode) : storageErrorCodeIn(err, this.opts.dataDir);
     if (!code) return err;
     this.setState(STORAGE_STATE_OF_CODE[code]);
     return err instanceof AppError ? err : storageError(code, err);
@@ -178,7 +188,10 @@ export class StorageHealth {
   private schedule(): void {
     if (this.closed) return;
     if (this.timer) clearTimeout(this.timer);
-    const ms = this.state === 'ok' ? (this.opts.intervalMs ?? DEFAULT_INTERVAL_MS) : (this.opts.failingIntervalMs ?? DEFAULT_FAILING_INTERVAL_MS);
+    const ms =
+      this.state === 'ok'
+        ? (this.opts.intervalMs ?? DEFAULT_INTERVAL_MS)
+        : (this.opts.failingIntervalMs ?? DEFAULT_FAILING_INTERVAL_MS);
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.refresh();

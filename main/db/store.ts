@@ -4,7 +4,18 @@
 // one family's (see the section headers). With desk-store.ts and the other *-store.ts modules, the
 // only code that writes SQL: everything else calls these typed functions.
 import type { Db } from './open.ts';
-import type { Attendee, AttendeeCounts, Integration, IntegrationStatus, ProviderKind, StatusTransition, SyncJob, SyncJobKind, SyncJobState, SyncRepair } from '../../shared/types.ts';
+import type {
+  Attendee,
+  AttendeeCounts,
+  Integration,
+  IntegrationStatus,
+  ProviderKind,
+  StatusTransition,
+  SyncJob,
+  SyncJobKind,
+  SyncJobState,
+  SyncRepair,
+} from '../../shared/types.ts';
 import type { SyncStatus } from '../../shared/sync-status.ts';
 import type { ProviderAttendee, ProviderEvent } from '../providers/types.ts';
 import { IntegrationStore, type NewIntegration } from './integration-store.ts';
@@ -94,7 +105,14 @@ export class MirrorStore {
   eventIdsOfIntegration(integrationId: number): number[] {
     return this.events.eventIdsOfIntegration(integrationId);
   }
-  writeStatus(eventId: number, from: SyncStatus, to: SyncStatus, reason: string, now: string, error?: { message: string }): void {
+  writeStatus(
+    eventId: number,
+    from: SyncStatus,
+    to: SyncStatus,
+    reason: string,
+    now: string,
+    error?: { message: string },
+  ): void {
     this.events.writeStatus(eventId, from, to, reason, now, error);
   }
   recordError(eventId: number, message: string, now: string): void {
@@ -145,10 +163,20 @@ export class MirrorStore {
 
   // ---- provider-owned attendees (attendee-store.ts) ----
 
-  upsertAttendees(eventId: number, rows: readonly ProviderAttendee[], jobId: number | null, now: string): UpsertResult {
+  upsertAttendees(
+    eventId: number,
+    rows: readonly ProviderAttendee[],
+    jobId: number | null,
+    now: string,
+  ): UpsertResult {
     return this.attendees.upsertAttendees(eventId, rows, jobId, now);
   }
-  unlistedSlice(eventId: number, listedIds: ReadonlySet<string>, cursor: string | null, limit: number): { unlisted: number[]; next: string | null } {
+  unlistedSlice(
+    eventId: number,
+    listedIds: ReadonlySet<string>,
+    cursor: string | null,
+    limit: number,
+  ): { unlisted: number[]; next: string | null } {
     return this.attendees.unlistedSlice(eventId, listedIds, cursor, limit);
   }
   markRemoved(eventId: number, ids: readonly number[], now: string): number[] {
@@ -175,7 +203,10 @@ export class MirrorStore {
   providerRecords(eventId: number, ids?: readonly number[]): Map<string, ProviderAttendee> {
     return this.attendees.providerRecords(eventId, ids);
   }
-  providerRecordsByProviderId(eventId: number, providerAttendeeIds: readonly string[]): Map<string, ProviderAttendee> {
+  providerRecordsByProviderId(
+    eventId: number,
+    providerAttendeeIds: readonly string[],
+  ): Map<string, ProviderAttendee> {
     return this.attendees.providerRecordsByProviderId(eventId, providerAttendeeIds);
   }
   setVip(attendeeId: number, vip: boolean, now: string): void {

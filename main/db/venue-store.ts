@@ -114,8 +114,20 @@ const checkInFact = (r: CheckInRow): CheckInFact & { row: CheckInRow } => ({
   undoes: r.undoes_action_id,
   row: r,
 });
-const vipFact = (r: VipRow): VipFact => ({ id: r.action_id, at: r.at, stationId: r.station_id, vip: r.vip === 1 });
-const printFact = (r: PrintRow): PrintFact & { row: PrintRow } => ({ id: r.print_id, at: r.at, stationId: r.station_id, stationName: r.station_name, kind: r.kind, row: r });
+const vipFact = (r: VipRow): VipFact => ({
+  id: r.action_id,
+  at: r.at,
+  stationId: r.station_id,
+  vip: r.vip === 1,
+});
+const printFact = (r: PrintRow): PrintFact & { row: PrintRow } => ({
+  id: r.print_id,
+  at: r.at,
+  stationId: r.station_id,
+  stationName: r.station_name,
+  kind: r.kind,
+  row: r,
+});
 const toPrintRecord = (r: PrintRow): PrintRecord => ({
   printId: r.print_id,
   eventId: r.event_id,
@@ -152,7 +164,9 @@ export class VenueStore {
   private readonly attendeeByProviderId: Statement<[number, string], { id: number }>;
 
   constructor(private readonly db: Db) {
-    this.stationId = db.prepare<[], { station_id: string }>('SELECT station_id FROM venue_station').get()!.station_id;
+    this.stationId = db
+      .prepare<[], { station_id: string }>('SELECT station_id FROM venue_station')
+      .get()!.station_id;
     this.insertCheckIn = db.prepare(
       `INSERT INTO checkins (action_id, event_id, attendee_id, action, station, station_id, undoes_action_id, at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (action_id) DO NOTHING RETURNING *`,
@@ -176,7 +190,9 @@ export class VenueStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     );
     this.printsOf = db.prepare('SELECT * FROM venue_prints WHERE attendee_id = ?');
-    this.attendeeByProviderId = db.prepare('SELECT id FROM attendees WHERE event_id = ? AND provider_attendee_id = ?');
+    this.attendeeByProviderId = db.prepare(
+      'SELECT id FROM attendees WHERE event_id = ? AND provider_attendee_id = ?',
+    );
   }
 
   /** A statement prepared once per SQL text: the venue's calls run per entry, 100,000 at a heal. */
@@ -196,11 +212,9 @@ export class VenueStore {
 
   /** Every event of the mirror by its provider identity (what names its venue document). */
   eventKeys(): { eventId: number; provider: ProviderKind; providerEventId: string }[] {
-    return this
-      .cached<[], { eventId: number; provider: ProviderKind; providerEventId: string }>(
-        'SELECT id AS eventId, provider, provider_event_id AS providerEventId FROM events ORDER BY id',
-      )
-      .all();
+    return this.cached<[], { eventId: number; provider: ProviderKind; providerEventId: string }>(
+      'SELECT id AS eventId, provider, provider_event_id AS providerEventId FROM events ORDER BY id',
+    ).all();
   }
 
   /** The local row id of an attendee named by the provider's id, or undefined when not in the mirror (yet). */
@@ -209,7 +223,9 @@ export class VenueStore {
   }
 
   providerAttendeeIdOf(attendeeId: number): string | undefined {
-    return this.cached<[number], { p: string }>('SELECT provider_attendee_id AS p FROM attendees WHERE id = ?').get(attendeeId)?.p;
+    return this.cached<[number], { p: string }>(
+      'SELECT provider_attendee_id AS p FROM attendees WHERE id = ?',
+    ).get(attendeeId)?.p;
   }
 
   // ---- check-ins ----
@@ -219,7 +235,16 @@ export class VenueStore {
    * transaction. A row whose action id is already in the log is ignored (null): the first wins.
    */
   appendCheckIn(r: Omit<CheckInRecord, 'id'>): CheckInRecord | null {
-    const row = this.insertCheckIn.get(r.actionId, r.eventId, r.attendeeId, r.action, r.station, r.stationId, r.undoes, r.at);
+    const row = this.insertCheckIn.get(
+      r.actionId,
+      r.eventId,
+      r.attendeeId,
+      r.action,
+      r.station,
+      r.stationId,
+      r.undoes,
+      r.at,
+    );
     if (!row) return null;
     this.deriveCheckInState(r.attendeeId, r.eventId);
     return toCheckInRecord(row);
@@ -227,14 +252,25 @@ export class VenueStore {
 
   /** The attendee's check-ins that no undo names, earliest first. */
   openCheckIns(attendeeId: number): CheckInRecord[] {
-    return deriveCheckIn(this.checkInsOf.all(attendeeId).map(checkInFact)).admissions.map((f) => toCheckInRecord(f.row));
+    return deriveCheckIn(this.checkInsOf.all(attendeeId).map(checkInFact)).admissions.map((f) =>
+      toCheckInRecord(f.row),
+    );
   }
 
   private deriveCheckInState(attendeeId: number, eventId: number): void {
     const d = deriveCheckIn(this.checkInsOf.all(attendeeId).map(checkInFact));
     const row = (d.shown ?? d.latest)!.row;
     const stations = new Set(d.admissions.map((a) => a.stationId)).size;
-    this.writeCheckInState.run(attendeeId, eventId, d.shown ? 1 : 0, row.at, row.station, row.id, row.station_id, stations);
+    this.writeCheckInState.run(
+      attendeeId,
+      eventId,
+      d.shown ? 1 : 0,
+      row.at,
+      row.station,
+      row.id,
+      row.station_id,
+      stations,
+    );
   }
 
   checkInByActionId(actionId: string): CheckInRecord | undefined {
@@ -244,11 +280,9 @@ export class VenueStore {
 
   /** An event's whole log with the provider's attendee ids, for a venue document. */
   *checkInsOfEvent(eventId: number): Generator<CheckInRecord & { providerAttendeeId: string }> {
-    const rows = this
-      .cached<[number], CheckInRow & { provider_attendee_id: string }>(
-        'SELECT k.*, a.provider_attendee_id FROM checkins k JOIN attendees a ON a.id = k.attendee_id WHERE k.event_id = ?',
-      )
-      .iterate(eventId);
+    const rows = this.cached<[number], CheckInRow & { provider_attendee_id: string }>(
+      'SELECT k.*, a.provider_attendee_id FROM checkins k JOIN attendees a ON a.id = k.attendee_id WHERE k.event_id = ?',
+    ).iterate(eventId);
     for (const r of rows) yield { ...toCheckInRecord(r), providerAttendeeId: r.provider_attendee_id };
   }
 
@@ -261,7 +295,11 @@ export class VenueStore {
 
   /** Appends a VIP entry (ignored when its id is known) and derives the flag; true when new. */
   appendVip(r: VipRecord): boolean {
-    if (this.insertVip.run(r.actionId, r.eventId, r.attendeeId, r.vip ? 1 : 0, r.at, r.stationId, r.stationName).changes === 0) return false;
+    if (
+      this.insertVip.run(r.actionId, r.eventId, r.attendeeId, r.vip ? 1 : 0, r.at, r.stationId, r.stationName)
+        .changes === 0
+    )
+      return false;
     const winner = this.currentVip(r.attendeeId)!;
     this.writeVip.run(r.attendeeId, winner.vip ? 1 : 0, winner.at);
     return true;
@@ -272,7 +310,11 @@ export class VenueStore {
   }
 
   /** An event's rows of a venue table, with the provider's attendee ids (what a venue document names). */
-  private rowsOfEvent<Row, Out>(table: 'vip_entries' | 'venue_prints', eventId: number, to: (r: Row) => Out): (Out & { providerAttendeeId: string })[] {
+  private rowsOfEvent<Row, Out>(
+    table: 'vip_entries' | 'venue_prints',
+    eventId: number,
+    to: (r: Row) => Out,
+  ): (Out & { providerAttendeeId: string })[] {
     return this.cached<[number], Row & { provider_attendee_id: string }>(
       `SELECT x.*, a.provider_attendee_id FROM ${table} x JOIN attendees a ON a.id = x.attendee_id WHERE x.event_id = ?`,
     )
@@ -288,7 +330,20 @@ export class VenueStore {
   // ---- print records ----
 
   appendPrint(r: PrintRecord): boolean {
-    return this.insertPrint.run(r.printId, r.eventId, r.attendeeId, r.kind, r.at, r.stationId, r.stationName, r.by, r.reason, r.jobId).changes === 1;
+    return (
+      this.insertPrint.run(
+        r.printId,
+        r.eventId,
+        r.attendeeId,
+        r.kind,
+        r.at,
+        r.stationId,
+        r.stationName,
+        r.by,
+        r.reason,
+        r.jobId,
+      ).changes === 1
+    );
   }
 
   /** The earliest first print of this attendee anywhere in the venue, or null. */
@@ -307,58 +362,77 @@ export class VenueStore {
   }
 
   /** This station's printed badges that have no record yet (a crash came between the two writes). */
-  printedJobsWithoutRecord(): { jobId: number; eventId: number; attendeeId: number; reason: string; requestedBy: string; note: string | null; printedAt: string }[] {
-    return this
-      .cached<[], { jobId: number; eventId: number; attendeeId: number; reason: string; requestedBy: string; note: string | null; printedAt: string }>(
-        `SELECT j.id AS jobId, j.event_id AS eventId, j.attendee_id AS attendeeId, j.reason, j.requested_by AS requestedBy, j.note,
+  printedJobsWithoutRecord(): {
+    jobId: number;
+    eventId: number;
+    attendeeId: number;
+    reason: string;
+    requestedBy: string;
+    note: string | null;
+    printedAt: string;
+  }[] {
+    return this.cached<
+      [],
+      {
+        jobId: number;
+        eventId: number;
+        attendeeId: number;
+        reason: string;
+        requestedBy: string;
+        note: string | null;
+        printedAt: string;
+      }
+    >(
+      `SELECT j.id AS jobId, j.event_id AS eventId, j.attendee_id AS attendeeId, j.reason, j.requested_by AS requestedBy, j.note,
                 coalesce(j.printed_at, j.updated_at) AS printedAt
          FROM print_jobs j
          WHERE j.state = 'printed' AND j.attendee_id IS NOT NULL AND j.event_id IS NOT NULL AND j.reason <> 'test'
            AND NOT EXISTS (SELECT 1 FROM venue_prints p WHERE p.job_id = j.id)
          ORDER BY j.id`,
-      )
-      .all();
+    ).all();
   }
 
   /** Current check-ins by the station of the check-in shown (the earliest not undone). */
   checkedInByDesk(eventId: number): { stationName: string; checkedIn: number }[] {
-    return this
-      .cached<[number], { stationName: string; checkedIn: number }>(
-        `SELECT station AS stationName, count(*) AS checkedIn FROM attendee_checkin
+    return this.cached<[number], { stationName: string; checkedIn: number }>(
+      `SELECT station AS stationName, count(*) AS checkedIn FROM attendee_checkin
          WHERE event_id = ? AND checked_in = 1 GROUP BY station ORDER BY checkedIn DESC, station`,
-      )
-      .all(eventId);
+    ).all(eventId);
   }
 
   // ---- what happened twice ----
 
   /** People with check-ins not undone from two or more stations, with those check-ins. */
   doubleAdmissions(eventId: number): VenueConflict[] {
-    const people = this
-      .cached<[number], { attendee_id: number; full_name: string }>(
-        `SELECT c.attendee_id, a.full_name FROM attendee_checkin c JOIN attendees a ON a.id = c.attendee_id
+    const people = this.cached<[number], { attendee_id: number; full_name: string }>(
+      `SELECT c.attendee_id, a.full_name FROM attendee_checkin c JOIN attendees a ON a.id = c.attendee_id
          WHERE c.event_id = ? AND c.admission_stations > 1 ORDER BY c.at, c.attendee_id`,
-      )
-      .all(eventId);
+    ).all(eventId);
     return people.map((p) => ({
       attendeeId: p.attendee_id,
       attendeeName: p.full_name,
-      stamps: this.openCheckIns(p.attendee_id).map((c) => ({ at: c.at, stationId: c.stationId, stationName: c.station })),
+      stamps: this.openCheckIns(p.attendee_id).map((c) => ({
+        at: c.at,
+        stationId: c.stationId,
+        stationName: c.station,
+      })),
     }));
   }
 
   /** Badges printed first at two or more stations. */
   doublePrints(eventId: number): VenueConflict[] {
-    const people = this
-      .cached<[number], { attendee_id: number; full_name: string }>(
-        `SELECT p.attendee_id, a.full_name FROM venue_prints p JOIN attendees a ON a.id = p.attendee_id
+    const people = this.cached<[number], { attendee_id: number; full_name: string }>(
+      `SELECT p.attendee_id, a.full_name FROM venue_prints p JOIN attendees a ON a.id = p.attendee_id
          WHERE p.event_id = ? AND p.kind = 'first' GROUP BY p.attendee_id HAVING count(DISTINCT p.station_id) > 1 ORDER BY min(p.at), p.attendee_id`,
-      )
-      .all(eventId);
+    ).all(eventId);
     return people.map((p) => ({
       attendeeId: p.attendee_id,
       attendeeName: p.full_name,
-      stamps: (derivePrints(this.printsOf.all(p.attendee_id).map(printFact)).doublePrint ?? []).map((f) => ({ at: f.at, stationId: f.stationId, stationName: f.stationName })),
+      stamps: (derivePrints(this.printsOf.all(p.attendee_id).map(printFact)).doublePrint ?? []).map((f) => ({
+        at: f.at,
+        stationId: f.stationId,
+        stationName: f.stationName,
+      })),
     }));
   }
 
@@ -366,34 +440,60 @@ export class VenueStore {
 
   addPending(p: PendingEntry): boolean {
     return (
-      this
-        .cached('INSERT INTO venue_pending (map, entry_id, event_id, provider_attendee_id, entry) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING')
-        .run(p.map, p.entryId, p.eventId, p.providerAttendeeId, p.entry).changes === 1
+      this.cached(
+        'INSERT INTO venue_pending (map, entry_id, event_id, provider_attendee_id, entry) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      ).run(p.map, p.entryId, p.eventId, p.providerAttendeeId, p.entry).changes === 1
     );
   }
 
   /** Waiting entries whose attendee has arrived in the mirror, with the attendee's row id. */
   arrivedPending(eventId: number): (PendingEntry & { attendeeId: number })[] {
-    return this
-      .cached<[number], { map: VenueMapName; entry_id: string; event_id: number; provider_attendee_id: string; entry: string; attendee_id: number }>(
-        `SELECT p.*, a.id AS attendee_id FROM venue_pending p
+    return this.cached<
+      [number],
+      {
+        map: VenueMapName;
+        entry_id: string;
+        event_id: number;
+        provider_attendee_id: string;
+        entry: string;
+        attendee_id: number;
+      }
+    >(
+      `SELECT p.*, a.id AS attendee_id FROM venue_pending p
          JOIN attendees a ON a.event_id = p.event_id AND a.provider_attendee_id = p.provider_attendee_id
          WHERE p.event_id = ?`,
-      )
+    )
       .all(eventId)
-      .map((r) => ({ map: r.map, entryId: r.entry_id, eventId: r.event_id, providerAttendeeId: r.provider_attendee_id, entry: r.entry, attendeeId: r.attendee_id }));
+      .map((r) => ({
+        map: r.map,
+        entryId: r.entry_id,
+        eventId: r.event_id,
+        providerAttendeeId: r.provider_attendee_id,
+        entry: r.entry,
+        attendeeId: r.attendee_id,
+      }));
   }
 
   pendingOfEvent(eventId: number): PendingEntry[] {
-    return this
-      .cached<[number], { map: VenueMapName; entry_id: string; event_id: number; provider_attendee_id: string; entry: string }>('SELECT * FROM venue_pending WHERE event_id = ?')
+    return this.cached<
+      [number],
+      { map: VenueMapName; entry_id: string; event_id: number; provider_attendee_id: string; entry: string }
+    >('SELECT * FROM venue_pending WHERE event_id = ?')
       .all(eventId)
-      .map((r) => ({ map: r.map, entryId: r.entry_id, eventId: r.event_id, providerAttendeeId: r.provider_attendee_id, entry: r.entry }));
+      .map((r) => ({
+        map: r.map,
+        entryId: r.entry_id,
+        eventId: r.event_id,
+        providerAttendeeId: r.provider_attendee_id,
+        entry: r.entry,
+      }));
   }
 
   /** A waiting entry's JSON, or undefined. */
   pendingEntry(map: VenueMapName, entryId: string): string | undefined {
-    return this.cached<[string, string], { entry: string }>('SELECT entry FROM venue_pending WHERE map = ? AND entry_id = ?').get(map, entryId)?.entry;
+    return this.cached<[string, string], { entry: string }>(
+      'SELECT entry FROM venue_pending WHERE map = ? AND entry_id = ?',
+    ).get(map, entryId)?.entry;
   }
 
   removePending(map: VenueMapName, entryId: string): void {
@@ -403,13 +503,15 @@ export class VenueStore {
   // ---- documents ----
 
   loadDocument(name: string): Uint8Array | null {
-    const r = this.cached<[string], { state: Buffer }>('SELECT state FROM venue_documents WHERE name = ?').get(name);
+    const r = this.cached<[string], { state: Buffer }>(
+      'SELECT state FROM venue_documents WHERE name = ?',
+    ).get(name);
     return r ? new Uint8Array(r.state.buffer, r.state.byteOffset, r.state.byteLength) : null;
   }
 
   storeDocument(name: string, state: Uint8Array, now: string): void {
-    this
-      .cached('INSERT INTO venue_documents (name, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at')
-      .run(name, Buffer.from(state.buffer, state.byteOffset, state.byteLength), now);
+    this.cached(
+      'INSERT INTO venue_documents (name, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at',
+    ).run(name, Buffer.from(state.buffer, state.byteOffset, state.byteLength), now);
   }
 }

@@ -29,13 +29,22 @@ const timer = setInterval(() => {
     const [r] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
     // Only news is sent: a quiet WAL costs the main thread nothing.
     if (r && r.checkpointed !== copiedBefore && r.log > 0) {
-      port.postMessage({ kind: 'checkpointed', walFrames: r.log, copied: r.checkpointed, ms: performance.now() - t0 } satisfies CheckpointWorkerMessage);
+      port.postMessage({
+        kind: 'checkpointed',
+        walFrames: r.log,
+        copied: r.checkpointed,
+        ms: performance.now() - t0,
+      } satisfies CheckpointWorkerMessage);
     }
     copiedBefore = r?.checkpointed ?? -1;
   } catch (err) {
     // A full disk can refuse the file's growth: the WAL keeps the pages, and the next round tries again.
     const code = (err as { code?: unknown }).code;
-    port.postMessage({ kind: 'failed', code: typeof code === 'string' ? code : 'UNKNOWN', message: (err as Error).message } satisfies CheckpointWorkerMessage);
+    port.postMessage({
+      kind: 'failed',
+      code: typeof code === 'string' ? code : 'UNKNOWN',
+      message: (err as Error).message,
+    } satisfies CheckpointWorkerMessage);
   }
 }, intervalMs);
 

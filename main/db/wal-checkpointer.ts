@@ -22,7 +22,8 @@ const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
  * first (a worker does not inherit the parent's module hooks on Node 20).
  */
 function startWorker(workerData: CheckpointWorkerData): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./wal-checkpoint-worker.mjs', import.meta.url), { workerData });
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./wal-checkpoint-worker.mjs', import.meta.url), { workerData });
   const source = new URL('./wal-checkpoint-worker.ts', import.meta.url).href;
   const tsx = import.meta.resolve('tsx/esm/api');
   const stub = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(source)});`;
@@ -42,14 +43,24 @@ export interface WalCheckpointerStats {
 export class WalCheckpointer {
   private readonly worker: Worker | null;
   private readonly exited: Promise<void>;
-  private readonly stats: WalCheckpointerStats = { checkpoints: 0, longestMs: 0, failures: 0, lastFailure: null, running: false };
+  private readonly stats: WalCheckpointerStats = {
+    checkpoints: 0,
+    longestMs: 0,
+    failures: 0,
+    lastFailure: null,
+    running: false,
+  };
   private closing = false;
   private fellBack = false;
 
   constructor(
     private readonly db: Db,
     path: string,
-    opts: { nativeBinding?: string | undefined; intervalMs?: number; onFailure?: (code: string) => void } = {},
+    opts: {
+      nativeBinding?: string | undefined;
+      intervalMs?: number;
+      onFailure?: (code: string) => void;
+    } = {},
   ) {
     let worker: Worker | null = null;
     try {

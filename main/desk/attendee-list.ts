@@ -13,7 +13,13 @@
 import type { CoreEvents } from '../ground/events.ts';
 import type { AttendeeListStore } from '../db/attendee-list-store.ts';
 import { toMatchExpression } from '../db/search-text.ts';
-import { ATTENDEE_STATUSES, DEFAULT_ATTENDEE_SORT, isNarrowed, type AttendeeListQuery, type AttendeeSort } from '../../shared/attendee-list.ts';
+import {
+  ATTENDEE_STATUSES,
+  DEFAULT_ATTENDEE_SORT,
+  isNarrowed,
+  type AttendeeListQuery,
+  type AttendeeSort,
+} from '../../shared/attendee-list.ts';
 import type { Attendee } from '../../shared/types.ts';
 
 export interface AttendeeListPage {
@@ -87,10 +93,16 @@ export class AttendeeList {
       // The whole event by name is the index itself: while the rows keep changing (an import
       // announces every page it writes) a page walks it to its offset, and no list is built that
       // the next change would throw away (30-70 ms each at 100,000).
-      return { rows: store.rows(store.idsByNamePage(eventId, sort.direction === 'desc', page)), total: store.attendeeCount(eventId) };
+      return {
+        rows: store.rows(store.idsByNamePage(eventId, sort.direction === 'desc', page)),
+        total: store.attendeeCount(eventId),
+      };
     }
     const ids = this.matching(eventId, query);
-    const slice = ids.subarray(Math.min(page.offset, ids.length), Math.min(page.offset + page.limit, ids.length));
+    const slice = ids.subarray(
+      Math.min(page.offset, ids.length),
+      Math.min(page.offset + page.limit, ids.length),
+    );
     return { rows: store.rows(Array.from(slice)), total: ids.length };
   }
 
@@ -115,7 +127,13 @@ export class AttendeeList {
     return v;
   }
 
-  private kept(cache: Recent<Kept>, key: string, eventId: number, dependsOnLocal: boolean, build: () => Int32Array): Int32Array {
+  private kept(
+    cache: Recent<Kept>,
+    key: string,
+    eventId: number,
+    dependsOnLocal: boolean,
+    build: () => Int32Array,
+  ): Int32Array {
     const v = this.version(eventId);
     const hit = cache.get(key);
     if (hit && hit.rows === v.rows && hit.local === (dependsOnLocal ? v.local : null)) return hit.ids;
@@ -132,7 +150,16 @@ export class AttendeeList {
     const f = query.filter ?? {};
     if (!isNarrowed(query)) return order;
     // Keys in a fixed order: the same query always finds its kept list.
-    const key = JSON.stringify([eventId, sort.key, sort.direction, text, f.checkIn ?? null, f.vip ?? false, f.status ?? null, f.ticketName ?? null]);
+    const key = JSON.stringify([
+      eventId,
+      sort.key,
+      sort.direction,
+      text,
+      f.checkIn ?? null,
+      f.vip ?? false,
+      f.status ?? null,
+      f.ticketName ?? null,
+    ]);
     return this.kept(this.results, key, eventId, true, () => {
       const store = this.deps.listStore;
       let match: string | null = null;
@@ -156,7 +183,8 @@ export class AttendeeList {
       if (f.vip === true) require(store.vipIds(eventId));
       if (f.status !== undefined) require(store.idsWithStatus(eventId, f.status));
       if (f.ticketName !== undefined) require(store.idsWithTicket(eventId, f.ticketName));
-      const passes = (id: number) => (excluded === null || excluded[id] !== 1) && required.every((r) => r.table[id] === 1);
+      const passes = (id: number) =>
+        (excluded === null || excluded[id] !== 1) && required.every((r) => r.table[id] === 1);
       if (required.length === 0) return order.filter(passes);
       // Driven by the smallest set (three letters match a few thousand of 100,000): its rows that
       // pass, put in the sort's order by their positions in it.
@@ -165,7 +193,10 @@ export class AttendeeList {
       const found = new Int32Array(driver.length);
       let n = 0;
       for (const id of driver) if (id < size && at[id]! > 0 && passes(id)) found[n++] = at[id]! - 1;
-      return found.subarray(0, n).sort().map((p) => order[p]!);
+      return found
+        .subarray(0, n)
+        .sort()
+        .map((p) => order[p]!);
     });
   }
 

@@ -4,7 +4,17 @@
 import type { ExportRow } from '../db/desk-store.ts';
 import { exportClockNote } from '../../shared/station-clock.ts';
 
-export const CSV_COLUMNS = ['time', 'action', 'attendee', 'email', 'ticket', 'barcode', 'station', 'action_id', 'clock'] as const;
+export const CSV_COLUMNS = [
+  'time',
+  'action',
+  'attendee',
+  'email',
+  'ticket',
+  'barcode',
+  'station',
+  'action_id',
+  'clock',
+] as const;
 
 /**
  * A spreadsheet runs a cell that starts with = + - @ (or a tab/CR) as a formula: an attendee
@@ -20,7 +30,17 @@ export function checkInLogCsv(rows: Iterable<ExportRow>, clockNote: string = exp
   const lines = [CSV_COLUMNS.join(',')];
   for (const r of rows) {
     lines.push(
-      [r.at, r.action === 'check_in' ? 'check-in' : 'undo', r.attendeeName, r.email, r.ticketName, r.barcode, r.station, r.actionId, clockNote]
+      [
+        r.at,
+        r.action === 'check_in' ? 'check-in' : 'undo',
+        r.attendeeName,
+        r.email,
+        r.ticketName,
+        r.barcode,
+        r.station,
+        r.actionId,
+        clockNote,
+      ]
         .map(csvCell)
         .join(','),
     );

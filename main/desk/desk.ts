@@ -10,7 +10,14 @@ import { foldForSearch, toMatchExpression, toNameMatchExpression } from '../db/s
 import { AppError } from '../../shared/errors.ts';
 import type { Actor, Attendee } from '../../shared/types.ts';
 import type { PrintJob } from '../../shared/printing.ts';
-import type { CheckInLogEntry, CheckInOutcome, CheckInStats, DeskSearchResult, UndoBadge, UndoOutcome } from '../../shared/desk.ts';
+import type {
+  CheckInLogEntry,
+  CheckInOutcome,
+  CheckInStats,
+  DeskSearchResult,
+  UndoBadge,
+  UndoOutcome,
+} from '../../shared/desk.ts';
 import type { PriorPrint } from '../../shared/venue.ts';
 import { isSameTicketCode } from '../../shared/ticket-code.ts';
 import { checkInLogCsv } from './csv.ts';
@@ -57,7 +64,11 @@ export class Desk {
     // One or two characters match most of a large event: ranking every match would cost tens of
     // milliseconds for nothing, so such a query lists matches in index order instead.
     const ranked = foldForSearch(query).replace(/[^\p{L}\p{N}]/gu, '').length >= MIN_RANKED_CHARS;
-    return this.deps.deskStore.searchAttendees(eventId, { match, nameMatch: toNameMatchExpression(query), text: query, ranked }, limit);
+    return this.deps.deskStore.searchAttendees(
+      eventId,
+      { match, nameMatch: toNameMatchExpression(query), text: query, ranked },
+      limit,
+    );
   }
 
   /**
@@ -65,28 +76,54 @@ export class Desk {
    * (a person picked a row). The decision and the log row are one transaction, and `actionId`
    * makes a retried call return the first answer instead of recording twice.
    */
-  checkIn(actor: Actor, input: { eventId: number; actionId: string; code?: string | undefined; attendeeId?: number | undefined }): CheckInOutcome {
+  checkIn(
+    actor: Actor,
+    input: { eventId: number; actionId: string; code?: string | undefined; attendeeId?: number | undefined },
+  ): CheckInOutcome {
     const { eventId, actionId } = input;
     this.deps.requireEvent(eventId);
     const station = stationOf(actor);
-    const outcome = this.saving((o) => o.kind === 'checked_in', (): CheckInOutcome => {
-      const replay = this.replay(actionId, 'check_in', eventId);
-      if (replay) {
-        return { kind: 'checked_in', attendee: replay, actionId, via: input.code !== undefined && isSameTicketCode(input.code, replay.barcode) ? 'scan' : 'search', printJob: null };
-      }
+    const outcome = this.saving(
+      (o) => o.kind === 'checked_in',
+      (): CheckInOutcome => {
+        const replay = this.replay(actionId, 'check_in', eventId);
+        if (replay) {
+          return {
+            kind: 'checked_in',
+            attendee: replay,
+            actionId,
+            via: input.code !== undefined && isSameTicketCode(input.code, replay.barcode) ? 'scan' : 'search',
+            printJob: null,
+          };
+        }
 
-      const code = input.code?.trim();
-      const scanned = code ? this.deps.deskStore.attendeeByCode(eventId, code) : undefined;
-      let attendee = scanned;
-      if (!attendee && input.attendeeId !== undefined) attendee = this.requireAttendeeOf(eventId, input.attendeeId);
-      if (!attendee) return { kind: 'not_found', code: code ?? '' };
+        const code = input.code?.trim();
+        const scanned = code ? this.deps.deskStore.attendeeByCode(eventId, code) : undefined;
+        let attendee = scanned;
+        if (!attendee && input.attendeeId !== undefined)
+          attendee = this.requireAttendeeOf(eventId, input.attendeeId);
+        if (!attendee) return { kind: 'not_found', code: code ?? '' };
 
-      if (attendee.status === 'NOT_ATTENDING') return { kind: 'not_attending', attendee };
-      if (attendee.status === 'NOT_YET_ATTENDING') return { kind: 'not_yet_attending', attendee };
-      if (attendee.checkedIn) return { kind: 'already_checked_in', attendee };
-      this.deps.deskStore.appendCheckIn({ actionId, eventId, attendeeId: attendee.id, action: 'check_in', station, at: this.now() });
-      return { kind: 'checked_in', attendee: this.deps.store.getAttendee(attendee.id)!, actionId, via: scanned ? 'scan' : 'search', printJob: null };
-    });
+        if (attendee.status === 'NOT_ATTENDING') return { kind: 'not_attending', attendee };
+        if (attendee.status === 'NOT_YET_ATTENDING') return { kind: 'not_yet_attending', attendee };
+        if (attendee.checkedIn) return { kind: 'already_checked_in', attendee };
+        this.deps.deskStore.appendCheckIn({
+          actionId,
+          eventId,
+          attendeeId: attendee.id,
+          action: 'check_in',
+          station,
+          at: this.now(),
+        });
+        return {
+          kind: 'checked_in',
+          attendee: this.deps.store.getAttendee(attendee.id)!,
+          actionId,
+          via: scanned ? 'scan' : 'search',
+          printJob: null,
+        };
+      },
+    );
     if (outcome.kind === 'checked_in') {
       this.deps.onRecorded?.(eventId, [actionId]);
       this.deps.events.emit('checkinsChanged', { eventId, attendeeIds: [outcome.attendee.id] });
@@ -112,21 +149,32 @@ export class Desk {
     const { eventId, attendeeId, actionId } = input;
     this.deps.requireEvent(eventId);
     const recorded: string[] = [];
-    const outcome = this.saving((o) => o.kind === 'undone', (): UndoOutcome => {
-      // A retried call changes nothing more: what the first call did to the badge is in the queue.
-      const replay = this.replay(actionId, 'undo', eventId);
-      if (replay) return { kind: 'undone', attendee: replay, actionId, badge: null };
-      const attendee = this.requireAttendeeOf(eventId, attendeeId);
-      const open = this.deps.deskStore.openCheckIns(attendeeId);
-      if (open.length === 0) return { kind: 'not_checked_in', attendee };
-      const at = this.now();
-      open.forEach((checkIn, i) => {
-        const id = i === 0 ? actionId : `${actionId}.${i + 1}`;
-        this.deps.deskStore.appendCheckIn({ actionId: id, eventId, attendeeId, action: 'undo', station: stationOf(actor), at, undoes: checkIn.actionId });
-        recorded.push(id);
-      });
-      return { kind: 'undone', attendee: this.deps.store.getAttendee(attendeeId)!, actionId, badge: null };
-    });
+    const outcome = this.saving(
+      (o) => o.kind === 'undone',
+      (): UndoOutcome => {
+        // A retried call changes nothing more: what the first call did to the badge is in the queue.
+        const replay = this.replay(actionId, 'undo', eventId);
+        if (replay) return { kind: 'undone', attendee: replay, actionId, badge: null };
+        const attendee = this.requireAttendeeOf(eventId, attendeeId);
+        const open = this.deps.deskStore.openCheckIns(attendeeId);
+        if (open.length === 0) return { kind: 'not_checked_in', attendee };
+        const at = this.now();
+        open.forEach((checkIn, i) => {
+          const id = i === 0 ? actionId : `${actionId}.${i + 1}`;
+          this.deps.deskStore.appendCheckIn({
+            actionId: id,
+            eventId,
+            attendeeId,
+            action: 'undo',
+            station: stationOf(actor),
+            at,
+            undoes: checkIn.actionId,
+          });
+          recorded.push(id);
+        });
+        return { kind: 'undone', attendee: this.deps.store.getAttendee(attendeeId)!, actionId, badge: null };
+      },
+    );
     if (outcome.kind !== 'undone' || recorded.length === 0) return outcome;
     this.deps.onRecorded?.(eventId, recorded);
     this.deps.events.emit('checkinsChanged', { eventId, attendeeIds: [attendeeId] });
@@ -161,7 +209,13 @@ export class Desk {
     const event = this.deps.requireEvent(eventId);
     const csv = checkInLogCsv(this.deps.deskStore.exportRows(eventId), this.deps.clockNote?.());
     const stamp = this.now().slice(0, 16).replace(/[:T]/g, '-');
-    const slug = event.name.normalize('NFKD').replace(/[^\w]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60).toLowerCase() || 'event';
+    const slug =
+      event.name
+        .normalize('NFKD')
+        .replace(/[^\w]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .slice(0, 60)
+        .toLowerCase() || 'event';
     return { filename: `check-ins-${slug}-${stamp}.csv`, csv };
   }
 
@@ -185,7 +239,8 @@ export class Desk {
 
   private requireAttendeeOf(eventId: number, attendeeId: number): Attendee {
     const attendee = this.deps.store.getAttendee(attendeeId);
-    if (!attendee || attendee.eventId !== eventId) throw new AppError('NOT_FOUND', `attendee ${attendeeId} is not on this event`);
+    if (!attendee || attendee.eventId !== eventId)
+      throw new AppError('NOT_FOUND', `attendee ${attendeeId} is not on this event`);
     return attendee;
   }
 

@@ -98,7 +98,10 @@ function start(): void {
   ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
 
-  const secretStore = new SafeStorageSecretStore(safeStorage, join(app.getPath('userData'), 'credentials.json'));
+  const secretStore = new SafeStorageSecretStore(
+    safeStorage,
+    join(app.getPath('userData'), 'credentials.json'),
+  );
   if (secretStore.status.warning) console.warn(`Badge Desk: ${secretStore.status.warning}`);
 
   const store = new Store<Record<string, unknown>>({ name: 'station', accessPropertiesByDotNotation: false });
@@ -133,7 +136,11 @@ function start(): void {
   createWindow();
 }
 
-async function handleInvoke(event: IpcMainInvokeEvent, channel: unknown, input: unknown): Promise<IpcResult<unknown>> {
+async function handleInvoke(
+  event: IpcMainInvokeEvent,
+  channel: unknown,
+  input: unknown,
+): Promise<IpcResult<unknown>> {
   const frame = event.senderFrame;
   const trusted = isTrustedSender({
     senderWebContentsId: event.sender.id,
@@ -226,8 +233,10 @@ function openInSystemBrowser(url: string): void {
 
 /** Serves out/renderer over app://, with the CSP as a header; anything else is a 404. */
 async function serveApp(request: Request): Promise<Response> {
-  const notFound = () => new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
-  if (request.method !== 'GET' && request.method !== 'HEAD') return new Response('Method not allowed', { status: 405 });
+  const notFound = () =>
+    new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  if (request.method !== 'GET' && request.method !== 'HEAD')
+    return new Response('Method not allowed', { status: 405 });
   const path = resolveAppPath(RENDERER_DIR, request.url);
   if (!path) return notFound();
   try {

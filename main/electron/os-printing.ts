@@ -21,7 +21,10 @@ function hiddenWindow(): BrowserWindow {
 }
 
 // CUPS reports the default printer in its options; other platforms may not say.
-const toSystemPrinter = (p: PrinterInfo) => ({ name: p.name, isDefault: (p.options as Record<string, unknown> | undefined)?.['is-default'] === 'true' });
+const toSystemPrinter = (p: PrinterInfo) => ({
+  name: p.name,
+  isDefault: (p.options as Record<string, unknown> | undefined)?.['is-default'] === 'true',
+});
 
 export function electronOsPrinting(): OsPrinting {
   return {
@@ -53,7 +56,8 @@ svg { display: block; }
         await win.loadFile(join(dir, 'badge.html'));
         await win.webContents.executeJavaScript('document.fonts.ready', false).catch(() => undefined);
         const printers = await win.webContents.getPrintersAsync();
-        if (!printers.some((p) => p.name === deviceName)) throw new PrinterUnreachableError(`the system printer "${deviceName}" is not connected`);
+        if (!printers.some((p) => p.name === deviceName))
+          throw new PrinterUnreachableError(`the system printer "${deviceName}" is not connected`);
         await new Promise<void>((resolve, reject) => {
           win.webContents.print(
             {
@@ -61,9 +65,13 @@ svg { display: block; }
               deviceName,
               printBackground: true,
               margins: { marginType: 'none' },
-              pageSize: { width: Math.round(layout.widthPt * MICRONS_PER_POINT), height: Math.round(layout.heightPt * MICRONS_PER_POINT) },
+              pageSize: {
+                width: Math.round(layout.widthPt * MICRONS_PER_POINT),
+                height: Math.round(layout.heightPt * MICRONS_PER_POINT),
+              },
             },
-            (success, reason) => (success ? resolve() : reject(new Error(`the system printer refused the badge: ${reason}`))),
+            (success, reason) =>
+              success ? resolve() : reject(new Error(`the system printer refused the badge: ${reason}`)),
           );
         });
       } finally {

@@ -64,7 +64,8 @@ export function describeSafeStorage(safe: SafeStorageLike): SafeStorageStatus {
       available,
       backend,
       encryptedAtRest: false,
-      warning: 'The system keychain is not available: credentials are stored without encryption on this station.',
+      warning:
+        'The system keychain is not available: credentials are stored without encryption on this station.',
     };
   }
   if (backend === 'basic_text') {

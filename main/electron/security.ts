@@ -26,7 +26,13 @@ function parse(url: string): URL | null {
  */
 export function isAppUrl(url: string): boolean {
   const u = parse(url);
-  return u !== null && u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST && u.username === '' && u.password === '';
+  return (
+    u !== null &&
+    u.protocol === `${APP_SCHEME}:` &&
+    u.host === APP_HOST &&
+    u.username === '' &&
+    u.password === ''
+  );
 }
 
 /** The URL of the frame that sent an IPC message must be one of the app's own pages. */
@@ -127,7 +133,8 @@ export type NavigationDecision = 'allow' | 'external' | 'deny';
 export function decideNavigation(url: string): NavigationDecision {
   if (isAppUrl(url)) return 'allow';
   const u = parse(url);
-  if (u && u.protocol === 'https:' && u.hostname !== '' && u.username === '' && u.password === '') return 'external';
+  if (u && u.protocol === 'https:' && u.hostname !== '' && u.username === '' && u.password === '')
+    return 'external';
   return 'deny';
 }
 

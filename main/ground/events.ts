@@ -22,7 +22,10 @@ export class CoreEvents {
     this.emitter.emit(name, payload);
   }
   /** Resolves with the first payload that matches; for tests and one-shot waits. */
-  once<K extends CoreEventName>(name: K, match: (payload: CoreEventMap[K]) => boolean = () => true): Promise<CoreEventMap[K]> {
+  once<K extends CoreEventName>(
+    name: K,
+    match: (payload: CoreEventMap[K]) => boolean = () => true,
+  ): Promise<CoreEventMap[K]> {
     return new Promise((resolve) => {
       const off = this.on(name, (p) => {
         if (match(p)) {

@@ -92,21 +92,31 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
 
       if (url.pathname.startsWith('/ipc/')) {
         if (req.method !== 'POST') return send(res, 405, '{"error":"POST only"}');
-        if (!sameToken(req.headers['x-badge-desk-token'] as string | undefined, token)) return send(res, 401, '{"error":"token required"}');
+        if (!sameToken(req.headers['x-badge-desk-token'] as string | undefined, token))
+          return send(res, 401, '{"error":"token required"}');
         let input: unknown;
         try {
           const body = await readBody(req);
           input = body.trim() === '' ? undefined : JSON.parse(body);
         } catch {
-          return send(res, 400, JSON.stringify({ ok: false, error: { code: 'INVALID_INPUT', message: 'the body is not JSON' } }));
+          return send(
+            res,
+            400,
+            JSON.stringify({ ok: false, error: { code: 'INVALID_INPUT', message: 'the body is not JSON' } }),
+          );
         }
         const channel = decodeURIComponent(url.pathname.slice('/ipc/'.length));
         return send(res, 200, JSON.stringify(await opts.app.invoke(channel, input)));
       }
 
       if (url.pathname === '/push') {
-        if (!sameToken(url.searchParams.get('token'), token)) return send(res, 401, '{"error":"token required"}');
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+        if (!sameToken(url.searchParams.get('token'), token))
+          return send(res, 401, '{"error":"token required"}');
+        res.writeHead(200, {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-store',
+          connection: 'keep-alive',
+        });
         res.write(': connected\n\n');
         pushClients.add(res);
         req.on('close', () => pushClients.delete(res));
@@ -116,9 +126,11 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, '{"error":"GET only"}');
       // Static files of the built renderer; nothing outside its folder.
       if (opts.rendererDir === null) return send(res, 404, 'not found', 'text/plain');
-      const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
+      const relative =
+        url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
       const path = normalize(join(opts.rendererDir, relative));
-      if (!path.startsWith(normalize(opts.rendererDir) + sep)) return send(res, 404, 'not found', 'text/plain');
+      if (!path.startsWith(normalize(opts.rendererDir) + sep))
+        return send(res, 404, 'not found', 'text/plain');
       try {
         const body = await readFile(path);
         res.writeHead(200, {
@@ -156,23 +168,42 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
 }
 
 const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 
 /**
  * When the app host could not start: one page that says what happened and what to do (no
  * stack trace), on the address the browser host would have had, and every IPC call answered
  * with the same words as a typed error, so nothing in a page or a test waits for an answer.
  */
-export async function startFailurePage(opts: { failure: StartupFailure; port?: number }): Promise<{ port: number; url: string; close(): Promise<void> }> {
+export async function startFailurePage(opts: {
+  failure: StartupFailure;
+  port?: number;
+}): Promise<{ port: number; url: string; close(): Promise<void> }> {
   const { failure } = opts;
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(failure.title)}</title></head>
 <body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; line-height: 1.5">
 <h1 role="alert">${escapeHtml(failure.title)}</h1><p>${escapeHtml(failure.what)}</p><h2>What to do</h2><p>${escapeHtml(failure.todo)}</p></body></html>`;
   const server = createServer((req, res) => {
-    const headers = { 'content-security-policy': CONTENT_SECURITY_POLICY, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' };
+    const headers = {
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
+    };
     if ((req.url ?? '').startsWith('/ipc/')) {
       res.writeHead(503, { ...headers, 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: false, error: { code: 'INTERNAL', message: `${failure.title}: ${failure.what} ${failure.todo}`, details: { startupFailure: failure.kind } } }));
+      res.end(
+        JSON.stringify({
+          ok: false,
+          error: {
+            code: 'INTERNAL',
+            message: `${failure.title}: ${failure.what} ${failure.todo}`,
+            details: { startupFailure: failure.kind },
+          },
+        }),
+      );
       return;
     }
     res.writeHead(503, { ...headers, 'content-type': 'text/html; charset=utf-8' });

@@ -18,7 +18,11 @@ if (!existsSync(join(rendererDir, 'index.html'))) {
   console.error(`no built renderer in ${rendererDir}: run \`npm run build:renderer\` first`);
   process.exit(1);
 }
-const host = await startWebHost({ dataDir: resolve(values['data-dir']!), rendererDir, port: Number(values.port) });
+const host = await startWebHost({
+  dataDir: resolve(values['data-dir']!),
+  rendererDir,
+  port: Number(values.port),
+});
 console.log(`Badge Desk browser host: ${host.url}`);
 
 const stop = async () => {

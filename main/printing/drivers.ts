@@ -38,19 +38,38 @@ export interface OsPrinting {
   print(deviceName: string, pdf: Buffer, layout: BadgeLayout): Promise<void>;
 }
 
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EPIPE']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNRESET',
+  'EPIPE',
+]);
 
 function unreachable(err: unknown, what: string): Error {
   const code = (err as NodeJS.ErrnoException | null)?.code;
   if (code && UNREACHABLE_CODES.has(code)) return new PrinterUnreachableError(`${what}: ${code}`);
   // A PDF folder on a full, read-only or vanished disk waits as an unplugged printer does.
   const storage = storageErrorCode(err);
-  if (storage) return new PrinterUnreachableError(`${what}: ${STORAGE_PROBLEM_TEXT[STORAGE_STATE_OF_CODE[storage]].what} (${code})`);
+  if (storage)
+    return new PrinterUnreachableError(
+      `${what}: ${STORAGE_PROBLEM_TEXT[STORAGE_STATE_OF_CODE[storage]].what} (${code})`,
+    );
   return err instanceof Error ? err : new Error(String(err));
 }
 
 function slug(text: string): string {
-  return text.normalize('NFKD').replace(/[^\w]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 50).toLowerCase() || 'badge';
+  return (
+    text
+      .normalize('NFKD')
+      .replace(/[^\w]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 50)
+      .toLowerCase() || 'badge'
+  );
 }
 
 export function pdfFolderDriver(folder: string): PrinterDriver {
@@ -83,8 +102,12 @@ export function zplTcpDriver(host: string, port: number, dpi: 203 | 300, timeout
         // it to hang up) does not mean "not printed": retrying then could print the badge twice.
         let flushed = false;
         socket.once('finish', () => (flushed = true));
-        socket.setTimeout(timeoutMs, () => socket.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
-        socket.once('error', (err) => (flushed ? resolve() : reject(unreachable(err, `label printer ${host}:${port}`))));
+        socket.setTimeout(timeoutMs, () =>
+          socket.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })),
+        );
+        socket.once('error', (err) =>
+          flushed ? resolve() : reject(unreachable(err, `label printer ${host}:${port}`)),
+        );
         socket.once('connect', () => socket.end(zpl, 'utf8'));
         socket.once('close', (hadError) => {
           if (!hadError) resolve();

@@ -8,8 +8,24 @@ import type { MirrorStore } from '../db/store.ts';
 import type { PrintStore } from '../db/print-store.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Actor, Attendee } from '../../shared/types.ts';
-import { DEFAULT_TEMPLATE, layoutBadge, selectTemplate, type BadgeLayout, type BadgePerson, type BadgeTemplate, type BadgeTemplateInput, type MeasureText } from '../../shared/badge.ts';
-import type { Printer, PrinterConfig, PrintJob, PrintJobReason, PrintJobState, PrintQueueSummary } from '../../shared/printing.ts';
+import {
+  DEFAULT_TEMPLATE,
+  layoutBadge,
+  selectTemplate,
+  type BadgeLayout,
+  type BadgePerson,
+  type BadgeTemplate,
+  type BadgeTemplateInput,
+  type MeasureText,
+} from '../../shared/badge.ts';
+import type {
+  Printer,
+  PrinterConfig,
+  PrintJob,
+  PrintJobReason,
+  PrintJobState,
+  PrintQueueSummary,
+} from '../../shared/printing.ts';
 import type { PriorPrint } from '../../shared/venue.ts';
 import type { UndoBadge } from '../../shared/desk.ts';
 import { createMeasure, withQrMatrices } from './render.ts';
@@ -35,7 +51,10 @@ const DRIVER_TIMEOUT_MS = 120_000;
 async function withTimeout(p: Promise<void>, ms: number): Promise<void | 'timed out'> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    return await Promise.race([p, new Promise<'timed out'>((resolve) => (timer = setTimeout(() => resolve('timed out'), ms)))]);
+    return await Promise.race([
+      p,
+      new Promise<'timed out'>((resolve) => (timer = setTimeout(() => resolve('timed out'), ms))),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -75,7 +94,9 @@ export class Printing {
   // ---- printers ----
 
   listPrinters(): Printer[] {
-    return this.deps.printStore.listPrinters().map((p) => ({ ...p, available: p.config.kind !== 'os' || this.deps.os !== undefined }));
+    return this.deps.printStore
+      .listPrinters()
+      .map((p) => ({ ...p, available: p.config.kind !== 'os' || this.deps.os !== undefined }));
   }
 
   addPrinter(name: string, config: PrinterConfig): Printer {
@@ -86,7 +107,10 @@ export class Printing {
   removePrinter(printerId: number): void {
     this.requirePrinter(printerId);
     if (this.deps.printStore.printerHasJobs(printerId)) {
-      throw new AppError('CONFLICT', 'this printer has print jobs in its history; it stays so the queue can name it');
+      throw new AppError(
+        'CONFLICT',
+        'this printer has print jobs in its history; it stays so the queue can name it',
+      );
     }
     this.deps.printStore.removePrinter(printerId);
   }
@@ -109,13 +133,21 @@ export class Printing {
   saveTemplate(input: BadgeTemplateInput & { id?: number | undefined }): BadgeTemplate {
     const clash = this.listTemplates().find((t) => t.ticketName === input.ticketName && t.id !== input.id);
     if (clash) {
-      throw new AppError('CONFLICT', input.ticketName === null ? 'there is already a default template; edit it instead' : `"${clash.name}" is already the template for ${input.ticketName}`);
+      throw new AppError(
+        'CONFLICT',
+        input.ticketName === null
+          ? 'there is already a default template; edit it instead'
+          : `"${clash.name}" is already the template for ${input.ticketName}`,
+      );
     }
     if (input.id === undefined) return this.deps.printStore.insertTemplate(input, this.now());
     const current = this.deps.printStore.getTemplate(input.id);
     if (!current) throw new AppError('NOT_FOUND', `template ${input.id} does not exist`);
     if (current.ticketName === null && input.ticketName !== null) {
-      throw new AppError('INVALID_STATE', 'the default template stays the default; make a new template for a ticket type');
+      throw new AppError(
+        'INVALID_STATE',
+        'the default template stays the default; make a new template for a ticket type',
+      );
     }
     return this.deps.printStore.updateTemplate(input.id, input, this.now())!;
   }
@@ -123,24 +155,42 @@ export class Printing {
   removeTemplate(templateId: number): void {
     const t = this.deps.printStore.getTemplate(templateId);
     if (!t) throw new AppError('NOT_FOUND', `template ${templateId} does not exist`);
-    if (t.ticketName === null) throw new AppError('INVALID_STATE', 'the default template cannot be deleted: every badge needs one');
+    if (t.ticketName === null)
+      throw new AppError('INVALID_STATE', 'the default template cannot be deleted: every badge needs one');
     this.deps.printStore.removeTemplate(templateId);
   }
 
   /** The layout a badge prints with: a draft being edited, the given template, else the attendee's variant. */
-  layoutFor(person: BadgePerson, templateId?: number, draft?: Pick<BadgeTemplate, 'pageSize' | 'fields'>): BadgeLayout {
+  layoutFor(
+    person: BadgePerson,
+    templateId?: number,
+    draft?: Pick<BadgeTemplate, 'pageSize' | 'fields'>,
+  ): BadgeLayout {
     if (draft) return layoutBadge(draft, person, this.measure);
     const templates = this.listTemplates();
-    const template = templateId !== undefined ? templates.find((t) => t.id === templateId) : selectTemplate(templates, person.ticketName);
-    if (!template) throw new AppError('NOT_FOUND', templateId !== undefined ? `template ${templateId} does not exist` : 'no badge template');
+    const template =
+      templateId !== undefined
+        ? templates.find((t) => t.id === templateId)
+        : selectTemplate(templates, person.ticketName);
+    if (!template)
+      throw new AppError(
+        'NOT_FOUND',
+        templateId !== undefined ? `template ${templateId} does not exist` : 'no badge template',
+      );
     return layoutBadge(template, person, this.measure);
   }
 
-  preview(eventId: number, attendeeId?: number, templateId?: number, draft?: Pick<BadgeTemplate, 'pageSize' | 'fields'>): BadgeLayout {
+  preview(
+    eventId: number,
+    attendeeId?: number,
+    templateId?: number,
+    draft?: Pick<BadgeTemplate, 'pageSize' | 'fields'>,
+  ): BadgeLayout {
     let person: BadgePerson = { ...TEST_PERSON, vip: true };
     if (attendeeId !== undefined) {
       const a = this.deps.store.getAttendee(attendeeId);
-      if (!a || a.eventId !== eventId) throw new AppError('NOT_FOUND', `attendee ${attendeeId} is not on this event`);
+      if (!a || a.eventId !== eventId)
+        throw new AppError('NOT_FOUND', `attendee ${attendeeId} is not on this event`);
       person = a;
     }
     return withQrMatrices(this.layoutFor(person, templateId, draft));
@@ -154,7 +204,14 @@ export class Printing {
     if (!autoPrint || printerId === null || !this.deps.printStore.getPrinter(printerId)) return null;
     if (this.deps.printStore.firstPrintOf(attendee.id)) return null; // printed before: a reprint is a person's call
     if (this.deps.venuePrintOf?.(attendee.id)) return null; // printed at a desk of the venue: the desk asks "reprint?"
-    return this.enqueue({ eventId: attendee.eventId, attendeeId: attendee.id, printerId, reason: 'check_in', actor, note: null });
+    return this.enqueue({
+      eventId: attendee.eventId,
+      attendeeId: attendee.id,
+      printerId,
+      reason: 'check_in',
+      actor,
+      note: null,
+    });
   }
 
   /**
@@ -169,7 +226,9 @@ export class Printing {
     const waiting: readonly PrintJobState[] = ['queued', 'failed'];
     if (job.reason === 'check_in' && waiting.includes(job.state)) {
       // Only from a waiting state: a worker that took the job meanwhile wins, and the job is reported as it is.
-      if (this.deps.printStore.transition(job.id, waiting, 'cancelled', { nextAttemptAt: null }, this.now())) {
+      if (
+        this.deps.printStore.transition(job.id, waiting, 'cancelled', { nextAttemptAt: null }, this.now())
+      ) {
         this.announce(job.id);
         return { kind: 'cancelled', job: this.requireJob(job.id) };
       }
@@ -181,21 +240,47 @@ export class Printing {
     const attendee = this.requireAttendee(attendeeId);
     const existing = this.deps.printStore.firstPrintOf(attendeeId);
     if (existing) {
-      throw new AppError('CONFLICT', `${attendee.fullName}'s badge was already ${existing.state === 'printed' ? 'printed' : 'sent to the printer'}; a second copy is a reprint`, { jobId: existing.id });
+      throw new AppError(
+        'CONFLICT',
+        `${attendee.fullName}'s badge was already ${existing.state === 'printed' ? 'printed' : 'sent to the printer'}; a second copy is a reprint`,
+        { jobId: existing.id },
+      );
     }
     const elsewhere = this.deps.venuePrintOf?.(attendeeId);
     if (elsewhere) {
-      throw new AppError('CONFLICT', `${attendee.fullName}'s badge was already printed at ${elsewhere.stationName}; a second copy is a reprint`, { priorPrint: elsewhere });
+      throw new AppError(
+        'CONFLICT',
+        `${attendee.fullName}'s badge was already printed at ${elsewhere.stationName}; a second copy is a reprint`,
+        { priorPrint: elsewhere },
+      );
     }
-    return this.enqueue({ eventId: attendee.eventId, attendeeId, printerId: this.stationPrinter(), reason: 'manual', actor, note: null });
+    return this.enqueue({
+      eventId: attendee.eventId,
+      attendeeId,
+      printerId: this.stationPrinter(),
+      reason: 'manual',
+      actor,
+      note: null,
+    });
   }
 
   reprint(actor: Actor, attendeeId: number, note: string): PrintJob {
     const attendee = this.requireAttendee(attendeeId);
-    return this.enqueue({ eventId: attendee.eventId, attendeeId, printerId: this.stationPrinter(), reason: 'reprint', actor, note });
+    return this.enqueue({
+      eventId: attendee.eventId,
+      attendeeId,
+      printerId: this.stationPrinter(),
+      reason: 'reprint',
+      actor,
+      note,
+    });
   }
 
-  batch(actor: Actor, eventId: number, filter: { vipOnly: boolean; ticketName: string | null }): { queued: number; alreadyPrinted: number } {
+  batch(
+    actor: Actor,
+    eventId: number,
+    filter: { vipOnly: boolean; ticketName: string | null },
+  ): { queued: number; alreadyPrinted: number } {
     if (actor.role !== 'admin') throw new AppError('FORBIDDEN', 'only a workspace admin may print a batch');
     const printerId = this.stationPrinter();
     const candidates = this.deps.printStore.batchCandidates(eventId, filter.vipOnly, filter.ticketName);
@@ -203,7 +288,15 @@ export class Printing {
     this.deps.store.db.transaction(() => {
       for (const c of candidates) {
         if (c.printed) continue;
-        this.deps.printStore.insertJob({ eventId, attendeeId: c.id, printerId, reason: 'batch', requestedBy: actor.name ?? actor.role, note: null, now: this.now() });
+        this.deps.printStore.insertJob({
+          eventId,
+          attendeeId: c.id,
+          printerId,
+          reason: 'batch',
+          requestedBy: actor.name ?? actor.role,
+          note: null,
+          now: this.now(),
+        });
         queued++;
       }
     })();
@@ -213,7 +306,11 @@ export class Printing {
 
   // ---- the queue ----
 
-  listJobs(filter: { eventId?: number | undefined; states?: readonly PrintJobState[] | undefined; limit: number }): PrintJob[] {
+  listJobs(filter: {
+    eventId?: number | undefined;
+    states?: readonly PrintJobState[] | undefined;
+    limit: number;
+  }): PrintJob[] {
     return this.deps.printStore.listJobs(filter);
   }
 
@@ -224,7 +321,15 @@ export class Printing {
   /** Tries a job now: a failed one, a queued one waiting for its retry, or a "may have printed" one a person chose to print again. */
   retry(jobId: number): PrintJob {
     const job = this.requireJob(jobId);
-    if (!this.deps.printStore.transition(jobId, ['failed', 'queued', 'may_have_printed'], 'queued', { nextAttemptAt: this.now() }, this.now())) {
+    if (
+      !this.deps.printStore.transition(
+        jobId,
+        ['failed', 'queued', 'may_have_printed'],
+        'queued',
+        { nextAttemptAt: this.now() },
+        this.now(),
+      )
+    ) {
       throw new AppError('INVALID_STATE', `a ${job.state} job cannot be retried`);
     }
     this.announce(jobId);
@@ -234,7 +339,15 @@ export class Printing {
 
   cancel(jobId: number): PrintJob {
     const job = this.requireJob(jobId);
-    if (!this.deps.printStore.transition(jobId, ['queued', 'failed', 'may_have_printed'], 'cancelled', {}, this.now())) {
+    if (
+      !this.deps.printStore.transition(
+        jobId,
+        ['queued', 'failed', 'may_have_printed'],
+        'cancelled',
+        {},
+        this.now(),
+      )
+    ) {
       throw new AppError('INVALID_STATE', `a ${job.state} job cannot be cancelled`);
     }
     this.announce(jobId);
@@ -243,8 +356,19 @@ export class Printing {
 
   markPrinted(jobId: number): PrintJob {
     const job = this.requireJob(jobId);
-    if (!this.deps.printStore.transition(jobId, ['may_have_printed'], 'printed', { error: null, printedAt: this.now() }, this.now())) {
-      throw new AppError('INVALID_STATE', `only a "may have printed" job can be marked printed; this one is ${job.state}`);
+    if (
+      !this.deps.printStore.transition(
+        jobId,
+        ['may_have_printed'],
+        'printed',
+        { error: null, printedAt: this.now() },
+        this.now(),
+      )
+    ) {
+      throw new AppError(
+        'INVALID_STATE',
+        `only a "may have printed" job can be marked printed; this one is ${job.state}`,
+      );
     }
     this.announce(jobId);
     return this.requireJob(jobId);
@@ -293,19 +417,36 @@ export class Printing {
       if (!job) return;
       const printer = this.deps.printStore.getPrinter(printerId);
       if (!printer) return;
-      if (!this.deps.printStore.transition(job.id, ['queued'], 'printing', { attemptsDelta: 1 }, this.now())) continue;
+      if (!this.deps.printStore.transition(job.id, ['queued'], 'printing', { attemptsDelta: 1 }, this.now()))
+        continue;
       this.announce(job.id);
       let driver: PrinterDriver;
       try {
         driver = driverFor(printer, this.deps.os);
-        const printed = driver.print({ jobId: job.id, title: job.attendeeName ?? 'Test badge', layout: this.layoutOfJob(job) });
+        const printed = driver.print({
+          jobId: job.id,
+          title: job.attendeeName ?? 'Test badge',
+          layout: this.layoutOfJob(job),
+        });
         if ((await withTimeout(printed, DRIVER_TIMEOUT_MS)) === 'timed out') {
           // The printer took the badge and never answered: it may well have printed. A person decides.
-          this.deps.printStore.transition(job.id, ['printing'], 'may_have_printed', { error: 'the printer did not confirm within 2 minutes' }, this.now());
+          this.deps.printStore.transition(
+            job.id,
+            ['printing'],
+            'may_have_printed',
+            { error: 'the printer did not confirm within 2 minutes' },
+            this.now(),
+          );
           this.announce(job.id);
           return;
         }
-        this.deps.printStore.transition(job.id, ['printing'], 'printed', { error: null, printedAt: this.now(), nextAttemptAt: null }, this.now());
+        this.deps.printStore.transition(
+          job.id,
+          ['printing'],
+          'printed',
+          { error: null, printedAt: this.now(), nextAttemptAt: null },
+          this.now(),
+        );
         this.announce(job.id);
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
@@ -313,9 +454,21 @@ export class Printing {
         const backoff = Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** Math.min(attempts - 1, 5));
         const next = isoTime(this.deps.clock.now() + backoff);
         if (err instanceof PrinterUnreachableError || attempts < MAX_ATTEMPTS) {
-          this.deps.printStore.transition(job.id, ['printing'], 'queued', { error: message, nextAttemptAt: next }, this.now());
+          this.deps.printStore.transition(
+            job.id,
+            ['printing'],
+            'queued',
+            { error: message, nextAttemptAt: next },
+            this.now(),
+          );
         } else {
-          this.deps.printStore.transition(job.id, ['printing'], 'failed', { error: message, nextAttemptAt: null }, this.now());
+          this.deps.printStore.transition(
+            job.id,
+            ['printing'],
+            'failed',
+            { error: message, nextAttemptAt: null },
+            this.now(),
+          );
         }
         this.announce(job.id);
         // The printer failed: its other jobs would fail the same way; wait for the retry time.
@@ -345,10 +498,21 @@ export class Printing {
     return withQrMatrices(this.layoutFor(a));
   }
 
-  private enqueue(j: { eventId: number | null; attendeeId: number | null; printerId: number; reason: PrintJobReason; actor: Actor; note: string | null }): PrintJob {
+  private enqueue(j: {
+    eventId: number | null;
+    attendeeId: number | null;
+    printerId: number;
+    reason: PrintJobReason;
+    actor: Actor;
+    note: string | null;
+  }): PrintJob {
     let job: PrintJob;
     try {
-      job = this.deps.printStore.insertJob({ ...j, requestedBy: j.actor.name ?? j.actor.role, now: this.now() });
+      job = this.deps.printStore.insertJob({
+        ...j,
+        requestedBy: j.actor.name ?? j.actor.role,
+        now: this.now(),
+      });
     } catch (err) {
       if (FIRST_PRINT_REASONS.includes(j.reason) && /UNIQUE/.test(String(err))) {
         throw new AppError('CONFLICT', 'this badge was already printed; a second copy is a reprint');

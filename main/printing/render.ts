@@ -67,7 +67,8 @@ export function fontFor(text: string, bold: boolean): 'regular' | 'bold' | 'fall
   if (!f.fallback) return bold ? 'bold' : 'regular';
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;
-    if (cp > 0x20 && !primary.glyphs.hasGlyphForCodePoint(cp) && f.fallback.glyphs.hasGlyphForCodePoint(cp)) return 'fallback';
+    if (cp > 0x20 && !primary.glyphs.hasGlyphForCodePoint(cp) && f.fallback.glyphs.hasGlyphForCodePoint(cp))
+      return 'fallback';
   }
   return bold ? 'bold' : 'regular';
 }
@@ -78,7 +79,11 @@ export function fallbackFontPath(): string | null {
 }
 
 function newDocument(): PDFKit.PDFDocument {
-  const doc = new PDFDocument({ autoFirstPage: false, compress: true, info: { Producer: 'Badge Desk', Creator: 'Badge Desk' } });
+  const doc = new PDFDocument({
+    autoFirstPage: false,
+    compress: true,
+    info: { Producer: 'Badge Desk', Creator: 'Badge Desk' },
+  });
   const f = badgeFonts();
   doc.registerFont('regular', FONT_REGULAR);
   doc.registerFont('bold', FONT_BOLD);
@@ -117,7 +122,10 @@ export function qrMatrix(payload: string): string[] {
 
 /** The layout with the QR matrices filled in: what the renderer's preview draws. */
 export function withQrMatrices(layout: BadgeLayout): BadgeLayout {
-  return { ...layout, items: layout.items.map((i) => (i.kind === 'qr' ? { ...i, matrix: qrMatrix(i.payload) } : i)) };
+  return {
+    ...layout,
+    items: layout.items.map((i) => (i.kind === 'qr' ? { ...i, matrix: qrMatrix(i.payload) } : i)),
+  };
 }
 
 export function renderPdf(layout: BadgeLayout, title: string): Promise<Buffer> {
@@ -136,9 +144,15 @@ export function renderPdf(layout: BadgeLayout, title: string): Promise<Buffer> {
       drawQr(doc, item);
     } else {
       doc.roundedRect(item.x, item.y, item.width, item.height, item.height * 0.25).fill('#d4a017');
-      doc.font('bold').fontSize(item.height * 0.6).fillColor('#ffffff');
+      doc
+        .font('bold')
+        .fontSize(item.height * 0.6)
+        .fillColor('#ffffff');
       const w = doc.widthOfString('VIP');
-      doc.text('VIP', item.x + (item.width - w) / 2, item.y + item.height * 0.72, { lineBreak: false, baseline: 'alphabetic' });
+      doc.text('VIP', item.x + (item.width - w) / 2, item.y + item.height * 0.72, {
+        lineBreak: false,
+        baseline: 'alphabetic',
+      });
       doc.fillColor('#000000');
     }
   }
@@ -182,7 +196,9 @@ export function renderZpl(layout: BadgeLayout, dpi: 203 | 300): string {
       const h = d(item.fontSize);
       item.lines.forEach((line, i) => {
         const top = item.y + i * item.lineHeight - item.fontSize * 0.8;
-        out.push(`^FO${d(item.x)},${d(top)}^A0N,${h},${h}^TBN,${d(item.width)},${Math.round(h * 1.2)}^FH^FD${zplField(line)}^FS`);
+        out.push(
+          `^FO${d(item.x)},${d(top)}^A0N,${h},${h}^TBN,${d(item.width)},${Math.round(h * 1.2)}^FH^FD${zplField(line)}^FS`,
+        );
       });
     } else if (item.kind === 'qr') {
       const modules = (item.matrix ?? qrMatrix(item.payload)).length;
@@ -191,7 +207,9 @@ export function renderZpl(layout: BadgeLayout, dpi: 203 | 300): string {
     } else {
       out.push(`^FO${d(item.x)},${d(item.y)}^GB${d(item.width)},${d(item.height)},${d(item.height)},B,2^FS`);
       const h = d(item.height * 0.6);
-      out.push(`^FO${d(item.x + item.width * 0.22)},${d(item.y + item.height * 0.2)}^A0N,${h},${h}^FR^FDVIP^FS`);
+      out.push(
+        `^FO${d(item.x + item.width * 0.22)},${d(item.y + item.height * 0.2)}^A0N,${h},${h}^FR^FDVIP^FS`,
+      );
     }
   }
   out.push('^XZ');
@@ -223,12 +241,17 @@ export function layoutToSvg(layout: BadgeLayout, fontFamily: string): string {
       const m = item.size / matrix.length;
       let d = '';
       matrix.forEach((row, r) => {
-        for (let c = 0; c < row.length; c++) if (row[c] === '1') d += `M${item.x + c * m} ${item.y + r * m}h${m}v${m}h${-m}z`;
+        for (let c = 0; c < row.length; c++)
+          if (row[c] === '1') d += `M${item.x + c * m} ${item.y + r * m}h${m}v${m}h${-m}z`;
       });
       parts.push(`<path d="${d}" fill="#000"/>`);
     } else {
-      parts.push(`<rect x="${item.x}" y="${item.y}" width="${item.width}" height="${item.height}" rx="${item.height * 0.25}" fill="#d4a017"/>`);
-      parts.push(`<text x="${item.x + item.width / 2}" y="${item.y + item.height * 0.72}" text-anchor="middle" font-family="${fontFamily}" font-weight="700" font-size="${item.height * 0.6}" fill="#fff">VIP</text>`);
+      parts.push(
+        `<rect x="${item.x}" y="${item.y}" width="${item.width}" height="${item.height}" rx="${item.height * 0.25}" fill="#d4a017"/>`,
+      );
+      parts.push(
+        `<text x="${item.x + item.width / 2}" y="${item.y + item.height * 0.72}" text-anchor="middle" font-family="${fontFamily}" font-weight="700" font-size="${item.height * 0.6}" fill="#fff">VIP</text>`,
+      );
     }
   }
   parts.push('</svg>');

@@ -3,7 +3,13 @@
 // stored. Attendees are one row per sold ticket; when an event collects details only from the
 // buyer, every attendee of an order carries the buyer's profile, and that is what we store.
 import { z } from 'zod';
-import { createRequestContext, requestJson, requestJsonResponse, type QueryParams, type RequestContext } from './http.ts';
+import {
+  createRequestContext,
+  requestJson,
+  requestJsonResponse,
+  type QueryParams,
+  type RequestContext,
+} from './http.ts';
 import {
   badResponse,
   cleanText,
@@ -64,7 +70,10 @@ const attendeeSchema = z.object({
   created: optionalTextSchema,
   changed: optionalTextSchema,
   ticket_class_name: optionalTextSchema,
-  order_id: z.preprocess((value) => (typeof value === 'number' ? String(value) : value), z.string().nullish()),
+  order_id: z.preprocess(
+    (value) => (typeof value === 'number' ? String(value) : value),
+    z.string().nullish(),
+  ),
   status: optionalTextSchema,
   checked_in: optionalBooleanSchema,
   cancelled: optionalBooleanSchema,
@@ -92,7 +101,9 @@ export class EventbriteClient implements ProviderClient {
   private readonly http: RequestContext;
 
   constructor(options: ProviderClientOptions) {
-    this.http = createRequestContext('eventbrite', options, { authorization: `Bearer ${options.credential}` });
+    this.http = createRequestContext('eventbrite', options, {
+      authorization: `Bearer ${options.credential}`,
+    });
   }
 
   async whoAmI(signal?: AbortSignal): Promise<ProviderAccount> {
@@ -159,7 +170,11 @@ export class EventbriteClient implements ProviderClient {
       // A continuation is only valid with the same filters, so the caller repeats `changedSince`.
       changed_since: query.changedSince === undefined ? undefined : formatChangedSince(query.changedSince),
     };
-    const { body, providerDate } = await requestJsonResponse(this.http, path, params, { signal, resource: 'this event', lane: query.lane });
+    const { body, providerDate } = await requestJsonResponse(this.http, path, params, {
+      signal,
+      resource: 'this event',
+      lane: query.lane,
+    });
     const page = parseResponse('eventbrite', attendeesPageSchema, body, path);
     return {
       attendees: page.attendees.map(mapAttendee),
@@ -170,7 +185,11 @@ export class EventbriteClient implements ProviderClient {
   }
 
   /** One page of the listing filtered by `status`; its `pagination.object_count` is the count. */
-  async countAttendees(providerEventId: string, status: CountableAttendeeStatus, signal?: AbortSignal): Promise<number | null> {
+  async countAttendees(
+    providerEventId: string,
+    status: CountableAttendeeStatus,
+    signal?: AbortSignal,
+  ): Promise<number | null> {
     const path = `/events/${encodeURIComponent(providerEventId)}/attendees/`;
     const body = await requestJson(this.http, path, { status }, { signal, resource: 'this event' });
     return parseResponse('eventbrite', attendeesPageSchema, body, path).pagination.object_count ?? null;
@@ -203,7 +222,11 @@ function nextContinuation(pagination: Pagination, path: string): string | null {
   if (!pagination.has_more_items) return null;
   const continuation = pagination.continuation?.trim();
   if (!continuation) {
-    throw badResponse('eventbrite', path, 'pagination.continuation is missing although has_more_items is true');
+    throw badResponse(
+      'eventbrite',
+      path,
+      'pagination.continuation is missing although has_more_items is true',
+    );
   }
   return continuation;
 }
@@ -252,6 +275,7 @@ export function mapAttendee(attendee: EventbriteAttendee): ProviderAttendee {
 
 function attendeeStatus(attendee: EventbriteAttendee, providerStatus: string | null): AttendeeStatus {
   if (attendee.cancelled || attendee.refunded) return 'NOT_ATTENDING';
-  if (providerStatus !== null && NOT_ATTENDING_STATUSES.has(providerStatus.toLowerCase())) return 'NOT_ATTENDING';
+  if (providerStatus !== null && NOT_ATTENDING_STATUSES.has(providerStatus.toLowerCase()))
+    return 'NOT_ATTENDING';
   return 'ATTENDING';
 }

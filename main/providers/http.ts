@@ -190,9 +190,17 @@ async function attemptOnce(
     if (opts.signal?.aborted) throw opts.signal.reason;
     if (timedOut) {
       const message = `${label}: no answer from ${url.host} within ${formatDuration(timeoutMs)} (timeout)`;
-      return { ok: false, error: new ProviderError(provider, 'transient', message, { httpStatus: status, cause: err }), retryable: true };
+      return {
+        ok: false,
+        error: new ProviderError(provider, 'transient', message, { httpStatus: status, cause: err }),
+        retryable: true,
+      };
     }
-    return { ok: false, error: classifyNetworkError(provider, url, err, status, secretsOf(ctx.authHeaders)), retryable: true };
+    return {
+      ok: false,
+      error: classifyNetworkError(provider, url, err, status, secretsOf(ctx.authHeaders)),
+      retryable: true,
+    };
   };
 
   try {
@@ -221,57 +229,100 @@ async function attemptOnce(
       if (!response.ok) return interpretResponse(ctx, response, '', opts);
       // A 200 whose body broke off: unreadable (nothing from it may be stored), worth a retry.
       const message = `${label}: bad response: the body was cut off (${failure.error.message.replace(`${label}: `, '')})`;
-      return { ok: false, error: new ProviderError(provider, 'bad_response', message, { httpStatus: status, cause: err }), retryable: true };
+      return {
+        ok: false,
+        error: new ProviderError(provider, 'bad_response', message, { httpStatus: status, cause: err }),
+        retryable: true,
+      };
     }
     return interpretResponse(ctx, response, text, opts);
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onCallerAbort);
     try {
-      ctx.onRequest?.({ method: 'GET', url: redactUrl(url), status, attempt, providerDate, receivedAt: ctx.clock.now() });
+      ctx.onRequest?.({
+        method: 'GET',
+        url: redactUrl(url),
+        status,
+        attempt,
+        providerDate,
+        receivedAt: ctx.clock.now(),
+      });
     } catch {
       // A logging hook must never change the outcome of a request.
     }
   }
 }
 
-function interpretResponse(ctx: RequestContext, response: Response, text: string, opts: RequestOptions): AttemptOutcome {
+function interpretResponse(
+  ctx: RequestContext,
+  response: Response,
+  text: string,
+  opts: RequestOptions,
+): AttemptOutcome {
   const { provider } = ctx;
   const label = PROVIDER_LABEL[provider];
   const status = response.status;
-  const fail = (kind: ProviderErrorKind, message: string, retryable: boolean, retryAfterMs?: number | null): AttemptOutcome => ({
+  const fail = (
+    kind: ProviderErrorKind,
+    message: string,
+    retryable: boolean,
+    retryAfterMs?: number | null,
+  ): AttemptOutcome => ({
     ok: false,
-    error: new ProviderError(provider, kind, scrub(message, secretsOf(ctx.authHeaders)), { httpStatus: status, retryAfterMs }),
+    error: new ProviderError(provider, kind, scrub(message, secretsOf(ctx.authHeaders)), {
+      httpStatus: status,
+      retryAfterMs,
+    }),
     retryable,
   });
 
   if (status >= 200 && status < 300) {
-    if (text.trim() === '') return fail('bad_response', `${label}: bad response: empty body (${status})`, true);
+    if (text.trim() === '')
+      return fail('bad_response', `${label}: bad response: empty body (${status})`, true);
     try {
-      return { ok: true, body: JSON.parse(text) as unknown, providerDate: httpDate(response.headers.get('date')) };
+      return {
+        ok: true,
+        body: JSON.parse(text) as unknown,
+        providerDate: httpDate(response.headers.get('date')),
+      };
     } catch {
       // Often a connection cut mid-body, so worth another try.
-      return fail('bad_response', `${label}: bad response: the body is not valid JSON, possibly truncated (${status})`, true);
+      return fail(
+        'bad_response',
+        `${label}: bad response: the body is not valid JSON, possibly truncated (${status})`,
+        true,
+      );
     }
   }
 
   const detail = providerErrorDetail(text);
   const resource = opts.resource ?? 'this resource';
   const withDetail = (summary: string) => `${label}: ${summary}${detail ? `: ${detail}` : ''} (${status})`;
-  if (status === 401) return fail('credential', `${label}: ${detail ?? 'the credential was rejected'} (${status})`, false);
+  if (status === 401)
+    return fail('credential', `${label}: ${detail ?? 'the credential was rejected'} (${status})`, false);
   if (status === 403) {
     return opts.credentialCheck
-      ? fail('credential', `${label}: ${detail ?? 'the credential is not allowed to use the API'} (${status})`, false)
+      ? fail(
+          'credential',
+          `${label}: ${detail ?? 'the credential is not allowed to use the API'} (${status})`,
+          false,
+        )
       : fail('forbidden', withDetail(`no access to ${resource}`), false);
   }
-  if (status === 404 || status === 410) return fail('not_found', withDetail(`${resource} was not found`), false);
+  if (status === 404 || status === 410)
+    return fail('not_found', withDetail(`${resource} was not found`), false);
   if (status === 429) {
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), ctx.clock.now());
     return fail('rate_limited', withDetail('rate limited'), true, retryAfterMs);
   }
   if (status >= 500 || status === 408) return fail('transient', withDetail('server error'), true);
   if (status >= 300 && status < 400) {
-    return fail('bad_response', withDetail(`unexpected redirect to ${response.headers.get('location') ?? 'an unknown place'}`), false);
+    return fail(
+      'bad_response',
+      withDetail(`unexpected redirect to ${response.headers.get('location') ?? 'an unknown place'}`),
+      false,
+    );
   }
   // Any other 4xx: our request was refused as malformed; the same request would fail again.
   return fail('bad_response', withDetail('request rejected'), false);
@@ -293,14 +344,24 @@ function providerErrorDetail(text: string): string | null {
   if (typeof body !== 'object' || body === null) return null;
   const record = body as Record<string, unknown>;
   const asText = (value: unknown) => (typeof value === 'string' ? cleanText(value, 300) : null);
-  const nested = typeof record.error === 'object' && record.error !== null ? (record.error as Record<string, unknown>) : null;
+  const nested =
+    typeof record.error === 'object' && record.error !== null
+      ? (record.error as Record<string, unknown>)
+      : null;
   const code = asText(record.error) ?? asText(nested?.code);
   const description = asText(record.error_description) ?? asText(record.message) ?? asText(nested?.message);
   if (code && description) return `${code} — ${description}`;
   return code ?? description;
 }
 
-const OFFLINE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ENETUNREACH', 'ENETDOWN', 'EHOSTUNREACH', 'EAI_AGAIN']);
+const OFFLINE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EHOSTUNREACH',
+  'EAI_AGAIN',
+]);
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
 /** Node's fetch (undici) wraps socket errors: the useful code sits in `cause` (or deeper). */
@@ -315,10 +376,15 @@ function classifyNetworkError(
   const codes = errorCodes(err);
   const offlineCode = codes.find((code) => OFFLINE_CODES.has(code));
   if (offlineCode) {
-    return new ProviderError(provider, 'offline', `${label}: offline — cannot reach ${url.host} (${offlineCode})`, {
-      httpStatus: status,
-      cause: err,
-    });
+    return new ProviderError(
+      provider,
+      'offline',
+      `${label}: offline — cannot reach ${url.host} (${offlineCode})`,
+      {
+        httpStatus: status,
+        cause: err,
+      },
+    );
   }
   const messages = errorMessages(err).join(' ');
   const resetCode = codes.find((code) => RESET_CODES.has(code));
@@ -326,7 +392,10 @@ function classifyNetworkError(
     resetCode || /socket hang up|other side closed|terminated/i.test(messages)
       ? `connection to ${url.host} was reset (${resetCode ?? 'socket hang up'})`
       : `network error talking to ${url.host} (${codes[0] ?? (cleanText(messages, 200) || 'unknown')})`;
-  return new ProviderError(provider, 'transient', scrub(`${label}: ${summary}`, secrets), { httpStatus: status, cause: err });
+  return new ProviderError(provider, 'transient', scrub(`${label}: ${summary}`, secrets), {
+    httpStatus: status,
+    cause: err,
+  });
 }
 
 /** Every `code` in an error's cause chain (and AggregateError members), outermost first. */

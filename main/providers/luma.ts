@@ -10,7 +10,13 @@
 // when the account answers 404 there; it remembers the family, so one client never pays for
 // the probe twice. Both map to the same ProviderAttendee.
 import { z } from 'zod';
-import { createRequestContext, requestJson, type QueryParams, type RequestContext, type RequestOptions } from './http.ts';
+import {
+  createRequestContext,
+  requestJson,
+  type QueryParams,
+  type RequestContext,
+  type RequestOptions,
+} from './http.ts';
 import {
   badResponse,
   cleanText,
@@ -49,7 +55,9 @@ function unwrap(key: string, idKey: IdKey) {
   return (value: unknown): unknown => {
     if (!isRecord(value) || !isRecord(value[key])) return value;
     const inner = value[key];
-    return inner[idKey] === undefined && value[idKey] !== undefined ? { ...inner, [idKey]: value[idKey] } : inner;
+    return inner[idKey] === undefined && value[idKey] !== undefined
+      ? { ...inner, [idKey]: value[idKey] }
+      : inner;
   };
 }
 
@@ -59,7 +67,9 @@ function unwrap(key: string, idKey: IdKey) {
  */
 function recordSchema<Shape extends z.ZodRawShape>(wrapper: string, idKey: IdKey, shape: Shape) {
   // zod cannot type a computed key, so the object's type is spelt out.
-  const withId = z.object({ ...shape, [idKey]: idSchema }) as unknown as z.ZodType<z.output<z.ZodObject<Shape>> & Record<IdKey, string>>;
+  const withId = z.object({ ...shape, [idKey]: idSchema }) as unknown as z.ZodType<
+    z.output<z.ZodObject<Shape>> & Record<IdKey, string>
+  >;
   return z.preprocess(
     unwrap(wrapper, idKey),
     withId.transform((record) => ({ ...record, id: record[idKey] })),
@@ -114,7 +124,12 @@ const pageFields = {
 };
 
 /** The routes, query parameters and record shapes of one route family. */
-function routeFamily(name: 'current' | 'legacy', idKey: IdKey, paths: { self: string; events: string; event: string; guests: string }, eventParams: { event: string; guests: string }) {
+function routeFamily(
+  name: 'current' | 'legacy',
+  idKey: IdKey,
+  paths: { self: string; events: string; event: string; guests: string },
+  eventParams: { event: string; guests: string },
+) {
   const event = recordSchema('event', idKey, eventFields);
   return {
     name,
@@ -130,14 +145,24 @@ function routeFamily(name: 'current' | 'legacy', idKey: IdKey, paths: { self: st
 const CURRENT_ROUTES = routeFamily(
   'current',
   'id',
-  { self: '/users/get-self', events: '/calendars/events/list', event: '/events/get', guests: '/events/guests/list' },
+  {
+    self: '/users/get-self',
+    events: '/calendars/events/list',
+    event: '/events/get',
+    guests: '/events/guests/list',
+  },
   { event: 'event_id', guests: 'event_id' },
 );
 
 const LEGACY_ROUTES = routeFamily(
   'legacy',
   'api_id',
-  { self: '/user/get-self', events: '/calendar/list-events', event: '/event/get', guests: '/event/get-guests' },
+  {
+    self: '/user/get-self',
+    events: '/calendar/list-events',
+    event: '/event/get',
+    guests: '/event/get-guests',
+  },
   { event: 'api_id', guests: 'event_api_id' },
 );
 
@@ -209,7 +234,11 @@ export class LumaClient implements ProviderClient {
     const seenCursors = new Set<string>();
     let cursor: string | null = null;
     for (;;) {
-      const { body, family, path } = await this.get('events', () => ({ pagination_cursor: cursor ?? undefined }), { signal });
+      const { body, family, path } = await this.get(
+        'events',
+        () => ({ pagination_cursor: cursor ?? undefined }),
+        { signal },
+      );
       const page = parseResponse('luma', family.eventsPage, body, path);
       events.push(...page.entries.map(mapEvent));
       cursor = nextCursor(page, path);
@@ -221,10 +250,14 @@ export class LumaClient implements ProviderClient {
   }
 
   async getEvent(providerEventId: string, signal?: AbortSignal): Promise<ProviderEvent> {
-    const { body, family, path } = await this.get('event', (f) => ({ [f.eventParams.event]: providerEventId }), {
-      signal,
-      resource: 'this event',
-    });
+    const { body, family, path } = await this.get(
+      'event',
+      (f) => ({ [f.eventParams.event]: providerEventId }),
+      {
+        signal,
+        resource: 'this event',
+      },
+    );
     return mapEvent(parseResponse('luma', family.event, body, path));
   }
 
@@ -241,7 +274,11 @@ export class LumaClient implements ProviderClient {
       pagination_limit: String(LUMA_GUEST_PAGE_SIZE),
     });
     // An import's pages go in the bulk lane, which leaves the reserve to live polls.
-    const { body, family, path } = await this.get('guests', params, { signal, resource: 'this event', lane: query?.lane });
+    const { body, family, path } = await this.get('guests', params, {
+      signal,
+      resource: 'this event',
+      lane: query?.lane,
+    });
     const page = parseResponse('luma', family.guestsPage, body, path);
     return { attendees: page.entries.map(mapGuest), nextCursor: nextCursor(page, path), totalCount: null };
   }
@@ -277,7 +314,12 @@ export class LumaClient implements ProviderClient {
   private async currentRoutesMissing(failedRoute: RouteName, signal?: AbortSignal): Promise<boolean> {
     if (failedRoute === 'self') return true;
     try {
-      await requestJson(this.http, `${this.prefix}${CURRENT_ROUTES.paths.self}`, {}, { signal, credentialCheck: true });
+      await requestJson(
+        this.http,
+        `${this.prefix}${CURRENT_ROUTES.paths.self}`,
+        {},
+        { signal, credentialCheck: true },
+      );
     } catch (error) {
       return isRouteMissing(error);
     }
@@ -290,7 +332,10 @@ function isRouteMissing(error: unknown): boolean {
   return isProviderError(error) && error.httpStatus === 404;
 }
 
-function nextCursor(page: { has_more?: boolean | null; next_cursor?: string | null }, path: string): string | null {
+function nextCursor(
+  page: { has_more?: boolean | null; next_cursor?: string | null },
+  path: string,
+): string | null {
   const cursor = page.next_cursor?.trim() || null;
   // Without `has_more`, a cursor is the only sign of another page.
   const hasMore = page.has_more ?? cursor !== null;
@@ -315,8 +360,11 @@ export function mapGuest(guest: LumaGuest): ProviderAttendee {
   const lastName = cleanText(guest.user_last_name);
   const providerStatus = cleanText(guest.approval_status);
   // One row per guest, whatever they hold: the first ticket names the row, the others are kept.
-  const [firstTicket, ...otherTickets] = guest.event_tickets ?? (guest.event_ticket ? [guest.event_ticket] : []);
-  const otherTicketNames = otherTickets.map((ticket) => cleanText(ticket.name)).filter((name) => name !== null);
+  const [firstTicket, ...otherTickets] =
+    guest.event_tickets ?? (guest.event_ticket ? [guest.event_ticket] : []);
+  const otherTicketNames = otherTickets
+    .map((ticket) => cleanText(ticket.name))
+    .filter((name) => name !== null);
   const ticketCheckedIn = [firstTicket, ...otherTickets].some((ticket) => Boolean(ticket?.checked_in_at));
   return {
     providerAttendeeId: guest.id,

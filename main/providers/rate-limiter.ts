@@ -49,9 +49,13 @@ export class RateLimiter implements RequestLimiter {
       }
     }
     const reserve = budget.liveReserve ?? 0;
-    if (!(reserve >= 0 && reserve < 1)) throw new RangeError(`live reserve must be in [0, 1), got ${reserve}`);
+    if (!(reserve >= 0 && reserve < 1))
+      throw new RangeError(`live reserve must be in [0, 1), got ${reserve}`);
     // At least one bulk request per window, or an import could never finish.
-    this.windows = budget.windows.map((window) => ({ ...window, bulkLimit: Math.max(1, Math.floor(window.limit * (1 - reserve))) }));
+    this.windows = budget.windows.map((window) => ({
+      ...window,
+      bulkLimit: Math.max(1, Math.floor(window.limit * (1 - reserve))),
+    }));
     this.longestWindowMs = Math.max(0, ...this.windows.map((window) => window.windowMs));
     this.clock = clock;
   }

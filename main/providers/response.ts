@@ -53,7 +53,11 @@ export function parseResponse<T>(
 
 /** The error for a body that is valid but cannot be used, e.g. "has_more without a cursor". */
 export function badResponse(provider: ProviderKind, endpoint: string, problem: string): ProviderError {
-  return new ProviderError(provider, 'bad_response', `${PROVIDER_LABEL[provider]}: bad response from ${endpoint}: ${problem}`);
+  return new ProviderError(
+    provider,
+    'bad_response',
+    `${PROVIDER_LABEL[provider]}: bad response from ${endpoint}: ${problem}`,
+  );
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

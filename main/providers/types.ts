@@ -70,7 +70,11 @@ export interface ProviderClient {
    * The provider's own count of the event's attendees with this status (one cheap request),
    * for checking the mirror without a full listing; absent where the provider cannot count.
    */
-  countAttendees?(providerEventId: string, status: CountableAttendeeStatus, signal?: AbortSignal): Promise<number | null>;
+  countAttendees?(
+    providerEventId: string,
+    status: CountableAttendeeStatus,
+    signal?: AbortSignal,
+  ): Promise<number | null>;
 }
 
 /**
@@ -84,13 +88,7 @@ export interface ProviderClient {
  * - bad_response: 200 whose body does not parse or lacks required fields -> FAILED, nothing stored
  */
 export type ProviderErrorKind =
-  | 'credential'
-  | 'forbidden'
-  | 'not_found'
-  | 'rate_limited'
-  | 'transient'
-  | 'offline'
-  | 'bad_response';
+  'credential' | 'forbidden' | 'not_found' | 'rate_limited' | 'transient' | 'offline' | 'bad_response';
 
 export class ProviderError extends Error {
   readonly kind: ProviderErrorKind;
@@ -151,7 +149,10 @@ export function eventbriteBudgetWithDailyLimit(daily: number): RateBudget {
   const base = DEFAULT_RATE_BUDGETS.eventbrite;
   if (!Number.isInteger(daily) || daily < 0) return base;
   const hourly = base.windows.filter((w) => w.windowMs < 24 * 60 * 60 * 1000);
-  return { ...base, windows: daily === 0 ? hourly : [...hourly, { limit: daily, windowMs: 24 * 60 * 60 * 1000 }] };
+  return {
+    ...base,
+    windows: daily === 0 ? hourly : [...hourly, { limit: daily, windowMs: 24 * 60 * 60 * 1000 }],
+  };
 }
 
 /**
@@ -161,7 +162,10 @@ export function eventbriteBudgetWithDailyLimit(daily: number): RateBudget {
  */
 export function scaledRateBudgets(scale: number): Record<ProviderKind, RateBudget> {
   const factor = Number.isFinite(scale) && scale >= 1 ? scale : 1;
-  const scaled = (b: RateBudget): RateBudget => ({ ...b, windows: b.windows.map((w) => ({ ...w, limit: Math.round(w.limit * factor) })) });
+  const scaled = (b: RateBudget): RateBudget => ({
+    ...b,
+    windows: b.windows.map((w) => ({ ...w, limit: Math.round(w.limit * factor) })),
+  });
   return { eventbrite: scaled(DEFAULT_RATE_BUDGETS.eventbrite), luma: scaled(DEFAULT_RATE_BUDGETS.luma) };
 }
 

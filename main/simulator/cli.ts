@@ -62,7 +62,10 @@ async function main(): Promise<void> {
   const demoOrganizer = { email: 'organizer@badgedesk.example', name: 'Demo Organizer' };
 
   const eventbrite = sim.eventbrite.addAccount(demoOrganizer);
-  const eventbriteEventId = sim.eventbrite.addEvent(eventbrite.token, { name: 'Badge Desk Demo Conference', timezone });
+  const eventbriteEventId = sim.eventbrite.addEvent(eventbrite.token, {
+    name: 'Badge Desk Demo Conference',
+    timezone,
+  });
   sim.eventbrite.seedAttendees(eventbriteEventId, seedCount, seedOptions);
 
   const luma = sim.luma.addAccount(demoOrganizer);

@@ -29,7 +29,14 @@ import {
   type ProviderSimConfig,
 } from './provider-sim.ts';
 import { Roster, pageListing } from './roster.ts';
-import { DEFAULT_TICKET_TYPES, TicketTypes, eventSchedule, splitName, type SimEventRecord, type TicketType } from './registry.ts';
+import {
+  DEFAULT_TICKET_TYPES,
+  TicketTypes,
+  eventSchedule,
+  splitName,
+  type SimEventRecord,
+  type TicketType,
+} from './registry.ts';
 import {
   SimulatorError,
   type SeedOptions,
@@ -40,7 +47,14 @@ import {
   type SimPerson,
 } from './types.ts';
 
-export const EVENTBRITE_EVENT_STATUSES = ['draft', 'live', 'started', 'ended', 'completed', 'canceled'] as const;
+export const EVENTBRITE_EVENT_STATUSES = [
+  'draft',
+  'live',
+  'started',
+  'ended',
+  'completed',
+  'canceled',
+] as const;
 export type EventbriteEventStatus = (typeof EVENTBRITE_EVENT_STATUSES)[number];
 
 export interface EventbriteEventInput extends SimEventInput {
@@ -110,7 +124,8 @@ interface EventbriteEvent extends SimEventRecord<EventbriteAttendee> {
   orders: Roster<EventbriteOrder>;
 }
 
-type RouteName = 'me' | 'organizations' | 'organizationEvents' | 'event' | 'attendees' | 'attendee' | 'orders';
+type RouteName =
+  'me' | 'organizations' | 'organizationEvents' | 'event' | 'attendees' | 'attendee' | 'orders';
 
 const ROUTES: { pattern: RegExp; name: RouteName }[] = [
   { pattern: /^\/v3\/users\/me\/$/, name: 'me' },
@@ -125,7 +140,10 @@ const ROUTES: { pattern: RegExp; name: RouteName }[] = [
 const ERROR_CODES: Record<number, { error: string; description: string }> = {
   400: { error: 'ARGUMENT_ERROR', description: 'There are errors with your arguments.' },
   401: { error: 'INVALID_AUTH', description: 'The OAuth token you provided was invalid.' },
-  403: { error: 'NOT_AUTHORIZED', description: 'You do not have permission to access the resource you requested.' },
+  403: {
+    error: 'NOT_AUTHORIZED',
+    description: 'You do not have permission to access the resource you requested.',
+  },
   404: { error: 'NOT_FOUND', description: 'The resource you requested does not exist.' },
   405: { error: 'METHOD_NOT_ALLOWED', description: 'This method is not allowed on this resource.' },
   429: { error: 'HIT_RATE_LIMIT', description: 'You have exceeded the rate limit. Please try again later.' },
@@ -158,7 +176,6 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-
 export class EventbriteSim extends ProviderSimBase<EventbriteAttendee, EventbriteEvent> {
   readonly kind = 'eventbrite' as const;
   protected readonly attendeeNoun = 'attendee';
@@ -187,7 +204,10 @@ export class EventbriteSim extends ProviderSimBase<EventbriteAttendee, Eventbrit
 
   addAccount(account: SimAccountInput): SimAccount {
     const userId = String(this.nextUserId++);
-    const token = this.issueToken(userId, account.token ?? this.random.string(20, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'));
+    const token = this.issueToken(
+      userId,
+      account.token ?? this.random.string(20, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'),
+    );
     const organizationId = String(this.nextOrganizationId++);
     this.accounts.set(userId, { userId, organizationId, name: account.name, email: account.email });
     this.organizationEvents.set(organizationId, new Roster());
@@ -237,7 +257,13 @@ export class EventbriteSim extends ProviderSimBase<EventbriteAttendee, Eventbrit
       const person = this.takePersonIndex();
       // Every tenth order holds two tickets (two people), like a colleague buying for both.
       if (order === null || i % 10 !== 1) {
-        order = { id: String(this.nextOrderId++), buyer: person, createdMs: now, changedMs: now, attendeeIds: [] };
+        order = {
+          id: String(this.nextOrderId++),
+          buyer: person,
+          createdMs: now,
+          changedMs: now,
+          attendeeIds: [],
+        };
         event.orders.add(order);
       }
       const attendee = this.newAttendee(order, event.ticketTypes.named(ticketTypeAt(i, names)), person, now);
@@ -248,9 +274,11 @@ export class EventbriteSim extends ProviderSimBase<EventbriteAttendee, Eventbrit
 
   addAttendee(eventId: string, person: SimAttendeeInput = {}, opts: EventbriteAttendeeOptions = {}): string {
     const quantity = opts.quantity ?? 1;
-    if (!Number.isInteger(quantity) || quantity < 1) throw new SimulatorError('quantity must be a whole number >= 1');
+    if (!Number.isInteger(quantity) || quantity < 1)
+      throw new SimulatorError('quantity must be a whole number >= 1');
     const tickets: SimAttendeeInput[] = [person];
-    const otherTicket: SimAttendeeInput = person.ticketName === undefined ? {} : { ticketName: person.ticketName };
+    const otherTicket: SimAttendeeInput =
+      person.ticketName === undefined ? {} : { ticketName: person.ticketName };
     for (let i = 1; i < quantity; i++) tickets.push(otherTicket);
     const { ticketName: _ticketName, ...buyer } = person;
     const { attendeeIds } = this.addOrder(eventId, {
@@ -367,7 +395,9 @@ export class EventbriteSim extends ProviderSimBase<EventbriteAttendee, Eventbrit
         buyerOnly: z.boolean().optional(),
       })
       .strict();
-    const eventInput = eventInputSchema.extend({ status: z.enum(EVENTBRITE_EVENT_STATUSES).optional() }).strict();
+    const eventInput = eventInputSchema
+      .extend({ status: z.enum(EVENTBRITE_EVENT_STATUSES).optional() })
+      .strict();
     const orderInput = z
       .object({
         buyer: personInputSchema.omit({ ticketName: true }).optional(),
@@ -382,11 +412,15 @@ export class EventbriteSim extends ProviderSimBase<EventbriteAttendee, Eventbrit
         z.tuple([id, personInputSchema.optional(), attendeeOptions.optional()]),
         ([eventId, person, opts]) => this.addAttendee(eventId, person, opts),
       ),
-      addOrder: controlOp(z.tuple([id, orderInput.optional()]), ([eventId, order]) => this.addOrder(eventId, order)),
+      addOrder: controlOp(z.tuple([id, orderInput.optional()]), ([eventId, order]) =>
+        this.addOrder(eventId, order),
+      ),
       editAttendee: controlOp(z.tuple([id, id, personInputSchema]), ([eventId, attendeeId, patch]) =>
         this.editAttendee(eventId, attendeeId, patch),
       ),
-      dropFromChangedSince: controlOp(z.tuple([z.number().int().min(0)]), ([n]) => this.dropFromChangedSince(n)),
+      dropFromChangedSince: controlOp(z.tuple([z.number().int().min(0)]), ([n]) =>
+        this.dropFromChangedSince(n),
+      ),
     };
   }
 
@@ -410,7 +444,8 @@ export class EventbriteSim extends ProviderSimBase<EventbriteAttendee, Eventbrit
     if (request.method !== 'GET') return this.errorResponse(405);
 
     const auth = this.checkToken(bearerToken(request));
-    if (auth === 'missing') return eventbriteError(401, 'NO_AUTH', 'An OAuth token is required for all requests.');
+    if (auth === 'missing')
+      return eventbriteError(401, 'NO_AUTH', 'An OAuth token is required for all requests.');
     if (auth === 'invalid') return this.errorResponse(401);
     const account = this.accounts.get(auth.accountId) as EventbriteAccount;
     const [first = '', second = ''] = route.params;
@@ -432,7 +467,9 @@ export class EventbriteSim extends ProviderSimBase<EventbriteAttendee, Eventbrit
         const event = this.readableEvent(account.userId, first);
         const attendee = event.attendees.get(second);
         if (!attendee) {
-          throw new ApiFailure(eventbriteError(404, 'NOT_FOUND', 'The attendee you requested does not exist.'));
+          throw new ApiFailure(
+            eventbriteError(404, 'NOT_FOUND', 'The attendee you requested does not exist.'),
+          );
         }
         const body = this.attendeeJson(event, attendee);
         return { status: 200, body, withoutRequiredFields: () => withoutKeys(body, ['id', 'profile']) };
@@ -447,7 +484,9 @@ export class EventbriteSim extends ProviderSimBase<EventbriteAttendee, Eventbrit
   }
 
   protected eventAccessError(status: 403 | 404): ApiResponse {
-    return status === 404 ? eventbriteError(404, 'NOT_FOUND', 'The event you requested does not exist.') : this.errorResponse(403);
+    return status === 404
+      ? eventbriteError(404, 'NOT_FOUND', 'The event you requested does not exist.')
+      : this.errorResponse(403);
   }
 
   private meResponse(account: EventbriteAccount): ApiResponse {
@@ -467,10 +506,21 @@ export class EventbriteSim extends ProviderSimBase<EventbriteAttendee, Eventbrit
   private organizationsResponse(account: EventbriteAccount, request: ApiRequest): ApiResponse {
     const organizations = new Roster<{ id: string; name: string }>();
     organizations.add({ id: account.organizationId, name: account.name });
-    const render = (o: { id: string; name: string }) => ({ id: o.id, name: o.name, vertical: 'Default', image_id: null });
-    return this.pagedList(request, `organizations:${account.userId}`, 'organizations', organizations, undefined, render, [
-      'id',
-    ]);
+    const render = (o: { id: string; name: string }) => ({
+      id: o.id,
+      name: o.name,
+      vertical: 'Default',
+      image_id: null,
+    });
+    return this.pagedList(
+      request,
+      `organizations:${account.userId}`,
+      'organizations',
+      organizations,
+      undefined,
+      render,
+      ['id'],
+    );
   }
 
   private organizationEventsResponse(
@@ -513,32 +563,43 @@ export class EventbriteSim extends ProviderSimBase<EventbriteAttendee, Eventbrit
     }
     const matches = filters.length === 0 ? undefined : (a: EventbriteAttendee) => filters.every((f) => f(a));
     const render = (attendee: EventbriteAttendee) => this.attendeeJson(event, attendee);
-    return this.pagedList(request, `attendees:${event.id}`, 'attendees', event.attendees, matches, render, ['id', 'profile']);
+    return this.pagedList(request, `attendees:${event.id}`, 'attendees', event.attendees, matches, render, [
+      'id',
+      'profile',
+    ]);
   }
 
   private ordersResponse(event: EventbriteEvent, request: ApiRequest): ApiResponse {
     const expandAttendees = (request.query.get('expand') ?? '').split(',').includes('attendees');
-    return this.pagedList(request, `orders:${event.id}`, 'orders', event.orders, undefined, (order) => {
-      const buyer = resolvePerson(order.buyer);
-      const json: Record<string, unknown> = {
-        id: order.id,
-        created: eventbriteUtc(order.createdMs),
-        changed: eventbriteUtc(order.changedMs),
-        name: `${buyer.firstName} ${buyer.lastName}`,
-        first_name: buyer.firstName,
-        last_name: buyer.lastName,
-        email: buyer.email,
-        status: 'placed',
-        event_id: event.id,
-        resource_uri: `${this.baseUrl}/orders/${order.id}/`,
-      };
-      if (expandAttendees) {
-        json.attendees = order.attendeeIds.map((id) =>
-          this.attendeeJson(event, event.attendees.get(id) as EventbriteAttendee),
-        );
-      }
-      return json;
-    }, ['id']);
+    return this.pagedList(
+      request,
+      `orders:${event.id}`,
+      'orders',
+      event.orders,
+      undefined,
+      (order) => {
+        const buyer = resolvePerson(order.buyer);
+        const json: Record<string, unknown> = {
+          id: order.id,
+          created: eventbriteUtc(order.createdMs),
+          changed: eventbriteUtc(order.changedMs),
+          name: `${buyer.firstName} ${buyer.lastName}`,
+          first_name: buyer.firstName,
+          last_name: buyer.lastName,
+          email: buyer.email,
+          status: 'placed',
+          event_id: event.id,
+          resource_uri: `${this.baseUrl}/orders/${order.id}/`,
+        };
+        if (expandAttendees) {
+          json.attendees = order.attendeeIds.map((id) =>
+            this.attendeeJson(event, event.attendees.get(id) as EventbriteAttendee),
+          );
+        }
+        return json;
+      },
+      ['id'],
+    );
   }
 
   /**

@@ -46,7 +46,14 @@ import {
   type ProviderSimConfig,
 } from './provider-sim.ts';
 import { Roster, pageListing } from './roster.ts';
-import { DEFAULT_TICKET_TYPES, TicketTypes, eventSchedule, splitName, type SimEventRecord, type TicketType } from './registry.ts';
+import {
+  DEFAULT_TICKET_TYPES,
+  TicketTypes,
+  eventSchedule,
+  splitName,
+  type SimEventRecord,
+  type TicketType,
+} from './registry.ts';
 import {
   SimulatorError,
   type SeedOptions,
@@ -150,7 +157,10 @@ const ROUTES: Record<string, Route> = {
 };
 
 /** How each family names its query parameters and record ids. */
-const FAMILY_NAMES: Record<LumaRouteFamily, { eventParam: string; guestsEventParam: string; guestParam: string; id: string }> = {
+const FAMILY_NAMES: Record<
+  LumaRouteFamily,
+  { eventParam: string; guestsEventParam: string; guestParam: string; id: string }
+> = {
   current: { eventParam: 'event_id', guestsEventParam: 'event_id', guestParam: 'id', id: 'id' },
   legacy: { eventParam: 'api_id', guestsEventParam: 'event_api_id', guestParam: 'api_id', id: 'api_id' },
 };
@@ -279,8 +289,10 @@ export class LumaSim extends ProviderSimBase<LumaGuest, LumaEvent> {
     const guest = this.attendee(event, guestId);
     const { ticketName, approvalStatus, extraTicketNames, ...fields } = definedFields(patch);
     guest.person = { ...resolvePerson(guest.person), ...fields };
-    const firstTicket = ticketName === undefined ? (guest.tickets[0] as TicketType) : event.ticketTypes.named(ticketName);
-    const extraTickets = extraTicketNames?.map((name) => event.ticketTypes.named(name)) ?? guest.tickets.slice(1);
+    const firstTicket =
+      ticketName === undefined ? (guest.tickets[0] as TicketType) : event.ticketTypes.named(ticketName);
+    const extraTickets =
+      extraTicketNames?.map((name) => event.ticketTypes.named(name)) ?? guest.tickets.slice(1);
     guest.tickets = [firstTicket, ...extraTickets];
     if (approvalStatus !== undefined) this.applyStatus(guest, approvalStatus);
     guest.updatedMs = this.now();
@@ -291,7 +303,8 @@ export class LumaSim extends ProviderSimBase<LumaGuest, LumaEvent> {
   }
 
   setGuestStatus(eventId: string, guestId: string, status: LumaApprovalStatus): void {
-    if (!LUMA_APPROVAL_STATUSES.includes(status)) throw new SimulatorError(`unknown approval_status ${String(status)}`);
+    if (!LUMA_APPROVAL_STATUSES.includes(status))
+      throw new SimulatorError(`unknown approval_status ${String(status)}`);
     const guest = this.attendee(this.event(eventId), guestId);
     this.applyStatus(guest, status);
     guest.updatedMs = this.now();
@@ -354,12 +367,15 @@ export class LumaSim extends ProviderSimBase<LumaGuest, LumaEvent> {
       addAttendee: controlOp(z.tuple([id, guestInput.optional()]), ([eventId, guest]) =>
         this.addAttendee(eventId, guest),
       ),
-      addGuest: controlOp(z.tuple([id, guestInput.optional()]), ([eventId, guest]) => this.addGuest(eventId, guest)),
+      addGuest: controlOp(z.tuple([id, guestInput.optional()]), ([eventId, guest]) =>
+        this.addGuest(eventId, guest),
+      ),
       editAttendee: controlOp(z.tuple([id, id, guestInput]), ([eventId, guestId, patch]) =>
         this.editAttendee(eventId, guestId, patch),
       ),
-      setGuestStatus: controlOp(z.tuple([id, id, z.enum(LUMA_APPROVAL_STATUSES)]), ([eventId, guestId, status]) =>
-        this.setGuestStatus(eventId, guestId, status),
+      setGuestStatus: controlOp(
+        z.tuple([id, id, z.enum(LUMA_APPROVAL_STATUSES)]),
+        ([eventId, guestId, status]) => this.setGuestStatus(eventId, guestId, status),
       ),
       setGuestUpdatedAt: controlOp(z.tuple([z.boolean()]), ([include]) => this.setGuestUpdatedAt(include)),
       setCurrentRoutes: controlOp(z.tuple([z.boolean(), id.optional()]), ([available, token]) =>
@@ -396,10 +412,16 @@ export class LumaSim extends ProviderSimBase<LumaGuest, LumaEvent> {
         return this.listEventsResponse(account, request, family);
       case 'getEvent': {
         const event = this.accessibleEvent(account, request.query.get(names.eventParam));
-        return recordAnswer(family, 'event', this.eventJson(event, family), [names.id, 'name', 'start_at'], { hosts: [] });
+        return recordAnswer(family, 'event', this.eventJson(event, family), [names.id, 'name', 'start_at'], {
+          hosts: [],
+        });
       }
       case 'getGuests':
-        return this.guestsResponse(this.accessibleEvent(account, request.query.get(names.guestsEventParam)), request, family);
+        return this.guestsResponse(
+          this.accessibleEvent(account, request.query.get(names.guestsEventParam)),
+          request,
+          family,
+        );
       case 'getGuest':
         return this.guestResponse(account, request, family);
       case 'updateGuestStatus':
@@ -437,7 +459,11 @@ export class LumaSim extends ProviderSimBase<LumaGuest, LumaEvent> {
     return recordAnswer(family, 'user', user, [idKey, 'email']);
   }
 
-  private listEventsResponse(account: LumaAccount, request: ApiRequest, family: LumaRouteFamily): ApiResponse {
+  private listEventsResponse(
+    account: LumaAccount,
+    request: ApiRequest,
+    family: LumaRouteFamily,
+  ): ApiResponse {
     const after = request.query.get('after');
     const before = request.query.get('before');
     const afterMs = after === null ? null : Date.parse(after);
@@ -448,7 +474,8 @@ export class LumaSim extends ProviderSimBase<LumaGuest, LumaEvent> {
     const startsInRange = (event: LumaEvent) =>
       (afterMs === null || event.startMs >= afterMs) && (beforeMs === null || event.startMs < beforeMs);
     const matches = afterMs === null && beforeMs === null ? undefined : startsInRange;
-    const render = (event: LumaEvent) => listEntry(family, 'event', event.id, this.eventJson(event, family), { tags: [] });
+    const render = (event: LumaEvent) =>
+      listEntry(family, 'event', event.id, this.eventJson(event, family), { tags: [] });
     return this.pagedEntries(request, `events:${account.calendarId}`, account.events, matches, render, false);
   }
 
@@ -472,11 +499,7 @@ export class LumaSim extends ProviderSimBase<LumaGuest, LumaEvent> {
     const event = this.accessibleEvent(account, request.query.get(names.guestsEventParam));
     const guestId = request.query.get(names.guestParam);
     const email = request.query.get('email');
-    const guest = guestId
-      ? event.attendees.get(guestId)
-      : email
-        ? findGuestByEmail(event, email)
-        : undefined;
+    const guest = guestId ? event.attendees.get(guestId) : email ? findGuestByEmail(event, email) : undefined;
     if (!guestId && !email) return this.errorResponse(400, `Give ${names.guestParam} or email.`);
     if (!guest) return this.errorResponse(404, 'Guest not found.');
     return recordAnswer(family, 'guest', this.guestJson(event, guest, family), [names.id, 'approval_status']);
@@ -487,14 +510,15 @@ export class LumaSim extends ProviderSimBase<LumaGuest, LumaEvent> {
     try {
       parsed = updateGuestStatusSchema.parse(JSON.parse(request.body));
     } catch {
-      return this.errorResponse(400, 'Body must be JSON {event_api_id, guest: {type, api_id | email}, status}.');
+      return this.errorResponse(
+        400,
+        'Body must be JSON {event_api_id, guest: {type, api_id | email}, status}.',
+      );
     }
     const event = this.accessibleEvent(account, parsed.event_api_id);
     const target = parsed.guest;
     const guest =
-      target.type === 'api_id'
-        ? event.attendees.get(target.api_id)
-        : findGuestByEmail(event, target.email);
+      target.type === 'api_id' ? event.attendees.get(target.api_id) : findGuestByEmail(event, target.email);
     if (!guest) return this.errorResponse(404, 'Guest not found.');
     this.applyStatus(guest, parsed.status);
     guest.updatedMs = this.now();
@@ -562,7 +586,8 @@ export class LumaSim extends ProviderSimBase<LumaGuest, LumaEvent> {
     const fullName = `${person.firstName} ${person.lastName}`;
     const checkedInAt = guest.checkedInMs === null ? null : lumaTime(guest.checkedInMs);
     // Derived from the guest id rather than stored: one fewer random id per seeded guest.
-    const ticketId = (index: number) => `evtticket-${guest.id.slice('gst-'.length)}${index === 0 ? '' : `-${index}`}`;
+    const ticketId = (index: number) =>
+      `evtticket-${guest.id.slice('gst-'.length)}${index === 0 ? '' : `-${index}`}`;
     const tickets = guest.tickets.map((ticket, index) => ({
       [FAMILY_NAMES[family].id]: ticketId(index),
       name: ticket.name,
@@ -617,7 +642,8 @@ function recordAnswer(
   required: readonly string[],
   olderExtras: Record<string, unknown> = {},
 ): ApiResponse {
-  if (family === 'current') return { status: 200, body: json, withoutRequiredFields: () => withoutKeys(json, required) };
+  if (family === 'current')
+    return { status: 200, body: json, withoutRequiredFields: () => withoutKeys(json, required) };
   return {
     status: 200,
     body: { [wrapper]: json, ...olderExtras },
@@ -644,10 +670,20 @@ function findGuestByEmail(event: LumaEvent, email: string): LumaGuest | undefine
 function registrationAnswers(person: SimPerson, seed: number): Record<string, unknown>[] {
   const answers: Record<string, unknown>[] = [];
   if (person.company !== null) {
-    answers.push({ label: 'Company', answer: person.company, question_id: 'q-company', question_type: 'company' });
+    answers.push({
+      label: 'Company',
+      answer: person.company,
+      question_id: 'q-company',
+      question_type: 'company',
+    });
   }
   if (person.jobTitle !== null) {
-    answers.push({ label: 'Job title', answer: person.jobTitle, question_id: 'q-job-title', question_type: 'text' });
+    answers.push({
+      label: 'Job title',
+      answer: person.jobTitle,
+      question_id: 'q-job-title',
+      question_type: 'text',
+    });
   }
   // Answers are not always strings: check boxes arrive as booleans, numeric questions as numbers.
   if (seed % 3 === 0) {
@@ -659,7 +695,12 @@ function registrationAnswers(person: SimPerson, seed: number): Record<string, un
     });
   }
   if (seed % 7 === 0) {
-    answers.push({ label: 'Years of experience', answer: seed % 15, question_id: 'q-years', question_type: 'text' });
+    answers.push({
+      label: 'Years of experience',
+      answer: seed % 15,
+      question_id: 'q-years',
+      question_type: 'text',
+    });
   }
   return answers;
 }

@@ -410,12 +410,19 @@ export abstract class ProviderSimBase<Row extends { readonly id: string }, Event
   }
 
   throttleNext(n: number, retryAfterSeconds?: number): void {
-    this.queueFault({ fault: 'throttle', remaining: checkCount(n), retryAfterSeconds: checkRetryAfter(retryAfterSeconds) });
+    this.queueFault({
+      fault: 'throttle',
+      remaining: checkCount(n),
+      retryAfterSeconds: checkRetryAfter(retryAfterSeconds),
+    });
   }
 
   throttleFor(seconds: number, retryAfterSeconds?: number): void {
     if (!(seconds >= 0) || !Number.isFinite(seconds)) throw new SimulatorError('seconds must be >= 0');
-    this.throttleWindow = { untilMs: this.now() + seconds * 1000, retryAfterSeconds: checkRetryAfter(retryAfterSeconds) };
+    this.throttleWindow = {
+      untilMs: this.now() + seconds * 1000,
+      retryAfterSeconds: checkRetryAfter(retryAfterSeconds),
+    };
   }
 
   repeatCursor(repeating: boolean): void {
@@ -451,7 +458,11 @@ export abstract class ProviderSimBase<Row extends { readonly id: string }, Event
     if (window) {
       const leftMs = window.untilMs - this.now();
       if (leftMs > 0) {
-        return { fault: 'throttle', remaining: 0, retryAfterSeconds: window.retryAfterSeconds ?? Math.ceil(leftMs / 1000) };
+        return {
+          fault: 'throttle',
+          remaining: 0,
+          retryAfterSeconds: window.retryAfterSeconds ?? Math.ceil(leftMs / 1000),
+        };
       }
       this.throttleWindow = null;
     }
@@ -473,8 +484,14 @@ export abstract class ProviderSimBase<Row extends { readonly id: string }, Event
     return this.log;
   }
 
-  private record(request: Omit<SimRequestRecord, 'status'>, status: number, fault?: QueuedFault | null): void {
-    const record: SimRequestRecord = fault ? { ...request, status, fault: fault.fault } : { ...request, status };
+  private record(
+    request: Omit<SimRequestRecord, 'status'>,
+    status: number,
+    fault?: QueuedFault | null,
+  ): void {
+    const record: SimRequestRecord = fault
+      ? { ...request, status, fault: fault.fault }
+      : { ...request, status };
     this.log.push(record);
     if (this.log.length > REQUEST_LOG_CAP) this.log.shift();
     this.emit('request', record);
@@ -522,7 +539,12 @@ export abstract class ProviderSimBase<Row extends { readonly id: string }, Event
     return { ...headers, date: new Date(this.now()).toUTCString() };
   }
 
-  private answerWithFault(req: IncomingMessage, res: ServerResponse, request: ApiRequest, fault: QueuedFault): void {
+  private answerWithFault(
+    req: IncomingMessage,
+    res: ServerResponse,
+    request: ApiRequest,
+    fault: QueuedFault,
+  ): void {
     const logged = { method: request.method, path: request.path, query: queryRecord(request.query) };
     switch (fault.fault) {
       case 'reset':
@@ -547,7 +569,8 @@ export abstract class ProviderSimBase<Row extends { readonly id: string }, Event
       }
       case 'missing_fields': {
         const answer = this.answer(request);
-        const stripped = answer.status === 200 && answer.withoutRequiredFields ? answer.withoutRequiredFields() : {};
+        const stripped =
+          answer.status === 200 && answer.withoutRequiredFields ? answer.withoutRequiredFields() : {};
         sendJson(res, 200, stripped, this.providerHeaders());
         this.record(logged, 200, fault);
         return;
@@ -588,7 +611,9 @@ export abstract class ProviderSimBase<Row extends { readonly id: string }, Event
   // ---- control dispatcher ------------------------------------------------------------------
 
   private controls(): Map<string, ControlOp> {
-    this.controlTable ??= new Map(Object.entries({ ...this.commonControlOps(), ...this.providerControlOps() }));
+    this.controlTable ??= new Map(
+      Object.entries({ ...this.commonControlOps(), ...this.providerControlOps() }),
+    );
     return this.controlTable;
   }
 
@@ -654,7 +679,9 @@ export abstract class ProviderSimBase<Row extends { readonly id: string }, Event
         z.tuple([id, z.number().int().min(0), seedOptionsSchema.optional()]),
         ([eventId, n, opts]) => this.seedAttendees(eventId, n, opts),
       ),
-      cancelAttendee: controlOp(z.tuple([id, id]), ([eventId, attendeeId]) => this.cancelAttendee(eventId, attendeeId)),
+      cancelAttendee: controlOp(z.tuple([id, id]), ([eventId, attendeeId]) =>
+        this.cancelAttendee(eventId, attendeeId),
+      ),
       setCheckedIn: controlOp(z.tuple([id, id, z.boolean()]), ([eventId, attendeeId, checkedIn]) =>
         this.setCheckedIn(eventId, attendeeId, checkedIn),
       ),
@@ -667,11 +694,13 @@ export abstract class ProviderSimBase<Row extends { readonly id: string }, Event
         ]),
         ([n, fault, opts]) => this.failNext(n, fault, opts),
       ),
-      throttleNext: controlOp(z.tuple([z.number().int().min(1), z.number().min(0).optional()]), ([n, retryAfter]) =>
-        this.throttleNext(n, retryAfter),
+      throttleNext: controlOp(
+        z.tuple([z.number().int().min(1), z.number().min(0).optional()]),
+        ([n, retryAfter]) => this.throttleNext(n, retryAfter),
       ),
-      throttleFor: controlOp(z.tuple([z.number().min(0), z.number().min(0).optional()]), ([seconds, retryAfter]) =>
-        this.throttleFor(seconds, retryAfter),
+      throttleFor: controlOp(
+        z.tuple([z.number().min(0), z.number().min(0).optional()]),
+        ([seconds, retryAfter]) => this.throttleFor(seconds, retryAfter),
       ),
       repeatCursor: controlOp(z.tuple([z.boolean()]), ([repeating]) => this.repeatCursor(repeating)),
       setClockOffset: controlOp(z.tuple([z.number().int()]), ([offsetMs]) => this.setClockOffset(offsetMs)),
@@ -679,7 +708,9 @@ export abstract class ProviderSimBase<Row extends { readonly id: string }, Event
       clearFaults: controlOp(z.tuple([]), () => this.clearFaults()),
       setLatency: controlOp(z.tuple([z.number().min(0)]), ([ms]) => this.setLatency(ms)),
       setPageSize: controlOp(z.tuple([z.number().int().min(1)]), ([size]) => this.setPageSize(size)),
-      goOfflineFor: controlOp(z.tuple([z.number().min(0)]), ([ms]) => this.goOfflineFor(ms), { afterResponse: true }),
+      goOfflineFor: controlOp(z.tuple([z.number().min(0)]), ([ms]) => this.goOfflineFor(ms), {
+        afterResponse: true,
+      }),
       requestCount: controlOp(z.tuple([]), () => this.requestCount),
       requests: controlOp(z.tuple([z.number().int().min(0).optional()]), ([last]) =>
         last === undefined ? this.log : this.log.slice(Math.max(0, this.log.length - last)),

@@ -52,8 +52,13 @@ export interface SimEventRecord<Row extends { readonly id: string }> {
 }
 
 /** A new event's times and zone: by default from the top of the current hour, for eight hours, in UTC. */
-export function eventSchedule(input: SimEventInput, now: number): { startMs: number; endMs: number; timezone: string } {
-  const startMs = input.startsAt ? parseIsoTime(input.startsAt, 'startsAt') : Math.floor(now / 3_600_000) * 3_600_000;
+export function eventSchedule(
+  input: SimEventInput,
+  now: number,
+): { startMs: number; endMs: number; timezone: string } {
+  const startMs = input.startsAt
+    ? parseIsoTime(input.startsAt, 'startsAt')
+    : Math.floor(now / 3_600_000) * 3_600_000;
   const endMs = input.endsAt ? parseIsoTime(input.endsAt, 'endsAt') : startMs + 8 * 3_600_000;
   const timezone = input.timezone ?? 'UTC';
   assertTimezone(timezone);

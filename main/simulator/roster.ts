@@ -141,5 +141,10 @@ export function pageListing<Row extends { readonly id: string }>(
   if (request.repeatCursor) {
     return { rows: page.rows, start, hasMore: true, nextCursor: request.cursor ?? following() };
   }
-  return { rows: page.rows, start, hasMore: page.hasMore, nextCursor: page.hasMore ? following() : undefined };
+  return {
+    rows: page.rows,
+    start,
+    hasMore: page.hasMore,
+    nextCursor: page.hasMore ? following() : undefined,
+  };
 }

@@ -52,17 +52,7 @@ export interface SeedOptions {
 
 /** Injected failures, each answering one provider request (see ProviderSim.failNext). */
 export type SimFault =
-  | 500
-  | 502
-  | 503
-  | 401
-  | 403
-  | 404
-  | 'reset'
-  | 'timeout'
-  | 'malformed'
-  | 'truncated'
-  | 'missing_fields';
+  500 | 502 | 503 | 401 | 403 | 404 | 'reset' | 'timeout' | 'malformed' | 'truncated' | 'missing_fields';
 
 export const SIM_FAULTS: readonly SimFault[] = [
   500,

@@ -17,10 +17,15 @@ export class ClockWatch {
     if (entry.providerDate === null) return;
     const providerNow = Date.parse(entry.providerDate);
     if (Number.isNaN(providerNow)) return;
-    const check: ProviderClockCheck = { provider, offsetMs: providerNow - entry.receivedAt, checkedAt: isoTime(entry.receivedAt) };
+    const check: ProviderClockCheck = {
+      provider,
+      offsetMs: providerNow - entry.receivedAt,
+      checkedAt: isoTime(entry.receivedAt),
+    };
     const before = this.checks.get(provider);
     this.checks.set(provider, check);
-    if (!before || clockSkewWarning(before) !== clockSkewWarning(check)) this.events.emit('clockChecked', { provider });
+    if (!before || clockSkewWarning(before) !== clockSkewWarning(check))
+      this.events.emit('clockChecked', { provider });
   }
 
   /** The newest comparison per provider, in provider order. */

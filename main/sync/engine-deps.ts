@@ -51,7 +51,10 @@ export interface SyncEngineDeps {
    * When `count` more bulk requests of the credential could all have gone, by its rate budget,
    * and the budget window to name; null when the credential has no client yet.
    */
-  estimateRequestsDoneAt(integrationId: number, count: number): { at: number; window: { limit: number; windowMs: number } } | null;
+  estimateRequestsDoneAt(
+    integrationId: number,
+    count: number,
+  ): { at: number; window: { limit: number; windowMs: number } } | null;
   /** Called when a provider rejects an integration's credential. */
   onCredentialRejected(integrationId: number, reason: string): void;
   /**

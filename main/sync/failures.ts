@@ -30,7 +30,11 @@ export function failureReason(err: unknown): string {
 }
 
 /** A rejected credential: the event waits for Reconnect. */
-export function disconnectEvent(deps: Pick<SyncEngineDeps, 'status'>, eventId: number, message: string): void {
+export function disconnectEvent(
+  deps: Pick<SyncEngineDeps, 'status'>,
+  eventId: number,
+  message: string,
+): void {
   deps.status.transition(eventId, 'DISCONNECTED', 'the provider rejected the credential', { message });
 }
 
@@ -39,7 +43,11 @@ export function disconnectEvent(deps: Pick<SyncEngineDeps, 'status'>, eventId: n
  * announced, never thrown out of it (a rejection escaping a background promise would end a Node
  * host process).
  */
-export function recordInternalError(deps: Pick<SyncEngineDeps, 'store' | 'events' | 'clock'>, eventId: number, err: unknown): void {
+export function recordInternalError(
+  deps: Pick<SyncEngineDeps, 'store' | 'events' | 'clock'>,
+  eventId: number,
+  err: unknown,
+): void {
   try {
     deps.store.recordError(eventId, `internal error: ${describeError(err)}`, isoTime(deps.clock.now()));
     deps.events.emit('syncChanged', { eventId });
@@ -49,7 +57,11 @@ export function recordInternalError(deps: Pick<SyncEngineDeps, 'store' | 'events
 }
 
 /** Runs `work`; anything it throws is recorded on the event (recordInternalError). */
-export function guarded(deps: Pick<SyncEngineDeps, 'store' | 'events' | 'clock'>, eventId: number, work: () => void): void {
+export function guarded(
+  deps: Pick<SyncEngineDeps, 'store' | 'events' | 'clock'>,
+  eventId: number,
+  work: () => void,
+): void {
   try {
     work();
   } catch (err) {

@@ -6,7 +6,14 @@ import { isoTime } from '../ground/clock.ts';
 import type { ImportEta, SyncJob, SyncJobKind } from '../../shared/types.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { SyncEngineDeps } from './engine-deps.ts';
-import { describeError, disconnectEvent, failureReason, guarded, isCredentialRejection, recordInternalError } from './failures.ts';
+import {
+  describeError,
+  disconnectEvent,
+  failureReason,
+  guarded,
+  isCredentialRejection,
+  recordInternalError,
+} from './failures.ts';
 import type { PassContext, PassOutcome, ProviderListing } from './listing.ts';
 import type { LiveSync } from './live.ts';
 import type { EventOwners, Owner } from './owners.ts';
@@ -48,14 +55,20 @@ export class SyncJobs {
     const state = this.deps.store.eventSyncState(eventId);
     if (!state) return null;
     const now = this.deps.clock.now();
-    const remainingRequests = Math.ceil(Math.max(0, job.expectedTotal - job.fetched) / (job.fetched / owner.pages));
+    const remainingRequests = Math.ceil(
+      Math.max(0, job.expectedTotal - job.fetched) / (job.fetched / owner.pages),
+    );
     const paced = now + remainingRequests * ((now - owner.startedAt) / owner.pages);
     const budget = this.deps.estimateRequestsDoneAt(state.integrationId, remainingRequests);
     const finish = Math.max(paced, budget?.at ?? 0);
     // Named whenever the budget holds the remaining pages back at all: the pace seen so far
     // then mostly measures the budget's waits too.
     const budgetBound = budget !== null && budget.at > now;
-    return { finishAt: isoTime(finish), remainingMs: finish - now, budgetLimit: budgetBound ? budget.window : null };
+    return {
+      finishAt: isoTime(finish),
+      remainingMs: finish - now,
+      budgetLimit: budgetBound ? budget.window : null,
+    };
   }
 
   /**
@@ -74,7 +87,14 @@ export class SyncJobs {
     const job = this.deps.store.startJob(eventId, kind, this.now());
     this.live.jobStarted(eventId);
     const abort = new AbortController();
-    const entry: Owner = { kind: 'job', job, abort, done: Promise.resolve(), startedAt: this.deps.clock.now(), pages: 0 };
+    const entry: Owner = {
+      kind: 'job',
+      job,
+      abort,
+      done: Promise.resolve(),
+      startedAt: this.deps.clock.now(),
+      pages: 0,
+    };
     const previous = current?.done ?? Promise.resolve();
     entry.done = previous
       .then(() => this.run(eventId, job, abort.signal))
@@ -108,7 +128,11 @@ export class SyncJobs {
       this.finish(eventId, job, 'completed', null);
       guarded(this.deps, eventId, () => {
         if (this.deps.status.current(eventId) !== 'ACTIVE') {
-          this.deps.status.transition(eventId, 'ACTIVE', isImport ? `${job.kind} completed` : 'sync completed');
+          this.deps.status.transition(
+            eventId,
+            'ACTIVE',
+            isImport ? `${job.kind} completed` : 'sync completed',
+          );
         }
       });
       // The next live pass is incremental where the provider allows it: about one request.
@@ -126,7 +150,12 @@ export class SyncJobs {
     }
   }
 
-  private finish(eventId: number, job: SyncJob, state: 'completed' | 'failed' | 'abandoned', error: string | null): void {
+  private finish(
+    eventId: number,
+    job: SyncJob,
+    state: 'completed' | 'failed' | 'abandoned',
+    error: string | null,
+  ): void {
     this.deps.store.finishJob(job.id, state, error, this.now());
     const finished = this.deps.store.getJob(job.id)!;
     this.deps.events.emit('jobFinished', { eventId, job: finished });

@@ -5,7 +5,13 @@
 // writes nothing more.
 import { isoTime } from '../ground/clock.ts';
 import { yieldToEventLoop } from '../ground/yield.ts';
-import { ProviderError, type AttendeePage, type AttendeeQuery, type ProviderClient, type RequestLane } from '../providers/types.ts';
+import {
+  ProviderError,
+  type AttendeePage,
+  type AttendeeQuery,
+  type ProviderClient,
+  type RequestLane,
+} from '../providers/types.ts';
 import { cleanText } from '../providers/response.ts';
 import type { SyncJob, SyncRepairTrigger } from '../../shared/types.ts';
 import { PROVIDER_LABEL } from '../../shared/types.ts';
@@ -65,7 +71,11 @@ export class ProviderListing {
    * the provider's counts disagree with the mirror's. Whatever a full listing still has to
    * repair after the incremental pass is recorded, so an admin can see that it happened.
    */
-  async hardPull(ctx: PassContext, watermark: string | null, trigger: SyncRepairTrigger): Promise<PassOutcome> {
+  async hardPull(
+    ctx: PassContext,
+    watermark: string | null,
+    trigger: SyncRepairTrigger,
+  ): Promise<PassOutcome> {
     const { client, eventId } = ctx;
     if (!client.supportsChangedSince || watermark === null) {
       const listing = await this.fullListing(ctx);
@@ -98,9 +108,11 @@ export class ProviderListing {
   }
 
   /** The provider's counts by status against the mirror's (rows the provider still lists). */
-  private async compareCounts(
-    ctx: PassContext,
-  ): Promise<{ requests: number; agree: boolean; counts: { provider: ListedCounts; mirror: ListedCounts } | null }> {
+  private async compareCounts(ctx: PassContext): Promise<{
+    requests: number;
+    agree: boolean;
+    counts: { provider: ListedCounts; mirror: ListedCounts } | null;
+  }> {
     const { client, providerEventId, signal } = ctx;
     if (!client.countAttendees) return { requests: 0, agree: false, counts: null };
     const attending = await client.countAttendees(providerEventId, 'attending', signal);
@@ -117,7 +129,10 @@ export class ProviderListing {
    * listing (or a repair's) is 'bulk' and leaves the budget's live reserve alone; a Luma live
    * pass, a full listing every time, is a live poll and may use it.
    */
-  async fullListing(ctx: PassContext, lane: RequestLane = 'bulk'): Promise<ListingResult & { removed: number }> {
+  async fullListing(
+    ctx: PassContext,
+    lane: RequestLane = 'bulk',
+  ): Promise<ListingResult & { removed: number }> {
     const listing = await this.pageAll(ctx, { lane });
     ctx.signal.throwIfAborted();
     const removed = await this.markUnlistedAsRemoved(ctx, listing.listedIds!);
@@ -150,7 +165,11 @@ export class ProviderListing {
     for (let from = 0; from < unlisted.length; from += REMOVAL_SLICE) {
       if (from > 0) await yieldToEventLoop();
       signal.throwIfAborted();
-      const marked = this.deps.store.markRemoved(eventId, unlisted.slice(from, from + REMOVAL_SLICE), this.now());
+      const marked = this.deps.store.markRemoved(
+        eventId,
+        unlisted.slice(from, from + REMOVAL_SLICE),
+        this.now(),
+      );
       if (marked.length) this.deps.events.emit('attendeesChanged', { eventId, attendeeIds: marked });
       removed += marked.length;
     }
@@ -207,11 +226,17 @@ export class ProviderListing {
         }
         this.deps.events.emit('jobProgress', { eventId, job: progressed });
       }
-      if (result.changedIds.length) this.deps.events.emit('attendeesChanged', { eventId, attendeeIds: result.changedIds });
+      if (result.changedIds.length)
+        this.deps.events.emit('attendeesChanged', { eventId, attendeeIds: result.changedIds });
       if (!next) break;
       page = await next;
     }
-    const watermark = this.watermarkFrom({ complete: listedIds !== null, changed, newestChanged, firstAnswerAt });
+    const watermark = this.watermarkFrom({
+      complete: listedIds !== null,
+      changed,
+      newestChanged,
+      firstAnswerAt,
+    });
     return { requests, changed, listedIds, watermark };
   }
 
@@ -228,7 +253,12 @@ export class ProviderListing {
    *   added in one minute would cost 20 requests a pass, for good.)
    * Without a Date header, the newest `changed`; with neither, no new watermark.
    */
-  private watermarkFrom(pass: { complete: boolean; changed: number; newestChanged: number | null; firstAnswerAt: number | null }): string | null {
+  private watermarkFrom(pass: {
+    complete: boolean;
+    changed: number;
+    newestChanged: number | null;
+    firstAnswerAt: number | null;
+  }): string | null {
     const { complete, changed, newestChanged, firstAnswerAt } = pass;
     let providerTime: number | null;
     if (firstAnswerAt === null) providerTime = newestChanged;

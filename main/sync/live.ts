@@ -98,7 +98,10 @@ export class LiveSync {
       // takes over within an interval and 5 s of its last poll, plus the time presence takes to
       // say it went.
       const failures = this.scheduled.get(eventId)?.failures ?? 0;
-      this.scheduled.set(eventId, { nextDueAt: this.deps.clock.now() + Math.min(this.deps.options.pollIntervalMs / 2, 5_000), failures });
+      this.scheduled.set(eventId, {
+        nextDueAt: this.deps.clock.now() + Math.min(this.deps.options.pollIntervalMs / 2, 5_000),
+        failures,
+      });
       this.ownWatermark.delete(eventId);
       return 0;
     }
@@ -128,15 +131,25 @@ export class LiveSync {
     const stale = () => abort.signal.aborted || this.owners.repairCount(eventId) !== repairsAtStart;
     try {
       const client = this.deps.clientFor(state.integrationId);
-      const ctx: PassContext = { eventId, client, providerEventId: state.providerEventId, job: null, signal: abort.signal };
+      const ctx: PassContext = {
+        eventId,
+        client,
+        providerEventId: state.providerEventId,
+        job: null,
+        signal: abort.signal,
+      };
       const inVenue = this.deps.isElected !== undefined;
-      const watermark = inVenue && !this.ownWatermark.has(eventId) ? this.listing.takeoverWatermark(eventId, state.syncWatermark) : state.syncWatermark;
+      const watermark =
+        inVenue && !this.ownWatermark.has(eventId)
+          ? this.listing.takeoverWatermark(eventId, state.syncWatermark)
+          : state.syncWatermark;
       const outcome = await this.livePass(ctx, watermark);
       if (stale()) return outcome.requests;
       this.ownWatermark.add(eventId);
       guarded(this.deps, eventId, () => {
         this.deps.store.markSynced(eventId, this.now(), outcome.watermark, false);
-        if (this.deps.status.current(eventId) === 'FAILED') this.deps.status.transition(eventId, 'ACTIVE', 'sync recovered');
+        if (this.deps.status.current(eventId) === 'FAILED')
+          this.deps.status.transition(eventId, 'ACTIVE', 'sync recovered');
         this.schedule(eventId, outcome.requests, 0);
       });
       return outcome.requests;
@@ -160,7 +173,8 @@ export class LiveSync {
       return { requests: listing.requests, watermark: listing.watermark };
     }
     const now = this.deps.clock.now();
-    const checkDue = now - (this.lastCountCheckAt.get(eventId) ?? now) >= this.deps.options.countCheckIntervalMs;
+    const checkDue =
+      now - (this.lastCountCheckAt.get(eventId) ?? now) >= this.deps.options.countCheckIntervalMs;
     if (!checkDue || !client.countAttendees) {
       const incremental = await this.listing.pageAll(ctx, { changedSince: watermark });
       return { requests: incremental.requests, watermark: incremental.watermark };
@@ -180,7 +194,8 @@ export class LiveSync {
     const failures = (this.scheduled.get(eventId)?.failures ?? 0) + 1;
     // Scheduled first: the retry time is known even if recording the failure goes wrong.
     this.schedule(eventId, 1, failures);
-    if (isProviderError(err) && (err.kind === 'forbidden' || err.kind === 'not_found')) this.needsPerson.add(eventId);
+    if (isProviderError(err) && (err.kind === 'forbidden' || err.kind === 'not_found'))
+      this.needsPerson.add(eventId);
     this.deps.status.transition(eventId, 'FAILED', failureReason(err), { message });
   }
 
@@ -199,7 +214,10 @@ export class LiveSync {
     const budgetInterval = (requestsUsed * sharing * budget.windowMs) / (budget.limit * liveBudgetShare);
     const backoff = failures > 0 ? Math.min(5 * 60_000, pollIntervalMs * 2 ** (failures - 1)) : 0;
     const interval = Math.max(pollIntervalMs, budgetInterval, backoff);
-    const nextDueAt = Math.max(this.deps.clock.now() + interval, this.deps.providerPausedUntil(state.integrationId));
+    const nextDueAt = Math.max(
+      this.deps.clock.now() + interval,
+      this.deps.providerPausedUntil(state.integrationId),
+    );
     this.scheduled.set(eventId, { nextDueAt, failures });
   }
 

@@ -18,7 +18,8 @@ export interface Owner {
 }
 
 export const abortReason = () => Object.assign(new Error('sync stopped'), { name: 'AbortError' });
-export const takenOverReason = () => Object.assign(new Error('a repair took this event over'), { name: 'AbortError' });
+export const takenOverReason = () =>
+  Object.assign(new Error('a repair took this event over'), { name: 'AbortError' });
 
 export class EventOwners {
   private readonly owners = new Map<number, Owner>();

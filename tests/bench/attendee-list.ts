@@ -34,7 +34,12 @@ export interface AttendeeListFigures {
 const pct = (values: number[], p: number) => percentile(values, p, 2);
 const PAGE = 200;
 
-export async function measureAttendeeList(opts: { dataDir: string; secretStore: SecretStore; eventId: number; queries?: number }): Promise<AttendeeListFigures> {
+export async function measureAttendeeList(opts: {
+  dataDir: string;
+  secretStore: SecretStore;
+  eventId: number;
+  queries?: number;
+}): Promise<AttendeeListFigures> {
   const app = await startOfflineAppHost(opts);
   const eventId = opts.eventId;
   const invoke = async (channel: string, input: unknown) => {
@@ -49,9 +54,13 @@ export async function measureAttendeeList(opts: { dataDir: string; secretStore: 
   };
   try {
     const db = app.core.store.db;
-    const people = db.prepare('SELECT id, full_name FROM attendees WHERE event_id = ? ORDER BY id').all(eventId) as { id: number; full_name: string }[];
+    const people = db
+      .prepare('SELECT id, full_name FROM attendees WHERE event_id = ? ORDER BY id')
+      .all(eventId) as { id: number; full_name: string }[];
     const notCheckedIn = db
-      .prepare(`SELECT a.id FROM attendees a LEFT JOIN attendee_checkin c ON c.attendee_id = a.id AND c.checked_in = 1 WHERE a.event_id = ? AND a.status = 'ATTENDING' AND c.attendee_id IS NULL ORDER BY a.id DESC`)
+      .prepare(
+        `SELECT a.id FROM attendees a LEFT JOIN attendee_checkin c ON c.attendee_id = a.id AND c.checked_in = 1 WHERE a.event_id = ? AND a.status = 'ATTENDING' AND c.attendee_id IS NULL ORDER BY a.id DESC`,
+      )
       .all(eventId) as { id: number }[];
     const random = prng(7);
     // Three-letter prefixes of real first and last names, as an admin types them; each once.
@@ -65,10 +74,15 @@ export async function measureAttendeeList(opts: { dataDir: string; secretStore: 
     const syncChanged = () => app.core.events.emit('attendeesChanged', { eventId, attendeeIds: [] });
     let nextGuest = 0;
     const checkInOne = async () => {
-      const out = await invoke('desk.checkIn', { eventId, actionId: randomUUID(), attendeeId: notCheckedIn[nextGuest++]!.id });
+      const out = await invoke('desk.checkIn', {
+        eventId,
+        actionId: randomUUID(),
+        attendeeId: notCheckedIn[nextGuest++]!.id,
+      });
       if (out.kind !== 'checked_in') throw new Error(`check-in answered ${String(out.kind)}`);
     };
-    const offsetIn = (from: number, to: number) => Math.floor(from + random() * Math.max(1, to - from - PAGE));
+    const offsetIn = (from: number, to: number) =>
+      Math.floor(from + random() * Math.max(1, to - from - PAGE));
 
     // Warm-up (statement caches, the kept name order), not measured.
     await timed({ offset: 0 });
@@ -94,20 +108,44 @@ export async function measureAttendeeList(opts: { dataDir: string; secretStore: 
     const checkinSort: number[] = [];
     for (let i = 0; i < 100; i++) {
       await checkInOne();
-      checkinSort.push((await timed({ offset: i % 2 ? 0 : offsetIn(0, people.length), sort: { key: 'checked_in_at', direction: 'desc' } })).ms);
+      checkinSort.push(
+        (
+          await timed({
+            offset: i % 2 ? 0 : offsetIn(0, people.length),
+            sort: { key: 'checked_in_at', direction: 'desc' },
+          })
+        ).ms,
+      );
     }
     const ticketSort: number[] = [];
     for (let i = 0; i < 50; i++) {
       syncChanged();
-      ticketSort.push((await timed({ offset: offsetIn(0, people.length), sort: { key: 'ticket', direction: i % 2 ? 'asc' : 'desc' } })).ms);
+      ticketSort.push(
+        (
+          await timed({
+            offset: offsetIn(0, people.length),
+            sort: { key: 'ticket', direction: i % 2 ? 'asc' : 'desc' },
+          })
+        ).ms,
+      );
     }
     const filterSort: number[] = [];
     for (const text of queries.slice(0, 100)) {
       await checkInOne();
-      filterSort.push((await timed({ offset: 0, text, filter: { checkIn: 'not_checked_in' }, sort: { key: 'ticket', direction: 'desc' } })).ms);
+      filterSort.push(
+        (
+          await timed({
+            offset: 0,
+            text,
+            filter: { checkIn: 'not_checked_in' },
+            sort: { key: 'ticket', direction: 'desc' },
+          })
+        ).ms,
+      );
     }
     const far: number[] = [];
-    for (let i = 0; i < 100; i++) far.push((await timed({ offset: offsetIn(Math.floor(people.length * 0.9), people.length) })).ms);
+    for (let i = 0; i < 100; i++)
+      far.push((await timed({ offset: offsetIn(Math.floor(people.length * 0.9), people.length) })).ms);
 
     return {
       list_attendees: people.length,
@@ -116,7 +154,9 @@ export async function measureAttendeeList(opts: { dataDir: string; secretStore: 
       attendees_filter_p95_ms: pct(filterTimes, 0.95),
       filter_mean_matches: Math.round(matches / queries.length),
       fts_all_matches_p95_ms: pct(rawTimes, 0.95),
-      attendees_filter_vs_fts_all_matches_p95: Number((pct(filterTimes, 0.95) / pct(rawTimes, 0.95)).toFixed(1)),
+      attendees_filter_vs_fts_all_matches_p95: Number(
+        (pct(filterTimes, 0.95) / pct(rawTimes, 0.95)).toFixed(1),
+      ),
       attendees_filter_after_sync_p95_ms: pct(afterSync, 0.95),
       attendees_sort_checkin_p95_ms: pct(checkinSort, 0.95),
       attendees_sort_ticket_after_sync_p95_ms: pct(ticketSort, 0.95),

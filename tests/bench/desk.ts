@@ -39,7 +39,9 @@ export async function measureDesk(opts: {
   const app = await startOfflineAppHost(opts);
   try {
     const db = app.core.store.db;
-    const people = db.prepare('SELECT id, full_name, barcode FROM attendees WHERE event_id = ? ORDER BY id').all(opts.eventId) as {
+    const people = db
+      .prepare('SELECT id, full_name, barcode FROM attendees WHERE event_id = ? ORDER BY id')
+      .all(opts.eventId) as {
       id: number;
       full_name: string;
       barcode: string;
@@ -75,14 +77,22 @@ export async function measureDesk(opts: {
     }
 
     const checkinTimes: number[] = [];
-    const sample = people.filter((_, i) => i % Math.max(1, Math.floor(people.length / checkins)) === 0).slice(0, checkins);
+    const sample = people
+      .filter((_, i) => i % Math.max(1, Math.floor(people.length / checkins)) === 0)
+      .slice(0, checkins);
     for (const p of sample) {
       const t0 = performance.now();
-      const out = (await invoke('desk.checkIn', { eventId: opts.eventId, actionId: randomUUID(), code: p.barcode })) as { kind: string };
+      const out = (await invoke('desk.checkIn', {
+        eventId: opts.eventId,
+        actionId: randomUUID(),
+        code: p.barcode,
+      })) as { kind: string };
       checkinTimes.push(performance.now() - t0);
       if (out.kind !== 'checked_in') throw new Error(`check-in answered ${out.kind}`);
     }
-    const logged = (db.prepare(`SELECT count(*) AS n FROM checkins WHERE event_id = ?`).get(opts.eventId) as { n: number }).n;
+    const logged = (
+      db.prepare(`SELECT count(*) AS n FROM checkins WHERE event_id = ?`).get(opts.eventId) as { n: number }
+    ).n;
     if (logged !== sample.length) throw new Error(`${logged} log rows for ${sample.length} check-ins`);
 
     // Baseline: one row inserted and committed on its own, nothing else (same database, same settings).

@@ -9,7 +9,8 @@ import { percentile } from './stats.ts';
 
 const HOUR = 3600_000;
 const MB = 1024 * 1024;
-const windowOf = (p: ProviderKind, ms: number) => DEFAULT_RATE_BUDGETS[p].windows.find((w) => w.windowMs === ms);
+const windowOf = (p: ProviderKind, ms: number) =>
+  DEFAULT_RATE_BUDGETS[p].windows.find((w) => w.windowMs === ms);
 const EVENTBRITE_HOUR = windowOf('eventbrite', HOUR)!.limit;
 const EVENTBRITE_DAY = windowOf('eventbrite', 24 * HOUR)!.limit;
 const LUMA_MINUTE = windowOf('luma', 60_000)!.limit;

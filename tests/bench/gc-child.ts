@@ -6,7 +6,11 @@ import { once } from 'node:events';
 
 /** Runs `file` (a bench module) with --expose-gc and `--attendees N`; its last line of output is the figures. */
 export async function runGcChild<F>(file: string, attendees: number, what: string): Promise<F> {
-  const proc = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', file, '--attendees', String(attendees)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', file, '--attendees', String(attendees)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let out = '';
   proc.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
   const [code] = (await once(proc, 'exit')) as [number | null];

@@ -19,7 +19,13 @@ export interface PrintFigures {
 
 const pct = (values: number[], p: number) => percentile(values, p, 1);
 
-export async function measurePrinting(opts: { dataDir: string; secretStore: SecretStore; eventId: number; checkins?: number; intervalMs?: number }): Promise<PrintFigures> {
+export async function measurePrinting(opts: {
+  dataDir: string;
+  secretStore: SecretStore;
+  eventId: number;
+  checkins?: number;
+  intervalMs?: number;
+}): Promise<PrintFigures> {
   const checkins = opts.checkins ?? 500;
   const intervalMs = opts.intervalMs ?? 50;
   const zpl = await startZplStandIn();
@@ -32,7 +38,9 @@ export async function measurePrinting(opts: { dataDir: string; secretStore: Secr
   try {
     // Render: the same 200 badges laid out and written as PDF.
     const people = app.core.store.db
-      .prepare(`SELECT a.id FROM attendees a LEFT JOIN attendee_checkin c ON c.attendee_id = a.id WHERE a.event_id = ? AND c.attendee_id IS NULL AND a.status = 'ATTENDING' ORDER BY a.id`)
+      .prepare(
+        `SELECT a.id FROM attendees a LEFT JOIN attendee_checkin c ON c.attendee_id = a.id WHERE a.event_id = ? AND c.attendee_id IS NULL AND a.status = 'ATTENDING' ORDER BY a.id`,
+      )
       .all(opts.eventId) as { id: number }[];
     const renderTimes: number[] = [];
     for (const p of people.slice(0, 200)) {
@@ -43,7 +51,10 @@ export async function measurePrinting(opts: { dataDir: string; secretStore: Secr
     }
 
     await invoke('session.unlock', { pin: '2468' });
-    const printer = await invoke('printers.add', { name: 'Bench Zebra', config: { kind: 'zpl_tcp', host: '127.0.0.1', port: zpl.port, dpi: 203 } });
+    const printer = await invoke('printers.add', {
+      name: 'Bench Zebra',
+      config: { kind: 'zpl_tcp', host: '127.0.0.1', port: zpl.port, dpi: 203 },
+    });
     await invoke('settings.update', { printerId: printer.id, autoPrint: true });
     await invoke('session.lock', {});
 
@@ -52,7 +63,11 @@ export async function measurePrinting(opts: { dataDir: string; secretStore: Secr
     for (const p of sample) {
       const t0 = performance.now();
       started.push(t0);
-      const out = await invoke('desk.checkIn', { eventId: opts.eventId, actionId: randomUUID(), attendeeId: p.id });
+      const out = await invoke('desk.checkIn', {
+        eventId: opts.eventId,
+        actionId: randomUUID(),
+        attendeeId: p.id,
+      });
       if (out.kind !== 'checked_in') throw new Error(`check-in answered ${String(out.kind)}`);
       const wait = t0 + intervalMs - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));

@@ -46,7 +46,8 @@ function request<T>(child: ChildProcess, msg: object): Promise<T> {
  * timeout (5 s) just as it is reused. A GET may be repeated; the import's client does the same.
  */
 async function getJson(url: string, token: string): Promise<unknown> {
-  const get = async () => (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).json() as Promise<unknown>;
+  const get = async () =>
+    (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).json() as Promise<unknown>;
   // On a machine this busy a closed socket can be met more than once in a row (EPIPE): a few tries, bounded.
   for (let attempt = 1; ; attempt++) {
     try {
@@ -59,9 +60,13 @@ async function getJson(url: string, token: string): Promise<unknown> {
 
 /** The event day runs in a process of its own, started with --expose-gc (see event-day.ts). */
 async function measureEventDay(): Promise<DayFigures> {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(import.meta.dirname, 'event-day.ts')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', join(import.meta.dirname, 'event-day.ts')],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let out = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
   const [code] = (await once(child, 'exit')) as [number | null];
@@ -92,8 +97,15 @@ async function startIdleStallProbe(): Promise<{ stop(): Promise<number> }> {
  */
 function seedDoorEvent(core: ReturnType<typeof createCore>, integration: Integration): number {
   const now = new Date().toISOString();
-  const eventId = core.store.insertEvent(integration, { providerEventId: 'door', name: 'Door', startsAt: null, endsAt: null, timezone: null, url: null }, 'event added', now);
-  const people = Array.from({ length: 2_000 }, (_, i) => person({ fullName: `Door Guest ${i}`, providerAttendeeId: `door-${i}` }));
+  const eventId = core.store.insertEvent(
+    integration,
+    { providerEventId: 'door', name: 'Door', startsAt: null, endsAt: null, timezone: null, url: null },
+    'event added',
+    now,
+  );
+  const people = Array.from({ length: 2_000 }, (_, i) =>
+    person({ fullName: `Door Guest ${i}`, providerAttendeeId: `door-${i}` }),
+  );
   core.store.upsertAttendees(eventId, people, null, now);
   return eventId;
 }
@@ -111,7 +123,10 @@ function checkInsEvery50Ms(core: ReturnType<typeof createCore>, eventId: number)
     if (!row) return;
     after = row.id;
     const t = performance.now();
-    const outcome = core.desk.checkIn({ role: 'operator', name: 'Bench desk' }, { eventId, actionId: `bench-import-${row.id}`, attendeeId: row.id });
+    const outcome = core.desk.checkIn(
+      { role: 'operator', name: 'Bench desk' },
+      { eventId, actionId: `bench-import-${row.id}`, attendeeId: row.id },
+    );
     maxMs = Math.max(maxMs, performance.now() - t);
     if (outcome.kind === 'checked_in') count++;
   }, 50);
@@ -128,7 +143,10 @@ async function main() {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   await once(sim, 'message');
-  const { baseUrl, token, eventId } = await request<{ baseUrl: string; token: string; eventId: string }>(sim, { op: 'setup', attendees });
+  const { baseUrl, token, eventId } = await request<{ baseUrl: string; token: string; eventId: string }>(
+    sim,
+    { op: 'setup', attendees },
+  );
   const dataDir = mkdtempSync(join(tmpdir(), 'bd-bench-'));
   let providerRequests = 0;
   const secretStore = new MemorySecretStore();
@@ -180,27 +198,38 @@ async function main() {
     }
 
     // ---- baseline: the same rows, plain inserts in one transaction ----
-    const rows = core.store.db.prepare('SELECT * FROM attendees WHERE event_id = ?').all(event.id) as Record<string, unknown>[];
+    const rows = core.store.db.prepare('SELECT * FROM attendees WHERE event_id = ?').all(event.id) as Record<
+      string,
+      unknown
+    >[];
     const rawInsertMs = (file: string, leaveOutIndex?: string) => {
       const raw = new Database(join(dataDir, file));
       raw.pragma('journal_mode = WAL');
       raw.pragma('synchronous = NORMAL');
-      const schema = core.store.db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'attendees'`).get() as { sql: string };
+      const schema = core.store.db
+        .prepare(`SELECT sql FROM sqlite_master WHERE name = 'attendees'`)
+        .get() as { sql: string };
       raw.exec('CREATE TABLE events (id INTEGER PRIMARY KEY)');
       raw.exec(schema.sql);
       // The same indexes as the mirror, so the baseline differs only in how rows arrive.
       const indexes = core.store.db
-        .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'attendees' AND sql IS NOT NULL`)
+        .prepare(
+          `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'attendees' AND sql IS NOT NULL`,
+        )
         .all() as { name: string; sql: string }[];
       for (const i of indexes) if (i.name !== leaveOutIndex) raw.exec(i.sql);
       // ...and the desk's search index, kept by the same trigger: the mirror pays for it on import too.
       const search = core.store.db
-        .prepare(`SELECT sql FROM sqlite_master WHERE name IN ('attendee_search', 'attendees_search_insert') ORDER BY type = 'trigger'`)
+        .prepare(
+          `SELECT sql FROM sqlite_master WHERE name IN ('attendee_search', 'attendees_search_insert') ORDER BY type = 'trigger'`,
+        )
         .all() as { sql: string }[];
       for (const s of search) raw.exec(s.sql);
       raw.prepare('INSERT INTO events (id) VALUES (?)').run(event.id);
       const cols = Object.keys(rows[0]!);
-      const insert = raw.prepare(`INSERT INTO attendees (${cols.join(', ')}) VALUES (${cols.map((c) => '@' + c).join(', ')})`);
+      const insert = raw.prepare(
+        `INSERT INTO attendees (${cols.join(', ')}) VALUES (${cols.map((c) => '@' + c).join(', ')})`,
+      );
       const t1 = performance.now();
       raw.transaction(() => {
         for (const r of rows) insert.run(r);
@@ -251,7 +280,9 @@ async function main() {
       raw_insert_rows_per_s: Math.round(rawPerS),
       import_vs_raw: Number((importPerS / rawPerS).toFixed(3)),
       raw_insert_without_name_index_rows_per_s: Math.round(attendees / (rawWithoutNameIndexMs / 1000)),
-      import_vs_raw_without_name_index: Number((importPerS / (attendees / (rawWithoutNameIndexMs / 1000))).toFixed(3)),
+      import_vs_raw_without_name_index: Number(
+        (importPerS / (attendees / (rawWithoutNameIndexMs / 1000))).toFixed(3),
+      ),
       paging_floor_attendees_per_s: Math.round(attendees / (pagingMs / 1000)),
       import_vs_paging_floor: Number((importPerS / (attendees / (pagingMs / 1000))).toFixed(3)),
       max_event_loop_stall_ms: Number((stall.max / 1e6).toFixed(1)),
@@ -275,24 +306,36 @@ async function main() {
     desk = await measureDesk({ dataDir, secretStore, eventId: importedEventId });
     log('measuring printing: badge rendering, 500 check-ins with auto-print to a ZPL stand-in...');
     const printing = await measurePrinting({ dataDir, secretStore, eventId: importedEventId });
-    log('measuring the event page\'s attendee list: filters and sorts through the IPC boundary...');
+    log("measuring the event page's attendee list: filters and sorts through the IPC boundary...");
     const attendeeList = await measureAttendeeList({ dataDir, secretStore, eventId: importedEventId });
     if (!args.includes('--no-ui')) log('measuring the UI in Chromium through the browser host...');
     const ui = args.includes('--no-ui') ? { skipped: '--no-ui' } : await measureUi(attendees);
-    if (!args.includes('--no-day')) log('simulating an 8-hour event day in virtual time (Eventbrite and Luma live, 5,000 check-ins)...');
+    if (!args.includes('--no-day'))
+      log('simulating an 8-hour event day in virtual time (Eventbrite and Luma live, 5,000 check-ins)...');
     const day = args.includes('--no-day') ? { skipped: '--no-day' } : await measureEventDay();
     // The venue: the data half's heal and heap (two replicas of a 100,000-attendee event, unless
     // --venue-attendees says otherwise), then the network half's 10 desks on loopback.
-    if (!args.includes('--no-venue')) log('measuring the venue replica: two stations apart, 50,000 check-ins each, then joined...');
+    if (!args.includes('--no-venue'))
+      log('measuring the venue replica: two stations apart, 50,000 check-ins each, then joined...');
     const venueAttendees = Number(args[args.indexOf('--venue-attendees') + 1] ?? NaN) || 100_000;
     const venueReplica = args.includes('--no-venue') ? null : await measureVenueReplica(venueAttendees);
-    if (!args.includes('--no-venue')) log('measuring the venue: 10 desks on loopback, 1,000 check-ins at 10 a second (about 2 minutes)...');
+    if (!args.includes('--no-venue'))
+      log('measuring the venue: 10 desks on loopback, 1,000 check-ins at 10 a second (about 2 minutes)...');
     const venueNet = args.includes('--no-venue') ? null : await measureVenueNet();
-    if (!args.includes('--no-venue')) log(`measuring the roster: a new desk without an account joins a ${venueAttendees.toLocaleString('en-US')}-attendee event...`);
+    if (!args.includes('--no-venue'))
+      log(
+        `measuring the roster: a new desk without an account joins a ${venueAttendees.toLocaleString('en-US')}-attendee event...`,
+      );
     const venueRoster = args.includes('--no-venue') ? null : await measureVenueRoster(venueAttendees);
-    if (!args.includes('--no-venue')) log('measuring the relay: 10 desks kept apart, each reaching only the relay, 1,000 check-ins at 10 a second (about 2 minutes)...');
+    if (!args.includes('--no-venue'))
+      log(
+        'measuring the relay: 10 desks kept apart, each reaching only the relay, 1,000 check-ins at 10 a second (about 2 minutes)...',
+      );
     const venueRelay = args.includes('--no-venue') ? null : await measureVenueRelay();
-    if (!args.includes('--no-venue')) log('measuring one poller per event: 30 simulated minutes of live sync, 1 desk, then 5 desks in a venue...');
+    if (!args.includes('--no-venue'))
+      log(
+        'measuring one poller per event: 30 simulated minutes of live sync, 1 desk, then 5 desks in a venue...',
+      );
     const venuePoller = args.includes('--no-venue') ? null : await measureVenuePoller();
     const venue =
       venueReplica && venueNet && venueRoster && venueRelay && venuePoller
@@ -306,7 +349,8 @@ async function main() {
       for (const [k, v] of Object.entries(printing)) console.log(`printing.${k.padEnd(23)} ${v}`);
       for (const [k, v] of Object.entries(attendeeList)) console.log(`attendee_list.${k.padEnd(18)} ${v}`);
       for (const [k, v] of Object.entries(ui)) console.log(`ui.${k.padEnd(29)} ${v}`);
-      for (const [k, v] of Object.entries(day)) console.log(`day.${k.padEnd(28)} ${Array.isArray(v) ? v.join(' ') : v}`);
+      for (const [k, v] of Object.entries(day))
+        console.log(`day.${k.padEnd(28)} ${Array.isArray(v) ? v.join(' ') : v}`);
       for (const [k, v] of Object.entries(venue)) console.log(`venue.${k.padEnd(26)} ${v}`);
     }
   } finally {

@@ -6,7 +6,10 @@ import { startSimulator } from '../../main/simulator/index.ts';
 // Seeded registrations are stamped a day in the past, as real ones would be: an incremental
 // sync right after the import then sees only what changes afterwards.
 let clockOffsetMs = 0;
-const sim = await startSimulator({ now: () => Date.now() + clockOffsetMs, eventbritePageSize: Number(process.env.BENCH_PAGE_SIZE ?? 50) });
+const sim = await startSimulator({
+  now: () => Date.now() + clockOffsetMs,
+  eventbritePageSize: Number(process.env.BENCH_PAGE_SIZE ?? 50),
+});
 let eventId = '';
 
 type Message = { op: 'setup'; attendees: number } | { op: 'edit'; count: number } | { op: 'close' };

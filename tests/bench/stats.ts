@@ -14,7 +14,11 @@ export function percentile(values: readonly number[], p: number, digits = 2): nu
  * The app host the desk and printing benchmarks measure, on the imported event's data folder.
  * Nothing there talks to a provider; unreachable URLs make sure of it.
  */
-export function startOfflineAppHost(opts: { dataDir: string; secretStore: SecretStore; env?: Record<string, string> }): Promise<AppHost> {
+export function startOfflineAppHost(opts: {
+  dataDir: string;
+  secretStore: SecretStore;
+  env?: Record<string, string>;
+}): Promise<AppHost> {
   return createAppHost({
     dataDir: opts.dataDir,
     host: 'browser',

@@ -42,10 +42,22 @@ export async function measureUi(attendees = 50_000): Promise<UiFigures | { skipp
   let simOffsetMs = -24 * 3600_000;
   const sim = await startSimulator({ now: () => Date.now() + simOffsetMs });
   const dataDir = mkdtempSync(join(tmpdir(), 'bd-uibench-'));
-  const env = { BADGE_DESK_EVENTBRITE_URL: sim.eventbrite.baseUrl, BADGE_DESK_LUMA_URL: sim.luma.baseUrl, BADGE_DESK_ADMIN_PIN: '2468' };
+  const env = {
+    BADGE_DESK_EVENTBRITE_URL: sim.eventbrite.baseUrl,
+    BADGE_DESK_LUMA_URL: sim.luma.baseUrl,
+    BADGE_DESK_ADMIN_PIN: '2468',
+  };
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--enable-precise-memory-info'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--enable-precise-memory-info',
+    ],
   });
   let host: Awaited<ReturnType<typeof spawnHost>> | null = null;
   try {
@@ -159,7 +171,9 @@ export async function measureUi(attendees = 50_000): Promise<UiFigures | { skipp
 
     // Scanner's Enter -> the confirmation on screen, measured inside the page: a capturing
     // keydown listener stamps Enter, a MutationObserver stamps the feedback naming the guest.
-    const people = (await call('attendees.list', { eventId, offset: 0, limit: 60 })) as unknown as { rows: { fullName: string; barcode: string }[] };
+    const people = (await call('attendees.list', { eventId, offset: 0, limit: 60 })) as unknown as {
+      rows: { fullName: string; barcode: string }[];
+    };
     await page.getByRole('button', { name: 'Check-in desk' }).click();
     await page.getByRole('searchbox', { name: 'Search attendees' }).waitFor();
     const scans: number[] = [];

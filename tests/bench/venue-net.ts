@@ -26,7 +26,9 @@ export interface VenueNetFigures {
   where: string;
 }
 
-export async function measureVenueNet(opts: { stations?: number; checkins?: number; perSecond?: number } = {}): Promise<VenueNetFigures> {
+export async function measureVenueNet(
+  opts: { stations?: number; checkins?: number; perSecond?: number } = {},
+): Promise<VenueNetFigures> {
   const stations = opts.stations ?? 10;
   const checkins = opts.checkins ?? 1_000;
   const perSecond = opts.perSecond ?? 10;
@@ -39,14 +41,23 @@ export async function measureVenueNet(opts: { stations?: number; checkins?: numb
       const { core, name } = loopbackVenueCore(dir, { net: { heartbeatMs: 2_000 } });
       await core.venue.ready;
       const eventId = seedVenueEvent(core, i, checkins);
-      cores.push({ core, eventId, get name() { return name(); } });
+      cores.push({
+        core,
+        eventId,
+        get name() {
+          return name();
+        },
+      });
     }
     const admin = { role: 'admin' as const, name: 'Desk 1' };
     await cores[0]!.core.venue.start(admin, 'Bench hall');
     const { code } = await cores[0]!.core.venue.pairingCode(admin);
     const first = `127.0.0.1:${cores[0]!.core.venue.network!.node.port}`;
     for (const c of cores.slice(1)) await c.core.venue.join(admin, code, first);
-    return { ...(await measureConvergence(cores, checkins, perSecond)), where: `${stations} cores in one process on loopback` };
+    return {
+      ...(await measureConvergence(cores, checkins, perSecond)),
+      where: `${stations} cores in one process on loopback`,
+    };
   } finally {
     for (const c of cores) await c.core.close().catch(() => undefined);
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -64,7 +75,11 @@ export interface BenchStation {
  * `checkins` check-ins spread over the stations at `perSecond`, each timed from its commit to its
  * arrival in SQLite at every other station (venue-relay.ts measures the same through a relay).
  */
-export async function measureConvergence(cores: BenchStation[], checkins: number, perSecond: number): Promise<Omit<VenueNetFigures, 'where'>> {
+export async function measureConvergence(
+  cores: BenchStation[],
+  checkins: number,
+  perSecond: number,
+): Promise<Omit<VenueNetFigures, 'where'>> {
   const stations = cores.length;
   // Arrival: the first checkinsChanged at a desk that names the person.
   const committedAt = new Map<string, number>();
@@ -98,12 +113,16 @@ export async function measureConvergence(cores: BenchStation[], checkins: number
     origin.set(pid, at);
     committedAt.set(pid, performance.now());
     const t0 = performance.now();
-    c.core.desk.checkIn({ role: 'operator', name: c.name }, { eventId: c.eventId, actionId: `act-bench-${String(n).padStart(6, '0')}`, attendeeId: attendee.id });
+    c.core.desk.checkIn(
+      { role: 'operator', name: c.name },
+      { eventId: c.eventId, actionId: `act-bench-${String(n).padStart(6, '0')}`, attendeeId: attendee.id },
+    );
     checkinMs.push(performance.now() - t0);
   }
   // Every check-in at every other desk (bounded).
   const deadline = performance.now() + 60_000;
-  while (arrivals.size < checkins * (stations - 1) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  while (arrivals.size < checkins * (stations - 1) && performance.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50));
   for (const [pid, t] of committedAt) {
     let last = 0;
     for (let i = 0; i < stations; i++) {
@@ -115,8 +134,15 @@ export async function measureConvergence(cores: BenchStation[], checkins: number
   }
   const missing = latencies.filter((l) => !Number.isFinite(l)).length;
   if (missing > 0) {
-    const which = [...committedAt.keys()].filter((pid) => cores.some((c, i) => i !== origin.get(pid) && !arrivals.has(`${pid}@${i}`)));
-    const detail = which.slice(0, 3).map((pid) => `${pid} from desk ${origin.get(pid)! + 1}: ${cores.map((c, i) => `${i + 1}=${c.core.store.findAttendeeByProviderId(c.eventId, pid)?.checkedIn ? 'in' : 'out'}${arrivals.has(`${pid}@${i}`) ? '+' : ''}`).join(' ')}`);
+    const which = [...committedAt.keys()].filter((pid) =>
+      cores.some((c, i) => i !== origin.get(pid) && !arrivals.has(`${pid}@${i}`)),
+    );
+    const detail = which
+      .slice(0, 3)
+      .map(
+        (pid) =>
+          `${pid} from desk ${origin.get(pid)! + 1}: ${cores.map((c, i) => `${i + 1}=${c.core.store.findAttendeeByProviderId(c.eventId, pid)?.checkedIn ? 'in' : 'out'}${arrivals.has(`${pid}@${i}`) ? '+' : ''}`).join(' ')}`,
+      );
     throw new Error(`${missing} check-ins never reached every desk within 60 s: ${detail.join('; ')}`);
   }
   return {
@@ -131,7 +157,17 @@ export async function measureConvergence(cores: BenchStation[], checkins: number
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { stations: { type: 'string', default: '10' }, checkins: { type: 'string', default: '1000' }, rate: { type: 'string', default: '10' } } });
-  const figures = await measureVenueNet({ stations: Number(values.stations), checkins: Number(values.checkins), perSecond: Number(values.rate) });
+  const { values } = parseArgs({
+    options: {
+      stations: { type: 'string', default: '10' },
+      checkins: { type: 'string', default: '1000' },
+      rate: { type: 'string', default: '10' },
+    },
+  });
+  const figures = await measureVenueNet({
+    stations: Number(values.stations),
+    checkins: Number(values.checkins),
+    perSecond: Number(values.rate),
+  });
   console.log(JSON.stringify(figures));
 }

@@ -20,7 +20,9 @@ async function liveRequests(desks: number, minutes: number): Promise<number> {
   try {
     await v.agreedPoller(`${desks} desks agree on the poller`);
     const before = v.sim.eventbrite.requestCount;
-    await v.runFor(minutes * 60_000, { each: (now) => void (now % 60_000 < 5_000 && v.sim.eventbrite.addAttendee(v.providerEventId)) });
+    await v.runFor(minutes * 60_000, {
+      each: (now) => void (now % 60_000 < 5_000 && v.sim.eventbrite.addAttendee(v.providerEventId)),
+    });
     return v.sim.eventbrite.requestCount - before;
   } finally {
     await v.close();

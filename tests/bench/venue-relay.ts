@@ -22,7 +22,9 @@ export interface VenueRelayFigures {
   relay_where: string;
 }
 
-export async function measureVenueRelay(opts: { stations?: number; checkins?: number; perSecond?: number } = {}): Promise<VenueRelayFigures> {
+export async function measureVenueRelay(
+  opts: { stations?: number; checkins?: number; perSecond?: number } = {},
+): Promise<VenueRelayFigures> {
   const stations = opts.stations ?? 10;
   const checkins = opts.checkins ?? 1_000;
   const perSecond = opts.perSecond ?? 10;
@@ -35,10 +37,18 @@ export async function measureVenueRelay(opts: { stations?: number; checkins?: nu
     for (let i = 0; i < stations; i++) {
       const dir = mkdtempSync(join(tmpdir(), 'bench-venue-relay-'));
       dirs.push(dir);
-      const { core, name } = loopbackVenueCore(dir, { net: { heartbeatMs: 2_000, advertiseHosts: ['127.0.0.2'] } });
+      const { core, name } = loopbackVenueCore(dir, {
+        net: { heartbeatMs: 2_000, advertiseHosts: ['127.0.0.2'] },
+      });
       await core.venue.ready;
       const eventId = seedVenueEvent(core, i, checkins);
-      cores.push({ core, eventId, get name() { return name(); } });
+      cores.push({
+        core,
+        eventId,
+        get name() {
+          return name();
+        },
+      });
     }
     const admin = { role: 'admin' as const, name: 'Desk 1' };
     const first = cores[0]!.core;
@@ -49,14 +59,17 @@ export async function measureVenueRelay(opts: { stations?: number; checkins?: nu
     const deadline = Date.now() + 20_000;
     let code = (await first.venue.pairingCode(admin)).code;
     while (readPairingCode(code).relay === null) {
-      if (Date.now() > deadline) throw new Error('Desk 1 never took the relay into the venue\'s codes');
+      if (Date.now() > deadline) throw new Error("Desk 1 never took the relay into the venue's codes");
       await new Promise((r) => setTimeout(r, 50));
       code = (await first.venue.pairingCode(admin)).code;
     }
     for (const c of cores.slice(1)) await c.core.venue.join(admin, code);
     for (const c of cores) {
       const peers = c.core.venue.network!.node.identifiedPeers().map((p) => p.stationId);
-      if (peers.some((id) => id !== relay.stationId)) throw new Error(`a desk reaches another desk directly (${peers.join(', ')}): the figure would not be the relay's`);
+      if (peers.some((id) => id !== relay.stationId))
+        throw new Error(
+          `a desk reaches another desk directly (${peers.join(', ')}): the figure would not be the relay's`,
+        );
     }
     const figures = await measureConvergence(cores, checkins, perSecond);
     return {
@@ -75,6 +88,20 @@ export async function measureVenueRelay(opts: { stations?: number; checkins?: nu
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { stations: { type: 'string', default: '10' }, checkins: { type: 'string', default: '1000' }, rate: { type: 'string', default: '10' } } });
-  console.log(JSON.stringify(await measureVenueRelay({ stations: Number(values.stations), checkins: Number(values.checkins), perSecond: Number(values.rate) })));
+  const { values } = parseArgs({
+    options: {
+      stations: { type: 'string', default: '10' },
+      checkins: { type: 'string', default: '1000' },
+      rate: { type: 'string', default: '10' },
+    },
+  });
+  console.log(
+    JSON.stringify(
+      await measureVenueRelay({
+        stations: Number(values.stations),
+        checkins: Number(values.checkins),
+        perSecond: Number(values.rate),
+      }),
+    ),
+  );
 }

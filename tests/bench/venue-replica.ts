@@ -54,7 +54,8 @@ interface Station {
   clock: VirtualClock;
 }
 
-const person = (i: number): ProviderAttendee => deskPerson({ providerAttendeeId: `att-${i}`, fullName: `Guest ${i}`, barcode: `BC-${i}` });
+const person = (i: number): ProviderAttendee =>
+  deskPerson({ providerAttendeeId: `att-${i}`, fullName: `Guest ${i}`, barcode: `BC-${i}` });
 
 function openStation(dir: string, attendees: number, opts: { load: boolean; attach: boolean }): Station {
   const db = openDatabase(join(dir, 'badge-desk.sqlite'));
@@ -64,8 +65,27 @@ function openStation(dir: string, attendees: number, opts: { load: boolean; atta
   const clock = new VirtualClock(Date.parse('2026-11-23T08:30:00Z'));
   let eventId = store.findEventByProviderId(KEY.provider, KEY.providerEventId);
   if (eventId === undefined) {
-    const integration = store.upsertIntegration({ provider: 'eventbrite', accountId: 'u1', accountEmail: 'a@x.org', accountName: 'A', secretRef: 'ref', now: '2026-11-23T08:00:00Z' });
-    eventId = store.insertEvent(integration, { providerEventId: KEY.providerEventId, name: 'Bench', startsAt: null, endsAt: null, timezone: null, url: null }, 'added', '2026-11-23T08:00:00Z');
+    const integration = store.upsertIntegration({
+      provider: 'eventbrite',
+      accountId: 'u1',
+      accountEmail: 'a@x.org',
+      accountName: 'A',
+      secretRef: 'ref',
+      now: '2026-11-23T08:00:00Z',
+    });
+    eventId = store.insertEvent(
+      integration,
+      {
+        providerEventId: KEY.providerEventId,
+        name: 'Bench',
+        startsAt: null,
+        endsAt: null,
+        timezone: null,
+        url: null,
+      },
+      'added',
+      '2026-11-23T08:00:00Z',
+    );
     for (let from = 0; from < attendees; from += 1000) {
       const page = Array.from({ length: Math.min(1000, attendees - from) }, (_, i) => person(from + i));
       store.upsertAttendees(eventId, page, null, '2026-11-23T08:00:00Z');
@@ -73,7 +93,13 @@ function openStation(dir: string, attendees: number, opts: { load: boolean; atta
   }
   // The log's figures: these stations do not publish the roster (a desk that is not
   // the event's poller); a desk without an account holding the roster is the roster bench's.
-  const replica = new VenueReplica({ store, venueStore: deskStore.venue, clock, events, isPoller: () => false });
+  const replica = new VenueReplica({
+    store,
+    venueStore: deskStore.venue,
+    clock,
+    events,
+    isPoller: () => false,
+  });
   const id = eventId;
   const desk = new Desk({
     store,
@@ -106,14 +132,20 @@ function stateDigest(s: Station): string {
 
 /** Two stations apart, then joined; every object of theirs is garbage once this returns. */
 function heal(dirs: string[], attendees: number) {
-  const [a, b] = dirs.map((d) => openStation(d, attendees, { load: true, attach: true })) as [Station, Station];
+  const [a, b] = dirs.map((d) => openStation(d, attendees, { load: true, attach: true })) as [
+    Station,
+    Station,
+  ];
   const perStation = Math.floor(attendees / 2);
   // Apart: A admits the first half, B the second, and 5% of the people at both desks.
   const overlap = Math.floor(attendees / 20);
   const record = (s: Station, from: number, name: string) => {
     for (let i = 0; i < perStation; i++) {
       s.clock.advance(150);
-      const outcome = s.desk.checkIn({ role: 'operator', name }, { eventId: s.eventId, actionId: randomUUID(), code: `BC-${(from + i) % attendees}` });
+      const outcome = s.desk.checkIn(
+        { role: 'operator', name },
+        { eventId: s.eventId, actionId: randomUUID(), code: `BC-${(from + i) % attendees}` },
+      );
       if (outcome.kind !== 'checked_in') throw new Error(`check-in ${i} at ${name}: ${outcome.kind}`);
     }
   };
@@ -139,7 +171,13 @@ function heal(dirs: string[], attendees: number) {
     s.doc.destroy();
     s.db.close();
   }
-  return { perStation, doubles, healMs, healCpuMs: (healCpu.user + healCpu.system) / 1000, documentBytes: state.byteLength };
+  return {
+    perStation,
+    doubles,
+    healMs,
+    healCpuMs: (healCpu.user + healCpu.system) / 1000,
+    documentBytes: state.byteLength,
+  };
 }
 
 /** Heap after a full GC: of a station without its document, then of one that loaded and attached it. */
@@ -153,7 +191,8 @@ function stationHeap(dir: string, attendees: number, expectedEntries: number, gc
   bare.db.close();
   const station = openStation(dir, attendees, { load: true, attach: true });
   const withDocumentMb = heapAfterGc();
-  if (station.doc.getMap('checkins').size !== expectedEntries) throw new Error('the document did not load whole');
+  if (station.doc.getMap('checkins').size !== expectedEntries)
+    throw new Error('the document did not load whole');
   station.db.close();
   return { withoutDocumentMb, withDocumentMb };
 }

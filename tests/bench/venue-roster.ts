@@ -33,7 +33,11 @@ const MB = 1024 * 1024;
 async function child(attendees: number): Promise<VenueRosterFigures> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run with --expose-gc');
-  const poller = await Station.start({ name: 'Desk 1', host: '127.0.0.1', extraArgs: ['--seed', String(attendees)] });
+  const poller = await Station.start({
+    name: 'Desk 1',
+    host: '127.0.0.1',
+    extraArgs: ['--seed', String(attendees)],
+  });
   const dir = mkdtempSync(join(tmpdir(), 'bench-roster-'));
   const { core, name: deskName } = loopbackVenueCore(dir, { net: { joinTimeoutMs: 30_000 } });
   try {
@@ -46,12 +50,21 @@ async function child(attendees: number): Promise<VenueRosterFigures> {
     const deadline = start + 120_000;
     let eventId: number | undefined;
     for (;;) {
-      if (performance.now() > deadline) throw new Error(`the roster did not arrive within 120 s (${eventId === undefined ? 'no event' : `${core.store.attendeeCounts(eventId).total} attendees`})`);
+      if (performance.now() > deadline)
+        throw new Error(
+          `the roster did not arrive within 120 s (${eventId === undefined ? 'no event' : `${core.store.attendeeCounts(eventId).total} attendees`})`,
+        );
       eventId = core.store.findEventByProviderId('eventbrite', 'Conf');
       if (eventId !== undefined) {
         await core.venue.replica.rosterSettled(eventId);
         const total = core.store.attendeeCounts(eventId).total;
-        if (total === attendees && core.desk.search(eventId, `Guest ${attendees - 1}`, 5).rows.some((r) => r.providerAttendeeId === `a${attendees - 1}`)) break;
+        if (
+          total === attendees &&
+          core.desk
+            .search(eventId, `Guest ${attendees - 1}`, 5)
+            .rows.some((r) => r.providerAttendeeId === `a${attendees - 1}`)
+        )
+          break;
       }
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -64,7 +77,11 @@ async function child(attendees: number): Promise<VenueRosterFigures> {
     const checkins = Math.floor(attendees / 2);
     for (let n = 0; n < checkins; n++) {
       const a = core.store.findAttendeeByProviderId(eventId!, `a${2 * n}`)!;
-      core.desk.checkIn(operator, { eventId: eventId!, actionId: `act-roster-${String(n).padStart(7, '0')}`, attendeeId: a.id });
+      core.desk.checkIn(operator, {
+        eventId: eventId!,
+        actionId: `act-roster-${String(n).padStart(7, '0')}`,
+        attendeeId: a.id,
+      });
       if (n % 5_000 === 0) await new Promise((r) => setImmediate(r));
     }
     gc();

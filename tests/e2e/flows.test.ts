@@ -16,108 +16,136 @@ import {
 
 const T = { timeout: 120_000 };
 
-test('connect both providers, import with live counts, Syncing pill, live changes without reload, manual Sync', T, async (t) => {
-  const e = await startE2E(t);
-  const { page, sim } = e;
-  const eb = sim.eventbrite.addAccount({ email: 'tickets@venue.example', name: 'Venue Tickets' });
-  const luma = sim.luma.addAccount({ email: 'community@venue.example', name: 'Venue Community' });
-  const providerEventId = sim.eventbrite.addEvent(eb.token, { name: 'Harbour Conference' });
-  e.inThePast(() => sim.eventbrite.seedAttendees(providerEventId, 400));
-  sim.luma.addEvent(luma.token, { name: 'Harbour Meetup' });
+test(
+  'connect both providers, import with live counts, Syncing pill, live changes without reload, manual Sync',
+  T,
+  async (t) => {
+    const e = await startE2E(t);
+    const { page, sim } = e;
+    const eb = sim.eventbrite.addAccount({ email: 'tickets@venue.example', name: 'Venue Tickets' });
+    const luma = sim.luma.addAccount({ email: 'community@venue.example', name: 'Venue Community' });
+    const providerEventId = sim.eventbrite.addEvent(eb.token, { name: 'Harbour Conference' });
+    e.inThePast(() => sim.eventbrite.seedAttendees(providerEventId, 400));
+    sim.luma.addEvent(luma.token, { name: 'Harbour Meetup' });
 
-  await unlockAdmin(page);
-  await connectThroughSettings(page, 'Eventbrite', eb.token);
-  await connectThroughSettings(page, 'Luma', luma.token);
-  const integrations = page.getByRole('region', { name: 'Integrations' });
-  await integrations.getByText('tickets@venue.example').waitFor();
-  await integrations.getByText('community@venue.example').waitFor();
-  assert.equal(await integrations.getByText('Connected', { exact: true }).count(), 2);
-  await e.screenshot('settings-integrations');
+    await unlockAdmin(page);
+    await connectThroughSettings(page, 'Eventbrite', eb.token);
+    await connectThroughSettings(page, 'Luma', luma.token);
+    const integrations = page.getByRole('region', { name: 'Integrations' });
+    await integrations.getByText('tickets@venue.example').waitFor();
+    await integrations.getByText('community@venue.example').waitFor();
+    assert.equal(await integrations.getByText('Connected', { exact: true }).count(), 2);
+    await e.screenshot('settings-integrations');
 
-  // Slow pages so the import's live progress is visible.
-  sim.eventbrite.setLatency(150);
-  await importThroughDialog(page, 'tickets@venue.example', 'Harbour Conference');
-  await page.getByText('Import in progress').waitFor();
-  const progress = page.getByRole('progressbar', { name: 'Import progress' });
-  await progress.waitFor();
-  await page.waitForFunction(() => Number(document.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow') ?? 0) > 0);
-  await e.screenshot('event-importing');
-  sim.eventbrite.setLatency(0);
+    // Slow pages so the import's live progress is visible.
+    sim.eventbrite.setLatency(150);
+    await importThroughDialog(page, 'tickets@venue.example', 'Harbour Conference');
+    await page.getByText('Import in progress').waitFor();
+    const progress = page.getByRole('progressbar', { name: 'Import progress' });
+    await progress.waitFor();
+    await page.waitForFunction(
+      () => Number(document.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow') ?? 0) > 0,
+    );
+    await e.screenshot('event-importing');
+    sim.eventbrite.setLatency(0);
 
-  await page.getByText('Syncing', { exact: true }).waitFor();
-  await page.waitForFunction(() => document.querySelector('[data-testid=total-attendees]')?.textContent?.includes('400'));
-  assert.equal(await totalAttendees(page), 400);
-  assert.equal(await page.getByRole('alert').count(), 0, 'no alert while ACTIVE');
-  await e.screenshot('event-active');
+    await page.getByText('Syncing', { exact: true }).waitFor();
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid=total-attendees]')?.textContent?.includes('400'),
+    );
+    assert.equal(await totalAttendees(page), 400);
+    assert.equal(await page.getByRole('alert').count(), 0, 'no alert while ACTIVE');
+    await e.screenshot('event-active');
 
-  // Live: a registration, an edit and a cancellation arrive without a reload.
-  sim.eventbrite.addAttendee(providerEventId, { firstName: 'Aaron', lastName: 'Aardvark', ticketName: 'Speaker' });
-  await page.getByText('Aaron Aardvark').waitFor({ timeout: 20_000 });
-  await page.waitForFunction(() => document.querySelector('[data-testid=total-attendees]')?.textContent?.includes('401'));
-  const firstRowName = await page.getByRole('row').nth(2).getByRole('cell').first().innerText();
-  const edited = sim.eventbrite.attendeeIds(providerEventId).find((id) => id !== undefined)!;
-  sim.eventbrite.editAttendee(providerEventId, edited, { firstName: 'Aaaa', lastName: 'Renamed' });
-  await page.getByText('Aaaa Renamed').waitFor({ timeout: 20_000 });
-  sim.eventbrite.cancelAttendee(providerEventId, edited);
-  await page.waitForFunction(() => document.querySelector('[data-testid=not-attending-count]')?.textContent?.trim() === '1', undefined, { timeout: 20_000 });
-  assert.equal(await totalAttendees(page), 400, '401 - 1 cancelled');
-  assert.ok(firstRowName.length > 0);
+    // Live: a registration, an edit and a cancellation arrive without a reload.
+    sim.eventbrite.addAttendee(providerEventId, {
+      firstName: 'Aaron',
+      lastName: 'Aardvark',
+      ticketName: 'Speaker',
+    });
+    await page.getByText('Aaron Aardvark').waitFor({ timeout: 20_000 });
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid=total-attendees]')?.textContent?.includes('401'),
+    );
+    const firstRowName = await page.getByRole('row').nth(2).getByRole('cell').first().innerText();
+    const edited = sim.eventbrite.attendeeIds(providerEventId).find((id) => id !== undefined)!;
+    sim.eventbrite.editAttendee(providerEventId, edited, { firstName: 'Aaaa', lastName: 'Renamed' });
+    await page.getByText('Aaaa Renamed').waitFor({ timeout: 20_000 });
+    sim.eventbrite.cancelAttendee(providerEventId, edited);
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=not-attending-count]')?.textContent?.trim() === '1',
+      undefined,
+      { timeout: 20_000 },
+    );
+    assert.equal(await totalAttendees(page), 400, '401 - 1 cancelled');
+    assert.ok(firstRowName.length > 0);
 
-  // Manual Sync shows its in-flight state and comes back.
-  sim.eventbrite.setLatency(300);
-  await page.getByRole('button', { name: 'Sync', exact: true }).click();
-  await page.getByRole('button', { name: 'Syncing…' }).waitFor();
-  assert.equal(await page.getByRole('button', { name: 'Syncing…' }).isDisabled(), true);
-  sim.eventbrite.setLatency(0);
-  await page.getByRole('button', { name: 'Sync', exact: true }).waitFor({ timeout: 20_000 });
-  assert.equal(await page.getByRole('button', { name: 'Sync', exact: true }).isEnabled(), true);
-});
+    // Manual Sync shows its in-flight state and comes back.
+    sim.eventbrite.setLatency(300);
+    await page.getByRole('button', { name: 'Sync', exact: true }).click();
+    await page.getByRole('button', { name: 'Syncing…' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Syncing…' }).isDisabled(), true);
+    sim.eventbrite.setLatency(0);
+    await page.getByRole('button', { name: 'Sync', exact: true }).waitFor({ timeout: 20_000 });
+    assert.equal(await page.getByRole('button', { name: 'Sync', exact: true }).isEnabled(), true);
+  },
+);
 
-test('revoked credential: "Integration disconnected" → empty state → reconnect in Settings → Reconnect → Syncing', T, async (t) => {
-  const e = await startE2E(t);
-  const { page, sim } = e;
-  const eb = sim.eventbrite.addAccount({ email: 'door@venue.example', name: 'Door' });
-  const providerEventId = sim.eventbrite.addEvent(eb.token, { name: 'Night Market' });
-  sim.eventbrite.seedAttendees(providerEventId, 60);
-  await unlockAdmin(page);
-  const integration = await ipc(e, 'integrations.connect', { provider: 'eventbrite', credential: eb.token });
-  const event = await ipc(e, 'events.import', { integrationId: integration.id, providerEventId });
-  await openEvent(page, 'Night Market');
-  await page.getByText('Syncing', { exact: true }).waitFor();
+test(
+  'revoked credential: "Integration disconnected" → empty state → reconnect in Settings → Reconnect → Syncing',
+  T,
+  async (t) => {
+    const e = await startE2E(t);
+    const { page, sim } = e;
+    const eb = sim.eventbrite.addAccount({ email: 'door@venue.example', name: 'Door' });
+    const providerEventId = sim.eventbrite.addEvent(eb.token, { name: 'Night Market' });
+    sim.eventbrite.seedAttendees(providerEventId, 60);
+    await unlockAdmin(page);
+    const integration = await ipc(e, 'integrations.connect', {
+      provider: 'eventbrite',
+      credential: eb.token,
+    });
+    const event = await ipc(e, 'events.import', { integrationId: integration.id, providerEventId });
+    await openEvent(page, 'Night Market');
+    await page.getByText('Syncing', { exact: true }).waitFor();
 
-  sim.eventbrite.revokeToken(eb.token);
-  const alert = page.getByRole('alert');
-  await alert.getByText('Integration disconnected').waitFor({ timeout: 20_000 });
-  await alert.getByText(/INVALID_AUTH/).waitFor();
-  await e.screenshot('event-disconnected');
+    sim.eventbrite.revokeToken(eb.token);
+    const alert = page.getByRole('alert');
+    await alert.getByText('Integration disconnected').waitFor({ timeout: 20_000 });
+    await alert.getByText(/INVALID_AUTH/).waitFor();
+    await e.screenshot('event-disconnected');
 
-  // The recovery dialog: no CONNECTED account of this provider → the empty state.
-  await alert.getByRole('button', { name: 'Reconnect' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Reconnect' });
-  await dialog.getByText('No connected Eventbrite account').waitFor();
-  assert.equal(await dialog.getByRole('button', { name: 'Reconnect with this account' }).count(), 0);
-  await dialog.getByRole('button', { name: 'Go to integrations' }).click();
+    // The recovery dialog: no CONNECTED account of this provider → the empty state.
+    await alert.getByRole('button', { name: 'Reconnect' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Reconnect' });
+    await dialog.getByText('No connected Eventbrite account').waitFor();
+    assert.equal(await dialog.getByRole('button', { name: 'Reconnect with this account' }).count(), 0);
+    await dialog.getByRole('button', { name: 'Go to integrations' }).click();
 
-  // Re-link the account in Settings (the admin restored access on Eventbrite).
-  sim.eventbrite.restoreToken(eb.token);
-  const integrations = page.getByRole('region', { name: 'Integrations' });
-  await integrations.getByText('Disconnected', { exact: true }).waitFor();
-  await connectThroughSettings(page, 'Eventbrite', eb.token);
-  await integrations.getByText('Connected', { exact: true }).waitFor();
+    // Re-link the account in Settings (the admin restored access on Eventbrite).
+    sim.eventbrite.restoreToken(eb.token);
+    const integrations = page.getByRole('region', { name: 'Integrations' });
+    await integrations.getByText('Disconnected', { exact: true }).waitFor();
+    await connectThroughSettings(page, 'Eventbrite', eb.token);
+    await integrations.getByText('Connected', { exact: true }).waitFor();
 
-  await openEvent(page, 'Night Market');
-  await page.getByRole('alert').getByRole('button', { name: 'Reconnect' }).click();
-  const again = page.getByRole('dialog', { name: 'Reconnect' });
-  await again.getByText('door@venue.example').waitFor();
-  await again.getByText('Connected', { exact: true }).waitFor();
-  await e.screenshot('recovery-dialog');
-  await again.getByRole('button', { name: 'Reconnect with this account' }).click();
-  await page.getByRole('status').getByText('Reconnecting event').waitFor();
-  await page.getByText('Syncing', { exact: true }).waitFor({ timeout: 20_000 });
-  assert.equal(await page.getByRole('alert').count(), 0);
-  const history = await ipc(e, 'events.history', { eventId: event.id });
-  assert.deepEqual(history.map((h) => h.to), ['PENDING', 'ACTIVE', 'DISCONNECTED', 'PENDING', 'ACTIVE']);
-});
+    await openEvent(page, 'Night Market');
+    await page.getByRole('alert').getByRole('button', { name: 'Reconnect' }).click();
+    const again = page.getByRole('dialog', { name: 'Reconnect' });
+    await again.getByText('door@venue.example').waitFor();
+    await again.getByText('Connected', { exact: true }).waitFor();
+    await e.screenshot('recovery-dialog');
+    await again.getByRole('button', { name: 'Reconnect with this account' }).click();
+    await page.getByRole('status').getByText('Reconnecting event').waitFor();
+    await page.getByText('Syncing', { exact: true }).waitFor({ timeout: 20_000 });
+    assert.equal(await page.getByRole('alert').count(), 0);
+    const history = await ipc(e, 'events.history', { eventId: event.id });
+    assert.deepEqual(
+      history.map((h) => h.to),
+      ['PENDING', 'ACTIVE', 'DISCONNECTED', 'PENDING', 'ACTIVE'],
+    );
+  },
+);
 
 test('5xx → "Sync failed" with the provider message and time → Retry → Syncing', T, async (t) => {
   const e = await startE2E(t, { env: { BADGE_DESK_POLL_INTERVAL_MS: '1000' } });
@@ -176,7 +204,9 @@ test('an import killed halfway → "Import failed" → "Set Up Sync" → Retry �
   await dialog.getByRole('button', { name: 'Reconnect with this account' }).click();
   await page.getByRole('status').getByText('Retrying import').waitFor();
   await page.getByText('Syncing', { exact: true }).waitFor({ timeout: 30_000 });
-  await page.waitForFunction(() => document.querySelector('[data-testid=total-attendees]')?.textContent?.includes('2,000'));
+  await page.waitForFunction(() =>
+    document.querySelector('[data-testid=total-attendees]')?.textContent?.includes('2,000'),
+  );
   assert.equal(await totalAttendees(page), 2_000);
 });
 
@@ -192,7 +222,8 @@ test('an operator sees no admin actions and main refuses them anyway', T, async 
   // Even a hand-made call from the page is refused by main.
   const token = eb.token;
   const answer = await page.evaluate(async (credential) => {
-    const pageToken = sessionStorage.getItem('badgeDeskToken') ?? new URLSearchParams(location.search).get('token') ?? '';
+    const pageToken =
+      sessionStorage.getItem('badgeDeskToken') ?? new URLSearchParams(location.search).get('token') ?? '';
     const tokenKey = Object.keys(sessionStorage).find((k) => sessionStorage.getItem(k)?.length === 48);
     const t = pageToken || (tokenKey ? sessionStorage.getItem(tokenKey)! : '');
     const r = await fetch('/ipc/integrations.connect', {
@@ -212,7 +243,11 @@ test('hostile attendee and event names are shown as text, never run', T, async (
   const eb = sim.eventbrite.addAccount({ email: 'h@venue.example', name: 'H' });
   const providerEventId = sim.eventbrite.addEvent(eb.token, { name: '<b>Bold</b> & <i>Co</i>' });
   const hostile = ['<img src=x onerror="window.__pwned=1">', '<script>window.__pwned=2</script>'];
-  sim.eventbrite.addAttendee(providerEventId, { firstName: 'Aa', lastName: hostile[0]!, company: hostile[1]! });
+  sim.eventbrite.addAttendee(providerEventId, {
+    firstName: 'Aa',
+    lastName: hostile[0]!,
+    company: hostile[1]!,
+  });
   await unlockAdmin(page);
   const integration = await ipc(e, 'integrations.connect', { provider: 'eventbrite', credential: eb.token });
   await ipc(e, 'events.import', { integrationId: integration.id, providerEventId });

@@ -30,7 +30,9 @@ export interface AppHarness {
 }
 
 /** The app host against the simulator, with in-memory secrets and settings, as the tests run it. */
-export function simulatedAppHost(opts: Partial<AppHostDeps> & { dataDir: string; sim: Simulator; settings?: MemoryKeyValueStore }): Promise<AppHost> {
+export function simulatedAppHost(
+  opts: Partial<AppHostDeps> & { dataDir: string; sim: Simulator; settings?: MemoryKeyValueStore },
+): Promise<AppHost> {
   const { sim, settings, ...deps } = opts;
   return createAppHost({
     host: 'browser',
@@ -41,7 +43,10 @@ export function simulatedAppHost(opts: Partial<AppHostDeps> & { dataDir: string;
   });
 }
 
-export async function startAppHarness(t: { after(fn: () => unknown): void }, env: Record<string, string> = {}): Promise<AppHarness> {
+export async function startAppHarness(
+  t: { after(fn: () => unknown): void },
+  env: Record<string, string> = {},
+): Promise<AppHarness> {
   const clock = new VirtualClock();
   const sim = await startSimulator({ now: () => clock.now() });
   const dataDir = mkdtempSync(join(tmpdir(), 'bd-app-'));

@@ -49,7 +49,11 @@ export interface DeskDb {
   addEvent(name: string): number;
 }
 
-export function openDeskDb(t: { after(fn: () => void): void }, dir = mkdtempSync(join(tmpdir(), 'bd-desk-')), cleanup = true): DeskDb {
+export function openDeskDb(
+  t: { after(fn: () => void): void },
+  dir = mkdtempSync(join(tmpdir(), 'bd-desk-')),
+  cleanup = true,
+): DeskDb {
   const db = openDatabase(join(dir, 'badge-desk.sqlite'));
   const store = new MirrorStore(db);
   const deskStore = new DeskStore(db);
@@ -57,10 +61,22 @@ export function openDeskDb(t: { after(fn: () => void): void }, dir = mkdtempSync
   const clock = new VirtualClock(Date.parse('2026-11-23T08:55:00Z'));
   const integration =
     store.listIntegrations()[0] ??
-    store.upsertIntegration({ provider: 'eventbrite', accountId: 'u1', accountEmail: 'a@x.org', accountName: 'A', secretRef: 'ref', now: '2026-11-23T08:00:00Z' });
+    store.upsertIntegration({
+      provider: 'eventbrite',
+      accountId: 'u1',
+      accountEmail: 'a@x.org',
+      accountName: 'A',
+      secretRef: 'ref',
+      now: '2026-11-23T08:00:00Z',
+    });
   const addEvent = (name: string) =>
     store.findEventByProviderId('eventbrite', name) ??
-    store.insertEvent(integration, { providerEventId: name, name, startsAt: null, endsAt: null, timezone: null, url: null }, 'event added', '2026-11-23T08:00:00Z');
+    store.insertEvent(
+      integration,
+      { providerEventId: name, name, startsAt: null, endsAt: null, timezone: null, url: null },
+      'event added',
+      '2026-11-23T08:00:00Z',
+    );
   const eventId = addEvent('Conf');
   const desk = new Desk({
     store,

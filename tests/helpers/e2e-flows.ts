@@ -20,7 +20,11 @@ export async function openEvents(page: Page): Promise<void> {
 }
 
 /** Calls the host's IPC directly, as the page does (for setting up state a test is not about). */
-export async function ipc<C extends ChannelName>(e: Pick<E2E, 'host'>, channel: C, input: ChannelInput<C>): Promise<ChannelResult<C>> {
+export async function ipc<C extends ChannelName>(
+  e: Pick<E2E, 'host'>,
+  channel: C,
+  input: ChannelInput<C>,
+): Promise<ChannelResult<C>> {
   const url = new URL(e.host.url);
   const response = await fetch(new URL(`/ipc/${channel}`, url), {
     method: 'POST',
@@ -33,7 +37,11 @@ export async function ipc<C extends ChannelName>(e: Pick<E2E, 'host'>, channel: 
 }
 
 /** Connects an account through Settings → Integrations, as an admin would. */
-export async function connectThroughSettings(page: Page, provider: 'Eventbrite' | 'Luma', credential: string): Promise<void> {
+export async function connectThroughSettings(
+  page: Page,
+  provider: 'Eventbrite' | 'Luma',
+  credential: string,
+): Promise<void> {
   await openSettings(page);
   await page.getByRole('button', { name: `Connect ${provider}` }).click();
   const dialog = page.getByRole('dialog');
@@ -43,7 +51,11 @@ export async function connectThroughSettings(page: Page, provider: 'Eventbrite' 
 }
 
 /** Imports a provider event through the Import Event dialog and waits for the event page. */
-export async function importThroughDialog(page: Page, accountEmail: string, eventName: string): Promise<void> {
+export async function importThroughDialog(
+  page: Page,
+  accountEmail: string,
+  eventName: string,
+): Promise<void> {
   await openEvents(page);
   await page.getByRole('button', { name: 'Import event' }).click();
   const dialog = page.getByRole('dialog');
@@ -74,7 +86,10 @@ export async function activeEvent(e: E2E, name: string, n: number, accountEmail 
   const providerEventId = e.sim.eventbrite.addEvent(account.token, { name });
   e.inThePast(() => e.sim.eventbrite.seedAttendees(providerEventId, n));
   await ipc(e, 'session.unlock', { pin: ADMIN_PIN });
-  const integration = await ipc(e, 'integrations.connect', { provider: 'eventbrite', credential: account.token });
+  const integration = await ipc(e, 'integrations.connect', {
+    provider: 'eventbrite',
+    credential: account.token,
+  });
   const event = await ipc(e, 'events.import', { integrationId: integration.id, providerEventId });
   await until(async () => (await ipc(e, 'events.get', { eventId: event.id })).status === 'ACTIVE');
   await ipc(e, 'session.lock', {});

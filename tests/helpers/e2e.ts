@@ -27,11 +27,15 @@ export async function spawnHost(
   opts: { onOutput?: (text: string) => void } = {},
 ): Promise<HostProcess> {
   const { onOutput } = opts;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/host/web.ts', '--port', '0', '--data-dir', dataDir], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', onOutput ? 'pipe' : 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'main/host/web.ts', '--port', '0', '--data-dir', dataDir],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', onOutput ? 'pipe' : 'inherit'],
+    },
+  );
   if (onOutput) {
     child.stdout!.on('data', (chunk: Buffer) => onOutput(chunk.toString('utf8')));
     child.stderr!.on('data', (chunk: Buffer) => {
@@ -45,7 +49,9 @@ export async function spawnHost(
       const m = /Badge Desk browser host: (\S+)/.exec(line);
       if (m) resolve(m[1]!);
     });
-    child.once('exit', (code) => reject(new Error(`the browser host exited (${code}) before printing its URL`)));
+    child.once('exit', (code) =>
+      reject(new Error(`the browser host exited (${code}) before printing its URL`)),
+    );
   });
   return {
     url,
@@ -82,7 +88,9 @@ export async function startE2E(
   opts: { sim?: SimulatorOptions; env?: Record<string, string>; dataDir?: string } = {},
 ): Promise<E2E> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install Debian's package (apt-get install -y chromium); .ci/run does`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM_PATH}: install Debian's package (apt-get install -y chromium); .ci/run does`,
+    );
   }
   if (!existsSync(join(ROOT, 'out', 'renderer', 'index.html'))) {
     throw new Error('the renderer is not built: run `npm run build:renderer` (npm test does)');
@@ -100,7 +108,15 @@ export async function startE2E(
   let host = await spawnHost(dataDir, env);
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+    ],
   });
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   const page = await context.newPage();

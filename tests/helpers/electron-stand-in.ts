@@ -34,7 +34,8 @@ export interface StandInState {
   nextWebContentsId: number;
   ipcHandlers: Map<string, Handler>;
   protocolHandlers: Map<string, (request: Request) => Promise<Response>>;
-  permissionRequestHandler: ((contents: unknown, permission: string, callback: (granted: boolean) => void) => void) | null;
+  permissionRequestHandler:
+    ((contents: unknown, permission: string, callback: (granted: boolean) => void) => void) | null;
   permissionCheckHandler: ((...args: unknown[]) => boolean) | null;
   openedExternally: string[];
   errorBoxes: string[];
@@ -118,7 +119,12 @@ export class BrowserWindow extends EventEmitter {
   constructor(options: FakeWindow['options'] = {}) {
     super();
     this.webContents = fakeWebContents();
-    this.record = { options: structuredClone(options), webContents: this.webContents, loadedUrls: [], destroyed: false };
+    this.record = {
+      options: structuredClone(options),
+      webContents: this.webContents,
+      loadedUrls: [],
+      destroyed: false,
+    };
     state().windows.push(this.record);
     state().calls.push('new BrowserWindow');
     // As Electron does: every new webContents is announced to the app.
@@ -237,7 +243,8 @@ export const safeStorage = {
   isEncryptionAvailable: () => true,
   getSelectedStorageBackend: () => 'gnome_libsecret',
   encryptString: (plain: string) => Buffer.from(`sealed:${Buffer.from(plain, 'utf8').toString('hex')}`),
-  decryptString: (sealed: Buffer) => Buffer.from(sealed.toString().replace(/^sealed:/, ''), 'hex').toString('utf8'),
+  decryptString: (sealed: Buffer) =>
+    Buffer.from(sealed.toString().replace(/^sealed:/, ''), 'hex').toString('utf8'),
 };
 
 export const webContents = {

@@ -9,7 +9,12 @@ import { MirrorStore } from '../../main/db/store.ts';
 import { VirtualClock } from '../../main/ground/clock.ts';
 import { CoreEvents } from '../../main/ground/events.ts';
 import { StatusMachine } from '../../main/sync/status-machine.ts';
-import { SyncEngine, DEFAULT_SYNC_OPTIONS, type SyncEngineDeps, type SyncEngineOptions } from '../../main/sync/engine.ts';
+import {
+  SyncEngine,
+  DEFAULT_SYNC_OPTIONS,
+  type SyncEngineDeps,
+  type SyncEngineOptions,
+} from '../../main/sync/engine.ts';
 import {
   ProviderError,
   type AttendeePage,
@@ -59,7 +64,12 @@ export class ScriptedClient extends StubClient implements ProviderClient {
     super();
     this.script = script;
   }
-  async pageAttendees(providerEventId: string, cursor: string | null, query: AttendeeQuery = {}, signal?: AbortSignal): Promise<AttendeePage> {
+  async pageAttendees(
+    providerEventId: string,
+    cursor: string | null,
+    query: AttendeeQuery = {},
+    signal?: AbortSignal,
+  ): Promise<AttendeePage> {
     const call = { providerEventId, cursor, query, signal };
     this.calls.push(call);
     signal?.throwIfAborted();
@@ -77,13 +87,19 @@ export const lastPage = (rows: ProviderAttendee[], extra: Partial<AttendeePage> 
   ...extra,
 });
 
-export const guest = (id: string, over: Partial<ProviderAttendee> = {}) => person({ providerAttendeeId: id, fullName: `Guest ${id}`, ...over });
+export const guest = (id: string, over: Partial<ProviderAttendee> = {}) =>
+  person({ providerAttendeeId: id, fullName: `Guest ${id}`, ...over });
 
 /** A promise the test settles by hand: a provider answer held in flight. */
 export { deferred } from './fake-transport.ts';
 
 export const credentialRejected = (provider: ProviderKind = 'eventbrite') =>
-  new ProviderError(provider, 'credential', 'INVALID_AUTH — The OAuth token you provided was invalid. (401)', { httpStatus: 401 });
+  new ProviderError(
+    provider,
+    'credential',
+    'INVALID_AUTH — The OAuth token you provided was invalid. (401)',
+    { httpStatus: 401 },
+  );
 
 export interface EngineRig {
   store: MirrorStore;
@@ -102,7 +118,11 @@ export interface EngineRig {
   credentialRejectedCalls: number[];
 }
 
-export function engineRig(t: { after(fn: () => unknown): void }, options: Partial<SyncEngineOptions> = {}, more: Pick<SyncEngineDeps, 'isElected'> = {}): EngineRig {
+export function engineRig(
+  t: { after(fn: () => unknown): void },
+  options: Partial<SyncEngineOptions> = {},
+  more: Pick<SyncEngineDeps, 'isElected'> = {},
+): EngineRig {
   const dir = mkdtempSync(join(tmpdir(), 'bd-engine-'));
   const db = openDatabase(join(dir, 'badge-desk.sqlite'));
   const store = new MirrorStore(db);
@@ -165,7 +185,14 @@ export function engineRig(t: { after(fn: () => unknown): void }, options: Partia
       const integration = store.getIntegration(integrationId)!;
       const eventId = store.insertEvent(
         integration,
-        { providerEventId: `evt-${store.listEvents().length + 1}`, name: 'Conf', startsAt: null, endsAt: null, timezone: null, url: null },
+        {
+          providerEventId: `evt-${store.listEvents().length + 1}`,
+          name: 'Conf',
+          startsAt: null,
+          endsAt: null,
+          timezone: null,
+          url: null,
+        },
         'event added',
         new Date(clock.now()).toISOString(),
       );
@@ -205,7 +232,10 @@ export function watchUnhandledRejections(t: { after(fn: () => unknown): void }):
 export class ClockedProvider extends StubClient implements ProviderClient {
   readonly kind = 'eventbrite' as const;
   readonly supportsChangedSince = true;
-  readonly rows = new Map<string, { attendee: ProviderAttendee; changed: number; hiddenFromChangedSince: boolean }>();
+  readonly rows = new Map<
+    string,
+    { attendee: ProviderAttendee; changed: number; hiddenFromChangedSince: boolean }
+  >();
   requests = 0;
   private dropNext = 0;
   private seq = 0;
@@ -223,7 +253,12 @@ export class ClockedProvider extends StubClient implements ProviderClient {
   put(id: string, over: Partial<ProviderAttendee> = {}): void {
     const changed = this.providerNow();
     const previous = this.rows.get(id)?.attendee;
-    const attendee = { ...(previous ?? guest(id)), ...over, providerAttendeeId: id, providerUpdatedAt: new Date(changed).toISOString() };
+    const attendee = {
+      ...(previous ?? guest(id)),
+      ...over,
+      providerAttendeeId: id,
+      providerUpdatedAt: new Date(changed).toISOString(),
+    };
     const hidden = this.dropNext > 0;
     if (hidden) this.dropNext--;
     this.rows.set(id, { attendee, changed, hiddenFromChangedSince: hidden });
@@ -242,8 +277,11 @@ export class ClockedProvider extends StubClient implements ProviderClient {
     this.requests++;
     await new Promise((resolve) => setImmediate(resolve));
     // Eventbrite compares changed_since with its own clock, at one-second resolution.
-    const since = query.changedSince === undefined ? null : Math.floor(Date.parse(query.changedSince) / 1000) * 1000;
-    const listed = [...this.rows.values()].filter((r) => since === null || (r.changed >= since && !r.hiddenFromChangedSince));
+    const since =
+      query.changedSince === undefined ? null : Math.floor(Date.parse(query.changedSince) / 1000) * 1000;
+    const listed = [...this.rows.values()].filter(
+      (r) => since === null || (r.changed >= since && !r.hiddenFromChangedSince),
+    );
     const start = cursor === null ? 0 : Number(cursor);
     const end = start + this.pageSize;
     return {

@@ -163,15 +163,24 @@ export async function runEventDay(opts: EventDayOptions): Promise<EventDay> {
     const tokens = {} as Record<ProviderKind, string>;
     for (const p of providers) {
       tokens[p] = sim[p].addAccount({ email: `${p}@venue.example`, name: `${p} admin` }).token;
-      providerEventIds[p] = sim[p].addEvent(tokens[p], { name: `${p} day`, startsAt: new Date(dayStart).toISOString() });
+      providerEventIds[p] = sim[p].addEvent(tokens[p], {
+        name: `${p} day`,
+        startsAt: new Date(dayStart).toISOString(),
+      });
       sim[p].seedAttendees(providerEventIds[p], opts.seeded[p]);
     }
     clock.advance(30 * MINUTE); // 07:00
     await invoke('session.unlock', { pin: '2468' });
     const eventIds = {} as Record<ProviderKind, number>;
     for (const p of providers) {
-      const integration = await invoke<{ id: number }>('integrations.connect', { provider: p, credential: tokens[p] });
-      const event = await invoke<{ id: number }>('events.import', { integrationId: integration.id, providerEventId: providerEventIds[p] });
+      const integration = await invoke<{ id: number }>('integrations.connect', {
+        provider: p,
+        credential: tokens[p],
+      });
+      const event = await invoke<{ id: number }>('events.import', {
+        integrationId: integration.id,
+        providerEventId: providerEventIds[p],
+      });
       await app.core.engine.waitForJob(event.id);
       eventIds[p] = event.id;
     }
@@ -179,8 +188,12 @@ export async function runEventDay(opts: EventDayOptions): Promise<EventDay> {
 
     // ---- the day's plan, drawn from the seeded PRNG ----
     const seededRefs: Record<ProviderKind, PersonRef[]> = {
-      eventbrite: sim.eventbrite.attendeeIds(providerEventIds.eventbrite).map((id) => ({ provider: 'eventbrite', providerAttendeeId: id })),
-      luma: sim.luma.attendeeIds(providerEventIds.luma).map((id) => ({ provider: 'luma', providerAttendeeId: id })),
+      eventbrite: sim.eventbrite
+        .attendeeIds(providerEventIds.eventbrite)
+        .map((id) => ({ provider: 'eventbrite', providerAttendeeId: id })),
+      luma: sim.luma
+        .attendeeIds(providerEventIds.luma)
+        .map((id) => ({ provider: 'luma', providerAttendeeId: id })),
     };
     const dayLength = dayEnd - dayStart;
     const changes: ProviderChange[] = [];
@@ -197,11 +210,26 @@ export async function runEventDay(opts: EventDayOptions): Promise<EventDay> {
     for (const p of providers) {
       // Until five minutes before the end, so the last ones still have to be mirrored in time.
       for (let i = 0; i < opts.registrations[p]; i++) {
-        changes.push({ at: dayStart + Math.floor(((i + 0.5) * (dayLength - 5 * MINUTE)) / opts.registrations[p]), kind: 'register', provider: p, index: i });
+        changes.push({
+          at: dayStart + Math.floor(((i + 0.5) * (dayLength - 5 * MINUTE)) / opts.registrations[p]),
+          kind: 'register',
+          provider: p,
+          index: i,
+        });
       }
-      for (let i = 0; i < opts.edits[p]; i++) changes.push({ at: dayStart + Math.floor(random() * dayLength), kind: 'edit', ref: pickUntouched(p), index: i });
+      for (let i = 0; i < opts.edits[p]; i++)
+        changes.push({
+          at: dayStart + Math.floor(random() * dayLength),
+          kind: 'edit',
+          ref: pickUntouched(p),
+          index: i,
+        });
       for (let i = 0; i < opts.cancellations[p]; i++) {
-        changes.push({ at: dayStart + 30 * MINUTE + Math.floor(random() * (dayLength - 2 * HOUR)), kind: 'cancel', ref: pickUntouched(p) });
+        changes.push({
+          at: dayStart + 30 * MINUTE + Math.floor(random() * (dayLength - 2 * HOUR)),
+          kind: 'cancel',
+          ref: pickUntouched(p),
+        });
       }
     }
     // Providers misbehave a little: Luma throttles once (Retry-After 10 s), Eventbrite answers
@@ -214,7 +242,8 @@ export async function runEventDay(opts: EventDayOptions): Promise<EventDay> {
     // order; registrations of the day join when they can have travelled to the venue.
     const cancelledKeys = new Set(changes.filter((c) => c.kind === 'cancel').map((c) => keyOf(c.ref)));
     const candidates: PersonRef[] = [];
-    for (const p of providers) for (const ref of seededRefs[p]) if (!cancelledKeys.has(keyOf(ref))) candidates.push(ref);
+    for (const p of providers)
+      for (const ref of seededRefs[p]) if (!cancelledKeys.has(keyOf(ref))) candidates.push(ref);
     for (let i = candidates.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
       [candidates[i], candidates[j]] = [candidates[j]!, candidates[i]!];
@@ -227,16 +256,30 @@ export async function runEventDay(opts: EventDayOptions): Promise<EventDay> {
         case 'register': {
           const person = personAt(500_000 + c.index * 2 + (c.provider === 'luma' ? 1 : 0));
           const email = `day-${c.provider}-${c.index}@walk-in.example`;
-          const input = { firstName: person.firstName, lastName: person.lastName, email, company: person.company };
+          const input = {
+            firstName: person.firstName,
+            lastName: person.lastName,
+            email,
+            company: person.company,
+          };
           const id = sim[c.provider].addAttendee(providerEventIds[c.provider], input);
           const ref: PersonRef = { provider: c.provider, providerAttendeeId: id };
-          truth.registered.set(keyOf(ref), { ref, at: clock.now(), fullName: `${person.firstName} ${person.lastName}`, email });
+          truth.registered.set(keyOf(ref), {
+            ref,
+            at: clock.now(),
+            fullName: `${person.firstName} ${person.lastName}`,
+            email,
+          });
           return ref;
         }
         case 'edit': {
           const company = `Renamed Co ${c.index}`;
           const lastName = c.index % 3 === 0 ? `Married-Name ${c.index}` : null;
-          sim[c.ref.provider].editAttendee(providerEventIds[c.ref.provider], c.ref.providerAttendeeId, lastName ? { company, lastName } : { company });
+          sim[c.ref.provider].editAttendee(
+            providerEventIds[c.ref.provider],
+            c.ref.providerAttendeeId,
+            lastName ? { company, lastName } : { company },
+          );
           truth.edited.set(keyOf(c.ref), { ref: c.ref, company, lastName });
           return null;
         }
@@ -257,7 +300,8 @@ export async function runEventDay(opts: EventDayOptions): Promise<EventDay> {
     const curveSum = curve.reduce((a, b) => a + b, 0);
     let assigned = 0;
     curve.forEach((w, h) => {
-      const n = h === curve.length - 1 ? opts.checkIns - assigned : Math.round((opts.checkIns * w) / curveSum);
+      const n =
+        h === curve.length - 1 ? opts.checkIns - assigned : Math.round((opts.checkIns * w) / curveSum);
       assigned += n;
       for (let k = 0; k < n; k++) slots.push(dayStart + h * HOUR + Math.floor(((k + 0.5) * HOUR) / n));
     });
@@ -271,23 +315,28 @@ export async function runEventDay(opts: EventDayOptions): Promise<EventDay> {
 
     // A registration's provider id exists only once it happened, so today's registrants are
     // planned as placeholders ("@late:<provider>:<index>") resolved when they reach the desk.
-    const registrations = changes.filter((c): c is Extract<ProviderChange, { kind: 'register' }> => c.kind === 'register');
+    const registrations = changes.filter(
+      (c): c is Extract<ProviderChange, { kind: 'register' }> => c.kind === 'register',
+    );
     let registered = 0;
     let plannedLate = 0;
     let candidateAt = 0;
     slots.forEach((at, j) => {
-      while (registered < registrations.length && registrations[registered]!.at + TRAVEL_MS <= at) registered++;
+      while (registered < registrations.length && registrations[registered]!.at + TRAVEL_MS <= at)
+        registered++;
       // Every fifth arrival is someone who registered today, while there are such people.
       let ref: PersonRef;
       if (j % 5 === 4 && plannedLate < registered) {
         const r = registrations[plannedLate++]!;
         ref = { provider: r.provider, providerAttendeeId: `@late:${r.provider}:${r.index}` };
       } else {
-        if (candidateAt >= candidates.length) throw new Error(`not enough attendees for ${opts.checkIns} check-ins`);
+        if (candidateAt >= candidates.length)
+          throw new Error(`not enough attendees for ${opts.checkIns} check-ins`);
         ref = candidates[candidateAt++]!;
       }
       const mode = j % 4 === 0 ? 'pick' : 'scan';
-      const then = j % 40 === 7 ? 'undo' : j % 100 === 13 ? 'duplicate' : j % 250 === 99 ? 'retry' : undefined;
+      const then =
+        j % 40 === 7 ? 'undo' : j % 100 === 13 ? 'duplicate' : j % 250 === 99 ? 'retry' : undefined;
       if (j % 3 === 1) actions.push({ at: at - 10_000, kind: 'browse', ref });
       actions.push({ at, kind: mode, ref, ...(then ? { then } : {}) });
       if (then === 'undo') {
@@ -319,7 +368,15 @@ export async function runEventDay(opts: EventDayOptions): Promise<EventDay> {
       truth,
       expectedCheckedIn: new Set(),
       redone: 0,
-      counts: { scans: 0, picks: 0, searches: 0, undos: 0, duplicateScans: 0, retriedCalls: 0, cancelledScans: 0 },
+      counts: {
+        scans: 0,
+        picks: 0,
+        searches: 0,
+        undos: 0,
+        duplicateScans: 0,
+        retriedCalls: 0,
+        cancelledScans: 0,
+      },
       mirrorLagMs: [],
       deskMs: { checkIn: [], search: [] },
       problems: [],
@@ -331,9 +388,11 @@ export async function runEventDay(opts: EventDayOptions): Promise<EventDay> {
       close: closeAll,
     };
     const problem = (s: string) => {
-      if (day.problems.length < 50) day.problems.push(`${new Date(clock.now()).toISOString().slice(11, 19)} ${s}`);
+      if (day.problems.length < 50)
+        day.problems.push(`${new Date(clock.now()).toISOString().slice(11, 19)} ${s}`);
     };
-    const mirrorRow = (ref: PersonRef) => app.core.store.findAttendeeByProviderId(eventIds[ref.provider], ref.providerAttendeeId);
+    const mirrorRow = (ref: PersonRef) =>
+      app.core.store.findAttendeeByProviderId(eventIds[ref.provider], ref.providerAttendeeId);
     const search = async (ref: PersonRef, query: string) => {
       const t0 = performance.now();
       const found = await invoke<DeskSearchResult>('desk.search', { eventId: eventIds[ref.provider], query });
@@ -341,9 +400,17 @@ export async function runEventDay(opts: EventDayOptions): Promise<EventDay> {
       day.counts.searches++;
       return found.rows;
     };
-    const checkIn = async (ref: PersonRef, by: { code: string } | { attendeeId: number }, actionId = randomUUID()) => {
+    const checkIn = async (
+      ref: PersonRef,
+      by: { code: string } | { attendeeId: number },
+      actionId = randomUUID(),
+    ) => {
       const t0 = performance.now();
-      const out = await invoke<CheckInOutcome>('desk.checkIn', { eventId: eventIds[ref.provider], actionId, ...by });
+      const out = await invoke<CheckInOutcome>('desk.checkIn', {
+        eventId: eventIds[ref.provider],
+        actionId,
+        ...by,
+      });
       day.deskMs.checkIn.push(performance.now() - t0);
       return { out, actionId };
     };
@@ -377,21 +444,27 @@ export async function runEventDay(opts: EventDayOptions): Promise<EventDay> {
             by = { code: row.barcode ?? '' };
           }
           const { out, actionId } = await checkIn(ref, by);
-          if (out.kind !== 'checked_in' || out.attendee.id !== row.id) return problem(`${a.kind}: ${key} answered ${out.kind}`);
+          if (out.kind !== 'checked_in' || out.attendee.id !== row.id)
+            return problem(`${a.kind}: ${key} answered ${out.kind}`);
           day.expectedCheckedIn.add(key);
           if (a.kind === 'redo') day.redone++;
           if (a.kind !== 'redo' && 'then' in a && a.then === 'retry') {
             // The answer was lost on the way: the desk sends the same action again.
             day.counts.retriedCalls++;
             const again = await checkIn(ref, by, actionId);
-            if (again.out.kind !== 'checked_in' || again.out.actionId !== actionId) problem(`retry: ${key} answered ${again.out.kind}`);
+            if (again.out.kind !== 'checked_in' || again.out.actionId !== actionId)
+              problem(`retry: ${key} answered ${again.out.kind}`);
           }
           return;
         }
         case 'undo': {
           day.counts.undos++;
           const t0 = performance.now();
-          const out = await invoke<UndoOutcome>('desk.undo', { eventId: eventIds[ref.provider], attendeeId: row.id, actionId: randomUUID() });
+          const out = await invoke<UndoOutcome>('desk.undo', {
+            eventId: eventIds[ref.provider],
+            attendeeId: row.id,
+            actionId: randomUUID(),
+          });
           day.deskMs.checkIn.push(performance.now() - t0);
           if (out.kind !== 'undone') return problem(`undo: ${key} answered ${out.kind}`);
           day.expectedCheckedIn.delete(key);
@@ -451,7 +524,8 @@ export async function runEventDay(opts: EventDayOptions): Promise<EventDay> {
       await app.core.engine.runLivePass();
       checkMirrored();
       nextTick = clock.now() + TICK_MS;
-      for (; nextHour < hours && clock.now() >= dayStart + nextHour * HOUR; nextHour++) await opts.onHour?.(nextHour, day);
+      for (; nextHour < hours && clock.now() >= dayStart + nextHour * HOUR; nextHour++)
+        await opts.onHour?.(nextHour, day);
     }
     // A minute more of polling: the day's last changes reach the mirror.
     const settleUntil = Math.max(clock.now(), dayEnd) + MINUTE;

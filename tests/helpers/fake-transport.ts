@@ -42,10 +42,17 @@ export class FakeTransport implements Transport {
     return this.calls.filter((c) => c.channel === channel).map((c) => c.input as ChannelInput<C>);
   }
 
-  async invoke<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<IpcResult<ChannelResult<C>>> {
+  async invoke<C extends ChannelName>(
+    channel: C,
+    input: ChannelInput<C>,
+  ): Promise<IpcResult<ChannelResult<C>>> {
     this.calls.push({ channel, input });
     const answer = this.answers.get(channel) as Answer<C> | undefined;
-    if (!answer) return { ok: false, error: { code: 'INTERNAL', message: `the fake transport has no answer for ${channel}` } };
+    if (!answer)
+      return {
+        ok: false,
+        error: { code: 'INTERNAL', message: `the fake transport has no answer for ${channel}` },
+      };
     try {
       return { ok: true, value: await answer(input) };
     } catch (err) {
@@ -110,7 +117,8 @@ export class ManualTimers implements Timers {
     for (;;) {
       let nextId: number | null = null;
       let next: { at: number; run: () => void } | null = null;
-      for (const [id, timer] of this.due) if (timer.at <= end && (!next || timer.at < next.at)) [nextId, next] = [id, timer];
+      for (const [id, timer] of this.due)
+        if (timer.at <= end && (!next || timer.at < next.at)) [nextId, next] = [id, timer];
       if (nextId === null || !next) break;
       this.due.delete(nextId);
       this.current = next.at;

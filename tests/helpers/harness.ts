@@ -56,15 +56,28 @@ export async function startHarness(
 }
 
 /** Connects an account on the simulator and in the core; returns the integration and token. */
-export async function connect(h: Harness, provider: 'eventbrite' | 'luma', email = `${provider}-admin@example.com`) {
+export async function connect(
+  h: Harness,
+  provider: 'eventbrite' | 'luma',
+  email = `${provider}-admin@example.com`,
+) {
   const account = h.sim[provider].addAccount({ email, name: `${provider} admin` });
   const integration = await h.core.connectIntegration(admin, provider, account.token);
   return { integration, token: account.token };
 }
 
 /** Adds a provider event with `n` seeded attendees and imports it to the end. */
-export async function importSeeded(h: Harness, provider: 'eventbrite' | 'luma', n: number, token: string, integrationId: number) {
-  const providerEventId = h.sim[provider].addEvent(token, { name: `${provider} conf`, startsAt: '2026-12-01T09:00:00Z' });
+export async function importSeeded(
+  h: Harness,
+  provider: 'eventbrite' | 'luma',
+  n: number,
+  token: string,
+  integrationId: number,
+) {
+  const providerEventId = h.sim[provider].addEvent(token, {
+    name: `${provider} conf`,
+    startsAt: '2026-12-01T09:00:00Z',
+  });
   h.sim[provider].seedAttendees(providerEventId, n);
   // Registrations happened before the import, as in life: the first incremental sync after it
   // (which looks back a safety margin) then sees only what changes afterwards.

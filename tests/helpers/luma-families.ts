@@ -8,8 +8,18 @@ export type LumaRouteFamily = (typeof LUMA_ROUTE_FAMILIES)[number];
 export type LumaRouteName = 'self' | 'events' | 'event' | 'guests';
 
 export const LUMA_PATHS: Record<LumaRouteFamily, Record<LumaRouteName, string>> = {
-  current: { self: '/users/get-self', events: '/calendars/events/list', event: '/events/get', guests: '/events/guests/list' },
-  legacy: { self: '/user/get-self', events: '/calendar/list-events', event: '/event/get', guests: '/event/get-guests' },
+  current: {
+    self: '/users/get-self',
+    events: '/calendars/events/list',
+    event: '/events/get',
+    guests: '/events/guests/list',
+  },
+  legacy: {
+    self: '/user/get-self',
+    events: '/calendar/list-events',
+    event: '/event/get',
+    guests: '/event/get-guests',
+  },
 };
 
 /** The query parameter naming the event, per family and route. */
@@ -39,14 +49,18 @@ export function inLumaFamily(family: LumaRouteFamily, body: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
     if (key === 'api_id') out.id = value;
-    else if (key === 'event_ticket') out.event_tickets = value === null || value === undefined ? value : [inLumaFamily(family, value)];
+    else if (key === 'event_ticket')
+      out.event_tickets = value === null || value === undefined ? value : [inLumaFamily(family, value)];
     else out[key] = inLumaFamily(family, value);
   }
   return out;
 }
 
 const routeMissing = () =>
-  new Response(JSON.stringify({ message: 'Not found.' }), { status: 404, headers: { 'content-type': 'application/json' } });
+  new Response(JSON.stringify({ message: 'Not found.' }), {
+    status: 404,
+    headers: { 'content-type': 'application/json' },
+  });
 
 /**
  * A fake fetch as an account on `family` answers it: on the older family the current routes
@@ -63,8 +77,14 @@ export function withLumaFamily(family: LumaRouteFamily, inner: typeof fetch): ty
       last = { name: route.name, status: 404 };
       return routeMissing();
     }
-    const isProbe = family === 'current' && route?.name === 'self' && last !== null && last.name !== 'self' && last.status === 404;
-    if (isProbe) return new Response(JSON.stringify({ id: 'usr-probe', email: 'probe@example.com' }), { status: 200 });
+    const isProbe =
+      family === 'current' &&
+      route?.name === 'self' &&
+      last !== null &&
+      last.name !== 'self' &&
+      last.status === 404;
+    if (isProbe)
+      return new Response(JSON.stringify({ id: 'usr-probe', email: 'probe@example.com' }), { status: 200 });
     const response = await inner(input, init);
     last = { name: route?.name ?? null, status: response.status };
     return response;

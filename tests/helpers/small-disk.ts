@@ -31,7 +31,7 @@ export function fillDisk(dir: string, name = FILLER): void {
   const chunk = Buffer.alloc(1024 * 1024, 1);
   try {
     // Ever smaller writes once one is refused: the last ones take the last blocks.
-    for (let size = chunk.length; size >= 512; ) {
+    for (let size = chunk.length; size >= 512;) {
       try {
         writeSync(fd, chunk, 0, size);
       } catch (err) {
@@ -49,10 +49,16 @@ export function smallDisk(t: { after(fn: () => unknown): void }, sizeMb: number)
   let mounted = false;
   let fallbackReason: string | null = null;
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeMb}m,mode=0755`, 'tmpfs', dir], { stdio: 'pipe' });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeMb}m,mode=0755`, 'tmpfs', dir], {
+      stdio: 'pipe',
+    });
     mounted = true;
   } catch (err) {
-    fallbackReason = `cannot mount a tmpfs here (${String((err as { stderr?: Buffer }).stderr ?? err).trim().split('\n')[0]})`;
+    fallbackReason = `cannot mount a tmpfs here (${
+      String((err as { stderr?: Buffer }).stderr ?? err)
+        .trim()
+        .split('\n')[0]
+    })`;
   }
   let pulled = false;
   t.after(() => {

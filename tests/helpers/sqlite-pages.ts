@@ -31,7 +31,12 @@ export function mapPages(file: string, tables: readonly string[]): PageMap {
   const usable = pageSize - bytes[20]!;
   const db = new Database(file, { readonly: true });
   const roots = new Map(
-    (db.prepare(`SELECT name, rootpage FROM sqlite_master WHERE type = 'table'`).all() as { name: string; rootpage: number }[]).map((r) => [r.name, r.rootpage]),
+    (
+      db.prepare(`SELECT name, rootpage FROM sqlite_master WHERE type = 'table'`).all() as {
+        name: string;
+        rootpage: number;
+      }[]
+    ).map((r) => [r.name, r.rootpage]),
   );
   db.close();
   const page = (n: number) => bytes.subarray((n - 1) * pageSize, n * pageSize);
@@ -62,7 +67,8 @@ export function mapPages(file: string, tables: readonly string[]): PageMap {
           const minLocal = Math.floor(((usable - 12) * 32) / 255) - 23;
           const k = minLocal + ((payload - minLocal) % (usable - 4));
           const local = k <= maxLocal ? k : minLocal;
-          for (let next = p.readUInt32BE(start + local); next !== 0; next = page(next).readUInt32BE(0)) pages.push(next);
+          for (let next = p.readUInt32BE(start + local); next !== 0; next = page(next).readUInt32BE(0))
+            pages.push(next);
         }
         rows.set(rowid, pages);
       }
@@ -78,10 +84,26 @@ export function mapPages(file: string, tables: readonly string[]): PageMap {
  * The action ids of check-in rows a salvage can still read when `damaged` pages are unreadable:
  * the row, its attendee and its event must all read.
  */
-export function readableCheckIns(map: PageMap, file: string, damaged: (page: number) => boolean): Set<string> {
+export function readableCheckIns(
+  map: PageMap,
+  file: string,
+  damaged: (page: number) => boolean,
+): Set<string> {
   const db = new Database(file, { readonly: true });
-  const rows = db.prepare('SELECT k.id, k.action_id, k.attendee_id, k.event_id FROM checkins k').all() as { id: number; action_id: string; attendee_id: number; event_id: number }[];
+  const rows = db.prepare('SELECT k.id, k.action_id, k.attendee_id, k.event_id FROM checkins k').all() as {
+    id: number;
+    action_id: string;
+    attendee_id: number;
+    event_id: number;
+  }[];
   db.close();
-  const intact = (table: string, rowid: number) => (map.paths.get(table)!.get(rowid) ?? [0]).every((p) => !damaged(p));
-  return new Set(rows.filter((r) => intact('checkins', r.id) && intact('attendees', r.attendee_id) && intact('events', r.event_id)).map((r) => r.action_id));
+  const intact = (table: string, rowid: number) =>
+    (map.paths.get(table)!.get(rowid) ?? [0]).every((p) => !damaged(p));
+  return new Set(
+    rows
+      .filter(
+        (r) => intact('checkins', r.id) && intact('attendees', r.attendee_id) && intact('events', r.event_id),
+      )
+      .map((r) => r.action_id),
+  );
 }

@@ -10,7 +10,16 @@ import { fakeStore } from './fake-transport.ts';
 const AT = '2026-11-23T08:00:00.000Z';
 
 export function syncJob(over: Partial<SyncJob> & { id: number; eventId: number }): SyncJob {
-  return { kind: 'resync', state: 'running', startedAt: AT, finishedAt: null, fetched: 0, expectedTotal: null, error: null, ...over };
+  return {
+    kind: 'resync',
+    state: 'running',
+    startedAt: AT,
+    finishedAt: null,
+    fetched: 0,
+    expectedTotal: null,
+    error: null,
+    ...over,
+  };
 }
 
 export function syncedEvent(over: Partial<SyncedEvent> & { id: number }): SyncedEvent {
@@ -86,7 +95,13 @@ export function printJob(over: Partial<PrintJob> & { id: number }): PrintJob {
 export function snapshot(over: Partial<AppSnapshot> = {}): AppSnapshot {
   return {
     session: { role: 'operator', pinSet: true, adminUntil: null },
-    settings: { stationName: 'Desk 1', pollIntervalMs: 30_000, printerId: null, autoPrint: false, adminLockMinutes: 5 },
+    settings: {
+      stationName: 'Desk 1',
+      pollIntervalMs: 30_000,
+      printerId: null,
+      autoPrint: false,
+      adminLockMinutes: 5,
+    },
     integrations: [],
     events: [],
     demo: { available: false, running: false },
@@ -100,7 +115,15 @@ export function snapshot(over: Partial<AppSnapshot> = {}): AppSnapshot {
 
 /** A healthy data folder with room to spare, unless told otherwise. */
 export function storageStatus(over: Partial<StorageStatus> = {}): StorageStatus {
-  return { state: 'ok', since: null, freeBytes: 40 * 1024 ** 3, lowSpaceThresholdBytes: 200 * 1024 ** 2, lowSpace: false, dataDir: '/home/desk/.config/Badge Desk', ...over };
+  return {
+    state: 'ok',
+    since: null,
+    freeBytes: 40 * 1024 ** 3,
+    lowSpaceThresholdBytes: 200 * 1024 ** 2,
+    lowSpace: false,
+    dataDir: '/home/desk/.config/Badge Desk',
+    ...over,
+  };
 }
 
 export function integration(over: Partial<Integration> & { id: number }): Integration {
@@ -119,12 +142,29 @@ export function integration(over: Partial<Integration> & { id: number }): Integr
 
 /** A desk of a venue as the venue panel lists it: online, its clock in step, unless given. */
 export function venueDesk(over: Partial<VenueDeskView> & { stationId: string; name: string }): VenueDeskView {
-  return { thisDesk: false, online: true, lastSeenAt: AT, clockOffsetMs: 0, clockOff: false, appVersion: '0.1.0', ...over };
+  return {
+    thisDesk: false,
+    online: true,
+    lastSeenAt: AT,
+    clockOffsetMs: 0,
+    clockOff: false,
+    appVersion: '0.1.0',
+    ...over,
+  };
 }
 
 /** venue.status of a desk in no venue, unless given. */
 export function venueStatus(over: Partial<VenueStatus> = {}): VenueStatus {
-  return { venue: null, thisDesk: { stationId: 'station-one-0001', name: 'Desk 1', port: 41234 }, desks: [], relays: [], discovered: [], refusals: [], refusalCount: 0, ...over };
+  return {
+    venue: null,
+    thisDesk: { stationId: 'station-one-0001', name: 'Desk 1', port: 41234 },
+    desks: [],
+    relays: [],
+    discovered: [],
+    refusals: [],
+    refusalCount: 0,
+    ...over,
+  };
 }
 
 interface MainOptions {
@@ -143,14 +183,25 @@ export function storeWithMain(opts: MainOptions = {}) {
   const events = opts.events ?? [syncedEvent({ id: 1 })];
   transport
     .answer('app.snapshot', () => snapshot({ events, ...opts.snapshot }))
-    .answer('events.get', ({ eventId }) => events.find((e) => e.id === eventId) ?? syncedEvent({ id: eventId }))
+    .answer(
+      'events.get',
+      ({ eventId }) => events.find((e) => e.id === eventId) ?? syncedEvent({ id: eventId }),
+    )
     .answer('events.list', () => events)
     .answer('printers.list', () => [])
     .answer('print.summary', () => ({ queued: 0, printing: 0, failed: 0, mayHavePrinted: 0 }))
     .answer('print.jobs', () => [])
     .answer('templates.list', () => [])
     .answer('desk.log', () => [])
-    .answer('desk.stats', ({ eventId }) => ({ eventId, attending: 10, checkedIn: 0, cancelledAfterCheckIn: 0, byTicket: [], arrivals: [], lastCheckInAt: null }))
+    .answer('desk.stats', ({ eventId }) => ({
+      eventId,
+      attending: 10,
+      checkedIn: 0,
+      cancelledAfterCheckIn: 0,
+      byTicket: [],
+      arrivals: [],
+      lastCheckInAt: null,
+    }))
     .answer('attendees.list', () => ({ rows: [], total: 0 }))
     .answer('sync.clockChecks', () => [])
     .answer('storage.status', () => storageStatus())

@@ -59,10 +59,11 @@ export async function startZplStandIn(): Promise<ZplStandIn> {
       if (jammed) return; // keeps the connection half-open: the sender waits
       const fields = [...raw.matchAll(/\^FD(.*?)\^FS/gs)].map((m) => decodeZplField(m[1]!));
       labels.push({ raw, fields, receivedAt: performance.now() });
-      for (const w of [...waiters]) if (labels.length >= w.n) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(labels.slice());
-      }
+      for (const w of [...waiters])
+        if (labels.length >= w.n) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(labels.slice());
+        }
       if (holdMs > 0) setTimeout(() => socket.end(), holdMs);
       else socket.end();
     });

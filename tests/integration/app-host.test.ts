@@ -54,7 +54,11 @@ test('every IPC channel answers malformed input with a typed INVALID_INPUT error
     const result = await h.app.invoke(bad, {});
     assert.deepEqual(result.ok ? 'ok' : result.error.code, 'INVALID_INPUT', String(bad));
   }
-  assert.deepEqual(h.app.core.store.db.prepare('SELECT total_changes() AS n').get(), before, 'bad input wrote nothing');
+  assert.deepEqual(
+    h.app.core.store.db.prepare('SELECT total_changes() AS n').get(),
+    before,
+    'bad input wrote nothing',
+  );
 });
 
 test('errors are typed codes from one list; internals are not leaked', async (t) => {
@@ -75,21 +79,35 @@ test('operators are refused admin channels by main; unlocking with the PIN allow
   assert.equal(snapshot.session.pinSet, false);
   assert.equal(snapshot.demo.available, true);
 
-  const refused = await h.app.invoke('integrations.connect', { provider: 'eventbrite', credential: account.token });
+  const refused = await h.app.invoke('integrations.connect', {
+    provider: 'eventbrite',
+    credential: account.token,
+  });
   assert.equal(refused.ok ? 'ok' : refused.error.code, 'FORBIDDEN');
   assert.equal(h.app.core.listIntegrations().length, 0);
 
   // First run: the station sets its PIN (and is admin right after).
   const afterSet = await h.call('session.setPin', { pin: '1357' });
   assert.equal(afterSet.role, 'admin');
-  assert.equal(h.settings.get('adminPinHash')?.toString().includes('1357'), false, 'the PIN is stored hashed');
+  assert.equal(
+    h.settings.get('adminPinHash')?.toString().includes('1357'),
+    false,
+    'the PIN is stored hashed',
+  );
   await h.call('session.lock', {});
   const wrong = await h.app.invoke('session.unlock', { pin: '0000' });
   assert.equal(wrong.ok ? 'ok' : wrong.error.code, 'FORBIDDEN');
   await h.call('session.unlock', { pin: '1357' });
-  const integration = await h.call('integrations.connect', { provider: 'eventbrite', credential: account.token });
+  const integration = await h.call('integrations.connect', {
+    provider: 'eventbrite',
+    credential: account.token,
+  });
   assert.equal(integration.accountEmail, 'a@venue.org');
-  assert.equal(JSON.stringify(integration).includes(account.token), false, 'credentials never reach the renderer');
+  assert.equal(
+    JSON.stringify(integration).includes(account.token),
+    false,
+    'credentials never reach the renderer',
+  );
 
   // A second setPin needs the admin and the current PIN.
   const noCurrent = await h.app.invoke('session.setPin', { pin: '9999' });
@@ -122,11 +140,19 @@ test('too many wrong PINs lock unlocking for a while', async (t) => {
 test('station settings are validated, stored and applied', async (t) => {
   const h = await startAppHarness(t, { BADGE_DESK_ADMIN_PIN: '2468' });
   await h.call('session.unlock', { pin: '2468' });
-  const next = await h.call('settings.update', { stationName: 'Main entrance', pollIntervalMs: 60_000, autoPrint: true });
+  const next = await h.call('settings.update', {
+    stationName: 'Main entrance',
+    pollIntervalMs: 60_000,
+    autoPrint: true,
+  });
   assert.equal(next.stationName, 'Main entrance');
   assert.equal((await h.call('app.snapshot', {})).settings.pollIntervalMs, 60_000);
   h.settings.set('settings', { stationName: 42, pollIntervalMs: 'fast' });
-  assert.equal((await h.call('app.snapshot', {})).settings.stationName, 'Desk 1', 'a corrupt store falls back to defaults');
+  assert.equal(
+    (await h.call('app.snapshot', {})).settings.stationName,
+    'Desk 1',
+    'a corrupt store falls back to defaults',
+  );
 });
 
 test('push events carry status changes and job progress to listeners', async (t) => {
@@ -135,13 +161,27 @@ test('push events carry status changes and job progress to listeners', async (t)
   const account = h.sim.eventbrite.addAccount({ email: 'a@venue.org', name: 'A' });
   const providerEventId = h.sim.eventbrite.addEvent(account.token, { name: 'Pushed' });
   h.sim.eventbrite.seedAttendees(providerEventId, 120);
-  const integration = await h.call('integrations.connect', { provider: 'eventbrite', credential: account.token });
+  const integration = await h.call('integrations.connect', {
+    provider: 'eventbrite',
+    credential: account.token,
+  });
   const options = await h.call('events.providerList', { integrationId: integration.id });
-  assert.deepEqual(options.map((o) => o.name), ['Pushed']);
+  assert.deepEqual(
+    options.map((o) => o.name),
+    ['Pushed'],
+  );
   const event = await h.call('events.import', { integrationId: integration.id, providerEventId });
   await h.app.core.engine.waitForJob(event.id);
   const kinds = new Set(h.pushed.map((m) => m.event));
-  for (const k of ['eventAdded', 'jobProgress', 'jobFinished', 'statusChanged', 'attendeesChanged', 'sessionChanged', 'integrationChanged']) {
+  for (const k of [
+    'eventAdded',
+    'jobProgress',
+    'jobFinished',
+    'statusChanged',
+    'attendeesChanged',
+    'sessionChanged',
+    'integrationChanged',
+  ]) {
     assert.ok(kinds.has(k as never), `pushed ${k}`);
   }
   const page = await h.call('attendees.list', { eventId: event.id, offset: 100, limit: 50 });

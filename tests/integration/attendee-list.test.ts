@@ -12,7 +12,10 @@ test('attendees.list over IPC: text, filters and sort on an imported event; VIP 
   const account = h.sim.eventbrite.addAccount({ email: 'a@venue.org', name: 'A' });
   const providerEventId = h.sim.eventbrite.addEvent(account.token, { name: 'Listed' });
   h.sim.eventbrite.seedAttendees(providerEventId, 300);
-  const integration = await h.call('integrations.connect', { provider: 'eventbrite', credential: account.token });
+  const integration = await h.call('integrations.connect', {
+    provider: 'eventbrite',
+    credential: account.token,
+  });
   const event = await h.call('events.import', { integrationId: integration.id, providerEventId });
   await h.app.core.engine.waitForJob(event.id);
   const eventId = event.id;
@@ -21,12 +24,27 @@ test('attendees.list over IPC: text, filters and sort on an imported event; VIP 
 
   // Three letters of a surname: every row whose words start so, and only those, by name.
   const prefix = foldForSearch(all[0]!.lastName!).slice(0, 3);
-  const found = await h.call('attendees.list', { eventId, offset: 0, limit: 500, text: prefix.toUpperCase() });
+  const found = await h.call('attendees.list', {
+    eventId,
+    offset: 0,
+    limit: 500,
+    text: prefix.toUpperCase(),
+  });
   const expected = all.filter((a) =>
-    [a.fullName, a.email, a.company, a.orderId, a.barcode].some((f) => f !== null && foldForSearch(f).split(/[^\p{L}\p{N}]+/u).some((w) => w.startsWith(prefix))),
+    [a.fullName, a.email, a.company, a.orderId, a.barcode].some(
+      (f) =>
+        f !== null &&
+        foldForSearch(f)
+          .split(/[^\p{L}\p{N}]+/u)
+          .some((w) => w.startsWith(prefix)),
+    ),
   );
   assert.ok(expected.length > 0 && expected.length < 300, `${expected.length} rows start with ${prefix}`);
-  assert.deepEqual(found.rows.map((a) => a.id), expected.map((a) => a.id), 'the same rows, in name order');
+  assert.deepEqual(
+    found.rows.map((a) => a.id),
+    expected.map((a) => a.id),
+    'the same rows, in name order',
+  );
   assert.equal(found.total, expected.length);
 
   // Check in three people, a minute apart; the latest first when sorted by check-in time, descending.
@@ -36,19 +54,43 @@ test('attendees.list over IPC: text, filters and sort on an imported event; VIP 
     const out = await h.call('desk.checkIn', { eventId, actionId: randomUUID(), attendeeId: p.id });
     assert.equal(out.kind, 'checked_in');
   }
-  const latest = await h.call('attendees.list', { eventId, offset: 0, limit: 3, sort: { key: 'checked_in_at', direction: 'desc' } });
-  assert.deepEqual(latest.rows.map((a) => a.id), picked.map((p) => p.id).reverse());
-  const notIn = await h.call('attendees.list', { eventId, offset: 0, limit: 500, filter: { checkIn: 'not_checked_in' } });
+  const latest = await h.call('attendees.list', {
+    eventId,
+    offset: 0,
+    limit: 3,
+    sort: { key: 'checked_in_at', direction: 'desc' },
+  });
+  assert.deepEqual(
+    latest.rows.map((a) => a.id),
+    picked.map((p) => p.id).reverse(),
+  );
+  const notIn = await h.call('attendees.list', {
+    eventId,
+    offset: 0,
+    limit: 500,
+    filter: { checkIn: 'not_checked_in' },
+  });
   assert.equal(notIn.total, 297);
 
   // VIP over IPC, seen by the filter on the next call.
   await h.call('attendees.setVip', { attendeeId: all[7]!.id, vip: true });
   const vips = await h.call('attendees.list', { eventId, offset: 0, limit: 10, filter: { vip: true } });
-  assert.deepEqual(vips.rows.map((a) => a.id), [all[7]!.id]);
+  assert.deepEqual(
+    vips.rows.map((a) => a.id),
+    [all[7]!.id],
+  );
 
   const ticket = all[0]!.ticketName!;
-  const byTicket = await h.call('attendees.list', { eventId, offset: 0, limit: 500, filter: { ticketName: ticket, status: 'ATTENDING' } });
-  assert.deepEqual(byTicket.rows.map((a) => a.id), all.filter((a) => a.ticketName === ticket && a.status === 'ATTENDING').map((a) => a.id));
+  const byTicket = await h.call('attendees.list', {
+    eventId,
+    offset: 0,
+    limit: 500,
+    filter: { ticketName: ticket, status: 'ATTENDING' },
+  });
+  assert.deepEqual(
+    byTicket.rows.map((a) => a.id),
+    all.filter((a) => a.ticketName === ticket && a.status === 'ATTENDING').map((a) => a.id),
+  );
 
   for (const bad of [
     { eventId, offset: 0, limit: 10, sort: { key: 'email', direction: 'asc' } },

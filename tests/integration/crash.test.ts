@@ -16,7 +16,17 @@ test('SIGKILL mid-import leaves a consistent database; "Import failed"; Retry en
 
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'tests/helpers/import-child.ts', h.dataDir, h.sim.eventbrite.baseUrl, secretRef, token, String(integration.id), providerEventId],
+    [
+      '--import',
+      'tsx',
+      'tests/helpers/import-child.ts',
+      h.dataDir,
+      h.sim.eventbrite.baseUrl,
+      secretRef,
+      token,
+      String(integration.id),
+      providerEventId,
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   // Kill it once it has committed a few pages, while pages are still being served.

@@ -6,7 +6,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { startHarness, connect, importSeeded, admin, operator, type Harness } from '../helpers/harness.ts';
 import { mapPages, readableCheckIns } from '../helpers/sqlite-pages.ts';
@@ -45,7 +55,12 @@ function damagedFiles(dir: string): string[] {
 }
 
 /** Restarts on the damaged file and checks what every kind of damage must give. */
-async function restartAndCheck(h: Harness, damagedBytes: Buffer, expected: Set<string>, providerEventId: string) {
+async function restartAndCheck(
+  h: Harness,
+  damagedBytes: Buffer,
+  expected: Set<string>,
+  providerEventId: string,
+) {
   const core = h.reopen();
   const notices = core.damagedDatabases();
   assert.equal(notices.length, 1, 'one damaged-database notice');
@@ -63,9 +78,14 @@ async function restartAndCheck(h: Harness, damagedBytes: Buffer, expected: Set<s
   assert.equal(core.listEvents().length, 0, 'no events until the admin re-imports');
 
   const offered = core.salvagedCheckIns(admin, notice.id, { offset: 0, limit: 500 });
-  const more = offered.length === 500 ? core.salvagedCheckIns(admin, notice.id, { offset: 500, limit: 500 }) : [];
+  const more =
+    offered.length === 500 ? core.salvagedCheckIns(admin, notice.id, { offset: 500, limit: 500 }) : [];
   const all = [...offered, ...more];
-  assert.deepEqual(new Set(all.map((c) => c.actionId)), expected, 'the offered check-ins are exactly the readable ones');
+  assert.deepEqual(
+    new Set(all.map((c) => c.actionId)),
+    expected,
+    'the offered check-ins are exactly the readable ones',
+  );
   assert.equal(all.length, expected.size, 'none twice');
   assert.ok(all.every((c) => c.state === 'offered' && c.providerEventId === providerEventId));
 
@@ -83,7 +103,10 @@ async function restartAndCheck(h: Harness, damagedBytes: Buffer, expected: Set<s
     assert.equal(logged.length, expected.size);
     // Importing again (or the same rows offered twice) changes nothing.
     core.importSalvaged(admin, notice.id);
-    assert.equal((core.store.db.prepare('SELECT count(*) FROM checkins').pluck().get() as number), expected.size);
+    assert.equal(
+      core.store.db.prepare('SELECT count(*) FROM checkins').pluck().get() as number,
+      expected.size,
+    );
     // The derived state agrees with the log: checked in = the last salvaged action was a check-in.
     const stats = core.desk.stats(event.id);
     const lastByAttendee = new Map<string, string>();
@@ -112,10 +135,20 @@ test('the first random-bytes damage of a data folder: every provider that had a 
   writeFileSync(join(h.dataDir, DB), randomBytes(32 * 1024));
   const core = h.reopen();
   assert.equal(core.damagedDatabases().length, 1);
-  const back = core.listIntegrations().map((i) => ({ provider: i.provider, accountId: i.accountId, accountEmail: i.accountEmail, status: i.status }));
+  const back = core.listIntegrations().map((i) => ({
+    provider: i.provider,
+    accountId: i.accountId,
+    accountEmail: i.accountEmail,
+    status: i.status,
+  }));
   assert.deepEqual(
     back.sort((a, b) => a.provider.localeCompare(b.provider)),
-    [eventbrite, luma].map((i) => ({ provider: i.provider, accountId: i.accountId, accountEmail: i.accountEmail, status: 'CONNECTED' })),
+    [eventbrite, luma].map((i) => ({
+      provider: i.provider,
+      accountId: i.accountId,
+      accountEmail: i.accountEmail,
+      status: 'CONNECTED',
+    })),
   );
   // Each works as before: the provider answers with the credential that survived.
   for (const i of core.listIntegrations()) assert.ok((await core.listProviderEvents(admin, i.id)).length > 0);
@@ -130,7 +163,10 @@ test('a data folder connected before the accounts were kept outside the database
   await h.reopen().close();
   writeFileSync(join(h.dataDir, DB), randomBytes(16 * 1024));
   const core = h.reopen();
-  assert.deepEqual(core.listIntegrations().map((i) => i.provider), ['luma']);
+  assert.deepEqual(
+    core.listIntegrations().map((i) => i.provider),
+    ['luma'],
+  );
   await core.close();
 });
 
@@ -141,11 +177,17 @@ test('an integration removed by the admin does not come back from a damaged file
   h.core.removeIntegration(admin, integration.id);
   // Neither its credential nor its account stays behind outside the database.
   assert.equal(h.secrets.get(`integration:eventbrite:${integration.accountId}`), null);
-  assert.deepEqual(new IntegrationAccounts(h.secrets).list().map((a) => a.provider), ['luma']);
+  assert.deepEqual(
+    new IntegrationAccounts(h.secrets).list().map((a) => a.provider),
+    ['luma'],
+  );
   await h.core.close();
   writeFileSync(join(h.dataDir, DB), randomBytes(16 * 1024));
   const core = h.reopen();
-  assert.deepEqual(core.listIntegrations().map((i) => i.provider), ['luma']);
+  assert.deepEqual(
+    core.listIntegrations().map((i) => i.provider),
+    ['luma'],
+  );
   await core.close();
 });
 

@@ -29,14 +29,23 @@ test('offline: with every provider unreachable the desk searches, checks in, und
   for (const p of people) {
     h.clock.advance(11_000);
     const found = h.core.desk.search(eventId, p.fullName);
-    assert.ok(found.rows.some((r) => r.id === p.id), `search finds ${p.fullName} offline`);
+    assert.ok(
+      found.rows.some((r) => r.id === p.id),
+      `search finds ${p.fullName} offline`,
+    );
     const out = h.core.desk.checkIn(operator, { eventId, actionId: randomUUID(), code: p.barcode! });
     assert.equal(out.kind, 'checked_in');
     if (out.kind === 'checked_in') times.set(p.id, out.attendee.checkedIn!.at);
   }
   const extra = people[0]!;
-  assert.equal(h.core.desk.undo(operator, { eventId, attendeeId: extra.id, actionId: randomUUID() }).kind, 'undone');
-  assert.equal(h.core.desk.checkIn(operator, { eventId, actionId: randomUUID(), attendeeId: extra.id }).kind, 'checked_in');
+  assert.equal(
+    h.core.desk.undo(operator, { eventId, attendeeId: extra.id, actionId: randomUUID() }).kind,
+    'undone',
+  );
+  assert.equal(
+    h.core.desk.checkIn(operator, { eventId, actionId: randomUUID(), attendeeId: extra.id }).kind,
+    'checked_in',
+  );
   times.set(extra.id, h.core.store.getAttendee(extra.id)!.checkedIn!.at);
   h.core.setVip(operator, people[1]!.id, true);
   assert.equal(h.core.getEvent(eventId).counts.checkedIn, 50);
@@ -44,7 +53,8 @@ test('offline: with every provider unreachable the desk searches, checks in, und
   // A restart (the core closed and opened again on the same folder) while still offline.
   await h.core.close();
   const core = h.reopen();
-  for (const p of people) assert.deepEqual(core.store.getAttendee(p.id)!.checkedIn, { at: times.get(p.id), station: 'Desk 1' });
+  for (const p of people)
+    assert.deepEqual(core.store.getAttendee(p.id)!.checkedIn, { at: times.get(p.id), station: 'Desk 1' });
   assert.equal(core.store.getAttendee(people[1]!.id)!.vip, true);
   assert.equal(core.desk.log(eventId, 500).length, 52);
 
@@ -106,7 +116,10 @@ test('VIP and check-ins survive live sync, the manual Sync, and a full re-import
   assert.equal(v.firstName, 'Renamed');
   assert.equal(v.vip, true);
   assert.ok(h.core.store.getAttendee(guest.id)!.checkedIn);
-  assert.ok(h.core.desk.search(eventId, 'renamed').rows.some((r) => r.id === vip.id), 'the search index follows provider edits');
+  assert.ok(
+    h.core.desk.search(eventId, 'renamed').rows.some((r) => r.id === vip.id),
+    'the search index follows provider edits',
+  );
 });
 
 test('desk channels over IPC: operators check in with the station name; exports are for admins; check-ins are pushed', async (t) => {
@@ -114,7 +127,10 @@ test('desk channels over IPC: operators check in with the station name; exports 
   await h.call('session.unlock', { pin: '2468' });
   await h.call('settings.update', { stationName: 'Desk 2' });
   const account = h.sim.eventbrite.addAccount({ email: 'desk@venue.org', name: 'Desk' });
-  const integration = await h.call('integrations.connect', { provider: 'eventbrite', credential: account.token });
+  const integration = await h.call('integrations.connect', {
+    provider: 'eventbrite',
+    credential: account.token,
+  });
   const providerEventId = h.sim.eventbrite.addEvent(account.token, { name: 'Summit' });
   h.sim.eventbrite.seedAttendees(providerEventId, 30);
   const event = await h.call('events.import', { integrationId: integration.id, providerEventId });
@@ -124,10 +140,18 @@ test('desk channels over IPC: operators check in with the station name; exports 
   const [first] = (await h.call('attendees.list', { eventId: event.id, offset: 0, limit: 1 })).rows;
   const found = await h.call('desk.search', { eventId: event.id, query: first!.fullName.slice(0, 3) });
   assert.ok(found.rows.length > 0);
-  const out = await h.call('desk.checkIn', { eventId: event.id, actionId: randomUUID(), code: first!.barcode! });
+  const out = await h.call('desk.checkIn', {
+    eventId: event.id,
+    actionId: randomUUID(),
+    code: first!.barcode!,
+  });
   assert.equal(out.kind, 'checked_in');
   assert.equal(out.kind === 'checked_in' && out.attendee.checkedIn?.station, 'Desk 2');
-  assert.ok(h.pushed.some((m) => m.event === 'checkinsChanged' && (m.payload as { eventId: number }).eventId === event.id));
+  assert.ok(
+    h.pushed.some(
+      (m) => m.event === 'checkinsChanged' && (m.payload as { eventId: number }).eventId === event.id,
+    ),
+  );
   const stats = await h.call('desk.stats', { eventId: event.id });
   assert.equal(stats.checkedIn, 1);
   assert.equal((await h.call('desk.log', { eventId: event.id, limit: 10 })).length, 1);
@@ -139,6 +163,10 @@ test('desk channels over IPC: operators check in with the station name; exports 
   assert.match(csv, new RegExp(`check-in,${first!.fullName}`));
   assert.ok(!csv.includes(account.token), 'no credential in an export');
 
-  const missing = await h.app.invoke('desk.checkIn', { eventId: event.id, actionId: randomUUID(), attendeeId: 999_999 });
+  const missing = await h.app.invoke('desk.checkIn', {
+    eventId: event.id,
+    actionId: randomUUID(),
+    attendeeId: 999_999,
+  });
   assert.equal(missing.ok ? 'ok' : missing.error.code, 'NOT_FOUND');
 });

@@ -21,7 +21,11 @@ let day: EventDay;
 function difference(actual: Iterable<string>, expected: Iterable<string>) {
   const a = new Set(actual);
   const e = new Set(expected);
-  return { missing: [...e].filter((x) => !a.has(x)).slice(0, 5), extra: [...a].filter((x) => !e.has(x)).slice(0, 5), sizes: [a.size, e.size] };
+  return {
+    missing: [...e].filter((x) => !a.has(x)).slice(0, 5),
+    extra: [...a].filter((x) => !e.has(x)).slice(0, 5),
+    sizes: [a.size, e.size],
+  };
 }
 const same = (n: number) => ({ missing: [], extra: [], sizes: [n, n] });
 
@@ -40,7 +44,12 @@ test('an 8-hour event day: live sync, registrations and 5,000 check-ins', { time
   await t.test('every desk answer was the expected one, and the whole plan ran', () => {
     assert.deepEqual(day.problems, []);
     assert.equal(day.counts.scans + day.counts.picks, CHECK_INS + day.redone);
-    assert.ok(day.counts.undos > 0 && day.counts.duplicateScans > 0 && day.counts.retriedCalls > 0 && day.counts.cancelledScans > 0);
+    assert.ok(
+      day.counts.undos > 0 &&
+        day.counts.duplicateScans > 0 &&
+        day.counts.retriedCalls > 0 &&
+        day.counts.cancelledScans > 0,
+    );
     assert.ok(day.counts.searches > day.counts.picks, 'searches by name, email and first letters');
   });
 
@@ -48,12 +57,21 @@ test('an 8-hour event day: live sync, registrations and 5,000 check-ins', { time
     for (const p of PROVIDERS) {
       for (const w of DEFAULT_RATE_BUDGETS[p].windows) {
         const peak = maxInWindow(day.requestTimes[p], w.windowMs);
-        assert.ok(peak <= w.limit, `${p}: ${peak} requests within ${w.windowMs / 60_000} min (budget ${w.limit})`);
+        assert.ok(
+          peak <= w.limit,
+          `${p}: ${peak} requests within ${w.windowMs / 60_000} min (budget ${w.limit})`,
+        );
       }
     }
     // The misbehaviour planned for the day did happen (and was waited out / retried).
-    assert.ok(sim.luma.requests.some((r) => r.fault === 'throttle'), 'Luma answered 429 once');
-    assert.ok(sim.eventbrite.requests.some((r) => r.status === 503), 'Eventbrite answered 503 once');
+    assert.ok(
+      sim.luma.requests.some((r) => r.fault === 'throttle'),
+      'Luma answered 429 once',
+    );
+    assert.ok(
+      sim.eventbrite.requests.some((r) => r.status === 503),
+      'Eventbrite answered 503 once',
+    );
   });
 
   await t.test('live sync polled each event all day, never more often than the poll interval', () => {
@@ -61,12 +79,18 @@ test('an 8-hour event day: live sync, registrations and 5,000 check-ins', { time
     for (const p of PROVIDERS) {
       const passes = day.passTimes[p].filter((at) => at >= day.dayStart - interval && at <= day.dayEnd);
       const gaps = passes.slice(1).map((at, i) => at - passes[i]!);
-      assert.ok(passes.length >= (day.dayEnd - day.dayStart) / (2 * interval), `${p}: ${passes.length} passes`);
+      assert.ok(
+        passes.length >= (day.dayEnd - day.dayStart) / (2 * interval),
+        `${p}: ${passes.length} passes`,
+      );
       assert.ok(Math.min(...gaps) >= interval, `${p}: two passes ${Math.min(...gaps)} ms apart`);
       // A 429's Retry-After (10 s) and the live loop's 5 s tick may delay one; none was skipped.
       assert.ok(Math.max(...gaps) <= 2 * interval, `${p}: ${Math.max(...gaps)} ms without a pass`);
     }
-    assert.ok(Math.max(...day.mirrorLagMs) <= 2 * interval, `a registration took ${Math.max(...day.mirrorLagMs)} ms to reach the mirror`);
+    assert.ok(
+      Math.max(...day.mirrorLagMs) <= 2 * interval,
+      `a registration took ${Math.max(...day.mirrorLagMs)} ms to reach the mirror`,
+    );
   });
 
   await t.test('both events stayed ACTIVE from the import to the end', () => {
@@ -74,7 +98,10 @@ test('an 8-hour event day: live sync, registrations and 5,000 check-ins', { time
       assert.equal(app.core.getEvent(eventIds[p]).status, 'ACTIVE', p);
       assert.deepEqual(
         app.core.statusHistory(eventIds[p]).map((s) => [s.from, s.to]),
-        [[null, 'PENDING'], ['PENDING', 'ACTIVE']],
+        [
+          [null, 'PENDING'],
+          ['PENDING', 'ACTIVE'],
+        ],
         `${p} never left ACTIVE`,
       );
     }
@@ -88,10 +115,23 @@ test('an 8-hour event day: live sync, registrations and 5,000 check-ins', { time
       )
       .all() as { provider: ProviderKind; id: string; ins: number; undos: number }[];
     assert.equal(day.expectedCheckedIn.size, CHECK_INS);
-    assert.deepEqual(difference(rows.map((r) => keyOf({ provider: r.provider, providerAttendeeId: r.id })), day.expectedCheckedIn), same(CHECK_INS));
-    for (const r of rows) assert.equal(r.ins - r.undos, 1, `${r.provider}:${r.id} checked in ${r.ins}, undone ${r.undos}`);
-    const totals = db.prepare(`SELECT sum(action = 'check_in') AS ins, sum(action = 'undo') AS undos FROM checkins`).get() as { ins: number; undos: number };
-    assert.deepEqual(totals, { ins: CHECK_INS + day.redone, undos: day.counts.undos }, 'no second row from a second scan or a retried call');
+    assert.deepEqual(
+      difference(
+        rows.map((r) => keyOf({ provider: r.provider, providerAttendeeId: r.id })),
+        day.expectedCheckedIn,
+      ),
+      same(CHECK_INS),
+    );
+    for (const r of rows)
+      assert.equal(r.ins - r.undos, 1, `${r.provider}:${r.id} checked in ${r.ins}, undone ${r.undos}`);
+    const totals = db
+      .prepare(`SELECT sum(action = 'check_in') AS ins, sum(action = 'undo') AS undos FROM checkins`)
+      .get() as { ins: number; undos: number };
+    assert.deepEqual(
+      totals,
+      { ins: CHECK_INS + day.redone, undos: day.counts.undos },
+      'no second row from a second scan or a retried call',
+    );
     const stats = PROVIDERS.map((p) => app.core.desk.stats(eventIds[p]).checkedIn);
     assert.equal(stats[0]! + stats[1]!, CHECK_INS);
   });
@@ -99,11 +139,19 @@ test('an 8-hour event day: live sync, registrations and 5,000 check-ins', { time
   await t.test('the mirror holds every registration, edit and cancellation of the day', () => {
     for (const p of PROVIDERS) {
       const counts = app.core.getEvent(eventIds[p]).counts;
-      assert.deepEqual(difference(app.core.store.providerAttendeeIds(eventIds[p]), sim[p].attendeeIds(day.providerEventIds[p])), same(counts.total), `${p}: the same rows`);
+      assert.deepEqual(
+        difference(
+          app.core.store.providerAttendeeIds(eventIds[p]),
+          sim[p].attendeeIds(day.providerEventIds[p]),
+        ),
+        same(counts.total),
+        `${p}: the same rows`,
+      );
       assert.equal(counts.total, SEEDED[p] + REGISTRATIONS[p]);
       assert.equal(counts.attending, SEEDED[p] + REGISTRATIONS[p] - CANCELLATIONS[p]);
     }
-    const row = (ref: { provider: ProviderKind; providerAttendeeId: string }) => app.core.store.findAttendeeByProviderId(eventIds[ref.provider], ref.providerAttendeeId)!;
+    const row = (ref: { provider: ProviderKind; providerAttendeeId: string }) =>
+      app.core.store.findAttendeeByProviderId(eventIds[ref.provider], ref.providerAttendeeId)!;
     assert.equal(day.truth.registered.size, REGISTRATIONS.eventbrite + REGISTRATIONS.luma);
     for (const r of day.truth.registered.values()) {
       const a = row(r.ref);
@@ -116,6 +164,7 @@ test('an 8-hour event day: live sync, registrations and 5,000 check-ins', { time
       if (e.lastName) assert.equal(a.lastName, e.lastName, keyOf(e.ref));
     }
     assert.equal(day.truth.cancelled.size, CANCELLATIONS.eventbrite + CANCELLATIONS.luma);
-    for (const c of day.truth.cancelled.values()) assert.equal(row(c.ref).status, 'NOT_ATTENDING', keyOf(c.ref));
+    for (const c of day.truth.cancelled.values())
+      assert.equal(row(c.ref).status, 'NOT_ATTENDING', keyOf(c.ref));
   });
 });

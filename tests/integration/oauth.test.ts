@@ -16,7 +16,9 @@ async function tokenServer(t: { after(fn: () => unknown): void }) {
       exchanges.push(form);
       const ok = form.get('code') === 'good-code' && form.get('client_secret') === 'shh';
       res.writeHead(ok ? 200 : 400, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(ok ? { access_token: 'EB-TOKEN-123' } : { error_description: 'The code is invalid.' }));
+      res.end(
+        JSON.stringify(ok ? { access_token: 'EB-TOKEN-123' } : { error_description: 'The code is invalid.' }),
+      );
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -60,9 +62,16 @@ test('the loopback redirect exchanges the code and hands over the token', async 
 test('a refused code is shown on the browser page; no token is handed over', async (t) => {
   const stub = await tokenServer(t);
   const received: string[] = [];
-  const flow = await startEventbriteOAuth({ clientId: 'app-id', clientSecret: 'shh', tokenUrl: stub.url, onToken: async (tk) => void received.push(tk) });
+  const flow = await startEventbriteOAuth({
+    clientId: 'app-id',
+    clientSecret: 'shh',
+    tokenUrl: stub.url,
+    onToken: async (tk) => void received.push(tk),
+  });
   const authorize = new URL(flow.authorizeUrl);
-  const answer = await fetch(`${authorize.searchParams.get('redirect_uri')}?code=bad&state=${authorize.searchParams.get('state')}`);
+  const answer = await fetch(
+    `${authorize.searchParams.get('redirect_uri')}?code=bad&state=${authorize.searchParams.get('state')}`,
+  );
   assert.equal(answer.status, 502);
   assert.match(await answer.text(), /The code is invalid/);
   assert.deepEqual(received, []);

@@ -24,7 +24,12 @@ async function setup(t: { after(fn: () => unknown): void }, attendees = 30) {
   const h = await startHarness(t, { core: { stationPrinting: () => ({ ...station }) } });
   const { integration, token } = await connect(h, 'eventbrite');
   const { eventId, providerEventId } = await importSeeded(h, 'eventbrite', attendees, token, integration.id);
-  const label = h.core.printing.addPrinter('Front desk Zebra', { kind: 'zpl_tcp', host: '127.0.0.1', port: zpl.port, dpi: 203 });
+  const label = h.core.printing.addPrinter('Front desk Zebra', {
+    kind: 'zpl_tcp',
+    host: '127.0.0.1',
+    port: zpl.port,
+    dpi: 203,
+  });
   station.printerId = label.id;
   const people = h.core.listAttendees(eventId, { offset: 0, limit: attendees });
   return { h, zpl, eventId, providerEventId, people, label };
@@ -32,10 +37,15 @@ async function setup(t: { after(fn: () => unknown): void }, attendees = 30) {
 
 const isCode = (code: string) => (e: unknown) => e instanceof AppError && e.code === code;
 
-async function waitForJob(h: Awaited<ReturnType<typeof setup>>['h'], jobId: number, state: PrintJob['state']): Promise<PrintJob> {
+async function waitForJob(
+  h: Awaited<ReturnType<typeof setup>>['h'],
+  jobId: number,
+  state: PrintJob['state'],
+): Promise<PrintJob> {
   const now = h.core.printing.listJobs({ limit: 500 }).find((j) => j.id === jobId);
   if (now?.state === state) return now;
-  return (await h.core.events.once('printJobChanged', (p) => p.job.id === jobId && p.job.state === state)).job;
+  return (await h.core.events.once('printJobChanged', (p) => p.job.id === jobId && p.job.state === state))
+    .job;
 }
 
 test('check-in with auto-print: the label printer receives ZPL with the name and the QR payload of the barcode, once', async (t) => {
@@ -43,13 +53,20 @@ test('check-in with auto-print: the label printer receives ZPL with the name and
   const guest = people[0]!;
   const out = h.core.desk.checkIn(operator, { eventId, actionId: randomUUID(), code: guest.barcode! });
   assert.equal(out.kind, 'checked_in');
-  assert.equal(out.kind === 'checked_in' && out.printJob?.reason, 'check_in', 'the answer names the queued badge');
+  assert.equal(
+    out.kind === 'checked_in' && out.printJob?.reason,
+    'check_in',
+    'the answer names the queued badge',
+  );
   const [label] = await zpl.waitForLabels(1);
   assert.ok(label!.fields.includes(guest.firstName!), `first name in ${JSON.stringify(label!.fields)}`);
   assert.ok(label!.fields.includes(`MA,${guest.barcode}`), 'the QR field carries the barcode');
   await h.core.printing.idle();
   const jobs = h.core.printing.listJobs({ eventId, limit: 10 });
-  assert.deepEqual(jobs.map((j) => [j.reason, j.state]), [['check_in', 'printed']]);
+  assert.deepEqual(
+    jobs.map((j) => [j.reason, j.state]),
+    [['check_in', 'printed']],
+  );
 
   // An undo and a second check-in do not print a second badge; "Print" says it is a reprint.
   h.core.desk.undo(operator, { eventId, attendeeId: guest.id, actionId: randomUUID() });
@@ -66,12 +83,18 @@ test('a printer that refuses connections: jobs stay queued, check-in keeps worki
   const { h, zpl, eventId, people, label } = await setup(t);
   await zpl.setOnline(false);
   for (const p of people.slice(0, 5)) {
-    assert.equal(h.core.desk.checkIn(operator, { eventId, actionId: randomUUID(), attendeeId: p.id }).kind, 'checked_in');
+    assert.equal(
+      h.core.desk.checkIn(operator, { eventId, actionId: randomUUID(), attendeeId: p.id }).kind,
+      'checked_in',
+    );
   }
   await h.core.printing.idle();
   const waiting = h.core.printing.listJobs({ eventId, limit: 10 });
   assert.equal(waiting.length, 5);
-  assert.ok(waiting.every((j) => j.state === 'queued'), waiting.map((j) => j.state).join());
+  assert.ok(
+    waiting.every((j) => j.state === 'queued'),
+    waiting.map((j) => j.state).join(),
+  );
   assert.match(waiting.find((j) => j.error)!.error!, /ECONNREFUSED/);
   assert.equal(h.core.getEvent(eventId).counts.checkedIn, 5);
 
@@ -94,7 +117,10 @@ test('an undo takes back the queued badge of a wrong pick: printer offline, the 
   const wrongJob = wrong.kind === 'checked_in' ? wrong.printJob : null;
   assert.equal(wrongJob?.reason, 'check_in');
   await h.core.printing.idle(); // the worker tried once: the printer refused, the job waits
-  assert.equal(h.core.printing.listJobs({ eventId, limit: 10 }).find((j) => j.id === wrongJob!.id)?.state, 'queued');
+  assert.equal(
+    h.core.printing.listJobs({ eventId, limit: 10 }).find((j) => j.id === wrongJob!.id)?.state,
+    'queued',
+  );
 
   const undone = h.core.desk.undo(operator, { eventId, attendeeId: wrongJohn.id, actionId: randomUUID() });
   const right = h.core.desk.checkIn(operator, { eventId, actionId: randomUUID(), attendeeId: rightJohn.id });
@@ -111,7 +137,10 @@ test('an undo takes back the queued badge of a wrong pick: printer offline, the 
     [rightJohn.firstName],
     'only the right badge printed',
   );
-  assert.equal(h.core.printing.listJobs({ eventId, limit: 10 }).find((j) => j.id === wrongJob!.id)?.state, 'cancelled');
+  assert.equal(
+    h.core.printing.listJobs({ eventId, limit: 10 }).find((j) => j.id === wrongJob!.id)?.state,
+    'cancelled',
+  );
   // The undo said so at the desk.
   assert.equal(undone.kind === 'undone' && undone.badge?.kind, 'cancelled');
   assert.deepEqual(describeUndoOutcome(undone), {
@@ -129,11 +158,18 @@ test('an undo takes back the queued badge of a wrong pick: printer offline, the 
 
   // An undo after the badge printed leaves it alone and says so; the first print stays used.
   await h.core.printing.idle();
-  const afterPrint = h.core.desk.undo(operator, { eventId, attendeeId: rightJohn.id, actionId: randomUUID() });
+  const afterPrint = h.core.desk.undo(operator, {
+    eventId,
+    attendeeId: rightJohn.id,
+    actionId: randomUUID(),
+  });
   assert.equal(afterPrint.kind === 'undone' && afterPrint.badge?.kind, 'kept');
   assert.equal(describeUndoOutcome(afterPrint).detail, 'The badge already printed: take it back');
   assert.equal(describeUndoOutcome(afterPrint).tone, 'warning');
-  assert.equal(h.core.printing.listJobs({ eventId, limit: 10 }).filter((j) => j.state === 'printed').length, 2);
+  assert.equal(
+    h.core.printing.listJobs({ eventId, limit: 10 }).filter((j) => j.state === 'printed').length,
+    2,
+  );
   const again = h.core.desk.checkIn(operator, { eventId, actionId: randomUUID(), attendeeId: rightJohn.id });
   assert.equal(again.kind === 'checked_in' && again.printJob, null, 'no second first print');
 });
@@ -156,7 +192,8 @@ test('a crash while printing: the job is "may have printed" and waits for a pers
 });
 
 test('PDF to a folder: the attendee name is text in the PDF (pdftotext), hostile names included; batch prints VIPs once', async (t) => {
-  if (!existsSync('/usr/bin/pdftotext')) throw new Error('pdftotext is missing: apt-get install poppler-utils (.ci/run does)');
+  if (!existsSync('/usr/bin/pdftotext'))
+    throw new Error('pdftotext is missing: apt-get install poppler-utils (.ci/run does)');
   const { h, eventId, providerEventId, people } = await setup(t, 12);
   const folder = mkdtempSync(join(tmpdir(), 'bd-pdf-'));
   t.after(() => rmSync(folder, { recursive: true, force: true }));
@@ -164,7 +201,11 @@ test('PDF to a folder: the attendee name is text in the PDF (pdftotext), hostile
   station.printerId = pdf.id;
 
   h.clock.advance(60_000);
-  h.sim.eventbrite.addAttendee(providerEventId, { firstName: '<script>alert(1)</script>', lastName: 'Żółć "Robert\'); DROP TABLE', ticketName: 'General' });
+  h.sim.eventbrite.addAttendee(providerEventId, {
+    firstName: '<script>alert(1)</script>',
+    lastName: 'Żółć "Robert\'); DROP TABLE',
+    ticketName: 'General',
+  });
   await h.core.engine.liveTick(eventId);
   const hostile = h.core.desk.search(eventId, 'script').rows[0]!;
   const job = h.core.printing.printBadge(operator, hostile.id);
@@ -175,24 +216,37 @@ test('PDF to a folder: the attendee name is text in the PDF (pdftotext), hostile
   assert.ok(text.includes('Żółć'), text);
 
   // A name DejaVu cannot draw is set in the machine's CJK font, and is still text in the PDF.
-  if (!fallbackFontPath()) throw new Error('no CJK font on this machine: apt-get install fonts-droid-fallback (.ci/run does)');
+  if (!fallbackFontPath())
+    throw new Error('no CJK font on this machine: apt-get install fonts-droid-fallback (.ci/run does)');
   h.clock.advance(60_000);
-  h.sim.eventbrite.addAttendee(providerEventId, { firstName: '山田', lastName: '太郎', ticketName: 'General' });
+  h.sim.eventbrite.addAttendee(providerEventId, {
+    firstName: '山田',
+    lastName: '太郎',
+    ticketName: 'General',
+  });
   await h.core.engine.liveTick(eventId);
   const yamada = h.core.desk.search(eventId, '山田').rows[0]!;
   const cjkJob = h.core.printing.printBadge(operator, yamada.id);
   await waitForJob(h, cjkJob.id, 'printed');
-  const cjkFile = readdirSync(folder).find((f) => f.startsWith(`badge-${String(cjkJob.id).padStart(6, '0')}`))!;
+  const cjkFile = readdirSync(folder).find((f) =>
+    f.startsWith(`badge-${String(cjkJob.id).padStart(6, '0')}`),
+  )!;
   const cjkText = execFileSync('pdftotext', [join(folder, cjkFile), '-'], { encoding: 'utf8' });
   assert.ok(cjkText.includes('山田'), cjkText);
 
   h.core.setVip(operator, people[0]!.id, true);
   h.core.setVip(operator, people[1]!.id, true);
-  assert.throws(() => h.core.printing.batch(operator, eventId, { vipOnly: true, ticketName: null }), isCode('FORBIDDEN'));
+  assert.throws(
+    () => h.core.printing.batch(operator, eventId, { vipOnly: true, ticketName: null }),
+    isCode('FORBIDDEN'),
+  );
   const first = h.core.printing.batch(admin, eventId, { vipOnly: true, ticketName: null });
   assert.deepEqual(first, { queued: 2, alreadyPrinted: 0 });
   await h.core.printing.idle();
-  assert.deepEqual(h.core.printing.batch(admin, eventId, { vipOnly: true, ticketName: null }), { queued: 0, alreadyPrinted: 2 });
+  assert.deepEqual(h.core.printing.batch(admin, eventId, { vipOnly: true, ticketName: null }), {
+    queued: 0,
+    alreadyPrinted: 2,
+  });
   assert.equal(readdirSync(folder).filter((f) => f.endsWith('.pdf')).length, 4);
 });
 
@@ -200,12 +254,55 @@ test('templates: variants by ticket name, one default that cannot be deleted or 
   const { h } = await setup(t, 1);
   const [def] = h.core.printing.listTemplates();
   assert.equal(def!.ticketName, null);
-  const speaker = h.core.printing.saveTemplate({ name: 'Speaker', pageSize: '4x6in', ticketName: 'Speaker', fields: def!.fields });
-  assert.throws(() => h.core.printing.saveTemplate({ name: 'Again', pageSize: '4x3in', ticketName: 'Speaker', fields: def!.fields }), isCode('CONFLICT'));
+  const speaker = h.core.printing.saveTemplate({
+    name: 'Speaker',
+    pageSize: '4x6in',
+    ticketName: 'Speaker',
+    fields: def!.fields,
+  });
+  assert.throws(
+    () =>
+      h.core.printing.saveTemplate({
+        name: 'Again',
+        pageSize: '4x3in',
+        ticketName: 'Speaker',
+        fields: def!.fields,
+      }),
+    isCode('CONFLICT'),
+  );
   assert.throws(() => h.core.printing.removeTemplate(def!.id), isCode('INVALID_STATE'));
-  assert.throws(() => h.core.printing.saveTemplate({ id: def!.id, name: 'x', pageSize: '4x3in', ticketName: 'VIP', fields: def!.fields }), isCode('INVALID_STATE'));
-  const layout = h.core.printing.layoutFor({ firstName: 'A', lastName: 'B', fullName: 'A B', company: null, ticketName: 'Speaker', barcode: 'x', vip: false });
+  assert.throws(
+    () =>
+      h.core.printing.saveTemplate({
+        id: def!.id,
+        name: 'x',
+        pageSize: '4x3in',
+        ticketName: 'VIP',
+        fields: def!.fields,
+      }),
+    isCode('INVALID_STATE'),
+  );
+  const layout = h.core.printing.layoutFor({
+    firstName: 'A',
+    lastName: 'B',
+    fullName: 'A B',
+    company: null,
+    ticketName: 'Speaker',
+    barcode: 'x',
+    vip: false,
+  });
   assert.equal(layout.pageSize, '4x6in');
   h.core.printing.removeTemplate(speaker.id);
-  assert.equal(h.core.printing.layoutFor({ firstName: 'A', lastName: 'B', fullName: 'A B', company: null, ticketName: 'Speaker', barcode: 'x', vip: false }).pageSize, '4x3in');
+  assert.equal(
+    h.core.printing.layoutFor({
+      firstName: 'A',
+      lastName: 'B',
+      fullName: 'A B',
+      company: null,
+      ticketName: 'Speaker',
+      barcode: 'x',
+      vip: false,
+    }).pageSize,
+    '4x3in',
+  );
 });

@@ -7,23 +7,45 @@ import { startHarness, connect, importSeeded, admin, operator, type Harness } fr
 import { clockSkewWarning } from '../../shared/station-clock.ts';
 import { DAY_MS, HOUR_MS, PROVIDER_CLOCK_OFFSETS } from '../helpers/clock-offsets.ts';
 
-
 /** A registration, an edit and a cancellation on the provider; returns what to look for. */
 function changeOnProvider(h: Harness, providerEventId: string, tag: string) {
   const [editId, cancelId] = h.sim.eventbrite
     .attendeeIds(providerEventId)
-    .filter((id) => h.core.store.findAttendeeByProviderId(h.core.listEvents()[0]!.id, id)?.status === 'ATTENDING')
+    .filter(
+      (id) => h.core.store.findAttendeeByProviderId(h.core.listEvents()[0]!.id, id)?.status === 'ATTENDING',
+    )
     .slice(0, 2);
-  const addedId = h.sim.eventbrite.addAttendee(providerEventId, { firstName: 'Zoë', lastName: `Late ${tag}` });
+  const addedId = h.sim.eventbrite.addAttendee(providerEventId, {
+    firstName: 'Zoë',
+    lastName: `Late ${tag}`,
+  });
   h.sim.eventbrite.editAttendee(providerEventId, editId!, { firstName: 'Renamed', lastName: tag });
   h.sim.eventbrite.cancelAttendee(providerEventId, cancelId!);
   return { addedId, editId: editId!, cancelId: cancelId! };
 }
 
-function assertInMirror(h: Harness, eventId: number, c: ReturnType<typeof changeOnProvider>, tag: string, how: string) {
-  assert.equal(h.core.store.findAttendeeByProviderId(eventId, c.addedId)?.fullName, `Zoë Late ${tag}`, `${how}: the registration`);
-  assert.equal(h.core.store.findAttendeeByProviderId(eventId, c.editId)?.fullName, `Renamed ${tag}`, `${how}: the edit`);
-  assert.equal(h.core.store.findAttendeeByProviderId(eventId, c.cancelId)?.status, 'NOT_ATTENDING', `${how}: the cancellation`);
+function assertInMirror(
+  h: Harness,
+  eventId: number,
+  c: ReturnType<typeof changeOnProvider>,
+  tag: string,
+  how: string,
+) {
+  assert.equal(
+    h.core.store.findAttendeeByProviderId(eventId, c.addedId)?.fullName,
+    `Zoë Late ${tag}`,
+    `${how}: the registration`,
+  );
+  assert.equal(
+    h.core.store.findAttendeeByProviderId(eventId, c.editId)?.fullName,
+    `Renamed ${tag}`,
+    `${how}: the edit`,
+  );
+  assert.equal(
+    h.core.store.findAttendeeByProviderId(eventId, c.cancelId)?.status,
+    'NOT_ATTENDING',
+    `${how}: the cancellation`,
+  );
 }
 
 for (const [label, offsetMs] of PROVIDER_CLOCK_OFFSETS) {
@@ -57,7 +79,10 @@ test('the clock warning goes once the clocks agree again', async (t) => {
   const h = await startHarness(t, { sim: { clockOffsetMs: -11 * DAY_MS } });
   const { integration, token } = await connect(h, 'eventbrite');
   const { eventId } = await importSeeded(h, 'eventbrite', 5, token, integration.id);
-  assert.equal(clockSkewWarning(h.core.clockChecks()[0]!), "This station's clock is 11 days ahead of Eventbrite's; check-in times are recorded with this clock");
+  assert.equal(
+    clockSkewWarning(h.core.clockChecks()[0]!),
+    "This station's clock is 11 days ahead of Eventbrite's; check-in times are recorded with this clock",
+  );
   // The export says which clock its times come from.
   const attendee = h.core.listAttendees(eventId, { offset: 0, limit: 1 })[0]!;
   h.core.desk.checkIn(operator, { eventId, actionId: 'act-clock-0001', attendeeId: attendee.id });
@@ -91,14 +116,17 @@ test('a manual Sync after the provider dropped rows from a changed_since answer 
   await h.core.engine.waitForJob(eventId);
   assert.equal(h.core.store.findAttendeeByProviderId(eventId, lost)?.fullName, 'Lost Registration');
   assert.equal(h.core.store.findAttendeeByProviderId(eventId, cancelled!)?.status, 'NOT_ATTENDING');
-  assert.deepEqual(h.core.store.providerAttendeeIds(eventId), [...h.sim.eventbrite.attendeeIds(providerEventId)].sort());
+  assert.deepEqual(
+    h.core.store.providerAttendeeIds(eventId),
+    [...h.sim.eventbrite.attendeeIds(providerEventId)].sort(),
+  );
   const repairs = h.core.syncRepairs(eventId);
   assert.equal(repairs.length, 1);
   assert.equal(repairs[0]!.trigger, 'manual_sync');
   assert.equal(repairs[0]!.changed, 2);
 });
 
-test('a big event: Sync compares the provider\'s counts, lists in full on disagreement, and records both counts', async (t) => {
+test("a big event: Sync compares the provider's counts, lists in full on disagreement, and records both counts", async (t) => {
   const h = await startHarness(t, { core: { sync: { fullListingMaxRows: 50 } } });
   const { integration, token } = await connect(h, 'eventbrite');
   const { eventId, providerEventId } = await importSeeded(h, 'eventbrite', 120, token, integration.id);
@@ -132,7 +160,10 @@ test('a repeating cursor: the import fails as a bad response, live sync fails th
     const before = h.sim[provider].requestCount;
     h.clock.advance(10 * 60_000);
     await h.core.engine.liveTick(looping.eventId);
-    assert.ok(h.sim[provider].requestCount - before <= 4, `${provider}: stopped (${h.sim[provider].requestCount - before} requests)`);
+    assert.ok(
+      h.sim[provider].requestCount - before <= 4,
+      `${provider}: stopped (${h.sim[provider].requestCount - before} requests)`,
+    );
     const failed = h.core.getEvent(looping.eventId);
     assert.equal(failed.status, 'FAILED', provider);
     assert.match(failed.lastError ?? '', /bad response.*repeats the page cursor/, provider);
@@ -156,7 +187,7 @@ test('a repeating cursor: the import fails as a bad response, live sync fails th
   }
 });
 
-test('a long 429: the token pauses until the provider\'s time, the event shows it, Retry waits for it', async (t) => {
+test("a long 429: the token pauses until the provider's time, the event shows it, Retry waits for it", async (t) => {
   const h = await startHarness(t);
   const { integration, token } = await connect(h, 'eventbrite');
   const first = await importSeeded(h, 'eventbrite', 10, token, integration.id);
@@ -168,8 +199,16 @@ test('a long 429: the token pauses until the provider\'s time, the event shows i
   const failed = h.core.getEvent(first.eventId);
   assert.equal(failed.status, 'FAILED');
   assert.equal(failed.statusReason, 'rate limited for longer than the job may wait');
-  assert.equal(failed.nextAttemptAt, new Date(blockEnds).toISOString(), 'will try again when the provider said');
-  assert.equal(h.core.getEvent(second.eventId).nextAttemptAt, new Date(blockEnds).toISOString(), 'the other event of the token waits too');
+  assert.equal(
+    failed.nextAttemptAt,
+    new Date(blockEnds).toISOString(),
+    'will try again when the provider said',
+  );
+  assert.equal(
+    h.core.getEvent(second.eventId).nextAttemptAt,
+    new Date(blockEnds).toISOString(),
+    'the other event of the token waits too',
+  );
   assert.equal(h.core.getEvent(second.eventId).status, 'ACTIVE', 'and was not sent into the block');
 
   const during = h.sim.eventbrite.requestCount;

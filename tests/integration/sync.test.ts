@@ -19,7 +19,10 @@ test('connecting verifies the credential and keeps it out of the database', asyn
   const luma = await connect(h, 'luma', 'cal@venue.org');
   assert.equal(luma.integration.accountEmail, 'cal@venue.org');
 
-  await assert.rejects(h.core.connectIntegration(admin, 'eventbrite', 'not-a-real-token'), rejectsWith('CREDENTIAL_REJECTED'));
+  await assert.rejects(
+    h.core.connectIntegration(admin, 'eventbrite', 'not-a-real-token'),
+    rejectsWith('CREDENTIAL_REJECTED'),
+  );
   assert.equal(h.core.listIntegrations().length, 2, 'a rejected credential stores nothing');
 
   const dump = JSON.stringify(h.core.store.db.prepare('SELECT * FROM integrations').all());
@@ -45,15 +48,32 @@ test('Eventbrite import pages to the end: PENDING with a job, live progress, the
   assert.equal(done.status, 'ACTIVE');
   assert.equal(done.activeJob, null);
   assert.equal(done.counts.total, 503);
-  assert.deepEqual(h.core.store.providerAttendeeIds(event.id), [...h.sim.eventbrite.attendeeIds(providerEventId)].sort());
+  assert.deepEqual(
+    h.core.store.providerAttendeeIds(event.id),
+    [...h.sim.eventbrite.attendeeIds(providerEventId)].sort(),
+  );
   assert.equal(Math.max(...progress), 503);
   assert.ok(progress.length >= 30, 'one progress event per page (503 / 17 = 30 pages)');
-  assert.deepEqual(progress, [...progress].sort((a, b) => a - b), 'progress never goes backwards');
+  assert.deepEqual(
+    progress,
+    [...progress].sort((a, b) => a - b),
+    'progress never goes backwards',
+  );
   const job = h.core.store.jobsOfEvent(event.id)[0]!;
   assert.equal(job.state, 'completed');
   assert.equal(job.expectedTotal, 503);
-  assert.deepEqual(h.core.statusHistory(event.id).map((s) => [s.from, s.to]), [[null, 'PENDING'], ['PENDING', 'ACTIVE']]);
-  await assert.rejects(h.core.importEvent(admin, integration.id, providerEventId), rejectsWith('CONFLICT'), 'an event is added once');
+  assert.deepEqual(
+    h.core.statusHistory(event.id).map((s) => [s.from, s.to]),
+    [
+      [null, 'PENDING'],
+      ['PENDING', 'ACTIVE'],
+    ],
+  );
+  await assert.rejects(
+    h.core.importEvent(admin, integration.id, providerEventId),
+    rejectsWith('CONFLICT'),
+    'an event is added once',
+  );
 });
 
 for (const family of LUMA_ROUTE_FAMILIES) {
@@ -86,7 +106,11 @@ test('live sync: registrations, edits and cancellations flow in; VIP and the row
   h.core.setVip(operator, first.id, true);
 
   h.clock.advance(60_000);
-  const newId = h.sim.eventbrite.addAttendee(providerEventId, { firstName: 'Zoë', lastName: 'Ångström', ticketName: 'Speaker' });
+  const newId = h.sim.eventbrite.addAttendee(providerEventId, {
+    firstName: 'Zoë',
+    lastName: 'Ångström',
+    ticketName: 'Speaker',
+  });
   h.sim.eventbrite.editAttendee(providerEventId, firstId!, { firstName: 'Renamed', ticketName: 'VIP Pass' });
   const [, secondId] = h.sim.eventbrite.attendeeIds(providerEventId);
   h.sim.eventbrite.cancelAttendee(providerEventId, secondId!);
@@ -111,7 +135,11 @@ test('live sync: registrations, edits and cancellations flow in; VIP and the row
 
   // A full re-import changes nothing more and keeps VIP.
   h.core.syncNow(operator, eventId);
-  await assert.throws(() => h.core.syncNow(operator, eventId), rejectsWith('CONFLICT'), 'Sync cannot run twice at once');
+  await assert.throws(
+    () => h.core.syncNow(operator, eventId),
+    rejectsWith('CONFLICT'),
+    'Sync cannot run twice at once',
+  );
   await h.core.engine.waitForJob(eventId);
   assert.equal(h.core.store.getAttendee(first.id)!.vip, true);
   assert.equal(h.core.getEvent(eventId).status, 'ACTIVE');
@@ -129,7 +157,11 @@ test('revoked credential: DISCONNECTED; the recovery dialog offers only CONNECTE
   assert.match(event.lastError ?? '', /INVALID_AUTH|401/);
   assert.ok(event.lastErrorAt);
   assert.equal(h.core.listIntegrations()[0]!.status, 'DISCONNECTED');
-  assert.deepEqual(h.core.recoveryOptions(eventId), [], 'a DISCONNECTED integration never appears: empty state');
+  assert.deepEqual(
+    h.core.recoveryOptions(eventId),
+    [],
+    'a DISCONNECTED integration never appears: empty state',
+  );
   assert.equal(describeSyncStatus('DISCONNECTED', false).alert?.title, 'Integration disconnected');
 
   assert.throws(() => h.core.reconnect(admin, eventId, integration.id), rejectsWith('INVALID_STATE'));
@@ -137,7 +169,10 @@ test('revoked credential: DISCONNECTED; the recovery dialog offers only CONNECTE
   h.sim.eventbrite.restoreToken(token);
   await h.core.connectIntegration(admin, 'eventbrite', token);
   const options = h.core.recoveryOptions(eventId);
-  assert.deepEqual(options.map((i) => [i.accountEmail, i.status]), [['first@venue.org', 'CONNECTED']]);
+  assert.deepEqual(
+    options.map((i) => [i.accountEmail, i.status]),
+    [['first@venue.org', 'CONNECTED']],
+  );
   assert.throws(() => h.core.reconnect(operator, eventId, integration.id), rejectsWith('FORBIDDEN'));
   h.core.reconnect(admin, eventId, integration.id);
   assert.equal(h.core.getEvent(eventId).status, 'PENDING');
@@ -223,7 +258,8 @@ test('malformed and truncated pages store nothing from that page; a first import
     // The first attendee page is good; every attempt at the second is bad.
     let pagesServed = 0;
     h.sim.eventbrite.on('request', (r) => {
-      if (r.path.includes('/attendees/') && ++pagesServed === 1) h.sim.eventbrite.failNext(3, fault, { pathIncludes: '/attendees/' });
+      if (r.path.includes('/attendees/') && ++pagesServed === 1)
+        h.sim.eventbrite.failNext(3, fault, { pathIncludes: '/attendees/' });
     });
     const event = await h.core.importEvent(admin, integration.id, providerEventId);
     await h.core.engine.waitForJob(event.id);
@@ -233,14 +269,21 @@ test('malformed and truncated pages store nothing from that page; a first import
     assert.equal(broken.counts.total, 25, `${fault}: only the good page is stored`);
     assert.match(broken.lastError ?? '', /bad|malformed|pars|JSON|missing|truncat/i, fault);
     const view = describeSyncStatus(broken.status, broken.activeJob !== null);
-    assert.deepEqual([view.alert?.title, view.dialogTitle, view.toast], ['Import failed', 'Set Up Sync', 'Retrying import']);
+    assert.deepEqual(
+      [view.alert?.title, view.dialogTitle, view.toast],
+      ['Import failed', 'Set Up Sync', 'Retrying import'],
+    );
 
     h.sim.eventbrite.clearFaults();
     h.core.retryImport(admin, event.id);
     await h.core.engine.waitForJob(event.id);
     const fixed = h.core.getEvent(event.id);
     assert.equal(fixed.status, 'ACTIVE', fault);
-    assert.deepEqual(h.core.store.providerAttendeeIds(event.id), [...h.sim.eventbrite.attendeeIds(providerEventId)].sort(), fault);
+    assert.deepEqual(
+      h.core.store.providerAttendeeIds(event.id),
+      [...h.sim.eventbrite.attendeeIds(providerEventId)].sort(),
+      fault,
+    );
   }
 });
 
@@ -270,10 +313,16 @@ test('operators are refused every admin action by the core itself', async (t) =>
   const providerEventId = h.sim.eventbrite.addEvent(token, { name: 'X' });
   await assert.rejects(h.core.connectIntegration(operator, 'eventbrite', token), rejectsWith('FORBIDDEN'));
   await assert.rejects(h.core.listProviderEvents(operator, integration.id), rejectsWith('FORBIDDEN'));
-  await assert.rejects(h.core.importEvent(operator, integration.id, providerEventId), rejectsWith('FORBIDDEN'));
+  await assert.rejects(
+    h.core.importEvent(operator, integration.id, providerEventId),
+    rejectsWith('FORBIDDEN'),
+  );
   assert.equal(h.core.listEvents().length, 0);
   const listed = await h.core.listProviderEvents(admin, integration.id);
-  assert.deepEqual(listed.map((e) => [e.providerEventId, e.alreadyAdded]), [[providerEventId, false]]);
+  assert.deepEqual(
+    listed.map((e) => [e.providerEventId, e.alreadyAdded]),
+    [[providerEventId, false]],
+  );
 });
 
 test('an event of another account is refused without storing anything', async (t) => {
@@ -283,7 +332,11 @@ test('an event of another account is refused without storing anything', async (t
   const foreignEvent = h.sim.eventbrite.addEvent(other.token, { name: 'Not yours' });
   await assert.rejects(h.core.importEvent(admin, integration.id, foreignEvent), rejectsWith('FORBIDDEN'));
   assert.equal(h.core.listEvents().length, 0);
-  assert.equal(h.core.listIntegrations()[0]!.status, 'CONNECTED', '403 on one event leaves the integration alone');
+  assert.equal(
+    h.core.listIntegrations()[0]!.status,
+    'CONNECTED',
+    '403 on one event leaves the integration alone',
+  );
 });
 
 // Once, on the older routes: the budget does not depend on the family, and the older one spends
@@ -293,7 +346,8 @@ test('live polling of many events stays within the provider budget of one creden
   const h = await startHarness(t, { sim: lumaOn('legacy'), core: { sync: { pollIntervalMs: 5_000 } } });
   const { integration, token } = await connect(h, 'luma');
   const eventIds: number[] = [];
-  for (let i = 0; i < 5; i++) eventIds.push((await importSeeded(h, 'luma', 1_000, token, integration.id)).eventId);
+  for (let i = 0; i < 5; i++)
+    eventIds.push((await importSeeded(h, 'luma', 1_000, token, integration.id)).eventId);
   const stamps: number[] = [];
   h.sim.luma.on('request', () => stamps.push(h.clock.now()));
   const end = h.clock.now() + 10 * 60_000;
@@ -332,16 +386,27 @@ for (const family of LUMA_ROUTE_FAMILIES) {
   test(`Luma (${family} routes): import and live sync apply every attendee rule`, async (t) => {
     const h = await startHarness(t, { sim: { lumaPageSize: 3, ...lumaOn(family) } });
     const { integration, token } = await connect(h, 'luma');
-    const providerEventId = h.sim.luma.addEvent(token, { name: 'Rules', ticketTypes: ['General Admission', 'VIP', 'Workshop', 'Dinner'] });
+    const providerEventId = h.sim.luma.addEvent(token, {
+      name: 'Rules',
+      ticketTypes: ['General Admission', 'VIP', 'Workshop', 'Dinner'],
+    });
     const luma = h.sim.luma;
     const ids = {
-      approved: luma.addGuest(providerEventId, { firstName: 'Ada', lastName: 'Lovelace', company: 'Analytical Engines', jobTitle: 'Programmer' }),
+      approved: luma.addGuest(providerEventId, {
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+        company: 'Analytical Engines',
+        jobTitle: 'Programmer',
+      }),
       session: luma.addGuest(providerEventId, { approvalStatus: 'session', company: null, jobTitle: null }),
       pending: luma.addGuest(providerEventId, { approvalStatus: 'pending_approval' }),
       invited: luma.addGuest(providerEventId, { approvalStatus: 'invited' }),
       waitlist: luma.addGuest(providerEventId, { approvalStatus: 'waitlist' }),
       declined: luma.addGuest(providerEventId, { approvalStatus: 'declined' }),
-      several: luma.addGuest(providerEventId, { ticketName: 'VIP', extraTicketNames: ['Workshop', 'Dinner'] }),
+      several: luma.addGuest(providerEventId, {
+        ticketName: 'VIP',
+        extraTicketNames: ['Workshop', 'Dinner'],
+      }),
     };
     h.clock.advance(30 * 60_000);
     const imported = await h.core.importEvent(admin, integration.id, providerEventId);
@@ -350,7 +415,13 @@ for (const family of LUMA_ROUTE_FAMILIES) {
     const row = (id: string) => h.core.store.findAttendeeByProviderId(eventId, id)!;
 
     assert.equal(h.core.getEvent(eventId).status, 'ACTIVE');
-    assert.deepEqual(h.core.getEvent(eventId).counts, { attending: 3, notAttending: 1, notYetAttending: 3, total: 7, checkedIn: 0 });
+    assert.deepEqual(h.core.getEvent(eventId).counts, {
+      attending: 3,
+      notAttending: 1,
+      notYetAttending: 3,
+      total: 7,
+      checkedIn: 0,
+    });
     assert.deepEqual(
       Object.entries(ids).map(([name, id]) => [name, row(id).status]),
       [
@@ -364,7 +435,11 @@ for (const family of LUMA_ROUTE_FAMILIES) {
       ],
     );
     const ada = row(ids.approved);
-    assert.deepEqual([ada.fullName, ada.email !== null, ada.company, ada.jobTitle], ['Ada Lovelace', true, 'Analytical Engines', 'Programmer'], 'company and job title from registration answers');
+    assert.deepEqual(
+      [ada.fullName, ada.email !== null, ada.company, ada.jobTitle],
+      ['Ada Lovelace', true, 'Analytical Engines', 'Programmer'],
+      'company and job title from registration answers',
+    );
     assert.deepEqual([row(ids.session).company, row(ids.session).jobTitle], [null, null]);
     assert.match(ada.barcode ?? '', new RegExp(`pk=${ids.approved}$`));
     // The older routes report one ticket per guest (the first); the current ones every ticket.
@@ -373,7 +448,12 @@ for (const family of LUMA_ROUTE_FAMILIES) {
     assert.deepEqual([ada.ticketName, ada.otherTicketNames], ['General Admission', []]);
 
     h.clock.advance(60_000);
-    const added = luma.addGuest(providerEventId, { firstName: 'Zoë', lastName: 'Ångström', ticketName: 'Workshop', company: 'Nordlicht GmbH' });
+    const added = luma.addGuest(providerEventId, {
+      firstName: 'Zoë',
+      lastName: 'Ångström',
+      ticketName: 'Workshop',
+      company: 'Nordlicht GmbH',
+    });
     luma.editAttendee(providerEventId, ids.approved, { company: 'Difference Engines', jobTitle: 'Countess' });
     luma.setGuestStatus(providerEventId, ids.pending, 'approved');
     luma.cancelAttendee(providerEventId, ids.session);
@@ -381,14 +461,32 @@ for (const family of LUMA_ROUTE_FAMILIES) {
     const before = luma.requests.length;
     await h.core.engine.liveTick(eventId);
     const livePaths = luma.requests.slice(before).map((r) => r.path);
-    assert.ok(livePaths.length > 0 && livePaths.every((path) => lumaRouteOf(path)?.family === family), `live sync spoke only the ${family} routes: ${livePaths.join(' ')}`);
+    assert.ok(
+      livePaths.length > 0 && livePaths.every((path) => lumaRouteOf(path)?.family === family),
+      `live sync spoke only the ${family} routes: ${livePaths.join(' ')}`,
+    );
 
-    assert.deepEqual([row(added).fullName, row(added).ticketName, row(added).company, row(added).status], ['Zoë Ångström', 'Workshop', 'Nordlicht GmbH', 'ATTENDING']);
-    assert.deepEqual([row(ids.approved).company, row(ids.approved).jobTitle], ['Difference Engines', 'Countess']);
+    assert.deepEqual(
+      [row(added).fullName, row(added).ticketName, row(added).company, row(added).status],
+      ['Zoë Ångström', 'Workshop', 'Nordlicht GmbH', 'ATTENDING'],
+    );
+    assert.deepEqual(
+      [row(ids.approved).company, row(ids.approved).jobTitle],
+      ['Difference Engines', 'Countess'],
+    );
     assert.equal(row(ids.pending).status, 'ATTENDING');
     assert.equal(row(ids.session).status, 'NOT_ATTENDING');
-    assert.deepEqual([row(ids.several).ticketName, row(ids.several).otherTicketNames], ['Dinner', family === 'current' ? ['VIP'] : []]);
-    assert.deepEqual(h.core.getEvent(eventId).counts, { attending: 4, notAttending: 2, notYetAttending: 2, total: 8, checkedIn: 0 });
+    assert.deepEqual(
+      [row(ids.several).ticketName, row(ids.several).otherTicketNames],
+      ['Dinner', family === 'current' ? ['VIP'] : []],
+    );
+    assert.deepEqual(h.core.getEvent(eventId).counts, {
+      attending: 4,
+      notAttending: 2,
+      notYetAttending: 2,
+      total: 8,
+      checkedIn: 0,
+    });
   });
 }
 
@@ -400,15 +498,26 @@ test('Luma: an account without the current routes is served by the older ones, p
   const currentImport = await importSeeded(h, 'luma', 12, current.token, current.integration.id);
   const olderImport = await importSeeded(h, 'luma', 12, older.token, older.integration.id);
   assert.equal(h.core.getEvent(olderImport.eventId).counts.total, 12);
-  assert.deepEqual(h.core.store.providerAttendeeIds(olderImport.eventId), [...h.sim.luma.attendeeIds(olderImport.providerEventId)].sort());
+  assert.deepEqual(
+    h.core.store.providerAttendeeIds(olderImport.eventId),
+    [...h.sim.luma.attendeeIds(olderImport.providerEventId)].sort(),
+  );
 
   const missing = () => h.sim.luma.requests.filter((r) => r.status === 404).map((r) => r.path);
-  assert.deepEqual(missing(), ['/v1/events/get', '/v1/users/get-self'], 'one 404 and one probe for the older account, none for the current one');
+  assert.deepEqual(
+    missing(),
+    ['/v1/events/get', '/v1/users/get-self'],
+    'one 404 and one probe for the older account, none for the current one',
+  );
   h.clock.advance(60_000);
   const before = h.sim.luma.requests.length;
   await h.core.engine.liveTick(currentImport.eventId);
   await h.core.engine.liveTick(olderImport.eventId);
   await h.core.engine.liveTick(olderImport.eventId);
   const paths = h.sim.luma.requests.slice(before).map((r) => `${r.status} ${r.path}`);
-  assert.deepEqual(new Set(paths), new Set(['200 /v1/events/guests/list', '200 /v1/event/get-guests']), 'the choice is remembered: no 404 after it');
+  assert.deepEqual(
+    new Set(paths),
+    new Set(['200 /v1/events/guests/list', '200 /v1/event/get-guests']),
+    'the choice is remembered: no 404 after it',
+  );
 });

@@ -18,7 +18,12 @@ import type { SyncedEvent } from '../../shared/types.ts';
 const VENUE_ID = 'venue-roster';
 type T = { after(fn: () => unknown): void };
 
-async function desk(t: T, venue: LinkedVenue, name: string, pin: string): Promise<{ h: AppHarness; source: LinkedSource }> {
+async function desk(
+  t: T,
+  venue: LinkedVenue,
+  name: string,
+  pin: string,
+): Promise<{ h: AppHarness; source: LinkedSource }> {
   let closeVenue: () => Promise<void> = async () => undefined;
   t.after(() => closeVenue());
   const h = await startAppHarness(t);
@@ -42,8 +47,14 @@ async function pollerWithEvent(t: T, venue: LinkedVenue, attendees: number) {
   const d1 = await desk(t, venue, 'Desk 1', '1111');
   await d1.h.call('session.unlock', { pin: '1111' });
   const account = d1.h.sim.eventbrite.addAccount({ email: 'org@example.com', name: 'Org' });
-  const integration = await d1.h.call('integrations.connect', { provider: 'eventbrite', credential: account.token });
-  const providerEventId = d1.h.sim.eventbrite.addEvent(account.token, { name: 'Venue Conf', startsAt: '2026-12-01T09:00:00Z' });
+  const integration = await d1.h.call('integrations.connect', {
+    provider: 'eventbrite',
+    credential: account.token,
+  });
+  const providerEventId = d1.h.sim.eventbrite.addEvent(account.token, {
+    name: 'Venue Conf',
+    startsAt: '2026-12-01T09:00:00Z',
+  });
   d1.h.sim.eventbrite.seedAttendees(providerEventId, attendees);
   d1.h.clock.advance(30 * 60_000);
   await d1.h.call('session.unlock', { pin: '1111' }); // the admin lock came back while the clock moved
@@ -82,15 +93,30 @@ test('a desk without an account gets a 5,000-attendee event from the poller: it 
   // Where its data comes from.
   assert.equal(event.syncVia?.deskName, 'Desk 1');
   assert.equal(event.syncVia?.status, 'ACTIVE');
-  const view = describeEventSync({ status: event.status, statusReason: event.statusReason, hasActiveJob: false, integrationId: event.integrationId, syncVia: event.syncVia });
+  const view = describeEventSync({
+    status: event.status,
+    statusReason: event.statusReason,
+    hasActiveJob: false,
+    integrationId: event.integrationId,
+    syncVia: event.syncVia,
+  });
   assert.equal(view.badge.label, 'Syncing via Desk 1');
   assert.equal(view.alert, null);
 
   // The desk works: search by name, check in by barcode, statistics; Desk 1 sees the check-in.
-  const someone = d1.h.app.core.store.getAttendee(d1.h.app.core.store.findAttendeeByProviderId(e1, [...sample.keys()][42]!)!.id)!;
+  const someone = d1.h.app.core.store.getAttendee(
+    d1.h.app.core.store.findAttendeeByProviderId(e1, [...sample.keys()][42]!)!.id,
+  )!;
   const found = await d2.h.call('desk.search', { eventId: e2, query: someone.fullName });
-  assert.ok(found.rows.some((r) => r.providerAttendeeId === someone.providerAttendeeId), 'found by name');
-  const outcome = await d2.h.call('desk.checkIn', { eventId: e2, actionId: 'roster-act-0001', code: someone.barcode! });
+  assert.ok(
+    found.rows.some((r) => r.providerAttendeeId === someone.providerAttendeeId),
+    'found by name',
+  );
+  const outcome = await d2.h.call('desk.checkIn', {
+    eventId: e2,
+    actionId: 'roster-act-0001',
+    code: someone.barcode!,
+  });
   assert.equal(outcome.kind, 'checked_in');
   assert.equal((await d2.h.call('desk.stats', { eventId: e2 })).checkedIn, 1);
   const atDesk1 = d1.h.app.core.store.findAttendeeByProviderId(e1, someone.providerAttendeeId)!;
@@ -102,7 +128,11 @@ test('a desk without an account gets a 5,000-attendee event from the poller: it 
   const printer = await d2.h.call('printers.add', { name: 'PDF', config: { kind: 'pdf_folder', folder } });
   await d2.h.call('settings.update', { printerId: printer.id, autoPrint: true });
   const other = d2.h.app.core.store.findAttendeeByProviderId(e2, [...sample.keys()][7]!)!;
-  const printed = await d2.h.call('desk.checkIn', { eventId: e2, actionId: 'roster-act-0002', attendeeId: other.id });
+  const printed = await d2.h.call('desk.checkIn', {
+    eventId: e2,
+    actionId: 'roster-act-0002',
+    attendeeId: other.id,
+  });
   assert.ok(printed.kind === 'checked_in' && printed.printJob !== null);
   await d2.h.app.core.printing.idle();
   const job = d2.h.app.core.printing.listJobs({ limit: 10 }).find((j) => j.id === printed.printJob!.id)!;
@@ -110,7 +140,9 @@ test('a desk without an account gets a 5,000-attendee event from the poller: it 
   assert.equal(job.attendeeName, other.fullName);
 
   // Nothing secret travels: no credential, nor this desk's local state, in the roster.
-  const doc = d2.source.linked.get(venueDocumentName({ venueId: VENUE_ID, provider: 'eventbrite', providerEventId }))!;
+  const doc = d2.source.linked.get(
+    venueDocumentName({ venueId: VENUE_ID, provider: 'eventbrite', providerEventId }),
+  )!;
   const state = Buffer.from(Y.encodeStateAsUpdate(doc)).toString('latin1');
   assert.ok(!state.includes(account.token), 'no token in the document');
   assert.ok(!JSON.stringify(doc.getMap(ROSTER_MAPS.roster).toJSON()).includes('"vip"'));
@@ -131,22 +163,41 @@ test("the provider's registration, edit and cancellation reach the desk without 
   sim.cancelAttendee(providerEventId, cancelled!);
   d1.h.clock.advance(60_000);
   await d1.h.app.core.engine.runLivePass();
-  await until(() => d2.h.app.core.store.findAttendeeByProviderId(e2, added) !== undefined, 'the registration arrived');
+  await until(
+    () => d2.h.app.core.store.findAttendeeByProviderId(e2, added) !== undefined,
+    'the registration arrived',
+  );
   await d2.h.app.core.venue.replica.rosterSettled(e2);
   const store2 = d2.h.app.core.store;
   assert.equal(store2.findAttendeeByProviderId(e2, added)!.fullName, 'Late Registrant');
   assert.match(store2.findAttendeeByProviderId(e2, edited!)!.fullName, /^Renamed /);
   assert.equal(store2.findAttendeeByProviderId(e2, cancelled!)!.status, 'NOT_ATTENDING');
-  assert.deepEqual(store2.providerRecords(e2), d1.h.app.core.store.providerRecords(e1), 'the mirrors agree record for record');
+  assert.deepEqual(
+    store2.providerRecords(e2),
+    d1.h.app.core.store.providerRecords(e1),
+    'the mirrors agree record for record',
+  );
 
   // The token is revoked: Desk 1's event goes DISCONNECTED, and Desk 2 says so, naming Desk 1.
   sim.revokeToken(account.token);
   d1.h.clock.advance(60_000);
   await d1.h.app.core.engine.runLivePass();
-  await until(() => d2.h.app.core.getEvent(e2).syncVia?.status === 'DISCONNECTED', "Desk 2 sees Desk 1's status");
+  await until(
+    () => d2.h.app.core.getEvent(e2).syncVia?.status === 'DISCONNECTED',
+    "Desk 2 sees Desk 1's status",
+  );
   const event = d2.h.app.core.getEvent(e2);
-  const view = describeEventSync({ status: event.status, statusReason: event.statusReason, hasActiveJob: false, integrationId: event.integrationId, syncVia: event.syncVia });
-  assert.equal(view.alert?.title, 'Integration disconnected on Desk 1 — an admin there can reconnect, or connect an account here');
+  const view = describeEventSync({
+    status: event.status,
+    statusReason: event.statusReason,
+    hasActiveJob: false,
+    integrationId: event.integrationId,
+    syncVia: event.syncVia,
+  });
+  assert.equal(
+    view.alert?.title,
+    'Integration disconnected on Desk 1 — an admin there can reconnect, or connect an account here',
+  );
   assert.equal(view.alert?.action, 'reconnect');
 });
 
@@ -159,7 +210,9 @@ test('a peer holding the secret cannot corrupt the mirror through the roster: ma
   await d2.h.app.core.venue.replica.rosterSettled(e2);
   const before = d2.h.app.core.store.providerRecords(e2);
 
-  const doc = d2.source.linked.get(venueDocumentName({ venueId: VENUE_ID, provider: 'eventbrite', providerEventId }))!;
+  const doc = d2.source.linked.get(
+    venueDocumentName({ venueId: VENUE_ID, provider: 'eventbrite', providerEventId }),
+  )!;
   const roster = doc.getMap(ROSTER_MAPS.roster);
   const [first] = [...before.keys()];
   const rogue = new Y.Doc();
@@ -177,7 +230,11 @@ test('a peer holding the secret cannot corrupt the mirror through the roster: ma
   const refused = d2.h.app.core.venue.replica.refused();
   assert.ok(refused.reduce((n, r) => n + r.count, 0) >= 4, 'each refusal counted');
   // An older record never replaces a newer one, even from a desk that writes it later.
-  const stale = { ...(roster.get(first!) as Record<string, unknown>), fullName: 'Stale Name', providerUpdatedAt: '2000-01-01T00:00:00Z' };
+  const stale = {
+    ...(roster.get(first!) as Record<string, unknown>),
+    fullName: 'Stale Name',
+    providerUpdatedAt: '2000-01-01T00:00:00Z',
+  };
   roster.set(first!, stale);
   await d2.h.app.core.venue.replica.rosterSettled(e2);
   assert.equal(d2.h.app.core.store.providerRecords(e2).get(first!)?.fullName, before.get(first!)?.fullName);

@@ -16,9 +16,19 @@ const rounds = Number(values.rounds);
 const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
 const kinds = values.only === undefined ? FAULT_KINDS : values.only.split(',').map((k) => k.trim());
 const unknown = kinds.filter((k) => !(FAULT_KINDS as readonly string[]).includes(k));
-if (!Number.isInteger(rounds) || rounds < 1 || !Number.isInteger(seed) || seed < 0 || unknown.length > 0 || kinds.length === 0) {
-  console.error('usage: npm run torture -- [--rounds N (>= 1)] [--seed S (a whole number >= 0)] [--only kind,kind] [--json]');
-  if (unknown.length) console.error(`unknown fault kinds: ${unknown.join(', ')}; the kinds are ${FAULT_KINDS.join(', ')}`);
+if (
+  !Number.isInteger(rounds) ||
+  rounds < 1 ||
+  !Number.isInteger(seed) ||
+  seed < 0 ||
+  unknown.length > 0 ||
+  kinds.length === 0
+) {
+  console.error(
+    'usage: npm run torture -- [--rounds N (>= 1)] [--seed S (a whole number >= 0)] [--only kind,kind] [--json]',
+  );
+  if (unknown.length)
+    console.error(`unknown fault kinds: ${unknown.join(', ')}; the kinds are ${FAULT_KINDS.join(', ')}`);
   process.exit(2);
 }
 const log = values.json ? undefined : (line: string) => console.log(line);

@@ -58,7 +58,9 @@ export function newStorageFigures(): StorageRoundFigures {
 }
 
 export function formatStorageFigures(f: StorageRoundFigures): string {
-  const full = f.diskFullNotRun ? `disk-full rounds NOT RUN: ${f.diskFullNotRun}` : `disk-full rounds ${f.diskFullRounds} (${f.checkInsRefusedStorageFull} check-ins refused STORAGE_FULL)`;
+  const full = f.diskFullNotRun
+    ? `disk-full rounds NOT RUN: ${f.diskFullNotRun}`
+    : `disk-full rounds ${f.diskFullRounds} (${f.checkInsRefusedStorageFull} check-ins refused STORAGE_FULL)`;
   const kinds = DAMAGE_KINDS.map((k) => `${k} ${f.damageKinds[k]}`).join(', ');
   return `storage: ${full}; database-damaged rounds ${f.damagedRounds} (${kinds}): ${f.checkInsOffered} check-ins offered back, ${f.checkInsLostToDamage} acknowledged ones lost to the damage, desk back within ${f.longestDeskBackMs} ms at most`;
 }
@@ -66,10 +68,19 @@ export function formatStorageFigures(f: StorageRoundFigures): string {
 /** A tmpfs as the data folder, where the suite may mount one (root); the disk-full rounds need it. */
 export function mountDataDisk(dir: string): DataDisk {
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${DISK_MB}m,mode=0755`, 'tmpfs', dir], { stdio: 'pipe' });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${DISK_MB}m,mode=0755`, 'tmpfs', dir], {
+      stdio: 'pipe',
+    });
     return { mounted: true, reason: null };
   } catch (err) {
-    return { mounted: false, reason: `cannot mount a tmpfs (${String((err as { stderr?: Buffer }).stderr ?? err).trim().split('\n')[0]})` };
+    return {
+      mounted: false,
+      reason: `cannot mount a tmpfs (${
+        String((err as { stderr?: Buffer }).stderr ?? err)
+          .trim()
+          .split('\n')[0]
+      })`,
+    };
   }
 }
 
@@ -91,7 +102,9 @@ const FILLER = '.torture-filler';
  */
 async function foldWal(world: World): Promise<boolean> {
   for (let attempt = 0; attempt < 40; attempt++) {
-    const [r] = world.withDatabase((db) => db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number }[]);
+    const [r] = world.withDatabase(
+      (db) => db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number }[],
+    );
     if (r && r.busy === 0 && r.log === 0) return true;
     await delay(25);
   }
@@ -108,21 +121,28 @@ export async function diskFullRound(r: Round): Promise<Set<number>> {
     return new Set();
   }
   world.storage.diskFullRounds++;
-  if (!(await foldWal(world))) world.violation('the WAL could not be folded back before filling the disk (a reader held it for a second)');
+  if (!(await foldWal(world)))
+    world.violation(
+      'the WAL could not be folded back before filling the disk (a reader held it for a second)',
+    );
   fillDisk(world.dataDir, FILLER);
   let refusedFull = 0;
   try {
     // People not checked in yet: each answer is a write the full disk must refuse.
-    const { refused } = await world.checkInBurst(dice, dice.int(10, 60), { pool: world.attendees(NOT_CHECKED_IN) });
+    const { refused } = await world.checkInBurst(dice, dice.int(10, 60), {
+      pool: world.attendees(NOT_CHECKED_IN),
+    });
     for (const why of refused) {
       if (why.includes('STORAGE_FULL')) refusedFull++;
       else world.violation(`on a full disk the desk answered "${why}", not the typed STORAGE_FULL`);
     }
     world.storage.checkInsRefusedStorageFull += refusedFull;
-    if (refusedFull === 0) world.violation('the disk was full but no check-in was refused: the round tested nothing');
+    if (refusedFull === 0)
+      world.violation('the disk was full but no check-in was refused: the round tested nothing');
     if (refusedFull > 0) {
       const status = await world.client.must('storage.status', {});
-      if (status.state !== 'full') world.violation(`check-ins were refused STORAGE_FULL but the storage status says ${status.state}`);
+      if (status.state !== 'full')
+        world.violation(`check-ins were refused STORAGE_FULL but the storage status says ${status.state}`);
     }
   } finally {
     rmSync(join(world.dataDir, FILLER), { force: true });
@@ -182,7 +202,9 @@ export async function databaseDamagedRound(r: Round): Promise<Set<number>> {
   await world.startHost();
   const notices = await world.client.must('recovery.notices', {});
   if (notices.length !== 1) {
-    world.violation(`after damaging the database (${kind}) the host shows ${notices.length} damaged-database notices, not 1`);
+    world.violation(
+      `after damaging the database (${kind}) the host shows ${notices.length} damaged-database notices, not 1`,
+    );
     return new Set();
   }
   const notice = notices[0]!;
@@ -192,7 +214,8 @@ export async function databaseDamagedRound(r: Round): Promise<Set<number>> {
   } catch {
     kept = null;
   }
-  if (!kept || !kept.equals(damagedBytes)) world.violation(`the damaged file (${kind}) was not kept byte for byte at ${notice.damagedFile}`);
+  if (!kept || !kept.equals(damagedBytes))
+    world.violation(`the damaged file (${kind}) was not kept byte for byte at ${notice.damagedFile}`);
 
   // The check-ins offered back: exactly the readable ones, none twice.
   const offered: string[] = [];
@@ -203,10 +226,14 @@ export async function databaseDamagedRound(r: Round): Promise<Set<number>> {
   }
   world.storage.checkInsOffered += offered.length;
   const offeredSet = new Set(offered);
-  if (offeredSet.size !== offered.length) world.violation(`${offered.length - offeredSet.size} salvaged check-ins offered twice`);
+  if (offeredSet.size !== offered.length)
+    world.violation(`${offered.length - offeredSet.size} salvaged check-ins offered twice`);
   const missing = [...expected].filter((id) => !offeredSet.has(id));
   const extra = offered.filter((id) => !expected.has(id));
-  if (missing.length || extra.length) world.violation(`damage "${kind}": ${missing.length} readable check-ins not offered, ${extra.length} offered that should not read`);
+  if (missing.length || extra.length)
+    world.violation(
+      `damage "${kind}": ${missing.length} readable check-ins not offered, ${extra.length} offered that should not read`,
+    );
 
   // The admin's way back: the integrations are there (their credentials survived), accept the
   // salvage, re-import each event.
@@ -221,7 +248,9 @@ export async function databaseDamagedRound(r: Round): Promise<Set<number>> {
   const integrations = await world.client.must('integrations.list', {});
   for (const event of world.events) {
     const integrationId = integrations.find((i) => i.provider === event.provider)!.id;
-    event.localId = (await world.client.must('events.import', { integrationId, providerEventId: event.providerEventId })).id;
+    event.localId = (
+      await world.client.must('events.import', { integrationId, providerEventId: event.providerEventId })
+    ).id;
   }
   await deskBack(world, started);
 
@@ -234,7 +263,10 @@ export async function databaseDamagedRound(r: Round): Promise<Set<number>> {
     }
   }
   const after = (await world.client.must('recovery.notices', {}))[0];
-  if (after && after.salvage.accepted > 0) world.violation(`${after.salvage.accepted} salvaged check-ins still wait after every event was re-imported`);
+  if (after && after.salvage.accepted > 0)
+    world.violation(
+      `${after.salvage.accepted} salvaged check-ins still wait after every event was re-imported`,
+    );
   followFreshDatabase(world);
   // The printer was in the damaged file too: the admin adds it again before the desk prints.
   await world.ensureLabelPrinter();
@@ -249,14 +281,20 @@ async function deskBack(world: World, started: number): Promise<void> {
     if (pool.length > 0) {
       const a = pool[0]!;
       const actionId = randomUUID();
-      const answer = await world.client.call('desk.checkIn', { eventId: a.eventId, actionId, attendeeId: a.id });
+      const answer = await world.client.call('desk.checkIn', {
+        eventId: a.eventId,
+        actionId,
+        attendeeId: a.id,
+      });
       if (answer.ok && answer.value.kind === 'checked_in') {
         world.acknowledged.push({ actionId, attendeeId: a.id, action: 'check_in' });
         break;
       }
     }
     if (Date.now() - started > DESK_BACK_WITHIN_MS) {
-      world.violation(`the desk did not check anyone in within ${DESK_BACK_WITHIN_MS / 1000} s of starting on a fresh database`);
+      world.violation(
+        `the desk did not check anyone in within ${DESK_BACK_WITHIN_MS / 1000} s of starting on a fresh database`,
+      );
       return;
     }
     await delay(50);
@@ -267,11 +305,15 @@ async function deskBack(world: World, started: number): Promise<void> {
 /** Acknowledged actions now in the fresh log keep being checked, under their new attendee ids; the rest were lost with the file. */
 function followFreshDatabase(world: World): void {
   const logged = world.withDatabase((db: Database.Database) => {
-    const rows = db.prepare('SELECT action_id AS actionId, attendee_id AS attendeeId FROM checkins').all() as { actionId: string; attendeeId: number }[];
+    const rows = db
+      .prepare('SELECT action_id AS actionId, attendee_id AS attendeeId FROM checkins')
+      .all() as { actionId: string; attendeeId: number }[];
     return new Map(rows.map((row) => [row.actionId, row.attendeeId]));
   });
   const before = world.acknowledged.length;
-  const still = world.acknowledged.filter((a) => logged.has(a.actionId)).map((a) => ({ ...a, attendeeId: logged.get(a.actionId)! }));
+  const still = world.acknowledged
+    .filter((a) => logged.has(a.actionId))
+    .map((a) => ({ ...a, attendeeId: logged.get(a.actionId)! }));
   world.acknowledged.splice(0, world.acknowledged.length, ...still);
   world.storage.checkInsLostToDamage += before - still.length;
   world.forgetLocalIds();

@@ -13,15 +13,19 @@ test('the fault schedule is seeded: the same seed gives the same faults, every k
   assert.deepEqual(new Set(faultSchedule(7, FAULT_KINDS.length)), new Set(FAULT_KINDS));
 });
 
-test(`fault suite: ${rounds} rounds (seed ${seed}) with zero invariant violations`, { timeout: 600_000 }, async (t) => {
-  const summary = await runTorture({ rounds, seed, log: (line) => t.diagnostic(line) });
-  t.diagnostic(formatSummary(summary));
-  assert.deepEqual(summary.violations, []);
-  // The suite did what it says: the host really died, people really were checked in and printed.
-  if (rounds >= FAULT_KINDS.length) {
-    assert.ok(summary.hostKills >= 4, `one kill per kill kind at least (${summary.hostKills})`);
-    assert.ok(summary.labelsPrinted > 0, 'badges were printed');
-  }
-  assert.ok(summary.acknowledgedCheckIns > 0, 'check-ins were acknowledged');
-  assert.ok(summary.rowsCompared > 0, 'rows were compared with the provider');
-});
+test(
+  `fault suite: ${rounds} rounds (seed ${seed}) with zero invariant violations`,
+  { timeout: 600_000 },
+  async (t) => {
+    const summary = await runTorture({ rounds, seed, log: (line) => t.diagnostic(line) });
+    t.diagnostic(formatSummary(summary));
+    assert.deepEqual(summary.violations, []);
+    // The suite did what it says: the host really died, people really were checked in and printed.
+    if (rounds >= FAULT_KINDS.length) {
+      assert.ok(summary.hostKills >= 4, `one kill per kill kind at least (${summary.hostKills})`);
+      assert.ok(summary.labelsPrinted > 0, 'badges were printed');
+    }
+    assert.ok(summary.acknowledgedCheckIns > 0, 'check-ins were acknowledged');
+    assert.ok(summary.rowsCompared > 0, 'rows were compared with the provider');
+  },
+);

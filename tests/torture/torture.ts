@@ -24,12 +24,26 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { once } from 'node:events';
 import { spawnHost, ADMIN_PIN, type HostProcess } from '../helpers/e2e.ts';
 import { startZplStandIn, type ZplStandIn } from '../helpers/zpl-standin.ts';
-import { startSimulator, type Simulator, type SimFault, type SimRequestRecord } from '../../main/simulator/index.ts';
+import {
+  startSimulator,
+  type Simulator,
+  type SimFault,
+  type SimRequestRecord,
+} from '../../main/simulator/index.ts';
 import { DeterministicRandom } from '../../main/simulator/people.ts';
 import { describeSyncStatus, type SyncStatus } from '../../shared/sync-status.ts';
 import type { ChannelInput, ChannelName, ChannelResult, IpcResult } from '../../shared/ipc-contract.ts';
 import type { ProviderKind } from '../../shared/types.ts';
-import { databaseDamagedRound, diskFullRound, formatStorageFigures, mountDataDisk, newStorageFigures, unmountDataDisk, type DataDisk, type StorageRoundFigures } from './storage-rounds.ts';
+import {
+  databaseDamagedRound,
+  diskFullRound,
+  formatStorageFigures,
+  mountDataDisk,
+  newStorageFigures,
+  unmountDataDisk,
+  type DataDisk,
+  type StorageRoundFigures,
+} from './storage-rounds.ts';
 
 export const FAULT_KINDS = [
   'kill-mid-import',
@@ -138,7 +152,11 @@ export class Dice {
 }
 
 /** The faults, in a seeded random order that uses every kind once before any repeats. */
-export function faultSchedule(seed: number, rounds: number, kinds: readonly FaultKind[] = FAULT_KINDS): FaultKind[] {
+export function faultSchedule(
+  seed: number,
+  rounds: number,
+  kinds: readonly FaultKind[] = FAULT_KINDS,
+): FaultKind[] {
   if (kinds.length === 0) throw new Error('no fault kinds to choose from');
   const dice = new Dice(seed);
   const out: FaultKind[] = [];
@@ -156,7 +174,10 @@ class HostClient {
     this.base = new URL(url);
     this.token = this.base.searchParams.get('token')!;
   }
-  async call<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<IpcResult<ChannelResult<C>>> {
+  async call<C extends ChannelName>(
+    channel: C,
+    input: ChannelInput<C>,
+  ): Promise<IpcResult<ChannelResult<C>>> {
     let response: Response;
     try {
       response = await fetch(new URL(`/ipc/${channel}`, this.base), {
@@ -224,10 +245,11 @@ export class World {
     readonly env: Record<string, string>,
     readonly clockOffset: { ms: number },
   ) {
-    for (const provider of [sim.eventbrite, sim.luma]) provider.on('request', () => {
-      this.providerRequestsAnswered++;
-      this.lastProviderAnswerAt = performance.now();
-    });
+    for (const provider of [sim.eventbrite, sim.luma])
+      provider.on('request', () => {
+        this.providerRequestsAnswered++;
+        this.lastProviderAnswerAt = performance.now();
+      });
     this.tokens = {
       eventbrite: sim.eventbrite.addAccount({ email: 'torture@venue.example', name: 'Torture' }).token,
       luma: sim.luma.addAccount({ email: 'torture@venue.example', name: 'Torture' }).token,
@@ -287,12 +309,18 @@ export class World {
    * database, so after a damaged one the admin adds it again, as at a real desk.
    */
   async ensureLabelPrinter(): Promise<void> {
-    const config = { kind: 'zpl_tcp' as const, host: '127.0.0.1', port: this.printer.port, dpi: 203 as const };
+    const config = {
+      kind: 'zpl_tcp' as const,
+      host: '127.0.0.1',
+      port: this.printer.port,
+      dpi: 203 as const,
+    };
     const printers = await this.client.must('printers.list', {});
     const { settings } = await this.client.must('app.snapshot', {});
     const existing = printers.find((p) => p.config.kind === 'zpl_tcp' && p.config.port === config.port);
     if (existing && settings.printerId === existing.id && settings.autoPrint) return;
-    const printer = existing ?? (await this.client.must('printers.add', { name: 'Desk label printer', config }));
+    const printer =
+      existing ?? (await this.client.must('printers.add', { name: 'Desk label printer', config }));
     await this.client.must('settings.update', { printerId: printer.id, autoPrint: true });
   }
 
@@ -331,7 +359,8 @@ export class World {
 
   async killHost(): Promise<void> {
     this.atLastKill = {
-      providerRequestsInFlight: this.sim.eventbrite.requestCount + this.sim.luma.requestCount - this.providerRequestsAnswered,
+      providerRequestsInFlight:
+        this.sim.eventbrite.requestCount + this.sim.luma.requestCount - this.providerRequestsAnswered,
       msSinceProviderAnswer: performance.now() - this.lastProviderAnswerAt,
       callsInFlight: this.callsInFlight,
     };
@@ -393,12 +422,17 @@ export class World {
 
   /** Attendees of the suite's events: [attendee id, barcode, event id], read from the database. */
   attendees(where = "a.status = 'ATTENDING'"): { id: number; barcode: string | null; eventId: number }[] {
-    return this.withDatabase((db) =>
-      db.prepare(`SELECT a.id, a.barcode, a.event_id AS eventId FROM attendees a WHERE ${where} ORDER BY a.id`).all() as {
-        id: number;
-        barcode: string | null;
-        eventId: number;
-      }[],
+    return this.withDatabase(
+      (db) =>
+        db
+          .prepare(
+            `SELECT a.id, a.barcode, a.event_id AS eventId FROM attendees a WHERE ${where} ORDER BY a.id`,
+          )
+          .all() as {
+          id: number;
+          barcode: string | null;
+          eventId: number;
+        }[],
     );
   }
 
@@ -407,13 +441,19 @@ export class World {
    * answered; the acknowledged ones are recorded. Calls the host does not answer (it was killed)
    * are neither acknowledged nor counted.
    */
-  async checkInBurst(dice: Dice, n: number, opts: { concurrency?: number; pool?: { id: number; barcode: string | null; eventId: number }[] } = {}): Promise<{ answered: number; refused: string[] }> {
+  async checkInBurst(
+    dice: Dice,
+    n: number,
+    opts: { concurrency?: number; pool?: { id: number; barcode: string | null; eventId: number }[] } = {},
+  ): Promise<{ answered: number; refused: string[] }> {
     const pool = opts.pool ?? this.attendees();
     if (pool.length === 0) return { answered: 0, refused: [] };
     // Chosen up front, so the choices do not depend on the host's timing.
     const plan = Array.from({ length: n }, () => {
       const a = dice.pick(pool);
-      const lastMine = dice.chance(0.1) ? this.acknowledged.filter((x) => x.action === 'check_in').at(-1 - dice.int(0, 5)) : undefined;
+      const lastMine = dice.chance(0.1)
+        ? this.acknowledged.filter((x) => x.action === 'check_in').at(-1 - dice.int(0, 5))
+        : undefined;
       return { a, byCode: a.barcode !== null && dice.chance(0.5), undo: lastMine, actionId: randomUUID() };
     });
     let answered = 0;
@@ -426,11 +466,18 @@ export class World {
           if (step.undo) {
             const eventId = this.eventOfAttendee(step.undo.attendeeId);
             this.callsInFlight++;
-            const r = await this.client.call('desk.undo', { eventId, attendeeId: step.undo.attendeeId, actionId: step.actionId }).finally(() => this.callsInFlight--);
+            const r = await this.client
+              .call('desk.undo', { eventId, attendeeId: step.undo.attendeeId, actionId: step.actionId })
+              .finally(() => this.callsInFlight--);
             answered++;
             this.callsAnswered++;
             if (!r.ok) refused.push(`undo: ${r.error.code} ${r.error.message}`);
-            else if (r.value.kind === 'undone') this.acknowledged.push({ actionId: step.actionId, attendeeId: step.undo.attendeeId, action: 'undo' });
+            else if (r.value.kind === 'undone')
+              this.acknowledged.push({
+                actionId: step.actionId,
+                attendeeId: step.undo.attendeeId,
+                action: 'undo',
+              });
           } else {
             const input = step.byCode
               ? { eventId: step.a.eventId, actionId: step.actionId, code: step.a.barcode! }
@@ -440,7 +487,12 @@ export class World {
             answered++;
             this.callsAnswered++;
             if (!r.ok) refused.push(`check-in: ${r.error.code} ${r.error.message}`);
-            else if (r.value.kind === 'checked_in') this.acknowledged.push({ actionId: step.actionId, attendeeId: r.value.attendee.id, action: 'check_in' });
+            else if (r.value.kind === 'checked_in')
+              this.acknowledged.push({
+                actionId: step.actionId,
+                attendeeId: r.value.attendee.id,
+                action: 'check_in',
+              });
           }
         } catch (error) {
           if (error instanceof HostDown) return;
@@ -460,7 +512,9 @@ export class World {
   eventOfAttendee(attendeeId: number): number {
     let eventId = this.eventOfAttendeeCache.get(attendeeId);
     if (eventId === undefined) {
-      eventId = this.withDatabase((db) => (db.prepare('SELECT event_id FROM attendees WHERE id = ?').pluck().get(attendeeId) as number));
+      eventId = this.withDatabase(
+        (db) => db.prepare('SELECT event_id FROM attendees WHERE id = ?').pluck().get(attendeeId) as number,
+      );
       this.eventOfAttendeeCache.set(attendeeId, eventId);
     }
     return eventId;
@@ -516,7 +570,10 @@ export class World {
       const integrations = await this.client.must('integrations.list', {});
       for (const integration of integrations) {
         if (integration.status !== 'CONNECTED') {
-          await this.client.call('integrations.connect', { provider: integration.provider, credential: this.tokens[integration.provider] });
+          await this.client.call('integrations.connect', {
+            provider: integration.provider,
+            credential: this.tokens[integration.provider],
+          });
         }
       }
       const events = await this.client.must('events.list', {});
@@ -526,21 +583,26 @@ export class World {
         healthy = false;
         if (event.status === 'PENDING' && event.activeJob) {
           const seen = progress.get(event.id);
-          if (!seen || seen.fetched !== event.activeJob.fetched) progress.set(event.id, { fetched: event.activeJob.fetched, since: Date.now() });
+          if (!seen || seen.fetched !== event.activeJob.fetched)
+            progress.set(event.id, { fetched: event.activeJob.fetched, since: Date.now() });
           else if (Date.now() - seen.since > STUCK_AFTER_MS) {
-            this.violation(`event ${event.id} is stuck: its ${event.activeJob.kind} job has not moved for ${STUCK_AFTER_MS / 1000} s`);
+            this.violation(
+              `event ${event.id} is stuck: its ${event.activeJob.kind} job has not moved for ${STUCK_AFTER_MS / 1000} s`,
+            );
             return;
           }
         } else if (event.status === 'PENDING') {
           // No job: the screen must say so, with its one-click repair.
           const view = describeSyncStatus(event.status, false);
-          if (view.alert?.title !== 'Import failed') this.violation(`event ${event.id} is PENDING with no job and no "Import failed"`);
+          if (view.alert?.title !== 'Import failed')
+            this.violation(`event ${event.id} is PENDING with no job and no "Import failed"`);
           await this.client.call('events.retryImport', { eventId: event.id });
         } else if (event.status === 'FAILED') {
           // Live sync heals a network failure by itself; give it a moment before Retry.
           const since = failedSince.get(event.id) ?? Date.now();
           failedSince.set(event.id, since);
-          if (Date.now() - since > 4 * POLL_INTERVAL_MS) await this.client.call('events.retry', { eventId: event.id });
+          if (Date.now() - since > 4 * POLL_INTERVAL_MS)
+            await this.client.call('events.retry', { eventId: event.id });
         } else if (event.status === 'DISCONNECTED') {
           const integrationId = integrations.find((i) => i.provider === event.provider)!.id;
           await this.client.call('events.reconnect', { eventId: event.id, integrationId });
@@ -548,7 +610,9 @@ export class World {
       }
       if (healthy) return;
       if (Date.now() > deadline) {
-        const broken = events.filter((e) => e.status !== 'ACTIVE' || e.activeJob).map((e) => `${e.id} ${e.status}${e.activeJob ? ' (job)' : ''}`);
+        const broken = events
+          .filter((e) => e.status !== 'ACTIVE' || e.activeJob)
+          .map((e) => `${e.id} ${e.status}${e.activeJob ? ' (job)' : ''}`);
         this.violation(`events did not heal within ${SETTLE_TIMEOUT_MS / 1000} s: ${broken.join(', ')}`);
         return;
       }
@@ -567,7 +631,11 @@ export class World {
       const providerIds = new Set(this.sims(event.provider).attendeeIds(event.providerEventId));
       const rows = this.withDatabase(
         (db) =>
-          db.prepare('SELECT provider_attendee_id AS id, full_name AS fullName, status FROM attendees WHERE event_id = ?').all(event.localId) as {
+          db
+            .prepare(
+              'SELECT provider_attendee_id AS id, full_name AS fullName, status FROM attendees WHERE event_id = ?',
+            )
+            .all(event.localId) as {
             id: string;
             fullName: string;
             status: string;
@@ -579,17 +647,25 @@ export class World {
       const extra = [...localIds].filter((id) => !providerIds.has(id));
       if (rows.length !== localIds.size) this.violation(`event ${event.localId}: duplicate attendee rows`);
       if (missing.length || extra.length) {
-        this.violation(`event ${event.localId}: ${missing.length} provider attendees missing locally, ${extra.length} local rows the provider does not have`);
+        this.violation(
+          `event ${event.localId}: ${missing.length} provider attendees missing locally, ${extra.length} local rows the provider does not have`,
+        );
       }
       const edits = this.editsOf(event);
       const byId = new Map(rows.map((r) => [r.id, r]));
       for (const [id, lastName] of edits.lastNames) {
         const row = byId.get(id);
-        if (row && !row.fullName.includes(lastName)) this.violation(`event ${event.localId}: attendee ${id} is "${row.fullName}", the provider says ${lastName}`);
+        if (row && !row.fullName.includes(lastName))
+          this.violation(
+            `event ${event.localId}: attendee ${id} is "${row.fullName}", the provider says ${lastName}`,
+          );
       }
       for (const id of edits.cancelled) {
         const row = byId.get(id);
-        if (row && row.status !== 'NOT_ATTENDING') this.violation(`event ${event.localId}: attendee ${id} was cancelled on the provider but is ${row.status}`);
+        if (row && row.status !== 'NOT_ATTENDING')
+          this.violation(
+            `event ${event.localId}: attendee ${id} was cancelled on the provider but is ${row.status}`,
+          );
       }
     }
   }
@@ -604,7 +680,8 @@ export class World {
         continue;
       }
       // One desk, no venue: the Sync always runs here.
-      if (started.value.ranBy !== 'this-desk') throw new Error(`a lone desk's Sync was asked of ${started.value.deskName}`);
+      if (started.value.ranBy !== 'this-desk')
+        throw new Error(`a lone desk's Sync was asked of ${started.value.deskName}`);
       const jobId = started.value.job.id;
       for (;;) {
         const event = await this.client.must('events.get', { eventId });
@@ -628,30 +705,48 @@ export class World {
       const foreign = db.pragma('foreign_key_check') as unknown[];
       if (foreign.length) this.violation(`foreign_key_check: ${foreign.length} rows`);
 
-      const byAction = db.prepare('SELECT attendee_id AS attendeeId, action FROM checkins WHERE action_id = ?');
+      const byAction = db.prepare(
+        'SELECT attendee_id AS attendeeId, action FROM checkins WHERE action_id = ?',
+      );
       for (const ack of this.acknowledged) {
         const row = byAction.get(ack.actionId) as { attendeeId: number; action: string } | undefined;
-        if (!row) this.violation(`acknowledged ${ack.action} ${ack.actionId} (attendee ${ack.attendeeId}) is not in the log`);
+        if (!row)
+          this.violation(
+            `acknowledged ${ack.action} ${ack.actionId} (attendee ${ack.attendeeId}) is not in the log`,
+          );
         else if (row.attendeeId !== ack.attendeeId || row.action !== ack.action) {
-          this.violation(`acknowledged ${ack.action} ${ack.actionId} is logged as ${row.action} of attendee ${row.attendeeId}`);
+          this.violation(
+            `acknowledged ${ack.action} ${ack.actionId} is logged as ${row.action} of attendee ${row.attendeeId}`,
+          );
         }
       }
 
       // The log alternates check-in, undo, check-in... per attendee, and the derived state is its last action.
-      const log = db.prepare('SELECT attendee_id AS attendeeId, action FROM checkins ORDER BY attendee_id, id').all() as { attendeeId: number; action: string }[];
+      const log = db
+        .prepare('SELECT attendee_id AS attendeeId, action FROM checkins ORDER BY attendee_id, id')
+        .all() as { attendeeId: number; action: string }[];
       const derived = new Map(
-        (db.prepare('SELECT attendee_id AS attendeeId, checked_in AS checkedIn FROM attendee_checkin').all() as { attendeeId: number; checkedIn: number }[]).map((r) => [r.attendeeId, r.checkedIn]),
+        (
+          db
+            .prepare('SELECT attendee_id AS attendeeId, checked_in AS checkedIn FROM attendee_checkin')
+            .all() as { attendeeId: number; checkedIn: number }[]
+        ).map((r) => [r.attendeeId, r.checkedIn]),
       );
       let previous: { attendeeId: number; action: string } | undefined;
       const lastAction = new Map<number, string>();
       for (const entry of log) {
-        const expected = previous?.attendeeId === entry.attendeeId && previous.action === 'check_in' ? 'undo' : 'check_in';
-        if (entry.action !== expected) this.violation(`attendee ${entry.attendeeId}: log has ${entry.action} where ${expected} belongs (checked in twice, or an undo of nothing)`);
+        const expected =
+          previous?.attendeeId === entry.attendeeId && previous.action === 'check_in' ? 'undo' : 'check_in';
+        if (entry.action !== expected)
+          this.violation(
+            `attendee ${entry.attendeeId}: log has ${entry.action} where ${expected} belongs (checked in twice, or an undo of nothing)`,
+          );
         lastAction.set(entry.attendeeId, entry.action);
         previous = entry;
       }
       for (const [attendeeId, action] of lastAction) {
-        if ((derived.get(attendeeId) === 1) !== (action === 'check_in')) this.violation(`attendee ${attendeeId}: check-in state disagrees with the log`);
+        if ((derived.get(attendeeId) === 1) !== (action === 'check_in'))
+          this.violation(`attendee ${attendeeId}: check-in state disagrees with the log`);
       }
 
       const twice = db
@@ -669,7 +764,8 @@ export class World {
       const qr = label.fields.find((f) => f.startsWith('MA,'));
       if (qr) copies.set(qr, (copies.get(qr) ?? 0) + 1);
     }
-    for (const [qr, n] of copies) if (n > 1) this.violation(`the badge with QR ${qr.slice(3)} printed ${n} times without a reprint`);
+    for (const [qr, n] of copies)
+      if (n > 1) this.violation(`the badge with QR ${qr.slice(3)} printed ${n} times without a reprint`);
   }
 
   /** After a restart: no event may claim a job the dead process was running. */
@@ -677,7 +773,9 @@ export class World {
     const events = await this.client.must('events.list', {});
     for (const event of events) {
       if (event.activeJob && jobsBefore.has(event.activeJob.id)) {
-        this.violation(`event ${event.id} still shows job ${event.activeJob.id} of the killed host as running`);
+        this.violation(
+          `event ${event.id} still shows job ${event.activeJob.id} of the killed host as running`,
+        );
       }
     }
   }
@@ -711,7 +809,7 @@ async function killAfter(world: World, ms: number, jobs: Set<number>): Promise<v
 
 /** Polls a condition of the suite's own (no host involved) every few milliseconds, at most `ms`. */
 async function until(condition: () => boolean, ms: number): Promise<void> {
-  for (const deadline = Date.now() + ms; !condition() && Date.now() < deadline; ) await delay(2);
+  for (const deadline = Date.now() + ms; !condition() && Date.now() < deadline;) await delay(2);
 }
 
 /**
@@ -780,11 +878,15 @@ async function duringProviderFault(
       await delay(runFor);
     };
     await Promise.all([sync(), deskKeepsWorking(r, r.dice.int(5, 30))]);
-    if (!answered) await Promise.race([new Promise<void>((resolve) => (onAnswered = resolve)), delay(PROVOKED_WITHIN_MS)]);
+    if (!answered)
+      await Promise.race([new Promise<void>((resolve) => (onAnswered = resolve)), delay(PROVOKED_WITHIN_MS)]);
   } finally {
     sim.off('request', listener);
   }
-  if (!answered) r.world.violation(`the provider never answered with ${provoked.what} (waited ${PROVOKED_WITHIN_MS / 1000} s more): the fault did not happen`);
+  if (!answered)
+    r.world.violation(
+      `the provider never answered with ${provoked.what} (waited ${PROVOKED_WITHIN_MS / 1000} s more): the fault did not happen`,
+    );
   return event;
 }
 
@@ -798,19 +900,30 @@ const faultAnswered = (faults: readonly SimFault[]) => (request: SimRequestRecor
  * history from that row on must be exactly PENDING -> ACTIVE: a pass begun before the repair
  * that wrote FAILED or DISCONNECTED over it is the race a repair must win.
  */
-async function endsAsRepairEarned(world: World, eventId: number, repairReason: string, what: string): Promise<void> {
+async function endsAsRepairEarned(
+  world: World,
+  eventId: number,
+  repairReason: string,
+  what: string,
+): Promise<void> {
   await untilStatus(world, eventId, 'ACTIVE');
   const event = await world.client.must('events.get', { eventId });
   const history = await world.client.must('events.history', { eventId });
   const from = history.map((h) => h.reason).lastIndexOf(repairReason);
   const after = from === -1 ? [] : history.slice(from).map((h) => h.to);
   if (event.status !== 'ACTIVE' || after.join(' ') !== 'PENDING ACTIVE') {
-    world.violation(`event ${eventId}: after ${what} it is ${event.status}, history since the repair ${after.join(' -> ') || '(none)'}`);
+    world.violation(
+      `event ${eventId}: after ${what} it is ${event.status}, history since the repair ${after.join(' -> ') || '(none)'}`,
+    );
   }
 }
 
 /** Resolves once the provider has logged a request matching `match` (at most `ms`). */
-function providerLogs(sim: ProviderSim, match: (r: SimRequestRecord) => boolean, ms: number): Promise<boolean> {
+function providerLogs(
+  sim: ProviderSim,
+  match: (r: SimRequestRecord) => boolean,
+  ms: number,
+): Promise<boolean> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       sim.off('request', listener);
@@ -847,7 +960,10 @@ const ROUNDS: Record<FaultKind, (r: Round) => Promise<Set<number>>> = {
       await world.client.call('events.sync', { eventId });
       await untilStatus(world, eventId, 'DISCONNECTED');
       sim.restoreToken(world.tokens[provider]);
-      const integration = await world.client.must('integrations.connect', { provider, credential: world.tokens[provider] });
+      const integration = await world.client.must('integrations.connect', {
+        provider,
+        credential: world.tokens[provider],
+      });
       // Should the event not be DISCONNECTED after all (a refusal), the kill lands in whatever
       // runs, and the repairs after the round put it right.
       await world.client.call('events.reconnect', { eventId, integrationId: integration.id });
@@ -913,11 +1029,18 @@ const ROUNDS: Record<FaultKind, (r: Round) => Promise<Set<number>>> = {
     // Aimed at a badge on its way: once the printer has taken the n-th connection and holds it.
     const connections = world.printer.connections + dice.int(1, 3);
     const killWhilePrinting = async () => {
-      await until(() => world.printer.connections >= connections && world.printer.openConnections > 0, 10_000);
-      if (world.printer.openConnections === 0) world.violation('no badge reached the printer within 10 s: the kill could not land mid-print');
+      await until(
+        () => world.printer.connections >= connections && world.printer.openConnections > 0,
+        10_000,
+      );
+      if (world.printer.openConnections === 0)
+        world.violation('no badge reached the printer within 10 s: the kill could not land mid-print');
       await killAfter(world, dice.int(0, 20), jobs);
     };
-    await Promise.all([world.checkInBurst(dice, dice.int(3, 25), { concurrency: 1, pool }), killWhilePrinting()]);
+    await Promise.all([
+      world.checkInBurst(dice, dice.int(3, 25), { concurrency: 1, pool }),
+      killWhilePrinting(),
+    ]);
     return jobs;
   },
 
@@ -949,14 +1072,24 @@ const ROUNDS: Record<FaultKind, (r: Round) => Promise<Set<number>>> = {
 
   async 'provider-revoke'(r) {
     const { world } = r;
-    const revoked = { what: 'a 401 for the revoked token', answered: (request: SimRequestRecord) => request.status === 401 };
-    const event = await duringProviderFault(r, (sim, e) => sim.revokeToken(world.tokens[e.provider]), revoked, [100, 800]);
+    const revoked = {
+      what: 'a 401 for the revoked token',
+      answered: (request: SimRequestRecord) => request.status === 401,
+    };
+    const event = await duringProviderFault(
+      r,
+      (sim, e) => sim.revokeToken(world.tokens[e.provider]),
+      revoked,
+      [100, 800],
+    );
     // The revoked credential must show, on the event, as the recovery dialog's case.
     for (const deadline = Date.now() + 15_000; ; await delay(50)) {
       const now = await world.client.must('events.get', { eventId: event.localId });
       if (now.status === 'DISCONNECTED') break;
       if (Date.now() > deadline) {
-        world.violation(`event ${event.localId} is ${now.status} 15 s after its token was revoked, not DISCONNECTED`);
+        world.violation(
+          `event ${event.localId} is ${now.status} 15 s after its token was revoked, not DISCONNECTED`,
+        );
         break;
       }
     }
@@ -984,10 +1117,13 @@ const ROUNDS: Record<FaultKind, (r: Round) => Promise<Set<number>>> = {
     const made = sim.requestCount - before;
     // A Sync is an incremental page, a full listing that stops at the repeat, and live sync's
     // retries with their backoff: dozens at most, where a loop makes thousands a second.
-    if (made > 200) world.violation(`event ${event.localId}: ${made} requests against a repeating cursor (paging loops)`);
+    if (made > 200)
+      world.violation(`event ${event.localId}: ${made} requests against a repeating cursor (paging loops)`);
     const failed = await world.client.must('events.get', { eventId: event.localId });
     if (failed.status !== 'FAILED' || !/repeats the page cursor/.test(failed.lastError ?? '')) {
-      world.violation(`event ${event.localId} is ${failed.status} (${failed.lastError ?? 'no error'}) after a repeating cursor, not FAILED as a bad response`);
+      world.violation(
+        `event ${event.localId} is ${failed.status} (${failed.lastError ?? 'no error'}) after a repeating cursor, not FAILED as a bad response`,
+      );
     }
     sim.repeatCursor(false);
     sim.setPageSize(50);
@@ -1008,15 +1144,20 @@ const ROUNDS: Record<FaultKind, (r: Round) => Promise<Set<number>>> = {
     const next = failed.nextAttemptAt === null ? null : Date.parse(failed.nextAttemptAt);
     // Live sync's next try is its schedule or the block's end, whichever is later; never inside the block.
     if (next === null || next < blockEnds - 1_000) {
-      world.violation(`event ${event.localId} shows next attempt ${failed.nextAttemptAt ?? 'none'} for a block of ${blockS} s ending ${new Date(blockEnds).toISOString()}`);
+      world.violation(
+        `event ${event.localId} shows next attempt ${failed.nextAttemptAt ?? 'none'} for a block of ${blockS} s ending ${new Date(blockEnds).toISOString()}`,
+      );
     }
     // Nobody calls through the block: neither live sync of the token's events nor its Retry.
     const during = sim.requestCount;
     const retried = await world.client.call('events.retry', { eventId: event.localId });
-    if (!retried.ok) world.violation(`Retry during the block was refused: ${retried.error.code} ${retried.error.message}`);
+    if (!retried.ok)
+      world.violation(`Retry during the block was refused: ${retried.error.code} ${retried.error.message}`);
     await delay(Math.max(0, blockEnds - Date.now() - 500));
-    if (sim.requestCount !== during) world.violation(`${sim.requestCount - during} requests went into the provider's block`);
-    if (retried.ok) await endsAsRepairEarned(world, event.localId, 'retry requested', 'a Retry during a long 429');
+    if (sim.requestCount !== during)
+      world.violation(`${sim.requestCount - during} requests went into the provider's block`);
+    if (retried.ok)
+      await endsAsRepairEarned(world, event.localId, 'retry requested', 'a Retry during a long 429');
     return new Set();
   },
 
@@ -1040,24 +1181,50 @@ const ROUNDS: Record<FaultKind, (r: Round) => Promise<Set<number>>> = {
       const held = providerLogs(sim, (q) => q.status === 429 || q.fault === 'timeout', 10_000);
       sim.clearFaults();
       hold();
-      if (!(await held)) world.violation(`no pass met the ${waitOn} within 10 s: the repair did not happen during a wait`);
+      if (!(await held))
+        world.violation(`no pass met the ${waitOn} within 10 s: the repair did not happen during a wait`);
       const retried = await world.client.call('events.retry', { eventId: event.localId });
-      if (!retried.ok) world.violation(`Retry while a pass waits was refused: ${retried.error.code} ${retried.error.message}`);
-      else await endsAsRepairEarned(world, event.localId, 'retry requested', `a Retry while a pass waited out a ${waitOn}`);
+      if (!retried.ok)
+        world.violation(
+          `Retry while a pass waits was refused: ${retried.error.code} ${retried.error.message}`,
+        );
+      else
+        await endsAsRepairEarned(
+          world,
+          event.localId,
+          'retry requested',
+          `a Retry while a pass waited out a ${waitOn}`,
+        );
     } else {
       // A live pass is held; the token is revoked; a Sync (taking the event over) meets the
       // revocation; the admin reconnects while the held pass may still be waiting.
       const held = providerLogs(sim, (q) => q.status === 429 || q.fault === 'timeout', 10_000);
       hold();
-      if (!(await held)) world.violation(`no pass met the ${waitOn} within 10 s: the repair did not happen during a wait`);
+      if (!(await held))
+        world.violation(`no pass met the ${waitOn} within 10 s: the repair did not happen during a wait`);
       sim.revokeToken(world.tokens[event.provider]);
       await world.client.call('events.sync', { eventId: event.localId });
       await untilStatus(world, event.localId, 'DISCONNECTED');
       sim.restoreToken(world.tokens[event.provider]);
-      const integration = await world.client.must('integrations.connect', { provider: event.provider, credential: world.tokens[event.provider] });
-      const reconnected = await world.client.call('events.reconnect', { eventId: event.localId, integrationId: integration.id });
-      if (!reconnected.ok) world.violation(`Reconnect while a pass waits was refused: ${reconnected.error.code} ${reconnected.error.message}`);
-      else await endsAsRepairEarned(world, event.localId, `reconnected with ${integration.accountEmail}`, `a Reconnect while a pass waited out a ${waitOn}`);
+      const integration = await world.client.must('integrations.connect', {
+        provider: event.provider,
+        credential: world.tokens[event.provider],
+      });
+      const reconnected = await world.client.call('events.reconnect', {
+        eventId: event.localId,
+        integrationId: integration.id,
+      });
+      if (!reconnected.ok)
+        world.violation(
+          `Reconnect while a pass waits was refused: ${reconnected.error.code} ${reconnected.error.message}`,
+        );
+      else
+        await endsAsRepairEarned(
+          world,
+          event.localId,
+          `reconnected with ${integration.accountEmail}`,
+          `a Reconnect while a pass waited out a ${waitOn}`,
+        );
     }
     return new Set();
   },
@@ -1118,7 +1285,9 @@ export async function runTorture(opts: TortureOptions): Promise<TortureSummary> 
   const log = opts.log ?? (() => undefined);
   const faults = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
   const schedule = faultSchedule(opts.seed, opts.rounds, opts.kinds);
-  const killsMidWork = Object.fromEntries(KILL_KINDS.map((k) => [k, { kills: 0, midWork: 0 }])) as TortureSummary['killsMidWork'];
+  const killsMidWork = Object.fromEntries(
+    KILL_KINDS.map((k) => [k, { kills: 0, midWork: 0 }]),
+  ) as TortureSummary['killsMidWork'];
   const world = await World.start();
   try {
     // Two events to start from, imported to the end, and a label printer that prints at check-in.
@@ -1140,7 +1309,11 @@ export async function runTorture(opts: TortureOptions): Promise<TortureSummary> 
       const t0 = Date.now();
       const dice = new Dice((opts.seed ^ Math.imul(round, 0x9e3779b1)) >>> 0);
       const violationsBefore = world.violations.length;
-      const jobsOfKilledHost = await survivingHostDeath(world, () => ROUNDS[kind]({ world, dice, round, maxEvents: opts.maxEvents ?? 6 }), new Set<number>());
+      const jobsOfKilledHost = await survivingHostDeath(
+        world,
+        () => ROUNDS[kind]({ world, dice, round, maxEvents: opts.maxEvents ?? 6 }),
+        new Set<number>(),
+      );
       const diedByItself = world.unexpectedExit;
       if (diedByItself !== null) world.violation(diedByItself);
       const killed = !world.hostAlive;
@@ -1155,10 +1328,14 @@ export async function runTorture(opts: TortureOptions): Promise<TortureSummary> 
         await world.startHost();
         await world.checkNoGhostJobs(jobsOfKilledHost);
       }
-      await survivingHostDeath(world, async () => {
-        await world.settle();
-        await world.compareWithProvider();
-      }, undefined);
+      await survivingHostDeath(
+        world,
+        async () => {
+          await world.settle();
+          await world.compareWithProvider();
+        },
+        undefined,
+      );
       if (!world.hostAlive) {
         const exit = world.unexpectedExit;
         if (exit !== null) world.violation(exit);
@@ -1167,12 +1344,17 @@ export async function runTorture(opts: TortureOptions): Promise<TortureSummary> 
       }
       world.checkDatabase();
       const added = world.violations.length - violationsBefore;
-      log(`${label}: ${killed ? 'host killed, restarted; ' : ''}${added === 0 ? 'invariants hold' : `${added} violation(s)`} (${Date.now() - t0} ms)`);
+      log(
+        `${label}: ${killed ? 'host killed, restarted; ' : ''}${added === 0 ? 'invariants hold' : `${added} violation(s)`} (${Date.now() - t0} ms)`,
+      );
     }
     world.setRound('summary');
     for (const kind of KILL_KINDS) {
       const { kills, midWork } = killsMidWork[kind];
-      if (midWork * 2 < kills) world.violation(`${kind} landed mid-work in ${midWork} of its ${kills} rounds, fewer than half: the fault did not happen`);
+      if (midWork * 2 < kills)
+        world.violation(
+          `${kind} landed mid-work in ${midWork} of its ${kills} rounds, fewer than half: the fault did not happen`,
+        );
     }
     return {
       seed: opts.seed,

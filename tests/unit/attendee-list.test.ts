@@ -19,18 +19,45 @@ function fixture(t: { after(fn: () => void): void }) {
     person({ fullName: 'Zoë Núñez', ticketName: 'General', company: 'Acme Corp' }),
     person({ fullName: 'ada Lovelace', ticketName: 'Speaker' }),
     person({ fullName: 'Grace Hopper', ticketName: 'VIP Pass' }),
-    person({ fullName: 'Alan Turing', ticketName: 'General', status: 'NOT_ATTENDING', providerStatus: 'Cancelled' }),
+    person({
+      fullName: 'Alan Turing',
+      ticketName: 'General',
+      status: 'NOT_ATTENDING',
+      providerStatus: 'Cancelled',
+    }),
     person({ fullName: 'Émile Zola', ticketName: null }),
-    person({ fullName: 'Zoe Smith', ticketName: 'General', status: 'NOT_YET_ATTENDING', providerStatus: 'pending_approval' }),
+    person({
+      fullName: 'Zoe Smith',
+      ticketName: 'General',
+      status: 'NOT_YET_ATTENDING',
+      providerStatus: 'pending_approval',
+    }),
     person({ fullName: 'Bob Smithers', ticketName: 'Speaker' }),
     person({ fullName: 'Ada Smith', ticketName: 'General' }),
   ]);
-  const [zoeN, ada, grace, alan, emile, zoeS, bob, adaS] = ids as [number, number, number, number, number, number, number, number];
+  const [zoeN, ada, grace, alan, emile, zoeS, bob, adaS] = ids as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const other = d.addEvent('Other');
-  d.store.upsertAttendees(other, [person({ fullName: 'Zoe Elsewhere', ticketName: 'General' })], null, '2026-11-23T08:00:00Z');
+  d.store.upsertAttendees(
+    other,
+    [person({ fullName: 'Zoe Elsewhere', ticketName: 'General' })],
+    null,
+    '2026-11-23T08:00:00Z',
+  );
   const checkIn = (id: number, at: string) => {
     d.clock.advance(Date.parse(at) - d.clock.now());
-    assert.equal(d.desk.checkIn(desk1, { eventId: d.eventId, actionId: action(), attendeeId: id }).kind, 'checked_in');
+    assert.equal(
+      d.desk.checkIn(desk1, { eventId: d.eventId, actionId: action(), attendeeId: id }).kind,
+      'checked_in',
+    );
   };
   checkIn(grace, '2026-11-23T09:05:00Z');
   checkIn(zoeN, '2026-11-23T09:10:00Z');
@@ -38,7 +65,8 @@ function fixture(t: { after(fn: () => void): void }) {
   const list = new AttendeeList({ listStore: new AttendeeListStore(d.db), events: d.events });
   for (const id of [grace, adaS]) d.store.setVip(id, true, '2026-11-23T08:00:00Z');
   list.localStateChanged(d.eventId);
-  const names = (q: AttendeeListQuery) => list.page(d.eventId, q, { offset: 0, limit: 100 }).rows.map((a) => a.fullName);
+  const names = (q: AttendeeListQuery) =>
+    list.page(d.eventId, q, { offset: 0, limit: 100 }).rows.map((a) => a.fullName);
   return { d, list, names, ids: { zoeN, ada, grace, alan, emile, zoeS, bob, adaS } };
 }
 
@@ -55,72 +83,152 @@ test('typed text: word prefixes on name, email, company, order id and barcode, a
 
 test('whatever is typed is text, never FTS syntax: quotes, operators, column filters, stars', (t) => {
   const { names } = fixture(t);
-  for (const typed of ['"', 'smi"', 'smi*', 'NEAR(smi zoe)', 'smi OR zoe', 'full_name: zoe', 'zoe AND', '^smi', '(smi', 'smi -zoe', '{full_name}: ada']) {
+  for (const typed of [
+    '"',
+    'smi"',
+    'smi*',
+    'NEAR(smi zoe)',
+    'smi OR zoe',
+    'full_name: zoe',
+    'zoe AND',
+    '^smi',
+    '(smi',
+    'smi -zoe',
+    '{full_name}: ada',
+  ]) {
     assert.doesNotThrow(() => names({ text: typed }), typed);
   }
   assert.deepEqual(names({ text: 'smi OR grace' }), [], '"OR" is a word to match, not an operator');
   assert.deepEqual(names({ text: 'full_name: zoe' }), [], 'no column filter');
-  assert.deepEqual(names({ text: 'smi*' }), ['Ada Smith', 'Bob Smithers', 'Zoe Smith'], 'a star is punctuation');
+  assert.deepEqual(
+    names({ text: 'smi*' }),
+    ['Ada Smith', 'Bob Smithers', 'Zoe Smith'],
+    'a star is punctuation',
+  );
   assert.deepEqual(names({ text: '@' }), [], 'nothing searchable typed: nothing matches, as on the desk');
 });
 
 test('filters: checked in, not checked in, VIP, status (not attending), ticket type; several at once must all hold', (t) => {
   const { names } = fixture(t);
-  assert.deepEqual(names({ filter: { checkIn: 'checked_in' } }), ['Bob Smithers', 'Grace Hopper', 'Zoë Núñez']);
-  assert.deepEqual(names({ filter: { checkIn: 'not_checked_in' } }), ['ada Lovelace', 'Ada Smith', 'Alan Turing', 'Zoe Smith', 'Émile Zola']);
+  assert.deepEqual(names({ filter: { checkIn: 'checked_in' } }), [
+    'Bob Smithers',
+    'Grace Hopper',
+    'Zoë Núñez',
+  ]);
+  assert.deepEqual(names({ filter: { checkIn: 'not_checked_in' } }), [
+    'ada Lovelace',
+    'Ada Smith',
+    'Alan Turing',
+    'Zoe Smith',
+    'Émile Zola',
+  ]);
   assert.deepEqual(names({ filter: { vip: true } }), ['Ada Smith', 'Grace Hopper']);
   assert.deepEqual(names({ filter: { status: 'NOT_ATTENDING' } }), ['Alan Turing']);
   assert.deepEqual(names({ filter: { status: 'NOT_YET_ATTENDING' } }), ['Zoe Smith']);
   assert.deepEqual(names({ filter: { ticketName: 'Speaker' } }), ['ada Lovelace', 'Bob Smithers']);
-  assert.deepEqual(names({ filter: { ticketName: 'General', checkIn: 'not_checked_in' } }), ['Ada Smith', 'Alan Turing', 'Zoe Smith']);
+  assert.deepEqual(names({ filter: { ticketName: 'General', checkIn: 'not_checked_in' } }), [
+    'Ada Smith',
+    'Alan Turing',
+    'Zoe Smith',
+  ]);
   assert.deepEqual(names({ text: 'smi', filter: { vip: true } }), ['Ada Smith']);
-  assert.deepEqual(names({ text: 'smi', filter: { checkIn: 'checked_in', ticketName: 'Speaker' } }), ['Bob Smithers']);
+  assert.deepEqual(names({ text: 'smi', filter: { checkIn: 'checked_in', ticketName: 'Speaker' } }), [
+    'Bob Smithers',
+  ]);
   assert.deepEqual(names({ filter: { ticketName: 'No such ticket' } }), []);
 });
 
 test('sorts, both directions: name, ticket, status, check-in time; ties by name', (t) => {
   const { names } = fixture(t);
   // Case-insensitive for ASCII letters (the index's NOCASE): an accented initial sorts after Z.
-  const byName = ['ada Lovelace', 'Ada Smith', 'Alan Turing', 'Bob Smithers', 'Grace Hopper', 'Zoe Smith', 'Zoë Núñez', 'Émile Zola'];
+  const byName = [
+    'ada Lovelace',
+    'Ada Smith',
+    'Alan Turing',
+    'Bob Smithers',
+    'Grace Hopper',
+    'Zoe Smith',
+    'Zoë Núñez',
+    'Émile Zola',
+  ];
   assert.deepEqual(names({}), byName, 'the default: by name');
   assert.deepEqual(names({ sort: { key: 'name', direction: 'asc' } }), byName);
   assert.deepEqual(names({ sort: { key: 'name', direction: 'desc' } }), [...byName].reverse());
   // Rows without a ticket type first; each ticket's rows by name in either direction.
   assert.deepEqual(names({ sort: { key: 'ticket', direction: 'asc' } }), [
     'Émile Zola',
-    'Ada Smith', 'Alan Turing', 'Zoe Smith', 'Zoë Núñez',
-    'ada Lovelace', 'Bob Smithers',
+    'Ada Smith',
+    'Alan Turing',
+    'Zoe Smith',
+    'Zoë Núñez',
+    'ada Lovelace',
+    'Bob Smithers',
     'Grace Hopper',
   ]);
   assert.deepEqual(names({ sort: { key: 'ticket', direction: 'desc' } }), [
     'Grace Hopper',
-    'ada Lovelace', 'Bob Smithers',
-    'Ada Smith', 'Alan Turing', 'Zoe Smith', 'Zoë Núñez',
+    'ada Lovelace',
+    'Bob Smithers',
+    'Ada Smith',
+    'Alan Turing',
+    'Zoe Smith',
+    'Zoë Núñez',
     'Émile Zola',
   ]);
   assert.deepEqual(names({ sort: { key: 'status', direction: 'asc' } }), [
-    'ada Lovelace', 'Ada Smith', 'Bob Smithers', 'Grace Hopper', 'Zoë Núñez', 'Émile Zola',
+    'ada Lovelace',
+    'Ada Smith',
+    'Bob Smithers',
+    'Grace Hopper',
+    'Zoë Núñez',
+    'Émile Zola',
     'Zoe Smith',
     'Alan Turing',
   ]);
   assert.deepEqual(names({ sort: { key: 'status', direction: 'desc' } }), [
     'Alan Turing',
     'Zoe Smith',
-    'ada Lovelace', 'Ada Smith', 'Bob Smithers', 'Grace Hopper', 'Zoë Núñez', 'Émile Zola',
+    'ada Lovelace',
+    'Ada Smith',
+    'Bob Smithers',
+    'Grace Hopper',
+    'Zoë Núñez',
+    'Émile Zola',
   ]);
   // Check-in time: earliest or latest first; the people not checked in last either way, by name.
   const notIn = ['ada Lovelace', 'Ada Smith', 'Alan Turing', 'Zoe Smith', 'Émile Zola'];
-  assert.deepEqual(names({ sort: { key: 'checked_in_at', direction: 'asc' } }), ['Grace Hopper', 'Zoë Núñez', 'Bob Smithers', ...notIn]);
-  assert.deepEqual(names({ sort: { key: 'checked_in_at', direction: 'desc' } }), ['Bob Smithers', 'Zoë Núñez', 'Grace Hopper', ...notIn]);
+  assert.deepEqual(names({ sort: { key: 'checked_in_at', direction: 'asc' } }), [
+    'Grace Hopper',
+    'Zoë Núñez',
+    'Bob Smithers',
+    ...notIn,
+  ]);
+  assert.deepEqual(names({ sort: { key: 'checked_in_at', direction: 'desc' } }), [
+    'Bob Smithers',
+    'Zoë Núñez',
+    'Grace Hopper',
+    ...notIn,
+  ]);
   // Filter and sort together.
-  assert.deepEqual(names({ text: 'zoe', sort: { key: 'checked_in_at', direction: 'desc' } }), ['Zoë Núñez', 'Zoe Smith']);
+  assert.deepEqual(names({ text: 'zoe', sort: { key: 'checked_in_at', direction: 'desc' } }), [
+    'Zoë Núñez',
+    'Zoe Smith',
+  ]);
 });
 
 /** Counts the store's reads, to see which ones a page makes. */
 function countingStore(d: DeskDb) {
   const store = new AttendeeListStore(d.db);
   const calls: string[] = [];
-  for (const name of ['idsByName', 'ticketNames', 'idsWithTicket', 'idsWithStatus', 'idsCheckedInByTime', 'vipIds', 'idsMatching'] as const) {
+  for (const name of [
+    'idsByName',
+    'ticketNames',
+    'idsWithTicket',
+    'idsWithStatus',
+    'idsCheckedInByTime',
+    'vipIds',
+    'idsMatching',
+  ] as const) {
     const real = store[name].bind(store) as (...a: unknown[]) => number[];
     (store as unknown as Record<string, unknown>)[name] = (...a: unknown[]) => {
       calls.push(name);
@@ -136,7 +244,10 @@ test('paging: pages of one list never repeat or skip a row; a page further down 
   const list = new AttendeeList({ listStore: store, events: d.events });
   const query: AttendeeListQuery = { sort: { key: 'checked_in_at', direction: 'desc' } };
   const pages = [0, 3, 6].map((offset) => list.page(d.eventId, query, { offset, limit: 3 }));
-  assert.deepEqual(pages.map((p) => p.total), [8, 8, 8]);
+  assert.deepEqual(
+    pages.map((p) => p.total),
+    [8, 8, 8],
+  );
   assert.deepEqual(
     pages.flatMap((p) => p.rows.map((a) => a.id)),
     list.page(d.eventId, query, { offset: 0, limit: 100 }).rows.map((a) => a.id),
@@ -146,19 +257,32 @@ test('paging: pages of one list never repeat or skip a row; a page further down 
   // A check-in changes the order: the next page is cut from a fresh one.
   calls.length = 0;
   d.clock.advance(60_000);
-  assert.equal(d.desk.checkIn(desk1, { eventId: d.eventId, actionId: action(), attendeeId: ids.emile }).kind, 'checked_in');
+  assert.equal(
+    d.desk.checkIn(desk1, { eventId: d.eventId, actionId: action(), attendeeId: ids.emile }).kind,
+    'checked_in',
+  );
   assert.equal(list.page(d.eventId, query, { offset: 0, limit: 1 }).rows[0]!.id, ids.emile);
   assert.deepEqual(calls, ['idsCheckedInByTime'], 'a check-in does not re-read the name order');
   // A sync's change to provider rows is seen too.
-  d.store.upsertAttendees(d.eventId, [person({ providerAttendeeId: 'late', fullName: 'Aaron Late' })], null, '2026-11-23T10:00:00Z');
+  d.store.upsertAttendees(
+    d.eventId,
+    [person({ providerAttendeeId: 'late', fullName: 'Aaron Late' })],
+    null,
+    '2026-11-23T10:00:00Z',
+  );
   d.events.emit('attendeesChanged', { eventId: d.eventId, attendeeIds: [] });
   assert.equal(list.page(d.eventId, {}, { offset: 0, limit: 1 }).rows[0]!.fullName, 'Aaron Late');
   // The whole event by name: walked in the index while the rows change, then a kept list once
   // they hold still (the second page at the same rows reads the order once; later pages read none).
   calls.length = 0;
-  const byName = [0, 3, 6].map((offset) => list.page(d.eventId, {}, { offset, limit: 3 }).rows.map((a) => a.fullName));
+  const byName = [0, 3, 6].map((offset) =>
+    list.page(d.eventId, {}, { offset, limit: 3 }).rows.map((a) => a.fullName),
+  );
   assert.deepEqual(calls, ['idsByName'], 'read once, for the second page');
-  assert.deepEqual(byName.flat(), list.page(d.eventId, {}, { offset: 0, limit: 100 }).rows.map((a) => a.fullName));
+  assert.deepEqual(
+    byName.flat(),
+    list.page(d.eventId, {}, { offset: 0, limit: 100 }).rows.map((a) => a.fullName),
+  );
   assert.equal(byName.flat().length, 9);
   // A page past the end is empty, with the total.
   assert.deepEqual(list.page(d.eventId, {}, { offset: 500, limit: 10 }), { rows: [], total: 9 });
@@ -175,5 +299,8 @@ test('a narrowed list is kept too: scrolling it reads no filter again until some
   assert.equal(calls.length, first, 'no read for the second page');
   d.store.setVip(ids.zoeS, true, '2026-11-23T10:00:00Z');
   list.localStateChanged(d.eventId);
-  assert.deepEqual(list.page(d.eventId, { filter: { vip: true } }, { offset: 0, limit: 10 }).rows.map((a) => a.fullName), ['Ada Smith', 'Grace Hopper', 'Zoe Smith']);
+  assert.deepEqual(
+    list.page(d.eventId, { filter: { vip: true } }, { offset: 0, limit: 10 }).rows.map((a) => a.fullName),
+    ['Ada Smith', 'Grace Hopper', 'Zoe Smith'],
+  );
 });

@@ -26,9 +26,19 @@ function person(id: string, over: Partial<ProviderAttendee> = {}): ProviderAtten
 
 function seedEvent(store: MirrorStore) {
   const integration = store.upsertIntegration({
-    provider: 'eventbrite', accountId: 'u1', accountEmail: 'a@x.org', accountName: 'A', secretRef: 'ref', now: '2026-11-23T08:00:00Z',
+    provider: 'eventbrite',
+    accountId: 'u1',
+    accountEmail: 'a@x.org',
+    accountName: 'A',
+    secretRef: 'ref',
+    now: '2026-11-23T08:00:00Z',
   });
-  return store.insertEvent(integration, { providerEventId: 'e1', name: 'Conf', startsAt: null, endsAt: null, timezone: null, url: null }, 'event added', '2026-11-23T08:00:00Z');
+  return store.insertEvent(
+    integration,
+    { providerEventId: 'e1', name: 'Conf', startsAt: null, endsAt: null, timezone: null, url: null },
+    'event added',
+    '2026-11-23T08:00:00Z',
+  );
 }
 
 test('migrations set user_version, WAL and foreign keys', (t) => {
@@ -47,9 +57,18 @@ test('an upsert updates provider fields in place and never touches local state (
   store.setVip(a1.id, true, '2026-11-23T08:01:00Z');
 
   const again = store.upsertAttendees(eventId, [person('a1'), person('a2')], null, '2026-11-23T08:02:00Z');
-  assert.deepEqual([again.inserted, again.updated, again.changedIds.length], [0, 0, 0], 'identical rows are not changes');
+  assert.deepEqual(
+    [again.inserted, again.updated, again.changedIds.length],
+    [0, 0, 0],
+    'identical rows are not changes',
+  );
 
-  const edited = store.upsertAttendees(eventId, [person('a1', { fullName: 'Ada King', ticketName: 'VIP' })], null, '2026-11-23T08:03:00Z');
+  const edited = store.upsertAttendees(
+    eventId,
+    [person('a1', { fullName: 'Ada King', ticketName: 'VIP' })],
+    null,
+    '2026-11-23T08:03:00Z',
+  );
   assert.deepEqual([edited.inserted, edited.updated, edited.changedIds], [0, 1, [a1.id]]);
   const after = store.getAttendee(a1.id)!;
   assert.equal(after.fullName, 'Ada King');
@@ -64,7 +83,9 @@ test('the check-in log is append-only', (t) => {
   const eventId = seedEvent(store);
   store.upsertAttendees(eventId, [person('a1')], null, '2026-11-23T08:00:00Z');
   const a1 = store.findAttendeeByProviderId(eventId, 'a1')!;
-  db.prepare(`INSERT INTO checkins (action_id, event_id, attendee_id, action, station, at) VALUES ('x1', ?, ?, 'check_in', 'Desk 1', '2026-11-23T09:00:00Z')`).run(eventId, a1.id);
+  db.prepare(
+    `INSERT INTO checkins (action_id, event_id, attendee_id, action, station, at) VALUES ('x1', ?, ?, 'check_in', 'Desk 1', '2026-11-23T09:00:00Z')`,
+  ).run(eventId, a1.id);
   assert.throws(() => db.prepare(`UPDATE checkins SET station = 'Desk 2'`).run(), /append-only/);
   assert.throws(() => db.prepare('DELETE FROM checkins').run(), /append-only/);
 });
@@ -94,7 +115,11 @@ test('migration 010 rebuilds events with a nullable integration: a database of v
   store9.upsertAttendees(eventId, [person('a1'), person('a2')], null, '2026-11-23T08:00:00Z');
   const job = store9.startJob(eventId, 'import', '2026-11-23T08:00:00Z');
   const a1 = store9.findAttendeeByProviderId(eventId, 'a1')!.id;
-  old.prepare(`INSERT INTO checkins (action_id, event_id, attendee_id, action, station, at, station_id) VALUES ('act-00001', ?, ?, 'check_in', 'Desk 1', '2026-11-23T08:05:00.000Z', 's')`).run(eventId, a1);
+  old
+    .prepare(
+      `INSERT INTO checkins (action_id, event_id, attendee_id, action, station, at, station_id) VALUES ('act-00001', ?, ?, 'check_in', 'Desk 1', '2026-11-23T08:05:00.000Z', 's')`,
+    )
+    .run(eventId, a1);
   old.close();
 
   const db = openDatabase(path);
@@ -106,11 +131,33 @@ test('migration 010 rebuilds events with a nullable integration: a database of v
   assert.equal(store.getEvent(eventId)?.integrationId, 1);
   assert.equal(store.attendeeCounts(eventId).total, 2);
   assert.equal(store.getJob(job.id)?.eventId, eventId);
-  assert.equal((db.prepare('SELECT count(*) AS n FROM checkins WHERE event_id = ?').get(eventId) as { n: number }).n, 1);
+  assert.equal(
+    (db.prepare('SELECT count(*) AS n FROM checkins WHERE event_id = ?').get(eventId) as { n: number }).n,
+    1,
+  );
   // The attendees still reference the rebuilt table: deleting the event cascades as before.
-  assert.throws(() => db.prepare('INSERT INTO attendees (event_id, provider_attendee_id, full_name, status, synced_at, change_seq, inserted_seq) VALUES (999, ?, ?, ?, ?, 1, 1)').run('x', 'X', 'ATTENDING', 'now'), /FOREIGN KEY/);
+  assert.throws(
+    () =>
+      db
+        .prepare(
+          'INSERT INTO attendees (event_id, provider_attendee_id, full_name, status, synced_at, change_seq, inserted_seq) VALUES (999, ?, ?, ?, ?, 1, 1)',
+        )
+        .run('x', 'X', 'ATTENDING', 'now'),
+    /FOREIGN KEY/,
+  );
   // A venue event has no integration, is DISCONNECTED here, and the engine's state leaves it out.
-  const venueEvent = store.insertVenueEvent('eventbrite', { providerEventId: 'e2', name: 'From the venue', startsAt: null, endsAt: null, timezone: null, url: null }, '2026-11-23T09:00:00Z');
+  const venueEvent = store.insertVenueEvent(
+    'eventbrite',
+    {
+      providerEventId: 'e2',
+      name: 'From the venue',
+      startsAt: null,
+      endsAt: null,
+      timezone: null,
+      url: null,
+    },
+    '2026-11-23T09:00:00Z',
+  );
   assert.equal(store.getEvent(venueEvent)?.integrationId, null);
   assert.equal(store.getEvent(venueEvent)?.status, 'DISCONNECTED');
   assert.equal(store.eventSyncState(venueEvent), undefined);

@@ -2,7 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDeskDb, person } from '../helpers/desk-db.ts';
 import { checkInLogCsv, csvCell } from '../../main/desk/csv.ts';
-import { describeCheckInOutcome, describeUndoOutcome, isCancelledAfterCheckIn, offlineHeaderText, type UndoBadge } from '../../shared/desk.ts';
+import {
+  describeCheckInOutcome,
+  describeUndoOutcome,
+  isCancelledAfterCheckIn,
+  offlineHeaderText,
+  type UndoBadge,
+} from '../../shared/desk.ts';
 import type { PrintJob } from '../../shared/printing.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Actor, Attendee } from '../../shared/types.ts';
@@ -22,12 +28,18 @@ test('a scan checks in at once; the log row carries station and time; state is d
   const out = d.desk.checkIn(desk2, { eventId: d.eventId, actionId: action(), code: ' EB-1001 ' });
   assert.equal(out.kind, 'checked_in');
   assert.ok(out.kind === 'checked_in' && out.via === 'scan');
-  assert.deepEqual(out.kind === 'checked_in' && out.attendee.checkedIn, { at: '2026-11-23T08:55:00.000Z', station: 'Desk 2' });
+  assert.deepEqual(out.kind === 'checked_in' && out.attendee.checkedIn, {
+    at: '2026-11-23T08:55:00.000Z',
+    station: 'Desk 2',
+  });
   assert.deepEqual(changed, [[id]]);
 
   const log = d.desk.log(d.eventId, 10);
   assert.equal(log.length, 1);
-  assert.deepEqual([log[0]!.action, log[0]!.station, log[0]!.at, log[0]!.attendeeName], ['check_in', 'Desk 2', '2026-11-23T08:55:00.000Z', 'Ada Lovelace']);
+  assert.deepEqual(
+    [log[0]!.action, log[0]!.station, log[0]!.at, log[0]!.attendeeName],
+    ['check_in', 'Desk 2', '2026-11-23T08:55:00.000Z', 'Ada Lovelace'],
+  );
   assert.equal(d.store.getEvent(d.eventId)!.counts.checkedIn, 1);
 });
 
@@ -46,8 +58,18 @@ test('a second scan says "already checked in at HH:MM at <station>" and writes n
 test('not found, cancelled and pending answers are refusals the desk shows, with nothing written', (t) => {
   const d = openDeskDb(t);
   const [cancelled, pending] = d.put([
-    person({ fullName: 'Carl Cancelled', barcode: 'C1', status: 'NOT_ATTENDING', providerStatus: 'Not Attending' }),
-    person({ fullName: 'Paula Pending', barcode: 'P1', status: 'NOT_YET_ATTENDING', providerStatus: 'pending_approval' }),
+    person({
+      fullName: 'Carl Cancelled',
+      barcode: 'C1',
+      status: 'NOT_ATTENDING',
+      providerStatus: 'Not Attending',
+    }),
+    person({
+      fullName: 'Paula Pending',
+      barcode: 'P1',
+      status: 'NOT_YET_ATTENDING',
+      providerStatus: 'pending_approval',
+    }),
   ]);
   const unknown = d.desk.checkIn(desk1, { eventId: d.eventId, actionId: action(), code: 'NO-SUCH-CODE' });
   assert.deepEqual(unknown, { kind: 'not_found', code: 'NO-SUCH-CODE' });
@@ -55,17 +77,36 @@ test('not found, cancelled and pending answers are refusals the desk shows, with
   const c = d.desk.checkIn(desk1, { eventId: d.eventId, actionId: action(), code: 'C1' });
   assert.equal(c.kind, 'not_attending');
   assert.equal(describeCheckInOutcome(c, hhmm).title, 'Not attending (cancelled)');
-  assert.equal(d.desk.checkIn(desk1, { eventId: d.eventId, actionId: action(), attendeeId: cancelled! }).kind, 'not_attending');
-  assert.equal(d.desk.checkIn(desk1, { eventId: d.eventId, actionId: action(), attendeeId: pending! }).kind, 'not_yet_attending');
+  assert.equal(
+    d.desk.checkIn(desk1, { eventId: d.eventId, actionId: action(), attendeeId: cancelled! }).kind,
+    'not_attending',
+  );
+  assert.equal(
+    d.desk.checkIn(desk1, { eventId: d.eventId, actionId: action(), attendeeId: pending! }).kind,
+    'not_yet_attending',
+  );
   assert.equal(d.desk.log(d.eventId, 10).length, 0);
 });
 
 test('an exact barcode beats the picked row; without one the picked row is checked in', (t) => {
   const d = openDeskDb(t);
-  const [picked, scanned] = d.put([person({ fullName: 'Picked Person', barcode: 'X1' }), person({ fullName: 'Scanned Person', barcode: 'X2' })]);
-  const a = d.desk.checkIn(desk1, { eventId: d.eventId, actionId: action(), code: 'X2', attendeeId: picked! });
+  const [picked, scanned] = d.put([
+    person({ fullName: 'Picked Person', barcode: 'X1' }),
+    person({ fullName: 'Scanned Person', barcode: 'X2' }),
+  ]);
+  const a = d.desk.checkIn(desk1, {
+    eventId: d.eventId,
+    actionId: action(),
+    code: 'X2',
+    attendeeId: picked!,
+  });
   assert.ok(a.kind === 'checked_in' && a.attendee.id === scanned && a.via === 'scan');
-  const b = d.desk.checkIn(desk1, { eventId: d.eventId, actionId: action(), code: 'pick', attendeeId: picked! });
+  const b = d.desk.checkIn(desk1, {
+    eventId: d.eventId,
+    actionId: action(),
+    code: 'pick',
+    attendeeId: picked!,
+  });
   assert.ok(b.kind === 'checked_in' && b.attendee.id === picked && b.via === 'search');
 });
 
@@ -78,7 +119,10 @@ test('a retried action id returns the first answer and records once; reusing it 
   assert.equal(first.kind, 'checked_in');
   assert.equal(retried.kind, 'checked_in');
   assert.equal(d.desk.log(d.eventId, 10).length, 1);
-  assert.throws(() => d.desk.undo(desk1, { eventId: d.eventId, attendeeId: id!, actionId }), (e) => e instanceof AppError && e.code === 'CONFLICT');
+  assert.throws(
+    () => d.desk.undo(desk1, { eventId: d.eventId, attendeeId: id!, actionId }),
+    (e) => e instanceof AppError && e.code === 'CONFLICT',
+  );
 });
 
 test('undo appends to the log; the derived state follows; undo twice is a no-op answer', (t) => {
@@ -87,9 +131,18 @@ test('undo appends to the log; the derived state follows; undo twice is a no-op 
   d.desk.checkIn(desk1, { eventId: d.eventId, actionId: action(), attendeeId: id! });
   const undone = d.desk.undo(desk1, { eventId: d.eventId, attendeeId: id!, actionId: action() });
   assert.ok(undone.kind === 'undone' && undone.attendee.checkedIn === null);
-  assert.equal(d.desk.undo(desk1, { eventId: d.eventId, attendeeId: id!, actionId: action() }).kind, 'not_checked_in');
-  assert.equal(d.desk.checkIn(desk1, { eventId: d.eventId, actionId: action(), attendeeId: id! }).kind, 'checked_in');
-  assert.deepEqual(d.desk.log(d.eventId, 10).map((e) => e.action), ['check_in', 'undo', 'check_in']);
+  assert.equal(
+    d.desk.undo(desk1, { eventId: d.eventId, attendeeId: id!, actionId: action() }).kind,
+    'not_checked_in',
+  );
+  assert.equal(
+    d.desk.checkIn(desk1, { eventId: d.eventId, actionId: action(), attendeeId: id! }).kind,
+    'checked_in',
+  );
+  assert.deepEqual(
+    d.desk.log(d.eventId, 10).map((e) => e.action),
+    ['check_in', 'undo', 'check_in'],
+  );
   assert.equal(d.store.getEvent(d.eventId)!.counts.checkedIn, 1);
   // The log itself can never be edited, even by a bug: the database refuses.
   assert.throws(() => d.db.prepare('DELETE FROM checkins').run(), /append-only/);
@@ -99,15 +152,29 @@ test('undo appends to the log; the derived state follows; undo twice is a no-op 
 test('an attendee of another event, or an unknown event, is a typed NOT_FOUND', (t) => {
   const d = openDeskDb(t);
   const other = d.addEvent('Other');
-  d.store.upsertAttendees(other, [person({ providerAttendeeId: 'elsewhere', fullName: 'Elsewhere' })], null, '2026-11-23T08:00:00Z');
+  d.store.upsertAttendees(
+    other,
+    [person({ providerAttendeeId: 'elsewhere', fullName: 'Elsewhere' })],
+    null,
+    '2026-11-23T08:00:00Z',
+  );
   const elsewhere = d.store.findAttendeeByProviderId(other, 'elsewhere')!.id;
   const notFound = (e: unknown) => e instanceof AppError && e.code === 'NOT_FOUND';
-  assert.throws(() => d.desk.checkIn(desk1, { eventId: d.eventId, actionId: action(), attendeeId: elsewhere }), notFound);
+  assert.throws(
+    () => d.desk.checkIn(desk1, { eventId: d.eventId, actionId: action(), attendeeId: elsewhere }),
+    notFound,
+  );
   assert.throws(() => d.desk.checkIn(desk1, { eventId: 999, actionId: action(), code: 'x' }), notFound);
-  assert.throws(() => d.desk.undo(desk1, { eventId: d.eventId, attendeeId: elsewhere, actionId: action() }), notFound);
+  assert.throws(
+    () => d.desk.undo(desk1, { eventId: d.eventId, attendeeId: elsewhere, actionId: action() }),
+    notFound,
+  );
   // A barcode of another event is not found here.
   const elsewhereCode = d.store.getAttendee(elsewhere)!.barcode!;
-  assert.equal(d.desk.checkIn(desk1, { eventId: d.eventId, actionId: action(), code: elsewhereCode }).kind, 'not_found');
+  assert.equal(
+    d.desk.checkIn(desk1, { eventId: d.eventId, actionId: action(), code: elsewhereCode }).kind,
+    'not_found',
+  );
 });
 
 test('a provider cancelling a checked-in attendee keeps the check-in and flags it; a sync never touches the log or VIP', (t) => {
@@ -176,7 +243,12 @@ test('check-ins survive closing and reopening the database (a restart)', (t) => 
 test('CSV export: one line per action, formula-looking cells neutralised, quotes escaped, UTF-8 BOM', (t) => {
   const d = openDeskDb(t);
   const [a, b] = d.put([
-    person({ fullName: '=HYPERLINK("http://evil","x")', email: 'e@x.org', ticketName: 'General', barcode: 'B1' }),
+    person({
+      fullName: '=HYPERLINK("http://evil","x")',
+      email: 'e@x.org',
+      ticketName: 'General',
+      barcode: 'B1',
+    }),
     person({ fullName: 'Zoë "Zed", Núñez', ticketName: null, barcode: '+44' }),
   ]);
   d.desk.checkIn(desk1, { eventId: d.eventId, actionId: 'act-aaaa-0001', attendeeId: a! });
@@ -184,29 +256,56 @@ test('CSV export: one line per action, formula-looking cells neutralised, quotes
   d.desk.undo(desk2, { eventId: d.eventId, attendeeId: b!, actionId: 'act-aaaa-0003' });
   const { csv, filename } = d.desk.exportCsv(d.eventId);
   assert.match(filename, /^check-ins-conf-2026-11-23-08-55\.csv$/);
-  const lines = csv.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+  const lines = csv
+    .replace(/^\uFEFF/, '')
+    .trimEnd()
+    .split('\r\n');
   assert.equal(lines[0], 'time,action,attendee,email,ticket,barcode,station,action_id,clock');
   assert.equal(lines.length, 4);
-  assert.equal(lines[1], `2026-11-23T08:55:00.000Z,check-in,"'=HYPERLINK(""http://evil"",""x"")",e@x.org,General,B1,Desk 1,act-aaaa-0001,this station's clock`);
-  assert.equal(lines[3], `2026-11-23T08:55:00.000Z,undo,"Zoë ""Zed"", Núñez",p${lines[3]!.match(/,p(\d+)@/)?.[1] ?? ''}@example.com,,'+44,Desk 2,act-aaaa-0003,this station's clock`);
+  assert.equal(
+    lines[1],
+    `2026-11-23T08:55:00.000Z,check-in,"'=HYPERLINK(""http://evil"",""x"")",e@x.org,General,B1,Desk 1,act-aaaa-0001,this station's clock`,
+  );
+  assert.equal(
+    lines[3],
+    `2026-11-23T08:55:00.000Z,undo,"Zoë ""Zed"", Núñez",p${lines[3]!.match(/,p(\d+)@/)?.[1] ?? ''}@example.com,,'+44,Desk 2,act-aaaa-0003,this station's clock`,
+  );
   assert.equal(csvCell('-1'), "'-1");
   assert.equal(csvCell(' padded '), '" padded "');
-  assert.equal(checkInLogCsv([]), '\uFEFFtime,action,attendee,email,ticket,barcode,station,action_id,clock\r\n');
+  assert.equal(
+    checkInLogCsv([]),
+    '\uFEFFtime,action,attendee,email,ticket,barcode,station,action_id,clock\r\n',
+  );
 });
 
 test('offline header text', () => {
-  assert.equal(offlineHeaderText('2026-11-23T10:42:00Z', hhmm), 'Offline — working from local data, last synced 10:42');
+  assert.equal(
+    offlineHeaderText('2026-11-23T10:42:00Z', hhmm),
+    'Offline — working from local data, last synced 10:42',
+  );
   assert.equal(offlineHeaderText(null, hhmm), 'Offline — working from local data, not synced yet');
 });
 
 test('the undo answer says what happened to the badge: taken out of the queue, or out already (a warning)', () => {
   const attendee = { fullName: 'John Smith' } as Attendee;
   const job = (state: PrintJob['state']) => ({ state }) as PrintJob;
-  const detail = (badge: UndoBadge | null) => describeUndoOutcome({ kind: 'undone', attendee, actionId: 'a-00000001', badge });
-  assert.deepEqual(detail(null), { tone: 'info', title: 'Check-in undone', subject: 'John Smith', detail: null });
-  assert.equal(detail({ kind: 'cancelled', job: job('cancelled') }).detail, 'The badge was taken out of the print queue');
+  const detail = (badge: UndoBadge | null) =>
+    describeUndoOutcome({ kind: 'undone', attendee, actionId: 'a-00000001', badge });
+  assert.deepEqual(detail(null), {
+    tone: 'info',
+    title: 'Check-in undone',
+    subject: 'John Smith',
+    detail: null,
+  });
+  assert.equal(
+    detail({ kind: 'cancelled', job: job('cancelled') }).detail,
+    'The badge was taken out of the print queue',
+  );
   assert.deepEqual(
-    (['printed', 'printing', 'may_have_printed', 'queued'] as const).map((s) => [detail({ kind: 'kept', job: job(s) }).tone, detail({ kind: 'kept', job: job(s) }).detail]),
+    (['printed', 'printing', 'may_have_printed', 'queued'] as const).map((s) => [
+      detail({ kind: 'kept', job: job(s) }).tone,
+      detail({ kind: 'kept', job: job(s) }).detail,
+    ]),
     [
       ['warning', 'The badge already printed: take it back'],
       ['warning', 'The badge is already printing: take it back'],
@@ -214,5 +313,10 @@ test('the undo answer says what happened to the badge: taken out of the queue, o
       ['info', 'The badge stays in the print queue'],
     ],
   );
-  assert.deepEqual(describeUndoOutcome({ kind: 'not_checked_in', attendee }), { tone: 'warning', title: 'Not checked in', subject: 'John Smith', detail: 'There is no check-in to undo' });
+  assert.deepEqual(describeUndoOutcome({ kind: 'not_checked_in', attendee }), {
+    tone: 'warning',
+    title: 'Not checked in',
+    subject: 'John Smith',
+    detail: 'There is no check-in to undo',
+  });
 });

@@ -57,14 +57,24 @@ test('app:// paths resolve inside the renderer folder', () => {
   assert.equal(resolveAppPath(ROOT, 'app://badge-desk/index.html'), join(ROOT, 'index.html'));
   assert.equal(resolveAppPath(ROOT, 'app://badge-desk/'), join(ROOT, 'index.html'));
   assert.equal(resolveAppPath(ROOT, 'app://badge-desk'), join(ROOT, 'index.html'));
-  assert.equal(resolveAppPath(ROOT, 'app://badge-desk/assets/index-abc.js?v=1#x'), join(ROOT, 'assets', 'index-abc.js'));
+  assert.equal(
+    resolveAppPath(ROOT, 'app://badge-desk/assets/index-abc.js?v=1#x'),
+    join(ROOT, 'assets', 'index-abc.js'),
+  );
   assert.equal(resolveAppPath(ROOT, 'app://badge-desk/assets/'), join(ROOT, 'assets', 'index.html'));
-  assert.equal(resolveAppPath(ROOT, 'app://badge-desk/fonts/Inter%20Var.woff2'), join(ROOT, 'fonts', 'Inter Var.woff2'));
+  assert.equal(
+    resolveAppPath(ROOT, 'app://badge-desk/fonts/Inter%20Var.woff2'),
+    join(ROOT, 'fonts', 'Inter Var.woff2'),
+  );
 });
 
 test('app:// paths never leave the renderer folder', () => {
   // Dot segments the URL parser resolves itself (Chromium does the same) are clamped at the root…
-  for (const url of ['app://badge-desk/../secret.txt', 'app://badge-desk/assets/../../secret.txt', 'app://badge-desk/%2e%2e/secret.txt']) {
+  for (const url of [
+    'app://badge-desk/../secret.txt',
+    'app://badge-desk/assets/../../secret.txt',
+    'app://badge-desk/%2e%2e/secret.txt',
+  ]) {
     assert.equal(resolveAppPath(ROOT, url), join(ROOT, 'secret.txt'), url);
   }
   // …and whatever survives parsing and would climb or smuggle is refused outright (a 404).
@@ -131,7 +141,9 @@ test('URLs the main process may open externally: https, or http on loopback (the
 // ---- the safeStorage secret store, with a fake safeStorage ----
 
 /** Reversible "encryption" with a visible marker, so tests can tell sealed from plain. */
-function fakeSafeStorage(opts: { available?: boolean; backend?: string | undefined } = {}): SafeStorageLike & { calls: string[] } {
+function fakeSafeStorage(
+  opts: { available?: boolean; backend?: string | undefined } = {},
+): SafeStorageLike & { calls: string[] } {
   const calls: string[] = [];
   const safe: SafeStorageLike & { calls: string[] } = {
     calls,
@@ -144,7 +156,8 @@ function fakeSafeStorage(opts: { available?: boolean; backend?: string | undefin
     decryptString(sealed: Buffer) {
       calls.push('decrypt');
       const text = sealed.toString('utf8');
-      if (!text.startsWith('SEALED:')) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+      if (!text.startsWith('SEALED:'))
+        throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
       return Buffer.from(text.slice('SEALED:'.length), 'hex').reverse().toString('utf8');
     },
   };
@@ -170,10 +183,17 @@ test('secrets are sealed by safeStorage, stored as base64 in credentials.json (0
 
   const raw = readFileSync(path, 'utf8');
   assert.ok(!raw.includes('tok-secret-123'), 'no plain secret in the file');
-  const file = JSON.parse(raw) as { version: number; secrets: Record<string, { scheme: string; data: string }> };
+  const file = JSON.parse(raw) as {
+    version: number;
+    secrets: Record<string, { scheme: string; data: string }>;
+  };
   assert.equal(file.version, 1);
   assert.equal(file.secrets['integration:eventbrite:1']!.scheme, 'safeStorage');
-  assert.ok(Buffer.from(file.secrets['integration:eventbrite:1']!.data, 'base64').toString('utf8').startsWith('SEALED:'));
+  assert.ok(
+    Buffer.from(file.secrets['integration:eventbrite:1']!.data, 'base64')
+      .toString('utf8')
+      .startsWith('SEALED:'),
+  );
   if (process.platform !== 'win32') assert.equal(statSync(path).mode & 0o777, 0o600);
   // Atomic writes leave no temp files behind.
   assert.deepEqual(readdirSync(join(path, '..')), ['credentials.json']);
@@ -194,7 +214,7 @@ test('macOS/Windows: no backend reported means real encryption', (t) => {
   assert.equal(store.status.warning, null);
 });
 
-test("Linux basic_text fallback: still stored, but flagged as not encrypted, with a reason", (t) => {
+test('Linux basic_text fallback: still stored, but flagged as not encrypted, with a reason', (t) => {
   const { path } = tempFile(t);
   const store = new SafeStorageSecretStore(fakeSafeStorage({ backend: 'basic_text' }), path);
   assert.equal(store.encryptedAtRest, false);
@@ -212,7 +232,9 @@ test('no encryption available: still stored (flagged), then sealed once the keyc
   store.set('r', 'secret');
   assert.ok(!fake.calls.includes('encrypt'), 'encryptString is not called when unavailable');
   assert.equal(store.get('r'), 'secret');
-  const stored = () => (JSON.parse(readFileSync(path, 'utf8')) as { secrets: Record<string, { scheme: string }> }).secrets['r']!.scheme;
+  const stored = () =>
+    (JSON.parse(readFileSync(path, 'utf8')) as { secrets: Record<string, { scheme: string }> }).secrets['r']!
+      .scheme;
   assert.equal(stored(), 'unencrypted');
 
   const later = new SafeStorageSecretStore(fakeSafeStorage({ backend: 'kwallet5' }), path);
@@ -244,7 +266,10 @@ test('a damaged credentials file is kept aside, and the store starts empty', (t)
   writeFileSync(path, '{ not json');
   assert.equal(store.get('a'), null);
   assert.equal(existsSync(path), false);
-  assert.equal(readdirSync(join(path, '..')).filter((n) => n.startsWith('credentials.json.damaged-')).length, 1);
+  assert.equal(
+    readdirSync(join(path, '..')).filter((n) => n.startsWith('credentials.json.damaged-')).length,
+    1,
+  );
   store.set('b', '2');
   assert.equal(store.get('b'), '2');
 });

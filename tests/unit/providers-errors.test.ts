@@ -19,14 +19,20 @@ import {
   type RequestLogEntry,
 } from '../../main/providers/index.ts';
 import type { ProviderKind } from '../../shared/types.ts';
-import { LUMA_ROUTE_FAMILIES, inLumaFamily, withLumaFamily, type LumaRouteFamily } from '../helpers/luma-families.ts';
+import {
+  LUMA_ROUTE_FAMILIES,
+  inLumaFamily,
+  withLumaFamily,
+  type LumaRouteFamily,
+} from '../helpers/luma-families.ts';
 
 const CREDENTIAL = 'tok_SECRET_0123456789';
 
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 
-const raw = (body: string, status = 200) => new Response(body, { status, headers: { 'content-type': 'application/json' } });
+const raw = (body: string, status = 200) =>
+  new Response(body, { status, headers: { 'content-type': 'application/json' } });
 
 interface Harness {
   client: ProviderClient;
@@ -71,7 +77,11 @@ function harness(
 }
 
 /** Asserts the promise rejects with a ProviderError of `kind` that never mentions the credential. */
-async function rejectsWith(promise: Promise<unknown>, kind: ProviderErrorKind, message?: RegExp): Promise<ProviderError> {
+async function rejectsWith(
+  promise: Promise<unknown>,
+  kind: ProviderErrorKind,
+  message?: RegExp,
+): Promise<ProviderError> {
   let caught: unknown;
   try {
     await promise;
@@ -89,9 +99,17 @@ const ebEmptyPage = { attendees: [], pagination: { has_more_items: false, object
 
 // ---------------------------------------------------------------- HTTP statuses
 
-test('401 is a rejected credential, with Eventbrite\'s own words, not retried', async () => {
+test("401 is a rejected credential, with Eventbrite's own words, not retried", async () => {
   const h = harness('eventbrite', [
-    () => json({ status_code: 401, error: 'INVALID_AUTH', error_description: 'The OAuth token you provided was invalid.' }, 401),
+    () =>
+      json(
+        {
+          status_code: 401,
+          error: 'INVALID_AUTH',
+          error_description: 'The OAuth token you provided was invalid.',
+        },
+        401,
+      ),
   ]);
   const error = await rejectsWith(h.client.pageAttendees('E1', null), 'credential');
   assert.equal(error.message, 'Eventbrite: INVALID_AUTH — The OAuth token you provided was invalid. (401)');
@@ -108,7 +126,15 @@ for (const family of LUMA_ROUTE_FAMILIES) {
 }
 
 test('403 on who-am-I is a credential problem; 403 on an event is "no access to this event"', async () => {
-  const forbidden = () => json({ status_code: 403, error: 'NOT_AUTHORIZED', error_description: 'You do not have permission to access the resource you requested.' }, 403);
+  const forbidden = () =>
+    json(
+      {
+        status_code: 403,
+        error: 'NOT_AUTHORIZED',
+        error_description: 'You do not have permission to access the resource you requested.',
+      },
+      403,
+    );
   const whoAmI = harness('eventbrite', [forbidden]);
   await rejectsWith(whoAmI.client.whoAmI(), 'credential', /NOT_AUTHORIZED/);
 
@@ -135,7 +161,16 @@ for (const family of LUMA_ROUTE_FAMILIES) {
 }
 
 test('other 4xx answers fail at once: the same request would be refused again', async () => {
-  const h = harness('eventbrite', [() => json({ error: 'ARGUMENTS_ERROR', error_description: 'There are errors with your arguments: continuation - INVALID' }, 400)]);
+  const h = harness('eventbrite', [
+    () =>
+      json(
+        {
+          error: 'ARGUMENTS_ERROR',
+          error_description: 'There are errors with your arguments: continuation - INVALID',
+        },
+        400,
+      ),
+  ]);
   await rejectsWith(h.client.pageAttendees('E1', 'bogus'), 'bad_response', /ARGUMENTS_ERROR/);
   assert.equal(h.calls.length, 1);
 });
@@ -144,7 +179,16 @@ test('other 4xx answers fail at once: the same request would be refused again', 
 
 test('429 with Retry-After seconds: waits exactly that long on the clock, then succeeds', async () => {
   const h = harness('eventbrite', [
-    () => json({ status_code: 429, error: 'HIT_RATE_LIMIT', error_description: 'Hourly rate limit has been reached.' }, 429, { 'retry-after': '7' }),
+    () =>
+      json(
+        {
+          status_code: 429,
+          error: 'HIT_RATE_LIMIT',
+          error_description: 'Hourly rate limit has been reached.',
+        },
+        429,
+        { 'retry-after': '7' },
+      ),
     () => json(ebEmptyPage),
   ]);
   const page = await h.client.pageAttendees('E1', null);
@@ -165,7 +209,10 @@ test('429 with Retry-After seconds: waits exactly that long on the clock, then s
 test('429 with an HTTP-date Retry-After waits until that date', async () => {
   const clockStart = new VirtualClock().now();
   const retryAt = new Date(clockStart + 90_000).toUTCString();
-  const h = harness('luma', [() => json({ message: 'Too many requests' }, 429, { 'retry-after': retryAt }), () => json({ entries: [], has_more: false })]);
+  const h = harness('luma', [
+    () => json({ message: 'Too many requests' }, 429, { 'retry-after': retryAt }),
+    () => json({ entries: [], has_more: false }),
+  ]);
   await h.client.pageAttendees('evt-1', null);
   assert.equal((h.calls[1] as number) - h.start, 90_000);
 });
@@ -180,7 +227,7 @@ test('429 without Retry-After backs off exponentially', async () => {
   );
 });
 
-test('a Retry-After pause holds every caller sharing the credential\'s limiter', async () => {
+test("a Retry-After pause holds every caller sharing the credential's limiter", async () => {
   const clock = new VirtualClock();
   const start = clock.now();
   const limiter = new RateLimiter(DEFAULT_RATE_BUDGETS.eventbrite, clock);
@@ -193,9 +240,17 @@ test('a Retry-After pause holds every caller sharing the credential\'s limiter',
       throttledOnce = true;
       return json({ error: 'HIT_RATE_LIMIT' }, 429, { 'retry-after': '60' });
     }
-    return url.pathname.startsWith('/v3/users') ? json({ id: '1', name: 'U', emails: [] }) : json(ebEmptyPage);
+    return url.pathname.startsWith('/v3/users')
+      ? json({ id: '1', name: 'U', emails: [] })
+      : json(ebEmptyPage);
   };
-  const options = { baseUrl: DEFAULT_BASE_URLS.eventbrite, credential: CREDENTIAL, clock, limiter, fetch: sharedFetch };
+  const options = {
+    baseUrl: DEFAULT_BASE_URLS.eventbrite,
+    credential: CREDENTIAL,
+    clock,
+    limiter,
+    fetch: sharedFetch,
+  };
   const importer = createProviderClient('eventbrite', options);
   const poller = createProviderClient('eventbrite', options);
   const importing = importer.pageAttendees('E1', null);
@@ -203,7 +258,10 @@ test('a Retry-After pause holds every caller sharing the credential\'s limiter',
   await new Promise((resolve) => setImmediate(resolve));
   await Promise.all([importing, poller.whoAmI()]);
   assert.deepEqual(callTimes[0], { path: '/v3/events/E1/attendees/', at: 0 });
-  assert.ok(callTimes.slice(1).every((call) => call.at >= 60_000), JSON.stringify(callTimes));
+  assert.ok(
+    callTimes.slice(1).every((call) => call.at >= 60_000),
+    JSON.stringify(callTimes),
+  );
 });
 
 test('429 for longer than the job may wait is thrown as rate_limited with the wait it asked for', async () => {
@@ -218,8 +276,14 @@ test('429 for longer than the job may wait is thrown as rate_limited with the wa
 // ---------------------------------------------------------------- 5xx, bodies
 
 test('5xx is retried with deterministic backoff, then thrown after exactly maxAttempts', async () => {
-  const h = harness('eventbrite', [() => json({ error: 'INTERNAL_ERROR', error_description: 'Something went wrong.' }, 503)]);
-  const error = await rejectsWith(h.client.pageAttendees('E1', null), 'transient', /server error: INTERNAL_ERROR — Something went wrong\. \(503\); gave up after 4 attempts/);
+  const h = harness('eventbrite', [
+    () => json({ error: 'INTERNAL_ERROR', error_description: 'Something went wrong.' }, 503),
+  ]);
+  const error = await rejectsWith(
+    h.client.pageAttendees('E1', null),
+    'transient',
+    /server error: INTERNAL_ERROR — Something went wrong\. \(503\); gave up after 4 attempts/,
+  );
   assert.equal(error.httpStatus, 503);
   assert.deepEqual(
     h.calls.map((at) => at - h.start),
@@ -233,12 +297,22 @@ test('5xx is retried with deterministic backoff, then thrown after exactly maxAt
 
 for (const family of LUMA_ROUTE_FAMILIES) {
   test(`maxAttempts is configurable; a 5xx followed by success succeeds (Luma, ${family} routes)`, async () => {
-    const twice = harness('luma', [() => json({ message: 'oops' }, 502)], { retry: { maxAttempts: 2 } }, family);
+    const twice = harness(
+      'luma',
+      [() => json({ message: 'oops' }, 502)],
+      { retry: { maxAttempts: 2 } },
+      family,
+    );
     await rejectsWith(twice.client.whoAmI(), 'transient');
     assert.equal(twice.calls.length, 2);
 
     const user = inLumaFamily(family, { user: { api_id: 'u', email: 'e@example.com' } });
-    const recovers = harness('luma', [() => raw('<html>Bad Gateway</html>', 502), () => json(user)], {}, family);
+    const recovers = harness(
+      'luma',
+      [() => raw('<html>Bad Gateway</html>', 502), () => json(user)],
+      {},
+      family,
+    );
     assert.equal((await recovers.client.whoAmI()).accountId, 'u');
     assert.equal(recovers.calls.length, 2);
   });
@@ -274,19 +348,37 @@ test('a page missing a required field is rejected whole, naming the field, witho
   const noPagination = harness('eventbrite', [() => json({ attendees: [] })]);
   await rejectsWith(noPagination.client.pageAttendees('E1', null), 'bad_response', /pagination is missing/);
 
-  for (const [family, idField] of [['current', 'id'], ['legacy', 'api_id']] as const) {
-    const lumaNoId = harness('luma', [() => json({ entries: [{ guest: { name: 'Nobody' } }], has_more: false })], {}, family);
-    await rejectsWith(lumaNoId.client.pageAttendees('evt-1', null), 'bad_response', new RegExp(`entries\\[0\\]\\.${idField} is missing`));
+  for (const [family, idField] of [
+    ['current', 'id'],
+    ['legacy', 'api_id'],
+  ] as const) {
+    const lumaNoId = harness(
+      'luma',
+      [() => json({ entries: [{ guest: { name: 'Nobody' } }], has_more: false })],
+      {},
+      family,
+    );
+    await rejectsWith(
+      lumaNoId.client.pageAttendees('evt-1', null),
+      'bad_response',
+      new RegExp(`entries\\[0\\]\\.${idField} is missing`),
+    );
 
     const lumaNoEntries = harness('luma', [() => json({ has_more: false })], {}, family);
-    await rejectsWith(lumaNoEntries.client.pageAttendees('evt-1', null), 'bad_response', /entries is missing/);
+    await rejectsWith(
+      lumaNoEntries.client.pageAttendees('evt-1', null),
+      'bad_response',
+      /entries is missing/,
+    );
   }
 });
 
 // ---------------------------------------------------------------- the credential stays secret
 
 test('the credential never reaches a message or the request log, even when a provider echoes it', async () => {
-  const h = harness('eventbrite', [() => json({ error: 'INVALID_AUTH', error_description: `Token ${CREDENTIAL} was revoked` }, 401)]);
+  const h = harness('eventbrite', [
+    () => json({ error: 'INVALID_AUTH', error_description: `Token ${CREDENTIAL} was revoked` }, 401),
+  ]);
   const error = await rejectsWith(h.client.whoAmI(), 'credential');
   assert.match(error.message, /Token \[REDACTED\] was revoked/);
 
@@ -380,7 +472,12 @@ test('an abort during backoff stops the retries', async () => {
 // ---------------------------------------------------------------- socket faults (real loopback)
 
 /** A loopback server whose every request is handled by `onRequest`. Returns its base URL. */
-async function startServer(onRequest: (socket: Socket, respond: (status: number, body: string, headers?: Record<string, string>) => void) => void): Promise<{ baseUrl: string; hits: () => number; close: () => Promise<void> }> {
+async function startServer(
+  onRequest: (
+    socket: Socket,
+    respond: (status: number, body: string, headers?: Record<string, string>) => void,
+  ) => void,
+): Promise<{ baseUrl: string; hits: () => number; close: () => Promise<void> }> {
   let hits = 0;
   const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => {
@@ -438,7 +535,9 @@ test('a connection reset is transient: retried, then thrown', async () => {
 
 test('a 200 whose body is cut off mid-way is a bad response, retried then thrown', async () => {
   const server = await startServer((socket) => {
-    socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{"entries":[{"api_id":"g');
+    socket.write(
+      'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{"entries":[{"api_id":"g',
+    );
     setTimeout(() => socket.destroy(), 5);
   });
   try {
@@ -462,10 +561,16 @@ test('connection refused means offline: retried, then thrown with "offline"', as
 
 test('DNS failures are offline too, whatever way undici wraps them', async () => {
   const dnsFailure: typeof fetch = async () => {
-    throw new TypeError('fetch failed', { cause: Object.assign(new Error('getaddrinfo ENOTFOUND www.eventbriteapi.com'), { code: 'ENOTFOUND' }) });
+    throw new TypeError('fetch failed', {
+      cause: Object.assign(new Error('getaddrinfo ENOTFOUND www.eventbriteapi.com'), { code: 'ENOTFOUND' }),
+    });
   };
   const notFound = harness('eventbrite', [() => json({})], { fetch: dnsFailure, retry: { maxAttempts: 1 } });
-  await rejectsWith(notFound.client.whoAmI(), 'offline', /offline — cannot reach www\.eventbriteapi\.com \(ENOTFOUND\)/);
+  await rejectsWith(
+    notFound.client.whoAmI(),
+    'offline',
+    /offline — cannot reach www\.eventbriteapi\.com \(ENOTFOUND\)/,
+  );
 
   const aggregate: typeof fetch = async () => {
     const inner = [Object.assign(new Error('connect ENETUNREACH ::1'), { code: 'ENETUNREACH' })];
@@ -478,7 +583,10 @@ test('DNS failures are offline too, whatever way undici wraps them', async () =>
 test('a server that never answers times out on the wall clock: transient', async () => {
   const server = await startServer(() => undefined);
   try {
-    const { client } = loopbackClient('eventbrite', `${server.baseUrl}/v3`, { timeoutMs: 50, retry: { maxAttempts: 2 } });
+    const { client } = loopbackClient('eventbrite', `${server.baseUrl}/v3`, {
+      timeoutMs: 50,
+      retry: { maxAttempts: 2 },
+    });
     await rejectsWith(client.whoAmI(), 'transient', /timeout/);
     assert.equal(server.hits(), 2);
   } finally {
@@ -488,7 +596,11 @@ test('a server that never answers times out on the wall clock: transient', async
 
 test('the loopback path works end to end when the server behaves', async () => {
   const server = await startServer((_socket, respond) =>
-    respond(200, JSON.stringify({ id: 'u1', name: 'Loop', emails: [{ email: 'l@example.com', primary: true }] }), { 'content-type': 'application/json' }),
+    respond(
+      200,
+      JSON.stringify({ id: 'u1', name: 'Loop', emails: [{ email: 'l@example.com', primary: true }] }),
+      { 'content-type': 'application/json' },
+    ),
   );
   try {
     const { client, log } = loopbackClient('eventbrite', `${server.baseUrl}/v3/`);

@@ -15,7 +15,15 @@ import {
   type ProviderClient,
 } from '../../main/providers/index.ts';
 import type { ProviderKind } from '../../shared/types.ts';
-import { LUMA_EVENT_PARAM, LUMA_PATHS, LUMA_ROUTE_FAMILIES, inLumaFamily, lumaRouteOf, withLumaFamily, type LumaRouteFamily } from '../helpers/luma-families.ts';
+import {
+  LUMA_EVENT_PARAM,
+  LUMA_PATHS,
+  LUMA_ROUTE_FAMILIES,
+  inLumaFamily,
+  lumaRouteOf,
+  withLumaFamily,
+  type LumaRouteFamily,
+} from '../helpers/luma-families.ts';
 
 const CREDENTIAL = 'tok_SECRET_0123456789';
 
@@ -44,12 +52,21 @@ function clientWith(
   const limiter = new RateLimiter({ windows: [{ limit: 1000, windowMs: 1000 }] }, clock);
   // With a family, the Luma account answers on that route family and `route` sees only its routes.
   const familyFetch = lumaFamily === null ? fakeFetch : withLumaFamily(lumaFamily, fakeFetch);
-  const client = createProviderClient(kind, { baseUrl, credential: CREDENTIAL, clock, limiter, fetch: familyFetch });
+  const client = createProviderClient(kind, {
+    baseUrl,
+    credential: CREDENTIAL,
+    clock,
+    limiter,
+    fetch: familyFetch,
+  });
   return { client, requests };
 }
 
 /** Pages through every attendee the way the sync engine does. */
-async function allAttendees(client: ProviderClient, eventId: string): Promise<{ attendees: ProviderAttendee[]; pages: number }> {
+async function allAttendees(
+  client: ProviderClient,
+  eventId: string,
+): Promise<{ attendees: ProviderAttendee[]; pages: number }> {
   const attendees: ProviderAttendee[] = [];
   let cursor: string | null = null;
   let pages = 0;
@@ -106,7 +123,11 @@ test('Eventbrite whoAmI sends the bearer token in a header and prefers the prima
       image_id: null,
     }),
   );
-  assert.deepEqual(await client.whoAmI(), { accountId: '1234', email: 'grace@example.com', name: 'Grace Hopper' });
+  assert.deepEqual(await client.whoAmI(), {
+    accountId: '1234',
+    email: 'grace@example.com',
+    name: 'Grace Hopper',
+  });
   assert.equal(requests[0]?.url.href, 'https://www.eventbriteapi.com/v3/users/me/');
   assert.equal(requests[0]?.headers.get('authorization'), `Bearer ${CREDENTIAL}`);
   assert.ok(!requests[0]?.url.href.includes(CREDENTIAL), 'the token never travels in the URL');
@@ -114,7 +135,13 @@ test('Eventbrite whoAmI sends the bearer token in a header and prefers the prima
 
 test('Eventbrite whoAmI without a primary email takes the first', async () => {
   const { client } = clientWith('eventbrite', () =>
-    json({ id: '9', name: '', first_name: 'Al', last_name: 'Ko', emails: [{ email: 'first@example.com' }, { email: 'b@example.com' }] }),
+    json({
+      id: '9',
+      name: '',
+      first_name: 'Al',
+      last_name: 'Ko',
+      emails: [{ email: 'first@example.com' }, { email: 'b@example.com' }],
+    }),
   );
   assert.deepEqual(await client.whoAmI(), { accountId: '9', email: 'first@example.com', name: 'Al Ko' });
 });
@@ -126,7 +153,13 @@ test('Eventbrite listEvents walks every readable organization and every page of 
       case '/v3/users/me/organizations/':
         return continuation === null
           ? json({ organizations: [{ id: 'org1', name: 'One' }], pagination: ebPagination(true, 'orgs-2') })
-          : json({ organizations: [{ id: 'org2', name: 'Two' }, { id: 'org3', name: 'No rights' }], pagination: ebPagination(false) });
+          : json({
+              organizations: [
+                { id: 'org2', name: 'Two' },
+                { id: 'org3', name: 'No rights' },
+              ],
+              pagination: ebPagination(false),
+            });
       case '/v3/organizations/org3/events/':
         // The user is a member without event rights here: the other organizations still count.
         return json({ status_code: 403, error: 'NOT_AUTHORIZED', error_description: 'No access.' }, 403);
@@ -137,8 +170,16 @@ test('Eventbrite listEvents walks every readable organization and every page of 
                 {
                   id: 'E1',
                   name: { text: '  Launch <b>Night</b> ', html: 'Launch <b>Night</b>' },
-                  start: { timezone: 'Europe/Paris', local: '2026-11-23T19:00:00', utc: '2026-11-23T18:00:00Z' },
-                  end: { timezone: 'Europe/Paris', local: '2026-11-23T23:00:00', utc: '2026-11-23T22:00:00Z' },
+                  start: {
+                    timezone: 'Europe/Paris',
+                    local: '2026-11-23T19:00:00',
+                    utc: '2026-11-23T18:00:00Z',
+                  },
+                  end: {
+                    timezone: 'Europe/Paris',
+                    local: '2026-11-23T23:00:00',
+                    utc: '2026-11-23T22:00:00Z',
+                  },
                   url: 'https://www.eventbrite.com/e/launch-1',
                   status: 'live',
                   capacity: 200,
@@ -146,10 +187,19 @@ test('Eventbrite listEvents walks every readable organization and every page of 
               ],
               pagination: ebPagination(true, 'ev-2'),
             })
-          : json({ events: [{ id: 'E2', name: { text: 'Day Two' }, status: 'draft' }], pagination: ebPagination(false) });
+          : json({
+              events: [{ id: 'E2', name: { text: 'Day Two' }, status: 'draft' }],
+              pagination: ebPagination(false),
+            });
       case '/v3/organizations/org2/events/':
         // E1 again: an event shared by two organizations is listed once.
-        return json({ events: [{ id: 'E1', name: { text: 'Launch Night' } }, { id: 'E3', name: null }], pagination: ebPagination(false) });
+        return json({
+          events: [
+            { id: 'E1', name: { text: 'Launch Night' } },
+            { id: 'E3', name: null },
+          ],
+          pagination: ebPagination(false),
+        });
       default:
         return json({ error: 'NOT_FOUND' }, 404);
     }
@@ -159,14 +209,17 @@ test('Eventbrite listEvents walks every readable organization and every page of 
     events.map((event) => event.providerEventId),
     ['E1', 'E2', 'E3'],
   );
-  assert.deepEqual(events.find((event) => event.providerEventId === 'E2'), {
-    providerEventId: 'E2',
-    name: 'Day Two',
-    startsAt: null,
-    endsAt: null,
-    timezone: null,
-    url: null,
-  });
+  assert.deepEqual(
+    events.find((event) => event.providerEventId === 'E2'),
+    {
+      providerEventId: 'E2',
+      name: 'Day Two',
+      startsAt: null,
+      endsAt: null,
+      timezone: null,
+      url: null,
+    },
+  );
   assert.equal(events.find((event) => event.providerEventId === 'E3')?.name, 'Untitled event');
   assert.equal(requests.length, 6);
   assert.equal(requests[1]?.url.searchParams.get('continuation'), 'orgs-2');
@@ -194,19 +247,47 @@ test('Eventbrite getEvent maps the event', async () => {
 });
 
 test('Eventbrite attendees: one row per ticket, buyer-only profiles shared by an order, status rules', async () => {
-  const buyer = { name: 'Buyer Person', first_name: 'Buyer', last_name: 'Person', email: 'buyer@example.com', company: 'Acme', job_title: 'CTO' };
+  const buyer = {
+    name: 'Buyer Person',
+    first_name: 'Buyer',
+    last_name: 'Person',
+    email: 'buyer@example.com',
+    company: 'Acme',
+    job_title: 'CTO',
+  };
   const { client } = clientWith('eventbrite', () =>
     json({
       attendees: [
         // One order of three tickets, details collected from the buyer only.
-        ebAttendee('A1', { order_id: 'O7', profile: buyer, ticket_class_name: 'VIP', barcodes: [{ barcode: 'B-1' }] }),
-        ebAttendee('A2', { order_id: 'O7', profile: buyer, ticket_class_name: 'General', barcodes: [{ barcode: 'B-2' }] }),
-        ebAttendee('A3', { order_id: 'O7', profile: buyer, ticket_class_name: 'General', barcodes: [{ barcode: 'B-3' }], checked_in: true, status: 'Checked In' }),
+        ebAttendee('A1', {
+          order_id: 'O7',
+          profile: buyer,
+          ticket_class_name: 'VIP',
+          barcodes: [{ barcode: 'B-1' }],
+        }),
+        ebAttendee('A2', {
+          order_id: 'O7',
+          profile: buyer,
+          ticket_class_name: 'General',
+          barcodes: [{ barcode: 'B-2' }],
+        }),
+        ebAttendee('A3', {
+          order_id: 'O7',
+          profile: buyer,
+          ticket_class_name: 'General',
+          barcodes: [{ barcode: 'B-3' }],
+          checked_in: true,
+          status: 'Checked In',
+        }),
         ebAttendee('A4', { cancelled: true }),
         ebAttendee('A5', { refunded: true }),
         ebAttendee('A6', { status: 'Not Attending' }),
         ebAttendee('A7', { status: 'Deleted' }),
-        ebAttendee('A8', { profile: { first_name: 'Only', last_name: 'Parts' }, barcodes: [], order_id: 555 }),
+        ebAttendee('A8', {
+          profile: { first_name: 'Only', last_name: 'Parts' },
+          barcodes: [],
+          order_id: 555,
+        }),
       ],
       pagination: ebPagination(false, undefined, 8),
     }),
@@ -258,11 +339,17 @@ test('Eventbrite attendees: pages to the end via continuation, page sizes varyin
   const pageSizes = [50, 13, 1];
   let served = 0;
   const { client, requests } = clientWith('eventbrite', (url) => {
-    const pageIndex = url.searchParams.get('continuation') === null ? 0 : Number(url.searchParams.get('continuation')?.slice(5));
+    const pageIndex =
+      url.searchParams.get('continuation') === null
+        ? 0
+        : Number(url.searchParams.get('continuation')?.slice(5));
     const size = pageSizes[pageIndex] ?? 0;
     const attendees = Array.from({ length: size }, () => ebAttendee(`A${++served}`));
     const hasMore = pageIndex < pageSizes.length - 1;
-    return json({ attendees, pagination: ebPagination(hasMore, hasMore ? `cont-${pageIndex + 1}` : undefined, 64) });
+    return json({
+      attendees,
+      pagination: ebPagination(hasMore, hasMore ? `cont-${pageIndex + 1}` : undefined, 64),
+    });
   });
   const attendees: ProviderAttendee[] = [];
   let cursor: string | null = null;
@@ -275,7 +362,11 @@ test('Eventbrite attendees: pages to the end via continuation, page sizes varyin
   assert.equal(attendees.length, 64);
   assert.equal(new Set(attendees.map((a) => a.providerAttendeeId)).size, 64);
   assert.deepEqual(
-    requests.map((r) => [r.url.pathname, r.url.searchParams.get('continuation'), r.url.searchParams.get('changed_since')]),
+    requests.map((r) => [
+      r.url.pathname,
+      r.url.searchParams.get('continuation'),
+      r.url.searchParams.get('changed_since'),
+    ]),
     [
       ['/v3/events/E1/attendees/', null, '2026-11-23T08:15:30Z'],
       ['/v3/events/E1/attendees/', 'cont-1', '2026-11-23T08:15:30Z'],
@@ -286,7 +377,9 @@ test('Eventbrite attendees: pages to the end via continuation, page sizes varyin
 });
 
 test('Eventbrite: has_more_items without a continuation is a bad response, not an endless loop', async () => {
-  const { client } = clientWith('eventbrite', () => json({ attendees: [ebAttendee('A1')], pagination: ebPagination(true) }));
+  const { client } = clientWith('eventbrite', () =>
+    json({ attendees: [ebAttendee('A1')], pagination: ebPagination(true) }),
+  );
   await assert.rejects(client.pageAttendees('E1', null), (err: unknown) => {
     assert.ok(err instanceof ProviderError);
     assert.equal(err.kind, 'bad_response');
@@ -296,7 +389,9 @@ test('Eventbrite: has_more_items without a continuation is a bad response, not a
 });
 
 test('Eventbrite: a list whose continuation repeats is refused instead of looping forever', async () => {
-  const { client } = clientWith('eventbrite', () => json({ organizations: [{ id: 'o' }], pagination: ebPagination(true, 'same') }));
+  const { client } = clientWith('eventbrite', () =>
+    json({ organizations: [{ id: 'o' }], pagination: ebPagination(true, 'same') }),
+  );
   await assert.rejects(client.listEvents(), { name: 'ProviderError', kind: 'bad_response' });
 });
 
@@ -338,31 +433,72 @@ for (const family of LUMA_ROUTE_FAMILIES) {
   const answer = (body: unknown) => json(inLumaFamily(family, body));
 
   test(`Luma (${family} routes) whoAmI sends the key header, accepts the user wrapped or flat, and uses the older base`, async () => {
-    const wrapped = clientWith('luma', () => answer({ user: { api_id: 'usr-1', name: 'Mary', email: 'mary@example.com' } }), undefined, family);
-    assert.deepEqual(await wrapped.client.whoAmI(), { accountId: 'usr-1', email: 'mary@example.com', name: 'Mary' });
+    const wrapped = clientWith(
+      'luma',
+      () => answer({ user: { api_id: 'usr-1', name: 'Mary', email: 'mary@example.com' } }),
+      undefined,
+      family,
+    );
+    assert.deepEqual(await wrapped.client.whoAmI(), {
+      accountId: 'usr-1',
+      email: 'mary@example.com',
+      name: 'Mary',
+    });
     assert.equal(wrapped.requests[0]?.url.href, `https://public-api.luma.com/v1${LUMA_PATHS[family].self}`);
     assert.equal(wrapped.requests[0]?.headers.get('x-luma-api-key'), CREDENTIAL);
     assert.equal(wrapped.requests[0]?.headers.get('authorization'), null);
 
-    const flat = clientWith('luma', () => answer({ api_id: 'usr-2', first_name: 'Dot', last_name: 'Vaughan', email: 'dot@example.com' }), 'https://api.lu.ma', family);
-    assert.deepEqual(await flat.client.whoAmI(), { accountId: 'usr-2', email: 'dot@example.com', name: 'Dot Vaughan' });
+    const flat = clientWith(
+      'luma',
+      () => answer({ api_id: 'usr-2', first_name: 'Dot', last_name: 'Vaughan', email: 'dot@example.com' }),
+      'https://api.lu.ma',
+      family,
+    );
+    assert.deepEqual(await flat.client.whoAmI(), {
+      accountId: 'usr-2',
+      email: 'dot@example.com',
+      name: 'Dot Vaughan',
+    });
     assert.equal(flat.requests[0]?.url.href, `https://api.lu.ma/public/v1${LUMA_PATHS[family].self}`);
   });
 
   test(`Luma (${family} routes) listEvents pages through the calendar; getEvent reads wrapped or flat`, async () => {
-    const { client, requests } = clientWith('luma', (url) => {
-      const route = lumaRouteOf(url.pathname);
-      assert.equal(route?.family, family);
-      if (route?.name === 'event') {
-        return url.searchParams.get(LUMA_EVENT_PARAM[family].event) === 'evt-1'
-          ? answer({ event: { api_id: 'evt-1', name: 'Meetup', start_at: '2026-11-23T18:00:00.000Z', end_at: null, timezone: 'Europe/Berlin', url: 'https://lu.ma/meetup' }, hosts: [] })
-          : answer({ api_id: 'evt-2', name: 'Flat' });
-      }
-      assert.equal(route?.name, 'events');
-      return url.searchParams.get('pagination_cursor') === null
-        ? answer({ entries: [{ api_id: 'evt-1', event: { api_id: 'evt-1', name: 'Meetup' } }], has_more: true, next_cursor: 'c2' })
-        : answer({ entries: [{ api_id: 'evt-2', event: { name: 'Second', start_at: '2026-12-01T18:00:00.000Z' } }], has_more: false, next_cursor: null });
-    }, undefined, family);
+    const { client, requests } = clientWith(
+      'luma',
+      (url) => {
+        const route = lumaRouteOf(url.pathname);
+        assert.equal(route?.family, family);
+        if (route?.name === 'event') {
+          return url.searchParams.get(LUMA_EVENT_PARAM[family].event) === 'evt-1'
+            ? answer({
+                event: {
+                  api_id: 'evt-1',
+                  name: 'Meetup',
+                  start_at: '2026-11-23T18:00:00.000Z',
+                  end_at: null,
+                  timezone: 'Europe/Berlin',
+                  url: 'https://lu.ma/meetup',
+                },
+                hosts: [],
+              })
+            : answer({ api_id: 'evt-2', name: 'Flat' });
+        }
+        assert.equal(route?.name, 'events');
+        return url.searchParams.get('pagination_cursor') === null
+          ? answer({
+              entries: [{ api_id: 'evt-1', event: { api_id: 'evt-1', name: 'Meetup' } }],
+              has_more: true,
+              next_cursor: 'c2',
+            })
+          : answer({
+              entries: [{ api_id: 'evt-2', event: { name: 'Second', start_at: '2026-12-01T18:00:00.000Z' } }],
+              has_more: false,
+              next_cursor: null,
+            });
+      },
+      undefined,
+      family,
+    );
     const events = await client.listEvents();
     assert.deepEqual(
       events.map((e) => [e.providerEventId, e.name, e.startsAt]),
@@ -384,34 +520,47 @@ for (const family of LUMA_ROUTE_FAMILIES) {
   });
 
   test(`Luma (${family} routes) guests: nested and flat entries, answers of every type, name and email fallbacks`, async () => {
-    const { client, requests } = clientWith('luma', () =>
-      answer({
-        entries: [
-          {
-            api_id: 'gst-1',
-            guest: lumaGuest('gst-1', {
+    const { client, requests } = clientWith(
+      'luma',
+      () =>
+        answer({
+          entries: [
+            {
+              api_id: 'gst-1',
+              guest: lumaGuest('gst-1', {
+                registration_answers: [
+                  { label: 'Company', answer: 'Initech', question_type: 'company' },
+                  { label: 'Job title', answer: 'Engineer' },
+                ],
+              }),
+            },
+            // Flat entry; answers as boolean and number; labels in other words and cases.
+            lumaGuest('gst-2', {
+              name: null,
               registration_answers: [
-                { label: 'Company', answer: 'Initech', question_type: 'company' },
-                { label: 'Job title', answer: 'Engineer' },
+                { label: 'ORGANISATION', answer: 42 },
+                { label: 'Role:', answer: true },
+                { label: 'Dietary needs', answer: ['vegan', 'nut-free'] },
               ],
+              event_ticket: { name: 'VIP', checked_in_at: '2026-11-23T18:05:00.000Z' },
             }),
-          },
-          // Flat entry; answers as boolean and number; labels in other words and cases.
-          lumaGuest('gst-2', {
-            name: null,
-            registration_answers: [
-              { label: 'ORGANISATION', answer: 42 },
-              { label: 'Role:', answer: true },
-              { label: 'Dietary needs', answer: ['vegan', 'nut-free'] },
-            ],
-            event_ticket: { name: 'VIP', checked_in_at: '2026-11-23T18:05:00.000Z' },
-          }),
-          // Wrapper carries the id; the guest object does not.
-          { api_id: 'gst-3', guest: lumaGuest('x', { api_id: undefined, name: '', user_name: null, email: null, check_in_qr_code: null, event_ticket: null, updated_at: undefined }) },
-        ],
-        has_more: false,
-        next_cursor: null,
-      }),
+            // Wrapper carries the id; the guest object does not.
+            {
+              api_id: 'gst-3',
+              guest: lumaGuest('x', {
+                api_id: undefined,
+                name: '',
+                user_name: null,
+                email: null,
+                check_in_qr_code: null,
+                event_ticket: null,
+                updated_at: undefined,
+              }),
+            },
+          ],
+          has_more: false,
+          next_cursor: null,
+        }),
       undefined,
       family,
     );
@@ -462,9 +611,26 @@ for (const family of LUMA_ROUTE_FAMILIES) {
   });
 
   test(`Luma (${family} routes) guests: every approval status maps to our rule; an unknown one is not-yet-attending`, async () => {
-    const statuses = ['approved', 'session', 'declined', 'pending_approval', 'invited', 'waitlist', 'brand_new_status', null];
-    const { client } = clientWith('luma', () =>
-      answer({ entries: statuses.map((status, i) => ({ api_id: `g${i}`, guest: lumaGuest(`g${i}`, { approval_status: status }) })), has_more: false }),
+    const statuses = [
+      'approved',
+      'session',
+      'declined',
+      'pending_approval',
+      'invited',
+      'waitlist',
+      'brand_new_status',
+      null,
+    ];
+    const { client } = clientWith(
+      'luma',
+      () =>
+        answer({
+          entries: statuses.map((status, i) => ({
+            api_id: `g${i}`,
+            guest: lumaGuest(`g${i}`, { approval_status: status }),
+          })),
+          has_more: false,
+        }),
       undefined,
       family,
     );
@@ -485,17 +651,22 @@ for (const family of LUMA_ROUTE_FAMILIES) {
   });
 
   test(`Luma (${family} routes) guests: pages to the end with next_cursor`, async () => {
-    const { client, requests } = clientWith('luma', (url) => {
-      const cursor = url.searchParams.get('pagination_cursor');
-      const pageIndex = cursor === null ? 0 : Number(cursor.slice(1));
-      const sizes = [100, 100, 7];
-      const entries = Array.from({ length: sizes[pageIndex] ?? 0 }, (_, i) => {
-        const id = `gst-${pageIndex}-${i}`;
-        return { api_id: id, guest: lumaGuest(id) };
-      });
-      const hasMore = pageIndex < sizes.length - 1;
-      return answer({ entries, has_more: hasMore, next_cursor: hasMore ? `p${pageIndex + 1}` : null });
-    }, undefined, family);
+    const { client, requests } = clientWith(
+      'luma',
+      (url) => {
+        const cursor = url.searchParams.get('pagination_cursor');
+        const pageIndex = cursor === null ? 0 : Number(cursor.slice(1));
+        const sizes = [100, 100, 7];
+        const entries = Array.from({ length: sizes[pageIndex] ?? 0 }, (_, i) => {
+          const id = `gst-${pageIndex}-${i}`;
+          return { api_id: id, guest: lumaGuest(id) };
+        });
+        const hasMore = pageIndex < sizes.length - 1;
+        return answer({ entries, has_more: hasMore, next_cursor: hasMore ? `p${pageIndex + 1}` : null });
+      },
+      undefined,
+      family,
+    );
     const { attendees, pages } = await allAttendees(client, 'evt-1');
     assert.equal(pages, 3);
     assert.equal(attendees.length, 207);
@@ -507,10 +678,12 @@ for (const family of LUMA_ROUTE_FAMILIES) {
 
   test(`Luma (${family} routes): has_more without next_cursor is a bad response`, async () => {
     const { client } = clientWith('luma', () => answer({ entries: [], has_more: true }), undefined, family);
-    await assert.rejects(client.pageAttendees('evt-1', null), { name: 'ProviderError', kind: 'bad_response' });
+    await assert.rejects(client.pageAttendees('evt-1', null), {
+      name: 'ProviderError',
+      kind: 'bad_response',
+    });
   });
 }
-
 
 test('Luma (current routes): a guest with several tickets is one row; the first ticket names it, the others are kept', async () => {
   const { client } = clientWith('luma', () =>
@@ -544,20 +717,32 @@ test('Luma: an account without the current routes falls back to the older ones, 
   for (const baseUrl of ['https://public-api.luma.com', 'https://api.lu.ma']) {
     const prefix = baseUrl === 'https://api.lu.ma' ? '/public/v1' : '/v1';
     const paths: string[] = [];
-    const { client } = clientWith('luma', (url) => {
-      paths.push(url.pathname);
-      const route = lumaRouteOf(url.pathname);
-      if (route?.family === 'current') return json({ message: 'Not found.' }, 404);
-      if (route?.name === 'self') return json({ user: { api_id: 'usr-1', email: 'old@example.com' } });
-      return json({ entries: [{ api_id: 'gst-1', guest: lumaGuest('gst-1') }], has_more: false });
-    }, baseUrl);
+    const { client } = clientWith(
+      'luma',
+      (url) => {
+        paths.push(url.pathname);
+        const route = lumaRouteOf(url.pathname);
+        if (route?.family === 'current') return json({ message: 'Not found.' }, 404);
+        if (route?.name === 'self') return json({ user: { api_id: 'usr-1', email: 'old@example.com' } });
+        return json({ entries: [{ api_id: 'gst-1', guest: lumaGuest('gst-1') }], has_more: false });
+      },
+      baseUrl,
+    );
     const first = await client.pageAttendees('evt-1', null);
     assert.equal(first.attendees[0]?.providerAttendeeId, 'gst-1');
-    assert.deepEqual(paths, [`${prefix}/events/guests/list`, `${prefix}/users/get-self`, `${prefix}/event/get-guests`], 'the current who-am-I confirms the routes are missing');
+    assert.deepEqual(
+      paths,
+      [`${prefix}/events/guests/list`, `${prefix}/users/get-self`, `${prefix}/event/get-guests`],
+      'the current who-am-I confirms the routes are missing',
+    );
     paths.length = 0;
     await client.pageAttendees('evt-1', null);
     assert.equal((await client.whoAmI()).accountId, 'usr-1');
-    assert.deepEqual(paths, [`${prefix}/event/get-guests`, `${prefix}/user/get-self`], 'the choice is remembered');
+    assert.deepEqual(
+      paths,
+      [`${prefix}/event/get-guests`, `${prefix}/user/get-self`],
+      'the choice is remembered',
+    );
   }
 
   const paths: string[] = [];
@@ -567,7 +752,11 @@ test('Luma: an account without the current routes falls back to the older ones, 
   });
   await assert.rejects(client.getEvent('evt-gone'), { name: 'ProviderError', kind: 'not_found' });
   await assert.rejects(client.getEvent('evt-gone'), { name: 'ProviderError', kind: 'not_found' });
-  assert.deepEqual(paths, ['/v1/events/get', '/v1/users/get-self', '/v1/event/get', '/v1/event/get'], 'an unknown event on the older routes still settles the family');
+  assert.deepEqual(
+    paths,
+    ['/v1/events/get', '/v1/users/get-self', '/v1/event/get', '/v1/event/get'],
+    'an unknown event on the older routes still settles the family',
+  );
 });
 
 test('Luma: a 404 for an unknown event on the current routes is not found, and the client stays on them', async () => {
@@ -584,7 +773,11 @@ test('Luma: a 404 for an unknown event on the current routes is not found, and t
   paths.length = 0;
   await assert.rejects(client.pageAttendees('evt-gone', null), { name: 'ProviderError', kind: 'not_found' });
   await client.pageAttendees('evt-1', null);
-  assert.deepEqual(paths, ['/v1/events/guests/list', '/v1/events/guests/list'], 'no second probe, never the older routes');
+  assert.deepEqual(
+    paths,
+    ['/v1/events/guests/list', '/v1/events/guests/list'],
+    'no second probe, never the older routes',
+  );
 });
 
 // ---------------------------------------------------------------- shared rules
@@ -612,13 +805,23 @@ test('provider strings are kept as text: HTML literal, controls dropped, trimmed
   assert.equal(attendee?.company?.length, 1000);
   assert.equal(attendee?.jobTitle, 'Chief Officer');
   assert.equal(cleanText('  Zoë 🎉  '), 'Zoë 🎉');
-  assert.equal(cleanText('🎉'.repeat(1500))?.length, 2000, 'capped by characters, never splitting a surrogate pair');
+  assert.equal(
+    cleanText('🎉'.repeat(1500))?.length,
+    2000,
+    'capped by characters, never splitting a surrogate pair',
+  );
 });
 
 test('unknown extra fields are accepted and numeric ids become strings', async () => {
   const { client } = clientWith('eventbrite', () =>
     json({
-      attendees: [ebAttendee('1', { id: 987654321, brand_new_field: { deeply: ['nested'] }, profile: { name: 'N', addresses: {} } })],
+      attendees: [
+        ebAttendee('1', {
+          id: 987654321,
+          brand_new_field: { deeply: ['nested'] },
+          profile: { name: 'N', addresses: {} },
+        }),
+      ],
       pagination: { ...ebPagination(false), something_new: true },
       extra_top_level: 1,
     }),
@@ -630,8 +833,14 @@ test('unknown extra fields are accepted and numeric ids become strings', async (
 test('resolveBaseUrl: environment override (trailing slash removed) or the real API; only http(s)', () => {
   assert.equal(resolveBaseUrl('eventbrite', {}), 'https://www.eventbriteapi.com/v3');
   assert.equal(resolveBaseUrl('luma', {}), 'https://public-api.luma.com');
-  assert.equal(resolveBaseUrl('eventbrite', { BADGE_DESK_EVENTBRITE_URL: 'http://127.0.0.1:4100/eventbrite/v3/' }), 'http://127.0.0.1:4100/eventbrite/v3');
-  assert.equal(resolveBaseUrl('luma', { BADGE_DESK_LUMA_URL: ' http://localhost:4200// ' }), 'http://localhost:4200');
+  assert.equal(
+    resolveBaseUrl('eventbrite', { BADGE_DESK_EVENTBRITE_URL: 'http://127.0.0.1:4100/eventbrite/v3/' }),
+    'http://127.0.0.1:4100/eventbrite/v3',
+  );
+  assert.equal(
+    resolveBaseUrl('luma', { BADGE_DESK_LUMA_URL: ' http://localhost:4200// ' }),
+    'http://localhost:4200',
+  );
   assert.equal(resolveBaseUrl('luma', { BADGE_DESK_LUMA_URL: '' }), 'https://public-api.luma.com');
   assert.throws(() => resolveBaseUrl('luma', { BADGE_DESK_LUMA_URL: 'not a url' }), /BADGE_DESK_LUMA_URL/);
   assert.throws(() => resolveBaseUrl('luma', { BADGE_DESK_LUMA_URL: 'file:///etc/passwd' }), /http/);
@@ -641,7 +850,12 @@ test('createProviderClient builds the client of each kind', () => {
   const clock = new VirtualClock();
   const limiter = new RateLimiter({ windows: [] }, clock);
   for (const kind of ['eventbrite', 'luma'] as const) {
-    const client = createProviderClient(kind, { baseUrl: DEFAULT_BASE_URLS[kind], credential: CREDENTIAL, clock, limiter });
+    const client = createProviderClient(kind, {
+      baseUrl: DEFAULT_BASE_URLS[kind],
+      credential: CREDENTIAL,
+      clock,
+      limiter,
+    });
     assert.equal(client.kind, kind);
   }
 });

@@ -2,7 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VirtualClock, systemClock } from '../../main/ground/clock.ts';
 import { RateLimiter } from '../../main/providers/rate-limiter.ts';
-import { DEFAULT_RATE_BUDGETS, eventbriteBudgetWithDailyLimit, scaledRateBudgets } from '../../main/providers/types.ts';
+import {
+  DEFAULT_RATE_BUDGETS,
+  eventbriteBudgetWithDailyLimit,
+  scaledRateBudgets,
+} from '../../main/providers/types.ts';
 
 /**
  * Asserts that no window ever held more than its limit, checked at every grant. Returns the
@@ -17,7 +21,10 @@ function assertWithinBudget(grantTimes: number[], windows: { limit: number; wind
     for (let newest = 0; newest < sorted.length; newest++) {
       while ((sorted[oldest] as number) <= (sorted[newest] as number) - windowMs) oldest++;
       const inWindow = newest - oldest + 1;
-      assert.ok(inWindow <= limit, `${inWindow} requests within ${windowMs} ms (limit ${limit}) at t=${sorted[newest]}`);
+      assert.ok(
+        inWindow <= limit,
+        `${inWindow} requests within ${windowMs} ms (limit ${limit}) at t=${sorted[newest]}`,
+      );
       most = Math.max(most, inWindow);
     }
     busiest.push(most);
@@ -62,7 +69,9 @@ test('waiters are served first come, first served', async () => {
   const limiter = new RateLimiter({ windows: [{ limit: 3, windowMs: 100 }] }, clock);
   const order: { id: number; at: number }[] = [];
   await Promise.all(
-    Array.from({ length: 10 }, (_, id) => limiter.acquire().then(() => order.push({ id, at: clock.now() - start }))),
+    Array.from({ length: 10 }, (_, id) =>
+      limiter.acquire().then(() => order.push({ id, at: clock.now() - start })),
+    ),
   );
   assert.deepEqual(
     order.map((entry) => entry.id),
@@ -167,9 +176,16 @@ test('an empty budget never waits; bad budgets are refused', async () => {
 
 test('scaled budgets (simulator runs only) multiply every window; nonsense scales give the published figures', () => {
   const scaled = scaledRateBudgets(1000);
-  assert.deepEqual(scaled.eventbrite.windows.map((w) => w.limit), [2_000_000, 48_000_000]);
-  assert.deepEqual(scaled.luma.windows.map((w) => [w.limit, w.windowMs]), [[200_000, 60_000]]);
-  for (const nonsense of [NaN, 0, 0.5, -3, Infinity]) assert.deepEqual(scaledRateBudgets(nonsense), DEFAULT_RATE_BUDGETS);
+  assert.deepEqual(
+    scaled.eventbrite.windows.map((w) => w.limit),
+    [2_000_000, 48_000_000],
+  );
+  assert.deepEqual(
+    scaled.luma.windows.map((w) => [w.limit, w.windowMs]),
+    [[200_000, 60_000]],
+  );
+  for (const nonsense of [NaN, 0, 0.5, -3, Infinity])
+    assert.deepEqual(scaledRateBudgets(nonsense), DEFAULT_RATE_BUDGETS);
 });
 
 test('bulk requests leave the live reserve alone: a live poll goes at once while an import waits', async () => {
@@ -178,7 +194,9 @@ test('bulk requests leave the live reserve alone: a live poll goes at once while
   // 10 a minute, 20% reserved for live: bulk may fill 8 of every 10.
   const limiter = new RateLimiter({ windows: [{ limit: 10, windowMs: 60_000 }], liveReserve: 0.2 }, clock);
   const bulkAt: number[] = [];
-  const bulk = Array.from({ length: 9 }, () => limiter.acquire(undefined, 'bulk').then(() => bulkAt.push(clock.now() - start)));
+  const bulk = Array.from({ length: 9 }, () =>
+    limiter.acquire(undefined, 'bulk').then(() => bulkAt.push(clock.now() - start)),
+  );
   let liveAt = -1;
   await limiter.acquire(undefined, 'live').then(() => (liveAt = clock.now() - start));
   assert.equal(liveAt, 0, 'the live poll did not queue behind the import');
@@ -202,10 +220,13 @@ test('without a reserve, lanes are one queue in arrival order', async () => {
   assert.deepEqual(order, ['bulk@0', 'bulk@0', 'bulk@1000', 'live@1000']);
 });
 
-test('estimateGrantsDoneAt: the budget\'s share of an ETA, without touching the log', async () => {
+test("estimateGrantsDoneAt: the budget's share of an ETA, without touching the log", async () => {
   const clock = new VirtualClock();
   const start = clock.now();
-  const limiter = new RateLimiter({ windows: [{ limit: 2000, windowMs: 3_600_000 }], liveReserve: 0.2 }, clock);
+  const limiter = new RateLimiter(
+    { windows: [{ limit: 2000, windowMs: 3_600_000 }], liveReserve: 0.2 },
+    clock,
+  );
   // 1,600 bulk requests may go in any hour: 2,000 more need the next hour and a quarter more.
   assert.equal(limiter.estimateGrantsDoneAt(1_600) - start, 0);
   assert.equal(limiter.estimateGrantsDoneAt(1_601) - start, 3_600_000);
@@ -218,9 +239,12 @@ test('estimateGrantsDoneAt: the budget\'s share of an ETA, without touching the 
   assert.equal(limiter.estimateGrantsDoneAt(2_000, 'live') - start, 600_000);
 });
 
-test('Eventbrite\'s daily figure is configurable, and 0 drops the daily window', () => {
+test("Eventbrite's daily figure is configurable, and 0 drops the daily window", () => {
   const hourly = { limit: 2000, windowMs: 3_600_000 };
-  assert.deepEqual(eventbriteBudgetWithDailyLimit(30_000).windows, [hourly, { limit: 30_000, windowMs: 86_400_000 }]);
+  assert.deepEqual(eventbriteBudgetWithDailyLimit(30_000).windows, [
+    hourly,
+    { limit: 30_000, windowMs: 86_400_000 },
+  ]);
   assert.deepEqual(eventbriteBudgetWithDailyLimit(0).windows, [hourly]);
   assert.deepEqual(eventbriteBudgetWithDailyLimit(-3), DEFAULT_RATE_BUDGETS.eventbrite);
   assert.throws(() => new RateLimiter({ windows: [hourly], liveReserve: 1 }, new VirtualClock()), RangeError);

@@ -22,7 +22,14 @@ interface EventbriteAttendee {
   checked_in: boolean;
   order_id: string;
   ticket_class_name: string;
-  profile: { name: string; first_name: string; last_name: string; email: string; company?: string; job_title?: string };
+  profile: {
+    name: string;
+    first_name: string;
+    last_name: string;
+    email: string;
+    company?: string;
+    job_title?: string;
+  };
   barcodes: { barcode: string; status: string }[];
 }
 
@@ -32,24 +39,60 @@ interface EventbriteAttendeePage {
 }
 
 interface LumaGuestPage {
-  entries: { api_id: string; guest: { api_id: string; approval_status: string; name: string; updated_at?: string } }[];
+  entries: {
+    api_id: string;
+    guest: { api_id: string; approval_status: string; name: string; updated_at?: string };
+  }[];
   has_more: boolean;
   next_cursor?: string;
 }
 
 const EVENTBRITE_ATTENDEE_FIELDS = [
-  'id', 'created', 'changed', 'ticket_class_id', 'ticket_class_name', 'profile', 'barcodes', 'checked_in',
-  'cancelled', 'refunded', 'status', 'event_id', 'order_id', 'quantity', 'answers',
+  'id',
+  'created',
+  'changed',
+  'ticket_class_id',
+  'ticket_class_name',
+  'profile',
+  'barcodes',
+  'checked_in',
+  'cancelled',
+  'refunded',
+  'status',
+  'event_id',
+  'order_id',
+  'quantity',
+  'answers',
 ];
 
 const LUMA_GUEST_FIELDS = [
-  'api_id', 'name', 'email', 'user_name', 'user_first_name', 'user_last_name', 'user_email', 'approval_status',
-  'registered_at', 'invited_at', 'checked_in_at', 'updated_at', 'event_ticket', 'check_in_qr_code',
+  'api_id',
+  'name',
+  'email',
+  'user_name',
+  'user_first_name',
+  'user_last_name',
+  'user_email',
+  'approval_status',
+  'registered_at',
+  'invited_at',
+  'checked_in_at',
+  'updated_at',
+  'event_ticket',
+  'check_in_qr_code',
   'registration_answers',
 ];
 
-function eventbriteGet(sim: Simulator, path: string, token: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(`${sim.eventbrite.baseUrl}${path}`, { ...init, headers: { authorization: `Bearer ${token}` } });
+function eventbriteGet(
+  sim: Simulator,
+  path: string,
+  token: string,
+  init: RequestInit = {},
+): Promise<Response> {
+  return fetch(`${sim.eventbrite.baseUrl}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${token}` },
+  });
 }
 
 function lumaGet(sim: Simulator, path: string, apiKey: string, init: RequestInit = {}): Promise<Response> {
@@ -61,7 +104,12 @@ async function json<T>(response: Response): Promise<T> {
 }
 
 /** Follows continuations to the end, returning every attendee id in the order served. */
-async function allEventbriteAttendeeIds(sim: Simulator, eventId: string, token: string, query = ''): Promise<string[]> {
+async function allEventbriteAttendeeIds(
+  sim: Simulator,
+  eventId: string,
+  token: string,
+  query = '',
+): Promise<string[]> {
   const ids: string[] = [];
   let continuation: string | undefined;
   for (let guard = 0; guard < 10_000; guard++) {
@@ -78,7 +126,13 @@ async function allEventbriteAttendeeIds(sim: Simulator, eventId: string, token: 
   throw new Error('pagination never ended');
 }
 
-async function allLumaGuestIds(sim: Simulator, eventId: string, apiKey: string, query = '', prefix = '/v1'): Promise<string[]> {
+async function allLumaGuestIds(
+  sim: Simulator,
+  eventId: string,
+  apiKey: string,
+  query = '',
+  prefix = '/v1',
+): Promise<string[]> {
   const ids: string[] = [];
   let cursor: string | undefined;
   for (let guard = 0; guard < 10_000; guard++) {
@@ -134,13 +188,16 @@ describe('Eventbrite simulator', () => {
   after(() => sim.close());
 
   it('answers who-am-I, organizations, events and one event in the documented shapes', async () => {
-    const me = await json<{ id: string; name: string; emails: unknown[] }>(await eventbriteGet(sim, '/users/me/', token));
+    const me = await json<{ id: string; name: string; emails: unknown[] }>(
+      await eventbriteGet(sim, '/users/me/', token),
+    );
     assert.equal(me.name, 'Ada Lovelace');
     assert.deepEqual(me.emails, [{ email: 'ada@example.com', verified: true, primary: true }]);
 
-    const orgs = await json<{ organizations: { id: string; name: string }[]; pagination: EventbritePagination }>(
-      await eventbriteGet(sim, '/users/me/organizations/', token),
-    );
+    const orgs = await json<{
+      organizations: { id: string; name: string }[];
+      pagination: EventbritePagination;
+    }>(await eventbriteGet(sim, '/users/me/organizations/', token));
     assert.equal(orgs.organizations.length, 1);
     assert.equal(orgs.pagination.has_more_items, false);
 
@@ -156,14 +213,27 @@ describe('Eventbrite simulator', () => {
     const event = await json<{ start: { timezone: string; local: string; utc: string } }>(
       await eventbriteGet(sim, `/events/${eventId}/`, token),
     );
-    assert.deepEqual(event.start, { timezone: 'Europe/Berlin', local: '2026-11-23T09:00:00', utc: '2026-11-23T08:00:00Z' });
+    assert.deepEqual(event.start, {
+      timezone: 'Europe/Berlin',
+      local: '2026-11-23T09:00:00',
+      utc: '2026-11-23T08:00:00Z',
+    });
   });
 
   it('pages every attendee exactly once, with an opaque continuation', async () => {
-    const first = await json<EventbriteAttendeePage>(await eventbriteGet(sim, `/events/${eventId}/attendees/`, token));
+    const first = await json<EventbriteAttendeePage>(
+      await eventbriteGet(sim, `/events/${eventId}/attendees/`, token),
+    );
     assert.deepEqual(
       { ...first.pagination, continuation: undefined },
-      { object_count: 237, page_number: 1, page_size: 50, page_count: 5, has_more_items: true, continuation: undefined },
+      {
+        object_count: 237,
+        page_number: 1,
+        page_size: 50,
+        page_count: 5,
+        has_more_items: true,
+        continuation: undefined,
+      },
     );
     assert.notEqual(first.pagination.continuation, '2', 'the continuation is not a bare page number');
     const attendee = first.attendees[0];
@@ -182,7 +252,9 @@ describe('Eventbrite simulator', () => {
     let added = 0;
     do {
       const query = continuation ? `?continuation=${encodeURIComponent(continuation)}` : '';
-      const page = await json<EventbriteAttendeePage>(await eventbriteGet(sim, `/events/${eventId}/attendees/${query}`, token));
+      const page = await json<EventbriteAttendeePage>(
+        await eventbriteGet(sim, `/events/${eventId}/attendees/${query}`, token),
+      );
       ids.push(...page.attendees.map((a) => a.id));
       if (added < 3) {
         sim.eventbrite.addAttendee(eventId);
@@ -200,7 +272,11 @@ describe('Eventbrite simulator', () => {
       const ids = await allEventbriteAttendeeIds(sim, eventId, token);
       assert.deepEqual(ids, sim.eventbrite.attendeeIds(eventId));
       const forged = Buffer.from('{"page":2}').toString('base64url');
-      const response = await eventbriteGet(sim, `/events/${eventId}/attendees/?continuation=${forged}`, token);
+      const response = await eventbriteGet(
+        sim,
+        `/events/${eventId}/attendees/?continuation=${forged}`,
+        token,
+      );
       assert.equal(response.status, 400);
       assert.equal((await json<{ error: string }>(response)).error, 'ARGUMENT_ERROR');
     } finally {
@@ -254,8 +330,13 @@ describe('Eventbrite simulator', () => {
   it('reports a provider-side check-in on the barcode', async () => {
     const id = sim.eventbrite.attendeeIds(eventId)[20] as string;
     sim.eventbrite.setCheckedIn(eventId, id, true);
-    const attendee = await json<EventbriteAttendee>(await eventbriteGet(sim, `/events/${eventId}/attendees/${id}/`, token));
-    assert.deepEqual([attendee.checked_in, attendee.status, attendee.barcodes[0]?.status], [true, 'Checked In', 'used']);
+    const attendee = await json<EventbriteAttendee>(
+      await eventbriteGet(sim, `/events/${eventId}/attendees/${id}/`, token),
+    );
+    assert.deepEqual(
+      [attendee.checked_in, attendee.status, attendee.barcodes[0]?.status],
+      [true, 'Checked In', 'used'],
+    );
   });
 
   it('models orders with several tickets, buyer-only profiles included', async () => {
@@ -273,13 +354,23 @@ describe('Eventbrite simulator', () => {
       ),
     );
     assert.equal(rows.length, 5);
-    type Five = [EventbriteAttendee, EventbriteAttendee, EventbriteAttendee, EventbriteAttendee, EventbriteAttendee];
+    type Five = [
+      EventbriteAttendee,
+      EventbriteAttendee,
+      EventbriteAttendee,
+      EventbriteAttendee,
+      EventbriteAttendee,
+    ];
     const [a, b, c, d, e] = rows as Five;
     assert.equal(new Set([a.order_id, b.order_id, c.order_id]).size, 1);
     assert.deepEqual(b.profile, a.profile);
     assert.deepEqual(c.profile, a.profile);
     assert.equal(a.profile.name, 'José García');
-    assert.equal(new Set([a, b, c].map((r) => r.barcodes[0]?.barcode)).size, 3, 'only the barcode tells them apart');
+    assert.equal(
+      new Set([a, b, c].map((r) => r.barcodes[0]?.barcode)).size,
+      3,
+      'only the barcode tells them apart',
+    );
 
     assert.deepEqual([d.order_id, e.order_id], [orderId, orderId]);
     assert.equal(d.profile.name, 'Søren Ødegaard');
@@ -322,7 +413,11 @@ describe('Eventbrite simulator credentials and access', () => {
   });
 
   it('accepts the token as a query parameter and refuses a missing one', async () => {
-    const { token } = sim.eventbrite.addAccount({ email: 'c@example.com', name: 'Cy', token: 'MYPRIVATETOKEN' });
+    const { token } = sim.eventbrite.addAccount({
+      email: 'c@example.com',
+      name: 'Cy',
+      token: 'MYPRIVATETOKEN',
+    });
     assert.equal(token, 'MYPRIVATETOKEN');
     assert.equal((await fetch(`${sim.eventbrite.baseUrl}/users/me/?token=${token}`)).status, 200);
     const missing = await fetch(`${sim.eventbrite.baseUrl}/users/me/`);
@@ -362,9 +457,10 @@ describe('Luma simulator', () => {
         await lumaGet(sim, `${prefix}/user/get-self`, apiKey),
       );
       assert.equal(self.user.email, 'host@example.com');
-      const events = await json<{ entries: { api_id: string; event: { api_id: string; name: string } }[]; has_more: boolean }>(
-        await lumaGet(sim, `${prefix}/calendar/list-events`, apiKey),
-      );
+      const events = await json<{
+        entries: { api_id: string; event: { api_id: string; name: string } }[];
+        has_more: boolean;
+      }>(await lumaGet(sim, `${prefix}/calendar/list-events`, apiKey));
       assert.deepEqual(
         events.entries.map((e) => [e.api_id, e.event.api_id, e.event.name]),
         [[eventId, eventId, 'Meetup']],
@@ -397,11 +493,19 @@ describe('Luma simulator', () => {
     for (const field of LUMA_GUEST_FIELDS) assert.ok(field in guest, `guest has ${field}`);
     assert.equal(guest.user_first_name, 'Zoë');
     assert.equal((guest.event_ticket as { name: string }).name, 'General Admission');
-    const answers = page.entries.flatMap((e) => e.guest.registration_answers as { label: string; answer: unknown }[]);
+    const answers = page.entries.flatMap(
+      (e) => e.guest.registration_answers as { label: string; answer: unknown }[],
+    );
     assert.ok(answers.some((a) => a.label === 'Company' && typeof a.answer === 'string'));
     assert.ok(answers.some((a) => a.label === 'Job title'));
-    assert.ok(answers.some((a) => typeof a.answer === 'boolean'), 'some answers are booleans');
-    assert.ok(answers.some((a) => typeof a.answer === 'number'), 'some answers are numbers');
+    assert.ok(
+      answers.some((a) => typeof a.answer === 'boolean'),
+      'some answers are booleans',
+    );
+    assert.ok(
+      answers.some((a) => typeof a.answer === 'number'),
+      'some answers are numbers',
+    );
   });
 
   it('moves guests between approval statuses and filters on approval_status', async () => {
@@ -423,7 +527,10 @@ describe('Luma simulator', () => {
   });
 
   it('approves and declines through POST /v1/event/update-guest-status', async () => {
-    const guestId = sim.luma.addGuest(eventId, { email: 'pending@example.com', approvalStatus: 'pending_approval' });
+    const guestId = sim.luma.addGuest(eventId, {
+      email: 'pending@example.com',
+      approvalStatus: 'pending_approval',
+    });
     const post = (body: unknown) =>
       fetch(`${sim.luma.baseUrl}/v1/event/update-guest-status`, {
         method: 'POST',
@@ -445,26 +552,45 @@ describe('Luma simulator', () => {
 
   it('serves the current route family: flat records with id, event_tickets[], event_id', async () => {
     for (const prefix of ['/v1', '/public/v1']) {
-      const self = await json<Record<string, unknown>>(await lumaGet(sim, `${prefix}/users/get-self`, apiKey));
-      assert.deepEqual([self.email, typeof self.id, 'api_id' in self, 'user' in self], ['host@example.com', 'string', false, false]);
+      const self = await json<Record<string, unknown>>(
+        await lumaGet(sim, `${prefix}/users/get-self`, apiKey),
+      );
+      assert.deepEqual(
+        [self.email, typeof self.id, 'api_id' in self, 'user' in self],
+        ['host@example.com', 'string', false, false],
+      );
       const events = await json<{ entries: Record<string, unknown>[]; has_more: boolean }>(
         await lumaGet(sim, `${prefix}/calendars/events/list`, apiKey),
       );
-      assert.deepEqual(events.entries.map((e) => [e.id, e.name]), [[eventId, 'Meetup']]);
-      const one = await json<Record<string, unknown>>(await lumaGet(sim, `${prefix}/events/get?event_id=${eventId}`, apiKey));
+      assert.deepEqual(
+        events.entries.map((e) => [e.id, e.name]),
+        [[eventId, 'Meetup']],
+      );
+      const one = await json<Record<string, unknown>>(
+        await lumaGet(sim, `${prefix}/events/get?event_id=${eventId}`, apiKey),
+      );
       assert.deepEqual([one.id, one.start_at], [eventId, '2026-11-23T08:00:00.000Z']);
     }
-    const several = sim.luma.addGuest(eventId, { firstName: 'Ada', ticketName: 'VIP', extraTicketNames: ['Workshop', 'Dinner'] });
+    const several = sim.luma.addGuest(eventId, {
+      firstName: 'Ada',
+      ticketName: 'VIP',
+      extraTicketNames: ['Workshop', 'Dinner'],
+    });
     const ids: string[] = [];
     let cursor: string | undefined;
     let last: Record<string, unknown> | undefined;
     do {
       const query = `event_id=${eventId}&pagination_limit=100${cursor ? `&pagination_cursor=${cursor}` : ''}`;
-      const page = await json<{ entries: Record<string, unknown>[]; has_more: boolean; next_cursor?: string }>(
-        await lumaGet(sim, `/v1/events/guests/list?${query}`, apiKey),
-      );
+      const page = await json<{
+        entries: Record<string, unknown>[];
+        has_more: boolean;
+        next_cursor?: string;
+      }>(await lumaGet(sim, `/v1/events/guests/list?${query}`, apiKey));
       for (const guest of page.entries) {
-        assert.ok(!('guest' in guest) && !('api_id' in guest) && !('name' in guest) && !('event_ticket' in guest), 'flat, with user_* names only');
+        assert.ok(
+          !('guest' in guest) && !('api_id' in guest) && !('name' in guest) && !('event_ticket' in guest),
+          'flat, with user_* names only',
+        );
         ids.push(guest.id as string);
         last = guest;
       }
@@ -473,12 +599,17 @@ describe('Luma simulator', () => {
     assert.deepEqual(ids, sim.luma.attendeeIds(eventId));
     assert.equal(last?.id, several);
     assert.equal(last?.user_first_name, 'Ada');
-    assert.deepEqual((last?.event_tickets as { name: string }[]).map((ticket) => ticket.name), ['VIP', 'Workshop', 'Dinner']);
+    assert.deepEqual(
+      (last?.event_tickets as { name: string }[]).map((ticket) => ticket.name),
+      ['VIP', 'Workshop', 'Dinner'],
+    );
     const older = await json<{ guest: { event_ticket: { name: string } } }>(
       await lumaGet(sim, `/v1/event/get-guest?event_api_id=${eventId}&api_id=${several}`, apiKey),
     );
     assert.equal(older.guest.event_ticket.name, 'VIP', 'the older family shows the first ticket');
-    const single = await json<{ id: string }>(await lumaGet(sim, `/v1/events/guests/get?event_id=${eventId}&id=${several}`, apiKey));
+    const single = await json<{ id: string }>(
+      await lumaGet(sim, `/v1/events/guests/get?event_id=${eventId}&id=${several}`, apiKey),
+    );
     assert.equal(single.id, several);
   });
 
@@ -487,14 +618,36 @@ describe('Luma simulator', () => {
     const otherEvent = sim.luma.addEvent(other.token, { name: 'Old' });
     sim.luma.setCurrentRoutes(false, other.token);
     assert.equal((await lumaGet(sim, '/v1/users/get-self', other.token)).status, 404);
-    assert.equal((await lumaGet(sim, `/v1/events/guests/list?event_id=${otherEvent}`, other.token)).status, 404);
-    assert.equal((await lumaGet(sim, '/v1/user/get-self', other.token)).status, 200, 'the older routes still answer');
-    assert.equal((await lumaGet(sim, '/v1/users/get-self', apiKey)).status, 200, 'other accounts are unaffected');
-    assert.equal((await lumaGet(sim, '/v1/users/get-self', 'secret-unknown')).status, 401, 'a bad key is still a 401');
+    assert.equal(
+      (await lumaGet(sim, `/v1/events/guests/list?event_id=${otherEvent}`, other.token)).status,
+      404,
+    );
+    assert.equal(
+      (await lumaGet(sim, '/v1/user/get-self', other.token)).status,
+      200,
+      'the older routes still answer',
+    );
+    assert.equal(
+      (await lumaGet(sim, '/v1/users/get-self', apiKey)).status,
+      200,
+      'other accounts are unaffected',
+    );
+    assert.equal(
+      (await lumaGet(sim, '/v1/users/get-self', 'secret-unknown')).status,
+      401,
+      'a bad key is still a 401',
+    );
 
-    const control = await fetch(sim.luma.controlUrl, { method: 'POST', body: JSON.stringify({ op: 'setCurrentRoutes', args: [false] }) });
+    const control = await fetch(sim.luma.controlUrl, {
+      method: 'POST',
+      body: JSON.stringify({ op: 'setCurrentRoutes', args: [false] }),
+    });
     assert.equal(control.status, 200);
-    assert.equal((await lumaGet(sim, '/v1/users/get-self', apiKey)).status, 404, 'without a token: every account');
+    assert.equal(
+      (await lumaGet(sim, '/v1/users/get-self', apiKey)).status,
+      404,
+      'without a token: every account',
+    );
     sim.luma.setCurrentRoutes(true);
     assert.equal((await lumaGet(sim, '/v1/users/get-self', other.token)).status, 200);
 
@@ -553,7 +706,10 @@ describe('injected faults', () => {
       assert.equal(failed.status, status);
       const body = await json<Record<string, unknown>>(failed);
       assert.deepEqual(Object.keys(body).sort(), ['error', 'error_description', 'status_code']);
-      assert.deepEqual([body.status_code, body.error, typeof body.error_description], [status, error, 'string']);
+      assert.deepEqual(
+        [body.status_code, body.error, typeof body.error_description],
+        [status, error, 'string'],
+      );
       assert.equal((await eventbriteGet(sim, attendeesPath(), ebToken)).status, 200);
     });
   }
@@ -568,7 +724,9 @@ describe('injected faults', () => {
   it('holds a request open forever on timeout', async () => {
     sim.luma.failNext(1, 'timeout');
     await assert.rejects(
-      lumaGet(sim, `/v1/event/get-guests?event_api_id=${lumaEvent}`, lumaKey, { signal: AbortSignal.timeout(300) }),
+      lumaGet(sim, `/v1/event/get-guests?event_api_id=${lumaEvent}`, lumaKey, {
+        signal: AbortSignal.timeout(300),
+      }),
       (error: Error) => error.name === 'TimeoutError',
     );
     assert.equal((await lumaGet(sim, '/v1/user/get-self', lumaKey)).status, 200);
@@ -594,9 +752,13 @@ describe('injected faults', () => {
 
   it('answers 200 with valid JSON lacking the required fields (missing_fields)', async () => {
     sim.eventbrite.failNext(1, 'missing_fields');
-    const eventbrite = await json<Record<string, unknown>>(await eventbriteGet(sim, attendeesPath(), ebToken));
+    const eventbrite = await json<Record<string, unknown>>(
+      await eventbriteGet(sim, attendeesPath(), ebToken),
+    );
     assert.equal('pagination' in eventbrite, false);
-    assert.ok((eventbrite.attendees as Record<string, unknown>[]).every((a) => !('id' in a) && !('profile' in a)));
+    assert.ok(
+      (eventbrite.attendees as Record<string, unknown>[]).every((a) => !('id' in a) && !('profile' in a)),
+    );
 
     sim.luma.failNext(1, 'missing_fields');
     const luma = await json<Record<string, unknown>>(
@@ -627,7 +789,11 @@ describe('injected faults', () => {
     sim.eventbrite.failNext(1, 503, { pathIncludes: '/attendees/' });
     sim.eventbrite.throttleNext(1);
     sim.eventbrite.failNext(1, 500);
-    assert.equal((await eventbriteGet(sim, '/users/me/', ebToken)).status, 429, 'the attendees-only fault waits');
+    assert.equal(
+      (await eventbriteGet(sim, '/users/me/', ebToken)).status,
+      429,
+      'the attendees-only fault waits',
+    );
     assert.equal((await eventbriteGet(sim, attendeesPath(), ebToken)).status, 503);
     assert.equal((await eventbriteGet(sim, attendeesPath(), ebToken)).status, 500);
     assert.equal((await eventbriteGet(sim, attendeesPath(), ebToken)).status, 200);
@@ -659,10 +825,13 @@ describe('offline, request log and the /_sim/ control endpoint', () => {
     const port = sim.eventbrite.port;
     assert.equal((await eventbriteGet(sim, '/users/me/', ebToken)).status, 200);
     await sim.eventbrite.setOffline(true);
-    await assert.rejects(eventbriteGet(sim, '/users/me/', ebToken), (error: Error & { cause?: { code?: string } }) => {
-      assert.equal(error.cause?.code, 'ECONNREFUSED');
-      return true;
-    });
+    await assert.rejects(
+      eventbriteGet(sim, '/users/me/', ebToken),
+      (error: Error & { cause?: { code?: string } }) => {
+        assert.equal(error.cause?.code, 'ECONNREFUSED');
+        return true;
+      },
+    );
     await sim.eventbrite.setOffline(false);
     assert.equal(sim.eventbrite.port, port);
     assert.equal((await eventbriteGet(sim, '/users/me/', ebToken)).status, 200);
@@ -678,8 +847,15 @@ describe('offline, request log and the /_sim/ control endpoint', () => {
     sim.eventbrite.off('request', listener);
     await eventbriteGet(sim, '/users/me/', ebToken);
     assert.equal(sim.eventbrite.requestCount, before + 2, 'control requests are not counted');
-    assert.deepEqual(seen, [{ method: 'GET', path: '/v3/users/me/organizations/', query: { page: '1' }, status: 200 }]);
-    assert.deepEqual(sim.eventbrite.requests.at(-1), { method: 'GET', path: '/v3/users/me/', query: {}, status: 200 });
+    assert.deepEqual(seen, [
+      { method: 'GET', path: '/v3/users/me/organizations/', query: { page: '1' }, status: 200 },
+    ]);
+    assert.deepEqual(sim.eventbrite.requests.at(-1), {
+      method: 'GET',
+      path: '/v3/users/me/',
+      query: {},
+      status: 200,
+    });
   });
 
   interface ControlAnswer {
@@ -696,19 +872,42 @@ describe('offline, request log and the /_sim/ control endpoint', () => {
     const url = sim.luma.controlUrl;
     const listing = (await (await fetch(url)).json()) as { kind: string; ops: string[] };
     assert.equal(listing.kind, 'luma');
-    const expectedOps = ['addAccount', 'addEvent', 'seedAttendees', 'addAttendee', 'editAttendee', 'cancelAttendee'];
-    expectedOps.push('setGuestStatus', 'attendeeIds', 'failNext', 'throttleNext', 'setLatency', 'goOfflineFor');
+    const expectedOps = [
+      'addAccount',
+      'addEvent',
+      'seedAttendees',
+      'addAttendee',
+      'editAttendee',
+      'cancelAttendee',
+    ];
+    expectedOps.push(
+      'setGuestStatus',
+      'attendeeIds',
+      'failNext',
+      'throttleNext',
+      'setLatency',
+      'goOfflineFor',
+    );
     expectedOps.push('revokeToken', 'restoreToken', 'setCheckedIn', 'requests', 'requestCount');
     for (const op of expectedOps) assert.ok(listing.ops.includes(op), `control offers ${op}`);
 
-    const account = await control(url, 'addAccount', [{ email: 'i@example.com', name: 'Ida', token: 'secret-ida' }]);
+    const account = await control(url, 'addAccount', [
+      { email: 'i@example.com', name: 'Ida', token: 'secret-ida' },
+    ]);
     assert.equal(account.body.ok, true);
     assert.equal((account.body.result as { token: string }).token, 'secret-ida');
-    const eventId = (await control(url, 'addEvent', ['secret-ida', { name: 'Driven' }])).body.result as string;
+    const eventId = (await control(url, 'addEvent', ['secret-ida', { name: 'Driven' }])).body
+      .result as string;
     assert.equal((await control(url, 'seedAttendees', [eventId, 5])).status, 200);
-    const added = await control(url, 'addAttendee', [eventId, { firstName: 'Zoë', approvalStatus: 'invited' }]);
+    const added = await control(url, 'addAttendee', [
+      eventId,
+      { firstName: 'Zoë', approvalStatus: 'invited' },
+    ]);
     const guestId = added.body.result as string;
-    assert.equal((await control(url, 'editAttendee', [eventId, guestId, { company: 'Initech' }])).body.ok, true);
+    assert.equal(
+      (await control(url, 'editAttendee', [eventId, guestId, { company: 'Initech' }])).body.ok,
+      true,
+    );
     const ids = (await control(url, 'attendeeIds', [eventId])).body.result as string[];
     assert.equal(ids.length, 6);
     assert.equal(ids.at(-1), guestId);
@@ -759,13 +958,17 @@ describe('seeding at benchmark scale', () => {
     assert.equal(sim.luma.attendeeIds(lumaEvent).length, 100_000);
 
     // Straight to the last page.
-    const continuation = Buffer.from(JSON.stringify({ s: `attendees:${ebEvent}`, p: 99_950, n: 2000 })).toString('base64url');
+    const continuation = Buffer.from(
+      JSON.stringify({ s: `attendees:${ebEvent}`, p: 99_950, n: 2000 }),
+    ).toString('base64url');
     const last = await json<EventbriteAttendeePage>(
       await eventbriteGet(sim, `/events/${ebEvent}/attendees/?continuation=${continuation}`, eb.token),
     );
     assert.equal(last.attendees.length, 50);
     assert.equal(last.pagination.has_more_items, false);
-    const guests = await json<LumaGuestPage>(await lumaGet(sim, `/v1/event/get-guests?event_api_id=${lumaEvent}`, luma.token));
+    const guests = await json<LumaGuestPage>(
+      await lumaGet(sim, `/v1/event/get-guests?event_api_id=${lumaEvent}`, luma.token),
+    );
     assert.equal(guests.entries.length, 50);
 
     const firstNames = new Set(last.attendees.map((a) => a.profile.first_name));
@@ -799,20 +1002,35 @@ describe('controls for clock skew, lost changes, looping cursors and long thrott
       const response = await eventbriteGet(sim, `/events/${skewedEvent}/attendees/${attendeeId}/`, ebToken);
       assert.equal(response.headers.get('date'), new Date(providerNow).toUTCString());
       const attendee = await json<{ created: string; changed: string }>(response);
-      assert.deepEqual([attendee.created, attendee.changed], [utcSeconds(providerNow), utcSeconds(providerNow)]);
+      assert.deepEqual(
+        [attendee.created, attendee.changed],
+        [utcSeconds(providerNow), utcSeconds(providerNow)],
+      );
 
       // changed_since compares with the provider's stamps: the station's "now" is a different time.
-      const changedSince = (ms: number) => allEventbriteAttendeeIds(sim, skewedEvent, ebToken, `changed_since=${utcSeconds(ms)}`);
+      const changedSince = (ms: number) =>
+        allEventbriteAttendeeIds(sim, skewedEvent, ebToken, `changed_since=${utcSeconds(ms)}`);
       assert.deepEqual(await changedSince(providerNow), [attendeeId]);
       assert.deepEqual(await changedSince(providerNow + 1000), []);
       const sinceStation = await changedSince(clock.now());
-      assert.deepEqual(sinceStation, offsetMs > 0 ? [attendeeId] : [], 'a provider behind the station stamps earlier');
+      assert.deepEqual(
+        sinceStation,
+        offsetMs > 0 ? [attendeeId] : [],
+        'a provider behind the station stamps earlier',
+      );
 
       const guestId = sim.luma.addGuest(lumaEvent);
-      const guestResponse = await lumaGet(sim, `/v1/event/get-guest?event_api_id=${lumaEvent}&api_id=${guestId}`, lumaKey);
+      const guestResponse = await lumaGet(
+        sim,
+        `/v1/event/get-guest?event_api_id=${lumaEvent}&api_id=${guestId}`,
+        lumaKey,
+      );
       assert.equal(guestResponse.headers.get('date'), new Date(providerNow).toUTCString());
       const { guest } = await json<{ guest: { registered_at: string; updated_at: string } }>(guestResponse);
-      assert.deepEqual([guest.registered_at, guest.updated_at], [new Date(providerNow).toISOString(), new Date(providerNow).toISOString()]);
+      assert.deepEqual(
+        [guest.registered_at, guest.updated_at],
+        [new Date(providerNow).toISOString(), new Date(providerNow).toISOString()],
+      );
       clock.advance(60_000);
     }
     sim.eventbrite.setClockOffset(0);
@@ -821,12 +1039,24 @@ describe('controls for clock skew, lost changes, looping cursors and long thrott
 
   it('sends the Date header on errors and injected faults too, and takes the offset over HTTP', async () => {
     const offsetMs = -11 * DAY_MS;
-    const set = await fetch(sim.luma.controlUrl, { method: 'POST', body: JSON.stringify({ op: 'setClockOffset', args: [offsetMs] }) });
+    const set = await fetch(sim.luma.controlUrl, {
+      method: 'POST',
+      body: JSON.stringify({ op: 'setClockOffset', args: [offsetMs] }),
+    });
     assert.equal(set.status, 200);
-    const read = await fetch(sim.luma.controlUrl, { method: 'POST', body: JSON.stringify({ op: 'clock', args: [] }) });
-    assert.deepEqual((await json<{ result: unknown }>(read)).result, { now: clock.now() + offsetMs, offsetMs });
+    const read = await fetch(sim.luma.controlUrl, {
+      method: 'POST',
+      body: JSON.stringify({ op: 'clock', args: [] }),
+    });
+    assert.deepEqual((await json<{ result: unknown }>(read)).result, {
+      now: clock.now() + offsetMs,
+      offsetMs,
+    });
     const expected = new Date(clock.now() + offsetMs).toUTCString();
-    assert.equal((await lumaGet(sim, '/v1/event/get-guests?event_api_id=evt-nope', lumaKey)).headers.get('date'), expected);
+    assert.equal(
+      (await lumaGet(sim, '/v1/event/get-guests?event_api_id=evt-nope', lumaKey)).headers.get('date'),
+      expected,
+    );
     sim.luma.failNext(1, 503);
     assert.equal((await lumaGet(sim, '/v1/user/get-self', lumaKey)).headers.get('date'), expected);
     sim.luma.failNext(1, 'malformed');
@@ -859,7 +1089,9 @@ describe('controls for clock skew, lost changes, looping cursors and long thrott
     sim.eventbrite.editAttendee(ebEvent, lostEditId, { company: 'Hidden GmbH' });
     sim.eventbrite.editAttendee(ebEvent, editedId, { company: 'Seen AG' });
 
-    assert.deepEqual(await allEventbriteAttendeeIds(sim, ebEvent, ebToken, `changed_since=${since}`), [editedId]);
+    assert.deepEqual(await allEventbriteAttendeeIds(sim, ebEvent, ebToken, `changed_since=${since}`), [
+      editedId,
+    ]);
     const page = await json<EventbriteAttendeePage>(
       await eventbriteGet(sim, `/events/${ebEvent}/attendees/?changed_since=${since}`, ebToken),
     );
@@ -868,18 +1100,25 @@ describe('controls for clock skew, lost changes, looping cursors and long thrott
     assert.ok(everyone.includes(lostNewId) && everyone.includes(lostEditId), 'the full listing has them');
     const attending = await allEventbriteAttendeeIds(sim, ebEvent, ebToken, 'status=attending');
     assert.ok(attending.includes(lostNewId), 'a status-filtered listing counts them');
-    const single = await json<EventbriteAttendee>(await eventbriteGet(sim, `/events/${ebEvent}/attendees/${lostEditId}/`, ebToken));
+    const single = await json<EventbriteAttendee>(
+      await eventbriteGet(sim, `/events/${ebEvent}/attendees/${lostEditId}/`, ebToken),
+    );
     assert.equal(single.profile.company, 'Hidden GmbH');
 
     sim.eventbrite.editAttendee(ebEvent, lostEditId, { jobTitle: 'Found' });
-    assert.deepEqual(await allEventbriteAttendeeIds(sim, ebEvent, ebToken, `changed_since=${since}`), [editedId, lostEditId]);
+    assert.deepEqual(await allEventbriteAttendeeIds(sim, ebEvent, ebToken, `changed_since=${since}`), [
+      editedId,
+      lostEditId,
+    ]);
   });
 
   it('answers a repeating cursor A -> A on attendee and guest paging while asked to', async () => {
     sim.eventbrite.setPageSize(2);
     sim.eventbrite.repeatCursor(true);
     try {
-      const first = await json<EventbriteAttendeePage>(await eventbriteGet(sim, `/events/${ebEvent}/attendees/`, ebToken));
+      const first = await json<EventbriteAttendeePage>(
+        await eventbriteGet(sim, `/events/${ebEvent}/attendees/`, ebToken),
+      );
       const cursorA = first.pagination.continuation ?? '';
       assert.ok(cursorA);
       for (let i = 0; i < 3; i++) {
@@ -897,18 +1136,25 @@ describe('controls for clock skew, lost changes, looping cursors and long thrott
       sim.eventbrite.setPageSize(50);
     }
 
-    const repeat = await fetch(sim.luma.controlUrl, { method: 'POST', body: JSON.stringify({ op: 'repeatCursor', args: [true] }) });
+    const repeat = await fetch(sim.luma.controlUrl, {
+      method: 'POST',
+      body: JSON.stringify({ op: 'repeatCursor', args: [true] }),
+    });
     assert.equal(repeat.status, 200);
     const guestsPath = `/v1/event/get-guests?event_api_id=${lumaEvent}&pagination_limit=1`;
     const first = await json<LumaGuestPage>(await lumaGet(sim, guestsPath, lumaKey));
     const cursorA = first.next_cursor ?? '';
     assert.ok(cursorA);
     for (let i = 0; i < 3; i++) {
-      const again = await json<LumaGuestPage>(await lumaGet(sim, `${guestsPath}&pagination_cursor=${cursorA}`, lumaKey));
+      const again = await json<LumaGuestPage>(
+        await lumaGet(sim, `${guestsPath}&pagination_cursor=${cursorA}`, lumaKey),
+      );
       assert.deepEqual([again.has_more, again.next_cursor], [true, cursorA]);
     }
     sim.luma.clearFaults();
-    const after = await json<LumaGuestPage>(await lumaGet(sim, `${guestsPath}&pagination_cursor=${cursorA}`, lumaKey));
+    const after = await json<LumaGuestPage>(
+      await lumaGet(sim, `${guestsPath}&pagination_cursor=${cursorA}`, lumaKey),
+    );
     assert.notEqual(after.next_cursor, cursorA, 'clearFaults ends the loop');
     assert.deepEqual(await allLumaGuestIds(sim, lumaEvent, lumaKey), sim.luma.attendeeIds(lumaEvent));
   });
@@ -921,7 +1167,10 @@ describe('controls for clock skew, lost changes, looping cursors and long thrott
     }
     assert.equal((await lumaGet(sim, '/v1/user/get-self', lumaKey)).status, 200);
 
-    const window = await fetch(sim.eventbrite.controlUrl, { method: 'POST', body: JSON.stringify({ op: 'throttleFor', args: [3_600] }) });
+    const window = await fetch(sim.eventbrite.controlUrl, {
+      method: 'POST',
+      body: JSON.stringify({ op: 'throttleFor', args: [3_600] }),
+    });
     assert.equal(window.status, 200);
     sim.eventbrite.failNext(1, 503);
     const throttled = await eventbriteGet(sim, '/users/me/', ebToken);
@@ -929,17 +1178,29 @@ describe('controls for clock skew, lost changes, looping cursors and long thrott
     assert.equal((await json<{ error: string }>(throttled)).error, 'HIT_RATE_LIMIT');
     clock.advance(3_000_000 + 500);
     const later = await eventbriteGet(sim, `/events/${ebEvent}/attendees/`, ebToken);
-    assert.deepEqual([later.status, later.headers.get('retry-after')], [429, '600'], 'the seconds left, rounded up');
+    assert.deepEqual(
+      [later.status, later.headers.get('retry-after')],
+      [429, '600'],
+      'the seconds left, rounded up',
+    );
     assert.equal(sim.eventbrite.requests.at(-1)?.fault, 'throttle');
     clock.advance(600_000);
-    assert.equal((await eventbriteGet(sim, '/users/me/', ebToken)).status, 503, 'queued faults wait out the window');
+    assert.equal(
+      (await eventbriteGet(sim, '/users/me/', ebToken)).status,
+      503,
+      'queued faults wait out the window',
+    );
     assert.equal((await eventbriteGet(sim, '/users/me/', ebToken)).status, 200);
 
     sim.luma.throttleFor(60, 900);
     sim.luma.setClockOffset(-120_000);
     assert.equal((await lumaGet(sim, '/v1/user/get-self', lumaKey)).headers.get('retry-after'), '900');
     sim.luma.setClockOffset(60_000);
-    assert.equal((await lumaGet(sim, '/v1/user/get-self', lumaKey)).status, 200, "the window ends on the provider's clock");
+    assert.equal(
+      (await lumaGet(sim, '/v1/user/get-self', lumaKey)).status,
+      200,
+      "the window ends on the provider's clock",
+    );
     sim.luma.setClockOffset(0);
   });
 });

@@ -10,7 +10,7 @@ import {
 
 const at = '2026-11-23T08:00:00.000Z';
 
-test('the clock warning: the issue\'s words, behind or ahead, none within the tolerance', () => {
+test("the clock warning: the issue's words, behind or ahead, none within the tolerance", () => {
   assert.equal(
     clockSkewWarning({ provider: 'eventbrite', offsetMs: 11 * 86_400_000, checkedAt: at }),
     "This station's clock is 11 days behind Eventbrite's; check-in times are recorded with this clock",
@@ -20,7 +20,11 @@ test('the clock warning: the issue\'s words, behind or ahead, none within the to
     "This station's clock is 2 hours ahead of Luma's; check-in times are recorded with this clock",
   );
   for (const offsetMs of [0, 1_000, -1_000, CLOCK_SKEW_TOLERANCE_MS, -CLOCK_SKEW_TOLERANCE_MS]) {
-    assert.equal(clockSkewWarning({ provider: 'eventbrite', offsetMs, checkedAt: at }), null, `${offsetMs} ms is within the tolerance`);
+    assert.equal(
+      clockSkewWarning({ provider: 'eventbrite', offsetMs, checkedAt: at }),
+      null,
+      `${offsetMs} ms is within the tolerance`,
+    );
   }
   assert.equal(isClockSkewed({ offsetMs: CLOCK_SKEW_TOLERANCE_MS + 1 }), true);
   assert.equal(isClockSkewed({ offsetMs: -CLOCK_SKEW_TOLERANCE_MS - 1 }), true);
@@ -35,9 +39,12 @@ test('differences read in the largest whole unit, singular and plural', () => {
   assert.equal(formatClockDifference(11.4 * 86_400_000), '11 days');
 });
 
-test('the export\'s clock note names every provider the station is off from', () => {
+test("the export's clock note names every provider the station is off from", () => {
   assert.equal(exportClockNote([]), "this station's clock");
-  assert.equal(exportClockNote([{ provider: 'eventbrite', offsetMs: 500, checkedAt: at }]), "this station's clock");
+  assert.equal(
+    exportClockNote([{ provider: 'eventbrite', offsetMs: 500, checkedAt: at }]),
+    "this station's clock",
+  );
   assert.equal(
     exportClockNote([
       { provider: 'eventbrite', offsetMs: 11 * 86_400_000, checkedAt: at },

@@ -66,8 +66,17 @@ test('start-up failures say what happened and what to do, in plain words, withou
   const tooNew = describeStartupFailure(new DatabaseTooNewError(9, 5), dir);
   assert.equal(tooNew.kind, 'database_too_new');
   assert.match(tooNew.what, /newer version of Badge Desk \(its version 9; this one knows up to 5\)/);
-  const native = describeStartupFailure(new Error("The module '/x/better_sqlite3.node'\nwas compiled against a different Node.js version using\nNODE_MODULE_VERSION 115."), dir);
-  assert.equal(native.kind, 'native_module', 'better-sqlite3 names the mismatch on a later line of its message');
+  const native = describeStartupFailure(
+    new Error(
+      "The module '/x/better_sqlite3.node'\nwas compiled against a different Node.js version using\nNODE_MODULE_VERSION 115.",
+    ),
+    dir,
+  );
+  assert.equal(
+    native.kind,
+    'native_module',
+    'better-sqlite3 names the mismatch on a later line of its message',
+  );
   assert.match(native.todo, /Reinstall Badge Desk/);
   const full = describeStartupFailure(err('SQLITE_FULL'), dir);
   assert.equal(full.kind, 'storage');

@@ -74,12 +74,17 @@ test('Reconnect while an old live pass waits: its late 401 is dropped, the reimp
 
   // The pass over `waiting` is held (a 429 wait); the sibling's pass meets the revoked token.
   const held = deferred<AttendeePage>();
-  oldClient.script = (call) => (call.providerEventId === siblingProviderId ? Promise.reject(credentialRejected()) : held.promise);
+  oldClient.script = (call) =>
+    call.providerEventId === siblingProviderId ? Promise.reject(credentialRejected()) : held.promise;
   rig.clock.advance(60_000);
   const pass = rig.engine.runLivePass();
   await new Promise((resolve) => setImmediate(resolve));
   await rig.engine.liveTick(sibling);
-  assert.equal(rig.status.current(waiting), 'DISCONNECTED', 'the revoked token disconnects every event of it');
+  assert.equal(
+    rig.status.current(waiting),
+    'DISCONNECTED',
+    'the revoked token disconnects every event of it',
+  );
 
   // The admin reconnects with a new account; the reimport starts.
   const newClient = new ScriptedClient('eventbrite', true, () => lastPage([guest('w1'), guest('w2')]));
@@ -95,7 +100,10 @@ test('Reconnect while an old live pass waits: its late 401 is dropped, the reimp
 
   assert.equal(rig.status.current(waiting), 'ACTIVE', 'the new credential works: the event syncs');
   assert.deepEqual(
-    rig.store.statusHistory(waiting).map((s) => s.to).slice(-3),
+    rig.store
+      .statusHistory(waiting)
+      .map((s) => s.to)
+      .slice(-3),
     ['DISCONNECTED', 'PENDING', 'ACTIVE'],
     'the stale pass wrote nothing after the repair',
   );
@@ -110,7 +118,10 @@ test('Retry while a live pass waits out a 429: the UI never says "Sync failed" d
   const integrationId = rig.addIntegration(client);
   const eventId = await rig.addActiveEvent(integrationId, [guest('r1')]);
   // A failed pass: FAILED, retried by live sync later.
-  client.script = () => Promise.reject(new ProviderError('eventbrite', 'transient', 'Eventbrite: server error (503)', { httpStatus: 503 }));
+  client.script = () =>
+    Promise.reject(
+      new ProviderError('eventbrite', 'transient', 'Eventbrite: server error (503)', { httpStatus: 503 }),
+    );
   rig.clock.advance(60_000);
   await rig.engine.liveTick(eventId);
   assert.equal(rig.status.current(eventId), 'FAILED');
@@ -126,10 +137,19 @@ test('Retry while a live pass waits out a 429: the UI never says "Sync failed" d
   client.script = () => reimport.promise;
   rig.status.transition(eventId, 'PENDING', 'retry requested');
   rig.engine.startJob(eventId, 'reimport');
-  held.reject(new ProviderError('eventbrite', 'rate_limited', 'Eventbrite: rate limited (429)', { httpStatus: 429, retryAfterMs: 900_000 }));
+  held.reject(
+    new ProviderError('eventbrite', 'rate_limited', 'Eventbrite: rate limited (429)', {
+      httpStatus: 429,
+      retryAfterMs: 900_000,
+    }),
+  );
   await pass;
   await new Promise((resolve) => setImmediate(resolve));
-  assert.equal(rig.status.current(eventId), 'PENDING', 'the reimport runs; the stale pass did not write FAILED');
+  assert.equal(
+    rig.status.current(eventId),
+    'PENDING',
+    'the reimport runs; the stale pass did not write FAILED',
+  );
   assert.throws(() => rig.engine.startJob(eventId, 'reimport'), /already running/);
 
   reimport.resolve(lastPage([guest('r1'), guest('r2')]));
@@ -157,7 +177,11 @@ test('a live pass that completes after a repair began is dropped: it neither wri
   // The stale pass's answer arrives first: an old name for x1.
   held.resolve(lastPage([guest('x1', { fullName: 'Stale Name' })]));
   await pass;
-  assert.notEqual(rig.store.findAttendeeByProviderId(eventId, 'x1')!.fullName, 'Stale Name', 'the stale page was not written');
+  assert.notEqual(
+    rig.store.findAttendeeByProviderId(eventId, 'x1')!.fullName,
+    'Stale Name',
+    'the stale page was not written',
+  );
   fresh.resolve(lastPage([guest('x1', { fullName: 'Fresh Name' })]));
   await rig.engine.waitForJob(eventId);
   assert.equal(rig.store.findAttendeeByProviderId(eventId, 'x1')!.fullName, 'Fresh Name');
@@ -176,7 +200,10 @@ test('an unexpected error inside the engine is caught, recorded on the event and
     if (to === 'FAILED') throw new Error(`event ${id}: ACTIVE -> ${to} refused by a broken machine`);
     realTransition(id, to, reason, error);
   };
-  client.script = () => Promise.reject(new ProviderError('eventbrite', 'transient', 'Eventbrite: server error (500)', { httpStatus: 500 }));
+  client.script = () =>
+    Promise.reject(
+      new ProviderError('eventbrite', 'transient', 'Eventbrite: server error (500)', { httpStatus: 500 }),
+    );
   const announced: number[] = [];
   rig.events.on('syncChanged', (p) => announced.push(p.eventId));
   rig.clock.advance(60_000);
@@ -222,7 +249,12 @@ test('a credential paused by the provider: live sync waits for the time named an
   const resumeAt = rig.clock.now() + 2 * 3_600_000;
   client.script = () => {
     client.pausedUntil = resumeAt;
-    return Promise.reject(new ProviderError('eventbrite', 'rate_limited', 'Eventbrite: rate limited (429)', { httpStatus: 429, retryAfterMs: 7_200_000 }));
+    return Promise.reject(
+      new ProviderError('eventbrite', 'rate_limited', 'Eventbrite: rate limited (429)', {
+        httpStatus: 429,
+        retryAfterMs: 7_200_000,
+      }),
+    );
   };
   const announced: number[] = [];
   rig.events.on('syncChanged', (p) => announced.push(p.eventId));
@@ -230,9 +262,17 @@ test('a credential paused by the provider: live sync waits for the time named an
   await rig.engine.runLivePass();
   assert.equal(rig.status.current(eventId), 'FAILED');
   const siblingProviderId = rig.store.eventSyncState(sibling)!.providerEventId;
-  assert.equal(client.calls.filter((c) => c.providerEventId === siblingProviderId && c.query.changedSince).length, 0, 'the sibling did not call into the block');
+  assert.equal(
+    client.calls.filter((c) => c.providerEventId === siblingProviderId && c.query.changedSince).length,
+    0,
+    'the sibling did not call into the block',
+  );
   assert.equal(rig.status.current(sibling), 'ACTIVE');
-  assert.equal(rig.engine.nextAttemptAt(eventId), new Date(resumeAt).toISOString(), 'will try again at the provider\'s time');
+  assert.equal(
+    rig.engine.nextAttemptAt(eventId),
+    new Date(resumeAt).toISOString(),
+    "will try again at the provider's time",
+  );
   assert.ok(announced.includes(eventId), 'the event page is told');
   const calls = client.calls.length;
   for (let i = 0; i < 10; i++) {
@@ -241,7 +281,11 @@ test('a credential paused by the provider: live sync waits for the time named an
     await rig.engine.runLivePass();
   }
   assert.equal(client.calls.length, calls, 'no request during the pause, for either event');
-  assert.equal(rig.engine.nextAttemptAt(sibling), new Date(resumeAt).toISOString(), 'the sibling shows the same time');
+  assert.equal(
+    rig.engine.nextAttemptAt(sibling),
+    new Date(resumeAt).toISOString(),
+    'the sibling shows the same time',
+  );
   client.script = () => lastPage([guest('p1')]);
   rig.clock.advance(Math.max(0, resumeAt - rig.clock.now()));
   await rig.engine.runLivePass();
@@ -266,15 +310,27 @@ test('a venue desk that may not poll an event makes no provider request, looks a
   assert.equal(rig.status.current(eventId), 'ACTIVE');
   // The poller's roster brought a row the provider stamped a minute ago, long after this desk's own last pass.
   const stamp = new Date(rig.clock.now() - 60_000).toISOString().replace('.000', '');
-  assert.ok(Date.parse(stamp) - 5 * 60_000 > Date.parse(own), 'the roster is ahead of this desk\'s own watermark');
-  rig.store.upsertAttendees(eventId, [guest('g2', { providerUpdatedAt: stamp })], null, new Date(rig.clock.now()).toISOString());
+  assert.ok(
+    Date.parse(stamp) - 5 * 60_000 > Date.parse(own),
+    "the roster is ahead of this desk's own watermark",
+  );
+  rig.store.upsertAttendees(
+    eventId,
+    [guest('g2', { providerUpdatedAt: stamp })],
+    null,
+    new Date(rig.clock.now()).toISOString(),
+  );
   // The poller goes: the next look (5 s at most) is this desk's first pass.
   elected = true;
   rig.clock.advance(5_000);
   await rig.engine.runLivePass();
   assert.equal(client.calls.length, importCalls + 1, 'one pass, one request');
   const since = client.calls[importCalls]!.query.changedSince!;
-  assert.equal(Date.parse(since), Date.parse(stamp) - 5 * 60_000, 'from the newest stamp the mirror holds, less the margin; not from its own import');
+  assert.equal(
+    Date.parse(since),
+    Date.parse(stamp) - 5 * 60_000,
+    'from the newest stamp the mirror holds, less the margin; not from its own import',
+  );
   // After that it polls as any desk alone: its own watermark from then on.
   rig.clock.advance(30_000);
   await rig.engine.runLivePass();
@@ -284,7 +340,9 @@ test('a venue desk that may not poll an event makes no provider request, looks a
 /** An event of `n` Luma guests g0..g(n-1), every 10th already NOT_ATTENDING on the provider. */
 async function bigLumaEvent(t: { after(fn: () => unknown): void }, n: number) {
   const rig = engineRig(t);
-  const rows = Array.from({ length: n }, (_, i) => guest(`g${i}`, i % 10 === 3 ? { status: 'NOT_ATTENDING' } : {}));
+  const rows = Array.from({ length: n }, (_, i) =>
+    guest(`g${i}`, i % 10 === 3 ? { status: 'NOT_ATTENDING' } : {}),
+  );
   const client = new ScriptedClient('luma', false, () => lastPage(rows));
   const integrationId = rig.addIntegration(client);
   const eventId = await rig.addActiveEvent(integrationId, rows);
@@ -320,12 +378,22 @@ test('removals after a complete listing are found a slice at a time, exactly, wi
   spinning = false;
 
   assert.ok(turnsAtSlice.length >= 3, `the event was read in slices (${turnsAtSlice.length})`);
-  for (let i = 1; i < turnsAtSlice.length; i++) assert.ok(turnsAtSlice[i]! > turnsAtSlice[i - 1]!, `the event loop turned before slice ${i}`);
-  assert.deepEqual([...changed].sort((a, b) => a - b), expected, 'the desk is told of exactly the rows removed');
+  for (let i = 1; i < turnsAtSlice.length; i++)
+    assert.ok(turnsAtSlice[i]! > turnsAtSlice[i - 1]!, `the event loop turned before slice ${i}`);
+  assert.deepEqual(
+    [...changed].sort((a, b) => a - b),
+    expected,
+    'the desk is told of exactly the rows removed',
+  );
   for (const [i, r] of rows.entries()) {
     const row = rig.store.findAttendeeByProviderId(eventId, r.providerAttendeeId)!;
     if (i % 7 !== 0) assert.equal(row.status, r.status, `${r.providerAttendeeId} is listed: unchanged`);
-    else if (r.status === 'NOT_ATTENDING') assert.notEqual(row.providerStatus, 'Removed on provider', `${r.providerAttendeeId} was not attending already`);
+    else if (r.status === 'NOT_ATTENDING')
+      assert.notEqual(
+        row.providerStatus,
+        'Removed on provider',
+        `${r.providerAttendeeId} was not attending already`,
+      );
     else assert.equal(row.providerStatus, 'Removed on provider', `${r.providerAttendeeId} is removed`);
   }
 });

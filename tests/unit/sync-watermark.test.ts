@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { ClockedProvider, engineRig } from '../helpers/engine-stub.ts';
 import { DAY_MS, HOUR_MS, PROVIDER_CLOCK_OFFSETS } from '../helpers/clock-offsets.ts';
 
-
 async function importedAt(t: { after(fn: () => unknown): void }, offsetMs: number, options = {}) {
   const rig = engineRig(t, options);
   const provider = new ClockedProvider(rig.clock, offsetMs);
@@ -27,9 +26,21 @@ function changeAfterImport(provider: ClockedProvider) {
 }
 
 function assertChangesArrived(rig: ReturnType<typeof engineRig>, eventId: number, label: string) {
-  assert.equal(rig.store.findAttendeeByProviderId(eventId, 'new-1')?.fullName, 'Zoë Late', `${label}: the registration arrived`);
-  assert.equal(rig.store.findAttendeeByProviderId(eventId, 's1')?.fullName, 'Renamed Person', `${label}: the edit arrived`);
-  assert.equal(rig.store.findAttendeeByProviderId(eventId, 's2')?.status, 'NOT_ATTENDING', `${label}: the cancellation arrived`);
+  assert.equal(
+    rig.store.findAttendeeByProviderId(eventId, 'new-1')?.fullName,
+    'Zoë Late',
+    `${label}: the registration arrived`,
+  );
+  assert.equal(
+    rig.store.findAttendeeByProviderId(eventId, 's1')?.fullName,
+    'Renamed Person',
+    `${label}: the edit arrived`,
+  );
+  assert.equal(
+    rig.store.findAttendeeByProviderId(eventId, 's2')?.status,
+    'NOT_ATTENDING',
+    `${label}: the cancellation arrived`,
+  );
 }
 
 for (const [label, offsetMs] of PROVIDER_CLOCK_OFFSETS) {
@@ -42,7 +53,10 @@ for (const [label, offsetMs] of PROVIDER_CLOCK_OFFSETS) {
     assertChangesArrived(rig, eventId, label);
     // The watermark is the provider's time, not ours.
     const watermark = Date.parse(rig.store.eventSyncState(eventId)!.syncWatermark!);
-    assert.ok(Math.abs(watermark - (provider.providerNow() - 5 * 60_000)) < 5 * 60_000, `${label}: watermark on the provider's clock`);
+    assert.ok(
+      Math.abs(watermark - (provider.providerNow() - 5 * 60_000)) < 5 * 60_000,
+      `${label}: watermark on the provider's clock`,
+    );
     // Once the margin has passed, a quiet pass is one request: it does not list the same rows again.
     rig.clock.advance(6 * 60_000);
     await rig.engine.liveTick(eventId);
@@ -69,7 +83,11 @@ test('a manual Sync after the provider dropped rows from a changed_since answer 
   changeAfterImport(provider);
   rig.clock.advance(60_000);
   await rig.engine.liveTick(eventId);
-  assert.equal(rig.store.findAttendeeByProviderId(eventId, 'new-1'), undefined, 'live sync missed them (the provider hid them)');
+  assert.equal(
+    rig.store.findAttendeeByProviderId(eventId, 'new-1'),
+    undefined,
+    'live sync missed them (the provider hid them)',
+  );
   assert.deepEqual(rig.store.syncRepairs(eventId), []);
 
   rig.engine.startJob(eventId, 'resync');
@@ -112,10 +130,18 @@ test('live passes check the counts now and then, and repair a disagreement withi
   provider.put('new-1', { fullName: 'Zoë Late' });
   rig.clock.advance(60_000);
   await rig.engine.liveTick(eventId);
-  assert.equal(rig.store.findAttendeeByProviderId(eventId, 'new-1'), undefined, 'not yet: the check is not due');
+  assert.equal(
+    rig.store.findAttendeeByProviderId(eventId, 'new-1'),
+    undefined,
+    'not yet: the check is not due',
+  );
   rig.clock.advance(10 * 60_000);
   await rig.engine.liveTick(eventId);
-  assert.equal(rig.store.findAttendeeByProviderId(eventId, 'new-1')?.fullName, 'Zoë Late', 'the count check found it');
+  assert.equal(
+    rig.store.findAttendeeByProviderId(eventId, 'new-1')?.fullName,
+    'Zoë Late',
+    'the count check found it',
+  );
   const [repair] = rig.store.syncRepairs(eventId);
   assert.equal(repair?.trigger, 'live_check');
   assert.deepEqual(repair?.providerCounts, { attending: 6, notAttending: 0 });

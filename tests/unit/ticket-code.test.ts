@@ -11,7 +11,10 @@ const action = () => `qr-action-${String(++n).padStart(6, '0')}`;
 test('a Luma check-in URL gives its key on either host, with or without further parameters', () => {
   assert.equal(lumaCheckInKey('https://luma.com/check-in/evt-Q1w2?pk=g-Ab3dE'), 'g-Ab3dE');
   assert.equal(lumaCheckInKey('https://lu.ma/check-in/evt-Q1w2?pk=g-Ab3dE'), 'g-Ab3dE');
-  assert.equal(lumaCheckInKey('  https://www.lu.ma/check-in/evt-Q1w2?utm_source=app&pk=g-Ab3dE&ref=email#top\n'), 'g-Ab3dE');
+  assert.equal(
+    lumaCheckInKey('  https://www.lu.ma/check-in/evt-Q1w2?utm_source=app&pk=g-Ab3dE&ref=email#top\n'),
+    'g-Ab3dE',
+  );
   assert.equal(lumaCheckInKey('https://LUMA.com/check-in/evt-Q1w2?pk=tkt-77_x&s=1'), 'tkt-77_x');
   assert.equal(lumaCheckInKey('http://lu.ma/check-in?pk=g-1'), 'g-1');
 });
@@ -78,8 +81,16 @@ test('the desk checks a Luma guest in by the key of a scanned QR, whatever its h
   // A retried scan (same action id) answers as the first one did: by scan.
   const id = action();
   d.desk.undo(desk1, { eventId: d.eventId, attendeeId: guest!, actionId: action() });
-  const again = d.desk.checkIn(desk1, { eventId: d.eventId, actionId: id, code: 'https://lu.ma/check-in/evt-Q1w2?pk=g-Ab3dE&x=1' });
-  const replay = d.desk.checkIn(desk1, { eventId: d.eventId, actionId: id, code: 'https://luma.com/check-in/evt-Q1w2?pk=g-Ab3dE' });
+  const again = d.desk.checkIn(desk1, {
+    eventId: d.eventId,
+    actionId: id,
+    code: 'https://lu.ma/check-in/evt-Q1w2?pk=g-Ab3dE&x=1',
+  });
+  const replay = d.desk.checkIn(desk1, {
+    eventId: d.eventId,
+    actionId: id,
+    code: 'https://luma.com/check-in/evt-Q1w2?pk=g-Ab3dE',
+  });
   assert.ok(again.kind === 'checked_in' && replay.kind === 'checked_in' && replay.via === 'scan');
 
   // The desk's search box puts the scanned person first too.

@@ -5,29 +5,43 @@ import assert from 'node:assert/strict';
 import * as Y from 'yjs';
 import fc from 'fast-check';
 import { openStation, roster } from '../venue/helpers/replica-stations.ts';
-import { checkEntry, deriveCheckIn, deriveVip, MAX_ENTRY_CHARS, type CheckInFact, type VipFact } from '../../shared/venue.ts';
+import {
+  checkEntry,
+  deriveCheckIn,
+  deriveVip,
+  MAX_ENTRY_CHARS,
+  type CheckInFact,
+  type VipFact,
+} from '../../shared/venue.ts';
 
 const STATIONS = ['aaaaaaaa-1', 'bbbbbbbb-2', 'cccccccc-3'];
 const TIMES = ['2026-11-23T10:42:00.000Z', '2026-11-23T10:43:00.000Z', '2026-11-23T10:44:00.000Z'];
 
 /** A random set of check-ins and undos of one attendee: undos name check-ins of the set, or a missing one. */
 const factSet = fc
-  .array(fc.record({ station: fc.integer({ min: 0, max: 2 }), time: fc.integer({ min: 0, max: 2 }), undoOf: fc.option(fc.integer({ min: 0, max: 9 })) }), { minLength: 1, maxLength: 10 })
+  .array(
+    fc.record({
+      station: fc.integer({ min: 0, max: 2 }),
+      time: fc.integer({ min: 0, max: 2 }),
+      undoOf: fc.option(fc.integer({ min: 0, max: 9 })),
+    }),
+    { minLength: 1, maxLength: 10 },
+  )
   .map((raw) =>
-    raw.map(
-      (r, i): CheckInFact => ({
-        id: `action-${String(i).padStart(4, '0')}`,
-        at: TIMES[r.time]!,
-        stationId: STATIONS[r.station]!,
-        stationName: `Desk ${r.station + 1}`,
-        kind: r.undoOf === null ? 'check_in' : 'undo',
-        // An undo names another entry of the set (or one that never arrives), never itself.
-        undoes: r.undoOf === null ? null : `action-${String(r.undoOf === i ? i + 1 : r.undoOf).padStart(4, '0')}`,
-      }),
-    ),
+    raw.map((r, i): CheckInFact => ({
+      id: `action-${String(i).padStart(4, '0')}`,
+      at: TIMES[r.time]!,
+      stationId: STATIONS[r.station]!,
+      stationName: `Desk ${r.station + 1}`,
+      kind: r.undoOf === null ? 'check_in' : 'undo',
+      // An undo names another entry of the set (or one that never arrives), never itself.
+      undoes:
+        r.undoOf === null ? null : `action-${String(r.undoOf === i ? i + 1 : r.undoOf).padStart(4, '0')}`,
+    })),
   );
 
-const shuffled = <T>(items: readonly T[]) => fc.shuffledSubarray([...items], { minLength: items.length, maxLength: items.length });
+const shuffled = <T>(items: readonly T[]) =>
+  fc.shuffledSubarray([...items], { minLength: items.length, maxLength: items.length });
 
 test('the merged check-in rule gives the same answer whatever order the entries come in', () => {
   fc.assert(
@@ -47,16 +61,30 @@ test('the merged check-in rule: checked in while a check-in is not undone, the e
       const undone = new Set(facts.filter((f) => f.kind === 'undo').map((f) => f.undoes));
       const open = facts.filter((f) => f.kind === 'check_in' && !undone.has(f.id));
       assert.equal(d.shown !== null, open.length > 0);
-      if (d.shown) assert.ok(open.every((o) => o.at >= d.shown!.at), 'the shown check-in is the earliest');
+      if (d.shown)
+        assert.ok(
+          open.every((o) => o.at >= d.shown!.at),
+          'the shown check-in is the earliest',
+        );
       assert.equal(d.doubleAdmission, new Set(open.map((o) => o.stationId)).size > 1);
     }),
   );
 });
 
 test('VIP: the greatest (time, station id) wins, in any order', () => {
-  const vipSet = fc.array(fc.record({ s: fc.integer({ min: 0, max: 2 }), t: fc.integer({ min: 0, max: 2 }), vip: fc.boolean() }), { minLength: 1, maxLength: 8 }).map((raw) =>
-    raw.map((r, i): VipFact => ({ id: `vip-${String(i).padStart(5, '0')}`, at: TIMES[r.t]!, stationId: STATIONS[r.s]!, vip: r.vip })),
-  );
+  const vipSet = fc
+    .array(
+      fc.record({ s: fc.integer({ min: 0, max: 2 }), t: fc.integer({ min: 0, max: 2 }), vip: fc.boolean() }),
+      { minLength: 1, maxLength: 8 },
+    )
+    .map((raw) =>
+      raw.map((r, i): VipFact => ({
+        id: `vip-${String(i).padStart(5, '0')}`,
+        at: TIMES[r.t]!,
+        stationId: STATIONS[r.s]!,
+        vip: r.vip,
+      })),
+    );
   fc.assert(
     fc.property(
       vipSet.chain((f) => fc.tuple(fc.constant(f), shuffled(f))),
@@ -69,7 +97,7 @@ test('VIP: the greatest (time, station id) wins, in any order', () => {
   );
 });
 
-test('SQLite: three desks\' entries arriving at two others in different orders and batches give both the pure rule\'s state', (t) => {
+test("SQLite: three desks' entries arriving at two others in different orders and batches give both the pure rule's state", (t) => {
   const stations = [openStation(t, 'Desk 4', { people: [] }), openStation(t, 'Desk 5', { people: [] })];
   let run = 0;
   fc.assert(
@@ -95,12 +123,22 @@ test('SQLite: three desks\' entries arriving at two others in different orders a
           const size = Math.ceil(list.length / (i === 0 ? 1 : batches));
           for (let b = 0; b < list.length; b += size) {
             const src = new Y.Doc();
-            src.transact(() => list.slice(b, b + size).forEach((f) => src.getMap('checkins').set(id(f.id), entry(f))));
+            src.transact(() =>
+              list.slice(b, b + size).forEach((f) => src.getMap('checkins').set(id(f.id), entry(f))),
+            );
             Y.applyUpdate(s.doc, Y.encodeStateAsUpdate(src), 'peer');
           }
           return s.db
-            .prepare('SELECT checked_in, at, station, station_id, admission_stations FROM attendee_checkin WHERE attendee_id = ?')
-            .get(s.idOf(attendee)) as { checked_in: number; at: string; station: string; station_id: string; admission_stations: number };
+            .prepare(
+              'SELECT checked_in, at, station, station_id, admission_stations FROM attendee_checkin WHERE attendee_id = ?',
+            )
+            .get(s.idOf(attendee)) as {
+            checked_in: number;
+            at: string;
+            station: string;
+            station_id: string;
+            admission_stations: number;
+          };
         });
         assert.deepEqual(rows[1], rows[0]);
         const pure = deriveCheckIn(facts);
@@ -118,7 +156,15 @@ test('SQLite: three desks\' entries arriving at two others in different orders a
   );
 });
 
-const good = { v: 1, kind: 'check_in', actionId: 'act-0000000001', attendee: 'a1', at: '2026-11-23T10:42:00.000Z', stationId: 'aaaaaaaa-1', stationName: 'Desk 1' };
+const good = {
+  v: 1,
+  kind: 'check_in',
+  actionId: 'act-0000000001',
+  attendee: 'a1',
+  at: '2026-11-23T10:42:00.000Z',
+  stationId: 'aaaaaaaa-1',
+  stationName: 'Desk 1',
+};
 
 test('malformed entries are refused with a reason and the station they claim; a good one passes', () => {
   assert.equal(checkEntry('checkins', good.actionId, good).ok, true);
@@ -146,11 +192,31 @@ test('malformed entries are refused with a reason and the station they claim; a 
   }
   const r = checkEntry('checkins', good.actionId, { ...good, v: 2 });
   assert.ok(!r.ok && r.stationId === 'aaaaaaaa-1' && /v/.test(r.reason));
-  assert.equal(checkEntry('vip', 'vip-00000001', { v: 1, attendee: 'a1', vip: 'yes', at: good.at, stationId: good.stationId, stationName: 'Desk 1' }).ok, false);
-  assert.equal(checkEntry('prints', 'p-00000001', { v: 1, attendee: 'a1', kind: 'third', at: good.at, stationId: good.stationId, stationName: 'Desk 1' }).ok, false);
+  assert.equal(
+    checkEntry('vip', 'vip-00000001', {
+      v: 1,
+      attendee: 'a1',
+      vip: 'yes',
+      at: good.at,
+      stationId: good.stationId,
+      stationName: 'Desk 1',
+    }).ok,
+    false,
+  );
+  assert.equal(
+    checkEntry('prints', 'p-00000001', {
+      v: 1,
+      attendee: 'a1',
+      kind: 'third',
+      at: good.at,
+      stationId: good.stationId,
+      stationName: 'Desk 1',
+    }).ok,
+    false,
+  );
 });
 
-test('a peer\'s malformed entries are counted per station, shown, never written, and never stop the good ones', (t) => {
+test("a peer's malformed entries are counted per station, shown, never written, and never stop the good ones", (t) => {
   const d = openStation(t, 'Desk 2');
   const changed: unknown[] = [];
   d.events.on('venueChanged', (p) => changed.push(p));
@@ -161,9 +227,23 @@ test('a peer\'s malformed entries are counted per station, shown, never written,
     m.set('act-0000000001', good);
     m.set('act-0000000002', { ...good, actionId: 'act-0000000002', v: 7 });
     m.set('act-0000000003', { ...good, actionId: 'act-0000000003', kind: 'undo' });
-    m.set('act-0000000004', { ...good, actionId: 'act-0000000004', stationId: 'bbbbbbbb-2', attendee: 'a2', at: 'soon' });
+    m.set('act-0000000004', {
+      ...good,
+      actionId: 'act-0000000004',
+      stationId: 'bbbbbbbb-2',
+      attendee: 'a2',
+      at: 'soon',
+    });
     m.set('act-0000000005', new Y.Map());
-    peer.getMap('vip').set('vip-00000001', { v: 1, attendee: 'a1', vip: true, at: good.at, stationId: 'bbbbbbbb-2', stationName: 'Desk 3', email: 'x@y.z' });
+    peer.getMap('vip').set('vip-00000001', {
+      v: 1,
+      attendee: 'a1',
+      vip: true,
+      at: good.at,
+      stationId: 'bbbbbbbb-2',
+      stationName: 'Desk 3',
+      email: 'x@y.z',
+    });
   });
   Y.applyUpdate(d.doc, Y.encodeStateAsUpdate(peer, Y.encodeStateVector(d.doc)), 'peer');
   assert.equal(d.desk.log(d.eventId, 10).length, 1, 'only the good entry is in the log');

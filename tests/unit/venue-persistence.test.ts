@@ -40,8 +40,13 @@ test('a document is stored in SQLite as one merged update after changes settle, 
     { settleMs: 10 },
   );
   const close = await s.replica.connect(source, VENUE_KEY.venueId);
-  for (let i = 0; i < 5; i++) s.venueDesk.checkIn(s.actor, { eventId: s.eventId, actionId: actionId(), code: `BC-${i}` });
-  assert.equal(persistence.load(venueDocumentName(VENUE_KEY)), null, 'nothing stored before the changes settle');
+  for (let i = 0; i < 5; i++)
+    s.venueDesk.checkIn(s.actor, { eventId: s.eventId, actionId: actionId(), code: `BC-${i}` });
+  assert.equal(
+    persistence.load(venueDocumentName(VENUE_KEY)),
+    null,
+    'nothing stored before the changes settle',
+  );
   // The store's timer is unref'd (a process may exit before it fires); hold the test's loop open.
   const keepAlive = setInterval(() => undefined, 1_000);
   await settled;
@@ -64,7 +69,12 @@ test('killed after the SQLite write and before the document was stored: start-up
   s.venueDesk.checkIn(s.actor, { eventId: s.eventId, actionId: 'act-crash-0001', code: 'BC-1' });
   s.replica.setVip(s.actor, s.idOf('a2'), true);
   // The process dies here: the document's state never reached SQLite. A new process starts.
-  const restarted = new VenueReplica({ store: s.store, venueStore: s.deskStore.venue, clock: s.clock, events: s.events });
+  const restarted = new VenueReplica({
+    store: s.store,
+    venueStore: s.deskStore.venue,
+    clock: s.clock,
+    events: s.events,
+  });
   const restartedSource = new LocalDocumentSource(persistence);
   const doc = await restartedSource.open(VENUE_KEY);
   assert.equal(doc.getMap('checkins').size, 0);
@@ -92,42 +102,92 @@ test('a document holding entries SQLite lacks (a crash mid-apply, a restored dat
   assert.equal(a.vip, true);
   assert.equal(a.checkedIn?.station, 'Desk 1');
   // Attached again later (a restart): nothing is applied twice.
-  const again = new VenueReplica({ store: d2.store, venueStore: d2.deskStore.venue, clock: d2.clock, events: d2.events });
-  assert.deepEqual(again.attach(VENUE_KEY, doc).fromDocument, { applied: 0, pending: 0, duplicates: 2, refused: 0 });
+  const again = new VenueReplica({
+    store: d2.store,
+    venueStore: d2.deskStore.venue,
+    clock: d2.clock,
+    events: d2.events,
+  });
+  assert.deepEqual(again.attach(VENUE_KEY, doc).fromDocument, {
+    applied: 0,
+    pending: 0,
+    duplicates: 2,
+    refused: 0,
+  });
   assert.equal(d2.desk.log(d2.eventId, 10).length, 1);
 });
 
 test('a badge printed just before a crash (job printed, no record) gets its record at start-up', (t) => {
   const s = openStation(t, 'Desk 1');
   const attendeeId = s.idOf('a3');
-  const printer = s.db.prepare(`INSERT INTO printers (name, config, created_at) VALUES ('P', '{"kind":"pdf_folder","folder":"/tmp"}', 'x') RETURNING id`).get() as { id: number };
+  const printer = s.db
+    .prepare(
+      `INSERT INTO printers (name, config, created_at) VALUES ('P', '{"kind":"pdf_folder","folder":"/tmp"}', 'x') RETURNING id`,
+    )
+    .get() as { id: number };
   s.db
     .prepare(
       `INSERT INTO print_jobs (event_id, attendee_id, printer_id, reason, state, requested_by, created_at, updated_at, printed_at)
        VALUES (?, ?, ?, 'check_in', 'printed', 'Desk 1', '2026-11-23T10:42:00.000Z', '2026-11-23T10:42:00.000Z', '2026-11-23T10:42:00.000Z')`,
     )
     .run(s.eventId, attendeeId, printer.id);
-  const restarted = new VenueReplica({ store: s.store, venueStore: s.deskStore.venue, clock: s.clock, events: s.events });
-  assert.deepEqual(restarted.priorPrint(attendeeId), { at: '2026-11-23T10:42:00.000Z', stationName: 'Desk 1' });
+  const restarted = new VenueReplica({
+    store: s.store,
+    venueStore: s.deskStore.venue,
+    clock: s.clock,
+    events: s.events,
+  });
+  assert.deepEqual(restarted.priorPrint(attendeeId), {
+    at: '2026-11-23T10:42:00.000Z',
+    stationName: 'Desk 1',
+  });
   const doc = new Y.Doc();
   restarted.attach({ ...VENUE_KEY, venueId: 'other' }, doc);
   assert.equal(doc.getMap('prints').size, 1);
   const d2 = openStation(t, 'Desk 2');
   syncDocs(doc, d2.doc);
-  assert.deepEqual(d2.replica.priorPrint(d2.idOf('a3')), { at: '2026-11-23T10:42:00.000Z', stationName: 'Desk 1' });
+  assert.deepEqual(d2.replica.priorPrint(d2.idOf('a3')), {
+    at: '2026-11-23T10:42:00.000Z',
+    stationName: 'Desk 1',
+  });
 });
 
 test('migration: a one-desk database keeps its answers; its rows get the station id and each undo names its check-in', (t) => {
   const dir = tempDir(t);
   const path = join(dir, 'badge-desk.sqlite');
-  const old = openDatabase(path, MIGRATIONS.filter((m) => m.version < venueMigration.version));
+  const old = openDatabase(
+    path,
+    MIGRATIONS.filter((m) => m.version < venueMigration.version),
+  );
   const store = new MirrorStore(old);
-  const integration = store.upsertIntegration({ provider: 'eventbrite', accountId: 'u', accountEmail: 'a@x.org', accountName: 'A', secretRef: 'r', now: '2026-11-23T08:00:00Z' });
-  const eventId = store.insertEvent(integration, { providerEventId: 'E1', name: 'E', startsAt: null, endsAt: null, timezone: null, url: null }, 'added', '2026-11-23T08:00:00Z');
-  store.upsertAttendees(eventId, [person({ providerAttendeeId: 'm1', fullName: 'Mia' }), person({ providerAttendeeId: 'm2', fullName: 'Max' })], null, '2026-11-23T08:00:00Z');
+  const integration = store.upsertIntegration({
+    provider: 'eventbrite',
+    accountId: 'u',
+    accountEmail: 'a@x.org',
+    accountName: 'A',
+    secretRef: 'r',
+    now: '2026-11-23T08:00:00Z',
+  });
+  const eventId = store.insertEvent(
+    integration,
+    { providerEventId: 'E1', name: 'E', startsAt: null, endsAt: null, timezone: null, url: null },
+    'added',
+    '2026-11-23T08:00:00Z',
+  );
+  store.upsertAttendees(
+    eventId,
+    [
+      person({ providerAttendeeId: 'm1', fullName: 'Mia' }),
+      person({ providerAttendeeId: 'm2', fullName: 'Max' }),
+    ],
+    null,
+    '2026-11-23T08:00:00Z',
+  );
   const m1 = store.findAttendeeByProviderId(eventId, 'm1')!.id;
   const m2 = store.findAttendeeByProviderId(eventId, 'm2')!.id;
-  const log = old.prepare('INSERT INTO checkins (action_id, event_id, attendee_id, action, station, at) VALUES (?, ?, ?, ?, ?, ?)');
+  const log = old.prepare(
+    'INSERT INTO checkins (action_id, event_id, attendee_id, action, station, at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   log.run('old-00000001', eventId, m1, 'check_in', 'Desk 1', '2026-11-23T09:00:00.000Z');
   log.run('old-00000002', eventId, m1, 'undo', 'Desk 1', '2026-11-23T09:01:00.000Z');
   log.run('old-00000003', eventId, m1, 'check_in', 'Desk 1', '2026-11-23T09:02:00.000Z');
@@ -140,8 +200,13 @@ test('migration: a one-desk database keeps its answers; its rows get the station
   const db = openDatabase(path);
   t.after(() => db.close());
   const migrated = new MirrorStore(db);
-  assert.deepEqual([m1, m2].map((id) => migrated.getAttendee(id)), before, 'the same answers');
-  const station = (db.prepare('SELECT station_id FROM venue_station').get() as { station_id: string }).station_id;
+  assert.deepEqual(
+    [m1, m2].map((id) => migrated.getAttendee(id)),
+    before,
+    'the same answers',
+  );
+  const station = (db.prepare('SELECT station_id FROM venue_station').get() as { station_id: string })
+    .station_id;
   assert.match(station, /^[0-9a-f]{32}$/);
   const rows = db.prepare('SELECT action_id, station_id, undoes_action_id FROM checkins ORDER BY id').all();
   assert.deepEqual(rows, [

@@ -6,10 +6,16 @@ import * as Y from 'yjs';
 import { openStation, roster, syncDocs, actionId, VENUE_KEY } from '../venue/helpers/replica-stations.ts';
 import { person } from '../helpers/desk-db.ts';
 import { describeCheckInOutcome } from '../../shared/desk.ts';
-import { doubleAdmissionText, VENUE_SCHEMA_VERSION, venueDocumentName, parseVenueDocumentName } from '../../shared/venue.ts';
+import {
+  doubleAdmissionText,
+  VENUE_SCHEMA_VERSION,
+  venueDocumentName,
+  parseVenueDocumentName,
+} from '../../shared/venue.ts';
 
 const hhmm = (iso: string) => iso.slice(11, 16);
-const at = (s: { clock: { now(): number; advance(ms: number): void } }, iso: string) => s.clock.advance(Date.parse(iso) - s.clock.now());
+const at = (s: { clock: { now(): number; advance(ms: number): void } }, iso: string) =>
+  s.clock.advance(Date.parse(iso) - s.clock.now());
 
 test('a check-in at Desk 1 reaches Desk 2, which answers "Already checked in at 10:42 at Desk 1"; counts and the log are the venue\'s', (t) => {
   const d1 = openStation(t, 'Desk 1');
@@ -20,15 +26,21 @@ test('a check-in at Desk 1 reaches Desk 2, which answers "Already checked in at 
   at(d2, '2026-11-23T10:43:00Z');
   const changed: number[][] = [];
   d2.events.on('checkinsChanged', (p) => changed.push(p.attendeeIds));
-  assert.equal(d1.venueDesk.checkIn(d1.actor, { eventId: d1.eventId, actionId: actionId(), code: 'BC-3' }).kind, 'checked_in');
+  assert.equal(
+    d1.venueDesk.checkIn(d1.actor, { eventId: d1.eventId, actionId: actionId(), code: 'BC-3' }).kind,
+    'checked_in',
+  );
   syncDocs(d1.doc, d2.doc);
-  assert.deepEqual(changed, [[d2.idOf('a3')]], 'the remote check-in is announced with Desk 2\'s own row id');
+  assert.deepEqual(changed, [[d2.idOf('a3')]], "the remote check-in is announced with Desk 2's own row id");
   const again = d2.venueDesk.checkIn(d2.actor, { eventId: d2.eventId, actionId: actionId(), code: 'BC-3' });
   assert.equal(again.kind, 'already_checked_in');
   assert.equal(describeCheckInOutcome(again, hhmm).detail, 'Already checked in at 10:42 at Desk 1');
   assert.equal(d2.store.getEvent(d2.eventId)!.counts.checkedIn, 1);
   const row = d2.desk.log(d2.eventId, 10)[0]!;
-  assert.deepEqual([row.station, row.at, row.attendeeName], ['Desk 1', '2026-11-23T10:42:00.000Z', 'Guest 3']);
+  assert.deepEqual(
+    [row.station, row.at, row.attendeeName],
+    ['Desk 1', '2026-11-23T10:42:00.000Z', 'Guest 3'],
+  );
 });
 
 test('an undo at Desk 2 of a check-in made at Desk 1 works on both desks', (t) => {
@@ -37,12 +49,22 @@ test('an undo at Desk 2 of a check-in made at Desk 1 works on both desks', (t) =
   const checkIn = actionId();
   d1.venueDesk.checkIn(d1.actor, { eventId: d1.eventId, actionId: checkIn, code: 'BC-1' });
   syncDocs(d1.doc, d2.doc);
-  const undone = d2.venueDesk.undo(d2.actor, { eventId: d2.eventId, attendeeId: d2.idOf('a1'), actionId: actionId() });
+  const undone = d2.venueDesk.undo(d2.actor, {
+    eventId: d2.eventId,
+    attendeeId: d2.idOf('a1'),
+    actionId: actionId(),
+  });
   assert.ok(undone.kind === 'undone' && undone.attendee.checkedIn === null);
   syncDocs(d1.doc, d2.doc);
   assert.equal(d1.store.getAttendee(d1.idOf('a1'))!.checkedIn, null);
-  const undo = (d1.doc.getMap('checkins').toJSON() as Record<string, { kind: string; undoes?: string }>);
-  assert.deepEqual(Object.values(undo).filter((e) => e.kind === 'undo').map((e) => e.undoes), [checkIn], 'the undo names the check-in');
+  const undo = d1.doc.getMap('checkins').toJSON() as Record<string, { kind: string; undoes?: string }>;
+  assert.deepEqual(
+    Object.values(undo)
+      .filter((e) => e.kind === 'undo')
+      .map((e) => e.undoes),
+    [checkIn],
+    'the undo names the check-in',
+  );
   // Checked in again at Desk 1: both agree again.
   d1.venueDesk.checkIn(d1.actor, { eventId: d1.eventId, actionId: actionId(), code: 'BC-1' });
   syncDocs(d1.doc, d2.doc);
@@ -63,11 +85,21 @@ test('apart, two desks admit the same person; after the heal both list the doubl
     const { admissions } = s.replica.conflicts(s.eventId);
     assert.equal(admissions.length, 1, 'only Guest 5 was admitted twice');
     assert.equal(admissions[0]!.attendeeName, 'Guest 5');
-    assert.equal(doubleAdmissionText(admissions[0]!, hhmm), 'Admitted at Desk 1 10:42 and Desk 3 10:44 while the desks could not see each other');
-    assert.deepEqual(s.store.getAttendee(s.idOf('a5'))!.checkedIn, { at: '2026-11-23T10:42:00.000Z', station: 'Desk 1' });
+    assert.equal(
+      doubleAdmissionText(admissions[0]!, hhmm),
+      'Admitted at Desk 1 10:42 and Desk 3 10:44 while the desks could not see each other',
+    );
+    assert.deepEqual(s.store.getAttendee(s.idOf('a5'))!.checkedIn, {
+      at: '2026-11-23T10:42:00.000Z',
+      station: 'Desk 1',
+    });
     assert.equal(s.desk.stats(s.eventId).checkedIn, 2);
   }
-  const undone = d3.venueDesk.undo(d3.actor, { eventId: d3.eventId, attendeeId: d3.idOf('a5'), actionId: actionId() });
+  const undone = d3.venueDesk.undo(d3.actor, {
+    eventId: d3.eventId,
+    attendeeId: d3.idOf('a5'),
+    actionId: actionId(),
+  });
   assert.ok(undone.kind === 'undone' && undone.attendee.checkedIn === null, 'both check-ins are undone');
   syncDocs(d3.doc, d1.doc);
   assert.equal(d1.store.getAttendee(d1.idOf('a5'))!.checkedIn, null);
@@ -147,7 +179,15 @@ test('what a document holds: ids, times, station names, VIP and print facts; no 
   d1.venueDesk.checkIn(d1.actor, { eventId: d1.eventId, actionId: actionId(), code: 'BC-7' });
   d1.replica.setVip(d1.actor, d1.idOf('a7'), true);
   const json = JSON.stringify(d1.doc.toJSON());
-  for (const secret of ['Guest 7', 'a7@example.com', 'BC-7']) assert.ok(!json.includes(secret), `${secret} is not in the document`);
-  const entries = Object.values(d1.doc.getMap('checkins').toJSON()) as { v: number; attendee: string; stationId: string }[];
-  assert.deepEqual(entries.map((e) => [e.v, e.attendee, e.stationId]), [[VENUE_SCHEMA_VERSION, 'a7', d1.replica.stationId]]);
+  for (const secret of ['Guest 7', 'a7@example.com', 'BC-7'])
+    assert.ok(!json.includes(secret), `${secret} is not in the document`);
+  const entries = Object.values(d1.doc.getMap('checkins').toJSON()) as {
+    v: number;
+    attendee: string;
+    stationId: string;
+  }[];
+  assert.deepEqual(
+    entries.map((e) => [e.v, e.attendee, e.stationId]),
+    [[VENUE_SCHEMA_VERSION, 'a7', d1.replica.stationId]],
+  );
 });

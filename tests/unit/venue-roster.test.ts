@@ -1,10 +1,23 @@
 // The roster's rules (shared/venue-roster.ts): what a peer's record must be, and which record wins.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkRosterEntry, rosterChangeWins, rosterEntryOf, readVenueEvents, listVenueEventIn, MAX_ROSTER_ENTRY_CHARS, type RosterAttendee } from '../../shared/venue-roster.ts';
+import {
+  checkRosterEntry,
+  rosterChangeWins,
+  rosterEntryOf,
+  readVenueEvents,
+  listVenueEventIn,
+  MAX_ROSTER_ENTRY_CHARS,
+  type RosterAttendee,
+} from '../../shared/venue-roster.ts';
 import { person } from '../helpers/desk-db.ts';
 
-const base: RosterAttendee = { ...person({ providerAttendeeId: 'a1', fullName: 'Ada Lovelace' }), providerUpdatedAt: '2026-11-23T10:00:00Z', providerCheckedIn: false, otherTicketNames: [] };
+const base: RosterAttendee = {
+  ...person({ providerAttendeeId: 'a1', fullName: 'Ada Lovelace' }),
+  providerUpdatedAt: '2026-11-23T10:00:00Z',
+  providerCheckedIn: false,
+  otherTicketNames: [],
+};
 const STATION = 'station-aaaa-1';
 
 test('a roster record round-trips: the key is the provider id, the writer is not a field', () => {
@@ -43,10 +56,18 @@ test("which record wins: the provider's stamp orders them, never a desk; an equa
   for (const sameStampWins of [true, false]) {
     assert.equal(rosterChangeWins(base, undefined, sameStampWins), true, 'a new person is taken');
     assert.equal(rosterChangeWins(newer, base, sameStampWins), true);
-    assert.equal(rosterChangeWins(older, base, sameStampWins), false, 'an older record never replaces a newer one');
+    assert.equal(
+      rosterChangeWins(older, base, sameStampWins),
+      false,
+      'an older record never replaces a newer one',
+    );
     assert.equal(rosterChangeWins({ ...base }, base, sameStampWins), false, 'equal records are left alone');
   }
-  assert.equal(rosterChangeWins(removed, base, true), true, "a removal with the provider's same stamp reaches the other desks");
+  assert.equal(
+    rosterChangeWins(removed, base, true),
+    true,
+    "a removal with the provider's same stamp reaches the other desks",
+  );
   assert.equal(rosterChangeWins(removed, base, false), false, 'the poller keeps what its own listing found');
   const unstamped = { ...base, providerUpdatedAt: null };
   assert.equal(rosterChangeWins(base, unstamped, false), true, 'a stamped record beats an unstamped one');
@@ -55,8 +76,18 @@ test("which record wins: the provider's stamp orders them, never a desk; an equa
 
 test("the directory's event list: listed once, listings under another key ignored", () => {
   const map = new Map<string, unknown>();
-  const y = { forEach: (f: (v: unknown, k: string) => void) => map.forEach(f), get: (k: string) => map.get(k), set: (k: string, v: unknown) => map.set(k, v) };
-  const listing = { v: 1 as const, provider: 'eventbrite' as const, providerEventId: 'E1', name: 'Conf', stationId: STATION };
+  const y = {
+    forEach: (f: (v: unknown, k: string) => void) => map.forEach(f),
+    get: (k: string) => map.get(k),
+    set: (k: string, v: unknown) => map.set(k, v),
+  };
+  const listing = {
+    v: 1 as const,
+    provider: 'eventbrite' as const,
+    providerEventId: 'E1',
+    name: 'Conf',
+    stationId: STATION,
+  };
   listVenueEventIn(y, listing);
   listVenueEventIn(y, { ...listing, name: 'Renamed', stationId: 'station-bbbb-2' });
   map.set('luma:E2', { ...listing, provider: 'eventbrite' }); // stored under another event's key

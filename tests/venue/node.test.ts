@@ -25,7 +25,10 @@ test('two desks replicate a document over TLS-PSK; a desk with another secret is
     docB.getMap('checkins').set('act-2', { attendee: 'att-2' });
     await untilDoc(docA, () => docA.getMap('checkins').has('act-2'));
 
-    await until(() => a.events.some((e) => e.kind === 'handshake-refused' && e.reason === 'wrong-secret'), 'the rogue refused');
+    await until(
+      () => a.events.some((e) => e.kind === 'handshake-refused' && e.reason === 'wrong-secret'),
+      'the rogue refused',
+    );
     // The rogue's write never arrives, and it never received ours.
     docRogue.getMap('checkins').set('rogue-1', { attendee: 'att-1' });
     await new Promise((r) => setTimeout(r, 300));
@@ -37,7 +40,10 @@ test('two desks replicate a document over TLS-PSK; a desk with another secret is
 });
 
 /** Desk 1 (with these limits) and Desk 2 of one venue, each with the event's document, B dialling A. */
-async function limitedPair(limits: Partial<VenueLimits>, body: (p: { a: TestNode; b: TestNode; name: string; docA: Y.Doc; docB: Y.Doc }) => Promise<void>) {
+async function limitedPair(
+  limits: Partial<VenueLimits>,
+  body: (p: { a: TestNode; b: TestNode; name: string; docA: Y.Doc; docB: Y.Doc }) => Promise<void>,
+) {
   const key = newVenueKey();
   const a = await startTestNode('Desk 1', key, { limits });
   const b = await startTestNode('Desk 2', key);
@@ -67,14 +73,17 @@ test('a message over the size limit is refused and counted; nothing of it is sto
     docB.getMap('checkins').set('small', { attendee: 'att-1' });
     await untilDoc(docA, () => docA.getMap('checkins').has('small'));
     docB.getMap('checkins').set('huge', { attendee: 'x'.repeat(20_000) });
-    await until(() => a.events.some((e) => e.kind === 'limit' && e.reason === 'size'), 'A refused the huge message');
+    await until(
+      () => a.events.some((e) => e.kind === 'limit' && e.reason === 'size'),
+      'A refused the huge message',
+    );
     assert.equal(docA.getMap('checkins').has('huge'), false);
     const stored = a.persistence.load(name);
     assert.ok(!(stored && Buffer.from(stored).includes(Buffer.from('x'.repeat(1000)))));
   });
 });
 
-test('a peer dropped just after its connection closed never dials again (the provider socket\'s reconnect timer)', async () => {
+test("a peer dropped just after its connection closed never dials again (the provider socket's reconnect timer)", async () => {
   const key = newVenueKey();
   const a = await startTestNode('Desk 1', key);
   // B dials A through this relay, which counts B's connection attempts and can cut the link.

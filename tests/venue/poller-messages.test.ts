@@ -27,7 +27,7 @@ const seenPolls = (from: TestVenue, of: TestVenue) => {
   return p ? (p.polls ?? []) : null;
 };
 
-test('presence carries the events a desk could poll; both desks elect the same poller; a peer\'s malformed polls make it no candidate', async () => {
+test("presence carries the events a desk could poll; both desks elect the same poller; a peer's malformed polls make it no candidate", async () => {
   await pair(async (a, b) => {
     assert.equal(a.venue.pollerOf(KEY), null, 'nobody could');
     b.venue.setPolls([KEY]);
@@ -51,9 +51,14 @@ test('presence carries the events a desk could poll; both desks elect the same p
     // (Seen at A's presence change itself: B's heartbeat puts its valid state back within 300 ms.)
     let offlineSeen = false;
     a.venue.onChange(() => {
-      if (!a.venue.node.peerPresence().some((p) => p.stationId === b.venue.stationId && p.online)) offlineSeen = true;
+      if (!a.venue.node.peerPresence().some((p) => p.stationId === b.venue.stationId && p.online))
+        offlineSeen = true;
     });
-    for (const polls of [['github:1'], [42], Array.from({ length: 501 }, (_, i) => pollKey('luma', `e${i}`))]) {
+    for (const polls of [
+      ['github:1'],
+      [42],
+      Array.from({ length: 501 }, (_, i) => pollKey('luma', `e${i}`)),
+    ]) {
       offlineSeen = false;
       directory.awareness.setLocalState({ ...valid, polls, clock: Date.now() });
       await until(() => offlineSeen, `A ignores polls ${JSON.stringify(polls).slice(0, 40)}`);
@@ -65,9 +70,14 @@ test('presence carries the events a desk could poll; both desks elect the same p
 
 test('a Sync asked of the poller: started, or refused with its reason; malformed requests get no answer; an unreachable desk answers null at once', async () => {
   await pair(async (a, b) => {
-    await until(() => b.venue.node.peerPresence().some((p) => p.stationId === a.venue.stationId && p.online), 'B sees A');
+    await until(
+      () => b.venue.node.peerPresence().some((p) => p.stationId === a.venue.stationId && p.online),
+      'B sees A',
+    );
     const asked: string[] = [];
-    let answer: () => ReturnType<Parameters<typeof a.venue.onSyncRequest>[0]> = () => ({ outcome: 'started' });
+    let answer: () => ReturnType<Parameters<typeof a.venue.onSyncRequest>[0]> = () => ({
+      outcome: 'started',
+    });
     a.venue.onSyncRequest((eventKey) => {
       asked.push(eventKey);
       return answer();
@@ -76,10 +86,18 @@ test('a Sync asked of the poller: started, or refused with its reason; malformed
     assert.equal(started?.outcome, 'started');
     assert.deepEqual(asked, [KEY]);
 
-    answer = () => ({ outcome: 'refused', reason: `a sync is already running for this event ${'!'.repeat(400)}` });
+    answer = () => ({
+      outcome: 'refused',
+      reason: `a sync is already running for this event ${'!'.repeat(400)}`,
+    });
     const refused = await b.venue.askSync(a.venue.stationId, KEY);
     assert.equal(refused?.outcome, 'refused');
-    assert.ok(refused?.outcome === 'refused' && refused.reason.startsWith('a sync is already running') && refused.reason.length === 300, 'a long reason is cut to what the asker accepts');
+    assert.ok(
+      refused?.outcome === 'refused' &&
+        refused.reason.startsWith('a sync is already running') &&
+        refused.reason.length === 300,
+      'a long reason is cut to what the asker accepts',
+    );
     answer = () => {
       throw new Error('the engine is shut down');
     };
@@ -94,7 +112,10 @@ test('a Sync asked of the poller: started, or refused with its reason; malformed
       'sync-request',
       'null',
     ]) {
-      assert.equal(b.venue.node.sendToPeers(payload, (id) => id === a.venue.stationId), 1);
+      assert.equal(
+        b.venue.node.sendToPeers(payload, (id) => id === a.venue.stationId),
+        1,
+      );
     }
     // A well-formed request sent after them is answered: they were read, and dropped.
     assert.equal((await b.venue.askSync(a.venue.stationId, KEY))?.outcome, 'refused');
@@ -111,15 +132,25 @@ test('a desk that stops renewing its presence (frozen) is passed over after two 
   await pair(async (a, b) => {
     b.venue.setPolls([KEY]);
     a.venue.setPolls([KEY]);
-    await until(() => seenPolls(a, b)?.join() === KEY && seenPolls(b, a)?.join() === KEY, 'each sees the other');
+    await until(
+      () => seenPolls(a, b)?.join() === KEY && seenPolls(b, a)?.join() === KEY,
+      'each sees the other',
+    );
     // B the lower station, so A defers to it; then B's renewals stop (its heartbeat timer) as a frozen process's would.
     const [low, high] = a.venue.stationId < b.venue.stationId ? [a, b] : [b, a];
     assert.equal(high.venue.pollerOf(KEY)?.stationId, low.venue.stationId);
     clearInterval((low.venue.node as unknown as { heartbeat: NodeJS.Timeout }).heartbeat);
     const frozenAt = Date.now();
-    await until(() => high.venue.pollerOf(KEY)?.stationId === high.venue.stationId, 'the other desk takes over', 5_000);
+    await until(
+      () => high.venue.pollerOf(KEY)?.stationId === high.venue.stationId,
+      'the other desk takes over',
+      5_000,
+    );
     const after = Date.now() - frozenAt;
-    assert.ok(high.venue.node.peerPresence().find((p) => p.stationId === low.venue.stationId)?.online, 'its socket still looks open');
+    assert.ok(
+      high.venue.node.peerPresence().find((p) => p.stationId === low.venue.stationId)?.online,
+      'its socket still looks open',
+    );
     assert.ok(after >= 1_500, `not before it was silent for two heartbeats (2 s here): ${after} ms`);
   });
 });

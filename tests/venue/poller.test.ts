@@ -39,27 +39,37 @@ test('five desks holding the same event spend the provider requests of one: only
   const v = await startPollerVenue(5);
   t.after(() => v.close());
   const poller = await v.agreedPoller('all five desks elect the lowest station id');
-  for (const d of v.desks) assert.deepEqual(d.core.venue.network!.node.ownPolls(), [v.key], `${d.name} says it could poll`);
+  for (const d of v.desks)
+    assert.deepEqual(d.core.venue.network!.node.ownPolls(), [v.key], `${d.name} says it could poll`);
 
   const start = v.clock.now();
   const atSimulator = v.sim.eventbrite.requestCount;
   // 30 simulated minutes of live sync, with a registration every minute.
-  await v.runFor(30 * 60_000, { each: (now) => void (now % 60_000 < 5_000 && v.sim.eventbrite.addAttendee(v.providerEventId)) });
+  await v.runFor(30 * 60_000, {
+    each: (now) => void (now % 60_000 < 5_000 && v.sim.eventbrite.addAttendee(v.providerEventId)),
+  });
   const spent = v.sim.eventbrite.requestCount - atSimulator;
   const byDesk = requestsOf(v.desks, start);
   for (const d of v.desks) {
     if (d === poller) continue;
     assert.equal(byDesk.get(d.name), 0, `${d.name} made no provider request`);
   }
-  assert.equal(spent, byDesk.get(poller.name), 'every request at the simulator was the poller\'s');
+  assert.equal(spent, byDesk.get(poller.name), "every request at the simulator was the poller's");
   // One desk alone polls once an interval (plus the count check every 15 minutes).
   const polled = passes(poller.requests.filter((r) => r.at > start));
-  assert.ok(polled.length >= 59 && polled.length <= 61, `the poller polled once every 30 s: ${polled.length} passes`);
+  assert.ok(
+    polled.length >= 59 && polled.length <= 61,
+    `the poller polled once every 30 s: ${polled.length} passes`,
+  );
   assert.ok(spent <= polled.length + 6, `one request a pass, and a few for the count checks: ${spent}`);
   const other = v.desks.find((d) => d !== poller)!;
   const poll = await v.agreedPoller('still agreed');
   assert.equal(poll, poller);
-  assert.equal(other.core.getEvent(other.eventId).status, 'ACTIVE', 'a desk that does not poll stays healthy');
+  assert.equal(
+    other.core.getEvent(other.eventId).status,
+    'ACTIVE',
+    'a desk that does not poll stays healthy',
+  );
 
   // The Sync button on another desk: asked of the poller, which runs the hard pull.
   const before = other.requests.length;
@@ -77,7 +87,14 @@ test('five desks holding the same event spend the provider requests of one: only
 
   // A refusal comes back with the poller's reason.
   poller.core.engine.startJob(poller.eventId, 'resync');
-  await assert.rejects(other.core.requestSync(operator, other.eventId), (e: unknown) => isAppError(e) && e.code === 'CONFLICT' && e.message.includes(poller.name) && /already running/.test(e.message));
+  await assert.rejects(
+    other.core.requestSync(operator, other.eventId),
+    (e: unknown) =>
+      isAppError(e) &&
+      e.code === 'CONFLICT' &&
+      e.message.includes(poller.name) &&
+      /already running/.test(e.message),
+  );
   await poller.core.engine.waitForJob(poller.eventId);
 
   // The poller does not answer (a desk frozen mid-call, as far as the asking desk can tell):
@@ -126,7 +143,11 @@ test('the poller goes away (stopped right after a poll, then just before one; th
   assert.equal(third.core.getEvent(third.eventId).status, 'DISCONNECTED');
   assert.deepEqual(third.core.venue.network!.node.ownPolls(), []);
   const fourth = v.live().find((d) => d !== third)!;
-  await until(() => v.live().every((d) => d.core.venue.network!.pollerOf(v.key)?.stationId === fourth.stationId), 'the desk with a working credential is elected', 15_000);
+  await until(
+    () => v.live().every((d) => d.core.venue.network!.pollerOf(v.key)?.stationId === fourth.stationId),
+    'the desk with a working credential is elected',
+    15_000,
+  );
   await v.runFor(3 * 60_000, { each });
 
   // The timeline at the simulator: never a gap of more than two intervals, never more than two
@@ -137,19 +158,37 @@ test('the poller goes away (stopped right after a poll, then just before one; th
   // (What the design gives: a desk that does not poll looks again every 5 s, and presence
   // reaches it within one 5 s step here: an interval and two steps at most.)
   for (let i = 1; i < live.length; i++) {
-    assert.ok(live[i]!.at - live[i - 1]!.at <= INTERVAL + 10_000, `a gap of ${(live[i]!.at - live[i - 1]!.at) / 1000} s before the pass at ${new Date(live[i]!.at).toISOString()}`);
+    assert.ok(
+      live[i]!.at - live[i - 1]!.at <= INTERVAL + 10_000,
+      `a gap of ${(live[i]!.at - live[i - 1]!.at) / 1000} s before the pass at ${new Date(live[i]!.at).toISOString()}`,
+    );
   }
   for (const p of live) {
     const within = live.filter((q) => q.at >= p.at && q.at < p.at + INTERVAL);
     assert.ok(within.length <= 2, `${within.length} passes within 30 s from ${new Date(p.at).toISOString()}`);
-    assert.ok(p.requests <= steady + 2, `a pass of ${p.requests} requests (steady: ${steady}) at ${new Date(p.at).toISOString()}`);
+    assert.ok(
+      p.requests <= steady + 2,
+      `a pass of ${p.requests} requests (steady: ${steady}) at ${new Date(p.at).toISOString()}`,
+    );
   }
   // Each stretch was polled by one desk only.
   const stretchOf = (d: PollerDesk) => d.requests.filter((r) => r.at > start).map((r) => r.at);
-  const [a, b, c, d] = [first, second, third, fourth].map(stretchOf) as [number[], number[], number[], number[]];
-  assert.ok([a, b, c, d].every((s) => s.length > 0), 'each polled in turn');
-  assert.ok(Math.max(...a) < Math.min(...b) && Math.max(...b) < Math.min(...c) && Math.max(...c) < Math.min(...d), 'one poller at a time');
-  for (const desk of v.desks.filter((x) => ![first, second, third, fourth].includes(x))) assert.equal(stretchOf(desk).length, 0);
+  const [a, b, c, d] = [first, second, third, fourth].map(stretchOf) as [
+    number[],
+    number[],
+    number[],
+    number[],
+  ];
+  assert.ok(
+    [a, b, c, d].every((s) => s.length > 0),
+    'each polled in turn',
+  );
+  assert.ok(
+    Math.max(...a) < Math.min(...b) && Math.max(...b) < Math.min(...c) && Math.max(...c) < Math.min(...d),
+    'one poller at a time',
+  );
+  for (const desk of v.desks.filter((x) => ![first, second, third, fourth].includes(x)))
+    assert.equal(stretchOf(desk).length, 0);
 });
 
 test('a desk without an account: its Sync is asked of the poller; when the poller does not answer, a clear error (it cannot run it itself)', async (t) => {
@@ -158,7 +197,11 @@ test('a desk without an account: its Sync is asked of the poller; when the polle
   const poller = await v.agreedPoller('the desk with the account polls');
   const bare = v.desks.find((d) => d !== poller)!;
   assert.deepEqual(bare.core.venue.network!.node.ownPolls(), [], 'no account: nothing it could poll');
-  await until(() => bare.core.venue.network!.pollerOf(v.key)?.stationId === poller.stationId, 'it sees the poller', 15_000);
+  await until(
+    () => bare.core.venue.network!.pollerOf(v.key)?.stationId === poller.stationId,
+    'it sees the poller',
+    15_000,
+  );
   const started = await bare.core.requestSync(operator, bare.eventId);
   assert.deepEqual(started, { ranBy: 'poller', deskName: poller.name, stationId: poller.stationId });
   await poller.core.engine.waitForJob(poller.eventId);
@@ -166,10 +209,20 @@ test('a desk without an account: its Sync is asked of the poller; when the polle
   (poller.core.venue.network as unknown as { onPollerMessage: () => boolean }).onPollerMessage = () => true;
   await assert.rejects(
     bare.core.requestSync(operator, bare.eventId),
-    (e: unknown) => isAppError(e) && e.code === 'PROVIDER_UNAVAILABLE' && e.message === `${poller.name} syncs this event and did not answer; this desk holds no working account for it`,
+    (e: unknown) =>
+      isAppError(e) &&
+      e.code === 'PROVIDER_UNAVAILABLE' &&
+      e.message ===
+        `${poller.name} syncs this event and did not answer; this desk holds no working account for it`,
   );
   // The poller gone: nobody to ask, and nothing to run it with here.
   await v.stop(poller);
   await until(() => bare.core.venue.network!.pollerOf(v.key) === null, 'it sees no poller', 15_000);
-  await assert.rejects(bare.core.requestSync(operator, bare.eventId), (e: unknown) => isAppError(e) && e.code === 'INVALID_STATE' && /no desk that syncs this event is online/.test(e.message));
+  await assert.rejects(
+    bare.core.requestSync(operator, bare.eventId),
+    (e: unknown) =>
+      isAppError(e) &&
+      e.code === 'INVALID_STATE' &&
+      /no desk that syncs this event is online/.test(e.message),
+  );
 });

@@ -11,18 +11,44 @@ import { join } from 'node:path';
 import { systemClock } from '../../main/ground/clock.ts';
 import { VenueRelay } from '../../main/venue/relay/relay.ts';
 import { RELAY_KEY_FILE } from '../../main/venue/relay/store.ts';
-import { decodePairingCode, encodePairingCode, readPairingCode } from '../../main/venue/net/membership/pairing-code.ts';
+import {
+  decodePairingCode,
+  encodePairingCode,
+  readPairingCode,
+} from '../../main/venue/net/membership/pairing-code.ts';
 import { isAppError } from '../../shared/errors.ts';
 import { latestPerStation } from '../../main/venue/net/membership/presence.ts';
-import { startTestNode, startTestVenue, until, untilDoc, type TestNode, type TestVenue } from './helpers/loopback-nodes.ts';
+import {
+  startTestNode,
+  startTestVenue,
+  until,
+  untilDoc,
+  type TestNode,
+  type TestVenue,
+} from './helpers/loopback-nodes.ts';
 
 const EVENT = { provider: 'eventbrite', providerEventId: 'Conf' } as const;
 
 async function startRelay(dataDir: string, code: string | null, log: string[] = []): Promise<VenueRelay> {
-  return VenueRelay.start({ dataDir, code, listen: { host: '127.0.0.1', port: 0 }, clock: systemClock, appVersion: '0.1.0', heartbeatMs: 300, rotationWindowMs: 400, log: (l) => log.push(l) });
+  return VenueRelay.start({
+    dataDir,
+    code,
+    listen: { host: '127.0.0.1', port: 0 },
+    clock: systemClock,
+    appVersion: '0.1.0',
+    heartbeatMs: 300,
+    rotationWindowMs: 400,
+    log: (l) => log.push(l),
+  });
 }
 
-const onlineDesks = (v: TestVenue) => v.venue.status().desks.filter((d) => d.online).map((d) => d.name).sort().join();
+const onlineDesks = (v: TestVenue) =>
+  v.venue
+    .status()
+    .desks.filter((d) => d.online)
+    .map((d) => d.name)
+    .sort()
+    .join();
 
 test('pairing codes: a BD2 code carries the relay address (IPv4 or a host name); BD1 codes still read; the key is the same', () => {
   const material = { venueId: randomBytes(6).toString('hex'), epoch: 3, secret: randomBytes(16) };
@@ -36,19 +62,41 @@ test('pairing codes: a BD2 code carries the relay address (IPv4 or a host name);
     // A character changed in the relay's part: the checksum covers it.
     const i = code.length - 3;
     const typo = code.slice(0, i) + (code[i] === 'A' ? 'B' : 'A') + code.slice(i + 1);
-    assert.throws(() => readPairingCode(typo), (e: unknown) => isAppError(e) && e.code === 'INVALID_INPUT');
+    assert.throws(
+      () => readPairingCode(typo),
+      (e: unknown) => isAppError(e) && e.code === 'INVALID_INPUT',
+    );
   }
   const old = encodePairingCode(material);
   assert.match(old, /^BD1-/);
   assert.equal(readPairingCode(old).relay, null);
-  assert.throws(() => encodePairingCode(material, 'no port here'), (e: unknown) => isAppError(e) && e.code === 'INVALID_INPUT');
+  assert.throws(
+    () => encodePairingCode(material, 'no port here'),
+    (e: unknown) => isAppError(e) && e.code === 'INVALID_INPUT',
+  );
 });
 
 test('presence that reaches a desk along several paths counts once per station, the latest reading of its clock', () => {
-  const state = (stationId: string, clock: number) => ({ stationId, deskName: 'Desk', appVersion: '0.1.0', clock });
+  const state = (stationId: string, clock: number) => ({
+    stationId,
+    deskName: 'Desk',
+    appVersion: '0.1.0',
+    clock,
+  });
   // Desk B through the relay and through Desk C, and a stale state of B's from before its restart.
-  const seen = latestPerStation([state('station-b', 1_000), state('station-c', 900), state('station-b', 5_000), state('station-b', 3_000)]);
-  assert.deepEqual(seen.map((s) => [s.stationId, s.clock]), [['station-b', 5_000], ['station-c', 900]]);
+  const seen = latestPerStation([
+    state('station-b', 1_000),
+    state('station-c', 900),
+    state('station-b', 5_000),
+    state('station-b', 3_000),
+  ]);
+  assert.deepEqual(
+    seen.map((s) => [s.stationId, s.clock]),
+    [
+      ['station-b', 5_000],
+      ['station-c', 900],
+    ],
+  );
 });
 
 test('desks that reach only the relay pair through it, see each other online, converge, and follow a rotation through it', async () => {
@@ -65,20 +113,30 @@ test('desks that reach only the relay pair through it, see each other online, co
     const relayAddress = `127.0.0.1:${relay.port}`;
     // Typed like a desk's address; the desk learns from its presence that it is the relay.
     a.venue.addPeer(relayAddress);
-    await until(() => a.venue.status().relays.some((r) => r.online && r.address === relayAddress), 'Desk 1 sees the relay');
+    await until(
+      () => a.venue.status().relays.some((r) => r.online && r.address === relayAddress),
+      'Desk 1 sees the relay',
+    );
     const code = a.venue.pairingCode();
     assert.equal(readPairingCode(code).relay, relayAddress, 'the code carries the relay');
 
     // No address: through the relay the code names. Names stay unique through it.
     assert.equal((await b.venue.join(code)).thisDesk.name, 'Desk 2');
     assert.equal((await c.venue.join(code)).thisDesk.name, 'Desk 3');
-    for (const v of desks) await until(() => onlineDesks(v) === 'Desk 1,Desk 2,Desk 3', `${v.deskName()} sees three desks online`);
+    for (const v of desks)
+      await until(() => onlineDesks(v) === 'Desk 1,Desk 2,Desk 3', `${v.deskName()} sees three desks online`);
     for (const v of desks) {
       const s = v.venue.status();
       assert.equal(s.desks.length, 3, 'the relay is no desk');
-      assert.deepEqual(s.relays.map((r) => [r.stationId, r.online]), [[relay.stationId, true]]);
+      assert.deepEqual(
+        s.relays.map((r) => [r.stationId, r.online]),
+        [[relay.stationId, true]],
+      );
       // Nothing but the relay: the desks' own addresses lead nowhere.
-      assert.deepEqual(v.venue.node.identifiedPeers().map((p) => p.stationId), [relay.stationId]);
+      assert.deepEqual(
+        v.venue.node.identifiedPeers().map((p) => p.stationId),
+        [relay.stationId],
+      );
     }
 
     const docA = await a.venue.open({ venueId: a.venue.venueId!, ...EVENT });
@@ -89,8 +147,17 @@ test('desks that reach only the relay pair through it, see each other online, co
     // The rotation reaches Desk 2 and 3 through the relay only, and their answers come back through it.
     const { notReached } = await a.venue.rotateSecret();
     assert.deepEqual(notReached, []);
-    await until(() => desks.every((v) => v.venue.status().venue?.epoch === 2) && relay!.venue.epoch === 2, 'every desk and the relay on epoch 2', 8_000);
-    for (const v of desks) await until(() => onlineDesks(v) === 'Desk 1,Desk 2,Desk 3', `${v.deskName()} sees three desks online after the rotation`, 8_000);
+    await until(
+      () => desks.every((v) => v.venue.status().venue?.epoch === 2) && relay!.venue.epoch === 2,
+      'every desk and the relay on epoch 2',
+      8_000,
+    );
+    for (const v of desks)
+      await until(
+        () => onlineDesks(v) === 'Desk 1,Desk 2,Desk 3',
+        `${v.deskName()} sees three desks online after the rotation`,
+        8_000,
+      );
     docC.getMap('checkins').set('act-2', { attendee: 'a2' });
     await untilDoc(docA, () => docA.getMap('checkins').has('act-2'), 8_000);
 
@@ -106,16 +173,35 @@ test('desks that reach only the relay pair through it, see each other online, co
     rogues.push(rogue);
     const rogueDoc = await rogue.node.openDocument(`venue:${a.venue.venueId}:eventbrite:Conf`);
     rogue.node.connectPeer({ host: '127.0.0.1', port: relay.port });
-    await until(() => rogue.events.some((e) => e.kind === 'peer-synced' && e.documentName.endsWith(':directory')), 'the copy of Desk 3 connected');
+    await until(
+      () => rogue.events.some((e) => e.kind === 'peer-synced' && e.documentName.endsWith(':directory')),
+      'the copy of Desk 3 connected',
+    );
     const removal = await a.venue.removeDesk(stationC);
     assert.deepEqual(removal.notReached, []);
-    await until(() => b.venue.status().venue?.epoch === 3 && relay!.venue.epoch === 3, 'Desk 2 and the relay on epoch 3', 8_000);
-    await until(() => onlineDesks(a) === 'Desk 1,Desk 2' && onlineDesks(b) === 'Desk 1,Desk 2', 'Desk 1 and 2 see each other again', 8_000);
+    await until(
+      () => b.venue.status().venue?.epoch === 3 && relay!.venue.epoch === 3,
+      'Desk 2 and the relay on epoch 3',
+      8_000,
+    );
+    await until(
+      () => onlineDesks(a) === 'Desk 1,Desk 2' && onlineDesks(b) === 'Desk 1,Desk 2',
+      'Desk 1 and 2 see each other again',
+      8_000,
+    );
     docA.getMap('checkins').set('act-3', { attendee: 'a3' });
     const docB = await b.venue.open({ venueId: a.venue.venueId!, ...EVENT });
     await untilDoc(docB, () => docB.getMap('checkins').has('act-3'), 8_000);
-    assert.equal(rogueDoc.getMap('checkins').has('act-3'), false, 'the removed desk read a check-in made after its removal');
-    assert.equal(rogue.events.some((e) => e.kind === 'stateless' && e.payload.includes('"rotate"')), false, 'the relay passed the new secret to a removed desk');
+    assert.equal(
+      rogueDoc.getMap('checkins').has('act-3'),
+      false,
+      'the removed desk read a check-in made after its removal',
+    );
+    assert.equal(
+      rogue.events.some((e) => e.kind === 'stateless' && e.payload.includes('"rotate"')),
+      false,
+      'the relay passed the new secret to a removed desk',
+    );
 
     // The key it followed is kept, for the owner only; a restart needs no code and keeps its id.
     const keyFile = join(relayDir, RELAY_KEY_FILE);
@@ -125,7 +211,10 @@ test('desks that reach only the relay pair through it, see each other online, co
     await relay.stop();
     relay = await startRelay(relayDir, null);
     assert.deepEqual([relay.stationId, relay.venue.epoch], [id, 3]);
-    assert.ok(relay.documentNames().includes(`venue:${a.venue.venueId}:eventbrite:Conf`), relay.documentNames().join());
+    assert.ok(
+      relay.documentNames().includes(`venue:${a.venue.venueId}:eventbrite:Conf`),
+      relay.documentNames().join(),
+    );
   } finally {
     await relay?.stop();
     await Promise.all([...desks.map((d) => d.close()), ...rogues.map((r) => r.node.stop())]);
@@ -133,7 +222,7 @@ test('desks that reach only the relay pair through it, see each other online, co
   }
 });
 
-test('the relay refuses a wrong secret, another venue and another venue\'s documents, and needs a code the first time', async () => {
+test("the relay refuses a wrong secret, another venue and another venue's documents, and needs a code the first time", async () => {
   const relayDir = mkdtempSync(join(tmpdir(), 'venue-relay-'));
   const material = { venueId: randomBytes(6).toString('hex'), epoch: 1, secret: randomBytes(16) };
   const log: string[] = [];
@@ -154,10 +243,25 @@ test('the relay refuses a wrong secret, another venue and another venue\'s docum
     member.node.connectPeer(address);
     await until(() => log.some((l) => l.endsWith(': wrong-secret')), 'the wrong secret refused');
     await until(() => log.some((l) => l.endsWith(': another-venue')), 'the other venue refused');
-    await until(() => member.events.some((e) => e.kind === 'refused-by-peer' && e.reason === 'that document is not one of this venue'), 'the stray document refused');
-    assert.ok(member.events.some((e) => e.kind === 'peer-synced' && e.documentName.endsWith(':directory')), 'the member synced the directory');
-    assert.ok(relay.documentNames().every((n) => n.startsWith(`venue:${material.venueId}:`)), relay.documentNames().join());
-    assert.equal(log.some((l) => l.includes(material.secret.toString('base64'))), false);
+    await until(
+      () =>
+        member.events.some(
+          (e) => e.kind === 'refused-by-peer' && e.reason === 'that document is not one of this venue',
+        ),
+      'the stray document refused',
+    );
+    assert.ok(
+      member.events.some((e) => e.kind === 'peer-synced' && e.documentName.endsWith(':directory')),
+      'the member synced the directory',
+    );
+    assert.ok(
+      relay.documentNames().every((n) => n.startsWith(`venue:${material.venueId}:`)),
+      relay.documentNames().join(),
+    );
+    assert.equal(
+      log.some((l) => l.includes(material.secret.toString('base64'))),
+      false,
+    );
   } finally {
     await Promise.all([wrongSecret.node.stop(), otherVenue.node.stop(), member.node.stop()]);
     await relay.stop();
@@ -174,7 +278,11 @@ test('a relay that missed a rotation says so and takes the new code; an older co
   const rotated = await startTestNode('Desk 1', epoch2);
   try {
     rotated.node.connectPeer({ host: '127.0.0.1', port: relay.port });
-    await until(() => log.some((l) => l.includes('newer-secret (the venue\'s secret was rotated while this relay was off')), 'the relay says it missed a rotation');
+    await until(
+      () =>
+        log.some((l) => l.includes("newer-secret (the venue's secret was rotated while this relay was off")),
+      'the relay says it missed a rotation',
+    );
     const id = relay.stationId;
     await relay.stop();
     relay = await startRelay(relayDir, encodePairingCode(epoch2));

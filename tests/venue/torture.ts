@@ -23,7 +23,15 @@ import { RelayProcess } from './helpers/relay-process.ts';
 import { startSimulator } from '../../main/simulator/index.ts';
 import { pollKey } from '../../shared/venue-poller.ts';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, seed: { type: 'string', default: '1' }, stations: { type: 'string', default: '3' }, ops: { type: 'string', default: '30' }, provider: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '3' },
+    seed: { type: 'string', default: '1' },
+    stations: { type: 'string', default: '3' },
+    ops: { type: 'string', default: '30' },
+    provider: { type: 'boolean', default: false },
+  },
+});
 const rounds = Number(values.rounds);
 const seed = Number(values.seed);
 const count = Math.max(2, Number(values.stations));
@@ -35,20 +43,39 @@ const PEOPLE = 20;
 // The poller torture: a provider every desk reaches over loopback.
 const POLL_MS = 2_000;
 const sim = values.provider ? await startSimulator() : null;
-const providerEvent = sim ? sim.eventbrite.addEvent(sim.eventbrite.addAccount({ email: 'owner@example.com', name: 'Owner' }).token, { name: 'Torture days' }) : null;
+const providerEvent = sim
+  ? sim.eventbrite.addEvent(sim.eventbrite.addAccount({ email: 'owner@example.com', name: 'Owner' }).token, {
+      name: 'Torture days',
+    })
+  : null;
 const providerArgs = sim ? ['--eventbrite-url', sim.eventbrite.baseUrl, '--poll-ms', String(POLL_MS)] : [];
 /** The live polls (incremental first pages) at the simulator, by arrival time. */
 const polls: number[] = [];
 sim?.eventbrite.on('request', (r) => {
-  if (r.path.endsWith('/attendees/') && r.query.changed_since !== undefined && r.query.continuation === undefined) polls.push(Date.now());
+  if (
+    r.path.endsWith('/attendees/') &&
+    r.query.changed_since !== undefined &&
+    r.query.continuation === undefined
+  )
+    polls.push(Date.now());
 });
 // One host more than the desks: the relay's.
 const net = sim ? null : makeDeskNetwork(count + 1);
-console.log(net ? `network namespaces: ${net.hosts.map((h) => h.host).join(', ')}` : 'network namespaces unavailable: loopback ports, no partitions');
-const hostOf = (i: number) => (net ? { host: net.hosts[i]!.host, netns: net.hosts[i]!.netns } : { host: '127.0.0.1', netns: null });
+console.log(
+  net
+    ? `network namespaces: ${net.hosts.map((h) => h.host).join(', ')}`
+    : 'network namespaces unavailable: loopback ports, no partitions',
+);
+const hostOf = (i: number) =>
+  net ? { host: net.hosts[i]!.host, netns: net.hosts[i]!.netns } : { host: '127.0.0.1', netns: null };
 const stations: Station[] = [];
 const relayDir = mkdtempSync(join(tmpdir(), 'venue-torture-relay-'));
-const relay = new RelayProcess({ dataDir: relayDir, host: net ? '0.0.0.0' : '127.0.0.1', port: net ? 4444 : 0, netns: net?.hosts[count]!.netns ?? null });
+const relay = new RelayProcess({
+  dataDir: relayDir,
+  host: net ? '0.0.0.0' : '127.0.0.1',
+  port: net ? 4444 : 0,
+  netns: net?.hosts[count]!.netns ?? null,
+});
 let violations = 0;
 const violation = (round: number, what: string) => {
   violations += 1;
@@ -56,12 +83,16 @@ const violation = (round: number, what: string) => {
 };
 
 try {
-  for (let i = 0; i < count; i++) stations.push(await Station.start({ name: 'Desk 1', ...hostOf(i), extraArgs: providerArgs }));
+  for (let i = 0; i < count; i++)
+    stations.push(await Station.start({ name: 'Desk 1', ...hostOf(i), extraArgs: providerArgs }));
   if (sim && providerEvent) {
     sim.eventbrite.seedAttendees(providerEvent, 30);
     // Each desk imports with its own account before the venue exists (joined, it would be given the venue's event).
     for (const s of stations) {
-      const token = sim.eventbrite.addAccount({ email: `${s.stationId}@example.com`, name: s.stationId }).token;
+      const token = sim.eventbrite.addAccount({
+        email: `${s.stationId}@example.com`,
+        name: s.stationId,
+      }).token;
       sim.eventbrite.shareEvent(providerEvent, token);
       await s.call('importEvent', { token, providerEventId: providerEvent });
     }
@@ -72,7 +103,9 @@ try {
   const venueId = (await stations[0]!.call<{ venue: { id: string } }>('status')).venue.id;
   await relay.start(code);
   // Given to one desk; the directory takes it to the others.
-  await stations[0]!.call('addDesk', { address: `${net ? net.hosts[count]!.host : '127.0.0.1'}:${relay.port}` });
+  await stations[0]!.call('addDesk', {
+    address: `${net ? net.hosts[count]!.host : '127.0.0.1'}:${relay.port}`,
+  });
 
   const acknowledged = new Set<string>();
   let seq = 0;
@@ -92,7 +125,9 @@ try {
         const answer = await at.call<{ kind: string }>('checkIn', { pid, actionId }).catch(() => null);
         if (answer?.kind === 'checked_in') acknowledged.add(actionId);
       } else if (r < 0.7) {
-        await at.call('undo', { pid, actionId: `act-u${seed}-${String(++seq).padStart(7, '0')}` }).catch(() => null);
+        await at
+          .call('undo', { pid, actionId: `act-u${seed}-${String(++seq).padStart(7, '0')}` })
+          .catch(() => null);
       } else if (r < 0.8) {
         await at.call('setVip', { pid, vip: random.fraction() < 0.5 }).catch(() => null);
       } else if (r < 0.9 && net) {
@@ -128,7 +163,9 @@ try {
     try {
       states = await eventually(
         () => Promise.all(stations.map(state)),
-        (all) => all.every((s) => sameState(s, all[0]!)) && [...acknowledged].every((id) => all[0]!.actions.includes(id)),
+        (all) =>
+          all.every((s) => sameState(s, all[0]!)) &&
+          [...acknowledged].every((id) => all[0]!.actions.includes(id)),
         `round ${round} converged`,
         30_000,
       );
@@ -153,7 +190,9 @@ try {
       return [];
     });
     if (sim) await checkPolls(round, pollsBefore);
-    console.log(`round ${round}: ${acknowledged.size} acknowledged check-ins so far (${stored.length} check-in log entries in the relay's SQLite), ${partitions} partitions, ${kills} kills${sim ? ` (${pollerKills} of the poller)` : ''}, ${relayFaults} relay kills/restarts, ${Date.now() - started} ms`);
+    console.log(
+      `round ${round}: ${acknowledged.size} acknowledged check-ins so far (${stored.length} check-in log entries in the relay's SQLite), ${partitions} partitions, ${kills} kills${sim ? ` (${pollerKills} of the poller)` : ''}, ${relayFaults} relay kills/restarts, ${Date.now() - started} ms`,
+    );
   }
 } finally {
   await Promise.all(stations.map((s) => s.stop().catch(() => undefined)));
@@ -165,7 +204,9 @@ try {
 }
 /** The station every desk elects to poll the provider's event (asked of the first that answers). */
 async function electedPoller(): Promise<Station | null> {
-  const id = await stations[0]!.call<string | null>('poller', { key: pollKey('eventbrite', providerEvent!) }).catch(() => null);
+  const id = await stations[0]!
+    .call<string | null>('poller', { key: pollKey('eventbrite', providerEvent!) })
+    .catch(() => null);
   return stations.find((s) => s.stationId === id) ?? null;
 }
 
@@ -176,10 +217,15 @@ async function checkPolls(round: number, from: number): Promise<void> {
   await new Promise((r) => setTimeout(r, 3 * POLL_MS));
   const round_ = polls.slice(Math.max(0, from - 1));
   for (let i = 1; i < round_.length; i++) {
-    if (round_[i]! - round_[i - 1]! > 2 * POLL_MS) violation(round, `no live poll for ${round_[i]! - round_[i - 1]!} ms (interval ${POLL_MS} ms)`);
+    if (round_[i]! - round_[i - 1]! > 2 * POLL_MS)
+      violation(round, `no live poll for ${round_[i]! - round_[i - 1]!} ms (interval ${POLL_MS} ms)`);
   }
   const after = polls.slice(mark).filter((t) => t >= startedAt).length;
-  if (after === 0 || after > 4) violation(round, `${after} live polls in the ${3 * POLL_MS} ms after the round (one desk polls: about 3)`);
+  if (after === 0 || after > 4)
+    violation(
+      round,
+      `${after} live polls in the ${3 * POLL_MS} ms after the round (one desk polls: about 3)`,
+    );
 }
 
 console.log(`invariant violations: ${violations}`);

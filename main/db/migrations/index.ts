@@ -25,4 +25,15 @@ import { migration008 } from './008-sync-repairs.ts';
 import { migration009 } from './009-salvage.ts';
 import { migration010 } from './010-venue-events.ts';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010];
+export const MIGRATIONS: readonly Migration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+  migration005,
+  migration006,
+  migration007,
+  migration008,
+  migration009,
+  migration010,
+];

@@ -19,7 +19,11 @@ export interface DocumentServerOptions {
   /** How long a connection may stay silent (no pong) before it is closed. */
   timeoutMs: number;
   /** The identity a connection is admitted with (its context), or throws to refuse it. */
-  authenticate: (token: string, documentName: string, request: IncomingMessage) => { stationId: string; deskName: string };
+  authenticate: (
+    token: string,
+    documentName: string,
+    request: IncomingMessage,
+  ) => { stationId: string; deskName: string };
   connected: (connection: Connection, documentName: string) => void;
   stateless: (stationId: string | null, payload: string, reply: (payload: string) => void) => void;
   /** A document was opened here (the peers' links serve it too). */
@@ -73,12 +77,16 @@ export class DocumentServer {
       open.users += 1;
       return open.document;
     }
-    const direct = await this.hocuspocus.openDirectConnection(name, { stationId: this.options.stationId, local: true });
+    const direct = await this.hocuspocus.openDirectConnection(name, {
+      stationId: this.options.stationId,
+      local: true,
+    });
     const document = direct.document!;
     let storeScheduled = false;
     // Hocuspocus stores only what arrives through its connections; our own writes are stored too.
     document.on('update', (_update: Uint8Array, origin: unknown) => {
-      if (origin instanceof HocuspocusProvider || isHocuspocusConnection(origin) || origin === 'persistence') return;
+      if (origin instanceof HocuspocusProvider || isHocuspocusConnection(origin) || origin === 'persistence')
+        return;
       if (storeScheduled) return;
       storeScheduled = true;
       // Outside the desk's tick: Hocuspocus's debouncer runs the store synchronously once its
@@ -122,7 +130,8 @@ export class DocumentServer {
 
   /** Stores every document loaded now, as it is (no waiting for Hocuspocus's debounce). */
   storeAll(): void {
-    for (const [name, document] of this.hocuspocus.documents) this.options.persistence.store(name, Y.encodeStateAsUpdate(document));
+    for (const [name, document] of this.hocuspocus.documents)
+      this.options.persistence.store(name, Y.encodeStateAsUpdate(document));
   }
 
   /** Releases every document open here (the node stops). */

@@ -10,4 +10,10 @@ export type VenueNodeEvent =
   | { kind: 'limit'; remote: string; reason: 'rate' | 'size' }
   | { kind: 'peer-synced'; peer: string; documentName: string }
   | { kind: 'presence' }
-  | { kind: 'stateless'; from: 'server' | 'client'; stationId: string | null; payload: string; reply: (payload: string) => void };
+  | {
+      kind: 'stateless';
+      from: 'server' | 'client';
+      stationId: string | null;
+      payload: string;
+      reply: (payload: string) => void;
+    };

@@ -64,7 +64,8 @@ export class VenueNode {
       timeoutMs: Math.max(5_000, this.heartbeatMs * 3),
       authenticate: (token, documentName, request) => this.authenticate(token, documentName, request),
       connected: (connection, documentName) => this.greet(connection, documentName),
-      stateless: (from, payload, reply) => this.emit({ kind: 'stateless', from: 'client', stationId: from, payload, reply }),
+      stateless: (from, payload, reply) =>
+        this.emit({ kind: 'stateless', from: 'client', stationId: from, payload, reply }),
       opened: (name, document) => this.links.attachEverywhere(name, document),
       closed: (name) => this.links.detachEverywhere(name),
     });
@@ -128,7 +129,8 @@ export class VenueNode {
   async setKey(material: VenueKeyMaterial | null): Promise<void> {
     const previous = this.material;
     this.material = material ? { ...material, secret: Buffer.from(material.secret) } : null;
-    if (previous && material && previous.venueId === material.venueId && previous.epoch === material.epoch) return;
+    if (previous && material && previous.venueId === material.venueId && previous.epoch === material.epoch)
+      return;
     this.server.closeAll(4403, 'the venue secret changed');
     const addresses = this.links.dropAll();
     if (previous?.venueId !== material?.venueId) this.presence.forgetDesks();
@@ -301,8 +303,16 @@ export class VenueNode {
     this.links.setPresence(state);
   }
 
-  private authenticate(token: string, documentName: string, request: IncomingMessage): { stationId: string; deskName: string } {
-    const verdict = admit(token, documentName, { identity: this.identity, venueId: this.material?.venueId ?? null, removedStations: this.removedStations });
+  private authenticate(
+    token: string,
+    documentName: string,
+    request: IncomingMessage,
+  ): { stationId: string; deskName: string } {
+    const verdict = admit(token, documentName, {
+      identity: this.identity,
+      venueId: this.material?.venueId ?? null,
+      removedStations: this.removedStations,
+    });
     if ('refused' in verdict) {
       this.emit({ kind: 'peer-refused', remote: remoteOf(request.socket), reason: verdict.refused });
       throw new PeerRefused(verdict.refused);
@@ -313,6 +323,7 @@ export class VenueNode {
   private greet(connection: Connection, documentName: string): void {
     const stationId = (connection.context as { stationId?: string }).stationId;
     if (stationId) this.server.noteStation(connection.webSocket, stationId);
-    if (documentName === this.directoryName()) connection.sendStateless(helloMessage(this.identity.stationId));
+    if (documentName === this.directoryName())
+      connection.sendStateless(helloMessage(this.identity.stationId));
   }
 }

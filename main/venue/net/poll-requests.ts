@@ -3,7 +3,12 @@
 // asked on any desk travels to that desk as a `sync-request` on the directory's stateless
 // channel and comes back as a `sync-answer` (started, or refused with the poller's reason).
 import { randomBytes } from 'node:crypto';
-import { electPoller, syncAnswerMessage, syncRequestMessage, type SyncAnswerMessage } from '../../../shared/venue-poller.ts';
+import {
+  electPoller,
+  syncAnswerMessage,
+  syncRequestMessage,
+  type SyncAnswerMessage,
+} from '../../../shared/venue-poller.ts';
 import type { VenueNode } from './node.ts';
 
 /** A poller's answer to a sync-request (the reason goes to the asking desk's user). */
@@ -22,7 +27,8 @@ export interface PollRequestsOptions {
 
 export class PollRequests {
   private readonly pendingSyncAnswers = new Map<string, (answer: SyncAnswerMessage) => void>();
-  private syncRequestHandler: ((eventKey: string, fromStationId: string | null) => SyncAnswerOutcome) | null = null;
+  private syncRequestHandler: ((eventKey: string, fromStationId: string | null) => SyncAnswerOutcome) | null =
+    null;
 
   constructor(private readonly options: PollRequestsOptions) {}
 
@@ -40,11 +46,16 @@ export class PollRequests {
     // A desk silent for two heartbeats is no candidate even while its socket looks open: a
     // frozen poller is then replaced within two poll intervals, not after the socket's timeout.
     const stale = Math.max(2 * node.heartbeatIntervalMs, 2_000);
-    const peers = this.options.inVenue() ? node.peerPresence().map((p) => ({ ...p, online: p.online && node.silentForMs(p.stationId) <= stale })) : [];
+    const peers = this.options.inVenue()
+      ? node.peerPresence().map((p) => ({ ...p, online: p.online && node.silentForMs(p.stationId) <= stale }))
+      : [];
     const self = { stationId: ownStationId, online: true, polls: node.ownPolls() };
     const stationId = electPoller(eventKey, [self, ...peers]);
     if (stationId === null) return null;
-    const deskName = stationId === ownStationId ? this.options.deskName() : (peers.find((p) => p.stationId === stationId)?.deskName ?? stationId);
+    const deskName =
+      stationId === ownStationId
+        ? this.options.deskName()
+        : (peers.find((p) => p.stationId === stationId)?.deskName ?? stationId);
     return { stationId, deskName };
   }
 
@@ -57,7 +68,11 @@ export class PollRequests {
    * Asks the poller to run the event's Sync; resolves with its answer, or null when it was not
    * reached or did not answer within `timeoutMs` (the caller then decides whether to run it here).
    */
-  askSync(stationId: string, eventKey: string, timeoutMs = this.options.syncAnswerTimeoutMs ?? 3_000): Promise<SyncAnswerMessage | null> {
+  askSync(
+    stationId: string,
+    eventKey: string,
+    timeoutMs = this.options.syncAnswerTimeoutMs ?? 3_000,
+  ): Promise<SyncAnswerMessage | null> {
     const requestId = randomBytes(12).toString('hex');
     const payload = JSON.stringify({ type: 'sync-request', requestId, event: eventKey });
     return new Promise((resolve) => {
@@ -85,12 +100,16 @@ export class PollRequests {
     if (!request.success) return true;
     let outcome: SyncAnswerOutcome;
     try {
-      outcome = this.syncRequestHandler?.(request.data.event, stationId) ?? { outcome: 'refused', reason: 'this desk does not sync events' };
+      outcome = this.syncRequestHandler?.(request.data.event, stationId) ?? {
+        outcome: 'refused',
+        reason: 'this desk does not sync events',
+      };
     } catch (err) {
       outcome = { outcome: 'refused', reason: err instanceof Error ? err.message : 'the sync did not start' };
     }
     // The asking desk validates the answer: a reason past its limit would read as no answer at all.
-    if (outcome.outcome === 'refused') outcome = { outcome: 'refused', reason: outcome.reason.slice(0, 300) || 'the sync did not start' };
+    if (outcome.outcome === 'refused')
+      outcome = { outcome: 'refused', reason: outcome.reason.slice(0, 300) || 'the sync did not start' };
     reply(JSON.stringify({ type: 'sync-answer', requestId: request.data.requestId, ...outcome }));
     return true;
   }

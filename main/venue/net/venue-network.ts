@@ -30,7 +30,10 @@ import type { VenueLimits } from './transport/limits.ts';
 const MAX_REFUSALS_KEPT = 50;
 
 /** The parts of the network half a host chooses (the rest comes from the core). */
-export type VenueNetParts = Omit<VenueNetworkDeps, 'stationId' | 'dataDir' | 'secretStore' | 'clock' | 'persistence'>;
+export type VenueNetParts = Omit<
+  VenueNetworkDeps,
+  'stationId' | 'dataDir' | 'secretStore' | 'clock' | 'persistence'
+>;
 
 export interface VenueNetworkDeps {
   /** The station's id, made once with its database (the data half's), so log rows and presence agree. */
@@ -72,7 +75,12 @@ export class VenueNetwork implements VenueDocumentSource {
   constructor(private readonly deps: VenueNetworkDeps) {
     this.settings = new VenueSettings(deps.dataDir, deps.secretStore);
     this.node = new VenueNode({
-      identity: { stationId: deps.stationId, deskName: deps.station.get(), appVersion: deps.appVersion, protocol: deps.protocol ?? VENUE_PROTOCOL },
+      identity: {
+        stationId: deps.stationId,
+        deskName: deps.station.get(),
+        appVersion: deps.appVersion,
+        protocol: deps.protocol ?? VENUE_PROTOCOL,
+      },
       clock: deps.clock,
       persistence: deps.persistence,
       listen: deps.listen ?? {},
@@ -142,7 +150,8 @@ export class VenueNetwork implements VenueDocumentSource {
   // ---- VenueDocumentSource ----
 
   async open(key: VenueDocumentKey): Promise<Y.Doc> {
-    if (!this.settings.config.venue || key.venueId !== this.settings.config.venue.id) throw new AppError('INVALID_STATE', 'this desk is not in that venue');
+    if (!this.settings.config.venue || key.venueId !== this.settings.config.venue.id)
+      throw new AppError('INVALID_STATE', 'this desk is not in that venue');
     return this.node.openDocument(venueDocumentName(key));
   }
 
@@ -191,7 +200,8 @@ export class VenueNetwork implements VenueDocumentSource {
   renameDesk(name: string): VenueStatus {
     const trimmed = name.trim();
     const taken = this.directory.takenNames(this.stationId).map((n) => n.trim().toLowerCase());
-    if (taken.includes(trimmed.toLowerCase())) throw new AppError('CONFLICT', `another desk of this venue is already called ${trimmed}`);
+    if (taken.includes(trimmed.toLowerCase()))
+      throw new AppError('CONFLICT', `another desk of this venue is already called ${trimmed}`);
     this.deps.station.set(trimmed);
     this.node.setDeskName(trimmed);
     if (this.settings.material) this.writeOwnEntry();
@@ -233,7 +243,12 @@ export class VenueNetwork implements VenueDocumentSource {
 
   status(): VenueStatus {
     return venueStatusOf({
-      thisDesk: { stationId: this.stationId, name: this.deps.station.get(), port: this.node.port, appVersion: this.deps.appVersion },
+      thisDesk: {
+        stationId: this.stationId,
+        name: this.deps.station.get(),
+        port: this.node.port,
+        appVersion: this.deps.appVersion,
+      },
       now: this.deps.clock.now(),
       venue: this.settings.config.venue,
       directory: this.directory,
@@ -275,7 +290,12 @@ export class VenueNetwork implements VenueDocumentSource {
 
   private onNodeEvent(e: VenueNodeEvent): void {
     this.membership.observe(e);
-    if (e.kind === 'handshake-refused' || e.kind === 'peer-refused' || e.kind === 'limit' || e.kind === 'refused-by-peer') {
+    if (
+      e.kind === 'handshake-refused' ||
+      e.kind === 'peer-refused' ||
+      e.kind === 'limit' ||
+      e.kind === 'refused-by-peer'
+    ) {
       const from = e.kind === 'refused-by-peer' ? e.peer : e.remote;
       const reason = e.kind === 'limit' ? `over the ${e.reason} limit` : e.reason;
       this.refusalCount += 1;
@@ -318,7 +338,12 @@ export class VenueNetwork implements VenueDocumentSource {
     const { settings } = this;
     if (settings.config.venue) {
       const name = this.directory.venueName();
-      if (typeof name === 'string' && name.length > 0 && name.length <= 80 && name !== settings.config.venue.name) {
+      if (
+        typeof name === 'string' &&
+        name.length > 0 &&
+        name.length <= 80 &&
+        name !== settings.config.venue.name
+      ) {
         settings.config = { ...settings.config, venue: { ...settings.config.venue, name } };
         settings.saveConfig();
       }
@@ -347,7 +372,12 @@ export class VenueNetwork implements VenueDocumentSource {
    */
   private noteRelays(): void {
     if (!this.node.directory() || !this.settings.material) return;
-    const relayIds = new Set(this.node.peerPresence().filter((p) => p.relay).map((p) => p.stationId));
+    const relayIds = new Set(
+      this.node
+        .peerPresence()
+        .filter((p) => p.relay)
+        .map((p) => p.stationId),
+    );
     if (relayIds.size === 0) return;
     this.directory.noteRelays(this.node.identifiedPeers().filter((p) => relayIds.has(p.stationId)));
   }
@@ -371,7 +401,8 @@ export class VenueNetwork implements VenueDocumentSource {
     const venue = this.settings.config.venue;
     if (venue) {
       for (const d of this.deps.discovery?.found() ?? []) {
-        if (d.venueId === venue.id && d.stationId !== this.stationId) this.node.connectPeer({ host: d.host, port: d.port });
+        if (d.venueId === venue.id && d.stationId !== this.stationId)
+          this.node.connectPeer({ host: d.host, port: d.port });
       }
     }
     this.changed();
@@ -389,13 +420,20 @@ export class VenueNetwork implements VenueDocumentSource {
   }
 
   private ownAddresses(): string[] {
-    const hosts = this.deps.advertiseHosts ?? Object.values(networkInterfaces()).flatMap((list) => (list ?? []).filter((i) => i.family === 'IPv4' && !i.internal).map((i) => i.address));
+    const hosts =
+      this.deps.advertiseHosts ??
+      Object.values(networkInterfaces()).flatMap((list) =>
+        (list ?? []).filter((i) => i.family === 'IPv4' && !i.internal).map((i) => i.address),
+      );
     return hosts.map((h) => `${formatHost(h)}:${this.node.port}`);
   }
 
   private writeOwnEntry(): void {
     if (!this.node.directory()) return;
-    this.directory.writeDesk(this.stationId, { name: this.deps.station.get(), addresses: this.ownAddresses() });
+    this.directory.writeDesk(this.stationId, {
+      name: this.deps.station.get(),
+      addresses: this.ownAddresses(),
+    });
   }
 
   private changed(): void {

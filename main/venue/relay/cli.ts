@@ -7,7 +7,8 @@ import { parseArgs } from 'node:util';
 import { systemClock } from '../../ground/clock.ts';
 import { VenueRelay } from './relay.ts';
 
-const USAGE = 'usage: npm run relay -- --port N --data-dir D [--code BD1-…] [--host 0.0.0.0] [--heartbeat-ms 10000]';
+const USAGE =
+  'usage: npm run relay -- --port N --data-dir D [--code BD1-…] [--host 0.0.0.0] [--heartbeat-ms 10000]';
 
 function fail(message: string): never {
   process.stderr.write(`relay: ${message}\n${USAGE}\n`);
@@ -30,12 +31,16 @@ try {
   fail((err as Error).message);
 }
 const port = Number(values.port);
-if (values.port === undefined || !Number.isInteger(port) || port < 0 || port > 65_535) fail('--port is a port number (0: any free port)');
+if (values.port === undefined || !Number.isInteger(port) || port < 0 || port > 65_535)
+  fail('--port is a port number (0: any free port)');
 const dataDir = values['data-dir'];
 if (!dataDir) fail('--data-dir is the folder the relay keeps its documents and key in');
 const heartbeatMs = values['heartbeat-ms'] === undefined ? undefined : Number(values['heartbeat-ms']);
-if (heartbeatMs !== undefined && !(Number.isInteger(heartbeatMs) && heartbeatMs >= 100)) fail('--heartbeat-ms is at least 100');
-const appVersion = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+if (heartbeatMs !== undefined && !(Number.isInteger(heartbeatMs) && heartbeatMs >= 100))
+  fail('--heartbeat-ms is at least 100');
+const appVersion = (
+  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 
 let relay: VenueRelay;
@@ -54,7 +59,9 @@ try {
 }
 const { venueId, epoch } = relay.venue;
 // One line a script can read (tests, a service manager's log): the address and the venue, never the secret.
-log(`relay listening on ${values.host}:${relay.port} for venue ${venueId} (epoch ${epoch}), relay id ${relay.stationId}`);
+log(
+  `relay listening on ${values.host}:${relay.port} for venue ${venueId} (epoch ${epoch}), relay id ${relay.stationId}`,
+);
 
 let stopping = false;
 const stop = (signal: string) => {

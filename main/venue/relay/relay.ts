@@ -64,17 +64,27 @@ export class VenueRelay {
     const fromCode = options.code ? readPairingCode(options.code).material : null;
     this.stationIdValue = stored?.stationId ?? randomUUID();
     // A code of the venue already stored, but older than a rotation the relay followed, changes nothing.
-    if (fromCode && !(stored && stored.material.venueId === fromCode.venueId && stored.material.epoch >= fromCode.epoch)) {
+    if (
+      fromCode &&
+      !(stored && stored.material.venueId === fromCode.venueId && stored.material.epoch >= fromCode.epoch)
+    ) {
       this.material = fromCode;
       saveRelayKey(options.dataDir, { stationId: this.stationIdValue, material: fromCode });
     } else if (stored) {
       this.material = stored.material;
     } else {
-      throw new Error('the relay needs the venue\'s pairing code the first time: --code BD1-… (or BADGE_DESK_VENUE_CODE); an admin\'s desk shows it in Settings → Venue');
+      throw new Error(
+        "the relay needs the venue's pairing code the first time: --code BD1-… (or BADGE_DESK_VENUE_CODE); an admin's desk shows it in Settings → Venue",
+      );
     }
     this.store = new RelayDocumentStore(options.dataDir, () => options.clock.now());
     this.node = new VenueNode({
-      identity: { stationId: this.stationIdValue, deskName: 'Relay', appVersion: options.appVersion, protocol: VENUE_PROTOCOL },
+      identity: {
+        stationId: this.stationIdValue,
+        deskName: 'Relay',
+        appVersion: options.appVersion,
+        protocol: VENUE_PROTOCOL,
+      },
       clock: options.clock,
       persistence: this.store,
       listen: options.listen,
@@ -149,7 +159,8 @@ export class VenueRelay {
   private onNodeEvent(e: VenueNodeEvent): void {
     const refusal = describeRefusal(e, this.rotating !== null);
     if (refusal) this.log(refusal);
-    if (e.kind === 'stateless' && e.from === 'client' && e.stationId) this.onStateless(e.stationId, e.payload, e.reply);
+    if (e.kind === 'stateless' && e.from === 'client' && e.stationId)
+      this.onStateless(e.stationId, e.payload, e.reply);
   }
 
   private onStateless(stationId: string, payload: string, reply: (payload: string) => void): void {
@@ -174,7 +185,9 @@ export class VenueRelay {
     this.rotating = { from: stationId, epoch: next.epoch, reply };
     const removed = this.removed();
     const passedOn = this.node.sendToPeers(payload, (id) => id !== stationId && !removed.has(id));
-    this.log(`the venue secret is rotating to epoch ${next.epoch} (passed on to ${passedOn} connected desk${passedOn === 1 ? '' : 's'})`);
+    this.log(
+      `the venue secret is rotating to epoch ${next.epoch} (passed on to ${passedOn} connected desk${passedOn === 1 ? '' : 's'})`,
+    );
     // Then the new key: adopting closes every session of the old epoch, the ones answers travel on.
     this.rotationTimer = setTimeout(() => {
       this.rotationTimer = null;

@@ -33,9 +33,14 @@ export class RelayDocumentStore implements VenueDocumentPersistence {
   private readonly storeStatement;
   private closed = false;
 
-  constructor(dataDir: string, private readonly now: () => number) {
+  constructor(
+    dataDir: string,
+    private readonly now: () => number,
+  ) {
     this.db = openDatabase(join(dataDir, RELAY_DATABASE_FILE), RELAY_MIGRATIONS);
-    this.loadStatement = this.db.prepare<[string], { state: Buffer }>('SELECT state FROM relay_documents WHERE name = ?');
+    this.loadStatement = this.db.prepare<[string], { state: Buffer }>(
+      'SELECT state FROM relay_documents WHERE name = ?',
+    );
     this.storeStatement = this.db.prepare<[string, Buffer, string]>(
       'INSERT INTO relay_documents (name, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at',
     );
@@ -49,11 +54,18 @@ export class RelayDocumentStore implements VenueDocumentPersistence {
   store(documentName: string, state: Uint8Array): void {
     // After stop() stored every document: a store Hocuspocus still had scheduled holds nothing new.
     if (this.closed) return;
-    this.storeStatement.run(documentName, Buffer.from(state.buffer, state.byteOffset, state.byteLength), new Date(this.now()).toISOString());
+    this.storeStatement.run(
+      documentName,
+      Buffer.from(state.buffer, state.byteOffset, state.byteLength),
+      new Date(this.now()).toISOString(),
+    );
   }
 
   documentNames(): string[] {
-    return this.db.prepare<[], { name: string }>('SELECT name FROM relay_documents ORDER BY name').all().map((r) => r.name);
+    return this.db
+      .prepare<[], { name: string }>('SELECT name FROM relay_documents ORDER BY name')
+      .all()
+      .map((r) => r.name);
   }
 
   close(): void {
@@ -89,17 +101,27 @@ export function loadRelayKey(dataDir: string): RelayKey | null {
   try {
     parsed = keyFileSchema.parse(JSON.parse(text));
   } catch {
-    throw new Error(`${join(dataDir, RELAY_KEY_FILE)} is damaged: start the relay with a pairing code (--code) to write it again`);
+    throw new Error(
+      `${join(dataDir, RELAY_KEY_FILE)} is damaged: start the relay with a pairing code (--code) to write it again`,
+    );
   }
   const secret = Buffer.from(parsed.secret, 'base64');
-  if (secret.length !== VENUE_SECRET_BYTES) throw new Error(`${join(dataDir, RELAY_KEY_FILE)} holds no valid secret: start the relay with a pairing code (--code)`);
+  if (secret.length !== VENUE_SECRET_BYTES)
+    throw new Error(
+      `${join(dataDir, RELAY_KEY_FILE)} holds no valid secret: start the relay with a pairing code (--code)`,
+    );
   return { stationId: parsed.stationId, material: { venueId: parsed.venueId, epoch: parsed.epoch, secret } };
 }
 
 /** Written whole (a temporary file renamed over the old one), readable by the relay's user only. */
 export function saveRelayKey(dataDir: string, key: RelayKey): void {
   const path = join(dataDir, RELAY_KEY_FILE);
-  const body = { stationId: key.stationId, venueId: key.material.venueId, epoch: key.material.epoch, secret: key.material.secret.toString('base64') };
+  const body = {
+    stationId: key.stationId,
+    venueId: key.material.venueId,
+    epoch: key.material.epoch,
+    secret: key.material.secret.toString('base64'),
+  };
   writeFileSync(`${path}.tmp`, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 });
   // A file left by an earlier umask keeps its mode through writeFileSync: set it.
   chmodSync(`${path}.tmp`, 0o600);

@@ -3,7 +3,12 @@
 // signed with the station's id and name.
 import type { CheckInRecord, PrintRecord, VipRecord } from '../../db/venue-store.ts';
 import type { Actor } from '../../../shared/types.ts';
-import { VENUE_SCHEMA_VERSION, type CheckInEntry, type PrintEntry, type VipEntry } from '../../../shared/venue.ts';
+import {
+  VENUE_SCHEMA_VERSION,
+  type CheckInEntry,
+  type PrintEntry,
+  type VipEntry,
+} from '../../../shared/venue.ts';
 
 /** A station name as an entry may carry it: plain text, at most 60 characters. */
 export function entryStationName(name: string): string {
@@ -33,7 +38,14 @@ export function checkInEntryOf(r: CheckInRecord, providerAttendeeId: string): Ch
 }
 
 export function vipEntryOf(r: VipRecord, providerAttendeeId: string): VipEntry {
-  return { v: VENUE_SCHEMA_VERSION, attendee: providerAttendeeId, vip: r.vip, at: new Date(r.at).toISOString(), stationId: r.stationId, stationName: entryStationName(r.stationName) };
+  return {
+    v: VENUE_SCHEMA_VERSION,
+    attendee: providerAttendeeId,
+    vip: r.vip,
+    at: new Date(r.at).toISOString(),
+    stationId: r.stationId,
+    stationName: entryStationName(r.stationName),
+  };
 }
 
 export function printEntryOf(r: PrintRecord, providerAttendeeId: string): PrintEntry {

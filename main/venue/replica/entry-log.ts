@@ -14,7 +14,15 @@ import { isoTime, type Clock } from '../../ground/clock.ts';
 import type { CoreEvents } from '../../ground/events.ts';
 import { AppError } from '../../../shared/errors.ts';
 import type { Actor } from '../../../shared/types.ts';
-import { checkEntry, nextVipTime, type CheckInEntry, type EntryOf, type PrintEntry, type VenueMapName, type VipEntry } from '../../../shared/venue.ts';
+import {
+  checkEntry,
+  nextVipTime,
+  type CheckInEntry,
+  type EntryOf,
+  type PrintEntry,
+  type VenueMapName,
+  type VipEntry,
+} from '../../../shared/venue.ts';
 import { LOCAL_ORIGIN, MAP_NAMES, type Attachment, type AttachmentOf, type VenueMaps } from './attachment.ts';
 import { canonical, checkInEntryOf, printEntryOf, stationOf, vipEntryOf } from './entries.ts';
 import type { RefusalCounts } from './refusals.ts';
@@ -78,10 +86,16 @@ export class EntryLog {
     }
     const vs = this.deps.venueStore;
     const missing: Record<VenueMapName, [string, object][]> = { checkins: [], vip: [], prints: [] };
-    for (const r of vs.checkInsOfEvent(a.eventId)) if (!a.maps.checkins.has(r.actionId)) missing.checkins.push([r.actionId, checkInEntryOf(r, r.providerAttendeeId)]);
-    for (const r of vs.vipOfEvent(a.eventId)) if (!a.maps.vip.has(r.actionId)) missing.vip.push([r.actionId, vipEntryOf(r, r.providerAttendeeId)]);
-    for (const r of vs.printsOfEvent(a.eventId)) if (!a.maps.prints.has(r.printId)) missing.prints.push([r.printId, printEntryOf(r, r.providerAttendeeId)]);
-    for (const p of vs.pendingOfEvent(a.eventId)) if (!a.maps[p.map].has(p.entryId)) missing[p.map].push([p.entryId, JSON.parse(p.entry) as object]);
+    for (const r of vs.checkInsOfEvent(a.eventId))
+      if (!a.maps.checkins.has(r.actionId))
+        missing.checkins.push([r.actionId, checkInEntryOf(r, r.providerAttendeeId)]);
+    for (const r of vs.vipOfEvent(a.eventId))
+      if (!a.maps.vip.has(r.actionId)) missing.vip.push([r.actionId, vipEntryOf(r, r.providerAttendeeId)]);
+    for (const r of vs.printsOfEvent(a.eventId))
+      if (!a.maps.prints.has(r.printId))
+        missing.prints.push([r.printId, printEntryOf(r, r.providerAttendeeId)]);
+    for (const p of vs.pendingOfEvent(a.eventId))
+      if (!a.maps[p.map].has(p.entryId)) missing[p.map].push([p.entryId, JSON.parse(p.entry) as object]);
     this.write(a, missing);
     return { fromDocument, toDocument: MAP_NAMES.reduce((n, m) => n + missing[m].length, 0) };
   }
@@ -112,7 +126,13 @@ export class EntryLog {
         }
         const attendeeId = vs.attendeeIdOf(eventId, check.entry.attendee);
         if (attendeeId === undefined) {
-          const kept = vs.addPending({ map, entryId: c.key, eventId, providerAttendeeId: check.entry.attendee, entry: JSON.stringify(check.entry) });
+          const kept = vs.addPending({
+            map,
+            entryId: c.key,
+            eventId,
+            providerAttendeeId: check.entry.attendee,
+            entry: JSON.stringify(check.entry),
+          });
           if (kept) counts.pending++;
           else counts.duplicates++;
           continue;
@@ -147,18 +167,54 @@ export class EntryLog {
   }
 
   /** Writes a valid entry to the read model; false when its id was already there. */
-  private apply<M extends VenueMapName>(eventId: number, attendeeId: number, map: M, key: string, entry: EntryOf<M>): boolean {
+  private apply<M extends VenueMapName>(
+    eventId: number,
+    attendeeId: number,
+    map: M,
+    key: string,
+    entry: EntryOf<M>,
+  ): boolean {
     const vs = this.deps.venueStore;
     if (map === 'checkins') {
       const e = entry as CheckInEntry;
-      return vs.appendCheckIn({ actionId: key, eventId, attendeeId, action: e.kind, station: e.stationName, stationId: e.stationId, undoes: e.undoes ?? null, at: e.at }) !== null;
+      return (
+        vs.appendCheckIn({
+          actionId: key,
+          eventId,
+          attendeeId,
+          action: e.kind,
+          station: e.stationName,
+          stationId: e.stationId,
+          undoes: e.undoes ?? null,
+          at: e.at,
+        }) !== null
+      );
     }
     if (map === 'vip') {
       const e = entry as VipEntry;
-      return vs.appendVip({ actionId: key, eventId, attendeeId, vip: e.vip, at: e.at, stationId: e.stationId, stationName: e.stationName });
+      return vs.appendVip({
+        actionId: key,
+        eventId,
+        attendeeId,
+        vip: e.vip,
+        at: e.at,
+        stationId: e.stationId,
+        stationName: e.stationName,
+      });
     }
     const p = entry as PrintEntry;
-    return vs.appendPrint({ printId: key, eventId, attendeeId, kind: p.kind, at: p.at, stationId: p.stationId, stationName: p.stationName, by: p.by ?? null, reason: p.reason ?? null, jobId: null });
+    return vs.appendPrint({
+      printId: key,
+      eventId,
+      attendeeId,
+      kind: p.kind,
+      at: p.at,
+      stationId: p.stationId,
+      stationName: p.stationName,
+      by: p.by ?? null,
+      reason: p.reason ?? null,
+      jobId: null,
+    });
   }
 
   /** Entries are never deleted: one a peer deleted goes back into the document from SQLite. */
@@ -168,7 +224,10 @@ export class EntryLog {
       const entry = this.storedEntry(map, k);
       if (entry) restore.push([k, entry]);
     }
-    this.deps.refusals.refuse(null, `${keys.length} entr${keys.length === 1 ? 'y was' : 'ies were'} deleted from the document`);
+    this.deps.refusals.refuse(
+      null,
+      `${keys.length} entr${keys.length === 1 ? 'y was' : 'ies were'} deleted from the document`,
+    );
     // After the current transaction's observers: a new transaction from inside one would nest.
     queueMicrotask(() => {
       const a = this.deps.attachmentOf(eventId);
@@ -181,7 +240,11 @@ export class EntryLog {
     const vs = this.deps.venueStore;
     const arrived = vs.arrivedPending(eventId);
     if (arrived.length === 0) return 0;
-    const touched: Record<VenueMapName, Set<number>> = { checkins: new Set(), vip: new Set(), prints: new Set() };
+    const touched: Record<VenueMapName, Set<number>> = {
+      checkins: new Set(),
+      vip: new Set(),
+      prints: new Set(),
+    };
     vs.transaction(() => {
       for (const p of arrived) {
         const check = checkEntry(p.map, p.entryId, JSON.parse(p.entry));
@@ -213,7 +276,8 @@ export class EntryLog {
     const entries: [string, object][] = [];
     for (const id of actionIds) {
       const r = vs.checkInByActionId(id);
-      if (r && r.eventId === eventId) entries.push([id, checkInEntryOf(r, vs.providerAttendeeIdOf(r.attendeeId)!)]);
+      if (r && r.eventId === eventId)
+        entries.push([id, checkInEntryOf(r, vs.providerAttendeeIdOf(r.attendeeId)!)]);
     }
     this.write(a, { checkins: entries, vip: [], prints: [] });
   }
@@ -237,7 +301,12 @@ export class EntryLog {
       return r;
     });
     const a = this.deps.attachmentOf(attendee.eventId);
-    if (a) this.write(a, { checkins: [], vip: [[record.actionId, vipEntryOf(record, attendee.providerAttendeeId)]], prints: [] });
+    if (a)
+      this.write(a, {
+        checkins: [],
+        vip: [[record.actionId, vipEntryOf(record, attendee.providerAttendeeId)]],
+        prints: [],
+      });
   }
 
   /** Local entries into the document, as one transaction of this replica's own. */

@@ -8,7 +8,12 @@ import type { Clock } from '../../ground/clock.ts';
 import { isoTime } from '../../ground/clock.ts';
 import type { VenueDocumentKey, VenueDocumentPersistence, VenueDocumentSource } from '../contracts.ts';
 import { venueDocumentName } from '../../../shared/venue.ts';
-import { ROSTER_MAPS, listVenueEventIn, readVenueEvents, type VenueEventListing } from '../../../shared/venue-roster.ts';
+import {
+  ROSTER_MAPS,
+  listVenueEventIn,
+  readVenueEvents,
+  type VenueEventListing,
+} from '../../../shared/venue-roster.ts';
 
 export class SqliteDocumentPersistence implements VenueDocumentPersistence {
   constructor(
@@ -86,7 +91,15 @@ export class LocalDocumentSource implements VenueDocumentSource {
     const doc = new Y.Doc();
     const stored = this.persistence.load(name);
     if (stored) Y.applyUpdate(doc, stored);
-    const o: Open = { name, doc, updates: [], stored, timer: undefined, firstChangeAt: 0, off: () => undefined };
+    const o: Open = {
+      name,
+      doc,
+      updates: [],
+      stored,
+      timer: undefined,
+      firstChangeAt: 0,
+      off: () => undefined,
+    };
     const onUpdate = (update: Uint8Array) => {
       if (o.updates.length === 0) o.firstChangeAt = Date.now();
       o.updates.push(update);

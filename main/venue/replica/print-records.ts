@@ -20,8 +20,17 @@ export class PrintRecords {
 
   /** A print job changed: a badge that came out of the printer becomes the venue's print record. */
   recordPrinted(job: PrintJob): void {
-    if (job.state !== 'printed' || job.attendeeId === null || job.eventId === null || job.reason === 'test') return;
-    this.recordPrint({ jobId: job.id, eventId: job.eventId, attendeeId: job.attendeeId, reason: job.reason, requestedBy: job.requestedBy, note: job.note, printedAt: job.printedAt ?? job.updatedAt });
+    if (job.state !== 'printed' || job.attendeeId === null || job.eventId === null || job.reason === 'test')
+      return;
+    this.recordPrint({
+      jobId: job.id,
+      eventId: job.eventId,
+      attendeeId: job.attendeeId,
+      reason: job.reason,
+      requestedBy: job.requestedBy,
+      note: job.note,
+      printedAt: job.printedAt ?? job.updatedAt,
+    });
   }
 
   /** At start-up: badges printed just before a crash that wrote the job but not its record. */
@@ -35,7 +44,15 @@ export class PrintRecords {
     return p ? { at: p.at, stationName: p.stationName } : null;
   }
 
-  private recordPrint(j: { jobId: number; eventId: number; attendeeId: number; reason: string; requestedBy: string; note: string | null; printedAt: string }): void {
+  private recordPrint(j: {
+    jobId: number;
+    eventId: number;
+    attendeeId: number;
+    reason: string;
+    requestedBy: string;
+    note: string | null;
+    printedAt: string;
+  }): void {
     const vs = this.deps.venueStore;
     const record: PrintRecord = {
       // One record per job, whoever writes it (the print itself or the start-up repair).
@@ -53,6 +70,7 @@ export class PrintRecords {
     if (!vs.appendPrint(record)) return;
     const a = this.deps.attachmentOf(j.eventId);
     const pid = vs.providerAttendeeIdOf(j.attendeeId);
-    if (a && pid !== undefined) this.deps.write(a, { checkins: [], vip: [], prints: [[record.printId, printEntryOf(record, pid)]] });
+    if (a && pid !== undefined)
+      this.deps.write(a, { checkins: [], vip: [], prints: [[record.printId, printEntryOf(record, pid)]] });
   }
 }

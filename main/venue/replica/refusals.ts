@@ -11,7 +11,12 @@ export class RefusalCounts {
   refuse(stationId: string | null, reason: string): void {
     const key = stationId ?? '';
     const prev = this.refusals.get(key);
-    this.refusals.set(key, { stationId, count: (prev?.count ?? 0) + 1, lastReason: reason, lastAt: isoTime(this.clock.now()) });
+    this.refusals.set(key, {
+      stationId,
+      count: (prev?.count ?? 0) + 1,
+      lastReason: reason,
+      lastAt: isoTime(this.clock.now()),
+    });
   }
 
   /** Most refused first. */

@@ -19,8 +19,18 @@ import type { VenueDocumentKey, VenueDocumentSource } from '../contracts.ts';
 import { AppError } from '../../../shared/errors.ts';
 import type { Actor, EventSyncSource } from '../../../shared/types.ts';
 import type { PrintJob } from '../../../shared/printing.ts';
-import { ROSTER_MAPS, eventDetailsSchema, venueEventKey, type VenueEventListing } from '../../../shared/venue-roster.ts';
-import { VENUE_MAPS, type PriorPrint, type RefusedEntries, type VenueConflicts } from '../../../shared/venue.ts';
+import {
+  ROSTER_MAPS,
+  eventDetailsSchema,
+  venueEventKey,
+  type VenueEventListing,
+} from '../../../shared/venue-roster.ts';
+import {
+  VENUE_MAPS,
+  type PriorPrint,
+  type RefusedEntries,
+  type VenueConflicts,
+} from '../../../shared/venue.ts';
 import type { Attachment, VenueMaps } from './attachment.ts';
 import { EntryLog, type ReceiveCounts } from './entry-log.ts';
 import { PrintRecords } from './print-records.ts';
@@ -54,8 +64,21 @@ export class VenueReplica {
     this.stationId = deps.venueStore.stationId;
     const attachmentOf = (eventId: number) => this.attached.get(eventId);
     this.refusals = new RefusalCounts(deps.clock);
-    this.log = new EntryLog({ store: deps.store, venueStore: deps.venueStore, clock: deps.clock, events: deps.events, refusals: this.refusals, attachmentOf, stationId: this.stationId });
-    this.prints = new PrintRecords({ venueStore: deps.venueStore, stationId: this.stationId, attachmentOf, write: (a, entries) => this.log.write(a, entries) });
+    this.log = new EntryLog({
+      store: deps.store,
+      venueStore: deps.venueStore,
+      clock: deps.clock,
+      events: deps.events,
+      refusals: this.refusals,
+      attachmentOf,
+      stationId: this.stationId,
+    });
+    this.prints = new PrintRecords({
+      venueStore: deps.venueStore,
+      stationId: this.stationId,
+      attachmentOf,
+      write: (a, entries) => this.log.write(a, entries),
+    });
     this.roster = new RosterReplica({
       store: deps.store,
       clock: deps.clock,
@@ -78,9 +101,18 @@ export class VenueReplica {
    */
   attach(key: VenueDocumentKey, doc: Y.Doc): { fromDocument: ReceiveCounts; toDocument: number } {
     const eventId = this.deps.store.findEventByProviderId(key.provider, key.providerEventId);
-    if (eventId === undefined) throw new AppError('NOT_FOUND', `event ${key.provider}:${key.providerEventId} is not in this station's mirror`);
-    if (this.attached.has(eventId)) throw new AppError('CONFLICT', 'this event already has a venue document attached');
-    const maps: VenueMaps = { checkins: doc.getMap(VENUE_MAPS.checkins), vip: doc.getMap(VENUE_MAPS.vip), prints: doc.getMap(VENUE_MAPS.prints) };
+    if (eventId === undefined)
+      throw new AppError(
+        'NOT_FOUND',
+        `event ${key.provider}:${key.providerEventId} is not in this station's mirror`,
+      );
+    if (this.attached.has(eventId))
+      throw new AppError('CONFLICT', 'this event already has a venue document attached');
+    const maps: VenueMaps = {
+      checkins: doc.getMap(VENUE_MAPS.checkins),
+      vip: doc.getMap(VENUE_MAPS.vip),
+      prints: doc.getMap(VENUE_MAPS.prints),
+    };
     const roster = doc.getMap(ROSTER_MAPS.roster);
     const eventMap = doc.getMap(ROSTER_MAPS.event);
     const offs = [this.log.observe(eventId, maps), this.roster.observe(eventId, roster, eventMap)];
@@ -136,8 +168,16 @@ export class VenueReplica {
     // roster; the event becomes a venue event here (no account), and its desk works as any other.
     const openArriving = async (listing: VenueEventListing) => {
       const name = venueEventKey(listing.provider, listing.providerEventId);
-      if (arriving.has(name) || this.deps.store.findEventByProviderId(listing.provider, listing.providerEventId) !== undefined) return;
-      const key: VenueDocumentKey = { venueId, provider: listing.provider, providerEventId: listing.providerEventId };
+      if (
+        arriving.has(name) ||
+        this.deps.store.findEventByProviderId(listing.provider, listing.providerEventId) !== undefined
+      )
+        return;
+      const key: VenueDocumentKey = {
+        venueId,
+        provider: listing.provider,
+        providerEventId: listing.providerEventId,
+      };
       const entry = { key, stop: () => undefined as void };
       arriving.set(name, entry);
       const doc = await source.open(key);
@@ -147,9 +187,14 @@ export class VenueReplica {
         const details = eventDetailsSchema.safeParse(eventMap.get('details'));
         if (!details.success) return false;
         // It arrived another way meanwhile (an import here): followed as this mirror's own event.
-        if (this.deps.store.findEventByProviderId(listing.provider, listing.providerEventId) !== undefined) return true;
+        if (this.deps.store.findEventByProviderId(listing.provider, listing.providerEventId) !== undefined)
+          return true;
         const { v: _v, ...d } = details.data;
-        const eventId = this.deps.store.insertVenueEvent(listing.provider, { providerEventId: listing.providerEventId, ...d }, isoTime(this.deps.clock.now()));
+        const eventId = this.deps.store.insertVenueEvent(
+          listing.provider,
+          { providerEventId: listing.providerEventId, ...d },
+          isoTime(this.deps.clock.now()),
+        );
         keys.set(eventId, key);
         this.attach(key, doc);
         this.deps.events.emit('eventAdded', { eventId });
@@ -170,7 +215,8 @@ export class VenueReplica {
     const followDirectory = () => {
       for (const listing of source.venueEvents()) void openArriving(listing);
     };
-    for (const e of this.deps.venueStore.eventKeys()) await open(e.eventId, { venueId, provider: e.provider, providerEventId: e.providerEventId });
+    for (const e of this.deps.venueStore.eventKeys())
+      await open(e.eventId, { venueId, provider: e.provider, providerEventId: e.providerEventId });
     const offAdded = this.deps.events.on('eventAdded', ({ eventId }) => {
       const e = this.deps.venueStore.eventKeys().find((k) => k.eventId === eventId);
       if (e) void open(eventId, { venueId, provider: e.provider, providerEventId: e.providerEventId });
@@ -257,7 +303,11 @@ export class VenueReplica {
 
   /** People admitted, or badges printed, at two or more desks while they could not see each other. */
   conflicts(eventId: number): VenueConflicts {
-    return { eventId, admissions: this.deps.venueStore.doubleAdmissions(eventId), prints: this.deps.venueStore.doublePrints(eventId) };
+    return {
+      eventId,
+      admissions: this.deps.venueStore.doubleAdmissions(eventId),
+      prints: this.deps.venueStore.doublePrints(eventId),
+    };
   }
 
   /** Remote entries of this event waiting for their attendee to reach the mirror. */

@@ -109,7 +109,13 @@ export class RosterReplica {
     const name = this.deps.store.eventName(eventId);
     const source = this.deps.source();
     if (!a || name === undefined || !source || !this.deps.isPoller(eventId)) return;
-    source.listVenueEvent({ v: 1, provider: a.key.provider, providerEventId: a.key.providerEventId, name: name.slice(0, 300), stationId: this.deps.stationId });
+    source.listVenueEvent({
+      v: 1,
+      provider: a.key.provider,
+      providerEventId: a.key.providerEventId,
+      name: name.slice(0, 300),
+      stationId: this.deps.stationId,
+    });
   }
 
   /** The sync changed these rows (the engine's attendeesChanged): the poller publishes them. */
@@ -123,7 +129,8 @@ export class RosterReplica {
   /** Resolves when the event's roster records received so far are in the mirror (tests, benchmarks). */
   rosterSettled(eventId: number): Promise<void> {
     const a = this.deps.attachmentOf(eventId);
-    if (!a || (!a.rosterTurn && a.rosterInbox.size === 0 && !a.rosterOutbox?.length)) return Promise.resolve();
+    if (!a || (!a.rosterTurn && a.rosterInbox.size === 0 && !a.rosterOutbox?.length))
+      return Promise.resolve();
     return new Promise((resolve) => {
       const list = this.rosterWaiters.get(eventId) ?? [];
       list.push(resolve);
@@ -140,7 +147,14 @@ export class RosterReplica {
     if (!a || this.announcingRemoteSource || !this.deps.isPoller(eventId)) return;
     const e = this.deps.store.getEvent(eventId);
     if (!e) return;
-    const details: EventDetailsEntry = { v: 1, name: e.name.slice(0, 300), startsAt: e.startsAt, endsAt: e.endsAt, timezone: e.timezone, url: e.url };
+    const details: EventDetailsEntry = {
+      v: 1,
+      name: e.name.slice(0, 300),
+      startsAt: e.startsAt,
+      endsAt: e.endsAt,
+      timezone: e.timezone,
+      url: e.url,
+    };
     const source: SyncSourceEntry = {
       v: 1,
       stationId: this.deps.stationId,
@@ -155,7 +169,9 @@ export class RosterReplica {
     const currentSource = syncSourceSchema.safeParse(a.eventMap.get('source'));
     const detailsChanged = !currentDetails.success || canonical(currentDetails.data) !== canonical(details);
     // The time it was written is not a change of its own.
-    const sourceChanged = !currentSource.success || canonical({ ...currentSource.data, at: '' }) !== canonical({ ...source, at: '' });
+    const sourceChanged =
+      !currentSource.success ||
+      canonical({ ...currentSource.data, at: '' }) !== canonical({ ...source, at: '' });
     if (!detailsChanged && !sourceChanged) return;
     a.doc.transact(() => {
       if (detailsChanged) a.eventMap.set('details', details);
@@ -195,7 +211,10 @@ export class RosterReplica {
         else this.applyRosterChunk(a);
       } catch (err) {
         // A storage failure: the records stay in the document and are applied at the next attach.
-        this.deps.refusals.refuse(null, `roster not applied: ${err instanceof Error ? err.message : String(err)}`);
+        this.deps.refusals.refuse(
+          null,
+          `roster not applied: ${err instanceof Error ? err.message : String(err)}`,
+        );
         a.rosterInbox.clear();
         a.rosterOutbox = null;
       }
@@ -221,7 +240,10 @@ export class RosterReplica {
       valid.push(check.attendee);
     }
     if (valid.length === 0) return;
-    const current = this.deps.store.providerRecordsByProviderId(a.eventId, valid.map((r) => r.providerAttendeeId));
+    const current = this.deps.store.providerRecordsByProviderId(
+      a.eventId,
+      valid.map((r) => r.providerAttendeeId),
+    );
     const sameStampWins = !this.deps.isPoller(a.eventId);
     let room = MAX_ROSTER_ENTRIES - a.roster.size;
     const rows = valid.filter((r) => {
@@ -236,7 +258,8 @@ export class RosterReplica {
     });
     if (rows.length === 0) return;
     const result = this.deps.store.upsertAttendees(a.eventId, rows, null, isoTime(this.deps.clock.now()));
-    if (result.changedIds.length) this.deps.events.emit('attendeesChanged', { eventId: a.eventId, attendeeIds: result.changedIds });
+    if (result.changedIds.length)
+      this.deps.events.emit('attendeesChanged', { eventId: a.eventId, attendeeIds: result.changedIds });
   }
 
   private publishRosterRecords(a: Attachment, providerAttendeeIds: readonly string[]): void {
@@ -244,7 +267,9 @@ export class RosterReplica {
       a.rosterOutbox = null;
       return;
     }
-    this.writeRoster(a, [...this.deps.store.providerRecordsByProviderId(a.eventId, providerAttendeeIds).values()]);
+    this.writeRoster(a, [
+      ...this.deps.store.providerRecordsByProviderId(a.eventId, providerAttendeeIds).values(),
+    ]);
   }
 
   private writeRoster(a: Attachment, records: readonly RosterAttendee[]): void {
@@ -260,10 +285,14 @@ export class RosterReplica {
 
   /** A peer deleted roster records: the poller writes them back from its mirror; others keep their rows. */
   private rosterDeleted(a: Attachment, keys: readonly string[]): void {
-    this.deps.refusals.refuse(null, `${keys.length} roster entr${keys.length === 1 ? 'y was' : 'ies were'} deleted from the document`);
+    this.deps.refusals.refuse(
+      null,
+      `${keys.length} roster entr${keys.length === 1 ? 'y was' : 'ies were'} deleted from the document`,
+    );
     if (!this.deps.isPoller(a.eventId)) return;
     queueMicrotask(() => {
-      if (this.deps.attachmentOf(a.eventId) === a) this.writeRoster(a, [...this.deps.store.providerRecordsByProviderId(a.eventId, keys).values()]);
+      if (this.deps.attachmentOf(a.eventId) === a)
+        this.writeRoster(a, [...this.deps.store.providerRecordsByProviderId(a.eventId, keys).values()]);
     });
   }
 

@@ -9,7 +9,12 @@ export function Toasts() {
       {toasts.map((t) => (
         <div key={t.id} className={`toast toast-${t.tone}`} role="status">
           <span className="toast-text">{t.text}</span>
-          <button type="button" className="toast-dismiss" aria-label="Dismiss notification" onClick={() => dismiss(t.id)}>
+          <button
+            type="button"
+            className="toast-dismiss"
+            aria-label="Dismiss notification"
+            onClick={() => dismiss(t.id)}
+          >
             ×
           </button>
         </div>

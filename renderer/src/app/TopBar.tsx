@@ -16,7 +16,9 @@ export function TopBar() {
   const toast = useStore((s) => s.toast);
   const [dialog, setDialog] = useState<'unlock' | 'setPin' | null>(null);
   // Jobs that wait for a person: failed ones, and ones that may have printed when the app stopped.
-  const needPerson = useStore((s) => (s.printSummary ? s.printSummary.failed + s.printSummary.mayHavePrinted : 0));
+  const needPerson = useStore((s) =>
+    s.printSummary ? s.printSummary.failed + s.printSummary.mayHavePrinted : 0,
+  );
 
   const onLock = async () => {
     try {
@@ -36,7 +38,12 @@ export function TopBar() {
         </span>
       </div>
       <nav className="topbar-nav" aria-label="Main">
-        <button type="button" className={`nav-item${eventsActive ? ' nav-item-active' : ''}`} aria-current={eventsActive ? 'page' : undefined} onClick={() => navigate({ name: 'events' })}>
+        <button
+          type="button"
+          className={`nav-item${eventsActive ? ' nav-item-active' : ''}`}
+          aria-current={eventsActive ? 'page' : undefined}
+          onClick={() => navigate({ name: 'events' })}
+        >
           Events
         </button>
         <button
@@ -77,7 +84,11 @@ export function TopBar() {
             Lock
           </button>
         ) : (
-          <button type="button" className="button button-small" onClick={() => setDialog(pinSet ? 'unlock' : 'setPin')}>
+          <button
+            type="button"
+            className="button button-small"
+            onClick={() => setDialog(pinSet ? 'unlock' : 'setPin')}
+          >
             Unlock admin
           </button>
         )}

@@ -7,7 +7,13 @@
 // only through `connectBridge`; tests hand the store a fake transport of the same shape.
 // Types from the contract; values only from the zod-free wire module (the schemas stay in main).
 import type { ChannelInput, ChannelName, ChannelResult } from '../../../shared/ipc-contract.ts';
-import { PUSH_EVENTS, type BadgeDeskBridge, type IpcResult, type PushEventName, type PushMessage } from '../../../shared/ipc-wire.ts';
+import {
+  PUSH_EVENTS,
+  type BadgeDeskBridge,
+  type IpcResult,
+  type PushEventName,
+  type PushMessage,
+} from '../../../shared/ipc-wire.ts';
 import type { ErrorCode } from '../../../shared/errors.ts';
 import { ERROR_CODES } from '../../../shared/errors.ts';
 import { errorMessage } from '../ui/format.ts';
@@ -54,7 +60,11 @@ function readToken(): string | null {
       }
       url.searchParams.delete('token');
       const search = url.searchParams.toString();
-      window.history.replaceState(window.history.state, '', url.pathname + (search ? `?${search}` : '') + url.hash);
+      window.history.replaceState(
+        window.history.state,
+        '',
+        url.pathname + (search ? `?${search}` : '') + url.hash,
+      );
     }
   } catch {
     // A URL we cannot parse: fall back to the stored token.
@@ -79,7 +89,11 @@ function isEnvelope(body: unknown): body is IpcResult<unknown> {
   if (ok === true) return 'value' in body;
   if (ok === false) {
     const error = (body as { error?: unknown }).error;
-    return typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string';
+    return (
+      typeof error === 'object' &&
+      error !== null &&
+      typeof (error as { message?: unknown }).message === 'string'
+    );
   }
   return false;
 }
@@ -94,7 +108,11 @@ function parsePush(name: PushEventName | 'message', data: unknown): PushMessage 
   }
   if (typeof parsed !== 'object' || parsed === null) return null;
   const event = (parsed as { event?: unknown }).event;
-  if (typeof event === 'string' && (PUSH_EVENTS as readonly string[]).includes(event) && 'payload' in parsed) {
+  if (
+    typeof event === 'string' &&
+    (PUSH_EVENTS as readonly string[]).includes(event) &&
+    'payload' in parsed
+  ) {
     return parsed as PushMessage;
   }
   // A host that names its SSE events may send the bare payload as data.
@@ -169,11 +187,17 @@ function createBrowserTransport(): Transport {
   };
 
   return {
-    async invoke<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<IpcResult<ChannelResult<C>>> {
+    async invoke<C extends ChannelName>(
+      channel: C,
+      input: ChannelInput<C>,
+    ): Promise<IpcResult<ChannelResult<C>>> {
       if (!token) {
         return {
           ok: false,
-          error: { code: 'FORBIDDEN', message: 'This page was opened without its access token. Open the link the host printed.' },
+          error: {
+            code: 'FORBIDDEN',
+            message: 'This page was opened without its access token. Open the link the host printed.',
+          },
         };
       }
       let response: Response;
@@ -194,7 +218,10 @@ function createBrowserTransport(): Transport {
       }
       if (isEnvelope(body)) return body as IpcResult<ChannelResult<C>>;
       if (response.status === 401 || response.status === 403) {
-        throw new BridgeError('UNAUTHORIZED', 'This page is not authorised. Open the link with its token again.');
+        throw new BridgeError(
+          'UNAUTHORIZED',
+          'This page is not authorised. Open the link with its token again.',
+        );
       }
       throw new BridgeError('NETWORK', `Unexpected answer from Badge Desk (HTTP ${response.status})`);
     },
@@ -220,7 +247,10 @@ export function getTransport(): Transport {
   if (!transport) {
     const electron = typeof window !== 'undefined' ? window.badgeDesk : undefined;
     transport = electron
-      ? { invoke: (channel, input) => electron.invoke(channel, input), subscribe: (listener) => electron.subscribe(listener) }
+      ? {
+          invoke: (channel, input) => electron.invoke(channel, input),
+          subscribe: (listener) => electron.subscribe(listener),
+        }
       : createBrowserTransport();
   }
   return transport;
@@ -251,7 +281,11 @@ export function connectBridge(transport: Transport): Bridge {
       if (!isEnvelope(result)) throw new BridgeError('INTERNAL', `Malformed answer on ${channel}`);
       if (result.ok) return result.value;
       const { code, message, details } = result.error;
-      throw new BridgeError(isErrorCode(code) ? code : 'INTERNAL', message || 'Something went wrong', details);
+      throw new BridgeError(
+        isErrorCode(code) ? code : 'INTERNAL',
+        message || 'Something went wrong',
+        details,
+      );
     },
     subscribe: (listener) => transport.subscribe(listener),
     onReconnect: (listener) => transport.onReconnect?.(listener) ?? (() => undefined),

@@ -2,7 +2,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deferred, fakeStore, FakeRefusal, settle } from '../../../tests/helpers/fake-transport.ts';
-import { integration, snapshot, startedStore, storeWithMain, syncedEvent } from '../../../tests/helpers/store-fixtures.ts';
+import {
+  integration,
+  snapshot,
+  startedStore,
+  storeWithMain,
+  syncedEvent,
+} from '../../../tests/helpers/store-fixtures.ts';
 import { TOAST_MS } from './toasts-slice.ts';
 import type { AppSnapshot } from '../../../shared/ipc-contract.ts';
 
@@ -18,7 +24,10 @@ test('a push that arrives while the snapshot loads makes one more snapshot read'
   await settle();
   assert.equal(store.getState().phase, 'ready');
   assert.equal(transport.inputs('app.snapshot').length, 2);
-  assert.deepEqual(store.getState().events.map((e) => e.id), [3]);
+  assert.deepEqual(
+    store.getState().events.map((e) => e.id),
+    [3],
+  );
 });
 
 test('a snapshot that fails to load says why; Try again loads it', async () => {
@@ -79,10 +88,15 @@ test('session and account pushes: the session is applied as pushed, an account c
   transport.push('sessionChanged', { role: 'admin', pinSet: true, adminUntil: null });
   assert.equal(store.getState().session.role, 'admin');
 
-  transport.answer('app.snapshot', () => snapshot({ integrations: [integration({ id: 4, status: 'DISCONNECTED', statusReason: 'revoked' })] }));
+  transport.answer('app.snapshot', () =>
+    snapshot({ integrations: [integration({ id: 4, status: 'DISCONNECTED', statusReason: 'revoked' })] }),
+  );
   transport.push('integrationChanged', { integrationId: 4, status: 'DISCONNECTED', reason: 'revoked' });
   await settle();
-  assert.deepEqual(store.getState().integrations.map((i) => i.id), [4]);
+  assert.deepEqual(
+    store.getState().integrations.map((i) => i.id),
+    [4],
+  );
 });
 
 test('reconnecting re-reads the snapshot and what the open page shows', async () => {
@@ -93,7 +107,10 @@ test('reconnecting re-reads the snapshot and what the open page shows', async ()
   const before = [count('app.snapshot'), count('desk.log'), count('print.summary')];
   transport.reconnect();
   await settle();
-  assert.deepEqual([count('app.snapshot'), count('desk.log'), count('print.summary')], before.map((n) => n + 1));
+  assert.deepEqual(
+    [count('app.snapshot'), count('desk.log'), count('print.summary')],
+    before.map((n) => n + 1),
+  );
 });
 
 test('toasts leave by themselves (errors stay longer), and at most four show', async () => {
@@ -101,12 +118,18 @@ test('toasts leave by themselves (errors stay longer), and at most four show', a
   store.getState().toast('Saved', 'success');
   store.getState().toast('Printer unreachable', 'error');
   timers.advance(TOAST_MS);
-  assert.deepEqual(store.getState().toasts.map((t) => t.text), ['Printer unreachable']);
+  assert.deepEqual(
+    store.getState().toasts.map((t) => t.text),
+    ['Printer unreachable'],
+  );
   timers.advance(3000);
   assert.deepEqual(store.getState().toasts, []);
 
   for (let i = 1; i <= 6; i++) store.getState().toast(`note ${i}`);
-  assert.deepEqual(store.getState().toasts.map((t) => t.text), ['note 3', 'note 4', 'note 5', 'note 6']);
+  assert.deepEqual(
+    store.getState().toasts.map((t) => t.text),
+    ['note 3', 'note 4', 'note 5', 'note 6'],
+  );
   const waiting = timers.pending;
   store.getState().dismissToast(store.getState().toasts[0]!.id);
   assert.equal(store.getState().toasts.length, 3);

@@ -69,7 +69,10 @@ export const createSessionSlice: SliceCreator<SessionSlice> =
         // When the admin lock is due, ask main where we stand (it may not push on a timer).
         const due = Date.parse(session.adminUntil) - timers.now();
         if (Number.isFinite(due)) {
-          adminLockTimer = timers.setTimeout(() => void get().refreshSnapshot(), Math.min(Math.max(due + 1000, 1000), MAX_TIMER_MS));
+          adminLockTimer = timers.setTimeout(
+            () => void get().refreshSnapshot(),
+            Math.min(Math.max(due + 1000, 1000), MAX_TIMER_MS),
+          );
         }
       }
     };
@@ -112,7 +115,13 @@ export const createSessionSlice: SliceCreator<SessionSlice> =
       route: { name: 'events' },
       session: { role: 'operator', pinSet: true, adminUntil: null },
       // Placeholder until the snapshot arrives (nothing renders it before then).
-      settings: { stationName: '', pollIntervalMs: 30_000, printerId: null, autoPrint: false, adminLockMinutes: 5 },
+      settings: {
+        stationName: '',
+        pollIntervalMs: 30_000,
+        printerId: null,
+        autoPrint: false,
+        adminLockMinutes: 5,
+      },
       integrations: [],
       demo: { available: false, running: false },
       credentialsEncrypted: true,

@@ -14,7 +14,15 @@ import type { StorageSlice } from '../storage/state.ts';
 import type { VenueSlice } from '../venue/state.ts';
 
 /** The one store: every slice's state and actions side by side. */
-export type BadgeDeskStore = SessionSlice & EventsSlice & AttendeesSlice & DeskSlice & PrintingSlice & TemplatesSlice & ToastsSlice & StorageSlice & VenueSlice;
+export type BadgeDeskStore = SessionSlice &
+  EventsSlice &
+  AttendeesSlice &
+  DeskSlice &
+  PrintingSlice &
+  TemplatesSlice &
+  ToastsSlice &
+  StorageSlice &
+  VenueSlice;
 
 /** Why slices hear of a route: the operator went there, or the snapshot (re)loaded while there. */
 export type RouteCause = 'navigate' | 'load';

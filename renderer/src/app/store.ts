@@ -65,6 +65,9 @@ function badgeDeskState(transport: Transport, options: StoreOptions = {}): State
 }
 
 /** A fresh store (no React): the app's one store (main.tsx), and what tests build, one per test, over a fake transport. */
-export function createBadgeDeskStore(transport: Transport, options: StoreOptions = {}): StoreApi<BadgeDeskStore> {
+export function createBadgeDeskStore(
+  transport: Transport,
+  options: StoreOptions = {},
+): StoreApi<BadgeDeskStore> {
   return createStore<BadgeDeskStore>()(badgeDeskState(transport, options));
 }

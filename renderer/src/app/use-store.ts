@@ -25,7 +25,9 @@ export function useStore<T>(selector: (state: BadgeDeskStore) => T): T {
 export function useCurrentEvent(): SyncedEvent | undefined {
   return useStore((s) => {
     const route = s.route;
-    return route.name === 'event' || route.name === 'desk' ? s.events.find((e) => e.id === route.eventId) : undefined;
+    return route.name === 'event' || route.name === 'desk'
+      ? s.events.find((e) => e.id === route.eventId)
+      : undefined;
   });
 }
 

@@ -20,8 +20,18 @@ export function FeedbackPanel({ focusField }: { focusField: () => void }) {
   const feedback = useStore((s) => s.desk?.feedback ?? null);
   const tone = feedback?.tone ?? 'idle';
   return (
-    <div className={`feedback feedback-${tone}`} role="status" aria-live="polite" data-testid="checkin-feedback" data-tone={tone}>
-      {feedback ? <FeedbackBody key={feedback.id} feedback={feedback} focusField={focusField} /> : <p className="feedback-idle">Ready for the next person</p>}
+    <div
+      className={`feedback feedback-${tone}`}
+      role="status"
+      aria-live="polite"
+      data-testid="checkin-feedback"
+      data-tone={tone}
+    >
+      {feedback ? (
+        <FeedbackBody key={feedback.id} feedback={feedback} focusField={focusField} />
+      ) : (
+        <p className="feedback-idle">Ready for the next person</p>
+      )}
     </div>
   );
 }
@@ -39,7 +49,9 @@ function FeedbackBody({ feedback, focusField }: { feedback: DeskFeedback; focusF
         <p className="feedback-title">{feedback.title}</p>
         <p className="feedback-subject">{feedback.subject}</p>
         {feedback.detail ? <p className="feedback-detail">{feedback.detail}</p> : null}
-        {feedback.print ? <PrintLine line={feedback.print} onReprint={undoable ? () => setReprinting(true) : null} /> : null}
+        {feedback.print ? (
+          <PrintLine line={feedback.print} onReprint={undoable ? () => setReprinting(true) : null} />
+        ) : null}
       </div>
       {undoable ? (
         <button
@@ -55,7 +67,11 @@ function FeedbackBody({ feedback, focusField }: { feedback: DeskFeedback; focusF
         </button>
       ) : null}
       {reprinting && undoable && feedback.print?.priorPrint ? (
-        <ReprintDialog attendee={undoable} prompt={priorPrintPrompt(feedback.print.priorPrint, formatClock)} onClose={() => setReprinting(false)} />
+        <ReprintDialog
+          attendee={undoable}
+          prompt={priorPrintPrompt(feedback.print.priorPrint, formatClock)}
+          onClose={() => setReprinting(false)}
+        />
       ) : null}
     </div>
   );
@@ -71,20 +87,36 @@ function PrintLine({ line, onReprint }: { line: DeskPrintLine; onReprint: (() =>
   const printer = job?.printerName ?? line.printerName;
   if (!job && line.priorPrint) {
     return (
-      <p className="feedback-print feedback-print-note" data-testid="auto-print-status" data-state="printed_in_venue">
+      <p
+        className="feedback-print feedback-print-note"
+        data-testid="auto-print-status"
+        data-state="printed_in_venue"
+      >
         {priorPrintPrompt(line.priorPrint, formatClock)}{' '}
         {onReprint ? (
-          <button type="button" className="link-button" onMouseDown={(e) => e.preventDefault()} onClick={onReprint}>
+          <button
+            type="button"
+            className="link-button"
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={onReprint}
+          >
             Reprint…
           </button>
         ) : null}
       </p>
     );
   }
-  if (job && (job.state === 'failed' || job.state === 'may_have_printed' || (job.state === 'queued' && job.error))) {
+  if (
+    job &&
+    (job.state === 'failed' || job.state === 'may_have_printed' || (job.state === 'queued' && job.error))
+  ) {
     const problem = job.error ?? 'the app stopped while this badge was printing';
     return (
-      <p className="feedback-print feedback-print-problem" data-testid="auto-print-status" data-state={job.state}>
+      <p
+        className="feedback-print feedback-print-problem"
+        data-testid="auto-print-status"
+        data-state={job.state}
+      >
         Printer problem: {problem} — check-in is done
       </p>
     );
@@ -98,7 +130,11 @@ function PrintLine({ line, onReprint }: { line: DeskPrintLine; onReprint: (() =>
   }
   const state = job ? PRINT_JOB_STATE_LABEL[job.state] : 'Sending…';
   return (
-    <p className={`feedback-print${job?.state === 'printed' ? ' feedback-print-done' : ''}`} data-testid="auto-print-status" data-state={job?.state ?? 'waiting'}>
+    <p
+      className={`feedback-print${job?.state === 'printed' ? ' feedback-print-done' : ''}`}
+      data-testid="auto-print-status"
+      data-state={job?.state ?? 'waiting'}
+    >
       <span className="feedback-print-dot" aria-hidden="true" />
       Badge printing on {printer} · <span className="feedback-print-state">{state}</span>
     </p>

@@ -12,7 +12,9 @@ export function RecentCheckIns() {
       <h2 id="desk-log-title">Recent check-ins</h2>
       {logError && !log ? <LoadError>Could not load: {logError}</LoadError> : null}
       {log === null ? (
-        logError ? null : <Loading />
+        logError ? null : (
+          <Loading />
+        )
       ) : log.length === 0 ? (
         <p className="muted small">No check-ins yet.</p>
       ) : (

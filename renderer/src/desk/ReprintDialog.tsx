@@ -7,7 +7,15 @@ import { Dialog, FormDialogActions, useDialogAction } from '../ui/Dialog.tsx';
 import { InlineError } from '../ui/states.tsx';
 
 /** `prompt`: what the venue's print records say ("Badge printed at Desk 1 at 10:42 — reprint?"), when another desk printed it. */
-export function ReprintDialog({ attendee, prompt, onClose }: { attendee: Attendee; prompt: string | null; onClose: () => void }) {
+export function ReprintDialog({
+  attendee,
+  prompt,
+  onClose,
+}: {
+  attendee: Attendee;
+  prompt: string | null;
+  onClose: () => void;
+}) {
   const reprintBadge = useStore((s) => s.reprintBadge);
   const [reason, setReason] = useState('');
   const { busy, error, setError, run } = useDialogAction(onClose);
@@ -25,7 +33,15 @@ export function ReprintDialog({ attendee, prompt, onClose }: { attendee: Attende
       title="Reprint badge"
       onClose={onClose}
       busy={busy}
-      actions={<FormDialogActions formId={ids.form} onCancel={onClose} busy={busy} label="Reprint" busyLabel="Reprinting…" />}
+      actions={
+        <FormDialogActions
+          formId={ids.form}
+          onCancel={onClose}
+          busy={busy}
+          label="Reprint"
+          busyLabel="Reprinting…"
+        />
+      }
     >
       <form id={ids.form} className="form" onSubmit={(e) => void submit(e)}>
         {prompt ? (
@@ -34,7 +50,8 @@ export function ReprintDialog({ attendee, prompt, onClose }: { attendee: Attende
           </p>
         ) : null}
         <p>
-          <span className="strong">{attendee.fullName}</span> has a badge already. A reprint is recorded with the reason.
+          <span className="strong">{attendee.fullName}</span> has a badge already. A reprint is recorded with
+          the reason.
         </p>
         <div className="field">
           <label className="field-label" htmlFor={ids.reason}>

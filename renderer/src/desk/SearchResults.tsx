@@ -73,7 +73,8 @@ export function SearchBox({ inputRef }: { inputRef: RefObject<HTMLInputElement |
         onKeyDown={onKeyDown}
       />
       <p className="desk-hint">
-        <kbd>↑</kbd> <kbd>↓</kbd> choose · <kbd>Enter</kbd> check in · <kbd>Esc</kbd> clear · Scan a ticket any time
+        <kbd>↑</kbd> <kbd>↓</kbd> choose · <kbd>Enter</kbd> check in · <kbd>Esc</kbd> clear · Scan a ticket
+        any time
       </p>
     </div>
   );
@@ -93,7 +94,8 @@ export function Results({ focusField }: { focusField: () => void }) {
     const result = await printFirstBadge(attendee);
     // A second copy is a reprint: it needs a reason, recorded with who asked.
     if (result.kind === 'already_printed') setReprint({ attendee, prompt: null });
-    else if (result.kind === 'printed_in_venue') setReprint({ attendee, prompt: priorPrintPrompt(result.prior, formatClock) });
+    else if (result.kind === 'printed_in_venue')
+      setReprint({ attendee, prompt: priorPrintPrompt(result.prior, formatClock) });
   };
 
   const current = results && results.query === query ? results : null;
@@ -115,13 +117,23 @@ export function Results({ focusField }: { focusField: () => void }) {
   } else if (current && rows.length === 0) {
     note = <p className="desk-note">No one matches “{current.query.trim()}”</p>;
   } else if (query.trim() === '') {
-    note = <p className="desk-note desk-note-idle">Type three letters of a name, email or company, or scan a ticket.</p>;
+    note = (
+      <p className="desk-note desk-note-idle">
+        Type three letters of a name, email or company, or scan a ticket.
+      </p>
+    );
   }
 
   return (
     <div className="desk-results-wrap">
       {note}
-      <div ref={listRef} id={LISTBOX_ID} role="listbox" aria-label="Search results" className={`desk-results${rows.length === 0 ? ' desk-results-empty' : ''}`}>
+      <div
+        ref={listRef}
+        id={LISTBOX_ID}
+        role="listbox"
+        aria-label="Search results"
+        className={`desk-results${rows.length === 0 ? ' desk-results-empty' : ''}`}
+      >
         {rows.map((a, i) => (
           <ResultRow
             key={a.id}
@@ -137,7 +149,9 @@ export function Results({ focusField }: { focusField: () => void }) {
         ))}
       </div>
       {current?.more ? <p className="desk-more">More matches — keep typing</p> : null}
-      {reprint ? <ReprintDialog attendee={reprint.attendee} prompt={reprint.prompt} onClose={() => setReprint(null)} /> : null}
+      {reprint ? (
+        <ReprintDialog attendee={reprint.attendee} prompt={reprint.prompt} onClose={() => setReprint(null)} />
+      ) : null}
     </div>
   );
 }
@@ -159,7 +173,13 @@ function ResultRow({
   const deskUndo = useStore((s) => s.deskUndo);
   const notAttending = a.status === 'NOT_ATTENDING';
   const details = [a.email, a.company, a.ticketName].filter((v): v is string => Boolean(v));
-  const classes = ['desk-option', selected ? 'desk-option-selected' : '', notAttending ? 'desk-option-not-attending' : '', a.status === 'NOT_YET_ATTENDING' ? 'desk-option-pending' : '', a.checkedIn ? 'desk-option-checked-in' : '']
+  const classes = [
+    'desk-option',
+    selected ? 'desk-option-selected' : '',
+    notAttending ? 'desk-option-not-attending' : '',
+    a.status === 'NOT_YET_ATTENDING' ? 'desk-option-pending' : '',
+    a.checkedIn ? 'desk-option-checked-in' : '',
+  ]
     .filter(Boolean)
     .join(' ');
   const id = optionId(a.id);
@@ -189,9 +209,24 @@ function ResultRow({
         ) : null}
       </div>
       <div className="desk-option-badges" id={`${id}-badges`}>
-        {a.vip ? <> <span className="badge badge-vip">VIP</span></> : null}
-        {notAttending ? <> <span className="badge badge-red">Not attending</span></> : null}
-        {a.status === 'NOT_YET_ATTENDING' ? <> <span className="badge badge-amber">Pending</span></> : null}
+        {a.vip ? (
+          <>
+            {' '}
+            <span className="badge badge-vip">VIP</span>
+          </>
+        ) : null}
+        {notAttending ? (
+          <>
+            {' '}
+            <span className="badge badge-red">Not attending</span>
+          </>
+        ) : null}
+        {a.status === 'NOT_YET_ATTENDING' ? (
+          <>
+            {' '}
+            <span className="badge badge-amber">Pending</span>
+          </>
+        ) : null}
         {a.checkedIn ? (
           <>
             {' '}
@@ -200,7 +235,12 @@ function ResultRow({
             </span>
           </>
         ) : null}
-        {isCancelledAfterCheckIn(a) ? <> <span className="badge badge-flag">Cancelled after check-in</span></> : null}
+        {isCancelledAfterCheckIn(a) ? (
+          <>
+            {' '}
+            <span className="badge badge-flag">Cancelled after check-in</span>
+          </>
+        ) : null}
       </div>
       <div className="desk-option-actions">
         <button

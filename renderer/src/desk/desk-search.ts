@@ -33,7 +33,9 @@ export class DeskSearch {
     const key = `${eventId}\n${query}`;
     let promise = this.inFlight.get(key);
     if (!promise) {
-      promise = this.call('desk.search', { eventId, query, limit: DESK_SEARCH_LIMIT }).finally(() => this.inFlight.delete(key));
+      promise = this.call('desk.search', { eventId, query, limit: DESK_SEARCH_LIMIT }).finally(() =>
+        this.inFlight.delete(key),
+      );
       this.inFlight.set(key, promise);
     }
     return promise;

@@ -15,13 +15,48 @@ const alice = attendee({ id: 3, eventId: 1, fullName: 'Alice Ball' });
 /** The desk of event 1; searches answer `rowsFor(query)` unless a test holds them. */
 async function desk(opts: { autoPrint?: boolean } = {}) {
   const harness = await startedStore(
-    opts.autoPrint ? { snapshot: { settings: { stationName: 'Desk 1', pollIntervalMs: 30_000, printerId: 1, autoPrint: true, adminLockMinutes: 5 } } } : {},
+    opts.autoPrint
+      ? {
+          snapshot: {
+            settings: {
+              stationName: 'Desk 1',
+              pollIntervalMs: 30_000,
+              printerId: 1,
+              autoPrint: true,
+              adminLockMinutes: 5,
+            },
+          },
+        }
+      : {},
   );
   const { transport, store } = harness;
   transport
-    .answer('printers.list', () => [{ id: 1, name: 'Front desk', config: { kind: 'pdf_folder', folder: '/tmp/badges' }, createdAt: '2026-11-23T07:00:00.000Z', available: true }])
-    .answer('desk.search', ({ query }) => ({ rows: [ada, alan, alice].filter((a) => a.fullName.toLowerCase().startsWith(query.toLowerCase()) || a.barcode === query), more: false }))
-    .answer('desk.checkIn', (input) => ({ kind: 'checked_in', attendee: { ...ada, id: input.attendeeId ?? ada.id, checkedIn: { at: '2026-11-23T08:01:00.000Z', station: 'Desk 1' } }, actionId: input.actionId, via: 'scan', printJob: null }));
+    .answer('printers.list', () => [
+      {
+        id: 1,
+        name: 'Front desk',
+        config: { kind: 'pdf_folder', folder: '/tmp/badges' },
+        createdAt: '2026-11-23T07:00:00.000Z',
+        available: true,
+      },
+    ])
+    .answer('desk.search', ({ query }) => ({
+      rows: [ada, alan, alice].filter(
+        (a) => a.fullName.toLowerCase().startsWith(query.toLowerCase()) || a.barcode === query,
+      ),
+      more: false,
+    }))
+    .answer('desk.checkIn', (input) => ({
+      kind: 'checked_in',
+      attendee: {
+        ...ada,
+        id: input.attendeeId ?? ada.id,
+        checkedIn: { at: '2026-11-23T08:01:00.000Z', station: 'Desk 1' },
+      },
+      actionId: input.actionId,
+      via: 'scan',
+      printJob: null,
+    }));
   await store.getState().refreshPrinters();
   store.getState().navigate({ name: 'desk', eventId: 1 });
   await settle();
@@ -53,7 +88,10 @@ test('a person typing with pauses gets a search per pause', async () => {
   store.getState().deskType('ali');
   timers.advance(200);
   await settle();
-  assert.deepEqual(transport.inputs('desk.search').map((i) => i.query), ['a', 'al', 'ali']);
+  assert.deepEqual(
+    transport.inputs('desk.search').map((i) => i.query),
+    ['a', 'al', 'ali'],
+  );
   assert.deepEqual(shownNames(store.getState().desk?.results?.rows), ['Alice Ball']);
 });
 
@@ -66,8 +104,13 @@ test('a scan and its Enter before the pause: one search, and the check-in names 
   await done;
   timers.advance(1000);
   await settle();
-  assert.deepEqual(transport.inputs('desk.search').map((i) => i.query), [code]);
-  assert.deepEqual(transport.inputs('desk.checkIn'), [{ eventId: 1, actionId: 'action-1', code, attendeeId: ada.id }]);
+  assert.deepEqual(
+    transport.inputs('desk.search').map((i) => i.query),
+    [code],
+  );
+  assert.deepEqual(transport.inputs('desk.checkIn'), [
+    { eventId: 1, actionId: 'action-1', code, attendeeId: ada.id },
+  ]);
   assert.equal(store.getState().desk?.feedback?.title, 'Checked in');
 });
 
@@ -136,7 +179,9 @@ test('check-ins run one after another, in the order asked, and none is lost', as
   const { transport, store } = await desk();
   const first = deferred<CheckInOutcome>();
   transport.answer('desk.checkIn', (input) =>
-    input.attendeeId === ada.id ? first.promise : { kind: 'checked_in', attendee: alan, actionId: input.actionId, via: 'search', printJob: null },
+    input.attendeeId === ada.id
+      ? first.promise
+      : { kind: 'checked_in', attendee: alan, actionId: input.actionId, via: 'search', printJob: null },
   );
   const one = store.getState().deskCheckIn(ada);
   const two = store.getState().deskCheckIn(alan);
@@ -144,7 +189,10 @@ test('check-ins run one after another, in the order asked, and none is lost', as
   assert.equal(transport.inputs('desk.checkIn').length, 1, 'the second waits for the first');
   assert.equal(store.getState().desk?.pending, 2);
 
-  first.resolve({ kind: 'already_checked_in', attendee: { ...ada, checkedIn: { at: '2026-11-23T07:59:00.000Z', station: 'Desk 2' } } });
+  first.resolve({
+    kind: 'already_checked_in',
+    attendee: { ...ada, checkedIn: { at: '2026-11-23T07:59:00.000Z', station: 'Desk 2' } },
+  });
   await Promise.all([one, two]);
   assert.deepEqual(
     transport.inputs('desk.checkIn').map((i) => [i.attendeeId, i.actionId]),
@@ -163,13 +211,20 @@ test('a check-in elsewhere re-reads the results on screen, keeping the highlight
   timers.advance(SEARCH_PAUSE_MS);
   await settle();
   store.getState().deskMove(1);
-  assert.equal(store.getState().desk?.results?.rows[store.getState().desk!.highlight]?.fullName, 'Alan Turing');
+  assert.equal(
+    store.getState().desk?.results?.rows[store.getState().desk!.highlight]?.fullName,
+    'Alan Turing',
+  );
 
   transport.answer('desk.search', () => ({ rows: [alice, ada, alan], more: false }));
   transport.push('checkinsChanged', { eventId: 1, attendeeIds: [ada.id] });
   timers.advance(150);
   await settle();
-  assert.deepEqual(shownNames(store.getState().desk?.results?.rows), ['Alice Ball', 'Ada Lovelace', 'Alan Turing']);
+  assert.deepEqual(shownNames(store.getState().desk?.results?.rows), [
+    'Alice Ball',
+    'Ada Lovelace',
+    'Alan Turing',
+  ]);
   assert.equal(store.getState().desk?.highlight, 2);
 });
 
@@ -180,7 +235,13 @@ test("the check-in's print line follows its job's pushes; an older version never
   assert.equal(line()?.printerName, 'Front desk');
   assert.equal(line()?.job, null);
 
-  const queued = printJob({ id: 11, reason: 'check_in', attendeeId: ada.id, state: 'queued', updatedAt: '2026-11-23T08:01:00.000Z' });
+  const queued = printJob({
+    id: 11,
+    reason: 'check_in',
+    attendeeId: ada.id,
+    state: 'queued',
+    updatedAt: '2026-11-23T08:01:00.000Z',
+  });
   const printed = { ...queued, state: 'printed' as const, updatedAt: '2026-11-23T08:01:05.000Z' };
   transport.push('printJobChanged', { job: queued });
   timers.advance(50);

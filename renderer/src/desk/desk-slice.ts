@@ -98,7 +98,12 @@ const PRINT_LINE_WAIT_MS = 5000;
 /** Longer scanned codes are cut to this in the answer panel. */
 const SUBJECT_MAX = 80;
 
-const closedSearch = { query: '', results: null, highlight: 0, searchError: null } satisfies Partial<DeskState>;
+const closedSearch = {
+  query: '',
+  results: null,
+  highlight: 0,
+  searchError: null,
+} satisfies Partial<DeskState>;
 
 export const createDeskSlice: SliceCreator<DeskSlice> =
   ({ call, adminCall, timers, signals, printJobs, newActionId }) =>
@@ -173,13 +178,18 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
     /** Queues a desk call behind the ones before it: never two at once, never one lost. */
     const enqueue = (eventId: number, run: () => Promise<void>): Promise<void> => {
       patchDesk(eventId, (d) => ({ pending: d.pending + 1 }));
-      const next = deskChain.then(run).finally(() => patchDesk(eventId, (d) => ({ pending: Math.max(0, d.pending - 1) })));
+      const next = deskChain
+        .then(run)
+        .finally(() => patchDesk(eventId, (d) => ({ pending: Math.max(0, d.pending - 1) })));
       deskChain = next.catch(() => undefined);
       return next;
     };
 
     /** The print line of a check-in that queued a badge: its job if main named it or a push brought it. */
-    const printLineFor = (outcome: Extract<CheckInOutcome, { kind: 'checked_in' }>, afterJobId: number): DeskPrintLine | null => {
+    const printLineFor = (
+      outcome: Extract<CheckInOutcome, { kind: 'checked_in' }>,
+      afterJobId: number,
+    ): DeskPrintLine | null => {
       const { autoPrint, printerId } = get().settings;
       if (!autoPrint || printerId === null) return null;
       const pushed = printJobs.recentCheckInJob(outcome.attendee.id);
@@ -190,7 +200,14 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
           ? pushed
           : null;
       const printerName = get().printers?.find((p) => p.id === printerId)?.name ?? 'the badge printer';
-      return { attendeeId: outcome.attendee.id, printerName, afterJobId, job, note: null, priorPrint: job ? null : (outcome.priorPrint ?? null) };
+      return {
+        attendeeId: outcome.attendee.id,
+        printerName,
+        afterJobId,
+        job,
+        note: null,
+        priorPrint: job ? null : (outcome.priorPrint ?? null),
+      };
     };
 
     /** No job showed up for the desk's print line: look it up once, else say so. */
@@ -209,7 +226,8 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
             printJobs.see(jobs);
             const mine = jobs.filter((j) => j.attendeeId === line.attendeeId).sort((a, b) => b.id - a.id)[0];
             if (mine && mine.id > line.afterJobId) apply({ job: mine, note: null });
-            else if (mine && mine.state === 'printed') apply({ job: null, note: 'Badge printed before; use Print badge for a reprint' });
+            else if (mine && mine.state === 'printed')
+              apply({ job: null, note: 'Badge printed before; use Print badge for a reprint' });
             else apply({ job: null, note: 'No badge was queued; see the Print queue' });
           },
           () => apply({ job: null, note: 'Could not follow the badge; see the Print queue' }),
@@ -218,10 +236,20 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
     };
 
     /** Check-ins refused because the station could not save them, waiting for the storage to take writes again. */
-    let unsaved: { eventId: number; actionId: string; input: { code?: string; attendeeId?: number }; subject: string }[] = [];
-    const countUnsaved = (eventId: number) => patchDesk(eventId, () => ({ unsaved: unsaved.filter((u) => u.eventId === eventId).length }));
+    let unsaved: {
+      eventId: number;
+      actionId: string;
+      input: { code?: string; attendeeId?: number };
+      subject: string;
+    }[] = [];
+    const countUnsaved = (eventId: number) =>
+      patchDesk(eventId, () => ({ unsaved: unsaved.filter((u) => u.eventId === eventId).length }));
 
-    const checkIn = async (eventId: number, input: { code?: string; attendeeId?: number }, subject: string) => {
+    const checkIn = async (
+      eventId: number,
+      input: { code?: string; attendeeId?: number },
+      subject: string,
+    ) => {
       let outcome: CheckInOutcome;
       const afterJobId = printJobs.highestIdSeen;
       const actionId = newActionId();
@@ -235,17 +263,24 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
           countUnsaved(eventId);
         }
         const title = notSaved ? 'Check-in not saved' : 'Check-in failed';
-        const detail = notSaved ? `${errorMessage(err)} This check-in is tried again by itself then.` : errorMessage(err);
+        const detail = notSaved
+          ? `${errorMessage(err)} This check-in is tried again by itself then.`
+          : errorMessage(err);
         showFeedback(eventId, { tone: 'error', title, subject, detail, undoable: null });
         return;
       }
       const view = describeCheckInOutcome(outcome, formatClock);
       // The badge prints on its own: the answer shows now, the print line follows the job's pushes.
       const print = outcome.kind === 'checked_in' ? printLineFor(outcome, afterJobId) : null;
-      const feedbackId = showFeedback(eventId, { ...view, undoable: outcome.kind === 'checked_in' ? outcome.attendee : null, print });
+      const feedbackId = showFeedback(eventId, {
+        ...view,
+        undoable: outcome.kind === 'checked_in' ? outcome.attendee : null,
+        print,
+      });
       if (print && !print.job && !print.priorPrint) settlePrintLine(eventId, feedbackId);
       if (outcome.kind !== 'not_found') get().replaceDeskRow(outcome.attendee);
-      if (outcome.kind === 'checked_in' && outcome.attendee.status === 'ATTENDING') get().adjustCheckedIn(eventId, 1);
+      if (outcome.kind === 'checked_in' && outcome.attendee.status === 'ATTENDING')
+        get().adjustCheckedIn(eventId, 1);
       afterDeskAction(eventId);
     };
 
@@ -254,12 +289,19 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
       try {
         outcome = await call('desk.undo', { eventId, attendeeId: attendee.id, actionId: newActionId() });
       } catch (err) {
-        showFeedback(eventId, { tone: 'error', title: 'Undo failed', subject: attendee.fullName, detail: errorMessage(err), undoable: null });
+        showFeedback(eventId, {
+          tone: 'error',
+          title: 'Undo failed',
+          subject: attendee.fullName,
+          detail: errorMessage(err),
+          undoable: null,
+        });
         return;
       }
       // The answer's text (and whether the badge it queued was taken back) comes from shared/desk.ts.
       showFeedback(eventId, { ...describeUndoOutcome(outcome), undoable: null });
-      if (outcome.kind === 'undone' && outcome.attendee.status === 'ATTENDING') get().adjustCheckedIn(eventId, -1);
+      if (outcome.kind === 'undone' && outcome.attendee.status === 'ATTENDING')
+        get().adjustCheckedIn(eventId, -1);
       get().replaceDeskRow(outcome.attendee);
       afterDeskAction(eventId);
     };
@@ -271,11 +313,16 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
       for (const u of waiting) {
         void enqueue(u.eventId, async () => {
           try {
-            const outcome = await call('desk.checkIn', { eventId: u.eventId, actionId: u.actionId, ...u.input });
+            const outcome = await call('desk.checkIn', {
+              eventId: u.eventId,
+              actionId: u.actionId,
+              ...u.input,
+            });
             const who = outcome.kind === 'not_found' ? u.subject : outcome.attendee.fullName;
             if (outcome.kind === 'checked_in') get().toast(`Saved now: ${who} is checked in`, 'success');
             else get().toast(`${who}: ${describeCheckInOutcome(outcome, formatClock).title}`, 'info');
-            if (outcome.kind === 'checked_in' && outcome.attendee.status === 'ATTENDING') get().adjustCheckedIn(u.eventId, 1);
+            if (outcome.kind === 'checked_in' && outcome.attendee.status === 'ATTENDING')
+              get().adjustCheckedIn(u.eventId, 1);
             if (outcome.kind !== 'not_found') get().replaceDeskRow(outcome.attendee);
             afterDeskAction(u.eventId);
           } catch (err) {
@@ -292,7 +339,17 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
 
     const openDesk = (eventId: number) => {
       search.cancel();
-      set({ desk: { eventId, ...closedSearch, pending: 0, feedback: null, log: null, logError: null, unsaved: unsaved.filter((u) => u.eventId === eventId).length } });
+      set({
+        desk: {
+          eventId,
+          ...closedSearch,
+          pending: 0,
+          feedback: null,
+          log: null,
+          logError: null,
+          unsaved: unsaved.filter((u) => u.eventId === eventId).length,
+        },
+      });
       void refreshLogNow(eventId);
     };
 
@@ -310,15 +367,19 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
         if (!s.desk || !feedback || !line) return {};
         let job = line.job;
         for (const j of jobs) {
-          if (j.reason !== 'check_in' || j.attendeeId !== line.attendeeId || j.id <= line.afterJobId) continue;
+          if (j.reason !== 'check_in' || j.attendeeId !== line.attendeeId || j.id <= line.afterJobId)
+            continue;
           if (!job || j.id > job.id) job = j;
           else if (j.id === job.id) job = newerJob(job, j);
         }
-        return job === line.job ? {} : { desk: { ...s.desk, feedback: { ...feedback, print: { ...line, job, note: null } } } };
+        return job === line.job
+          ? {}
+          : { desk: { ...s.desk, feedback: { ...feedback, print: { ...line, job, note: null } } } };
       }),
     );
     signals.onPush('attendeesChanged', ({ eventId }) => {
-      if (get().desk?.eventId === eventId) throttle.soon(`results:${eventId}`, RESULTS_AFTER_ATTENDEES_MS, () => refreshResults(eventId));
+      if (get().desk?.eventId === eventId)
+        throttle.soon(`results:${eventId}`, RESULTS_AFTER_ATTENDEES_MS, () => refreshResults(eventId));
     });
     signals.onPush('checkinsChanged', ({ eventId }) => {
       if (get().desk?.eventId !== eventId) return;
@@ -398,7 +459,9 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
         const desk = get().desk;
         if (!desk) return Promise.resolve();
         clearSearch(desk.eventId);
-        return enqueue(desk.eventId, () => checkIn(desk.eventId, { attendeeId: attendee.id }, attendee.fullName));
+        return enqueue(desk.eventId, () =>
+          checkIn(desk.eventId, { attendeeId: attendee.id }, attendee.fullName),
+        );
       },
 
       deskUndo(attendee) {
@@ -412,7 +475,9 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
       },
 
       replaceDeskRow(attendee) {
-        patchDesk(attendee.eventId, (d) => (d.results ? { results: { ...d.results, rows: replaceById(d.results.rows, attendee) } } : {}));
+        patchDesk(attendee.eventId, (d) =>
+          d.results ? { results: { ...d.results, rows: replaceById(d.results.rows, attendee) } } : {},
+        );
       },
     };
   };

@@ -26,7 +26,6 @@ const ROW_HEIGHT = 44;
 const rowKey = (index: number) => index;
 const rowSize = () => ROW_HEIGHT;
 
-
 /** The columns, and the sort each head applies (none for the ones main does not sort by). */
 const COLUMNS: readonly { label: string; sort: AttendeeSortKey | null }[] = [
   { label: 'Name', sort: 'name' },
@@ -73,14 +72,16 @@ export function AttendeeTable({ event }: { event: SyncedEvent }) {
     const entry = cache?.pages[Math.floor(index / PAGE_SIZE)];
     return entry?.rows?.[index % PAGE_SIZE] ?? null;
   };
-  const pageError = (index: number): string | null => cache?.pages[Math.floor(index / PAGE_SIZE)]?.error ?? null;
+  const pageError = (index: number): string | null =>
+    cache?.pages[Math.floor(index / PAGE_SIZE)]?.error ?? null;
 
   return (
     <section className="attendees" aria-labelledby="attendees-title">
       <div className="attendees-head">
         <h2 id="attendees-title">Attendees</h2>
         <span className="muted" data-testid="attendee-count" aria-live="polite">
-          {narrowed ? `${formatCount(count)} of ${formatCount(event.counts.total)}` : formatCount(count)} {count === 1 && !narrowed ? 'row' : 'rows'}
+          {narrowed ? `${formatCount(count)} of ${formatCount(event.counts.total)}` : formatCount(count)}{' '}
+          {count === 1 && !narrowed ? 'row' : 'rows'}
         </span>
       </div>
       {cache ? <AttendeeListControls event={event} cache={cache} /> : null}
@@ -92,7 +93,14 @@ export function AttendeeTable({ event }: { event: SyncedEvent }) {
             ))}
           </div>
         </div>
-        <div ref={scrollerRef} className="table-scroller" data-testid="attendee-scroller" role="rowgroup" tabIndex={0} aria-label="Attendee rows">
+        <div
+          ref={scrollerRef}
+          className="table-scroller"
+          data-testid="attendee-scroller"
+          role="rowgroup"
+          tabIndex={0}
+          aria-label="Attendee rows"
+        >
           {count === 0 ? (
             <div className="table-empty">
               {narrowed && cache?.total === 0
@@ -108,9 +116,21 @@ export function AttendeeTable({ event }: { event: SyncedEvent }) {
               {items.map((item) => {
                 const attendee = rowFor(item.index);
                 return attendee ? (
-                  <AttendeeRow key={item.key} attendee={attendee} rowIndex={item.index + 2} start={item.start} size={item.size} />
+                  <AttendeeRow
+                    key={item.key}
+                    attendee={attendee}
+                    rowIndex={item.index + 2}
+                    start={item.start}
+                    size={item.size}
+                  />
                 ) : (
-                  <PlaceholderRow key={item.key} rowIndex={item.index + 2} start={item.start} size={item.size} error={pageError(item.index)} />
+                  <PlaceholderRow
+                    key={item.key}
+                    rowIndex={item.index + 2}
+                    start={item.start}
+                    size={item.size}
+                    error={pageError(item.index)}
+                  />
                 );
               })}
             </div>
@@ -122,7 +142,17 @@ export function AttendeeTable({ event }: { event: SyncedEvent }) {
 }
 
 /** A column head; a sortable one is a button that sorts by it, and again in the other direction. */
-function ColumnHead({ label, sortKey, cache, eventId }: { label: string; sortKey: AttendeeSortKey | null; cache: AttendeeCache | null; eventId: number }) {
+function ColumnHead({
+  label,
+  sortKey,
+  cache,
+  eventId,
+}: {
+  label: string;
+  sortKey: AttendeeSortKey | null;
+  cache: AttendeeCache | null;
+  eventId: number;
+}) {
   const setQuery = useStore((s) => s.setAttendeeQuery);
   const className = `cell cell-${label.toLowerCase().replace(/ /g, '-')}`;
   if (sortKey === null || cache === null) {
@@ -134,9 +164,19 @@ function ColumnHead({ label, sortKey, cache, eventId }: { label: string; sortKey
   }
   const sort = cache.query.sort;
   const active = sort.key === sortKey;
-  const next = active ? (sort.direction === 'asc' ? 'desc' : 'asc') : sortKey === 'checked_in_at' ? 'desc' : 'asc';
+  const next = active
+    ? sort.direction === 'asc'
+      ? 'desc'
+      : 'asc'
+    : sortKey === 'checked_in_at'
+      ? 'desc'
+      : 'asc';
   return (
-    <div role="columnheader" className={className} aria-sort={active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}>
+    <div
+      role="columnheader"
+      className={className}
+      aria-sort={active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}
+    >
       <button
         type="button"
         className={`column-sort${active ? ' column-sort-active' : ''}`}
@@ -169,7 +209,9 @@ function AttendeeListControls({ event, cache }: { event: SyncedEvent; cache: Att
   const tickets = useStore((s) => (s.stats?.eventId === event.id ? (s.stats.data?.byTicket ?? null) : null));
   const textId = useId();
   const { text, filter } = cache.query;
-  const ticketNames = [...new Set([...(tickets ?? []).map((t) => t.ticketName), filter.ticketName ?? null])].filter((t): t is string => t !== null).sort((a, b) => a.localeCompare(b));
+  const ticketNames = [...new Set([...(tickets ?? []).map((t) => t.ticketName), filter.ticketName ?? null])]
+    .filter((t): t is string => t !== null)
+    .sort((a, b) => a.localeCompare(b));
   const change = (c: Parameters<typeof setQuery>[1]) => setQuery(event.id, c);
 
   return (
@@ -198,7 +240,10 @@ function AttendeeListControls({ event, cache }: { event: SyncedEvent; cache: Att
       <SelectField
         label="Status"
         value={filter.status ?? ''}
-        options={[{ value: '', label: 'Any status' }, ...ATTENDEE_STATUSES.map((s) => ({ value: s, label: ATTENDEE_STATUS_LABEL[s] }))]}
+        options={[
+          { value: '', label: 'Any status' },
+          ...ATTENDEE_STATUSES.map((s) => ({ value: s, label: ATTENDEE_STATUS_LABEL[s] })),
+        ]}
         onChange={(v) => change({ filter: { status: (v || undefined) as AttendeeStatus | undefined } })}
       />
       <SelectField
@@ -208,7 +253,11 @@ function AttendeeListControls({ event, cache }: { event: SyncedEvent; cache: Att
         onChange={(v) => change({ filter: { ticketName: v || undefined } })}
       />
       <label className="field field-checkbox attendee-filter-vip">
-        <input type="checkbox" checked={filter.vip === true} onChange={(e) => change({ filter: { vip: e.target.checked ? true : undefined } })} />
+        <input
+          type="checkbox"
+          checked={filter.vip === true}
+          onChange={(e) => change({ filter: { vip: e.target.checked ? true : undefined } })}
+        />
         VIP only
       </label>
     </div>
@@ -225,11 +274,27 @@ function rowStyle(start: number, size: number) {
   return { transform: `translateY(${start}px)`, height: `${size}px` };
 }
 
-const AttendeeRow = memo(function AttendeeRow({ attendee, rowIndex, start, size }: RowPlacement & { attendee: Attendee }) {
+const AttendeeRow = memo(function AttendeeRow({
+  attendee,
+  rowIndex,
+  start,
+  size,
+}: RowPlacement & { attendee: Attendee }) {
   const setVip = useStore((s) => s.setVip);
-  const statusClass = attendee.status === 'NOT_ATTENDING' ? 'not-attending' : attendee.status === 'NOT_YET_ATTENDING' ? 'pending' : 'attending';
+  const statusClass =
+    attendee.status === 'NOT_ATTENDING'
+      ? 'not-attending'
+      : attendee.status === 'NOT_YET_ATTENDING'
+        ? 'pending'
+        : 'attending';
   return (
-    <div role="row" aria-rowindex={rowIndex} className={`table-row table-row-body row-${statusClass}`} style={rowStyle(start, size)} data-attendee-id={attendee.id}>
+    <div
+      role="row"
+      aria-rowindex={rowIndex}
+      className={`table-row table-row-body row-${statusClass}`}
+      style={rowStyle(start, size)}
+      data-attendee-id={attendee.id}
+    >
       <div role="cell" className="cell cell-name" title={attendee.fullName}>
         {attendee.fullName}
       </div>
@@ -244,14 +309,25 @@ const AttendeeRow = memo(function AttendeeRow({ attendee, rowIndex, start, size 
       </div>
       <div role="cell" className="cell cell-status">
         {isCancelledAfterCheckIn(attendee) ? (
-          <span className="status-tag status-cancelled-after" title="Checked in here, then cancelled on the provider">
+          <span
+            className="status-tag status-cancelled-after"
+            title="Checked in here, then cancelled on the provider"
+          >
             Cancelled after check-in
           </span>
         ) : (
           <span className={`status-tag status-${statusClass}`}>{ATTENDEE_STATUS_LABEL[attendee.status]}</span>
         )}
       </div>
-      <div role="cell" className="cell cell-checked-in" title={attendee.checkedIn ? `Checked in ${formatMoment(attendee.checkedIn.at)} at ${attendee.checkedIn.station}` : undefined}>
+      <div
+        role="cell"
+        className="cell cell-checked-in"
+        title={
+          attendee.checkedIn
+            ? `Checked in ${formatMoment(attendee.checkedIn.at)} at ${attendee.checkedIn.station}`
+            : undefined
+        }
+      >
         {attendee.checkedIn ? `${formatClock(attendee.checkedIn.at)} · ${attendee.checkedIn.station}` : ''}
       </div>
       <div role="cell" className="cell cell-vip">
@@ -271,9 +347,19 @@ const AttendeeRow = memo(function AttendeeRow({ attendee, rowIndex, start, size 
 
 function PlaceholderRow({ rowIndex, start, size, error }: RowPlacement & { error: string | null }) {
   return (
-    <div role="row" aria-rowindex={rowIndex} aria-busy={error ? undefined : true} className="table-row table-row-body table-row-placeholder" style={rowStyle(start, size)}>
+    <div
+      role="row"
+      aria-rowindex={rowIndex}
+      aria-busy={error ? undefined : true}
+      className="table-row table-row-body table-row-placeholder"
+      style={rowStyle(start, size)}
+    >
       <div role="cell" className="cell cell-name">
-        {error ? <span className="inline-error-text">Could not load: {error}</span> : <span className="placeholder-bar">Loading…</span>}
+        {error ? (
+          <span className="inline-error-text">Could not load: {error}</span>
+        ) : (
+          <span className="placeholder-bar">Loading…</span>
+        )}
       </div>
       <div role="cell" className="cell cell-email">
         <span className="placeholder-bar" aria-hidden="true" />

@@ -29,7 +29,9 @@ export function CheckInStatsSection({ event }: { event: SyncedEvent }) {
           </span>
         ) : null}
       </div>
-      {entry?.error && !data ? <LoadError>Could not load check-in statistics: {entry.error}</LoadError> : null}
+      {entry?.error && !data ? (
+        <LoadError>Could not load check-in statistics: {entry.error}</LoadError>
+      ) : null}
       <div className="checkins-grid">
         <div className="checkins-figure">
           <span className="stat-label">Checked in / attending</span>
@@ -43,7 +45,11 @@ export function CheckInStatsSection({ event }: { event: SyncedEvent }) {
             {formatPercent(checkedIn, attending)} checked in
           </span>
           {data && data.cancelledAfterCheckIn > 0 ? (
-            <p className="checkins-flag" data-testid="cancelled-after-checkin" title="Checked in here, then cancelled on the provider: worth a look">
+            <p
+              className="checkins-flag"
+              data-testid="cancelled-after-checkin"
+              title="Checked in here, then cancelled on the provider: worth a look"
+            >
               Cancelled after check-in: {formatCount(data.cancelledAfterCheckIn)}
             </p>
           ) : null}
@@ -136,7 +142,10 @@ function ArrivalsChart({ data }: { data: Stats | null }) {
   const total = arrivals.reduce((n, a) => n + a.count, 0);
   const first = arrivals[0];
   const last = arrivals[arrivals.length - 1];
-  const peak = arrivals.reduce<(typeof arrivals)[number] | null>((p, a) => (p === null || a.count > p.count ? a : p), null);
+  const peak = arrivals.reduce<(typeof arrivals)[number] | null>(
+    (p, a) => (p === null || a.count > p.count ? a : p),
+    null,
+  );
   // About six time labels under the bars, whatever the span.
   const step = Math.max(1, Math.ceil(arrivals.length / 6));
 
@@ -160,7 +169,11 @@ function ArrivalsChart({ data }: { data: Stats | null }) {
               {formatCount(max)}
             </span>
             {arrivals.map((a) => (
-              <div key={a.slotStart} className="arrivals-slot" title={`${slotLabel(a.slotStart)}: ${plural(a.count, 'arrival', 'arrivals')}`}>
+              <div
+                key={a.slotStart}
+                className="arrivals-slot"
+                title={`${slotLabel(a.slotStart)}: ${plural(a.count, 'arrival', 'arrivals')}`}
+              >
                 <div className="arrivals-bar" style={{ height: `${max > 0 ? (a.count / max) * 100 : 0}%` }} />
               </div>
             ))}

@@ -6,7 +6,9 @@ import { useStore } from '../app/use-store.ts';
 
 export function ClockWarnings() {
   const checks = useStore((s) => s.clockChecks);
-  const warnings = checks.map((check) => ({ provider: check.provider, text: clockSkewWarning(check) })).filter((w) => w.text !== null);
+  const warnings = checks
+    .map((check) => ({ provider: check.provider, text: clockSkewWarning(check) }))
+    .filter((w) => w.text !== null);
   if (warnings.length === 0) return null;
   return (
     <div className="alert alert-amber clock-warning" role="status" data-testid="clock-warning">

@@ -7,7 +7,14 @@ import { PROVIDER_LABEL } from '../../../shared/types.ts';
 import { describeSyncedEvent, importEtaText, nextAttemptText } from '../../../shared/sync-status.ts';
 import type { EventSyncView } from '../../../shared/sync-status.ts';
 import { CHECKIN_WRITE_BACK } from '../../../shared/desk.ts';
-import { errorMessage, formatCount, formatEventDate, formatMoment, formatPercent, formatTime } from '../ui/format.ts';
+import {
+  errorMessage,
+  formatCount,
+  formatEventDate,
+  formatMoment,
+  formatPercent,
+  formatTime,
+} from '../ui/format.ts';
 import { isAdmin, useCurrentEvent, useStore } from '../app/use-store.ts';
 import { AttendeeTable } from './AttendeeTable.tsx';
 import { CheckInStatsSection } from './CheckInStats.tsx';
@@ -36,7 +43,9 @@ function EventView({ event }: { event: SyncedEvent }) {
       <EventHeader event={event} view={view} />
       {view.alert ? <RecoveryAlert event={event} view={view} onOpen={() => setRecovering(true)} /> : null}
       <StorageBanner />
-      {view.showImportProgress && event.activeJob ? <ImportProgress event={event} job={event.activeJob} /> : null}
+      {view.showImportProgress && event.activeJob ? (
+        <ImportProgress event={event} job={event.activeJob} />
+      ) : null}
       <BatchPrintProgress eventId={event.id} />
       <AttendanceStats event={event} />
       <AttendeeTable event={event} />
@@ -62,10 +71,15 @@ function EventHeader({ event, view }: { event: SyncedEvent; view: EventSyncView 
   const canSync = (event.status === 'ACTIVE' || viaCanSync) && job === null && !requested;
   let hint: string | undefined;
   if (!syncing && event.integrationId === null) {
-    hint = !via ? 'No desk of the venue syncs this event yet.' : viaCanSync ? `Asks ${via.deskName}, which syncs this event with ${PROVIDER_LABEL[event.provider]}.` : `${via.deskName} syncs this event with ${PROVIDER_LABEL[event.provider]}.`;
-  }
-  else if (!syncing && view.showOfflineBanner) hint = 'Sync runs once the provider can be reached again; live sync retries by itself.';
-  else if (!syncing && event.status !== 'ACTIVE') hint = 'Sync runs on a healthy event; use the alert below to recover it first.';
+    hint = !via
+      ? 'No desk of the venue syncs this event yet.'
+      : viaCanSync
+        ? `Asks ${via.deskName}, which syncs this event with ${PROVIDER_LABEL[event.provider]}.`
+        : `${via.deskName} syncs this event with ${PROVIDER_LABEL[event.provider]}.`;
+  } else if (!syncing && view.showOfflineBanner)
+    hint = 'Sync runs once the provider can be reached again; live sync retries by itself.';
+  else if (!syncing && event.status !== 'ACTIVE')
+    hint = 'Sync runs on a healthy event; use the alert below to recover it first.';
   else if (!syncing && job !== null) hint = 'An import is running.';
 
   return (
@@ -82,7 +96,9 @@ function EventHeader({ event, view }: { event: SyncedEvent; view: EventSyncView 
         </div>
         <p className="event-meta">
           <span>
-            <time dateTime={event.startsAt ?? undefined}>{formatEventDate(event.startsAt, event.timezone)}</time>
+            <time dateTime={event.startsAt ?? undefined}>
+              {formatEventDate(event.startsAt, event.timezone)}
+            </time>
           </span>
           <span>{PROVIDER_LABEL[event.provider]}</span>
           {event.lastSyncedAt ? (
@@ -91,7 +107,8 @@ function EventHeader({ event, view }: { event: SyncedEvent; view: EventSyncView 
             </span>
           ) : via?.lastSyncedAt ? (
             <span data-testid="synced-via">
-              Last synced <time dateTime={via.lastSyncedAt}>{formatTime(via.lastSyncedAt)}</time> by {via.deskName}
+              Last synced <time dateTime={via.lastSyncedAt}>{formatTime(via.lastSyncedAt)}</time> by{' '}
+              {via.deskName}
             </span>
           ) : null}
           {event.nextAttemptAt ? (
@@ -103,7 +120,11 @@ function EventHeader({ event, view }: { event: SyncedEvent; view: EventSyncView 
         {view.showOfflineBanner ? <OfflineBanner event={event} /> : null}
       </div>
       <div className="event-header-actions">
-        <button type="button" className="button button-primary" onClick={() => navigate({ name: 'desk', eventId: event.id })}>
+        <button
+          type="button"
+          className="button button-primary"
+          onClick={() => navigate({ name: 'desk', eventId: event.id })}
+        >
           Check-in desk
         </button>
         <button
@@ -127,7 +148,15 @@ function EventHeader({ event, view }: { event: SyncedEvent; view: EventSyncView 
   );
 }
 
-function RecoveryAlert({ event, view, onOpen }: { event: SyncedEvent; view: EventSyncView; onOpen: () => void }) {
+function RecoveryAlert({
+  event,
+  view,
+  onOpen,
+}: {
+  event: SyncedEvent;
+  view: EventSyncView;
+  onOpen: () => void;
+}) {
   const admin = useStore(isAdmin);
   const alert = view.alert;
   if (!alert) return null;
@@ -160,7 +189,9 @@ function ImportProgress({ event, job }: { event: SyncedEvent; job: SyncJob }) {
   const total = job.expectedTotal;
   const known = total !== null && total > 0;
   const percent = known ? Math.min(100, Math.round((job.fetched / total) * 100)) : null;
-  const text = known ? `${formatCount(job.fetched)} of ${formatCount(total)} attendees` : `${formatCount(job.fetched)} attendees so far`;
+  const text = known
+    ? `${formatCount(job.fetched)} of ${formatCount(total)} attendees`
+    : `${formatCount(job.fetched)} attendees so far`;
   return (
     <section className="import-progress" aria-labelledby="import-progress-title">
       <div className="import-progress-head">
@@ -185,7 +216,9 @@ function ImportProgress({ event, job }: { event: SyncedEvent; job: SyncJob }) {
       >
         <div className="progress-fill" style={{ width: percent === null ? '100%' : `${percent}%` }} />
       </div>
-      <p className="muted small">The desk keeps working while the import runs; new rows appear below as they arrive.</p>
+      <p className="muted small">
+        The desk keeps working while the import runs; new rows appear below as they arrive.
+      </p>
     </section>
   );
 }
@@ -215,7 +248,9 @@ function AttendanceStats({ event }: { event: SyncedEvent }) {
         <span className="stat-label">Checked in</span>
         <span className="stat-value stat-value-small" data-testid="checked-in-summary">
           {formatCount(event.counts.checkedIn)}{' '}
-          <span className="stat-suffix">({formatPercent(event.counts.checkedIn, event.counts.attending)})</span>
+          <span className="stat-suffix">
+            ({formatPercent(event.counts.checkedIn, event.counts.attending)})
+          </span>
         </span>
       </div>
     </section>
@@ -259,7 +294,13 @@ function EventSettings({ event }: { event: SyncedEvent }) {
       </div>
       {admin ? (
         <div>
-          <button type="button" className="button" onClick={() => void onExport()} disabled={exporting} aria-busy={exporting || undefined}>
+          <button
+            type="button"
+            className="button"
+            onClick={() => void onExport()}
+            disabled={exporting}
+            aria-busy={exporting || undefined}
+          >
             {exporting ? 'Exporting…' : 'Export check-ins (CSV)'}
           </button>
         </div>

@@ -115,14 +115,25 @@ function EmptyEvents() {
       <h2>No events yet</h2>
       {integrations.length === 0 ? (
         <>
-          <p className="muted">Connect an Eventbrite or Luma account, then import an event to start checking people in.</p>
+          <p className="muted">
+            Connect an Eventbrite or Luma account, then import an event to start checking people in.
+          </p>
           <div className="empty-actions">
             {demo.available ? (
-              <button type="button" className="button button-primary" onClick={() => void onDemo()} disabled={starting}>
+              <button
+                type="button"
+                className="button button-primary"
+                onClick={() => void onDemo()}
+                disabled={starting}
+              >
                 {starting ? 'Starting demo…' : 'Start demo workspace'}
               </button>
             ) : null}
-            <button type="button" className="button" onClick={() => navigate({ name: 'settings', section: 'integrations' })}>
+            <button
+              type="button"
+              className="button"
+              onClick={() => navigate({ name: 'settings', section: 'integrations' })}
+            >
               Go to integrations
             </button>
           </div>
@@ -143,7 +154,11 @@ function EmptyEvents() {
           </p>
           {admin && !hasConnected ? (
             <div className="empty-actions">
-              <button type="button" className="button" onClick={() => navigate({ name: 'settings', section: 'integrations' })}>
+              <button
+                type="button"
+                className="button"
+                onClick={() => navigate({ name: 'settings', section: 'integrations' })}
+              >
                 Go to integrations
               </button>
             </div>

@@ -80,7 +80,12 @@ export function ImportEventDialog({ onClose }: { onClose: () => void }) {
           <button type="button" className="button" onClick={onClose} disabled={busy}>
             Cancel
           </button>
-          <button type="button" className="button button-primary" onClick={() => void onImport()} disabled={busy || selected === null}>
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => void onImport()}
+            disabled={busy || selected === null}
+          >
             {busy ? 'Importing…' : 'Import'}
           </button>
         </>
@@ -111,7 +116,11 @@ export function ImportEventDialog({ onClose }: { onClose: () => void }) {
           {loadError ? (
             <div>
               <InlineError message={loadError} />
-              <button type="button" className="button button-small" onClick={() => setReloadKey((k) => k + 1)}>
+              <button
+                type="button"
+                className="button button-small"
+                onClick={() => setReloadKey((k) => k + 1)}
+              >
                 Try again
               </button>
             </div>

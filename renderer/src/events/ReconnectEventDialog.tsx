@@ -34,7 +34,8 @@ export function ReconnectEventDialog({ event, onClose }: ReconnectEventDialogPro
     setLoadError(null);
     recoveryOptions(event.id).then(
       (list) => {
-        if (!cancelled) setOptions(list.filter((i) => i.status === 'CONNECTED' && i.provider === event.provider));
+        if (!cancelled)
+          setOptions(list.filter((i) => i.status === 'CONNECTED' && i.provider === event.provider));
       },
       (err: unknown) => {
         if (!cancelled) setLoadError(errorMessage(err));
@@ -70,7 +71,12 @@ export function ReconnectEventDialog({ event, onClose }: ReconnectEventDialogPro
         : `The last sync of “${event.name}” failed. Choose the ${provider} account to retry with.`;
 
   return (
-    <Dialog title={view.dialogTitle ?? 'Reconnect'} onClose={onClose} busy={busyId !== null} className="dialog-wide">
+    <Dialog
+      title={view.dialogTitle ?? 'Reconnect'}
+      onClose={onClose}
+      busy={busyId !== null}
+      className="dialog-wide"
+    >
       {loadError ? (
         <div>
           <InlineError message={loadError} />
@@ -85,7 +91,10 @@ export function ReconnectEventDialog({ event, onClose }: ReconnectEventDialogPro
       ) : options.length === 0 ? (
         <div className="empty-state empty-state-compact">
           <p className="empty-title">No connected {provider} account</p>
-          <p className="muted">Connect or reconnect your {provider} account in Settings → Integrations, then come back to this event.</p>
+          <p className="muted">
+            Connect or reconnect your {provider} account in Settings → Integrations, then come back to this
+            event.
+          </p>
           <button type="button" className="button button-primary" onClick={goToIntegrations}>
             Go to integrations
           </button>
@@ -98,7 +107,9 @@ export function ReconnectEventDialog({ event, onClose }: ReconnectEventDialogPro
               <li key={integration.id} className="account-card">
                 <div className="account-card-text">
                   <span className="account-email">{integration.accountEmail}</span>
-                  {integration.accountName ? <span className="account-name muted">{integration.accountName}</span> : null}
+                  {integration.accountName ? (
+                    <span className="account-name muted">{integration.accountName}</span>
+                  ) : null}
                 </div>
                 <StatusPill label="Connected" tone="green" />
                 <button

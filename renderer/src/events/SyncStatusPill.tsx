@@ -5,7 +5,11 @@ import type { SyncedEvent } from '../../../shared/types.ts';
 import { describeSyncedEvent } from '../../../shared/sync-status.ts';
 import { StatusPill } from '../ui/StatusPill.tsx';
 
-export function SyncStatusPill({ event }: { event: Pick<SyncedEvent, 'status' | 'statusReason' | 'activeJob' | 'integrationId' | 'syncVia'> }) {
+export function SyncStatusPill({
+  event,
+}: {
+  event: Pick<SyncedEvent, 'status' | 'statusReason' | 'activeJob' | 'integrationId' | 'syncVia'>;
+}) {
   const { badge } = describeSyncedEvent(event);
   return <StatusPill label={badge.label} tone={badge.tone} className="status-badge" />;
 }

@@ -12,7 +12,10 @@ type Page = { rows: Attendee[]; total: number };
 /** The event page of event 1, its attendee reads answered from `people` (by offset) unless held. */
 async function eventPage(people: Attendee[]) {
   const harness = await startedStore();
-  harness.transport.answer('attendees.list', ({ offset, limit }) => ({ rows: people.slice(offset, offset + limit), total: people.length }));
+  harness.transport.answer('attendees.list', ({ offset, limit }) => ({
+    rows: people.slice(offset, offset + limit),
+    total: people.length,
+  }));
   harness.store.getState().navigate({ name: 'event', eventId: 1 });
   await settle();
   return harness;
@@ -27,7 +30,9 @@ test('opening the event page reads the first page; rows further down are read wh
 
   store.getState().showAttendeeRows(1, 190, 230); // pages 0 (cached) and 1
   await settle();
-  assert.deepEqual(transport.inputs('attendees.list').slice(1), [{ eventId: 1, offset: PAGE_SIZE, limit: PAGE_SIZE }]);
+  assert.deepEqual(transport.inputs('attendees.list').slice(1), [
+    { eventId: 1, offset: PAGE_SIZE, limit: PAGE_SIZE },
+  ]);
   assert.equal(store.getState().attendees?.pages[1]?.rows?.[0]?.id, PAGE_SIZE + 1);
 });
 
@@ -41,7 +46,10 @@ test('a change of the event makes every page stale: the pages in view are read a
   transport.push('checkinsChanged', { eventId: 1, attendeeIds: [9] });
   const cache = store.getState().attendees!;
   assert.equal(cache.generation, 6);
-  assert.ok(Object.values(cache.pages).every((p) => p.generation < cache.generation), 'every cached page is stale');
+  assert.ok(
+    Object.values(cache.pages).every((p) => p.generation < cache.generation),
+    'every cached page is stale',
+  );
 
   timers.advance(250);
   await settle();
@@ -68,7 +76,10 @@ test('a page answered after a newer change stays stale and is read again when sh
   assert.equal(page.generation, 1);
   assert.equal(store.getState().attendees!.generation, 2);
 
-  transport.answer('attendees.list', ({ offset, limit }) => ({ rows: people(50).slice(offset, offset + limit), total: 50 }));
+  transport.answer('attendees.list', ({ offset, limit }) => ({
+    rows: people(50).slice(offset, offset + limit),
+    total: 50,
+  }));
   const reads = transport.inputs('attendees.list').length;
   store.getState().showAttendeeRows(1, 0, 20);
   await settle();
@@ -135,28 +146,45 @@ test('the list query: filters and sorts ask at once, typed text once per pause, 
   const everyone = people(450);
   const { transport, timers, store } = await eventPage(everyone);
   const asked = () => transport.inputs('attendees.list').slice(1);
-  const q = (change: Parameters<ReturnType<typeof store.getState>['setAttendeeQuery']>[1]) => store.getState().setAttendeeQuery(1, change);
+  const q = (change: Parameters<ReturnType<typeof store.getState>['setAttendeeQuery']>[1]) =>
+    store.getState().setAttendeeQuery(1, change);
 
   // A filter asks for the first page of the new list at once; the cache starts empty for it.
   const held = deferred<Page>();
   transport.answer('attendees.list', () => held.promise);
   q({ filter: { checkIn: 'checked_in' } });
   assert.deepEqual(asked(), [{ eventId: 1, offset: 0, limit: PAGE_SIZE, filter: { checkIn: 'checked_in' } }]);
-  assert.deepEqual(store.getState().attendees!.pages[0]?.rows ?? null, null, 'no rows of the old list shown for the new one');
+  assert.deepEqual(
+    store.getState().attendees!.pages[0]?.rows ?? null,
+    null,
+    'no rows of the old list shown for the new one',
+  );
 
   // Typing: one question after the pause, with the text trimmed; the held answer of the older query is dropped.
-  transport.answer('attendees.list', ({ offset, limit }) => ({ rows: everyone.slice(offset, offset + Math.min(limit, 3)), total: 3 }));
+  transport.answer('attendees.list', ({ offset, limit }) => ({
+    rows: everyone.slice(offset, offset + Math.min(limit, 3)),
+    total: 3,
+  }));
   q({ text: 's' });
   q({ text: 'sm' });
   q({ text: 'smi ' });
   assert.equal(asked().length, 1, 'nothing asked while typing');
   timers.advance(150);
   await settle();
-  assert.deepEqual(asked()[1], { eventId: 1, offset: 0, limit: PAGE_SIZE, text: 'smi', filter: { checkIn: 'checked_in' } });
+  assert.deepEqual(asked()[1], {
+    eventId: 1,
+    offset: 0,
+    limit: PAGE_SIZE,
+    text: 'smi',
+    filter: { checkIn: 'checked_in' },
+  });
   held.resolve({ rows: everyone.slice(0, 200), total: 450 });
   await settle();
   assert.equal(store.getState().attendees!.total, 3, 'the older answer did not overwrite the newer');
-  assert.deepEqual(store.getState().attendees!.pages[0]!.rows!.map((a) => a.id), [1, 2, 3]);
+  assert.deepEqual(
+    store.getState().attendees!.pages[0]!.rows!.map((a) => a.id),
+    [1, 2, 3],
+  );
 
   // The same question again (a space typed, a filter set and cleared within the pause) asks nothing.
   q({ text: 'smi  ' });
@@ -166,7 +194,14 @@ test('the list query: filters and sorts ask at once, typed text once per pause, 
 
   // A sort asks at once; clearing every filter and the text is the plain list again.
   q({ sort: { key: 'checked_in_at', direction: 'desc' } });
-  assert.deepEqual(asked()[2], { eventId: 1, offset: 0, limit: PAGE_SIZE, text: 'smi', filter: { checkIn: 'checked_in' }, sort: { key: 'checked_in_at', direction: 'desc' } });
+  assert.deepEqual(asked()[2], {
+    eventId: 1,
+    offset: 0,
+    limit: PAGE_SIZE,
+    text: 'smi',
+    filter: { checkIn: 'checked_in' },
+    sort: { key: 'checked_in_at', direction: 'desc' },
+  });
   q({ text: '', filter: { checkIn: undefined }, sort: { key: 'name', direction: 'asc' } });
   assert.deepEqual(asked()[3], { eventId: 1, offset: 0, limit: PAGE_SIZE });
   await settle();

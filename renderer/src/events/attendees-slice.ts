@@ -61,11 +61,16 @@ const EMPTY_QUERY: AttendeeCache['query'] = { text: '', filter: {}, sort: DEFAUL
 
 /** The query as the channel takes it: only what narrows or sorts. */
 function listQuery(query: AttendeeCache['query']): AttendeeListQuery {
-  const filter = Object.fromEntries(Object.entries(query.filter).filter(([, v]) => v !== undefined)) as AttendeeFilter;
+  const filter = Object.fromEntries(
+    Object.entries(query.filter).filter(([, v]) => v !== undefined),
+  ) as AttendeeFilter;
   return {
     ...(query.text.trim() ? { text: query.text.trim() } : {}),
     ...(Object.keys(filter).length ? { filter } : {}),
-    ...(query.sort.key !== DEFAULT_ATTENDEE_SORT.key || query.sort.direction !== DEFAULT_ATTENDEE_SORT.direction ? { sort: query.sort } : {}),
+    ...(query.sort.key !== DEFAULT_ATTENDEE_SORT.key ||
+    query.sort.direction !== DEFAULT_ATTENDEE_SORT.direction
+      ? { sort: query.sort }
+      : {}),
   };
 }
 
@@ -94,9 +99,18 @@ export const createAttendeesSlice: SliceCreator<AttendeesSlice> =
 
     /** Rewrites this event's cache, if it is still the one open. */
     const patchCache = (eventId: number, patch: (cache: AttendeeCache) => Partial<AttendeeCache>) =>
-      set((s) => (s.attendees && s.attendees.eventId === eventId ? { attendees: { ...s.attendees, ...patch(s.attendees) } } : {}));
+      set((s) =>
+        s.attendees && s.attendees.eventId === eventId
+          ? { attendees: { ...s.attendees, ...patch(s.attendees) } }
+          : {},
+      );
 
-    const patchPage = (eventId: number, page: number, entry: (prev: AttendeePageEntry | undefined) => AttendeePageEntry, total?: number) =>
+    const patchPage = (
+      eventId: number,
+      page: number,
+      entry: (prev: AttendeePageEntry | undefined) => AttendeePageEntry,
+      total?: number,
+    ) =>
       patchCache(eventId, (cache) => ({
         ...(total === undefined ? {} : { total }),
         pages: { ...cache.pages, [page]: entry(cache.pages[page]) },
@@ -110,9 +124,19 @@ export const createAttendeesSlice: SliceCreator<AttendeesSlice> =
         const { generation, queryId } = cache;
         const seq = ++requestSeq;
         const current = () => get().attendees?.queryId === queryId;
-        patchPage(eventId, page, (prev) => ({ rows: prev?.rows ?? null, loading: true, error: null, generation: prev?.generation ?? -1 }));
+        patchPage(eventId, page, (prev) => ({
+          rows: prev?.rows ?? null,
+          loading: true,
+          error: null,
+          generation: prev?.generation ?? -1,
+        }));
         try {
-          const result = await call('attendees.list', { eventId, offset: page * PAGE_SIZE, limit: PAGE_SIZE, ...listQuery(cache.query) });
+          const result = await call('attendees.list', {
+            eventId,
+            offset: page * PAGE_SIZE,
+            limit: PAGE_SIZE,
+            ...listQuery(cache.query),
+          });
           if (!current()) return; // the query changed meanwhile: its own fetch fills this page
 
           const rows = result.rows.map((row) => {
@@ -122,7 +146,12 @@ export const createAttendeesSlice: SliceCreator<AttendeesSlice> =
           patchPage(eventId, page, () => ({ rows, loading: false, error: null, generation }), result.total);
         } catch (err) {
           if (!current()) return;
-          patchPage(eventId, page, (prev) => ({ rows: prev?.rows ?? null, loading: false, error: errorMessage(err), generation: prev?.generation ?? -1 }));
+          patchPage(eventId, page, (prev) => ({
+            rows: prev?.rows ?? null,
+            loading: false,
+            error: errorMessage(err),
+            generation: prev?.generation ?? -1,
+          }));
         }
       });
 
@@ -132,14 +161,16 @@ export const createAttendeesSlice: SliceCreator<AttendeesSlice> =
       for (const page of pages) {
         const entry = cache.pages[page];
         if (entry?.loading) continue;
-        if (!entry || entry.generation < cache.generation || (entry.rows === null && !entry.error)) void fetchPage(eventId, page);
+        if (!entry || entry.generation < cache.generation || (entry.rows === null && !entry.error))
+          void fetchPage(eventId, page);
       }
     };
 
     const refreshVisiblePages = (eventId: number) => {
       const cache = get().attendees;
       if (!cache || cache.eventId !== eventId) return;
-      const pages = visiblePages.eventId === eventId && visiblePages.pages.length > 0 ? visiblePages.pages : [0];
+      const pages =
+        visiblePages.eventId === eventId && visiblePages.pages.length > 0 ? visiblePages.pages : [0];
       for (const page of pages) void fetchPage(eventId, page);
     };
 
@@ -169,7 +200,8 @@ export const createAttendeesSlice: SliceCreator<AttendeesSlice> =
     };
 
     /** Every cached page of the event is stale. */
-    const bumpGeneration = (eventId: number) => patchCache(eventId, (cache) => ({ generation: cache.generation + 1 }));
+    const bumpGeneration = (eventId: number) =>
+      patchCache(eventId, (cache) => ({ generation: cache.generation + 1 }));
 
     const applyRow = (row: Attendee) => {
       get().replaceDeskRow(row);

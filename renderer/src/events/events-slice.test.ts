@@ -14,7 +14,9 @@ test('job progress shows at once, and an answer read before it never lowers the 
   assert.deepEqual(store.getState().events[0]!.activeJob, job);
 
   // The throttled re-read (700 ms) answers with what main had before the push: 25 fetched.
-  transport.answer('events.get', () => syncedEvent({ id: 1, activeJob: syncJob({ id: 7, eventId: 1, fetched: 25, expectedTotal: 100 }) }));
+  transport.answer('events.get', () =>
+    syncedEvent({ id: 1, activeJob: syncJob({ id: 7, eventId: 1, fetched: 25, expectedTotal: 100 }) }),
+  );
   const before = transport.inputs('events.get').length;
   timers.advance(699);
   assert.equal(transport.inputs('events.get').length, before, 'the re-read waits for the throttle');
@@ -38,12 +40,20 @@ test('a burst of progress pushes makes one re-read of the event', async () => {
 });
 
 test('a finished job is not brought back by an answer, or a progress push, that predates its end', async () => {
-  const { transport, store } = await startedStore({ events: [syncedEvent({ id: 1, activeJob: syncJob({ id: 7, eventId: 1, fetched: 90 }) })] });
+  const { transport, store } = await startedStore({
+    events: [syncedEvent({ id: 1, activeJob: syncJob({ id: 7, eventId: 1, fetched: 90 }) })],
+  });
   await settle();
   // The re-read that jobFinished starts is answered late, with the job still running.
   const late = deferred<SyncedEvent>();
   transport.answer('events.get', () => late.promise);
-  const finished = syncJob({ id: 7, eventId: 1, state: 'completed', fetched: 100, finishedAt: '2026-11-23T08:05:00.000Z' });
+  const finished = syncJob({
+    id: 7,
+    eventId: 1,
+    state: 'completed',
+    fetched: 100,
+    finishedAt: '2026-11-23T08:05:00.000Z',
+  });
   transport.push('jobFinished', { eventId: 1, job: finished });
   // Held until the settled event arrives, so the pill never reads "no job" in between.
   assert.deepEqual(store.getState().events[0]!.activeJob, finished);
@@ -57,16 +67,32 @@ test('a finished job is not brought back by an answer, or a progress push, that 
 
   // The settled event (no job) replaces it.
   transport.answer('events.get', () => syncedEvent({ id: 1, activeJob: null }));
-  transport.push('statusChanged', { eventId: 1, from: 'ACTIVE', to: 'ACTIVE', reason: 'sync done', at: '2026-11-23T08:05:01.000Z' });
+  transport.push('statusChanged', {
+    eventId: 1,
+    from: 'ACTIVE',
+    to: 'ACTIVE',
+    reason: 'sync done',
+    at: '2026-11-23T08:05:01.000Z',
+  });
   await settle();
   assert.equal(store.getState().events[0]!.activeJob, null);
 });
 
 test('a status change re-reads that event; an event main no longer has leaves the list', async () => {
-  const { transport, store } = await startedStore({ events: [syncedEvent({ id: 1 }), syncedEvent({ id: 2 })] });
+  const { transport, store } = await startedStore({
+    events: [syncedEvent({ id: 1 }), syncedEvent({ id: 2 })],
+  });
   await settle();
-  transport.answer('events.get', ({ eventId }) => syncedEvent({ id: eventId, status: 'DISCONNECTED', statusReason: 'token revoked' }));
-  transport.push('statusChanged', { eventId: 2, from: 'ACTIVE', to: 'DISCONNECTED', reason: 'token revoked', at: '2026-11-23T08:05:00.000Z' });
+  transport.answer('events.get', ({ eventId }) =>
+    syncedEvent({ id: eventId, status: 'DISCONNECTED', statusReason: 'token revoked' }),
+  );
+  transport.push('statusChanged', {
+    eventId: 2,
+    from: 'ACTIVE',
+    to: 'DISCONNECTED',
+    reason: 'token revoked',
+    at: '2026-11-23T08:05:00.000Z',
+  });
   await settle();
   assert.deepEqual(transport.inputs('events.get').at(-1), { eventId: 2 });
   assert.deepEqual(
@@ -80,23 +106,42 @@ test('a status change re-reads that event; an event main no longer has leaves th
   transport.answer('events.get', () => {
     throw new FakeRefusal('NOT_FOUND', 'no such event');
   });
-  transport.push('statusChanged', { eventId: 1, from: 'ACTIVE', to: 'PENDING', reason: 'removed', at: '2026-11-23T08:06:00.000Z' });
+  transport.push('statusChanged', {
+    eventId: 1,
+    from: 'ACTIVE',
+    to: 'PENDING',
+    reason: 'removed',
+    at: '2026-11-23T08:06:00.000Z',
+  });
   await settle();
-  assert.deepEqual(store.getState().events.map((e) => e.id), [2]);
+  assert.deepEqual(
+    store.getState().events.map((e) => e.id),
+    [2],
+  );
 });
 
 test('a new event pushed by main joins the list', async () => {
   const { transport, store } = await startedStore();
   await settle();
-  transport.answer('events.list', () => [syncedEvent({ id: 1 }), syncedEvent({ id: 5, name: 'Late addition' })]);
+  transport.answer('events.list', () => [
+    syncedEvent({ id: 1 }),
+    syncedEvent({ id: 5, name: 'Late addition' }),
+  ]);
   transport.push('eventAdded', { eventId: 5 });
   await settle();
-  assert.deepEqual(store.getState().events.map((e) => e.name), ['Event 1', 'Late addition']);
+  assert.deepEqual(
+    store.getState().events.map((e) => e.name),
+    ['Event 1', 'Late addition'],
+  );
 });
 
 test('the clock checks load with the snapshot and are re-read on clockChecked; syncChanged re-reads its event', async () => {
   const { transport, store } = await startedStore();
-  const skewed = { provider: 'eventbrite' as const, offsetMs: 11 * 86_400_000, checkedAt: '2026-11-23T08:00:00.000Z' };
+  const skewed = {
+    provider: 'eventbrite' as const,
+    offsetMs: 11 * 86_400_000,
+    checkedAt: '2026-11-23T08:00:00.000Z',
+  };
   transport.answer('sync.clockChecks', () => [skewed]);
   await settle();
   transport.push('clockChecked', { provider: 'eventbrite' });

@@ -62,16 +62,34 @@ export const createEventsSlice: SliceCreator<EventsSlice> =
       let activeJob = fresh.activeJob;
       // An answer read before a jobFinished we already applied: keep the finished job we hold
       // (the refresh that jobFinished triggered brings the settled state right after).
-      if (activeJob && finishedJobs.has(activeJob.id)) activeJob = current?.activeJob?.id === activeJob.id ? current.activeJob : null;
+      if (activeJob && finishedJobs.has(activeJob.id))
+        activeJob = current?.activeJob?.id === activeJob.id ? current.activeJob : null;
       // A progress push newer than this answer: keep the higher count.
-      if (activeJob && current?.activeJob && current.activeJob.id === activeJob.id && current.activeJob.fetched > activeJob.fetched) {
-        activeJob = { ...activeJob, fetched: current.activeJob.fetched, expectedTotal: current.activeJob.expectedTotal ?? activeJob.expectedTotal };
+      if (
+        activeJob &&
+        current?.activeJob &&
+        current.activeJob.id === activeJob.id &&
+        current.activeJob.fetched > activeJob.fetched
+      ) {
+        activeJob = {
+          ...activeJob,
+          fetched: current.activeJob.fetched,
+          expectedTotal: current.activeJob.expectedTotal ?? activeJob.expectedTotal,
+        };
       }
       return activeJob === fresh.activeJob ? fresh : { ...fresh, activeJob };
     };
 
     const upsertEvent = (fresh: SyncedEvent) =>
-      set((s) => ({ events: upsertById(s.events, mergeEvent(s.events.find((e) => e.id === fresh.id), fresh)) }));
+      set((s) => ({
+        events: upsertById(
+          s.events,
+          mergeEvent(
+            s.events.find((e) => e.id === fresh.id),
+            fresh,
+          ),
+        ),
+      }));
 
     /** A job main reports running: shown at once, unless its jobFinished came first. */
     const showRunningJob = (eventId: number, job: SyncJob) => {
@@ -104,7 +122,9 @@ export const createEventsSlice: SliceCreator<EventsSlice> =
           const data = await call('desk.stats', { eventId });
           set((s) => (s.stats?.eventId === eventId ? { stats: { eventId, data, error: null } } : {}));
         } catch (err) {
-          set((s) => (s.stats?.eventId === eventId ? { stats: { ...s.stats, error: errorMessage(err) } } : {}));
+          set((s) =>
+            s.stats?.eventId === eventId ? { stats: { ...s.stats, error: errorMessage(err) } } : {},
+          );
           throw err;
         }
       });
@@ -125,7 +145,9 @@ export const createEventsSlice: SliceCreator<EventsSlice> =
       // Dropping the job here would show "PENDING, no job" (Import failed) for a moment; instead
       // hold the finished job until the refresh brings the settled event (activeJob null).
       set((s) => ({
-        events: patchById(s.events, eventId, (e) => (e.activeJob && e.activeJob.id === job.id ? { ...e, activeJob: job } : e)),
+        events: patchById(s.events, eventId, (e) =>
+          e.activeJob && e.activeJob.id === job.id ? { ...e, activeJob: job } : e,
+        ),
       }));
       void refreshEventNow(eventId);
       get().refreshStatsSoon(eventId);
@@ -155,7 +177,8 @@ export const createEventsSlice: SliceCreator<EventsSlice> =
       if (route.name === 'event') openStats(route.eventId);
       else if (cause === 'navigate') set({ stats: null });
       // The snapshot just brought every event; a navigation re-reads the one it opens.
-      if (cause === 'navigate' && (route.name === 'event' || route.name === 'desk')) void refreshEventNow(route.eventId);
+      if (cause === 'navigate' && (route.name === 'event' || route.name === 'desk'))
+        void refreshEventNow(route.eventId);
     });
 
     return {
@@ -227,7 +250,14 @@ export const createEventsSlice: SliceCreator<EventsSlice> =
       },
 
       applyEventList(list) {
-        set((s) => ({ events: list.map((e) => mergeEvent(s.events.find((c) => c.id === e.id), e)) }));
+        set((s) => ({
+          events: list.map((e) =>
+            mergeEvent(
+              s.events.find((c) => c.id === e.id),
+              e,
+            ),
+          ),
+        }));
       },
 
       refreshEventSoon(eventId) {
@@ -241,7 +271,10 @@ export const createEventsSlice: SliceCreator<EventsSlice> =
 
       adjustCheckedIn(eventId, delta) {
         set((s) => ({
-          events: patchById(s.events, eventId, (e) => ({ ...e, counts: { ...e.counts, checkedIn: Math.max(0, e.counts.checkedIn + delta) } })),
+          events: patchById(s.events, eventId, (e) => ({
+            ...e,
+            counts: { ...e.counts, checkedIn: Math.max(0, e.counts.checkedIn + delta) },
+          })),
         }));
       },
     };

@@ -7,7 +7,15 @@ import type { BadgeLayout, QrItem, TextItem, VipItem } from '../../../shared/bad
 
 export const BADGE_FONT = "'Badge Sans', 'DejaVu Sans', sans-serif";
 
-export const BadgeSvg = memo(function BadgeSvg({ layout, name, className }: { layout: BadgeLayout; name: string; className?: string }) {
+export const BadgeSvg = memo(function BadgeSvg({
+  layout,
+  name,
+  className,
+}: {
+  layout: BadgeLayout;
+  name: string;
+  className?: string;
+}) {
   const { widthPt: W, heightPt: H } = layout;
   return (
     <svg
@@ -17,9 +25,24 @@ export const BadgeSvg = memo(function BadgeSvg({ layout, name, className }: { la
       aria-label={`Badge preview for ${name}`}
       xmlns="http://www.w3.org/2000/svg"
     >
-      <rect x={0.25} y={0.25} width={W - 0.5} height={H - 0.5} rx={Math.min(W, H) * 0.02} fill="#fff" stroke="#b8bec8" strokeWidth={0.5} />
+      <rect
+        x={0.25}
+        y={0.25}
+        width={W - 0.5}
+        height={H - 0.5}
+        rx={Math.min(W, H) * 0.02}
+        fill="#fff"
+        stroke="#b8bec8"
+        strokeWidth={0.5}
+      />
       {layout.items.map((item, i) =>
-        item.kind === 'text' ? <BadgeText key={i} item={item} /> : item.kind === 'qr' ? <BadgeQr key={i} item={item} /> : <BadgeVip key={i} item={item} />,
+        item.kind === 'text' ? (
+          <BadgeText key={i} item={item} />
+        ) : item.kind === 'qr' ? (
+          <BadgeQr key={i} item={item} />
+        ) : (
+          <BadgeVip key={i} item={item} />
+        ),
       )}
     </svg>
   );
@@ -75,7 +98,18 @@ function BadgeQr({ item }: { item: QrItem }) {
   const matrix = item.matrix;
   if (!matrix || matrix.length === 0) {
     // No modules in the answer: a placeholder the size of the code, so the layout still reads.
-    return <rect x={item.x} y={item.y} width={item.size} height={item.size} fill="#eef0f3" stroke="#9aa3af" strokeWidth={0.5} strokeDasharray="2 2" />;
+    return (
+      <rect
+        x={item.x}
+        y={item.y}
+        width={item.size}
+        height={item.size}
+        fill="#eef0f3"
+        stroke="#9aa3af"
+        strokeWidth={0.5}
+        strokeDasharray="2 2"
+      />
+    );
   }
   const n = Math.max(matrix.length, ...matrix.map((r) => r.length));
   return (
@@ -110,7 +144,14 @@ function BadgeVip({ item }: { item: VipItem }) {
     <g data-field="vipMark">
       <rect x={x} y={y} width={w} height={h} rx={h * 0.25} fill="#d4a017" />
       <polygon points={starPoints(x + h * 0.5, y + h / 2, star)} fill="#fff" />
-      <text x={x + h * 0.95} y={y + h / 2 + fontSize * 0.36} fontFamily={BADGE_FONT} fontSize={fontSize} fontWeight={700} fill="#fff">
+      <text
+        x={x + h * 0.95}
+        y={y + h / 2 + fontSize * 0.36}
+        fontFamily={BADGE_FONT}
+        fontSize={fontSize}
+        fontWeight={700}
+        fill="#fff"
+      >
         VIP
       </text>
     </g>

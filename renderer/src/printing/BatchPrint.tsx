@@ -25,8 +25,14 @@ export function BatchPrintDialog({ event, onClose }: { event: SyncedEvent; onClo
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     await run(async () => {
-      const { queued, alreadyPrinted } = await printBatch(event.id, { vipOnly, ticketName: ticket === '' ? null : ticket });
-      toast(`Queued ${formatCount(queued)} ${queued === 1 ? 'badge' : 'badges'} (${formatCount(alreadyPrinted)} already printed)`, 'success');
+      const { queued, alreadyPrinted } = await printBatch(event.id, {
+        vipOnly,
+        ticketName: ticket === '' ? null : ticket,
+      });
+      toast(
+        `Queued ${formatCount(queued)} ${queued === 1 ? 'badge' : 'badges'} (${formatCount(alreadyPrinted)} already printed)`,
+        'success',
+      );
     });
   };
 
@@ -35,19 +41,42 @@ export function BatchPrintDialog({ event, onClose }: { event: SyncedEvent; onClo
       title="Print badges"
       onClose={onClose}
       busy={busy}
-      actions={<FormDialogActions formId={ids.form} onCancel={onClose} busy={busy} label="Queue badges" busyLabel="Queueing…" />}
+      actions={
+        <FormDialogActions
+          formId={ids.form}
+          onCancel={onClose}
+          busy={busy}
+          label="Queue badges"
+          busyLabel="Queueing…"
+        />
+      }
     >
       <form id={ids.form} className="form" onSubmit={(e) => void submit(e)}>
         <p>
-          Queues a badge for every attending person of <span className="strong">{event.name}</span> who has none yet, on this station’s printer.
-          Badges already printed are skipped; a reprint is one person at a time, from the desk.
+          Queues a badge for every attending person of <span className="strong">{event.name}</span> who has
+          none yet, on this station’s printer. Badges already printed are skipped; a reprint is one person at
+          a time, from the desk.
         </p>
-        {!printerSet ? <p className="warning-text">This station has no badge printer. Choose one in Settings → Printers first.</p> : null}
+        {!printerSet ? (
+          <p className="warning-text">
+            This station has no badge printer. Choose one in Settings → Printers first.
+          </p>
+        ) : null}
         <div className="field field-checkbox">
-          <input id={ids.vip} type="checkbox" checked={vipOnly} onChange={(e) => setVipOnly(e.target.checked)} />
+          <input
+            id={ids.vip}
+            type="checkbox"
+            checked={vipOnly}
+            onChange={(e) => setVipOnly(e.target.checked)}
+          />
           <label htmlFor={ids.vip}>VIPs only</label>
         </div>
-        <SelectField label="Ticket type" value={ticket} options={[{ value: '', label: 'All' }, ...ticketNames.map((t) => ({ value: t, label: t }))]} onChange={setTicket} />
+        <SelectField
+          label="Ticket type"
+          value={ticket}
+          options={[{ value: '', label: 'All' }, ...ticketNames.map((t) => ({ value: t, label: t }))]}
+          onChange={setTicket}
+        />
         <InlineError message={error} />
       </form>
     </Dialog>
@@ -76,13 +105,20 @@ function BatchPrintProgressView({ batch, total }: { batch: BatchProgress; total:
   const printed = Math.min(counts.printed, total);
   const text = `Printing badges: ${formatCount(printed)} of ${formatCount(total)} printed`;
   return (
-    <section className={`batch-progress${counts.problems > 0 ? ' batch-progress-problem' : ''}`} aria-label="Badge printing">
+    <section
+      className={`batch-progress${counts.problems > 0 ? ' batch-progress-problem' : ''}`}
+      aria-label="Badge printing"
+    >
       <div className="batch-progress-head">
         <p className="batch-progress-text" data-testid="batch-progress" data-done={done || undefined}>
           {text}
         </p>
         <div className="batch-progress-actions">
-          <button type="button" className="button button-small" onClick={() => navigate({ name: 'printQueue' })}>
+          <button
+            type="button"
+            className="button button-small"
+            onClick={() => navigate({ name: 'printQueue' })}
+          >
             Open print queue
           </button>
           {done ? (
@@ -92,12 +128,28 @@ function BatchPrintProgressView({ batch, total }: { batch: BatchProgress; total:
           ) : null}
         </div>
       </div>
-      <div className="progress" role="progressbar" aria-label="Badge printing progress" aria-valuemin={0} aria-valuemax={total} aria-valuenow={printed} aria-valuetext={text}>
-        <div className="progress-fill" style={{ width: `${total > 0 ? Math.round((printed / total) * 100) : 0}%` }} />
+      <div
+        className="progress"
+        role="progressbar"
+        aria-label="Badge printing progress"
+        aria-valuemin={0}
+        aria-valuemax={total}
+        aria-valuenow={printed}
+        aria-valuetext={text}
+      >
+        <div
+          className="progress-fill"
+          style={{ width: `${total > 0 ? Math.round((printed / total) * 100) : 0}%` }}
+        />
       </div>
       <p className="muted small">
         {done ? 'Done.' : 'Printing on this station’s printer; check-in keeps working meanwhile.'}
-        {counts.problems > 0 ? <span className="batch-progress-problem-text"> {formatCount(counts.problems)} need a person in the print queue.</span> : null}
+        {counts.problems > 0 ? (
+          <span className="batch-progress-problem-text">
+            {' '}
+            {formatCount(counts.problems)} need a person in the print queue.
+          </span>
+        ) : null}
         {counts.cancelled > 0 ? ` ${formatCount(counts.cancelled)} cancelled.` : null}
         {batch.alreadyPrinted > 0 ? ` ${formatCount(batch.alreadyPrinted)} already had a badge.` : null}
       </p>

@@ -60,18 +60,28 @@ export function PrintQueuePage() {
             <p className="print-queue-summary" data-testid="print-queue-summary">
               <span>{formatCount(summary.queued)} queued</span>
               <span>{formatCount(summary.printing)} printing</span>
-              <span className={summary.failed > 0 ? 'print-queue-summary-problem' : undefined}>{formatCount(summary.failed)} failed</span>
+              <span className={summary.failed > 0 ? 'print-queue-summary-problem' : undefined}>
+                {formatCount(summary.failed)} failed
+              </span>
               <span className={summary.mayHavePrinted > 0 ? 'print-queue-summary-problem' : undefined}>
                 {formatCount(summary.mayHavePrinted)} may have printed
               </span>
             </p>
           ) : null}
         </div>
-        <button type="button" className="button" onClick={() => void onRefresh()} disabled={refreshing} aria-busy={refreshing || undefined}>
+        <button
+          type="button"
+          className="button"
+          onClick={() => void onRefresh()}
+          disabled={refreshing}
+          aria-busy={refreshing || undefined}
+        >
           {refreshing ? 'Refreshing…' : 'Refresh'}
         </button>
       </div>
-      <p className="muted small print-queue-note">A printer problem never stops check-in: the person is checked in, and their badge waits here.</p>
+      <p className="muted small print-queue-note">
+        A printer problem never stops check-in: the person is checked in, and their badge waits here.
+      </p>
       {queue?.error ? <LoadError>Could not load print jobs: {queue.error}</LoadError> : null}
       <div className="print-jobs-wrap">
         <table className="simple-table print-jobs" aria-label="Print jobs">
@@ -135,7 +145,10 @@ const JobRow = memo(function JobRow({ job }: { job: PrintJob }) {
   };
 
   return (
-    <tr className={`print-job print-job-${job.state}${needsPerson ? ' print-job-attention' : ''}`} data-state={job.state}>
+    <tr
+      className={`print-job print-job-${job.state}${needsPerson ? ' print-job-attention' : ''}`}
+      data-state={job.state}
+    >
       <th scope="row" className={job.attendeeName ? undefined : 'muted'}>
         {subject}
       </th>
@@ -145,36 +158,75 @@ const JobRow = memo(function JobRow({ job }: { job: PrintJob }) {
         {job.note ? <span className="print-job-note">{job.note}</span> : null}
       </td>
       <td>
-        <StatusPill label={PRINT_JOB_STATE_LABEL[job.state]} tone={retrying ? 'amber' : PRINT_STATE_TONE[job.state]} />
+        <StatusPill
+          label={PRINT_JOB_STATE_LABEL[job.state]}
+          tone={retrying ? 'amber' : PRINT_STATE_TONE[job.state]}
+        />
       </td>
       <td className="print-job-error">
-        {job.state === 'may_have_printed' ? <span>{MAY_HAVE_PRINTED_TEXT}</span> : job.error ? <span>{job.error}</span> : null}
-        {retrying ? <span className="muted small"> Retrying{job.nextAttemptAt ? ` at ${formatClock(job.nextAttemptAt)}` : ''}</span> : null}
+        {job.state === 'may_have_printed' ? (
+          <span>{MAY_HAVE_PRINTED_TEXT}</span>
+        ) : job.error ? (
+          <span>{job.error}</span>
+        ) : null}
+        {retrying ? (
+          <span className="muted small">
+            {' '}
+            Retrying{job.nextAttemptAt ? ` at ${formatClock(job.nextAttemptAt)}` : ''}
+          </span>
+        ) : null}
       </td>
       <td className="num">{formatCount(job.attempts)}</td>
       <td className="print-job-time">
-        <time dateTime={job.createdAt} title={`Queued ${formatMoment(job.createdAt)}${job.printedAt ? ` · printed ${formatMoment(job.printedAt)}` : ''}`}>
+        <time
+          dateTime={job.createdAt}
+          title={`Queued ${formatMoment(job.createdAt)}${job.printedAt ? ` · printed ${formatMoment(job.printedAt)}` : ''}`}
+        >
           {formatTime(job.createdAt)}
         </time>
       </td>
       <td className="print-job-actions">
         {job.state === 'may_have_printed' ? (
           <>
-            <button type="button" className="button button-small button-primary" aria-label={`Print again: ${subject}`} disabled={busy} onClick={() => void run(retry)}>
+            <button
+              type="button"
+              className="button button-small button-primary"
+              aria-label={`Print again: ${subject}`}
+              disabled={busy}
+              onClick={() => void run(retry)}
+            >
               Print again
             </button>
-            <button type="button" className="button button-small" aria-label={`It printed: ${subject}`} disabled={busy} onClick={() => void run(markPrinted)}>
+            <button
+              type="button"
+              className="button button-small"
+              aria-label={`It printed: ${subject}`}
+              disabled={busy}
+              onClick={() => void run(markPrinted)}
+            >
               It printed
             </button>
           </>
         ) : null}
         {canRetry ? (
-          <button type="button" className="button button-small" aria-label={`Retry print of ${subject}`} disabled={busy} onClick={() => void run(retry)}>
+          <button
+            type="button"
+            className="button button-small"
+            aria-label={`Retry print of ${subject}`}
+            disabled={busy}
+            onClick={() => void run(retry)}
+          >
             Retry
           </button>
         ) : null}
         {canCancel ? (
-          <button type="button" className="button button-small button-danger" aria-label={`Cancel print of ${subject}`} disabled={busy} onClick={() => void run(cancel)}>
+          <button
+            type="button"
+            className="button button-small button-danger"
+            aria-label={`Cancel print of ${subject}`}
+            disabled={busy}
+            onClick={() => void run(cancel)}
+          >
             Cancel
           </button>
         ) : null}

@@ -42,15 +42,26 @@ export function PrintersSection() {
           </div>
         ) : null}
       </div>
-      {!admin ? <p className="muted">Only an admin can add printers or choose where this station prints. Unlock admin to change them.</p> : null}
+      {!admin ? (
+        <p className="muted">
+          Only an admin can add printers or choose where this station prints. Unlock admin to change them.
+        </p>
+      ) : null}
       {printers === null ? (
         <Loading />
       ) : printers.length === 0 ? (
-        <p className="muted empty-inline">No printers yet. Add a PDF folder, a label printer or a system printer to print badges.</p>
+        <p className="muted empty-inline">
+          No printers yet. Add a PDF folder, a label printer or a system printer to print badges.
+        </p>
       ) : (
         <ul className="printer-list" aria-label="Printer list">
           {printers.map((printer) => (
-            <PrinterCard key={printer.id} printer={printer} admin={admin} station={printer.id === stationPrinterId} />
+            <PrinterCard
+              key={printer.id}
+              printer={printer}
+              admin={admin}
+              station={printer.id === stationPrinterId}
+            />
           ))}
         </ul>
       )}
@@ -142,7 +153,10 @@ function StationPrinting() {
   const autoPrint = pending.autoPrint ?? savedAutoPrint;
   const current = printers?.find((p) => p.id === printerId) ?? null;
 
-  const save = async <K extends 'printerId' | 'autoPrint'>(key: K, value: K extends 'printerId' ? number | null : boolean) => {
+  const save = async <K extends 'printerId' | 'autoPrint'>(
+    key: K,
+    value: K extends 'printerId' ? number | null : boolean,
+  ) => {
     setPending((p) => ({ ...p, [key]: value }));
     setError(null);
     try {
@@ -164,8 +178,14 @@ function StationPrinting() {
       <div className="station-printing">
         <h3 className="station-printing-title">This station</h3>
         <p data-testid="station-printer">
-          {printerId === null ? 'No badge printer chosen for this station.' : `Badges print on ${current?.name ?? 'a printer that is no longer set up'}.`}{' '}
-          {printerId !== null ? (autoPrint ? 'A badge prints at check-in.' : 'Badges print only when asked for.') : null}
+          {printerId === null
+            ? 'No badge printer chosen for this station.'
+            : `Badges print on ${current?.name ?? 'a printer that is no longer set up'}.`}{' '}
+          {printerId !== null
+            ? autoPrint
+              ? 'A badge prints at check-in.'
+              : 'Badges print only when asked for.'
+            : null}
         </p>
       </div>
     );
@@ -185,7 +205,9 @@ function StationPrinting() {
             onChange={(e) => void save('printerId', e.target.value === '' ? null : Number(e.target.value))}
           >
             <option value="">No printer</option>
-            {printerId !== null && !current ? <option value={String(printerId)}>Unknown printer</option> : null}
+            {printerId !== null && !current ? (
+              <option value={String(printerId)}>Unknown printer</option>
+            ) : null}
             {(printers ?? []).map((p) => (
               <option key={p.id} value={String(p.id)}>
                 {p.available ? p.name : `${p.name} (not available here)`}
@@ -194,10 +216,19 @@ function StationPrinting() {
           </select>
         </div>
         <div className="field field-checkbox">
-          <input id={ids.auto} type="checkbox" checked={autoPrint} onChange={(e) => void save('autoPrint', e.target.checked)} />
+          <input
+            id={ids.auto}
+            type="checkbox"
+            checked={autoPrint}
+            onChange={(e) => void save('autoPrint', e.target.checked)}
+          />
           <label htmlFor={ids.auto}>Print a badge at check-in</label>
         </div>
-        {autoPrint && printerId === null ? <p className="muted small station-printing-hint">Choose a printer: without one, check-ins print nothing.</p> : null}
+        {autoPrint && printerId === null ? (
+          <p className="muted small station-printing-hint">
+            Choose a printer: without one, check-ins print nothing.
+          </p>
+        ) : null}
         <InlineError message={error} />
       </div>
     </div>
@@ -220,7 +251,15 @@ function AddPrinterDialog({ onClose }: { onClose: () => void }) {
   const [systemError, setSystemError] = useState<string | null>(null);
   const [deviceName, setDeviceName] = useState('');
   const { busy, error, setError, run } = useDialogAction(onClose);
-  const ids = { name: useId(), kind: useId(), folder: useId(), host: useId(), port: useId(), dpi: useId(), device: useId() };
+  const ids = {
+    name: useId(),
+    kind: useId(),
+    folder: useId(),
+    host: useId(),
+    port: useId(),
+    dpi: useId(),
+    device: useId(),
+  };
 
   useEffect(() => {
     if (kind !== 'os' || system !== null) return;
@@ -253,7 +292,8 @@ function AddPrinterDialog({ onClose }: { onClose: () => void }) {
     } else if (kind === 'zpl_tcp') {
       const p = Number(port);
       if (!HOST_PATTERN.test(host.trim())) return setError('Give the printer’s host name or IP address.');
-      if (!Number.isInteger(p) || p < 1 || p > 65535) return setError('The port is a whole number from 1 to 65535.');
+      if (!Number.isInteger(p) || p < 1 || p > 65535)
+        return setError('The port is a whole number from 1 to 65535.');
       config = { kind, host: host.trim(), port: p, dpi };
     } else {
       if (!deviceName) return setError('Choose a system printer.');
@@ -271,14 +311,30 @@ function AddPrinterDialog({ onClose }: { onClose: () => void }) {
       title="Add printer"
       onClose={onClose}
       busy={busy}
-      actions={<FormDialogActions formId={`${ids.name}-form`} onCancel={onClose} busy={busy} label="Add printer" busyLabel="Adding…" disabled={noSystemPrinters} />}
+      actions={
+        <FormDialogActions
+          formId={`${ids.name}-form`}
+          onCancel={onClose}
+          busy={busy}
+          label="Add printer"
+          busyLabel="Adding…"
+          disabled={noSystemPrinters}
+        />
+      }
     >
       <form id={`${ids.name}-form`} className="form" onSubmit={(e) => void submit(e)}>
         <div className="field">
           <label className="field-label" htmlFor={ids.name}>
             Name
           </label>
-          <input id={ids.name} type="text" maxLength={80} value={name} onChange={(e) => setName(e.target.value)} placeholder="Front desk labels" />
+          <input
+            id={ids.name}
+            type="text"
+            maxLength={80}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="Front desk labels"
+          />
         </div>
         <div className="field">
           <label className="field-label" htmlFor={ids.kind}>
@@ -297,8 +353,17 @@ function AddPrinterDialog({ onClose }: { onClose: () => void }) {
             <label className="field-label" htmlFor={ids.folder}>
               Folder
             </label>
-            <input id={ids.folder} type="text" maxLength={1000} value={folder} onChange={(e) => setFolder(e.target.value)} placeholder="/Users/desk/Badges" />
-            <p className="muted small field-help">Each badge is saved there as a PDF of the label’s exact size.</p>
+            <input
+              id={ids.folder}
+              type="text"
+              maxLength={1000}
+              value={folder}
+              onChange={(e) => setFolder(e.target.value)}
+              placeholder="/Users/desk/Badges"
+            />
+            <p className="muted small field-help">
+              Each badge is saved there as a PDF of the label’s exact size.
+            </p>
           </div>
         ) : null}
         {kind === 'zpl_tcp' ? (
@@ -307,20 +372,41 @@ function AddPrinterDialog({ onClose }: { onClose: () => void }) {
               <label className="field-label" htmlFor={ids.host}>
                 Host
               </label>
-              <input id={ids.host} type="text" maxLength={253} value={host} onChange={(e) => setHost(e.target.value)} placeholder="192.168.1.50" autoComplete="off" spellCheck={false} />
+              <input
+                id={ids.host}
+                type="text"
+                maxLength={253}
+                value={host}
+                onChange={(e) => setHost(e.target.value)}
+                placeholder="192.168.1.50"
+                autoComplete="off"
+                spellCheck={false}
+              />
             </div>
             <div className="field-row">
               <div className="field">
                 <label className="field-label" htmlFor={ids.port}>
                   Port
                 </label>
-                <input id={ids.port} type="number" min={1} max={65535} step={1} value={port} onChange={(e) => setPort(e.target.value)} />
+                <input
+                  id={ids.port}
+                  type="number"
+                  min={1}
+                  max={65535}
+                  step={1}
+                  value={port}
+                  onChange={(e) => setPort(e.target.value)}
+                />
               </div>
               <div className="field">
                 <label className="field-label" htmlFor={ids.dpi}>
                   Resolution
                 </label>
-                <select id={ids.dpi} value={String(dpi)} onChange={(e) => setDpi(e.target.value === '300' ? 300 : 203)}>
+                <select
+                  id={ids.dpi}
+                  value={String(dpi)}
+                  onChange={(e) => setDpi(e.target.value === '300' ? 300 : 203)}
+                >
                   <option value="203">203 dpi</option>
                   <option value="300">300 dpi</option>
                 </select>

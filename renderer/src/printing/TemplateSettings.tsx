@@ -32,7 +32,10 @@ export function TemplatesSection() {
   // The template was deleted elsewhere, or the admin lock returned: close the editor.
   const editorOpen = admin && editing !== null && (editing.kind === 'new' || open !== null);
 
-  const sorted = [...(templates ?? [])].sort((a, b) => (a.ticketName === null ? 0 : 1) - (b.ticketName === null ? 0 : 1) || a.name.localeCompare(b.name));
+  const sorted = [...(templates ?? [])].sort(
+    (a, b) =>
+      (a.ticketName === null ? 0 : 1) - (b.ticketName === null ? 0 : 1) || a.name.localeCompare(b.name),
+  );
 
   return (
     <section className="settings-section" aria-labelledby="templates-title">
@@ -42,14 +45,20 @@ export function TemplatesSection() {
         </h2>
         {admin ? (
           <div className="section-actions">
-            <button type="button" className="button" onClick={() => setEditing({ kind: 'new' })} disabled={editing?.kind === 'new'}>
+            <button
+              type="button"
+              className="button"
+              onClick={() => setEditing({ kind: 'new' })}
+              disabled={editing?.kind === 'new'}
+            >
               New template
             </button>
           </div>
         ) : null}
       </div>
       <p className="muted small">
-        Each badge prints with the template made for the person’s ticket type; every other ticket gets a default template.
+        Each badge prints with the template made for the person’s ticket type; every other ticket gets a
+        default template.
         {!admin ? ' Only an admin can change templates.' : ''}
       </p>
       {templates === null ? (
@@ -59,17 +68,29 @@ export function TemplatesSection() {
       ) : (
         <ul className="template-list" aria-label="Template list">
           {sorted.map((t) => (
-            <li key={t.id} className={`template-card${editorOpen && editing?.kind === 'existing' && editing.id === t.id ? ' template-card-open' : ''}`}>
+            <li
+              key={t.id}
+              className={`template-card${editorOpen && editing?.kind === 'existing' && editing.id === t.id ? ' template-card-open' : ''}`}
+            >
               <div className="template-main">
                 <span className="template-name">{t.name}</span>
                 <span className="muted small">{PAGE_SIZES[t.pageSize]?.label ?? t.pageSize}</span>
               </div>
               <div className="template-variant">
-                {t.ticketName === null ? <StatusPill label="Default" tone="green" /> : <span className="template-ticket">For ticket: {t.ticketName}</span>}
+                {t.ticketName === null ? (
+                  <StatusPill label="Default" tone="green" />
+                ) : (
+                  <span className="template-ticket">For ticket: {t.ticketName}</span>
+                )}
               </div>
               {admin ? (
                 <div className="template-actions">
-                  <button type="button" className="button button-small" aria-label={`Edit ${t.name}`} onClick={() => setEditing({ kind: 'existing', id: t.id })}>
+                  <button
+                    type="button"
+                    className="button button-small"
+                    aria-label={`Edit ${t.name}`}
+                    onClick={() => setEditing({ kind: 'existing', id: t.id })}
+                  >
                     Edit
                   </button>
                 </div>
@@ -98,15 +119,34 @@ interface Draft {
 }
 
 function draftOf(t: BadgeTemplate | null): Draft {
-  if (!t) return { name: '', pageSize: DEFAULT_TEMPLATE.pageSize, ticketName: '', fields: { ...DEFAULT_TEMPLATE.fields } };
+  if (!t)
+    return {
+      name: '',
+      pageSize: DEFAULT_TEMPLATE.pageSize,
+      ticketName: '',
+      fields: { ...DEFAULT_TEMPLATE.fields },
+    };
   return { name: t.name, pageSize: t.pageSize, ticketName: t.ticketName ?? '', fields: { ...t.fields } };
 }
 
 function sameDraft(a: Draft, b: Draft): boolean {
-  return a.name.trim() === b.name.trim() && a.pageSize === b.pageSize && a.ticketName.trim() === b.ticketName.trim() && BADGE_FIELDS.every((f) => a.fields[f] === b.fields[f]);
+  return (
+    a.name.trim() === b.name.trim() &&
+    a.pageSize === b.pageSize &&
+    a.ticketName.trim() === b.ticketName.trim() &&
+    BADGE_FIELDS.every((f) => a.fields[f] === b.fields[f])
+  );
 }
 
-function TemplateEditor({ template, onSaved, onClose }: { template: BadgeTemplate | null; onSaved: (t: BadgeTemplate) => void; onClose: () => void }) {
+function TemplateEditor({
+  template,
+  onSaved,
+  onClose,
+}: {
+  template: BadgeTemplate | null;
+  onSaved: (t: BadgeTemplate) => void;
+  onClose: () => void;
+}) {
   const saveTemplate = useStore((s) => s.saveTemplate);
   const removeTemplate = useStore((s) => s.removeTemplate);
   const knownTicketNames = useStore((s) => s.knownTicketNames);
@@ -141,7 +181,8 @@ function TemplateEditor({ template, onSaved, onClose }: { template: BadgeTemplat
     e.preventDefault();
     const name = draft.name.trim();
     if (!name) return setError('Give the template a name.');
-    if (!BADGE_FIELDS.some((f) => draft.fields[f])) return setError('Choose at least one thing the badge shows.');
+    if (!BADGE_FIELDS.some((f) => draft.fields[f]))
+      return setError('Choose at least one thing the badge shows.');
     setBusy('save');
     setError(null);
     try {
@@ -186,13 +227,24 @@ function TemplateEditor({ template, onSaved, onClose }: { template: BadgeTemplat
           <label className="field-label" htmlFor={ids.name}>
             Name
           </label>
-          <input id={ids.name} type="text" maxLength={80} value={draft.name} onChange={(e) => set({ name: e.target.value })} placeholder="Speaker badge" />
+          <input
+            id={ids.name}
+            type="text"
+            maxLength={80}
+            value={draft.name}
+            onChange={(e) => set({ name: e.target.value })}
+            placeholder="Speaker badge"
+          />
         </div>
         <div className="field">
           <label className="field-label" htmlFor={ids.size}>
             Page size
           </label>
-          <select id={ids.size} value={draft.pageSize} onChange={(e) => set({ pageSize: e.target.value as PageSizeId })}>
+          <select
+            id={ids.size}
+            value={draft.pageSize}
+            onChange={(e) => set({ pageSize: e.target.value as PageSizeId })}
+          >
             {PAGE_SIZE_IDS.map((id) => (
               <option key={id} value={id}>
                 {PAGE_SIZES[id].label}
@@ -220,14 +272,19 @@ function TemplateEditor({ template, onSaved, onClose }: { template: BadgeTemplat
             ))}
           </datalist>
           <p id={`${ids.ticket}-help`} className="muted small field-help">
-            The exact ticket type name from the provider. Leave empty for the default badge of every other ticket.
+            The exact ticket type name from the provider. Leave empty for the default badge of every other
+            ticket.
           </p>
         </div>
         <fieldset className="template-fields">
           <legend className="field-label">The badge shows</legend>
           {BADGE_FIELDS.map((f) => (
             <label key={f} className="template-field">
-              <input type="checkbox" checked={draft.fields[f]} onChange={(e) => set({ fields: { ...draft.fields, [f]: e.target.checked } })} />
+              <input
+                type="checkbox"
+                checked={draft.fields[f]}
+                onChange={(e) => set({ fields: { ...draft.fields, [f]: e.target.checked } })}
+              />
               {BADGE_FIELD_LABEL[f]}
             </label>
           ))}
@@ -238,7 +295,12 @@ function TemplateEditor({ template, onSaved, onClose }: { template: BadgeTemplat
             {busy === 'save' ? 'Saving…' : 'Save'}
           </button>
           {template ? (
-            <button type="button" className="button button-danger" onClick={() => void onDelete()} disabled={busy !== null}>
+            <button
+              type="button"
+              className="button button-danger"
+              onClick={() => void onDelete()}
+              disabled={busy !== null}
+            >
               {busy === 'delete' ? 'Deleting…' : 'Delete'}
             </button>
           ) : null}
@@ -378,7 +440,9 @@ export function BadgePreview({
               {preview.attendee ? (
                 <>
                   <span className="strong">{preview.attendee.fullName}</span>
-                  {preview.attendee.ticketName ? <span className="muted"> · {preview.attendee.ticketName}</span> : null}
+                  {preview.attendee.ticketName ? (
+                    <span className="muted"> · {preview.attendee.ticketName}</span>
+                  ) : null}
                   <span className="muted">
                     {' '}
                     · {formatCount(offset + 1)} of {formatCount(preview.total)}

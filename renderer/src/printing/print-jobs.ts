@@ -17,7 +17,11 @@ export function newerJob(current: PrintJob | undefined, fresh: PrintJob): PrintJ
 }
 
 /** Fresh versions of jobs into a newest-first list: rows in place, new jobs at their place, capped. */
-export function upsertJobs(list: PrintJob[], fresh: Iterable<PrintJob>, limit = PRINT_QUEUE_LIMIT): PrintJob[] {
+export function upsertJobs(
+  list: PrintJob[],
+  fresh: Iterable<PrintJob>,
+  limit = PRINT_QUEUE_LIMIT,
+): PrintJob[] {
   const byId = new Map(list.map((j) => [j.id, j] as const));
   let added = false;
   for (const job of fresh) {
@@ -47,7 +51,8 @@ export function mergeBatchJobs(batch: BatchProgress, jobs: Iterable<PrintJob>): 
     if (job.reason !== 'batch' || job.eventId !== batch.eventId) continue;
     if (batch.minJobId !== null && job.id < batch.minJobId) continue;
     const current = next[job.id];
-    if (!current || current.updatedAt <= job.updatedAt) next[job.id] = { state: job.state, updatedAt: job.updatedAt };
+    if (!current || current.updatedAt <= job.updatedAt)
+      next[job.id] = { state: job.state, updatedAt: job.updatedAt };
   }
   return next;
 }
@@ -57,7 +62,12 @@ export function mergeBatchJobs(batch: BatchProgress, jobs: Iterable<PrintJob>): 
  * the newest `count` batch jobs (and what pushes brought meanwhile); with no batch followed yet,
  * one still printing is the batch jobs queued around the oldest unfinished one. Null: no change.
  */
-export function followBatch(eventId: number, batch: BatchProgress | undefined, batchJobs: PrintJob[], count?: number): BatchProgress | null {
+export function followBatch(
+  eventId: number,
+  batch: BatchProgress | undefined,
+  batchJobs: PrintJob[],
+  count?: number,
+): BatchProgress | null {
   if (batch && batch.total === null) return null;
   if (batch && batch.minJobId !== null) return { ...batch, jobs: mergeBatchJobs(batch, batchJobs) };
   if (batch) {
@@ -65,8 +75,13 @@ export function followBatch(eventId: number, batch: BatchProgress | undefined, b
     const taken = [...batchJobs].sort((a, b) => b.id - a.id).slice(0, wanted);
     const ids = [...taken.map((j) => j.id), ...Object.keys(batch.jobs).map(Number)];
     if (ids.length === 0) return null;
-    const minJobId = taken.length >= wanted && taken.length > 0 ? Math.min(...taken.map((j) => j.id)) : Math.min(...ids);
-    const next = { ...batch, minJobId, jobs: Object.fromEntries(Object.entries(batch.jobs).filter(([id]) => Number(id) >= minJobId)) };
+    const minJobId =
+      taken.length >= wanted && taken.length > 0 ? Math.min(...taken.map((j) => j.id)) : Math.min(...ids);
+    const next = {
+      ...batch,
+      minJobId,
+      jobs: Object.fromEntries(Object.entries(batch.jobs).filter(([id]) => Number(id) >= minJobId)),
+    };
     return { ...next, jobs: mergeBatchJobs(next, taken) };
   }
   const open = batchJobs.filter((j) => j.state === 'queued' || j.state === 'printing');
@@ -74,7 +89,13 @@ export function followBatch(eventId: number, batch: BatchProgress | undefined, b
   const oldest = open.reduce((a, b) => (b.id < a.id ? b : a));
   const since = Date.parse(oldest.createdAt) - 5000;
   const members = batchJobs.filter((j) => j.id >= oldest.id || Date.parse(j.createdAt) >= since);
-  const found: BatchProgress = { eventId, total: members.length, alreadyPrinted: 0, jobs: {}, minJobId: Math.min(...members.map((j) => j.id)) };
+  const found: BatchProgress = {
+    eventId,
+    total: members.length,
+    alreadyPrinted: 0,
+    jobs: {},
+    minJobId: Math.min(...members.map((j) => j.id)),
+  };
   return { ...found, jobs: mergeBatchJobs(found, members) };
 }
 
@@ -109,7 +130,8 @@ export class PrintJobLedger {
       // Delete first, so the map's order stays "least recently received first" for the cap.
       this.recentCheckIns.delete(job.attendeeId);
       this.recentCheckIns.set(job.attendeeId, known?.id === job.id ? newerJob(known, job) : job);
-      if (this.recentCheckIns.size > RECENT_CHECK_IN_JOBS) this.recentCheckIns.delete(this.recentCheckIns.keys().next().value!);
+      if (this.recentCheckIns.size > RECENT_CHECK_IN_JOBS)
+        this.recentCheckIns.delete(this.recentCheckIns.keys().next().value!);
     }
     this.pending.set(job.id, newerJob(this.pending.get(job.id), job));
     this.throttle.soon('flush', FLUSH_MS, () => this.flush());

@@ -11,10 +11,16 @@ const at = (second: number) => `2026-11-23T08:10:${String(second).padStart(2, '0
 
 test('print job pushes reach the queue page together, newest version of each job kept', async () => {
   const { transport, timers, store } = await startedStore();
-  transport.answer('print.jobs', () => [printJob({ id: 2, state: 'queued', updatedAt: at(0) }), printJob({ id: 1, state: 'printed', updatedAt: at(0) })]);
+  transport.answer('print.jobs', () => [
+    printJob({ id: 2, state: 'queued', updatedAt: at(0) }),
+    printJob({ id: 1, state: 'printed', updatedAt: at(0) }),
+  ]);
   store.getState().navigate({ name: 'printQueue' });
   await settle();
-  assert.deepEqual(store.getState().printQueue?.jobs?.map((j) => j.id), [2, 1]);
+  assert.deepEqual(
+    store.getState().printQueue?.jobs?.map((j) => j.id),
+    [2, 1],
+  );
 
   const before = store.getState().printQueue;
   transport.push('printJobChanged', { job: printJob({ id: 2, state: 'printing', updatedAt: at(2) }) });
@@ -59,13 +65,24 @@ test("a batch is followed from before its answer: early pushes count, other even
   transport.answer('print.batch', () => answer.promise);
   const batch = store.getState().printBatch(1, { vipOnly: false, ticketName: null });
   // The jobs' pushes arrive before print.batch answers.
-  for (const id of [21, 22]) transport.push('printJobChanged', { job: printJob({ id, eventId: 1, reason: 'batch', state: 'queued' }) });
-  transport.push('printJobChanged', { job: printJob({ id: 23, eventId: 2, reason: 'batch', state: 'queued' }) });
-  transport.push('printJobChanged', { job: printJob({ id: 24, eventId: 1, reason: 'manual', state: 'queued' }) });
+  for (const id of [21, 22])
+    transport.push('printJobChanged', {
+      job: printJob({ id, eventId: 1, reason: 'batch', state: 'queued' }),
+    });
+  transport.push('printJobChanged', {
+    job: printJob({ id: 23, eventId: 2, reason: 'batch', state: 'queued' }),
+  });
+  transport.push('printJobChanged', {
+    job: printJob({ id: 24, eventId: 1, reason: 'manual', state: 'queued' }),
+  });
   timers.advance(50);
   assert.deepEqual(Object.keys(store.getState().batches[1]!.jobs).map(Number), [21, 22]);
 
-  transport.answer('print.jobs', () => [22, 21, 20].map((id) => printJob({ id, eventId: 1, reason: 'batch', state: id === 20 ? 'printed' : 'queued' })));
+  transport.answer('print.jobs', () =>
+    [22, 21, 20].map((id) =>
+      printJob({ id, eventId: 1, reason: 'batch', state: id === 20 ? 'printed' : 'queued' }),
+    ),
+  );
   answer.resolve({ queued: 2, alreadyPrinted: 3 });
   assert.deepEqual(await batch, { queued: 2, alreadyPrinted: 3 });
   await settle();
@@ -74,8 +91,12 @@ test("a batch is followed from before its answer: early pushes count, other even
   assert.equal(progress.alreadyPrinted, 3);
   assert.equal(progress.minJobId, 21, 'job 20 belongs to an earlier batch');
 
-  transport.push('printJobChanged', { job: printJob({ id: 21, eventId: 1, reason: 'batch', state: 'printed', updatedAt: at(9) }) });
-  transport.push('printJobChanged', { job: printJob({ id: 20, eventId: 1, reason: 'batch', state: 'failed', updatedAt: at(9) }) });
+  transport.push('printJobChanged', {
+    job: printJob({ id: 21, eventId: 1, reason: 'batch', state: 'printed', updatedAt: at(9) }),
+  });
+  transport.push('printJobChanged', {
+    job: printJob({ id: 20, eventId: 1, reason: 'batch', state: 'failed', updatedAt: at(9) }),
+  });
   timers.advance(50);
   assert.deepEqual(store.getState().batches[1]!.jobs, {
     21: { state: 'printed', updatedAt: at(9) },
@@ -112,18 +133,34 @@ test('a second copy of a badge is refused as already printed, without a toast; o
   transport.answer('print.badge', () => {
     throw new FakeRefusal('CONFLICT', 'Grace Hopper already has a badge');
   });
-  assert.deepEqual(await store.getState().printBadge(person), { kind: 'already_printed', message: 'Grace Hopper already has a badge' });
+  assert.deepEqual(await store.getState().printBadge(person), {
+    kind: 'already_printed',
+    message: 'Grace Hopper already has a badge',
+  });
   assert.deepEqual(store.getState().toasts, []);
 
   transport.answer('print.badge', () => {
     throw new FakeRefusal('INVALID_STATE', 'the printer is off');
   });
   assert.deepEqual(await store.getState().printBadge(person), { kind: 'failed' });
-  assert.match(store.getState().toasts.at(-1)!.text, /Could not print the badge of Grace Hopper: the printer is off/);
+  assert.match(
+    store.getState().toasts.at(-1)!.text,
+    /Could not print the badge of Grace Hopper: the printer is off/,
+  );
 });
 
 test("a saved template shows at once, then main's list replaces it; removing the station's printer re-reads the settings", async () => {
-  const { transport, store } = await startedStore({ snapshot: { settings: { stationName: 'Desk 1', pollIntervalMs: 30_000, printerId: 3, autoPrint: true, adminLockMinutes: 5 } } });
+  const { transport, store } = await startedStore({
+    snapshot: {
+      settings: {
+        stationName: 'Desk 1',
+        pollIntervalMs: 30_000,
+        printerId: 3,
+        autoPrint: true,
+        adminLockMinutes: 5,
+      },
+    },
+  });
   await settle();
   const saved = { ...DEFAULT_TEMPLATE, id: 9, name: 'Speakers', ticketName: 'Speaker', updatedAt: at(1) };
   const list = deferred<BadgeTemplate[]>();
@@ -133,7 +170,10 @@ test("a saved template shows at once, then main's list replaces it; removing the
   const mainsVersion = { ...saved, name: 'Speakers (main)', updatedAt: at(2) };
   list.resolve([{ ...saved, id: 1, name: 'Standard badge', ticketName: null }, mainsVersion]);
   await settle();
-  assert.deepEqual(store.getState().templates?.map((t) => t.name), ['Standard badge', 'Speakers (main)']);
+  assert.deepEqual(
+    store.getState().templates?.map((t) => t.name),
+    ['Standard badge', 'Speakers (main)'],
+  );
 
   const snapshots = transport.inputs('app.snapshot').length;
   transport.answer('printers.remove', () => null).answer('printers.list', () => []);

@@ -6,7 +6,14 @@ import { errorMessage } from '../ui/format.ts';
 import { BridgeError } from '../app/bridge.ts';
 import { MirroredList, upsertById } from '../app/lists.ts';
 import { Coalescer, Throttle } from '../app/scheduling.ts';
-import { followBatch, mergeBatchJobs, newerJob, PRINT_QUEUE_LIMIT, upsertJobs, type BatchProgress } from './print-jobs.ts';
+import {
+  followBatch,
+  mergeBatchJobs,
+  newerJob,
+  PRINT_QUEUE_LIMIT,
+  upsertJobs,
+  type BatchProgress,
+} from './print-jobs.ts';
 import type { SliceCreator } from '../app/store-kit.ts';
 
 export type { BatchProgress } from './print-jobs.ts';
@@ -17,7 +24,8 @@ export interface PrintQueueState {
   error: string | null;
 }
 
-export type PrintBadgeResult = { kind: 'queued'; job: PrintJob } | { kind: 'already_printed'; message: string } | { kind: 'failed' };
+export type PrintBadgeResult =
+  { kind: 'queued'; job: PrintJob } | { kind: 'already_printed'; message: string } | { kind: 'failed' };
 
 export interface PrintingSlice {
   /** The configured printers; null until the first answer. */
@@ -41,7 +49,10 @@ export interface PrintingSlice {
    */
   printBadge(attendee: Attendee): Promise<PrintBadgeResult>;
   reprintBadge(attendee: Attendee, note: string): Promise<PrintJob>;
-  printBatch(eventId: number, options: { vipOnly: boolean; ticketName: string | null }): Promise<{ queued: number; alreadyPrinted: number }>;
+  printBatch(
+    eventId: number,
+    options: { vipOnly: boolean; ticketName: string | null },
+  ): Promise<{ queued: number; alreadyPrinted: number }>;
   dismissBatch(eventId: number): void;
   retryPrintJob(job: PrintJob): Promise<void>;
   cancelPrintJob(job: PrintJob): Promise<void>;
@@ -72,7 +83,8 @@ export const createPrintingSlice: SliceCreator<PrintingSlice> =
         set({ printSummary: await call('print.summary', {}) });
       });
 
-    const refreshSummarySoon = () => throttle.soon('printSummary', SUMMARY_REFRESH_MS, () => void refreshSummaryNow());
+    const refreshSummarySoon = () =>
+      throttle.soon('printSummary', SUMMARY_REFRESH_MS, () => void refreshSummaryNow());
 
     const refreshQueueNow = () =>
       refreshes.run('printQueue', async () => {
@@ -95,7 +107,9 @@ export const createPrintingSlice: SliceCreator<PrintingSlice> =
     /** Reads the event's batch jobs: follows a batch this window started, or finds one still printing. */
     const refreshBatch = (eventId: number, count?: number) =>
       refreshes.run(`batch:${eventId}`, async () => {
-        const jobs = (await call('print.jobs', { eventId, limit: PRINT_JOBS_MAX })).filter((j) => j.reason === 'batch');
+        const jobs = (await call('print.jobs', { eventId, limit: PRINT_JOBS_MAX })).filter(
+          (j) => j.reason === 'batch',
+        );
         printJobs.see(jobs);
         set((s) => {
           const next = followBatch(eventId, s.batches[eventId], jobs, count);
@@ -128,11 +142,13 @@ export const createPrintingSlice: SliceCreator<PrintingSlice> =
     printJobs.onJobs((jobs) =>
       set((s) => {
         const patch: Partial<PrintingSlice> = {};
-        if (s.printQueue?.jobs) patch.printQueue = { ...s.printQueue, jobs: upsertJobs(s.printQueue.jobs, jobs) };
+        if (s.printQueue?.jobs)
+          patch.printQueue = { ...s.printQueue, jobs: upsertJobs(s.printQueue.jobs, jobs) };
         let batches = s.batches;
         for (const eventId of new Set(jobs.map((j) => j.eventId))) {
           const batch = eventId !== null ? batches[eventId] : undefined;
-          if (batch) batches = { ...batches, [batch.eventId]: { ...batch, jobs: mergeBatchJobs(batch, jobs) } };
+          if (batch)
+            batches = { ...batches, [batch.eventId]: { ...batch, jobs: mergeBatchJobs(batch, jobs) } };
         }
         if (batches !== s.batches) patch.batches = batches;
         return patch;
@@ -203,7 +219,8 @@ export const createPrintingSlice: SliceCreator<PrintingSlice> =
           get().toast(`Printing badge of ${attendee.fullName} on ${job.printerName}`, 'success');
           return { kind: 'queued', job };
         } catch (err) {
-          if (err instanceof BridgeError && err.code === 'CONFLICT') return { kind: 'already_printed', message: err.message };
+          if (err instanceof BridgeError && err.code === 'CONFLICT')
+            return { kind: 'already_printed', message: err.message };
           get().toast(`Could not print the badge of ${attendee.fullName}: ${errorMessage(err)}`, 'error');
           return { kind: 'failed' };
         }
@@ -218,7 +235,12 @@ export const createPrintingSlice: SliceCreator<PrintingSlice> =
 
       async printBatch(eventId, options) {
         // Followed from before the call: the jobs' "queued" pushes can arrive before the answer.
-        set((s) => ({ batches: { ...s.batches, [eventId]: { eventId, total: null, alreadyPrinted: 0, jobs: {}, minJobId: null } } }));
+        set((s) => ({
+          batches: {
+            ...s.batches,
+            [eventId]: { eventId, total: null, alreadyPrinted: 0, jobs: {}, minJobId: null },
+          },
+        }));
         let result: { queued: number; alreadyPrinted: number };
         try {
           result = await adminCall('print.batch', { eventId, ...options });
@@ -231,7 +253,14 @@ export const createPrintingSlice: SliceCreator<PrintingSlice> =
         } else {
           set((s) => {
             const batch = s.batches[eventId];
-            return batch ? { batches: { ...s.batches, [eventId]: { ...batch, total: result.queued, alreadyPrinted: result.alreadyPrinted } } } : {};
+            return batch
+              ? {
+                  batches: {
+                    ...s.batches,
+                    [eventId]: { ...batch, total: result.queued, alreadyPrinted: result.alreadyPrinted },
+                  },
+                }
+              : {};
           });
           void refreshBatch(eventId, result.queued);
         }

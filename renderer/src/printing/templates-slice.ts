@@ -57,8 +57,11 @@ export const createTemplatesSlice: SliceCreator<TemplatesSlice> =
       async knownTicketNames() {
         const names = new Set<string>();
         const events = get().events.slice(0, TICKET_NAME_EVENTS);
-        const answers = await Promise.all(events.map((e) => call('desk.stats', { eventId: e.id }).catch(() => null)));
-        for (const stats of answers) for (const t of stats?.byTicket ?? []) if (t.ticketName) names.add(t.ticketName);
+        const answers = await Promise.all(
+          events.map((e) => call('desk.stats', { eventId: e.id }).catch(() => null)),
+        );
+        for (const stats of answers)
+          for (const t of stats?.byTicket ?? []) if (t.ticketName) names.add(t.ticketName);
         return [...names].sort((a, b) => a.localeCompare(b));
       },
     };

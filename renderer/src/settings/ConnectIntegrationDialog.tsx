@@ -37,7 +37,11 @@ export function ConnectIntegrationDialog({ provider, integration, onClose }: Con
   const fieldLabel = provider === 'eventbrite' ? 'Private token' : 'API key';
   const [credential, setCredential] = useState('');
   const { busy, error, setError, run } = useDialogAction(onClose);
-  const [oauth, setOauth] = useState<{ state: 'idle' | 'starting' | 'waiting'; url: string | null; error: string | null }>({
+  const [oauth, setOauth] = useState<{
+    state: 'idle' | 'starting' | 'waiting';
+    url: string | null;
+    error: string | null;
+  }>({
     state: 'idle',
     url: null,
     error: null,
@@ -51,7 +55,10 @@ export function ConnectIntegrationDialog({ provider, integration, onClose }: Con
     if (oauth.state !== 'waiting' || !before.current || doneRef.current) return;
     const known = before.current;
     const arrived = integrations.find(
-      (i) => i.provider === provider && i.status === 'CONNECTED' && known.get(i.id) !== `${i.status}:${i.updatedAt}`,
+      (i) =>
+        i.provider === provider &&
+        i.status === 'CONNECTED' &&
+        known.get(i.id) !== `${i.status}:${i.updatedAt}`,
     );
     if (arrived) {
       doneRef.current = true;
@@ -92,8 +99,9 @@ export function ConnectIntegrationDialog({ provider, integration, onClose }: Con
     <Dialog title={title} onClose={onClose} busy={busy}>
       {integration ? (
         <p className="muted">
-          Enter a new {fieldLabel.toLowerCase()} for <span className="strong">{integration.accountEmail}</span>. Events that sync through this
-          account keep their check-ins.
+          Enter a new {fieldLabel.toLowerCase()} for{' '}
+          <span className="strong">{integration.accountEmail}</span>. Events that sync through this account
+          keep their check-ins.
         </p>
       ) : null}
       {provider === 'eventbrite' ? (
@@ -112,7 +120,8 @@ export function ConnectIntegrationDialog({ provider, integration, onClose }: Con
               <p>Finish signing in in your browser…</p>
               {oauth.url ? (
                 <p className="muted small">
-                  If no browser window opened, open this address: <span className="mono break">{oauth.url}</span>
+                  If no browser window opened, open this address:{' '}
+                  <span className="mono break">{oauth.url}</span>
                 </p>
               ) : null}
             </div>

@@ -83,11 +83,24 @@ export function SetPinDialog({ onClose }: { onClose: () => void }) {
   return (
     <Dialog title={changing ? 'Change admin PIN' : 'Set admin PIN'} onClose={onClose} busy={busy}>
       <form className="form" onSubmit={submit}>
-        {changing ? null : <p className="muted">Choose a PIN of 4 to 12 digits. Admins use it to unlock imports, recovery and settings on this station.</p>}
+        {changing ? null : (
+          <p className="muted">
+            Choose a PIN of 4 to 12 digits. Admins use it to unlock imports, recovery and settings on this
+            station.
+          </p>
+        )}
         {changing ? (
           <label className="field">
             <span className="field-label">Current PIN</span>
-            <input data-autofocus type="password" inputMode="numeric" autoComplete="off" maxLength={12} value={currentPin} onChange={(e) => setCurrentPin(e.target.value)} />
+            <input
+              data-autofocus
+              type="password"
+              inputMode="numeric"
+              autoComplete="off"
+              maxLength={12}
+              value={currentPin}
+              onChange={(e) => setCurrentPin(e.target.value)}
+            />
           </label>
         ) : null}
         <label className="field">
@@ -104,7 +117,14 @@ export function SetPinDialog({ onClose }: { onClose: () => void }) {
         </label>
         <label className="field">
           <span className="field-label">Confirm PIN</span>
-          <input type="password" inputMode="numeric" autoComplete="off" maxLength={12} value={confirm} onChange={(e) => setConfirm(e.target.value)} />
+          <input
+            type="password"
+            inputMode="numeric"
+            autoComplete="off"
+            maxLength={12}
+            value={confirm}
+            onChange={(e) => setConfirm(e.target.value)}
+          />
         </label>
         <InlineError message={error} />
         <div className="form-actions">

@@ -47,7 +47,9 @@ function IntegrationsSection({ headingRef }: { headingRef: RefObject<HTMLHeading
   const integrations = useStore((s) => s.integrations);
   const credentialsEncrypted = useStore((s) => s.credentialsEncrypted);
   const admin = useStore(isAdmin);
-  const [connecting, setConnecting] = useState<{ provider: ProviderKind; integration?: Integration } | null>(null);
+  const [connecting, setConnecting] = useState<{ provider: ProviderKind; integration?: Integration } | null>(
+    null,
+  );
   const [removing, setRemoving] = useState<Integration | null>(null);
 
   return (
@@ -58,7 +60,11 @@ function IntegrationsSection({ headingRef }: { headingRef: RefObject<HTMLHeading
         </h2>
         {admin ? (
           <div className="section-actions">
-            <button type="button" className="button" onClick={() => setConnecting({ provider: 'eventbrite' })}>
+            <button
+              type="button"
+              className="button"
+              onClick={() => setConnecting({ provider: 'eventbrite' })}
+            >
               Connect Eventbrite
             </button>
             <button type="button" className="button" onClick={() => setConnecting({ provider: 'luma' })}>
@@ -72,9 +78,15 @@ function IntegrationsSection({ headingRef }: { headingRef: RefObject<HTMLHeading
           Credentials are not encrypted on this machine
         </p>
       ) : null}
-      {!admin ? <p className="muted">Only an admin can connect, reconnect or remove accounts. Unlock admin to change them.</p> : null}
+      {!admin ? (
+        <p className="muted">
+          Only an admin can connect, reconnect or remove accounts. Unlock admin to change them.
+        </p>
+      ) : null}
       {integrations.length === 0 ? (
-        <p className="muted empty-inline">No integrations yet. Connect an Eventbrite or Luma account to import events.</p>
+        <p className="muted empty-inline">
+          No integrations yet. Connect an Eventbrite or Luma account to import events.
+        </p>
       ) : (
         <ul className="integration-list" aria-label="Integrations">
           {integrations.map((integration) => (
@@ -92,19 +104,30 @@ function IntegrationsSection({ headingRef }: { headingRef: RefObject<HTMLHeading
                 ) : (
                   <>
                     <StatusPill label="Disconnected" tone="grey" />
-                    {integration.statusReason ? <span className="integration-reason">{integration.statusReason}</span> : null}
+                    {integration.statusReason ? (
+                      <span className="integration-reason">{integration.statusReason}</span>
+                    ) : null}
                     <span className="muted small">
-                      since <time dateTime={integration.updatedAt}>{formatMoment(integration.updatedAt)}</time>
+                      since{' '}
+                      <time dateTime={integration.updatedAt}>{formatMoment(integration.updatedAt)}</time>
                     </span>
                   </>
                 )}
               </div>
               {admin ? (
                 <div className="integration-actions">
-                  <button type="button" className="button button-small" onClick={() => setConnecting({ provider: integration.provider, integration })}>
+                  <button
+                    type="button"
+                    className="button button-small"
+                    onClick={() => setConnecting({ provider: integration.provider, integration })}
+                  >
                     Reconnect
                   </button>
-                  <button type="button" className="button button-small button-danger" onClick={() => setRemoving(integration)}>
+                  <button
+                    type="button"
+                    className="button button-small button-danger"
+                    onClick={() => setRemoving(integration)}
+                  >
                     Remove
                   </button>
                 </div>
@@ -114,14 +137,24 @@ function IntegrationsSection({ headingRef }: { headingRef: RefObject<HTMLHeading
         </ul>
       )}
       {connecting ? (
-        <ConnectIntegrationDialog provider={connecting.provider} integration={connecting.integration} onClose={() => setConnecting(null)} />
+        <ConnectIntegrationDialog
+          provider={connecting.provider}
+          integration={connecting.integration}
+          onClose={() => setConnecting(null)}
+        />
       ) : null}
       {removing ? <RemoveIntegrationDialog integration={removing} onClose={() => setRemoving(null)} /> : null}
     </section>
   );
 }
 
-function RemoveIntegrationDialog({ integration, onClose }: { integration: Integration; onClose: () => void }) {
+function RemoveIntegrationDialog({
+  integration,
+  onClose,
+}: {
+  integration: Integration;
+  onClose: () => void;
+}) {
   const removeIntegration = useStore((s) => s.removeIntegration);
   const toast = useStore((s) => s.toast);
   const provider = PROVIDER_LABEL[integration.provider];
@@ -132,10 +165,17 @@ function RemoveIntegrationDialog({ integration, onClose }: { integration: Integr
   };
 
   return (
-    <ConfirmDialog title="Remove integration" label="Remove" busyLabel="Removing…" danger onConfirm={confirm} onClose={onClose}>
+    <ConfirmDialog
+      title="Remove integration"
+      label="Remove"
+      busyLabel="Removing…"
+      danger
+      onConfirm={confirm}
+      onClose={onClose}
+    >
       <p>
-        Remove the {provider} account <span className="strong">{integration.accountEmail}</span> from this station? Its stored credential is
-        deleted.
+        Remove the {provider} account <span className="strong">{integration.accountEmail}</span> from this
+        station? Its stored credential is deleted.
       </p>
     </ConfirmDialog>
   );
@@ -170,8 +210,10 @@ function StationSection({ headingRef }: { headingRef: RefObject<HTMLHeadingEleme
     const poll = Number(pollSeconds);
     const lock = Number(lockMinutes);
     if (!name || name.length > 60) return setError('The station name is 1 to 60 characters.');
-    if (!Number.isInteger(poll) || poll < 5 || poll > 3600) return setError('The poll interval is a whole number of seconds from 5 to 3600.');
-    if (!Number.isInteger(lock) || lock < 1 || lock > 240) return setError('The admin lock is a whole number of minutes from 1 to 240.');
+    if (!Number.isInteger(poll) || poll < 5 || poll > 3600)
+      return setError('The poll interval is a whole number of seconds from 5 to 3600.');
+    if (!Number.isInteger(lock) || lock < 1 || lock > 240)
+      return setError('The admin lock is a whole number of minutes from 1 to 240.');
     setBusy(true);
     setError(null);
     try {
@@ -199,19 +241,44 @@ function StationSection({ headingRef }: { headingRef: RefObject<HTMLHeadingEleme
           <label className="field-label" htmlFor={ids.name}>
             Station name
           </label>
-          <input id={ids.name} type="text" maxLength={60} value={stationName} onChange={(e) => setStationName(e.target.value)} disabled={readOnly} />
+          <input
+            id={ids.name}
+            type="text"
+            maxLength={60}
+            value={stationName}
+            onChange={(e) => setStationName(e.target.value)}
+            disabled={readOnly}
+          />
         </div>
         <div className="field">
           <label className="field-label" htmlFor={ids.poll}>
             Poll interval (seconds)
           </label>
-          <input id={ids.poll} type="number" min={5} max={3600} step={1} value={pollSeconds} onChange={(e) => setPollSeconds(e.target.value)} disabled={readOnly} />
+          <input
+            id={ids.poll}
+            type="number"
+            min={5}
+            max={3600}
+            step={1}
+            value={pollSeconds}
+            onChange={(e) => setPollSeconds(e.target.value)}
+            disabled={readOnly}
+          />
         </div>
         <div className="field">
           <label className="field-label" htmlFor={ids.lock}>
             Admin lock (minutes)
           </label>
-          <input id={ids.lock} type="number" min={1} max={240} step={1} value={lockMinutes} onChange={(e) => setLockMinutes(e.target.value)} disabled={readOnly} />
+          <input
+            id={ids.lock}
+            type="number"
+            min={1}
+            max={240}
+            step={1}
+            value={lockMinutes}
+            onChange={(e) => setLockMinutes(e.target.value)}
+            disabled={readOnly}
+          />
         </div>
         <InlineError message={error} />
         {admin ? (

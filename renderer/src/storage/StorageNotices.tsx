@@ -18,7 +18,11 @@ export function StorageBanner() {
   if (!banner) return null;
   const failing = storage!.state !== 'ok';
   return (
-    <div className={`alert alert-${banner.tone}`} role="alert" data-testid={failing ? 'storage-banner' : 'low-space-banner'}>
+    <div
+      className={`alert alert-${banner.tone}`}
+      role="alert"
+      data-testid={failing ? 'storage-banner' : 'low-space-banner'}
+    >
       <div className="alert-text">
         <p className="alert-title">{banner.title}</p>
         <p className="alert-reason">{banner.body}</p>
@@ -79,7 +83,12 @@ function DamagedDatabaseCard({ notice }: { notice: DamagedDatabaseNotice }) {
   const { offered, accepted, applied, skipped } = notice.salvage;
   const total = offered + accepted + applied + skipped;
   return (
-    <section className="alert alert-red damaged-database" role="alert" aria-labelledby={`damaged-${notice.id}`} data-testid="damaged-database-notice">
+    <section
+      className="alert alert-red damaged-database"
+      role="alert"
+      aria-labelledby={`damaged-${notice.id}`}
+      data-testid="damaged-database-notice"
+    >
       <div className="alert-text">
         <h2 className="alert-title" id={`damaged-${notice.id}`}>
           The database was damaged; Badge Desk started with a fresh one
@@ -91,21 +100,31 @@ function DamagedDatabaseCard({ notice }: { notice: DamagedDatabaseNotice }) {
         </p>
         <p className="alert-reason">What to do: {notice.whatToDo}</p>
         {notice.eventsToReimport.length > 0 ? (
-          <p className="alert-reason">Events to import again: {notice.eventsToReimport.map((e) => e.name).join(', ')}.</p>
+          <p className="alert-reason">
+            Events to import again: {notice.eventsToReimport.map((e) => e.name).join(', ')}.
+          </p>
         ) : null}
         <p className="alert-reason" data-testid="salvage-counts">
           {total === 0
             ? 'No check-ins could be read from the damaged file.'
             : `${formatCount(total)} check-ins read back from the damaged file: ${formatCount(offered)} to import, ${formatCount(accepted)} waiting for their event, ${formatCount(applied)} added, ${formatCount(skipped)} skipped.`}
         </p>
-        {error ? <p className="alert-reason" role="status">{error}</p> : null}
+        {error ? (
+          <p className="alert-reason" role="status">
+            {error}
+          </p>
+        ) : null}
         {salvaged ? <SalvagedTable rows={salvaged} total={total} /> : null}
       </div>
       <div className="alert-action">
         {admin ? (
           <>
             {offered > 0 ? (
-              <button type="button" className="button button-primary" onClick={() => run(() => importSalvaged(notice.id))}>
+              <button
+                type="button"
+                className="button button-primary"
+                onClick={() => run(() => importSalvaged(notice.id))}
+              >
                 Import {formatCount(offered)} salvaged check-ins
               </button>
             ) : null}
@@ -153,7 +172,11 @@ function SalvagedTable({ rows, total }: { rows: SalvagedCheckIn[]; total: number
           ))}
         </tbody>
       </table>
-      {total > SALVAGED_SHOWN ? <p className="alert-time">The first {SALVAGED_SHOWN} of {formatCount(total)}.</p> : null}
+      {total > SALVAGED_SHOWN ? (
+        <p className="alert-time">
+          The first {SALVAGED_SHOWN} of {formatCount(total)}.
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -20,14 +20,23 @@ async function deskWithDisk(answerCheckIn: (actionId: string) => CheckInOutcome)
   return harness;
 }
 
-const checkedIn = (actionId: string): CheckInOutcome => ({ kind: 'checked_in', attendee: { ...ada, checkedIn: { at: '2026-11-23T08:01:00.000Z', station: 'Desk 1' } }, actionId, via: 'search', printJob: null });
+const checkedIn = (actionId: string): CheckInOutcome => ({
+  kind: 'checked_in',
+  attendee: { ...ada, checkedIn: { at: '2026-11-23T08:01:00.000Z', station: 'Desk 1' } },
+  actionId,
+  via: 'search',
+  printJob: null,
+});
 
-test('the storage status is read on load and follows main\'s pushes', async () => {
+test("the storage status is read on load and follows main's pushes", async () => {
   const { transport, store } = await startedStore();
   await settle();
   assert.equal(store.getState().storage?.state, 'ok');
   assert.equal(describeStorage(store.getState().storage!), null);
-  transport.push('storageChanged', storageStatus({ state: 'full', since: '2026-11-23T08:00:00.000Z', freeBytes: 0, lowSpace: true }));
+  transport.push(
+    'storageChanged',
+    storageStatus({ state: 'full', since: '2026-11-23T08:00:00.000Z', freeBytes: 0, lowSpace: true }),
+  );
   assert.equal(describeStorage(store.getState().storage!)?.title, 'Check-ins are not being saved');
   transport.push('storageChanged', storageStatus({ lowSpace: true, freeBytes: 100 * 1024 ** 2 }));
   assert.equal(describeStorage(store.getState().storage!)?.title, 'Low disk space');

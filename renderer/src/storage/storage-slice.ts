@@ -38,7 +38,10 @@ export const createStorageSlice: SliceCreator<StorageSlice> =
     const refresh = () =>
       refreshes
         .run('storage', async () => {
-          const [storage, damagedDatabases] = await Promise.all([call('storage.status', {}), call('recovery.notices', {})]);
+          const [storage, damagedDatabases] = await Promise.all([
+            call('storage.status', {}),
+            call('recovery.notices', {}),
+          ]);
           set({ storage, damagedDatabases, storageError: null });
         })
         .catch((err: unknown) => set({ storageError: errorMessage(err) }));

@@ -30,7 +30,12 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
           <button type="button" className="button" onClick={props.onClose} disabled={busy} data-autofocus>
             Cancel
           </button>
-          <button type="button" className={`button ${props.danger ? 'button-danger-solid' : 'button-primary'}`} onClick={() => void run(props.onConfirm)} disabled={busy}>
+          <button
+            type="button"
+            className={`button ${props.danger ? 'button-danger-solid' : 'button-primary'}`}
+            onClick={() => void run(props.onConfirm)}
+            disabled={busy}
+          >
             {busy ? props.busyLabel : props.label}
           </button>
         </>

@@ -75,7 +75,9 @@ export function Dialog({ title, onClose, children, actions, className, busy = fa
         return;
       }
       if (e.key !== 'Tab' || !panelNow) return;
-      const items = Array.from(panelNow.querySelectorAll<HTMLElement>(FOCUSABLE)).filter((el) => el.offsetParent !== null);
+      const items = Array.from(panelNow.querySelectorAll<HTMLElement>(FOCUSABLE)).filter(
+        (el) => el.offsetParent !== null,
+      );
       if (items.length === 0) {
         e.preventDefault();
         panelNow.focus();
@@ -124,7 +126,12 @@ export function Dialog({ title, onClose, children, actions, className, busy = fa
           <h2 id={titleId} className="dialog-title">
             {title}
           </h2>
-          <button type="button" className="icon-button" aria-label="Close" onClick={() => !busyRef.current && onCloseRef.current()}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Close"
+            onClick={() => !busyRef.current && onCloseRef.current()}
+          >
             ×
           </button>
         </div>
@@ -137,13 +144,25 @@ export function Dialog({ title, onClose, children, actions, className, busy = fa
 }
 
 /** Cancel, and the button that submits the dialog's form (by id when the buttons sit outside it), busy while it runs. */
-export function FormDialogActions(props: { formId?: string; onCancel: () => void; busy: boolean; label: string; busyLabel: string; disabled?: boolean }) {
+export function FormDialogActions(props: {
+  formId?: string;
+  onCancel: () => void;
+  busy: boolean;
+  label: string;
+  busyLabel: string;
+  disabled?: boolean;
+}) {
   return (
     <>
       <button type="button" className="button" onClick={props.onCancel} disabled={props.busy}>
         Cancel
       </button>
-      <button type="submit" form={props.formId} className="button button-primary" disabled={props.busy || props.disabled === true}>
+      <button
+        type="submit"
+        form={props.formId}
+        className="button button-primary"
+        disabled={props.busy || props.disabled === true}
+      >
         {props.busy ? props.busyLabel : props.label}
       </button>
     </>

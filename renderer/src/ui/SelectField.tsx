@@ -7,7 +7,17 @@ export interface SelectOption {
   label: string;
 }
 
-export function SelectField({ label, value, options, onChange }: { label: string; value: string; options: readonly SelectOption[]; onChange: (value: string) => void }) {
+export function SelectField({
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  options: readonly SelectOption[];
+  onChange: (value: string) => void;
+}) {
   const id = useId();
   return (
     <div className="field">

@@ -4,6 +4,14 @@
 
 export type PillTone = 'green' | 'blue' | 'red' | 'amber' | 'grey';
 
-export function StatusPill({ label, tone, className }: { label: string; tone: PillTone; className?: string }) {
+export function StatusPill({
+  label,
+  tone,
+  className,
+}: {
+  label: string;
+  tone: PillTone;
+  className?: string;
+}) {
   return <span className={`badge badge-${tone}${className ? ` ${className}` : ''}`}>{label}</span>;
 }

@@ -25,14 +25,40 @@ export function StartVenueDialog({ onClose }: { onClose: () => void }) {
   };
 
   return (
-    <Dialog title="Start a venue" onClose={onClose} busy={busy} actions={<FormDialogActions formId={ids.form} onCancel={onClose} busy={busy} label="Start venue" busyLabel="Starting…" />}>
+    <Dialog
+      title="Start a venue"
+      onClose={onClose}
+      busy={busy}
+      actions={
+        <FormDialogActions
+          formId={ids.form}
+          onCancel={onClose}
+          busy={busy}
+          label="Start venue"
+          busyLabel="Starting…"
+        />
+      }
+    >
       <form id={ids.form} className="form" onSubmit={(e) => void submit(e)}>
-        <p>This desk becomes the venue's first desk. A random secret is made; other desks join with the pairing code shown here.</p>
+        <p>
+          This desk becomes the venue's first desk. A random secret is made; other desks join with the pairing
+          code shown here.
+        </p>
         <div className="field">
           <label className="field-label" htmlFor={ids.name}>
             Venue name
           </label>
-          <input id={ids.name} type="text" required maxLength={80} value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Main hall" autoComplete="off" data-autofocus />
+          <input
+            id={ids.name}
+            type="text"
+            required
+            maxLength={80}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="e.g. Main hall"
+            autoComplete="off"
+            data-autofocus
+          />
         </div>
         <InlineError message={error} />
       </form>
@@ -40,7 +66,8 @@ export function StartVenueDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
-const desksNearbyLabel = (d: DiscoveredDesk) => `${d.deskName} · ${d.venueName ? `venue ${d.venueName}` : 'in no venue'}`;
+const desksNearbyLabel = (d: DiscoveredDesk) =>
+  `${d.deskName} · ${d.venueName ? `venue ${d.venueName}` : 'in no venue'}`;
 const addressOf = (d: DiscoveredDesk) => `${d.host.includes(':') ? `[${d.host}]` : d.host}:${d.port}`;
 
 export function JoinVenueDialog({ onClose }: { onClose: () => void }) {
@@ -57,7 +84,8 @@ export function JoinVenueDialog({ onClose }: { onClose: () => void }) {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const trimmed = code.trim();
-    if (!trimmed) return setError('Type the pairing code another desk of the venue shows (it starts with BD1 or BD2).');
+    if (!trimmed)
+      return setError('Type the pairing code another desk of the venue shows (it starts with BD1 or BD2).');
     // A typed address wins over a picked desk; neither lets main look for a desk of that venue nearby.
     const address = typed.trim() || picked;
     await run(async () => {
@@ -67,7 +95,21 @@ export function JoinVenueDialog({ onClose }: { onClose: () => void }) {
   };
 
   return (
-    <Dialog title="Join a venue" onClose={onClose} busy={busy} className="dialog-wide" actions={<FormDialogActions formId={ids.form} onCancel={onClose} busy={busy} label="Join" busyLabel="Joining…" />}>
+    <Dialog
+      title="Join a venue"
+      onClose={onClose}
+      busy={busy}
+      className="dialog-wide"
+      actions={
+        <FormDialogActions
+          formId={ids.form}
+          onCancel={onClose}
+          busy={busy}
+          label="Join"
+          busyLabel="Joining…"
+        />
+      }
+    >
       <form id={ids.form} className="form" onSubmit={(e) => void submit(e)}>
         <div className="field">
           <label className="field-label" htmlFor={ids.code}>
@@ -87,13 +129,16 @@ export function JoinVenueDialog({ onClose }: { onClose: () => void }) {
             spellCheck={false}
             data-autofocus
           />
-          <span className="field-help muted small">Shown in Settings → Venue on a desk of the venue, as text and as a QR code.</span>
+          <span className="field-help muted small">
+            Shown in Settings → Venue on a desk of the venue, as text and as a QR code.
+          </span>
         </div>
         <fieldset className="field venue-nearby" aria-describedby={ids.nearby}>
           <legend className="field-label">Desks nearby</legend>
           {inVenue.length === 0 ? (
             <p id={ids.nearby} className="muted small">
-              No desk of a venue found on this network yet. Type its address below if the network blocks discovery.
+              No desk of a venue found on this network yet. Type its address below if the network blocks
+              discovery.
             </p>
           ) : (
             <ul id={ids.nearby} className="choice-list" aria-label="Desks nearby">
@@ -102,7 +147,12 @@ export function JoinVenueDialog({ onClose }: { onClose: () => void }) {
                 const selected = picked === address;
                 return (
                   <li key={address}>
-                    <button type="button" className={`choice${selected ? ' choice-selected' : ''}`} aria-pressed={selected} onClick={() => setPicked(selected ? null : address)}>
+                    <button
+                      type="button"
+                      className={`choice${selected ? ' choice-selected' : ''}`}
+                      aria-pressed={selected}
+                      onClick={() => setPicked(selected ? null : address)}
+                    >
                       <span className="choice-text">
                         <span className="choice-title">{desksNearbyLabel(d)}</span>
                         <span className="choice-sub mono">{address}</span>
@@ -118,8 +168,21 @@ export function JoinVenueDialog({ onClose }: { onClose: () => void }) {
           <label className="field-label" htmlFor={ids.address}>
             Or its address
           </label>
-          <input id={ids.address} type="text" className="mono" maxLength={300} value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="192.168.1.20:41234" autoComplete="off" spellCheck={false} />
-          <span className="field-help muted small">host:port, as the other desk's Settings → Venue shows it. A code that starts with BD2 needs none: it names the venue's relay.</span>
+          <input
+            id={ids.address}
+            type="text"
+            className="mono"
+            maxLength={300}
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            placeholder="192.168.1.20:41234"
+            autoComplete="off"
+            spellCheck={false}
+          />
+          <span className="field-help muted small">
+            host:port, as the other desk's Settings → Venue shows it. A code that starts with BD2 needs none:
+            it names the venue's relay.
+          </span>
         </div>
         <InlineError message={error} />
       </form>

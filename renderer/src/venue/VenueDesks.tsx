@@ -16,7 +16,15 @@ function clockOffText(offsetMs: number): string {
   return `Clock ${minutes} min ${offsetMs > 0 ? 'ahead' : 'behind'}`;
 }
 
-export function VenueDeskCard({ desk, admin, onRemove }: { desk: VenueDeskView; admin: boolean; onRemove: () => void }) {
+export function VenueDeskCard({
+  desk,
+  admin,
+  onRemove,
+}: {
+  desk: VenueDeskView;
+  admin: boolean;
+  onRemove: () => void;
+}) {
   return (
     <li className="venue-desk-card" data-testid="venue-desk" data-online={desk.online}>
       <div className="venue-desk-main">
@@ -25,18 +33,31 @@ export function VenueDeskCard({ desk, admin, onRemove }: { desk: VenueDeskView; 
       </div>
       <div className="venue-desk-status">
         {desk.thisDesk ? <StatusPill label="This desk" tone="blue" /> : null}
-        {desk.online ? <StatusPill label="Online" tone="green" /> : <StatusPill label="Offline" tone="grey" />}
+        {desk.online ? (
+          <StatusPill label="Online" tone="green" />
+        ) : (
+          <StatusPill label="Offline" tone="grey" />
+        )}
         {!desk.thisDesk && desk.lastSeenAt ? (
           <span className="muted small" title={formatMoment(desk.lastSeenAt)}>
             last seen at <time dateTime={desk.lastSeenAt}>{formatClock(desk.lastSeenAt)}</time>
           </span>
         ) : null}
-        {!desk.thisDesk && !desk.lastSeenAt ? <span className="muted small">not seen since this desk started</span> : null}
-        {desk.clockOff && desk.clockOffsetMs !== null ? <StatusPill label={clockOffText(desk.clockOffsetMs)} tone="amber" /> : null}
+        {!desk.thisDesk && !desk.lastSeenAt ? (
+          <span className="muted small">not seen since this desk started</span>
+        ) : null}
+        {desk.clockOff && desk.clockOffsetMs !== null ? (
+          <StatusPill label={clockOffText(desk.clockOffsetMs)} tone="amber" />
+        ) : null}
       </div>
       {admin && !desk.thisDesk ? (
         <div className="venue-desk-actions">
-          <button type="button" className="button button-small button-danger" aria-label={`Remove ${desk.name}`} onClick={onRemove}>
+          <button
+            type="button"
+            className="button button-small button-danger"
+            aria-label={`Remove ${desk.name}`}
+            onClick={onRemove}
+          >
             Remove
           </button>
         </div>
@@ -54,7 +75,11 @@ export function VenueRelayCard({ relay }: { relay: VenueRelayView }) {
         {relay.address ? <span className="muted small mono">{relay.address}</span> : null}
       </div>
       <div className="venue-desk-status">
-        {relay.online ? <StatusPill label="Online" tone="green" /> : <StatusPill label="Offline" tone="grey" />}
+        {relay.online ? (
+          <StatusPill label="Online" tone="green" />
+        ) : (
+          <StatusPill label="Offline" tone="grey" />
+        )}
         {relay.lastSeenAt ? (
           <span className="muted small" title={formatMoment(relay.lastSeenAt)}>
             last seen at <time dateTime={relay.lastSeenAt}>{formatClock(relay.lastSeenAt)}</time>
@@ -79,7 +104,10 @@ export function PairingCode() {
             <code className="venue-code-value mono" data-testid="venue-pairing-code">
               {code}
             </code>
-            <span className="muted small">Type or scan it on the desk that joins. Whoever has it can join this venue: show it to admins only.</span>
+            <span className="muted small">
+              Type or scan it on the desk that joins. Whoever has it can join this venue: show it to admins
+              only.
+            </span>
           </>
         ) : (
           <span className="muted small">Loading…</span>
@@ -97,12 +125,19 @@ function QrCode({ text, label }: { text: string; label: string }) {
     const quiet = 4;
     let d = '';
     for (let row = 0; row < modules.size; row++) {
-      for (let col = 0; col < modules.size; col++) if (modules.get(row, col)) d += `M${col + quiet} ${row + quiet}h1v1h-1z`;
+      for (let col = 0; col < modules.size; col++)
+        if (modules.get(row, col)) d += `M${col + quiet} ${row + quiet}h1v1h-1z`;
     }
     return { size: modules.size + quiet * 2, path: d };
   }, [text]);
   return (
-    <svg className="venue-qr" viewBox={`0 0 ${size} ${size}`} role="img" aria-label={label} shapeRendering="crispEdges">
+    <svg
+      className="venue-qr"
+      viewBox={`0 0 ${size} ${size}`}
+      role="img"
+      aria-label={label}
+      shapeRendering="crispEdges"
+    >
       <rect className="venue-qr-light" width={size} height={size} />
       <path className="venue-qr-dark" d={path} />
     </svg>
@@ -146,13 +181,25 @@ export function AddDeskForm() {
           Connect to a desk or a relay by address
         </label>
         <div className="venue-address-row">
-          <input id={id} type="text" className="mono" maxLength={300} value={address} onChange={(e) => setAddress(e.target.value)} placeholder="192.168.1.20:41234" autoComplete="off" spellCheck={false} disabled={busy} />
+          <input
+            id={id}
+            type="text"
+            className="mono"
+            maxLength={300}
+            value={address}
+            onChange={(e) => setAddress(e.target.value)}
+            placeholder="192.168.1.20:41234"
+            autoComplete="off"
+            spellCheck={false}
+            disabled={busy}
+          />
           <button type="submit" className="button" disabled={busy}>
             {busy ? 'Connecting…' : 'Connect'}
           </button>
         </div>
         <span className="field-help muted small">
-          For a network that blocks discovery (mDNS), or a relay where the network keeps desks apart. Desks of this venue found nearby connect by themselves.
+          For a network that blocks discovery (mDNS), or a relay where the network keeps desks apart. Desks of
+          this venue found nearby connect by themselves.
         </span>
       </div>
       <InlineError message={error} />

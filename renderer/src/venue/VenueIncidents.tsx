@@ -17,7 +17,11 @@ export function Refusals({ status }: { status: VenueStatus }) {
       <ul className="venue-refusal-list">
         {entries.map((r) => (
           <li key={r.stationId ?? 'unknown'}>
-            {plural(r.count, 'entry', 'entries')} from {r.stationId ? (names.get(r.stationId) ?? `station ${r.stationId}`) : 'a desk that did not say who it is'}, last at{' '}
+            {plural(r.count, 'entry', 'entries')} from{' '}
+            {r.stationId
+              ? (names.get(r.stationId) ?? `station ${r.stationId}`)
+              : 'a desk that did not say who it is'}
+            , last at{' '}
             <time dateTime={r.lastAt} title={formatMoment(r.lastAt)}>
               {formatClock(r.lastAt)}
             </time>
@@ -34,7 +38,11 @@ export function Refusals({ status }: { status: VenueStatus }) {
           </li>
         ))}
       </ul>
-      {status.refusalCount > 5 ? <p className="muted small">{plural(status.refusalCount, 'connection', 'connections')} refused in all.</p> : null}
+      {status.refusalCount > 5 ? (
+        <p className="muted small">
+          {plural(status.refusalCount, 'connection', 'connections')} refused in all.
+        </p>
+      ) : null}
     </div>
   );
 }
@@ -58,10 +66,18 @@ export function VenueConflictsList() {
             <h4>{event.name}</h4>
             <ul className="venue-conflict-list">
               {c.admissions.map((conflict) => (
-                <ConflictRow key={`a-${conflict.attendeeId}`} conflict={conflict} text={doubleAdmissionText(conflict, formatClock)} />
+                <ConflictRow
+                  key={`a-${conflict.attendeeId}`}
+                  conflict={conflict}
+                  text={doubleAdmissionText(conflict, formatClock)}
+                />
               ))}
               {c.prints.map((conflict) => (
-                <ConflictRow key={`p-${conflict.attendeeId}`} conflict={conflict} text={doublePrintText(conflict, formatClock)} />
+                <ConflictRow
+                  key={`p-${conflict.attendeeId}`}
+                  conflict={conflict}
+                  text={doublePrintText(conflict, formatClock)}
+                />
               ))}
             </ul>
           </div>

@@ -11,7 +11,12 @@ export function VenueIndicator() {
   const online = status.desks.filter((d) => d.online).length;
   const clockOff = status.desks.filter((d) => d.clockOff).length;
   const attention = online < status.desks.length || clockOff > 0;
-  const summary = [`Venue ${venue.name}: ${online} of ${status.desks.length} desks online`, clockOff > 0 ? `${clockOff} with a clock off` : null].filter(Boolean).join(', ');
+  const summary = [
+    `Venue ${venue.name}: ${online} of ${status.desks.length} desks online`,
+    clockOff > 0 ? `${clockOff} with a clock off` : null,
+  ]
+    .filter(Boolean)
+    .join(', ');
   return (
     <button
       type="button"

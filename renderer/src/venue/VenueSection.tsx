@@ -58,13 +58,19 @@ export function VenueSection({ headingRef }: { headingRef: RefObject<HTMLHeading
         )
       ) : (
         <>
-          {!admin ? <p className="muted">Only an admin can start or join a venue, see its pairing code, or remove a desk. Unlock admin to change them.</p> : null}
+          {!admin ? (
+            <p className="muted">
+              Only an admin can start or join a venue, see its pairing code, or remove a desk. Unlock admin to
+              change them.
+            </p>
+          ) : null}
           {venue ? (
             <InVenue status={status} admin={admin} />
           ) : (
             <p className="muted empty-inline">
-              {status.thisDesk.name} works alone. Start a venue here, or join one with the pairing code another desk shows: desks in a venue share check-ins,
-              VIP flags and printed badges over this network.
+              {status.thisDesk.name} works alone. Start a venue here, or join one with the pairing code
+              another desk shows: desks in a venue share check-ins, VIP flags and printed badges over this
+              network.
             </p>
           )}
         </>
@@ -72,7 +78,9 @@ export function VenueSection({ headingRef }: { headingRef: RefObject<HTMLHeading
       {dialog === 'start' ? <StartVenueDialog onClose={() => setDialog(null)} /> : null}
       {dialog === 'join' ? <JoinVenueDialog onClose={() => setDialog(null)} /> : null}
       {dialog === 'rotate' ? <RotateSecretDialog onClose={() => setDialog(null)} /> : null}
-      {dialog === 'leave' && venue ? <LeaveVenueDialog venueName={venue.name} onClose={() => setDialog(null)} /> : null}
+      {dialog === 'leave' && venue ? (
+        <LeaveVenueDialog venueName={venue.name} onClose={() => setDialog(null)} />
+      ) : null}
     </section>
   );
 }
@@ -89,8 +97,9 @@ function InVenue({ status, admin }: { status: VenueStatus; admin: boolean }) {
         · {plural(status.desks.length, 'desk', 'desks')}, {online} online
       </p>
       <p className="muted small">
-        This desk is {status.thisDesk.name}, listening on port <span data-testid="venue-this-port">{status.thisDesk.port}</span>: another desk types this
-        machine's address and that port to connect when the network blocks discovery.
+        This desk is {status.thisDesk.name}, listening on port{' '}
+        <span data-testid="venue-this-port">{status.thisDesk.port}</span>: another desk types this machine's
+        address and that port to connect when the network blocks discovery.
       </p>
       {admin ? <PairingCode /> : null}
       <ul className="venue-desk-list" aria-label="Desks of this venue">

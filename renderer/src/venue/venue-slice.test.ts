@@ -4,7 +4,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deferred, FakeRefusal, settle } from '../../../tests/helpers/fake-transport.ts';
-import { attendee, printJob, snapshot, startedStore, syncedEvent, venueDesk, venueStatus } from '../../../tests/helpers/store-fixtures.ts';
+import {
+  attendee,
+  printJob,
+  snapshot,
+  startedStore,
+  syncedEvent,
+  venueDesk,
+  venueStatus,
+} from '../../../tests/helpers/store-fixtures.ts';
 import type { VenueStatus } from '../../../shared/venue-desks.ts';
 import type { VenueConflicts } from '../../../shared/venue.ts';
 
@@ -13,7 +21,10 @@ const HALL = { id: 'a1b2c3d4e5f6', name: 'Hall A', epoch: 1 };
 const inHall = (over: Partial<VenueStatus> = {}) =>
   venueStatus({
     venue: HALL,
-    desks: [venueDesk({ stationId: 'station-one-0001', name: 'Desk 1', thisDesk: true }), venueDesk({ stationId: 'station-two-0002', name: 'Desk 2' })],
+    desks: [
+      venueDesk({ stationId: 'station-one-0001', name: 'Desk 1', thisDesk: true }),
+      venueDesk({ stationId: 'station-two-0002', name: 'Desk 2' }),
+    ],
     ...over,
   });
 
@@ -21,7 +32,9 @@ const inHall = (over: Partial<VenueStatus> = {}) =>
 async function adminOnSettings(opts: { events?: ReturnType<typeof syncedEvent>[] } = {}) {
   const harness = await startedStore({ snapshot: ADMIN, ...(opts.events ? { events: opts.events } : {}) });
   let status = inHall();
-  harness.transport.answer('venue.status', () => status).answer('venue.pairingCode', () => ({ code: `BD1-EPOCH-${status.venue?.epoch ?? 0}` }));
+  harness.transport
+    .answer('venue.status', () => status)
+    .answer('venue.pairingCode', () => ({ code: `BD1-EPOCH-${status.venue?.epoch ?? 0}` }));
   harness.store.getState().navigate({ name: 'settings', section: 'venue' });
   await settle();
   return { ...harness, setStatus: (next: VenueStatus) => void (status = next) };
@@ -42,7 +55,10 @@ test('the venue is read when the window loads, then once per burst of presence p
   timers.advance(300);
   await settle();
   assert.equal(transport.inputs('venue.status').length, 2, 'three pushes, one read');
-  assert.deepEqual(store.getState().venue?.desks.map((d) => d.name), ['Desk 1', 'Desk 2']);
+  assert.deepEqual(
+    store.getState().venue?.desks.map((d) => d.name),
+    ['Desk 1', 'Desk 2'],
+  );
 
   transport.reconnect();
   await settle();
@@ -84,7 +100,9 @@ test('a host without the venue network: the reason is kept for the panel, the re
 
 test('the pairing code is read for an admin on Settings only, and dropped when the admin lock returns', async () => {
   const { transport, store } = await startedStore();
-  transport.answer('venue.status', () => inHall()).answer('venue.pairingCode', () => ({ code: 'BD1-SECRET' }));
+  transport
+    .answer('venue.status', () => inHall())
+    .answer('venue.pairingCode', () => ({ code: 'BD1-SECRET' }));
   store.getState().navigate({ name: 'settings', section: 'venue' });
   await settle();
   assert.equal(store.getState().venue?.venue?.name, 'Hall A');
@@ -126,13 +144,19 @@ test('a secret rotated at another desk: the old code goes, the new one is read',
 
 test('removing a desk rotates: its answer shows at once with the new code, and names the desks not reached', async () => {
   const { transport, store } = await adminOnSettings();
-  const rotated = inHall({ venue: { ...HALL, epoch: 2 }, desks: [venueDesk({ stationId: 'station-one-0001', name: 'Desk 1', thisDesk: true })] });
+  const rotated = inHall({
+    venue: { ...HALL, epoch: 2 },
+    desks: [venueDesk({ stationId: 'station-one-0001', name: 'Desk 1', thisDesk: true })],
+  });
   transport.answer('venue.removeDesk', () => ({ status: rotated, notReached: ['Desk 3'] }));
   transport.answer('venue.pairingCode', () => ({ code: 'BD1-EPOCH-2' }));
   const notReached = await store.getState().removeVenueDesk('station-two-0002');
   assert.deepEqual(notReached, ['Desk 3']);
   assert.deepEqual(transport.inputs('venue.removeDesk'), [{ stationId: 'station-two-0002' }]);
-  assert.deepEqual(store.getState().venue?.desks.map((d) => d.name), ['Desk 1']);
+  assert.deepEqual(
+    store.getState().venue?.desks.map((d) => d.name),
+    ['Desk 1'],
+  );
   await settle();
   assert.equal(store.getState().venueCode, 'BD1-EPOCH-2');
 
@@ -147,18 +171,27 @@ test('joining passes the picked or typed address, or none; a refused admin call 
   transport.answer('venue.join', () => inHall()).answer('venue.pairingCode', () => ({ code: 'BD1-X' }));
   await store.getState().joinVenue('BD1-AAAAA', '192.168.1.20:41234');
   await store.getState().joinVenue('BD1-AAAAA', null);
-  assert.deepEqual(transport.inputs('venue.join'), [{ code: 'BD1-AAAAA', address: '192.168.1.20:41234' }, { code: 'BD1-AAAAA' }]);
+  assert.deepEqual(transport.inputs('venue.join'), [
+    { code: 'BD1-AAAAA', address: '192.168.1.20:41234' },
+    { code: 'BD1-AAAAA' },
+  ]);
   assert.equal(store.getState().venue?.venue?.id, HALL.id);
 
   // The venue had a Desk 1 already: main named this one Desk 2, and the top bar follows.
-  transport.answer('app.snapshot', () => snapshot({ ...ADMIN, settings: { ...snapshot().settings, stationName: 'Desk 2' } }));
-  transport.answer('venue.join', () => inHall({ thisDesk: { stationId: 'station-one-0001', name: 'Desk 2', port: 41234 } }));
+  transport.answer('app.snapshot', () =>
+    snapshot({ ...ADMIN, settings: { ...snapshot().settings, stationName: 'Desk 2' } }),
+  );
+  transport.answer('venue.join', () =>
+    inHall({ thisDesk: { stationId: 'station-one-0001', name: 'Desk 2', port: 41234 } }),
+  );
   await store.getState().joinVenue('BD1-AAAAA', null);
   await settle();
   assert.equal(store.getState().settings.stationName, 'Desk 2');
 
   const snapshots = transport.inputs('app.snapshot').length;
-  transport.answer('app.snapshot', () => snapshot({ settings: { ...snapshot().settings, stationName: 'Desk 2' } }));
+  transport.answer('app.snapshot', () =>
+    snapshot({ settings: { ...snapshot().settings, stationName: 'Desk 2' } }),
+  );
   transport.answer('venue.addDesk', () => {
     throw new FakeRefusal('FORBIDDEN', 'only a workspace admin may do this; unlock admin first');
   });
@@ -176,16 +209,38 @@ test('conflicts: read for every event on Settings, then for the event a push nam
 
   const twice: VenueConflicts = {
     eventId: 2,
-    admissions: [{ attendeeId: 7, attendeeName: 'Ada', stamps: [{ at: '2026-11-23T10:42:00.000Z', stationId: 'station-one-0001', stationName: 'Desk 1' }, { at: '2026-11-23T10:44:00.000Z', stationId: 'station-two-0002', stationName: 'Desk 3' }] }],
+    admissions: [
+      {
+        attendeeId: 7,
+        attendeeName: 'Ada',
+        stamps: [
+          { at: '2026-11-23T10:42:00.000Z', stationId: 'station-one-0001', stationName: 'Desk 1' },
+          { at: '2026-11-23T10:44:00.000Z', stationId: 'station-two-0002', stationName: 'Desk 3' },
+        ],
+      },
+    ],
     prints: [],
   };
-  transport.answer('venue.conflicts', ({ eventId }) => (eventId === 2 ? twice : { eventId, admissions: [], prints: [] }));
-  transport.answer('venue.refused', () => [{ stationId: 'station-two-0002', count: 3, lastReason: 'attendee: malformed', lastAt: '2026-11-23T10:45:00.000Z' }]);
+  transport.answer('venue.conflicts', ({ eventId }) =>
+    eventId === 2 ? twice : { eventId, admissions: [], prints: [] },
+  );
+  transport.answer('venue.refused', () => [
+    {
+      stationId: 'station-two-0002',
+      count: 3,
+      lastReason: 'attendee: malformed',
+      lastAt: '2026-11-23T10:45:00.000Z',
+    },
+  ]);
   transport.push('venueChanged', { eventId: 2 });
   transport.push('venueChanged', { eventId: 2 });
   timers.advance(500);
   await settle();
-  assert.deepEqual(transport.inputs('venue.conflicts'), [{ eventId: 1 }, { eventId: 2 }, { eventId: 2 }], 'the named event, once per burst');
+  assert.deepEqual(
+    transport.inputs('venue.conflicts'),
+    [{ eventId: 1 }, { eventId: 2 }, { eventId: 2 }],
+    'the named event, once per burst',
+  );
   assert.deepEqual(store.getState().venueConflicts[2], twice);
   assert.equal(store.getState().venueRefused?.[0]?.count, 3);
 
@@ -207,11 +262,16 @@ test('the print pre-check: a badge printed elsewhere in the venue asks first; no
   const { transport, store } = await startedStore();
   const printedAt1 = attendee({ id: 1, eventId: 1 });
   const fresh = attendee({ id: 2, eventId: 1 });
-  transport.answer('print.priorPrint', ({ attendeeId }) => (attendeeId === 1 ? { at: '2026-11-23T10:42:00.000Z', stationName: 'Desk 1' } : null));
+  transport.answer('print.priorPrint', ({ attendeeId }) =>
+    attendeeId === 1 ? { at: '2026-11-23T10:42:00.000Z', stationName: 'Desk 1' } : null,
+  );
   transport.answer('print.badge', ({ attendeeId }) => printJob({ id: 10 + attendeeId, attendeeId }));
 
   const asked = await store.getState().printFirstBadge(printedAt1);
-  assert.deepEqual(asked, { kind: 'printed_in_venue', prior: { at: '2026-11-23T10:42:00.000Z', stationName: 'Desk 1' } });
+  assert.deepEqual(asked, {
+    kind: 'printed_in_venue',
+    prior: { at: '2026-11-23T10:42:00.000Z', stationName: 'Desk 1' },
+  });
   assert.deepEqual(transport.inputs('print.badge'), [], 'nothing sent to the printer');
 
   const printed = await store.getState().printFirstBadge(fresh);
@@ -226,13 +286,28 @@ test('the print pre-check: a badge printed elsewhere in the venue asks first; no
   assert.deepEqual(transport.inputs('print.badge'), [{ attendeeId: 2 }, { attendeeId: 1 }]);
 });
 
-test("a check-in whose badge the venue already printed: the print line says where and when, and waits for no job", async () => {
+test('a check-in whose badge the venue already printed: the print line says where and when, and waits for no job', async () => {
   const ada = attendee({ id: 1, eventId: 1, fullName: 'Ada' });
   const prior = { at: '2026-11-23T10:42:00.000Z', stationName: 'Desk 2' };
   const { transport, timers, store } = await startedStore({
-    snapshot: { settings: { stationName: 'Desk 1', pollIntervalMs: 30_000, printerId: 1, autoPrint: true, adminLockMinutes: 5 } },
+    snapshot: {
+      settings: {
+        stationName: 'Desk 1',
+        pollIntervalMs: 30_000,
+        printerId: 1,
+        autoPrint: true,
+        adminLockMinutes: 5,
+      },
+    },
   });
-  transport.answer('desk.checkIn', (input) => ({ kind: 'checked_in', attendee: ada, actionId: input.actionId, via: 'search', printJob: null, priorPrint: prior }));
+  transport.answer('desk.checkIn', (input) => ({
+    kind: 'checked_in',
+    attendee: ada,
+    actionId: input.actionId,
+    via: 'search',
+    printJob: null,
+    priorPrint: prior,
+  }));
   store.getState().navigate({ name: 'desk', eventId: 1 });
   await settle();
   await store.getState().deskCheckIn(ada);
@@ -242,5 +317,9 @@ test("a check-in whose badge the venue already printed: the print line says wher
   timers.advance(6000);
   await settle();
   assert.equal(transport.inputs('print.jobs').length, jobReads, 'no job to look for');
-  assert.equal(store.getState().desk?.feedback?.print?.note, null, 'the prompt is not replaced by "No badge was queued"');
+  assert.equal(
+    store.getState().desk?.feedback?.print?.note,
+    null,
+    'the prompt is not replaced by "No badge was queued"',
+  );
 });

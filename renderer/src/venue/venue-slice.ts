@@ -70,11 +70,16 @@ export const createVenueSlice: SliceCreator<VenueSlice> =
       // Another venue, none, or a rotated secret: the code held is not this venue's any more. A relay
       // that came or went changes it too (a BD2 code carries the relay's address).
       const relays = (v: VenueStatus | null) => (v?.relays ?? []).map((r) => r.address).join();
-      const codeStale = status.venue === null || status.venue.id !== shown?.id || status.venue.epoch !== shown.epoch || relays(status) !== relays(get().venue);
+      const codeStale =
+        status.venue === null ||
+        status.venue.id !== shown?.id ||
+        status.venue.epoch !== shown.epoch ||
+        relays(status) !== relays(get().venue);
       set({ venue: status, venueError: null, ...(codeStale ? { venueCode: null } : {}) });
       if (get().venueCode === null) void refreshCode();
       // Joining renames a desk whose name another desk has ("Desk 1" → "Desk 2"): the settings follow.
-      if (get().phase === 'ready' && status.thisDesk.name !== get().settings.stationName) void get().refreshSnapshot();
+      if (get().phase === 'ready' && status.thisDesk.name !== get().settings.stationName)
+        void get().refreshSnapshot();
     };
 
     const refreshStatusNow = () =>
@@ -138,11 +143,14 @@ export const createVenueSlice: SliceCreator<VenueSlice> =
         void refreshStatusNow();
       }
     });
-    signals.onPush('venueDesksChanged', () => throttle.soon('status', STATUS_REFRESH_MS, () => void refreshStatusNow()));
+    signals.onPush('venueDesksChanged', () =>
+      throttle.soon('status', STATUS_REFRESH_MS, () => void refreshStatusNow()),
+    );
     signals.onPush('venueChanged', ({ eventId }) => {
       if (!onSettings()) return;
       const ids = eventId === null ? get().events.map((e) => e.id) : [eventId];
-      for (const id of ids) throttle.soon(`conflicts:${id}`, CONFLICTS_REFRESH_MS, () => void refreshConflicts(id));
+      for (const id of ids)
+        throttle.soon(`conflicts:${id}`, CONFLICTS_REFRESH_MS, () => void refreshConflicts(id));
       throttle.soon('refused', CONFLICTS_REFRESH_MS, () => void refreshRefused());
     });
     signals.onReconnect(() => {
@@ -152,7 +160,8 @@ export const createVenueSlice: SliceCreator<VenueSlice> =
     // The code holds the secret and the conflicts name attendees: gone from the window as soon as
     // the admin lock returns, read again when an admin unlocks.
     api.subscribe((s, prev) => {
-      if (s.session.role !== 'admin' && prev.session.role === 'admin') set({ venueCode: null, venueConflicts: {}, venueRefused: null });
+      if (s.session.role !== 'admin' && prev.session.role === 'admin')
+        set({ venueCode: null, venueConflicts: {}, venueRefused: null });
       else if (s.session.role === 'admin' && prev.session.role !== 'admin') {
         void refreshCode();
         refreshPanel();

@@ -98,7 +98,10 @@ export interface TestVenue {
   close: () => Promise<void>;
 }
 
-export async function startTestVenue(overrides: Partial<VenueNetworkDeps> = {}, dir = mkdtempSync(join(tmpdir(), 'venue-'))): Promise<TestVenue> {
+export async function startTestVenue(
+  overrides: Partial<VenueNetworkDeps> = {},
+  dir = mkdtempSync(join(tmpdir(), 'venue-')),
+): Promise<TestVenue> {
   let name = 'Desk 1';
   const persistence = new MemoryPersistence();
   const venue = new VenueNetwork({

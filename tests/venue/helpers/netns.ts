@@ -60,7 +60,10 @@ function removeNamespaces(made: string[]): void {
  * Namespaces are named `<prefix><tag>…`; the prefix is BADGE_DESK_NETNS_PREFIX's (so runs that
  * share a machine can tell theirs apart), else `bd`.
  */
-export function makeDeskNetwork(count: number, prefix = process.env.BADGE_DESK_NETNS_PREFIX || 'bd'): DeskNetwork | null {
+export function makeDeskNetwork(
+  count: number,
+  prefix = process.env.BADGE_DESK_NETNS_PREFIX || 'bd',
+): DeskNetwork | null {
   if (!namespacesAvailable()) return null;
   const tag = randomBytes(2).toString('hex');
   const bridgeNs = `${prefix}${tag}br`;
@@ -106,7 +109,24 @@ export function makeDeskNetwork(count: number, prefix = process.env.BADGE_DESK_N
         // --immediate-mode: otherwise libpcap hands packets over a buffer block at a time (once a
         // second when traffic is light) and a capture stopped within a second wrote none of them.
         const children: ChildProcess[] = hosts.map((h, i) =>
-          spawn('ip', ['netns', 'exec', bridgeNs, 'tcpdump', '-i', h.port, '--immediate-mode', '-U', '-s', '0', '-w', `${file}.${i}`], { stdio: ['ignore', 'ignore', 'pipe'] }),
+          spawn(
+            'ip',
+            [
+              'netns',
+              'exec',
+              bridgeNs,
+              'tcpdump',
+              '-i',
+              h.port,
+              '--immediate-mode',
+              '-U',
+              '-s',
+              '0',
+              '-w',
+              `${file}.${i}`,
+            ],
+            { stdio: ['ignore', 'ignore', 'pipe'] },
+          ),
         );
         // tcpdump says "listening on" once it captures.
         await Promise.all(
@@ -173,7 +193,12 @@ export function makeRelayNetwork(deskCount: number, prefix = 'bdrelay-'): RelayN
   const made: string[] = [];
   const close = () => removeNamespaces(made);
   const subnet = (i: number) => `10.${200 + (parseInt(tag, 16) % 50)}.${i}`;
-  const setForwarding = (on: boolean) => execFileSync('ip', ['netns', 'exec', relayNs, 'sysctl', '-q', '-w', `net.ipv4.ip_forward=${on ? 1 : 0}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const setForwarding = (on: boolean) =>
+    execFileSync(
+      'ip',
+      ['netns', 'exec', relayNs, 'sysctl', '-q', '-w', `net.ipv4.ip_forward=${on ? 1 : 0}`],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
   try {
     ip('netns', 'add', relayNs);
     made.push(relayNs);

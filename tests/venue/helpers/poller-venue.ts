@@ -46,7 +46,12 @@ export interface PollerVenue {
 export async function startPollerVenue(
   count: number,
   /** withoutAccount: how many of the desks (the last ones) join with no account, the event mirrored from the poller. */
-  opts: { attendees?: number; pollIntervalMs?: number; syncAnswerTimeoutMs?: number; withoutAccount?: number } = {},
+  opts: {
+    attendees?: number;
+    pollIntervalMs?: number;
+    syncAnswerTimeoutMs?: number;
+    withoutAccount?: number;
+  } = {},
 ): Promise<PollerVenue> {
   const clock = new VirtualClock();
   const sim = await startSimulator({ now: () => clock.now() });
@@ -54,13 +59,19 @@ export async function startPollerVenue(
   const desks: PollerDesk[] = [];
   const names: (() => string)[] = [];
   const owner = sim.eventbrite.addAccount({ email: 'desk0@example.com', name: 'Desk 1 admin' });
-  const providerEventId = sim.eventbrite.addEvent(owner.token, { name: 'Conf', startsAt: '2026-11-23T09:00:00Z' });
+  const providerEventId = sim.eventbrite.addEvent(owner.token, {
+    name: 'Conf',
+    startsAt: '2026-11-23T09:00:00Z',
+  });
   sim.eventbrite.seedAttendees(providerEventId, opts.attendees ?? 200);
   // Registrations happened before the imports, as in life (the incremental margin looks back).
   clock.advance(30 * 60_000);
   try {
     for (let i = 0; i < count; i++) {
-      const token = i === 0 ? owner.token : sim.eventbrite.addAccount({ email: `desk${i}@example.com`, name: `Desk ${i + 1} admin` }).token;
+      const token =
+        i === 0
+          ? owner.token
+          : sim.eventbrite.addAccount({ email: `desk${i}@example.com`, name: `Desk ${i + 1} admin` }).token;
       if (i > 0) sim.eventbrite.shareEvent(providerEventId, token);
       const dataDir = mkdtempSync(join(tmpdir(), 'bd-poller-'));
       dirs.push(dataDir);
@@ -83,7 +94,15 @@ export async function startPollerVenue(
         },
       });
       await core.venue.ready;
-      desks.push({ core, stationId: core.venue.network!.stationId, name: '', token, eventId: 0, requests, closed: false });
+      desks.push({
+        core,
+        stationId: core.venue.network!.stationId,
+        name: '',
+        token,
+        eventId: 0,
+        requests,
+        closed: false,
+      });
       names.push(name);
     }
     // Each desk imports with its own account before it joins (a desk joined first would be given
@@ -101,12 +120,20 @@ export async function startPollerVenue(
         await desk.core.venue.start(admin, 'Hall A');
       } else {
         const { code } = await desks[0]!.core.venue.pairingCode(admin);
-        await desk.core.venue.join(admin, code, `127.0.0.1:${desks[0]!.core.venue.network!.status().thisDesk.port}`);
+        await desk.core.venue.join(
+          admin,
+          code,
+          `127.0.0.1:${desks[0]!.core.venue.network!.status().thisDesk.port}`,
+        );
       }
       desk.name = names[i]!();
     }
     for (const desk of desks.filter((d) => d.eventId === 0)) {
-      await until(() => desk.core.store.findEventByProviderId('eventbrite', providerEventId) !== undefined, `${desk.name} is given the venue's event`, 15_000);
+      await until(
+        () => desk.core.store.findEventByProviderId('eventbrite', providerEventId) !== undefined,
+        `${desk.name} is given the venue's event`,
+        15_000,
+      );
       desk.eventId = desk.core.store.findEventByProviderId('eventbrite', providerEventId)!;
     }
   } catch (err) {
@@ -135,8 +162,16 @@ export async function startPollerVenue(
     desks,
     live,
     async agreedPoller(what) {
-      const lowest = () => live().filter((d) => d.core.venue.network!.node.ownPolls().includes(key)).map((d) => d.stationId).sort()[0];
-      await until(() => live().every((d) => d.core.venue.network!.pollerOf(key)?.stationId === lowest()), what, 15_000);
+      const lowest = () =>
+        live()
+          .filter((d) => d.core.venue.network!.node.ownPolls().includes(key))
+          .map((d) => d.stationId)
+          .sort()[0];
+      await until(
+        () => live().every((d) => d.core.venue.network!.pollerOf(key)?.stationId === lowest()),
+        what,
+        15_000,
+      );
       return live().find((d) => d.stationId === lowest())!;
     },
     async runFor(ms, { stepMs = 5_000, each } = {}) {

@@ -34,8 +34,23 @@ export class RelayProcess {
 
   /** Starts it (with `code` the first time, as --code or in BADGE_DESK_VENUE_CODE) and waits for its "listening" line. */
   async start(code: string | null = null, via: 'argument' | 'environment' = 'argument'): Promise<void> {
-    const args = ['--import', 'tsx', join(ROOT, 'main/venue/relay/cli.ts'), '--port', String(this.port), '--host', this.options.host, '--data-dir', this.options.dataDir, '--heartbeat-ms', String(this.options.heartbeatMs ?? 500), ...(code && via === 'argument' ? ['--code', code] : [])];
-    const [cmd, argv] = this.options.netns ? ['ip', ['netns', 'exec', this.options.netns, process.execPath, ...args]] : [process.execPath, args];
+    const args = [
+      '--import',
+      'tsx',
+      join(ROOT, 'main/venue/relay/cli.ts'),
+      '--port',
+      String(this.port),
+      '--host',
+      this.options.host,
+      '--data-dir',
+      this.options.dataDir,
+      '--heartbeat-ms',
+      String(this.options.heartbeatMs ?? 500),
+      ...(code && via === 'argument' ? ['--code', code] : []),
+    ];
+    const [cmd, argv] = this.options.netns
+      ? ['ip', ['netns', 'exec', this.options.netns, process.execPath, ...args]]
+      : [process.execPath, args];
     const env = { ...process.env };
     delete env.BADGE_DESK_VENUE_CODE;
     if (code && via === 'environment') env.BADGE_DESK_VENUE_CODE = code;
@@ -87,12 +102,17 @@ export class RelayProcess {
   storedCheckIns(documentName: string): string[] {
     let db: Database.Database;
     try {
-      db = new Database(join(this.options.dataDir, RELAY_DATABASE_FILE), { readonly: true, fileMustExist: true });
+      db = new Database(join(this.options.dataDir, RELAY_DATABASE_FILE), {
+        readonly: true,
+        fileMustExist: true,
+      });
     } catch {
       return [];
     }
     try {
-      const row = db.prepare<[string], { state: Buffer }>('SELECT state FROM relay_documents WHERE name = ?').get(documentName);
+      const row = db
+        .prepare<[string], { state: Buffer }>('SELECT state FROM relay_documents WHERE name = ?')
+        .get(documentName);
       if (!row) return [];
       const doc = new Y.Doc();
       Y.applyUpdate(doc, row.state);

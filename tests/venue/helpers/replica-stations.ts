@@ -10,7 +10,11 @@ import type { VenueDocumentKey } from '../../../main/venue/contracts.ts';
 import type { Actor } from '../../../shared/types.ts';
 import type { ProviderAttendee } from '../../../main/providers/types.ts';
 
-export const VENUE_KEY: VenueDocumentKey = { venueId: 'venue-test', provider: 'eventbrite', providerEventId: 'Conf' };
+export const VENUE_KEY: VenueDocumentKey = {
+  venueId: 'venue-test',
+  provider: 'eventbrite',
+  providerEventId: 'Conf',
+};
 
 export interface VenueStation extends DeskDb {
   replica: VenueReplica;
@@ -24,16 +28,27 @@ export interface VenueStation extends DeskDb {
 
 /** The same roster on every station: people with provider ids a0, a1, ... */
 export function roster(n: number): ProviderAttendee[] {
-  return Array.from({ length: n }, (_, i) => person({ providerAttendeeId: `a${i}`, fullName: `Guest ${i}`, barcode: `BC-${i}` }));
+  return Array.from({ length: n }, (_, i) =>
+    person({ providerAttendeeId: `a${i}`, fullName: `Guest ${i}`, barcode: `BC-${i}` }),
+  );
 }
 
-export function openStation(t: { after(fn: () => void): void }, name: string, opts: { people?: ProviderAttendee[]; attach?: boolean; dir?: string } = {}): VenueStation {
+export function openStation(
+  t: { after(fn: () => void): void },
+  name: string,
+  opts: { people?: ProviderAttendee[]; attach?: boolean; dir?: string } = {},
+): VenueStation {
   const d = opts.dir ? openDeskDb(t, opts.dir, false) : openDeskDb(t);
   // Each station's local row ids differ: the roster arrives in another order at each.
   const people = opts.people ?? roster(10);
   const shift = people.length ? name.charCodeAt(name.length - 1) % people.length : 0;
   if (!opts.dir) d.put([...people.slice(shift), ...people.slice(0, shift)]);
-  const replica = new VenueReplica({ store: d.store, venueStore: d.deskStore.venue, clock: d.clock, events: d.events });
+  const replica = new VenueReplica({
+    store: d.store,
+    venueStore: d.deskStore.venue,
+    clock: d.clock,
+    events: d.events,
+  });
   const venueDesk = new Desk({
     store: d.store,
     deskStore: d.deskStore,

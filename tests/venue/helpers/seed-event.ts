@@ -9,11 +9,28 @@ import { roster } from './replica-stations.ts';
 export function seedVenueEvent(core: BadgeDeskCore, shiftBy: number, n: number): number {
   const existing = core.store.findEventByProviderId('eventbrite', 'Conf');
   if (existing !== undefined) return existing;
-  const integration = core.store.upsertIntegration({ provider: 'eventbrite', accountId: 'u1', accountEmail: 'a@x.org', accountName: 'A', secretRef: 'ref', now: '2026-11-23T08:00:00Z' });
-  const eventId = core.store.insertEvent(integration, { providerEventId: 'Conf', name: 'Conf', startsAt: null, endsAt: null, timezone: null, url: null }, 'event added', '2026-11-23T08:00:00Z');
+  const integration = core.store.upsertIntegration({
+    provider: 'eventbrite',
+    accountId: 'u1',
+    accountEmail: 'a@x.org',
+    accountName: 'A',
+    secretRef: 'ref',
+    now: '2026-11-23T08:00:00Z',
+  });
+  const eventId = core.store.insertEvent(
+    integration,
+    { providerEventId: 'Conf', name: 'Conf', startsAt: null, endsAt: null, timezone: null, url: null },
+    'event added',
+    '2026-11-23T08:00:00Z',
+  );
   const people = roster(n);
   const shift = shiftBy % Math.max(1, n);
-  core.store.upsertAttendees(eventId, [...people.slice(shift), ...people.slice(0, shift)], null, '2026-11-23T08:00:00Z');
+  core.store.upsertAttendees(
+    eventId,
+    [...people.slice(shift), ...people.slice(0, shift)],
+    null,
+    '2026-11-23T08:00:00Z',
+  );
   core.events.emit('eventAdded', { eventId });
   return eventId;
 }

@@ -55,7 +55,12 @@ const core: BadgeDeskCore = createCore({
   stationPrinting: () => ({ printerId, autoPrint: false }),
   clock: { now: () => Date.now() + offset, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
   ...(values['eventbrite-url']
-    ? { providerBaseUrls: { eventbrite: values['eventbrite-url'] }, liveSync: true, sync: { pollIntervalMs: Number(values['poll-ms']) }, walCheckpoints: 'on commit' as const }
+    ? {
+        providerBaseUrls: { eventbrite: values['eventbrite-url'] },
+        liveSync: true,
+        sync: { pollIntervalMs: Number(values['poll-ms']) },
+        walCheckpoints: 'on commit' as const,
+      }
     : {}),
   venueNetwork: {
     appVersion: values['app-version']!,
@@ -70,7 +75,10 @@ const core: BadgeDeskCore = createCore({
   },
 });
 
-printerId = (core.printing.listPrinters()[0] ?? core.printing.addPrinter('PDF', { kind: 'pdf_folder', folder: join(dataDir, 'badges') })).id;
+printerId = (
+  core.printing.listPrinters()[0] ??
+  core.printing.addPrinter('PDF', { kind: 'pdf_folder', folder: join(dataDir, 'badges') })
+).id;
 
 const eventId = seedVenueEvent(core, deskName.length + dataDir.length, Number(values.seed));
 const hhmm = (iso: string) => iso.slice(11, 16);
@@ -83,7 +91,9 @@ const attendeeId = (pid: string) => {
 const byWhoAndWhen = (conflicts: VenueConflict[]) =>
   conflicts.map((c) => ({
     name: c.attendeeName,
-    stamps: c.stamps.map((x) => ({ stationName: x.stationName, at: x.at })).sort((x, y) => x.at.localeCompare(y.at)),
+    stamps: c.stamps
+      .map((x) => ({ stationName: x.stationName, at: x.at }))
+      .sort((x, y) => x.at.localeCompare(y.at)),
   }));
 
 /** Everything the invariants compare: derived state per person, the log's action ids, conflicts. */
@@ -92,7 +102,11 @@ function state() {
   const log = core.desk.log(eventId, 100_000);
   return {
     people: people
-      .map((a) => ({ pid: a.providerAttendeeId, checkedIn: a.checkedIn ? { at: a.checkedIn.at, station: a.checkedIn.station } : null, vip: a.vip }))
+      .map((a) => ({
+        pid: a.providerAttendeeId,
+        checkedIn: a.checkedIn ? { at: a.checkedIn.at, station: a.checkedIn.station } : null,
+        vip: a.vip,
+      }))
       .sort((x, y) => x.pid.localeCompare(y.pid)),
     actions: log.map((l) => l.actionId).sort(),
     // Local row ids differ from desk to desk: conflicts are compared by who and when.
@@ -108,16 +122,23 @@ const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
   startVenue: (a) => core.venue.start(admin(), String(a.name)),
   code: () => core.venue.pairingCode(admin()),
   // Without an address: through the relay a BD2 code names.
-  join: (a) => core.venue.join(admin(), String(a.code), a.address === undefined ? undefined : String(a.address)),
+  join: (a) =>
+    core.venue.join(admin(), String(a.code), a.address === undefined ? undefined : String(a.address)),
   addDesk: (a) => core.venue.addDesk(admin(), String(a.address)),
   removeDesk: (a) => core.venue.removeDesk(admin(), String(a.stationId)),
   rotate: () => core.venue.rotateSecret(admin()),
   status: () => core.venue.status(),
   checkIn: (a) => {
-    const outcome = core.desk.checkIn(admin(), { eventId, actionId: String(a.actionId), attendeeId: attendeeId(String(a.pid)) });
+    const outcome = core.desk.checkIn(admin(), {
+      eventId,
+      actionId: String(a.actionId),
+      attendeeId: attendeeId(String(a.pid)),
+    });
     return { kind: outcome.kind, text: describeCheckInOutcome(outcome, hhmm) };
   },
-  undo: (a) => core.desk.undo(admin(), { eventId, attendeeId: attendeeId(String(a.pid)), actionId: String(a.actionId) }).kind,
+  undo: (a) =>
+    core.desk.undo(admin(), { eventId, attendeeId: attendeeId(String(a.pid)), actionId: String(a.actionId) })
+      .kind,
   setVip: (a) => core.setVip(admin(), attendeeId(String(a.pid)), Boolean(a.vip)).vip,
   /** What the desk would say if this person came to this desk now. */
   lookup: (a) => {
@@ -138,9 +159,14 @@ const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
   },
   /** Writes raw entries into the event's document, as a peer holding the secret could. */
   writeRaw: async (a) => {
-    const doc = await core.venue.network!.open({ venueId: core.venue.network!.venueId!, provider: 'eventbrite', providerEventId: 'Conf' });
+    const doc = await core.venue.network!.open({
+      venueId: core.venue.network!.venueId!,
+      provider: 'eventbrite',
+      providerEventId: 'Conf',
+    });
     doc.transact(() => {
-      for (const [k, v] of Object.entries(a.entries as Record<string, unknown>)) doc.getMap(String(a.map)).set(k, v);
+      for (const [k, v] of Object.entries(a.entries as Record<string, unknown>))
+        doc.getMap(String(a.map)).set(k, v);
     }, 'rogue');
     return true;
   },
@@ -186,7 +212,12 @@ rl.on('line', (line) => {
     })
     .then(
       (value) => send({ id: message.id, ok: true, value }),
-      (err: unknown) => send({ id: message.id, ok: false, error: { code: (err as { code?: string }).code ?? 'INTERNAL', message: (err as Error).message } }),
+      (err: unknown) =>
+        send({
+          id: message.id,
+          ok: false,
+          error: { code: (err as { code?: string }).code ?? 'INTERNAL', message: (err as Error).message },
+        }),
     );
 });
 rl.on('close', () => void core.close().then(() => process.exit(0)));

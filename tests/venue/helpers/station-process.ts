@@ -57,15 +57,31 @@ export class Station {
 
   /** Starts (or restarts after a kill) the process on the same data folder. */
   async launch(): Promise<void> {
-    const args = ['--import', 'tsx', join(ROOT, 'tests/venue/helpers/station-child.ts'), '--data-dir', this.dataDir, '--name', this.options.name, '--listen', this.options.host, ...(this.options.extraArgs ?? [])];
-    const [cmd, argv] = this.options.netns ? ['ip', ['netns', 'exec', this.options.netns, process.execPath, ...args]] : [process.execPath, args];
+    const args = [
+      '--import',
+      'tsx',
+      join(ROOT, 'tests/venue/helpers/station-child.ts'),
+      '--data-dir',
+      this.dataDir,
+      '--name',
+      this.options.name,
+      '--listen',
+      this.options.host,
+      ...(this.options.extraArgs ?? []),
+    ];
+    const [cmd, argv] = this.options.netns
+      ? ['ip', ['netns', 'exec', this.options.netns, process.execPath, ...args]]
+      : [process.execPath, args];
     this.child = spawn(cmd, argv as string[], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     this.stderr = '';
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-4_000)));
     const child = this.child;
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     const ready = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${this.options.name} did not start: ${this.stderr}`)), 30_000);
+      const timer = setTimeout(
+        () => reject(new Error(`${this.options.name} did not start: ${this.stderr}`)),
+        30_000,
+      );
       void this.exited.then(() => {
         clearTimeout(timer);
         reject(new Error(`${this.options.name} exited while starting: ${this.stderr}`));
@@ -100,7 +116,8 @@ export class Station {
       for (const l of this.listeners) l(line);
     });
     void this.exited.then(() => {
-      for (const p of this.pending.values()) p.reject(new Error(`${this.options.name} exited: ${this.stderr}`));
+      for (const p of this.pending.values())
+        p.reject(new Error(`${this.options.name} exited: ${this.stderr}`));
       this.pending.clear();
     });
     await ready;
@@ -158,11 +175,19 @@ export class Station {
 }
 
 /** Polls a station (bounded) until `check` holds on what `read` returns; returns the last value. */
-export async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  read: () => Promise<T>,
+  check: (v: T) => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T = await read();
   while (!check(last)) {
-    if (Date.now() > deadline) throw new Error(`${what}: not reached within ${timeoutMs} ms; last: ${JSON.stringify(last).slice(0, 600)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `${what}: not reached within ${timeoutMs} ms; last: ${JSON.stringify(last).slice(0, 600)}`,
+      );
     await new Promise((r) => setTimeout(r, 50));
     last = await read();
   }
@@ -194,11 +219,18 @@ export const state = (s: Station) => s.call<StationState>('state');
 
 /** Derived state, log and conflicts, equal (refusal counts are each desk's own). */
 export function sameState(a: StationState, b: StationState): boolean {
-  return JSON.stringify([a.people, a.actions, a.conflicts]) === JSON.stringify([b.people, b.actions, b.conflicts]);
+  return (
+    JSON.stringify([a.people, a.actions, a.conflicts]) === JSON.stringify([b.people, b.actions, b.conflicts])
+  );
 }
 
 /** Waits (bounded) until every station has the same state and `extra` holds on it; returns it. */
-export async function converged(stations: Station[], what: string, extra: (s: StationState) => boolean = () => true, timeoutMs = 20_000): Promise<StationState> {
+export async function converged(
+  stations: Station[],
+  what: string,
+  extra: (s: StationState) => boolean = () => true,
+  timeoutMs = 20_000,
+): Promise<StationState> {
   const all = await eventually(
     async () => Promise.all(stations.map(state)),
     (states) => states.every((s) => sameState(s, states[0]!) && extra(s)),

@@ -5,7 +5,12 @@
 // - `meta`: the venue's name; and the venue's events, so a desk without an account opens them.
 // Every value a peer wrote is read defensively: a bad entry is skipped, never trusted.
 import type * as Y from 'yjs';
-import { ROSTER_MAPS, listVenueEventIn, readVenueEvents, type VenueEventListing } from '../../../../shared/venue-roster.ts';
+import {
+  ROSTER_MAPS,
+  listVenueEventIn,
+  readVenueEvents,
+  type VenueEventListing,
+} from '../../../../shared/venue-roster.ts';
 import { renameOnNameClash } from '../../../../shared/venue-desks.ts';
 import { formatAddress, parseAddress, type PeerAddress } from '../transport/addresses.ts';
 
@@ -21,7 +26,9 @@ interface DirectoryRelay {
 function readDirectoryDesk(value: unknown): DirectoryDesk | null {
   const v = value as { name?: unknown; addresses?: unknown } | null;
   if (!v || typeof v.name !== 'string' || v.name.length === 0 || v.name.length > 60) return null;
-  const addresses = Array.isArray(v.addresses) ? v.addresses.filter((a): a is string => typeof a === 'string' && a.length <= 300).slice(0, 16) : [];
+  const addresses = Array.isArray(v.addresses)
+    ? v.addresses.filter((a): a is string => typeof a === 'string' && a.length <= 300).slice(0, 16)
+    : [];
   return { name: v.name, addresses };
 }
 
@@ -29,7 +36,9 @@ function readDirectoryDesk(value: unknown): DirectoryDesk | null {
 function readDirectoryRelay(value: unknown): DirectoryRelay | null {
   const v = value as { addresses?: unknown } | null;
   if (!v || !Array.isArray(v.addresses)) return null;
-  const addresses = v.addresses.filter((a): a is string => typeof a === 'string' && parseAddress(a) !== null && a.length <= 120).slice(0, 4);
+  const addresses = v.addresses
+    .filter((a): a is string => typeof a === 'string' && parseAddress(a) !== null && a.length <= 120)
+    .slice(0, 4);
   return addresses.length > 0 ? { addresses } : null;
 }
 
@@ -66,7 +75,9 @@ export class VenueDirectory {
 
   /** The names the venue's other desks go by. */
   takenNames(ownStationId: string): string[] {
-    return this.members().filter(([id]) => id !== ownStationId).map(([, d]) => d.name);
+    return this.members()
+      .filter(([id]) => id !== ownStationId)
+      .map(([, d]) => d.name);
   }
 
   hasDesk(stationId: string): boolean {
@@ -99,10 +110,12 @@ export class VenueDirectory {
 
   relays(): [string, DirectoryRelay][] {
     const out: [string, DirectoryRelay][] = [];
-    this.document()?.getMap('relays').forEach((value, stationId) => {
-      const entry = readDirectoryRelay(value);
-      if (entry && stationId.length <= 64) out.push([stationId, entry]);
-    });
+    this.document()
+      ?.getMap('relays')
+      .forEach((value, stationId) => {
+        const entry = readDirectoryRelay(value);
+        if (entry && stationId.length <= 64) out.push([stationId, entry]);
+      });
     return out;
   }
 

@@ -57,7 +57,13 @@ export class MdnsDiscovery implements Discovery {
     const txt: Record<string, string> = { station: ad.stationId, desk: ad.deskName, v: String(ad.protocol) };
     if (ad.venueId) txt.venue = ad.venueId;
     if (ad.venueName) txt.venuename = ad.venueName.slice(0, 60);
-    this.service = this.bonjour.publish({ name: `Badge Desk ${ad.stationId.slice(0, 8)}`, type: SERVICE_TYPE, port: ad.port, txt, probe: false });
+    this.service = this.bonjour.publish({
+      name: `Badge Desk ${ad.stationId.slice(0, 8)}`,
+      type: SERVICE_TYPE,
+      port: ad.port,
+      txt,
+      probe: false,
+    });
   }
 
   found(): FoundDesk[] {

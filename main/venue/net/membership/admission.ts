@@ -56,12 +56,20 @@ export interface AdmittingDesk {
 }
 
 /** The desk a token names, admitted to the document, or why not. */
-export function admit(token: string, documentName: string, here: AdmittingDesk): { peer: DeskIdentity } | { refused: string } {
+export function admit(
+  token: string,
+  documentName: string,
+  here: AdmittingDesk,
+): { peer: DeskIdentity } | { refused: string } {
   const peer = parseToken(token);
   if (!peer) return { refused: 'not a Badge Desk desk' };
-  if (peer.protocol !== here.identity.protocol) return { refused: versionMismatchMessage(here.identity, peer) };
+  if (peer.protocol !== here.identity.protocol)
+    return { refused: versionMismatchMessage(here.identity, peer) };
   const { venueId } = here;
-  const isOurs = venueId !== null && (documentName === directoryDocumentName(venueId) || parseVenueDocumentName(documentName)?.venueId === venueId);
+  const isOurs =
+    venueId !== null &&
+    (documentName === directoryDocumentName(venueId) ||
+      parseVenueDocumentName(documentName)?.venueId === venueId);
   if (!isOurs) return { refused: 'that document is not one of this venue' };
   if (here.removedStations.has(peer.stationId)) return { refused: 'this desk was removed from the venue' };
   if (peer.stationId === here.identity.stationId) return { refused: 'a desk does not connect to itself' };

@@ -48,8 +48,16 @@ export class VenueMembership {
     const trimmed = name.trim();
     if (!trimmed) throw new AppError('INVALID_INPUT', 'a venue needs a name');
     const { settings } = this.options;
-    settings.material = { venueId: randomBytes(6).toString('hex'), epoch: 1, secret: randomBytes(VENUE_SECRET_BYTES) };
-    settings.config = { ...settings.config, venue: { id: settings.material.venueId, name: trimmed.slice(0, 80), epoch: 1 }, peers: [] };
+    settings.material = {
+      venueId: randomBytes(6).toString('hex'),
+      epoch: 1,
+      secret: randomBytes(VENUE_SECRET_BYTES),
+    };
+    settings.config = {
+      ...settings.config,
+      venue: { id: settings.material.venueId, name: trimmed.slice(0, 80), epoch: 1 },
+      peers: [],
+    };
     settings.saveKey();
     await this.adoptKey();
     this.options.directory.setVenueName(trimmed.slice(0, 80));
@@ -62,7 +70,8 @@ export class VenueMembership {
    */
   pairingCode(): string {
     const material = this.options.settings.material;
-    if (!material) throw new AppError('INVALID_STATE', 'this desk is in no venue; start one or join one first');
+    if (!material)
+      throw new AppError('INVALID_STATE', 'this desk is in no venue; start one or join one first');
     return encodePairingCode(material, this.options.directory.relays()[0]?.[1].addresses[0] ?? null);
   }
 
@@ -81,13 +90,20 @@ export class VenueMembership {
     const timeoutMs = this.options.joinTimeoutMs ?? 10_000;
     const reached = await probe(peer, material, timeoutMs);
     if (reached === 'unreachable') throw new AppError('NOT_FOUND', `no desk answers at ${address}`);
-    if (reached === 'wrong-code') throw new AppError('FORBIDDEN', `the desk at ${address} refused this pairing code: it belongs to another venue, or the secret was rotated`);
+    if (reached === 'wrong-code')
+      throw new AppError(
+        'FORBIDDEN',
+        `the desk at ${address} refused this pairing code: it belongs to another venue, or the secret was rotated`,
+      );
 
     const previous = { material: settings.material, config: settings.config };
     settings.material = material;
     await node.setKey(material);
     const outcome = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new AppError('PROVIDER_UNAVAILABLE', `the desk at ${address} did not answer in time`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new AppError('PROVIDER_UNAVAILABLE', `the desk at ${address} did not answer in time`)),
+        timeoutMs,
+      );
       this.joinWaiter = (e) => {
         if (e.kind === 'peer-synced' && e.documentName.endsWith(':directory')) {
           clearTimeout(timer);
@@ -112,7 +128,11 @@ export class VenueMembership {
     const venueName = (directory.venueName() as string | undefined) ?? 'Venue';
     const relayPeer = relay !== null ? parseAddress(relay) : null;
     const peers = relayPeer && formatAddress(relayPeer) !== formatAddress(peer) ? [peer, relayPeer] : [peer];
-    settings.config = { ...settings.config, venue: { id: material.venueId, name: venueName.slice(0, 80), epoch: material.epoch }, peers };
+    settings.config = {
+      ...settings.config,
+      venue: { id: material.venueId, name: venueName.slice(0, 80), epoch: material.epoch },
+      peers,
+    };
     if (relayPeer) node.connectPeer(relayPeer);
     settings.saveKey();
     // Every new station is "Desk 1": take the first free name if ours is taken.
@@ -129,7 +149,8 @@ export class VenueMembership {
   async removeDesk(stationId: string): Promise<string[]> {
     this.requireVenue();
     const { directory } = this.options;
-    if (stationId === this.options.stationId) throw new AppError('INVALID_INPUT', 'a desk cannot remove itself; remove it from another desk');
+    if (stationId === this.options.stationId)
+      throw new AppError('INVALID_INPUT', 'a desk cannot remove itself; remove it from another desk');
     if (!directory.hasDesk(stationId)) throw new AppError('NOT_FOUND', 'that desk is not in this venue');
     directory.markRemoved(stationId, { at: isoTime(this.options.clock.now()), by: this.options.stationId });
     this.applyRemovals();
@@ -144,11 +165,18 @@ export class VenueMembership {
   async rotateSecret(): Promise<string[]> {
     const material = this.requireVenue();
     const { directory, settings } = this.options;
-    const next: VenueKeyMaterial = { venueId: material.venueId, epoch: material.epoch + 1, secret: randomBytes(VENUE_SECRET_BYTES) };
+    const next: VenueKeyMaterial = {
+      venueId: material.venueId,
+      epoch: material.epoch + 1,
+      secret: randomBytes(VENUE_SECRET_BYTES),
+    };
     const removed = new Set(directory.removed());
     const payload = rotateMessageFor(next);
     const acked = new Set<string>();
-    const members = directory.members().map(([id]) => id).filter((id) => id !== this.options.stationId);
+    const members = directory
+      .members()
+      .map(([id]) => id)
+      .filter((id) => id !== this.options.stationId);
     const allAcked = new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, this.options.joinTimeoutMs ?? 3_000);
       for (const id of members) {
@@ -192,7 +220,11 @@ export class VenueMembership {
     await this.options.node.setKey(settings.material);
     // The panel says the new epoch only once every session of the old one is closed: until then a
     // removed desk could still write through one.
-    if (settings.material && settings.config.venue) settings.config = { ...settings.config, venue: { ...settings.config.venue, epoch: settings.material.epoch } };
+    if (settings.material && settings.config.venue)
+      settings.config = {
+        ...settings.config,
+        venue: { ...settings.config.venue, epoch: settings.material.epoch },
+      };
     this.options.keyAdopted();
   }
 
@@ -232,7 +264,8 @@ export class VenueMembership {
 
   private requireVenue(): VenueKeyMaterial {
     const material = this.options.settings.material;
-    if (!this.options.node.directory() || !material) throw new AppError('INVALID_STATE', 'this desk is in no venue');
+    if (!this.options.node.directory() || !material)
+      throw new AppError('INVALID_STATE', 'this desk is in no venue');
     return material;
   }
 }

@@ -21,7 +21,11 @@ const CHECKSUM_BYTES = 2;
 const GROUP = 5;
 
 function checksum(payload: Buffer): Buffer {
-  return createHash('sha256').update('badge-desk pairing code').update(payload).digest().subarray(0, CHECKSUM_BYTES);
+  return createHash('sha256')
+    .update('badge-desk pairing code')
+    .update(payload)
+    .digest()
+    .subarray(0, CHECKSUM_BYTES);
 }
 
 function toBase32(bytes: Buffer): string {
@@ -61,8 +65,16 @@ function fromBase32(text: string): Buffer | null {
 function relayBytes(relay: string): Buffer {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3}):(\d{1,5})$/.exec(relay);
   const port = Number(relay.slice(relay.lastIndexOf(':') + 1));
-  if (!/^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):[0-9]{1,5}$/.test(relay) || relay.length > RELAY_MAX_CHARS || port < 1 || port > 65_535) {
-    throw new AppError('INVALID_INPUT', 'a relay address is host:port, e.g. 192.168.1.5:4444 or relay.example.org:4444');
+  if (
+    !/^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):[0-9]{1,5}$/.test(relay) ||
+    relay.length > RELAY_MAX_CHARS ||
+    port < 1 ||
+    port > 65_535
+  ) {
+    throw new AppError(
+      'INVALID_INPUT',
+      'a relay address is host:port, e.g. 192.168.1.5:4444 or relay.example.org:4444',
+    );
   }
   if (m && m.slice(1, 5).every((o) => Number(o) <= 255)) {
     const out = Buffer.alloc(7);
@@ -76,7 +88,8 @@ function relayBytes(relay: string): Buffer {
 }
 
 function readRelay(bytes: Buffer): string | null {
-  if (bytes[0] === RELAY_IPV4 && bytes.length === 7) return `${[...bytes.subarray(1, 5)].join('.')}:${bytes.readUInt16BE(5)}`;
+  if (bytes[0] === RELAY_IPV4 && bytes.length === 7)
+    return `${[...bytes.subarray(1, 5)].join('.')}:${bytes.readUInt16BE(5)}`;
   if (bytes[0] === RELAY_TEXT && bytes.length >= 2 && bytes.length === 2 + bytes[1]!) {
     const text = bytes.subarray(2).toString('ascii');
     return /^[\x21-\x7E]+:[0-9]{1,5}$/.test(text) ? text : null;
@@ -98,7 +111,12 @@ export function encodePairingCode(material: VenueKeyMaterial, relay: string | nu
   }
   const epoch = Buffer.alloc(2);
   epoch.writeUInt16BE(material.epoch);
-  const payload = Buffer.concat([venueId, epoch, material.secret, relay === null ? Buffer.alloc(0) : relayBytes(relay)]);
+  const payload = Buffer.concat([
+    venueId,
+    epoch,
+    material.secret,
+    relay === null ? Buffer.alloc(0) : relayBytes(relay),
+  ]);
   const text = toBase32(Buffer.concat([payload, checksum(payload)]));
   const groups = text.match(new RegExp(`.{1,${GROUP}}`, 'g')) ?? [];
   return [relay === null ? PREFIX : PREFIX_WITH_RELAY, ...groups].join('-');
@@ -111,24 +129,32 @@ export function decodePairingCode(code: string): VenueKeyMaterial {
 
 /** Reads a typed or scanned code; a code that does not read is INVALID_INPUT, never a guess. */
 export function readPairingCode(code: string): PairingCode {
-  const cleaned = code
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/[IL]/g, '1')
-    .replace(/O/g, '0');
+  const cleaned = code.toUpperCase().replace(/[\s-]/g, '').replace(/[IL]/g, '1').replace(/O/g, '0');
   const withRelay = cleaned.startsWith(PREFIX_WITH_RELAY);
-  if (!withRelay && !cleaned.startsWith(PREFIX)) throw new AppError('INVALID_INPUT', 'this is not a Badge Desk pairing code (it starts with BD1 or BD2)');
+  if (!withRelay && !cleaned.startsWith(PREFIX))
+    throw new AppError('INVALID_INPUT', 'this is not a Badge Desk pairing code (it starts with BD1 or BD2)');
   const keyBytes = VENUE_ID_BYTES + 2 + VENUE_SECRET_BYTES;
   const decoded = fromBase32(cleaned.slice(PREFIX.length));
   const total = withRelay ? (decoded?.length ?? 0) : keyBytes + CHECKSUM_BYTES;
-  const bytes = decoded && (withRelay ? decoded.length > keyBytes + CHECKSUM_BYTES + 1 : decoded.length === total) ? decoded : null;
-  if (!bytes) throw new AppError('INVALID_INPUT', 'the pairing code is incomplete or has a character that does not belong; check it against the desk that shows it');
+  const bytes =
+    decoded && (withRelay ? decoded.length > keyBytes + CHECKSUM_BYTES + 1 : decoded.length === total)
+      ? decoded
+      : null;
+  if (!bytes)
+    throw new AppError(
+      'INVALID_INPUT',
+      'the pairing code is incomplete or has a character that does not belong; check it against the desk that shows it',
+    );
   const payload = bytes.subarray(0, total - CHECKSUM_BYTES);
   if (!checksum(payload).equals(bytes.subarray(total - CHECKSUM_BYTES))) {
-    throw new AppError('INVALID_INPUT', 'the pairing code is mistyped (its checksum does not match); check it against the desk that shows it');
+    throw new AppError(
+      'INVALID_INPUT',
+      'the pairing code is mistyped (its checksum does not match); check it against the desk that shows it',
+    );
   }
   const relay = withRelay ? readRelay(payload.subarray(keyBytes)) : null;
-  if (withRelay && relay === null) throw new AppError('INVALID_INPUT', 'the pairing code\'s relay address does not read; ask for a new code');
+  if (withRelay && relay === null)
+    throw new AppError('INVALID_INPUT', "the pairing code's relay address does not read; ask for a new code");
   return {
     material: {
       venueId: payload.subarray(0, VENUE_ID_BYTES).toString('hex'),

@@ -30,10 +30,14 @@ function isPresenceState(s: unknown): s is PresenceState {
   if (typeof s !== 'object' || s === null) return false;
   const p = s as Record<string, unknown>;
   return (
-    typeof p.stationId === 'string' && p.stationId.length <= 64 &&
-    typeof p.deskName === 'string' && p.deskName.length <= 60 &&
-    typeof p.appVersion === 'string' && p.appVersion.length <= 40 &&
-    typeof p.clock === 'number' && Number.isFinite(p.clock) &&
+    typeof p.stationId === 'string' &&
+    p.stationId.length <= 64 &&
+    typeof p.deskName === 'string' &&
+    p.deskName.length <= 60 &&
+    typeof p.appVersion === 'string' &&
+    p.appVersion.length <= 40 &&
+    typeof p.clock === 'number' &&
+    Number.isFinite(p.clock) &&
     (p.polls === undefined || isPollKeyList(p.polls)) &&
     (p.relay === undefined || p.relay === true)
   );
@@ -67,7 +71,11 @@ export class PresenceBook {
   /** The valid states a peer's server relays (null: its link is down), one per station, this desk's own left out. */
   statesIn(awareness: Awareness | null): PresenceState[] {
     if (!awareness) return [];
-    return latestPerStation([...awareness.getStates().values()].filter(isPresenceState).filter((s) => s.stationId !== this.ownStationId));
+    return latestPerStation(
+      [...awareness.getStates().values()]
+        .filter(isPresenceState)
+        .filter((s) => s.stationId !== this.ownStationId),
+    );
   }
 
   /** A peer's server relayed presence: every desk in it was seen now. */
@@ -76,7 +84,8 @@ export class PresenceBook {
     for (const state of this.statesIn(awareness)) {
       const previous = this.presence.get(state.stationId);
       // A renewal that carries the same clock reading says nothing new about the offset.
-      const clockOffsetMs = previous && previous.clock === state.clock ? previous.clockOffsetMs : state.clock - now;
+      const clockOffsetMs =
+        previous && previous.clock === state.clock ? previous.clockOffsetMs : state.clock - now;
       this.presence.set(state.stationId, { ...state, online: true, lastSeenAt: now, clockOffsetMs });
     }
     this.noteHeard(awareness);
@@ -113,7 +122,8 @@ export class PresenceBook {
     for (const [clientId, state] of awareness.getStates()) {
       if (!isPresenceState(state) || state.stationId === this.ownStationId) continue;
       const updated = awareness.meta.get(clientId)?.lastUpdated;
-      if (updated !== undefined) this.heardAt.set(state.stationId, Math.max(this.heardAt.get(state.stationId) ?? 0, updated));
+      if (updated !== undefined)
+        this.heardAt.set(state.stationId, Math.max(this.heardAt.get(state.stationId) ?? 0, updated));
     }
   }
 }

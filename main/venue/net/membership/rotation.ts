@@ -26,7 +26,12 @@ const rotatedMessage = z
   .strict();
 
 export function rotateMessageFor(next: VenueKeyMaterial): string {
-  return JSON.stringify({ type: 'rotate', venueId: next.venueId, epoch: next.epoch, secret: next.secret.toString('base64') });
+  return JSON.stringify({
+    type: 'rotate',
+    venueId: next.venueId,
+    epoch: next.epoch,
+    secret: next.secret.toString('base64'),
+  });
 }
 
 /** The next key a `rotate` message hands over, or null when it is not the next epoch of our venue. */
@@ -35,7 +40,8 @@ export function readRotation(message: unknown, current: VenueKeyMaterial): Venue
   if (!rotate.success) return null;
   const { venueId, epoch, secret } = rotate.data;
   const bytes = Buffer.from(secret, 'base64');
-  if (venueId !== current.venueId || epoch !== current.epoch + 1 || bytes.length !== VENUE_SECRET_BYTES) return null;
+  if (venueId !== current.venueId || epoch !== current.epoch + 1 || bytes.length !== VENUE_SECRET_BYTES)
+    return null;
   return { venueId, epoch, secret: bytes };
 }
 

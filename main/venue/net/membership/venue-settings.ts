@@ -11,8 +11,16 @@ const SECRET_REF = 'venue:secret';
 const CONFIG_FILE = 'venue.json';
 
 const configSchema = z.object({
-  venue: z.object({ id: z.string().regex(/^[0-9a-f]{12}$/), name: z.string().min(1).max(80), epoch: z.number().int().min(1).max(65_535) }).nullable(),
-  peers: z.array(z.object({ host: z.string().min(1).max(255), port: z.number().int().min(1).max(65_535) })).max(200),
+  venue: z
+    .object({
+      id: z.string().regex(/^[0-9a-f]{12}$/),
+      name: z.string().min(1).max(80),
+      epoch: z.number().int().min(1).max(65_535),
+    })
+    .nullable(),
+  peers: z
+    .array(z.object({ host: z.string().min(1).max(255), port: z.number().int().min(1).max(65_535) }))
+    .max(200),
   /** The port of the last run: taken again, so the other desks find this one after a restart. */
   port: z.number().int().min(1).max(65_535).optional(),
 });
@@ -22,7 +30,8 @@ function readStoredKey(stored: string | null): VenueKeyMaterial | null {
   if (!stored) return null;
   try {
     const v = JSON.parse(stored) as { venueId?: unknown; epoch?: unknown; secret?: unknown };
-    if (typeof v.venueId !== 'string' || typeof v.epoch !== 'number' || typeof v.secret !== 'string') return null;
+    if (typeof v.venueId !== 'string' || typeof v.epoch !== 'number' || typeof v.secret !== 'string')
+      return null;
     const secret = Buffer.from(v.secret, 'base64');
     return secret.length === VENUE_SECRET_BYTES ? { venueId: v.venueId, epoch: v.epoch, secret } : null;
   } catch {
@@ -61,7 +70,14 @@ export class VenueSettings {
     // The secret with its venue and epoch, in one value: a crash between two writes cannot pair
     // a secret with the wrong epoch.
     if (this.material) {
-      this.secretStore.set(SECRET_REF, JSON.stringify({ venueId: this.material.venueId, epoch: this.material.epoch, secret: this.material.secret.toString('base64') }));
+      this.secretStore.set(
+        SECRET_REF,
+        JSON.stringify({
+          venueId: this.material.venueId,
+          epoch: this.material.epoch,
+          secret: this.material.secret.toString('base64'),
+        }),
+      );
     }
     this.saveConfig();
   }
@@ -72,7 +88,9 @@ export class VenueSettings {
 
   private loadConfig(): VenueConfig {
     try {
-      const parsed = configSchema.safeParse(JSON.parse(readFileSync(join(this.dataDir, CONFIG_FILE), 'utf8')));
+      const parsed = configSchema.safeParse(
+        JSON.parse(readFileSync(join(this.dataDir, CONFIG_FILE), 'utf8')),
+      );
       if (parsed.success) return parsed.data;
     } catch {
       // First run (no file yet), or a damaged file: in no venue.

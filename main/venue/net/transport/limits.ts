@@ -34,7 +34,10 @@ export class MessageRateLimit {
   take(now: number): boolean {
     const elapsed = Math.max(0, now - this.last);
     this.last = now;
-    this.tokens = Math.min(this.limits.messageBurst, this.tokens + (elapsed * this.limits.messagesPerSecond) / 1000);
+    this.tokens = Math.min(
+      this.limits.messageBurst,
+      this.tokens + (elapsed * this.limits.messagesPerSecond) / 1000,
+    );
     if (this.tokens < 1) return false;
     this.tokens -= 1;
     return true;

@@ -98,7 +98,9 @@ export class PeerLinks {
 
   /** The peers whose server said who it is (hello), with their station ids. */
   identified(): { address: PeerAddress; stationId: string }[] {
-    return [...this.peers.values()].flatMap((p) => (p.stationId ? [{ address: p.address, stationId: p.stationId }] : []));
+    return [...this.peers.values()].flatMap((p) =>
+      p.stationId ? [{ address: p.address, stationId: p.stationId }] : [],
+    );
   }
 
   /** The directory's presence as each linked peer's server relays it, while its link is up. */
@@ -117,7 +119,8 @@ export class PeerLinks {
   liveDirectoryAwareness(peer: Peer): Awareness | null {
     const name = this.options.directoryName();
     const provider = name === null ? undefined : peer.providers.get(name);
-    if (!provider?.awareness || !provider.isAuthenticated || peer.socket.status !== WebSocketStatus.Connected) return null;
+    if (!provider?.awareness || !provider.isAuthenticated || peer.socket.status !== WebSocketStatus.Connected)
+      return null;
     return provider.awareness;
   }
 
@@ -157,8 +160,10 @@ export class PeerLinks {
       document,
       awareness,
       token: () => this.options.token(),
-      onAuthenticationFailed: ({ reason }) => this.options.emit({ kind: 'refused-by-peer', peer: describe(), reason }),
-      onSynced: () => this.options.emit({ kind: 'peer-synced', peer: peer.stationId ?? describe(), documentName: name }),
+      onAuthenticationFailed: ({ reason }) =>
+        this.options.emit({ kind: 'refused-by-peer', peer: describe(), reason }),
+      onSynced: () =>
+        this.options.emit({ kind: 'peer-synced', peer: peer.stationId ?? describe(), documentName: name }),
       onStateless: ({ payload }) => {
         if (isDirectory) this.onServerStateless(peer, payload);
       },
@@ -193,7 +198,13 @@ export class PeerLinks {
     }
     const name = this.options.directoryName();
     const provider = name === null ? undefined : peer.providers.get(name);
-    this.options.emit({ kind: 'stateless', from: 'server', stationId: peer.stationId, payload, reply: (p) => provider?.sendStateless(p) });
+    this.options.emit({
+      kind: 'stateless',
+      from: 'server',
+      stationId: peer.stationId,
+      payload,
+      reply: (p) => provider?.sendStateless(p),
+    });
   }
 }
 

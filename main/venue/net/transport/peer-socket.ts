@@ -4,7 +4,13 @@ import { connect as tlsConnect } from 'node:tls';
 import type { ClientRequestArgs } from 'node:http';
 import WebSocket from 'ws';
 import { HocuspocusProviderWebsocket } from '@hocuspocus/provider';
-import { VENUE_TLS_CIPHERS, VENUE_TLS_VERSION, derivePsk, pskIdentity, type VenueKeyMaterial } from './psk.ts';
+import {
+  VENUE_TLS_CIPHERS,
+  VENUE_TLS_VERSION,
+  derivePsk,
+  pskIdentity,
+  type VenueKeyMaterial,
+} from './psk.ts';
 
 /** How long a closing socket may wait for the other side's close frame. */
 const CLOSE_GRACE_MS = 500;
@@ -32,7 +38,10 @@ export class PeerSocket extends HocuspocusProviderWebsocket {
 }
 
 /** A ws client class that opens its socket with TLS-PSK (the provider constructs it with a URL only). */
-export function venueSocketClass(material: VenueKeyMaterial, maxPayload: number): new (url: string) => WebSocket {
+export function venueSocketClass(
+  material: VenueKeyMaterial,
+  maxPayload: number,
+): new (url: string) => WebSocket {
   const psk = derivePsk(material);
   const identity = pskIdentity(material);
   return class VenueSocket extends WebSocket {

@@ -2,12 +2,30 @@
 // address? A wrong code fails the handshake, a desk that is not there does not answer.
 import { connect as tlsConnect } from 'node:tls';
 import type { PeerAddress } from './addresses.ts';
-import { VENUE_TLS_CIPHERS, VENUE_TLS_VERSION, derivePsk, pskIdentity, type VenueKeyMaterial } from './psk.ts';
+import {
+  VENUE_TLS_CIPHERS,
+  VENUE_TLS_VERSION,
+  derivePsk,
+  pskIdentity,
+  type VenueKeyMaterial,
+} from './psk.ts';
 
-const NETWORK_ERRORS = ['ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EAI_AGAIN', 'ENOTFOUND'];
+const NETWORK_ERRORS = [
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+];
 
 /** Whether this code's key opens a TLS session with the desk at the address. */
-export function probe(address: PeerAddress, material: VenueKeyMaterial, timeoutMs: number): Promise<'ok' | 'wrong-code' | 'unreachable'> {
+export function probe(
+  address: PeerAddress,
+  material: VenueKeyMaterial,
+  timeoutMs: number,
+): Promise<'ok' | 'wrong-code' | 'unreachable'> {
   return new Promise((resolve) => {
     const socket = tlsConnect({
       host: address.host,

@@ -33,27 +33,31 @@ export class PskServer {
   private readonly sockets = new Map<WebSocket, number>();
 
   constructor(private readonly options: PskServerOptions) {
-    this.https = createServer({
-      ciphers: VENUE_TLS_CIPHERS,
-      minVersion: VENUE_TLS_VERSION,
-      maxVersion: VENUE_TLS_VERSION,
-      pskCallback: (socket: TLSSocket, identity: string) => {
-        const material = options.currentKey();
-        const found = serverPskFor(material, identity);
-        if ('refused' in found) {
-          options.emit({ kind: 'handshake-refused', remote: remoteOf(socket), reason: found.refused });
-          return null;
-        }
-        epochOfSocket.set(socket, material!.epoch);
-        return found.psk;
+    this.https = createServer(
+      {
+        ciphers: VENUE_TLS_CIPHERS,
+        minVersion: VENUE_TLS_VERSION,
+        maxVersion: VENUE_TLS_VERSION,
+        pskCallback: (socket: TLSSocket, identity: string) => {
+          const material = options.currentKey();
+          const found = serverPskFor(material, identity);
+          if ('refused' in found) {
+            options.emit({ kind: 'handshake-refused', remote: remoteOf(socket), reason: found.refused });
+            return null;
+          }
+          epochOfSocket.set(socket, material!.epoch);
+          return found.psk;
+        },
       },
-    }, (_req, res) => {
-      res.writeHead(426, { 'content-type': 'text/plain' });
-      res.end('a Badge Desk venue desk speaks websocket only');
-    });
+      (_req, res) => {
+        res.writeHead(426, { 'content-type': 'text/plain' });
+        res.end('a Badge Desk venue desk speaks websocket only');
+      },
+    );
     // A client that names our identity but holds another key fails TLS's Finished check.
     this.https.on('tlsClientError', (err: Error & { code?: string }, socket: TLSSocket) => {
-      if (epochOfSocket.has(socket)) options.emit({ kind: 'handshake-refused', remote: remoteOf(socket), reason: 'wrong-secret' });
+      if (epochOfSocket.has(socket))
+        options.emit({ kind: 'handshake-refused', remote: remoteOf(socket), reason: 'wrong-secret' });
     });
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.limits.maxMessageBytes });
     this.https.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
@@ -123,7 +127,8 @@ export class PskServer {
       }
     });
     ws.on('error', (err: Error & { code?: string }) => {
-      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.options.emit({ kind: 'limit', remote: remoteOf(request.socket), reason: 'size' });
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH')
+        this.options.emit({ kind: 'limit', remote: remoteOf(request.socket), reason: 'size' });
     });
     ws.on('close', () => this.sockets.delete(ws));
     this.options.accept(ws, request);

@@ -34,7 +34,13 @@ export interface VenueKeyMaterial {
 /** The PSK for one venue and epoch: binds the key to both, so neither can be swapped. */
 export function derivePsk(material: VenueKeyMaterial): Buffer {
   return Buffer.from(
-    hkdfSync('sha256', material.secret, Buffer.from(material.venueId, 'utf8'), Buffer.from(`badge-desk venue psk epoch ${material.epoch}`, 'utf8'), 32),
+    hkdfSync(
+      'sha256',
+      material.secret,
+      Buffer.from(material.venueId, 'utf8'),
+      Buffer.from(`badge-desk venue psk epoch ${material.epoch}`, 'utf8'),
+      32,
+    ),
   );
 }
 
@@ -55,7 +61,10 @@ export type HandshakeRefusal = 'not-a-venue-desk' | 'another-venue' | 'old-secre
  * The server side's key lookup: the key for the identity the client names, or why not. A
  * client naming our identity with another key still fails: TLS checks the key itself.
  */
-export function serverPskFor(current: VenueKeyMaterial | null, identity: string): { psk: Buffer } | { refused: HandshakeRefusal } {
+export function serverPskFor(
+  current: VenueKeyMaterial | null,
+  identity: string,
+): { psk: Buffer } | { refused: HandshakeRefusal } {
   const parsed = parsePskIdentity(identity);
   if (!parsed || !current) return { refused: 'not-a-venue-desk' };
   if (parsed.venueId !== current.venueId) return { refused: 'another-venue' };
