@@ -1,5 +1,6 @@
-// Badge printing: templates and their variants, the persistent print queue with one worker per
-// printer (a jammed printer holds up only its own queue), and the print triggers. Printing never
+// Badge printing: the printers, the print triggers (check-in, by hand, batch, reprint) and the
+// persistent print queue. Templates are badge-templates.ts; the queue's workers, one per printer
+// (a jammed printer holds up only its own queue), are queue-workers.ts. Printing never
 // blocks check-in: a check-in only adds a queue row; the worker prints afterwards.
 import type { Clock } from '../ground/clock.ts';
 import { isoTime } from '../ground/clock.ts';
@@ -9,14 +10,10 @@ import type { PrintStore } from '../db/print-store.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Actor, Attendee } from '../../shared/types.ts';
 import {
-  DEFAULT_TEMPLATE,
-  layoutBadge,
-  selectTemplate,
   type BadgeLayout,
   type BadgePerson,
   type BadgeTemplate,
   type BadgeTemplateInput,
-  type MeasureText,
 } from '../../shared/badge.ts';
 import type {
   Printer,
@@ -28,8 +25,10 @@ import type {
 } from '../../shared/printing.ts';
 import type { PriorPrint } from '../../shared/venue.ts';
 import type { UndoBadge } from '../../shared/desk.ts';
-import { createMeasure, withQrMatrices } from './render.ts';
-import { driverFor, PrinterUnreachableError, type OsPrinting, type PrinterDriver } from './drivers.ts';
+import { withQrMatrices } from './render.ts';
+import type { OsPrinting } from './drivers.ts';
+import { BadgeTemplates, TEST_BADGE_PERSON } from './badge-templates.ts';
+import { PrintQueueWorkers } from './queue-workers.ts';
 
 export interface PrintingDeps {
   store: MirrorStore;
@@ -43,46 +42,25 @@ export interface PrintingDeps {
   venuePrintOf?(attendeeId: number): PriorPrint | null;
 }
 
-/** Failures other than "unreachable" are tried this many times before the job shows as failed. */
-const MAX_ATTEMPTS = 3;
-const MAX_BACKOFF_MS = 30_000;
-const DRIVER_TIMEOUT_MS = 120_000;
-
-async function withTimeout(p: Promise<void>, ms: number): Promise<void | 'timed out'> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      p,
-      new Promise<'timed out'>((resolve) => (timer = setTimeout(() => resolve('timed out'), ms))),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-const TEST_PERSON: BadgePerson = {
-  firstName: 'Test',
-  lastName: 'Badge',
-  fullName: 'Test Badge',
-  company: 'Badge Desk',
-  ticketName: 'Test print',
-  barcode: 'BADGE-DESK-TEST',
-  vip: true,
-};
-
 const FIRST_PRINT_REASONS: readonly PrintJobReason[] = ['check_in', 'manual', 'batch'];
 
 export class Printing {
-  private readonly measure: MeasureText = createMeasure();
-  private readonly workers = new Map<number, Promise<void>>();
-  private readonly wakeTimers = new Map<number, ReturnType<typeof setTimeout>>();
-  private readonly kickedWhileRunning = new Set<number>();
-  private closed = false;
+  private readonly templates: BadgeTemplates;
+  private readonly workers: PrintQueueWorkers;
 
   constructor(private readonly deps: PrintingDeps) {
-    if (!deps.printStore.listTemplates().some((t) => t.ticketName === null)) {
-      deps.printStore.insertTemplate(DEFAULT_TEMPLATE, this.now());
-    }
+    this.templates = new BadgeTemplates({
+      store: deps.store,
+      printStore: deps.printStore,
+      now: () => this.now(),
+    });
+    this.workers = new PrintQueueWorkers({
+      printStore: deps.printStore,
+      clock: deps.clock,
+      os: deps.os,
+      layoutOfJob: (job) => this.layoutOfJob(job),
+      announce: (jobId) => this.announce(jobId),
+    });
   }
 
   /** At start-up: jobs a crash left "printing" wait for a person; queued ones resume. */
@@ -127,37 +105,15 @@ export class Printing {
   // ---- templates ----
 
   listTemplates(): BadgeTemplate[] {
-    return this.deps.printStore.listTemplates();
+    return this.templates.list();
   }
 
   saveTemplate(input: BadgeTemplateInput & { id?: number | undefined }): BadgeTemplate {
-    const clash = this.listTemplates().find((t) => t.ticketName === input.ticketName && t.id !== input.id);
-    if (clash) {
-      throw new AppError(
-        'CONFLICT',
-        input.ticketName === null
-          ? 'there is already a default template; edit it instead'
-          : `"${clash.name}" is already the template for ${input.ticketName}`,
-      );
-    }
-    if (input.id === undefined) return this.deps.printStore.insertTemplate(input, this.now());
-    const current = this.deps.printStore.getTemplate(input.id);
-    if (!current) throw new AppError('NOT_FOUND', `template ${input.id} does not exist`);
-    if (current.ticketName === null && input.ticketName !== null) {
-      throw new AppError(
-        'INVALID_STATE',
-        'the default template stays the default; make a new template for a ticket type',
-      );
-    }
-    return this.deps.printStore.updateTemplate(input.id, input, this.now())!;
+    return this.templates.save(input);
   }
 
   removeTemplate(templateId: number): void {
-    const t = this.deps.printStore.getTemplate(templateId);
-    if (!t) throw new AppError('NOT_FOUND', `template ${templateId} does not exist`);
-    if (t.ticketName === null)
-      throw new AppError('INVALID_STATE', 'the default template cannot be deleted: every badge needs one');
-    this.deps.printStore.removeTemplate(templateId);
+    this.templates.remove(templateId);
   }
 
   /** The layout a badge prints with: a draft being edited, the given template, else the attendee's variant. */
@@ -166,18 +122,7 @@ export class Printing {
     templateId?: number,
     draft?: Pick<BadgeTemplate, 'pageSize' | 'fields'>,
   ): BadgeLayout {
-    if (draft) return layoutBadge(draft, person, this.measure);
-    const templates = this.listTemplates();
-    const template =
-      templateId !== undefined
-        ? templates.find((t) => t.id === templateId)
-        : selectTemplate(templates, person.ticketName);
-    if (!template)
-      throw new AppError(
-        'NOT_FOUND',
-        templateId !== undefined ? `template ${templateId} does not exist` : 'no badge template',
-      );
-    return layoutBadge(template, person, this.measure);
+    return this.templates.layoutFor(person, templateId, draft);
   }
 
   preview(
@@ -186,14 +131,7 @@ export class Printing {
     templateId?: number,
     draft?: Pick<BadgeTemplate, 'pageSize' | 'fields'>,
   ): BadgeLayout {
-    let person: BadgePerson = { ...TEST_PERSON, vip: true };
-    if (attendeeId !== undefined) {
-      const a = this.deps.store.getAttendee(attendeeId);
-      if (!a || a.eventId !== eventId)
-        throw new AppError('NOT_FOUND', `attendee ${attendeeId} is not on this event`);
-      person = a;
-    }
-    return withQrMatrices(this.layoutFor(person, templateId, draft));
+    return this.templates.preview(eventId, attendeeId, templateId, draft);
   }
 
   // ---- triggers ----
@@ -376,123 +314,20 @@ export class Printing {
 
   /** Starts the printer's worker if it is not running; if it is, it looks once more before it stops. */
   kick(printerId: number): void {
-    if (this.closed) return;
-    if (this.workers.has(printerId)) {
-      // The worker may already have found nothing due and be on its way out: it runs again.
-      this.kickedWhileRunning.add(printerId);
-      return;
-    }
-    const timer = this.wakeTimers.get(printerId);
-    if (timer) clearTimeout(timer);
-    this.wakeTimers.delete(printerId);
-    const run = this.drain(printerId)
-      // The queue's own write failed (the disk full under the database): the job stays as it
-      // was written last, and the wake timer tries again. Never an unhandled rejection.
-      .catch(() => undefined)
-      .finally(() => {
-        this.workers.delete(printerId);
-        if (this.kickedWhileRunning.delete(printerId)) this.kick(printerId);
-        else this.scheduleWake(printerId);
-      });
-    this.workers.set(printerId, run);
+    this.workers.kick(printerId);
   }
 
   /** Resolves when no printer's worker is running (tests). */
   async idle(): Promise<void> {
-    while (this.workers.size) await Promise.all([...this.workers.values()]);
+    await this.workers.idle();
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    for (const t of this.wakeTimers.values()) clearTimeout(t);
-    this.wakeTimers.clear();
-    await this.idle();
-  }
-
-  /** Prints every due job of the printer, one at a time. */
-  private async drain(printerId: number): Promise<void> {
-    for (;;) {
-      if (this.closed) return;
-      const job = this.deps.printStore.nextDue(printerId, this.now());
-      if (!job) return;
-      const printer = this.deps.printStore.getPrinter(printerId);
-      if (!printer) return;
-      if (!this.deps.printStore.transition(job.id, ['queued'], 'printing', { attemptsDelta: 1 }, this.now()))
-        continue;
-      this.announce(job.id);
-      let driver: PrinterDriver;
-      try {
-        driver = driverFor(printer, this.deps.os);
-        const printed = driver.print({
-          jobId: job.id,
-          title: job.attendeeName ?? 'Test badge',
-          layout: this.layoutOfJob(job),
-        });
-        if ((await withTimeout(printed, DRIVER_TIMEOUT_MS)) === 'timed out') {
-          // The printer took the badge and never answered: it may well have printed. A person decides.
-          this.deps.printStore.transition(
-            job.id,
-            ['printing'],
-            'may_have_printed',
-            { error: 'the printer did not confirm within 2 minutes' },
-            this.now(),
-          );
-          this.announce(job.id);
-          return;
-        }
-        this.deps.printStore.transition(
-          job.id,
-          ['printing'],
-          'printed',
-          { error: null, printedAt: this.now(), nextAttemptAt: null },
-          this.now(),
-        );
-        this.announce(job.id);
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        const attempts = job.attempts + 1;
-        const backoff = Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** Math.min(attempts - 1, 5));
-        const next = isoTime(this.deps.clock.now() + backoff);
-        if (err instanceof PrinterUnreachableError || attempts < MAX_ATTEMPTS) {
-          this.deps.printStore.transition(
-            job.id,
-            ['printing'],
-            'queued',
-            { error: message, nextAttemptAt: next },
-            this.now(),
-          );
-        } else {
-          this.deps.printStore.transition(
-            job.id,
-            ['printing'],
-            'failed',
-            { error: message, nextAttemptAt: null },
-            this.now(),
-          );
-        }
-        this.announce(job.id);
-        // The printer failed: its other jobs would fail the same way; wait for the retry time.
-        if (err instanceof PrinterUnreachableError) return;
-      }
-    }
-  }
-
-  private scheduleWake(printerId: number): void {
-    if (this.closed) return;
-    const due = this.deps.printStore.nextDueAt(printerId);
-    if (due === undefined) return;
-    // A real timer (the injected clock only says what time it is): unref'd, never holds the process.
-    const delay = Math.max(20, Math.min(MAX_BACKOFF_MS, (due ? Date.parse(due) : 0) - this.deps.clock.now()));
-    const timer = setTimeout(() => {
-      this.wakeTimers.delete(printerId);
-      this.kick(printerId);
-    }, delay);
-    timer.unref?.();
-    this.wakeTimers.set(printerId, timer);
+    await this.workers.close();
   }
 
   private layoutOfJob(job: PrintJob): BadgeLayout {
-    if (job.attendeeId === null) return withQrMatrices(this.layoutFor(TEST_PERSON));
+    if (job.attendeeId === null) return withQrMatrices(this.layoutFor(TEST_BADGE_PERSON));
     const a = this.deps.store.getAttendee(job.attendeeId);
     if (!a) throw new Error(`attendee ${job.attendeeId} is gone`);
     return withQrMatrices(this.layoutFor(a));

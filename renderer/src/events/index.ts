@@ -2,6 +2,7 @@
 // page, and the pieces the desk shows of an event (its sync status, the offline banner, an event
 // that is gone).
 import './events.css';
+import './attendee-table.css';
 
 export { EventsPage } from './EventsPage.tsx';
 export { EventPage } from './EventPage.tsx';
