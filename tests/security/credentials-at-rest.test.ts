@@ -31,6 +31,7 @@ import { until } from '../helpers/e2e-flows.ts';
 import type { IpcResult } from '../../shared/ipc-contract.ts';
 import type { Attendee, SyncedEvent, Integration } from '../../shared/types.ts';
 import type { PrintJob } from '../../shared/printing.ts';
+import { INTEGRATION_ACCOUNTS_REF } from '../../main/core/integration-accounts.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const EVENTBRITE_TOKEN = 'EBTOK7Q2ZK9XW4ND8HBEY3MCTRV';
@@ -382,17 +383,27 @@ test(
       string
     >;
     const key = Buffer.from(readFileSync(join(dataDir, 'credentials.key'), 'utf8').trim(), 'base64');
-    const opened = Object.values(sealed).map((value) => {
+    const open = (value: string) => {
       const raw = Buffer.from(value, 'base64');
       const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
       decipher.setAuthTag(raw.subarray(12, 28));
       return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
-    });
+    };
+    const { [INTEGRATION_ACCOUNTS_REF]: accounts, ...credentials } = sealed;
     assert.deepEqual(
-      opened.sort(),
+      Object.values(credentials).map(open).sort(),
       [EVENTBRITE_TOKEN, LUMA_KEY].sort(),
       'both credentials are stored, sealed, and trimmed',
     );
+    // Beside them, sealed too, the accounts they belong to (so a damaged database gives its
+    // integrations back), which name each credential's entry and hold no token.
+    assert.ok(accounts, 'the accounts are kept beside the credentials');
+    const accountList = open(accounts) as string;
+    assert.deepEqual((JSON.parse(accountList) as { provider: string }[]).map((a) => a.provider).sort(), [
+      'eventbrite',
+      'luma',
+    ]);
+    for (const token of [EVENTBRITE_TOKEN, LUMA_KEY]) assert.ok(!accountList.includes(token));
     for (const file of ['credentials.json', 'credentials.key']) {
       assert.equal(
         statSync(join(dataDir, file)).mode & 0o777,
