@@ -5,6 +5,7 @@ import type { Attendee, ProviderKind } from './types.ts';
 import { PROVIDER_LABEL } from './types.ts';
 import type { PrintJob } from './printing.ts';
 import type { PriorPrint } from './venue.ts';
+import { attentionPrompt, type AdmissionStamp, type OrderGroup } from './door.ts';
 
 /** Where the desk stands with one attendee, derived from the append-only check-in log. */
 export interface CheckInState {
@@ -31,11 +32,15 @@ export type CheckInOutcome =
        * none: the desk asks "Badge printed at Desk 1 at 10:42 — reprint?" (priorPrintPrompt).
        */
       priorPrint?: PriorPrint | null;
+      /** The other people of this person's order, when it has several (shared/door.ts). */
+      order?: OrderGroup | null;
     }
   | { kind: 'already_checked_in'; attendee: Attendee }
   | { kind: 'not_attending'; attendee: Attendee }
   | { kind: 'not_yet_attending'; attendee: Attendee }
-  | { kind: 'not_found'; code: string };
+  | { kind: 'not_found'; code: string }
+  /** A person flagged "needs attention": nothing is written until the operator confirms (shared/door.ts). */
+  | { kind: 'needs_confirmation'; attendee: Attendee; reason: string };
 
 /**
  * What an undo did to the person's first badge. A badge still waiting in the queue (queued, or
@@ -72,6 +77,10 @@ export interface CheckInLogEntry {
   action: 'check_in' | 'undo';
   station: string;
   at: string;
+  /** The person's check-ins not undone at two or more desks (Recent check-ins says "Admitted twice"). */
+  admittedAt?: AdmissionStamp[];
+  /** Registered at the door (a walk-in). */
+  walkIn?: boolean;
 }
 
 export interface TicketStats {
@@ -94,6 +103,12 @@ export interface CheckInStats {
   /** Current check-ins by the quarter hour they arrived in (UTC slot starts, ISO), oldest first, no gaps. */
   arrivals: { slotStart: string; count: number }[];
   lastCheckInAt: string | null;
+  /** Walk-ins of the event: registered (not linked to a provider record), and checked in now. */
+  walkIns?: { registered: number; checkedIn: number };
+  /** People admitted at two or more desks (the event page leads to the list). */
+  doubleAdmissions?: number;
+  /** A check-in of the event was made at another desk: statistics by desk are shown (shared/door.ts). */
+  checkInsElsewhere?: boolean;
 }
 
 export const ARRIVAL_SLOT_MINUTES = 15;
@@ -155,6 +170,13 @@ export function describeCheckInOutcome(
         title: 'Not found',
         subject: outcome.code,
         detail: 'No attendee of this event has this ticket code',
+      };
+    case 'needs_confirmation':
+      return {
+        tone: 'warning',
+        title: 'Needs attention',
+        subject: outcome.attendee.fullName,
+        detail: attentionPrompt(outcome.reason),
       };
   }
 }

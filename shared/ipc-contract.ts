@@ -24,6 +24,7 @@ import { ATTENDEE_SORT_KEYS, ATTENDEE_STATUSES } from './attendee-list.ts';
 import type { DamagedDatabaseNotice, SalvagedCheckIn, StorageStatus } from './storage.ts';
 import { channel, empty, eventRef, id } from './ipc-channel.ts';
 import { VENUE_CHANNELS } from './venue-ipc.ts';
+import { DOOR_CHANNELS } from './door-ipc.ts';
 
 // A unique id per desk action (a UUID from the renderer): a retried call cannot record twice.
 const actionId = z
@@ -200,6 +201,8 @@ export const IPC_CHANNELS = {
         actionId,
         code: z.string().trim().min(1).max(500).optional(),
         attendeeId: id.optional(),
+        // The operator confirmed a person flagged "needs attention" (shared/door.ts).
+        confirm: z.boolean().optional(),
       })
       .strict()
       .refine(
@@ -348,6 +351,7 @@ export const IPC_CHANNELS = {
   }),
   'recovery.dismiss': channel<null>()(z.object({ damagedId: id }).strict(), { admin: true }),
   ...VENUE_CHANNELS,
+  ...DOOR_CHANNELS,
 } as const;
 
 export type ChannelName = keyof typeof IPC_CHANNELS;

@@ -1,6 +1,7 @@
 // What the desk and the admin see of the venue's entries: the print pre-check's
 // prompt, the double admissions and double prints listed for the admin, refused entries. Pure and
 // free of zod, so the renderer imports it without the schemas; shared/venue.ts re-exports it.
+import type { DuplicateWalkIn } from './door.ts';
 
 /** A badge the venue's records say came out of a printer, as the desk's print pre-check sees it. */
 export interface PriorPrint {
@@ -31,6 +32,8 @@ export interface VenueConflicts {
   eventId: number;
   admissions: VenueConflict[];
   prints: VenueConflict[];
+  /** Walk-ins that may be one person registered twice (shared/door.ts duplicateWalkInText). */
+  walkIns?: DuplicateWalkIn[];
 }
 
 function listStamps(stamps: readonly VenueStamp[], time: (iso: string) => string): string {

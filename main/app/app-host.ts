@@ -283,6 +283,19 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     },
     'venue.conflicts': ({ eventId }) => core.venue.replica.conflicts(core.getEvent(eventId).id),
     'venue.refused': () => core.venue.replica.refused(),
+    'door.walkInChoices': ({ eventId }) => core.door.walkInChoices(eventId),
+    'door.registerWalkIn': ({ firstName, lastName, ...input }, actor) =>
+      core.door.registerWalkIn(actor, { ...input, firstName: firstName ?? '', lastName: lastName ?? '' }),
+    'door.correctName': ({ firstName, ...input }, actor) =>
+      core.door.correctName(actor, { ...input, firstName: firstName ?? '' }),
+    'door.clearCorrection': (input, actor) => core.door.clearCorrection(actor, input),
+    'door.setNote': (input, actor) => core.door.setNote(actor, input),
+    'door.setAttention': (input, actor) => core.door.setAttention(actor, input),
+    'door.link': (input, actor) => core.door.link(actor, input),
+    'door.setWalkInsEnabled': (input, actor) => core.door.setWalkInsEnabled(actor, input),
+    'door.review': ({ eventId }, actor) => core.door.review(actor, eventId),
+    'desk.checkInGroup': (input, actor) => core.door.checkInGroup(actor, input),
+    'desk.undoGroup': (input, actor) => core.door.undoGroup(actor, input),
     'demo.start': async () => {
       if (demo) throw new AppError('CONFLICT', 'the demo workspace is already running');
       if (core.listIntegrations().length > 0) {

@@ -8,9 +8,13 @@ import { CoreEvents } from '../ground/events.ts';
 import type { SecretStore } from '../ground/secrets.ts';
 import type { StorageHealthOptions } from '../db/storage-health.ts';
 import { DeskStore } from '../db/desk-store.ts';
+import { DoorStore } from '../db/door-store.ts';
 import { AttendeeListStore } from '../db/attendee-list-store.ts';
 import { PrintStore } from '../db/print-store.ts';
 import { Desk } from '../desk/desk.ts';
+import { Door } from '../desk/door.ts';
+import { DoorRecorder } from '../desk/door-record.ts';
+import { DoorCheckInHooks } from '../desk/door-hooks.ts';
 import { AttendeeList } from '../desk/attendee-list.ts';
 import { Printing } from '../printing/printing.ts';
 import type { OsPrinting } from '../printing/drivers.ts';
@@ -36,6 +40,7 @@ import { createEventHandlers } from './event-handlers.ts';
 import { createAttendeeHandlers } from './attendee-handlers.ts';
 import { applySalvaged, createStorageHandlers, type SalvageDeps } from './storage-handlers.ts';
 import { createVenueHandlers } from './venue-handlers.ts';
+import { createDoorHandlers } from './door-handlers.ts';
 
 export interface CoreDeps {
   /** Folder for the database and the venue's configuration. */
@@ -87,6 +92,7 @@ export function createCore(deps: CoreDeps) {
     events,
   });
   const deskStore = new DeskStore(db);
+  const doorStore = new DoorStore(db, deskStore.venue);
   const salvage: SalvageDeps = {
     salvageStore,
     checkInLog: deskStore.venue,
@@ -174,9 +180,19 @@ export function createCore(deps: CoreDeps) {
     // This desk writes the event's roster and sync status: it holds an account for it, and the venue elected it.
     isPoller: (eventId) => store.eventHasIntegration(eventId) && polling.isElected(eventId),
     stationName: () => deps.stationName?.() ?? deps.venueNetwork?.station.get() ?? 'Desk',
+    doorStore,
   });
   polling.follow(events, (eventId) => eventHandlers.syncNow(VENUE_ACTOR, eventId));
 
+  // The door's entries: kept here first, then into the venue's document (main/desk/door-record.ts).
+  const doorRecorder = new DoorRecorder({
+    doorStore,
+    clock,
+    events,
+    stationId: deskStore.venue.stationId,
+    storage,
+    publish: (eventId, entries) => venue.replica.publishDoor(eventId, entries),
+  });
   const desk = new Desk({
     store,
     deskStore,
@@ -190,6 +206,20 @@ export function createCore(deps: CoreDeps) {
     checkedInByDesk: (eventId) => deskStore.venue.checkedInByDesk(eventId),
     onCheckInUndone: (attendee) => printing.onCheckInUndone(attendee),
     clockNote: () => exportClockNote(clockWatch.current()),
+    door: new DoorCheckInHooks({ store, doorStore, venueStore: deskStore.venue, recorder: doorRecorder }),
+  });
+  const door = new Door({
+    store,
+    doorStore,
+    desk,
+    recorder: doorRecorder,
+    requireEvent: (eventId) => requireEventName(store, eventId),
+    printing: {
+      canPrint: () => printing.hasStationPrinter(),
+      printedBefore: (attendeeId) => printing.hasFirstPrint(attendeeId),
+      printFirst: (actor, attendeeId) => printing.printBadge(actor, attendeeId),
+      reprint: (actor, attendeeId, note) => printing.reprint(actor, attendeeId, note),
+    },
   });
   const attendeeList = new AttendeeList({ listStore: new AttendeeListStore(db), events });
 
@@ -213,6 +243,8 @@ export function createCore(deps: CoreDeps) {
     desk,
     /** Templates, printers, the print queue. */
     printing,
+    /** Walk-ins, badge-name corrections, notes and flags, links, whole orders (main/desk/door.ts). */
+    door: createDoorHandlers(door, desk),
     /** The venue: its actions (start, join, desks...), the replica and the network half. */
     venue: createVenueHandlers(venue, events),
     /** Exposed for tests, benchmarks and the app's own reads; never over IPC. */

@@ -5,6 +5,7 @@
 // whichever venue it is in.
 import type { MirrorStore } from '../db/store.ts';
 import type { VenueStore } from '../db/venue-store.ts';
+import type { DoorStore } from '../db/door-store.ts';
 import type { Clock } from '../ground/clock.ts';
 import type { CoreEvents } from '../ground/events.ts';
 import { VenueReplica } from '../venue/replica/replica.ts';
@@ -22,6 +23,8 @@ export interface VenueWiringDeps {
   isPoller(eventId: number): boolean;
   /** This desk's name, as the sync status it shares names it. */
   stationName(): string;
+  /** The door's entries, followed in every event's document. */
+  doorStore?: DoorStore;
 }
 
 export interface VenueWiring {
@@ -44,6 +47,7 @@ export function wireVenue(deps: VenueWiringDeps): VenueWiring {
     events,
     isPoller: deps.isPoller,
     stationName: deps.stationName,
+    ...(deps.doorStore ? { doorStore: deps.doorStore } : {}),
   });
   events.on('printJobChanged', ({ job }) => replica.recordPrinted(job));
   events.on('attendeesChanged', ({ eventId, attendeeIds }) => {

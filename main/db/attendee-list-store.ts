@@ -17,6 +17,7 @@ export class AttendeeListStore {
   private readonly checkedIn;
   private readonly vips;
   private readonly matching;
+  private readonly matchingCorrected;
   private readonly maxId;
 
   constructor(db: Db) {
@@ -71,6 +72,14 @@ export class AttendeeListStore {
     this.matching = db
       .prepare<[string], number>('SELECT rowid FROM attendee_search WHERE attendee_search MATCH ?')
       .pluck();
+    // A corrected badge name or company matches too (migration 011's door_search).
+    this.matchingCorrected = db
+      .prepare<[string], number>(
+        `SELECT a.id FROM door_search s JOIN attendee_door d ON d.id = s.rowid
+           JOIN attendees a ON a.event_id = d.event_id AND a.provider_attendee_id = d.provider_attendee_id
+         WHERE door_search MATCH ? AND d.corrected_at IS NOT NULL`,
+      )
+      .pluck();
     this.maxId = db.prepare<[], number | null>('SELECT max(id) FROM attendees').pluck();
   }
 
@@ -113,7 +122,11 @@ export class AttendeeListStore {
 
   /** Rows of any event matching an FTS5 expression (build it with toMatchExpression: typed text is never syntax). */
   idsMatching(match: string): number[] {
-    return this.matching.all(match);
+    const ids = this.matching.all(match);
+    const corrected = this.matchingCorrected.all(match);
+    if (corrected.length === 0) return ids;
+    const seen = new Set(ids);
+    return [...ids, ...corrected.filter((id) => !seen.has(id))];
   }
 
   /** The largest attendee id (0 for none): the size of a membership table over ids. */

@@ -36,7 +36,8 @@ export class VenueStore {
   /** This station's id (random, made with the database by migration 005). */
   readonly stationId: string;
   private readonly insertCheckIn: Statement<unknown[], CheckInRow>;
-  private readonly checkInsOf: Statement<[number], CheckInRow>;
+  private readonly checkInsOf: Statement<{ id: number }, CheckInRow>;
+  private readonly personOf: Statement<[number], { id: number }>;
   private readonly writeCheckInState: Statement<unknown[]>;
   private readonly insertVip: Statement<unknown[]>;
   private readonly vipOf: Statement<[number], VipRow>;
@@ -53,7 +54,23 @@ export class VenueStore {
       `INSERT INTO checkins (action_id, event_id, attendee_id, action, station, station_id, undoes_action_id, at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (action_id) DO NOTHING RETURNING *`,
     );
-    this.checkInsOf = db.prepare('SELECT * FROM checkins WHERE attendee_id = ?');
+    // A person's check-ins: their own, and those of every walk-in linked to them (shared/door-entries.ts
+    // deriveLinks): a walk-in an admin linked to the provider's record is one person, one admission.
+    this.checkInsOf = db.prepare(
+      `SELECT * FROM checkins WHERE attendee_id = @id
+       UNION ALL
+       SELECT k.* FROM attendees r
+         JOIN attendee_door d ON d.event_id = r.event_id AND d.linked_to = r.provider_attendee_id
+         JOIN attendees w ON w.event_id = d.event_id AND w.provider_attendee_id = d.provider_attendee_id
+         JOIN checkins k ON k.attendee_id = w.id
+       WHERE r.id = @id`,
+    );
+    this.personOf = db.prepare(
+      `SELECT r.id FROM attendees w
+         JOIN attendee_door d ON d.event_id = w.event_id AND d.provider_attendee_id = w.provider_attendee_id
+         JOIN attendees r ON r.event_id = d.event_id AND r.provider_attendee_id = d.linked_to
+       WHERE w.id = ?`,
+    );
     this.writeCheckInState = db.prepare(
       `INSERT OR REPLACE INTO attendee_checkin (attendee_id, event_id, checked_in, at, station, last_checkin_id, station_id, admission_stations)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -134,13 +151,41 @@ export class VenueStore {
 
   /** The attendee's check-ins that no undo names, earliest first. */
   openCheckIns(attendeeId: number): CheckInRecord[] {
-    return deriveCheckIn(this.checkInsOf.all(attendeeId).map(checkInFact)).admissions.map((f) =>
+    return deriveCheckIn(this.checkInsOf.all({ id: attendeeId }).map(checkInFact)).admissions.map((f) =>
       toCheckInRecord(f.row),
     );
   }
 
+  /**
+   * The attendee whose admission this attendee's check-ins count for: the person a linked walk-in
+   * is, else the attendee itself.
+   */
+  personIdOf(attendeeId: number): number {
+    return this.personOf.get(attendeeId)?.id ?? attendeeId;
+  }
+
+  /** Derives an attendee's check-in state again (the door linked or unlinked a walk-in). */
+  rederiveCheckInState(attendeeId: number, eventId: number): void {
+    this.deriveCheckInState(attendeeId, eventId);
+  }
+
   private deriveCheckInState(attendeeId: number, eventId: number): void {
-    const d = deriveCheckIn(this.checkInsOf.all(attendeeId).map(checkInFact));
+    const person = this.personIdOf(attendeeId);
+    if (person !== attendeeId) {
+      // A linked walk-in's check-ins are its person's admission: not checked in as itself.
+      const own = this.cached<[number], CheckInRow>(
+        'SELECT * FROM checkins WHERE attendee_id = ? ORDER BY at DESC, station_id DESC, action_id DESC LIMIT 1',
+      ).get(attendeeId);
+      if (own)
+        this.writeCheckInState.run(attendeeId, eventId, 0, own.at, own.station, own.id, own.station_id, 0);
+      this.deriveCheckInState(person, eventId);
+      return;
+    }
+    const d = deriveCheckIn(this.checkInsOf.all({ id: attendeeId }).map(checkInFact));
+    if (d.latest === null) {
+      this.cached('DELETE FROM attendee_checkin WHERE attendee_id = ?').run(attendeeId);
+      return;
+    }
     const row = (d.shown ?? d.latest)!.row;
     const stations = new Set(d.admissions.map((a) => a.stationId)).size;
     this.writeCheckInState.run(
@@ -274,12 +319,27 @@ export class VenueStore {
     ).all();
   }
 
-  /** Current check-ins by the station of the check-in shown (the earliest not undone). */
+  /**
+   * Current check-ins by the station of the check-in shown (the earliest not undone), for every
+   * desk that made a check-in of the event (0 where none of its check-ins is in force now).
+   */
   checkedInByDesk(eventId: number): { stationName: string; checkedIn: number }[] {
-    return this.cached<[number], { stationName: string; checkedIn: number }>(
-      `SELECT station AS stationName, count(*) AS checkedIn FROM attendee_checkin
-         WHERE event_id = ? AND checked_in = 1 GROUP BY station ORDER BY checkedIn DESC, station`,
-    ).all(eventId);
+    return this.cached<[number, number], { stationName: string; checkedIn: number }>(
+      `SELECT s.station AS stationName, coalesce(c.n, 0) AS checkedIn
+         FROM (SELECT DISTINCT station FROM checkins WHERE event_id = ? AND action = 'check_in') s
+         LEFT JOIN (SELECT station, count(*) AS n FROM attendee_checkin WHERE event_id = ? AND checked_in = 1 GROUP BY station) c
+           ON c.station = s.station
+         ORDER BY checkedIn DESC, stationName`,
+    ).all(eventId, eventId);
+  }
+
+  /** Whether a check-in of the event was made at another desk (statistics by desk are shown then). */
+  checkInsElsewhere(eventId: number): boolean {
+    return (
+      this.cached<[number, string], { x: number }>(
+        `SELECT 1 AS x FROM checkins WHERE event_id = ? AND station_id <> ? AND action = 'check_in' LIMIT 1`,
+      ).get(eventId, this.stationId) !== undefined
+    );
   }
 
   // ---- what happened twice ----

@@ -21,6 +21,8 @@ import type {
 import type { PriorPrint } from '../../shared/venue.ts';
 import { isSameTicketCode } from '../../shared/ticket-code.ts';
 import { checkInLogCsv } from './csv.ts';
+import type { GroupCheckInOutcome, GroupUndoOutcome } from '../../shared/door.ts';
+import { checkInGroup, undoGroup, type DeskDoorHooks, type GroupParts } from './group-checkin.ts';
 
 export interface DeskDeps {
   store: MirrorStore;
@@ -47,6 +49,8 @@ export interface DeskDeps {
   onCheckInUndone?(attendee: Attendee): UndoBadge | null;
   /** Which clock the export's times come from (this station's, and how far from the providers'). */
   clockNote?(): string;
+  /** The door's part of a check-in (main/desk/door.ts): linked walk-ins, orders, flags, double admissions. */
+  door?: DeskDoorHooks;
 }
 
 export const DEFAULT_SEARCH_LIMIT = 20;
@@ -64,11 +68,18 @@ export class Desk {
     // One or two characters match most of a large event: ranking every match would cost tens of
     // milliseconds for nothing, so such a query lists matches in index order instead.
     const ranked = foldForSearch(query).replace(/[^\p{L}\p{N}]/gu, '').length >= MIN_RANKED_CHARS;
-    return this.deps.deskStore.searchAttendees(
+    const found = this.deps.deskStore.searchAttendees(
       eventId,
       { match, nameMatch: toNameMatchExpression(query), text: query, ranked },
       limit,
     );
+    // A badge-name correction is found by the corrected name too (the provider's stays in the index):
+    // typed as the person says it, it comes first.
+    const corrected = this.deps.door?.correctedMatches(eventId, match, limit) ?? [];
+    if (corrected.length === 0) return found;
+    const ids = new Set(corrected.map((a) => a.id));
+    const rows = [...corrected, ...found.rows.filter((a) => !ids.has(a.id))];
+    return { rows: rows.slice(0, limit), more: found.more || rows.length > limit };
   }
 
   /**
@@ -78,11 +89,20 @@ export class Desk {
    */
   checkIn(
     actor: Actor,
-    input: { eventId: number; actionId: string; code?: string | undefined; attendeeId?: number | undefined },
+    input: {
+      eventId: number;
+      actionId: string;
+      code?: string | undefined;
+      attendeeId?: number | undefined;
+      /** The operator confirmed a person flagged "needs attention" (the confirmation is logged). */
+      confirm?: boolean | undefined;
+    },
   ): CheckInOutcome {
     const { eventId, actionId } = input;
     this.deps.requireEvent(eventId);
     const station = stationOf(actor);
+    const door = this.deps.door;
+    const afterCommit: (() => void)[] = [];
     const outcome = this.saving(
       (o) => o.kind === 'checked_in',
       (): CheckInOutcome => {
@@ -103,18 +123,26 @@ export class Desk {
         if (!attendee && input.attendeeId !== undefined)
           attendee = this.requireAttendeeOf(eventId, input.attendeeId);
         if (!attendee) return { kind: 'not_found', code: code ?? '' };
+        // A walk-in linked to the provider's record of the same person is that person.
+        if (door) attendee = door.personOf(attendee);
 
         if (attendee.status === 'NOT_ATTENDING') return { kind: 'not_attending', attendee };
         if (attendee.status === 'NOT_YET_ATTENDING') return { kind: 'not_yet_attending', attendee };
-        if (attendee.checkedIn) return { kind: 'already_checked_in', attendee };
+        if (attendee.checkedIn)
+          return { kind: 'already_checked_in', attendee: door ? door.withAdmissions(attendee) : attendee };
+        // A flagged person is not admitted by a scan or a pick alone: the operator confirms first.
+        if (attendee.attention && !input.confirm)
+          return { kind: 'needs_confirmation', attendee, reason: attendee.attention };
+        const at = this.now();
         this.deps.deskStore.appendCheckIn({
           actionId,
           eventId,
           attendeeId: attendee.id,
           action: 'check_in',
           station,
-          at: this.now(),
+          at,
         });
+        if (attendee.attention && door) afterCommit.push(door.confirmed(actor, attendee, actionId, at));
         return {
           kind: 'checked_in',
           attendee: this.deps.store.getAttendee(attendee.id)!,
@@ -126,16 +154,55 @@ export class Desk {
     );
     if (outcome.kind === 'checked_in') {
       this.deps.onRecorded?.(eventId, [actionId]);
+      for (const f of afterCommit) f();
       this.deps.events.emit('checkinsChanged', { eventId, attendeeIds: [outcome.attendee.id] });
+      const order = door?.orderOf(outcome.attendee) ?? null;
+      const withOrder = order ? { ...outcome, order } : outcome;
       try {
         const printJob = this.deps.onCheckedIn?.(actor, outcome.attendee) ?? null;
         const priorPrint = printJob ? null : (this.deps.priorPrintOf?.(outcome.attendee.id) ?? null);
-        return { ...outcome, printJob, ...(priorPrint ? { priorPrint } : {}) };
+        return { ...withOrder, printJob, ...(priorPrint ? { priorPrint } : {}) };
       } catch {
         // The check-in stands; a printing problem shows in the print queue, not at the door.
       }
+      return withOrder;
     }
     return outcome;
+  }
+
+  /**
+   * Checks in the people of an order in one step ("Check in all 4"): one transaction, the same
+   * rules as one check-in for each, their badges queued together. Member i's log row is
+   * `<actionId>.<i>`, so a retried call records nothing twice and an undo of the group finds what it made.
+   */
+  checkInGroup(
+    actor: Actor,
+    input: {
+      eventId: number;
+      actionId: string;
+      attendeeIds: readonly number[];
+      confirm?: boolean | undefined;
+    },
+  ): GroupCheckInOutcome {
+    return checkInGroup(this.groupParts(), actor, input);
+  }
+
+  /** Takes back each check-in a group check-in made (and nothing else), as undo rows `<actionId>.<i>`. */
+  undoGroup(
+    actor: Actor,
+    input: { eventId: number; groupActionId: string; actionId: string },
+  ): GroupUndoOutcome {
+    return undoGroup(this.groupParts(), actor, input);
+  }
+
+  private groupParts(): GroupParts {
+    return {
+      deps: this.deps,
+      now: () => this.now(),
+      saving: (wrote, decide) => this.saving(wrote, decide),
+      requireAttendeeOf: (eventId, attendeeId) => this.requireAttendeeOf(eventId, attendeeId),
+      takeBackBadge: (attendee) => this.takeBackBadge(attendee),
+    };
   }
 
   /**
@@ -149,14 +216,17 @@ export class Desk {
     const { eventId, attendeeId, actionId } = input;
     this.deps.requireEvent(eventId);
     const recorded: string[] = [];
+    let person = attendeeId;
     const outcome = this.saving(
       (o) => o.kind === 'undone',
       (): UndoOutcome => {
         // A retried call changes nothing more: what the first call did to the badge is in the queue.
         const replay = this.replay(actionId, 'undo', eventId);
         if (replay) return { kind: 'undone', attendee: replay, actionId, badge: null };
-        const attendee = this.requireAttendeeOf(eventId, attendeeId);
-        const open = this.deps.deskStore.openCheckIns(attendeeId);
+        const picked = this.requireAttendeeOf(eventId, attendeeId);
+        const attendee = this.deps.door ? this.deps.door.personOf(picked) : picked;
+        person = attendee.id;
+        const open = this.deps.deskStore.openCheckIns(person);
         if (open.length === 0) return { kind: 'not_checked_in', attendee };
         const at = this.now();
         open.forEach((checkIn, i) => {
@@ -164,7 +234,7 @@ export class Desk {
           this.deps.deskStore.appendCheckIn({
             actionId: id,
             eventId,
-            attendeeId,
+            attendeeId: person,
             action: 'undo',
             station: stationOf(actor),
             at,
@@ -172,12 +242,12 @@ export class Desk {
           });
           recorded.push(id);
         });
-        return { kind: 'undone', attendee: this.deps.store.getAttendee(attendeeId)!, actionId, badge: null };
+        return { kind: 'undone', attendee: this.deps.store.getAttendee(person)!, actionId, badge: null };
       },
     );
     if (outcome.kind !== 'undone' || recorded.length === 0) return outcome;
     this.deps.onRecorded?.(eventId, recorded);
-    this.deps.events.emit('checkinsChanged', { eventId, attendeeIds: [attendeeId] });
+    this.deps.events.emit('checkinsChanged', { eventId, attendeeIds: [person] });
     return { ...outcome, badge: this.takeBackBadge(outcome.attendee) };
   }
 
@@ -196,13 +266,17 @@ export class Desk {
 
   log(eventId: number, limit: number, beforeId?: number): CheckInLogEntry[] {
     this.deps.requireEvent(eventId);
-    return this.deps.deskStore.log(eventId, limit, beforeId);
+    const log = this.deps.deskStore.log(eventId, limit, beforeId);
+    return this.deps.door ? this.deps.door.markLog(log) : log;
   }
 
   stats(eventId: number): CheckInStats {
     this.deps.requireEvent(eventId);
     const stats = this.deps.deskStore.stats(eventId);
-    return this.deps.checkedInByDesk ? { ...stats, byDesk: this.deps.checkedInByDesk(eventId) } : stats;
+    const withDesks = this.deps.checkedInByDesk
+      ? { ...stats, byDesk: this.deps.checkedInByDesk(eventId) }
+      : stats;
+    return this.deps.door ? { ...withDesks, ...this.deps.door.stats(eventId) } : withDesks;
   }
 
   exportCsv(eventId: number): { filename: string; csv: string } {

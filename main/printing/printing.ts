@@ -202,6 +202,19 @@ export class Printing {
     });
   }
 
+  /** Whether the person's first badge was sent here (and not cancelled) or came out at a desk of the venue. */
+  hasFirstPrint(attendeeId: number): boolean {
+    return (
+      this.deps.printStore.firstPrintOf(attendeeId) !== undefined || Boolean(this.deps.venuePrintOf?.(attendeeId))
+    );
+  }
+
+  /** Whether this station has a printer to print on. */
+  hasStationPrinter(): boolean {
+    const { printerId } = this.deps.stationPrinting();
+    return printerId !== null && this.deps.printStore.getPrinter(printerId) !== undefined;
+  }
+
   reprint(actor: Actor, attendeeId: number, note: string): PrintJob {
     const attendee = this.requireAttendee(attendeeId);
     return this.enqueue({

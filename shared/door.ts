@@ -1,0 +1,330 @@
+// The door as it really is: walk-ins, badge-name corrections, whole orders, and what staff must
+// notice at check-in. The rules and texts both sides need; the venue entries that carry these facts
+// between desks are shared/door-entries.ts (with their schemas), the channels shared/door-ipc.ts.
+// Pure: no Node, no DOM, no zod (the renderer imports it).
+import type { Attendee } from './types.ts';
+import type { CheckInOutcome } from './desk.ts';
+import type { PrintJob } from './printing.ts';
+
+// ---- walk-ins ----
+
+/**
+ * A walk-in's attendee id: this prefix and a UUID. No provider's ids look like it (Eventbrite's are
+ * digits, Luma's `gst-…`), and a provider row or roster entry that does is refused, so a sync can
+ * never write over a walk-in.
+ */
+export const WALK_IN_ID_PREFIX = 'walk-in:';
+export const WALK_IN_ID = /^walk-in:[A-Za-z0-9-]{8,64}$/;
+
+export function isWalkInId(providerAttendeeId: string): boolean {
+  return providerAttendeeId.startsWith(WALK_IN_ID_PREFIX);
+}
+
+export function walkInIdOf(uuid: string): string {
+  return `${WALK_IN_ID_PREFIX}${uuid}`;
+}
+
+/** The ticket a walk-in holds when the operator picks none of the event's ticket types. */
+export const WALK_IN_TICKET = 'Walk-in';
+/** The status text a walk-in carries where a provider's own status would be. */
+export const WALK_IN_STATUS = 'Walk-in';
+/** The status text of a walk-in an admin linked to the provider's record of the same person. */
+export const LINKED_WALK_IN_STATUS = 'Walk-in, linked to a registration';
+
+/** The ticket types an operator may give a walk-in: the event's, then "Walk-in" (once). */
+export function walkInTicketChoices(eventTicketNames: readonly (string | null)[]): string[] {
+  const names = eventTicketNames.filter((n): n is string => n !== null && n.trim() !== '');
+  return [...new Set([...names, WALK_IN_TICKET])];
+}
+
+/** What registering a walk-in answers: the person, their check-in (the desk's own), their badge. */
+export interface WalkInResult {
+  attendee: Attendee;
+  checkIn: CheckInOutcome;
+  /** The badge queued for them (at check-in, or at once where the station has a printer), or null. */
+  printJob: PrintJob | null;
+}
+
+/** What the walk-in form offers: whether the event takes walk-ins, and the ticket types to pick from. */
+export interface WalkInChoices {
+  enabled: boolean;
+  tickets: string[];
+}
+
+// ---- text a person types at the door ----
+
+export const MAX_NAME_CHARS = 100;
+export const MAX_COMPANY_CHARS = 200;
+export const MAX_EMAIL_CHARS = 254;
+export const MAX_NOTE_CHARS = 500;
+export const MAX_REASON_CHARS = 200;
+
+export type TextCheck = { ok: true; value: string | null } | { ok: false; reason: string };
+
+/**
+ * One field a person typed, as stored: trimmed, never normalized (a name with right-to-left or
+ * combining characters prints as typed). Refused: control characters and line breaks (a name is one
+ * line of text), more than `max` characters, and, where the field names a person, text without a
+ * letter or digit (only spaces, only punctuation). Empty is null where the field is optional.
+ */
+export function checkDoorText(
+  value: string | null | undefined,
+  field: { label: string; max: number; required: boolean; name?: boolean },
+): TextCheck {
+  const text = (value ?? '').trim();
+  if (text === '') {
+    return field.required ? { ok: false, reason: `${field.label} is required` } : { ok: true, value: null };
+  }
+  if (/[\p{Cc}\u2028\u2029]/u.test(text))
+    return { ok: false, reason: `${field.label} holds control characters or line breaks` };
+  if (text.length > field.max)
+    return { ok: false, reason: `${field.label} is longer than ${field.max} characters` };
+  if (field.name && !/[\p{L}\p{N}]/u.test(text))
+    return { ok: false, reason: `${field.label} needs at least one letter or digit` };
+  return { ok: true, value: text };
+}
+
+/** A light check, enough to catch a name typed in the email field; the provider is not asked. */
+export function checkEmail(value: string | null | undefined): TextCheck {
+  const text = checkDoorText(value, { label: 'The email', max: MAX_EMAIL_CHARS, required: false });
+  if (!text.ok || text.value === null) return text;
+  return /^[^\s@]+@[^\s@]+$/.test(text.value) ? text : { ok: false, reason: 'The email is not an address' };
+}
+
+/** First and last name as one, the way providers write `fullName`. */
+export function fullNameOf(firstName: string | null, lastName: string | null): string {
+  return [firstName, lastName].filter((p): p is string => p !== null && p !== '').join(' ');
+}
+
+// ---- badge-name corrections ----
+
+/** The name and company a correction prints, in place of the provider's. */
+export interface BadgeName {
+  firstName: string;
+  lastName: string | null;
+  company: string | null;
+}
+
+/**
+ * A correction as an attendee carries it. The attendee's firstName, lastName, fullName and company
+ * are the corrected ones (what prints and what the desk shows); the provider's record is here.
+ */
+export interface NameCorrection {
+  provider: { firstName: string | null; lastName: string | null; fullName: string; company: string | null };
+  /** The provider's name and company when the correction was made. */
+  base: { fullName: string; company: string | null };
+  at: string;
+  stationName: string;
+}
+
+/**
+ * Whether the provider changed the corrected fields after the correction was made. The correction
+ * stays until someone clears it; the desk then shows both.
+ */
+export function providerChangedSinceCorrection(c: NameCorrection): boolean {
+  return c.provider.fullName !== c.base.fullName || c.provider.company !== c.base.company;
+}
+
+/** "Corrected at Desk 2 · provider: Jon Smith, Acme" (and "changed on the provider since" when it did). */
+export function correctionText(c: NameCorrection): string {
+  const provider = [c.provider.fullName, c.provider.company].filter(Boolean).join(', ');
+  const changed = providerChangedSinceCorrection(c) ? ' (changed on the provider since)' : '';
+  return `Corrected at ${c.stationName} · provider: ${provider}${changed}`;
+}
+
+/** The reprint reason after a correction: a second copy stays a reprint, with this reason. */
+export const NAME_CORRECTED_REASON = 'name corrected';
+
+// ---- what staff must notice ----
+
+/** A person's note, the note of their ticket type, and a "needs attention" flag with its reason. */
+export interface DoorNotes {
+  note: string | null;
+  ticketNote: string | null;
+  attention: string | null;
+}
+
+export function doorNotesOf(a: Pick<Attendee, 'note' | 'ticketNote' | 'attention'>): DoorNotes {
+  return { note: a.note ?? null, ticketNote: a.ticketNote ?? null, attention: a.attention ?? null };
+}
+
+/** What a flagged person's scan answers: the operator confirms, and the confirmation is logged. */
+export function attentionPrompt(reason: string): string {
+  return `Needs attention: ${reason} — confirm to check in`;
+}
+
+// ---- whole orders ----
+
+export interface OrderMember {
+  attendee: Attendee;
+  /** Whether a group check-in would admit them now (attending, not checked in). */
+  admissible: boolean;
+}
+
+/** The people of one order (two or more), or the tickets of one Luma guest. */
+export interface OrderGroup {
+  orderId: string;
+  members: OrderMember[];
+}
+
+/** "Check in all 4": the order's people a group check-in would admit now; null when none are left. */
+export function orderActionText(group: OrderGroup): string | null {
+  const n = group.members.filter((m) => m.admissible).length;
+  if (n === 0) return null;
+  return n === 1 ? 'Check in the other person of this order' : `Check in all ${n}`;
+}
+
+/** A Luma guest holding several tickets is one row: their tickets, in the provider's order. */
+export function ticketsOf(a: Pick<Attendee, 'ticketName' | 'otherTicketNames'>): string[] {
+  return [a.ticketName, ...(a.otherTicketNames ?? [])].filter((t): t is string => t !== null);
+}
+
+export type GroupMemberResult =
+  'checked_in' | 'already_checked_in' | 'not_attending' | 'not_yet_attending' | 'needs_confirmation';
+
+export interface GroupCheckInOutcome {
+  actionId: string;
+  results: { attendee: Attendee; result: GroupMemberResult; actionId: string | null }[];
+  /** Badges queued by this group check-in (one batch), in the order of the people. */
+  printJobs: number[];
+}
+
+export interface GroupUndoOutcome {
+  actionId: string;
+  /** The people whose check-in by the group was taken back. */
+  undone: Attendee[];
+}
+
+/** "3 checked in · 1 already checked in · 1 needs attention". */
+export function groupCheckInText(o: Pick<GroupCheckInOutcome, 'results'>): string {
+  const count = (r: GroupMemberResult) => o.results.filter((x) => x.result === r).length;
+  const parts: [number, string][] = [
+    [count('checked_in'), 'checked in'],
+    [count('already_checked_in'), 'already checked in'],
+    [count('not_attending') + count('not_yet_attending'), 'not attending'],
+    [count('needs_confirmation'), 'need attention first'],
+  ];
+  return (
+    parts
+      .filter(([n]) => n > 0)
+      .map(([n, t]) => `${n} ${t}`)
+      .join(' · ') || 'Nobody to check in'
+  );
+}
+
+// ---- a person admitted twice ----
+
+/** Where and when a check-in not undone was made. */
+export interface AdmissionStamp {
+  at: string;
+  station: string;
+}
+
+/** "Admitted twice — Front Door 10:24 and Side Door 10:24"; null for one admission or none. */
+export function admittedTwiceText(
+  stamps: readonly AdmissionStamp[] | undefined,
+  time: (iso: string) => string,
+): string | null {
+  if (!stamps || stamps.length < 2) return null;
+  const parts = stamps.map((s) => `${s.station} ${time(s.at)}`);
+  const list =
+    parts.length === 2 ? parts.join(' and ') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+  return `Admitted ${stamps.length === 2 ? 'twice' : `${stamps.length} times`} — ${list}`;
+}
+
+/** "2 double admissions" for the event page (it leads to the list); null when there are none. */
+export function doubleAdmissionsCountText(n: number): string | null {
+  if (n <= 0) return null;
+  return n === 1 ? '1 person admitted twice' : `${n} people admitted twice`;
+}
+
+// ---- possible duplicate walk-ins ----
+
+export interface WalkInSummary {
+  attendeeId: number;
+  fullName: string;
+  email: string | null;
+  at: string;
+  stationName: string;
+}
+
+/** Walk-ins that may be one person: the admin links one to the other, or leaves them. */
+export interface DuplicateWalkIn {
+  name: string;
+  walkIns: WalkInSummary[];
+}
+
+const sameText = (s: string) =>
+  s
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
+
+/**
+ * Walk-ins registered twice (two desks apart, or one desk twice): the same name (case, accents and
+ * spacing aside) or the same email. Each group lists its walk-ins in the order they were registered;
+ * groups in the order of their first registration.
+ */
+export function duplicateWalkIns(walkIns: readonly WalkInSummary[]): DuplicateWalkIn[] {
+  const parent = walkIns.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+  const byKey = new Map<string, number>();
+  walkIns.forEach((w, i) => {
+    const keys = [`n:${sameText(w.fullName)}`, ...(w.email ? [`e:${w.email.trim().toLowerCase()}`] : [])];
+    for (const k of keys) {
+      const j = byKey.get(k);
+      if (j === undefined) byKey.set(k, i);
+      else parent[find(i)] = find(j);
+    }
+  });
+  const groups = new Map<number, WalkInSummary[]>();
+  walkIns.forEach((w, i) => groups.set(find(i), [...(groups.get(find(i)) ?? []), w]));
+  const order = (a: WalkInSummary, b: WalkInSummary) =>
+    a.at < b.at ? -1 : a.at > b.at ? 1 : a.attendeeId - b.attendeeId;
+  return [...groups.values()]
+    .filter((g) => g.length > 1)
+    .map((g) => [...g].sort(order))
+    .sort((a, b) => order(a[0]!, b[0]!))
+    .map((g) => ({ name: g[0]!.fullName, walkIns: g }));
+}
+
+/** "Possible duplicate walk-in: registered at Desk 1 10:42 and Desk 3 10:44". */
+export function duplicateWalkInText(d: DuplicateWalkIn, time: (iso: string) => string): string {
+  const parts = d.walkIns.map((w) => `${w.stationName} ${time(w.at)}`);
+  const list =
+    parts.length === 2 ? parts.join(' and ') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+  return `Possible duplicate walk-in: registered at ${list}`;
+}
+
+/** A walk-in whose email the provider now lists for another person: the admin may link the two. */
+export interface LinkSuggestion {
+  walkIn: WalkInSummary;
+  attendeeId: number;
+  fullName: string;
+}
+
+/** What the admin sees of the door beside the venue's conflicts. */
+export interface DoorReview {
+  eventId: number;
+  duplicates: DuplicateWalkIn[];
+  suggestions: LinkSuggestion[];
+  walkInsEnabled: boolean;
+}
+
+// ---- the event's settings ----
+
+/**
+ * What the event's settings say of check-ins the provider cannot take back: on a desk alone they
+ * stay on this station; in a venue they are the venue's, shared by its desks.
+ */
+export function checkInsStayText(providerLabel: string, inVenue: boolean, apiKnown: boolean): string {
+  const why = apiKnown
+    ? `${providerLabel} has no documented API to mark an attendee checked in`
+    : `${providerLabel}'s public API is not known to accept check-ins`;
+  const where = inVenue
+    ? 'so check-ins stay in this venue: every desk of the venue shares them, and none reaches the provider'
+    : 'so check-ins stay on this station';
+  return `${why}, ${where}. Export the log as CSV to keep a record.`;
+}
