@@ -53,6 +53,8 @@ export interface AttendeeFilter {
   vip?: true | undefined;
   status?: AttendeeStatus | undefined;
   ticketName?: string | undefined;
+  /** Only walk-ins (people registered at the door, shared/door.ts). */
+  walkIn?: true | undefined;
 }
 
 export interface AttendeeListQuery {
@@ -70,6 +72,7 @@ export function isNarrowed(query: AttendeeListQuery): boolean {
     f.checkIn !== undefined ||
     f.vip === true ||
     f.status !== undefined ||
-    f.ticketName !== undefined
+    f.ticketName !== undefined ||
+    f.walkIn === true
   );
 }

@@ -312,19 +312,3 @@ export interface DoorReview {
   suggestions: LinkSuggestion[];
   walkInsEnabled: boolean;
 }
-
-// ---- the event's settings ----
-
-/**
- * What the event's settings say of check-ins the provider cannot take back: on a desk alone they
- * stay on this station; in a venue they are the venue's, shared by its desks.
- */
-export function checkInsStayText(providerLabel: string, inVenue: boolean, apiKnown: boolean): string {
-  const why = apiKnown
-    ? `${providerLabel} has no documented API to mark an attendee checked in`
-    : `${providerLabel}'s public API is not known to accept check-ins`;
-  const where = inVenue
-    ? 'so check-ins stay in this venue: every desk of the venue shares them, and none reaches the provider'
-    : 'so check-ins stay on this station';
-  return `${why}, ${where}. Export the log as CSV to keep a record.`;
-}

@@ -171,6 +171,7 @@ export const IPC_CHANNELS = {
             vip: z.literal(true).optional(),
             status: z.enum(ATTENDEE_STATUSES).optional(),
             ticketName: z.string().min(1).max(200).optional(),
+            walkIn: z.literal(true).optional(),
           })
           .strict()
           .optional(),

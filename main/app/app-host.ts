@@ -26,6 +26,8 @@ import { startDemoWorkspace, type DemoWorkspace } from './demo.ts';
 import { startEventbriteOAuth } from './oauth.ts';
 
 const DEMO_FLAG = 'demoWorkspace';
+/** When the demo started (ms): its events are dated from that day (main/app/demo.ts demoDay). */
+const DEMO_STARTED_AT = 'demoStartedAt';
 
 type Handlers = {
   [C in ChannelName]: (
@@ -141,7 +143,12 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
   };
 
   let demo: DemoWorkspace | null = null;
-  if (deps.settingsStore.get(DEMO_FLAG) === true) demo = await startDemoWorkspace(core, false);
+  const demoStartedAt = () => {
+    const at = deps.settingsStore.get(DEMO_STARTED_AT);
+    return typeof at === 'number' && Number.isFinite(at) ? at : undefined;
+  };
+  if (deps.settingsStore.get(DEMO_FLAG) === true)
+    demo = await startDemoWorkspace(core, false, demoStartedAt());
   let oauthInFlight: { cancel(): void } | null = null;
 
   const snapshot = (): AppSnapshot => ({
@@ -302,7 +309,8 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
         throw new AppError('INVALID_STATE', 'the demo is only for a workspace with no connected account');
       }
       deps.settingsStore.set(DEMO_FLAG, true);
-      demo = await startDemoWorkspace(core, true);
+      deps.settingsStore.set(DEMO_STARTED_AT, clock.now());
+      demo = await startDemoWorkspace(core, true, demoStartedAt());
       return snapshot();
     },
     'storage.status': () => core.storageStatus(),

@@ -1,6 +1,7 @@
 // The SQL of the event page's attendee list: orders and filter sets as lists of ids, each read
 // from an index (nothing here sorts the event), and full rows for a page of ids. Reads only.
 // How they combine into a page is main/desk/attendee-list.ts.
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './open.ts';
 import { AttendeeRowsById } from './attendee-store.ts';
 import type { Attendee, AttendeeStatus } from '../../shared/types.ts';
@@ -20,7 +21,7 @@ export class AttendeeListStore {
   private readonly matchingCorrected;
   private readonly maxId;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.rowsById = new AttendeeRowsById(db);
     // Migration 004's index, covering: no row is read. Named, because two indexes now start with
     // event_id and statistics (ANALYZE) that know only one of them made the planner take the ticket
@@ -115,6 +116,17 @@ export class AttendeeListStore {
   idsCheckedInByTime(eventId: number): number[] {
     return this.checkedIn.all(eventId);
   }
+
+  /** The event's walk-ins (their ids sort in one range of the unique provider-id index). */
+  walkInIds(eventId: number): number[] {
+    this.walkIns ??= this.db
+      .prepare<[number], number>(
+        `SELECT id FROM attendees WHERE event_id = ? AND provider_attendee_id >= 'walk-in:' AND provider_attendee_id < 'walk-in;'`,
+      )
+      .pluck();
+    return this.walkIns.all(eventId);
+  }
+  private walkIns: Statement<[number], number> | undefined;
 
   vipIds(eventId: number): number[] {
     return this.vips.all(eventId);

@@ -35,6 +35,8 @@ const toLogEntry = (r: LogRow): CheckInLogEntry => ({
 
 export interface ExportRow extends CheckInLogEntry {
   barcode: string | null;
+  /** The station whose clock stamped the row. */
+  stationId?: string;
 }
 
 // How many of the shortest names holding every typed word are compared for "exact name":
@@ -195,15 +197,26 @@ export class DeskStore {
       .map(toLogEntry);
   }
 
-  /** The whole log of an event, oldest first, streamed row by row. */
+  /**
+   * The whole log of an event in time order, then station id, then action id (the venue's order of
+   * entries, shared/venue.ts compareStamped: the same on every desk), streamed row by row.
+   */
   *exportRows(eventId: number): Generator<ExportRow> {
     const rows = this.db
-      .prepare<[number], LogRow>(
-        `SELECT k.*, a.full_name, a.email, a.ticket_name, a.barcode FROM checkins k JOIN attendees a ON a.id = k.attendee_id
-         WHERE k.event_id = ? ORDER BY k.id`,
+      .prepare<[number], LogRow & { walk_in: number }>(
+        `SELECT k.*, a.full_name, a.email, a.ticket_name, a.barcode,
+                a.provider_attendee_id >= 'walk-in:' AND a.provider_attendee_id < 'walk-in;' AS walk_in
+         FROM checkins k JOIN attendees a ON a.id = k.attendee_id
+         WHERE k.event_id = ? ORDER BY k.at, k.station_id, k.action_id`,
       )
       .iterate(eventId);
-    for (const r of rows) yield { ...toLogEntry(r), barcode: r.barcode };
+    for (const r of rows)
+      yield {
+        ...toLogEntry(r),
+        barcode: r.barcode,
+        stationId: r.station_id,
+        ...(r.walk_in === 1 ? { walkIn: true } : {}),
+      };
   }
 
   stats(eventId: number): CheckInStats {

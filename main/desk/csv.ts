@@ -1,6 +1,8 @@
-// The check-in log as CSV (RFC 4180): one row per action, so an undo is visible as its own line.
-// Times are this station's clock, whatever it says; the `clock` column says so, with how far
-// that clock was from the providers' when last compared (shared/station-clock.ts).
+// The check-in log as CSV (RFC 4180): one row per action, so an undo is visible as its own line,
+// in time order (then station id, then action id: the venue's own order, the same on every desk).
+// Each time is the clock of the desk that stamped it: the `clock` column names that desk, and for
+// this station's rows says how far its clock was from the providers' when last compared
+// (shared/station-clock.ts). `walk_in` marks people registered at the door.
 import type { ExportRow } from '../db/desk-store.ts';
 import { exportClockNote } from '../../shared/station-clock.ts';
 
@@ -10,6 +12,7 @@ export const CSV_COLUMNS = [
   'attendee',
   'email',
   'ticket',
+  'walk_in',
   'barcode',
   'station',
   'action_id',
@@ -26,9 +29,26 @@ export function csvCell(value: string | null): string {
   return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function checkInLogCsv(rows: Iterable<ExportRow>, clockNote: string = exportClockNote([])): string {
+/** The `clock` cell of a row another desk stamped: "Desk 2's clock". */
+export function otherDeskClock(stationName: string): string {
+  return `${stationName}'s clock`;
+}
+
+/**
+ * `thisStationId`: rows stamped elsewhere name their desk's clock; without it every row is taken
+ * as this station's.
+ */
+export function checkInLogCsv(
+  rows: Iterable<ExportRow>,
+  clockNote: string = exportClockNote([]),
+  thisStationId?: string,
+): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const r of rows) {
+    const clock =
+      thisStationId === undefined || r.stationId === undefined || r.stationId === thisStationId
+        ? clockNote
+        : otherDeskClock(r.station);
     lines.push(
       [
         r.at,
@@ -36,10 +56,11 @@ export function checkInLogCsv(rows: Iterable<ExportRow>, clockNote: string = exp
         r.attendeeName,
         r.email,
         r.ticketName,
+        r.walkIn ? 'walk-in' : '',
         r.barcode,
         r.station,
         r.actionId,
-        clockNote,
+        clock,
       ]
         .map(csvCell)
         .join(','),

@@ -281,7 +281,11 @@ export class Desk {
 
   exportCsv(eventId: number): { filename: string; csv: string } {
     const event = this.deps.requireEvent(eventId);
-    const csv = checkInLogCsv(this.deps.deskStore.exportRows(eventId), this.deps.clockNote?.());
+    const csv = checkInLogCsv(
+      this.deps.deskStore.exportRows(eventId),
+      this.deps.clockNote?.(),
+      this.deps.deskStore.venue.stationId,
+    );
     const stamp = this.now().slice(0, 16).replace(/[:T]/g, '-');
     const slug =
       event.name

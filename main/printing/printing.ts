@@ -205,7 +205,8 @@ export class Printing {
   /** Whether the person's first badge was sent here (and not cancelled) or came out at a desk of the venue. */
   hasFirstPrint(attendeeId: number): boolean {
     return (
-      this.deps.printStore.firstPrintOf(attendeeId) !== undefined || Boolean(this.deps.venuePrintOf?.(attendeeId))
+      this.deps.printStore.firstPrintOf(attendeeId) !== undefined ||
+      Boolean(this.deps.venuePrintOf?.(attendeeId))
     );
   }
 

@@ -5,6 +5,7 @@
 import type { SyncedEvent } from '../../../shared/types.ts';
 import type { CheckInStats as Stats } from '../../../shared/desk.ts';
 import { ARRIVAL_SLOT_MINUTES } from '../../../shared/desk.ts';
+import { showsCheckInsByDesk } from '../../../shared/checkin-sharing.ts';
 import { formatClock, formatCount, formatPercent, plural } from '../ui/format.ts';
 import { useStore } from '../app/use-store.ts';
 import { LoadError, Loading } from '../ui/states.tsx';
@@ -102,7 +103,7 @@ function TicketTable({ data }: { data: Stats | null }) {
           )}
         </tbody>
       </table>
-      {data?.byDesk && data.byDesk.length > 1 ? <DeskTable byDesk={data.byDesk} /> : null}
+      {data?.byDesk && showsCheckInsByDesk(data) ? <DeskTable byDesk={data.byDesk} /> : null}
     </div>
   );
 }

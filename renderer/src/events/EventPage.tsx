@@ -6,7 +6,7 @@ import type { SyncedEvent, SyncJob } from '../../../shared/types.ts';
 import { PROVIDER_LABEL } from '../../../shared/types.ts';
 import { describeSyncedEvent, importEtaText, nextAttemptText } from '../../../shared/sync-status.ts';
 import type { EventSyncView } from '../../../shared/sync-status.ts';
-import { CHECKIN_WRITE_BACK } from '../../../shared/desk.ts';
+import { checkInWriteBackText } from '../../../shared/checkin-sharing.ts';
 import {
   errorMessage,
   formatCount,
@@ -259,6 +259,8 @@ function AttendanceStats({ event }: { event: SyncedEvent }) {
 
 function EventSettings({ event }: { event: SyncedEvent }) {
   const admin = useStore(isAdmin);
+  // In a venue, check-ins are shared by its desks: the text says so.
+  const inVenue = useStore((s) => s.venue?.venue != null);
   const exportCheckIns = useStore((s) => s.exportCheckIns);
   const toast = useStore((s) => s.toast);
   const [exporting, setExporting] = useState(false);
@@ -290,7 +292,7 @@ function EventSettings({ event }: { event: SyncedEvent }) {
       <h2 id="event-settings-title">Event settings</h2>
       <div className="event-setting">
         <h3 className="event-setting-title">Check-in write-back</h3>
-        <p className="event-setting-text">{CHECKIN_WRITE_BACK[event.provider].explanation}</p>
+        <p className="event-setting-text">{checkInWriteBackText(event.provider, inVenue)}</p>
       </div>
       {admin ? (
         <div>
