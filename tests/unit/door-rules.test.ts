@@ -35,6 +35,7 @@ import { checkInWriteBackText, showsCheckInsByDesk } from '../../shared/checkin-
 import { describeCheckInOutcome } from '../../shared/desk.ts';
 import { checkRosterEntry } from '../../shared/venue-roster.ts';
 import type { Attendee } from '../../shared/types.ts';
+import { demoDay, LEGACY_DEMO_START_MS } from '../../main/app/demo.ts';
 
 const hhmm = (iso: string) => iso.slice(11, 16);
 const NAME = { label: 'The first name', max: 100, required: true, name: true };
@@ -294,4 +295,13 @@ test('the event settings: check-ins stay on this station alone, in the venue whe
     true,
   );
   assert.equal(showsCheckInsByDesk({ byDesk: [], checkInsElsewhere: true }), false);
+});
+
+test('the demo is dated from the day it starts: its first event the next day, the same dates on every restart', () => {
+  const day = demoDay(Date.parse('2027-03-10T21:30:00Z'));
+  assert.equal(day(1, 17), '2027-03-11T17:00:00.000Z');
+  assert.equal(day(2, 8), '2027-03-12T08:00:00.000Z');
+  assert.equal(demoDay(Date.parse('2027-03-10T00:00:00Z'))(1, 17), day(1, 17));
+  // A demo started before its start was kept keeps the dates it always had.
+  assert.equal(demoDay(LEGACY_DEMO_START_MS)(2, 8), '2026-12-03T08:00:00.000Z');
 });

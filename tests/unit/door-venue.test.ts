@@ -271,3 +271,18 @@ test("another desk's walk-in that fails validation is refused and counted, and n
   assert.equal(two.store.findAttendeeByProviderId(two.eventId, key)!.fullName, 'Ann Lee');
   assert.ok(two.replica.refused().some((r) => /changed after it was written/.test(r.lastReason)));
 });
+
+test('a change made after seeing the entry in force wins, even from a desk whose clock is behind', (t) => {
+  const one = openDoorStation(t, 'Desk 1');
+  const two = openDoorStation(t, 'Desk 2');
+  one.clock.advance(10 * 60_000); // Desk 1's clock runs ten minutes ahead
+  one.door.correctName(one.actor, { attendeeId: one.idOf('a1'), actionId: act(), firstName: 'Ahead' });
+  syncDocs(one.doc, two.doc);
+  two.door.correctName(two.actor, {
+    attendeeId: two.idOf('a1'),
+    actionId: act(),
+    firstName: 'Seen and fixed',
+  });
+  syncDocs(one.doc, two.doc);
+  for (const s of [one, two]) assert.equal(s.store.getAttendee(s.idOf('a1'))!.fullName, 'Seen and fixed');
+});

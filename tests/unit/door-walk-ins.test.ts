@@ -55,6 +55,7 @@ test('a walk-in is checked in at once through the desk, found by its search, and
   assert.equal(d.doorDesk.log(d.eventId, 10)[0]!.walkIn, true);
   const stats = d.doorDesk.stats(d.eventId);
   assert.deepEqual(stats.walkIns, { registered: 1, checkedIn: 1 });
+  assert.equal(stats.checkInsElsewhere, false, 'every check-in was made here');
   assert.equal(stats.attending, 2);
   const csv = d.doorDesk.exportCsv(d.eventId).csv.split('\r\n');
   assert.match(csv[1]!, /,Grace Hopper,grace@navy\.example,General,walk-in,,Desk 1,/);
