@@ -18,6 +18,7 @@ import type { Actor } from '../../../shared/types.ts';
 import { seedVenueEvent } from './seed-event.ts';
 import { MdnsDiscovery } from '../../../main/venue/net/directory/discovery.ts';
 import { priorPrintPrompt, type VenueConflict } from '../../../shared/venue-view.ts';
+import { duplicateWalkInText } from '../../../shared/door.ts';
 
 const { values } = parseArgs({
   options: {
@@ -170,6 +171,54 @@ const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
     }, 'rogue');
     return true;
   },
+  /** Registers a walk-in at this desk (checked in at once); answers its provider id and the check-in's kind. */
+  walkIn: (a) => {
+    const r = core.door.registerWalkIn(admin(), {
+      eventId,
+      actionId: String(a.actionId),
+      firstName: String(a.firstName),
+      lastName: String(a.lastName),
+      email: a.email === undefined ? null : String(a.email),
+      ticketName: String(a.ticketName ?? 'Walk-in'),
+    });
+    return { pid: r.attendee.providerAttendeeId, kind: r.checkIn.kind };
+  },
+  /** The desk's search, as the people it lists. */
+  find: (a) =>
+    core.desk.search(eventId, String(a.query)).rows.map((p) => ({
+      pid: p.providerAttendeeId,
+      fullName: p.fullName,
+      walkIn: p.walkIn === true,
+      checkedIn: p.checkedIn,
+    })),
+  /** One person as this desk shows them: name (corrected or not), note, flag, walk-in. */
+  person: (a) => {
+    const p = core.store.getAttendee(attendeeId(String(a.pid)))!;
+    return {
+      fullName: p.fullName,
+      note: p.note ?? null,
+      attention: p.attention ?? null,
+      walkIn: p.walkIn === true,
+      corrected: p.correction ? { at: p.correction.at, stationName: p.correction.stationName } : null,
+    };
+  },
+  correct: (a) =>
+    core.door.correctName(admin(), {
+      attendeeId: attendeeId(String(a.pid)),
+      actionId: String(a.actionId),
+      firstName: String(a.firstName),
+      lastName: a.lastName === undefined ? null : String(a.lastName),
+    }).attendee.fullName,
+  setNote: (a) =>
+    core.door.setNote(admin(), {
+      eventId,
+      actionId: String(a.actionId),
+      attendeeId: attendeeId(String(a.pid)),
+      text: String(a.text),
+    }),
+  /** Walk-ins that may be one person, as the admin sees them listed. */
+  duplicateWalkIns: () =>
+    (core.venue.replica.conflicts(eventId).walkIns ?? []).map((d) => duplicateWalkInText(d, hhmm)),
   /** Connects this station's own account and imports the provider's event (live sync then polls it, or leaves it to the venue's poller). */
   importEvent: async (a) => {
     const integration = await core.connectIntegration(admin(), 'eventbrite', String(a.token));
