@@ -3,7 +3,7 @@
 // state derived with it, through venue-store.ts): never a provider-owned column.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './open.ts';
-import { ATTENDEE_SELECT, type AttendeeRow } from './mirror-rows.ts';
+import { ATTENDEE_SELECT, SHOWN_NAME, SHOWN_NAME_JOIN, type AttendeeRow } from './mirror-rows.ts';
 import { AttendeeRowsById } from './attendee-store.ts';
 import { foldForSearch, toCodeKeyMatchExpression } from './search-text.ts';
 import { lumaCheckInKey, storedCodeKey } from '../../shared/ticket-code.ts';
@@ -190,7 +190,8 @@ export class DeskStore {
   log(eventId: number, limit: number, beforeId?: number): CheckInLogEntry[] {
     return this.db
       .prepare<[number, number | null, number | null, number], LogRow>(
-        `SELECT k.*, a.full_name, a.email, a.ticket_name, a.barcode FROM checkins k JOIN attendees a ON a.id = k.attendee_id
+        `SELECT k.*, ${SHOWN_NAME} AS full_name, a.email, a.ticket_name, a.barcode FROM checkins k JOIN attendees a ON a.id = k.attendee_id
+         ${SHOWN_NAME_JOIN}
          WHERE k.event_id = ? AND (? IS NULL OR k.id < ?) ORDER BY k.id DESC LIMIT ?`,
       )
       .all(eventId, beforeId ?? null, beforeId ?? null, limit)

@@ -130,6 +130,14 @@ const ATTENDEE_LOCAL_JOINS = `LEFT JOIN attendee_local l ON l.attendee_id = a.id
   LEFT JOIN ticket_door t ON t.event_id = a.event_id AND t.ticket_name = a.ticket_name`;
 export const ATTENDEE_SELECT = `SELECT ${ATTENDEE_COLUMNS} FROM attendees a ${ATTENDEE_LOCAL_JOINS}`;
 
+/**
+ * The name a person shows as in lists that read attendees alias `a` (the print queue, Recent
+ * check-ins): a badge-name correction's when there is one, else the provider's. Needs SHOWN_NAME_JOIN.
+ */
+export const SHOWN_NAME = 'coalesce(dn.badge_full_name, a.full_name)';
+export const SHOWN_NAME_JOIN = `LEFT JOIN attendee_door dn ON dn.event_id = a.event_id
+  AND dn.provider_attendee_id = a.provider_attendee_id AND dn.corrected_at IS NOT NULL`;
+
 export function toIntegration(r: IntegrationRow): Integration {
   return {
     id: r.id,

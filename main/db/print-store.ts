@@ -1,5 +1,6 @@
 // The printing SQL: printers, badge templates, the print queue. Local state only.
 import type { Db } from './open.ts';
+import { SHOWN_NAME, SHOWN_NAME_JOIN } from './mirror-rows.ts';
 import type { BadgeField, BadgeTemplate, BadgeTemplateInput, PageSizeId } from '../../shared/badge.ts';
 import type {
   Printer,
@@ -76,8 +77,8 @@ const toJob = (r: JobRow): PrintJob => ({
   printedAt: r.printed_at,
 });
 
-const JOB_SELECT = `SELECT j.*, a.full_name AS attendee_name, p.name AS printer_name
-  FROM print_jobs j JOIN printers p ON p.id = j.printer_id LEFT JOIN attendees a ON a.id = j.attendee_id`;
+const JOB_SELECT = `SELECT j.*, ${SHOWN_NAME} AS attendee_name, p.name AS printer_name
+  FROM print_jobs j JOIN printers p ON p.id = j.printer_id LEFT JOIN attendees a ON a.id = j.attendee_id ${SHOWN_NAME_JOIN}`;
 
 export class PrintStore {
   constructor(private readonly db: Db) {}
