@@ -14,6 +14,7 @@ import { DEFAULT_RATE_BUDGETS } from '../../main/providers/types.ts';
 import { measureUi } from './ui.ts';
 import { measureDesk, type DeskFigures } from './desk.ts';
 import { measurePrinting } from './printing.ts';
+import { measureDoor } from './door.ts';
 import { measureAttendeeList } from './attendee-list.ts';
 import type { DayFigures } from './event-day.ts';
 import { measureVenueReplica } from './venue-replica.ts';
@@ -306,6 +307,10 @@ async function main() {
     desk = await measureDesk({ dataDir, secretStore, eventId: importedEventId });
     log('measuring printing: badge rendering, 500 check-ins with auto-print to a ZPL stand-in...');
     const printing = await measurePrinting({ dataDir, secretStore, eventId: importedEventId });
+    log(
+      'measuring the door: 100 walk-ins to their badges at a ZPL stand-in, 100 orders of 10 checked in at once...',
+    );
+    const door = await measureDoor({ dataDir, secretStore, eventId: importedEventId });
     log("measuring the event page's attendee list: filters and sorts through the IPC boundary...");
     const attendeeList = await measureAttendeeList({ dataDir, secretStore, eventId: importedEventId });
     if (!args.includes('--no-ui')) log('measuring the UI in Chromium through the browser host...');
@@ -341,12 +346,13 @@ async function main() {
       venueReplica && venueNet && venueRoster && venueRelay && venuePoller
         ? { ...venueReplica, ...venueNet, ...venueRoster, ...venueRelay, ...venuePoller }
         : { skipped: '--no-venue' };
-    const all = { ...result, desk, printing, attendee_list: attendeeList, ui, day, venue };
+    const all = { ...result, desk, printing, door, attendee_list: attendeeList, ui, day, venue };
     if (asJson) console.log(JSON.stringify(all));
     else {
       for (const [k, v] of Object.entries(result)) console.log(`${k.padEnd(32)} ${v}`);
       for (const [k, v] of Object.entries(desk)) console.log(`desk.${k.padEnd(27)} ${v}`);
       for (const [k, v] of Object.entries(printing)) console.log(`printing.${k.padEnd(23)} ${v}`);
+      for (const [k, v] of Object.entries(door)) console.log(`door.${k.padEnd(27)} ${v}`);
       for (const [k, v] of Object.entries(attendeeList)) console.log(`attendee_list.${k.padEnd(18)} ${v}`);
       for (const [k, v] of Object.entries(ui)) console.log(`ui.${k.padEnd(29)} ${v}`);
       for (const [k, v] of Object.entries(day))
