@@ -8,7 +8,7 @@ import type { Timers } from './scheduling.ts';
 import type { Route, SessionSlice } from './session-slice.ts';
 import type { ToastsSlice } from './toasts-slice.ts';
 import type { AttendeesSlice, EventsSlice } from '../events/state.ts';
-import type { DeskSlice } from '../desk/state.ts';
+import type { DeskSlice, DoorSlice } from '../desk/state.ts';
 import type { PrintingSlice, PrintJobLedger, TemplatesSlice } from '../printing/state.ts';
 import type { StorageSlice } from '../storage/state.ts';
 import type { VenueSlice } from '../venue/state.ts';
@@ -18,6 +18,7 @@ export type BadgeDeskStore = SessionSlice &
   EventsSlice &
   AttendeesSlice &
   DeskSlice &
+  DoorSlice &
   PrintingSlice &
   TemplatesSlice &
   ToastsSlice &

@@ -10,7 +10,7 @@ import { createSignals, type BadgeDeskStore, type StoreKit } from './store-kit.t
 import { createSessionSlice } from './session-slice.ts';
 import { createToastsSlice } from './toasts-slice.ts';
 import { createAttendeesSlice, createEventsSlice } from '../events/state.ts';
-import { createDeskSlice } from '../desk/state.ts';
+import { createDeskSlice, createDoorSlice } from '../desk/state.ts';
 import { createPrintingSlice, createTemplatesSlice, PrintJobLedger } from '../printing/state.ts';
 import { createStorageSlice } from '../storage/state.ts';
 import { createVenueSlice } from '../venue/state.ts';
@@ -55,6 +55,7 @@ function badgeDeskState(transport: Transport, options: StoreOptions = {}): State
       ...createEventsSlice(kit)(set, get, api),
       ...createAttendeesSlice(kit)(set, get, api),
       ...createDeskSlice(kit)(set, get, api),
+      ...createDoorSlice(kit)(set, get, api),
       ...createPrintingSlice(kit)(set, get, api),
       ...createTemplatesSlice(kit)(set, get, api),
       ...createToastsSlice(kit)(set, get, api),

@@ -12,6 +12,7 @@ import { StorageBanner } from '../storage/index.ts';
 import { Results, SearchBox } from './SearchResults.tsx';
 import { FeedbackPanel } from './CheckInFeedback.tsx';
 import { RecentCheckIns } from './RecentCheckIns.tsx';
+import { DoorPanel } from './DoorPanel.tsx';
 
 export function DeskPage() {
   const event = useCurrentEvent();
@@ -57,6 +58,7 @@ function DeskView({ event }: { event: SyncedEvent }) {
         </div>
         <div className="desk-side">
           <FeedbackPanel focusField={focusField} />
+          <DoorPanel eventId={event.id} focusField={focusField} />
           <RecentCheckIns />
         </div>
       </div>
