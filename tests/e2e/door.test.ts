@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ADMIN_PIN, startE2E } from '../helpers/e2e.ts';
-import { activeEvent, ipc, openEvent } from '../helpers/e2e-flows.ts';
+import { activeEvent, ipc, openEvent, unlockAdmin, until } from '../helpers/e2e-flows.ts';
 
 const T = { timeout: 180_000 };
 
@@ -32,7 +32,7 @@ async function printQueueRow(page: Page, name: string, reason: RegExp) {
 }
 
 test(
-  'a walk-in added at the desk is checked in, their badge printed; a corrected name is reprinted',
+  'a walk-in added at the desk is checked in, their badge printed; a corrected name is reprinted; a note set on the event page shows at the desk',
   T,
   async (t) => {
     const e = await startE2E(t);
@@ -85,5 +85,24 @@ test(
     await e.screenshot('door-name-corrected');
 
     await printQueueRow(page, 'Grace Brewster Hopper', /name corrected/);
+
+    // An admin finds the walk-in with the list's filter and sets a note; the desk shows it, large.
+    await unlockAdmin(page);
+    await openEvent(page, 'Door Summit');
+    await page.getByLabel('Walk-ins only').check();
+    const list = page.getByRole('table', { name: 'Attendees' });
+    await until(async () => (await list.getByRole('row').count()) === 2);
+    await list.getByRole('button', { name: 'At the door: Grace Brewster Hopper' }).click();
+    const door = page.getByRole('dialog', { name: 'At the door: Grace Brewster Hopper' });
+    await door.getByLabel('Note, shown large at check-in').fill('VIP host: call Sam');
+    await door.getByRole('button', { name: 'Save' }).click();
+    await door.waitFor({ state: 'detached' });
+    await list.getByText('Note', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Lock' }).click();
+    await page.getByRole('button', { name: 'Check-in desk' }).click();
+    await page.getByRole('main', { name: 'Check-in desk' }).waitFor();
+    await page.keyboard.type('grace');
+    await page.getByTestId('door-notes').getByText('VIP host: call Sam', { exact: true }).waitFor();
+    await e.screenshot('door-note-at-desk');
   },
 );

@@ -4,7 +4,12 @@
 import type { Attendee } from '../../../shared/types.ts';
 import type { CheckInOutcome } from '../../../shared/desk.ts';
 import { describeCheckInOutcome } from '../../../shared/desk.ts';
-import { correctionText, type WalkInChoices, type WalkInResult } from '../../../shared/door.ts';
+import {
+  correctionText,
+  type DoorReview,
+  type WalkInChoices,
+  type WalkInResult,
+} from '../../../shared/door.ts';
 import { formatClock } from '../ui/format.ts';
 import type { SliceCreator } from '../app/store-kit.ts';
 import type { DeskFeedback } from './desk-slice.ts';
@@ -34,12 +39,23 @@ export interface DoorSlice {
   correctBadgeName(attendee: Attendee, form: BadgeNameForm): Promise<Attendee>;
   /** Checks in a person flagged "needs attention" once the operator confirmed (the confirmation is logged). */
   confirmCheckIn(attendee: Attendee): Promise<void>;
+
+  // An admin's, on the event page: the person's note and flag, a ticket type's note, links, the setting.
+  /** What the admin reviews of the event's walk-ins (possible duplicates, the provider's records of them). */
+  doorReview: DoorReview | null;
+  loadDoorReview(eventId: number): Promise<void>;
+  setPersonNote(attendee: Attendee, text: string): Promise<void>;
+  setTicketNote(eventId: number, ticketName: string, text: string): Promise<void>;
+  setAttention(attendee: Attendee, reason: string): Promise<void>;
+  /** Links a walk-in to the attendee who is the same person (null: unlinks it). */
+  linkWalkIn(walkIn: Attendee, attendeeId: number | null): Promise<void>;
+  setWalkInsEnabled(eventId: number, enabled: boolean): Promise<void>;
 }
 
 const optional = (text: string) => (text.trim() === '' ? null : text);
 
 export const createDoorSlice: SliceCreator<DoorSlice> =
-  ({ call, newActionId }) =>
+  ({ call, adminCall, newActionId }) =>
   (set, get) => {
     // The panel flashes on a new id; the door's answers count down so they never meet the desk's.
     let feedbackId = 0;
@@ -101,6 +117,53 @@ export const createDoorSlice: SliceCreator<DoorSlice> =
         });
         get().replaceDeskRow(corrected);
         return corrected;
+      },
+
+      doorReview: null,
+
+      async loadDoorReview(eventId) {
+        set({ doorReview: await adminCall('door.review', { eventId }) });
+      },
+
+      async setPersonNote(attendee, text) {
+        await adminCall('door.setNote', {
+          eventId: attendee.eventId,
+          actionId: newActionId(),
+          attendeeId: attendee.id,
+          text: optional(text),
+        });
+      },
+
+      async setTicketNote(eventId, ticketName, text) {
+        await adminCall('door.setNote', {
+          eventId,
+          actionId: newActionId(),
+          ticketName,
+          text: optional(text),
+        });
+      },
+
+      async setAttention(attendee, reason) {
+        await adminCall('door.setAttention', {
+          attendeeId: attendee.id,
+          actionId: newActionId(),
+          reason: optional(reason),
+        });
+      },
+
+      async linkWalkIn(walkIn, attendeeId) {
+        await adminCall('door.link', { walkInId: walkIn.id, attendeeId, actionId: newActionId() });
+        await get().loadDoorReview(walkIn.eventId);
+      },
+
+      async setWalkInsEnabled(eventId, enabled) {
+        const now = await adminCall('door.setWalkInsEnabled', { eventId, actionId: newActionId(), enabled });
+        set((s) => ({
+          walkInChoices:
+            s.walkInChoices?.eventId === eventId ? { ...s.walkInChoices, enabled: now } : s.walkInChoices,
+          doorReview:
+            s.doorReview?.eventId === eventId ? { ...s.doorReview, walkInsEnabled: now } : s.doorReview,
+        }));
       },
 
       async confirmCheckIn(attendee) {

@@ -6,6 +6,7 @@ import type { SyncedEvent } from '../../../shared/types.ts';
 import type { CheckInStats as Stats } from '../../../shared/desk.ts';
 import { ARRIVAL_SLOT_MINUTES } from '../../../shared/desk.ts';
 import { showsCheckInsByDesk } from '../../../shared/checkin-sharing.ts';
+import { doubleAdmissionsCountText } from '../../../shared/door.ts';
 import { formatClock, formatCount, formatPercent, plural } from '../ui/format.ts';
 import { useStore } from '../app/use-store.ts';
 import { LoadError, Loading } from '../ui/states.tsx';
@@ -45,6 +46,7 @@ export function CheckInStatsSection({ event }: { event: SyncedEvent }) {
           <span className="checkins-figure-percent" data-testid="checked-in-percent">
             {formatPercent(checkedIn, attending)} checked in
           </span>
+          <DoorFigures data={data} />
           {data && data.cancelledAfterCheckIn > 0 ? (
             <p
               className="checkins-flag"
@@ -189,5 +191,32 @@ function ArrivalsChart({ data }: { data: Stats | null }) {
         </>
       )}
     </figure>
+  );
+}
+
+/** Walk-ins, and people admitted twice (leading to the list the venue's panel keeps). */
+function DoorFigures({ data }: { data: Stats | null }) {
+  const navigate = useStore((s) => s.navigate);
+  const twice = doubleAdmissionsCountText(data?.doubleAdmissions ?? 0);
+  return (
+    <>
+      {data?.walkIns && data.walkIns.registered > 0 ? (
+        <p className="checkins-flag" data-testid="walk-in-count">
+          Walk-ins: {formatCount(data.walkIns.registered)} ({formatCount(data.walkIns.checkedIn)} checked in)
+        </p>
+      ) : null}
+      {twice ? (
+        <p className="checkins-flag" data-testid="double-admissions">
+          {twice}{' '}
+          <button
+            type="button"
+            className="button button-small"
+            onClick={() => navigate({ name: 'settings', section: 'venue' })}
+          >
+            See the list
+          </button>
+        </p>
+      ) : null}
+    </>
   );
 }

@@ -22,6 +22,7 @@ import { EventMissing } from './EventMissing.tsx';
 import { OfflineBanner } from './OfflineBanner.tsx';
 import { ClockWarnings } from './ClockWarnings.tsx';
 import { ReconnectEventDialog } from './ReconnectEventDialog.tsx';
+import { EventDoorSettings } from './EventDoorSettings.tsx';
 import { StorageBanner } from '../storage/index.ts';
 import { BatchPrintDialog, BatchPrintProgress } from '../printing/index.ts';
 
@@ -294,6 +295,7 @@ function EventSettings({ event }: { event: SyncedEvent }) {
         <h3 className="event-setting-title">Check-in write-back</h3>
         <p className="event-setting-text">{checkInWriteBackText(event.provider, inVenue)}</p>
       </div>
+      {admin ? <EventDoorSettings event={event} /> : null}
       {admin ? (
         <div>
           <button
