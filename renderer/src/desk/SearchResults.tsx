@@ -29,7 +29,10 @@ function selectedAttendeeId(s: BadgeDeskStore): number | null {
 export function SearchBox({ inputRef }: { inputRef: RefObject<HTMLInputElement | null> }) {
   const query = useStore((s) => s.desk?.query ?? '');
   const selectedId = useStore(selectedAttendeeId);
-  const hasRows = useStore((s) => (s.desk?.results?.rows.length ?? 0) > 0);
+  const hasRows = useStore((s) => {
+    const d = s.desk;
+    return d !== null && d.results !== null && d.results.query === d.query && d.results.rows.length > 0;
+  });
   const selectQuery = useStore((s) => s.desk?.selectQuery ?? 0);
   const deskType = useStore((s) => s.deskType);
   const deskMove = useStore((s) => s.deskMove);
