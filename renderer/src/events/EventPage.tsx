@@ -4,7 +4,12 @@
 import { useState } from 'react';
 import type { SyncedEvent, SyncJob } from '../../../shared/types.ts';
 import { PROVIDER_LABEL } from '../../../shared/types.ts';
-import { describeSyncedEvent, importEtaText, nextAttemptText } from '../../../shared/sync-status.ts';
+import {
+  describeSyncedEvent,
+  failureReasonText,
+  importEtaText,
+  nextAttemptText,
+} from '../../../shared/sync-status.ts';
 import type { EventSyncView } from '../../../shared/sync-status.ts';
 import { CHECKIN_WRITE_BACK } from '../../../shared/desk.ts';
 import {
@@ -160,7 +165,8 @@ function RecoveryAlert({
   const admin = useStore(isAdmin);
   const alert = view.alert;
   if (!alert) return null;
-  const reason = event.lastError ?? event.statusReason;
+  const lastWords = event.lastError ?? event.statusReason;
+  const reason = lastWords ? failureReasonText(lastWords, event.status) : null;
   const at = event.lastErrorAt ?? event.statusChangedAt;
   return (
     <div className={`alert alert-${event.status === 'PENDING' ? 'amber' : 'red'}`} role="alert">
