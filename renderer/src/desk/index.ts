@@ -1,4 +1,5 @@
 // The desk feature's screen, for the shell: the check-in desk of one event.
 import './desk.css';
+import './answer-panel.css';
 
 export { DeskPage } from './DeskPage.tsx';
