@@ -1,6 +1,7 @@
 // One interface for every provider. The sync engine only ever talks to this; the Eventbrite and
 // Luma clients turn their APIs into these shapes (docs/PROVIDERS.md).
 import type { ProviderKind, ProviderOwnedAttendeeFields } from '../../shared/types.ts';
+import type { EventQuestion } from '../../shared/answers.ts';
 import type { Clock } from '../ground/clock.ts';
 
 export interface ProviderAccount {
@@ -16,6 +17,11 @@ export interface ProviderEvent {
   endsAt: string | null;
   timezone: string | null;
   url: string | null;
+  /**
+   * The registration questions the provider lists for the event (Luma's `registration_questions`),
+   * when it does; Eventbrite's are known from the answers only.
+   */
+  questions?: Omit<EventQuestion, 'key' | 'answered'>[];
 }
 
 /** A provider's attendee record, already mapped to our rules. Provider-owned fields only. */
@@ -46,6 +52,8 @@ export type RequestLane = 'live' | 'bulk';
 export interface AttendeeQuery {
   /** Only records changed on or after this UTC ISO time (providers with `supportsChangedSince`). */
   changedSince?: string;
+  /** Newest registrations first (providers with `supportsNewestFirst`): new ones are on the first page. */
+  newestFirst?: boolean;
   /** Default 'live'. */
   lane?: RequestLane;
 }
@@ -57,6 +65,8 @@ export interface ProviderClient {
   readonly kind: ProviderKind;
   /** True when `pageAttendees` honours `changedSince` (Eventbrite); false means full pages (Luma). */
   readonly supportsChangedSince: boolean;
+  /** True when `pageAttendees` honours `newestFirst` (Luma's sort by `registered_at`). */
+  readonly supportsNewestFirst?: boolean;
   whoAmI(signal?: AbortSignal): Promise<ProviderAccount>;
   listEvents(signal?: AbortSignal): Promise<ProviderEvent[]>;
   getEvent(providerEventId: string, signal?: AbortSignal): Promise<ProviderEvent>;
