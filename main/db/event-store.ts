@@ -46,8 +46,8 @@ export class EventStore {
       const { lastInsertRowid } = this.db
         .prepare(
           `INSERT INTO events (integration_id, provider, provider_event_id, name, starts_at, ends_at, timezone, url,
-             status, status_reason, status_changed_at, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?)`,
+             questions, status, status_reason, status_changed_at, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?)`,
         )
         .run(
           integration.id,
@@ -58,6 +58,7 @@ export class EventStore {
           e.endsAt,
           e.timezone,
           e.url,
+          e.questions && e.questions.length > 0 ? JSON.stringify(e.questions) : null,
           reason,
           now,
           now,
