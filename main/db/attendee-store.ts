@@ -288,6 +288,26 @@ export class AttendeeStore {
     return row ? toAttendee(row) : undefined;
   }
 
+  /** Which of these provider attendee ids the event's mirror has. */
+  knownProviderIds(eventId: number, providerAttendeeIds: readonly string[]): Set<string> {
+    const one = this.db
+      .prepare<[number, string], number>(
+        'SELECT 1 FROM attendees WHERE event_id = ? AND provider_attendee_id = ?',
+      )
+      .pluck();
+    return new Set(providerAttendeeIds.filter((pid) => one.get(eventId, pid) !== undefined));
+  }
+
+  /** The highest row id of the event (0: none): rows added later have higher ids. */
+  maxAttendeeId(eventId: number): number {
+    return (
+      this.db
+        .prepare<[number], number | null>('SELECT max(id) FROM attendees WHERE event_id = ?')
+        .pluck()
+        .get(eventId) ?? 0
+    );
+  }
+
   providerAttendeeIds(eventId: number): string[] {
     return this.db
       .prepare<[number], { provider_attendee_id: string }>(

@@ -211,6 +211,12 @@ export class MirrorStore {
   providerAttendeeIds(eventId: number): string[] {
     return this.attendees.providerAttendeeIds(eventId);
   }
+  knownProviderIds(eventId: number, providerAttendeeIds: readonly string[]): Set<string> {
+    return this.attendees.knownProviderIds(eventId, providerAttendeeIds);
+  }
+  maxAttendeeId(eventId: number): number {
+    return this.attendees.maxAttendeeId(eventId);
+  }
   providerRecords(eventId: number, ids?: readonly number[]): Map<string, ProviderAttendee> {
     return this.attendees.providerRecords(eventId, ids);
   }

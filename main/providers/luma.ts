@@ -201,6 +201,7 @@ export class LumaClient implements ProviderClient {
   readonly kind = 'luma' as const;
   readonly supportsChangedSince = false;
   readonly supportsNewestFirst = true;
+  readonly attendeePageSize = LUMA_GUEST_PAGE_SIZE;
   private readonly http: RequestContext;
   private readonly prefix: string;
   /** The family this account answers on; null until the first answer says. */

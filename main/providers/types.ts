@@ -67,6 +67,8 @@ export interface ProviderClient {
   readonly supportsChangedSince: boolean;
   /** True when `pageAttendees` honours `newestFirst` (Luma's sort by `registered_at`). */
   readonly supportsNewestFirst?: boolean;
+  /** Attendees per page, where the client chooses it (Luma's pagination_limit); for pacing. */
+  readonly attendeePageSize?: number;
   whoAmI(signal?: AbortSignal): Promise<ProviderAccount>;
   listEvents(signal?: AbortSignal): Promise<ProviderEvent[]>;
   getEvent(providerEventId: string, signal?: AbortSignal): Promise<ProviderEvent>;
@@ -148,7 +150,10 @@ export const DEFAULT_RATE_BUDGETS: Record<ProviderKind, RateBudget> = {
     ],
     liveReserve: DEFAULT_LIVE_RESERVE,
   },
-  luma: { windows: [{ limit: 200, windowMs: 60 * 1000 }], liveReserve: DEFAULT_LIVE_RESERVE },
+  // An import leaves half of Luma's minute to live polls: without changed-since, the calendar's
+  // other events need a share that grows with their size (sync/newest-first.ts), and a
+  // 10,000-guest import at full speed would be done in a minute anyway.
+  luma: { windows: [{ limit: 200, windowMs: 60 * 1000 }], liveReserve: 0.5 },
 };
 
 /**
