@@ -56,6 +56,12 @@ export interface EventAnswerSettings {
   deskQuestions: string[];
 }
 
+/** What Settings and the desk read of an event's questions. */
+export interface EventQuestionsView {
+  questions: EventQuestion[];
+  settings: EventAnswerSettings;
+}
+
 export const DEFAULT_ANSWER_SETTINGS: EventAnswerSettings = { companyQuestion: null, deskQuestions: [] };
 
 const questionKeySchema = z

@@ -164,7 +164,7 @@ export class Printing {
   layoutFor(
     person: BadgePerson,
     templateId?: number,
-    draft?: Pick<BadgeTemplate, 'pageSize' | 'fields'>,
+    draft?: Pick<BadgeTemplate, 'pageSize' | 'fields'> & { answerLabel?: string | null },
   ): BadgeLayout {
     if (draft) return layoutBadge(draft, person, this.measure);
     const templates = this.listTemplates();
@@ -184,7 +184,7 @@ export class Printing {
     eventId: number,
     attendeeId?: number,
     templateId?: number,
-    draft?: Pick<BadgeTemplate, 'pageSize' | 'fields'>,
+    draft?: Pick<BadgeTemplate, 'pageSize' | 'fields'> & { answerLabel?: string | null },
   ): BadgeLayout {
     let person: BadgePerson = { ...TEST_PERSON, vip: true };
     if (attendeeId !== undefined) {

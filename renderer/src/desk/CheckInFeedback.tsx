@@ -7,6 +7,7 @@ import { formatClock } from '../ui/format.ts';
 import { useStore } from '../app/use-store.ts';
 import type { DeskFeedback, DeskFeedbackTone, DeskPrintLine } from './desk-slice.ts';
 import { ReprintDialog } from './ReprintDialog.tsx';
+import { DeskAnswers } from './DeskAnswers.tsx';
 
 const TONE_ICON: Record<DeskFeedbackTone, string> = {
   success: '✓',
@@ -49,6 +50,7 @@ function FeedbackBody({ feedback, focusField }: { feedback: DeskFeedback; focusF
         <p className="feedback-title">{feedback.title}</p>
         <p className="feedback-subject">{feedback.subject}</p>
         {feedback.detail ? <p className="feedback-detail">{feedback.detail}</p> : null}
+        {undoable ? <DeskAnswers attendee={undoable} /> : null}
         {feedback.print ? (
           <PrintLine line={feedback.print} onReprint={undoable ? () => setReprinting(true) : null} />
         ) : null}

@@ -116,6 +116,8 @@ interface Draft {
   pageSize: PageSizeId;
   ticketName: string;
   fields: Record<BadgeField, boolean>;
+  /** The registration question whose answer the badge prints; empty: none. */
+  answerLabel: string;
 }
 
 function draftOf(t: BadgeTemplate | null): Draft {
@@ -125,8 +127,15 @@ function draftOf(t: BadgeTemplate | null): Draft {
       pageSize: DEFAULT_TEMPLATE.pageSize,
       ticketName: '',
       fields: { ...DEFAULT_TEMPLATE.fields },
+      answerLabel: '',
     };
-  return { name: t.name, pageSize: t.pageSize, ticketName: t.ticketName ?? '', fields: { ...t.fields } };
+  return {
+    name: t.name,
+    pageSize: t.pageSize,
+    ticketName: t.ticketName ?? '',
+    fields: { ...t.fields },
+    answerLabel: t.answerLabel ?? '',
+  };
 }
 
 function sameDraft(a: Draft, b: Draft): boolean {
@@ -134,6 +143,7 @@ function sameDraft(a: Draft, b: Draft): boolean {
     a.name.trim() === b.name.trim() &&
     a.pageSize === b.pageSize &&
     a.ticketName.trim() === b.ticketName.trim() &&
+    a.answerLabel.trim() === b.answerLabel.trim() &&
     BADGE_FIELDS.every((f) => a.fields[f] === b.fields[f])
   );
 }
@@ -150,12 +160,22 @@ function TemplateEditor({
   const saveTemplate = useStore((s) => s.saveTemplate);
   const removeTemplate = useStore((s) => s.removeTemplate);
   const knownTicketNames = useStore((s) => s.knownTicketNames);
+  const knownQuestionLabels = useStore((s) => s.knownQuestionLabels);
   const toast = useStore((s) => s.toast);
   const [draft, setDraft] = useState<Draft>(() => draftOf(template));
   const [busy, setBusy] = useState<'save' | 'delete' | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [tickets, setTickets] = useState<string[]>([]);
-  const ids = { name: useId(), size: useId(), ticket: useId(), tickets: useId(), title: useId() };
+  const [questions, setQuestions] = useState<string[]>([]);
+  const ids = {
+    name: useId(),
+    size: useId(),
+    ticket: useId(),
+    tickets: useId(),
+    answer: useId(),
+    questions: useId(),
+    title: useId(),
+  };
 
   // When a save lands (here or elsewhere), the form shows what was saved.
   const [shown, setShown] = useState(template);
@@ -170,10 +190,14 @@ function TemplateEditor({
       (names) => !cancelled && setTickets(names),
       () => undefined,
     );
+    knownQuestionLabels().then(
+      (labels) => !cancelled && setQuestions(labels),
+      () => undefined,
+    );
     return () => {
       cancelled = true;
     };
-  }, [knownTicketNames]);
+  }, [knownTicketNames, knownQuestionLabels]);
 
   const dirty = !template || !sameDraft(draft, draftOf(template));
 
@@ -192,6 +216,7 @@ function TemplateEditor({
         pageSize: draft.pageSize,
         ticketName: draft.ticketName.trim() || null,
         fields: draft.fields,
+        answerLabel: draft.answerLabel.trim() || null,
       });
       toast(`Saved template ${saved.name}`, 'success');
       onSaved(saved);
@@ -276,6 +301,30 @@ function TemplateEditor({
             ticket.
           </p>
         </div>
+        <div className="field">
+          <label className="field-label" htmlFor={ids.answer}>
+            Also print the answer to
+          </label>
+          <input
+            id={ids.answer}
+            type="text"
+            maxLength={200}
+            list={ids.questions}
+            value={draft.answerLabel}
+            onChange={(e) => set({ answerLabel: e.target.value })}
+            aria-describedby={`${ids.answer}-help`}
+            autoComplete="off"
+          />
+          <datalist id={ids.questions}>
+            {questions.map((q) => (
+              <option key={q} value={q} />
+            ))}
+          </datalist>
+          <p id={`${ids.answer}-help`} className="muted small field-help">
+            A registration question, as the event asks it (a workshop, a dietary mark): its answer prints
+            under the company. Leave empty for none.
+          </p>
+        </div>
         <fieldset className="template-fields">
           <legend className="field-label">The badge shows</legend>
           {BADGE_FIELDS.map((f) => (
@@ -311,7 +360,11 @@ function TemplateEditor({
       </form>
       <BadgePreview
         templateId={template?.id}
-        draft={{ pageSize: draft.pageSize, fields: draft.fields }}
+        draft={{
+          pageSize: draft.pageSize,
+          fields: draft.fields,
+          answerLabel: draft.answerLabel.trim() || null,
+        }}
         revision={template?.updatedAt ?? ''}
         note={dirty || !template ? 'Not saved yet: badges print with this once you save.' : null}
       />
@@ -334,7 +387,7 @@ export function BadgePreview({
 }: {
   templateId: number | undefined;
   /** The template as edited right now: the preview follows it before it is saved. */
-  draft?: Pick<BadgeTemplate, 'pageSize' | 'fields'> | undefined;
+  draft?: Pick<BadgeTemplate, 'pageSize' | 'fields' | 'answerLabel'> | undefined;
   revision: string;
   note: string | null;
 }) {
@@ -348,7 +401,7 @@ export function BadgePreview({
   const [loading, setLoading] = useState(false);
   const ids = { event: useId(), title: useId() };
   // The draft's content as a key: a new object with the same content must not fetch again.
-  const draftKey = draft ? JSON.stringify([draft.pageSize, draft.fields]) : '';
+  const draftKey = draft ? JSON.stringify([draft.pageSize, draft.fields, draft.answerLabel]) : '';
   // Until someone picks one: the first event that has people to show.
   const eventId =
     chosenEventId !== null && events.some((e) => e.id === chosenEventId)
@@ -372,7 +425,9 @@ export function BadgePreview({
           eventId,
           ...(attendee ? { attendeeId: attendee.id } : {}),
           ...(templateId !== undefined ? { templateId } : {}),
-          ...(draft ? { draft: { pageSize: draft.pageSize, fields: draft.fields } } : {}),
+          ...(draft
+            ? { draft: { pageSize: draft.pageSize, fields: draft.fields, answerLabel: draft.answerLabel } }
+            : {}),
         });
         if (cancelled) return;
         setPreview({ attendee, total, layout });
