@@ -36,6 +36,8 @@ export interface DayFigures {
   luma_requests_by_hour: number[];
   /** Luma's busiest minute (any 60 s), the 10,000-guest event live all day: goal at most 100, half its budget. */
   luma_peak_minute_requests: number;
+  /** The same from 08:00, the import done: what live sync alone spends. */
+  luma_live_peak_minute_requests: number;
   luma_minute_budget: number;
   luma_peak_60min_requests: number;
   luma_day_requests: number;
@@ -103,6 +105,10 @@ async function main(): Promise<DayFigures> {
       eventbrite_day_budget: EVENTBRITE_DAY,
       luma_requests_by_hour: perHour(r.luma, from, to),
       luma_peak_minute_requests: maxInWindow(r.luma, 60_000),
+      luma_live_peak_minute_requests: maxInWindow(
+        r.luma.filter((at) => at >= day.dayStart),
+        60_000,
+      ),
       luma_minute_budget: LUMA_MINUTE,
       luma_peak_60min_requests: maxInWindow(r.luma, HOUR),
       luma_day_requests: r.luma.length,
