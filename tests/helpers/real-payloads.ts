@@ -38,7 +38,83 @@ export const REAL_EVENTS = {
   order2015: '14879788849',
   lumaCurrent: 'evt-ZWviVlhfy5Wstc9',
   lumaLegacy: 'evt-abc123',
+  /** Guests made from Luma's published schema (schemaGuests), not a recording. */
+  lumaSchema: 'evt-schema',
 } as const;
+
+type Schema = {
+  type?: string;
+  const?: string;
+  anyOf?: Schema[];
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  required?: string[];
+  enum?: string[];
+};
+
+/**
+ * Guests as Luma's published OpenAPI allows them (luma/openapi-current-routes-200-schemas.json):
+ * the sparsest one (every nullable field null, no ticket) and one answering every question type
+ * the schema lists, twice: once with each answer null, once with a value of the type it declares.
+ */
+export function schemaGuests(): Json[] {
+  const doc = realPayload('luma/openapi-current-routes-200-schemas.json') as {
+    paths: Record<string, Schema>;
+  };
+  const entry = doc.paths['/v1/events/guests/list']!.properties!.entries!.items!;
+  const nullable = (s: Schema) => s.anyOf?.some((a) => a.type === 'null') ?? false;
+  const sparse: Json = {};
+  for (const key of entry.required ?? []) {
+    const s = entry.properties![key]!;
+    if (nullable(s)) sparse[key] = null;
+    else if (s.type === 'array') sparse[key] = [];
+    else if (s.enum) sparse[key] = s.enum[0];
+    else sparse[key] = `${key}-value`;
+  }
+  sparse.id = 'gst-sparse';
+  sparse.user_email = 'sparse@example.com';
+  const variants = entry.properties!.registration_answers!.anyOf!.find((a) => a.type === 'array')!.items!
+    .anyOf!;
+  const valueOf = (s: Schema | undefined): unknown => {
+    const shape = s?.anyOf?.find((a) => a.type !== 'null') ?? s;
+    if (shape?.anyOf) return valueOf(shape.anyOf[0]);
+    switch (shape?.type) {
+      case 'boolean':
+        return true;
+      case 'array':
+        return ['First choice', 'Second choice'];
+      case 'object':
+        return { company: 'Schema Co', job_title: 'Schema Lead' };
+      default:
+        return 'An answer';
+    }
+  };
+  const answers = (withValue: boolean) =>
+    variants.flatMap((v) => {
+      const type = v.properties!.question_type!;
+      const types = type.const !== undefined ? [type.const] : type.anyOf!.map((t) => t.const!);
+      return types.map((t, i) => {
+        const value = withValue ? valueOf(v.properties!.value) : null;
+        const extra =
+          t === 'company' && withValue
+            ? { answer: 'Schema Co', answer_company: 'Schema Co', answer_job_title: 'Schema Lead' }
+            : {};
+        return {
+          label: `A ${t} question`,
+          question_id: `q-${t}-${i}`,
+          question_type: t,
+          value,
+          answer: value,
+          ...extra,
+        };
+      });
+    });
+  return [
+    sparse,
+    { ...sparse, id: 'gst-nulls', user_name: 'Null Answers', registration_answers: answers(false) },
+    { ...sparse, id: 'gst-values', user_name: 'Every Type', registration_answers: answers(true) },
+  ];
+}
 
 export interface RealPayloadServer {
   baseUrl: Record<ProviderKind, string>;
@@ -81,8 +157,11 @@ export async function startRealPayloadServer(
         : { attendees: ebReports.slice(0, 2), pagination: EVENTBRITE_DOCS_PAGINATION },
   };
   const luma: Record<string, (url: URL) => unknown> = {
-    '/v1/events/guests/list': () => ({
-      entries: [realPayload('luma/current-events-guests-list-entry-astronomic-2026.json')],
+    '/v1/events/guests/list': (url) => ({
+      entries:
+        url.searchParams.get('event_id') === REAL_EVENTS.lumaSchema
+          ? schemaGuests()
+          : [realPayload('luma/current-events-guests-list-entry-astronomic-2026.json')],
       has_more: false,
     }),
     '/v1/calendars/events/list': () => ({ entries: [lumaEvent], has_more: false }),

@@ -36,7 +36,7 @@ test('every recording is read by a test here', () => {
   const files = ['eventbrite', 'luma'].flatMap((dir) =>
     readdirSync(join(REAL_PAYLOADS, dir)).map((f) => `${dir}/${f}`),
   );
-  // The OpenAPI subtree is a schema, not an answer: it is what the "no updated_at" rule rests on.
+  // The OpenAPI subtree is a schema, not an answer: guests are made from it (schemaGuests).
   assert.deepEqual(files.sort(), [
     'eventbrite/attendees-list-eb-reports-2019.json',
     'eventbrite/attendees-page-evbeda-mercury-2018.json',
@@ -298,4 +298,32 @@ test('Luma (older routes): declined and approved guests, answers of every type a
     guests[0]!.answers!.find((a) => a.label === 'Interests'),
     { questionId: 'axfnx8yn', label: 'Interests', type: 'multi-select', text: 'Fashion / Beauty' },
   );
+});
+
+test("Luma's published guest schema: the sparsest guest it allows, and answers of every type it lists, null or not, all map", async (t) => {
+  const server = await startRealPayloadServer('current');
+  t.after(() => server.close());
+  const [sparse, nulls, values] = await listAll(server.client('luma'), REAL_EVENTS.lumaSchema);
+  assert.deepEqual(seen(sparse!), {
+    name: '',
+    email: 'sparse@example.com',
+    company: null,
+    jobTitle: null,
+    ticket: null,
+    status: 'ATTENDING',
+    providerStatus: 'approved',
+    checkedInThere: false,
+    barcode: 'check_in_qr_code-value',
+  });
+  assert.deepEqual(nulls!.answers, [], 'a null answer says nothing');
+  assert.equal(nulls!.fullName, 'Null Answers');
+  assert.equal(values!.company, 'Schema Co');
+  assert.equal(values!.jobTitle, 'Schema Lead');
+  const texts = new Map(values!.answers!.map((a) => [a.type, a.text]));
+  assert.equal(texts.get('agree-check'), 'Yes');
+  assert.equal(texts.get('multi-select'), 'First choice, Second choice');
+  assert.equal(texts.get('company'), 'Schema Co');
+  for (const type of ['dropdown', 'phone-number', 'terms', 'url', 'github', 'linkedin', 'long-text', 'text'])
+    assert.equal(texts.get(type), 'An answer', type);
+  assert.equal(values!.answers!.length, 15, 'every question type the schema lists');
 });
