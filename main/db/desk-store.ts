@@ -3,7 +3,8 @@
 // state derived with it, through venue-store.ts): never a provider-owned column.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './open.ts';
-import { ATTENDEE_SELECT, type AttendeeRow } from './mirror-rows.ts';
+import { ATTENDEE_SELECT, answersFromColumn, type AttendeeRow } from './mirror-rows.ts';
+import type { RegistrationAnswer } from '../../shared/answers.ts';
 import { AttendeeRowsById } from './attendee-store.ts';
 import { foldForSearch, toCodeKeyMatchExpression } from './search-text.ts';
 import { lumaCheckInKey, storedCodeKey } from '../../shared/ticket-code.ts';
@@ -35,6 +36,8 @@ const toLogEntry = (r: LogRow): CheckInLogEntry => ({
 
 export interface ExportRow extends CheckInLogEntry {
   barcode: string | null;
+  /** The person's registration answers (the export shows those the event's settings pick). */
+  answers: RegistrationAnswer[];
 }
 
 // How many of the shortest names holding every typed word are compared for "exact name":
@@ -199,11 +202,12 @@ export class DeskStore {
   *exportRows(eventId: number): Generator<ExportRow> {
     const rows = this.db
       .prepare<[number], LogRow>(
-        `SELECT k.*, a.full_name, a.email, a.ticket_name, a.barcode FROM checkins k JOIN attendees a ON a.id = k.attendee_id
+        `SELECT k.*, a.full_name, a.email, a.ticket_name, a.barcode, a.answers FROM checkins k JOIN attendees a ON a.id = k.attendee_id
          WHERE k.event_id = ? ORDER BY k.id`,
       )
-      .iterate(eventId);
-    for (const r of rows) yield { ...toLogEntry(r), barcode: r.barcode };
+      .iterate(eventId) as IterableIterator<LogRow & { answers: string | null }>;
+    for (const r of rows)
+      yield { ...toLogEntry(r), barcode: r.barcode, answers: answersFromColumn(r.answers) };
   }
 
   stats(eventId: number): CheckInStats {

@@ -18,6 +18,7 @@ import type {
 } from '../../shared/types.ts';
 import type { SyncStatus } from '../../shared/sync-status.ts';
 import type { ProviderAttendee } from '../providers/types.ts';
+import { companyLine, type RegistrationAnswer } from '../../shared/answers.ts';
 
 export interface IntegrationRow {
   id: number;
@@ -96,6 +97,12 @@ export interface AttendeeRow {
   provider_status: string | null;
   registered_at: string | null;
   provider_updated_at: string | null;
+  /** JSON array of RegistrationAnswer; NULL: none. */
+  answers: string | null;
+  /** The provider's company; `company` is the line the desk shows (the event's company question may replace it). */
+  provider_company: string | null;
+  /** The venue roster's order of the record (records without a provider stamp); NULL: none yet. */
+  roster_order: number | null;
   vip: number | null;
   checkin_at: string | null;
   checkin_station: string | null;
@@ -188,7 +195,7 @@ export function toAttendee(r: AttendeeRow): Attendee {
   return {
     id: r.id,
     eventId: r.event_id,
-    ...providerOwnedFields(r),
+    ...providerOwnedFields(r, 'shown'),
     vip: r.vip === 1,
     checkedIn:
       r.checkin_at !== null && r.checkin_station !== null
@@ -198,13 +205,16 @@ export function toAttendee(r: AttendeeRow): Attendee {
 }
 
 // Provider-owned columns, in one list so the insert, the update and the "did anything change"
-// test can never drift apart.
+// test can never drift apart. `company` is derived from two of them (provider_company and the
+// answers) and the event's company question, and written with them.
 export const PROVIDER_COLUMNS = [
   'first_name',
   'last_name',
   'full_name',
   'email',
   'company',
+  'provider_company',
+  'answers',
   'job_title',
   'ticket_name',
   'other_ticket_names',
@@ -217,13 +227,19 @@ export const PROVIDER_COLUMNS = [
   'provider_updated_at',
 ] as const;
 
-export function providerValues(a: ProviderAttendee): (string | number | null)[] {
+/** The provider columns' values, in PROVIDER_COLUMNS order; `companyQuestion` is the event's choice (null: none). */
+export function providerValues(
+  a: ProviderAttendee,
+  companyQuestion: string | null,
+): (string | number | null)[] {
   return [
     a.firstName,
     a.lastName,
     a.fullName,
     a.email,
+    companyLine(a.company, a.answers, companyQuestion),
     a.company,
+    answersColumn(a.answers),
     a.jobTitle,
     a.ticketName,
     otherTicketNamesColumn(a.otherTicketNames),
@@ -238,16 +254,23 @@ export function providerValues(a: ProviderAttendee): (string | number | null)[] 
 }
 
 /** The provider-owned columns of an attendee row, in the one mapping every read uses. */
-type ProviderColumnsRow = Omit<AttendeeRow, 'id' | 'event_id' | 'vip' | 'checkin_at' | 'checkin_station'>;
+type ProviderColumnsRow = Omit<
+  AttendeeRow,
+  'id' | 'event_id' | 'vip' | 'checkin_at' | 'checkin_station' | 'roster_order'
+>;
 
-function providerOwnedFields(r: ProviderColumnsRow): ProviderOwnedAttendeeFields {
+/**
+ * The row's fields: for the desk (`company` the line it shows), or as the provider sent them
+ * (`company` the provider's, what a sync compares and the venue roster carries).
+ */
+function providerOwnedFields(r: ProviderColumnsRow, as: 'shown' | 'provider'): ProviderOwnedAttendeeFields {
   return {
     providerAttendeeId: r.provider_attendee_id,
     firstName: r.first_name,
     lastName: r.last_name,
     fullName: r.full_name,
     email: r.email,
-    company: r.company,
+    company: as === 'shown' ? r.company : r.provider_company,
     jobTitle: r.job_title,
     ticketName: r.ticket_name,
     otherTicketNames: otherTicketNamesFromColumn(r.other_ticket_names),
@@ -257,13 +280,14 @@ function providerOwnedFields(r: ProviderColumnsRow): ProviderOwnedAttendeeFields
     providerStatus: r.provider_status,
     registeredAt: r.registered_at,
     providerUpdatedAt: r.provider_updated_at,
+    answers: answersFromColumn(r.answers),
   };
 }
 
 export type ProviderRecordRow = ProviderColumnsRow & { provider_checked_in: number };
 
 export function toProviderRecord(r: ProviderRecordRow): ProviderAttendee {
-  return { ...providerOwnedFields(r), providerCheckedIn: r.provider_checked_in === 1 };
+  return { ...providerOwnedFields(r, 'provider'), providerCheckedIn: r.provider_checked_in === 1 };
 }
 
 /** Stored as a JSON array, NULL when there are none (nearly every row), so one ticket costs nothing. */
@@ -278,6 +302,29 @@ function otherTicketNamesFromColumn(column: string | null): string[] {
     return Array.isArray(parsed) ? parsed.filter((name): name is string => typeof name === 'string') : [];
   } catch {
     // Only this code writes the column; an unreadable value hides the extra names, not the row.
+    return [];
+  }
+}
+
+/** Stored as a JSON array, NULL when there are none. */
+function answersColumn(answers: readonly RegistrationAnswer[] | undefined): string | null {
+  return answers && answers.length > 0 ? JSON.stringify(answers) : null;
+}
+
+export function answersFromColumn(column: string | null): RegistrationAnswer[] {
+  if (column === null) return [];
+  try {
+    const parsed: unknown = JSON.parse(column);
+    if (!Array.isArray(parsed)) return [];
+    // Only this code writes the column; an unreadable entry hides that answer, not the row.
+    return parsed.filter(
+      (a): a is RegistrationAnswer =>
+        typeof a === 'object' &&
+        a !== null &&
+        typeof (a as RegistrationAnswer).label === 'string' &&
+        typeof (a as RegistrationAnswer).text === 'string',
+    );
+  } catch {
     return [];
   }
 }

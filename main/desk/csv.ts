@@ -1,8 +1,11 @@
 // The check-in log as CSV (RFC 4180): one row per action, so an undo is visible as its own line.
 // Times are this station's clock, whatever it says; the `clock` column says so, with how far
-// that clock was from the providers' when last compared (shared/station-clock.ts).
+// that clock was from the providers' when last compared (shared/station-clock.ts). After the
+// fixed columns, one column per registration question the event's settings show at the desk,
+// headed by the question.
 import type { ExportRow } from '../db/desk-store.ts';
 import { exportClockNote } from '../../shared/station-clock.ts';
+import { answerTo, type EventQuestion } from '../../shared/answers.ts';
 
 export const CSV_COLUMNS = [
   'time',
@@ -26,8 +29,12 @@ export function csvCell(value: string | null): string {
   return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function checkInLogCsv(rows: Iterable<ExportRow>, clockNote: string = exportClockNote([])): string {
-  const lines = [CSV_COLUMNS.join(',')];
+export function checkInLogCsv(
+  rows: Iterable<ExportRow>,
+  clockNote: string = exportClockNote([]),
+  questions: readonly Pick<EventQuestion, 'key' | 'label'>[] = [],
+): string {
+  const lines = [[...CSV_COLUMNS, ...questions.map((q) => csvCell(q.label))].join(',')];
   for (const r of rows) {
     lines.push(
       [
@@ -40,6 +47,7 @@ export function checkInLogCsv(rows: Iterable<ExportRow>, clockNote: string = exp
         r.station,
         r.actionId,
         clockNote,
+        ...questions.map((q) => answerTo(r.answers, q.key)),
       ]
         .map(csvCell)
         .join(','),

@@ -12,6 +12,9 @@
 //   stable while attendees are added mid-import. `changed_since` filters that same order.
 // - A missing company or job title is left out of `profile`, as Eventbrite does for questions
 //   the event did not ask.
+// - Every event asks two custom questions: a workshop (multiple choice, answered by about one
+//   attendee in three) and dietary requirements (text, answered by one in five, asked and left
+//   unanswered, so without `answer`, by one in seven of the others).
 import { z } from 'zod';
 import { eventbriteUtc, floorToSecond, localWallTime, slugify } from './http-util.ts';
 import { definedFields, withoutKeys } from './objects.ts';
@@ -694,7 +697,7 @@ export class EventbriteSim extends ProviderSimBase<EventbriteAttendee, Eventbrit
           is_printed: false,
         },
       ],
-      answers: [],
+      answers: customAnswers(attendee.id),
       checked_in: checkedIn,
       cancelled: attendee.cancelled,
       refunded: attendee.refunded,
@@ -742,4 +745,24 @@ function bearerToken(request: ApiRequest): string | undefined {
     return match?.[1];
   }
   return request.query.get('token') ?? undefined;
+}
+
+const WORKSHOPS = ['Morning: Data pipelines', 'Afternoon: Design systems', 'Afternoon: Security review'];
+const DIETS = ['Vegetarian', 'Vegan', 'Gluten free', 'No nuts'];
+
+/** The custom questions' answers of an attendee, chosen by its id (the same every time it is listed). */
+function customAnswers(attendeeId: string): Record<string, unknown>[] {
+  const n = Number(attendeeId.replace(/\D/g, '').slice(-6)) || 0;
+  const answers: Record<string, unknown>[] = [];
+  if (n % 3 === 0)
+    answers.push({
+      answer: WORKSHOPS[Math.floor(n / 3) % WORKSHOPS.length],
+      type: 'multiple_choice',
+      question: 'Which workshop will you attend?',
+      question_id: '80001',
+    });
+  const diet = { type: 'text', question: 'Dietary requirements', question_id: '80002' };
+  if (n % 5 === 0) answers.push({ ...diet, answer: DIETS[Math.floor(n / 5) % DIETS.length] });
+  else if (n % 7 === 0) answers.push(diet);
+  return answers;
 }

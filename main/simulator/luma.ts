@@ -24,13 +24,18 @@
 //   size (default 50).
 // - An API key is scoped to one calendar: another calendar's event answers 403, an unknown
 //   event 404.
-// - Guests are listed in registration order; `sort_column` / `sort_direction` are accepted and
-//   ignored. `approval_status` filters.
-// - `updated_at` on guests is unconfirmed for the real API; `includeGuestUpdatedAt: false`
-//   (option or setGuestUpdatedAt) leaves it out so clients can be tested without it.
-// - Company and job title arrive as registration answers ("Company", question_type
-//   'company'; "Job title", a plain text question), with a few boolean and number answers
-//   mixed in, since Luma guests have no such fields of their own.
+// - Guests are listed in registration order; `sort_column=registered_at` with
+//   `sort_direction=desc` (or asc) sorts them by registration time, newest first (a guest not
+//   registered yet, an invitee, last); another sort column is accepted and ignored. A sorted
+//   listing's cursor is a position in the sorted list, so a registration made while a client
+//   pages shifts what follows by one (seen twice, never missed). `approval_status` filters.
+// - Guests carry no `updated_at`, as Luma's (docs/PROVIDERS.md "No change stamp");
+//   `includeGuestUpdatedAt: true` (option or setGuestUpdatedAt) adds one, for tests of a
+//   provider that stamps.
+// - Company and job title arrive as Luma's company question does: `question_type: 'company'`,
+//   `value {company, job_title}`, `answer_company`, `answer_job_title` (and `answer`, the
+//   company), since Luma guests have no such fields of their own. A dropdown, a check box and
+//   a number answer are mixed in. The event lists its `registration_questions`.
 import { z } from 'zod';
 import { lumaTime } from './http-util.ts';
 import { definedFields, withoutKeys } from './objects.ts';
@@ -81,7 +86,7 @@ export type LumaGuestInput = SimAttendeeInput & {
 };
 
 export interface LumaSimConfig extends ProviderSimConfig {
-  /** Whether guests carry `updated_at` (unconfirmed for the real API); default true. */
+  /** Whether guests carry `updated_at` (the real API sends none); default false. */
   includeGuestUpdatedAt?: boolean;
   /** Whether accounts answer on the current route family (else 404 there); default true. */
   currentRoutes?: boolean;
@@ -189,7 +194,7 @@ export class LumaSim extends ProviderSimBase<LumaGuest, LumaEvent> {
 
   constructor(config: LumaSimConfig) {
     super(config);
-    this.includeGuestUpdatedAt = config.includeGuestUpdatedAt ?? true;
+    this.includeGuestUpdatedAt = config.includeGuestUpdatedAt ?? false;
     this.currentRoutesByDefault = config.currentRoutes ?? true;
   }
 
@@ -484,10 +489,16 @@ export class LumaSim extends ProviderSimBase<LumaGuest, LumaEvent> {
     if (status !== null && !LUMA_APPROVAL_STATUSES.includes(status as LumaApprovalStatus)) {
       return this.errorResponse(400, `Unknown approval_status ${status}.`);
     }
+    const direction = request.query.get('sort_direction');
+    const sorted = request.query.get('sort_column') === 'registered_at';
+    if (sorted && direction !== null && direction !== 'asc' && direction !== 'desc') {
+      return this.errorResponse(400, 'sort_direction must be asc or desc.');
+    }
     return this.pagedEntries(
       request,
-      `guests:${event.id}`,
-      event.attendees,
+      // A cursor of one order is not one of another's.
+      `guests:${event.id}${sorted ? `:registered_at:${direction ?? 'asc'}` : ''}`,
+      sorted ? byRegistration(event.attendees, direction === 'desc') : event.attendees,
       status === null ? undefined : (guest) => guest.approvalStatus === status,
       (guest) => listEntry(family, 'guest', guest.id, this.guestJson(event, guest, family)),
       true,
@@ -573,6 +584,7 @@ export class LumaSim extends ProviderSimBase<LumaGuest, LumaEvent> {
       end_at: lumaTime(event.endMs),
       timezone: event.timezone,
       url: event.url,
+      registration_questions: REGISTRATION_QUESTIONS,
       created_at: lumaTime(event.createdMs),
       visibility: 'public',
       cover_url: null,
@@ -667,22 +679,44 @@ function findGuestByEmail(event: LumaEvent, email: string): LumaGuest | undefine
   return event.attendees.all().find((guest) => resolvePerson(guest.person).email.toLowerCase() === wanted);
 }
 
+/** The questions every simulated event asks, as Luma lists them on the event. */
+const REGISTRATION_QUESTIONS = [
+  {
+    id: 'q-company',
+    label: 'What company do you work for?',
+    required: false,
+    question_type: 'company',
+    collect_job_title: true,
+    job_title_label: 'What is your job title?',
+  },
+  { id: 'q-diet', label: 'Dietary requirements', required: false, question_type: 'dropdown' },
+  { id: 'q-coc', label: 'I agree to the code of conduct', required: false, question_type: 'agree-check' },
+  { id: 'q-years', label: 'Years of experience', required: false, question_type: 'text' },
+];
+
+const DIETS = ['Vegetarian', 'Vegan', 'No nuts', 'Halal'];
+
 function registrationAnswers(person: SimPerson, seed: number): Record<string, unknown>[] {
   const answers: Record<string, unknown>[] = [];
-  if (person.company !== null) {
+  if (person.company !== null || person.jobTitle !== null) {
     answers.push({
-      label: 'Company',
-      answer: person.company,
+      label: 'What company do you work for?',
       question_id: 'q-company',
       question_type: 'company',
+      value: { company: person.company, job_title: person.jobTitle },
+      answer: person.company,
+      answer_company: person.company,
+      answer_job_title: person.jobTitle,
     });
   }
-  if (person.jobTitle !== null) {
+  if (seed % 4 === 1) {
+    const diet = DIETS[Math.floor(seed / 4) % DIETS.length];
     answers.push({
-      label: 'Job title',
-      answer: person.jobTitle,
-      question_id: 'q-job-title',
-      question_type: 'text',
+      label: 'Dietary requirements',
+      question_id: 'q-diet',
+      question_type: 'dropdown',
+      value: diet,
+      answer: diet,
     });
   }
   // Answers are not always strings: check boxes arrive as booleans, numeric questions as numbers.
@@ -690,6 +724,7 @@ function registrationAnswers(person: SimPerson, seed: number): Record<string, un
     answers.push({
       label: 'I agree to the code of conduct',
       answer: true,
+      value: true,
       question_id: 'q-coc',
       question_type: 'agree-check',
     });
@@ -703,6 +738,21 @@ function registrationAnswers(person: SimPerson, seed: number): Record<string, un
     });
   }
   return answers;
+}
+
+/**
+ * The guests by registration time (a copy of the roster, sorted; stable, so guests who registered
+ * in the same millisecond keep their order), an invitee who has not registered last either way.
+ */
+function byRegistration(guests: Roster<LumaGuest>, newestFirst: boolean): Roster<LumaGuest> {
+  const registered = guests.all().filter((g) => g.registeredMs !== null);
+  registered.sort((a, b) =>
+    newestFirst ? b.registeredMs! - a.registeredMs! : a.registeredMs! - b.registeredMs!,
+  );
+  const out = new Roster<LumaGuest>();
+  for (const g of registered) out.add(g);
+  for (const g of guests.all()) if (g.registeredMs === null) out.add(g);
+  return out;
 }
 
 /** About one seeded guest in six is not attending yet or any more. */

@@ -14,7 +14,7 @@ import { MirrorStore } from '../../main/db/store.ts';
 import { LocalDocumentSource, SqliteDocumentPersistence } from '../../main/venue/replica/persistence.ts';
 import { VenueReplica } from '../../main/venue/replica/replica.ts';
 import { venueDocumentName } from '../../shared/venue.ts';
-import { person } from '../helpers/desk-db.ts';
+import { ATTENDEE_SELECT, toAttendee, type AttendeeRow } from '../../main/db/mirror-rows.ts';
 
 function tempDir(t: { after(fn: () => void): void }) {
   const dir = mkdtempSync(join(tmpdir(), 'bd-venue-'));
@@ -159,32 +159,31 @@ test('migration: a one-desk database keeps its answers; its rows get the station
     path,
     MIGRATIONS.filter((m) => m.version < venueMigration.version),
   );
-  const store = new MirrorStore(old);
-  const integration = store.upsertIntegration({
-    provider: 'eventbrite',
-    accountId: 'u',
-    accountEmail: 'a@x.org',
-    accountName: 'A',
-    secretRef: 'r',
-    now: '2026-11-23T08:00:00Z',
-  });
-  const eventId = store.insertEvent(
-    integration,
-    { providerEventId: 'E1', name: 'E', startsAt: null, endsAt: null, timezone: null, url: null },
-    'added',
-    '2026-11-23T08:00:00Z',
+  const integration = {
+    id: Number(
+      old
+        .prepare(
+          `INSERT INTO integrations (provider, account_id, account_email, account_name, status, secret_ref, created_at, updated_at)
+           VALUES ('eventbrite', 'u', 'a@x.org', 'A', 'CONNECTED', 'r', '2026-11-23T08:00:00Z', '2026-11-23T08:00:00Z')`,
+        )
+        .run().lastInsertRowid,
+    ),
+  };
+  // The event and its people in that version's own columns: today's store writes columns added since.
+  const eventId = Number(
+    old
+      .prepare(
+        `INSERT INTO events (integration_id, provider, provider_event_id, name, status, status_changed_at, created_at)
+         VALUES (?, 'eventbrite', 'E1', 'E', 'PENDING', '2026-11-23T08:00:00Z', '2026-11-23T08:00:00Z')`,
+      )
+      .run(integration.id).lastInsertRowid,
   );
-  store.upsertAttendees(
-    eventId,
-    [
-      person({ providerAttendeeId: 'm1', fullName: 'Mia' }),
-      person({ providerAttendeeId: 'm2', fullName: 'Max' }),
-    ],
-    null,
-    '2026-11-23T08:00:00Z',
+  const addPerson = old.prepare(
+    `INSERT INTO attendees (event_id, provider_attendee_id, full_name, first_name, email, status, synced_at, change_seq, inserted_seq)
+     VALUES (?, ?, ?, ?, ?, 'ATTENDING', '2026-11-23T08:00:00Z', 1, 1)`,
   );
-  const m1 = store.findAttendeeByProviderId(eventId, 'm1')!.id;
-  const m2 = store.findAttendeeByProviderId(eventId, 'm2')!.id;
+  const m1 = Number(addPerson.run(eventId, 'm1', 'Mia', 'Mia', 'm1@example.com').lastInsertRowid);
+  const m2 = Number(addPerson.run(eventId, 'm2', 'Max', 'Max', 'm2@example.com').lastInsertRowid);
   const log = old.prepare(
     'INSERT INTO checkins (action_id, event_id, attendee_id, action, station, at) VALUES (?, ?, ?, ?, ?, ?)',
   );
@@ -193,8 +192,14 @@ test('migration: a one-desk database keeps its answers; its rows get the station
   log.run('old-00000003', eventId, m1, 'check_in', 'Desk 1', '2026-11-23T09:02:00.000Z');
   log.run('old-00000004', eventId, m2, 'check_in', 'Desk 1', '2026-11-23T09:03:00.000Z');
   log.run('old-00000005', eventId, m2, 'undo', 'Desk 1', '2026-11-23T09:04:00.000Z');
-  store.setVip(m2, true, '2026-11-23T08:30:00Z');
-  const before = [m1, m2].map((id) => store.getAttendee(id));
+  old
+    .prepare(
+      `INSERT INTO attendee_local (attendee_id, vip, updated_at) VALUES (?, 1, '2026-11-23T08:30:00Z')`,
+    )
+    .run(m2);
+  const readAttendee = (from: typeof old, id: number) =>
+    toAttendee(from.prepare(`${ATTENDEE_SELECT} WHERE a.id = ?`).get(id) as AttendeeRow);
+  const before = [m1, m2].map((id) => readAttendee(old, id));
   old.close();
 
   const db = openDatabase(path);

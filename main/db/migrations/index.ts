@@ -24,6 +24,7 @@ import { migration007 } from './007-attendee-list.ts';
 import { migration008 } from './008-sync-repairs.ts';
 import { migration009 } from './009-salvage.ts';
 import { migration010 } from './010-venue-events.ts';
+import { migration011 } from './011-answers.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
@@ -36,4 +37,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration008,
   migration009,
   migration010,
+  migration011,
 ];

@@ -10,6 +10,7 @@ import { formatClock } from '../ui/format.ts';
 import { useStore } from '../app/use-store.ts';
 import type { DeskFeedback, DeskFeedbackTone, DeskPrintLine } from './desk-feedback.ts';
 import { ReprintDialog } from './ReprintDialog.tsx';
+import { DeskAnswers } from './DeskAnswers.tsx';
 
 const TONE_ICON: Record<DeskFeedbackTone, string> = {
   success: '✓',
@@ -92,6 +93,7 @@ function FeedbackBody({
         <p className="feedback-subject">{feedback.subject}</p>
         {feedback.detail ? <p className="feedback-detail">{feedback.detail}</p> : null}
         {notFoundNote ? <p className="feedback-detail feedback-list-note">{notFoundNote}</p> : null}
+        {undoable ? <DeskAnswers attendee={undoable} /> : null}
         {feedback.print ? <PrintLine line={feedback.print} onReprint={onReprint} /> : null}
       </div>
       {undoable || printable ? (

@@ -27,6 +27,7 @@ import { EventMissing } from './EventMissing.tsx';
 import { OfflineBanner } from './OfflineBanner.tsx';
 import { ClockWarnings } from './ClockWarnings.tsx';
 import { ReconnectEventDialog } from './ReconnectEventDialog.tsx';
+import { AnswerSettings } from './AnswerSettings.tsx';
 import { StorageBanner } from '../storage/index.ts';
 import { BatchPrintDialog, BatchPrintProgress } from '../printing/index.ts';
 
@@ -298,6 +299,7 @@ function EventSettings({ event }: { event: SyncedEvent }) {
         <h3 className="event-setting-title">Check-in write-back</h3>
         <p className="event-setting-text">{CHECKIN_WRITE_BACK[event.provider].explanation}</p>
       </div>
+      <AnswerSettings event={event} />
       {admin ? (
         <div>
           <button
