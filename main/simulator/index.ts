@@ -10,7 +10,7 @@
 //   sim.eventbrite.failNext(1, 503);
 //   await sim.close();
 //
-// Every control is also reachable over HTTP at `<controlUrl>` (see provider-sim.ts for the format).
+// Every control is also reachable over HTTP at `<controlUrl>` (see sim-controls.ts for the format).
 import { EventbriteSim } from './eventbrite.ts';
 import { LumaSim } from './luma.ts';
 
