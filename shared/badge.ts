@@ -1,6 +1,7 @@
 // Badges: page sizes, templates and their variants, and the one layout every output draws
 // (the preview's SVG, the PDF, the ZPL label, the OS printer). Pure: text widths come from the
 // caller's `measure` (main measures with the font the PDF embeds, so what staff see is what prints).
+import { foldLabel, type RegistrationAnswer } from './answers.ts';
 
 const INCH = 72;
 const MM = 72 / 25.4;
@@ -25,17 +26,28 @@ export interface BadgeTemplate {
   /** The ticket type this variant is for (exact match); null: the default for every other ticket. */
   ticketName: string | null;
   fields: Record<BadgeField, boolean>;
+  /**
+   * The registration question whose answer the badge prints under the company (a workshop, a
+   * dietary mark), by its wording, so one template serves every event that asks it; null: none.
+   */
+  answerLabel: string | null;
   updatedAt: string;
 }
 
-export type BadgeTemplateInput = Omit<BadgeTemplate, 'id' | 'updatedAt'>;
+export type BadgeTemplateInput = Omit<BadgeTemplate, 'id' | 'updatedAt' | 'answerLabel'> & {
+  answerLabel?: string | null;
+};
+
+/** Longest question wording a template may name. */
+export const MAX_TEMPLATE_ANSWER_LABEL = 200;
 
 /** What prints before anyone designs a badge: first name large, last name, company, ticket, QR, VIP mark. */
-export const DEFAULT_TEMPLATE: BadgeTemplateInput = {
+export const DEFAULT_TEMPLATE: Omit<BadgeTemplate, 'id' | 'updatedAt'> = {
   name: 'Standard badge',
   pageSize: '4x3in',
   ticketName: null,
   fields: { firstName: true, lastName: true, company: true, ticketName: true, qr: true, vipMark: true },
+  answerLabel: null,
 };
 
 /** The variant for a ticket: the template made for exactly this ticket name, else the default. */
@@ -58,11 +70,13 @@ export interface BadgePerson {
   ticketName: string | null;
   barcode: string | null;
   vip: boolean;
+  answers?: readonly RegistrationAnswer[];
 }
 
 export interface TextItem {
   kind: 'text';
-  field: 'firstName' | 'lastName' | 'company' | 'ticketName';
+  /** 'answer': the answer to the template's question (answerLabel). */
+  field: 'firstName' | 'lastName' | 'company' | 'answer' | 'ticketName';
   /** One or two lines, each already fitted to the box. */
   lines: string[];
   x: number;
@@ -194,7 +208,7 @@ function truncate(
  * along the bottom with the QR code of the barcode at the bottom right and the VIP mark top right.
  */
 export function layoutBadge(
-  template: Pick<BadgeTemplate, 'pageSize' | 'fields'>,
+  template: Pick<BadgeTemplate, 'pageSize' | 'fields'> & { answerLabel?: string | null },
   person: BadgePerson,
   measure: MeasureText,
 ): BadgeLayout {
@@ -250,6 +264,8 @@ export function layoutBadge(
   if (f.firstName) addText('firstName', first, short * 0.2, Math.max(9, short * 0.08), 2, true);
   if (f.lastName) addText('lastName', last, short * 0.11, Math.max(8, short * 0.05), 2, false);
   if (f.company) addText('company', person.company ?? '', short * 0.075, Math.max(7, short * 0.04), 1, false);
+  const answer = badgeAnswer(template.answerLabel ?? null, person.answers);
+  if (answer) addText('answer', answer, short * 0.065, Math.max(6, short * 0.035), 1, true);
   if (f.ticketName && person.ticketName) {
     const size = short * 0.065;
     y = Math.max(y, H - margin - size * 1.2);
@@ -274,4 +290,14 @@ export function layoutBadge(
   if (vip)
     items.push({ kind: 'vip', x: W - margin - vip.width, y: margin, width: vip.width, height: vip.height });
   return { widthPt: W, heightPt: H, pageSize: template.pageSize, items };
+}
+
+/** The person's answer to the question a template prints, matched by its wording as folded labels are (shared/answers.ts). */
+export function badgeAnswer(
+  answerLabel: string | null,
+  answers: readonly RegistrationAnswer[] | undefined,
+): string | null {
+  if (answerLabel === null || answerLabel.trim() === '') return null;
+  const wanted = foldLabel(answerLabel);
+  return answers?.find((a) => foldLabel(a.label) === wanted)?.text ?? null;
 }

@@ -6,6 +6,7 @@ import { PROVIDER_LABEL } from './types.ts';
 import type { PrintJob } from './printing.ts';
 import type { PriorPrint } from './venue.ts';
 import { attentionPrompt, type AdmissionStamp, type OrderGroup } from './door.ts';
+import { looksLikeTicketCode } from './ticket-code.ts';
 
 /** Where the desk stands with one attendee, derived from the append-only check-in log. */
 export interface CheckInState {
@@ -165,12 +166,7 @@ export function describeCheckInOutcome(
         detail: `Registration is ${outcome.attendee.providerStatus ?? 'not approved yet'}; an organiser must approve it first`,
       };
     case 'not_found':
-      return {
-        tone: 'error',
-        title: 'Not found',
-        subject: outcome.code,
-        detail: 'No attendee of this event has this ticket code',
-      };
+      return { tone: 'error', title: 'Not found', subject: outcome.code, detail: notFoundText(outcome.code) };
     case 'needs_confirmation':
       return {
         tone: 'warning',
@@ -179,6 +175,20 @@ export function describeCheckInOutcome(
         detail: attentionPrompt(outcome.reason),
       };
   }
+}
+
+/** Longer codes are cut to this in "No ticket with code …". */
+const CODE_SHOWN_MAX = 24;
+
+/**
+ * What "not found" says: of a ticket code when the text reads as one (looksLikeTicketCode), else
+ * of the person typed: "No ticket with code 5000123…", "No one matches “xyz”".
+ */
+export function notFoundText(text: string): string {
+  const typed = text.trim();
+  if (!looksLikeTicketCode(typed)) return `No one matches “${typed}”`;
+  const shown = typed.length > CODE_SHOWN_MAX ? `${typed.slice(0, CODE_SHOWN_MAX)}…` : typed;
+  return `No ticket with code ${shown}`;
 }
 
 export interface UndoFeedback {

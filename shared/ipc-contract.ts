@@ -17,12 +17,13 @@ import { PROVIDERS } from './types.ts';
 import type { SessionInfo } from './ipc-wire.ts';
 import type { CheckInLogEntry, CheckInOutcome, CheckInStats, DeskSearchResult, UndoOutcome } from './desk.ts';
 import type { BadgeLayout, BadgeTemplate } from './badge.ts';
-import { BADGE_FIELDS, PAGE_SIZE_IDS } from './badge.ts';
+import { BADGE_FIELDS, MAX_TEMPLATE_ANSWER_LABEL, PAGE_SIZE_IDS } from './badge.ts';
 import type { Printer, PrintJob, PrintQueueSummary } from './printing.ts';
 import { PRINT_JOB_STATES } from './printing.ts';
 import { ATTENDEE_SORT_KEYS, ATTENDEE_STATUSES } from './attendee-list.ts';
 import type { DamagedDatabaseNotice, SalvagedCheckIn, StorageStatus } from './storage.ts';
 import { channel, empty, eventRef, id } from './ipc-channel.ts';
+import { answerSettingsSchema, type EventQuestionsView } from './answers.ts';
 import { VENUE_CHANNELS } from './venue-ipc.ts';
 import { DOOR_CHANNELS } from './door-ipc.ts';
 
@@ -153,6 +154,12 @@ export const IPC_CHANNELS = {
   'events.sync': channel<SyncStarted>()(eventRef, { admin: false }),
   /** Disagreements between mirror and provider that a full listing repaired (for the admin). */
   'events.syncRepairs': channel<SyncRepair[]>()(eventRef, { admin: false }),
+  /** The event's registration questions and its local choices about the answers (the desk reads them too). */
+  'events.questions': channel<EventQuestionsView>()(eventRef, { admin: false }),
+  'events.setAnswerSettings': channel<EventQuestionsView>()(
+    z.object({ eventId: id, settings: answerSettingsSchema }).strict(),
+    { admin: true },
+  ),
   /** This station's clock against each provider's (their Date headers), newest reading each. */
   'sync.clockChecks': channel<ProviderClockCheck[]>()(empty, { admin: false }),
 
@@ -262,6 +269,8 @@ export const IPC_CHANNELS = {
         name: z.string().trim().min(1).max(80),
         pageSize: z.enum(PAGE_SIZE_IDS as [string, ...string[]]),
         ticketName: z.string().trim().min(1).max(200).nullable(),
+        // The question whose answer the badge prints (its wording); absent or null: none.
+        answerLabel: z.string().trim().min(1).max(MAX_TEMPLATE_ANSWER_LABEL).nullable().optional(),
         fields: z
           .object(
             Object.fromEntries(BADGE_FIELDS.map((f) => [f, z.boolean()])) as Record<
@@ -286,6 +295,7 @@ export const IPC_CHANNELS = {
         draft: z
           .object({
             pageSize: z.enum(PAGE_SIZE_IDS as [string, ...string[]]),
+            answerLabel: z.string().trim().min(1).max(MAX_TEMPLATE_ANSWER_LABEL).nullable().optional(),
             fields: z
               .object(
                 Object.fromEntries(BADGE_FIELDS.map((f) => [f, z.boolean()])) as Record<

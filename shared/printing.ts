@@ -76,3 +76,19 @@ export const PRINT_JOB_STATE_LABEL: Record<PrintJobState, string> = {
   may_have_printed: 'May have printed',
   cancelled: 'Cancelled',
 };
+
+/**
+ * The standing notice of a station whose check-ins print no badge: no printer chosen for it (or
+ * the chosen one is gone), or printing at check-in turned off. The desk and the print queue say it
+ * once, as a line that stays, never per check-in. Null when badges print at check-in.
+ */
+export function badgesNotPrintingText(
+  station: { printerId: number | null; autoPrint: boolean },
+  printerExists = true,
+): string | null {
+  if (station.printerId === null || !printerExists)
+    return 'Badges are not printing at this desk — set a printer in Settings';
+  if (!station.autoPrint)
+    return 'Badges are not printing at this desk — turn on “Print a badge at check-in” in Settings';
+  return null;
+}

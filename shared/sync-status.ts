@@ -281,3 +281,17 @@ export function importEtaText(eta: ImportEta, provider: ProviderKind): string {
 export function nextAttemptText(nextAttemptAt: string, time: (iso: string) => string): string {
   return `Will try again at ${time(nextAttemptAt)}`;
 }
+
+/**
+ * The failure reason an event's alert shows. The provider client ends a request's error with
+ * "; gave up after 4 attempts", true of that request; but a status that polls (FAILED) tries again
+ * by itself, and its alert says when. There the reason counts the failed attempts instead, so the
+ * alert never says "gave up" next to "Will try again at 10:42".
+ */
+export function failureReasonText(reason: string, status: SyncStatus): string {
+  if (!isPollingStatus(status)) return reason;
+  return reason.replace(
+    /;\s*gave up after (\d+) attempts?\s*$/,
+    (_match, n: string) => `; ${n === '1' ? 'the attempt' : `${n} attempts in a row`} failed`,
+  );
+}

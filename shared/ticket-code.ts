@@ -37,3 +37,19 @@ export function isSameTicketCode(scanned: string, stored: string | null): boolea
   const key = lumaCheckInKey(code);
   return key !== null && key === storedCodeKey(stored);
 }
+
+// A ticket code is one word of letters, digits and the punctuation codes carry, with a digit in it:
+// Eventbrite's barcodes are digits, Luma's keys mix letters and digits. A name, an email or a
+// company (spaces, an @, no digit) is not one.
+const CODE_LIKE = /^[\p{L}\p{N}_\-.:/#=+]{4,}$/u;
+
+/**
+ * Whether text typed or scanned at the desk reads as a ticket code rather than a name: a Luma
+ * check-in URL, or one word with a digit in it. The desk's "not found" speaks of a ticket code
+ * only then ("No ticket with code 5000…"), and of the person otherwise ("No one matches 'xyz'").
+ */
+export function looksLikeTicketCode(text: string): boolean {
+  const code = text.trim();
+  if (lumaCheckInKey(code) !== null) return true;
+  return CODE_LIKE.test(code) && /\p{N}/u.test(code);
+}

@@ -1,6 +1,7 @@
 // Domain types shared by main and renderer. Pure: no Node, no Electron.
 import type { SyncStatus } from './sync-status.ts';
 import type { NameCorrection } from './door.ts';
+import type { RegistrationAnswer } from './answers.ts';
 
 export const PROVIDERS = ['eventbrite', 'luma'] as const;
 export type ProviderKind = (typeof PROVIDERS)[number];
@@ -148,6 +149,11 @@ export interface ProviderOwnedAttendeeFields {
   registeredAt: string | null;
   /** The provider's last-changed time for this record, when it reports one. */
   providerUpdatedAt: string | null;
+  /**
+   * What the person answered to the organiser's questions, in the provider's order. Absent or
+   * empty: no answers (a stored attendee always carries the list).
+   */
+  answers?: RegistrationAnswer[];
 }
 
 export interface Attendee extends ProviderOwnedAttendeeFields {

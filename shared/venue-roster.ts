@@ -4,8 +4,9 @@
 //
 // In the event's document (schema version 1, beside the maps of shared/venue.ts):
 //   roster  Y.Map<providerAttendeeId, RosterEntry>  the provider-owned fields of each attendee,
-//           as the writing desk's mirror holds them. Unlike the log maps, an entry is replaced
-//           when the provider changes the record; never by an older one (rosterChangeWins).
+//           as the writing desk's mirror holds them, with the order the poller gave the record.
+//           Unlike the log maps, an entry is replaced when the provider changes the record; never
+//           by an older one (rosterChangeWins).
 //   event   Y.Map<'details' | 'source', ...>       the event's details, and the sync status of
 //           the desk that polls it ("Syncing via Desk 1").
 // In the venue's directory document:
@@ -15,6 +16,7 @@
 // travel in their own maps).
 import { z } from 'zod';
 import { PROVIDERS, type ProviderKind, type ProviderOwnedAttendeeFields } from './types.ts';
+import { MAX_ANSWERS, fitAnswers, registrationAnswerSchema } from './answers.ts';
 import { SYNC_STATUSES } from './sync-status.ts';
 import { STATION_ID } from './venue.ts';
 import { isWalkInId } from './door.ts';
@@ -50,14 +52,24 @@ export const rosterEntrySchema = z
     providerCheckedIn: z.boolean(),
     registeredAt: time,
     providerUpdatedAt: time,
+    /** Registration answers, cut to fit the entry's size (fitAnswers); absent: none. */
+    answers: z.array(registrationAnswerSchema).max(MAX_ANSWERS).optional(),
+    /** The order the event's poller gave this record (its counter); absent in entries of older desks. */
+    order: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
     /** The desk that wrote it. */
     stationId,
   })
   .strict();
 export type RosterEntry = z.infer<typeof rosterEntrySchema>;
 
-/** The provider-owned fields of an attendee, as a roster entry carries them (the key is the provider id). */
-export type RosterAttendee = ProviderOwnedAttendeeFields & { providerCheckedIn: boolean };
+/**
+ * The provider-owned fields of an attendee, as a roster entry carries them (the key is the
+ * provider id), and the poller's order of the record (null or absent: none known).
+ */
+export type RosterAttendee = ProviderOwnedAttendeeFields & {
+  providerCheckedIn: boolean;
+  rosterOrder?: number | null;
+};
 
 export const eventDetailsSchema = z
   .object({
@@ -133,15 +145,45 @@ export function checkRosterEntry(key: string, value: unknown): RosterCheck {
       stationId: from,
     };
   }
-  const { v: _v, stationId: writer, otherTicketNames, ...fields } = parsed.data;
+  const { v: _v, stationId: writer, otherTicketNames, answers, order, ...fields } = parsed.data;
   return {
     ok: true,
-    attendee: { providerAttendeeId: key, ...fields, otherTicketNames: otherTicketNames ?? [] },
+    attendee: {
+      providerAttendeeId: key,
+      ...fields,
+      otherTicketNames: otherTicketNames ?? [],
+      answers: answers ?? [],
+      ...(order !== undefined ? { rosterOrder: order } : {}),
+    },
     stationId: writer,
   };
 }
 
-export function rosterEntryOf(a: RosterAttendee, writer: string): RosterEntry {
+/**
+ * The entry a desk writes for a record. Its answers are cut (whole answers first, then one
+ * shortened) so the entry stays within MAX_ROSTER_ENTRY_CHARS and every desk accepts it.
+ */
+export function rosterEntryOf(a: RosterAttendee, writer: string, order?: number): RosterEntry {
+  const entry = rosterEntryWithoutAnswers(a, writer, order);
+  const answers = a.answers ?? [];
+  if (answers.length === 0) return entry;
+  // Room left for `,"answers":[...]` beside the rest of the entry.
+  const room = MAX_ROSTER_ENTRY_CHARS - JSON.stringify(entry).length - ',"answers":'.length;
+  const fitted = fitAnswers(answers, room);
+  return fitted.length > 0 ? { ...entry, answers: fitted } : entry;
+}
+
+/** The record as a roster entry carries it: what a desk that applies the entry ends up holding. */
+export function asRosterRecord(a: RosterAttendee): RosterAttendee {
+  const answers = rosterEntryOf(a, 'station-as-record').answers ?? [];
+  return { ...a, answers };
+}
+
+function rosterEntryWithoutAnswers(
+  a: RosterAttendee,
+  writer: string,
+  order: number | undefined,
+): RosterEntry {
   return {
     v: 1,
     firstName: a.firstName,
@@ -161,11 +203,12 @@ export function rosterEntryOf(a: RosterAttendee, writer: string): RosterEntry {
     providerCheckedIn: a.providerCheckedIn,
     registeredAt: a.registeredAt,
     providerUpdatedAt: a.providerUpdatedAt,
+    ...(order !== undefined ? { order } : {}),
     stationId: writer,
   };
 }
 
-/** Whether two records hold the same provider fields (the writer is not a field). */
+/** Whether two records hold the same provider fields (the writer and the order are not fields). */
 export function sameRosterFields(a: RosterAttendee, b: RosterAttendee): boolean {
   const fields: (keyof RosterAttendee)[] = [
     'firstName',
@@ -184,22 +227,27 @@ export function sameRosterFields(a: RosterAttendee, b: RosterAttendee): boolean 
     'providerUpdatedAt',
   ];
   if (fields.some((f) => a[f] !== b[f])) return false;
+  if (JSON.stringify(a.answers ?? []) !== JSON.stringify(b.answers ?? [])) return false;
   return (a.otherTicketNames ?? []).join('\u0000') === (b.otherTicketNames ?? []).join('\u0000');
 }
 
 function stampOf(a: Pick<RosterAttendee, 'providerUpdatedAt'>): number {
   const ms = a.providerUpdatedAt ? Date.parse(a.providerUpdatedAt) : Number.NaN;
-  return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
+  return Number.isNaN(ms) ? NO_STAMP : ms;
 }
 
 /**
  * Whether `incoming` replaces `current`. Only the event's poller writes the roster, so every
- * desk converges on the poller's listing. The provider's own stamp orders records, never a
- * desk's clock: an older record never replaces a newer one. A record with the same stamp and
- * other fields (a removal found by a full listing keeps the provider's stamp) replaces it where
- * `sameStampWins`: on desks that take the poller's word; the poller itself takes only a newer
- * record (left by a poller before it), so it never undoes what its own listing found.
- * Equal records are left alone.
+ * desk converges on the poller's listing; never on a desk's clock. What orders two records:
+ * - the provider's own change stamp, where either record has one (Eventbrite's `changed`): an
+ *   older record never replaces a newer one;
+ * - where neither has one (Luma sends none), the order the poller gave each record: a counter per
+ *   event that the poller persists, and that a desk taking over continues from the highest order
+ *   it has seen, so its records come after every record of the poller before it.
+ * A record as new as the current one but with other fields (a removal found by a full listing
+ * keeps the provider's stamp) replaces it where `sameStampWins`: on desks that take the poller's
+ * word; the poller itself takes only a newer record (left by a poller before it), so it never
+ * undoes what its own listing found. Equal records are left alone.
  */
 export function rosterChangeWins(
   incoming: RosterAttendee,
@@ -207,11 +255,27 @@ export function rosterChangeWins(
   sameStampWins: boolean,
 ): boolean {
   if (current === undefined) return true;
-  const a = stampOf(incoming);
-  const b = stampOf(current);
-  if (a < b) return false;
-  if (a === b && !sameStampWins) return false;
+  const newer = compareRosterRecords(incoming, current);
+  if (newer < 0) return false;
+  if (newer === 0 && !sameStampWins) return false;
   return !sameRosterFields(incoming, current);
+}
+
+/**
+ * Which of two records of one attendee is newer (rosterChangeWins): below 0 when `a` is older,
+ * above when it is newer, 0 when neither the provider's stamp nor the poller's order tells.
+ */
+export function compareRosterRecords(a: RosterAttendee, b: RosterAttendee): number {
+  const stamped = stampOf(a) !== NO_STAMP || stampOf(b) !== NO_STAMP;
+  const x = stamped ? stampOf(a) : orderOf(a);
+  const y = stamped ? stampOf(b) : orderOf(b);
+  return x === y ? 0 : x < y ? -1 : 1;
+}
+
+const NO_STAMP = Number.NEGATIVE_INFINITY;
+
+function orderOf(a: Pick<RosterAttendee, 'rosterOrder'>): number {
+  return typeof a.rosterOrder === 'number' ? a.rosterOrder : NO_STAMP;
 }
 
 /** The part of a Y.Map the directory's event list needs (shared has no Yjs). */

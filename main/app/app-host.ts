@@ -228,6 +228,9 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     'events.reconnect': ({ eventId, integrationId }, actor) => core.reconnect(actor, eventId, integrationId),
     'events.sync': ({ eventId }, actor) => core.requestSync(actor, eventId),
     'events.syncRepairs': ({ eventId }) => core.syncRepairs(eventId),
+    'events.questions': ({ eventId }) => core.eventQuestions(eventId),
+    'events.setAnswerSettings': ({ eventId, settings }, actor) =>
+      core.setAnswerSettings(actor, eventId, settings),
     'sync.clockChecks': () => core.clockChecks(),
     'attendees.list': ({ eventId, offset, limit, ...query }) =>
       core.attendeePage(eventId, query, { offset, limit }),

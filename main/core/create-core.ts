@@ -37,6 +37,7 @@ import {
   type IntegrationHandlersDeps,
 } from './integration-handlers.ts';
 import { createEventHandlers } from './event-handlers.ts';
+import { createAnswerHandlers } from './answer-handlers.ts';
 import { createAttendeeHandlers } from './attendee-handlers.ts';
 import { applySalvaged, createStorageHandlers, type SalvageDeps } from './storage-handlers.ts';
 import { createVenueHandlers } from './venue-handlers.ts';
@@ -253,6 +254,7 @@ export function createCore(deps: CoreDeps) {
     ...createIntegrationHandlers(integrationDeps),
     ...eventHandlers,
     ...createAttendeeHandlers({ store, attendeeList, venueReplica: venue.replica }),
+    ...createAnswerHandlers({ store, events, now }),
     ...createStorageHandlers({ storage, checkpointer, salvage, now }),
 
     async close(): Promise<void> {

@@ -73,7 +73,7 @@ export class AttendeeListStore {
     this.matching = db
       .prepare<[string], number>('SELECT rowid FROM attendee_search WHERE attendee_search MATCH ?')
       .pluck();
-    // A corrected badge name or company matches too (migration 011's door_search).
+    // A corrected badge name or company matches too (migration 012's door_search).
     this.matchingCorrected = db
       .prepare<[string], number>(
         `SELECT a.id FROM door_search s JOIN attendee_door d ON d.id = s.rowid

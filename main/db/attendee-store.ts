@@ -5,9 +5,11 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from './open.ts';
 import type { Attendee, AttendeeCounts, AttendeeStatus } from '../../shared/types.ts';
 import type { ProviderAttendee } from '../providers/types.ts';
+import { companyLine } from '../../shared/answers.ts';
 import {
   ATTENDEE_SELECT,
   PROVIDER_COLUMNS,
+  answersFromColumn,
   providerValues,
   toAttendee,
   toProviderRecord,
@@ -63,6 +65,8 @@ export class AttendeeStore {
   constructor(
     private readonly db: Db,
     private readonly jobs: JobStore,
+    /** The event's company question (answer-store.ts), applied to every row a sync or the roster writes. */
+    private readonly companyQuestionOf: (eventId: number) => string | null,
   ) {
     const cols = PROVIDER_COLUMNS.join(', ');
     const params = PROVIDER_COLUMNS.map(() => '?').join(', ');
@@ -112,13 +116,14 @@ export class AttendeeStore {
     return this.db.transaction(() => {
       const result: UpsertResult = { inserted: 0, updated: 0, changedIds: [] };
       const seq = ++this.changeSeq;
+      const companyQuestion = this.companyQuestionOf(eventId);
       for (const a of rows) {
         // A walk-in belongs to this app: no provider record may write over one (shared/door.ts).
         if (isWalkInId(a.providerAttendeeId)) continue;
         const r = this.upsertAttendee.get(
           eventId,
           a.providerAttendeeId,
-          ...providerValues(a),
+          ...providerValues(a, companyQuestion),
           null,
           now,
           seq,
@@ -182,6 +187,57 @@ export class AttendeeStore {
         (id) => this.markRemovedRow.run(REMOVED_ON_PROVIDER, now, seq, id, eventId).changes === 1,
       );
     })();
+  }
+
+  /**
+   * The event's company question changed: every row's company line again (the chosen answer,
+   * else the provider's company), in one transaction. Returns the ids whose line changed.
+   */
+  applyCompanyQuestion(eventId: number, companyQuestion: string | null, now: string): number[] {
+    type Row = {
+      id: number;
+      company: string | null;
+      provider_company: string | null;
+      answers: string | null;
+    };
+    return this.db.transaction(() => {
+      const seq = ++this.changeSeq;
+      const update = this.db.prepare(
+        'UPDATE attendees SET company = ?, synced_at = ?, change_seq = ? WHERE id = ?',
+      );
+      const changed: number[] = [];
+      for (const r of this.db
+        .prepare<[number], Row>(
+          'SELECT id, company, provider_company, answers FROM attendees WHERE event_id = ?',
+        )
+        .all(eventId)) {
+        const line = companyLine(r.provider_company, answersFromColumn(r.answers), companyQuestion);
+        if (line === r.company) continue;
+        update.run(line, now, seq, r.id);
+        changed.push(r.id);
+      }
+      return changed;
+    })();
+  }
+
+  /** The registration answers of the event's rows, counted by question (Settings lists the event's questions). */
+  answeredQuestions(
+    eventId: number,
+  ): { questionId: string | null; label: string; type: string | null; answered: number }[] {
+    return this.db
+      .prepare<
+        [number],
+        { questionId: string | null; label: string | null; type: string | null; answered: number }
+      >(
+        `SELECT json_extract(j.value, '$.questionId') AS questionId, json_extract(j.value, '$.label') AS label,
+                json_extract(j.value, '$.type') AS type, count(*) AS answered
+         FROM attendees a, json_each(a.answers) j
+         WHERE a.event_id = ? AND a.answers IS NOT NULL AND json_valid(a.answers)
+         GROUP BY 1, 2, 3 ORDER BY min(a.id), min(j.key)`,
+      )
+      .all(eventId)
+      .filter((q): q is typeof q & { label: string } => typeof q.label === 'string')
+      .map((q) => ({ ...q, questionId: typeof q.questionId === 'string' ? q.questionId : null }));
   }
 
   /** Counts by status of the rows the provider still lists (what its own counts can be compared with). */
@@ -248,6 +304,26 @@ export class AttendeeStore {
       )
       .get(eventId, providerAttendeeId);
     return row ? toAttendee(row) : undefined;
+  }
+
+  /** Which of these provider attendee ids the event's mirror has. */
+  knownProviderIds(eventId: number, providerAttendeeIds: readonly string[]): Set<string> {
+    const one = this.db
+      .prepare<[number, string], number>(
+        'SELECT 1 FROM attendees WHERE event_id = ? AND provider_attendee_id = ?',
+      )
+      .pluck();
+    return new Set(providerAttendeeIds.filter((pid) => one.get(eventId, pid) !== undefined));
+  }
+
+  /** The highest row id of the event (0: none): rows added later have higher ids. */
+  maxAttendeeId(eventId: number): number {
+    return (
+      this.db
+        .prepare<[number], number | null>('SELECT max(id) FROM attendees WHERE event_id = ?')
+        .pluck()
+        .get(eventId) ?? 0
+    );
   }
 
   providerAttendeeIds(eventId: number): string[] {

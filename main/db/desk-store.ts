@@ -3,7 +3,14 @@
 // state derived with it, through venue-store.ts): never a provider-owned column.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './open.ts';
-import { ATTENDEE_SELECT, SHOWN_NAME, SHOWN_NAME_JOIN, type AttendeeRow } from './mirror-rows.ts';
+import {
+  ATTENDEE_SELECT,
+  SHOWN_NAME,
+  SHOWN_NAME_JOIN,
+  answersFromColumn,
+  type AttendeeRow,
+} from './mirror-rows.ts';
+import type { RegistrationAnswer } from '../../shared/answers.ts';
 import { AttendeeRowsById } from './attendee-store.ts';
 import { foldForSearch, toCodeKeyMatchExpression } from './search-text.ts';
 import { lumaCheckInKey, storedCodeKey } from '../../shared/ticket-code.ts';
@@ -37,6 +44,8 @@ export interface ExportRow extends CheckInLogEntry {
   barcode: string | null;
   /** The station whose clock stamped the row. */
   stationId?: string;
+  /** The person's registration answers (the export shows those the event's settings pick). */
+  answers: RegistrationAnswer[];
 }
 
 // How many of the shortest names holding every typed word are compared for "exact name":
@@ -204,8 +213,8 @@ export class DeskStore {
    */
   *exportRows(eventId: number): Generator<ExportRow> {
     const rows = this.db
-      .prepare<[number], LogRow & { walk_in: number }>(
-        `SELECT k.*, a.full_name, a.email, a.ticket_name, a.barcode,
+      .prepare<[number], LogRow & { walk_in: number; answers: string | null }>(
+        `SELECT k.*, a.full_name, a.email, a.ticket_name, a.barcode, a.answers,
                 a.provider_attendee_id >= 'walk-in:' AND a.provider_attendee_id < 'walk-in;' AS walk_in
          FROM checkins k JOIN attendees a ON a.id = k.attendee_id
          WHERE k.event_id = ? ORDER BY k.at, k.station_id, k.action_id`,
@@ -216,6 +225,7 @@ export class DeskStore {
         ...toLogEntry(r),
         barcode: r.barcode,
         stationId: r.station_id,
+        answers: answersFromColumn(r.answers),
         ...(r.walk_in === 1 ? { walkIn: true } : {}),
       };
   }

@@ -1,4 +1,4 @@
-// The door's SQL (migration 011): its entries (walk-ins, corrections, notes, flags, links, the
+// The door's SQL (migration 012): its entries (walk-ins, corrections, notes, flags, links, the
 // walk-in setting, confirmations), each person's door state derived from them, walk-ins' rows in
 // `attendees`, the search over corrected names, and what the admin reviews. Local and remote entries
 // go through the same functions, so every desk derives the same state with the same rules
@@ -101,9 +101,10 @@ export class DoorStore {
     );
     // A walk-in's row: its columns come from its entry, never from a provider (change_seq 0: no sync made it).
     this.insertWalkInRow = db.prepare(
-      `INSERT INTO attendees (event_id, provider_attendee_id, first_name, last_name, full_name, email, company, ticket_name,
-         status, provider_status, provider_checked_in, registered_at, synced_at, change_seq, inserted_seq)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ATTENDING', ?, 0, ?, ?, 0, 0)
+      `INSERT INTO attendees (event_id, provider_attendee_id, first_name, last_name, full_name, email, company,
+         provider_company, ticket_name, status, provider_status, provider_checked_in, registered_at, synced_at,
+         change_seq, inserted_seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ATTENDING', ?, 0, ?, ?, 0, 0)
        ON CONFLICT (event_id, provider_attendee_id) DO NOTHING`,
     );
   }
@@ -316,6 +317,8 @@ export class DoorStore {
       e.lastName,
       fullNameOf(e.firstName, e.lastName),
       e.email,
+      e.company,
+      // The company line's own source (an event's company question has no answer of a walk-in's to read).
       e.company,
       e.ticketName,
       WALK_IN_STATUS,

@@ -46,8 +46,8 @@ export class EventStore {
       const { lastInsertRowid } = this.db
         .prepare(
           `INSERT INTO events (integration_id, provider, provider_event_id, name, starts_at, ends_at, timezone, url,
-             status, status_reason, status_changed_at, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?)`,
+             questions, status, status_reason, status_changed_at, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?)`,
         )
         .run(
           integration.id,
@@ -58,6 +58,7 @@ export class EventStore {
           e.endsAt,
           e.timezone,
           e.url,
+          e.questions && e.questions.length > 0 ? JSON.stringify(e.questions) : null,
           reason,
           now,
           now,
@@ -251,10 +252,22 @@ export class EventStore {
     this.db.prepare('UPDATE events SET integration_id = ? WHERE id = ?').run(integrationId, eventId);
   }
 
+  /** The event's details as the provider (or the venue's poller) gave them; its questions only when given. */
   updateEventDetails(eventId: number, e: ProviderEvent): void {
     this.db
-      .prepare('UPDATE events SET name = ?, starts_at = ?, ends_at = ?, timezone = ?, url = ? WHERE id = ?')
-      .run(e.name, e.startsAt, e.endsAt, e.timezone, e.url, eventId);
+      .prepare(
+        `UPDATE events SET name = ?, starts_at = ?, ends_at = ?, timezone = ?, url = ?,
+           questions = COALESCE(?, questions) WHERE id = ?`,
+      )
+      .run(
+        e.name,
+        e.startsAt,
+        e.endsAt,
+        e.timezone,
+        e.url,
+        e.questions && e.questions.length > 0 ? JSON.stringify(e.questions) : null,
+        eventId,
+      );
   }
 
   markSynced(eventId: number, now: string, watermark: string | null, importCompleted: boolean): void {

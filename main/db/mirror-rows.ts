@@ -19,6 +19,7 @@ import type {
 import type { SyncStatus } from '../../shared/sync-status.ts';
 import type { ProviderAttendee } from '../providers/types.ts';
 import { isWalkInId } from '../../shared/door.ts';
+import { companyLine, type RegistrationAnswer } from '../../shared/answers.ts';
 
 export interface IntegrationRow {
   id: number;
@@ -97,12 +98,18 @@ export interface AttendeeRow {
   provider_status: string | null;
   registered_at: string | null;
   provider_updated_at: string | null;
+  /** JSON array of RegistrationAnswer; NULL: none. */
+  answers: string | null;
+  /** The provider's company; `company` is the line the desk shows (the event's company question may replace it). */
+  provider_company: string | null;
+  /** The venue roster's order of the record (records without a provider stamp); NULL: none yet. */
+  roster_order: number | null;
   vip: number | null;
   checkin_at: string | null;
   checkin_station: string | null;
   /** Stations holding a check-in not undone (2 or more: a double admission). */
   admission_stations: number | null;
-  /** The door's state (attendee_door, ticket_door: migration 011); null where there is none. */
+  /** The door's state (attendee_door, ticket_door: migration 012); null where there is none. */
   badge_first_name: string | null;
   badge_last_name: string | null;
   badge_full_name: string | null;
@@ -213,7 +220,7 @@ export function toSyncRepair(r: SyncRepairRow): SyncRepair {
 }
 
 export function toAttendee(r: AttendeeRow): Attendee {
-  const provider = providerOwnedFields(r);
+  const provider = providerOwnedFields(r, 'shown');
   const corrected = r.corrected_at !== null && r.badge_first_name !== null && r.badge_full_name !== null;
   return {
     id: r.id,
@@ -263,13 +270,16 @@ export function admittedTwice(r: Pick<AttendeeRow, 'admission_stations'>): boole
 }
 
 // Provider-owned columns, in one list so the insert, the update and the "did anything change"
-// test can never drift apart.
+// test can never drift apart. `company` is derived from two of them (provider_company and the
+// answers) and the event's company question, and written with them.
 export const PROVIDER_COLUMNS = [
   'first_name',
   'last_name',
   'full_name',
   'email',
   'company',
+  'provider_company',
+  'answers',
   'job_title',
   'ticket_name',
   'other_ticket_names',
@@ -282,13 +292,19 @@ export const PROVIDER_COLUMNS = [
   'provider_updated_at',
 ] as const;
 
-export function providerValues(a: ProviderAttendee): (string | number | null)[] {
+/** The provider columns' values, in PROVIDER_COLUMNS order; `companyQuestion` is the event's choice (null: none). */
+export function providerValues(
+  a: ProviderAttendee,
+  companyQuestion: string | null,
+): (string | number | null)[] {
   return [
     a.firstName,
     a.lastName,
     a.fullName,
     a.email,
+    companyLine(a.company, a.answers, companyQuestion),
     a.company,
+    answersColumn(a.answers),
     a.jobTitle,
     a.ticketName,
     otherTicketNamesColumn(a.otherTicketNames),
@@ -305,9 +321,9 @@ export function providerValues(a: ProviderAttendee): (string | number | null)[] 
 /** The provider-owned columns of an attendee row, in the one mapping every read uses. */
 type ProviderColumnsRow = Omit<
   AttendeeRow,
-  'id' | 'event_id' | 'vip' | 'checkin_at' | 'checkin_station' | DoorColumn
+  'id' | 'event_id' | 'vip' | 'checkin_at' | 'checkin_station' | 'roster_order' | DoorColumn
 >;
-/** The columns of the row's local state that the door adds (migration 011). */
+/** The columns of the row's local state that the door adds (migration 012). */
 type DoorColumn =
   | 'admission_stations'
   | 'badge_first_name'
@@ -323,14 +339,18 @@ type DoorColumn =
   | 'linked_to'
   | 'ticket_note';
 
-function providerOwnedFields(r: ProviderColumnsRow): ProviderOwnedAttendeeFields {
+/**
+ * The row's fields: for the desk (`company` the line it shows), or as the provider sent them
+ * (`company` the provider's, what a sync compares and the venue roster carries).
+ */
+function providerOwnedFields(r: ProviderColumnsRow, as: 'shown' | 'provider'): ProviderOwnedAttendeeFields {
   return {
     providerAttendeeId: r.provider_attendee_id,
     firstName: r.first_name,
     lastName: r.last_name,
     fullName: r.full_name,
     email: r.email,
-    company: r.company,
+    company: as === 'shown' ? r.company : r.provider_company,
     jobTitle: r.job_title,
     ticketName: r.ticket_name,
     otherTicketNames: otherTicketNamesFromColumn(r.other_ticket_names),
@@ -340,13 +360,14 @@ function providerOwnedFields(r: ProviderColumnsRow): ProviderOwnedAttendeeFields
     providerStatus: r.provider_status,
     registeredAt: r.registered_at,
     providerUpdatedAt: r.provider_updated_at,
+    answers: answersFromColumn(r.answers),
   };
 }
 
 export type ProviderRecordRow = ProviderColumnsRow & { provider_checked_in: number };
 
 export function toProviderRecord(r: ProviderRecordRow): ProviderAttendee {
-  return { ...providerOwnedFields(r), providerCheckedIn: r.provider_checked_in === 1 };
+  return { ...providerOwnedFields(r, 'provider'), providerCheckedIn: r.provider_checked_in === 1 };
 }
 
 /** Stored as a JSON array, NULL when there are none (nearly every row), so one ticket costs nothing. */
@@ -361,6 +382,29 @@ function otherTicketNamesFromColumn(column: string | null): string[] {
     return Array.isArray(parsed) ? parsed.filter((name): name is string => typeof name === 'string') : [];
   } catch {
     // Only this code writes the column; an unreadable value hides the extra names, not the row.
+    return [];
+  }
+}
+
+/** Stored as a JSON array, NULL when there are none. */
+function answersColumn(answers: readonly RegistrationAnswer[] | undefined): string | null {
+  return answers && answers.length > 0 ? JSON.stringify(answers) : null;
+}
+
+export function answersFromColumn(column: string | null): RegistrationAnswer[] {
+  if (column === null) return [];
+  try {
+    const parsed: unknown = JSON.parse(column);
+    if (!Array.isArray(parsed)) return [];
+    // Only this code writes the column; an unreadable entry hides that answer, not the row.
+    return parsed.filter(
+      (a): a is RegistrationAnswer =>
+        typeof a === 'object' &&
+        a !== null &&
+        typeof (a as RegistrationAnswer).label === 'string' &&
+        typeof (a as RegistrationAnswer).text === 'string',
+    );
+  } catch {
     return [];
   }
 }

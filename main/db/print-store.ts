@@ -23,6 +23,7 @@ interface TemplateRow {
   page_size: PageSizeId;
   ticket_name: string | null;
   fields: string;
+  answer_question: string | null;
   updated_at: string;
 }
 interface JobRow {
@@ -56,6 +57,7 @@ const toTemplate = (r: TemplateRow): BadgeTemplate => ({
   pageSize: r.page_size,
   ticketName: r.ticket_name,
   fields: JSON.parse(r.fields) as Record<BadgeField, boolean>,
+  answerLabel: r.answer_question,
   updatedAt: r.updated_at,
 });
 const toJob = (r: JobRow): PrintJob => ({
@@ -125,17 +127,17 @@ export class PrintStore {
     return toTemplate(
       this.db
         .prepare<unknown[], TemplateRow>(
-          'INSERT INTO badge_templates (name, page_size, ticket_name, fields, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING *',
+          'INSERT INTO badge_templates (name, page_size, ticket_name, fields, answer_question, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *',
         )
-        .get(t.name, t.pageSize, t.ticketName, JSON.stringify(t.fields), now)!,
+        .get(t.name, t.pageSize, t.ticketName, JSON.stringify(t.fields), t.answerLabel ?? null, now)!,
     );
   }
   updateTemplate(id: number, t: BadgeTemplateInput, now: string): BadgeTemplate | undefined {
     const r = this.db
       .prepare<unknown[], TemplateRow>(
-        'UPDATE badge_templates SET name = ?, page_size = ?, ticket_name = ?, fields = ?, updated_at = ? WHERE id = ? RETURNING *',
+        'UPDATE badge_templates SET name = ?, page_size = ?, ticket_name = ?, fields = ?, answer_question = ?, updated_at = ? WHERE id = ? RETURNING *',
       )
-      .get(t.name, t.pageSize, t.ticketName, JSON.stringify(t.fields), now, id);
+      .get(t.name, t.pageSize, t.ticketName, JSON.stringify(t.fields), t.answerLabel ?? null, now, id);
     return r ? toTemplate(r) : undefined;
   }
   removeTemplate(id: number): void {

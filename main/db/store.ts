@@ -23,6 +23,9 @@ import { EventStore, type EventSyncState } from './event-store.ts';
 import { JobStore } from './job-store.ts';
 import { AttendeeStore, type UpsertResult } from './attendee-store.ts';
 import type { StoredEvent } from './mirror-rows.ts';
+import { AnswerStore } from './answer-store.ts';
+import { RosterOrderStore } from './roster-order-store.ts';
+import { mergeQuestions, type EventAnswerSettings, type EventQuestion } from '../../shared/answers.ts';
 
 export type { StoredEvent } from './mirror-rows.ts';
 export type { EventSyncState } from './event-store.ts';
@@ -34,12 +37,20 @@ export class MirrorStore {
   private readonly events: EventStore;
   private readonly jobs: JobStore;
   private readonly attendees: AttendeeStore;
+  private readonly answers: AnswerStore;
+  private readonly rosterOrder: RosterOrderStore;
 
   constructor(db: Db) {
     this.db = db;
     this.integrations = new IntegrationStore(db);
     this.jobs = new JobStore(db);
-    this.attendees = new AttendeeStore(db, this.jobs);
+    this.answers = new AnswerStore(db);
+    this.rosterOrder = new RosterOrderStore(db);
+    this.attendees = new AttendeeStore(
+      db,
+      this.jobs,
+      (eventId) => this.answers.settings(eventId).companyQuestion,
+    );
     this.events = new EventStore(db, this.jobs, this.attendees);
   }
 
@@ -200,6 +211,12 @@ export class MirrorStore {
   providerAttendeeIds(eventId: number): string[] {
     return this.attendees.providerAttendeeIds(eventId);
   }
+  knownProviderIds(eventId: number, providerAttendeeIds: readonly string[]): Set<string> {
+    return this.attendees.knownProviderIds(eventId, providerAttendeeIds);
+  }
+  maxAttendeeId(eventId: number): number {
+    return this.attendees.maxAttendeeId(eventId);
+  }
   providerRecords(eventId: number, ids?: readonly number[]): Map<string, ProviderAttendee> {
     return this.attendees.providerRecords(eventId, ids);
   }
@@ -211,5 +228,43 @@ export class MirrorStore {
   }
   setVip(attendeeId: number, vip: boolean, now: string): void {
     this.attendees.setVip(attendeeId, vip, now);
+  }
+
+  // ---- the event's registration answers: questions and local choices (answer-store.ts) ----
+
+  answerSettings(eventId: number): EventAnswerSettings {
+    return this.answers.settings(eventId);
+  }
+  /**
+   * Stores the event's choices and, in the same transaction, gives every row the company line
+   * they imply. Returns the ids of the rows whose line changed.
+   */
+  saveAnswerSettings(eventId: number, settings: EventAnswerSettings, now: string): number[] {
+    return this.db.transaction(() => {
+      const before = this.answers.settings(eventId).companyQuestion;
+      this.answers.saveSettings(eventId, settings, now);
+      return before === settings.companyQuestion
+        ? []
+        : this.attendees.applyCompanyQuestion(eventId, settings.companyQuestion, now);
+    })();
+  }
+  /** The event's questions: those the provider listed, then those seen in the answers, with how many answered each. */
+  eventQuestions(eventId: number): EventQuestion[] {
+    return mergeQuestions(this.answers.listedQuestions(eventId), this.attendees.answeredQuestions(eventId));
+  }
+
+  // ---- the venue roster's order of records without a provider stamp (roster-order-store.ts) ----
+
+  rosterOrders(eventId: number, providerAttendeeIds: readonly string[]): Map<string, number | null> {
+    return this.rosterOrder.orders(eventId, providerAttendeeIds);
+  }
+  setRosterOrders(eventId: number, orders: ReadonlyMap<string, number>): void {
+    this.rosterOrder.setOrders(eventId, orders);
+  }
+  raiseRosterCounter(eventId: number, order: number): void {
+    this.rosterOrder.raiseCounter(eventId, order);
+  }
+  takeRosterOrders(eventId: number, count: number): number {
+    return this.rosterOrder.takeOrders(eventId, count);
   }
 }

@@ -2,9 +2,12 @@
 // in time order (then station id, then action id: the venue's own order, the same on every desk).
 // Each time is the clock of the desk that stamped it: the `clock` column names that desk, and for
 // this station's rows says how far its clock was from the providers' when last compared
-// (shared/station-clock.ts). `walk_in` marks people registered at the door.
+// (shared/station-clock.ts). `walk_in` marks people registered at the door. After the fixed
+// columns, one column per registration question the event's settings show at the desk, headed by
+// the question.
 import type { ExportRow } from '../db/desk-store.ts';
 import { exportClockNote } from '../../shared/station-clock.ts';
+import { answerTo, type EventQuestion } from '../../shared/answers.ts';
 
 export const CSV_COLUMNS = [
   'time',
@@ -41,9 +44,10 @@ export function otherDeskClock(stationName: string): string {
 export function checkInLogCsv(
   rows: Iterable<ExportRow>,
   clockNote: string = exportClockNote([]),
+  questions: readonly Pick<EventQuestion, 'key' | 'label'>[] = [],
   thisStationId?: string,
 ): string {
-  const lines = [CSV_COLUMNS.join(',')];
+  const lines = [[...CSV_COLUMNS, ...questions.map((q) => csvCell(q.label))].join(',')];
   for (const r of rows) {
     const clock =
       thisStationId === undefined || r.stationId === undefined || r.stationId === thisStationId
@@ -61,6 +65,7 @@ export function checkInLogCsv(
         r.station,
         r.actionId,
         clock,
+        ...questions.map((q) => answerTo(r.answers, q.key)),
       ]
         .map(csvCell)
         .join(','),

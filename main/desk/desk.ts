@@ -281,9 +281,14 @@ export class Desk {
 
   exportCsv(eventId: number): { filename: string; csv: string } {
     const event = this.deps.requireEvent(eventId);
+    // The answers the event's settings show at the desk, one column each.
+    const desk = this.deps.store.answerSettings(eventId).deskQuestions;
+    const byKey = new Map(this.deps.store.eventQuestions(eventId).map((q) => [q.key, q]));
+    const questions = desk.map((key) => byKey.get(key)).filter((q) => q !== undefined);
     const csv = checkInLogCsv(
       this.deps.deskStore.exportRows(eventId),
       this.deps.clockNote?.(),
+      questions,
       this.deps.deskStore.venue.stationId,
     );
     const stamp = this.now().slice(0, 16).replace(/[:T]/g, '-');

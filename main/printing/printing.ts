@@ -120,7 +120,7 @@ export class Printing {
   layoutFor(
     person: BadgePerson,
     templateId?: number,
-    draft?: Pick<BadgeTemplate, 'pageSize' | 'fields'>,
+    draft?: Pick<BadgeTemplate, 'pageSize' | 'fields'> & { answerLabel?: string | null },
   ): BadgeLayout {
     return this.templates.layoutFor(person, templateId, draft);
   }
@@ -129,7 +129,7 @@ export class Printing {
     eventId: number,
     attendeeId?: number,
     templateId?: number,
-    draft?: Pick<BadgeTemplate, 'pageSize' | 'fields'>,
+    draft?: Pick<BadgeTemplate, 'pageSize' | 'fields'> & { answerLabel?: string | null },
   ): BadgeLayout {
     return this.templates.preview(eventId, attendeeId, templateId, draft);
   }

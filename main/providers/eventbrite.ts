@@ -2,6 +2,8 @@
 // page that lacks a required field fails as a whole ('bad_response'), so nothing partial is
 // stored. Attendees are one row per sold ticket; when an event collects details only from the
 // buyer, every attendee of an order carries the buyer's profile, and that is what we store.
+// The company and job title come from the profile, else from a custom question recognised by its
+// type or label; every answer is kept as text (answers.ts reads them leniently).
 import { z } from 'zod';
 import {
   createRequestContext,
@@ -32,9 +34,16 @@ import {
   type ProviderEvent,
 } from './types.ts';
 import type { AttendeeStatus } from '../../shared/types.ts';
+import { companyFromAnswers, jobTitleFromAnswers, readEventbriteAnswers } from './answers.ts';
 
+/**
+ * `has_more_items` says whether another page follows; older answers leave it out, and then
+ * `page_number` against `page_count` says the same (docs/PROVIDERS.md "Pages").
+ */
 const paginationSchema = z.object({
-  has_more_items: z.boolean(),
+  has_more_items: z.boolean().nullish(),
+  page_number: z.number().int().nullish(),
+  page_count: z.number().int().nullish(),
   continuation: z.string().nullish(),
   object_count: z.number().int().nonnegative().nullish(),
 });
@@ -87,6 +96,8 @@ const attendeeSchema = z.object({
     job_title: optionalTextSchema,
   }),
   barcodes: z.array(z.object({ barcode: optionalTextSchema })).nullish(),
+  // Read leniently in mapAttendee (answers.ts): an answer of any shape never refuses the page.
+  answers: z.unknown().optional(),
 });
 type EventbriteAttendee = z.infer<typeof attendeeSchema>;
 
@@ -195,7 +206,7 @@ export class EventbriteClient implements ProviderClient {
     return parseResponse('eventbrite', attendeesPageSchema, body, path).pagination.object_count ?? null;
   }
 
-  /** Follows `continuation` to the last page. Page sizes vary, so only `has_more_items` decides. */
+  /** Follows `continuation` to the last page. Page sizes vary, so only the pagination header decides. */
   private async fetchAllPages<T>(
     path: string,
     parsePage: (body: unknown, path: string) => { items: T[]; pagination: Pagination },
@@ -219,16 +230,24 @@ export class EventbriteClient implements ProviderClient {
 }
 
 function nextContinuation(pagination: Pagination, path: string): string | null {
-  if (!pagination.has_more_items) return null;
+  if (!hasMoreItems(pagination, path)) return null;
   const continuation = pagination.continuation?.trim();
   if (!continuation) {
-    throw badResponse(
-      'eventbrite',
-      path,
-      'pagination.continuation is missing although has_more_items is true',
-    );
+    throw badResponse('eventbrite', path, 'pagination.continuation is missing although more pages follow');
   }
   return continuation;
+}
+
+/** `has_more_items` when the page says it; otherwise whether this page is before the last one. */
+function hasMoreItems(pagination: Pagination, path: string): boolean {
+  if (typeof pagination.has_more_items === 'boolean') return pagination.has_more_items;
+  const { page_number: page, page_count: pages } = pagination;
+  if (typeof page === 'number' && typeof pages === 'number') return page < pages;
+  throw badResponse(
+    'eventbrite',
+    path,
+    'pagination has neither has_more_items nor page_number and page_count',
+  );
 }
 
 /** Eventbrite wants `YYYY-MM-DDTHH:MM:SSZ` (UTC, no milliseconds). Flooring to the second only widens "on or after". */
@@ -254,14 +273,16 @@ export function mapAttendee(attendee: EventbriteAttendee): ProviderAttendee {
   const firstName = cleanText(profile.first_name);
   const lastName = cleanText(profile.last_name);
   const providerStatus = cleanText(attendee.status);
+  const answers = readEventbriteAnswers(attendee.answers);
   return {
     providerAttendeeId: attendee.id,
     firstName,
     lastName,
     fullName: firstText(profile.name) ?? joinName(firstName, lastName) ?? '',
     email: cleanText(profile.email),
-    company: cleanText(profile.company),
-    jobTitle: cleanText(profile.job_title),
+    // The profile first (Eventbrite's own fields), then a custom question that asks for them.
+    company: cleanText(profile.company) ?? companyFromAnswers(answers),
+    jobTitle: cleanText(profile.job_title) ?? jobTitleFromAnswers(answers),
     ticketName: cleanText(attendee.ticket_class_name),
     orderId: cleanText(attendee.order_id),
     barcode: cleanText(attendee.barcodes?.[0]?.barcode),
@@ -270,6 +291,7 @@ export function mapAttendee(attendee: EventbriteAttendee): ProviderAttendee {
     providerCheckedIn: attendee.checked_in ?? false,
     registeredAt: cleanText(attendee.created),
     providerUpdatedAt: cleanText(attendee.changed),
+    ...(answers.length > 0 ? { answers } : {}),
   };
 }
 

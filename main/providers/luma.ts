@@ -1,6 +1,8 @@
 // Luma public API client (docs/PROVIDERS.md "Luma"). Every guest is one row. Luma has no company or
-// job-title fields: they come from registration answers, matched by label. There is no
-// changed-since filter, so live sync pages the whole guest list.
+// job-title fields: they come from registration answers, Luma's own company question found by its
+// type first, then other questions by their label. There is no changed-since filter and no change
+// stamp on a guest; the listing can be sorted by registration time, newest first, which is how
+// live sync finds new registrations without paging the whole list.
 //
 // Two route families: the current resource-style routes of Luma's published reference
 // (/v1/users/get-self, /v1/events/guests/list?event_id=, flat records with `id`, a guest's
@@ -37,6 +39,7 @@ import type {
 } from './types.ts';
 import { isProviderError } from './types.ts';
 import type { AttendeeStatus } from '../../shared/types.ts';
+import { companyFromAnswers, jobTitleFromAnswers, readLumaAnswers, readLumaQuestions } from './answers.ts';
 
 /** Guests per page we ask for; Luma may send fewer, so only `has_more` decides the end. */
 export const LUMA_GUEST_PAGE_SIZE = 100;
@@ -89,13 +92,9 @@ const eventFields = {
   end_at: optionalTextSchema,
   timezone: optionalTextSchema,
   url: optionalTextSchema,
+  // Read leniently in mapEvent: a question we cannot read is left out, the event still maps.
+  registration_questions: z.unknown().optional(),
 };
-
-const registrationAnswerSchema = z.object({
-  label: optionalTextSchema,
-  // string, boolean, number, or something newer: never a reason to reject the page.
-  answer: z.unknown(),
-});
 
 const ticketSchema = z.object({ name: optionalTextSchema, checked_in_at: optionalTextSchema });
 
@@ -109,13 +108,15 @@ const guestFields = {
   approval_status: optionalTextSchema,
   registered_at: optionalTextSchema,
   checked_in_at: optionalTextSchema,
+  /** Not sent by Luma today (docs/PROVIDERS.md "No change stamp"); read when it is. */
   updated_at: optionalTextSchema,
   check_in_qr_code: optionalTextSchema,
   /** The older family: the guest's one ticket. */
   event_ticket: ticketSchema.nullish(),
   /** The current family: every ticket the guest holds, the first one first. */
   event_tickets: z.array(ticketSchema).nullish(),
-  registration_answers: z.array(registrationAnswerSchema).nullish(),
+  // Read leniently in mapGuest (answers.ts): an answer of any shape is never a reason to refuse the page.
+  registration_answers: z.unknown().optional(),
 };
 
 const pageFields = {
@@ -181,9 +182,6 @@ const STATUS_BY_APPROVAL = new Map<string, AttendeeStatus>([
   ['waitlist', 'NOT_YET_ATTENDING'],
 ]);
 
-const COMPANY_LABELS = new Set(['company', 'organization', 'organisation']);
-const JOB_TITLE_LABELS = new Set(['job title', 'title', 'role']);
-
 /**
  * The path prefix for a base URL: `/v1` for `https://public-api.luma.com`, `/public/v1` for the
  * older `https://api.lu.ma`, nothing when the base URL already ends in `/v1` or `/public/v1`.
@@ -202,6 +200,8 @@ type RouteName = keyof RouteFamily['paths'];
 export class LumaClient implements ProviderClient {
   readonly kind = 'luma' as const;
   readonly supportsChangedSince = false;
+  readonly supportsNewestFirst = true;
+  readonly attendeePageSize = LUMA_GUEST_PAGE_SIZE;
   private readonly http: RequestContext;
   private readonly prefix: string;
   /** The family this account answers on; null until the first answer says. */
@@ -261,7 +261,10 @@ export class LumaClient implements ProviderClient {
     return mapEvent(parseResponse('luma', family.event, body, path));
   }
 
-  /** `query.changedSince` is ignored: Luma has no such filter (`supportsChangedSince` is false); `query.lane` is honoured. */
+  /**
+   * `query.changedSince` is ignored: Luma has no such filter (`supportsChangedSince` is false);
+   * `query.newestFirst` sorts by `registered_at` descending; `query.lane` is honoured.
+   */
   async pageAttendees(
     providerEventId: string,
     cursor: string | null,
@@ -272,6 +275,8 @@ export class LumaClient implements ProviderClient {
       [f.eventParams.guests]: providerEventId,
       pagination_cursor: cursor ?? undefined,
       pagination_limit: String(LUMA_GUEST_PAGE_SIZE),
+      sort_column: query?.newestFirst ? 'registered_at' : undefined,
+      sort_direction: query?.newestFirst ? 'desc' : undefined,
     });
     // An import's pages go in the bulk lane, which leaves the reserve to live polls.
     const { body, family, path } = await this.get('guests', params, {
@@ -345,6 +350,7 @@ function nextCursor(
 }
 
 function mapEvent(event: LumaEvent): ProviderEvent {
+  const questions = readLumaQuestions(event.registration_questions);
   return {
     providerEventId: event.id,
     name: firstText(event.name) ?? 'Untitled event',
@@ -352,6 +358,7 @@ function mapEvent(event: LumaEvent): ProviderEvent {
     endsAt: cleanText(event.end_at),
     timezone: cleanText(event.timezone),
     url: cleanText(event.url),
+    ...(questions.length > 0 ? { questions } : {}),
   };
 }
 
@@ -366,14 +373,16 @@ export function mapGuest(guest: LumaGuest): ProviderAttendee {
     .map((ticket) => cleanText(ticket.name))
     .filter((name) => name !== null);
   const ticketCheckedIn = [firstTicket, ...otherTickets].some((ticket) => Boolean(ticket?.checked_in_at));
+  const { answers, companyQuestion } = readLumaAnswers(guest.registration_answers);
   return {
     providerAttendeeId: guest.id,
     firstName,
     lastName,
     fullName: firstText(guest.name, guest.user_name) ?? joinName(firstName, lastName) ?? '',
     email: firstText(guest.email, guest.user_email),
-    company: answerFor(guest, COMPANY_LABELS),
-    jobTitle: answerFor(guest, JOB_TITLE_LABELS),
+    // Luma's company question by its type, then a question whose label says company or job title.
+    company: companyQuestion?.company ?? companyFromAnswers(answers),
+    jobTitle: companyQuestion?.jobTitle ?? jobTitleFromAnswers(answers),
     ticketName: cleanText(firstTicket?.name),
     otherTicketNames,
     orderId: null,
@@ -384,33 +393,6 @@ export function mapGuest(guest: LumaGuest): ProviderAttendee {
     providerCheckedIn: Boolean(guest.checked_in_at) || ticketCheckedIn,
     registeredAt: cleanText(guest.registered_at),
     providerUpdatedAt: cleanText(guest.updated_at),
+    answers,
   };
-}
-
-/**
- * The first non-empty answer whose label is one of `labels`, in any case and ignoring the
- * decoration organisers add to questions ("Company:", "Job title *").
- */
-function answerFor(guest: LumaGuest, labels: ReadonlySet<string>): string | null {
-  for (const entry of guest.registration_answers ?? []) {
-    const label = cleanText(entry.label)
-      ?.toLowerCase()
-      .replace(/^[\s:*?]+|[\s:*?]+$/g, '');
-    if (label === undefined || !labels.has(label)) continue;
-    const answer = answerText(entry.answer);
-    if (answer !== null) return answer;
-  }
-  return null;
-}
-
-function answerText(answer: unknown): string | null {
-  if (typeof answer === 'string' || typeof answer === 'number' || typeof answer === 'boolean') {
-    return cleanText(String(answer));
-  }
-  // Multiple-choice answers arrive as lists of options.
-  if (Array.isArray(answer)) {
-    const parts = answer.filter((item) => ['string', 'number', 'boolean'].includes(typeof item)).map(String);
-    return cleanText(parts.join(', '));
-  }
-  return null;
 }

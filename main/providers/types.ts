@@ -1,6 +1,7 @@
 // One interface for every provider. The sync engine only ever talks to this; the Eventbrite and
 // Luma clients turn their APIs into these shapes (docs/PROVIDERS.md).
 import type { ProviderKind, ProviderOwnedAttendeeFields } from '../../shared/types.ts';
+import type { EventQuestion } from '../../shared/answers.ts';
 import type { Clock } from '../ground/clock.ts';
 
 export interface ProviderAccount {
@@ -16,6 +17,11 @@ export interface ProviderEvent {
   endsAt: string | null;
   timezone: string | null;
   url: string | null;
+  /**
+   * The registration questions the provider lists for the event (Luma's `registration_questions`),
+   * when it does; Eventbrite's are known from the answers only.
+   */
+  questions?: Omit<EventQuestion, 'key' | 'answered'>[];
 }
 
 /** A provider's attendee record, already mapped to our rules. Provider-owned fields only. */
@@ -46,6 +52,8 @@ export type RequestLane = 'live' | 'bulk';
 export interface AttendeeQuery {
   /** Only records changed on or after this UTC ISO time (providers with `supportsChangedSince`). */
   changedSince?: string;
+  /** Newest registrations first (providers with `supportsNewestFirst`): new ones are on the first page. */
+  newestFirst?: boolean;
   /** Default 'live'. */
   lane?: RequestLane;
 }
@@ -57,6 +65,10 @@ export interface ProviderClient {
   readonly kind: ProviderKind;
   /** True when `pageAttendees` honours `changedSince` (Eventbrite); false means full pages (Luma). */
   readonly supportsChangedSince: boolean;
+  /** True when `pageAttendees` honours `newestFirst` (Luma's sort by `registered_at`). */
+  readonly supportsNewestFirst?: boolean;
+  /** Attendees per page, where the client chooses it (Luma's pagination_limit); for pacing. */
+  readonly attendeePageSize?: number;
   whoAmI(signal?: AbortSignal): Promise<ProviderAccount>;
   listEvents(signal?: AbortSignal): Promise<ProviderEvent[]>;
   getEvent(providerEventId: string, signal?: AbortSignal): Promise<ProviderEvent>;
@@ -138,7 +150,10 @@ export const DEFAULT_RATE_BUDGETS: Record<ProviderKind, RateBudget> = {
     ],
     liveReserve: DEFAULT_LIVE_RESERVE,
   },
-  luma: { windows: [{ limit: 200, windowMs: 60 * 1000 }], liveReserve: DEFAULT_LIVE_RESERVE },
+  // An import leaves half of Luma's minute to live polls: without changed-since, the calendar's
+  // other events need a share that grows with their size (sync/newest-first.ts), and a
+  // 10,000-guest import at full speed would be done in a minute anyway.
+  luma: { windows: [{ limit: 200, windowMs: 60 * 1000 }], liveReserve: 0.5 },
 };
 
 /**

@@ -12,8 +12,38 @@
 //   stable while attendees are added mid-import. `changed_since` filters that same order.
 // - A missing company or job title is left out of `profile`, as Eventbrite does for questions
 //   the event did not ask.
+// - Every event asks two custom questions: a workshop (multiple choice, answered by about one
+//   attendee in three) and dietary requirements (text, answered by one in five, asked and left
+//   unanswered, so without `answer`, by one in seven of the others).
 import { z } from 'zod';
-import { eventbriteUtc, floorToSecond, localWallTime, slugify } from './http-util.ts';
+import {
+  EVENTBRITE_EVENT_STATUSES,
+  attendeeJson,
+  eventJson,
+  orderJson,
+  type EventbriteAccount,
+  type EventbriteAttendee,
+  type EventbriteAttendeeOptions,
+  type EventbriteEvent,
+  type EventbriteEventInput,
+  type EventbriteOrder,
+  type EventbriteOrderInput,
+} from './eventbrite-records.ts';
+import {
+  ATTENDEE_STATUS_FILTERS,
+  ERROR_CODES,
+  ROUTES,
+  argumentError,
+  attendeeStatusFilter,
+  bearerToken,
+  decodePathSegment,
+  eventbriteError,
+  pagedList,
+  parseUtcIso,
+  type AttendeeStatusFilter,
+  type RouteName,
+} from './eventbrite-routes.ts';
+import { floorToSecond } from './http-util.ts';
 import { definedFields, withoutKeys } from './objects.ts';
 import { DeterministicRandom, personAt, resolvePerson, ticketTypeAt, type StoredPerson } from './people.ts';
 import {
@@ -28,153 +58,23 @@ import {
   type ControlOp,
   type ProviderSimConfig,
 } from './provider-sim.ts';
-import { Roster, pageListing } from './roster.ts';
-import {
-  DEFAULT_TICKET_TYPES,
-  TicketTypes,
-  eventSchedule,
-  splitName,
-  type SimEventRecord,
-  type TicketType,
-} from './registry.ts';
+import { Roster } from './roster.ts';
+import { DEFAULT_TICKET_TYPES, TicketTypes, eventSchedule, splitName, type TicketType } from './registry.ts';
 import {
   SimulatorError,
   type SeedOptions,
   type SimAccount,
   type SimAccountInput,
   type SimAttendeeInput,
-  type SimEventInput,
-  type SimPerson,
 } from './types.ts';
 
-export const EVENTBRITE_EVENT_STATUSES = [
-  'draft',
-  'live',
-  'started',
-  'ended',
-  'completed',
-  'canceled',
-] as const;
-export type EventbriteEventStatus = (typeof EVENTBRITE_EVENT_STATUSES)[number];
-
-export interface EventbriteEventInput extends SimEventInput {
-  /** Defaults to 'live'; set 'started' etc. to test clients that filter on `status=live`. */
-  status?: EventbriteEventStatus;
-}
-
-export interface EventbriteAttendeeOptions {
-  /** Join this order (created with this id when it does not exist yet). */
-  orderId?: string;
-  /** Tickets to add in one go (default 1); the first carries the given person. */
-  quantity?: number;
-  /** The event collects details only from the buyer: every ticket carries the buyer's profile. */
-  buyerOnly?: boolean;
-}
-
-export interface EventbriteOrderInput {
-  /** The buyer; generated when absent. */
-  buyer?: Partial<SimPerson>;
-  /**
-   * One entry per ticket (default: one). A ticket's profile is its own fields over the buyer
-   * (first ticket) or a generated person (the others); with `buyerOnly` it is the buyer's.
-   */
-  tickets?: SimAttendeeInput[];
-  buyerOnly?: boolean;
-  /** Use this order id instead of a generated one. */
-  orderId?: string;
-}
-
-interface EventbriteAccount {
-  userId: string;
-  organizationId: string;
-  name: string;
-  email: string;
-}
-
-interface EventbriteOrder {
-  readonly id: string;
-  buyer: StoredPerson;
-  createdMs: number;
-  changedMs: number;
-  attendeeIds: string[];
-}
-
-interface EventbriteAttendee {
-  readonly id: string;
-  readonly orderId: string;
-  ticketClass: TicketType;
-  person: StoredPerson;
-  /** Times are kept at second resolution, as Eventbrite reports and filters them. */
-  createdMs: number;
-  changedMs: number;
-  checkedInMs: number | null;
-  cancelled: boolean;
-  refunded: boolean;
-  /** Its latest change is one the dropFromChangedSince fault hides from `changed_since` answers. */
-  hiddenFromChangedSince: boolean;
-}
-
-/** Its ticket types are Eventbrite's ticket classes. */
-interface EventbriteEvent extends SimEventRecord<EventbriteAttendee> {
-  /** Other users of the organization who may read the event (see shareEvent). */
-  sharedWith?: Set<string>;
-  organizationId: string;
-  status: EventbriteEventStatus;
-  changedMs: number;
-  orders: Roster<EventbriteOrder>;
-}
-
-type RouteName =
-  'me' | 'organizations' | 'organizationEvents' | 'event' | 'attendees' | 'attendee' | 'orders';
-
-const ROUTES: { pattern: RegExp; name: RouteName }[] = [
-  { pattern: /^\/v3\/users\/me\/$/, name: 'me' },
-  { pattern: /^\/v3\/users\/me\/organizations\/$/, name: 'organizations' },
-  { pattern: /^\/v3\/organizations\/([^/]+)\/events\/$/, name: 'organizationEvents' },
-  { pattern: /^\/v3\/events\/([^/]+)\/$/, name: 'event' },
-  { pattern: /^\/v3\/events\/([^/]+)\/attendees\/$/, name: 'attendees' },
-  { pattern: /^\/v3\/events\/([^/]+)\/attendees\/([^/]+)\/$/, name: 'attendee' },
-  { pattern: /^\/v3\/events\/([^/]+)\/orders\/$/, name: 'orders' },
-];
-
-const ERROR_CODES: Record<number, { error: string; description: string }> = {
-  400: { error: 'ARGUMENT_ERROR', description: 'There are errors with your arguments.' },
-  401: { error: 'INVALID_AUTH', description: 'The OAuth token you provided was invalid.' },
-  403: {
-    error: 'NOT_AUTHORIZED',
-    description: 'You do not have permission to access the resource you requested.',
-  },
-  404: { error: 'NOT_FOUND', description: 'The resource you requested does not exist.' },
-  405: { error: 'METHOD_NOT_ALLOWED', description: 'This method is not allowed on this resource.' },
-  429: { error: 'HIT_RATE_LIMIT', description: 'You have exceeded the rate limit. Please try again later.' },
-  500: { error: 'INTERNAL_ERROR', description: 'An internal error occurred.' },
-  502: { error: 'BAD_GATEWAY', description: 'The server received an invalid response from upstream.' },
-  503: { error: 'SERVICE_UNAVAILABLE', description: 'The service is temporarily unavailable.' },
-};
-
-const ATTENDEE_STATUS_FILTERS = ['attending', 'not_attending', 'unpaid'] as const;
-type AttendeeStatusFilter = (typeof ATTENDEE_STATUS_FILTERS)[number];
-
-function eventbriteError(status: number, error: string, description: string): ApiResponse {
-  return { status, body: { status_code: status, error, error_description: description } };
-}
-
-/** A path parameter as text; a malformed escape cannot name anything, so it becomes ''. */
-function decodePathSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return '';
-  }
-}
-
-function argumentError(detail: string): ApiResponse {
-  return eventbriteError(400, 'ARGUMENT_ERROR', `There are errors with your arguments: ${detail}`);
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
+export {
+  EVENTBRITE_EVENT_STATUSES,
+  type EventbriteAttendeeOptions,
+  type EventbriteEventInput,
+  type EventbriteEventStatus,
+  type EventbriteOrderInput,
+} from './eventbrite-records.ts';
 
 export class EventbriteSim extends ProviderSimBase<EventbriteAttendee, EventbriteEvent> {
   readonly kind = 'eventbrite' as const;
@@ -458,7 +358,7 @@ export class EventbriteSim extends ProviderSimBase<EventbriteAttendee, Eventbrit
       case 'organizationEvents':
         return this.organizationEventsResponse(account, first, request);
       case 'event': {
-        const body = this.eventJson(this.readableEvent(account.userId, first));
+        const body = eventJson(this.baseUrl, this.readableEvent(account.userId, first));
         return { status: 200, body, withoutRequiredFields: () => withoutKeys(body, ['id', 'name', 'start']) };
       }
       case 'attendees':
@@ -471,7 +371,7 @@ export class EventbriteSim extends ProviderSimBase<EventbriteAttendee, Eventbrit
             eventbriteError(404, 'NOT_FOUND', 'The attendee you requested does not exist.'),
           );
         }
-        const body = this.attendeeJson(event, attendee);
+        const body = attendeeJson(this.baseUrl, event, attendee);
         return { status: 200, body, withoutRequiredFields: () => withoutKeys(body, ['id', 'profile']) };
       }
       case 'orders':
@@ -512,7 +412,9 @@ export class EventbriteSim extends ProviderSimBase<EventbriteAttendee, Eventbrit
       vertical: 'Default',
       image_id: null,
     });
-    return this.pagedList(
+    return pagedList(
+      this.pageSize,
+      this.repeatingCursor,
       request,
       `organizations:${account.userId}`,
       'organizations',
@@ -533,13 +435,15 @@ export class EventbriteSim extends ProviderSimBase<EventbriteAttendee, Eventbrit
     if (organizationId !== account.organizationId) return this.errorResponse(403);
     const statusFilter = request.query.get('status');
     const wanted = statusFilter && statusFilter !== 'all' ? new Set(statusFilter.split(',')) : null;
-    return this.pagedList(
+    return pagedList(
+      this.pageSize,
+      this.repeatingCursor,
       request,
       `events:${organizationId}`,
       'events',
       events,
       wanted ? (event) => wanted.has(event.status) : undefined,
-      (event) => this.eventJson(event),
+      (event) => eventJson(this.baseUrl, event),
       ['id', 'name', 'start'],
     );
   }
@@ -562,184 +466,32 @@ export class EventbriteSim extends ProviderSimBase<EventbriteAttendee, Eventbrit
       filters.push((a) => a.changedMs >= sinceMs && !a.hiddenFromChangedSince);
     }
     const matches = filters.length === 0 ? undefined : (a: EventbriteAttendee) => filters.every((f) => f(a));
-    const render = (attendee: EventbriteAttendee) => this.attendeeJson(event, attendee);
-    return this.pagedList(request, `attendees:${event.id}`, 'attendees', event.attendees, matches, render, [
-      'id',
-      'profile',
-    ]);
+    const render = (attendee: EventbriteAttendee) => attendeeJson(this.baseUrl, event, attendee);
+    return pagedList(
+      this.pageSize,
+      this.repeatingCursor,
+      request,
+      `attendees:${event.id}`,
+      'attendees',
+      event.attendees,
+      matches,
+      render,
+      ['id', 'profile'],
+    );
   }
 
   private ordersResponse(event: EventbriteEvent, request: ApiRequest): ApiResponse {
     const expandAttendees = (request.query.get('expand') ?? '').split(',').includes('attendees');
-    return this.pagedList(
+    return pagedList(
+      this.pageSize,
+      this.repeatingCursor,
       request,
       `orders:${event.id}`,
       'orders',
       event.orders,
       undefined,
-      (order) => {
-        const buyer = resolvePerson(order.buyer);
-        const json: Record<string, unknown> = {
-          id: order.id,
-          created: eventbriteUtc(order.createdMs),
-          changed: eventbriteUtc(order.changedMs),
-          name: `${buyer.firstName} ${buyer.lastName}`,
-          first_name: buyer.firstName,
-          last_name: buyer.lastName,
-          email: buyer.email,
-          status: 'placed',
-          event_id: event.id,
-          resource_uri: `${this.baseUrl}/orders/${order.id}/`,
-        };
-        if (expandAttendees) {
-          json.attendees = order.attendeeIds.map((id) =>
-            this.attendeeJson(event, event.attendees.get(id) as EventbriteAttendee),
-          );
-        }
-        return json;
-      },
+      (order) => orderJson(this.baseUrl, event, order, expandAttendees),
       ['id'],
     );
   }
-
-  /**
-   * One page of a list in Eventbrite's envelope: `{<key>: [...], pagination: {...}}`. The
-   * continuation carries the position to resume from and the next page number.
-   */
-  private pagedList<Row extends { readonly id: string }>(
-    request: ApiRequest,
-    scope: string,
-    key: string,
-    roster: Roster<Row>,
-    matches: ((row: Row) => boolean) | undefined,
-    render: (row: Row) => unknown,
-    requiredItemFields: readonly string[],
-  ): ApiResponse {
-    const pageSize = this.pageSize;
-    const page = pageListing(roster, {
-      scope,
-      cursor: request.query.get('continuation'),
-      limit: pageSize,
-      matches,
-      // The events listing has its own guard in our client; the fault is for attendee paging.
-      repeatCursor: key === 'attendees' && this.repeatingCursor,
-    });
-    if (!page) return argumentError('continuation - INVALID');
-    const objectCount = roster.count(matches);
-    const pagination: Record<string, unknown> = {
-      object_count: objectCount,
-      page_number: page.start.page,
-      page_size: pageSize,
-      page_count: Math.max(1, Math.ceil(objectCount / pageSize)),
-      has_more_items: page.hasMore,
-    };
-    if (page.nextCursor !== undefined) pagination.continuation = page.nextCursor;
-    const items = page.rows.map(render);
-    return {
-      status: 200,
-      body: { pagination, [key]: items },
-      withoutRequiredFields: () => ({ [key]: items.map((item) => withoutKeys(item, requiredItemFields)) }),
-    };
-  }
-
-  private eventJson(event: EventbriteEvent): Record<string, unknown> {
-    const time = (ms: number) => ({
-      timezone: event.timezone,
-      local: localWallTime(ms, event.timezone),
-      utc: eventbriteUtc(ms),
-    });
-    return {
-      id: event.id,
-      name: { text: event.name, html: escapeHtml(event.name) },
-      start: time(event.startMs),
-      end: time(event.endMs),
-      url: `https://www.eventbrite.com/e/${slugify(event.name)}-tickets-${event.id}`,
-      created: eventbriteUtc(event.createdMs),
-      changed: eventbriteUtc(event.changedMs),
-      status: event.status,
-      currency: 'USD',
-      online_event: false,
-      organization_id: event.organizationId,
-      resource_uri: `${this.baseUrl}/events/${event.id}/`,
-    };
-  }
-
-  private attendeeJson(event: EventbriteEvent, attendee: EventbriteAttendee): Record<string, unknown> {
-    const person = resolvePerson(attendee.person);
-    const profile: Record<string, unknown> = {
-      name: `${person.firstName} ${person.lastName}`,
-      first_name: person.firstName,
-      last_name: person.lastName,
-      email: person.email,
-    };
-    if (person.company !== null) profile.company = person.company;
-    if (person.jobTitle !== null) profile.job_title = person.jobTitle;
-    profile.addresses = {};
-    const checkedIn = attendee.checkedInMs !== null;
-    return {
-      id: attendee.id,
-      created: eventbriteUtc(attendee.createdMs),
-      changed: eventbriteUtc(attendee.changedMs),
-      ticket_class_id: attendee.ticketClass.id,
-      ticket_class_name: attendee.ticketClass.name,
-      profile,
-      barcodes: [
-        {
-          // Eventbrite's barcodes are the order id, the attendee id and a ticket counter.
-          barcode: `${attendee.orderId}${attendee.id}001`,
-          status: checkedIn ? 'used' : 'unused',
-          checkin_type: checkedIn ? 2 : 0,
-          created: eventbriteUtc(attendee.createdMs),
-          changed: eventbriteUtc(attendee.checkedInMs ?? attendee.createdMs),
-          is_printed: false,
-        },
-      ],
-      answers: [],
-      checked_in: checkedIn,
-      cancelled: attendee.cancelled,
-      refunded: attendee.refunded,
-      status: attendee.cancelled ? 'Not Attending' : checkedIn ? 'Checked In' : 'Attending',
-      event_id: event.id,
-      order_id: attendee.orderId,
-      quantity: 1,
-      guestlist_id: null,
-      invited_by: null,
-      resource_uri: `${this.baseUrl}/events/${event.id}/attendees/${attendee.id}/`,
-    };
-  }
-}
-
-function attendeeStatusFilter(status: AttendeeStatusFilter): (a: EventbriteAttendee) => boolean {
-  switch (status) {
-    case 'attending':
-      return (a) => !a.cancelled;
-    case 'not_attending':
-      return (a) => a.cancelled;
-    case 'unpaid':
-      // The simulator sells free or paid-up tickets only.
-      return () => false;
-  }
-}
-
-const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(Z|[+-]\d\d:?\d\d)?$/i;
-
-/**
- * `changed_since` is a UTC ISO time. Date.parse alone would read a time without an offset as
- * local time and accept prose like "Nov 23", so only ISO is taken and a bare time means UTC.
- */
-function parseUtcIso(value: string): number | null {
-  const match = ISO_TIME.exec(value);
-  if (!match) return null;
-  const ms = Date.parse(match[1] === undefined ? `${value}Z` : value);
-  return Number.isNaN(ms) ? null : ms;
-}
-
-/** `Authorization: Bearer <token>` first, then the `token` query parameter. */
-function bearerToken(request: ApiRequest): string | undefined {
-  const header = request.headers.authorization;
-  if (header) {
-    const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-    return match?.[1];
-  }
-  return request.query.get('token') ?? undefined;
 }

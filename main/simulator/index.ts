@@ -10,7 +10,7 @@
 //   sim.eventbrite.failNext(1, 503);
 //   await sim.close();
 //
-// Every control is also reachable over HTTP at `<controlUrl>` (see provider-sim.ts for the format).
+// Every control is also reachable over HTTP at `<controlUrl>` (see sim-controls.ts for the format).
 import { EventbriteSim } from './eventbrite.ts';
 import { LumaSim } from './luma.ts';
 
@@ -39,7 +39,7 @@ export interface SimulatorOptions {
   eventbritePageSize?: number;
   /** Guests per Luma page when the request has no pagination_limit; default 50 (a request may ask up to 100). */
   lumaPageSize?: number;
-  /** Whether Luma guests carry `updated_at` (unconfirmed for the real API); default true. */
+  /** Whether Luma guests carry `updated_at` (the real API sends none); default false. */
   lumaGuestUpdatedAt?: boolean;
   /**
    * Whether Luma accounts answer on the current route family; false: 404 there, so clients
@@ -62,7 +62,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     now,
     clockOffsetMs,
     pageSize: opts.lumaPageSize ?? 50,
-    includeGuestUpdatedAt: opts.lumaGuestUpdatedAt ?? true,
+    includeGuestUpdatedAt: opts.lumaGuestUpdatedAt ?? false,
     currentRoutes: opts.lumaCurrentRoutes ?? true,
   });
   const close = async () => {

@@ -24,16 +24,44 @@
 //   size (default 50).
 // - An API key is scoped to one calendar: another calendar's event answers 403, an unknown
 //   event 404.
-// - Guests are listed in registration order; `sort_column` / `sort_direction` are accepted and
-//   ignored. `approval_status` filters.
-// - `updated_at` on guests is unconfirmed for the real API; `includeGuestUpdatedAt: false`
-//   (option or setGuestUpdatedAt) leaves it out so clients can be tested without it.
-// - Company and job title arrive as registration answers ("Company", question_type
-//   'company'; "Job title", a plain text question), with a few boolean and number answers
-//   mixed in, since Luma guests have no such fields of their own.
+// - Guests are listed in registration order; `sort_column=registered_at` with
+//   `sort_direction=desc` (or asc) sorts them by registration time, newest first (a guest not
+//   registered yet, an invitee, last); another sort column is accepted and ignored. A sorted
+//   listing's cursor is a position in the sorted list, so a registration made while a client
+//   pages shifts what follows by one (seen twice, never missed). `approval_status` filters.
+// - Guests carry no `updated_at`, as Luma's (docs/PROVIDERS.md "No change stamp");
+//   `includeGuestUpdatedAt: true` (option or setGuestUpdatedAt) adds one, for tests of a
+//   provider that stamps.
+// - Company and job title arrive as Luma's company question does: `question_type: 'company'`,
+//   `value {company, job_title}`, `answer_company`, `answer_job_title` (and `answer`, the
+//   company), since Luma guests have no such fields of their own. A dropdown, a check box and
+//   a number answer are mixed in. The event lists its `registration_questions`.
 import { z } from 'zod';
-import { lumaTime } from './http-util.ts';
-import { definedFields, withoutKeys } from './objects.ts';
+import {
+  FAMILY_NAMES,
+  LUMA_APPROVAL_STATUSES,
+  eventJson,
+  guestJson,
+  mixedStatusAt,
+  type LumaAccount,
+  type LumaApprovalStatus,
+  type LumaEvent,
+  type LumaGuest,
+  type LumaGuestInput,
+  type LumaRouteFamily,
+} from './luma-records.ts';
+import {
+  ERROR_MESSAGES,
+  ROUTES,
+  byRegistration,
+  findGuestByEmail,
+  listEntry,
+  lumaError,
+  pagedEntries,
+  recordAnswer,
+  updateGuestStatusSchema,
+} from './luma-routes.ts';
+import { definedFields } from './objects.ts';
 import { DeterministicRandom, personAt, resolvePerson, ticketTypeAt, type StoredPerson } from './people.ts';
 import {
   ApiFailure,
@@ -45,138 +73,31 @@ import {
   type ControlOp,
   type ProviderSimConfig,
 } from './provider-sim.ts';
-import { Roster, pageListing } from './roster.ts';
-import {
-  DEFAULT_TICKET_TYPES,
-  TicketTypes,
-  eventSchedule,
-  splitName,
-  type SimEventRecord,
-  type TicketType,
-} from './registry.ts';
+import { Roster } from './roster.ts';
+import { DEFAULT_TICKET_TYPES, TicketTypes, eventSchedule, splitName, type TicketType } from './registry.ts';
 import {
   SimulatorError,
   type SeedOptions,
   type SimAccount,
   type SimAccountInput,
-  type SimAttendeeInput,
   type SimEventInput,
-  type SimPerson,
 } from './types.ts';
 
-export const LUMA_APPROVAL_STATUSES = [
-  'approved',
-  'session',
-  'pending_approval',
-  'invited',
-  'declined',
-  'waitlist',
-] as const;
-export type LumaApprovalStatus = (typeof LUMA_APPROVAL_STATUSES)[number];
-
-export type LumaGuestInput = SimAttendeeInput & {
-  approvalStatus?: LumaApprovalStatus;
-  /** Further tickets the guest holds, by ticket type name (`ticketName` is the first one). */
-  extraTicketNames?: string[];
-};
+export {
+  LUMA_APPROVAL_STATUSES,
+  type LumaApprovalStatus,
+  type LumaGuestInput,
+  type LumaRouteFamily,
+} from './luma-records.ts';
 
 export interface LumaSimConfig extends ProviderSimConfig {
-  /** Whether guests carry `updated_at` (unconfirmed for the real API); default true. */
+  /** Whether guests carry `updated_at` (the real API sends none); default false. */
   includeGuestUpdatedAt?: boolean;
   /** Whether accounts answer on the current route family (else 404 there); default true. */
   currentRoutes?: boolean;
 }
 
-export type LumaRouteFamily = 'current' | 'legacy';
-
-const MAX_PAGE_LIMIT = 100;
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-
-const ERROR_MESSAGES: Record<number, string> = {
-  400: 'Invalid request.',
-  401: 'Invalid API key.',
-  403: 'You do not have access to this resource. The Luma API requires Luma Plus.',
-  404: 'Not found.',
-  405: 'Method not allowed.',
-  429: 'Too many requests. Please slow down.',
-  500: 'Internal server error.',
-  502: 'Bad gateway.',
-  503: 'Service unavailable.',
-};
-
-interface LumaAccount {
-  userId: string;
-  calendarId: string;
-  name: string;
-  email: string;
-  events: Roster<LumaEvent>;
-  /** False: the current route family answers 404 for this account's key. */
-  currentRoutes: boolean;
-}
-
-interface LumaGuest {
-  readonly id: string;
-  /** At least one; the first is the one the older family reports. */
-  tickets: TicketType[];
-  person: StoredPerson;
-  approvalStatus: LumaApprovalStatus;
-  registeredMs: number | null;
-  invitedMs: number | null;
-  checkedInMs: number | null;
-  updatedMs: number;
-  /** Picks which extra (boolean, number) registration answers this guest gave. */
-  readonly answerSeed: number;
-}
-
-/** Its attendees are Luma's guests. */
-interface LumaEvent extends SimEventRecord<LumaGuest> {
-  calendarId: string;
-  url: string;
-}
-
-type RouteName = 'getSelf' | 'listEvents' | 'getEvent' | 'getGuests' | 'getGuest' | 'updateGuestStatus';
-
-interface Route {
-  method: 'GET' | 'POST';
-  name: RouteName;
-  family: LumaRouteFamily;
-}
-
-const ROUTES: Record<string, Route> = {
-  'users/get-self': { method: 'GET', name: 'getSelf', family: 'current' },
-  'calendars/events/list': { method: 'GET', name: 'listEvents', family: 'current' },
-  'events/get': { method: 'GET', name: 'getEvent', family: 'current' },
-  'events/guests/list': { method: 'GET', name: 'getGuests', family: 'current' },
-  'events/guests/get': { method: 'GET', name: 'getGuest', family: 'current' },
-  'user/get-self': { method: 'GET', name: 'getSelf', family: 'legacy' },
-  'calendar/list-events': { method: 'GET', name: 'listEvents', family: 'legacy' },
-  'event/get': { method: 'GET', name: 'getEvent', family: 'legacy' },
-  'event/get-guests': { method: 'GET', name: 'getGuests', family: 'legacy' },
-  'event/get-guest': { method: 'GET', name: 'getGuest', family: 'legacy' },
-  'event/update-guest-status': { method: 'POST', name: 'updateGuestStatus', family: 'legacy' },
-};
-
-/** How each family names its query parameters and record ids. */
-const FAMILY_NAMES: Record<
-  LumaRouteFamily,
-  { eventParam: string; guestsEventParam: string; guestParam: string; id: string }
-> = {
-  current: { eventParam: 'event_id', guestsEventParam: 'event_id', guestParam: 'id', id: 'id' },
-  legacy: { eventParam: 'api_id', guestsEventParam: 'event_api_id', guestParam: 'api_id', id: 'api_id' },
-};
-
-const updateGuestStatusSchema = z.object({
-  event_api_id: z.string(),
-  guest: z.union([
-    z.object({ type: z.literal('api_id'), api_id: z.string() }),
-    z.object({ type: z.literal('email'), email: z.string() }),
-  ]),
-  status: z.enum(LUMA_APPROVAL_STATUSES),
-});
-
-function lumaError(status: number, message: string): ApiResponse {
-  return { status, body: { message } };
-}
 
 export class LumaSim extends ProviderSimBase<LumaGuest, LumaEvent> {
   readonly kind = 'luma' as const;
@@ -189,7 +110,7 @@ export class LumaSim extends ProviderSimBase<LumaGuest, LumaEvent> {
 
   constructor(config: LumaSimConfig) {
     super(config);
-    this.includeGuestUpdatedAt = config.includeGuestUpdatedAt ?? true;
+    this.includeGuestUpdatedAt = config.includeGuestUpdatedAt ?? false;
     this.currentRoutesByDefault = config.currentRoutes ?? true;
   }
 
@@ -412,7 +333,7 @@ export class LumaSim extends ProviderSimBase<LumaGuest, LumaEvent> {
         return this.listEventsResponse(account, request, family);
       case 'getEvent': {
         const event = this.accessibleEvent(account, request.query.get(names.eventParam));
-        return recordAnswer(family, 'event', this.eventJson(event, family), [names.id, 'name', 'start_at'], {
+        return recordAnswer(family, 'event', eventJson(event, family), [names.id, 'name', 'start_at'], {
           hosts: [],
         });
       }
@@ -475,8 +396,17 @@ export class LumaSim extends ProviderSimBase<LumaGuest, LumaEvent> {
       (afterMs === null || event.startMs >= afterMs) && (beforeMs === null || event.startMs < beforeMs);
     const matches = afterMs === null && beforeMs === null ? undefined : startsInRange;
     const render = (event: LumaEvent) =>
-      listEntry(family, 'event', event.id, this.eventJson(event, family), { tags: [] });
-    return this.pagedEntries(request, `events:${account.calendarId}`, account.events, matches, render, false);
+      listEntry(family, 'event', event.id, eventJson(event, family), { tags: [] });
+    return pagedEntries(
+      this.pageSize,
+      this.repeatingCursor,
+      request,
+      `events:${account.calendarId}`,
+      account.events,
+      matches,
+      render,
+      false,
+    );
   }
 
   private guestsResponse(event: LumaEvent, request: ApiRequest, family: LumaRouteFamily): ApiResponse {
@@ -484,12 +414,21 @@ export class LumaSim extends ProviderSimBase<LumaGuest, LumaEvent> {
     if (status !== null && !LUMA_APPROVAL_STATUSES.includes(status as LumaApprovalStatus)) {
       return this.errorResponse(400, `Unknown approval_status ${status}.`);
     }
-    return this.pagedEntries(
+    const direction = request.query.get('sort_direction');
+    const sorted = request.query.get('sort_column') === 'registered_at';
+    if (sorted && direction !== null && direction !== 'asc' && direction !== 'desc') {
+      return this.errorResponse(400, 'sort_direction must be asc or desc.');
+    }
+    return pagedEntries(
+      this.pageSize,
+      this.repeatingCursor,
       request,
-      `guests:${event.id}`,
-      event.attendees,
+      // A cursor of one order is not one of another's.
+      `guests:${event.id}${sorted ? `:registered_at:${direction ?? 'asc'}` : ''}`,
+      sorted ? byRegistration(event.attendees, direction === 'desc') : event.attendees,
       status === null ? undefined : (guest) => guest.approvalStatus === status,
-      (guest) => listEntry(family, 'guest', guest.id, this.guestJson(event, guest, family)),
+      (guest) =>
+        listEntry(family, 'guest', guest.id, guestJson(event, guest, family, this.includeGuestUpdatedAt)),
       true,
     );
   }
@@ -502,7 +441,10 @@ export class LumaSim extends ProviderSimBase<LumaGuest, LumaEvent> {
     const guest = guestId ? event.attendees.get(guestId) : email ? findGuestByEmail(event, email) : undefined;
     if (!guestId && !email) return this.errorResponse(400, `Give ${names.guestParam} or email.`);
     if (!guest) return this.errorResponse(404, 'Guest not found.');
-    return recordAnswer(family, 'guest', this.guestJson(event, guest, family), [names.id, 'approval_status']);
+    return recordAnswer(family, 'guest', guestJson(event, guest, family, this.includeGuestUpdatedAt), [
+      names.id,
+      'approval_status',
+    ]);
   }
 
   private updateGuestStatusResponse(account: LumaAccount, request: ApiRequest): ApiResponse {
@@ -523,200 +465,5 @@ export class LumaSim extends ProviderSimBase<LumaGuest, LumaEvent> {
     this.applyStatus(guest, parsed.status);
     guest.updatedMs = this.now();
     return { status: 200, body: {} };
-  }
-
-  /** One page in Luma's envelope; the cursor is opaque and bound to this listing. */
-  private pagedEntries<Row extends { readonly id: string }>(
-    request: ApiRequest,
-    scope: string,
-    roster: Roster<Row>,
-    matches: ((row: Row) => boolean) | undefined,
-    render: (row: Row) => Record<string, unknown>,
-    isGuestListing: boolean,
-  ): ApiResponse {
-    const limitParam = request.query.get('pagination_limit');
-    let limit = this.pageSize;
-    if (limitParam !== null) {
-      const requested = Number(limitParam);
-      if (!Number.isInteger(requested) || requested < 1) {
-        return this.errorResponse(400, 'pagination_limit must be a positive integer.');
-      }
-      limit = Math.min(requested, MAX_PAGE_LIMIT);
-    }
-    const page = pageListing(roster, {
-      scope,
-      cursor: request.query.get('pagination_cursor') || null,
-      limit,
-      matches,
-      repeatCursor: isGuestListing && this.repeatingCursor,
-    });
-    if (!page) return this.errorResponse(400, 'Invalid pagination_cursor.');
-    const entries = page.rows.map(render);
-    const body: Record<string, unknown> = { entries, has_more: page.hasMore };
-    if (page.nextCursor !== undefined) body.next_cursor = page.nextCursor;
-    return {
-      status: 200,
-      body,
-      withoutRequiredFields: () => ({
-        entries: entries.map((entry) => withoutKeys(entry, ['id', 'api_id', 'guest', 'event'])),
-      }),
-    };
-  }
-
-  private eventJson(event: LumaEvent, family: LumaRouteFamily): Record<string, unknown> {
-    return {
-      [FAMILY_NAMES[family].id]: event.id,
-      [family === 'current' ? 'calendar_id' : 'calendar_api_id']: event.calendarId,
-      name: event.name,
-      description: '',
-      start_at: lumaTime(event.startMs),
-      end_at: lumaTime(event.endMs),
-      timezone: event.timezone,
-      url: event.url,
-      created_at: lumaTime(event.createdMs),
-      visibility: 'public',
-      cover_url: null,
-      meeting_url: null,
-      geo_address_json: null,
-    };
-  }
-
-  private guestJson(event: LumaEvent, guest: LumaGuest, family: LumaRouteFamily): Record<string, unknown> {
-    const person = resolvePerson(guest.person);
-    const fullName = `${person.firstName} ${person.lastName}`;
-    const checkedInAt = guest.checkedInMs === null ? null : lumaTime(guest.checkedInMs);
-    // Derived from the guest id rather than stored: one fewer random id per seeded guest.
-    const ticketId = (index: number) =>
-      `evtticket-${guest.id.slice('gst-'.length)}${index === 0 ? '' : `-${index}`}`;
-    const tickets = guest.tickets.map((ticket, index) => ({
-      [FAMILY_NAMES[family].id]: ticketId(index),
-      name: ticket.name,
-      event_ticket_type_id: ticket.id,
-      amount: 0,
-      currency: null,
-      checked_in_at: checkedInAt,
-    }));
-    const user = {
-      user_name: fullName,
-      user_first_name: person.firstName,
-      user_last_name: person.lastName,
-      user_email: person.email,
-    };
-    const status = {
-      approval_status: guest.approvalStatus,
-      registered_at: guest.registeredMs === null ? null : lumaTime(guest.registeredMs),
-      invited_at: guest.invitedMs === null ? null : lumaTime(guest.invitedMs),
-      joined_at: null,
-    };
-    const details = {
-      phone_number: null,
-      check_in_qr_code: `https://luma.com/check-in/${event.id}?pk=${guest.id}`,
-      registration_answers: registrationAnswers(person, guest.answerSeed),
-    };
-    const json: Record<string, unknown> =
-      family === 'current'
-        ? { id: guest.id, ...user, ...status, ...details, event_tickets: tickets }
-        : {
-            api_id: guest.id,
-            name: fullName,
-            email: person.email,
-            ...user,
-            ...status,
-            checked_in_at: checkedInAt,
-            ...details,
-            event_ticket: tickets[0],
-          };
-    if (this.includeGuestUpdatedAt) json.updated_at = lumaTime(guest.updatedMs);
-    return json;
-  }
-}
-
-/**
- * One record as a family answers it: flat on the current routes; under `wrapper` on the older
- * ones, beside `olderExtras`. `required` are the fields the missing_fields fault strips.
- */
-function recordAnswer(
-  family: LumaRouteFamily,
-  wrapper: string,
-  json: Record<string, unknown>,
-  required: readonly string[],
-  olderExtras: Record<string, unknown> = {},
-): ApiResponse {
-  if (family === 'current')
-    return { status: 200, body: json, withoutRequiredFields: () => withoutKeys(json, required) };
-  return {
-    status: 200,
-    body: { [wrapper]: json, ...olderExtras },
-    withoutRequiredFields: () => ({ [wrapper]: withoutKeys(json, required) }),
-  };
-}
-
-/** One list entry: the record itself on the current routes, `{api_id, <wrapper>: record}` on the older ones. */
-function listEntry(
-  family: LumaRouteFamily,
-  wrapper: string,
-  id: string,
-  json: Record<string, unknown>,
-  olderExtras: Record<string, unknown> = {},
-): Record<string, unknown> {
-  return family === 'current' ? json : { api_id: id, [wrapper]: json, ...olderExtras };
-}
-
-function findGuestByEmail(event: LumaEvent, email: string): LumaGuest | undefined {
-  const wanted = email.toLowerCase();
-  return event.attendees.all().find((guest) => resolvePerson(guest.person).email.toLowerCase() === wanted);
-}
-
-function registrationAnswers(person: SimPerson, seed: number): Record<string, unknown>[] {
-  const answers: Record<string, unknown>[] = [];
-  if (person.company !== null) {
-    answers.push({
-      label: 'Company',
-      answer: person.company,
-      question_id: 'q-company',
-      question_type: 'company',
-    });
-  }
-  if (person.jobTitle !== null) {
-    answers.push({
-      label: 'Job title',
-      answer: person.jobTitle,
-      question_id: 'q-job-title',
-      question_type: 'text',
-    });
-  }
-  // Answers are not always strings: check boxes arrive as booleans, numeric questions as numbers.
-  if (seed % 3 === 0) {
-    answers.push({
-      label: 'I agree to the code of conduct',
-      answer: true,
-      question_id: 'q-coc',
-      question_type: 'agree-check',
-    });
-  }
-  if (seed % 7 === 0) {
-    answers.push({
-      label: 'Years of experience',
-      answer: seed % 15,
-      question_id: 'q-years',
-      question_type: 'text',
-    });
-  }
-  return answers;
-}
-
-/** About one seeded guest in six is not attending yet or any more. */
-function mixedStatusAt(index: number): LumaApprovalStatus {
-  switch (index % 25) {
-    case 3:
-      return 'declined';
-    case 8:
-      return 'pending_approval';
-    case 13:
-      return 'waitlist';
-    case 18:
-      return 'invited';
-    default:
-      return 'approved';
   }
 }

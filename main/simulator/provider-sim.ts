@@ -2,39 +2,28 @@
 // token registry, the provider's clock, injected faults and latency, the request log, the
 // /_sim/ control dispatcher, and the events with their rows (registry.ts: ticket types, who may
 // read an event). Eventbrite and Luma subclasses supply routes, JSON shapes and error bodies.
-//
-// HTTP control format (so a simulator in another process can be driven):
-//   GET  /_sim/  -> 200 {kind, port, baseUrl, requestCount, ops: [names]}
-//   POST /_sim/  with body {"op": "<method name>", "args": [...positional arguments...]}
-//     -> 200 {"ok": true, "result": <the method's return value, or null>}
-//     -> 400 {"ok": false, "error": "<why>"} for an unknown op, arguments that do not fit,
-//        or an unknown token, event or attendee.
-//   Ops are the ProviderSim methods of the same name, e.g.
-//     {"op": "addAttendee", "args": ["<eventId>", {"firstName": "Zoë", "ticketName": "VIP"}]}
-//     {"op": "failNext", "args": [2, "timeout", {"pathIncludes": "/attendees/"}]}
-//     {"op": "requests", "args": [20]}   (the last 20 log records; no argument: all of them)
-//   plus "requestCount". Going offline over HTTP needs a way back, so only "goOfflineFor"
-//   [ms] is offered (answered first, then the listener stops, and returns after ms).
-//   Control requests skip faults, latency and the request log, and need no credentials.
+// The /_sim/ control format is described in sim-controls.ts; queued faults live in sim-faults.ts.
 //
 // The provider keeps its own clock: the injected clock plus an offset (setClockOffset), so a
 // test can put the provider days ahead of or behind the station. Every stamp the provider
 // writes and every `Date` header it sends come from that clock.
 import { EventEmitter } from 'node:events';
-import {
-  createServer,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { z } from 'zod';
 import type { ProviderKind } from '../../shared/types.ts';
 import { isGone, queryRecord, readBody, sendJson, sendText } from './http-util.ts';
 import type { SimEventRecord } from './registry.ts';
+import { ApiFailure, type ApiRequest, type ApiResponse } from './sim-api.ts';
+import { commonControlOps, serveControl, type ControlOp } from './sim-controls.ts';
 import {
-  SIM_FAULTS,
+  FaultQueue,
+  MALFORMED_BODY,
+  checkCount,
+  checkOffset,
+  checkPageSize,
+  type QueuedFault,
+} from './sim-faults.ts';
+import {
   SimulatorError,
   type FaultOptions,
   type ProviderSim,
@@ -48,108 +37,17 @@ import {
   type SimRequestRecord,
 } from './types.ts';
 
+export { controlOp, eventInputSchema, personInputSchema, type ControlOp } from './sim-controls.ts';
+export { checkCount } from './sim-faults.ts';
+export { ApiFailure, type ApiRequest, type ApiResponse } from './sim-api.ts';
+
 const REQUEST_LOG_CAP = 10_000;
-
-/** A provider request as the route handlers see it. */
-export interface ApiRequest {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  headers: IncomingHttpHeaders;
-  /** The raw body of a POST; '' for other methods. */
-  body: string;
-}
-
-/** A route's answer before it is written, so faults can reshape it. */
-export interface ApiResponse {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
-  /** The same answer without the fields a client needs, for the `missing_fields` fault. */
-  withoutRequiredFields?: () => unknown;
-}
-
-/**
- * Thrown by route code to answer with an error right away (unknown event, no access, bad
- * argument), so handlers read top to bottom instead of checking a union after every lookup.
- */
-export class ApiFailure extends Error {
-  constructor(readonly response: ApiResponse) {
-    super(`provider answered ${response.status}`);
-    this.name = 'ApiFailure';
-  }
-}
 
 export interface ProviderSimConfig {
   now: () => number;
   pageSize: number;
   /** The provider's clock runs this far ahead of `now` (negative: behind); default 0. */
   clockOffsetMs?: number;
-}
-
-/** One entry of the control dispatcher: how to validate the args array and what to run. */
-export interface ControlOp {
-  args: z.ZodType<unknown[]>;
-  run: (args: unknown[]) => unknown;
-  /** Run after the answer is on the wire (for ops that take the listener down). */
-  afterResponse?: boolean;
-}
-
-export function controlOp<Schema extends z.ZodType<unknown[]>>(
-  args: Schema,
-  run: (args: z.output<Schema>) => unknown,
-  options: { afterResponse?: boolean } = {},
-): ControlOp {
-  return { args, run: run as (args: unknown[]) => unknown, ...options };
-}
-
-const controlCallSchema = z.object({ op: z.string(), args: z.array(z.unknown()).optional() });
-
-export const personInputSchema = z
-  .object({
-    firstName: z.string(),
-    lastName: z.string(),
-    email: z.string(),
-    company: z.string().nullable(),
-    jobTitle: z.string().nullable(),
-    ticketName: z.string(),
-  })
-  .partial()
-  .strict();
-
-export const eventInputSchema = z
-  .object({
-    name: z.string(),
-    startsAt: z.string().optional(),
-    endsAt: z.string().optional(),
-    timezone: z.string().optional(),
-    ticketTypes: z.array(z.string()).min(1).optional(),
-  })
-  .strict();
-
-const seedOptionsSchema = z
-  .object({ ticketTypes: z.array(z.string()).min(1).optional(), mixedStatuses: z.boolean().optional() })
-  .strict();
-
-const faultSchema = z.custom<SimFault>((value) => SIM_FAULTS.includes(value as SimFault), {
-  message: `fault must be one of ${SIM_FAULTS.join(', ')}`,
-});
-
-/** The shape a 200 takes when the `malformed` fault answers: what a captive portal or proxy sends. */
-const MALFORMED_BODY = '<html><head><title>502</title></head><body>Upstream hiccup<br>';
-
-interface QueuedFault {
-  fault: SimFault | 'throttle';
-  remaining: number;
-  pathIncludes?: string;
-  retryAfterSeconds?: number;
-}
-
-/** A throttleFor window: every provider request answers 429 until `untilMs` on the provider's clock. */
-interface ThrottleWindow {
-  untilMs: number;
-  /** Fixed Retry-After; absent: the seconds left in the window, rounded up. */
-  retryAfterSeconds?: number;
 }
 
 interface TokenGrant {
@@ -187,8 +85,7 @@ export abstract class ProviderSimBase<Row extends { readonly id: string }, Event
   /** Serialises offline/online switches so overlapping calls cannot interleave close and listen. */
   private transition: Promise<void> = Promise.resolve();
   private latencyMs = 0;
-  private readonly faults: QueuedFault[] = [];
-  private throttleWindow: ThrottleWindow | null = null;
+  private readonly faults = new FaultQueue(() => this.now());
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly log: SimRequestRecord[] = [];
   private receivedCount = 0;
@@ -405,24 +302,15 @@ export abstract class ProviderSimBase<Row extends { readonly id: string }, Event
   // ---- faults, latency, paging -------------------------------------------------------------
 
   failNext(n: number, fault: SimFault, opts: FaultOptions = {}): void {
-    if (!SIM_FAULTS.includes(fault)) throw new SimulatorError(`unknown fault ${String(fault)}`);
-    this.queueFault({ fault, remaining: checkCount(n), pathIncludes: opts.pathIncludes });
+    this.faults.failNext(n, fault, opts);
   }
 
   throttleNext(n: number, retryAfterSeconds?: number): void {
-    this.queueFault({
-      fault: 'throttle',
-      remaining: checkCount(n),
-      retryAfterSeconds: checkRetryAfter(retryAfterSeconds),
-    });
+    this.faults.throttleNext(n, retryAfterSeconds);
   }
 
   throttleFor(seconds: number, retryAfterSeconds?: number): void {
-    if (!(seconds >= 0) || !Number.isFinite(seconds)) throw new SimulatorError('seconds must be >= 0');
-    this.throttleWindow = {
-      untilMs: this.now() + seconds * 1000,
-      retryAfterSeconds: checkRetryAfter(retryAfterSeconds),
-    };
+    this.faults.throttleFor(seconds, retryAfterSeconds);
   }
 
   repeatCursor(repeating: boolean): void {
@@ -430,8 +318,7 @@ export abstract class ProviderSimBase<Row extends { readonly id: string }, Event
   }
 
   clearFaults(): void {
-    this.faults.length = 0;
-    this.throttleWindow = null;
+    this.faults.clear();
     this.repeatingCursor = false;
   }
 
@@ -442,36 +329,6 @@ export abstract class ProviderSimBase<Row extends { readonly id: string }, Event
 
   setPageSize(size: number): void {
     this.pageSize = checkPageSize(size);
-  }
-
-  private queueFault(fault: QueuedFault): void {
-    if (fault.remaining > 0) this.faults.push(fault);
-  }
-
-  /**
-   * An open throttleFor window first (it answers every request without using up queued
-   * faults), then the oldest queued fault this path qualifies for; faults for other paths wait
-   * their turn.
-   */
-  private takeFault(path: string): QueuedFault | null {
-    const window = this.throttleWindow;
-    if (window) {
-      const leftMs = window.untilMs - this.now();
-      if (leftMs > 0) {
-        return {
-          fault: 'throttle',
-          remaining: 0,
-          retryAfterSeconds: window.retryAfterSeconds ?? Math.ceil(leftMs / 1000),
-        };
-      }
-      this.throttleWindow = null;
-    }
-    const index = this.faults.findIndex((f) => !f.pathIncludes || path.includes(f.pathIncludes));
-    if (index < 0) return null;
-    const fault = this.faults[index] as QueuedFault;
-    fault.remaining--;
-    if (fault.remaining === 0) this.faults.splice(index, 1);
-    return fault;
   }
 
   // ---- request log -------------------------------------------------------------------------
@@ -511,13 +368,13 @@ export abstract class ProviderSimBase<Row extends { readonly id: string }, Event
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === '/_sim' || url.pathname.startsWith('/_sim/')) {
-      await this.serveControl(req, res);
+      await serveControl(this, this.controls(), req, res);
       return;
     }
     this.receivedCount++;
     const request = { method: req.method ?? 'GET', path: url.pathname, query: queryRecord(url.searchParams) };
     // Taken on arrival, so concurrent requests consume faults in the order they came in.
-    const fault = this.takeFault(url.pathname);
+    const fault = this.faults.take(url.pathname);
     const body = request.method === 'POST' ? await readBody(req) : '';
     if (this.latencyMs > 0) await this.delay(this.latencyMs);
     if (isGone(res)) {
@@ -612,129 +469,8 @@ export abstract class ProviderSimBase<Row extends { readonly id: string }, Event
 
   private controls(): Map<string, ControlOp> {
     this.controlTable ??= new Map(
-      Object.entries({ ...this.commonControlOps(), ...this.providerControlOps() }),
+      Object.entries({ ...commonControlOps(this), ...this.providerControlOps() }),
     );
     return this.controlTable;
   }
-
-  private async serveControl(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method === 'GET') {
-      sendJson(res, 200, {
-        kind: this.kind,
-        port: this.port,
-        baseUrl: this.baseUrl,
-        requestCount: this.requestCount,
-        ops: [...this.controls().keys()],
-      });
-      return;
-    }
-    if (req.method !== 'POST') {
-      sendJson(res, 405, { ok: false, error: 'use GET or POST' });
-      return;
-    }
-    let call: z.infer<typeof controlCallSchema>;
-    try {
-      call = controlCallSchema.parse(JSON.parse(await readBody(req)));
-    } catch {
-      sendJson(res, 400, { ok: false, error: 'body must be JSON {"op": string, "args": [...]}' });
-      return;
-    }
-    const op = this.controls().get(call.op);
-    if (!op) {
-      sendJson(res, 400, { ok: false, error: `unknown op ${call.op}` });
-      return;
-    }
-    const args = op.args.safeParse(call.args ?? []);
-    if (!args.success) {
-      sendJson(res, 400, { ok: false, error: `bad args for ${call.op}: ${z.prettifyError(args.error)}` });
-      return;
-    }
-    if (op.afterResponse) {
-      res.on('finish', () => {
-        Promise.resolve(op.run(args.data)).catch(() => undefined);
-      });
-      sendJson(res, 200, { ok: true, result: null }, { connection: 'close' });
-      return;
-    }
-    try {
-      const result = await op.run(args.data);
-      sendJson(res, 200, { ok: true, result: result ?? null });
-    } catch (error) {
-      const status = error instanceof SimulatorError ? 400 : 500;
-      sendJson(res, status, { ok: false, error: error instanceof Error ? error.message : String(error) });
-    }
-  }
-
-  private commonControlOps(): Record<string, ControlOp> {
-    const id = z.string().min(1);
-    return {
-      addAccount: controlOp(
-        z.tuple([z.object({ email: z.string(), name: z.string(), token: z.string().optional() }).strict()]),
-        ([account]) => this.addAccount(account),
-      ),
-      revokeToken: controlOp(z.tuple([id]), ([token]) => this.revokeToken(token)),
-      restoreToken: controlOp(z.tuple([id]), ([token]) => this.restoreToken(token)),
-      addEvent: controlOp(z.tuple([id, eventInputSchema]), ([token, event]) => this.addEvent(token, event)),
-      seedAttendees: controlOp(
-        z.tuple([id, z.number().int().min(0), seedOptionsSchema.optional()]),
-        ([eventId, n, opts]) => this.seedAttendees(eventId, n, opts),
-      ),
-      cancelAttendee: controlOp(z.tuple([id, id]), ([eventId, attendeeId]) =>
-        this.cancelAttendee(eventId, attendeeId),
-      ),
-      setCheckedIn: controlOp(z.tuple([id, id, z.boolean()]), ([eventId, attendeeId, checkedIn]) =>
-        this.setCheckedIn(eventId, attendeeId, checkedIn),
-      ),
-      attendeeIds: controlOp(z.tuple([id]), ([eventId]) => this.attendeeIds(eventId)),
-      failNext: controlOp(
-        z.tuple([
-          z.number().int().min(1),
-          faultSchema,
-          z.object({ pathIncludes: z.string().optional() }).strict().optional(),
-        ]),
-        ([n, fault, opts]) => this.failNext(n, fault, opts),
-      ),
-      throttleNext: controlOp(
-        z.tuple([z.number().int().min(1), z.number().min(0).optional()]),
-        ([n, retryAfter]) => this.throttleNext(n, retryAfter),
-      ),
-      throttleFor: controlOp(
-        z.tuple([z.number().min(0), z.number().min(0).optional()]),
-        ([seconds, retryAfter]) => this.throttleFor(seconds, retryAfter),
-      ),
-      repeatCursor: controlOp(z.tuple([z.boolean()]), ([repeating]) => this.repeatCursor(repeating)),
-      setClockOffset: controlOp(z.tuple([z.number().int()]), ([offsetMs]) => this.setClockOffset(offsetMs)),
-      clock: controlOp(z.tuple([]), () => ({ now: this.now(), offsetMs: this.clockOffsetMs })),
-      clearFaults: controlOp(z.tuple([]), () => this.clearFaults()),
-      setLatency: controlOp(z.tuple([z.number().min(0)]), ([ms]) => this.setLatency(ms)),
-      setPageSize: controlOp(z.tuple([z.number().int().min(1)]), ([size]) => this.setPageSize(size)),
-      goOfflineFor: controlOp(z.tuple([z.number().min(0)]), ([ms]) => this.goOfflineFor(ms), {
-        afterResponse: true,
-      }),
-      requestCount: controlOp(z.tuple([]), () => this.requestCount),
-      requests: controlOp(z.tuple([z.number().int().min(0).optional()]), ([last]) =>
-        last === undefined ? this.log : this.log.slice(Math.max(0, this.log.length - last)),
-      ),
-    };
-  }
-}
-
-function checkRetryAfter(seconds: number | undefined): number | undefined {
-  if (seconds !== undefined && !(seconds >= 0)) throw new SimulatorError('retryAfterSeconds must be >= 0');
-  return seconds;
-}
-
-export function checkCount(n: number): number {
-  if (!Number.isInteger(n) || n < 0) throw new SimulatorError('n must be a whole number >= 0');
-  return n;
-}
-
-function checkOffset(offsetMs: number): number {
-  if (!Number.isSafeInteger(offsetMs)) throw new SimulatorError('clock offset must be a whole number of ms');
-  return offsetMs;
-}
-
-function checkPageSize(size: number): number {
-  if (!Number.isInteger(size) || size < 1) throw new SimulatorError('page size must be a whole number >= 1');
-  return size;
 }

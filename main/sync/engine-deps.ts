@@ -26,6 +26,14 @@ export interface SyncEngineOptions {
   fullListingMaxRows: number;
   /** How often a live pass of an incremental provider also compares the provider's counts with the mirror's. */
   countCheckIntervalMs: number;
+  /**
+   * A provider without changed-since that lists newest first (Luma): how often a full pass for
+   * edits and removals should go round. A big event's full pass is spread over the live passes
+   * of that time, a few pages each (newest-first.ts).
+   */
+  fullPassIntervalMs: number;
+  /** Pages of that full pass a live pass lists at the least; an event this small is listed whole every pass. */
+  fullPassMinPages: number;
 }
 
 export const DEFAULT_SYNC_OPTIONS: SyncEngineOptions = {
@@ -34,6 +42,8 @@ export const DEFAULT_SYNC_OPTIONS: SyncEngineOptions = {
   liveBudgetShare: 0.5,
   fullListingMaxRows: 2_500,
   countCheckIntervalMs: 15 * 60_000,
+  fullPassIntervalMs: 5 * 60_000,
+  fullPassMinPages: 5,
 };
 
 export interface SyncEngineDeps {

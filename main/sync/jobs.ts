@@ -135,8 +135,13 @@ export class SyncJobs {
           );
         }
       });
-      // The next live pass is incremental where the provider allows it: about one request.
-      this.live.schedule(eventId, client.supportsChangedSince ? 1 : outcome.requests, 0);
+      // The next live pass is incremental where the provider allows it, or reads the newest
+      // registrations first: about one request.
+      this.live.schedule(
+        eventId,
+        client.supportsChangedSince || client.supportsNewestFirst ? 1 : outcome.requests,
+        0,
+      );
     } catch (err) {
       if (signal.aborted) {
         // Shut down mid-job: the job is abandoned exactly as if the process had died, so the

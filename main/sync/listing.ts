@@ -17,6 +17,7 @@ import type { SyncJob, SyncRepairTrigger } from '../../shared/types.ts';
 import { PROVIDER_LABEL } from '../../shared/types.ts';
 import type { SyncEngineDeps } from './engine-deps.ts';
 import type { EventOwners } from './owners.ts';
+import type { UpsertResult } from '../db/store.ts';
 
 /** What one pass over the provider's listing needs. */
 export interface PassContext {
@@ -147,14 +148,20 @@ export class ProviderListing {
    * left alone (markRemoved). The rows are all found before any is marked, so a pass aborted while reading
    * (shut down, or taken over) marks nothing; one aborted while marking has marked only rows the
    * complete listing did not return, each slice in its own transaction and told to the desk.
+   * Rows with an id above `rowsUpTo` are left alone (added after a listing spread over time began).
    */
-  private async markUnlistedAsRemoved(ctx: PassContext, listedIds: ReadonlySet<string>): Promise<number> {
+  async markUnlistedAsRemoved(
+    ctx: PassContext,
+    listedIds: ReadonlySet<string>,
+    rowsUpTo = Number.POSITIVE_INFINITY,
+  ): Promise<number> {
     const { eventId, signal } = ctx;
     const unlisted: number[] = [];
     let cursor: string | null = null;
     do {
       const slice = this.deps.store.unlistedSlice(eventId, listedIds, cursor, REMOVAL_SLICE);
-      unlisted.push(...slice.unlisted);
+      // A listing spread over time (newest-first.ts) leaves alone rows added since it began.
+      unlisted.push(...slice.unlisted.filter((id) => id <= rowsUpTo));
       cursor = slice.next;
       if (cursor !== null) {
         await yieldToEventLoop();
@@ -209,7 +216,7 @@ export class ProviderListing {
         await yieldToEventLoop();
       }
       signal.throwIfAborted();
-      const result = this.deps.store.upsertAttendees(eventId, page.attendees, job?.id ?? null, this.now());
+      const result = this.writePage(ctx, page.attendees);
       changed += result.changedIds.length;
       for (const attendee of page.attendees) {
         listedIds?.add(attendee.providerAttendeeId);
@@ -226,8 +233,6 @@ export class ProviderListing {
         }
         this.deps.events.emit('jobProgress', { eventId, job: progressed });
       }
-      if (result.changedIds.length)
-        this.deps.events.emit('attendeesChanged', { eventId, attendeeIds: result.changedIds });
       if (!next) break;
       page = await next;
     }
@@ -238,6 +243,17 @@ export class ProviderListing {
       firstAnswerAt,
     });
     return { requests, changed, listedIds, watermark };
+  }
+
+  /**
+   * Writes one page of a listing into the mirror (one short transaction; the job's progress with
+   * it) and tells the desk which rows changed.
+   */
+  writePage(ctx: PassContext, attendees: AttendeePage['attendees']): UpsertResult {
+    const result = this.deps.store.upsertAttendees(ctx.eventId, attendees, ctx.job?.id ?? null, this.now());
+    if (result.changedIds.length)
+      this.deps.events.emit('attendeesChanged', { eventId: ctx.eventId, attendeeIds: result.changedIds });
+    return result;
   }
 
   /**
@@ -306,7 +322,8 @@ export class ProviderListing {
   }
 }
 
-function repeatingCursor(client: ProviderClient, cursor: string): ProviderError {
+/** A provider that answers a page cursor already followed: it would page forever. */
+export function repeatingCursor(client: Pick<ProviderClient, 'kind'>, cursor: string): ProviderError {
   const label = PROVIDER_LABEL[client.kind];
   return new ProviderError(
     client.kind,

@@ -9,6 +9,7 @@ import { isPollingStatus } from '../../shared/sync-status.ts';
 import type { SyncEngineDeps } from './engine-deps.ts';
 import { disconnectEvent, describeError, failureReason, guarded, isCredentialRejection } from './failures.ts';
 import type { PassContext, PassOutcome, ProviderListing } from './listing.ts';
+import { NewestFirstLive } from './newest-first.ts';
 import { abortReason, type EventOwners, type Owner } from './owners.ts';
 
 export class LiveSync {
@@ -26,12 +27,16 @@ export class LiveSync {
    */
   private readonly ownWatermark = new Set<number>();
   private liveLoop: { abort: AbortController; done: Promise<void> } | null = null;
+  /** Passes over a provider without changed-since that lists newest first (Luma). */
+  private readonly newestFirst: NewestFirstLive;
 
   constructor(
     private readonly deps: SyncEngineDeps,
     private readonly owners: EventOwners,
     private readonly listing: ProviderListing,
-  ) {}
+  ) {
+    this.newestFirst = new NewestFirstLive(deps, listing);
+  }
 
   private now(): string {
     return isoTime(this.deps.clock.now());
@@ -78,13 +83,15 @@ export class LiveSync {
   /** A job brought the mirror level with the provider: its watermark is this desk's, its counts just compared. */
   jobSynced(eventId: number): void {
     this.ownWatermark.add(eventId);
+    this.newestFirst.listedWhole(eventId);
     this.lastCountCheckAt.set(eventId, this.deps.clock.now());
   }
 
   /**
    * One live pass over one event: incremental where the provider supports it (Eventbrite's
-   * changed_since, with a count check now and then), else a full listing whose difference,
-   * removals included, is applied (Luma). A failed pass moves ACTIVE to FAILED (or
+   * changed_since, with a count check now and then); for a provider that lists newest first
+   * (Luma), the new registrations and a share of a full pass (newest-first.ts); else a full
+   * listing whose difference, removals included, is applied. A failed pass moves ACTIVE to FAILED (or
    * DISCONNECTED); a successful pass of a FAILED event brings it back to ACTIVE. The pass owns
    * the event while it runs; one that a repair took over is dropped. Returns the requests made.
    */
@@ -103,6 +110,7 @@ export class LiveSync {
         failures,
       });
       this.ownWatermark.delete(eventId);
+      this.newestFirst.forget(eventId);
       return 0;
     }
     const pausedUntil = this.deps.providerPausedUntil(state.integrationId);
@@ -154,6 +162,8 @@ export class LiveSync {
       });
       return outcome.requests;
     } catch (err) {
+      // A full pass spread over live passes begins afresh after any failure or abort.
+      this.newestFirst.forget(eventId);
       if (signal.aborted) throw err;
       if (stale()) return 0;
       guarded(this.deps, eventId, () => this.applyLiveFailure(eventId, state.integrationId, err));
@@ -168,6 +178,7 @@ export class LiveSync {
 
   private async livePass(ctx: PassContext, watermark: string | null): Promise<PassOutcome> {
     const { client, eventId } = ctx;
+    if (!client.supportsChangedSince && client.supportsNewestFirst) return this.newestFirst.pass(ctx);
     if (!client.supportsChangedSince || watermark === null) {
       const listing = await this.listing.fullListing(ctx, 'live');
       return { requests: listing.requests, watermark: listing.watermark };

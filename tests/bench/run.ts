@@ -316,7 +316,9 @@ async function main() {
     if (!args.includes('--no-ui')) log('measuring the UI in Chromium through the browser host...');
     const ui = args.includes('--no-ui') ? { skipped: '--no-ui' } : await measureUi(attendees);
     if (!args.includes('--no-day'))
-      log('simulating an 8-hour event day in virtual time (Eventbrite and Luma live, 5,000 check-ins)...');
+      log(
+        'simulating an 8-hour event day in virtual time (Eventbrite and a 10,000-guest Luma event live, 5,000 check-ins)...',
+      );
     const day = args.includes('--no-day') ? { skipped: '--no-day' } : await measureEventDay();
     // The venue: the data half's heal and heap (two replicas of a 100,000-attendee event, unless
     // --venue-attendees says otherwise), then the network half's 10 desks on loopback.

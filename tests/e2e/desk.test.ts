@@ -50,11 +50,14 @@ test(
         rows.filter((o) => o.lastName === r.lastName).length > 1 && /^[A-Za-z]{3}/.test(r.lastName ?? ''),
     )!;
     await page.keyboard.type(target.lastName!.slice(0, 3));
-    const results = page.getByRole('listbox', { name: 'Search results' });
-    await results.getByRole('option').nth(1).waitFor();
-    assert.equal(await results.getByRole('option').first().getAttribute('aria-selected'), 'true');
+    const results = page.getByRole('grid', { name: 'Search results' });
+    await results.getByRole('row').nth(1).waitFor();
+    // Several match: no one is chosen (Enter would admit no one) until the operator moves.
+    assert.equal(await results.getByRole('row').first().getAttribute('aria-selected'), 'false');
     await page.keyboard.press('ArrowDown');
-    const second = results.getByRole('option').nth(1);
+    assert.equal(await results.getByRole('row').first().getAttribute('aria-selected'), 'true');
+    await page.keyboard.press('ArrowDown');
+    const second = results.getByRole('row').nth(1);
     assert.equal(await second.getAttribute('aria-selected'), 'true');
     const secondName = (await second.innerText()).split('\n')[0]!.trim();
     await page.keyboard.press('Enter');
@@ -73,7 +76,7 @@ test(
     const vip = rows.find((r) => r.fullName !== secondName && r.status === 'ATTENDING')!;
     await page.keyboard.type(vip.barcode!);
     await results.getByRole('button', { name: `VIP: ${vip.fullName}` }).click();
-    await page.waitForFunction(`document.querySelector('[role=listbox] [aria-pressed=true]') !== null`);
+    await page.waitForFunction(`document.querySelector('[role=grid] [aria-pressed=true]') !== null`);
     await searchField(page).focus();
     await page.keyboard.press('Enter');
     await feedbackSays(page, 'VIP checked in', vip.fullName);
@@ -180,7 +183,7 @@ test(
     const g = guests[25]!;
     await page.keyboard.type(g.barcode!);
     await page
-      .getByRole('listbox', { name: 'Search results' })
+      .getByRole('grid', { name: 'Search results' })
       .getByText(/^Checked in \d{1,2}:\d{2}/)
       .first()
       .waitFor();
@@ -215,7 +218,7 @@ test(
         'NOT_ATTENDING',
     );
     await page.keyboard.type(guest.barcode!);
-    const results = page.getByRole('listbox', { name: 'Search results' });
+    const results = page.getByRole('grid', { name: 'Search results' });
     await results.getByText('Cancelled after check-in').waitFor();
     await page.keyboard.press('Escape');
 

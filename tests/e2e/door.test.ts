@@ -72,7 +72,8 @@ test(
     // Back at the desk: found by the search, the name corrected, the badge reprinted.
     await openDesk(page, 'Door Summit');
     await page.keyboard.type('grace hop');
-    await page.getByRole('listbox', { name: 'Search results' }).getByText('Grace Hopper').first().waitFor();
+    await page.getByRole('grid', { name: 'Search results' }).getByText('Grace Hopper').first().waitFor();
+    await page.keyboard.press('ArrowDown');
     await page.getByRole('button', { name: 'Correct name' }).click();
     const correct = page.getByRole('dialog', { name: 'Correct the badge name' });
     await correct.getByTestId('provider-record').getByText('Grace Hopper').waitFor();
@@ -102,6 +103,12 @@ test(
     await page.getByRole('button', { name: 'Check-in desk' }).click();
     await page.getByRole('main', { name: 'Check-in desk' }).waitFor();
     await page.keyboard.type('grace');
+    await page
+      .getByRole('grid', { name: 'Search results' })
+      .getByText('Grace Brewster Hopper')
+      .first()
+      .waitFor();
+    await page.keyboard.press('ArrowDown');
     await page.getByTestId('door-notes').getByText('VIP host: call Sam', { exact: true }).waitFor();
     await e.screenshot('door-note-at-desk');
   },

@@ -155,8 +155,8 @@ test(
     await openDesk(page2, 'Venue Days');
     await page2.keyboard.type(guest.barcode!);
     const row = page2
-      .getByRole('listbox', { name: 'Search results' })
-      .getByRole('option', { name: new RegExp(guest.fullName) });
+      .getByRole('grid', { name: 'Search results' })
+      .getByRole('row', { name: new RegExp(guest.fullName) });
     await row.getByText(`Checked in ${hhmm} · Desk 1`).waitFor({ timeout: 10_000 });
     await page2.keyboard.press('Enter');
     const feedback2 = page2.getByTestId('checkin-feedback');

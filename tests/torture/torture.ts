@@ -1031,10 +1031,10 @@ const ROUNDS: Record<FaultKind, (r: Round) => Promise<Set<number>>> = {
     const killWhilePrinting = async () => {
       await until(
         () => world.printer.connections >= connections && world.printer.openConnections > 0,
-        10_000,
+        20_000,
       );
       if (world.printer.openConnections === 0)
-        world.violation('no badge reached the printer within 10 s: the kill could not land mid-print');
+        world.violation('no badge reached the printer within 20 s: the kill could not land mid-print');
       await killAfter(world, dice.int(0, 20), jobs);
     };
     await Promise.all([

@@ -110,14 +110,36 @@ test('migration 010 rebuilds events with a nullable integration: a database of v
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const path = join(dir, 'm.sqlite');
   const old = openDatabase(path, MIGRATIONS.slice(0, 9));
-  const store9 = new MirrorStore(old);
-  const eventId = seedEvent(store9);
-  store9.upsertAttendees(eventId, [person('a1'), person('a2')], null, '2026-11-23T08:00:00Z');
-  const job = store9.startJob(eventId, 'import', '2026-11-23T08:00:00Z');
-  // Read with plain SQL: the store's attendee reads join tables of later migrations.
-  const a1 = (
-    old.prepare(`SELECT id FROM attendees WHERE provider_attendee_id = 'a1'`).get() as { id: number }
-  ).id;
+  // Written in the version-9 schema's own columns: today's store writes columns added since.
+  old
+    .prepare(
+      `INSERT INTO integrations (id, provider, account_id, account_email, account_name, status, secret_ref, created_at, updated_at)
+       VALUES (1, 'eventbrite', 'u1', 'a@x.org', 'A', 'CONNECTED', 'ref', '2026-11-23T08:00:00Z', '2026-11-23T08:00:00Z')`,
+    )
+    .run();
+  const eventId = Number(
+    old
+      .prepare(
+        `INSERT INTO events (integration_id, provider, provider_event_id, name, status, status_changed_at, created_at)
+         VALUES (1, 'eventbrite', 'e1', 'Conf', 'PENDING', '2026-11-23T08:00:00Z', '2026-11-23T08:00:00Z')`,
+      )
+      .run().lastInsertRowid,
+  );
+  const addAttendee = old.prepare(
+    `INSERT INTO attendees (event_id, provider_attendee_id, full_name, status, synced_at, change_seq, inserted_seq)
+     VALUES (?, ?, 'Ada Lovelace', 'ATTENDING', '2026-11-23T08:00:00Z', 1, 1)`,
+  );
+  const a1 = Number(addAttendee.run(eventId, 'a1').lastInsertRowid);
+  addAttendee.run(eventId, 'a2');
+  const job = {
+    id: Number(
+      old
+        .prepare(
+          `INSERT INTO sync_jobs (event_id, kind, state, started_at) VALUES (?, 'import', 'running', '2026-11-23T08:00:00Z')`,
+        )
+        .run(eventId).lastInsertRowid,
+    ),
+  };
   old
     .prepare(
       `INSERT INTO checkins (action_id, event_id, attendee_id, action, station, at, station_id) VALUES ('act-00001', ?, ?, 'check_in', 'Desk 1', '2026-11-23T08:05:00.000Z', 's')`,

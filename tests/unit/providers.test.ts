@@ -584,12 +584,17 @@ for (const family of LUMA_ROUTE_FAMILIES) {
       providerCheckedIn: false,
       registeredAt: '2026-10-05T09:00:00.000Z',
       providerUpdatedAt: '2026-10-06T09:00:00.000Z',
+      answers: [
+        { questionId: null, label: 'Company', type: 'company', text: 'Initech' },
+        { questionId: null, label: 'Job title', type: null, text: 'Engineer' },
+      ],
     });
     const second = page.attendees[1];
     assert.equal(second?.providerAttendeeId, 'gst-2');
     assert.equal(second?.fullName, 'Katherine J.', 'user_name when name is missing');
     assert.equal(second?.company, '42');
-    assert.equal(second?.jobTitle, 'true');
+    assert.equal(second?.jobTitle, 'Yes', 'a check box answer reads Yes or No');
+    assert.equal(second?.answers?.[2]?.text, 'vegan, nut-free');
     assert.equal(second?.ticketName, 'VIP');
     assert.equal(second?.providerCheckedIn, true);
     const third = page.attendees[2];

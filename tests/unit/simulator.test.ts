@@ -77,7 +77,6 @@ const LUMA_GUEST_FIELDS = [
   'registered_at',
   'invited_at',
   'checked_in_at',
-  'updated_at',
   'event_ticket',
   'check_in_qr_code',
   'registration_answers',
@@ -493,11 +492,21 @@ describe('Luma simulator', () => {
     for (const field of LUMA_GUEST_FIELDS) assert.ok(field in guest, `guest has ${field}`);
     assert.equal(guest.user_first_name, 'Zoë');
     assert.equal((guest.event_ticket as { name: string }).name, 'General Admission');
+    assert.ok(!('updated_at' in guest), 'no change stamp, as Luma sends none');
     const answers = page.entries.flatMap(
-      (e) => e.guest.registration_answers as { label: string; answer: unknown }[],
+      (e) =>
+        e.guest.registration_answers as {
+          label: string;
+          answer: unknown;
+          question_type: string;
+          value: unknown;
+          answer_job_title?: unknown;
+        }[],
     );
-    assert.ok(answers.some((a) => a.label === 'Company' && typeof a.answer === 'string'));
-    assert.ok(answers.some((a) => a.label === 'Job title'));
+    // Luma's company question: the company and the job title in one answer, found by its type.
+    const company = answers.find((a) => a.question_type === 'company');
+    assert.ok(company && typeof company.answer === 'string' && typeof company.answer_job_title === 'string');
+    assert.deepEqual(company.value, { company: company.answer, job_title: company.answer_job_title });
     assert.ok(
       answers.some((a) => typeof a.answer === 'boolean'),
       'some answers are booleans',
@@ -509,6 +518,7 @@ describe('Luma simulator', () => {
   });
 
   it('moves guests between approval statuses and filters on approval_status', async () => {
+    sim.luma.setGuestUpdatedAt(true); // the stamp Luma does not send, for a provider that would
     const [pendingId, declinedId] = sim.luma.attendeeIds(eventId).slice(0, 2) as [string, string];
     clock.advance(60_000);
     sim.luma.setGuestStatus(eventId, pendingId, 'pending_approval');
@@ -524,6 +534,7 @@ describe('Luma simulator', () => {
     );
     assert.equal(single.guest.approval_status, 'pending_approval');
     assert.equal(single.guest.updated_at, '2026-11-23T08:01:00.000Z');
+    sim.luma.setGuestUpdatedAt(false);
   });
 
   it('approves and declines through POST /v1/event/update-guest-status', async () => {
@@ -1020,6 +1031,7 @@ describe('controls for clock skew, lost changes, looping cursors and long thrott
       );
 
       const guestId = sim.luma.addGuest(lumaEvent);
+      sim.luma.setGuestUpdatedAt(true); // the stamp Luma does not send, for a provider that would
       const guestResponse = await lumaGet(
         sim,
         `/v1/event/get-guest?event_api_id=${lumaEvent}&api_id=${guestId}`,
@@ -1031,6 +1043,7 @@ describe('controls for clock skew, lost changes, looping cursors and long thrott
         [guest.registered_at, guest.updated_at],
         [new Date(providerNow).toISOString(), new Date(providerNow).toISOString()],
       );
+      sim.luma.setGuestUpdatedAt(false);
       clock.advance(60_000);
     }
     sim.eventbrite.setClockOffset(0);
@@ -1202,5 +1215,56 @@ describe('controls for clock skew, lost changes, looping cursors and long thrott
       "the window ends on the provider's clock",
     );
     sim.luma.setClockOffset(0);
+  });
+});
+
+describe('Luma simulator at scale', () => {
+  const clock = new VirtualClock(Date.UTC(2026, 10, 23, 8, 0, 0));
+  let sim: Simulator;
+  let apiKey: string;
+
+  before(async () => {
+    sim = await startSimulator({ now: () => clock.now() });
+    apiKey = sim.luma.addAccount({ email: 'host@example.com', name: 'Luma Host' }).token;
+  });
+  after(() => sim.close());
+
+  it("sorts guests by registration time, newest first, over a 10,000-guest event; lists the event's questions", async () => {
+    const big = sim.luma.addEvent(apiKey, { name: 'Big meetup' });
+    sim.luma.seedAttendees(big, 10_000);
+    clock.advance(60_000);
+    const newest = sim.luma.addGuest(big, { firstName: 'Late', lastName: 'Comer' });
+    const invited = sim.luma.addGuest(big, { approvalStatus: 'invited' });
+    const truth = sim.luma.attendeeIds(big);
+    const desc = await allLumaGuestIds(
+      sim,
+      big,
+      apiKey,
+      'sort_column=registered_at&sort_direction=desc&pagination_limit=100',
+    );
+    assert.equal(desc.length, 10_002, 'every guest once');
+    assert.deepEqual(
+      desc.slice(0, 2),
+      [newest, truth[0]],
+      'the newest first, then the earliest of a same-time batch',
+    );
+    assert.equal(desc.at(-1), invited, 'an invitee who has not registered comes last');
+    const asc = await allLumaGuestIds(
+      sim,
+      big,
+      apiKey,
+      'sort_column=registered_at&sort_direction=asc&pagination_limit=100',
+    );
+    assert.deepEqual(asc, truth.filter((id) => id !== invited).concat(invited));
+    const bad = await lumaGet(
+      sim,
+      `/v1/event/get-guests?event_api_id=${big}&sort_column=registered_at&sort_direction=up`,
+      apiKey,
+    );
+    assert.equal(bad.status, 400);
+    const event = await json<{ event: { registration_questions: { id: string; question_type: string }[] } }>(
+      await lumaGet(sim, `/v1/event/get?api_id=${big}`, apiKey),
+    );
+    assert.equal(event.event.registration_questions[0]?.question_type, 'company');
   });
 });

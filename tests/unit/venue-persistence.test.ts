@@ -15,7 +15,6 @@ import { MirrorStore } from '../../main/db/store.ts';
 import { LocalDocumentSource, SqliteDocumentPersistence } from '../../main/venue/replica/persistence.ts';
 import { VenueReplica } from '../../main/venue/replica/replica.ts';
 import { venueDocumentName } from '../../shared/venue.ts';
-import { person } from '../helpers/desk-db.ts';
 
 function tempDir(t: { after(fn: () => void): void }) {
   const dir = mkdtempSync(join(tmpdir(), 'bd-venue-'));
@@ -153,8 +152,11 @@ test('a badge printed just before a crash (job printed, no record) gets its reco
   });
 });
 
-/** Columns the attendee read gained after migration 006 (the door's, migration 011), empty. */
+/** Columns the attendee read gained after migration 006 (the answers', 011, and the door's, 012), empty. */
 const LATER_COLUMNS = {
+  answers: null,
+  provider_company: null,
+  roster_order: null,
   admission_stations: null,
   badge_first_name: null,
   badge_last_name: null,
@@ -177,35 +179,31 @@ test('migration: a one-desk database keeps its answers; its rows get the station
     path,
     MIGRATIONS.filter((m) => m.version < venueMigration.version),
   );
-  const store = new MirrorStore(old);
-  const integration = store.upsertIntegration({
-    provider: 'eventbrite',
-    accountId: 'u',
-    accountEmail: 'a@x.org',
-    accountName: 'A',
-    secretRef: 'r',
-    now: '2026-11-23T08:00:00Z',
-  });
-  const eventId = store.insertEvent(
-    integration,
-    { providerEventId: 'E1', name: 'E', startsAt: null, endsAt: null, timezone: null, url: null },
-    'added',
-    '2026-11-23T08:00:00Z',
+  const integration = {
+    id: Number(
+      old
+        .prepare(
+          `INSERT INTO integrations (provider, account_id, account_email, account_name, status, secret_ref, created_at, updated_at)
+           VALUES ('eventbrite', 'u', 'a@x.org', 'A', 'CONNECTED', 'r', '2026-11-23T08:00:00Z', '2026-11-23T08:00:00Z')`,
+        )
+        .run().lastInsertRowid,
+    ),
+  };
+  // The event and its people in that version's own columns: today's store writes columns added since.
+  const eventId = Number(
+    old
+      .prepare(
+        `INSERT INTO events (integration_id, provider, provider_event_id, name, status, status_changed_at, created_at)
+         VALUES (?, 'eventbrite', 'E1', 'E', 'PENDING', '2026-11-23T08:00:00Z', '2026-11-23T08:00:00Z')`,
+      )
+      .run(integration.id).lastInsertRowid,
   );
-  store.upsertAttendees(
-    eventId,
-    [
-      person({ providerAttendeeId: 'm1', fullName: 'Mia' }),
-      person({ providerAttendeeId: 'm2', fullName: 'Max' }),
-    ],
-    null,
-    '2026-11-23T08:00:00Z',
+  const addPerson = old.prepare(
+    `INSERT INTO attendees (event_id, provider_attendee_id, full_name, first_name, email, status, synced_at, change_seq, inserted_seq)
+     VALUES (?, ?, ?, ?, ?, 'ATTENDING', '2026-11-23T08:00:00Z', 1, 1)`,
   );
-  // Read with plain SQL: the store's attendee reads join tables of later migrations.
-  const idOf = (pid: string) =>
-    (old.prepare('SELECT id FROM attendees WHERE provider_attendee_id = ?').get(pid) as { id: number }).id;
-  const m1 = idOf('m1');
-  const m2 = idOf('m2');
+  const m1 = Number(addPerson.run(eventId, 'm1', 'Mia', 'Mia', 'm1@example.com').lastInsertRowid);
+  const m2 = Number(addPerson.run(eventId, 'm2', 'Max', 'Max', 'm2@example.com').lastInsertRowid);
   const log = old.prepare(
     'INSERT INTO checkins (action_id, event_id, attendee_id, action, station, at) VALUES (?, ?, ?, ?, ?, ?)',
   );
@@ -214,8 +212,12 @@ test('migration: a one-desk database keeps its answers; its rows get the station
   log.run('old-00000003', eventId, m1, 'check_in', 'Desk 1', '2026-11-23T09:02:00.000Z');
   log.run('old-00000004', eventId, m2, 'check_in', 'Desk 1', '2026-11-23T09:03:00.000Z');
   log.run('old-00000005', eventId, m2, 'undo', 'Desk 1', '2026-11-23T09:04:00.000Z');
-  store.setVip(m2, true, '2026-11-23T08:30:00Z');
-  // The store's own read joins tables of later migrations: the answers before are read as it read
+  old
+    .prepare(
+      `INSERT INTO attendee_local (attendee_id, vip, updated_at) VALUES (?, 1, '2026-11-23T08:30:00Z')`,
+    )
+    .run(m2);
+  // Today's attendee read joins tables of later migrations: the answers before are read as it read
   // them then (the attendee with its VIP flag and current check-in), the later columns empty.
   const before = [m1, m2].map((id) =>
     toAttendee({

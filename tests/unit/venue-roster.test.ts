@@ -17,6 +17,7 @@ const base: RosterAttendee = {
   providerUpdatedAt: '2026-11-23T10:00:00Z',
   providerCheckedIn: false,
   otherTicketNames: [],
+  answers: [],
 };
 const STATION = 'station-aaaa-1';
 
@@ -93,4 +94,56 @@ test("the directory's event list: listed once, listings under another key ignore
   map.set('luma:E2', { ...listing, provider: 'eventbrite' }); // stored under another event's key
   map.set('luma:E3', { ...listing, provider: 'luma', providerEventId: 'E3', token: 'x' });
   assert.deepEqual(readVenueEvents(y), [listing]);
+});
+
+test('records without a provider stamp (Luma) are ordered by the order the poller gave them', () => {
+  const luma = { ...base, providerUpdatedAt: null };
+  const first = { ...luma, rosterOrder: 4 };
+  const later = { ...luma, fullName: 'Ada King', rosterOrder: 9 };
+  for (const sameStampWins of [true, false]) {
+    assert.equal(rosterChangeWins(later, first, sameStampWins), true, 'a later order wins');
+    assert.equal(
+      rosterChangeWins(first, later, sameStampWins),
+      false,
+      'an older record never replaces a newer one',
+    );
+    assert.equal(rosterChangeWins(later, { ...luma }, sameStampWins), true, 'an order beats none');
+  }
+  const sameOrder = { ...later, rosterOrder: 4 };
+  assert.equal(rosterChangeWins(sameOrder, first, true), true, "the same order: the poller's word");
+  assert.equal(rosterChangeWins(sameOrder, first, false), false);
+  // A provider stamp, where there is one, decides over any order.
+  const stampedOld = { ...base, providerUpdatedAt: '2026-11-23T09:00:00Z', rosterOrder: 99 };
+  assert.equal(rosterChangeWins(stampedOld, { ...base, rosterOrder: 1 }, true), false);
+  // The order travels in the entry.
+  const check = checkRosterEntry('a1', rosterEntryOf(later, STATION, 9));
+  assert.ok(check.ok && check.attendee.rosterOrder === 9);
+});
+
+test('answers travel in the entry, cut to fit its size: the entry is always accepted', () => {
+  const answers = Array.from({ length: 30 }, (_, i) => ({
+    questionId: `q${i}`,
+    label: `Question number ${i} of the long form`,
+    type: 'long-text',
+    text: `Answer ${i} `.repeat(40).trim().slice(0, 480),
+  }));
+  const entry = rosterEntryOf({ ...base, answers }, STATION, 1);
+  assert.ok(JSON.stringify(entry).length <= MAX_ROSTER_ENTRY_CHARS);
+  const check = checkRosterEntry('a1', entry);
+  assert.ok(check.ok, 'a peer accepts it');
+  const kept = check.attendee.answers!;
+  assert.ok(kept.length > 3 && kept.length < answers.length, `${kept.length} answers kept`);
+  assert.deepEqual(kept.slice(0, -1), answers.slice(0, kept.length - 1), 'the first answers whole');
+  const last = kept.at(-1)!;
+  const whole = answers[kept.length - 1]!;
+  assert.ok(
+    last.text === whole.text || (last.text.endsWith('…') && whole.text.startsWith(last.text.slice(0, -1))),
+    'the last one whole, or shortened with an ellipsis',
+  );
+  const few = rosterEntryOf({ ...base, answers: answers.slice(0, 2) }, STATION);
+  assert.deepEqual(checkRosterEntry('a1', few).ok && checkRosterEntry('a1', few), {
+    ok: true,
+    attendee: { ...base, answers: answers.slice(0, 2) },
+    stationId: STATION,
+  });
 });

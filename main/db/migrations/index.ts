@@ -24,7 +24,8 @@ import { migration007 } from './007-attendee-list.ts';
 import { migration008 } from './008-sync-repairs.ts';
 import { migration009 } from './009-salvage.ts';
 import { migration010 } from './010-venue-events.ts';
-import { migration011 } from './011-door.ts';
+import { migration011 } from './011-answers.ts';
+import { migration012 } from './012-door.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
@@ -38,4 +39,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration009,
   migration010,
   migration011,
+  migration012,
 ];

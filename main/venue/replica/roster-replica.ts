@@ -11,7 +11,9 @@ import type { VenueDocumentSource } from '../contracts.ts';
 import type { EventSyncSource } from '../../../shared/types.ts';
 import {
   MAX_ROSTER_ENTRIES,
+  asRosterRecord,
   checkRosterEntry,
+  compareRosterRecords,
   eventDetailsSchema,
   rosterChangeWins,
   rosterEntryOf,
@@ -88,6 +90,7 @@ export class RosterReplica {
    * into the document; every other desk takes the document's records. Either way a chunk a turn.
    */
   reconcile(a: Attachment): void {
+    this.countPastDocumentOrders(a);
     if (this.deps.isPoller(a.eventId)) {
       this.publishEvent(a.eventId);
       a.rosterOutbox = this.deps.store.providerAttendeeIds(a.eventId);
@@ -95,6 +98,20 @@ export class RosterReplica {
     a.roster.forEach((_v, k) => a.rosterInbox.add(k));
     this.applyEventDetails(a.eventId);
     this.scheduleRoster(a);
+  }
+
+  /**
+   * Every desk counts past the orders its document holds, so that if it takes over as poller its
+   * records come after every record of the pollers before it. A quick scan without validation:
+   * only an integer order in range is read (the entries themselves are checked when applied).
+   */
+  private countPastDocumentOrders(a: Attachment): void {
+    let highest = 0;
+    a.roster.forEach((value) => {
+      const order = (value as { order?: unknown } | null)?.order;
+      if (typeof order === 'number' && Number.isSafeInteger(order) && order > highest) highest = order;
+    });
+    this.deps.store.raiseRosterCounter(a.eventId, highest);
   }
 
   /** The document is no longer followed: no turn left to run, and whoever waited for the roster is told. */
@@ -123,7 +140,7 @@ export class RosterReplica {
     const a = this.deps.attachmentOf(eventId);
     if (!a || attendeeIds.length === 0 || !this.deps.isPoller(eventId)) return;
     const records = this.deps.store.providerRecords(eventId, attendeeIds);
-    this.writeRoster(a, [...records.values()]);
+    this.writeRoster(a, [...records.values()], 'changed');
   }
 
   /** Resolves when the event's roster records received so far are in the mirror (tests, benchmarks). */
@@ -240,47 +257,110 @@ export class RosterReplica {
       valid.push(check.attendee);
     }
     if (valid.length === 0) return;
-    const current = this.deps.store.providerRecordsByProviderId(
-      a.eventId,
-      valid.map((r) => r.providerAttendeeId),
-    );
-    const sameStampWins = !this.deps.isPoller(a.eventId);
+    const ids = valid.map((r) => r.providerAttendeeId);
+    const records = this.deps.store.providerRecordsByProviderId(a.eventId, ids);
+    const orders = this.deps.store.rosterOrders(a.eventId, ids);
+    const current = (pid: string): RosterAttendee | undefined => {
+      const record = records.get(pid);
+      return record && { ...record, rosterOrder: orders.get(pid) ?? null };
+    };
+    const poller = this.deps.isPoller(a.eventId);
+    const sameStampWins = !poller;
+    const newOrders = new Map<string, number>();
+    const rewrite: RosterAttendee[] = [];
     let room = MAX_ROSTER_ENTRIES - a.roster.size;
     const rows = valid.filter((r) => {
-      if (!rosterChangeWins(r, current.get(r.providerAttendeeId), sameStampWins)) return false;
-      if (current.has(r.providerAttendeeId)) return true;
+      const mine = current(r.providerAttendeeId);
+      if (!rosterChangeWins(r, mine, sameStampWins)) {
+        if (mine && compareRosterRecords(r, mine) < 0 && !sameRosterFields(r, asRosterRecord(mine))) {
+          // An older record in the document (a poller before this one wrote it late): the poller
+          // writes its own back, so every desk, and a desk that joins later, ends on the newer one.
+          if (poller) rewrite.push(mine);
+        } else if (mine && typeof r.rosterOrder === 'number')
+          newOrders.set(r.providerAttendeeId, r.rosterOrder);
+        return false;
+      }
+      if (typeof r.rosterOrder === 'number') newOrders.set(r.providerAttendeeId, r.rosterOrder);
+      if (mine) return true;
       // A roster over the cap (a peer holding the secret filling the document): what is already
       // in the mirror still updates; nothing new is added beyond the cap.
       if (room >= 0) return true;
       room++;
+      newOrders.delete(r.providerAttendeeId);
       this.deps.refusals.refuse(null, `the roster holds more than ${MAX_ROSTER_ENTRIES} attendees`);
       return false;
     });
-    if (rows.length === 0) return;
-    const result = this.deps.store.upsertAttendees(a.eventId, rows, null, isoTime(this.deps.clock.now()));
-    if (result.changedIds.length)
+    const result =
+      rows.length === 0
+        ? null
+        : this.deps.store.upsertAttendees(a.eventId, rows, null, isoTime(this.deps.clock.now()));
+    // The order of each record taken (or equal to the one held, and later) is kept; every order
+    // seen is counted past, so a takeover here continues after it.
+    this.deps.store.setRosterOrders(a.eventId, newOrders);
+    this.deps.store.raiseRosterCounter(
+      a.eventId,
+      Math.max(0, ...valid.map((r) => (typeof r.rosterOrder === 'number' ? r.rosterOrder : 0))),
+    );
+    if (result?.changedIds.length)
       this.deps.events.emit('attendeesChanged', { eventId: a.eventId, attendeeIds: result.changedIds });
+    if (rewrite.length > 0) this.writeRoster(a, rewrite, 'republish');
   }
 
+  /**
+   * At attach, the poller's mirror records the document lacks or holds otherwise. One the document
+   * holds newer (a poller that took over while this desk was away wrote it) is not written: the
+   * inbox takes it into the mirror instead.
+   */
   private publishRosterRecords(a: Attachment, providerAttendeeIds: readonly string[]): void {
     if (!this.deps.isPoller(a.eventId)) {
       a.rosterOutbox = null;
       return;
     }
-    this.writeRoster(a, [
-      ...this.deps.store.providerRecordsByProviderId(a.eventId, providerAttendeeIds).values(),
-    ]);
+    const records = this.deps.store.providerRecordsByProviderId(a.eventId, providerAttendeeIds);
+    const orders = this.deps.store.rosterOrders(a.eventId, providerAttendeeIds);
+    const stale = (r: RosterAttendee) => {
+      const inDoc = checkRosterEntry(r.providerAttendeeId, a.roster.get(r.providerAttendeeId));
+      const mine = { ...r, rosterOrder: orders.get(r.providerAttendeeId) ?? null };
+      return inDoc.ok && compareRosterRecords(mine, inDoc.attendee) < 0;
+    };
+    this.writeRoster(
+      a,
+      [...records.values()].filter((r) => !stale(r)),
+      'republish',
+    );
   }
 
-  private writeRoster(a: Attachment, records: readonly RosterAttendee[]): void {
+  /**
+   * The poller writes the records the document lacks or holds otherwise. The order says when the
+   * poller saw the record: one its sync just `changed` takes the next order of the event's counter;
+   * one it writes again (`republish`: at attach, or back over a deleted or older entry) keeps the
+   * order it was given, so a record this desk saw before a takeover never passes for newer than
+   * what the desk that took over saw since. Orders are kept in the mirror too.
+   */
+  private writeRoster(a: Attachment, records: readonly RosterAttendee[], why: 'changed' | 'republish'): void {
     const changed = records.filter((r) => {
       const inDoc = checkRosterEntry(r.providerAttendeeId, a.roster.get(r.providerAttendeeId));
-      return !inDoc.ok || !sameRosterFields(inDoc.attendee, r);
+      return !inDoc.ok || !sameRosterFields(inDoc.attendee, asRosterRecord(r));
     });
     if (changed.length === 0) return;
+    const known =
+      why === 'republish'
+        ? this.deps.store.rosterOrders(
+            a.eventId,
+            changed.map((r) => r.providerAttendeeId),
+          )
+        : new Map<string, number | null>();
+    const unordered = changed.filter((r) => typeof known.get(r.providerAttendeeId) !== 'number').length;
+    let next = unordered > 0 ? this.deps.store.takeRosterOrders(a.eventId, unordered) : 0;
+    const orders = new Map<string, number>();
     a.doc.transact(() => {
-      for (const r of changed) a.roster.set(r.providerAttendeeId, rosterEntryOf(r, this.deps.stationId));
+      for (const r of changed) {
+        const order = known.get(r.providerAttendeeId) ?? next++;
+        orders.set(r.providerAttendeeId, order);
+        a.roster.set(r.providerAttendeeId, rosterEntryOf(r, this.deps.stationId, order));
+      }
     }, LOCAL_ORIGIN);
+    this.deps.store.setRosterOrders(a.eventId, orders);
   }
 
   /** A peer deleted roster records: the poller writes them back from its mirror; others keep their rows. */
@@ -292,7 +372,11 @@ export class RosterReplica {
     if (!this.deps.isPoller(a.eventId)) return;
     queueMicrotask(() => {
       if (this.deps.attachmentOf(a.eventId) === a)
-        this.writeRoster(a, [...this.deps.store.providerRecordsByProviderId(a.eventId, keys).values()]);
+        this.writeRoster(
+          a,
+          [...this.deps.store.providerRecordsByProviderId(a.eventId, keys).values()],
+          'republish',
+        );
     });
   }
 

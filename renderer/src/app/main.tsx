@@ -1,7 +1,7 @@
 // Renderer entry: the base stylesheet first (each feature's follows with its screens), one store
 // over the app's transport, render, then load the snapshot and follow pushes.
 import '../ui/base.css';
-import '../ui/forms.css';
+import '../ui/controls.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';

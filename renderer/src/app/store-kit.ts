@@ -7,7 +7,7 @@ import type { Bridge, Call } from './bridge.ts';
 import type { Timers } from './scheduling.ts';
 import type { Route, SessionSlice } from './session-slice.ts';
 import type { ToastsSlice } from './toasts-slice.ts';
-import type { AttendeesSlice, EventsSlice } from '../events/state.ts';
+import type { AnswersSlice, AttendeesSlice, EventsSlice } from '../events/state.ts';
 import type { DeskSlice, DoorSlice } from '../desk/state.ts';
 import type { PrintingSlice, PrintJobLedger, TemplatesSlice } from '../printing/state.ts';
 import type { StorageSlice } from '../storage/state.ts';
@@ -17,6 +17,7 @@ import type { VenueSlice } from '../venue/state.ts';
 export type BadgeDeskStore = SessionSlice &
   EventsSlice &
   AttendeesSlice &
+  AnswersSlice &
   DeskSlice &
   DoorSlice &
   PrintingSlice &

@@ -9,7 +9,7 @@ import { realTimers, type Timers } from './scheduling.ts';
 import { createSignals, type BadgeDeskStore, type StoreKit } from './store-kit.ts';
 import { createSessionSlice } from './session-slice.ts';
 import { createToastsSlice } from './toasts-slice.ts';
-import { createAttendeesSlice, createEventsSlice } from '../events/state.ts';
+import { createAnswersSlice, createAttendeesSlice, createEventsSlice } from '../events/state.ts';
 import { createDeskSlice, createDoorSlice } from '../desk/state.ts';
 import { createPrintingSlice, createTemplatesSlice, PrintJobLedger } from '../printing/state.ts';
 import { createStorageSlice } from '../storage/state.ts';
@@ -54,6 +54,7 @@ function badgeDeskState(transport: Transport, options: StoreOptions = {}): State
       ...createSessionSlice(kit)(set, get, api),
       ...createEventsSlice(kit)(set, get, api),
       ...createAttendeesSlice(kit)(set, get, api),
+      ...createAnswersSlice(kit)(set, get, api),
       ...createDeskSlice(kit)(set, get, api),
       ...createDoorSlice(kit)(set, get, api),
       ...createPrintingSlice(kit)(set, get, api),

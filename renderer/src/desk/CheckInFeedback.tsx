@@ -1,12 +1,16 @@
-// The desk's answer panel: what a check-in or an undo did (describeCheckInOutcome's words), read
-// from arm's length, with Undo, and under it the line that follows the check-in's badge.
+// The desk's answer panel: the latest action on the desk, read from arm's length. What a check-in
+// or an undo did (describeCheckInOutcome's words), "Several match", "Not found" with what the
+// desk's list may be missing, a badge printed without a check-in; with Undo and Print badge where
+// they apply, and under it the line that follows the badge.
 import { useState } from 'react';
+import type { Attendee } from '../../../shared/types.ts';
 import { PRINT_JOB_STATE_LABEL } from '../../../shared/printing.ts';
 import { priorPrintPrompt } from '../../../shared/venue-view.ts';
 import { formatClock } from '../ui/format.ts';
 import { useStore } from '../app/use-store.ts';
-import type { DeskFeedback, DeskFeedbackTone, DeskPrintLine } from './desk-slice.ts';
+import type { DeskFeedback, DeskFeedbackTone, DeskPrintLine } from './desk-feedback.ts';
 import { ReprintDialog } from './ReprintDialog.tsx';
+import { DeskAnswers } from './DeskAnswers.tsx';
 
 const TONE_ICON: Record<DeskFeedbackTone, string> = {
   success: '✓',
@@ -14,9 +18,17 @@ const TONE_ICON: Record<DeskFeedbackTone, string> = {
   warning: '!',
   error: '✕',
   info: '↺',
+  badge: '▣',
 };
 
-export function FeedbackPanel({ focusField }: { focusField: () => void }) {
+/** `notFoundNote`: what the desk's list may be missing (describeDeskList), said under a "not found". */
+export function FeedbackPanel({
+  focusField,
+  notFoundNote,
+}: {
+  focusField: () => void;
+  notFoundNote: string | null;
+}) {
   const feedback = useStore((s) => s.desk?.feedback ?? null);
   const tone = feedback?.tone ?? 'idle';
   return (
@@ -28,7 +40,12 @@ export function FeedbackPanel({ focusField }: { focusField: () => void }) {
       data-tone={tone}
     >
       {feedback ? (
-        <FeedbackBody key={feedback.id} feedback={feedback} focusField={focusField} />
+        <FeedbackBody
+          key={feedback.id}
+          feedback={feedback}
+          focusField={focusField}
+          notFoundNote={feedback.notFound ? notFoundNote : null}
+        />
       ) : (
         <p className="feedback-idle">Ready for the next person</p>
       )}
@@ -36,10 +53,36 @@ export function FeedbackPanel({ focusField }: { focusField: () => void }) {
   );
 }
 
-function FeedbackBody({ feedback, focusField }: { feedback: DeskFeedback; focusField: () => void }) {
+function FeedbackBody({
+  feedback,
+  focusField,
+  notFoundNote,
+}: {
+  feedback: DeskFeedback;
+  focusField: () => void;
+  notFoundNote: string | null;
+}) {
   const deskUndo = useStore((s) => s.deskUndo);
+  const deskPrintBadge = useStore((s) => s.deskPrintBadge);
+  const deskReprinted = useStore((s) => s.deskReprinted);
   const undoable = feedback.undoable;
-  const [reprinting, setReprinting] = useState(false);
+  // With no printer at this desk there is no badge to offer (the desk's standing notice says so).
+  const hasPrinter = useStore((s) => s.settings.printerId !== null);
+  const printable = hasPrinter ? (feedback.printable ?? null) : null;
+  const [reprint, setReprint] = useState<{ attendee: Attendee; prompt: string | null } | null>(null);
+
+  const onPrint = async (attendee: Attendee) => {
+    const result = await deskPrintBadge(attendee);
+    if (result.kind === 'already_printed') setReprint({ attendee, prompt: null });
+    else if (result.kind === 'printed_in_venue')
+      setReprint({ attendee, prompt: priorPrintPrompt(result.prior, formatClock) });
+  };
+  const priorPrint = feedback.print?.priorPrint;
+  const onReprint =
+    undoable && priorPrint
+      ? () => setReprint({ attendee: undoable, prompt: priorPrintPrompt(priorPrint, formatClock) })
+      : null;
+
   return (
     <div className="feedback-body">
       <span className="feedback-icon" aria-hidden="true">
@@ -49,28 +92,44 @@ function FeedbackBody({ feedback, focusField }: { feedback: DeskFeedback; focusF
         <p className="feedback-title">{feedback.title}</p>
         <p className="feedback-subject">{feedback.subject}</p>
         {feedback.detail ? <p className="feedback-detail">{feedback.detail}</p> : null}
-        {feedback.print ? (
-          <PrintLine line={feedback.print} onReprint={undoable ? () => setReprinting(true) : null} />
-        ) : null}
+        {notFoundNote ? <p className="feedback-detail feedback-list-note">{notFoundNote}</p> : null}
+        {undoable ? <DeskAnswers attendee={undoable} /> : null}
+        {feedback.print ? <PrintLine line={feedback.print} onReprint={onReprint} /> : null}
       </div>
-      {undoable ? (
-        <button
-          type="button"
-          className="button feedback-undo"
-          onMouseDown={(e) => e.preventDefault()}
-          onClick={() => {
-            focusField();
-            void deskUndo(undoable).finally(focusField);
-          }}
-        >
-          Undo
-        </button>
+      {undoable || printable ? (
+        <div className="feedback-actions" onMouseDown={(e) => e.preventDefault()}>
+          {undoable ? (
+            <button
+              type="button"
+              className="button feedback-undo"
+              onClick={() => {
+                focusField();
+                void deskUndo(undoable).finally(focusField);
+              }}
+            >
+              Undo
+            </button>
+          ) : null}
+          {printable ? (
+            <button
+              type="button"
+              className="button feedback-print-badge"
+              onClick={() => {
+                focusField();
+                void onPrint(printable);
+              }}
+            >
+              Print badge
+            </button>
+          ) : null}
+        </div>
       ) : null}
-      {reprinting && undoable && feedback.print?.priorPrint ? (
+      {reprint ? (
         <ReprintDialog
-          attendee={undoable}
-          prompt={priorPrintPrompt(feedback.print.priorPrint, formatClock)}
-          onClose={() => setReprinting(false)}
+          attendee={reprint.attendee}
+          prompt={reprint.prompt}
+          onReprinted={(job) => deskReprinted(reprint.attendee, job)}
+          onClose={() => setReprint(null)}
         />
       ) : null}
     </div>

@@ -1,11 +1,17 @@
 // The check-in desk: one search field that takes typed names and scanned tickets alike, the
 // results to pick from, a big answer panel, and the recent check-ins. Keyboard first: ↑ ↓ choose,
-// Enter checks in, Esc clears; the field keeps the focus so the next scan always lands in it.
+// Enter checks in the chosen person, Esc clears; the field keeps the focus so the next scan always
+// lands in it. At the top, what the desk's list may be missing (describeDeskList) and, once, that
+// badges are not printing here (badgesNotPrintingText).
 import { useEffect, useRef } from 'react';
 import type { SyncedEvent } from '../../../shared/types.ts';
 import { isWorkingOffline } from '../../../shared/desk.ts';
+import type { DeskListView } from '../../../shared/desk-list.ts';
+import { describeDeskList } from '../../../shared/desk-list.ts';
+import { badgesNotPrintingText } from '../../../shared/printing.ts';
 import { describeSyncStatus } from '../../../shared/sync-status.ts';
-import { formatCount } from '../ui/format.ts';
+import { formatCount, formatTime } from '../ui/format.ts';
+import { useNow } from '../ui/use-now.ts';
 import { useCurrentEvent, useStore } from '../app/use-store.ts';
 import { EventMissing, OfflineBanner, SyncStatusPill } from '../events/index.ts';
 import { StorageBanner } from '../storage/index.ts';
@@ -29,8 +35,13 @@ function isTypingTarget(target: EventTarget | null): boolean {
   return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT';
 }
 
+/** "2 h ago" moves on while the desk stays open. */
+const LIST_AGE_REFRESH_MS = 30_000;
+
 function DeskView({ event }: { event: SyncedEvent }) {
   const navigate = useStore((s) => s.navigate);
+  const now = useNow(LIST_AGE_REFRESH_MS);
+  const list = describeDeskList(event, { now, time: formatTime });
   const inputRef = useRef<HTMLInputElement>(null);
   const focusField = () => inputRef.current?.focus();
 
@@ -49,15 +60,15 @@ function DeskView({ event }: { event: SyncedEvent }) {
 
   return (
     <main className="page desk-page" aria-label="Check-in desk">
-      <DeskHeader event={event} onBack={() => navigate({ name: 'event', eventId: event.id })} />
+      <DeskHeader event={event} list={list} onBack={() => navigate({ name: 'event', eventId: event.id })} />
       <StorageBanner />
       <div className="desk-grid">
         <div className="desk-main">
           <SearchBox inputRef={inputRef} />
-          <Results focusField={focusField} />
+          <Results focusField={focusField} notFoundNote={list.notFoundNote} />
         </div>
         <div className="desk-side">
-          <FeedbackPanel focusField={focusField} />
+          <FeedbackPanel focusField={focusField} notFoundNote={list.notFoundNote} />
           <DoorPanel eventId={event.id} focusField={focusField} />
           <RecentCheckIns />
         </div>
@@ -66,7 +77,7 @@ function DeskView({ event }: { event: SyncedEvent }) {
   );
 }
 
-function DeskHeader({ event, onBack }: { event: SyncedEvent; onBack: () => void }) {
+function DeskHeader({ event, list, onBack }: { event: SyncedEvent; list: DeskListView; onBack: () => void }) {
   const offline = isWorkingOffline(event);
   const view = describeSyncStatus(event.status, event.activeJob !== null);
   return (
@@ -96,6 +107,41 @@ function DeskHeader({ event, onBack }: { event: SyncedEvent; onBack: () => void 
         </p>
       </div>
       {offline ? <OfflineBanner event={event} /> : null}
+      <ListBanner list={list} />
+      <PrintingNotice />
     </div>
   );
+}
+
+/** "List incomplete: the import failed …", "List last synced 2 h ago (09:12): sync failed …", "List from Desk 1, …". */
+function ListBanner({ list }: { list: DeskListView }) {
+  const banner = list.banner;
+  if (!banner) return null;
+  if (banner.tone === 'calm')
+    return (
+      <p className="desk-list-calm" data-testid="desk-list">
+        {banner.title}
+      </p>
+    );
+  return (
+    <div className={`alert alert-${banner.tone}`} role="alert" data-testid="desk-list">
+      <div className="alert-text">
+        <p className="alert-title">{banner.title}</p>
+        {banner.detail ? <p className="alert-reason">{banner.detail}</p> : null}
+      </div>
+    </div>
+  );
+}
+
+/** Said once, as a line that stays: check-ins at this desk print no badge. */
+function PrintingNotice() {
+  const settings = useStore((s) => s.settings);
+  const printers = useStore((s) => s.printers);
+  const exists = printers === null || printers.some((p) => p.id === settings.printerId);
+  const text = badgesNotPrintingText(settings, exists);
+  return text ? (
+    <p className="standing-notice" data-testid="badges-not-printing">
+      {text}
+    </p>
+  ) : null;
 }

@@ -15,7 +15,7 @@ function usePersonInView(): Attendee | null {
   return useStore((s) => {
     const d = s.desk;
     if (!d) return null;
-    const highlighted = d.results?.rows[d.highlight] ?? null;
+    const highlighted = d.highlight === null ? null : (d.results?.rows[d.highlight] ?? null);
     const answered = d.feedback?.undoable ?? null;
     return answered ?? highlighted;
   });

@@ -2,18 +2,24 @@
 import { useId, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { Attendee } from '../../../shared/types.ts';
+import type { PrintJob } from '../../../shared/printing.ts';
 import { useStore } from '../app/use-store.ts';
 import { Dialog, FormDialogActions, useDialogAction } from '../ui/Dialog.tsx';
 import { InlineError } from '../ui/states.tsx';
 
-/** `prompt`: what the venue's print records say ("Badge printed at Desk 1 at 10:42 — reprint?"), when another desk printed it. */
+/**
+ * `prompt`: what the venue's print records say ("Badge printed at Desk 1 at 10:42 — reprint?"), when
+ * another desk printed it. `onReprinted`: the reprint was queued (the desk's panel follows it).
+ */
 export function ReprintDialog({
   attendee,
   prompt,
+  onReprinted,
   onClose,
 }: {
   attendee: Attendee;
   prompt: string | null;
+  onReprinted?: (job: PrintJob) => void;
   onClose: () => void;
 }) {
   const reprintBadge = useStore((s) => s.reprintBadge);
@@ -25,7 +31,7 @@ export function ReprintDialog({
     e.preventDefault();
     const note = reason.trim();
     if (!note) return setError('Say why the badge is printed again (e.g. Badge lost).');
-    await run(() => reprintBadge(attendee, note));
+    await run(async () => onReprinted?.(await reprintBadge(attendee, note)));
   };
 
   return (

@@ -2,7 +2,7 @@
 // dropped), check-ins one after another, and the check-in's print line following its job.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deferred, settle } from '../../../tests/helpers/fake-transport.ts';
+import { deferred, FakeRefusal, settle } from '../../../tests/helpers/fake-transport.ts';
 import { attendee, printJob, startedStore } from '../../../tests/helpers/store-fixtures.ts';
 import { SEARCH_PAUSE_MS } from './desk-search.ts';
 import type { CheckInOutcome, DeskSearchResult } from '../../../shared/desk.ts';
@@ -210,9 +210,11 @@ test('a check-in elsewhere re-reads the results on screen, keeping the highlight
   store.getState().deskType('a');
   timers.advance(SEARCH_PAUSE_MS);
   await settle();
+  // The first ↓ chooses the first row, the second the next one.
+  store.getState().deskMove(1);
   store.getState().deskMove(1);
   assert.equal(
-    store.getState().desk?.results?.rows[store.getState().desk!.highlight]?.fullName,
+    store.getState().desk?.results?.rows[store.getState().desk!.highlight!]?.fullName,
     'Alan Turing',
   );
 
@@ -275,4 +277,127 @@ test('no job after the wait: the desk looks once, then says no badge was queued'
   await settle();
   assert.deepEqual(transport.inputs('print.jobs').slice(lookups), [{ eventId: 1, limit: 100 }]);
   assert.equal(store.getState().desk?.feedback?.print?.note, 'No badge was queued; see the Print queue');
+});
+
+const checkedInCount = (store: Awaited<ReturnType<typeof desk>>['store']) =>
+  store.getState().events.find((e) => e.id === 1)?.counts.checkedIn;
+
+test('three letters and Enter with several matches admit no one: the first row is chosen and the panel asks', async () => {
+  const { transport, timers, store } = await desk();
+  store.getState().deskType('a');
+  timers.advance(SEARCH_PAUSE_MS);
+  await settle();
+  assert.equal(store.getState().desk?.highlight, null, 'no one is chosen before the operator chooses');
+  await store.getState().deskEnter('a');
+  assert.deepEqual(transport.inputs('desk.checkIn'), [], 'no one is admitted');
+  assert.equal(store.getState().desk?.query, 'a', 'the text stays');
+  assert.equal(store.getState().desk?.highlight, 0, 'the first row is chosen');
+  assert.equal(store.getState().desk?.feedback?.title, 'Several match: choose with ↑ ↓, then Enter');
+  assert.equal(checkedInCount(store), 0);
+
+  // ↓ and Enter: the person moved to, without the code (a choice, not a scan).
+  store.getState().deskMove(1);
+  await store.getState().deskEnter('a');
+  assert.deepEqual(transport.inputs('desk.checkIn'), [
+    { eventId: 1, actionId: 'action-1', attendeeId: alan.id },
+  ]);
+  assert.equal(store.getState().desk?.query, '', 'cleared for the next person');
+});
+
+test('Enter before the results arrive, on several matches: the text comes back with them, and no one is admitted', async () => {
+  const { transport, store } = await desk();
+  store.getState().deskType('a');
+  const done = store.getState().deskEnter('a');
+  assert.equal(store.getState().desk?.query, '', 'cleared at once, as for a scan');
+  await done;
+  assert.deepEqual(transport.inputs('desk.checkIn'), []);
+  assert.equal(store.getState().desk?.query, 'a');
+  assert.deepEqual(shownNames(store.getState().desk?.results?.rows), [
+    'Ada Lovelace',
+    'Alan Turing',
+    'Alice Ball',
+  ]);
+  assert.equal(store.getState().desk?.highlight, 0);
+  assert.equal(store.getState().desk?.feedback?.title, 'Several match: choose with ↑ ↓, then Enter');
+});
+
+test('the only match is admitted by Enter; a typed name that matches no one keeps its text, selected', async () => {
+  const { transport, timers, store } = await desk();
+  store.getState().deskType('alice');
+  timers.advance(SEARCH_PAUSE_MS);
+  await settle();
+  await store.getState().deskEnter('alice');
+  assert.deepEqual(transport.inputs('desk.checkIn'), [
+    { eventId: 1, actionId: 'action-1', attendeeId: alice.id },
+  ]);
+
+  store.getState().deskType('zzz');
+  timers.advance(SEARCH_PAUSE_MS);
+  await settle();
+  const selections = store.getState().desk!.selectQuery;
+  await store.getState().deskEnter('zzz');
+  assert.equal(transport.inputs('desk.checkIn').length, 1, 'nothing asked of the core');
+  assert.equal(store.getState().desk?.query, 'zzz', 'the text stays');
+  assert.equal(
+    store.getState().desk?.selectQuery,
+    selections + 1,
+    'selected, so the next keystroke replaces it',
+  );
+  const feedback = store.getState().desk?.feedback;
+  assert.equal(feedback?.title, 'Not found');
+  assert.equal(feedback?.detail, 'No one matches “zzz”');
+  assert.equal(feedback?.notFound, true);
+});
+
+test('"Print badge only": the panel says the badge printed and the person is not checked in; the count stays', async () => {
+  const { transport, timers, store } = await desk();
+  // The panel shows someone else first: the print replaces it.
+  await store.getState().deskCheckIn(alan);
+  assert.equal(checkedInCount(store), 1);
+  transport
+    .answer('print.priorPrint', () => null)
+    .answer('print.badge', ({ attendeeId }) =>
+      printJob({ id: 21, reason: 'manual', attendeeId, attendeeName: 'Alice Ball', state: 'queued' }),
+    );
+  const result = await store.getState().deskPrintBadge(alice);
+  assert.equal(result.kind, 'queued');
+  assert.equal(transport.inputs('desk.checkIn').length, 1, 'no check-in');
+  assert.equal(checkedInCount(store), 1, 'the count does not move');
+  const feedback = store.getState().desk?.feedback;
+  assert.equal(feedback?.title, 'Badge printed — not checked in');
+  assert.equal(feedback?.subject, 'Alice Ball');
+  assert.equal(feedback?.undoable, null);
+  assert.equal(feedback?.print?.job?.id, 21);
+
+  // The line follows that job's pushes.
+  transport.push('printJobChanged', {
+    job: printJob({
+      id: 21,
+      reason: 'manual',
+      attendeeId: alice.id,
+      state: 'printed',
+      updatedAt: '2026-11-23T09:00:00.000Z',
+    }),
+  });
+  timers.advance(50);
+  assert.equal(store.getState().desk?.feedback?.print?.job?.state, 'printed');
+
+  // No printer: the panel says why no badge came out.
+  transport.answer('print.badge', () => {
+    throw new FakeRefusal('INVALID_STATE', 'this station has no printer; choose one in Settings → Printers');
+  });
+  await store.getState().deskPrintBadge(ada);
+  assert.equal(store.getState().desk?.feedback?.title, 'Badge not printed');
+  assert.equal(store.getState().desk?.feedback?.subject, 'Ada Lovelace');
+});
+
+test('"already checked in" offers Undo and Print badge for that person', async () => {
+  const { transport, store } = await desk();
+  const there = { ...ada, checkedIn: { at: '2026-11-23T07:59:00.000Z', station: 'Desk 2' } };
+  transport.answer('desk.checkIn', () => ({ kind: 'already_checked_in', attendee: there }));
+  await store.getState().deskCheckIn(ada);
+  const feedback = store.getState().desk?.feedback;
+  assert.equal(feedback?.title, 'Already checked in');
+  assert.equal(feedback?.undoable?.id, ada.id);
+  assert.equal(feedback?.printable?.id, ada.id);
 });

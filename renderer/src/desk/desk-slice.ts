@@ -1,92 +1,35 @@
-// The check-in desk: the search field and its results, check-ins and undos one after another,
-// the answer panel (with the badge's print line under a check-in) and the recent check-in log.
+// The check-in desk: the search field and its results, Enter (shared/desk-enter.ts: only a person
+// someone chose is admitted), check-ins, undos and badges printed without a check-in one after
+// another, the answer panel (desk-feedback.ts) and the recent check-in log.
 import type { Attendee } from '../../../shared/types.ts';
-import type { CheckInFeedback, CheckInLogEntry, CheckInOutcome, UndoOutcome } from '../../../shared/desk.ts';
+import type { CheckInOutcome, UndoOutcome } from '../../../shared/desk.ts';
 import { describeCheckInOutcome, describeUndoOutcome } from '../../../shared/desk.ts';
-import type { PrintJob } from '../../../shared/printing.ts';
+import type { EnterDecision } from '../../../shared/desk-enter.ts';
+import { decideEnter } from '../../../shared/desk-enter.ts';
 import { BridgeError } from '../app/bridge.ts';
 import { isStorageErrorCode } from '../../../shared/errors.ts';
-import type { PriorPrint } from '../../../shared/venue-view.ts';
 import { errorMessage, formatClock } from '../ui/format.ts';
 import { replaceById } from '../app/lists.ts';
 import { Coalescer, Throttle } from '../app/scheduling.ts';
 import { DeskSearch } from './desk-search.ts';
-import { newerJob } from '../printing/state.ts';
+import type { FirstBadgeResult } from '../venue/state.ts';
 import type { SliceCreator } from '../app/store-kit.ts';
+import type { DeskFeedbackInput, DeskPrintLine } from './desk-feedback.ts';
+import type { DeskSlice, DeskState } from './desk-types.ts';
+import {
+  answerActions,
+  checkInPrintLine,
+  followPrintLine,
+  notFoundFeedback,
+  panelSubject,
+  printOnlyFeedback,
+  reprintFeedback,
+  settledPrintLine,
+  severalMatchFeedback,
+} from './desk-feedback.ts';
 
-/** The results on the desk, and the exact field text they answer. */
-export interface DeskResults {
-  query: string;
-  rows: Attendee[];
-  more: boolean;
-}
-
-export type DeskFeedbackTone = CheckInFeedback['tone'] | 'info';
-
-export interface DeskFeedback {
-  /** Bumped per answer, so the panel can flash even when two answers read alike. */
-  id: number;
-  tone: DeskFeedbackTone;
-  title: string;
-  subject: string;
-  detail: string | null;
-  /** Set when the answer recorded a check-in: the panel offers Undo for this attendee. */
-  undoable: Attendee | null;
-  /** The badge this check-in sends to the station's printer (auto-print), followed by its job's state. */
-  print?: DeskPrintLine | null;
-}
-
-/** The desk's "Badge printing on …" line under a check-in. Printing never holds the check-in up. */
-export interface DeskPrintLine {
-  attendeeId: number;
-  printerName: string;
-  /** Jobs with a higher id are new since the check-in was asked for. */
-  afterJobId: number;
-  /** The job main queued for this check-in; null until it shows up. */
-  job: PrintJob | null;
-  /** Said instead when no job showed up. */
-  note: string | null;
-  /** The venue already printed this badge (at any desk), so none was queued: the desk offers a reprint. */
-  priorPrint: PriorPrint | null;
-}
-
-export interface DeskState {
-  eventId: number;
-  /** The search field's text. */
-  query: string;
-  results: DeskResults | null;
-  /** Index of the highlighted result (Enter checks that one in). */
-  highlight: number;
-  searchError: string | null;
-  /** Check-in or undo calls not answered yet. */
-  pending: number;
-  feedback: DeskFeedback | null;
-  /** Recent check-in log entries, newest first; null until the first answer. */
-  log: CheckInLogEntry[] | null;
-  logError: string | null;
-  /** Check-ins the station could not save (disk full, folder read-only or gone): tried again, with their own action ids, once it can. */
-  unsaved: number;
-}
-
-export interface DeskSlice {
-  /** The check-in desk, while its screen is open. */
-  desk: DeskState | null;
-  /** The desk's search field changed: search as the operator types. */
-  deskType(text: string): void;
-  /** Moves the highlight through the results (wraps). */
-  deskMove(delta: number): void;
-  /** Escape: clears the field, the results and the highlight (the feedback stays). */
-  deskClear(): void;
-  /** Enter in the search field with its current text: checks in the scanned code or the highlighted result. */
-  deskEnter(text: string): Promise<void>;
-  /** A click on a result: checks that person in. */
-  deskCheckIn(attendee: Attendee): Promise<void>;
-  deskUndo(attendee: Attendee): Promise<void>;
-  /** The check-in log as CSV (admin). */
-  exportCheckIns(eventId: number): Promise<{ filename: string; csv: string }>;
-  /** A fresh copy of an attendee from an answer (another slice's): replaces its row in the results. */
-  replaceDeskRow(attendee: Attendee): void;
-}
+export type { DeskFeedback, DeskFeedbackTone, DeskPrintLine } from './desk-feedback.ts';
+export type { DeskResults, DeskSlice, DeskState } from './desk-types.ts';
 
 export const DESK_LOG_LIMIT = 20;
 const LOG_REFRESH_MS = 150;
@@ -95,15 +38,23 @@ const RESULTS_AFTER_ATTENDEES_MS = 250;
 const RESULTS_AFTER_CHECK_INS_MS = 150;
 /** How long the desk waits for a check-in's print job before it looks the job up itself. */
 const PRINT_LINE_WAIT_MS = 5000;
-/** Longer scanned codes are cut to this in the answer panel. */
-const SUBJECT_MAX = 80;
 
 const closedSearch = {
   query: '',
   results: null,
-  highlight: 0,
+  highlight: null,
   searchError: null,
 } satisfies Partial<DeskState>;
+
+/** What the core is asked for an admission: a ticket code goes along so the core matches it as a scan. */
+function checkInInput(decision: Extract<EnterDecision, { kind: 'check_in' }>): {
+  code?: string;
+  attendeeId: number;
+} {
+  return decision.code === null
+    ? { attendeeId: decision.attendeeId }
+    : { code: decision.code, attendeeId: decision.attendeeId };
+}
 
 export const createDeskSlice: SliceCreator<DeskSlice> =
   ({ call, adminCall, timers, signals, printJobs, newActionId }) =>
@@ -139,12 +90,13 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
             if (d.query !== query) return {};
             if ('error' in answer) return { searchError: errorMessage(answer.error) };
             const { rows, more } = answer.result;
-            // A refresh of the same text keeps the highlight on the same person.
-            let highlight = 0;
-            if (d.results && d.results.query === query) {
+            // A refresh of the same text keeps the choice on the same person; new text, or that
+            // person gone, leaves no one chosen: Enter must never land on someone not chosen.
+            let highlight: number | null = null;
+            if (d.results && d.results.query === query && d.highlight !== null) {
               const current = d.results.rows[d.highlight];
               const index = current ? rows.findIndex((r) => r.id === current.id) : -1;
-              highlight = index >= 0 ? index : Math.min(d.highlight, Math.max(0, rows.length - 1));
+              highlight = index >= 0 ? index : null;
             }
             return { results: { query, rows, more }, highlight, searchError: null };
           }),
@@ -163,7 +115,7 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
       void runSearch(eventId, desk.query);
     };
 
-    const showFeedback = (eventId: number, feedback: Omit<DeskFeedback, 'id'>): number => {
+    const showFeedback = (eventId: number, feedback: DeskFeedbackInput): number => {
       const id = ++lastFeedbackId;
       patchDesk(eventId, () => ({ feedback: { ...feedback, id } }));
       return id;
@@ -186,29 +138,14 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
     };
 
     /** The print line of a check-in that queued a badge: its job if main named it or a push brought it. */
-    const printLineFor = (
-      outcome: Extract<CheckInOutcome, { kind: 'checked_in' }>,
-      afterJobId: number,
-    ): DeskPrintLine | null => {
-      const { autoPrint, printerId } = get().settings;
-      if (!autoPrint || printerId === null) return null;
-      const pushed = printJobs.recentCheckInJob(outcome.attendee.id);
-      // The answer names the queued job; a push may already have moved it further.
-      const job = outcome.printJob
-        ? newerJob(pushed && pushed.id === outcome.printJob.id ? pushed : undefined, outcome.printJob)
-        : pushed && pushed.id > afterJobId
-          ? pushed
-          : null;
-      const printerName = get().printers?.find((p) => p.id === printerId)?.name ?? 'the badge printer';
-      return {
-        attendeeId: outcome.attendee.id,
-        printerName,
+    const printLineFor = (outcome: Extract<CheckInOutcome, { kind: 'checked_in' }>, afterJobId: number) =>
+      checkInPrintLine(
+        outcome,
         afterJobId,
-        job,
-        note: null,
-        priorPrint: job ? null : (outcome.priorPrint ?? null),
-      };
-    };
+        get().settings,
+        get().printers,
+        printJobs.recentCheckInJob(outcome.attendee.id),
+      );
 
     /** No job showed up for the desk's print line: look it up once, else say so. */
     const settlePrintLine = (eventId: number, feedbackId: number) => {
@@ -224,11 +161,7 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
         call('print.jobs', { eventId, limit: 100 }).then(
           (jobs) => {
             printJobs.see(jobs);
-            const mine = jobs.filter((j) => j.attendeeId === line.attendeeId).sort((a, b) => b.id - a.id)[0];
-            if (mine && mine.id > line.afterJobId) apply({ job: mine, note: null });
-            else if (mine && mine.state === 'printed')
-              apply({ job: null, note: 'Badge printed before; use Print badge for a reprint' });
-            else apply({ job: null, note: 'No badge was queued; see the Print queue' });
+            apply(settledPrintLine(line, jobs));
           },
           () => apply({ job: null, note: 'Could not follow the badge; see the Print queue' }),
         );
@@ -274,7 +207,8 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
       const print = outcome.kind === 'checked_in' ? printLineFor(outcome, afterJobId) : null;
       const feedbackId = showFeedback(eventId, {
         ...view,
-        undoable: outcome.kind === 'checked_in' ? outcome.attendee : null,
+        ...answerActions(outcome, print),
+        notFound: outcome.kind === 'not_found',
         print,
       });
       if (print && !print.job && !print.priorPrint) settlePrintLine(eventId, feedbackId);
@@ -348,6 +282,7 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
           log: null,
           logError: null,
           unsaved: unsaved.filter((u) => u.eventId === eventId).length,
+          selectQuery: 0,
         },
       });
       void refreshLogNow(eventId);
@@ -365,16 +300,8 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
         const feedback = s.desk?.feedback;
         const line = feedback?.print;
         if (!s.desk || !feedback || !line) return {};
-        let job = line.job;
-        for (const j of jobs) {
-          if (j.reason !== 'check_in' || j.attendeeId !== line.attendeeId || j.id <= line.afterJobId)
-            continue;
-          if (!job || j.id > job.id) job = j;
-          else if (j.id === job.id) job = newerJob(job, j);
-        }
-        return job === line.job
-          ? {}
-          : { desk: { ...s.desk, feedback: { ...feedback, print: { ...line, job, note: null } } } };
+        const next = followPrintLine(line, jobs);
+        return next === line ? {} : { desk: { ...s.desk, feedback: { ...feedback, print: next } } };
       }),
     );
     signals.onPush('attendeesChanged', ({ eventId }) => {
@@ -400,6 +327,23 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
       }
     });
 
+    /** Enter admitted no one: the text stays. On "several match" the choice moves to the first row; on "not found" the text is selected, so the next keystroke replaces it. */
+    const keepQuery = (eventId: number, decision: Exclude<EnterDecision, { kind: 'check_in' }>) => {
+      if (decision.kind === 'choose') patchDesk(eventId, () => ({ highlight: decision.highlight }));
+      else if (decision.kind === 'not_found') patchDesk(eventId, (d) => ({ selectQuery: d.selectQuery + 1 }));
+    };
+
+    /** What the panel says when Enter admitted no one. */
+    const showRefusedEnter = (
+      eventId: number,
+      text: string,
+      decision: Exclude<EnterDecision, { kind: 'check_in' }>,
+    ) => {
+      if (decision.kind === 'choose')
+        showFeedback(eventId, severalMatchFeedback(text, decision.matches, decision.more));
+      else if (decision.kind === 'not_found') showFeedback(eventId, notFoundFeedback(text));
+    };
+
     return {
       desk: null,
 
@@ -424,7 +368,9 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
         if (!desk || !desk.results || desk.results.query !== desk.query) return;
         const n = desk.results.rows.length;
         if (n === 0) return;
-        patchDesk(desk.eventId, (d) => ({ highlight: (((d.highlight + delta) % n) + n) % n }));
+        patchDesk(desk.eventId, (d) => ({
+          highlight: d.highlight === null ? (delta > 0 ? 0 : n - 1) : (((d.highlight + delta) % n) + n) % n,
+        }));
       },
 
       deskClear() {
@@ -437,21 +383,37 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
         const code = text.trim();
         if (!desk || code === '') return Promise.resolve();
         const { eventId, results, highlight } = desk;
-        // Results for exactly this text: Enter means the highlighted one. Otherwise (a scanner types
-        // faster than results arrive) the answer for this text decides, and its first row is the pick.
-        const pick: Promise<number | undefined> =
-          results && results.query === text
-            ? Promise.resolve(results.rows[highlight]?.id)
-            : search.find(eventId, text).then(
-                (r) => r.rows[0]?.id,
-                () => undefined,
-              );
-        // The field is cleared at once: whatever is typed or scanned next belongs to the next person.
+        const subject = panelSubject(code);
+        if (results && results.query === text) {
+          // Results for exactly this text: the rule decides now, with the operator's choice.
+          const decision = decideEnter({ ...results, query: text, chosen: highlight });
+          if (decision.kind === 'check_in') {
+            // The field is cleared at once: whatever is typed or scanned next belongs to the next person.
+            clearSearch(eventId);
+            return enqueue(eventId, () => checkIn(eventId, checkInInput(decision), subject));
+          }
+          keepQuery(eventId, decision);
+          return enqueue(eventId, async () => void showRefusedEnter(eventId, text, decision));
+        }
+        // A scanner types faster than results arrive: the field is cleared at once, and the answer
+        // for this text decides, with no choice made (none could be).
+        const answer = search.find(eventId, text).then(
+          (r) => r,
+          () => null,
+        );
         clearSearch(eventId);
-        const subject = code.length > SUBJECT_MAX ? `${code.slice(0, SUBJECT_MAX)}…` : code;
         return enqueue(eventId, async () => {
-          const attendeeId = await pick;
-          await checkIn(eventId, attendeeId === undefined ? { code } : { code, attendeeId }, subject);
+          const found = await answer;
+          // The search failed: the core looks the code up itself (it admits an exact code only).
+          if (found === null) return checkIn(eventId, { code }, subject);
+          const decision = decideEnter({ ...found, query: text, chosen: null });
+          if (decision.kind === 'check_in') return checkIn(eventId, checkInInput(decision), subject);
+          // Nobody admitted: the text comes back with its results, unless something was typed since.
+          patchDesk(eventId, (d) =>
+            d.query === '' ? { query: text, results: { query: text, ...found }, searchError: null } : {},
+          );
+          if (get().desk?.query === text) keepQuery(eventId, decision);
+          showRefusedEnter(eventId, text, decision);
         });
       },
 
@@ -462,6 +424,28 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
         return enqueue(desk.eventId, () =>
           checkIn(desk.eventId, { attendeeId: attendee.id }, attendee.fullName),
         );
+      },
+
+      async deskPrintBadge(attendee) {
+        const desk = get().desk;
+        let result: FirstBadgeResult = { kind: 'failed', message: 'The desk is closed' };
+        if (!desk) return result;
+        // The search stays for a check-in that may follow, selected: a scan replaces it.
+        if (desk.query !== '') patchDesk(desk.eventId, (d) => ({ selectQuery: d.selectQuery + 1 }));
+        await enqueue(desk.eventId, async () => {
+          try {
+            result = await get().printFirstBadge(attendee);
+          } catch (err) {
+            result = { kind: 'failed', message: errorMessage(err) };
+          }
+          showFeedback(desk.eventId, printOnlyFeedback(attendee, result, formatClock));
+        });
+        return result;
+      },
+
+      deskReprinted(attendee, job) {
+        const desk = get().desk;
+        if (desk) showFeedback(desk.eventId, reprintFeedback(attendee, job, formatClock));
       },
 
       deskUndo(attendee) {

@@ -4,7 +4,12 @@
 import { useState } from 'react';
 import type { SyncedEvent, SyncJob } from '../../../shared/types.ts';
 import { PROVIDER_LABEL } from '../../../shared/types.ts';
-import { describeSyncedEvent, importEtaText, nextAttemptText } from '../../../shared/sync-status.ts';
+import {
+  describeSyncedEvent,
+  failureReasonText,
+  importEtaText,
+  nextAttemptText,
+} from '../../../shared/sync-status.ts';
 import type { EventSyncView } from '../../../shared/sync-status.ts';
 import { checkInWriteBackText } from '../../../shared/checkin-sharing.ts';
 import {
@@ -23,6 +28,7 @@ import { OfflineBanner } from './OfflineBanner.tsx';
 import { ClockWarnings } from './ClockWarnings.tsx';
 import { ReconnectEventDialog } from './ReconnectEventDialog.tsx';
 import { EventDoorSettings } from './EventDoorSettings.tsx';
+import { AnswerSettings } from './AnswerSettings.tsx';
 import { StorageBanner } from '../storage/index.ts';
 import { BatchPrintDialog, BatchPrintProgress } from '../printing/index.ts';
 
@@ -161,7 +167,8 @@ function RecoveryAlert({
   const admin = useStore(isAdmin);
   const alert = view.alert;
   if (!alert) return null;
-  const reason = event.lastError ?? event.statusReason;
+  const lastWords = event.lastError ?? event.statusReason;
+  const reason = lastWords ? failureReasonText(lastWords, event.status) : null;
   const at = event.lastErrorAt ?? event.statusChangedAt;
   return (
     <div className={`alert alert-${event.status === 'PENDING' ? 'amber' : 'red'}`} role="alert">
@@ -295,6 +302,7 @@ function EventSettings({ event }: { event: SyncedEvent }) {
         <h3 className="event-setting-title">Check-in write-back</h3>
         <p className="event-setting-text">{checkInWriteBackText(event.provider, inVenue)}</p>
       </div>
+      <AnswerSettings event={event} />
       {admin ? <EventDoorSettings event={event} /> : null}
       {admin ? (
         <div>

@@ -4,7 +4,7 @@
 // choose Print again or It printed — never a second copy by itself.
 import { memo, useState } from 'react';
 import type { PrintJob, PrintJobReason, PrintJobState } from '../../../shared/printing.ts';
-import { PRINT_JOB_STATE_LABEL } from '../../../shared/printing.ts';
+import { badgesNotPrintingText, PRINT_JOB_STATE_LABEL } from '../../../shared/printing.ts';
 import { formatClock, formatCount, formatMoment, formatTime } from '../ui/format.ts';
 import { useStore } from '../app/use-store.ts';
 import type { PillTone } from '../ui/StatusPill.tsx';
@@ -39,8 +39,15 @@ export function PrintQueuePage() {
   const queue = useStore((s) => s.printQueue);
   const summary = useStore((s) => s.printSummary);
   const refresh = useStore((s) => s.refreshPrintQueue);
+  const settings = useStore((s) => s.settings);
+  const printers = useStore((s) => s.printers);
   const [refreshing, setRefreshing] = useState(false);
   const jobs = queue?.jobs ?? null;
+  // The desk says the same, once: a station whose check-ins print no badge.
+  const notPrinting = badgesNotPrintingText(
+    settings,
+    printers === null || printers.some((p) => p.id === settings.printerId),
+  );
 
   const onRefresh = async () => {
     setRefreshing(true);
@@ -79,6 +86,11 @@ export function PrintQueuePage() {
           {refreshing ? 'Refreshing…' : 'Refresh'}
         </button>
       </div>
+      {notPrinting ? (
+        <p className="standing-notice" data-testid="badges-not-printing">
+          {notPrinting}
+        </p>
+      ) : null}
       <p className="muted small print-queue-note">
         A printer problem never stops check-in: the person is checked in, and their badge waits here.
       </p>

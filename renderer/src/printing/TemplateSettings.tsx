@@ -3,14 +3,13 @@
 // main lays the badge out — the same layout the printers get.
 import { useEffect, useId, useState } from 'react';
 import type { FormEvent } from 'react';
-import type { BadgeField, BadgeLayout, BadgeTemplate, PageSizeId } from '../../../shared/badge.ts';
+import type { BadgeField, BadgeTemplate, PageSizeId } from '../../../shared/badge.ts';
 import { BADGE_FIELDS, DEFAULT_TEMPLATE, PAGE_SIZE_IDS, PAGE_SIZES } from '../../../shared/badge.ts';
-import type { Attendee } from '../../../shared/types.ts';
-import { errorMessage, formatCount } from '../ui/format.ts';
+import { errorMessage } from '../ui/format.ts';
 import { isAdmin, useStore } from '../app/use-store.ts';
 import { StatusPill } from '../ui/StatusPill.tsx';
-import { BadgeSvg } from './BadgeSvg.tsx';
-import { InlineError, LoadError, Loading } from '../ui/states.tsx';
+import { BadgePreview } from './BadgePreview.tsx';
+import { InlineError, Loading } from '../ui/states.tsx';
 
 export const BADGE_FIELD_LABEL: Record<BadgeField, string> = {
   firstName: 'First name',
@@ -116,6 +115,8 @@ interface Draft {
   pageSize: PageSizeId;
   ticketName: string;
   fields: Record<BadgeField, boolean>;
+  /** The registration question whose answer the badge prints; empty: none. */
+  answerLabel: string;
 }
 
 function draftOf(t: BadgeTemplate | null): Draft {
@@ -125,8 +126,15 @@ function draftOf(t: BadgeTemplate | null): Draft {
       pageSize: DEFAULT_TEMPLATE.pageSize,
       ticketName: '',
       fields: { ...DEFAULT_TEMPLATE.fields },
+      answerLabel: '',
     };
-  return { name: t.name, pageSize: t.pageSize, ticketName: t.ticketName ?? '', fields: { ...t.fields } };
+  return {
+    name: t.name,
+    pageSize: t.pageSize,
+    ticketName: t.ticketName ?? '',
+    fields: { ...t.fields },
+    answerLabel: t.answerLabel ?? '',
+  };
 }
 
 function sameDraft(a: Draft, b: Draft): boolean {
@@ -134,6 +142,7 @@ function sameDraft(a: Draft, b: Draft): boolean {
     a.name.trim() === b.name.trim() &&
     a.pageSize === b.pageSize &&
     a.ticketName.trim() === b.ticketName.trim() &&
+    a.answerLabel.trim() === b.answerLabel.trim() &&
     BADGE_FIELDS.every((f) => a.fields[f] === b.fields[f])
   );
 }
@@ -150,12 +159,22 @@ function TemplateEditor({
   const saveTemplate = useStore((s) => s.saveTemplate);
   const removeTemplate = useStore((s) => s.removeTemplate);
   const knownTicketNames = useStore((s) => s.knownTicketNames);
+  const knownQuestionLabels = useStore((s) => s.knownQuestionLabels);
   const toast = useStore((s) => s.toast);
   const [draft, setDraft] = useState<Draft>(() => draftOf(template));
   const [busy, setBusy] = useState<'save' | 'delete' | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [tickets, setTickets] = useState<string[]>([]);
-  const ids = { name: useId(), size: useId(), ticket: useId(), tickets: useId(), title: useId() };
+  const [questions, setQuestions] = useState<string[]>([]);
+  const ids = {
+    name: useId(),
+    size: useId(),
+    ticket: useId(),
+    tickets: useId(),
+    answer: useId(),
+    questions: useId(),
+    title: useId(),
+  };
 
   // When a save lands (here or elsewhere), the form shows what was saved.
   const [shown, setShown] = useState(template);
@@ -170,10 +189,14 @@ function TemplateEditor({
       (names) => !cancelled && setTickets(names),
       () => undefined,
     );
+    knownQuestionLabels().then(
+      (labels) => !cancelled && setQuestions(labels),
+      () => undefined,
+    );
     return () => {
       cancelled = true;
     };
-  }, [knownTicketNames]);
+  }, [knownTicketNames, knownQuestionLabels]);
 
   const dirty = !template || !sameDraft(draft, draftOf(template));
 
@@ -192,6 +215,7 @@ function TemplateEditor({
         pageSize: draft.pageSize,
         ticketName: draft.ticketName.trim() || null,
         fields: draft.fields,
+        answerLabel: draft.answerLabel.trim() || null,
       });
       toast(`Saved template ${saved.name}`, 'success');
       onSaved(saved);
@@ -276,6 +300,30 @@ function TemplateEditor({
             ticket.
           </p>
         </div>
+        <div className="field">
+          <label className="field-label" htmlFor={ids.answer}>
+            Also print the answer to
+          </label>
+          <input
+            id={ids.answer}
+            type="text"
+            maxLength={200}
+            list={ids.questions}
+            value={draft.answerLabel}
+            onChange={(e) => set({ answerLabel: e.target.value })}
+            aria-describedby={`${ids.answer}-help`}
+            autoComplete="off"
+          />
+          <datalist id={ids.questions}>
+            {questions.map((q) => (
+              <option key={q} value={q} />
+            ))}
+          </datalist>
+          <p id={`${ids.answer}-help`} className="muted small field-help">
+            A registration question, as the event asks it (a workshop, a dietary mark): its answer prints
+            under the company. Leave empty for none.
+          </p>
+        </div>
         <fieldset className="template-fields">
           <legend className="field-label">The badge shows</legend>
           {BADGE_FIELDS.map((f) => (
@@ -311,150 +359,14 @@ function TemplateEditor({
       </form>
       <BadgePreview
         templateId={template?.id}
-        draft={{ pageSize: draft.pageSize, fields: draft.fields }}
+        draft={{
+          pageSize: draft.pageSize,
+          fields: draft.fields,
+          answerLabel: draft.answerLabel.trim() || null,
+        }}
         revision={template?.updatedAt ?? ''}
         note={dirty || !template ? 'Not saved yet: badges print with this once you save.' : null}
       />
-    </div>
-  );
-}
-
-interface PreviewState {
-  attendee: Attendee | null;
-  total: number;
-  layout: BadgeLayout;
-}
-
-/** A real attendee's badge as main lays it out; "Next person" walks through the event's attendees. */
-export function BadgePreview({
-  templateId,
-  draft,
-  revision,
-  note,
-}: {
-  templateId: number | undefined;
-  /** The template as edited right now: the preview follows it before it is saved. */
-  draft?: Pick<BadgeTemplate, 'pageSize' | 'fields'> | undefined;
-  revision: string;
-  note: string | null;
-}) {
-  const events = useStore((s) => s.events);
-  const previewBadge = useStore((s) => s.previewBadge);
-  const attendeeAt = useStore((s) => s.attendeeAt);
-  const [chosenEventId, setEventId] = useState<number | null>(null);
-  const [offset, setOffset] = useState(0);
-  const [preview, setPreview] = useState<PreviewState | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const ids = { event: useId(), title: useId() };
-  // The draft's content as a key: a new object with the same content must not fetch again.
-  const draftKey = draft ? JSON.stringify([draft.pageSize, draft.fields]) : '';
-  // Until someone picks one: the first event that has people to show.
-  const eventId =
-    chosenEventId !== null && events.some((e) => e.id === chosenEventId)
-      ? chosenEventId
-      : ((events.find((e) => e.counts.total > 0) ?? events[0])?.id ?? null);
-
-  useEffect(() => {
-    if (eventId === null) return;
-    let cancelled = false;
-    setLoading(true);
-    void (async () => {
-      try {
-        const { attendee, total } = await attendeeAt(eventId, offset);
-        if (cancelled) return;
-        if (!attendee && offset > 0) {
-          // The event has fewer people now: start over.
-          setOffset(0);
-          return;
-        }
-        const layout = await previewBadge({
-          eventId,
-          ...(attendee ? { attendeeId: attendee.id } : {}),
-          ...(templateId !== undefined ? { templateId } : {}),
-          ...(draft ? { draft: { pageSize: draft.pageSize, fields: draft.fields } } : {}),
-        });
-        if (cancelled) return;
-        setPreview({ attendee, total, layout });
-        setError(null);
-      } catch (err) {
-        if (!cancelled) setError(errorMessage(err));
-      } finally {
-        if (!cancelled) setLoading(false);
-      }
-    })();
-    return () => {
-      cancelled = true;
-    };
-  }, [eventId, offset, templateId, draftKey, revision, attendeeAt, previewBadge]);
-
-  const name = preview?.attendee?.fullName ?? 'a sample person';
-  return (
-    <div className="badge-preview" role="group" aria-labelledby={ids.title}>
-      <div className="badge-preview-head">
-        <h3 id={ids.title} className="template-editor-title">
-          Preview
-        </h3>
-        {loading ? <span className="muted small">Updating…</span> : null}
-      </div>
-      {events.length === 0 ? (
-        <p className="muted">Import an event to preview badges with its attendees.</p>
-      ) : (
-        <>
-          <div className="badge-preview-controls">
-            <div className="field">
-              <label className="field-label" htmlFor={ids.event}>
-                Event
-              </label>
-              <select
-                id={ids.event}
-                value={eventId === null ? '' : String(eventId)}
-                onChange={(e) => {
-                  setEventId(Number(e.target.value));
-                  setOffset(0);
-                }}
-              >
-                {events.map((e) => (
-                  <option key={e.id} value={String(e.id)}>
-                    {e.name}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <button
-              type="button"
-              className="button"
-              disabled={!preview || preview.total < 2}
-              onClick={() => setOffset((o) => (preview && preview.total > 0 ? (o + 1) % preview.total : 0))}
-            >
-              Next person
-            </button>
-          </div>
-          {note ? <p className="badge-preview-note">{note}</p> : null}
-          {error ? <LoadError>Could not preview: {error}</LoadError> : null}
-          <div className="badge-preview-stage" aria-busy={loading || undefined}>
-            {preview ? <BadgeSvg layout={preview.layout} name={name} /> : !error ? <Loading /> : null}
-          </div>
-          {preview ? (
-            <p className="badge-preview-person" data-testid="preview-person">
-              {preview.attendee ? (
-                <>
-                  <span className="strong">{preview.attendee.fullName}</span>
-                  {preview.attendee.ticketName ? (
-                    <span className="muted"> · {preview.attendee.ticketName}</span>
-                  ) : null}
-                  <span className="muted">
-                    {' '}
-                    · {formatCount(offset + 1)} of {formatCount(preview.total)}
-                  </span>
-                </>
-              ) : (
-                <span className="muted">This event has no attendees yet: a sample person is shown.</span>
-              )}
-            </p>
-          ) : null}
-        </>
-      )}
     </div>
   );
 }

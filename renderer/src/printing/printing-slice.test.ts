@@ -142,7 +142,10 @@ test('a second copy of a badge is refused as already printed, without a toast; o
   transport.answer('print.badge', () => {
     throw new FakeRefusal('INVALID_STATE', 'the printer is off');
   });
-  assert.deepEqual(await store.getState().printBadge(person), { kind: 'failed' });
+  assert.deepEqual(await store.getState().printBadge(person), {
+    kind: 'failed',
+    message: 'the printer is off',
+  });
   assert.match(
     store.getState().toasts.at(-1)!.text,
     /Could not print the badge of Grace Hopper: the printer is off/,

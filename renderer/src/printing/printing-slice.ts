@@ -25,7 +25,9 @@ export interface PrintQueueState {
 }
 
 export type PrintBadgeResult =
-  { kind: 'queued'; job: PrintJob } | { kind: 'already_printed'; message: string } | { kind: 'failed' };
+  | { kind: 'queued'; job: PrintJob }
+  | { kind: 'already_printed'; message: string }
+  | { kind: 'failed'; message: string };
 
 export interface PrintingSlice {
   /** The configured printers; null until the first answer. */
@@ -221,8 +223,9 @@ export const createPrintingSlice: SliceCreator<PrintingSlice> =
         } catch (err) {
           if (err instanceof BridgeError && err.code === 'CONFLICT')
             return { kind: 'already_printed', message: err.message };
-          get().toast(`Could not print the badge of ${attendee.fullName}: ${errorMessage(err)}`, 'error');
-          return { kind: 'failed' };
+          const message = errorMessage(err);
+          get().toast(`Could not print the badge of ${attendee.fullName}: ${message}`, 'error');
+          return { kind: 'failed', message };
         }
       },
 

@@ -13,6 +13,8 @@ export interface TemplatesSlice {
   previewBadge(input: ChannelInput<'badges.preview'>): Promise<BadgeLayout>;
   /** Ticket type names known from every event's statistics (for the template form's suggestions). */
   knownTicketNames(): Promise<string[]>;
+  /** The registration questions of the first events, by their wording: the template form suggests them. */
+  knownQuestionLabels(): Promise<string[]>;
 }
 
 /** The template form suggests ticket names from at most this many events. */
@@ -63,6 +65,16 @@ export const createTemplatesSlice: SliceCreator<TemplatesSlice> =
         for (const stats of answers)
           for (const t of stats?.byTicket ?? []) if (t.ticketName) names.add(t.ticketName);
         return [...names].sort((a, b) => a.localeCompare(b));
+      },
+
+      async knownQuestionLabels() {
+        const labels = new Set<string>();
+        const events = get().events.slice(0, TICKET_NAME_EVENTS);
+        const answers = await Promise.all(
+          events.map((e) => call('events.questions', { eventId: e.id }).catch(() => null)),
+        );
+        for (const view of answers) for (const q of view?.questions ?? []) labels.add(q.label);
+        return [...labels].sort((a, b) => a.localeCompare(b));
       },
     };
   };

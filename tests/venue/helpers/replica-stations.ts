@@ -36,7 +36,13 @@ export function roster(n: number): ProviderAttendee[] {
 export function openStation(
   t: { after(fn: () => void): void },
   name: string,
-  opts: { people?: ProviderAttendee[]; attach?: boolean; dir?: string } = {},
+  opts: {
+    people?: ProviderAttendee[];
+    attach?: boolean;
+    dir?: string;
+    /** Whether this station polls the event for the venue (default: it holds an account, so yes). */
+    isPoller?: () => boolean;
+  } = {},
 ): VenueStation {
   const d = opts.dir ? openDeskDb(t, opts.dir, false) : openDeskDb(t);
   // Each station's local row ids differ: the roster arrives in another order at each.
@@ -48,6 +54,7 @@ export function openStation(
     venueStore: d.deskStore.venue,
     clock: d.clock,
     events: d.events,
+    ...(opts.isPoller ? { isPoller: opts.isPoller } : {}),
   });
   const venueDesk = new Desk({
     store: d.store,

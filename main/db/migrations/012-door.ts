@@ -14,8 +14,8 @@ import type { Migration } from './index.ts';
 // - ticket_door: the note of each ticket type, read with every attendee row of that ticket.
 // A walk-in is a row of `attendees` with the provider id `walk-in:<uuid>`, written from its entry
 // (its columns are then the desk's, not a provider's); the sync skips such rows.
-export const migration011: Migration = {
-  version: 11,
+export const migration012: Migration = {
+  version: 12,
   name: 'the door: walk-ins, corrections, notes, flags, links',
   sql: `
 CREATE TABLE door_entries (
