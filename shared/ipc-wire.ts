@@ -42,6 +42,8 @@ export interface PushEventMap {
   venueChanged: { eventId: number | null };
   /** The venue's desks, their presence, the pairing or refused connections changed: re-read venue.status. */
   venueDesksChanged: { venueId: string | null };
+  /** The event's check-in lists changed, or a check-out moved people out of one: re-read them. */
+  listsChanged: { eventId: number };
 }
 export type PushEventName = keyof PushEventMap;
 export const PUSH_EVENTS: readonly PushEventName[] = [
@@ -59,6 +61,7 @@ export const PUSH_EVENTS: readonly PushEventName[] = [
   'sessionChanged',
   'venueChanged',
   'venueDesksChanged',
+  'listsChanged',
 ];
 export interface PushMessage<K extends PushEventName = PushEventName> {
   event: K;

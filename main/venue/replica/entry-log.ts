@@ -23,6 +23,7 @@ import {
   type VenueMapName,
   type VipEntry,
 } from '../../../shared/venue.ts';
+import { MAIN_LIST_ID } from '../../../shared/lists.ts';
 import { LOCAL_ORIGIN, MAP_NAMES, type Attachment, type AttachmentOf, type VenueMaps } from './attachment.ts';
 import { canonical, checkInEntryOf, printEntryOf, stationOf, vipEntryOf } from './entries.ts';
 import type { RefusalCounts } from './refusals.ts';
@@ -96,6 +97,9 @@ export class EntryLog {
         missing.prints.push([r.printId, printEntryOf(r, r.providerAttendeeId)]);
     for (const p of vs.pendingOfEvent(a.eventId))
       if (!a.maps[p.map].has(p.entryId)) missing[p.map].push([p.entryId, JSON.parse(p.entry) as object]);
+    for (const p of vs.lists.pendingOfEvent(a.eventId))
+      if (p.map === 'checkins' && !a.maps.checkins.has(p.entryId))
+        missing.checkins.push([p.entryId, JSON.parse(p.entry) as object]);
     this.write(a, missing);
     return { fromDocument, toDocument: MAP_NAMES.reduce((n, m) => n + missing[m].length, 0) };
   }
@@ -122,6 +126,20 @@ export class EntryLog {
             this.deps.refusals.refuse(check.entry.stationId, 'an entry was changed after it was written');
             counts.refused++;
           } else counts.duplicates++;
+          continue;
+        }
+        // An entry of a list this desk does not know yet waits for the list, then for its attendee.
+        const listId = map === 'checkins' ? (check.entry as CheckInEntry).list : undefined;
+        if (listId !== undefined && !vs.lists.list(eventId, listId)) {
+          const kept = vs.lists.addPending({
+            map: 'checkins',
+            entryId: c.key,
+            eventId,
+            listId,
+            entry: JSON.stringify(check.entry),
+          });
+          if (kept) counts.pending++;
+          else counts.duplicates++;
           continue;
         }
         const attendeeId = vs.attendeeIdOf(eventId, check.entry.attendee);
@@ -162,7 +180,8 @@ export class EntryLog {
       if (r) found = printEntryOf(r, vs.providerAttendeeIdOf(r.attendeeId)!);
     }
     if (found) return found;
-    const pending = vs.pendingEntry(map, key);
+    const pending =
+      vs.pendingEntry(map, key) ?? (map === 'checkins' ? vs.lists.pendingEntry(map, key) : undefined);
     return pending === undefined ? undefined : (JSON.parse(pending) as object);
   }
 
@@ -187,6 +206,8 @@ export class EntryLog {
           stationId: e.stationId,
           undoes: e.undoes ?? null,
           at: e.at,
+          listId: e.list ?? MAIN_LIST_ID,
+          override: e.override ?? null,
         }) !== null
       );
     }
@@ -233,6 +254,26 @@ export class EntryLog {
       const a = this.deps.attachmentOf(eventId);
       if (a) this.write(a, { checkins: [], vip: [], prints: [], [map]: restore });
     });
+  }
+
+  /**
+   * Takes in the waiting entries whose list this desk now knows (a list's definition arrived): each
+   * goes through as a remote entry again, so one whose attendee is still missing waits for them.
+   */
+  listsArrived(eventId: number): number {
+    const vs = this.deps.venueStore;
+    const arrived = vs.lists.arrivedPending(eventId).filter((p) => p.map === 'checkins');
+    if (arrived.length === 0) return 0;
+    // One transaction: a crash cannot lose an entry between the two tables.
+    const c = vs.transaction(() => {
+      for (const p of arrived) vs.lists.removePending(p.map, p.entryId);
+      return this.receive(
+        eventId,
+        'checkins',
+        arrived.map((p) => ({ key: p.entryId, value: JSON.parse(p.entry) as unknown, replaced: false })),
+      );
+    });
+    return c.applied + c.pending;
   }
 
   /** Applies the waiting entries whose attendee has arrived in the mirror (after a sync's upsert). */

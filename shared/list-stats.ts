@@ -1,0 +1,90 @@
+// What the event page and the desk read of the check-in lists: the lists with who is inside, the
+// statistics per list, desk and ticket type, and the charts' series. Pure types and the few texts
+// both sides need. No zod (the renderer imports it).
+import type { CheckInList } from './lists.ts';
+
+export interface ListWithInside extends CheckInList {
+  /** People inside the list now. */
+  inside: number;
+}
+
+export interface ListsView {
+  eventId: number;
+  /** The zone the event's rules and times use (shared/time-zone.ts). */
+  zone: string;
+  /** The main list first; removed lists too, marked. */
+  lists: ListWithInside[];
+  /** People inside any list now: a person inside two lists counts once. */
+  venueInside: number;
+}
+
+/** Minutes over which a desk's pace is measured (people a minute). */
+export const PACE_WINDOW_MINUTES = 10;
+/** The arrivals chart's slot. */
+export const CHART_SLOT_MINUTES = 5;
+
+export interface ListTicketStats {
+  ticketName: string | null;
+  /** People of this ticket with an entry in force in the list (today, for a list that admits once per day). */
+  admitted: number;
+  /** Attending people of this ticket the list admits. */
+  expected: number;
+}
+
+export interface ListStatsRow {
+  id: string;
+  name: string;
+  main: boolean;
+  removed: boolean;
+  inside: number;
+  /** Entries and exits not undone. */
+  entries: number;
+  exits: number;
+  /** Overrides an admin made at this list. */
+  overrides: number;
+  admitted: number;
+  expected: number;
+  /** Expected people not admitted yet. */
+  remaining: number;
+  /** People a minute over the last PACE_WINDOW_MINUTES, all desks together. */
+  pacePerMinute: number;
+  /** When, at that pace, the remaining people will be through the door; null when none remain or no one comes. */
+  finishAt: string | null;
+  byTicket: ListTicketStats[];
+}
+
+export interface DeskStatsRow {
+  stationId: string;
+  stationName: string;
+  entries: number;
+  exits: number;
+  /** Entries a minute over the last PACE_WINDOW_MINUTES. */
+  pacePerMinute: number;
+}
+
+export interface ListStats {
+  eventId: number;
+  zone: string;
+  /** When the figures were read (ISO): pace and finish times are as of then. */
+  at: string;
+  venueInside: number;
+  lists: ListStatsRow[];
+  desks: DeskStatsRow[];
+}
+
+export interface ListCharts {
+  eventId: number;
+  slotMinutes: number;
+  /** Slot starts (ISO), oldest first, no gaps, at most a day of them. */
+  slots: string[];
+  /** Entries per slot, one series per desk. */
+  arrivals: { stationId: string; stationName: string; counts: number[] }[];
+  /** People inside the venue at the end of each slot. */
+  inside: number[];
+}
+
+/** "14 a minute" / "0.5 a minute". */
+export function paceText(perMinute: number): string {
+  const shown = perMinute >= 10 ? Math.round(perMinute) : Math.round(perMinute * 10) / 10;
+  return `${shown} a minute`;
+}
