@@ -36,7 +36,12 @@ export type CheckInOutcome =
       /** The other people of this person's order, when it has several (shared/door.ts). */
       order?: OrderGroup | null;
     }
-  | { kind: 'already_checked_in'; attendee: Attendee }
+  | {
+      kind: 'already_checked_in';
+      attendee: Attendee;
+      /** The other people of this person's order, when it has several: the rest may still come in. */
+      order?: OrderGroup | null;
+    }
   | { kind: 'not_attending'; attendee: Attendee }
   | { kind: 'not_yet_attending'; attendee: Attendee }
   | { kind: 'not_found'; code: string }
