@@ -55,6 +55,8 @@ export interface AttendeeFilter {
   ticketName?: string | undefined;
   /** Only walk-ins (people registered at the door, shared/door.ts). */
   walkIn?: true | undefined;
+  /** Only people admitted at two desks or more (the event page's count of double admissions leads here). */
+  admittedTwice?: true | undefined;
 }
 
 export interface AttendeeListQuery {
@@ -73,6 +75,7 @@ export function isNarrowed(query: AttendeeListQuery): boolean {
     f.vip === true ||
     f.status !== undefined ||
     f.ticketName !== undefined ||
-    f.walkIn === true
+    f.walkIn === true ||
+    f.admittedTwice === true
   );
 }

@@ -41,7 +41,12 @@ export type CheckInOutcome =
       /** An admin admitted the person over the list's refusal, for this reason. */
       override?: string;
     }
-  | { kind: 'already_checked_in'; attendee: Attendee }
+  | {
+      kind: 'already_checked_in';
+      attendee: Attendee;
+      /** The other people of this person's order, when it has several: the rest may still come in. */
+      order?: OrderGroup | null;
+    }
   /** The desk's check-in list does not admit this person now; an admin may override, with a reason. */
   | { kind: 'refused'; attendee: Attendee; list: ListRef; refusal: ListRefusal }
   /** A desk in exit mode recorded the person leaving the list. */

@@ -5,6 +5,7 @@
 import type { Attendee } from './types.ts';
 import type { CheckInOutcome } from './desk.ts';
 import type { PrintJob } from './printing.ts';
+import { looksLikeTicketCode } from './ticket-code.ts';
 
 // ---- walk-ins ----
 
@@ -157,8 +158,16 @@ export function attentionPrompt(reason: string): string {
 
 export interface OrderMember {
   attendee: Attendee;
-  /** Whether a group check-in would admit them now (attending, not checked in). */
+  /** Whether a group check-in would admit them now (admissibleInGroup). */
   admissible: boolean;
+}
+
+/**
+ * Whether "Check in all" admits this person now: attending, not checked in, and not flagged "needs
+ * attention" (a flagged person comes in only on the operator's own confirmation, one by one).
+ */
+export function admissibleInGroup(a: Pick<Attendee, 'status' | 'checkedIn' | 'attention'>): boolean {
+  return a.status === 'ATTENDING' && a.checkedIn === null && !a.attention;
 }
 
 /** The people of one order (two or more), or the tickets of one Luma guest. */
@@ -172,6 +181,24 @@ export function orderActionText(group: OrderGroup): string | null {
   const n = group.members.filter((m) => m.admissible).length;
   if (n === 0) return null;
   return n === 1 ? 'Check in the other person of this order' : `Check in all ${n}`;
+}
+
+/** "Check in 2 chosen" for a pick of the order's people; "Check in all 3" when every one left is picked. */
+export function orderPickText(group: OrderGroup, picked: number): string | null {
+  const all = orderActionText(group);
+  if (all === null || picked === 0) return null;
+  return picked === group.members.filter((m) => m.admissible).length ? all : `Check in ${picked} chosen`;
+}
+
+/** Where one person of an order stands, beside their name in the panel's list. */
+export function orderMemberText(m: OrderMember, time: (iso: string) => string): string {
+  const a = m.attendee;
+  const ticket = a.ticketName ? `${a.ticketName} · ` : '';
+  if (a.checkedIn) return `${ticket}Checked in ${time(a.checkedIn.at)} · ${a.checkedIn.station}`;
+  if (a.status === 'NOT_ATTENDING') return `${ticket}Not attending`;
+  if (a.status === 'NOT_YET_ATTENDING') return `${ticket}Pending`;
+  if (a.attention) return `${ticket}Needs attention: ${a.attention}`;
+  return `${ticket}Not checked in`;
 }
 
 /** A Luma guest holding several tickets is one row: their tickets, in the provider's order. */
@@ -311,4 +338,60 @@ export interface DoorReview {
   duplicates: DuplicateWalkIn[];
   suggestions: LinkSuggestion[];
   walkInsEnabled: boolean;
+}
+
+// ---- what the desk's answer panel says of the person ----
+
+/** The door's lines of the person on the answer panel, in the order staff must read them. */
+export interface DoorFacts {
+  walkIn: boolean;
+  /** The note on the person, then the note on their ticket type: shown large. */
+  notes: string[];
+  /** "Needs attention: check student ID — confirm to check in", or null. */
+  attention: string | null;
+  /** "Admitted twice — Front Door 10:24 and Side Door 10:24", or null. */
+  admittedTwice: string | null;
+  /** "Corrected at Desk 2 · provider: Jon Smith, Acme", or null. */
+  correction: string | null;
+  /** A guest holding several tickets: each of them; empty for one ticket or none. */
+  tickets: string[];
+}
+
+export function doorFactsOf(
+  a: Pick<
+    Attendee,
+    | 'walkIn'
+    | 'note'
+    | 'ticketNote'
+    | 'attention'
+    | 'admittedAt'
+    | 'correction'
+    | 'ticketName'
+    | 'otherTicketNames'
+  >,
+  time: (iso: string) => string,
+): DoorFacts {
+  const tickets = ticketsOf(a);
+  return {
+    walkIn: a.walkIn === true,
+    notes: [a.note, a.ticketNote].filter((n): n is string => typeof n === 'string' && n !== ''),
+    attention: a.attention ? attentionPrompt(a.attention) : null,
+    admittedTwice: admittedTwiceText(a.admittedAt, time),
+    correction: a.correction ? correctionText(a.correction) : null,
+    tickets: tickets.length > 1 ? tickets : [],
+  };
+}
+
+/**
+ * The walk-in form's name from the desk's search text that found no one: "Ada Lovelace" gives
+ * first "Ada", last "Lovelace". Text that reads as a ticket code, or holds no letter, gives nothing.
+ */
+export function walkInNameFromSearch(text: string): { firstName: string; lastName: string } {
+  const typed = text.trim().replace(/\s+/g, ' ');
+  if (typed === '' || looksLikeTicketCode(typed) || !/\p{L}/u.test(typed) || typed.includes('@'))
+    return { firstName: '', lastName: '' };
+  const space = typed.indexOf(' ');
+  return space < 0
+    ? { firstName: typed, lastName: '' }
+    : { firstName: typed.slice(0, space), lastName: typed.slice(space + 1) };
 }

@@ -186,6 +186,7 @@ export const IPC_CHANNELS = {
             status: z.enum(ATTENDEE_STATUSES).optional(),
             ticketName: z.string().min(1).max(200).optional(),
             walkIn: z.literal(true).optional(),
+            admittedTwice: z.literal(true).optional(),
           })
           .strict()
           .optional(),

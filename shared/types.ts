@@ -182,7 +182,9 @@ export interface Attendee extends ProviderOwnedAttendeeFields {
   attention?: string | null;
   /** A walk-in an admin linked to the provider's record of the same person: that record's provider id. */
   linkedTo?: string | null;
-  /** Check-ins not undone at two or more desks (a double admission), earliest first. */
+  /** Check-ins not undone at two or more desks (a double admission): every read marks it. */
+  admittedTwice?: true;
+  /** Those check-ins, earliest first, where the desk shows them ("Admitted twice — …"). */
   admittedAt?: { at: string; station: string }[];
 }
 

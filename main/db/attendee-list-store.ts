@@ -128,6 +128,17 @@ export class AttendeeListStore {
   }
   private walkIns: Statement<[number], number> | undefined;
 
+  /** People admitted at two desks or more (migration 006's partial index over admission_stations > 1). */
+  admittedTwiceIds(eventId: number): number[] {
+    this.admittedTwice ??= this.db
+      .prepare<[number], number>(
+        'SELECT attendee_id FROM attendee_checkin WHERE event_id = ? AND admission_stations > 1',
+      )
+      .pluck();
+    return this.admittedTwice.all(eventId);
+  }
+  private admittedTwice: Statement<[number], number> | undefined;
+
   vipIds(eventId: number): number[] {
     return this.vips.all(eventId);
   }

@@ -242,6 +242,7 @@ export function toAttendee(r: AttendeeRow): Attendee {
         : null,
     // The door's facts only where there are some: a plain attendee reads as it always did.
     ...(isWalkInId(r.provider_attendee_id) ? { walkIn: true } : {}),
+    ...(admittedTwice(r) ? { admittedTwice: true as const } : {}),
     ...(corrected
       ? {
           correction: {

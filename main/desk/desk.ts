@@ -76,11 +76,16 @@ export class Desk {
     );
     // A badge-name correction is found by the corrected name too (the provider's stays in the index):
     // typed as the person says it, it comes first.
-    const corrected = this.deps.door?.correctedMatches(eventId, match, limit) ?? [];
-    if (corrected.length === 0) return found;
+    const door = this.deps.door;
+    if (!door) return found;
+    const corrected = door.correctedMatches(eventId, match, limit);
     const ids = new Set(corrected.map((a) => a.id));
     const rows = [...corrected, ...found.rows.filter((a) => !ids.has(a.id))];
-    return { rows: rows.slice(0, limit), more: found.more || rows.length > limit };
+    // A person admitted at two desks says so in the results too, with both stamps.
+    return {
+      rows: rows.slice(0, limit).map((a) => door.withAdmissions(a)),
+      more: found.more || rows.length > limit,
+    };
   }
 
   /**
@@ -185,6 +190,11 @@ export class Desk {
         // The check-in stands; a printing problem shows in the print queue, not at the door.
       }
       return withOrder;
+    }
+    if (outcome.kind === 'already_checked_in') {
+      // The person came back with the order's other tickets: the rest may still be checked in.
+      const order = door?.orderOf(outcome.attendee) ?? null;
+      return order ? { ...outcome, order } : outcome;
     }
     return outcome;
   }

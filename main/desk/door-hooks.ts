@@ -7,7 +7,7 @@ import type { DoorStore } from '../db/door-store.ts';
 import type { VenueStore } from '../db/venue-store.ts';
 import type { Actor, Attendee } from '../../shared/types.ts';
 import type { CheckInLogEntry } from '../../shared/desk.ts';
-import { MAX_REASON_CHARS, isWalkInId, type OrderGroup } from '../../shared/door.ts';
+import { MAX_REASON_CHARS, admissibleInGroup, isWalkInId, type OrderGroup } from '../../shared/door.ts';
 import type { DoorRecorder } from './door-record.ts';
 import type { DeskDoorHooks } from './group-checkin.ts';
 
@@ -28,6 +28,8 @@ export class DoorCheckInHooks implements DeskDoorHooks {
   }
 
   withAdmissions(attendee: Attendee): Attendee {
+    // Every read marks a double admission (admittedTwice): a person admitted once costs no query.
+    if (!attendee.admittedTwice) return attendee;
     const open = this.deps.venueStore.openCheckIns(attendee.id);
     if (new Set(open.map((c) => c.stationId)).size < 2) return attendee;
     return { ...attendee, admittedAt: open.map((c) => ({ at: c.at, station: c.station })) };
@@ -41,7 +43,7 @@ export class DoorCheckInHooks implements DeskDoorHooks {
       orderId: attendee.orderId,
       members: members.map((m) => ({
         attendee: m,
-        admissible: m.status === 'ATTENDING' && m.checkedIn === null,
+        admissible: admissibleInGroup(m),
       })),
     };
   }

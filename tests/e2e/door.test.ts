@@ -50,21 +50,33 @@ test(
     await page.reload();
 
     await openDesk(page, 'Door Summit');
-    await page.getByRole('button', { name: 'Add walk-in' }).click();
+    const search = page.getByRole('searchbox', { name: 'Search attendees' });
+    // Keyboard only: Alt+W opens the form from the search field, Escape closes it and the search
+    // field has the focus again.
+    await page.keyboard.press('Alt+KeyW');
     const form = page.getByRole('dialog', { name: 'Add a walk-in' });
-    // Keyboard only: the first name has the focus, Tab moves on, Enter registers.
+    await form.waitFor();
+    await page.keyboard.press('Escape');
+    await form.waitFor({ state: 'detached' });
+    assert.equal(await search.evaluate((el) => el === document.activeElement), true);
+    // Again: the first name has the focus, Tab moves through last name, email, company and the
+    // ticket, and Enter on the ticket registers.
+    await page.keyboard.press('Alt+KeyW');
+    await form.waitFor();
     await page.keyboard.type('Grace');
     await page.keyboard.press('Tab');
     await page.keyboard.type('Hopper');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
     await page.keyboard.type('US Navy');
+    await page.keyboard.press('Tab');
+    assert.equal(await form.getByLabel('Ticket').evaluate((el) => el === document.activeElement), true);
     await page.keyboard.press('Enter');
     await form.waitFor({ state: 'detached' });
     const panel = page.getByTestId('checkin-feedback');
     await panel.getByText('Walk-in checked in', { exact: true }).waitFor();
     await panel.getByText('Grace Hopper', { exact: true }).waitFor();
-    await page.getByTestId('door-notes').getByText('Walk-in', { exact: true }).waitFor();
+    await panel.getByText('Walk-in', { exact: true }).waitFor();
     await e.screenshot('door-walk-in');
 
     await printQueueRow(page, 'Grace Hopper', /At check-in|Check-in/i);
@@ -108,8 +120,11 @@ test(
       .getByText('Grace Brewster Hopper')
       .first()
       .waitFor();
+    // Chosen and Enter: already checked in, and the note shows on the answer panel, large.
     await page.keyboard.press('ArrowDown');
-    await page.getByTestId('door-notes').getByText('VIP host: call Sam', { exact: true }).waitFor();
+    await page.keyboard.press('Enter');
+    await panel.getByText('Already checked in', { exact: true }).waitFor();
+    await panel.getByTestId('answer-note').getByText('VIP host: call Sam', { exact: true }).waitFor();
     await e.screenshot('door-note-at-desk');
   },
 );

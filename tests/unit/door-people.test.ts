@@ -6,6 +6,8 @@ import { person } from '../helpers/desk-db.ts';
 import { isAppError } from '../../shared/errors.ts';
 import { admittedTwiceText } from '../../shared/door.ts';
 import type { Actor } from '../../shared/types.ts';
+import { AttendeeList } from '../../main/desk/attendee-list.ts';
+import { AttendeeListStore } from '../../main/db/attendee-list-store.ts';
 
 const operator: Actor = { role: 'operator', name: 'Desk 1' };
 const admin: Actor = { role: 'admin', name: 'Desk 1' };
@@ -270,8 +272,16 @@ test('a whole order: the check-in offers the others, "check in all" admits them 
       ['Colleague Two', true],
       ['Colleague Three', true],
       ['Colleague Four', false],
-      ['Colleague Five', true],
+      // Flagged "needs attention": "Check in all" leaves them out; they come in on their own confirmation.
+      ['Colleague Five', false],
     ],
+  );
+  // The manager scanned again: already in, and the others of the order are offered all the same.
+  const again = d.doorDesk.checkIn(operator, { eventId: d.eventId, actionId: act(), code: 'M1' });
+  assert.equal(again.kind, 'already_checked_in');
+  assert.deepEqual(
+    again.kind === 'already_checked_in' ? again.order?.members.filter((m) => m.admissible).length : null,
+    2,
   );
   const single = d.doorDesk.checkIn(operator, { eventId: d.eventId, actionId: act(), attendeeId: ids[5]! });
   assert.equal(single.kind === 'checked_in' && single.order, undefined, 'an order of one offers nothing');
@@ -335,9 +345,12 @@ test('a whole order: the check-in offers the others, "check in all" admits them 
   );
 });
 
-test('a person admitted at two desks: the answer and Recent check-ins carry both stamps; the statistics count them and say a check-in came from elsewhere', (t) => {
+test('a person admitted at two desks: the answer, the search results and Recent check-ins carry both stamps; the list narrows to them; the statistics count them and say a check-in came from elsewhere', (t) => {
   const d = openDoorDb(t);
-  const [id] = d.put([person({ providerAttendeeId: 'a1', fullName: 'Ada Lovelace', barcode: 'EB-1' })]);
+  const [id, onceId] = d.put([
+    person({ providerAttendeeId: 'a1', fullName: 'Ada Lovelace', barcode: 'EB-1' }),
+    person({ providerAttendeeId: 'a2', fullName: 'Alan Turing', barcode: 'EB-2' }),
+  ]);
   const vs = d.deskStore.venue;
   // Recorded in the other order: the CSV is in time order all the same.
   vs.appendCheckIn({
@@ -374,6 +387,13 @@ test('a person admitted at two desks: the answer and Recent check-ins carry both
         admittedTwiceText(e.admittedAt, hhmm) === 'Admitted twice — Front Door 10:24 and Side Door 10:24',
     ),
   );
+  // Every read marks the double admission; the desk's search results carry both stamps.
+  assert.equal(d.store.getAttendee(id!)!.admittedTwice, true);
+  const found = d.doorDesk.search(d.eventId, 'ada').rows[0]!;
+  assert.equal(
+    admittedTwiceText(found.admittedAt, hhmm),
+    'Admitted twice — Front Door 10:24 and Side Door 10:24',
+  );
   const stats = d.doorDesk.stats(d.eventId);
   assert.equal(stats.doubleAdmissions, 1);
   assert.equal(stats.checkInsElsewhere, true);
@@ -381,4 +401,14 @@ test('a person admitted at two desks: the answer and Recent check-ins carry both
   const csv = d.doorDesk.exportCsv(d.eventId).csv.split('\r\n');
   assert.match(csv[1]!, /Front Door,act-front-01,this station's clock$/);
   assert.match(csv[2]!, /Side Door,act-side-001,Side Door's clock$/);
+  // Someone admitted once is not listed, and reads as admitted once.
+  d.doorDesk.checkIn(operator, { eventId: d.eventId, actionId: act(), attendeeId: onceId! });
+  assert.equal(d.store.getAttendee(onceId!)!.admittedTwice, undefined);
+  // The attendee list narrows to them (the event page's count leads there).
+  const list = new AttendeeList({ listStore: new AttendeeListStore(d.db), events: d.events });
+  const twice = list.page(d.eventId, { filter: { admittedTwice: true } }, { offset: 0, limit: 10 });
+  assert.deepEqual(
+    twice.rows.map((a) => a.fullName),
+    ['Ada Lovelace'],
+  );
 });

@@ -4,20 +4,25 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  admissibleInGroup,
   admittedTwiceText,
   attentionPrompt,
   checkDoorText,
   checkEmail,
   correctionText,
+  doorFactsOf,
   doubleAdmissionsCountText,
   duplicateWalkIns,
   duplicateWalkInText,
   groupCheckInText,
   isWalkInId,
   orderActionText,
+  orderMemberText,
+  orderPickText,
   providerChangedSinceCorrection,
   ticketsOf,
   walkInIdOf,
+  walkInNameFromSearch,
   walkInTicketChoices,
   type NameCorrection,
   type OrderGroup,
@@ -304,4 +309,80 @@ test('the demo is dated from the day it starts: its first event the next day, th
   assert.equal(demoDay(Date.parse('2027-03-10T00:00:00Z'))(1, 17), day(1, 17));
   // A demo started before its start was kept keeps the dates it always had.
   assert.equal(demoDay(LEGACY_DEMO_START_MS)(2, 8), '2026-12-03T08:00:00.000Z');
+});
+
+test("what the answer panel says of the person: notes large, the flag, admitted twice, walk-in, correction, a guest's tickets", () => {
+  const none = doorFactsOf({ ticketName: 'General', otherTicketNames: [] } as unknown as Attendee, hhmm);
+  assert.deepEqual(none, {
+    walkIn: false,
+    notes: [],
+    attention: null,
+    admittedTwice: null,
+    correction: null,
+    tickets: [],
+  });
+  const all = doorFactsOf(
+    {
+      walkIn: true,
+      note: 'VIP host: call Sam',
+      ticketNote: 'collect the workshop kit at desk 3',
+      attention: 'check student ID',
+      admittedAt: [
+        { at: '2026-11-23T10:24:00.000Z', station: 'Front Door' },
+        { at: '2026-11-23T10:24:30.000Z', station: 'Side Door' },
+      ],
+      correction: {
+        provider: { firstName: 'Jon', lastName: 'Smith', fullName: 'Jon Smith', company: null },
+        base: { fullName: 'Jon Smith', company: null },
+        at: '2026-11-23T10:00:00.000Z',
+        stationName: 'Desk 2',
+      },
+      ticketName: 'Day 1',
+      otherTicketNames: ['Day 2'],
+    } as unknown as Attendee,
+    hhmm,
+  );
+  assert.deepEqual(all, {
+    walkIn: true,
+    notes: ['VIP host: call Sam', 'collect the workshop kit at desk 3'],
+    attention: 'Needs attention: check student ID — confirm to check in',
+    admittedTwice: 'Admitted twice — Front Door 10:24 and Side Door 10:24',
+    correction: 'Corrected at Desk 2 · provider: Jon Smith',
+    tickets: ['Day 1', 'Day 2'],
+  });
+});
+
+test('an order at the desk: who "Check in all" admits, a pick of some, and where each person stands', () => {
+  const at = { at: '2026-11-23T10:24:00.000Z', station: 'Desk 1' };
+  assert.equal(admissibleInGroup({ status: 'ATTENDING', checkedIn: null, attention: null }), true);
+  assert.equal(admissibleInGroup({ status: 'ATTENDING', checkedIn: at, attention: null }), false);
+  assert.equal(admissibleInGroup({ status: 'NOT_YET_ATTENDING', checkedIn: null, attention: null }), false);
+  assert.equal(admissibleInGroup({ status: 'ATTENDING', checkedIn: null, attention: 'ID' }), false);
+  const m = (a: Partial<Attendee>, admissible = false) => ({
+    attendee: { ticketName: 'General', status: 'ATTENDING', checkedIn: null, ...a } as Attendee,
+    admissible,
+  });
+  const order: OrderGroup = { orderId: 'o1', members: [m({}, true), m({}, true), m({}, true), m({})] };
+  assert.equal(orderPickText(order, 3), 'Check in all 3');
+  assert.equal(orderPickText(order, 2), 'Check in 2 chosen');
+  assert.equal(orderPickText(order, 0), null);
+  assert.equal(orderMemberText(m({ checkedIn: at }), hhmm), 'General · Checked in 10:24 · Desk 1');
+  assert.equal(orderMemberText(m({ status: 'NOT_ATTENDING' }), hhmm), 'General · Not attending');
+  assert.equal(orderMemberText(m({ status: 'NOT_YET_ATTENDING' }), hhmm), 'General · Pending');
+  assert.equal(orderMemberText(m({ attention: 'check ID' }), hhmm), 'General · Needs attention: check ID');
+  assert.equal(orderMemberText(m({ ticketName: null }, true), hhmm), 'Not checked in');
+});
+
+test("the walk-in form starts from the name the desk's search did not find, never from a ticket code or an email", () => {
+  assert.deepEqual(walkInNameFromSearch('  Ada   Lovelace Byron '), {
+    firstName: 'Ada',
+    lastName: 'Lovelace Byron',
+  });
+  assert.deepEqual(walkInNameFromSearch('Zoë'), { firstName: 'Zoë', lastName: '' });
+  const empty = { firstName: '', lastName: '' };
+  assert.deepEqual(walkInNameFromSearch('5000123001'), empty);
+  assert.deepEqual(walkInNameFromSearch('https://lu.ma/check-in/evt-1?pk=g-abc123'), empty);
+  assert.deepEqual(walkInNameFromSearch('ada@example.org'), empty);
+  assert.deepEqual(walkInNameFromSearch('  '), empty);
+  assert.deepEqual(walkInNameFromSearch('---'), empty);
 });

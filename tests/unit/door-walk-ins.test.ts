@@ -152,3 +152,13 @@ test('sync never touches a walk-in: not listed, not removed, not overwritten, no
   assert.equal(d.store.attendeeCounts(d.eventId).attending, 2);
   assert.equal(d.store.getAttendee(w.id)!.checkedIn?.station, 'Desk 1');
 });
+
+test("an event's company question leaves a walk-in's company as typed (it answered no question)", (t) => {
+  const d = openDoorDb(t);
+  d.put([person({ fullName: 'Ada Lovelace', company: 'Analytical' })]);
+  const r = walkIn(d);
+  d.store.saveAnswerSettings(d.eventId, { companyQuestion: 'Organisation', deskQuestions: [] }, 'now');
+  assert.equal(d.store.getAttendee(r.attendee.id)!.company, 'US Navy');
+  d.store.saveAnswerSettings(d.eventId, { companyQuestion: null, deskQuestions: [] }, 'now');
+  assert.equal(d.store.getAttendee(r.attendee.id)!.company, 'US Navy');
+});

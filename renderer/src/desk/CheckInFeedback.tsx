@@ -1,7 +1,9 @@
 // The desk's answer panel: the latest action on the desk, read from arm's length. What a check-in
 // or an undo did (describeCheckInOutcome's words), "Several match", "Not found" with what the
 // desk's list may be missing, a badge printed without a check-in; with Undo and Print badge where
-// they apply, and under it the line that follows the badge.
+// they apply, and under it the line that follows the badge. The door's part (AnswerDoor.tsx): what
+// staff must notice of the person, "Confirm and check in" for a flagged one, their order's people,
+// and the Undo of a group check-in.
 import { useState } from 'react';
 import type { Attendee } from '../../../shared/types.ts';
 import { PRINT_JOB_STATE_LABEL } from '../../../shared/printing.ts';
@@ -11,6 +13,7 @@ import { useStore } from '../app/use-store.ts';
 import type { DeskFeedback, DeskFeedbackTone, DeskPrintLine } from './desk-feedback.ts';
 import { ReprintDialog } from './ReprintDialog.tsx';
 import { DeskAnswers } from './DeskAnswers.tsx';
+import { AnswerDoorFacts, AnswerOrder } from './AnswerDoor.tsx';
 
 const TONE_ICON: Record<DeskFeedbackTone, string> = {
   success: '✓',
@@ -65,7 +68,10 @@ function FeedbackBody({
   const deskUndo = useStore((s) => s.deskUndo);
   const deskPrintBadge = useStore((s) => s.deskPrintBadge);
   const deskReprinted = useStore((s) => s.deskReprinted);
+  const deskConfirm = useStore((s) => s.deskConfirm);
+  const undoGroup = useStore((s) => s.undoGroup);
   const undoable = feedback.undoable;
+  const { person, confirmable, order, group } = feedback;
   // With no printer at this desk there is no badge to offer (the desk's standing notice says so).
   const hasPrinter = useStore((s) => s.settings.printerId !== null);
   const printable = hasPrinter ? (feedback.printable ?? null) : null;
@@ -91,13 +97,47 @@ function FeedbackBody({
       <div className="feedback-text">
         <p className="feedback-title">{feedback.title}</p>
         <p className="feedback-subject">{feedback.subject}</p>
-        {feedback.detail ? <p className="feedback-detail">{feedback.detail}</p> : null}
+        {feedback.detail ? (
+          // A flagged person's reason is what the operator must read before confirming: large.
+          <p
+            className={confirmable ? 'answer-attention' : 'feedback-detail'}
+            data-testid={confirmable ? 'answer-attention' : undefined}
+          >
+            {feedback.detail}
+          </p>
+        ) : null}
         {notFoundNote ? <p className="feedback-detail feedback-list-note">{notFoundNote}</p> : null}
+        {person ? <AnswerDoorFacts person={person} flagSaid={Boolean(confirmable)} /> : null}
         {undoable ? <DeskAnswers attendee={undoable} /> : null}
         {feedback.print ? <PrintLine line={feedback.print} onReprint={onReprint} /> : null}
+        {order && person ? <AnswerOrder person={person} order={order} focusField={focusField} /> : null}
       </div>
-      {undoable || printable ? (
+      {undoable || printable || confirmable || group ? (
         <div className="feedback-actions" onMouseDown={(e) => e.preventDefault()}>
+          {confirmable ? (
+            <button
+              type="button"
+              className="button button-primary feedback-confirm"
+              onClick={() => {
+                focusField();
+                void deskConfirm(confirmable).finally(focusField);
+              }}
+            >
+              Confirm and check in
+            </button>
+          ) : null}
+          {group ? (
+            <button
+              type="button"
+              className="button feedback-undo"
+              onClick={() => {
+                focusField();
+                void undoGroup(group).finally(focusField);
+              }}
+            >
+              {group.checkedIn === 1 ? 'Undo' : `Undo all ${group.checkedIn}`}
+            </button>
+          ) : null}
           {undoable ? (
             <button
               type="button"

@@ -1,5 +1,7 @@
 // A badge-name correction: the name and company the badge prints, typed as the person says them.
-// The provider's record stays as it is and is shown here; printing again is a reprint "name corrected".
+// The provider's record stays as it is and is shown here; printing again is a reprint "name
+// corrected". A correction stays until someone clears it here (the badge then prints the
+// provider's name again).
 import { useId, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { Attendee } from '../../../shared/types.ts';
@@ -12,6 +14,7 @@ import type { BadgeNameForm } from './door-slice.ts';
 
 export function CorrectNameDialog({ attendee, onClose }: { attendee: Attendee; onClose: () => void }) {
   const correctBadgeName = useStore((s) => s.correctBadgeName);
+  const clearBadgeName = useStore((s) => s.clearBadgeName);
   const [form, setForm] = useState<BadgeNameForm>({
     firstName: attendee.firstName ?? attendee.fullName,
     lastName: attendee.lastName ?? '',
@@ -47,7 +50,19 @@ export function CorrectNameDialog({ attendee, onClose }: { attendee: Attendee; o
           On the provider: <span className="strong">{provider.fullName}</span>
           {provider.company ? `, ${provider.company}` : ''}
         </p>
-        {attendee.correction ? <p className="muted">{correctionText(attendee.correction)}</p> : null}
+        {attendee.correction ? (
+          <p className="muted">
+            {correctionText(attendee.correction)}{' '}
+            <button
+              type="button"
+              className="link-button"
+              disabled={busy}
+              onClick={() => void run(() => clearBadgeName(attendee))}
+            >
+              Clear the correction
+            </button>
+          </p>
+        ) : null}
         <DoorField
           label="First name"
           value={form.firstName}

@@ -1,6 +1,7 @@
-// The walk-in form: a person registered at the door in seconds, keyboard only (Tab between fields,
-// Enter registers). Main checks them in through the desk's own check-in and prints their badge
-// with their ticket's template; the answer panel says so.
+// The walk-in form: a person registered at the door in seconds, keyboard only. The first name has
+// the focus, Tab moves through last name, email, company and ticket in that order, Enter in any of
+// them registers (the ticket's list too), Escape closes. Main checks them in through the desk's own
+// check-in and prints their badge with their ticket's template; the answer panel says so.
 import { useEffect, useId, useState } from 'react';
 import type { FormEvent } from 'react';
 import { MAX_COMPANY_CHARS, MAX_EMAIL_CHARS, MAX_NAME_CHARS, WALK_IN_TICKET } from '../../../shared/door.ts';
@@ -11,13 +12,22 @@ import { InlineError } from '../ui/states.tsx';
 import { DoorField } from './DoorFields.tsx';
 import type { WalkInForm } from './door-slice.ts';
 
-export function WalkInDialog({ eventId, onClose }: { eventId: number; onClose: () => void }) {
+export function WalkInDialog({
+  eventId,
+  start,
+  onClose,
+}: {
+  eventId: number;
+  /** The name the form starts from (what the desk searched and did not find). */
+  start?: { firstName: string; lastName: string };
+  onClose: () => void;
+}) {
   const registerWalkIn = useStore((s) => s.registerWalkIn);
   const loadWalkInChoices = useStore((s) => s.loadWalkInChoices);
   const choices = useStore((s) => (s.walkInChoices?.eventId === eventId ? s.walkInChoices : null));
   const [form, setForm] = useState<WalkInForm>({
-    firstName: '',
-    lastName: '',
+    firstName: start?.firstName ?? '',
+    lastName: start?.lastName ?? '',
     email: '',
     company: '',
     ticketName: WALK_IN_TICKET,
@@ -52,7 +62,18 @@ export function WalkInDialog({ eventId, onClose }: { eventId: number; onClose: (
         />
       }
     >
-      <form id={formId} className="form" onSubmit={(e) => void submit(e)}>
+      <form
+        id={formId}
+        className="form"
+        onSubmit={(e) => void submit(e)}
+        onKeyDown={(e) => {
+          // A browser submits on Enter in a text field only: the ticket's list registers the same way.
+          if (e.key === 'Enter' && e.target instanceof HTMLSelectElement) {
+            e.preventDefault();
+            e.currentTarget.requestSubmit();
+          }
+        }}
+      >
         {disabled ? <p className="warning-text">An admin turned walk-ins off for this event.</p> : null}
         <DoorField
           label="First name"

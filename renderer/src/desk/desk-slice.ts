@@ -172,7 +172,7 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
     let unsaved: {
       eventId: number;
       actionId: string;
-      input: { code?: string; attendeeId?: number };
+      input: { code?: string; attendeeId?: number; confirm?: true };
       subject: string;
     }[] = [];
     const countUnsaved = (eventId: number) =>
@@ -180,7 +180,7 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
 
     const checkIn = async (
       eventId: number,
-      input: { code?: string; attendeeId?: number },
+      input: { code?: string; attendeeId?: number; confirm?: true },
       subject: string,
     ) => {
       let outcome: CheckInOutcome;
@@ -304,9 +304,14 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
         return next === line ? {} : { desk: { ...s.desk, feedback: { ...feedback, print: next } } };
       }),
     );
-    signals.onPush('attendeesChanged', ({ eventId }) => {
-      if (get().desk?.eventId === eventId)
-        throttle.soon(`results:${eventId}`, RESULTS_AFTER_ATTENDEES_MS, () => refreshResults(eventId));
+    signals.onPush('attendeesChanged', ({ eventId, attendeeIds }) => {
+      const desk = get().desk;
+      if (desk?.eventId !== eventId) return;
+      throttle.soon(`results:${eventId}`, RESULTS_AFTER_ATTENDEES_MS, () => refreshResults(eventId));
+      // A name in Recent check-ins changed (a badge-name correction here or at another desk).
+      const changed = new Set(attendeeIds);
+      if (desk.log?.some((e) => changed.has(e.attendeeId)))
+        throttle.soon(`log:${eventId}`, LOG_REFRESH_MS, () => void refreshLogNow(eventId));
     });
     signals.onPush('checkinsChanged', ({ eventId }) => {
       if (get().desk?.eventId !== eventId) return;
@@ -446,6 +451,23 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
       deskReprinted(attendee, job) {
         const desk = get().desk;
         if (desk) showFeedback(desk.eventId, reprintFeedback(attendee, job, formatClock));
+      },
+
+      deskConfirm(attendee) {
+        const desk = get().desk;
+        if (!desk) return Promise.resolve();
+        return enqueue(desk.eventId, () =>
+          checkIn(desk.eventId, { attendeeId: attendee.id, confirm: true }, attendee.fullName),
+        );
+      },
+
+      deskAction(eventId, run) {
+        if (get().desk?.eventId !== eventId) return run().then(() => undefined);
+        return enqueue(eventId, async () => {
+          const feedback = await run();
+          if (feedback) showFeedback(eventId, feedback);
+          afterDeskAction(eventId);
+        });
       },
 
       deskUndo(attendee) {

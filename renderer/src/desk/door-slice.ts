@@ -1,18 +1,13 @@
 // The door at the desk: the walk-in form's choices, registering a walk-in (checked in and their
-// badge printed by main), a badge-name correction (reprinted with its reason when asked), and a
-// flagged person's confirmed check-in. Each answer shows on the desk's answer panel.
+// badge printed by main), a badge-name correction (reprinted with its reason when asked) or its
+// clearing, and a whole order checked in at once and undone at once. Each runs in the desk's queue
+// (deskAction) and its answer shows on the desk's answer panel (door-feedback.ts).
 import type { Attendee } from '../../../shared/types.ts';
-import type { CheckInOutcome } from '../../../shared/desk.ts';
-import { describeCheckInOutcome } from '../../../shared/desk.ts';
-import {
-  correctionText,
-  type DoorReview,
-  type WalkInChoices,
-  type WalkInResult,
-} from '../../../shared/door.ts';
-import { formatClock } from '../ui/format.ts';
+import type { DoorReview, WalkInChoices, WalkInResult } from '../../../shared/door.ts';
+import { errorMessage, formatClock } from '../ui/format.ts';
 import type { SliceCreator } from '../app/store-kit.ts';
-import type { DeskFeedback } from './desk-slice.ts';
+import type { DeskGroup } from './desk-feedback.ts';
+import { correctionFeedback, groupFeedback, groupUndoFeedback, walkInFeedback } from './door-feedback.ts';
 
 export interface WalkInForm {
   firstName: string;
@@ -34,11 +29,15 @@ export interface DoorSlice {
   /** What the walk-in form offers for the desk's event; null until read. */
   walkInChoices: (WalkInChoices & { eventId: number }) | null;
   loadWalkInChoices(eventId: number): Promise<void>;
-  /** Registers and checks in a walk-in; main prints the badge. The answer panel says so. */
+  /** Registers and checks in a walk-in; main prints the badge. The answer panel says so; a refusal is the caller's. */
   registerWalkIn(eventId: number, form: WalkInForm): Promise<WalkInResult>;
   correctBadgeName(attendee: Attendee, form: BadgeNameForm): Promise<Attendee>;
-  /** Checks in a person flagged "needs attention" once the operator confirmed (the confirmation is logged). */
-  confirmCheckIn(attendee: Attendee): Promise<void>;
+  /** The badge prints the provider's name again. */
+  clearBadgeName(attendee: Attendee): Promise<Attendee>;
+  /** "Check in all 4", or the people picked of an order: one step, their badges in one batch. */
+  checkInGroup(eventId: number, people: readonly Attendee[]): Promise<void>;
+  /** Takes back each check-in a group check-in made. */
+  undoGroup(group: DeskGroup): Promise<void>;
 
   // An admin's, on the event page: the person's note and flag, a ticket type's note, links, the setting.
   /** What the admin reviews of the event's walk-ins (possible duplicates, the provider's records of them). */
@@ -47,8 +46,8 @@ export interface DoorSlice {
   setPersonNote(attendee: Attendee, text: string): Promise<void>;
   setTicketNote(eventId: number, ticketName: string, text: string): Promise<void>;
   setAttention(attendee: Attendee, reason: string): Promise<void>;
-  /** Links a walk-in to the attendee who is the same person (null: unlinks it). */
-  linkWalkIn(walkIn: Attendee, attendeeId: number | null): Promise<void>;
+  /** Links a walk-in to the attendee (a registration, or another walk-in) who is the same person; null unlinks it. */
+  linkWalkIn(eventId: number, walkInId: number, attendeeId: number | null): Promise<void>;
   setWalkInsEnabled(eventId: number, enabled: boolean): Promise<void>;
 }
 
@@ -57,24 +56,14 @@ const optional = (text: string) => (text.trim() === '' ? null : text);
 export const createDoorSlice: SliceCreator<DoorSlice> =
   ({ call, adminCall, newActionId }) =>
   (set, get) => {
-    // The panel flashes on a new id; the door's answers count down so they never meet the desk's.
-    let feedbackId = 0;
-    const show = (eventId: number, feedback: Omit<DeskFeedback, 'id'>) =>
-      set((s) =>
-        s.desk && s.desk.eventId === eventId
-          ? { desk: { ...s.desk, feedback: { ...feedback, id: --feedbackId } } }
-          : {},
-      );
-    const showOutcome = (eventId: number, outcome: CheckInOutcome, title?: string) => {
-      const f = describeCheckInOutcome(outcome, formatClock);
-      show(eventId, {
-        tone: f.tone,
-        title: title && outcome.kind === 'checked_in' ? title : f.title,
-        subject: f.subject,
-        detail: f.detail,
-        undoable: outcome.kind === 'checked_in' ? outcome.attendee : null,
-      });
-    };
+    /** A desk action's refusal, said on the panel (a button on it has no dialog to show it in). */
+    const failed = (title: string, subject: string, err: unknown) => ({
+      tone: 'error' as const,
+      title,
+      subject,
+      detail: errorMessage(err),
+      undoable: null,
+    });
 
     return {
       walkInChoices: null,
@@ -85,38 +74,87 @@ export const createDoorSlice: SliceCreator<DoorSlice> =
       },
 
       async registerWalkIn(eventId, form) {
-        const result = await call('door.registerWalkIn', {
-          eventId,
-          actionId: newActionId(),
-          firstName: form.firstName,
-          lastName: form.lastName,
-          email: optional(form.email),
-          company: optional(form.company),
-          ticketName: form.ticketName,
+        let result: WalkInResult | null = null;
+        await get().deskAction(eventId, async () => {
+          const answer = await call('door.registerWalkIn', {
+            eventId,
+            actionId: newActionId(),
+            firstName: form.firstName,
+            lastName: form.lastName,
+            email: optional(form.email),
+            company: optional(form.company),
+            ticketName: form.ticketName,
+          });
+          result = answer;
+          if (answer.checkIn.kind === 'checked_in') get().adjustCheckedIn(eventId, 1);
+          return walkInFeedback(answer, formatClock);
         });
-        showOutcome(eventId, result.checkIn, 'Walk-in checked in');
-        get().replaceDeskRow(result.attendee);
-        return result;
+        return result!;
       },
 
       async correctBadgeName(attendee, form) {
-        const { attendee: corrected } = await call('door.correctName', {
-          attendeeId: attendee.id,
-          actionId: newActionId(),
-          firstName: form.firstName,
-          lastName: optional(form.lastName),
-          company: optional(form.company),
-          reprint: form.reprint,
+        let corrected = attendee;
+        await get().deskAction(attendee.eventId, async () => {
+          const answer = await call('door.correctName', {
+            attendeeId: attendee.id,
+            actionId: newActionId(),
+            firstName: form.firstName,
+            lastName: optional(form.lastName),
+            company: optional(form.company),
+            reprint: form.reprint,
+          });
+          corrected = answer.attendee;
+          get().replaceDeskRow(corrected);
+          return correctionFeedback(corrected, answer.printJob, form.reprint);
         });
-        show(attendee.eventId, {
-          tone: 'info',
-          title: form.reprint ? 'Name corrected — badge reprinting' : 'Name corrected',
-          subject: corrected.fullName,
-          detail: corrected.correction ? correctionText(corrected.correction) : null,
-          undoable: corrected.checkedIn ? corrected : null,
-        });
-        get().replaceDeskRow(corrected);
         return corrected;
+      },
+
+      async clearBadgeName(attendee) {
+        let cleared = attendee;
+        await get().deskAction(attendee.eventId, async () => {
+          cleared = await call('door.clearCorrection', { attendeeId: attendee.id, actionId: newActionId() });
+          get().replaceDeskRow(cleared);
+          return correctionFeedback(cleared, null, false);
+        });
+        return cleared;
+      },
+
+      checkInGroup(eventId, people) {
+        return get().deskAction(eventId, async () => {
+          try {
+            const outcome = await call('desk.checkInGroup', {
+              eventId,
+              actionId: newActionId(),
+              attendeeIds: people.map((a) => a.id),
+            });
+            const admitted = outcome.results.filter((r) => r.result === 'checked_in');
+            for (const r of outcome.results) get().replaceDeskRow(r.attendee);
+            const attending = admitted.filter((r) => r.attendee.status === 'ATTENDING').length;
+            if (attending > 0) get().adjustCheckedIn(eventId, attending);
+            return groupFeedback(eventId, outcome);
+          } catch (err) {
+            return failed('Check-in failed', people.map((a) => a.fullName).join(', '), err);
+          }
+        });
+      },
+
+      undoGroup(group) {
+        return get().deskAction(group.eventId, async () => {
+          try {
+            const outcome = await call('desk.undoGroup', {
+              eventId: group.eventId,
+              groupActionId: group.actionId,
+              actionId: newActionId(),
+            });
+            for (const a of outcome.undone) get().replaceDeskRow(a);
+            const attending = outcome.undone.filter((a) => a.status === 'ATTENDING').length;
+            if (attending > 0) get().adjustCheckedIn(group.eventId, -attending);
+            return groupUndoFeedback(outcome);
+          } catch (err) {
+            return failed('Undo failed', 'Group check-in', err);
+          }
+        });
       },
 
       doorReview: null,
@@ -151,9 +189,9 @@ export const createDoorSlice: SliceCreator<DoorSlice> =
         });
       },
 
-      async linkWalkIn(walkIn, attendeeId) {
-        await adminCall('door.link', { walkInId: walkIn.id, attendeeId, actionId: newActionId() });
-        await get().loadDoorReview(walkIn.eventId);
+      async linkWalkIn(eventId, walkInId, attendeeId) {
+        await adminCall('door.link', { walkInId, attendeeId, actionId: newActionId() });
+        await get().loadDoorReview(eventId);
       },
 
       async setWalkInsEnabled(eventId, enabled) {
@@ -164,17 +202,6 @@ export const createDoorSlice: SliceCreator<DoorSlice> =
           doorReview:
             s.doorReview?.eventId === eventId ? { ...s.doorReview, walkInsEnabled: now } : s.doorReview,
         }));
-      },
-
-      async confirmCheckIn(attendee) {
-        const outcome = await call('desk.checkIn', {
-          eventId: attendee.eventId,
-          actionId: newActionId(),
-          attendeeId: attendee.id,
-          confirm: true,
-        });
-        showOutcome(attendee.eventId, outcome);
-        if (outcome.kind === 'checked_in') get().replaceDeskRow(outcome.attendee);
       },
     };
   };

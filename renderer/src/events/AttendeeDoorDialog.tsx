@@ -7,6 +7,7 @@ import type { FormEvent } from 'react';
 import type { Attendee } from '../../../shared/types.ts';
 import { MAX_NOTE_CHARS, MAX_REASON_CHARS } from '../../../shared/door.ts';
 import { useStore } from '../app/use-store.ts';
+import { formatClock } from '../ui/format.ts';
 import { Dialog, FormDialogActions, useDialogAction } from '../ui/Dialog.tsx';
 import { InlineError } from '../ui/states.tsx';
 
@@ -20,7 +21,19 @@ export function AttendeeDoorDialog({ attendee, onClose }: { attendee: Attendee; 
   const [reason, setReason] = useState(attendee.attention ?? '');
   const { busy, error, run } = useDialogAction(onClose);
   const ids = { form: useId(), note: useId(), reason: useId() };
-  const suggestions = (review?.suggestions ?? []).filter((s) => s.walkIn.attendeeId === attendee.id);
+  // The registrations with this walk-in's email, then the other walk-ins that may be the same person.
+  const suggestions = [
+    ...(review?.suggestions ?? [])
+      .filter((s) => s.walkIn.attendeeId === attendee.id)
+      .map((s) => ({ attendeeId: s.attendeeId, label: `${s.fullName} (the provider's registration)` })),
+    ...(review?.duplicates ?? [])
+      .filter((d) => d.walkIns.some((w) => w.attendeeId === attendee.id))
+      .flatMap((d) => d.walkIns.filter((w) => w.attendeeId !== attendee.id))
+      .map((w) => ({
+        attendeeId: w.attendeeId,
+        label: `${w.fullName} (walk-in at ${w.stationName} ${formatClock(w.at)})`,
+      })),
+  ];
 
   useEffect(() => {
     if (attendee.walkIn) void loadDoorReview(attendee.eventId).catch(() => undefined);
@@ -86,21 +99,23 @@ export function AttendeeDoorDialog({ attendee, onClose }: { attendee: Attendee; 
               <button
                 type="button"
                 className="button button-small"
-                onClick={() => void run(() => linkWalkIn(attendee, null))}
+                onClick={() => void run(() => linkWalkIn(attendee.eventId, attendee.id, null))}
               >
                 Unlink from the registration
               </button>
             ) : suggestions.length === 0 ? (
-              <p className="muted small">The provider lists nobody with this walk-in's email.</p>
+              <p className="muted small">
+                Nobody else has this walk-in's email or name: the provider lists no one, and no other walk-in.
+              </p>
             ) : (
               suggestions.map((s) => (
                 <button
                   key={s.attendeeId}
                   type="button"
                   className="button button-small"
-                  onClick={() => void run(() => linkWalkIn(attendee, s.attendeeId))}
+                  onClick={() => void run(() => linkWalkIn(attendee.eventId, attendee.id, s.attendeeId))}
                 >
-                  Link to {s.fullName} (the provider's registration)
+                  Link to {s.label}
                 </button>
               ))
             )}

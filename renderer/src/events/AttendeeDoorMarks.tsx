@@ -9,6 +9,11 @@ export function AttendeeDoorMarks({ attendee }: { attendee: Attendee }) {
   return (
     <>
       {attendee.walkIn ? <span className="door-tag">Walk-in</span> : null}
+      {attendee.admittedTwice ? (
+        <span className="door-tag door-tag-attention" title="Checked in at two desks or more">
+          Admitted twice
+        </span>
+      ) : null}
       {attendee.attention ? (
         <span className="door-tag door-tag-attention" title={attendee.attention}>
           Needs attention

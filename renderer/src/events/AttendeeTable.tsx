@@ -269,6 +269,14 @@ function AttendeeListControls({ event, cache }: { event: SyncedEvent; cache: Att
         />
         Walk-ins only
       </label>
+      <label className="field field-checkbox attendee-filter-twice">
+        <input
+          type="checkbox"
+          checked={filter.admittedTwice === true}
+          onChange={(e) => change({ filter: { admittedTwice: e.target.checked ? true : undefined } })}
+        />
+        Admitted twice
+      </label>
     </div>
   );
 }

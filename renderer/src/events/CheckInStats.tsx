@@ -46,7 +46,7 @@ export function CheckInStatsSection({ event }: { event: SyncedEvent }) {
           <span className="checkins-figure-percent" data-testid="checked-in-percent">
             {formatPercent(checkedIn, attending)} checked in
           </span>
-          <DoorFigures data={data} />
+          <DoorFigures eventId={event.id} data={data} />
           {data && data.cancelledAfterCheckIn > 0 ? (
             <p
               className="checkins-flag"
@@ -194,9 +194,12 @@ function ArrivalsChart({ data }: { data: Stats | null }) {
   );
 }
 
-/** Walk-ins, and people admitted twice (leading to the list the venue's panel keeps). */
-function DoorFigures({ data }: { data: Stats | null }) {
-  const navigate = useStore((s) => s.navigate);
+/**
+ * Walk-ins, and people admitted twice: "See who" narrows the attendee list below to them (anyone at
+ * the desk may look; the admin also finds them in Settings → Venue).
+ */
+function DoorFigures({ eventId, data }: { eventId: number; data: Stats | null }) {
+  const setAttendeeQuery = useStore((s) => s.setAttendeeQuery);
   const twice = doubleAdmissionsCountText(data?.doubleAdmissions ?? 0);
   return (
     <>
@@ -211,9 +214,12 @@ function DoorFigures({ data }: { data: Stats | null }) {
           <button
             type="button"
             className="button button-small"
-            onClick={() => navigate({ name: 'settings', section: 'venue' })}
+            onClick={() => {
+              setAttendeeQuery(eventId, { filter: { admittedTwice: true } });
+              document.getElementById('attendees-title')?.scrollIntoView({ block: 'start' });
+            }}
           >
-            See the list
+            See who
           </button>
         </p>
       ) : null}

@@ -1,11 +1,13 @@
-// The event's door settings, for an admin: whether the desk takes walk-ins, and a note per ticket
-// type shown large at check-in ("collect the workshop kit at desk 3"). Shared by the venue's desks.
+// The event's door settings, for an admin: whether the desk takes walk-ins, a note per ticket type
+// shown large at check-in ("collect the workshop kit at desk 3"), and the review of walk-ins to
+// link (WalkInReview.tsx). Shared by the venue's desks.
 import { useEffect, useId, useState } from 'react';
 import type { SyncedEvent } from '../../../shared/types.ts';
 import { MAX_NOTE_CHARS, WALK_IN_TICKET } from '../../../shared/door.ts';
 import { errorMessage } from '../ui/format.ts';
 import { useStore } from '../app/use-store.ts';
 import { SelectField } from '../ui/SelectField.tsx';
+import { WalkInReview } from './WalkInReview.tsx';
 
 export function EventDoorSettings({ event }: { event: SyncedEvent }) {
   const loadDoorReview = useStore((s) => s.loadDoorReview);
@@ -75,6 +77,7 @@ export function EventDoorSettings({ event }: { event: SyncedEvent }) {
           Save the note
         </button>
       </div>
+      <WalkInReview event={event} />
     </div>
   );
 }
