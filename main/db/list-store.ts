@@ -177,6 +177,14 @@ export class ListStore {
 
   // ---- check-outs ----
 
+  /** The time of a list's latest passage (an entry, exit or undo), or null. */
+  latestPassage(eventId: number, listId: string): { at: string } | null {
+    const at = this.cached<[number, string], { at: string | null }>(
+      'SELECT max(at) AS at FROM checkins WHERE event_id = ? AND list_id = ?',
+    ).get(eventId, listId)?.at;
+    return at ? { at } : null;
+  }
+
   putCheckOut(r: CheckOutRecord): boolean {
     const kept =
       this.cached(

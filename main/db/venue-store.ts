@@ -7,6 +7,7 @@ import type { Db } from './open.ts';
 import type { VenueConflict, VenueMapName, VipFact } from '../../shared/venue.ts';
 import { deriveCheckIn, derivePrints, deriveVip } from '../../shared/venue.ts';
 import { MAIN_LIST_ID } from '../../shared/lists.ts';
+import { doubleAdmission } from '../../shared/presence.ts';
 import { ListStore, type CheckOutRecord } from './list-store.ts';
 import { PresenceStore } from './presence-store.ts';
 import type { ProviderKind } from '../../shared/types.ts';
@@ -396,6 +397,10 @@ export class VenueStore {
 
   /** People with check-ins not undone from two or more stations, with those check-ins. */
   doubleAdmissions(eventId: number): VenueConflict[] {
+    return [...this.mainDoubleAdmissions(eventId), ...this.listDoubleAdmissions(eventId)];
+  }
+
+  private mainDoubleAdmissions(eventId: number): VenueConflict[] {
     const people = this.cached<[number], { attendee_id: number; full_name: string }>(
       `SELECT c.attendee_id, a.full_name FROM attendee_checkin c JOIN attendees a ON a.id = c.attendee_id
          WHERE c.event_id = ? AND c.admission_stations > 1 ORDER BY c.at, c.attendee_id`,
@@ -409,6 +414,31 @@ export class VenueStore {
         stationName: c.station,
       })),
     }));
+  }
+
+  /** People admitted by two desks in one stay of another list that admits once (or once a day). */
+  listDoubleAdmissions(eventId: number): VenueConflict[] {
+    const zone = this.lists.zoneOf(eventId);
+    return this.presence
+      .doubles(eventId)
+      .filter((d) => d.listId !== MAIN_LIST_ID)
+      .flatMap(({ attendeeId, listId }) => {
+        const list = this.lists.list(eventId, listId);
+        const entries = list
+          ? doubleAdmission(this.presence.presenceOf(attendeeId, eventId, listId), list.rule, zone)
+          : null;
+        if (!list || !entries) return [];
+        return [
+          {
+            attendeeId,
+            attendeeName: this.cached<[number], { n: string }>(
+              'SELECT full_name AS n FROM attendees WHERE id = ?',
+            ).get(attendeeId)!.n,
+            listName: list.name,
+            stamps: entries.map((e) => ({ at: e.at, stationId: e.stationId, stationName: e.stationName })),
+          },
+        ];
+      });
   }
 
   /** The entries of a person's double admission in the main list, earliest first (empty: none). */

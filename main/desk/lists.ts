@@ -123,7 +123,8 @@ export class Lists {
       actionId: input.actionId,
       eventId: input.eventId,
       listId: list.id,
-      at: this.now(),
+      // After every passage of the list the admin saw, whatever this desk's clock says.
+      at: nextStampTime(this.now(), this.venue.lists.latestPassage(input.eventId, list.id)),
       stationId: this.venue.stationId,
       station: stationNameOf(actor),
       scheduled: false,
