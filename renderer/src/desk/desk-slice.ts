@@ -11,6 +11,7 @@ import { isStorageErrorCode } from '../../../shared/errors.ts';
 import { errorMessage, formatClock } from '../ui/format.ts';
 import { replaceById } from '../app/lists.ts';
 import { Coalescer, Throttle } from '../app/scheduling.ts';
+import { DEFAULT_DESK_PASSAGE, MAIN_LIST_ID } from '../../../shared/lists.ts';
 import { DeskSearch } from './desk-search.ts';
 import type { FirstBadgeResult } from '../venue/state.ts';
 import type { SliceCreator } from '../app/store-kit.ts';
@@ -172,22 +173,32 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
     let unsaved: {
       eventId: number;
       actionId: string;
-      input: { code?: string; attendeeId?: number; confirm?: true };
+      input: { code?: string; attendeeId?: number; confirm?: true; override?: string };
       subject: string;
     }[] = [];
     const countUnsaved = (eventId: number) =>
       patchDesk(eventId, () => ({ unsaved: unsaved.filter((u) => u.eventId === eventId).length }));
 
+    /** This desk's check-in list and mode for the event (a station setting; the main list's entries by default). */
+    const passageOf = (eventId: number) =>
+      get().settings.deskLists?.[String(eventId)] ?? DEFAULT_DESK_PASSAGE;
+    /** Whether this desk's answers move the event's "checked in" count: entries to the main list. */
+    const countsArrivals = (eventId: number) => {
+      const p = passageOf(eventId);
+      return p.listId === MAIN_LIST_ID && !p.exit;
+    };
+
     const checkIn = async (
       eventId: number,
-      input: { code?: string; attendeeId?: number; confirm?: true },
+      input: { code?: string; attendeeId?: number; confirm?: true; override?: string },
       subject: string,
     ) => {
       let outcome: CheckInOutcome;
       const afterJobId = printJobs.highestIdSeen;
       const actionId = newActionId();
       try {
-        outcome = await call('desk.checkIn', { eventId, actionId, ...input });
+        // An override is the admin's: a refusal of it (the lock came back) re-reads the session.
+        outcome = await (input.override ? adminCall : call)('desk.checkIn', { eventId, actionId, ...input });
       } catch (err) {
         // Shown as failed, never as done. Not saved because of the storage: tried again by itself.
         const notSaved = err instanceof BridgeError && isStorageErrorCode(err.code);
@@ -195,7 +206,14 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
           unsaved.push({ eventId, actionId, input, subject });
           countUnsaved(eventId);
         }
-        const title = notSaved ? 'Check-in not saved' : 'Check-in failed';
+        const exit = passageOf(eventId).exit;
+        const title = notSaved
+          ? exit
+            ? 'Exit not saved'
+            : 'Check-in not saved'
+          : exit
+            ? 'Exit not recorded'
+            : 'Check-in failed';
         const detail = notSaved
           ? `${errorMessage(err)} This check-in is tried again by itself then.`
           : errorMessage(err);
@@ -213,7 +231,7 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
       });
       if (print && !print.job && !print.priorPrint) settlePrintLine(eventId, feedbackId);
       if (outcome.kind !== 'not_found') get().replaceDeskRow(outcome.attendee);
-      if (outcome.kind === 'checked_in' && outcome.attendee.status === 'ATTENDING')
+      if (outcome.kind === 'checked_in' && !outcome.list && outcome.attendee.status === 'ATTENDING')
         get().adjustCheckedIn(eventId, 1);
       afterDeskAction(eventId);
     };
@@ -234,7 +252,7 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
       }
       // The answer's text (and whether the badge it queued was taken back) comes from shared/desk.ts.
       showFeedback(eventId, { ...describeUndoOutcome(outcome), undoable: null });
-      if (outcome.kind === 'undone' && outcome.attendee.status === 'ATTENDING')
+      if (outcome.kind === 'undone' && countsArrivals(eventId) && outcome.attendee.status === 'ATTENDING')
         get().adjustCheckedIn(eventId, -1);
       get().replaceDeskRow(outcome.attendee);
       afterDeskAction(eventId);
@@ -451,6 +469,14 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
       deskReprinted(attendee, job) {
         const desk = get().desk;
         if (desk) showFeedback(desk.eventId, reprintFeedback(attendee, job, formatClock));
+      },
+
+      deskOverride(attendee, reason) {
+        const desk = get().desk;
+        if (!desk) return Promise.resolve();
+        return enqueue(desk.eventId, () =>
+          checkIn(desk.eventId, { attendeeId: attendee.id, override: reason }, attendee.fullName),
+        );
       },
 
       deskConfirm(attendee) {
