@@ -20,8 +20,18 @@ export interface ListsView {
 
 /** Minutes over which a desk's pace is measured (people a minute). */
 export const PACE_WINDOW_MINUTES = 10;
-/** The arrivals chart's slot. */
+/** The arrivals chart's slot, and the grain of the kept tallies. */
 export const CHART_SLOT_MINUTES = 5;
+
+/**
+ * The start of the 5-minute slot an ISO time (UTC, as the log writes it) falls in, as ISO. Slots of
+ * whole minutes that divide an hour start on the same minutes on every clock (UTC offsets are whole
+ * quarter hours), so UTC slots read right in any zone.
+ */
+export function slotOf(iso: string): string {
+  const minute = Number(iso.slice(14, 16));
+  return `${iso.slice(0, 14)}${String(Math.floor(minute / CHART_SLOT_MINUTES) * CHART_SLOT_MINUTES).padStart(2, '0')}:00.000Z`;
+}
 
 export interface ListTicketStats {
   ticketName: string | null;

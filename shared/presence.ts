@@ -113,60 +113,95 @@ export interface PersonPassage extends PassageFact {
 }
 
 /**
+ * The presence rule read once over a whole event, passage after passage in the venue's order: who
+ * is inside each list and how many people are inside the venue (a person inside two lists counts
+ * once). Undone passages are left out by the caller; a passage that sorts before the last one read
+ * needs a new fold from the start (a desk back from a partition), which `accepts` says.
+ */
+export class InsideFold {
+  private readonly insideOf = new Map<string, Set<number>>();
+  private readonly listsOf = new Map<number, number>();
+  venue = 0;
+  /** The last passage or check-out read. */
+  last: Stamped | null = null;
+
+  /** Whether the stamp comes after everything read so far (else the fold must start again). */
+  accepts(stamp: Stamped): boolean {
+    return this.last === null || compareStamped(stamp, this.last) > 0;
+  }
+
+  passage(p: PersonPassage): void {
+    this.last = p;
+    let inside = this.insideOf.get(p.list);
+    if (!inside) this.insideOf.set(p.list, (inside = new Set()));
+    if (p.kind === 'check_in' && !inside.has(p.person)) {
+      inside.add(p.person);
+      const n = this.listsOf.get(p.person) ?? 0;
+      if (n === 0) this.venue++;
+      this.listsOf.set(p.person, n + 1);
+    } else if (p.kind === 'exit' && inside.has(p.person)) this.leave(p.list, p.person);
+  }
+
+  checkOut(c: Stamped & { list: string }): void {
+    this.last = c;
+    const inside = this.insideOf.get(c.list);
+    if (inside) for (const person of [...inside]) this.leave(c.list, person);
+  }
+
+  private leave(list: string, person: number): void {
+    const n = (this.listsOf.get(person) ?? 1) - 1;
+    if (n === 0) {
+      this.listsOf.delete(person);
+      this.venue--;
+    } else this.listsOf.set(person, n);
+    this.insideOf.get(list)?.delete(person);
+  }
+}
+
+/**
+ * Reads passages and check-outs (each in the venue's order, undos among the passages) into a fold,
+ * merged in that order; `before(at)` runs before each one is read (the caller notes counts at slot
+ * boundaries it passes).
+ */
+export function foldInOrder(
+  fold: InsideFold,
+  passages: readonly PersonPassage[],
+  checkOuts: readonly (Stamped & { list: string })[],
+  before: (at: string) => void = () => undefined,
+): void {
+  const undone = new Set<string>();
+  for (const p of passages) if (p.kind === 'undo' && p.undoes !== null) undone.add(p.undoes);
+  let c = 0;
+  for (const p of passages) {
+    if (p.kind === 'undo' || undone.has(p.id)) continue;
+    while (c < checkOuts.length && compareStamped(checkOuts[c]!, p) < 0) {
+      before(checkOuts[c]!.at);
+      fold.checkOut(checkOuts[c++]!);
+    }
+    before(p.at);
+    fold.passage(p);
+  }
+  while (c < checkOuts.length) {
+    before(checkOuts[c]!.at);
+    fold.checkOut(checkOuts[c++]!);
+  }
+}
+
+/**
  * People inside the venue just before each of `boundaries` (ms, ascending): the presence rule above,
- * read once over the whole event. `passages` and `checkOuts` come in the venue's order; a person
- * inside two lists counts once.
+ * read once over the whole event. `passages` and `checkOuts` come in the venue's order.
  */
 export function insideOverTime(
   passages: readonly PersonPassage[],
   checkOuts: readonly (Stamped & { list: string })[],
   boundaries: readonly number[],
 ): number[] {
-  const undone = new Set<string>();
-  for (const p of passages) if (p.kind === 'undo' && p.undoes !== null) undone.add(p.undoes);
-  const insideOf = new Map<string, Set<number>>();
-  const listsOf = new Map<number, number>();
-  let venue = 0;
-  const leave = (list: string, person: number) => {
-    const n = (listsOf.get(person) ?? 1) - 1;
-    if (n === 0) {
-      listsOf.delete(person);
-      venue--;
-    } else listsOf.set(person, n);
-    insideOf.get(list)?.delete(person);
-  };
+  const fold = new InsideFold();
   const out: number[] = [];
-  let b = 0;
-  let c = 0;
-  const flushUntil = (at: string) => {
+  foldInOrder(fold, passages, checkOuts, (at) => {
     const t = Date.parse(at);
-    while (b < boundaries.length && boundaries[b]! <= t) {
-      out.push(venue);
-      b++;
-    }
-  };
-  const checkOut = (co: Stamped & { list: string }) => {
-    flushUntil(co.at);
-    const inside = insideOf.get(co.list);
-    if (inside) for (const person of [...inside]) leave(co.list, person);
-  };
-  for (const p of passages) {
-    if (p.kind === 'undo' || undone.has(p.id)) continue;
-    while (c < checkOuts.length && compareStamped(checkOuts[c]!, p) < 0) checkOut(checkOuts[c++]!);
-    flushUntil(p.at);
-    let inside = insideOf.get(p.list);
-    if (!inside) insideOf.set(p.list, (inside = new Set()));
-    if (p.kind === 'check_in' && !inside.has(p.person)) {
-      inside.add(p.person);
-      const n = listsOf.get(p.person) ?? 0;
-      if (n === 0) venue++;
-      listsOf.set(p.person, n + 1);
-    } else if (p.kind === 'exit' && inside.has(p.person)) leave(p.list, p.person);
-  }
-  while (c < checkOuts.length) checkOut(checkOuts[c++]!);
-  while (b < boundaries.length) {
-    out.push(venue);
-    b++;
-  }
+    while (out.length < boundaries.length && boundaries[out.length]! <= t) out.push(fold.venue);
+  });
+  while (out.length < boundaries.length) out.push(fold.venue);
   return out;
 }

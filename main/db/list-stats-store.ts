@@ -1,10 +1,9 @@
-// The check-in lists' statistics in SQL: entries and exits by list and desk, who was admitted by
-// ticket type, each desk's recent entries (its pace), arrivals per slot by desk, and every passage
-// of the event in the venue's order for the inside-over-the-day series. Reads only: the log and the
-// presence derived from it (migration 013) are written by venue-store.ts.
+// The check-in lists' statistics in SQL: entries and exits by list and desk and each desk's recent
+// entries (its pace) from the kept tallies, who was admitted by ticket type, arrivals per slot by
+// desk, and every passage of the event in the venue's order for the inside-over-the-day series.
+// Reads only: the log and what is derived from it (migration 013) are written by venue-store.ts.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './open.ts';
-import { CHART_SLOT_MINUTES } from '../../shared/list-stats.ts';
 
 export interface PassageRow {
   id: string;
@@ -30,10 +29,13 @@ export class ListStatsStore {
     return s as unknown as Statement<P, R>;
   }
 
-  /** Entries and exits not undone, and overrides, by list and desk; `recent`: those at or after `since`. */
+  /**
+   * Entries and exits not undone, and overrides, by list and desk, from the kept tallies; `recent`:
+   * those in the slots from `sinceSlot` on.
+   */
   passageCounts(
     eventId: number,
-    since: string,
+    sinceSlot: string,
   ): {
     listId: string;
     stationId: string;
@@ -55,30 +57,42 @@ export class ListStatsStore {
         overrides: number;
       }
     >(
-      `SELECT k.list_id AS listId, k.station_id AS stationId, max(k.station) AS station, k.action,
-              count(*) AS n, sum(k.at >= ?) AS recent, count(k.override_reason) AS overrides
-         FROM checkins k
-        WHERE k.event_id = ? AND k.action IN ('check_in', 'exit')
-          AND NOT EXISTS (SELECT 1 FROM checkins u WHERE u.undoes_action_id = k.action_id)
-        GROUP BY k.list_id, k.station_id, k.action`,
-    ).all(since, eventId);
+      `SELECT list_id AS listId, station_id AS stationId, max(station) AS station, action,
+              sum(n) AS n, coalesce(sum(CASE WHEN slot >= ? THEN n END), 0) AS recent, sum(overrides) AS overrides
+         FROM list_tally WHERE event_id = ?
+        GROUP BY list_id, station_id, action`,
+    ).all(sinceSlot, eventId);
   }
 
-  /** People with an entry in force in a list (at or after `since`: today's), by ticket type and status. */
+  /** People with an entry in force, by list, ticket type and whether attending (the kept counts). */
   admittedByTicket(
     eventId: number,
+  ): { listId: string; ticketName: string | null; attending: number; n: number }[] {
+    return this.cached<[number], { listId: string; ticket: string; attending: number; n: number }>(
+      `SELECT list_id AS listId, ticket, attending, n FROM list_admitted WHERE event_id = ? AND n > 0`,
+    )
+      .all(eventId)
+      .map((r) => ({
+        listId: r.listId,
+        ticketName: r.ticket === '' ? null : r.ticket,
+        attending: r.attending,
+        n: r.n,
+      }));
+  }
+
+  /** Of them, those whose latest entry in a list is at or after `since` (today's, for a list that admits once per day). */
+  admittedSince(
+    eventId: number,
     listId: string,
-    since: string | null,
-  ): { ticketName: string | null; attending: number; n: number }[] {
-    return this.cached<
-      [number, string, string | null, string | null],
-      { ticketName: string | null; attending: number; n: number }
-    >(
-      `SELECT a.ticket_name AS ticketName, a.status = 'ATTENDING' AS attending, count(*) AS n
-         FROM list_presence p JOIN attendees a ON a.id = p.attendee_id
-        WHERE p.event_id = ? AND p.list_id = ? AND p.entries > 0 AND (? IS NULL OR p.last_entry_at >= ?)
-        GROUP BY a.ticket_name, attending`,
-    ).all(eventId, listId, since, since);
+    since: string,
+  ): { listId: string; ticketName: string | null; attending: number; n: number }[] {
+    return this.cached<[number, string, string], { ticketName: string | null; attending: number; n: number }>(
+      `SELECT ticket_name AS ticketName, attending, count(*) AS n FROM list_presence
+        WHERE event_id = ? AND list_id = ? AND entries > 0 AND last_entry_at >= ?
+        GROUP BY ticket_name, attending`,
+    )
+      .all(eventId, listId, since)
+      .map((r) => ({ listId, ...r }));
   }
 
   /** Attending people by ticket type: who a list expects. */
@@ -89,48 +103,49 @@ export class ListStatsStore {
     ).all(eventId);
   }
 
-  /** The first and latest passage of the event (the charts' span), or null. */
-  span(eventId: number): { first: string; last: string } | null {
+  /** Entries not undone in the slots from `sinceSlot` on, per desk and 5-minute slot, from the kept tallies. */
+  arrivals(
+    eventId: number,
+    sinceSlot: string,
+  ): { stationId: string; station: string; slot: string; n: number }[] {
+    return this.cached<[number, string], { stationId: string; station: string; slot: string; n: number }>(
+      `SELECT station_id AS stationId, max(station) AS station, slot, sum(n) AS n
+         FROM list_tally WHERE event_id = ? AND action = 'check_in' AND slot >= ?
+        GROUP BY station_id, slot`,
+    ).all(eventId, sinceSlot);
+  }
+
+  /** The first and latest slot with a tallied passage (the charts' span), or null. */
+  tallySpan(eventId: number): { first: string; last: string } | null {
     const r = this.cached<[number], { first: string | null; last: string | null }>(
-      `SELECT min(at) AS first, max(at) AS last FROM checkins WHERE event_id = ?`,
+      `SELECT min(slot) AS first, max(slot) AS last FROM list_tally WHERE event_id = ? AND n > 0`,
     ).get(eventId);
     return r?.first && r.last ? { first: r.first, last: r.last } : null;
   }
 
-  /** Entries not undone at or after `since`, per desk and 5-minute slot (UTC slots, ISO starts). */
-  arrivals(
+  /** The event's passages (undos included) after a row id (0: all), in the venue's order, and the last row id. */
+  passagesAfter(eventId: number, afterId: number): { rows: PassageRow[]; lastId: number } {
+    const rows = this.cached<[number, number], PassageRow & { rowId: number }>(
+      `SELECT id AS rowId, action_id AS id, attendee_id AS attendeeId, list_id AS listId, action,
+              undoes_action_id AS undoes, at, station_id AS stationId
+         FROM checkins WHERE event_id = ? AND id > ? ORDER BY at, station_id, action_id`,
+    ).all(eventId, afterId);
+    return { rows, lastId: rows.reduce((m, r) => Math.max(m, r.rowId), afterId) };
+  }
+
+  /** The event's list check-outs after a row id (0: all), in the venue's order, and the last row id. */
+  checkOutsAfter(
     eventId: number,
-    since: string,
-  ): { stationId: string; station: string; slot: string; n: number }[] {
-    // A slot of whole minutes that divides an hour: UTC offsets are whole quarter hours, so the
-    // slots fall on the same minutes on every clock.
-    return this.cached<[number, string], { stationId: string; station: string; slot: string; n: number }>(
-      `SELECT k.station_id AS stationId, max(k.station) AS station,
-              substr(k.at, 1, 14) || printf('%02d', (CAST(substr(k.at, 15, 2) AS INTEGER) / ${CHART_SLOT_MINUTES}) * ${CHART_SLOT_MINUTES}) || ':00.000Z' AS slot,
-              count(*) AS n
-         FROM checkins k
-        WHERE k.event_id = ? AND k.at >= ? AND k.action = 'check_in'
-          AND NOT EXISTS (SELECT 1 FROM checkins u WHERE u.undoes_action_id = k.action_id)
-        GROUP BY k.station_id, slot`,
-    ).all(eventId, since);
-  }
-
-  /** Every passage of the event (undos included), in the venue's order: the inside-over-time fold. */
-  *passages(eventId: number): Generator<PassageRow> {
-    const rows = this.cached<[number], PassageRow>(
-      `SELECT action_id AS id, attendee_id AS attendeeId, list_id AS listId, action, undoes_action_id AS undoes,
-              at, station_id AS stationId
-         FROM checkins WHERE event_id = ? ORDER BY at, station_id, action_id`,
-    ).iterate(eventId);
-    yield* rows;
-  }
-
-  /** The event's list check-outs, in the venue's order. */
-  checkOuts(eventId: number): { id: string; listId: string; at: string; stationId: string }[] {
-    return this.cached<[number], { id: string; listId: string; at: string; stationId: string }>(
-      `SELECT action_id AS id, list_id AS listId, at, station_id AS stationId FROM list_check_outs
-        WHERE event_id = ? ORDER BY at, station_id, action_id`,
-    ).all(eventId);
+    afterId: number,
+  ): { rows: { id: string; listId: string; at: string; stationId: string }[]; lastId: number } {
+    const rows = this.cached<
+      [number, number],
+      { rowId: number; id: string; listId: string; at: string; stationId: string }
+    >(
+      `SELECT rowid AS rowId, action_id AS id, list_id AS listId, at, station_id AS stationId FROM list_check_outs
+        WHERE event_id = ? AND rowid > ? ORDER BY at, station_id, action_id`,
+    ).all(eventId, afterId);
+    return { rows, lastId: rows.reduce((m, r) => Math.max(m, r.rowId), afterId) };
   }
 
   /** Walk-ins linked to a person: their rows count for that person. */

@@ -7,10 +7,20 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from './open.ts';
 import type { ListStore } from './list-store.ts';
 import { checkInFact, type CheckInRow } from './venue-rows.ts';
+import { slotOf } from '../../shared/list-stats.ts';
 import { derivePresence, doubleAdmission, type Presence } from '../../shared/presence.ts';
 import type { CheckInFact } from '../../shared/venue.ts';
 
 export type PresenceFact = CheckInFact & { row: CheckInRow };
+
+/** What the kept counts need of a person's state in a list. */
+interface KeptState {
+  inside: number;
+  admitted: number;
+  /** The ticket type, '' for none. */
+  ticket: string;
+  attending: number;
+}
 
 export class PresenceStore {
   private readonly statements = new Map<string, Statement>();
@@ -34,8 +44,8 @@ export class PresenceStore {
     );
     this.write = db.prepare(
       `INSERT OR REPLACE INTO list_presence (attendee_id, list_id, event_id, inside, stay_at, stay_station, last_at,
-         double_stations, entries, last_entry_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         double_stations, entries, last_entry_at, ticket_name, attending)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
   }
 
@@ -56,6 +66,64 @@ export class PresenceStore {
     );
   }
 
+  /** Adds to the kept inside counts (migration 013 list_inside; '*': the venue). */
+  private bump(eventId: number, listId: string, delta: number): void {
+    if (delta === 0) return;
+    this.cached<[number, string, number]>(
+      `INSERT INTO list_inside (event_id, list_id, inside) VALUES (?, ?, ?)
+       ON CONFLICT (event_id, list_id) DO UPDATE SET inside = inside + excluded.inside`,
+    ).run(eventId, listId, delta);
+  }
+
+  /** Whether the person is inside another list of the event than this one. */
+  private insideElsewhere(personId: number, listId: string): boolean {
+    return (
+      this.cached<[number, string], { x: number }>(
+        'SELECT 1 AS x FROM list_presence WHERE attendee_id = ? AND list_id <> ? AND inside = 1 LIMIT 1',
+      ).get(personId, listId) !== undefined
+    );
+  }
+
+  /**
+   * A person's state in a list changes from `was` to `now` (inside or not): the list's count and the
+   * venue's (a person inside two lists counts once) follow, in the same transaction.
+   */
+  private counted(personId: number, eventId: number, listId: string, was: boolean, now: boolean): void {
+    if (was === now) return;
+    this.bump(eventId, listId, now ? 1 : -1);
+    if (!this.insideElsewhere(personId, listId)) this.bump(eventId, '*', now ? 1 : -1);
+  }
+
+  /** A person's kept state in a list, as far as the counts need it (null: none kept). */
+  private stateOf(personId: number, listId: string): KeptState | null {
+    return (
+      this.cached<[number, string], KeptState>(
+        `SELECT inside, entries > 0 AS admitted, coalesce(ticket_name, '') AS ticket, attending
+           FROM list_presence WHERE attendee_id = ? AND list_id = ?`,
+      ).get(personId, listId) ?? null
+    );
+  }
+
+  /** Moves a person between the admitted counts (by list, ticket type and whether attending). */
+  private admitted(eventId: number, listId: string, was: KeptState | null, now: KeptState | null): void {
+    const key = (k: KeptState) => `${k.ticket}\u0000${k.attending}`;
+    if (was?.admitted && now?.admitted && key(was) === key(now)) return;
+    const add = (k: KeptState, delta: number) =>
+      this.cached(
+        `INSERT INTO list_admitted (event_id, list_id, ticket, attending, n) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (event_id, list_id, ticket, attending) DO UPDATE SET n = n + excluded.n`,
+      ).run(eventId, listId, k.ticket, k.attending, delta);
+    if (was?.admitted) add(was, -1);
+    if (now?.admitted) add(now, 1);
+  }
+
+  private forget(personId: number, eventId: number, listId: string): void {
+    const was = this.stateOf(personId, listId);
+    this.cached('DELETE FROM list_presence WHERE attendee_id = ? AND list_id = ?').run(personId, listId);
+    this.counted(personId, eventId, listId, was?.inside === 1, false);
+    this.admitted(eventId, listId, was, null);
+  }
+
   /**
    * Derives an attendee's presence in a list again (a row of theirs came in, a link changed). A linked
    * walk-in holds no presence of its own: its person's is derived.
@@ -63,13 +131,13 @@ export class PresenceStore {
   derive(attendeeId: number, eventId: number, listId: string): void {
     const person = this.personOf(attendeeId);
     if (person !== attendeeId) {
-      this.cached('DELETE FROM list_presence WHERE attendee_id = ? AND list_id = ?').run(attendeeId, listId);
+      this.forget(attendeeId, eventId, listId);
       this.derive(person, eventId, listId);
       return;
     }
     const facts = this.factsOf.all({ id: person, list: listId }).map(checkInFact);
     if (facts.length === 0) {
-      this.cached('DELETE FROM list_presence WHERE attendee_id = ? AND list_id = ?').run(person, listId);
+      this.forget(person, eventId, listId);
       return;
     }
     const checkOuts = this.lists.checkOutStamps(eventId, listId);
@@ -81,6 +149,16 @@ export class PresenceStore {
     const lastCheckOut = checkOuts[checkOuts.length - 1];
     if (lastCheckOut && lastCheckOut.at > last) last = lastCheckOut.at;
     const first = p.stay[0];
+    const was = this.stateOf(person, listId);
+    const who = this.cached<[number], { ticket: string | null; attending: number }>(
+      `SELECT ticket_name AS ticket, status = 'ATTENDING' AS attending FROM attendees WHERE id = ?`,
+    ).get(person);
+    const now: KeptState = {
+      inside: p.inside ? 1 : 0,
+      admitted: p.entries.length > 0 ? 1 : 0,
+      ticket: who?.ticket ?? '',
+      attending: who?.attending ?? 1,
+    };
     this.write.run(
       person,
       listId,
@@ -92,7 +170,11 @@ export class PresenceStore {
       double ? new Set(double.map((e) => e.stationId)).size : 0,
       p.entries.length,
       p.lastEntry?.at ?? null,
+      who?.ticket ?? null,
+      now.attending,
     );
+    this.counted(person, eventId, listId, was?.inside === 1, p.inside);
+    this.admitted(eventId, listId, was, now);
   }
 
   /** Derives every list presence of an attendee again (a walk-in was linked or unlinked). */
@@ -121,39 +203,102 @@ export class PresenceStore {
     )
       .all(eventId, listId, at)
       .map((r) => r.attendee_id);
+    // The counts follow: everyone out of the list, and out of the venue unless inside another list.
+    const leaveVenue = bulk.filter((id) => !this.insideElsewhere(id, listId)).length;
     this.cached<[{ eventId: number; listId: string; at: string }]>(
       `UPDATE list_presence SET inside = 0, stay_at = NULL, stay_station = NULL, last_at = @at
        WHERE event_id = @eventId AND list_id = @listId AND inside = 1 AND last_at < @at`,
     ).run({ eventId, listId, at });
+    this.bump(eventId, listId, -bulk.length);
+    this.bump(eventId, '*', -leaveVenue);
     for (const id of exact) this.derive(id, eventId, listId);
     return [...bulk, ...exact];
   }
 
+  // ---- the tallies of entries and exits (statistics, pace, the arrivals chart) ----
+
+  /**
+   * A row just kept in the log: an entry or exit counts in its list, desk and slot unless an undo
+   * already names it (one that came first, from another desk); an undo, the first to name an entry or
+   * exit, takes that one out. So the tallies are those of the entries and exits not undone, in any order.
+   */
+  tally(row: CheckInRow): void {
+    if (row.action !== 'undo') {
+      const undone = this.cached<[string], { x: number }>(
+        'SELECT 1 AS x FROM checkins WHERE undoes_action_id = ? LIMIT 1',
+      ).get(row.action_id);
+      if (!undone) this.addTally(row, 1);
+      return;
+    }
+    if (row.undoes_action_id === null) return;
+    const undos = this.cached<[string], { n: number }>(
+      'SELECT count(*) AS n FROM checkins WHERE undoes_action_id = ?',
+    ).get(row.undoes_action_id)!.n;
+    if (undos !== 1) return;
+    const target = this.cached<[string], CheckInRow>('SELECT * FROM checkins WHERE action_id = ?').get(
+      row.undoes_action_id,
+    );
+    if (target && target.action !== 'undo' && target.event_id === row.event_id) this.addTally(target, -1);
+  }
+
+  private addTally(row: CheckInRow, delta: number): void {
+    this.cached(
+      `INSERT INTO list_tally (event_id, list_id, station_id, slot, action, station, n, overrides)
+       VALUES (@event, @list, @stationId, @slot, @action, @station, @delta, @overrides)
+       ON CONFLICT (event_id, list_id, station_id, slot, action) DO UPDATE SET
+         n = n + excluded.n, overrides = overrides + excluded.overrides, station = excluded.station`,
+    ).run({
+      event: row.event_id,
+      list: row.list_id,
+      stationId: row.station_id,
+      slot: slotOf(row.at),
+      action: row.action,
+      station: row.station,
+      delta,
+      overrides: row.override_reason !== null ? delta : 0,
+    });
+  }
+
   // ---- what the desk and the statistics read ----
 
-  /** People inside a list now. */
+  /** People inside a list now (the kept count). */
   insideCount(eventId: number, listId: string): number {
-    return this.cached<[number, string], { n: number }>(
-      'SELECT count(*) AS n FROM list_presence WHERE event_id = ? AND list_id = ? AND inside = 1',
-    ).get(eventId, listId)!.n;
+    return (
+      this.cached<[number, string], { n: number }>(
+        'SELECT inside AS n FROM list_inside WHERE event_id = ? AND list_id = ?',
+      ).get(eventId, listId)?.n ?? 0
+    );
   }
 
   /** People inside any list of the event now: a person inside two lists counts once. */
   venueInsideCount(eventId: number): number {
-    return this.cached<[number], { n: number }>(
-      'SELECT count(DISTINCT attendee_id) AS n FROM list_presence WHERE event_id = ? AND inside = 1',
-    ).get(eventId)!.n;
+    return this.insideCount(eventId, '*');
   }
 
   /** Inside now in each list of the event that anyone passed through. */
   insideByList(eventId: number): Map<string, number> {
     return new Map(
       this.cached<[number], { list_id: string; n: number }>(
-        `SELECT list_id, sum(inside) AS n FROM list_presence WHERE event_id = ? GROUP BY list_id`,
+        `SELECT list_id, inside AS n FROM list_inside WHERE event_id = ? AND list_id <> '*'`,
       )
         .all(eventId)
         .map((r) => [r.list_id, r.n]),
     );
+  }
+
+  /** The same counts read from every person's state, not the kept ones (tests compare the two). */
+  recount(eventId: number): { lists: Map<string, number>; venue: number } {
+    const lists = new Map(
+      this.cached<[number], { list_id: string; n: number }>(
+        'SELECT list_id, sum(inside) AS n FROM list_presence WHERE event_id = ? GROUP BY list_id',
+      )
+        .all(eventId)
+        .map((r) => [r.list_id, r.n]),
+    );
+    const venue = this.cached<[number], { n: number }>(
+      'SELECT count(DISTINCT attendee_id) AS n FROM list_presence WHERE event_id = ? AND inside = 1',
+    ).get(eventId)!.n;
+    return { lists, venue };
   }
 
   /** People admitted by two desks in one stay of a list that admits once, by list. */

@@ -164,6 +164,7 @@ export class VenueStore {
     if (!row) return null;
     if (listId === MAIN_LIST_ID) this.deriveCheckInState(r.attendeeId, r.eventId);
     this.presence.derive(r.attendeeId, r.eventId, listId);
+    this.presence.tally(row);
     return toCheckInRecord(row);
   }
 

@@ -8,6 +8,7 @@ import type { CoreEvents } from '../ground/events.ts';
 import type { DeskStore } from '../db/desk-store.ts';
 import { ListStatsStore } from '../db/list-stats-store.ts';
 import type { Db } from '../db/open.ts';
+import { performance } from 'node:perf_hooks';
 import {
   CHART_SLOT_MINUTES,
   PACE_WINDOW_MINUTES,
@@ -16,8 +17,9 @@ import {
   type ListStats,
   type ListStatsRow,
   type ListTicketStats,
+  slotOf,
 } from '../../shared/list-stats.ts';
-import { insideOverTime, type PersonPassage } from '../../shared/presence.ts';
+import { InsideFold, foldInOrder, type PersonPassage } from '../../shared/presence.ts';
 import { dayBounds } from '../../shared/time-zone.ts';
 import { csvCell } from './csv.ts';
 import { requireList } from './passages.ts';
@@ -30,40 +32,63 @@ export interface ListStatisticsDeps {
   requireEvent(eventId: number): { id: number; name: string };
 }
 
+/** An event's fold of its log for the inside-over-the-day series, and what it has read. */
+interface Kept {
+  fold: InsideFold;
+  /** People inside at each slot's end (ms), for the slots' ends the fold has passed. */
+  values: Map<number, number>;
+  lastCheckIn: number;
+  lastCheckOut: number;
+  /** The walk-in links the fold read the rows by. */
+  links: string;
+}
+
 const MINUTE = 60_000;
+/** Figures that take longer than this to read are answered again for SLOW_STATS_REUSE_MS. */
+const SLOW_STATS_MS = 50;
+const SLOW_STATS_REUSE_MS = 3_000;
 const DAY = 24 * 60 * MINUTE;
-/** A recount of inside over the day slower than this is done at most once per this long (a large event). */
-const SLOW_RECOUNT_MS = 50;
-const RECOUNT_EVERY_MS = 2_000;
 
 export class ListStatistics {
   private readonly sql: ListStatsStore;
-  /** Each event's count of changes, and the inside series last counted (with the count it was made at). */
-  private readonly versions = new Map<number, number>();
-  private readonly insideCache = new Map<
-    number,
-    { version: number; slots: string; inside: number[]; at: number; took: number }
-  >();
+  /** Each event's fold of the log, and its slots' counts so far (insideSeries). */
+  private readonly statsCache = new Map<number, { stats: ListStats; readAt: number }>();
+  private readonly folds = new Map<number, Kept>();
 
   constructor(private readonly deps: ListStatisticsDeps) {
     this.sql = new ListStatsStore(deps.db);
-    const bump = ({ eventId }: { eventId: number }) =>
-      this.versions.set(eventId, (this.versions.get(eventId) ?? 0) + 1);
-    deps.events.on('checkinsChanged', bump);
-    deps.events.on('listsChanged', bump);
   }
 
+  /**
+   * The figures; on a large event whose figures took long to read, the same answer for a few
+   * seconds (the page asks again as entries arrive: the desk's own check-ins must not wait behind it).
+   */
   stats(eventId: number): ListStats {
     this.deps.requireEvent(eventId);
+    const cached = this.statsCache.get(eventId);
+    if (cached && performance.now() - cached.readAt < SLOW_STATS_REUSE_MS) return cached.stats;
+    const started = performance.now();
+    const stats = this.readStats(eventId);
+    const took = performance.now() - started;
+    if (took > SLOW_STATS_MS) this.statsCache.set(eventId, { stats, readAt: performance.now() });
+    else this.statsCache.delete(eventId);
+    return stats;
+  }
+
+  private readStats(eventId: number): ListStats {
     const venue = this.deps.deskStore.venue;
     const nowMs = this.deps.clock.now();
     const now = isoTime(nowMs);
     const zone = venue.lists.zoneOf(eventId);
-    const counts = this.sql.passageCounts(eventId, isoTime(nowMs - PACE_WINDOW_MINUTES * MINUTE));
+    // Pace: the entries of the slots that hold the last PACE_WINDOW_MINUTES (10 to 15 minutes of them).
+    const sinceSlot = slotOf(isoTime(nowMs - PACE_WINDOW_MINUTES * MINUTE));
+    const paceMinutes = Math.max(PACE_WINDOW_MINUTES, (nowMs - Date.parse(sinceSlot)) / MINUTE);
+    const counts = this.sql.passageCounts(eventId, sinceSlot);
     const insideByList = venue.presence.insideByList(eventId);
     const attending = this.sql.attendingByTicket(eventId);
     const today = new Date(dayBounds(now, zone).start).toISOString();
 
+    const admittedRows = this.sql.admittedByTicket(eventId);
     const lists: ListStatsRow[] = [];
     for (const list of venue.lists.listsOf(eventId)) {
       const mine = counts.filter((c) => c.listId === list.id);
@@ -79,20 +104,23 @@ export class ListStatistics {
         return r;
       };
       for (const a of attending) if (admits(a.ticketName)) row(a.ticketName).expected += a.n;
-      for (const a of this.sql.admittedByTicket(
-        eventId,
-        list.id,
-        list.rule === 'once_per_day' ? today : null,
-      )) {
+      // A list that admits once per day counts today's people.
+      const admittedHere =
+        list.rule === 'once_per_day'
+          ? this.sql.admittedSince(eventId, list.id, today)
+          : admittedRows.filter((a) => a.listId === list.id);
+      for (const a of admittedHere) {
+        const n = a.n;
+        if (n === 0) continue;
         const r = row(a.ticketName);
-        r.admitted += a.n;
-        if (a.attending && admits(a.ticketName)) r.admittedAttending += a.n;
+        r.admitted += n;
+        if (a.attending && admits(a.ticketName)) r.admittedAttending += n;
       }
       const tickets = [...byName.values()].sort(
         (a, b) => b.expected - a.expected || (a.ticketName ?? '').localeCompare(b.ticketName ?? ''),
       );
       const remaining = tickets.reduce((n, t) => n + Math.max(0, t.expected - t.admittedAttending), 0);
-      const pace = sum('check_in', 'recent') / PACE_WINDOW_MINUTES;
+      const pace = sum('check_in', 'recent') / paceMinutes;
       lists.push({
         id: list.id,
         name: list.name,
@@ -121,7 +149,7 @@ export class ListStatistics {
         );
       if (c.action === 'check_in') {
         d.entries += c.n;
-        d.pacePerMinute += c.recent / PACE_WINDOW_MINUTES;
+        d.pacePerMinute += c.recent / paceMinutes;
       } else d.exits += c.n;
     }
     return {
@@ -150,12 +178,12 @@ export class ListStatistics {
       arrivals: [],
       inside: [],
     };
-    const span = this.sql.span(eventId);
+    const span = this.sql.tallySpan(eventId);
     if (!span) return empty;
     const nowMs = this.deps.clock.now();
     const lastMs = Date.parse(span.last);
     const endMs = Math.floor((nowMs - lastMs < DAY ? Math.max(nowMs, lastMs) : lastMs) / slotMs) * slotMs;
-    const startMs = Math.max(Math.floor(Date.parse(span.first) / slotMs) * slotMs, endMs - DAY + slotMs);
+    const startMs = Math.max(Date.parse(span.first), endMs - DAY + slotMs);
     const slots: string[] = [];
     for (let t = startMs; t <= endMs; t += slotMs) slots.push(new Date(t).toISOString());
     const index = new Map(slots.map((s, i) => [s, i]));
@@ -175,33 +203,61 @@ export class ListStatistics {
       eventId,
       slotMinutes: CHART_SLOT_MINUTES,
       slots,
-      arrivals: [...byDesk.values()].sort((a, b) => a.stationName.localeCompare(b.stationName)),
+      arrivals: [...byDesk.values()]
+        .filter((d) => d.counts.some((c) => c > 0))
+        .sort((a, b) => a.stationName.localeCompare(b.stationName)),
       inside: this.insideSeries(eventId, slots, slotMs),
     };
   }
 
-  /** Inside the venue at each slot's end: counted again after a change, at most every 2 s on a large event. */
+  /**
+   * Inside the venue at each slot's end: the presence rule folded over the event's log once
+   * (shared/presence.ts InsideFold), then kept and fed the new passages as they come in the venue's
+   * order. An undo, or a passage or check-out that sorts before the last one read (a desk back from a
+   * partition), has the fold start again from the whole log.
+   */
   private insideSeries(eventId: number, slots: string[], slotMs: number): number[] {
-    const version = this.versions.get(eventId) ?? 0;
-    const key = `${slots[0]}|${slots.length}`;
-    const cached = this.insideCache.get(eventId);
-    const wall = Date.now();
-    if (
-      cached &&
-      cached.slots === key &&
-      (cached.version === version || (cached.took > SLOW_RECOUNT_MS && wall - cached.at < RECOUNT_EVERY_MS))
-    ) {
-      // The last slot is now: it reads the count the desks keep.
-      const inside = [...cached.inside];
-      if (inside.length)
-        inside[inside.length - 1] = this.deps.deskStore.venue.presence.venueInsideCount(eventId);
-      return inside;
+    const boundaries = slots.map((s) => Date.parse(s) + slotMs);
+    let kept = this.folds.get(eventId);
+    if (kept && !this.feed(eventId, kept, boundaries)) kept = undefined;
+    if (!kept) {
+      kept = {
+        fold: new InsideFold(),
+        values: new Map(),
+        lastCheckIn: 0,
+        lastCheckOut: 0,
+        links: '',
+      };
+      this.feed(eventId, kept, boundaries);
+      this.folds.set(eventId, kept);
     }
-    const started = performance.now();
-    const personOf = new Map(this.sql.links(eventId).map((l) => [l.walkIn, l.person]));
-    const passages: PersonPassage[] = [];
-    for (const p of this.sql.passages(eventId))
-      passages.push({
+    // Slots that ended by now are final: nothing read later can sort before them without a new fold.
+    const nowMs = this.deps.clock.now();
+    const { values, fold } = kept;
+    for (const b of boundaries) if (b <= nowMs && !values.has(b)) values.set(b, fold.venue);
+    return boundaries.map((b) => values.get(b) ?? fold.venue);
+  }
+
+  /** Reads the passages and check-outs after the kept ones into the fold; false when one sorts before. */
+  private feed(eventId: number, kept: Kept, boundaries: number[]): boolean {
+    const passages = this.sql.passagesAfter(eventId, kept.lastCheckIn);
+    const outs = this.sql.checkOutsAfter(eventId, kept.lastCheckOut);
+    const fresh = kept.fold.last === null;
+    // A walk-in linked or unlinked changes whose rows count for whom: the fold starts again.
+    const links = this.sql.links(eventId);
+    const linksKey = links.map((l) => `${l.walkIn}>${l.person}`).join(',');
+    if (!fresh) {
+      if (linksKey !== kept.links) return false;
+      if (passages.rows.some((p) => p.action === 'undo')) return false;
+      const first = [passages.rows[0], outs.rows[0]].filter((x) => x !== undefined);
+      if (first.some((x) => !kept.fold.accepts(x))) return false;
+    }
+    kept.links = linksKey;
+    let next = 0;
+    const personOf = new Map(links.map((l) => [l.walkIn, l.person]));
+    foldInOrder(
+      kept.fold,
+      passages.rows.map((p): PersonPassage => ({
         id: p.id,
         at: p.at,
         stationId: p.stationId,
@@ -210,23 +266,18 @@ export class ListStatistics {
         undoes: p.undoes,
         person: personOf.get(p.attendeeId) ?? p.attendeeId,
         list: p.listId,
-      });
-    const checkOuts = this.sql
-      .checkOuts(eventId)
-      .map((c) => ({ id: c.id, at: c.at, stationId: c.stationId, list: c.listId }));
-    const inside = insideOverTime(
-      passages,
-      checkOuts,
-      slots.map((s) => Date.parse(s) + slotMs),
+      })),
+      outs.rows.map((c) => ({ id: c.id, at: c.at, stationId: c.stationId, list: c.listId })),
+      (at) => {
+        // Passages come in order: each slot end is passed once, before the first passage after it.
+        const t = Date.parse(at);
+        for (; next < boundaries.length && boundaries[next]! <= t; next++)
+          if (!kept.values.has(boundaries[next]!)) kept.values.set(boundaries[next]!, kept.fold.venue);
+      },
     );
-    this.insideCache.set(eventId, {
-      version,
-      slots: key,
-      inside,
-      at: wall,
-      took: performance.now() - started,
-    });
-    return inside;
+    kept.lastCheckIn = passages.lastId;
+    kept.lastCheckOut = outs.lastId;
+    return true;
   }
 
   /** One list's entries, exits and undos as CSV, in the venue's order, with each override's reason. */

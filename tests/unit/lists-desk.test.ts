@@ -44,6 +44,20 @@ const checkIn = (
   });
 const exitOf = (d: ListsDb, code: string, listId?: string) =>
   d.desk.exit(operator, { eventId: d.eventId, actionId: act(), code, ...(listId ? { listId } : {}) });
+/** The kept admitted counts, and the same read from every person's state: they must agree. */
+const keptAdmitted = (d: ListsDb) =>
+  d.db
+    .prepare(
+      'SELECT list_id, ticket, attending, n FROM list_admitted WHERE n > 0 ORDER BY list_id, ticket, attending',
+    )
+    .all();
+const recountAdmitted = (d: ListsDb) =>
+  d.db
+    .prepare(
+      `SELECT list_id, coalesce(ticket_name, '') AS ticket, attending, count(*) AS n FROM list_presence WHERE entries > 0
+       GROUP BY list_id, ticket, attending ORDER BY list_id, ticket, attending`,
+    )
+    .all();
 const vipPid = (d: ListsDb) =>
   (
     d.db.prepare("SELECT provider_attendee_id AS p FROM attendees WHERE barcode = 'VIP-1'").get() as {
@@ -338,6 +352,23 @@ test('statistics per list, per desk and per ticket type; pace, and when the expe
     ],
   );
   assert.equal(s.venueInside, 15);
+  // A sync moves a VIP to General Admission: the split by ticket type follows, and the kept counts
+  // stay the ones every person's state gives.
+  d.store.upsertAttendees(
+    d.eventId,
+    [{ ...people[1]!, ticketName: 'General Admission' }],
+    null,
+    '2026-11-23T09:10:00Z',
+  );
+  const moved = d.stats.stats(d.eventId).lists.find((l) => l.main)!.byTicket;
+  assert.deepEqual(
+    moved.map((b) => [b.ticketName, b.admitted, b.expected]),
+    [
+      ['General Admission', 6, 21],
+      ['VIP', 9, 9],
+    ],
+  );
+  assert.deepEqual(keptAdmitted(d), recountAdmitted(d));
   // Nobody came for an hour: no pace, no finish time.
   d.at('2026-11-23T10:30:00.000Z');
   assert.equal(d.stats.stats(d.eventId).lists.find((l) => l.main)!.finishAt, null);

@@ -210,6 +210,22 @@ test('any order of the same entries and exits: the same inside count on every de
               for (const e of shuffled.slice(j, j + batch)) s.doc.getMap(e.map).set(e.key, e.value);
             }, 'peer');
           assert.deepEqual(observed(s), want, `${name} agrees with the pure rule`);
+          // The kept counts are the ones every person's state gives.
+          const recount = s.deskStore.venue.presence.recount(s.eventId);
+          assert.equal(recount.venue, want.venue);
+          for (const l of LISTS) assert.equal(recount.lists.get(l) ?? 0, want.lists[l]);
+          assert.deepEqual(
+            s.db
+              .prepare('SELECT list_id, ticket, attending, n FROM list_admitted WHERE n > 0 ORDER BY 1, 2, 3')
+              .all(),
+            s.db
+              .prepare(
+                `SELECT list_id, coalesce(ticket_name, '') AS ticket, attending, count(*) AS n FROM list_presence
+                 WHERE entries > 0 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+              )
+              .all(),
+            'the kept admitted counts are every person state’s',
+          );
           assert.equal(s.replica.refused().length, 0);
           s.db.close();
         });

@@ -11,6 +11,10 @@ import type { Migration } from './index.ts';
 // - list_presence: each person's state in each list they passed through, derived from their rows
 //   and the list's check-outs in the transaction of each row: inside or not, the stay's first entry,
 //   and how many desks admitted them in one stay where the list admits once (a double admission).
+// - list_inside: inside now per list and for the venue, kept with each change of list_presence.
+// - list_tally: entries and exits by list, desk and 5-minute slot, kept with each row of the log.
+// - list_admitted: who has an entry in force by list and ticket type, kept with list_presence and,
+//   by a trigger, with a sync's change of a person's ticket type or status.
 // - list_pending: remote entries naming a list this desk does not know yet; they wait for it.
 export const migration013: Migration = {
   version: 13,
@@ -79,11 +83,65 @@ CREATE TABLE list_presence (
   -- Entries not undone, and the latest of them: who was admitted (today), for the statistics.
   entries         INTEGER NOT NULL DEFAULT 0,
   last_entry_at   TEXT,
+  -- The person's ticket type and whether attending, kept with the attendee's row by a trigger.
+  ticket_name     TEXT,
+  attending       INTEGER NOT NULL DEFAULT 1,
   PRIMARY KEY (attendee_id, list_id)
 ) WITHOUT ROWID;
 CREATE INDEX list_presence_inside ON list_presence (event_id, list_id, inside, last_at);
 CREATE INDEX list_presence_venue ON list_presence (event_id, attendee_id) WHERE inside = 1;
 CREATE INDEX list_presence_double ON list_presence (event_id) WHERE double_stations > 1;
+-- Who was admitted today, by ticket type (a list that admits once per day): read off this index alone.
+CREATE INDEX list_presence_today ON list_presence (event_id, list_id, last_entry_at, ticket_name, attending)
+  WHERE entries > 0;
+
+-- People with an entry in force, by list, ticket type ('' for none) and whether attending, kept with
+-- every change of list_presence and of an attendee's ticket type or status: the statistics' split.
+CREATE TABLE list_admitted (
+  event_id  INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+  list_id   TEXT NOT NULL,
+  ticket    TEXT NOT NULL,
+  attending INTEGER NOT NULL,
+  n         INTEGER NOT NULL,
+  PRIMARY KEY (event_id, list_id, ticket, attending)
+) WITHOUT ROWID;
+CREATE TRIGGER attendees_ticket_admitted AFTER UPDATE OF ticket_name, status ON attendees
+  WHEN old.ticket_name IS NOT new.ticket_name OR old.status IS NOT new.status BEGIN
+  INSERT INTO list_admitted (event_id, list_id, ticket, attending, n)
+    SELECT event_id, list_id, coalesce(old.ticket_name, ''), old.status = 'ATTENDING', -1 FROM list_presence
+    WHERE attendee_id = old.id AND entries > 0
+    ON CONFLICT (event_id, list_id, ticket, attending) DO UPDATE SET n = n + excluded.n;
+  INSERT INTO list_admitted (event_id, list_id, ticket, attending, n)
+    SELECT event_id, list_id, coalesce(new.ticket_name, ''), new.status = 'ATTENDING', 1 FROM list_presence
+    WHERE attendee_id = new.id AND entries > 0
+    ON CONFLICT (event_id, list_id, ticket, attending) DO UPDATE SET n = n + excluded.n;
+  UPDATE list_presence SET ticket_name = new.ticket_name, attending = new.status = 'ATTENDING'
+    WHERE attendee_id = new.id;
+END;
+
+-- Inside now per list, and for the venue (list_id '*': people inside any list, each once), kept
+-- with every change of list_presence: the desk's header and the fire marshal's count read one row.
+CREATE TABLE list_inside (
+  event_id INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+  list_id  TEXT NOT NULL,
+  inside   INTEGER NOT NULL,
+  PRIMARY KEY (event_id, list_id)
+) WITHOUT ROWID;
+
+-- Entries and exits not undone, and overrides, by list, desk and 5-minute slot (UTC starts), kept
+-- with every row: the statistics, each desk's pace and the arrivals chart read these few rows.
+CREATE TABLE list_tally (
+  event_id   INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+  list_id    TEXT NOT NULL,
+  station_id TEXT NOT NULL,
+  slot       TEXT NOT NULL,
+  action     TEXT NOT NULL CHECK (action IN ('check_in', 'exit')),
+  station    TEXT NOT NULL,
+  n          INTEGER NOT NULL,
+  overrides  INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (event_id, list_id, station_id, slot, action)
+) WITHOUT ROWID;
+CREATE INDEX list_tally_by_slot ON list_tally (event_id, action, slot);
 
 CREATE TABLE list_pending (
   map        TEXT NOT NULL CHECK (map IN ('checkins', 'checkOuts')),
@@ -106,5 +164,23 @@ INSERT INTO list_presence (attendee_id, list_id, event_id, inside, stay_at, stay
            WHERE r.id = c.attendee_id)), c.at),
          c.admission_stations, max(c.admission_stations, 1), c.at
   FROM attendee_checkin c WHERE c.checked_in = 1;
+
+UPDATE list_presence SET
+  ticket_name = (SELECT a.ticket_name FROM attendees a WHERE a.id = list_presence.attendee_id),
+  attending = (SELECT a.status = 'ATTENDING' FROM attendees a WHERE a.id = list_presence.attendee_id);
+INSERT INTO list_admitted (event_id, list_id, ticket, attending, n)
+  SELECT event_id, list_id, coalesce(ticket_name, ''), attending, count(*) FROM list_presence WHERE entries > 0
+  GROUP BY event_id, list_id, coalesce(ticket_name, ''), attending;
+
+INSERT INTO list_tally (event_id, list_id, station_id, slot, action, station, n, overrides)
+  SELECT k.event_id, k.list_id, k.station_id, substr(k.at, 1, 14) || printf('%02d', (CAST(substr(k.at, 15, 2) AS INTEGER) / 5) * 5) || ':00.000Z' AS slot, k.action, max(k.station), count(*), 0
+  FROM checkins k
+  WHERE k.action = 'check_in' AND NOT EXISTS (SELECT 1 FROM checkins u WHERE u.undoes_action_id = k.action_id)
+  GROUP BY k.event_id, k.list_id, k.station_id, slot, k.action;
+
+INSERT INTO list_inside (event_id, list_id, inside)
+  SELECT event_id, list_id, sum(inside) FROM list_presence GROUP BY event_id, list_id;
+INSERT INTO list_inside (event_id, list_id, inside)
+  SELECT event_id, '*', count(DISTINCT attendee_id) FROM list_presence WHERE inside = 1 GROUP BY event_id;
 `,
 };

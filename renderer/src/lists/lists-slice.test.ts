@@ -19,8 +19,8 @@ const workshop = {
   inside: 0,
 };
 
-test('the event page reads the lists and their figures, and again at once as entries arrive', async () => {
-  const { store, transport } = await startedStore();
+test('the event page reads the lists and their figures; the charts again at once as entries arrive', async () => {
+  const { store, transport, timers } = await startedStore();
   let inside = 0;
   transport.answer('lists.view', ({ eventId }) => ({
     eventId,
@@ -41,12 +41,17 @@ test('the event page reads the lists and their figures, and again at once as ent
     ],
   );
   assert.equal(transport.inputs('lists.charts').length, 1);
-  // Another desk admitted someone: the figures are read again without waiting for a timer.
+  // Another desk admitted someone: the charts are read again without waiting for a timer; the
+  // tables' figures within a second.
   inside = 1;
   transport.push('checkinsChanged', { eventId: 1, attendeeIds: [7] });
   await settle();
   assert.equal(transport.inputs('lists.charts').length, 2);
+  assert.equal(transport.inputs('lists.stats').length, 1);
+  timers.advance(1_000);
+  await settle();
   assert.equal(transport.inputs('lists.stats').length, 2);
+  assert.equal(store.getState().lists[1]!.venueInside, 1);
   store.getState().navigate({ name: 'events' });
   await settle();
   assert.equal(store.getState().listFigures, null);

@@ -29,8 +29,9 @@ export interface ListsSlice {
   exportListCsv(eventId: number, listId: string): Promise<{ filename: string; csv: string }>;
 }
 
-/** How soon the lists (inside now) are re-read after a push; the figures are re-read at once. */
+/** How soon the lists (inside now) are re-read after a push; the charts are re-read at once. */
 const LISTS_AFTER_PUSH_MS = 100;
+const STATS_AFTER_PUSH_MS = 1_000;
 
 export const createListsSlice: SliceCreator<ListsSlice> =
   ({ call, adminCall, timers, signals, newActionId }) =>
@@ -44,17 +45,33 @@ export const createListsSlice: SliceCreator<ListsSlice> =
         set((s) => ({ lists: { ...s.lists, [eventId]: view } }));
       });
 
-    const refreshFigures = (eventId: number) =>
-      reads.run(`figures:${eventId}`, async () => {
+    /** The charts' series: read at once on a change, so a new entry shows without a wait. */
+    const refreshCharts = (eventId: number) =>
+      reads.run(`charts:${eventId}`, async () => {
         if (get().listFigures?.eventId !== eventId) return;
         try {
-          const [stats, charts] = await Promise.all([
-            call('lists.stats', { eventId }),
-            call('lists.charts', { eventId }),
-          ]);
+          const charts = await call('lists.charts', { eventId });
+          set((s) =>
+            s.listFigures?.eventId === eventId ? { listFigures: { ...s.listFigures, charts } } : {},
+          );
+        } catch (err) {
           set((s) =>
             s.listFigures?.eventId === eventId
-              ? { listFigures: { eventId, stats, charts, error: null } }
+              ? { listFigures: { ...s.listFigures, error: errorMessage(err) } }
+              : {},
+          );
+        }
+      });
+
+    /** The tables' figures: a heavier read, at most once a second while entries pour in. */
+    const refreshStats = (eventId: number) =>
+      reads.run(`stats:${eventId}`, async () => {
+        if (get().listFigures?.eventId !== eventId) return;
+        try {
+          const stats = await call('lists.stats', { eventId });
+          set((s) =>
+            s.listFigures?.eventId === eventId
+              ? { listFigures: { ...s.listFigures, stats, error: null } }
               : {},
           );
         } catch (err) {
@@ -66,11 +83,15 @@ export const createListsSlice: SliceCreator<ListsSlice> =
         }
       });
 
+    const refreshFigures = (eventId: number) => Promise.all([refreshCharts(eventId), refreshStats(eventId)]);
+
     const changed = (eventId: number) => {
       if (get().lists[eventId])
         throttle.soon(`lists:${eventId}`, LISTS_AFTER_PUSH_MS, () => void loadLists(eventId));
+      if (get().listFigures?.eventId !== eventId) return;
       // At once (coalesced while one is in flight): a new entry shows in the charts without a wait.
-      if (get().listFigures?.eventId === eventId) void refreshFigures(eventId);
+      void refreshCharts(eventId);
+      throttle.soon(`stats:${eventId}`, STATS_AFTER_PUSH_MS, () => void refreshStats(eventId));
     };
     signals.onPush('checkinsChanged', ({ eventId }) => changed(eventId));
     signals.onPush('listsChanged', ({ eventId }) => changed(eventId));
