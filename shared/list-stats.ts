@@ -98,3 +98,48 @@ export function paceText(perMinute: number): string {
   const shown = perMinute >= 10 ? Math.round(perMinute) : Math.round(perMinute * 10) / 10;
   return `${shown} a minute`;
 }
+
+/** A change to the arrivals chart's tallies, as a push carries it (shared/ipc-wire.ts PassageTally). */
+export interface ChartTally {
+  stationId: string;
+  stationName: string;
+  slot: string;
+  action: 'check_in' | 'exit';
+  delta: number;
+}
+
+/**
+ * The charts' series with new tallies applied, as the desks' pushes bring them: an entry adds to its
+ * desk's line in its slot (a new desk gets a line, a later slot extends every series, carrying the
+ * inside count forward), and the last slot's inside count is the venue's now. A tally for a slot
+ * before the chart's first is left to the next full read.
+ */
+export function applyTallies(
+  charts: ListCharts,
+  tallies: readonly ChartTally[],
+  venueInside: number,
+): ListCharts {
+  const slotMs = charts.slotMinutes * 60_000;
+  let slots = charts.slots;
+  let arrivals = charts.arrivals.map((d) => ({ ...d, counts: [...d.counts] }));
+  let inside = [...charts.inside];
+  const last = () => slots[slots.length - 1];
+  for (const t of tallies) {
+    if (t.action !== 'check_in' || slots.length === 0) continue;
+    while (t.slot > last()!) {
+      slots = [...slots, new Date(Date.parse(last()!) + slotMs).toISOString()];
+      arrivals = arrivals.map((d) => ({ ...d, counts: [...d.counts, 0] }));
+      inside = [...inside, inside[inside.length - 1] ?? 0];
+    }
+    const i = slots.indexOf(t.slot);
+    if (i < 0) continue;
+    let desk = arrivals.find((d) => d.stationId === t.stationId);
+    if (!desk) {
+      desk = { stationId: t.stationId, stationName: t.stationName, counts: slots.map(() => 0) };
+      arrivals = [...arrivals, desk].sort((a, b) => a.stationName.localeCompare(b.stationName));
+    }
+    desk.counts[i] = Math.max(0, desk.counts[i]! + t.delta);
+  }
+  if (inside.length) inside[inside.length - 1] = venueInside;
+  return { ...charts, slots, arrivals, inside };
+}

@@ -253,6 +253,17 @@ export function createCore(deps: CoreDeps) {
   runSchedules();
   const scheduleTimer = setInterval(runSchedules, LIST_SCHEDULE_INTERVAL_MS);
   scheduleTimer.unref();
+  // Entries and exits kept (here or from another desk): their tallies go to the charts in a push.
+  events.on('checkinsChanged', ({ eventId }) => {
+    const { tallies, complete } = deskStore.venue.presence.drainTallies(eventId);
+    if (tallies.length === 0 && complete) return;
+    events.emit('passagesChanged', {
+      eventId,
+      tallies,
+      complete,
+      venueInside: deskStore.venue.presence.venueInsideCount(eventId),
+    });
+  });
   // A sync may change an event's time zone, which the lists' days follow.
   events.on('jobFinished', ({ eventId }) => deskStore.venue.lists.eventChanged(eventId));
 

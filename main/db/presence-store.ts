@@ -8,10 +8,14 @@ import type { Db } from './open.ts';
 import type { ListStore } from './list-store.ts';
 import { checkInFact, type CheckInRow } from './venue-rows.ts';
 import { slotOf } from '../../shared/list-stats.ts';
+import type { PassageTally } from '../../shared/ipc-wire.ts';
 import { derivePresence, doubleAdmission, type Presence } from '../../shared/presence.ts';
 import type { CheckInFact } from '../../shared/venue.ts';
 
 export type PresenceFact = CheckInFact & { row: CheckInRow };
+
+/** Tally changes kept for one push at most; more than this and the chart reads its series again. */
+const MAX_UNANNOUNCED = 1_000;
 
 /** What the kept counts need of a person's state in a list. */
 interface KeptState {
@@ -241,7 +245,30 @@ export class PresenceStore {
     if (target && target.action !== 'undo' && target.event_id === row.event_id) this.addTally(target, -1);
   }
 
+  /** The tallies' changes not announced yet, by event (drainTallies). */
+  private readonly unannounced = new Map<number, { tallies: PassageTally[]; complete: boolean }>();
+
+  /** The tallies' changes since the last call, for the push that moves the charts. */
+  drainTallies(eventId: number): { tallies: PassageTally[]; complete: boolean } {
+    const out = this.unannounced.get(eventId) ?? { tallies: [], complete: true };
+    this.unannounced.delete(eventId);
+    return out;
+  }
+
   private addTally(row: CheckInRow, delta: number): void {
+    const kept = this.unannounced.get(row.event_id) ?? { tallies: [], complete: true };
+    // Bounded: a heal of thousands of entries is read whole by the chart instead.
+    if (kept.tallies.length >= MAX_UNANNOUNCED) kept.complete = false;
+    else
+      kept.tallies.push({
+        listId: row.list_id,
+        stationId: row.station_id,
+        stationName: row.station,
+        slot: slotOf(row.at),
+        action: row.action as PassageTally['action'],
+        delta,
+      });
+    this.unannounced.set(row.event_id, kept);
     this.cached(
       `INSERT INTO list_tally (event_id, list_id, station_id, slot, action, station, n, overrides)
        VALUES (@event, @list, @stationId, @slot, @action, @station, @delta, @overrides)

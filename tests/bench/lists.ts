@@ -81,8 +81,8 @@ export async function measureLists(
       // Check-ins with rules, in blocks of 50 between blocks of plain check-ins at the main list in
       // the same run (the desk's list switched between blocks), so both meet the same machine.
       const after = lastSeededId(app.core, eventId, attendees);
-      // The last 30 people are the chart's (measureChartUpdate): each of its check-ins a new arrival.
-      const chartFrom = idAt(app.core, eventId, attendees - 30);
+      // The last 50 people are the chart's (measureChartUpdate): each of its check-ins a new arrival.
+      const chartFrom = idAt(app.core, eventId, attendees - 50);
       const fresh = (tickets: string) =>
         app.core.store.db
           .prepare<[number, number, number], { barcode: string }>(
@@ -301,7 +301,7 @@ async function measureChartUpdate(
       await page.evaluate('globalThis.__diag = true');
     }
     // The last people of the event: the seed left them alone, so each check-in is a new arrival.
-    const barcodes = Array.from({ length: 30 }, (_, i) => `LB-${attendees - 1 - i}`);
+    const barcodes = Array.from({ length: 50 }, (_, i) => `LB-${attendees - 1 - i}`);
     const times: number[] = [];
     for (const code of barcodes) {
       // In the page: the page's own call to the host, then the chart's drawn total moving past it.

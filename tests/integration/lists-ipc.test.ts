@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { startAppHarness, type AppHarness } from '../helpers/app-harness.ts';
 import { person } from '../helpers/desk-db.ts';
 import { listDefinition } from '../helpers/lists-db.ts';
+import type { PushEventMap } from '../../shared/ipc-wire.ts';
 
 async function withEvent(t: Parameters<typeof startAppHarness>[0]) {
   const h = await startAppHarness(t, { BADGE_DESK_ADMIN_PIN: '2468' });
@@ -145,6 +146,13 @@ test('the desk’s list and exit mode are the station’s: the desk’s check-in
     'checked_in',
   );
   assert.equal((await h.call('lists.view', { eventId })).lists.find((l) => l.id === ws.id)?.inside, 1);
+  // The entry's tally went to the charts in a push, with inside the venue now.
+  const pushed = h.pushed.filter((m) => m.event === 'passagesChanged').at(-1)?.payload as
+    PushEventMap['passagesChanged'] | undefined;
+  assert.deepEqual(
+    [pushed?.venueInside, pushed?.complete, pushed?.tallies.map((x) => [x.listId, x.action, x.delta])],
+    [1, true, [[ws.id, 'check_in', 1]]],
+  );
   await h.call('session.unlock', { pin: '2468' });
   await h.call('lists.setDesk', { eventId, listId: ws.id, exit: true });
   await h.call('session.lock', {});

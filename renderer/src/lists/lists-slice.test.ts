@@ -19,18 +19,26 @@ const workshop = {
   inside: 0,
 };
 
-test('the event page reads the lists and their figures; the charts again at once as entries arrive', async () => {
+test('the event page reads the lists and their figures; pushed tallies move the chart at once', async () => {
   const { store, transport, timers } = await startedStore();
   let inside = 0;
-  transport.answer('lists.view', ({ eventId }) => ({
-    eventId,
-    zone: 'UTC',
-    lists: [
-      { ...mainListOf(eventId), inside: 0 },
-      { ...workshop, inside },
-    ],
-    venueInside: inside,
-  }));
+  transport
+    .answer('lists.view', ({ eventId }) => ({
+      eventId,
+      zone: 'UTC',
+      lists: [
+        { ...mainListOf(eventId), inside: 0 },
+        { ...workshop, inside },
+      ],
+      venueInside: inside,
+    }))
+    .answer('lists.charts', ({ eventId }) => ({
+      eventId,
+      slotMinutes: 5,
+      slots: ['2026-11-23T09:00:00.000Z', '2026-11-23T09:05:00.000Z'],
+      arrivals: [{ stationId: 'desk-1', stationName: 'Desk 1', counts: [3, 1] }],
+      inside: [3, 4],
+    }));
   store.getState().navigate({ name: 'event', eventId: 1 });
   await settle();
   assert.deepEqual(
@@ -41,17 +49,56 @@ test('the event page reads the lists and their figures; the charts again at once
     ],
   );
   assert.equal(transport.inputs('lists.charts').length, 1);
-  // Another desk admitted someone: the charts are read again without waiting for a timer; the
-  // tables' figures within a second.
+  // Another desk admitted someone: its push's tallies move the chart without a read.
   inside = 1;
+  transport.push('passagesChanged', {
+    eventId: 1,
+    complete: true,
+    venueInside: 5,
+    tallies: [
+      {
+        listId: 'main',
+        stationId: 'desk-2',
+        stationName: 'Desk 2',
+        slot: '2026-11-23T09:05:00.000Z',
+        action: 'check_in',
+        delta: 1,
+      },
+      {
+        listId: 'main',
+        stationId: 'desk-1',
+        stationName: 'Desk 1',
+        slot: '2026-11-23T09:10:00.000Z',
+        action: 'check_in',
+        delta: 1,
+      },
+    ],
+  });
   transport.push('checkinsChanged', { eventId: 1, attendeeIds: [7] });
   await settle();
-  assert.equal(transport.inputs('lists.charts').length, 2);
-  assert.equal(transport.inputs('lists.stats').length, 1);
+  const charts = store.getState().listFigures!.charts!;
+  assert.deepEqual(charts.slots.at(-1), '2026-11-23T09:10:00.000Z');
+  assert.deepEqual(
+    charts.arrivals.map((d) => [d.stationName, d.counts]),
+    [
+      ['Desk 1', [3, 1, 1]],
+      ['Desk 2', [0, 1, 0]],
+    ],
+  );
+  assert.deepEqual(charts.inside, [3, 4, 5]);
+  assert.equal(transport.inputs('lists.charts').length, 1, 'no read yet');
+  // The tables within a second, the whole series now and then.
   timers.advance(1_000);
   await settle();
   assert.equal(transport.inputs('lists.stats').length, 2);
   assert.equal(store.getState().lists[1]!.venueInside, 1);
+  timers.advance(1_000);
+  await settle();
+  assert.equal(transport.inputs('lists.charts').length, 2);
+  // A heal pushes more than one push carries: the chart reads its series at once.
+  transport.push('passagesChanged', { eventId: 1, complete: false, venueInside: 9, tallies: [] });
+  await settle();
+  assert.equal(transport.inputs('lists.charts').length, 3);
   store.getState().navigate({ name: 'events' });
   await settle();
   assert.equal(store.getState().listFigures, null);

@@ -1,8 +1,9 @@
 // The check-in lists as the event page and the desk read them: each event's lists with who is
 // inside, this desk's list and mode (a station setting), and on the event page the statistics and
-// the charts' series, re-read at once as entries arrive from any desk (pushes), so the charts move live.
+// the charts' series. The charts move live: each push of new entries (from any desk) carries their
+// tallies, applied at once; the series are read whole again now and then.
 import type { ListDefinition, DeskPassage } from '../../../shared/lists.ts';
-import type { ListCharts, ListStats, ListsView } from '../../../shared/list-stats.ts';
+import { applyTallies, type ListCharts, type ListStats, type ListsView } from '../../../shared/list-stats.ts';
 import { errorMessage } from '../ui/format.ts';
 import { Coalescer, Throttle } from '../app/scheduling.ts';
 import type { SliceCreator } from '../app/store-kit.ts';
@@ -32,6 +33,7 @@ export interface ListsSlice {
 /** How soon the lists (inside now) are re-read after a push; the charts are re-read at once. */
 const LISTS_AFTER_PUSH_MS = 100;
 const STATS_AFTER_PUSH_MS = 1_000;
+const CHARTS_AFTER_PUSH_MS = 2_000;
 
 export const createListsSlice: SliceCreator<ListsSlice> =
   ({ call, adminCall, timers, signals, newActionId }) =>
@@ -89,10 +91,21 @@ export const createListsSlice: SliceCreator<ListsSlice> =
       if (get().lists[eventId])
         throttle.soon(`lists:${eventId}`, LISTS_AFTER_PUSH_MS, () => void loadLists(eventId));
       if (get().listFigures?.eventId !== eventId) return;
-      // At once (coalesced while one is in flight): a new entry shows in the charts without a wait.
-      void refreshCharts(eventId);
+      // The pushes' tallies move the charts at once (passagesChanged); the whole series is read
+      // again now and then, and the tables at most once a second.
+      throttle.soon(`charts:${eventId}`, CHARTS_AFTER_PUSH_MS, () => void refreshCharts(eventId));
       throttle.soon(`stats:${eventId}`, STATS_AFTER_PUSH_MS, () => void refreshStats(eventId));
     };
+    signals.onPush('passagesChanged', ({ eventId, tallies, complete, venueInside }) => {
+      const figures = get().listFigures;
+      if (figures?.eventId !== eventId) return;
+      if (!complete || !figures.charts || figures.charts.slots.length === 0) {
+        void refreshCharts(eventId);
+        return;
+      }
+      const charts = applyTallies(figures.charts, tallies, venueInside);
+      set((s) => (s.listFigures?.eventId === eventId ? { listFigures: { ...s.listFigures, charts } } : {}));
+    });
     signals.onPush('checkinsChanged', ({ eventId }) => changed(eventId));
     signals.onPush('listsChanged', ({ eventId }) => changed(eventId));
     signals.onPush('venueChanged', ({ eventId }) => {
