@@ -1,15 +1,17 @@
 // The venue's SQL (migration 005): the station's id, the merged check-in log and the state derived
-// from it, VIP entries, print records, entries waiting for their attendee, and the venue documents'
-// stored state. Local and remote entries go through the same functions, so every desk derives its
+// from it (with each row, a person's presence in the row's check-in list: presence-store.ts), VIP
+// entries, print records, entries waiting for their attendee (venue-pending.ts), and the venue
+// documents' stored state. Local and remote entries go through the same functions, so every desk derives its
 // state from the same rows with the same rules (shared/venue.ts).
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './open.ts';
-import type { VenueConflict, VenueMapName, VipFact } from '../../shared/venue.ts';
+import type { VenueConflict, VipFact } from '../../shared/venue.ts';
 import { deriveCheckIn, derivePrints, deriveVip } from '../../shared/venue.ts';
 import { MAIN_LIST_ID } from '../../shared/lists.ts';
 import { doubleAdmission } from '../../shared/presence.ts';
 import { ListStore, type CheckOutRecord } from './list-store.ts';
 import { PresenceStore } from './presence-store.ts';
+import { PendingEntries } from './venue-pending.ts';
 import type { ProviderKind } from '../../shared/types.ts';
 import {
   toCheckInRecord,
@@ -22,7 +24,6 @@ import {
   type CheckInRow,
   type VipRecord,
   type PrintRecord,
-  type PendingEntry,
   type VipRow,
   type PrintRow,
 } from './venue-rows.ts';
@@ -53,10 +54,13 @@ export class VenueStore {
   readonly lists: ListStore;
   /** Who is inside each list, derived with every row (shared/presence.ts). */
   readonly presence: PresenceStore;
+  /** Remote entries waiting for their attendee. */
+  readonly pending: PendingEntries;
 
   constructor(private readonly db: Db) {
     this.lists = new ListStore(db);
     this.presence = new PresenceStore(db, this.lists, (id) => this.personIdOf(id));
+    this.pending = new PendingEntries(db);
     this.stationId = db
       .prepare<[], { station_id: string }>('SELECT station_id FROM venue_station')
       .get()!.station_id;
@@ -464,70 +468,6 @@ export class VenueStore {
         stationName: f.stationName,
       })),
     }));
-  }
-
-  // ---- entries waiting for their attendee ----
-
-  addPending(p: PendingEntry): boolean {
-    return (
-      this.cached(
-        'INSERT INTO venue_pending (map, entry_id, event_id, provider_attendee_id, entry) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-      ).run(p.map, p.entryId, p.eventId, p.providerAttendeeId, p.entry).changes === 1
-    );
-  }
-
-  /** Waiting entries whose attendee has arrived in the mirror, with the attendee's row id. */
-  arrivedPending(eventId: number): (PendingEntry & { attendeeId: number })[] {
-    return this.cached<
-      [number],
-      {
-        map: VenueMapName;
-        entry_id: string;
-        event_id: number;
-        provider_attendee_id: string;
-        entry: string;
-        attendee_id: number;
-      }
-    >(
-      `SELECT p.*, a.id AS attendee_id FROM venue_pending p
-         JOIN attendees a ON a.event_id = p.event_id AND a.provider_attendee_id = p.provider_attendee_id
-         WHERE p.event_id = ?`,
-    )
-      .all(eventId)
-      .map((r) => ({
-        map: r.map,
-        entryId: r.entry_id,
-        eventId: r.event_id,
-        providerAttendeeId: r.provider_attendee_id,
-        entry: r.entry,
-        attendeeId: r.attendee_id,
-      }));
-  }
-
-  pendingOfEvent(eventId: number): PendingEntry[] {
-    return this.cached<
-      [number],
-      { map: VenueMapName; entry_id: string; event_id: number; provider_attendee_id: string; entry: string }
-    >('SELECT * FROM venue_pending WHERE event_id = ?')
-      .all(eventId)
-      .map((r) => ({
-        map: r.map,
-        entryId: r.entry_id,
-        eventId: r.event_id,
-        providerAttendeeId: r.provider_attendee_id,
-        entry: r.entry,
-      }));
-  }
-
-  /** A waiting entry's JSON, or undefined. */
-  pendingEntry(map: VenueMapName, entryId: string): string | undefined {
-    return this.cached<[string, string], { entry: string }>(
-      'SELECT entry FROM venue_pending WHERE map = ? AND entry_id = ?',
-    ).get(map, entryId)?.entry;
-  }
-
-  removePending(map: VenueMapName, entryId: string): void {
-    this.cached('DELETE FROM venue_pending WHERE map = ? AND entry_id = ?').run(map, entryId);
   }
 
   // ---- documents ----

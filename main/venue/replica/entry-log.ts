@@ -95,7 +95,7 @@ export class EntryLog {
     for (const r of vs.printsOfEvent(a.eventId))
       if (!a.maps.prints.has(r.printId))
         missing.prints.push([r.printId, printEntryOf(r, r.providerAttendeeId)]);
-    for (const p of vs.pendingOfEvent(a.eventId))
+    for (const p of vs.pending.ofEvent(a.eventId))
       if (!a.maps[p.map].has(p.entryId)) missing[p.map].push([p.entryId, JSON.parse(p.entry) as object]);
     for (const p of vs.lists.pendingOfEvent(a.eventId))
       if (p.map === 'checkins' && !a.maps.checkins.has(p.entryId))
@@ -144,7 +144,7 @@ export class EntryLog {
         }
         const attendeeId = vs.attendeeIdOf(eventId, check.entry.attendee);
         if (attendeeId === undefined) {
-          const kept = vs.addPending({
+          const kept = vs.pending.add({
             map,
             entryId: c.key,
             eventId,
@@ -181,7 +181,7 @@ export class EntryLog {
     }
     if (found) return found;
     const pending =
-      vs.pendingEntry(map, key) ?? (map === 'checkins' ? vs.lists.pendingEntry(map, key) : undefined);
+      vs.pending.entry(map, key) ?? (map === 'checkins' ? vs.lists.pendingEntry(map, key) : undefined);
     return pending === undefined ? undefined : (JSON.parse(pending) as object);
   }
 
@@ -279,7 +279,7 @@ export class EntryLog {
   /** Applies the waiting entries whose attendee has arrived in the mirror (after a sync's upsert). */
   attendeesArrived(eventId: number): number {
     const vs = this.deps.venueStore;
-    const arrived = vs.arrivedPending(eventId);
+    const arrived = vs.pending.arrived(eventId);
     if (arrived.length === 0) return 0;
     const touched: Record<VenueMapName, Set<number>> = {
       checkins: new Set(),
@@ -289,7 +289,7 @@ export class EntryLog {
     vs.transaction(() => {
       for (const p of arrived) {
         const check = checkEntry(p.map, p.entryId, JSON.parse(p.entry));
-        vs.removePending(p.map, p.entryId);
+        vs.pending.remove(p.map, p.entryId);
         if (!check.ok) continue;
         this.apply(eventId, p.attendeeId, p.map, p.entryId, check.entry);
         touched[p.map].add(p.attendeeId);

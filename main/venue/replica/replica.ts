@@ -368,7 +368,7 @@ export class VenueReplica {
 
   /** Remote entries of this event waiting for their attendee to reach the mirror. */
   pendingCount(eventId: number): number {
-    return this.deps.venueStore.pendingOfEvent(eventId).length;
+    return this.deps.venueStore.pending.ofEvent(eventId).length;
   }
 
   /** Whether the event's document is attached (tests, the network half's status). */

@@ -11,7 +11,7 @@ import { isStorageErrorCode } from '../../../shared/errors.ts';
 import { errorMessage, formatClock } from '../ui/format.ts';
 import { replaceById } from '../app/lists.ts';
 import { Coalescer, Throttle } from '../app/scheduling.ts';
-import { DEFAULT_DESK_PASSAGE, MAIN_LIST_ID } from '../../../shared/lists.ts';
+import { countsArrivals, deskPassageOf, failedTitle } from './desk-passage.ts';
 import { DeskSearch } from './desk-search.ts';
 import type { FirstBadgeResult } from '../venue/state.ts';
 import type { SliceCreator } from '../app/store-kit.ts';
@@ -179,14 +179,7 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
     const countUnsaved = (eventId: number) =>
       patchDesk(eventId, () => ({ unsaved: unsaved.filter((u) => u.eventId === eventId).length }));
 
-    /** This desk's check-in list and mode for the event (a station setting; the main list's entries by default). */
-    const passageOf = (eventId: number) =>
-      get().settings.deskLists?.[String(eventId)] ?? DEFAULT_DESK_PASSAGE;
-    /** Whether this desk's answers move the event's "checked in" count: entries to the main list. */
-    const countsArrivals = (eventId: number) => {
-      const p = passageOf(eventId);
-      return p.listId === MAIN_LIST_ID && !p.exit;
-    };
+    const passageOf = (eventId: number) => deskPassageOf(get().settings, eventId);
 
     const checkIn = async (
       eventId: number,
@@ -206,14 +199,7 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
           unsaved.push({ eventId, actionId, input, subject });
           countUnsaved(eventId);
         }
-        const exit = passageOf(eventId).exit;
-        const title = notSaved
-          ? exit
-            ? 'Exit not saved'
-            : 'Check-in not saved'
-          : exit
-            ? 'Exit not recorded'
-            : 'Check-in failed';
+        const title = failedTitle(passageOf(eventId).exit, notSaved);
         const detail = notSaved
           ? `${errorMessage(err)} This check-in is tried again by itself then.`
           : errorMessage(err);
@@ -252,7 +238,11 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
       }
       // The answer's text (and whether the badge it queued was taken back) comes from shared/desk.ts.
       showFeedback(eventId, { ...describeUndoOutcome(outcome), undoable: null });
-      if (outcome.kind === 'undone' && countsArrivals(eventId) && outcome.attendee.status === 'ATTENDING')
+      if (
+        outcome.kind === 'undone' &&
+        countsArrivals(passageOf(eventId)) &&
+        outcome.attendee.status === 'ATTENDING'
+      )
         get().adjustCheckedIn(eventId, -1);
       get().replaceDeskRow(outcome.attendee);
       afterDeskAction(eventId);
@@ -354,6 +344,15 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
     const keepQuery = (eventId: number, decision: Exclude<EnterDecision, { kind: 'check_in' }>) => {
       if (decision.kind === 'choose') patchDesk(eventId, () => ({ highlight: decision.highlight }));
       else if (decision.kind === 'not_found') patchDesk(eventId, (d) => ({ selectQuery: d.selectQuery + 1 }));
+    };
+
+    /** The panel's person admitted after the operator's word: a flag confirmed, or an admin's override. */
+    const admitPicked = (attendee: Attendee, word: { confirm: true } | { override: string }) => {
+      const desk = get().desk;
+      if (!desk) return Promise.resolve();
+      return enqueue(desk.eventId, () =>
+        checkIn(desk.eventId, { attendeeId: attendee.id, ...word }, attendee.fullName),
+      );
     };
 
     /** What the panel says when Enter admitted no one. */
@@ -471,21 +470,9 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
         if (desk) showFeedback(desk.eventId, reprintFeedback(attendee, job, formatClock));
       },
 
-      deskOverride(attendee, reason) {
-        const desk = get().desk;
-        if (!desk) return Promise.resolve();
-        return enqueue(desk.eventId, () =>
-          checkIn(desk.eventId, { attendeeId: attendee.id, override: reason }, attendee.fullName),
-        );
-      },
+      deskOverride: (attendee, reason) => admitPicked(attendee, { override: reason }),
 
-      deskConfirm(attendee) {
-        const desk = get().desk;
-        if (!desk) return Promise.resolve();
-        return enqueue(desk.eventId, () =>
-          checkIn(desk.eventId, { attendeeId: attendee.id, confirm: true }, attendee.fullName),
-        );
-      },
+      deskConfirm: (attendee) => admitPicked(attendee, { confirm: true }),
 
       deskAction(eventId, run) {
         if (get().desk?.eventId !== eventId) return run().then(() => undefined);
