@@ -14,6 +14,8 @@ import type { DeskFeedback, DeskFeedbackTone, DeskPrintLine } from './desk-feedb
 import { ReprintDialog } from './ReprintDialog.tsx';
 import { DeskAnswers } from './DeskAnswers.tsx';
 import { AnswerDoorFacts, AnswerOrder } from './AnswerDoor.tsx';
+import { LiveAnnouncer } from '../ui/LiveAnnouncer.tsx';
+import { spokenAnswer } from './answer-speech.ts';
 
 const TONE_ICON: Record<DeskFeedbackTone, string> = {
   success: '✓',
@@ -34,14 +36,17 @@ export function FeedbackPanel({
 }) {
   const feedback = useStore((s) => s.desk?.feedback ?? null);
   const tone = feedback?.tone ?? 'idle';
+  // Every answer is said by the live region (spokenAnswer); the panel itself is not live, so its
+  // buttons and print line are not read again at each change.
   return (
     <div
       className={`feedback feedback-${tone}`}
-      role="status"
-      aria-live="polite"
+      role="region"
+      aria-label="Answer"
       data-testid="checkin-feedback"
       data-tone={tone}
     >
+      <LiveAnnouncer announcement={feedback ? spokenAnswer(feedback) : null} testId="desk-announcer" />
       {feedback ? (
         <FeedbackBody
           key={feedback.id}
