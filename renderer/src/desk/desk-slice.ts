@@ -6,6 +6,7 @@ import type { CheckInOutcome, UndoOutcome } from '../../../shared/desk.ts';
 import { describeCheckInOutcome, describeUndoOutcome } from '../../../shared/desk.ts';
 import type { EnterDecision } from '../../../shared/desk-enter.ts';
 import { decideEnter } from '../../../shared/desk-enter.ts';
+import { screenScannedCode } from '../../../shared/scanned-code.ts';
 import { BridgeError } from '../app/bridge.ts';
 import { isStorageErrorCode } from '../../../shared/errors.ts';
 import { errorMessage, formatClock } from '../ui/format.ts';
@@ -16,6 +17,7 @@ import type { FirstBadgeResult } from '../venue/state.ts';
 import type { SliceCreator } from '../app/store-kit.ts';
 import type { DeskFeedbackInput, DeskPrintLine } from './desk-feedback.ts';
 import type { DeskSlice, DeskState } from './desk-types.ts';
+import { refusedScanFeedback } from './scan-feedback.ts';
 import {
   answerActions,
   checkInPrintLine,
@@ -349,6 +351,48 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
       else if (decision.kind === 'not_found') showFeedback(eventId, notFoundFeedback(text));
     };
 
+    /**
+     * A code the desk must not look up (shared/scanned-code.ts: binary, too long, a link, another
+     * event's): said as "not found" or "another event", and nothing else happens. Else null.
+     */
+    const refuseScan = (eventId: number, text: string, binary: boolean): Promise<void> | null => {
+      const event = get().events.find((e) => e.id === eventId);
+      if (!event) return null;
+      const verdict = screenScannedCode(text, event, { binary });
+      if (verdict.kind === 'code') return null;
+      return enqueue(
+        eventId,
+        async () => void showFeedback(eventId, refusedScanFeedback(verdict.reason, text)),
+      );
+    };
+
+    /**
+     * A scanned code, with no choice made (none could be): the field is cleared at once, and the
+     * search's answer for this text decides, as decideEnter does for a scanner's Enter.
+     */
+    const enterScanned = (eventId: number, text: string): Promise<void> => {
+      const code = text.trim();
+      const subject = panelSubject(code);
+      const answer = search.find(eventId, text).then(
+        (r) => r,
+        () => null,
+      );
+      clearSearch(eventId);
+      return enqueue(eventId, async () => {
+        const found = await answer;
+        // The search failed: the core looks the code up itself (it admits an exact code only).
+        if (found === null) return checkIn(eventId, { code }, subject);
+        const decision = decideEnter({ ...found, query: text, chosen: null });
+        if (decision.kind === 'check_in') return checkIn(eventId, checkInInput(decision), subject);
+        // Nobody admitted: the text comes back with its results, unless something was typed since.
+        patchDesk(eventId, (d) =>
+          d.query === '' ? { query: text, results: { query: text, ...found }, searchError: null } : {},
+        );
+        if (get().desk?.query === text) keepQuery(eventId, decision);
+        showRefusedEnter(eventId, text, decision);
+      });
+    };
+
     return {
       desk: null,
 
@@ -388,6 +432,11 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
         const code = text.trim();
         if (!desk || code === '') return Promise.resolve();
         const { eventId, results, highlight } = desk;
+        const refused = refuseScan(eventId, text, false);
+        if (refused) {
+          clearSearch(eventId);
+          return refused;
+        }
         const subject = panelSubject(code);
         if (results && results.query === text) {
           // Results for exactly this text: the rule decides now, with the operator's choice.
@@ -400,26 +449,17 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
           keepQuery(eventId, decision);
           return enqueue(eventId, async () => void showRefusedEnter(eventId, text, decision));
         }
-        // A scanner types faster than results arrive: the field is cleared at once, and the answer
-        // for this text decides, with no choice made (none could be).
-        const answer = search.find(eventId, text).then(
-          (r) => r,
-          () => null,
-        );
-        clearSearch(eventId);
-        return enqueue(eventId, async () => {
-          const found = await answer;
-          // The search failed: the core looks the code up itself (it admits an exact code only).
-          if (found === null) return checkIn(eventId, { code }, subject);
-          const decision = decideEnter({ ...found, query: text, chosen: null });
-          if (decision.kind === 'check_in') return checkIn(eventId, checkInInput(decision), subject);
-          // Nobody admitted: the text comes back with its results, unless something was typed since.
-          patchDesk(eventId, (d) =>
-            d.query === '' ? { query: text, results: { query: text, ...found }, searchError: null } : {},
-          );
-          if (get().desk?.query === text) keepQuery(eventId, decision);
-          showRefusedEnter(eventId, text, decision);
-        });
+        // A scanner types faster than results arrive.
+        return enterScanned(eventId, text);
+      },
+
+      deskScan(text, decoded = {}) {
+        const desk = get().desk;
+        if (!desk || text.trim() === '') return Promise.resolve();
+        // The camera's code takes a scanner's path: as a scanner's Enter, it clears the field.
+        const refused = refuseScan(desk.eventId, text, decoded.binary === true);
+        if (refused) return refused;
+        return enterScanned(desk.eventId, text);
       },
 
       deskCheckIn(attendee) {
