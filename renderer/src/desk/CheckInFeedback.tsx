@@ -26,6 +26,12 @@ const TONE_ICON: Record<DeskFeedbackTone, string> = {
   badge: '▣',
 };
 
+/** The desk's live region: says each answer of the panel as it comes (spokenAnswer). */
+export function DeskAnnouncer() {
+  const feedback = useStore((s) => s.desk?.feedback ?? null);
+  return <LiveAnnouncer announcement={feedback ? spokenAnswer(feedback) : null} testId="desk-announcer" />;
+}
+
 /** `notFoundNote`: what the desk's list may be missing (describeDeskList), said under a "not found". */
 export function FeedbackPanel({
   focusField,
@@ -36,8 +42,8 @@ export function FeedbackPanel({
 }) {
   const feedback = useStore((s) => s.desk?.feedback ?? null);
   const tone = feedback?.tone ?? 'idle';
-  // Every answer is said by the live region (spokenAnswer); the panel itself is not live, so its
-  // buttons and print line are not read again at each change.
+  // Every answer is said by the desk's live region (DeskAnnouncer); the panel itself is not live,
+  // so its buttons and print line are not read again at each change.
   return (
     <div
       className={`feedback feedback-${tone}`}
@@ -46,7 +52,6 @@ export function FeedbackPanel({
       data-testid="checkin-feedback"
       data-tone={tone}
     >
-      <LiveAnnouncer announcement={feedback ? spokenAnswer(feedback) : null} testId="desk-announcer" />
       {feedback ? (
         <FeedbackBody
           key={feedback.id}
