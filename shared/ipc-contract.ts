@@ -26,6 +26,7 @@ import { channel, empty, eventRef, id } from './ipc-channel.ts';
 import { answerSettingsSchema, type EventQuestionsView } from './answers.ts';
 import { VENUE_CHANNELS } from './venue-ipc.ts';
 import { DOOR_CHANNELS } from './door-ipc.ts';
+import { STATION_CHANNELS } from './station-ipc.ts';
 
 // A unique id per desk action (a UUID from the renderer): a retried call cannot record twice.
 const actionId = z
@@ -364,6 +365,7 @@ export const IPC_CHANNELS = {
   'recovery.dismiss': channel<null>()(z.object({ damagedId: id }).strict(), { admin: true }),
   ...VENUE_CHANNELS,
   ...DOOR_CHANNELS,
+  ...STATION_CHANNELS,
 } as const;
 
 export type ChannelName = keyof typeof IPC_CHANNELS;

@@ -24,6 +24,7 @@ import { readSettings, updateSettings } from './settings.ts';
 import { APP_VERSION } from '../../shared/version.ts';
 import { startDemoWorkspace, type DemoWorkspace } from './demo.ts';
 import { startEventbriteOAuth } from './oauth.ts';
+import { createStationHandlers } from './station-handlers.ts';
 
 const DEMO_FLAG = 'demoWorkspace';
 /** When the demo started (ms): its events are dated from that day (main/app/demo.ts demoDay). */
@@ -163,7 +164,17 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     damagedDatabases: core.damagedDatabases(),
   });
 
+  // The answer's sound and the kiosk (station-handlers.ts).
+  const station = createStationHandlers({
+    core,
+    settingsStore: deps.settingsStore,
+    session,
+    settings: settingsNow,
+    sessionChanged: () => void sessionChanged(),
+  });
+
   const handlers: Handlers = {
+    ...station.handlers,
     'app.snapshot': () => snapshot(),
     'session.setPin': ({ pin, currentPin }) => {
       session.setPin(pin, currentPin);
@@ -346,6 +357,12 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
         return {
           ok: false,
           error: { code: 'FORBIDDEN', message: 'only a workspace admin may do this; unlock admin first' },
+        };
+      }
+      if (station.kioskRefuses(channel)) {
+        return {
+          ok: false,
+          error: { code: 'FORBIDDEN', message: 'this station is a kiosk: it lists no one' },
         };
       }
       try {

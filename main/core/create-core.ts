@@ -15,6 +15,8 @@ import { Desk } from '../desk/desk.ts';
 import { Door } from '../desk/door.ts';
 import { DoorRecorder } from '../desk/door-record.ts';
 import { DoorCheckInHooks } from '../desk/door-hooks.ts';
+import { Kiosk } from '../desk/kiosk.ts';
+import { KioskStore } from '../db/kiosk-store.ts';
 import { AttendeeList } from '../desk/attendee-list.ts';
 import { Printing } from '../printing/printing.ts';
 import type { OsPrinting } from '../printing/drivers.ts';
@@ -246,6 +248,19 @@ export function createCore(deps: CoreDeps) {
     printing,
     /** Walk-ins, badge-name corrections, notes and flags, links, whole orders (main/desk/door.ts). */
     door: createDoorHandlers(door, desk),
+    /** Kiosk self check-in: one person by code, email or order code, never a list (main/desk/kiosk.ts). */
+    kiosk: new Kiosk({
+      store,
+      deskStore,
+      kioskStore: new KioskStore(db),
+      desk,
+      door,
+      printing: {
+        canPrint: () => printing.hasStationPrinter(),
+        printedBefore: (attendeeId) => printing.hasFirstPrint(attendeeId),
+        printFirst: (actor, attendeeId) => printing.printBadge(actor, attendeeId),
+      },
+    }),
     /** The venue: its actions (start, join, desks...), the replica and the network half. */
     venue: createVenueHandlers(venue, events),
     /** Exposed for tests, benchmarks and the app's own reads; never over IPC. */
