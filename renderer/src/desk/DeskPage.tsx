@@ -20,6 +20,7 @@ import { DeskAnnouncer, FeedbackPanel } from './CheckInFeedback.tsx';
 import { RecentCheckIns } from './RecentCheckIns.tsx';
 import { DoorPanel } from './DoorPanel.tsx';
 import { CameraScanner } from '../camera/index.ts';
+import { DeskGlance } from './DeskGlance.tsx';
 
 export function DeskPage() {
   const event = useCurrentEvent();
@@ -76,6 +77,7 @@ function DeskView({ event }: { event: SyncedEvent }) {
         <div className="desk-side">
           <FeedbackPanel focusField={focusField} notFoundNote={list.notFoundNote} />
           <DeskAnnouncer />
+          <DeskGlance />
           <DoorPanel eventId={event.id} focusField={focusField} />
           <RecentCheckIns />
         </div>

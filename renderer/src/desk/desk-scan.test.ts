@@ -54,6 +54,7 @@ test("a camera's code takes the scanner's path: one search, a check-in by code",
   const [checkIn] = transport.inputs('desk.checkIn');
   assert.equal(checkIn?.code, ada.barcode, 'sent as a code, so the core matches it as a scan');
   assert.equal(store.getState().desk?.feedback?.title, 'Checked in');
+  assert.equal(store.getState().desk?.feedback?.glance, 'admitted', 'green at a glance');
 });
 
 test('another site, binary data, 4,000 characters: "Not found", nothing looked up or checked in', async () => {
@@ -70,6 +71,7 @@ test('another site, binary data, 4,000 characters: "Not found", nothing looked u
     const feedback = store.getState().desk?.feedback;
     assert.equal(feedback?.title, 'Not found', code.slice(0, 40));
     assert.equal(feedback?.tone, 'error');
+    assert.equal(feedback?.glance, 'refused', 'red at a glance');
     assert.equal(feedback?.detail, detail);
     assert.ok((feedback?.subject.length ?? 0) <= 81, 'the code is shown cut short');
     // eslint-disable-next-line no-control-regex

@@ -7,6 +7,7 @@ import { describeCheckInOutcome, describeUndoOutcome } from '../../../shared/des
 import type { EnterDecision } from '../../../shared/desk-enter.ts';
 import { decideEnter } from '../../../shared/desk-enter.ts';
 import { screenScannedCode } from '../../../shared/scanned-code.ts';
+import { glanceOfTone } from '../../../shared/glance.ts';
 import { BridgeError } from '../app/bridge.ts';
 import { isStorageErrorCode } from '../../../shared/errors.ts';
 import { errorMessage, formatClock } from '../ui/format.ts';
@@ -212,6 +213,8 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
         ...answerActions(outcome, print),
         notFound: outcome.kind === 'not_found',
         print,
+        // Every check-in's outcome shows at a glance, by its tone: green in, amber look, red no.
+        glance: glanceOfTone(view.tone),
       });
       if (print && !print.job && !print.priorPrint) settlePrintLine(eventId, feedbackId);
       if (outcome.kind !== 'not_found') get().replaceDeskRow(outcome.attendee);
@@ -348,7 +351,8 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
     ) => {
       if (decision.kind === 'choose')
         showFeedback(eventId, severalMatchFeedback(text, decision.matches, decision.more));
-      else if (decision.kind === 'not_found') showFeedback(eventId, notFoundFeedback(text));
+      else if (decision.kind === 'not_found')
+        showFeedback(eventId, { ...notFoundFeedback(text), glance: 'refused' });
     };
 
     /**

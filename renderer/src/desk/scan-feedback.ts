@@ -13,5 +13,5 @@ function shownCode(text: string): string {
 
 export function refusedScanFeedback(reason: RefusedScan, text: string): DeskFeedbackInput {
   const { title, detail } = refusedScanText(reason);
-  return { tone: 'error', title, subject: shownCode(text), detail, undoable: null };
+  return { tone: 'error', title, subject: shownCode(text), detail, undoable: null, glance: 'refused' };
 }
