@@ -8,9 +8,8 @@ import { CameraScans } from './camera-scans.ts';
 import { FrameDecoder } from './frame-decoder.ts';
 import { CAMERA_PROBLEM_TEXT, cameraProblemOf, type CameraProblem } from './camera-problems.ts';
 import type { DecodedCode } from './zxing-decoder.ts';
+import { CAMERA_SCAN_MARK } from '../ui/marks.ts';
 
-/** Marked on the page's performance timeline: the frame a counted code came from (its grab time). */
-export const CAMERA_SCAN_MARK = 'badge-desk:camera-scan';
 const CHOSEN_CAMERA_KEY = 'badgeDesk.camera';
 
 type CameraState =
@@ -58,23 +57,23 @@ export function CameraScanner({
     let decoder: FrameDecoder | null = null;
     const scans = new CameraScans();
 
+    // The next frame the camera presents (its presentation time, where the browser tells it).
     const nextFrame = (video: HTMLVideoElement) => {
       if (stopped) return;
-      if ('requestVideoFrameCallback' in video) video.requestVideoFrameCallback(() => void readFrame());
-      else setTimeout(() => void readFrame(), 40);
+      if ('requestVideoFrameCallback' in video) video.requestVideoFrameCallback((now) => void readFrame(now));
+      else setTimeout(() => void readFrame(performance.now()), 40);
     };
 
-    const readFrame = async () => {
+    const readFrame = async (frameAt: number) => {
       const video = videoRef.current;
       if (stopped || !video || !decoder) return;
       try {
         if (video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && video.videoWidth > 0) {
-          const grabbedAt = performance.now();
           const bitmap = await createImageBitmap(video);
           const frame = await decoder.decode(bitmap);
           const code = stopped ? null : scans.pick(frame.codes, Date.now());
           if (code) {
-            performance.mark(CAMERA_SCAN_MARK, { startTime: grabbedAt });
+            performance.mark(CAMERA_SCAN_MARK, { startTime: frameAt, detail: { at: performance.now() } });
             onScanRef.current(code);
           }
         }

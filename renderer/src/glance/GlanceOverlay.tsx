@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import { GLANCE_SHOW_MS, type Glance, type TicketBand } from '../../../shared/glance.ts';
 import { useStore } from '../app/use-store.ts';
 import { playGlanceSound } from './sounds.ts';
+import { ANSWER_SHOWN_MARK } from '../ui/marks.ts';
 
 export interface GlanceAnswer {
   /** Bumped per answer: a new one replaces the one on screen and sounds again. */
@@ -32,6 +33,11 @@ export function GlanceOverlay({ answer }: { answer: GlanceAnswer | null }) {
     return () => clearTimeout(timer);
     // A new answer (its id) shows and sounds once; a sound setting changed meanwhile waits for the next.
   }, [answer?.id]);
+
+  // On screen: the benchmark's end of "frame to feedback".
+  useEffect(() => {
+    if (shownId !== null) performance.mark(ANSWER_SHOWN_MARK, { detail: { id: shownId } });
+  }, [shownId]);
 
   if (!answer || shownId !== answer.id) return null;
   return (
