@@ -217,6 +217,16 @@ export class PrintStore {
         .run(printerId, now, jobId).changes === 1
     );
   }
+  /** Every queued badge of the station says why it waits (no printer of the station can print); the ids that changed. */
+  noteWaitingStationJobs(error: string, now: string): number[] {
+    return this.db
+      .prepare<[string, string, string], { id: number }>(
+        `UPDATE print_jobs SET error = ?, next_attempt_at = NULL, updated_at = ?
+         WHERE state = 'queued' AND reason <> 'test' AND coalesce(error, '') <> ? RETURNING id`,
+      )
+      .all(error, now, error)
+      .map((r) => r.id);
+  }
   /** Whether queued badges of the station wait (any printer of the station may take them). */
   hasQueuedStationJobs(): boolean {
     return (

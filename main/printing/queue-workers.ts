@@ -139,7 +139,11 @@ export class PrintQueueWorkers {
       if (this.closed) return;
       const printer = this.deps.printStore.getPrinter(printerId);
       if (!printer) return;
-      if (this.deps.health.heldUntil(printerId) !== null) return;
+      if (this.deps.health.heldUntil(printerId) !== null) {
+        // A badge queued meanwhile says why it waits too.
+        this.noteWaiting(printer);
+        return;
+      }
       const job = this.deps.printStore.nextDueFor(
         printerId,
         this.deps.pool().includes(printerId),
@@ -240,21 +244,39 @@ export class PrintQueueWorkers {
     }
   }
 
-  /** The badge cannot print on this printer now: it stays queued, saying why, and the station's other printers look. */
+  /**
+   * The badge cannot print on this printer now: it stays queued, and the station's other printers
+   * look. A test print waits for its printer, saying why; the station's badges say why when no
+   * printer of the station can take them.
+   */
   private hold(job: PrintJob, printer: Omit<Printer, 'available'>, status: PrinterStatus): void {
-    const text = printerStatusText(printer.name, status);
-    const nextAttemptAt = this.retryAt(job, printer.id);
-    if (job.error !== text || job.nextAttemptAt !== nextAttemptAt) {
-      this.deps.printStore.transition(
-        job.id,
-        ['queued'],
-        'queued',
-        { error: text, nextAttemptAt },
-        this.now(),
-      );
-      this.deps.announce(job.id);
+    if (printJobDispatch(job) === 'printer') {
+      const text = printerStatusText(printer.name, status);
+      const nextAttemptAt = this.retryAt(job, printer.id);
+      if (job.error !== text || job.nextAttemptAt !== nextAttemptAt) {
+        this.deps.printStore.transition(
+          job.id,
+          ['queued'],
+          'queued',
+          { error: text, nextAttemptAt },
+          this.now(),
+        );
+        this.deps.announce(job.id);
+      }
+    } else {
+      this.noteWaiting(printer);
     }
     this.kickPool(printer.id);
+  }
+
+  /** When every printer of the station is stopped, its waiting badges say why (this printer's state, in words). */
+  private noteWaiting(printer: Omit<Printer, 'available'>): void {
+    const pool = this.deps.pool();
+    const status = this.deps.health.status(printer.id);
+    if (!status || !pool.includes(printer.id)) return;
+    if (pool.some((id) => this.deps.health.heldUntil(id) === null)) return;
+    const text = printerStatusText(printer.name, status);
+    for (const id of this.deps.printStore.noteWaitingStationJobs(text, this.now())) this.deps.announce(id);
   }
 
   /** A test print waits for its printer; a badge is free for any printer of the station at once. */

@@ -108,7 +108,7 @@ export function PrintQueuePage() {
         >
           {stopped.map((p) => (
             <li key={p.id} className="standing-notice">
-              {p.text}. Its badges wait, or print on another printer of this desk.
+              {p.text}
             </li>
           ))}
         </ul>

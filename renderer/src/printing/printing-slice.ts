@@ -83,11 +83,14 @@ export const createPrintingSlice: SliceCreator<PrintingSlice> =
       () => get().printers,
       (list) => set({ printers: list }),
     );
+    // The printers' states are a help beside the list: a failed read leaves the last ones (pushes follow).
     const refreshStatusesNow = () =>
-      refreshes.run('printerStatuses', async () => {
-        const views = await call('printers.status', {});
-        set({ printerStatuses: Object.fromEntries(views.map((v) => [v.printerId, v.status])) });
-      });
+      refreshes
+        .run('printerStatuses', async () => {
+          const views = await call('printers.status', {});
+          set({ printerStatuses: Object.fromEntries(views.map((v) => [v.printerId, v.status])) });
+        })
+        .catch(() => undefined);
     const refreshPrintersNow = () =>
       Promise.all([printerList.refresh(), refreshStatusesNow()]).then(() => undefined);
     const receiveStatus = (printerId: number, status: PrinterStatus) =>
