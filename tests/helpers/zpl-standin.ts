@@ -117,7 +117,9 @@ export async function startZplStandIn(): Promise<ZplStandIn> {
       else socket.end();
     });
   };
-  let server: Server = createServer(onConnection);
+  // Half-open allowed: the printer, not Node, decides when a connection ends (a jammed printer
+  // never does; one slow to let go does so late). Node's default ends it as the sender does.
+  let server: Server = createServer({ allowHalfOpen: true }, onConnection);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
   let online = true;
@@ -153,7 +155,7 @@ export async function startZplStandIn(): Promise<ZplStandIn> {
         for (const s of sockets) s.destroy();
         await new Promise<void>((r) => server.close(() => r()));
       } else {
-        server = createServer(onConnection);
+        server = createServer({ allowHalfOpen: true }, onConnection);
         await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
       }
     },
