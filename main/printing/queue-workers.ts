@@ -170,7 +170,15 @@ export class PrintQueueWorkers {
       this.failAttempt(job, err, ['queued']);
       return 'next';
     }
-    const { session, status } = await this.ask(printer);
+    let asked: Awaited<ReturnType<PrintQueueWorkers['ask']>>;
+    try {
+      asked = await this.ask(printer);
+    } catch (err) {
+      // Not the printer's state (an address the network cannot use): tried again, then failed.
+      this.failAttempt(job, err, ['queued']);
+      return 'next';
+    }
+    const { session, status } = asked;
     if (!session) {
       this.hold(job, printer, status!);
       return 'stop';

@@ -78,6 +78,8 @@ export async function startZplStandIn(): Promise<ZplStandIn> {
   };
   const onConnection = (socket: Socket) => {
     sockets.add(socket);
+    // A sender that dies mid-label (the app killed) resets the connection: a printer shrugs.
+    socket.on('error', () => undefined);
     socket.on('close', () => {
       sockets.delete(socket);
       labelSockets.delete(socket);
