@@ -59,7 +59,7 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     ...(deps.storage ? { storage: deps.storage } : {}),
     stationPrinting: () => {
       const s = settingsNow();
-      return { printerId: s.printerId, autoPrint: s.autoPrint };
+      return { printerId: s.printerId, poolPrinterIds: s.poolPrinterIds, autoPrint: s.autoPrint };
     },
     // Test-only: the fault suite makes a request time out, or a Retry-After count as "longer
     // than the job may wait", in seconds rather than the real 30 s and 15 min.
@@ -248,6 +248,8 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
       return null;
     },
     'printers.test': ({ printerId }, actor) => core.printing.testPrint(actor, printerId),
+    'printers.status': () => core.printing.printerStatuses(),
+    'printers.checkStatus': ({ printerId }) => core.printing.checkPrinterStatus(printerId),
     'printers.system': () => core.printing.systemPrinters(),
     'templates.list': () => core.printing.listTemplates(),
     'templates.save': (input) =>

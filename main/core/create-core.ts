@@ -18,6 +18,7 @@ import { DoorCheckInHooks } from '../desk/door-hooks.ts';
 import { AttendeeList } from '../desk/attendee-list.ts';
 import { Printing } from '../printing/printing.ts';
 import type { OsPrinting } from '../printing/drivers.ts';
+import type { LabelDriverTimes } from '../printing/label-drivers.ts';
 import { SqliteDocumentPersistence } from '../venue/replica/persistence.ts';
 import { VenueNetwork, type VenueNetParts } from '../venue/net/venue-network.ts';
 import { StatusMachine } from '../sync/status-machine.ts';
@@ -61,8 +62,14 @@ export interface CoreDeps {
   liveSync?: boolean;
   /** The OS printers (the Electron shell gives them; elsewhere system printers are unavailable). */
   osPrinting?: OsPrinting | undefined;
-  /** The station's printer and auto-print choice (settings live in the app host). */
-  stationPrinting?: () => { printerId: number | null; autoPrint: boolean };
+  /** The station's printer, the printers sharing its badges, and auto-print (settings live in the app host). */
+  stationPrinting?: () => {
+    printerId: number | null;
+    poolPrinterIds?: number[] | undefined;
+    autoPrint: boolean;
+  };
+  /** Label printers' time limits (tests and benchmarks shorten them). */
+  printerTimes?: Partial<LabelDriverTimes>;
   /** The free-space warning's threshold and how free space is read (tests inject both). */
   storage?: Pick<StorageHealthOptions, 'lowSpaceBytes' | 'intervalMs' | 'failingIntervalMs' | 'freeBytes'>;
   /** Where WAL checkpoints run: a worker thread (default), or SQLite's own in the commits. */
@@ -167,6 +174,7 @@ export function createCore(deps: CoreDeps) {
     events,
     os: deps.osPrinting,
     stationPrinting: deps.stationPrinting ?? (() => ({ printerId: null, autoPrint: false })),
+    printerTimes: deps.printerTimes,
     venuePrintOf: (attendeeId) => venue.replica.priorPrint(attendeeId),
   });
   tolerateStorage(() => printing.start());
