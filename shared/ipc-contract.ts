@@ -28,6 +28,7 @@ import { channel, empty, eventRef, id } from './ipc-channel.ts';
 import { answerSettingsSchema, type EventQuestionsView } from './answers.ts';
 import { VENUE_CHANNELS } from './venue-ipc.ts';
 import { DOOR_CHANNELS } from './door-ipc.ts';
+import { LIST_CHANNELS, deskPassagesSchema, overrideReasonSchema, type DeskPassages } from './list-ipc.ts';
 
 // A unique id per desk action (a UUID from the renderer): a retried call cannot record twice.
 const actionId = z
@@ -48,6 +49,8 @@ export interface StationSettings {
   autoPrint: boolean;
   /** Minutes of inactivity before the admin lock returns. */
   adminLockMinutes: number;
+  /** The check-in list this desk checks in for, and whether it records exits, by event id (shared/lists.ts). */
+  deskLists?: DeskPassages;
 }
 
 export const DEFAULT_SETTINGS: StationSettings = {
@@ -57,6 +60,7 @@ export const DEFAULT_SETTINGS: StationSettings = {
   poolPrinterIds: [],
   autoPrint: false,
   adminLockMinutes: 5,
+  deskLists: {},
 };
 
 export const settingsPatchSchema = z
@@ -70,6 +74,9 @@ export const settingsPatchSchema = z
   })
   .partial()
   .strict();
+
+/** The settings as stored: the patch's fields, and the desk's lists (set through lists.setDesk, which checks the list). */
+export const storedSettingsSchema = settingsPatchSchema.extend({ deskLists: deskPassagesSchema.optional() });
 
 export interface DemoInfo {
   /** A demo can start only while no real integration is connected. */
@@ -231,6 +238,8 @@ export const IPC_CHANNELS = {
         attendeeId: id.optional(),
         // The operator confirmed a person flagged "needs attention" (shared/door.ts).
         confirm: z.boolean().optional(),
+        // An admin admits the person over the desk's list's refusal, for this reason (shared/lists.ts).
+        override: overrideReasonSchema.optional(),
       })
       .strict()
       .refine(
@@ -392,6 +401,7 @@ export const IPC_CHANNELS = {
   'recovery.dismiss': channel<null>()(z.object({ damagedId: id }).strict(), { admin: true }),
   ...VENUE_CHANNELS,
   ...DOOR_CHANNELS,
+  ...LIST_CHANNELS,
 } as const;
 
 export type ChannelName = keyof typeof IPC_CHANNELS;

@@ -45,6 +45,30 @@ export interface PushEventMap {
   venueChanged: { eventId: number | null };
   /** The venue's desks, their presence, the pairing or refused connections changed: re-read venue.status. */
   venueDesksChanged: { venueId: string | null };
+  /** The event's check-in lists changed, or a check-out moved people out of one: re-read them. */
+  listsChanged: { eventId: number };
+  /**
+   * Entries and exits just kept (at this desk or from another): the changes to the tallies the
+   * arrivals chart draws, and inside the venue now, so a chart moves without reading its series again.
+   */
+  passagesChanged: {
+    eventId: number;
+    tallies: PassageTally[];
+    /** False when there were more than one push carries (a heal): the chart reads its series again. */
+    complete: boolean;
+    venueInside: number;
+  };
+}
+
+/** A change to the entries (or exits) of one list, desk and 5-minute slot. */
+export interface PassageTally {
+  listId: string;
+  stationId: string;
+  stationName: string;
+  /** The slot's start (ISO). */
+  slot: string;
+  action: 'check_in' | 'exit';
+  delta: number;
 }
 export type PushEventName = keyof PushEventMap;
 export const PUSH_EVENTS: readonly PushEventName[] = [
@@ -63,6 +87,8 @@ export const PUSH_EVENTS: readonly PushEventName[] = [
   'sessionChanged',
   'venueChanged',
   'venueDesksChanged',
+  'listsChanged',
+  'passagesChanged',
 ];
 export interface PushMessage<K extends PushEventName = PushEventName> {
   event: K;

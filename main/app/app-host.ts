@@ -24,6 +24,7 @@ import { readSettings, updateSettings } from './settings.ts';
 import { APP_VERSION } from '../../shared/version.ts';
 import { startDemoWorkspace, type DemoWorkspace } from './demo.ts';
 import { startEventbriteOAuth } from './oauth.ts';
+import { createListHandlers } from './list-handlers.ts';
 
 const DEMO_FLAG = 'demoWorkspace';
 /** When the demo started (ms): its events are dated from that day (main/app/demo.ts demoDay). */
@@ -236,8 +237,6 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
       core.attendeePage(eventId, query, { offset, limit }),
     'attendees.setVip': ({ attendeeId, vip }, actor) => core.setVip(actor, attendeeId, vip),
     'desk.search': ({ eventId, query, limit }) => core.desk.search(eventId, query, limit),
-    'desk.checkIn': (input, actor) => core.desk.checkIn(actor, input),
-    'desk.undo': (input, actor) => core.desk.undo(actor, input),
     'desk.log': ({ eventId, limit, beforeId }) => core.desk.log(eventId, limit, beforeId),
     'desk.stats': ({ eventId }) => core.desk.stats(eventId),
     'desk.exportCsv': ({ eventId }) => core.desk.exportCsv(eventId),
@@ -328,6 +327,8 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
       core.dismissDamaged(actor, damagedId);
       return null;
     },
+    // Check-in lists, and the desk's check-in and undo, which go to this desk's list (list-handlers.ts).
+    ...createListHandlers(core, deps.settingsStore),
   };
 
   if (deps.liveSync) core.startLiveSync();

@@ -12,6 +12,7 @@ import type { DeskSlice, DoorSlice } from '../desk/state.ts';
 import type { PrintingSlice, PrintJobLedger, TemplatesSlice } from '../printing/state.ts';
 import type { StorageSlice } from '../storage/state.ts';
 import type { VenueSlice } from '../venue/state.ts';
+import type { ListsSlice } from '../lists/state.ts';
 
 /** The one store: every slice's state and actions side by side. */
 export type BadgeDeskStore = SessionSlice &
@@ -24,7 +25,8 @@ export type BadgeDeskStore = SessionSlice &
   TemplatesSlice &
   ToastsSlice &
   StorageSlice &
-  VenueSlice;
+  VenueSlice &
+  ListsSlice;
 
 /** Why slices hear of a route: the operator went there, or the snapshot (re)loaded while there. */
 export type RouteCause = 'navigate' | 'load';

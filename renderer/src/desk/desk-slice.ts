@@ -11,6 +11,7 @@ import { isStorageErrorCode } from '../../../shared/errors.ts';
 import { errorMessage, formatClock } from '../ui/format.ts';
 import { replaceById } from '../app/lists.ts';
 import { Coalescer, Throttle } from '../app/scheduling.ts';
+import { countsArrivals, deskPassageOf, failedTitle } from './desk-passage.ts';
 import { DeskSearch } from './desk-search.ts';
 import type { FirstBadgeResult } from '../venue/state.ts';
 import type { SliceCreator } from '../app/store-kit.ts';
@@ -172,22 +173,25 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
     let unsaved: {
       eventId: number;
       actionId: string;
-      input: { code?: string; attendeeId?: number; confirm?: true };
+      input: { code?: string; attendeeId?: number; confirm?: true; override?: string };
       subject: string;
     }[] = [];
     const countUnsaved = (eventId: number) =>
       patchDesk(eventId, () => ({ unsaved: unsaved.filter((u) => u.eventId === eventId).length }));
 
+    const passageOf = (eventId: number) => deskPassageOf(get().settings, eventId);
+
     const checkIn = async (
       eventId: number,
-      input: { code?: string; attendeeId?: number; confirm?: true },
+      input: { code?: string; attendeeId?: number; confirm?: true; override?: string },
       subject: string,
     ) => {
       let outcome: CheckInOutcome;
       const afterJobId = printJobs.highestIdSeen;
       const actionId = newActionId();
       try {
-        outcome = await call('desk.checkIn', { eventId, actionId, ...input });
+        // An override is the admin's: a refusal of it (the lock came back) re-reads the session.
+        outcome = await (input.override ? adminCall : call)('desk.checkIn', { eventId, actionId, ...input });
       } catch (err) {
         // Shown as failed, never as done. Not saved because of the storage: tried again by itself.
         const notSaved = err instanceof BridgeError && isStorageErrorCode(err.code);
@@ -195,7 +199,7 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
           unsaved.push({ eventId, actionId, input, subject });
           countUnsaved(eventId);
         }
-        const title = notSaved ? 'Check-in not saved' : 'Check-in failed';
+        const title = failedTitle(passageOf(eventId).exit, notSaved);
         const detail = notSaved
           ? `${errorMessage(err)} This check-in is tried again by itself then.`
           : errorMessage(err);
@@ -213,7 +217,7 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
       });
       if (print && !print.job && !print.priorPrint) settlePrintLine(eventId, feedbackId);
       if (outcome.kind !== 'not_found') get().replaceDeskRow(outcome.attendee);
-      if (outcome.kind === 'checked_in' && outcome.attendee.status === 'ATTENDING')
+      if (outcome.kind === 'checked_in' && !outcome.list && outcome.attendee.status === 'ATTENDING')
         get().adjustCheckedIn(eventId, 1);
       afterDeskAction(eventId);
     };
@@ -234,7 +238,11 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
       }
       // The answer's text (and whether the badge it queued was taken back) comes from shared/desk.ts.
       showFeedback(eventId, { ...describeUndoOutcome(outcome), undoable: null });
-      if (outcome.kind === 'undone' && outcome.attendee.status === 'ATTENDING')
+      if (
+        outcome.kind === 'undone' &&
+        countsArrivals(passageOf(eventId)) &&
+        outcome.attendee.status === 'ATTENDING'
+      )
         get().adjustCheckedIn(eventId, -1);
       get().replaceDeskRow(outcome.attendee);
       afterDeskAction(eventId);
@@ -336,6 +344,15 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
     const keepQuery = (eventId: number, decision: Exclude<EnterDecision, { kind: 'check_in' }>) => {
       if (decision.kind === 'choose') patchDesk(eventId, () => ({ highlight: decision.highlight }));
       else if (decision.kind === 'not_found') patchDesk(eventId, (d) => ({ selectQuery: d.selectQuery + 1 }));
+    };
+
+    /** The panel's person admitted after the operator's word: a flag confirmed, or an admin's override. */
+    const admitPicked = (attendee: Attendee, word: { confirm: true } | { override: string }) => {
+      const desk = get().desk;
+      if (!desk) return Promise.resolve();
+      return enqueue(desk.eventId, () =>
+        checkIn(desk.eventId, { attendeeId: attendee.id, ...word }, attendee.fullName),
+      );
     };
 
     /** What the panel says when Enter admitted no one. */
@@ -453,13 +470,9 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
         if (desk) showFeedback(desk.eventId, reprintFeedback(attendee, job, formatClock));
       },
 
-      deskConfirm(attendee) {
-        const desk = get().desk;
-        if (!desk) return Promise.resolve();
-        return enqueue(desk.eventId, () =>
-          checkIn(desk.eventId, { attendeeId: attendee.id, confirm: true }, attendee.fullName),
-        );
-      },
+      deskOverride: (attendee, reason) => admitPicked(attendee, { override: reason }),
+
+      deskConfirm: (attendee) => admitPicked(attendee, { confirm: true }),
 
       deskAction(eventId, run) {
         if (get().desk?.eventId !== eventId) return run().then(() => undefined);
