@@ -119,6 +119,7 @@ function rendererRules() {
     'venue',
     'settings',
     'storage',
+    'lists',
     'camera',
     'glance',
     'kiosk',

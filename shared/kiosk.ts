@@ -15,6 +15,9 @@ export const KIOSK_IDLE_MS = 20_000;
 export interface KioskStatus {
   eventId: number;
   eventName: string;
+  /** The check-in list the kiosk admits to: the station's desk list for the event when it started. */
+  listId: string;
+  listName: string;
   collectAt: string;
   /** This station prints badges (a printer is set and badges print at check-in). */
   printsBadges: boolean;

@@ -26,6 +26,8 @@ export interface VenueConflict {
   attendeeName: string;
   /** Earliest first. */
   stamps: VenueStamp[];
+  /** A check-in list other than the main one, where the double admission was (shared/lists.ts). */
+  listName?: string;
 }
 
 export interface VenueConflicts {
@@ -42,8 +44,12 @@ function listStamps(stamps: readonly VenueStamp[], time: (iso: string) => string
 }
 
 /** "Admitted at Desk 1 10:42 and Desk 3 10:44 while the desks could not see each other". */
-export function doubleAdmissionText(c: Pick<VenueConflict, 'stamps'>, time: (iso: string) => string): string {
-  return `Admitted at ${listStamps(c.stamps, time)} while the desks could not see each other`;
+export function doubleAdmissionText(
+  c: Pick<VenueConflict, 'stamps' | 'listName'>,
+  time: (iso: string) => string,
+): string {
+  const to = c.listName ? ` to ${c.listName}` : '';
+  return `Admitted${to} at ${listStamps(c.stamps, time)} while the desks could not see each other`;
 }
 
 /** "Badge printed at Desk 1 10:42 and Desk 3 10:44 while the desks could not see each other". */

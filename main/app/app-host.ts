@@ -24,6 +24,7 @@ import { readSettings, updateSettings } from './settings.ts';
 import { APP_VERSION } from '../../shared/version.ts';
 import { startDemoWorkspace, type DemoWorkspace } from './demo.ts';
 import { startEventbriteOAuth } from './oauth.ts';
+import { createListHandlers } from './list-handlers.ts';
 import { createStationHandlers } from './station-handlers.ts';
 
 const DEMO_FLAG = 'demoWorkspace';
@@ -60,7 +61,7 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     ...(deps.storage ? { storage: deps.storage } : {}),
     stationPrinting: () => {
       const s = settingsNow();
-      return { printerId: s.printerId, autoPrint: s.autoPrint };
+      return { printerId: s.printerId, poolPrinterIds: s.poolPrinterIds, autoPrint: s.autoPrint };
     },
     // Test-only: the fault suite makes a request time out, or a Retry-After count as "longer
     // than the job may wait", in seconds rather than the real 30 s and 15 min.
@@ -247,8 +248,6 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
       core.attendeePage(eventId, query, { offset, limit }),
     'attendees.setVip': ({ attendeeId, vip }, actor) => core.setVip(actor, attendeeId, vip),
     'desk.search': ({ eventId, query, limit }) => core.desk.search(eventId, query, limit),
-    'desk.checkIn': (input, actor) => core.desk.checkIn(actor, input),
-    'desk.undo': (input, actor) => core.desk.undo(actor, input),
     'desk.log': ({ eventId, limit, beforeId }) => core.desk.log(eventId, limit, beforeId),
     'desk.stats': ({ eventId }) => core.desk.stats(eventId),
     'desk.exportCsv': ({ eventId }) => core.desk.exportCsv(eventId),
@@ -259,6 +258,8 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
       return null;
     },
     'printers.test': ({ printerId }, actor) => core.printing.testPrint(actor, printerId),
+    'printers.status': () => core.printing.printerStatuses(),
+    'printers.checkStatus': ({ printerId }) => core.printing.checkPrinterStatus(printerId),
     'printers.system': () => core.printing.systemPrinters(),
     'templates.list': () => core.printing.listTemplates(),
     'templates.save': (input) =>
@@ -337,6 +338,8 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
       core.dismissDamaged(actor, damagedId);
       return null;
     },
+    // Check-in lists, and the desk's check-in and undo, which go to this desk's list (list-handlers.ts).
+    ...createListHandlers(core, deps.settingsStore),
   };
 
   if (deps.liveSync) core.startLiveSync();

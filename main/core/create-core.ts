@@ -18,20 +18,23 @@ import { DoorCheckInHooks } from '../desk/door-hooks.ts';
 import { Kiosk } from '../desk/kiosk.ts';
 import { KioskStore } from '../db/kiosk-store.ts';
 import { AttendeeList } from '../desk/attendee-list.ts';
+import { Lists } from '../desk/lists.ts';
+import { ListStatistics } from '../desk/list-stats.ts';
 import { Printing } from '../printing/printing.ts';
 import type { OsPrinting } from '../printing/drivers.ts';
+import type { LabelDriverTimes } from '../printing/label-drivers.ts';
 import { SqliteDocumentPersistence } from '../venue/replica/persistence.ts';
 import { VenueNetwork, type VenueNetParts } from '../venue/net/venue-network.ts';
 import { StatusMachine } from '../sync/status-machine.ts';
 import { SyncEngine, DEFAULT_SYNC_OPTIONS, type SyncEngineOptions } from '../sync/engine.ts';
 import { ClockWatch } from '../sync/clock-watch.ts';
 import type { RateBudget } from '../providers/types.ts';
-import type { ProviderKind } from '../../shared/types.ts';
+import type { Actor, ProviderKind } from '../../shared/types.ts';
 import { exportClockNote } from '../../shared/station-clock.ts';
 import { openStationStorage } from './station-storage.ts';
 import { ProviderClients } from './provider-clients.ts';
 import { PollElection } from './poll-election.ts';
-import { requireEventName } from './guards.ts';
+import { requireAdmin, requireEventName } from './guards.ts';
 import { wireVenue } from './venue-wiring.ts';
 import {
   createIntegrationHandlers,
@@ -63,8 +66,14 @@ export interface CoreDeps {
   liveSync?: boolean;
   /** The OS printers (the Electron shell gives them; elsewhere system printers are unavailable). */
   osPrinting?: OsPrinting | undefined;
-  /** The station's printer and auto-print choice (settings live in the app host). */
-  stationPrinting?: () => { printerId: number | null; autoPrint: boolean };
+  /** The station's printer, the printers sharing its badges, and auto-print (settings live in the app host). */
+  stationPrinting?: () => {
+    printerId: number | null;
+    poolPrinterIds?: number[] | undefined;
+    autoPrint: boolean;
+  };
+  /** Label printers' time limits (tests and benchmarks shorten them). */
+  printerTimes?: Partial<LabelDriverTimes>;
   /** The free-space warning's threshold and how free space is read (tests inject both). */
   storage?: Pick<StorageHealthOptions, 'lowSpaceBytes' | 'intervalMs' | 'failingIntervalMs' | 'freeBytes'>;
   /** Where WAL checkpoints run: a worker thread (default), or SQLite's own in the commits. */
@@ -82,6 +91,9 @@ export interface CoreDeps {
 }
 
 export type BadgeDeskCore = ReturnType<typeof createCore>;
+
+/** How often due scheduled check-outs of the lists are looked for. */
+const LIST_SCHEDULE_INTERVAL_MS = 30_000;
 
 /** Who runs a Sync another desk of the venue asked of this one. */
 const VENUE_ACTOR = { role: 'operator', name: 'venue' } as const;
@@ -169,6 +181,7 @@ export function createCore(deps: CoreDeps) {
     events,
     os: deps.osPrinting,
     stationPrinting: deps.stationPrinting ?? (() => ({ printerId: null, autoPrint: false })),
+    printerTimes: deps.printerTimes,
     venuePrintOf: (attendeeId) => venue.replica.priorPrint(attendeeId),
   });
   tolerateStorage(() => printing.start());
@@ -225,6 +238,44 @@ export function createCore(deps: CoreDeps) {
     },
   });
   const attendeeList = new AttendeeList({ listStore: new AttendeeListStore(db), events });
+  // Check-in lists: kept here first, then into the venue's document, as the door's entries.
+  const lists = new Lists({
+    deskStore,
+    clock,
+    events,
+    storage,
+    requireEvent: (eventId) => requireEventName(store, eventId),
+    publishLists: (eventId, entries) => venue.replica.publishLists(eventId, entries),
+    publishCheckOut: (r) => venue.replica.publishCheckOut(r),
+    stationName: () => deps.stationName?.() ?? deps.venueNetwork?.station.get() ?? 'Desk',
+  });
+  const listStats = new ListStatistics({
+    db,
+    deskStore,
+    clock,
+    events,
+    requireEvent: (eventId) => requireEventName(store, eventId),
+  });
+  // A list checked out at 23:00 every day: due check-outs are written at start (a desk that was off
+  // then) and every half minute. A real, unref'd timer: it neither advances a test clock nor keeps
+  // the process alive; tests call lists.runSchedules themselves.
+  const runSchedules = () => tolerateStorage(() => lists.runSchedules());
+  runSchedules();
+  const scheduleTimer = setInterval(runSchedules, LIST_SCHEDULE_INTERVAL_MS);
+  scheduleTimer.unref();
+  // Entries and exits kept (here or from another desk): their tallies go to the charts in a push.
+  events.on('checkinsChanged', ({ eventId }) => {
+    const { tallies, complete } = deskStore.venue.presence.drainTallies(eventId);
+    if (tallies.length === 0 && complete) return;
+    events.emit('passagesChanged', {
+      eventId,
+      tallies,
+      complete,
+      venueInside: deskStore.venue.presence.venueInsideCount(eventId),
+    });
+  });
+  // A sync may change an event's time zone, which the lists' days follow.
+  events.on('jobFinished', ({ eventId }) => deskStore.venue.lists.eventChanged(eventId));
 
   const eventHandlers = createEventHandlers({
     store,
@@ -248,6 +299,22 @@ export function createCore(deps: CoreDeps) {
     printing,
     /** Walk-ins, badge-name corrections, notes and flags, links, whole orders (main/desk/door.ts). */
     door: createDoorHandlers(door, desk),
+    /** Check-in lists, their check-outs, statistics, charts and CSV (main/desk/lists.ts, list-stats.ts). */
+    lists: {
+      view: (eventId: number) => lists.view(eventId),
+      requireList: (eventId: number, listId: string) => lists.requireList(eventId, listId),
+      save: (actor: Actor, input: Parameters<Lists['save']>[1]) => lists.save(actor, input),
+      remove: (actor: Actor, input: Parameters<Lists['remove']>[1]) => lists.remove(actor, input),
+      checkOutAll: (actor: Actor, input: Parameters<Lists['checkOutAll']>[1]) =>
+        lists.checkOutAll(actor, input),
+      runSchedules: () => lists.runSchedules(),
+      stats: (eventId: number) => listStats.stats(eventId),
+      charts: (eventId: number) => listStats.charts(eventId),
+      exportCsv: (actor: Actor, eventId: number, listId: string) => {
+        requireAdmin(actor);
+        return listStats.exportCsv(eventId, listId);
+      },
+    },
     /** Kiosk self check-in: one person by code, email or order code, never a list (main/desk/kiosk.ts). */
     kiosk: new Kiosk({
       store,
@@ -273,6 +340,7 @@ export function createCore(deps: CoreDeps) {
     ...createStorageHandlers({ storage, checkpointer, salvage, now }),
 
     async close(): Promise<void> {
+      clearInterval(scheduleTimer);
       storage.close();
       await venue.close();
       await printing.close();

@@ -38,6 +38,8 @@ const toLogEntry = (r: LogRow): CheckInLogEntry => ({
   action: r.action,
   station: r.station,
   at: r.at,
+  ...(r.list_id !== 'main' ? { listId: r.list_id } : {}),
+  ...(r.override_reason !== null ? { override: r.override_reason } : {}),
 });
 
 export interface ExportRow extends CheckInLogEntry {
@@ -168,7 +170,11 @@ export class DeskStore {
 
   /** A row of this station's desk (its station id); the state is derived with the venue's rule. */
   appendCheckIn(
-    r: Omit<CheckInRecord, 'id' | 'stationId' | 'undoes'> & { undoes?: string | null },
+    r: Omit<CheckInRecord, 'id' | 'stationId' | 'undoes' | 'listId' | 'override'> & {
+      undoes?: string | null;
+      listId?: string;
+      override?: string | null;
+    },
   ): CheckInRecord {
     const record = this.venue.appendCheckIn({
       ...r,
@@ -179,9 +185,9 @@ export class DeskStore {
     return record;
   }
 
-  /** The attendee's check-ins not undone (an undo at the desk names each of them). */
-  openCheckIns(attendeeId: number): CheckInRecord[] {
-    return this.venue.openCheckIns(attendeeId);
+  /** The attendee's entries in force in a list (an undo at the desk names each of them). */
+  openCheckIns(attendeeId: number, listId?: string): CheckInRecord[] {
+    return this.venue.openCheckIns(attendeeId, listId);
   }
 
   /**
@@ -208,7 +214,7 @@ export class DeskStore {
   }
 
   /**
-   * The whole log of an event in time order, then station id, then action id (the venue's order of
+   * The main list's whole log of an event in time order (each other list has its own CSV), then station id, then action id (the venue's order of
    * entries, shared/venue.ts compareStamped: the same on every desk), streamed row by row.
    */
   *exportRows(eventId: number): Generator<ExportRow> {
@@ -217,7 +223,7 @@ export class DeskStore {
         `SELECT k.*, a.full_name, a.email, a.ticket_name, a.barcode, a.answers,
                 a.provider_attendee_id >= 'walk-in:' AND a.provider_attendee_id < 'walk-in;' AS walk_in
          FROM checkins k JOIN attendees a ON a.id = k.attendee_id
-         WHERE k.event_id = ? ORDER BY k.at, k.station_id, k.action_id`,
+         WHERE k.event_id = ? AND k.list_id = 'main' ORDER BY k.at, k.station_id, k.action_id`,
       )
       .iterate(eventId);
     for (const r of rows)

@@ -56,7 +56,7 @@ export function checkInLogCsv(
     lines.push(
       [
         r.at,
-        r.action === 'check_in' ? 'check-in' : 'undo',
+        r.action === 'check_in' ? 'check-in' : r.action,
         r.attendeeName,
         r.email,
         r.ticketName,

@@ -23,6 +23,7 @@ import { isSameTicketCode } from '../../shared/ticket-code.ts';
 import { checkInLogCsv } from './csv.ts';
 import type { GroupCheckInOutcome, GroupUndoOutcome } from '../../shared/door.ts';
 import { checkInGroup, undoGroup, type DeskDoorHooks, type GroupParts } from './group-checkin.ts';
+import { checkOverride, decideListEntry, exitTime, lastExit, listRefOf, requireList } from './passages.ts';
 
 export interface DeskDeps {
   store: MirrorStore;
@@ -90,7 +91,9 @@ export class Desk {
   /**
    * One check-in attempt: an exact barcode match of `code` wins (a scan), else `attendeeId`
    * (a person picked a row). The decision and the log row are one transaction, and `actionId`
-   * makes a retried call return the first answer instead of recording twice.
+   * makes a retried call return the first answer instead of recording twice. The entry belongs to
+   * `listId` (the main list when none), whose rules decide (shared/lists.ts); an admin may admit over
+   * a refusal with a reason (`override`), which the row keeps.
    */
   checkIn(
     actor: Actor,
@@ -101,17 +104,21 @@ export class Desk {
       attendeeId?: number | undefined;
       /** The operator confirmed a person flagged "needs attention" (the confirmation is logged). */
       confirm?: boolean | undefined;
+      listId?: string | undefined;
+      override?: string | undefined;
     },
   ): CheckInOutcome {
     const { eventId, actionId } = input;
     this.deps.requireEvent(eventId);
+    const list = requireList(this.deps.deskStore, eventId, input.listId);
+    const override = checkOverride(actor, input.override);
     const station = stationOf(actor);
     const door = this.deps.door;
     const afterCommit: (() => void)[] = [];
     const outcome = this.saving(
       (o) => o.kind === 'checked_in',
       (): CheckInOutcome => {
-        const replay = this.replay(actionId, 'check_in', eventId);
+        const replay = this.replay(actionId, 'check_in', eventId, list.id);
         if (replay) {
           return {
             kind: 'checked_in',
@@ -119,6 +126,7 @@ export class Desk {
             actionId,
             via: input.code !== undefined && isSameTicketCode(input.code, replay.barcode) ? 'scan' : 'search',
             printJob: null,
+            ...listRefOf(list),
           };
         }
 
@@ -133,12 +141,16 @@ export class Desk {
 
         if (attendee.status === 'NOT_ATTENDING') return { kind: 'not_attending', attendee };
         if (attendee.status === 'NOT_YET_ATTENDING') return { kind: 'not_yet_attending', attendee };
-        if (attendee.checkedIn)
-          return { kind: 'already_checked_in', attendee: door ? door.withAdmissions(attendee) : attendee };
+        const { refusal, at } = decideListEntry(this.deps.deskStore, list, attendee, this.now());
+        if (refusal && override === null) {
+          // The main list answers as the desk always did.
+          if (list.main && refusal.reason === 'already')
+            return { kind: 'already_checked_in', attendee: door ? door.withAdmissions(attendee) : attendee };
+          return { kind: 'refused', attendee, list: { id: list.id, name: list.name }, refusal };
+        }
         // A flagged person is not admitted by a scan or a pick alone: the operator confirms first.
         if (attendee.attention && !input.confirm)
           return { kind: 'needs_confirmation', attendee, reason: attendee.attention };
-        const at = this.now();
         this.deps.deskStore.appendCheckIn({
           actionId,
           eventId,
@@ -146,6 +158,9 @@ export class Desk {
           action: 'check_in',
           station,
           at,
+          listId: list.id,
+          // Logged only where it admitted someone the list refused.
+          override: refusal ? override : null,
         });
         if (attendee.attention && door) afterCommit.push(door.confirmed(actor, attendee, actionId, at));
         return {
@@ -154,6 +169,8 @@ export class Desk {
           actionId,
           via: scanned ? 'scan' : 'search',
           printJob: null,
+          ...listRefOf(list),
+          ...(refusal && override !== null ? { override } : {}),
         };
       },
     );
@@ -161,6 +178,8 @@ export class Desk {
       this.deps.onRecorded?.(eventId, [actionId]);
       for (const f of afterCommit) f();
       this.deps.events.emit('checkinsChanged', { eventId, attendeeIds: [outcome.attendee.id] });
+      // A badge prints on arrival: an entry to another list (a workshop) prints none.
+      if (!list.main) return outcome;
       const order = door?.orderOf(outcome.attendee) ?? null;
       const withOrder = order ? { ...outcome, order } : outcome;
       try {
@@ -176,6 +195,60 @@ export class Desk {
       // The person came back with the order's other tickets: the rest may still be checked in.
       const order = door?.orderOf(outcome.attendee) ?? null;
       return order ? { ...outcome, order } : outcome;
+    }
+    return outcome;
+  }
+
+  /**
+   * A desk in exit mode: records the person leaving `listId` (the main list when none). An exit of
+   * someone not inside the list is refused with a typed error, and nothing is written.
+   */
+  exit(
+    actor: Actor,
+    input: {
+      eventId: number;
+      actionId: string;
+      code?: string | undefined;
+      attendeeId?: number | undefined;
+      listId?: string | undefined;
+    },
+  ): CheckInOutcome {
+    const { eventId, actionId } = input;
+    this.deps.requireEvent(eventId);
+    const list = requireList(this.deps.deskStore, eventId, input.listId);
+    const ref = { id: list.id, name: list.name };
+    const outcome = this.saving(
+      (o) => o.kind === 'exited',
+      (): CheckInOutcome => {
+        const replay = this.replay(actionId, 'exit', eventId, list.id);
+        if (replay) return { kind: 'exited', attendee: replay, actionId, list: ref };
+        const code = input.code?.trim();
+        let attendee = code ? this.deps.deskStore.attendeeByCode(eventId, code) : undefined;
+        if (!attendee && input.attendeeId !== undefined)
+          attendee = this.requireAttendeeOf(eventId, input.attendeeId);
+        if (!attendee) return { kind: 'not_found', code: code ?? '' };
+        if (this.deps.door) attendee = this.deps.door.personOf(attendee);
+        const at = exitTime(this.deps.deskStore, list, attendee, this.now());
+        if (at === null)
+          throw new AppError(
+            'INVALID_STATE',
+            `${attendee.fullName} is not inside ${list.name}: no entry to close`,
+          );
+        this.deps.deskStore.appendCheckIn({
+          actionId,
+          eventId,
+          attendeeId: attendee.id,
+          action: 'exit',
+          station: stationOf(actor),
+          at,
+          listId: list.id,
+        });
+        return { kind: 'exited', attendee: this.deps.store.getAttendee(attendee.id)!, actionId, list: ref };
+      },
+    );
+    if (outcome.kind === 'exited') {
+      this.deps.onRecorded?.(eventId, [actionId]);
+      this.deps.events.emit('checkinsChanged', { eventId, attendeeIds: [outcome.attendee.id] });
     }
     return outcome;
   }
@@ -222,24 +295,32 @@ export class Desk {
    * "not checked in" is what the operator sees afterwards.
    * It also takes back the badge that check-in queued if it has not started printing (see UndoBadge).
    */
-  undo(actor: Actor, input: { eventId: number; attendeeId: number; actionId: string }): UndoOutcome {
+  undo(
+    actor: Actor,
+    input: { eventId: number; attendeeId: number; actionId: string; listId?: string; exit?: boolean },
+  ): UndoOutcome {
     const { eventId, attendeeId, actionId } = input;
     this.deps.requireEvent(eventId);
+    const list = requireList(this.deps.deskStore, eventId, input.listId);
     const recorded: string[] = [];
     let person = attendeeId;
     const outcome = this.saving(
       (o) => o.kind === 'undone',
       (): UndoOutcome => {
         // A retried call changes nothing more: what the first call did to the badge is in the queue.
-        const replay = this.replay(actionId, 'undo', eventId);
+        const replay = this.replay(actionId, 'undo', eventId, list.id);
         if (replay) return { kind: 'undone', attendee: replay, actionId, badge: null };
         const picked = this.requireAttendeeOf(eventId, attendeeId);
         const attendee = this.deps.door ? this.deps.door.personOf(picked) : picked;
         person = attendee.id;
-        const open = this.deps.deskStore.openCheckIns(person);
-        if (open.length === 0) return { kind: 'not_checked_in', attendee };
+        // At an exit desk, Undo takes back the person's latest exit: they are inside again.
+        const undoes = input.exit
+          ? [lastExit(this.deps.deskStore, list, attendee)].filter((id) => id !== null)
+          : this.deps.deskStore.openCheckIns(person, list.id).map((c) => c.actionId);
+        if (undoes.length === 0)
+          return input.exit ? { kind: 'not_checked_out', attendee } : { kind: 'not_checked_in', attendee };
         const at = this.now();
-        open.forEach((checkIn, i) => {
+        undoes.forEach((undone, i) => {
           const id = i === 0 ? actionId : `${actionId}.${i + 1}`;
           this.deps.deskStore.appendCheckIn({
             actionId: id,
@@ -248,7 +329,8 @@ export class Desk {
             action: 'undo',
             station: stationOf(actor),
             at,
-            undoes: checkIn.actionId,
+            undoes: undone,
+            listId: list.id,
           });
           recorded.push(id);
         });
@@ -258,6 +340,8 @@ export class Desk {
     if (outcome.kind !== 'undone' || recorded.length === 0) return outcome;
     this.deps.onRecorded?.(eventId, recorded);
     this.deps.events.emit('checkinsChanged', { eventId, attendeeIds: [person] });
+    // Only the arrival's undo takes its badge back.
+    if (!list.main || input.exit) return outcome;
     return { ...outcome, badge: this.takeBackBadge(outcome.attendee) };
   }
 
@@ -338,10 +422,15 @@ export class Desk {
   }
 
   /** The attendee of an action already recorded under this id; a clash of ids is refused. */
-  private replay(actionId: string, action: 'check_in' | 'undo', eventId: number): Attendee | undefined {
+  private replay(
+    actionId: string,
+    action: 'check_in' | 'undo' | 'exit',
+    eventId: number,
+    listId: string,
+  ): Attendee | undefined {
     const done = this.deps.deskStore.checkInByActionId(actionId);
     if (!done) return undefined;
-    if (done.action !== action || done.eventId !== eventId) {
+    if (done.action !== action || done.eventId !== eventId || done.listId !== listId) {
       throw new AppError('CONFLICT', 'this action id was already used for another action');
     }
     return this.deps.store.getAttendee(done.attendeeId)!;

@@ -64,6 +64,8 @@ export class Kiosk {
       eventId: number;
       attendeeId: number;
       actionId: string;
+      /** The check-in list the kiosk admits to (its rules decide, as at any desk). */
+      listId: string;
       correction?: { actionId: string; firstName: string | null; lastName: string | null } | undefined;
     },
   ): KioskCheckInResult {
@@ -75,6 +77,7 @@ export class Kiosk {
           eventId: input.eventId,
           actionId: input.actionId,
           attendeeId: attendee.id,
+          listId: input.listId,
         }),
         badgeQueued: false,
       };
@@ -93,6 +96,7 @@ export class Kiosk {
       eventId: input.eventId,
       actionId: input.actionId,
       attendeeId: attendee.id,
+      listId: input.listId,
     });
     if (outcome.kind !== 'checked_in') return { outcome, badgeQueued: false };
     if (outcome.printJob) return { outcome, badgeQueued: true };

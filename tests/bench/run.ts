@@ -1,4 +1,5 @@
 // npm run bench [-- --json] [-- --attendees N] [-- --no-ui] [-- --no-camera] [-- --no-day] [-- --no-venue] [-- --venue-attendees N]
+//   [-- --no-lists] [-- --list-attendees N]
 // Figures are measured against a baseline in the same run (plain better-sqlite3 inserts of the
 // same rows), so the ratio means something on any machine.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -16,6 +17,7 @@ import { measureCamera } from './camera.ts';
 import { measureDesk, type DeskFigures } from './desk.ts';
 import { measurePrinting } from './printing.ts';
 import { measureDoor } from './door.ts';
+import { measureLists } from './lists.ts';
 import { measureAttendeeList } from './attendee-list.ts';
 import type { DayFigures } from './event-day.ts';
 import { measureVenueReplica } from './venue-replica.ts';
@@ -314,6 +316,16 @@ async function main() {
     const door = await measureDoor({ dataDir, secretStore, eventId: importedEventId });
     log("measuring the event page's attendee list: filters and sorts through the IPC boundary...");
     const attendeeList = await measureAttendeeList({ dataDir, secretStore, eventId: importedEventId });
+    // The check-in lists on an event of their own: 100,000 attendees and 300,000 entries and exits
+    // over 5 lists unless --list-attendees says otherwise (3 passages per attendee).
+    const listAttendees = Number(args[args.indexOf('--list-attendees') + 1] ?? NaN) || 100_000;
+    if (!args.includes('--no-lists'))
+      log(
+        `measuring the check-in lists: ${listAttendees.toLocaleString('en-US')} attendees, ${(listAttendees * 3).toLocaleString('en-US')} entries and exits over 5 lists...`,
+      );
+    const lists = args.includes('--no-lists')
+      ? { skipped: '--no-lists' }
+      : await measureLists({ attendees: listAttendees, passages: listAttendees * 3 });
     if (!args.includes('--no-ui')) log('measuring the UI in Chromium through the browser host...');
     const ui = args.includes('--no-ui') ? { skipped: '--no-ui' } : await measureUi(attendees);
     if (!args.includes('--no-camera'))
@@ -354,7 +366,18 @@ async function main() {
       venueReplica && venueNet && venueRoster && venueRelay && venuePoller
         ? { ...venueReplica, ...venueNet, ...venueRoster, ...venueRelay, ...venuePoller }
         : { skipped: '--no-venue' };
-    const all = { ...result, desk, printing, door, attendee_list: attendeeList, ui, camera, day, venue };
+    const all = {
+      ...result,
+      desk,
+      printing,
+      door,
+      attendee_list: attendeeList,
+      lists,
+      ui,
+      camera,
+      day,
+      venue,
+    };
     if (asJson) console.log(JSON.stringify(all));
     else {
       for (const [k, v] of Object.entries(result)) console.log(`${k.padEnd(32)} ${v}`);
@@ -362,6 +385,7 @@ async function main() {
       for (const [k, v] of Object.entries(printing)) console.log(`printing.${k.padEnd(23)} ${v}`);
       for (const [k, v] of Object.entries(door)) console.log(`door.${k.padEnd(27)} ${v}`);
       for (const [k, v] of Object.entries(attendeeList)) console.log(`attendee_list.${k.padEnd(18)} ${v}`);
+      for (const [k, v] of Object.entries(lists)) console.log(`lists.${k.padEnd(26)} ${v}`);
       for (const [k, v] of Object.entries(ui)) console.log(`ui.${k.padEnd(29)} ${v}`);
       for (const [k, v] of Object.entries(camera)) console.log(`camera.${k.padEnd(25)} ${v}`);
       for (const [k, v] of Object.entries(day))

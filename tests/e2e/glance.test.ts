@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { ADMIN_PIN, startE2E } from '../helpers/e2e.ts';
-import { activeEvent, ipc, openEvent, openSettings, scan } from '../helpers/e2e-flows.ts';
+import { activeEvent, ipc, openEvent, openSettings, scan, until } from '../helpers/e2e-flows.ts';
 import { expectNoAxeViolations } from '../helpers/axe.ts';
 import { GLANCE_SHOW_MS } from '../../shared/glance.ts';
 
@@ -87,12 +87,16 @@ test('sound off for this station: the glance shows, silent; the choice stays', T
   const guest = rows.find((r) => r.status === 'ATTENDING' && r.barcode)!;
   await openSettings(page);
   const section = page.getByTestId('answer-sound');
+  // Each change is saved for the station as it is made.
+  const saved = (sound: { on: boolean; volume: number }) =>
+    until(async () => JSON.stringify(await ipc(e, 'station.answerSound', {})) === JSON.stringify(sound));
   await section.getByLabel('Play a sound for each answer').uncheck();
-  assert.deepEqual(await ipc(e, 'station.answerSound', {}), { on: false, volume: 0.6 });
+  await saved({ on: false, volume: 0.6 });
   await section.getByLabel('Play a sound for each answer').check();
   await section.getByLabel('Volume').fill('30');
-  assert.deepEqual(await ipc(e, 'station.answerSound', {}), { on: true, volume: 0.3 });
+  await saved({ on: true, volume: 0.3 });
   await section.getByLabel('Play a sound for each answer').uncheck();
+  await saved({ on: false, volume: 0.3 });
 
   await page.reload();
   await openDesk(page, 'Quiet Conf');

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAppHarness, type AppHarness } from '../helpers/app-harness.ts';
 import { person } from '../helpers/desk-db.ts';
+import { listDefinition } from '../helpers/lists-db.ts';
 
 const PIN = '2468';
 
@@ -90,6 +91,8 @@ async function kioskStation(t: { after(fn: () => unknown): void }) {
   assert.deepEqual(status, {
     eventId,
     eventName: 'Kiosk Conf',
+    listId: 'main',
+    listName: status.listName,
     collectAt: 'the badge table by the door',
     printsBadges: true,
   });
@@ -209,4 +212,63 @@ test('the kiosk checks in for its event only, and leaving it needs the admin PIN
   // A desk again: the search lists people.
   assert.ok((await h.call('desk.search', { eventId, query: 'Ada' })).rows.length > 0);
   assert.equal((await refused(h, 'kiosk.find', { eventId, text: 'EB-1001' }))?.code, 'INVALID_STATE');
+});
+
+test("the kiosk admits to the station's desk list for its event, with that list's rules", async (t) => {
+  const h = await startAppHarness(t, { BADGE_DESK_ADMIN_PIN: PIN });
+  await h.call('session.unlock', { pin: PIN });
+  const { store } = h.app.core;
+  const integration = store.upsertIntegration({
+    provider: 'eventbrite',
+    accountId: 'u1',
+    accountEmail: 'a@x.org',
+    accountName: 'A',
+    secretRef: 'ref',
+    now: '2026-11-23T08:00:00Z',
+  });
+  const eventId = store.insertEvent(
+    integration,
+    { providerEventId: 'Lists', name: 'Lists', startsAt: null, endsAt: null, timezone: null, url: null },
+    'event added',
+    '2026-11-23T08:00:00Z',
+  );
+  store.upsertAttendees(
+    eventId,
+    [
+      person({ fullName: 'Vera Vip', providerAttendeeId: 'vera', barcode: 'VIP-1', ticketName: 'VIP' }),
+      person({ fullName: 'Gus General', providerAttendeeId: 'gus', barcode: 'GA-1', ticketName: 'General' }),
+    ],
+    null,
+    '2026-11-23T08:00:00Z',
+  );
+  const lounge = await h.call('lists.save', {
+    eventId,
+    actionId: 'list-0000-0001',
+    definition: listDefinition({ name: 'VIP lounge', ticketTypes: ['VIP'] }),
+  });
+  await h.call('lists.setDesk', { eventId, listId: lounge.id, exit: false });
+  const status = await h.call('kiosk.start', { eventId, collectAt: 'the lounge door' });
+  assert.equal(status.listId, lounge.id);
+  assert.equal(status.listName, 'VIP lounge');
+  await h.call('session.lock', {});
+
+  const find = async (code: string) => {
+    const r = await h.call('kiosk.find', { eventId, text: code });
+    assert.equal(r.kind, 'person', code);
+    return r.kind === 'person' ? r.person.attendeeId : 0;
+  };
+  const vera = await h.call('kiosk.checkIn', {
+    eventId,
+    attendeeId: await find('VIP-1'),
+    actionId: 'kiosk-list-0001',
+  });
+  assert.equal(vera.outcome.kind, 'checked_in');
+  // The lounge admits VIP tickets only: its refusal sends Gus to staff, and nothing is written.
+  const gus = await h.call('kiosk.checkIn', {
+    eventId,
+    attendeeId: await find('GA-1'),
+    actionId: 'kiosk-list-0002',
+  });
+  assert.equal(gus.outcome.kind, 'refused');
+  assert.equal(gus.badgeQueued, false);
 });

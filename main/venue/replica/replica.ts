@@ -38,6 +38,8 @@ import { PrintRecords } from './print-records.ts';
 import { RefusalCounts } from './refusals.ts';
 import { RosterReplica } from './roster-replica.ts';
 import { DoorLog } from './door-log.ts';
+import { ListLog } from './list-log.ts';
+import type { CheckOutRecord, StoredListEntry } from '../../db/list-store.ts';
 import { duplicateWalkIns } from '../../../shared/door.ts';
 
 export interface VenueReplicaDeps {
@@ -64,6 +66,7 @@ export class VenueReplica {
   private readonly prints: PrintRecords;
   private readonly roster: RosterReplica;
   private readonly door: DoorLog | null;
+  private readonly lists: ListLog;
   private source: VenueDocumentSource | null = null;
 
   constructor(private readonly deps: VenueReplicaDeps) {
@@ -106,6 +109,13 @@ export class VenueReplica {
           attendeesArrived: (eventId) => this.log.attendeesArrived(eventId),
         })
       : null;
+    this.lists = new ListLog({
+      venueStore: deps.venueStore,
+      events: deps.events,
+      refusals: this.refusals,
+      attachmentOf,
+      listsArrived: (eventId) => this.log.listsArrived(eventId),
+    });
     this.prints.recordUnrecordedPrints();
   }
 
@@ -135,6 +145,7 @@ export class VenueReplica {
       this.log.observe(eventId, maps),
       this.roster.observe(eventId, roster, eventMap),
       ...(this.door ? [this.door.observe(eventId, doc)] : []),
+      this.lists.observe(eventId, doc),
     ];
     const attachment: Attachment = {
       key,
@@ -154,6 +165,8 @@ export class VenueReplica {
     this.attached.set(eventId, attachment);
     // The door's entries first: check-ins of a walk-in from another desk then find the walk-in's row.
     this.door?.reconcile(eventId, doc);
+    // The lists before the log: an entry of a list then finds it.
+    this.lists.reconcile(eventId, doc);
     const counts = this.log.reconcile(attachment);
     this.roster.reconcile(attachment);
     return counts;
@@ -316,6 +329,16 @@ export class VenueReplica {
     this.log.setVip(actor, attendeeId, vip);
   }
 
+  /** This desk's list definitions, committed: into the event's document, in the same tick. */
+  publishLists(eventId: number, entries: readonly StoredListEntry[]): void {
+    this.lists.publishLists(eventId, entries);
+  }
+
+  /** This desk's check-out of a list, committed: into the event's document. */
+  publishCheckOut(r: CheckOutRecord): void {
+    this.lists.publishCheckOut(r);
+  }
+
   /** This desk's door entries, committed: into the event's document, in the same tick. */
   publishDoor(eventId: number, entries: readonly StoredDoorEntry[]): void {
     this.door?.publish(eventId, entries);
@@ -345,7 +368,7 @@ export class VenueReplica {
 
   /** Remote entries of this event waiting for their attendee to reach the mirror. */
   pendingCount(eventId: number): number {
-    return this.deps.venueStore.pendingOfEvent(eventId).length;
+    return this.deps.venueStore.pending.ofEvent(eventId).length;
   }
 
   /** Whether the event's document is attached (tests, the network half's status). */

@@ -12,6 +12,7 @@ import type { DeskSlice, DoorSlice } from '../desk/state.ts';
 import type { PrintingSlice, PrintJobLedger, TemplatesSlice } from '../printing/state.ts';
 import type { StorageSlice } from '../storage/state.ts';
 import type { VenueSlice } from '../venue/state.ts';
+import type { ListsSlice } from '../lists/state.ts';
 import type { GlanceSlice } from '../glance/state.ts';
 import type { KioskSlice } from '../kiosk/state.ts';
 
@@ -27,6 +28,7 @@ export type BadgeDeskStore = SessionSlice &
   ToastsSlice &
   StorageSlice &
   VenueSlice &
+  ListsSlice &
   GlanceSlice &
   KioskSlice;
 

@@ -14,6 +14,7 @@ import { createDeskSlice, createDoorSlice } from '../desk/state.ts';
 import { createPrintingSlice, createTemplatesSlice, PrintJobLedger } from '../printing/state.ts';
 import { createStorageSlice } from '../storage/state.ts';
 import { createVenueSlice } from '../venue/state.ts';
+import { createListsSlice } from '../lists/state.ts';
 import { createGlanceSlice } from '../glance/state.ts';
 import { createKioskSlice } from '../kiosk/state.ts';
 
@@ -64,6 +65,7 @@ function badgeDeskState(transport: Transport, options: StoreOptions = {}): State
       ...createToastsSlice(kit)(set, get, api),
       ...createStorageSlice(kit)(set, get, api),
       ...createVenueSlice(kit)(set, get, api),
+      ...createListsSlice(kit)(set, get, api),
       ...createGlanceSlice(kit)(set, get, api),
       ...createKioskSlice(kit)(set, get, api),
     };

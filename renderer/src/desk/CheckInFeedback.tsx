@@ -9,11 +9,12 @@ import type { Attendee } from '../../../shared/types.ts';
 import { PRINT_JOB_STATE_LABEL } from '../../../shared/printing.ts';
 import { priorPrintPrompt } from '../../../shared/venue-view.ts';
 import { formatClock } from '../ui/format.ts';
-import { useStore } from '../app/use-store.ts';
+import { isAdmin, useStore } from '../app/use-store.ts';
 import type { DeskFeedback, DeskFeedbackTone, DeskPrintLine } from './desk-feedback.ts';
 import { ReprintDialog } from './ReprintDialog.tsx';
 import { DeskAnswers } from './DeskAnswers.tsx';
 import { AnswerDoorFacts, AnswerOrder } from './AnswerDoor.tsx';
+import { OverrideDialog } from './OverrideDialog.tsx';
 import { LiveAnnouncer } from '../ui/LiveAnnouncer.tsx';
 import { spokenAnswer } from './answer-speech.ts';
 
@@ -86,6 +87,10 @@ function FeedbackBody({
   const hasPrinter = useStore((s) => s.settings.printerId !== null);
   const printable = hasPrinter ? (feedback.printable ?? null) : null;
   const [reprint, setReprint] = useState<{ attendee: Attendee; prompt: string | null } | null>(null);
+  // A list's refusal: an admin may admit the person anyway, with a reason.
+  const admin = useStore(isAdmin);
+  const overridable = admin ? (feedback.overridable ?? null) : null;
+  const [overriding, setOverriding] = useState<Attendee | null>(null);
 
   const onPrint = async (attendee: Attendee) => {
     const result = await deskPrintBadge(attendee);
@@ -122,8 +127,17 @@ function FeedbackBody({
         {feedback.print ? <PrintLine line={feedback.print} onReprint={onReprint} /> : null}
         {order && person ? <AnswerOrder person={person} order={order} focusField={focusField} /> : null}
       </div>
-      {undoable || printable || confirmable || group ? (
+      {undoable || printable || confirmable || group || overridable ? (
         <div className="feedback-actions" onMouseDown={(e) => e.preventDefault()}>
+          {overridable ? (
+            <button
+              type="button"
+              className="button feedback-override"
+              onClick={() => setOverriding(overridable)}
+            >
+              Admit anyway…
+            </button>
+          ) : null}
           {confirmable ? (
             <button
               type="button"
@@ -173,6 +187,16 @@ function FeedbackBody({
             </button>
           ) : null}
         </div>
+      ) : null}
+      {overriding ? (
+        <OverrideDialog
+          attendee={overriding}
+          refusal={feedback.detail}
+          onClose={() => {
+            setOverriding(null);
+            focusField();
+          }}
+        />
       ) : null}
       {reprint ? (
         <ReprintDialog

@@ -15,6 +15,7 @@ import { useNow } from '../ui/use-now.ts';
 import { useCurrentEvent, useStore } from '../app/use-store.ts';
 import { EventMissing, OfflineBanner, SyncStatusPill } from '../events/index.ts';
 import { StorageBanner } from '../storage/index.ts';
+import { DeskPassageBar } from '../lists/index.ts';
 import { Results, SearchBox } from './SearchResults.tsx';
 import { DeskAnnouncer, FeedbackPanel } from './CheckInFeedback.tsx';
 import { RecentCheckIns } from './RecentCheckIns.tsx';
@@ -115,6 +116,7 @@ function DeskHeader({ event, list, onBack }: { event: SyncedEvent; list: DeskLis
           checked in
         </p>
       </div>
+      <DeskPassageBar eventId={event.id} />
       {offline ? <OfflineBanner event={event} /> : null}
       <ListBanner list={list} />
       <PrintingNotice />

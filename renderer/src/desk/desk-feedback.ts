@@ -35,6 +35,8 @@ export interface DeskFeedback {
   person?: Attendee | null;
   /** A person flagged "needs attention" whom nothing admitted yet: the panel offers "Confirm and check in". */
   confirmable?: Attendee | null;
+  /** A person the desk's check-in list refused: an admin may admit them anyway, with a reason. */
+  overridable?: Attendee | null;
   /** The person's order when it holds several people: "Check in all 4", or a pick of each. */
   order?: OrderGroup | null;
   /** A group check-in this answer made: its Undo takes back each check-in the group made. */
@@ -230,7 +232,7 @@ export function followPrintLine(line: DeskPrintLine, jobs: readonly PrintJob[]):
 export function answerActions(
   outcome: CheckInOutcome,
   printLine: DeskPrintLine | null,
-): Pick<DeskFeedback, 'undoable' | 'printable' | 'person' | 'confirmable' | 'order'> {
+): Pick<DeskFeedback, 'undoable' | 'printable' | 'person' | 'confirmable' | 'order' | 'overridable'> {
   switch (outcome.kind) {
     case 'checked_in':
       return {
@@ -252,6 +254,11 @@ export function answerActions(
     case 'not_attending':
     case 'not_yet_attending':
       return { undoable: null, printable: null, person: outcome.attendee };
+    case 'refused':
+      return { undoable: null, printable: null, person: outcome.attendee, overridable: outcome.attendee };
+    case 'exited':
+      // Undo at an exit desk takes the exit back.
+      return { undoable: outcome.attendee, printable: null, person: outcome.attendee };
     case 'not_found':
       return { undoable: null, printable: null };
   }

@@ -1,34 +1,32 @@
 // The check-in desk: the search field and its results, Enter (shared/desk-enter.ts: only a person
 // someone chose is admitted), check-ins, undos and badges printed without a check-in one after
-// another, the answer panel (desk-feedback.ts) and the recent check-in log.
+// another, the answer panel (desk-feedback.ts) and the recent check-in log. A scanned or camera
+// code's path, and what it may be, in desk-enter-path.ts.
 import type { Attendee } from '../../../shared/types.ts';
 import type { CheckInOutcome, UndoOutcome } from '../../../shared/desk.ts';
 import { describeCheckInOutcome, describeUndoOutcome } from '../../../shared/desk.ts';
-import type { EnterDecision } from '../../../shared/desk-enter.ts';
 import { decideEnter } from '../../../shared/desk-enter.ts';
-import { screenScannedCode } from '../../../shared/scanned-code.ts';
 import { glanceOfTone } from '../../../shared/glance.ts';
 import { BridgeError } from '../app/bridge.ts';
 import { isStorageErrorCode } from '../../../shared/errors.ts';
 import { errorMessage, formatClock } from '../ui/format.ts';
 import { replaceById } from '../app/lists.ts';
 import { Coalescer, Throttle } from '../app/scheduling.ts';
+import { countsArrivals, deskPassageOf, failedTitle } from './desk-passage.ts';
 import { DeskSearch } from './desk-search.ts';
 import type { FirstBadgeResult } from '../venue/state.ts';
 import type { SliceCreator } from '../app/store-kit.ts';
 import type { DeskFeedbackInput, DeskPrintLine } from './desk-feedback.ts';
 import type { DeskSlice, DeskState } from './desk-types.ts';
-import { refusedScanFeedback } from './scan-feedback.ts';
+import { createEnterPath } from './desk-enter-path.ts';
 import {
   answerActions,
   checkInPrintLine,
   followPrintLine,
-  notFoundFeedback,
   panelSubject,
   printOnlyFeedback,
   reprintFeedback,
   settledPrintLine,
-  severalMatchFeedback,
 } from './desk-feedback.ts';
 
 export type { DeskFeedback, DeskFeedbackTone, DeskPrintLine } from './desk-feedback.ts';
@@ -48,16 +46,6 @@ const closedSearch = {
   highlight: null,
   searchError: null,
 } satisfies Partial<DeskState>;
-
-/** What the core is asked for an admission: a ticket code goes along so the core matches it as a scan. */
-function checkInInput(decision: Extract<EnterDecision, { kind: 'check_in' }>): {
-  code?: string;
-  attendeeId: number;
-} {
-  return decision.code === null
-    ? { attendeeId: decision.attendeeId }
-    : { code: decision.code, attendeeId: decision.attendeeId };
-}
 
 export const createDeskSlice: SliceCreator<DeskSlice> =
   ({ call, adminCall, timers, signals, printJobs, newActionId }) =>
@@ -175,22 +163,25 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
     let unsaved: {
       eventId: number;
       actionId: string;
-      input: { code?: string; attendeeId?: number; confirm?: true };
+      input: { code?: string; attendeeId?: number; confirm?: true; override?: string };
       subject: string;
     }[] = [];
     const countUnsaved = (eventId: number) =>
       patchDesk(eventId, () => ({ unsaved: unsaved.filter((u) => u.eventId === eventId).length }));
 
+    const passageOf = (eventId: number) => deskPassageOf(get().settings, eventId);
+
     const checkIn = async (
       eventId: number,
-      input: { code?: string; attendeeId?: number; confirm?: true },
+      input: { code?: string; attendeeId?: number; confirm?: true; override?: string },
       subject: string,
     ) => {
       let outcome: CheckInOutcome;
       const afterJobId = printJobs.highestIdSeen;
       const actionId = newActionId();
       try {
-        outcome = await call('desk.checkIn', { eventId, actionId, ...input });
+        // An override is the admin's: a refusal of it (the lock came back) re-reads the session.
+        outcome = await (input.override ? adminCall : call)('desk.checkIn', { eventId, actionId, ...input });
       } catch (err) {
         // Shown as failed, never as done. Not saved because of the storage: tried again by itself.
         const notSaved = err instanceof BridgeError && isStorageErrorCode(err.code);
@@ -198,7 +189,7 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
           unsaved.push({ eventId, actionId, input, subject });
           countUnsaved(eventId);
         }
-        const title = notSaved ? 'Check-in not saved' : 'Check-in failed';
+        const title = failedTitle(passageOf(eventId).exit, notSaved);
         const detail = notSaved
           ? `${errorMessage(err)} This check-in is tried again by itself then.`
           : errorMessage(err);
@@ -218,7 +209,7 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
       });
       if (print && !print.job && !print.priorPrint) settlePrintLine(eventId, feedbackId);
       if (outcome.kind !== 'not_found') get().replaceDeskRow(outcome.attendee);
-      if (outcome.kind === 'checked_in' && outcome.attendee.status === 'ATTENDING')
+      if (outcome.kind === 'checked_in' && !outcome.list && outcome.attendee.status === 'ATTENDING')
         get().adjustCheckedIn(eventId, 1);
       afterDeskAction(eventId);
     };
@@ -239,7 +230,11 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
       }
       // The answer's text (and whether the badge it queued was taken back) comes from shared/desk.ts.
       showFeedback(eventId, { ...describeUndoOutcome(outcome), undoable: null });
-      if (outcome.kind === 'undone' && outcome.attendee.status === 'ATTENDING')
+      if (
+        outcome.kind === 'undone' &&
+        countsArrivals(passageOf(eventId)) &&
+        outcome.attendee.status === 'ATTENDING'
+      )
         get().adjustCheckedIn(eventId, -1);
       get().replaceDeskRow(outcome.attendee);
       afterDeskAction(eventId);
@@ -337,65 +332,24 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
       }
     });
 
-    /** Enter admitted no one: the text stays. On "several match" the choice moves to the first row; on "not found" the text is selected, so the next keystroke replaces it. */
-    const keepQuery = (eventId: number, decision: Exclude<EnterDecision, { kind: 'check_in' }>) => {
-      if (decision.kind === 'choose') patchDesk(eventId, () => ({ highlight: decision.highlight }));
-      else if (decision.kind === 'not_found') patchDesk(eventId, (d) => ({ selectQuery: d.selectQuery + 1 }));
-    };
-
-    /** What the panel says when Enter admitted no one. */
-    const showRefusedEnter = (
-      eventId: number,
-      text: string,
-      decision: Exclude<EnterDecision, { kind: 'check_in' }>,
-    ) => {
-      if (decision.kind === 'choose')
-        showFeedback(eventId, severalMatchFeedback(text, decision.matches, decision.more));
-      else if (decision.kind === 'not_found')
-        showFeedback(eventId, { ...notFoundFeedback(text), glance: 'refused' });
-    };
-
-    /**
-     * A code the desk must not look up (shared/scanned-code.ts: binary, too long, a link, another
-     * event's): said as "not found" or "another event", and nothing else happens. Else null.
-     */
-    const refuseScan = (eventId: number, text: string, binary: boolean): Promise<void> | null => {
-      const event = get().events.find((e) => e.id === eventId);
-      if (!event) return null;
-      const verdict = screenScannedCode(text, event, { binary });
-      if (verdict.kind === 'code') return null;
-      return enqueue(
-        eventId,
-        async () => void showFeedback(eventId, refusedScanFeedback(verdict.reason, text)),
+    /** The panel's person admitted after the operator's word: a flag confirmed, or an admin's override. */
+    const admitPicked = (attendee: Attendee, word: { confirm: true } | { override: string }) => {
+      const desk = get().desk;
+      if (!desk) return Promise.resolve();
+      return enqueue(desk.eventId, () =>
+        checkIn(desk.eventId, { attendeeId: attendee.id, ...word }, attendee.fullName),
       );
     };
 
-    /**
-     * A scanned code, with no choice made (none could be): the field is cleared at once, and the
-     * search's answer for this text decides, as decideEnter does for a scanner's Enter.
-     */
-    const enterScanned = (eventId: number, text: string): Promise<void> => {
-      const code = text.trim();
-      const subject = panelSubject(code);
-      const answer = search.find(eventId, text).then(
-        (r) => r,
-        () => null,
-      );
-      clearSearch(eventId);
-      return enqueue(eventId, async () => {
-        const found = await answer;
-        // The search failed: the core looks the code up itself (it admits an exact code only).
-        if (found === null) return checkIn(eventId, { code }, subject);
-        const decision = decideEnter({ ...found, query: text, chosen: null });
-        if (decision.kind === 'check_in') return checkIn(eventId, checkInInput(decision), subject);
-        // Nobody admitted: the text comes back with its results, unless something was typed since.
-        patchDesk(eventId, (d) =>
-          d.query === '' ? { query: text, results: { query: text, ...found }, searchError: null } : {},
-        );
-        if (get().desk?.query === text) keepQuery(eventId, decision);
-        showRefusedEnter(eventId, text, decision);
-      });
-    };
+    const { checkInInput, keepQuery, showRefusedEnter, refuseScan, enterScanned } = createEnterPath({
+      get,
+      search,
+      patchDesk,
+      clearSearch,
+      showFeedback,
+      enqueue,
+      checkIn,
+    });
 
     return {
       desk: null,
@@ -497,13 +451,9 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
         if (desk) showFeedback(desk.eventId, reprintFeedback(attendee, job, formatClock));
       },
 
-      deskConfirm(attendee) {
-        const desk = get().desk;
-        if (!desk) return Promise.resolve();
-        return enqueue(desk.eventId, () =>
-          checkIn(desk.eventId, { attendeeId: attendee.id, confirm: true }, attendee.fullName),
-        );
-      },
+      deskOverride: (attendee, reason) => admitPicked(attendee, { override: reason }),
+
+      deskConfirm: (attendee) => admitPicked(attendee, { confirm: true }),
 
       deskAction(eventId, run) {
         if (get().desk?.eventId !== eventId) return run().then(() => undefined);

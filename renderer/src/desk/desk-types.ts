@@ -55,6 +55,8 @@ export interface DeskSlice {
   /** A row's "Check in": checks that person in. */
   deskCheckIn(attendee: Attendee): Promise<void>;
   deskUndo(attendee: Attendee): Promise<void>;
+  /** "Admit anyway": an admin admits a person the desk's list refused, with a reason (logged by main). */
+  deskOverride(attendee: Attendee, reason: string): Promise<void>;
   /** "Confirm and check in": a person flagged "needs attention", once the operator confirmed (logged by main). */
   deskConfirm(attendee: Attendee): Promise<void>;
   /**

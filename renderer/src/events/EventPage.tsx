@@ -32,6 +32,7 @@ import { AnswerSettings } from './AnswerSettings.tsx';
 import { StorageBanner } from '../storage/index.ts';
 import { KioskStartButton } from '../kiosk/index.ts';
 import { BatchPrintDialog, BatchPrintProgress } from '../printing/index.ts';
+import { ListsSection } from '../lists/index.ts';
 
 export function EventPage() {
   const event = useCurrentEvent();
@@ -59,6 +60,7 @@ function EventView({ event }: { event: SyncedEvent }) {
       <AttendeeTable event={event} />
       {/* After the attendee table: its rows stay the first table rows on the page. */}
       <CheckInStatsSection event={event} />
+      <ListsSection event={event} />
       <EventSettings event={event} />
       {recovering ? <ReconnectEventDialog event={event} onClose={() => setRecovering(false)} /> : null}
     </main>

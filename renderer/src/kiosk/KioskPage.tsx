@@ -10,6 +10,7 @@ import {
   KIOSK_STAFF_TEXT,
   type KioskStatus,
 } from '../../../shared/kiosk.ts';
+import { MAIN_LIST_ID } from '../../../shared/lists.ts';
 import { useStore } from '../app/use-store.ts';
 import { APP_SHELL_ID, Dialog, FormDialogActions, useDialogAction } from '../ui/Dialog.tsx';
 import { InlineError } from '../ui/states.tsx';
@@ -63,7 +64,10 @@ export function KioskPage({ kiosk }: { kiosk: KioskStatus }) {
       onPointerDown={() => kioskActivity()}
     >
       <header className="kiosk-header">
-        <p className="kiosk-event">{kiosk.eventName}</p>
+        <p className="kiosk-event">
+          {kiosk.eventName}
+          {kiosk.listId === MAIN_LIST_ID ? null : <span className="kiosk-list"> · {kiosk.listName}</span>}
+        </p>
         <button type="button" className="button button-small kiosk-leave" onClick={() => setLeaving(true)}>
           Staff: leave kiosk
         </button>

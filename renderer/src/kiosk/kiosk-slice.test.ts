@@ -21,6 +21,8 @@ async function kiosk() {
     .answer('kiosk.status', () => ({
       eventId: 1,
       eventName: 'Event 1',
+      listId: 'main',
+      listName: 'Main list',
       collectAt: 'the badge table',
       printsBadges: true,
     }))

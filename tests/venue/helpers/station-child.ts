@@ -17,7 +17,7 @@ import { describeCheckInOutcome } from '../../../shared/desk.ts';
 import type { Actor } from '../../../shared/types.ts';
 import { seedVenueEvent } from './seed-event.ts';
 import { MdnsDiscovery } from '../../../main/venue/net/directory/discovery.ts';
-import { priorPrintPrompt, type VenueConflict } from '../../../shared/venue-view.ts';
+import { doubleAdmissionText, priorPrintPrompt, type VenueConflict } from '../../../shared/venue-view.ts';
 import { duplicateWalkInText } from '../../../shared/door.ts';
 
 const { values } = parseArgs({
@@ -228,6 +228,46 @@ const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
     await core.engine.waitForJob(event.id);
     return event.id;
   },
+  /** Adds a check-in list (shared/lists.ts) as this desk's admin; answers its id. */
+  addList: (a) =>
+    core.lists.save(admin(), {
+      eventId,
+      actionId: String(a.actionId),
+      definition: {
+        name: String(a.name),
+        ticketTypes: (a.ticketTypes as string[] | undefined) ?? null,
+        window: null,
+        rule: (a.rule as 'once' | 'once_per_day' | 'every_time' | undefined) ?? 'once',
+        minGapMinutes: null,
+        checkOutAt: null,
+      },
+    }).id,
+  /** An entry to a list (the main list without one), as the desk says it. */
+  enter: (a) => {
+    const outcome = core.desk.checkIn(admin(), {
+      eventId,
+      actionId: String(a.actionId),
+      attendeeId: attendeeId(String(a.pid)),
+      ...(a.listId === undefined ? {} : { listId: String(a.listId) }),
+    });
+    return { kind: outcome.kind, text: describeCheckInOutcome(outcome, hhmm) };
+  },
+  /** An exit from a list at this desk (a typed error when the person is not inside). */
+  leave: (a) =>
+    core.desk.exit(admin(), {
+      eventId,
+      actionId: String(a.actionId),
+      attendeeId: attendeeId(String(a.pid)),
+      ...(a.listId === undefined ? {} : { listId: String(a.listId) }),
+    }).kind,
+  /** Who is inside each list (by name) and the venue, as this desk counts. */
+  inside: () => {
+    const v = core.lists.view(eventId);
+    return { lists: Object.fromEntries(v.lists.map((l) => [l.name, l.inside])), venue: v.venueInside };
+  },
+  /** The double admissions the admin sees listed, as text. */
+  admittedTwice: () =>
+    core.venue.replica.conflicts(eventId).admissions.map((c) => doubleAdmissionText(c, hhmm)),
   /** The station this one elects to poll the event (`<provider>:<providerEventId>`). */
   poller: (a) => core.venue.network!.pollerOf(String(a.key))?.stationId ?? null,
   exit: async () => {
