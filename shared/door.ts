@@ -225,16 +225,17 @@ export interface GroupUndoOutcome {
 /** "3 checked in · 1 already checked in · 1 needs attention". */
 export function groupCheckInText(o: Pick<GroupCheckInOutcome, 'results'>): string {
   const count = (r: GroupMemberResult) => o.results.filter((x) => x.result === r).length;
-  const parts: [number, string][] = [
-    [count('checked_in'), 'checked in'],
-    [count('already_checked_in'), 'already checked in'],
-    [count('not_attending') + count('not_yet_attending'), 'not attending'],
-    [count('needs_confirmation'), 'need attention first'],
+  // The verb agrees with the count: "1 needs attention first", "2 need attention first".
+  const parts: [number, string, string][] = [
+    [count('checked_in'), 'checked in', 'checked in'],
+    [count('already_checked_in'), 'already checked in', 'already checked in'],
+    [count('not_attending') + count('not_yet_attending'), 'not attending', 'not attending'],
+    [count('needs_confirmation'), 'needs attention first', 'need attention first'],
   ];
   return (
     parts
       .filter(([n]) => n > 0)
-      .map(([n, t]) => `${n} ${t}`)
+      .map(([n, one, many]) => `${n} ${n === 1 ? one : many}`)
       .join(' · ') || 'Nobody to check in'
   );
 }

@@ -20,6 +20,8 @@ import type { BadgeLayout, BadgeTemplate } from './badge.ts';
 import { BADGE_FIELDS, MAX_TEMPLATE_ANSWER_LABEL, PAGE_SIZE_IDS } from './badge.ts';
 import type { Printer, PrintJob, PrintQueueSummary } from './printing.ts';
 import { PRINT_JOB_STATES } from './printing.ts';
+import type { PrinterStatusView } from './printer-status.ts';
+import { BROTHER_MODELS } from './brother.ts';
 import { ATTENDEE_SORT_KEYS, ATTENDEE_STATUSES } from './attendee-list.ts';
 import type { DamagedDatabaseNotice, SalvagedCheckIn, StorageStatus } from './storage.ts';
 import { channel, empty, eventRef, id } from './ipc-channel.ts';
@@ -27,6 +29,7 @@ import { answerSettingsSchema, type EventQuestionsView } from './answers.ts';
 import { VENUE_CHANNELS } from './venue-ipc.ts';
 import { DOOR_CHANNELS } from './door-ipc.ts';
 import { LIST_CHANNELS, deskPassagesSchema, overrideReasonSchema, type DeskPassages } from './list-ipc.ts';
+import { STATION_CHANNELS } from './station-ipc.ts';
 
 // A unique id per desk action (a UUID from the renderer): a retried call cannot record twice.
 const actionId = z
@@ -39,6 +42,11 @@ export interface StationSettings {
   pollIntervalMs: number;
   /** The printer this station prints badges on (a printer id), or none. */
   printerId: number | null;
+  /**
+   * More printers that share this station's badges (a pool with printerId): each badge goes to
+   * the next free one, and a stopped one is passed over. Absent: none.
+   */
+  poolPrinterIds?: number[];
   autoPrint: boolean;
   /** Minutes of inactivity before the admin lock returns. */
   adminLockMinutes: number;
@@ -50,6 +58,7 @@ export const DEFAULT_SETTINGS: StationSettings = {
   stationName: 'Desk 1',
   pollIntervalMs: 30_000,
   printerId: null,
+  poolPrinterIds: [],
   autoPrint: false,
   adminLockMinutes: 5,
   deskLists: {},
@@ -60,6 +69,7 @@ export const settingsPatchSchema = z
     stationName: z.string().trim().min(1).max(60),
     pollIntervalMs: z.number().int().min(5_000).max(3_600_000),
     printerId: id.nullable(),
+    poolPrinterIds: z.array(id).max(8),
     autoPrint: z.boolean(),
     adminLockMinutes: z.number().int().min(1).max(240),
   })
@@ -103,6 +113,16 @@ export interface AttendeePage {
   /** The rows the query matches: the whole event when nothing narrows it. */
   total: number;
 }
+
+// A label printer's address: any host an admin types (printers live anywhere, even outside the
+// local network), and only the port the admin typed: Badge Desk connects to nothing else there.
+const printerHost = z
+  .string()
+  .trim()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9.:-]+$/, 'a host name or IP address');
+const printerPort = z.number().int().min(1).max(65535);
 
 export const IPC_CHANNELS = {
   'app.snapshot': channel<AppSnapshot>()(empty, { admin: false }),
@@ -250,14 +270,17 @@ export const IPC_CHANNELS = {
           z
             .object({
               kind: z.literal('zpl_tcp'),
-              host: z
-                .string()
-                .trim()
-                .min(1)
-                .max(253)
-                .regex(/^[A-Za-z0-9.:-]+$/, 'a host name or IP address'),
-              port: z.number().int().min(1).max(65535),
+              host: printerHost,
+              port: printerPort,
               dpi: z.union([z.literal(203), z.literal(300)]),
+            })
+            .strict(),
+          z
+            .object({
+              kind: z.literal('brother_ql'),
+              host: printerHost,
+              port: printerPort,
+              model: z.enum(BROTHER_MODELS),
             })
             .strict(),
           z.object({ kind: z.literal('os'), deviceName: z.string().trim().min(1).max(300) }).strict(),
@@ -268,6 +291,12 @@ export const IPC_CHANNELS = {
   ),
   'printers.remove': channel<null>()(z.object({ printerId: id }).strict(), { admin: true }),
   'printers.test': channel<PrintJob>()(z.object({ printerId: id }).strict(), { admin: true }),
+  /** Each printer's last known state (label printers that say it: paper out, head open, the loaded labels). */
+  'printers.status': channel<PrinterStatusView[]>()(empty, { admin: false }),
+  /** Asks a label printer its state now (connects to the address and port an admin entered). */
+  'printers.checkStatus': channel<PrinterStatusView>()(z.object({ printerId: id }).strict(), {
+    admin: true,
+  }),
   /** The operating system's printers (empty where the host has none to offer: the browser host). */
   'printers.system': channel<{ name: string; isDefault: boolean }[]>()(empty, { admin: true }),
 
@@ -374,6 +403,7 @@ export const IPC_CHANNELS = {
   ...VENUE_CHANNELS,
   ...DOOR_CHANNELS,
   ...LIST_CHANNELS,
+  ...STATION_CHANNELS,
 } as const;
 
 export type ChannelName = keyof typeof IPC_CHANNELS;

@@ -4,6 +4,7 @@
 import type { AppErrorData } from './errors.ts';
 import type { ProviderKind, Role, SyncJob } from './types.ts';
 import type { PrintJob } from './printing.ts';
+import type { PrinterStatusView } from './printer-status.ts';
 import type { SyncStatus } from './sync-status.ts';
 import type { StorageStatus } from './storage.ts';
 import type { ChannelInput, ChannelName, ChannelResult } from './ipc-contract.ts';
@@ -29,6 +30,8 @@ export interface PushEventMap {
   checkinsChanged: { eventId: number; attendeeIds: number[] };
   /** A print job was added or changed state. */
   printJobChanged: { job: PrintJob };
+  /** A printer's state changed (paper out, ready again, the labels loaded): the queue and Settings say it. */
+  printerStatusChanged: PrinterStatusView;
   integrationChanged: { integrationId: number; status: 'CONNECTED' | 'DISCONNECTED'; reason: string | null };
   eventAdded: { eventId: number };
   /** The event's sync data changed without a status change (next attempt, a repair, an internal error): re-read it. */
@@ -75,6 +78,7 @@ export const PUSH_EVENTS: readonly PushEventName[] = [
   'attendeesChanged',
   'checkinsChanged',
   'printJobChanged',
+  'printerStatusChanged',
   'integrationChanged',
   'eventAdded',
   'syncChanged',

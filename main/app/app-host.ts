@@ -25,6 +25,7 @@ import { APP_VERSION } from '../../shared/version.ts';
 import { startDemoWorkspace, type DemoWorkspace } from './demo.ts';
 import { startEventbriteOAuth } from './oauth.ts';
 import { createListHandlers } from './list-handlers.ts';
+import { createStationHandlers } from './station-handlers.ts';
 
 const DEMO_FLAG = 'demoWorkspace';
 /** When the demo started (ms): its events are dated from that day (main/app/demo.ts demoDay). */
@@ -60,7 +61,7 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     ...(deps.storage ? { storage: deps.storage } : {}),
     stationPrinting: () => {
       const s = settingsNow();
-      return { printerId: s.printerId, autoPrint: s.autoPrint };
+      return { printerId: s.printerId, poolPrinterIds: s.poolPrinterIds, autoPrint: s.autoPrint };
     },
     // Test-only: the fault suite makes a request time out, or a Retry-After count as "longer
     // than the job may wait", in seconds rather than the real 30 s and 15 min.
@@ -164,7 +165,17 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     damagedDatabases: core.damagedDatabases(),
   });
 
+  // The answer's sound and the kiosk (station-handlers.ts).
+  const station = createStationHandlers({
+    core,
+    settingsStore: deps.settingsStore,
+    session,
+    settings: settingsNow,
+    sessionChanged: () => void sessionChanged(),
+  });
+
   const handlers: Handlers = {
+    ...station.handlers,
     'app.snapshot': () => snapshot(),
     'session.setPin': ({ pin, currentPin }) => {
       session.setPin(pin, currentPin);
@@ -247,6 +258,8 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
       return null;
     },
     'printers.test': ({ printerId }, actor) => core.printing.testPrint(actor, printerId),
+    'printers.status': () => core.printing.printerStatuses(),
+    'printers.checkStatus': ({ printerId }) => core.printing.checkPrinterStatus(printerId),
     'printers.system': () => core.printing.systemPrinters(),
     'templates.list': () => core.printing.listTemplates(),
     'templates.save': (input) =>
@@ -347,6 +360,12 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
         return {
           ok: false,
           error: { code: 'FORBIDDEN', message: 'only a workspace admin may do this; unlock admin first' },
+        };
+      }
+      if (station.kioskRefuses(channel)) {
+        return {
+          ok: false,
+          error: { code: 'FORBIDDEN', message: 'this station is a kiosk: it lists no one' },
         };
       }
       try {

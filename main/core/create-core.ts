@@ -15,11 +15,14 @@ import { Desk } from '../desk/desk.ts';
 import { Door } from '../desk/door.ts';
 import { DoorRecorder } from '../desk/door-record.ts';
 import { DoorCheckInHooks } from '../desk/door-hooks.ts';
+import { Kiosk } from '../desk/kiosk.ts';
+import { KioskStore } from '../db/kiosk-store.ts';
 import { AttendeeList } from '../desk/attendee-list.ts';
 import { Lists } from '../desk/lists.ts';
 import { ListStatistics } from '../desk/list-stats.ts';
 import { Printing } from '../printing/printing.ts';
 import type { OsPrinting } from '../printing/drivers.ts';
+import type { LabelDriverTimes } from '../printing/label-drivers.ts';
 import { SqliteDocumentPersistence } from '../venue/replica/persistence.ts';
 import { VenueNetwork, type VenueNetParts } from '../venue/net/venue-network.ts';
 import { StatusMachine } from '../sync/status-machine.ts';
@@ -63,8 +66,14 @@ export interface CoreDeps {
   liveSync?: boolean;
   /** The OS printers (the Electron shell gives them; elsewhere system printers are unavailable). */
   osPrinting?: OsPrinting | undefined;
-  /** The station's printer and auto-print choice (settings live in the app host). */
-  stationPrinting?: () => { printerId: number | null; autoPrint: boolean };
+  /** The station's printer, the printers sharing its badges, and auto-print (settings live in the app host). */
+  stationPrinting?: () => {
+    printerId: number | null;
+    poolPrinterIds?: number[] | undefined;
+    autoPrint: boolean;
+  };
+  /** Label printers' time limits (tests and benchmarks shorten them). */
+  printerTimes?: Partial<LabelDriverTimes>;
   /** The free-space warning's threshold and how free space is read (tests inject both). */
   storage?: Pick<StorageHealthOptions, 'lowSpaceBytes' | 'intervalMs' | 'failingIntervalMs' | 'freeBytes'>;
   /** Where WAL checkpoints run: a worker thread (default), or SQLite's own in the commits. */
@@ -172,6 +181,7 @@ export function createCore(deps: CoreDeps) {
     events,
     os: deps.osPrinting,
     stationPrinting: deps.stationPrinting ?? (() => ({ printerId: null, autoPrint: false })),
+    printerTimes: deps.printerTimes,
     venuePrintOf: (attendeeId) => venue.replica.priorPrint(attendeeId),
   });
   tolerateStorage(() => printing.start());
@@ -305,6 +315,19 @@ export function createCore(deps: CoreDeps) {
         return listStats.exportCsv(eventId, listId);
       },
     },
+    /** Kiosk self check-in: one person by code, email or order code, never a list (main/desk/kiosk.ts). */
+    kiosk: new Kiosk({
+      store,
+      deskStore,
+      kioskStore: new KioskStore(db),
+      desk,
+      door,
+      printing: {
+        canPrint: () => printing.hasStationPrinter(),
+        printedBefore: (attendeeId) => printing.hasFirstPrint(attendeeId),
+        printFirst: (actor, attendeeId) => printing.printBadge(actor, attendeeId),
+      },
+    }),
     /** The venue: its actions (start, join, desks...), the replica and the network half. */
     venue: createVenueHandlers(venue, events),
     /** Exposed for tests, benchmarks and the app's own reads; never over IPC. */

@@ -1,4 +1,4 @@
-// npm run bench [-- --json] [-- --attendees N] [-- --no-ui] [-- --no-day] [-- --no-venue] [-- --venue-attendees N]
+// npm run bench [-- --json] [-- --attendees N] [-- --no-ui] [-- --no-camera] [-- --no-day] [-- --no-venue] [-- --venue-attendees N]
 //   [-- --no-lists] [-- --list-attendees N]
 // Figures are measured against a baseline in the same run (plain better-sqlite3 inserts of the
 // same rows), so the ratio means something on any machine.
@@ -13,6 +13,7 @@ import { createCore } from '../../main/core/create-core.ts';
 import { MemorySecretStore } from '../../main/ground/secrets.ts';
 import { DEFAULT_RATE_BUDGETS } from '../../main/providers/types.ts';
 import { measureUi } from './ui.ts';
+import { measureCamera } from './camera.ts';
 import { measureDesk, type DeskFigures } from './desk.ts';
 import { measurePrinting } from './printing.ts';
 import { measureDoor } from './door.ts';
@@ -327,6 +328,11 @@ async function main() {
       : await measureLists({ attendees: listAttendees, passages: listAttendees * 3 });
     if (!args.includes('--no-ui')) log('measuring the UI in Chromium through the browser host...');
     const ui = args.includes('--no-ui') ? { skipped: '--no-ui' } : await measureUi(attendees);
+    if (!args.includes('--no-camera'))
+      log(
+        'measuring the camera: decodes in its worker, recorded tickets shown to a fake camera (about a minute)...',
+      );
+    const camera = args.includes('--no-camera') ? { skipped: '--no-camera' } : await measureCamera();
     if (!args.includes('--no-day'))
       log(
         'simulating an 8-hour event day in virtual time (Eventbrite and a 10,000-guest Luma event live, 5,000 check-ins)...',
@@ -360,7 +366,18 @@ async function main() {
       venueReplica && venueNet && venueRoster && venueRelay && venuePoller
         ? { ...venueReplica, ...venueNet, ...venueRoster, ...venueRelay, ...venuePoller }
         : { skipped: '--no-venue' };
-    const all = { ...result, desk, printing, door, attendee_list: attendeeList, lists, ui, day, venue };
+    const all = {
+      ...result,
+      desk,
+      printing,
+      door,
+      attendee_list: attendeeList,
+      lists,
+      ui,
+      camera,
+      day,
+      venue,
+    };
     if (asJson) console.log(JSON.stringify(all));
     else {
       for (const [k, v] of Object.entries(result)) console.log(`${k.padEnd(32)} ${v}`);
@@ -370,6 +387,7 @@ async function main() {
       for (const [k, v] of Object.entries(attendeeList)) console.log(`attendee_list.${k.padEnd(18)} ${v}`);
       for (const [k, v] of Object.entries(lists)) console.log(`lists.${k.padEnd(26)} ${v}`);
       for (const [k, v] of Object.entries(ui)) console.log(`ui.${k.padEnd(29)} ${v}`);
+      for (const [k, v] of Object.entries(camera)) console.log(`camera.${k.padEnd(25)} ${v}`);
       for (const [k, v] of Object.entries(day))
         console.log(`day.${k.padEnd(28)} ${Array.isArray(v) ? v.join(' ') : v}`);
       for (const [k, v] of Object.entries(venue)) console.log(`venue.${k.padEnd(26)} ${v}`);

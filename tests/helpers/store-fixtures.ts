@@ -190,6 +190,7 @@ export function storeWithMain(opts: MainOptions = {}) {
     )
     .answer('events.list', () => events)
     .answer('printers.list', () => [])
+    .answer('printers.status', () => [])
     .answer('print.summary', () => ({ queued: 0, printing: 0, failed: 0, mayHavePrinted: 0 }))
     .answer('print.jobs', () => [])
     .answer('templates.list', () => [])

@@ -248,7 +248,16 @@ test('what the desk says: admitted twice, an order, a group, a flagged person, a
         { attendee: {} as Attendee, result: 'needs_confirmation', actionId: null },
       ],
     }),
-    '2 checked in · 1 already checked in · 1 need attention first',
+    '2 checked in · 1 already checked in · 1 needs attention first',
+  );
+  assert.equal(
+    groupCheckInText({
+      results: [
+        { attendee: {} as Attendee, result: 'needs_confirmation', actionId: null },
+        { attendee: {} as Attendee, result: 'needs_confirmation', actionId: null },
+      ],
+    }),
+    '2 need attention first',
   );
   assert.deepEqual(ticketsOf({ ticketName: 'Day 1', otherTicketNames: ['Day 2', 'Dinner'] }), [
     'Day 1',

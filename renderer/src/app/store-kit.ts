@@ -13,6 +13,8 @@ import type { PrintingSlice, PrintJobLedger, TemplatesSlice } from '../printing/
 import type { StorageSlice } from '../storage/state.ts';
 import type { VenueSlice } from '../venue/state.ts';
 import type { ListsSlice } from '../lists/state.ts';
+import type { GlanceSlice } from '../glance/state.ts';
+import type { KioskSlice } from '../kiosk/state.ts';
 
 /** The one store: every slice's state and actions side by side. */
 export type BadgeDeskStore = SessionSlice &
@@ -26,7 +28,9 @@ export type BadgeDeskStore = SessionSlice &
   ToastsSlice &
   StorageSlice &
   VenueSlice &
-  ListsSlice;
+  ListsSlice &
+  GlanceSlice &
+  KioskSlice;
 
 /** Why slices hear of a route: the operator went there, or the snapshot (re)loaded while there. */
 export type RouteCause = 'navigate' | 'load';

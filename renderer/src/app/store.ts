@@ -15,6 +15,8 @@ import { createPrintingSlice, createTemplatesSlice, PrintJobLedger } from '../pr
 import { createStorageSlice } from '../storage/state.ts';
 import { createVenueSlice } from '../venue/state.ts';
 import { createListsSlice } from '../lists/state.ts';
+import { createGlanceSlice } from '../glance/state.ts';
+import { createKioskSlice } from '../kiosk/state.ts';
 
 export interface StoreOptions {
   /** Time for throttles, the admin lock's check and toasts; the real clock unless given. */
@@ -64,6 +66,8 @@ function badgeDeskState(transport: Transport, options: StoreOptions = {}): State
       ...createStorageSlice(kit)(set, get, api),
       ...createVenueSlice(kit)(set, get, api),
       ...createListsSlice(kit)(set, get, api),
+      ...createGlanceSlice(kit)(set, get, api),
+      ...createKioskSlice(kit)(set, get, api),
     };
   };
 }

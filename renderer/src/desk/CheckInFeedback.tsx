@@ -15,6 +15,8 @@ import { ReprintDialog } from './ReprintDialog.tsx';
 import { DeskAnswers } from './DeskAnswers.tsx';
 import { AnswerDoorFacts, AnswerOrder } from './AnswerDoor.tsx';
 import { OverrideDialog } from './OverrideDialog.tsx';
+import { LiveAnnouncer } from '../ui/LiveAnnouncer.tsx';
+import { spokenAnswer } from './answer-speech.ts';
 
 const TONE_ICON: Record<DeskFeedbackTone, string> = {
   success: '✓',
@@ -24,6 +26,12 @@ const TONE_ICON: Record<DeskFeedbackTone, string> = {
   info: '↺',
   badge: '▣',
 };
+
+/** The desk's live region: says each answer of the panel as it comes (spokenAnswer). */
+export function DeskAnnouncer() {
+  const feedback = useStore((s) => s.desk?.feedback ?? null);
+  return <LiveAnnouncer announcement={feedback ? spokenAnswer(feedback) : null} testId="desk-announcer" />;
+}
 
 /** `notFoundNote`: what the desk's list may be missing (describeDeskList), said under a "not found". */
 export function FeedbackPanel({
@@ -35,11 +43,13 @@ export function FeedbackPanel({
 }) {
   const feedback = useStore((s) => s.desk?.feedback ?? null);
   const tone = feedback?.tone ?? 'idle';
+  // Every answer is said by the desk's live region (DeskAnnouncer); the panel itself is not live,
+  // so its buttons and print line are not read again at each change.
   return (
     <div
       className={`feedback feedback-${tone}`}
-      role="status"
-      aria-live="polite"
+      role="region"
+      aria-label="Answer"
       data-testid="checkin-feedback"
       data-tone={tone}
     >

@@ -8,6 +8,7 @@ import { SEVERAL_MATCH_TEXT } from '../../../shared/desk-enter.ts';
 import type { Printer, PrintJob, PrintJobReason } from '../../../shared/printing.ts';
 import type { PriorPrint } from '../../../shared/venue-view.ts';
 import type { OrderGroup } from '../../../shared/door.ts';
+import type { Glance } from '../../../shared/glance.ts';
 import { priorPrintPrompt } from '../../../shared/venue-view.ts';
 import { plural } from '../ui/format.ts';
 import { newerJob } from '../printing/state.ts';
@@ -40,6 +41,8 @@ export interface DeskFeedback {
   order?: OrderGroup | null;
   /** A group check-in this answer made: its Undo takes back each check-in the group made. */
   group?: DeskGroup | null;
+  /** A door outcome (a check-in or a scan) shows at a glance: green, amber or red (shared/glance.ts). */
+  glance?: Glance | null;
 }
 
 /** A group check-in on the panel: what its Undo needs. */

@@ -46,6 +46,12 @@ export interface DeskSlice {
    * code or the only match; with several matches it moves to the first row and asks (decideEnter).
    */
   deskEnter(text: string): Promise<void>;
+  /**
+   * A code the camera read (`binary`: the decoder found bytes, not text): the path a scanner's
+   * Enter takes, with no choice made. A code the desk must not look up (shared/scanned-code.ts)
+   * is said as "not found" or "another event". Enter's own text goes through the same screen.
+   */
+  deskScan(text: string, decoded?: { binary?: boolean }): Promise<void>;
   /** A row's "Check in": checks that person in. */
   deskCheckIn(attendee: Attendee): Promise<void>;
   deskUndo(attendee: Attendee): Promise<void>;

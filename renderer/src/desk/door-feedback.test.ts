@@ -79,7 +79,7 @@ test('a group check-in: who came in, the batch of badges, and an Undo only when 
   });
   assert.deepEqual(
     [none.tone, none.title, none.detail, none.group],
-    ['warning', 'Nobody checked in', '1 need attention first', null],
+    ['warning', 'Nobody checked in', '1 needs attention first', null],
   );
   const undone = groupUndoFeedback({ actionId: 'u', undone: [] });
   assert.equal(undone.detail, 'Each of these check-ins was already undone');

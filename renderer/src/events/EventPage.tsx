@@ -30,6 +30,7 @@ import { ReconnectEventDialog } from './ReconnectEventDialog.tsx';
 import { EventDoorSettings } from './EventDoorSettings.tsx';
 import { AnswerSettings } from './AnswerSettings.tsx';
 import { StorageBanner } from '../storage/index.ts';
+import { KioskStartButton } from '../kiosk/index.ts';
 import { BatchPrintDialog, BatchPrintProgress } from '../printing/index.ts';
 import { ListsSection } from '../lists/index.ts';
 
@@ -151,6 +152,7 @@ function EventHeader({ event, view }: { event: SyncedEvent; view: EventSyncView 
             Print badges…
           </button>
         ) : null}
+        <KioskStartButton event={event} />
       </div>
       {batchOpen && admin ? <BatchPrintDialog event={event} onClose={() => setBatchOpen(false)} /> : null}
     </div>
