@@ -253,9 +253,10 @@ export class AttendeeStore {
   }
 
   attendeeCounts(eventId: number): AttendeeCounts {
+    // Read off the counts kept with each row (migration 014), not the event's rows.
     const rows = this.db
       .prepare<[number], { status: AttendeeStatus; n: number }>(
-        'SELECT status, count(*) AS n FROM attendees WHERE event_id = ? GROUP BY status',
+        'SELECT status, sum(n) AS n FROM attendee_tally WHERE event_id = ? GROUP BY status',
       )
       .all(eventId);
     const by = (s: AttendeeStatus) => rows.find((r) => r.status === s)?.n ?? 0;
@@ -273,8 +274,7 @@ export class AttendeeStore {
     const checkedIn = (
       this.db
         .prepare(
-          `SELECT count(*) AS n FROM attendee_checkin c JOIN attendees a ON a.id = c.attendee_id
-           WHERE c.event_id = ? AND c.checked_in = 1 AND a.status = 'ATTENDING'`,
+          `SELECT coalesce(sum(n), 0) AS n FROM checkin_tally_ticket WHERE event_id = ? AND status = 'ATTENDING'`,
         )
         .get(eventId) as { n: number }
     ).n;

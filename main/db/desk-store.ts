@@ -236,20 +236,42 @@ export class DeskStore {
       };
   }
 
+  /**
+   * The event page's check-in statistics, read off the counts kept with each row (migration 014):
+   * a few rows whatever the event's size, so asking again as check-ins arrive costs next to nothing.
+   */
   stats(eventId: number): CheckInStats {
+    const byTicket = this.cached<[number, number], TicketRow>(
+      `SELECT CASE WHEN t.ticketless THEN NULL ELSE t.ticket END AS ticket_name, t.n AS attending,
+              coalesce(c.n, 0) AS checked_in
+         FROM attendee_tally t
+         LEFT JOIN checkin_tally_ticket c ON c.event_id = ? AND c.status = t.status
+           AND c.ticketless = t.ticketless AND c.ticket = t.ticket
+        WHERE t.event_id = ? AND t.status = 'ATTENDING' AND t.n > 0
+        ORDER BY attending DESC, ticket_name`,
+    )
+      .all(eventId, eventId)
+      .map(toTicketStats);
+    const cancelled = this.cached<[number], { n: number | null }>(
+      `SELECT sum(n) AS n FROM checkin_tally_ticket WHERE event_id = ? AND status = 'NOT_ATTENDING'`,
+    ).get(eventId)!.n;
+    const slots = this.cached<[number], { slot: string; n: number }>(
+      'SELECT slot, n FROM checkin_tally_slot WHERE event_id = ? AND n > 0 ORDER BY slot',
+    ).all(eventId);
+    return this.statsOf(eventId, byTicket, cancelled ?? 0, slots);
+  }
+
+  /** The same figures read from every row, not the kept counts (tests compare the two). */
+  recountStats(eventId: number): CheckInStats {
     const byTicket = this.db
-      .prepare<[number], { ticket_name: string | null; attending: number; checked_in: number }>(
+      .prepare<[number], TicketRow>(
         `SELECT a.ticket_name, count(*) AS attending, count(c.attendee_id) AS checked_in
          FROM attendees a LEFT JOIN attendee_checkin c ON c.attendee_id = a.id AND c.checked_in = 1
          WHERE a.event_id = ? AND a.status = 'ATTENDING'
          GROUP BY a.ticket_name ORDER BY attending DESC, a.ticket_name`,
       )
       .all(eventId)
-      .map((r): TicketStats => ({
-        ticketName: r.ticket_name,
-        attending: r.attending,
-        checkedIn: r.checked_in,
-      }));
+      .map(toTicketStats);
     const cancelled = this.db
       .prepare<[number], { n: number }>(
         `SELECT count(*) AS n FROM attendee_checkin c JOIN attendees a ON a.id = c.attendee_id
@@ -265,22 +287,52 @@ export class DeskStore {
          FROM attendee_checkin WHERE event_id = ? AND checked_in = 1 GROUP BY slot ORDER BY slot`,
       )
       .all(eventId);
-    const last = this.db
-      .prepare<[number], { at: string | null }>(
-        `SELECT max(at) AS at FROM attendee_checkin WHERE event_id = ? AND checked_in = 1`,
-      )
-      .get(eventId)!.at;
+    return this.statsOf(eventId, byTicket, cancelled, slots);
+  }
+
+  private statsOf(
+    eventId: number,
+    byTicket: TicketStats[],
+    cancelledAfterCheckIn: number,
+    slots: { slot: string; n: number }[],
+  ): CheckInStats {
+    // The (event_id, checked_in, at) index answers this from its last entry.
+    const last = this.cached<[number], { at: string | null }>(
+      `SELECT max(at) AS at FROM attendee_checkin WHERE event_id = ? AND checked_in = 1`,
+    ).get(eventId)!.at;
     return {
       eventId,
       attending: byTicket.reduce((n, t) => n + t.attending, 0),
       checkedIn: byTicket.reduce((n, t) => n + t.checkedIn, 0),
-      cancelledAfterCheckIn: cancelled,
+      cancelledAfterCheckIn,
       byTicket,
       arrivals: fillSlots(slots),
       lastCheckInAt: last,
     };
   }
+
+  private cached<P extends unknown[] = unknown[], R = unknown>(sql: string): Statement<P, R> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement as unknown as Statement<P, R>;
+  }
+  private readonly statements = new Map<string, Statement>();
 }
+
+interface TicketRow {
+  ticket_name: string | null;
+  attending: number;
+  checked_in: number;
+}
+
+const toTicketStats = (r: TicketRow): TicketStats => ({
+  ticketName: r.ticket_name,
+  attending: r.attending,
+  checkedIn: r.checked_in,
+});
 
 /** Slots without arrivals are listed with 0, so a chart shows the quiet quarter hours too. */
 function fillSlots(slots: { slot: string; n: number }[]): { slotStart: string; count: number }[] {

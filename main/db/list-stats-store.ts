@@ -95,11 +95,11 @@ export class ListStatsStore {
       .map((r) => ({ listId, ...r }));
   }
 
-  /** Attending people by ticket type: who a list expects. */
+  /** Attending people by ticket type: who a list expects (the counts kept with each row, migration 014). */
   attendingByTicket(eventId: number): { ticketName: string | null; n: number }[] {
     return this.cached<[number], { ticketName: string | null; n: number }>(
-      `SELECT ticket_name AS ticketName, count(*) AS n FROM attendees WHERE event_id = ? AND status = 'ATTENDING'
-        GROUP BY ticket_name`,
+      `SELECT CASE WHEN ticketless THEN NULL ELSE ticket END AS ticketName, n FROM attendee_tally
+        WHERE event_id = ? AND status = 'ATTENDING' AND n > 0`,
     ).all(eventId);
   }
 

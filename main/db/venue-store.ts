@@ -86,9 +86,14 @@ export class VenueStore {
          JOIN attendees r ON r.event_id = d.event_id AND r.provider_attendee_id = d.linked_to
        WHERE w.id = ?`,
     );
+    // An upsert, not INSERT OR REPLACE: a replace deletes the row without its delete triggers, and
+    // the statistics' tallies (migration 014) follow each change of this row through its triggers.
     this.writeCheckInState = db.prepare(
-      `INSERT OR REPLACE INTO attendee_checkin (attendee_id, event_id, checked_in, at, station, last_checkin_id, station_id, admission_stations)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO attendee_checkin (attendee_id, event_id, checked_in, at, station, last_checkin_id, station_id, admission_stations)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (attendee_id) DO UPDATE SET event_id = excluded.event_id, checked_in = excluded.checked_in,
+         at = excluded.at, station = excluded.station, last_checkin_id = excluded.last_checkin_id,
+         station_id = excluded.station_id, admission_stations = excluded.admission_stations`,
     );
     this.insertVip = db.prepare(
       `INSERT INTO vip_entries (action_id, event_id, attendee_id, vip, at, station_id, station_name) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -377,14 +382,14 @@ export class VenueStore {
 
   /**
    * Current check-ins by the station of the check-in shown (the earliest not undone), for every
-   * desk that made a check-in of the event (0 where none of its check-ins is in force now).
+   * desk that made a check-in of the event (0 where none of its check-ins is in force now): read off
+   * the counts kept with each row (migration 014).
    */
   checkedInByDesk(eventId: number): { stationName: string; checkedIn: number }[] {
     return this.cached<[number, number], { stationName: string; checkedIn: number }>(
       `SELECT s.station AS stationName, coalesce(c.n, 0) AS checkedIn
-         FROM (SELECT DISTINCT station FROM checkins WHERE event_id = ? AND action = 'check_in') s
-         LEFT JOIN (SELECT station, count(*) AS n FROM attendee_checkin WHERE event_id = ? AND checked_in = 1 GROUP BY station) c
-           ON c.station = s.station
+         FROM (SELECT DISTINCT station FROM checkin_stations WHERE event_id = ?) s
+         LEFT JOIN checkin_tally_station c ON c.event_id = ? AND c.station = s.station
          ORDER BY checkedIn DESC, stationName`,
     ).all(eventId, eventId);
   }
@@ -393,7 +398,7 @@ export class VenueStore {
   checkInsElsewhere(eventId: number): boolean {
     return (
       this.cached<[number, string], { x: number }>(
-        `SELECT 1 AS x FROM checkins WHERE event_id = ? AND station_id <> ? AND action = 'check_in' LIMIT 1`,
+        `SELECT 1 AS x FROM checkin_stations WHERE event_id = ? AND station_id <> ? LIMIT 1`,
       ).get(eventId, this.stationId) !== undefined
     );
   }
