@@ -8,7 +8,6 @@ import type { CoreEvents } from '../ground/events.ts';
 import type { DeskStore } from '../db/desk-store.ts';
 import { ListStatsStore } from '../db/list-stats-store.ts';
 import type { Db } from '../db/open.ts';
-import { performance } from 'node:perf_hooks';
 import {
   CHART_SLOT_MINUTES,
   PACE_WINDOW_MINUTES,
@@ -44,35 +43,21 @@ interface Kept {
 }
 
 const MINUTE = 60_000;
-/** Figures that take longer than this to read are answered again for SLOW_STATS_REUSE_MS. */
-const SLOW_STATS_MS = 50;
-const SLOW_STATS_REUSE_MS = 3_000;
 const DAY = 24 * 60 * MINUTE;
 
 export class ListStatistics {
   private readonly sql: ListStatsStore;
   /** Each event's fold of the log, and its slots' counts so far (insideSeries). */
-  private readonly statsCache = new Map<number, { stats: ListStats; readAt: number }>();
   private readonly folds = new Map<number, Kept>();
 
   constructor(private readonly deps: ListStatisticsDeps) {
     this.sql = new ListStatsStore(deps.db);
   }
 
-  /**
-   * The figures; on a large event whose figures took long to read, the same answer for a few
-   * seconds (the page asks again as entries arrive: the desk's own check-ins must not wait behind it).
-   */
+  /** The figures, read afresh at each call from the counts kept with each row (migrations 013, 014). */
   stats(eventId: number): ListStats {
     this.deps.requireEvent(eventId);
-    const cached = this.statsCache.get(eventId);
-    if (cached && performance.now() - cached.readAt < SLOW_STATS_REUSE_MS) return cached.stats;
-    const started = performance.now();
-    const stats = this.readStats(eventId);
-    const took = performance.now() - started;
-    if (took > SLOW_STATS_MS) this.statsCache.set(eventId, { stats, readAt: performance.now() });
-    else this.statsCache.delete(eventId);
-    return stats;
+    return this.readStats(eventId);
   }
 
   private readStats(eventId: number): ListStats {
