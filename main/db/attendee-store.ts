@@ -60,6 +60,8 @@ export class AttendeeStore {
   private readonly unlistedFirst;
   private readonly unlistedAfter;
   private readonly markRemovedRow;
+  /** Prepared once, when first asked: the desk reads one attendee in every check-in. */
+  private attendeeById: Statement<[number], AttendeeRow> | undefined;
   private changeSeq: number;
 
   constructor(
@@ -293,7 +295,8 @@ export class AttendeeStore {
   }
 
   getAttendee(attendeeId: number): Attendee | undefined {
-    const row = this.db.prepare<[number], AttendeeRow>(`${ATTENDEE_SELECT} WHERE a.id = ?`).get(attendeeId);
+    this.attendeeById ??= this.db.prepare<[number], AttendeeRow>(`${ATTENDEE_SELECT} WHERE a.id = ?`);
+    const row = this.attendeeById.get(attendeeId);
     return row ? toAttendee(row) : undefined;
   }
 

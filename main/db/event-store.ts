@@ -1,6 +1,7 @@
 // The events table with its status history and sync repairs: an event's details, its sync
 // status (written with its history row; legality is the status machine's), the watermark of its
 // next incremental pass, and what full listings had to repair.
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './open.ts';
 import type { Integration, ProviderKind, StatusTransition, SyncRepair } from '../../shared/types.ts';
 import { POLLING_STATUSES, VENUE_EVENT_REASON, type SyncStatus } from '../../shared/sync-status.ts';
@@ -130,10 +131,12 @@ export class EventStore {
     };
   }
 
+  /** Asked by every desk call (requireEvent): its statement is prepared once. */
   eventName(eventId: number): string | undefined {
-    return this.db.prepare<[number], { name: string }>('SELECT name FROM events WHERE id = ?').get(eventId)
-      ?.name;
+    this.nameOf ??= this.db.prepare<[number], { name: string }>('SELECT name FROM events WHERE id = ?');
+    return this.nameOf.get(eventId)?.name;
   }
+  private nameOf: Statement<[number], { name: string }> | undefined;
 
   getEvent(eventId: number): StoredEvent | undefined {
     const r = this.db.prepare<[number], EventRow>('SELECT * FROM events WHERE id = ?').get(eventId);
