@@ -1,9 +1,11 @@
 // The demo workspace a new user sees first: the provider simulator runs in-process behind the
 // real clients, with events in every sync status and registrations arriving live. The same
 // deterministic world is rebuilt on every start, so a demo survives an app restart.
+import { randomUUID } from 'node:crypto';
 import { startSimulator, type Simulator } from '../simulator/index.ts';
 import type { BadgeDeskCore } from '../core/create-core.ts';
 import type { Actor } from '../../shared/types.ts';
+import type { ListDefinition } from '../../shared/lists.ts';
 
 const DEMO_ACTOR: Actor = { role: 'admin', name: 'Demo setup' };
 
@@ -67,6 +69,32 @@ async function buildWorld(startedAtMs: number): Promise<DemoWorld> {
   return { sim, tokens: { main, former, luma }, events: { summit, workshop, dinner, onboarding, meetup } };
 }
 
+/**
+ * The summit's check-in lists besides its main one, so a new user sees what lists do: a session
+ * only some tickets admit, in its own time window; an area people leave and come back to (a desk in
+ * exit mode records who leaves); and the summit's day, once per day, checked out every night.
+ */
+export function demoLists(day: (day: number, hour: number) => string): ListDefinition[] {
+  const none = { ticketTypes: null, window: null, minGapMinutes: null, checkOutAt: null };
+  return [
+    {
+      ...none,
+      name: 'Workshop B',
+      ticketTypes: ['VIP', 'Speaker'],
+      window: { opensAt: day(2, 14), closesAt: day(2, 15.5), toleranceMinutes: 15 },
+      rule: 'once',
+    },
+    { ...none, name: 'VIP Lounge', ticketTypes: ['VIP', 'Speaker'], rule: 'every_time', checkOutAt: '23:00' },
+    {
+      ...none,
+      name: 'Summit day',
+      window: { opensAt: day(2, 7), closesAt: day(2, 19), toleranceMinutes: 30 },
+      rule: 'once_per_day',
+      checkOutAt: '23:00',
+    },
+  ];
+}
+
 export interface DemoWorkspace {
   stop(): Promise<void>;
 }
@@ -93,7 +121,9 @@ export async function startDemoWorkspace(
       await core.engine.waitForJob(event.id);
       return event.id;
     };
-    await importAndWait(main.id, events.summit);
+    const summit = await importAndWait(main.id, events.summit);
+    for (const definition of demoLists(demoDay(startedAtMs)))
+      core.lists.save(DEMO_ACTOR, { eventId: summit, actionId: randomUUID(), definition });
     await importAndWait(luma.id, events.meetup);
     // FAILED: the provider keeps answering 503 for this event (live sync keeps trying, with
     // backoff) until an admin presses Retry, when the demo lets it recover.

@@ -27,6 +27,17 @@ test('the demo workspace shows every sync status and survives a restart', { time
   assert.equal(byName['Volunteer Onboarding']?.activeJob, null);
   assert.equal(snapshot.demo.running, true);
   assert.equal(snapshot.demo.available, false);
+  // The summit shows what check-in lists do: a session, an area, a day, beside its main list.
+  const listsOf = (host: typeof app, eventId: number) =>
+    host.core.lists.view(eventId).lists.map((l) => [l.name, l.rule, l.ticketTypes?.join('+') ?? 'all']);
+  const summitLists = [
+    ['Main list', 'once', 'all'],
+    ['Summit day', 'once_per_day', 'all'],
+    ['VIP Lounge', 'every_time', 'VIP+Speaker'],
+    ['Workshop B', 'once', 'VIP+Speaker'],
+  ];
+  assert.deepEqual(listsOf(app, byName['Badge Desk Summit 2026']!.id), summitLists);
+  assert.equal(app.core.lists.view(byName['Community Meetup']!.id).lists.length, 1, 'the main list only');
   const again = await app.invoke('demo.start', {});
   assert.equal(again.ok ? 'ok' : again.error.code, 'CONFLICT');
   await app.close();
@@ -43,4 +54,5 @@ test('the demo workspace shows every sync status and survives a restart', { time
   const tick = await reopened.core.engine.liveTick(summit.id);
   assert.ok(tick >= 1, 'the demo provider answers again after a restart');
   assert.equal(reopened.core.getEvent(summit.id).status, 'ACTIVE');
+  assert.deepEqual(listsOf(reopened, summit.id), summitLists, 'the same lists, not added again');
 });
