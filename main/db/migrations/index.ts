@@ -27,6 +27,7 @@ import { migration010 } from './010-venue-events.ts';
 import { migration011 } from './011-answers.ts';
 import { migration012 } from './012-door.ts';
 import { migration013 } from './013-lists.ts';
+import { migration014 } from './014-print-stations.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
@@ -42,4 +43,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration011,
   migration012,
   migration013,
+  migration014,
 ];

@@ -9,6 +9,7 @@ import type * as Y from 'yjs';
 import type { Connection, Document } from '@hocuspocus/server';
 import type { Clock } from '../../ground/clock.ts';
 import { isPollKey, MAX_POLL_KEYS } from '../../../shared/venue-poller.ts';
+import type { PrintStationOffer } from '../../../shared/print-stations.ts';
 import type { VenueDocumentPersistence } from '../contracts.ts';
 import { DocumentServer, directoryDocumentName } from './document-server.ts';
 import type { VenueNodeEvent } from './node-events.ts';
@@ -48,6 +49,7 @@ export class VenueNode {
   private heartbeat: NodeJS.Timeout | null = null;
   private identity: DeskIdentity;
   private polls: string[] = [];
+  private printStation: PrintStationOffer | null = null;
   private stopped = false;
 
   constructor(private readonly options: VenueNodeOptions) {
@@ -155,6 +157,20 @@ export class VenueNode {
     const next = [...new Set(keys)].filter(isPollKey).sort().slice(0, MAX_POLL_KEYS);
     if (next.join('\n') === this.polls.join('\n')) return;
     this.polls = next;
+    this.renewPresence();
+  }
+
+  /** What this desk offers the venue as a print station (null: nothing), carried by its presence; renewed when it changes. */
+  setPrintStation(offer: PrintStationOffer | null): void {
+    const same =
+      offer === this.printStation ||
+      (offer !== null &&
+        this.printStation !== null &&
+        offer.name === this.printStation.name &&
+        offer.waiting === this.printStation.waiting &&
+        offer.ready === this.printStation.ready);
+    if (same) return;
+    this.printStation = offer ? { ...offer } : null;
     this.renewPresence();
   }
 
@@ -290,6 +306,7 @@ export class VenueNode {
       clock: this.options.clock.now(),
       ...(this.polls.length > 0 ? { polls: this.polls } : {}),
       ...(this.options.relay ? { relay: true as const } : {}),
+      ...(this.printStation ? { printStation: this.printStation } : {}),
     };
   }
 
