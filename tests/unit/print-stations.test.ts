@@ -2,6 +2,7 @@
 // shows), the documents' schema, and desks wired as the core wires them, their documents synced by
 // hand. Every hostile entry a peer could write is refused and counted, and nothing stored changes.
 import { test } from 'node:test';
+import * as Y from 'yjs';
 import assert from 'node:assert/strict';
 import {
   nearestFreeStation,
@@ -18,6 +19,7 @@ import {
   STATION_JOB_MAPS,
 } from '../../shared/station-jobs.ts';
 import { openPrintStation, StandInVenue, type PrintStationDb } from '../venue/helpers/print-station-db.ts';
+import { syncDocs } from '../venue/helpers/replica-stations.ts';
 
 const view = (over: Partial<PrintStationView> & { name: string }): PrintStationView => ({
   stationId: `station-${over.name.toLowerCase().replace(/\W/g, '')}-0000`,
@@ -305,4 +307,89 @@ test('hostile station-job entries from a peer are refused and counted; nothing s
   // Nothing stored changed: no badge taken, printed or changed; the kiosk's badge still printed.
   assert.deepEqual([station, kiosk, desk].map(snapshot), before);
   assert.equal(kiosk.jobs().find((j) => j.id === sent.id)!.state, 'printed');
+});
+
+test('a station prints a sent badge only while it hears the desk that sent it; otherwise the badge goes back', async (t) => {
+  const { venue, station, kiosk } = venueOf(t);
+  await station.printing.close();
+  const sent = kiosk.printing.printBadge(kiosk.actor, kiosk.idOf('a5'));
+  venue.syncAll();
+  const copy = station.jobs().find((j) => j.station?.direction === 'received')!;
+  assert.equal(station.printing.stations.mayPrint(copy), true, 'the claim holds while the kiosk is heard');
+  venue.silent.add(kiosk.stationId);
+  assert.equal(station.printing.stations.mayPrint(copy), false);
+  assert.deepEqual(
+    [
+      station.jobs().find((j) => j.id === copy.id)!.state,
+      station.jobs().find((j) => j.id === copy.id)!.error,
+    ],
+    ['cancelled', 'the station could not hear the desk that sent it'],
+  );
+  venue.silent.delete(kiosk.stationId);
+  venue.syncAll();
+  const back = kiosk.jobs().find((j) => j.id === sent.id)!;
+  assert.equal(back.state, 'returned');
+  assert.equal(
+    sentJobText(back),
+    'Returned by Badge table (the station could not hear the desk that sent it) — send it elsewhere',
+  );
+});
+
+test('a station that stops offering its printers hands its waiting badges back', async (t) => {
+  const { venue, station, kiosk } = venueOf(t);
+  await station.printing.close();
+  const sent = kiosk.printing.printBadge(kiosk.actor, kiosk.idOf('a6'));
+  venue.syncAll();
+  assert.equal(station.printing.stations.offer()?.waiting, 1);
+  station.settings.offerAs = null;
+  station.printing.stations.sweep();
+  venue.syncAll();
+  assert.equal(station.printing.stations.offer(), null);
+  assert.equal(kiosk.jobs().find((j) => j.id === sent.id)!.state, 'returned');
+  assert.match(sentJobText(kiosk.jobs().find((j) => j.id === sent.id)!)!, /stopped offering its printers/);
+  // Nearest free station: with none seen, a badge comes back at once, saying so.
+  kiosk.settings.printAt = { kind: 'nearest' };
+  const none = kiosk.printing.printBadge(kiosk.actor, kiosk.idOf('a7'));
+  assert.deepEqual(
+    [none.state, sentJobText(none)],
+    ['returned', 'No print station is seen now — send it elsewhere when one is'],
+  );
+});
+
+test('a badge sent while the station was off goes back when it starts: the sender may have sent it elsewhere meanwhile', (t) => {
+  const { station, kiosk } = venueOf(t);
+  // The station is off (the kiosk has not noticed yet): its document is detached, and the kiosk's request reaches only the kiosk's.
+  station.replica.detach({ venueId: 'venue-test', provider: 'eventbrite', providerEventId: 'Conf' });
+  const sent = kiosk.printing.printBadge(kiosk.actor, kiosk.idOf('a8'));
+  // It starts again: its document holds the request when it is attached.
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, Y.encodeStateAsUpdate(kiosk.doc), 'peer');
+  station.replica.attach({ venueId: 'venue-test', provider: 'eventbrite', providerEventId: 'Conf' }, doc);
+  assert.equal(station.jobs().filter((j) => j.station?.direction === 'received').length, 0, 'not taken');
+  Y.applyUpdate(kiosk.doc, Y.encodeStateAsUpdate(doc), 'peer');
+  const back = kiosk.jobs().find((j) => j.id === sent.id)!;
+  assert.deepEqual(
+    [back.state, sentJobText(back)],
+    ['returned', 'Returned by Badge table (the station was off when it was sent) — send it elsewhere'],
+  );
+});
+
+test('the station keeps the venue’s first-badge rule: a badge printed at another desk is not printed again when sent', async (t) => {
+  const { station, kiosk } = venueOf(t);
+  const venue = new StandInVenue();
+  const other = openPrintStation(t, venue, 'Desk 5');
+  other.printing.printBadge(other.actor, other.idOf('a9'));
+  await other.printing.idle();
+  // Only the station hears of that print: the kiosk still thinks the first badge is to come.
+  syncDocs(other.doc, station.doc);
+  assert.equal(kiosk.printing.hasFirstPrint(kiosk.idOf('a9')), false);
+  const sent = kiosk.printing.printBadge(kiosk.actor, kiosk.idOf('a9'));
+  syncDocs(kiosk.doc, station.doc);
+  syncDocs(kiosk.doc, station.doc);
+  await station.printing.idle();
+  assert.equal(firstBadges(station, 'a9').length, 0);
+  assert.match(
+    sentJobText(kiosk.jobs().find((j) => j.id === sent.id)!)!,
+    /^Not printed at Badge table: Guest 9's badge was already printed at Desk 5; a second copy is a reprint$/,
+  );
 });
