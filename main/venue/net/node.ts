@@ -253,6 +253,24 @@ export class VenueNode {
     return this.presence.silentForMs(stationId);
   }
 
+  /**
+   * How long since this desk last heard the station's presence by any way (real time): over its
+   * links to peers' servers (silentForMs), or from the station's own connection to this desk's
+   * server, which a desk that has just joined has before this desk links back to it.
+   */
+  heardAgoMs(stationId: string): number {
+    let latest = -Infinity;
+    const awareness = this.directoryDocument()?.awareness;
+    if (awareness) {
+      for (const [clientId, state] of awareness.getStates()) {
+        if ((state as { stationId?: unknown }).stationId !== stationId) continue;
+        const updated = awareness.meta.get(clientId)?.lastUpdated;
+        if (updated !== undefined && updated > latest) latest = updated;
+      }
+    }
+    return Math.min(this.presence.silentForMs(stationId), Date.now() - latest);
+  }
+
   /** How often this desk renews its presence (and so, by the same setting, its peers theirs). */
   get heartbeatIntervalMs(): number {
     return this.heartbeatMs;

@@ -35,15 +35,15 @@ export class PrintStationPresence {
       .map((p) => ({ stationId: p.stationId, deskName: p.deskName, ...p.printStation! }));
   }
 
-  /** Whether a desk was heard within stationSeenMs (a station's claim on the badges that desk sent it). */
+  /** Whether a desk was heard within stationSeenMs, by any way (a station's claim on the badges that desk sent it). */
   heard(stationId: string): boolean {
-    return this.inVenue() && this.node.silentForMs(stationId) <= stationSeenMs(this.node.heartbeatIntervalMs);
+    return this.inVenue() && this.node.heardAgoMs(stationId) <= stationSeenMs(this.node.heartbeatIntervalMs);
   }
 
   /** Where the station a badge went to stands, as the sending desk decides to take the badge back. */
   standing(stationId: string): 'here' | 'gone' | 'unsure' {
     const goneMs = stationGoneMs(this.node.heartbeatIntervalMs);
-    const silent = this.node.silentForMs(stationId);
+    const silent = this.node.heardAgoMs(stationId);
     if (silent > goneMs) return Date.now() - this.startedAt > goneMs ? 'gone' : 'unsure';
     // Heard lately: gone when its presence no longer offers (it stopped offering; it hands back too).
     const p = this.node.peerPresence().find((x) => x.stationId === stationId);
