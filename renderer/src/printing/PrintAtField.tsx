@@ -62,7 +62,7 @@ export function PrintAtField({ help }: { help?: string }) {
 
   const savedUnseen = saved.kind === 'station' && !stations.some((s) => s.stationId === saved.stationId);
   return (
-    <div className="field">
+    <div className="field print-at-field">
       <label className="field-label" htmlFor={ids.select}>
         Print badges at
       </label>

@@ -195,9 +195,11 @@ const JobRow = memo(function JobRow({ job }: { job: PrintJob }) {
       <th scope="row" className={job.attendeeName ? undefined : 'muted'}>
         {subject}
       </th>
-      <td>
-        {job.printerName}
-        {sent ? <span className="print-job-note">print station</span> : null}
+      <td className={sent && job.station?.stationId === null ? 'muted' : undefined}>
+        {sent && job.station?.stationId === null ? 'No station seen' : job.printerName}
+        {sent && job.station?.stationId !== null ? (
+          <span className="print-job-note">print station</span>
+        ) : null}
       </td>
       <td className="print-job-reason">
         {PRINT_REASON_LABEL[job.reason]}

@@ -16,11 +16,15 @@ export function PrintStationOffer() {
   const refresh = useStore((s) => s.refreshPrintStations);
   const [name, setName] = useState(saved ?? 'Badge table');
   const [busy, setBusy] = useState(false);
+  // The choice shows at once; the saved settings take over when main has answered.
+  const [pending, setPending] = useState<string | null | undefined>(undefined);
+  const offered = pending !== undefined ? pending : saved;
   const [error, setError] = useState<string | null>(null);
   const ids = { offer: useId(), name: useId(), help: useId() };
 
   const save = async (next: string | null) => {
     setBusy(true);
+    setPending(next);
     setError(null);
     try {
       await updateSettings({ printStationName: next });
@@ -29,6 +33,7 @@ export function PrintStationOffer() {
       setError(errorMessage(err));
     } finally {
       setBusy(false);
+      setPending(undefined);
     }
   };
 
@@ -48,37 +53,39 @@ export function PrintStationOffer() {
         <input
           id={ids.offer}
           type="checkbox"
-          checked={saved !== null}
-          disabled={busy || (!hasPrinter && saved === null)}
+          checked={offered !== null}
+          disabled={busy || (!hasPrinter && offered === null)}
           onChange={(e) => void save(e.target.checked ? (cleanStationName(name) ?? 'Badge table') : null)}
         />
         <label htmlFor={ids.offer}>Offer this desk’s printers to the venue as a print station</label>
       </div>
-      {saved !== null ? (
+      {offered !== null ? (
         <div className="field station-offer-name">
           <label className="field-label" htmlFor={ids.name}>
             Station name
           </label>
-          <input
-            id={ids.name}
-            type="text"
-            maxLength={MAX_STATION_NAME_CHARS}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
-          <button type="submit" className="button button-small" disabled={busy || name.trim() === saved}>
-            Rename
-          </button>
+          <div className="station-offer-row">
+            <input
+              id={ids.name}
+              type="text"
+              maxLength={MAX_STATION_NAME_CHARS}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+            />
+            <button type="submit" className="button button-small" disabled={busy || name.trim() === saved}>
+              Rename
+            </button>
+          </div>
         </div>
       ) : null}
       <p id={ids.help} className="muted small field-help" data-testid="print-station-offer">
-        {saved === null
+        {offered === null
           ? hasPrinter
             ? 'Desks and kiosks of the venue can then send their badges to this desk’s printers.'
             : 'Choose a printer first: a print station prints on this desk’s printers.'
           : offering
             ? `Offered to the venue as ${offering.name}: ${formatCount(offering.waiting)} waiting.`
-            : `Offered as ${saved} once this desk has a printer.`}
+            : `Offered as ${offered} once this desk has a printer.`}
       </p>
       <InlineError message={error} />
     </form>

@@ -133,7 +133,7 @@ export function StationPrinting() {
           />
           <label htmlFor={ids.auto}>Print a badge at check-in</label>
         </div>
-        <PrintAtField help="A desk or kiosk without a printer sends its badges to a print station of the venue. The nearest free one is, of the stations seen in the last two heartbeats, one whose printers can print now with the fewest badges waiting." />
+        <PrintAtField help="A desk or kiosk without a printer sends its badges to a print station of the venue. Nearest free: a station heard in the last two heartbeats whose printers can print, with the fewest badges waiting." />
         {autoPrint && printerId === null && printAt.kind === 'here' ? (
           <p className="muted small station-printing-hint">
             Choose a printer: without one, check-ins print nothing.
