@@ -130,14 +130,17 @@ export class StationJobLog {
   reconcile(eventId: number, doc: Y.Doc): void {
     const maps = mapsOf(doc);
     this.writeOwn(eventId, doc);
+    const taken = new Set(
+      this.deps.hooks
+        .jobsOfEvent(eventId, 'received')
+        .map((j) => stationStateKey(j.station!.jobId, j.station!.epoch)),
+    );
     maps.requests.forEach((value, key) => {
       const check = checkStationJobRequest(key, value);
       if (!check.ok || check.entry.from === this.deps.stationId) return;
       if (check.entry.to === this.deps.stationId) {
-        const taken = this.deps.hooks
-          .jobsOfEvent(eventId, 'received')
-          .some((j) => j.station!.jobId === check.entry.job && j.station!.epoch === check.entry.epoch);
-        if (!taken && !maps.states.has(stationStateKey(check.entry.job, check.entry.epoch)))
+        const sending = stationStateKey(check.entry.job, check.entry.epoch);
+        if (!taken.has(sending) && !maps.states.has(sending))
           this.writeWord(eventId, check.entry, { state: 'returned', detail: HANDED_BACK.offWhenSent });
       } else this.deps.hooks.moved(check.entry.job, { epoch: check.entry.epoch, toHere: false });
     });
