@@ -362,7 +362,7 @@ export function createCore(deps: CoreDeps) {
     async close(): Promise<void> {
       clearInterval(scheduleTimer);
       // Badges desks sent here and still waiting go back to them before the venue closes.
-      tolerateStorage(() => printStations.close());
+      printStations.close();
       storage.close();
       await venue.close();
       await printing.close();

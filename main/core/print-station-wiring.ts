@@ -120,8 +120,13 @@ export function wirePrintStations(deps: {
     close() {
       clearInterval(sweep);
       if (offerTimer) clearTimeout(offerTimer);
-      stations.handBackAll(HANDED_BACK.closed);
       network?.printStations.offer(null);
+      try {
+        stations.handBackAll(HANDED_BACK.closed);
+      } catch {
+        // The database is closed or cannot be written: the badges stay as they were, their senders
+        // take them back when this station goes silent, and it hands them back when it starts.
+      }
     },
   };
 }
