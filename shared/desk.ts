@@ -243,6 +243,10 @@ export interface UndoFeedback {
 function undoBadgeLine(badge: UndoBadge | null): { warn: boolean; text: string | null } {
   if (badge === null) return { warn: false, text: null };
   if (badge.kind === 'cancelled') return { warn: false, text: 'The badge was taken out of the print queue' };
+  // A badge sent to a print station is the station's until it comes back: someone there takes it back.
+  const station = badge.job.station?.direction === 'sent' ? badge.job.station.stationName : null;
+  if (station && (badge.job.state === 'queued' || badge.job.state === 'printing'))
+    return { warn: true, text: `The badge was sent to ${station}: take it back there` };
   switch (badge.job.state) {
     case 'printed':
       return { warn: true, text: 'The badge already printed: take it back' };
@@ -253,6 +257,8 @@ function undoBadgeLine(badge: UndoBadge | null): { warn: boolean; text: string |
     case 'queued':
     case 'failed':
       return { warn: false, text: 'The badge stays in the print queue' };
+    case 'returned':
+      return { warn: false, text: 'The badge came back from its print station and stays in the print queue' };
     case 'cancelled':
       return { warn: false, text: null };
   }

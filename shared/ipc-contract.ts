@@ -30,6 +30,8 @@ import { VENUE_CHANNELS } from './venue-ipc.ts';
 import { DOOR_CHANNELS } from './door-ipc.ts';
 import { LIST_CHANNELS, deskPassagesSchema, overrideReasonSchema, type DeskPassages } from './list-ipc.ts';
 import { STATION_CHANNELS } from './station-ipc.ts';
+import { PRINT_STATION_CHANNELS, printAtSchema, printStationNameSchema } from './print-station-ipc.ts';
+import type { PrintAt } from './print-stations.ts';
 
 // A unique id per desk action (a UUID from the renderer): a retried call cannot record twice.
 const actionId = z
@@ -48,6 +50,10 @@ export interface StationSettings {
    */
   poolPrinterIds?: number[];
   autoPrint: boolean;
+  /** Where this desk's badges print: its own printers (default), a print station of the venue, or the nearest free one. */
+  printAt?: PrintAt;
+  /** The name this desk offers its printers to the venue under, as a print station; null or absent: it offers none. */
+  printStationName?: string | null;
   /** Minutes of inactivity before the admin lock returns. */
   adminLockMinutes: number;
   /** The check-in list this desk checks in for, and whether it records exits, by event id (shared/lists.ts). */
@@ -60,6 +66,8 @@ export const DEFAULT_SETTINGS: StationSettings = {
   printerId: null,
   poolPrinterIds: [],
   autoPrint: false,
+  printAt: { kind: 'here' },
+  printStationName: null,
   adminLockMinutes: 5,
   deskLists: {},
 };
@@ -71,6 +79,8 @@ export const settingsPatchSchema = z
     printerId: id.nullable(),
     poolPrinterIds: z.array(id).max(8),
     autoPrint: z.boolean(),
+    printAt: printAtSchema,
+    printStationName: printStationNameSchema,
     adminLockMinutes: z.number().int().min(1).max(240),
   })
   .partial()
@@ -404,6 +414,7 @@ export const IPC_CHANNELS = {
   ...DOOR_CHANNELS,
   ...LIST_CHANNELS,
   ...STATION_CHANNELS,
+  ...PRINT_STATION_CHANNELS,
 } as const;
 
 export type ChannelName = keyof typeof IPC_CHANNELS;

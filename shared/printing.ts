@@ -29,7 +29,8 @@ export interface Printer {
 /**
  * queued -> printing -> printed | failed; a job found "printing" after a crash becomes
  * may_have_printed and waits for a person (print again, or mark it printed) instead of
- * printing a second copy by itself.
+ * printing a second copy by itself. A badge sent to a print station takes the states the station
+ * says (shared/print-stations.ts), and `returned` when it comes back.
  */
 export const PRINT_JOB_STATES = [
   'queued',
@@ -38,6 +39,8 @@ export const PRINT_JOB_STATES = [
   'failed',
   'may_have_printed',
   'cancelled',
+  /** A badge sent to a print station that it handed back, or that went away: it waits to be sent elsewhere. */
+  'returned',
 ] as const;
 export type PrintJobState = (typeof PRINT_JOB_STATES)[number];
 
@@ -47,12 +50,29 @@ export type PrintJobReason = 'check_in' | 'manual' | 'batch' | 'reprint' | 'test
 /**
  * Where a job may print. A test print is for its printer alone; every badge is the station's, and
  * goes to the next free printer of the station's pool (its printer and the printers that share its
- * badges), passing over a stopped one. The job's printer is where it printed, or was last meant to.
+ * badges), passing over a stopped one, whether this desk queued it or another desk sent it here. A
+ * badge this desk sent to a print station prints there, never on this desk's printers. The job's
+ * printer is where it printed, or was last meant to.
  */
-export type PrintJobDispatch = 'printer' | 'pool';
+export type PrintJobDispatch = 'printer' | 'pool' | 'station';
 
-export function printJobDispatch(job: Pick<PrintJob, 'reason'>): PrintJobDispatch {
+export function printJobDispatch(job: Pick<PrintJob, 'reason' | 'station'>): PrintJobDispatch {
+  if (job.station?.direction === 'sent') return 'station';
   return job.reason === 'test' ? 'printer' : 'pool';
+}
+
+/** A badge on its way between a desk and a print station of the venue (shared/print-stations.ts). */
+export interface PrintJobStation {
+  /** sent: this desk sent the badge to a print station; received: a desk of the venue sent it here. */
+  direction: 'sent' | 'received';
+  /** The other end: the print station (sent; null when none was seen to send it to) or the desk that sent it. */
+  stationId: string | null;
+  stationName: string;
+  /** The job's id in the venue's documents, and which sending of it this is (its epoch). */
+  jobId: string;
+  epoch: number;
+  /** Sent: the station has answered for this sending (it has the badge). */
+  answered: boolean;
 }
 
 /** Label printers say their state (paper out, head open, the labels loaded); a folder or a system printer does not. */
@@ -65,7 +85,8 @@ export interface PrintJob {
   eventId: number | null;
   attendeeId: number | null;
   attendeeName: string | null;
-  printerId: number;
+  /** Null for a badge sent to a print station (printerName is then the station's name). */
+  printerId: number | null;
   printerName: string;
   reason: PrintJobReason;
   state: PrintJobState;
@@ -78,6 +99,8 @@ export interface PrintJob {
   createdAt: string;
   updatedAt: string;
   printedAt: string | null;
+  /** Absent or null: a badge of this desk's own printers. */
+  station?: PrintJobStation | null;
 }
 
 export interface PrintQueueSummary {
@@ -94,6 +117,7 @@ export const PRINT_JOB_STATE_LABEL: Record<PrintJobState, string> = {
   failed: 'Failed',
   may_have_printed: 'May have printed',
   cancelled: 'Cancelled',
+  returned: 'Returned',
 };
 
 /**
@@ -102,10 +126,12 @@ export const PRINT_JOB_STATE_LABEL: Record<PrintJobState, string> = {
  * once, as a line that stays, never per check-in. Null when badges print at check-in.
  */
 export function badgesNotPrintingText(
-  station: { printerId: number | null; autoPrint: boolean },
+  station: { printerId: number | null; autoPrint: boolean; printAt?: { kind: string } | undefined },
   printerExists = true,
 ): string | null {
-  if (station.printerId === null || !printerExists)
+  // Badges sent to a print station need no printer here.
+  const remote = station.printAt !== undefined && station.printAt.kind !== 'here';
+  if (!remote && (station.printerId === null || !printerExists))
     return 'Badges are not printing at this desk — set a printer in Settings';
   if (!station.autoPrint)
     return 'Badges are not printing at this desk — turn on “Print a badge at check-in” in Settings';

@@ -61,7 +61,13 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     ...(deps.storage ? { storage: deps.storage } : {}),
     stationPrinting: () => {
       const s = settingsNow();
-      return { printerId: s.printerId, poolPrinterIds: s.poolPrinterIds, autoPrint: s.autoPrint };
+      return {
+        printerId: s.printerId,
+        poolPrinterIds: s.poolPrinterIds,
+        autoPrint: s.autoPrint,
+        printAt: s.printAt,
+        offerAs: s.printStationName ?? null,
+      };
     },
     // Test-only: the fault suite makes a request time out, or a Retry-After count as "longer
     // than the job may wait", in seconds rather than the real 30 s and 15 min.
@@ -200,6 +206,9 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
       const next = updateSettings(deps.settingsStore, patch);
       // The environment's override (tests, demos) outlasts a settings change, as it did at start.
       core.engine.setPollInterval(Number(env.BADGE_DESK_POLL_INTERVAL_MS) || next.pollIntervalMs);
+      // Offering this desk's printers (or no longer: its waiting badges go back) is told to the venue.
+      if (patch.printStationName !== undefined || patch.printerId !== undefined)
+        core.printStations.settingsChanged();
       return next;
     },
     'integrations.list': () => core.listIntegrations(),
@@ -288,6 +297,8 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     'print.retry': ({ jobId }) => core.printing.retry(jobId),
     'print.cancel': ({ jobId }) => core.printing.cancel(jobId),
     'print.markPrinted': ({ jobId }) => core.printing.markPrinted(jobId),
+    'print.sendElsewhere': ({ jobId, to }) => core.printStations.sendElsewhere(jobId, to),
+    'printStations.view': () => core.printStations.view(),
     'venue.status': () => core.venue.status(),
     'venue.pairingCode': (_input, actor) => core.venue.pairingCode(actor),
     'venue.start': ({ name }, actor) => core.venue.start(actor, name),

@@ -11,6 +11,7 @@ import { DeskStore } from '../db/desk-store.ts';
 import { DoorStore } from '../db/door-store.ts';
 import { AttendeeListStore } from '../db/attendee-list-store.ts';
 import { PrintStore } from '../db/print-store.ts';
+import { StationJobStore } from '../db/station-job-store.ts';
 import { Desk } from '../desk/desk.ts';
 import { Door } from '../desk/door.ts';
 import { DoorRecorder } from '../desk/door-record.ts';
@@ -20,7 +21,7 @@ import { KioskStore } from '../db/kiosk-store.ts';
 import { AttendeeList } from '../desk/attendee-list.ts';
 import { Lists } from '../desk/lists.ts';
 import { ListStatistics } from '../desk/list-stats.ts';
-import { Printing } from '../printing/printing.ts';
+import { Printing, type StationPrinting } from '../printing/printing.ts';
 import type { OsPrinting } from '../printing/drivers.ts';
 import type { LabelDriverTimes } from '../printing/label-drivers.ts';
 import { SqliteDocumentPersistence } from '../venue/replica/persistence.ts';
@@ -36,6 +37,7 @@ import { ProviderClients } from './provider-clients.ts';
 import { PollElection } from './poll-election.ts';
 import { requireAdmin, requireEventName } from './guards.ts';
 import { wireVenue } from './venue-wiring.ts';
+import { stationJobHooks, venueStationsOf, wirePrintStations } from './print-station-wiring.ts';
 import {
   createIntegrationHandlers,
   markIntegrationDisconnected,
@@ -66,12 +68,11 @@ export interface CoreDeps {
   liveSync?: boolean;
   /** The OS printers (the Electron shell gives them; elsewhere system printers are unavailable). */
   osPrinting?: OsPrinting | undefined;
-  /** The station's printer, the printers sharing its badges, and auto-print (settings live in the app host). */
-  stationPrinting?: () => {
-    printerId: number | null;
-    poolPrinterIds?: number[] | undefined;
-    autoPrint: boolean;
-  };
+  /**
+   * The station's printer, the printers sharing its badges, auto-print, where its badges print
+   * (here or at a print station) and the name it offers its printers under (settings live in the app host).
+   */
+  stationPrinting?: () => StationPrinting;
   /** Label printers' time limits (tests and benchmarks shorten them). */
   printerTimes?: Partial<LabelDriverTimes>;
   /** The free-space warning's threshold and how free space is read (tests inject both). */
@@ -174,17 +175,21 @@ export function createCore(deps: CoreDeps) {
     options: { ...DEFAULT_SYNC_OPTIONS, ...deps.sync },
   });
 
+  const stationJobStore = new StationJobStore(db);
   const printing = new Printing({
     store,
     printStore: new PrintStore(db),
+    stationJobStore,
     clock,
     events,
     os: deps.osPrinting,
     stationPrinting: deps.stationPrinting ?? (() => ({ printerId: null, autoPrint: false })),
     printerTimes: deps.printerTimes,
     venuePrintOf: (attendeeId) => venue.replica.priorPrint(attendeeId),
+    venueStations: () => venueStationsOf(venue.replica, venueNetwork),
   });
   tolerateStorage(() => printing.start());
+  const deskName = () => deps.stationName?.() ?? deps.venueNetwork?.station.get() ?? 'Desk';
 
   const venue = wireVenue({
     store,
@@ -195,8 +200,21 @@ export function createCore(deps: CoreDeps) {
     network: venueNetwork,
     // This desk writes the event's roster and sync status: it holds an account for it, and the venue elected it.
     isPoller: (eventId) => store.eventHasIntegration(eventId) && polling.isElected(eventId),
-    stationName: () => deps.stationName?.() ?? deps.venueNetwork?.station.get() ?? 'Desk',
+    stationName: deskName,
     doorStore,
+    // Badges sent to print stations travel in the events' documents (print-station-wiring.ts).
+    stationJobs: stationJobHooks({
+      printing,
+      stationJobStore,
+      network: venueNetwork,
+      deskName: () => deps.venueNetwork?.station.get() ?? deskName(),
+    }),
+  });
+  const printStations = wirePrintStations({
+    printing,
+    replica: venue.replica,
+    network: venueNetwork,
+    events,
   });
   polling.follow(events, (eventId) => eventHandlers.syncNow(VENUE_ACTOR, eventId));
 
@@ -297,6 +315,8 @@ export function createCore(deps: CoreDeps) {
     desk,
     /** Templates, printers, the print queue. */
     printing,
+    /** This desk's print station offer, the stations it sees, and badges sent elsewhere (print-station-wiring.ts). */
+    printStations,
     /** Walk-ins, badge-name corrections, notes and flags, links, whole orders (main/desk/door.ts). */
     door: createDoorHandlers(door, desk),
     /** Check-in lists, their check-outs, statistics, charts and CSV (main/desk/lists.ts, list-stats.ts). */
@@ -341,6 +361,8 @@ export function createCore(deps: CoreDeps) {
 
     async close(): Promise<void> {
       clearInterval(scheduleTimer);
+      // Badges desks sent here and still waiting go back to them before the venue closes.
+      printStations.close();
       storage.close();
       await venue.close();
       await printing.close();

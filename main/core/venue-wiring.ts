@@ -10,6 +10,7 @@ import type { Clock } from '../ground/clock.ts';
 import type { CoreEvents } from '../ground/events.ts';
 import { VenueReplica } from '../venue/replica/replica.ts';
 import type { SqliteDocumentPersistence } from '../venue/replica/persistence.ts';
+import type { StationJobHooks } from '../venue/replica/station-jobs.ts';
 import type { VenueNetwork } from '../venue/net/venue-network.ts';
 
 export interface VenueWiringDeps {
@@ -25,6 +26,8 @@ export interface VenueWiringDeps {
   stationName(): string;
   /** The door's entries, followed in every event's document. */
   doorStore?: DoorStore;
+  /** Badges sent to print stations, followed in every event's document. */
+  stationJobs?: StationJobHooks;
 }
 
 export interface VenueWiring {
@@ -48,6 +51,7 @@ export function wireVenue(deps: VenueWiringDeps): VenueWiring {
     isPoller: deps.isPoller,
     stationName: deps.stationName,
     ...(deps.doorStore ? { doorStore: deps.doorStore } : {}),
+    ...(deps.stationJobs ? { stationJobs: deps.stationJobs } : {}),
   });
   events.on('printJobChanged', ({ job }) => replica.recordPrinted(job));
   events.on('attendeesChanged', ({ eventId, attendeeIds }) => {

@@ -26,12 +26,12 @@ interface TemplateRow {
   answer_question: string | null;
   updated_at: string;
 }
-interface JobRow {
+export interface JobRow {
   id: number;
   event_id: number | null;
   attendee_id: number | null;
   attendee_name: string | null;
-  printer_id: number;
+  printer_id: number | null;
   printer_name: string;
   reason: PrintJobReason;
   state: PrintJobState;
@@ -43,6 +43,12 @@ interface JobRow {
   created_at: string;
   updated_at: string;
   printed_at: string | null;
+  route: 'local' | 'sent' | 'received';
+  venue_job: string | null;
+  venue_epoch: number | null;
+  peer_station_id: string | null;
+  peer_station_name: string | null;
+  station_answered: number;
 }
 
 const toPrinter = (r: PrinterRow): Omit<Printer, 'available'> => ({
@@ -60,7 +66,7 @@ const toTemplate = (r: TemplateRow): BadgeTemplate => ({
   answerLabel: r.answer_question,
   updatedAt: r.updated_at,
 });
-const toJob = (r: JobRow): PrintJob => ({
+export const toJob = (r: JobRow): PrintJob => ({
   id: r.id,
   eventId: r.event_id,
   attendeeId: r.attendee_id,
@@ -77,10 +83,23 @@ const toJob = (r: JobRow): PrintJob => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   printedAt: r.printed_at,
+  station:
+    r.route === 'local'
+      ? null
+      : {
+          direction: r.route,
+          stationId: r.peer_station_id,
+          stationName: r.peer_station_name ?? 'a print station',
+          jobId: r.venue_job!,
+          epoch: r.venue_epoch ?? 1,
+          answered: r.station_answered === 1,
+        },
 });
 
-const JOB_SELECT = `SELECT j.*, ${SHOWN_NAME} AS attendee_name, p.name AS printer_name
-  FROM print_jobs j JOIN printers p ON p.id = j.printer_id LEFT JOIN attendees a ON a.id = j.attendee_id ${SHOWN_NAME_JOIN}`;
+/** A badge sent to a print station has no printer here: its printer is the station. */
+export const JOB_SELECT = `SELECT j.*, ${SHOWN_NAME} AS attendee_name,
+    coalesce(p.name, j.peer_station_name, 'a print station') AS printer_name
+  FROM print_jobs j LEFT JOIN printers p ON p.id = j.printer_id LEFT JOIN attendees a ON a.id = j.attendee_id ${SHOWN_NAME_JOIN}`;
 
 export class PrintStore {
   constructor(private readonly db: Db) {}
@@ -188,7 +207,7 @@ export class PrintStore {
   ): PrintJob | undefined {
     const r = this.db
       .prepare<unknown[], JobRow>(
-        `${JOB_SELECT} WHERE j.state = 'queued' AND (j.next_attempt_at IS NULL OR j.next_attempt_at <= ?)
+        `${JOB_SELECT} WHERE j.state = 'queued' AND j.route <> 'sent' AND (j.next_attempt_at IS NULL OR j.next_attempt_at <= ?)
            AND ((j.reason = 'test' AND j.printer_id = ?) OR (j.reason <> 'test' AND ? = 1))
            ${skip.length ? `AND j.id NOT IN (${skip.map(() => '?').join(', ')})` : ''}
          ORDER BY j.id LIMIT 1`,
@@ -201,7 +220,7 @@ export class PrintStore {
     const r = this.db
       .prepare<unknown[], { at: string | null }>(
         `SELECT min(coalesce(next_attempt_at, '')) AS at FROM print_jobs
-         WHERE state = 'queued' AND ((reason = 'test' AND printer_id = ?) OR (reason <> 'test' AND ? = 1))
+         WHERE state = 'queued' AND route <> 'sent' AND ((reason = 'test' AND printer_id = ?) OR (reason <> 'test' AND ? = 1))
          ${skip.length ? `AND id NOT IN (${skip.map(() => '?').join(', ')})` : ''}`,
       )
       .get(printerId, inPool ? 1 : 0, ...skip);
@@ -223,7 +242,7 @@ export class PrintStore {
     return this.db
       .prepare<[string, string, string], { id: number }>(
         `UPDATE print_jobs SET error = ?, next_attempt_at = NULL, updated_at = ?
-         WHERE state = 'queued' AND reason <> 'test' AND coalesce(error, '') <> ? RETURNING id`,
+         WHERE state = 'queued' AND reason <> 'test' AND route <> 'sent' AND coalesce(error, '') <> ? RETURNING id`,
       )
       .all(error, now, error)
       .map((r) => r.id);
@@ -232,7 +251,9 @@ export class PrintStore {
   hasQueuedStationJobs(): boolean {
     return (
       this.db
-        .prepare(`SELECT 1 FROM print_jobs WHERE state = 'queued' AND reason <> 'test' LIMIT 1`)
+        .prepare(
+          `SELECT 1 FROM print_jobs WHERE state = 'queued' AND reason <> 'test' AND route <> 'sent' LIMIT 1`,
+        )
         .get() !== undefined
     );
   }
@@ -272,11 +293,14 @@ export class PrintStore {
       );
     return res.changes === 1;
   }
-  /** At start-up: a job left "printing" may have come out of the printer; a person decides. */
+  /**
+   * At start-up: a job left "printing" on this desk's printers may have come out; a person
+   * decides. (A badge sent to a station printing there is the station's to say.)
+   */
   markInterruptedJobs(now: string): number[] {
     return this.db
       .prepare<[string], { id: number }>(
-        `UPDATE print_jobs SET state = 'may_have_printed', error = 'the app stopped while this badge was printing', updated_at = ? WHERE state = 'printing' RETURNING id`,
+        `UPDATE print_jobs SET state = 'may_have_printed', error = 'the app stopped while this badge was printing', updated_at = ? WHERE state = 'printing' AND route <> 'sent' RETURNING id`,
       )
       .all(now)
       .map((r) => r.id);

@@ -349,7 +349,10 @@ export class VenueStore {
     return this.rowsOfEvent('venue_prints', eventId, toPrintRecord);
   }
 
-  /** This station's printed badges that have no record yet (a crash came between the two writes). */
+  /**
+   * This station's printed badges that have no record yet (a crash came between the two writes).
+   * A badge sent to a print station is the station's to record: it came out of its printer.
+   */
   printedJobsWithoutRecord(): {
     jobId: number;
     eventId: number;
@@ -375,6 +378,7 @@ export class VenueStore {
                 coalesce(j.printed_at, j.updated_at) AS printedAt
          FROM print_jobs j
          WHERE j.state = 'printed' AND j.attendee_id IS NOT NULL AND j.event_id IS NOT NULL AND j.reason <> 'test'
+           AND j.route <> 'sent'
            AND NOT EXISTS (SELECT 1 FROM venue_prints p WHERE p.job_id = j.id)
          ORDER BY j.id`,
     ).all();

@@ -27,6 +27,9 @@ export interface KioskDeps {
   };
 }
 
+/** A badge sent to a print station that none could take (none heard) came back at once: the person sees staff. */
+const badgeOnItsWay = (job: PrintJob) => job.state !== 'returned' && job.state !== 'cancelled';
+
 export class Kiosk {
   constructor(private readonly deps: KioskDeps) {}
 
@@ -99,12 +102,12 @@ export class Kiosk {
       listId: input.listId,
     });
     if (outcome.kind !== 'checked_in') return { outcome, badgeQueued: false };
-    if (outcome.printJob) return { outcome, badgeQueued: true };
+    if (outcome.printJob) return { outcome, badgeQueued: badgeOnItsWay(outcome.printJob) };
     // This station does not print at check-in: the kiosk prints the badge itself, once.
     const { printing } = this.deps;
     if (!printing.canPrint() || printing.printedBefore(attendee.id)) return { outcome, badgeQueued: false };
     const job = printing.printFirst(actor, attendee.id);
-    return { outcome: { ...outcome, printJob: job }, badgeQueued: true };
+    return { outcome: { ...outcome, printJob: job }, badgeQueued: badgeOnItsWay(job) };
   }
 
   private verdictOf(attendeeId: number): KioskFind {

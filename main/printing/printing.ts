@@ -1,14 +1,16 @@
 // Badge printing: the printers, the print triggers (check-in, by hand, batch, reprint) and the
 // persistent print queue. Templates are badge-templates.ts; the queue's workers, one per printer
 // (a jammed printer holds up only its own work), are queue-workers.ts; what each printer last
-// said of itself is printer-health.ts. A station prints on its pool: its printer and the printers
-// that share its badges. Printing never blocks check-in: a check-in only adds a queue row; a
-// worker prints afterwards.
+// said of itself is printer-health.ts; badges sent to (or received as) a print station of the
+// venue are print-stations.ts. A station prints on its pool: its printer and the printers that
+// share its badges. Printing never blocks check-in: a check-in only adds a queue row; a worker
+// (or a print station) prints afterwards.
 import type { Clock } from '../ground/clock.ts';
 import { isoTime } from '../ground/clock.ts';
 import type { CoreEvents } from '../ground/events.ts';
 import type { MirrorStore } from '../db/store.ts';
 import type { PrintStore } from '../db/print-store.ts';
+import type { StationJobStore } from '../db/station-job-store.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Actor, Attendee } from '../../shared/types.ts';
 import {
@@ -22,12 +24,12 @@ import {
   type Printer,
   type PrinterConfig,
   type PrintJob,
-  type PrintJobReason,
   type PrintJobState,
   type PrintQueueSummary,
 } from '../../shared/printing.ts';
 import type { PriorPrint } from '../../shared/venue.ts';
-import type { PrinterStatusView } from '../../shared/printer-status.ts';
+import { canPrintOn, type PrinterCondition, type PrinterStatusView } from '../../shared/printer-status.ts';
+import { HANDED_BACK, PRINT_HERE, type PrintAt } from '../../shared/print-stations.ts';
 import type { UndoBadge } from '../../shared/desk.ts';
 import { withQrMatrices } from './render.ts';
 import type { OsPrinting } from './drivers.ts';
@@ -35,27 +37,42 @@ import type { LabelDriverTimes } from './label-drivers.ts';
 import { BadgeTemplates, TEST_BADGE_PERSON } from './badge-templates.ts';
 import { PrintQueueWorkers } from './queue-workers.ts';
 import { PrinterHealth } from './printer-health.ts';
+import { PrintStations, type VenueStations } from './print-stations.ts';
+import { BadgeTriggers } from './badge-triggers.ts';
 
 export interface PrintingDeps {
   store: MirrorStore;
   printStore: PrintStore;
+  stationJobStore: StationJobStore;
   clock: Clock;
   events: CoreEvents;
   os?: OsPrinting | undefined;
   /**
-   * The station's choice: which printer, the printers that share its badges (a pool), and
-   * whether a check-in prints a badge.
+   * The station's choice: which printer, the printers that share its badges (a pool), whether a
+   * check-in prints a badge, where its badges print (here, or at a print station of the venue),
+   * and the name it offers its printers to the venue under (none: it does not).
    */
-  stationPrinting(): { printerId: number | null; poolPrinterIds?: number[] | undefined; autoPrint: boolean };
+  stationPrinting(): StationPrinting;
   /** Label printers' time limits (tests and benchmarks shorten them). */
   printerTimes?: Partial<LabelDriverTimes> | undefined;
   /** The venue's earliest first print of this attendee at any desk (the venue's print records), or null. */
   venuePrintOf?(attendeeId: number): PriorPrint | null;
+  /** The venue's print stations, presence and documents (null: this desk is in no venue). */
+  venueStations?(): VenueStations | null;
 }
 
-const FIRST_PRINT_REASONS: readonly PrintJobReason[] = ['check_in', 'manual', 'batch'];
+export interface StationPrinting {
+  printerId: number | null;
+  poolPrinterIds?: number[] | undefined;
+  autoPrint: boolean;
+  printAt?: PrintAt | undefined;
+  offerAs?: string | null | undefined;
+}
 
 export class Printing {
+  /** Badges sent to print stations of the venue, and badges desks sent to this one. */
+  readonly stations: PrintStations;
+  private readonly triggers: BadgeTriggers;
   private readonly templates: BadgeTemplates;
   private readonly workers: PrintQueueWorkers;
   private readonly health: PrinterHealth;
@@ -78,12 +95,44 @@ export class Printing {
       pool: () => this.pool(),
       layoutOfJob: (job) => this.layoutOfJob(job),
       announce: (jobId) => this.announce(jobId),
+      mayPrint: (job) => this.stations.mayPrint(job),
       printerTimes: deps.printerTimes,
+    });
+    this.stations = new PrintStations({
+      printStore: deps.printStore,
+      stationJobs: deps.stationJobStore,
+      clock: deps.clock,
+      settings: () => {
+        const s = deps.stationPrinting();
+        return { printAt: s.printAt ?? PRINT_HERE, offerAs: s.offerAs ?? null };
+      },
+      venue: () => deps.venueStations?.() ?? null,
+      stationPrinter: () => this.pool()[0] ?? null,
+      firstPrintRefusal: (attendee) => this.triggers.firstPrintRefusal(attendee),
+      attendee: (attendeeId) => deps.store.getAttendee(attendeeId),
+      poolState: () => this.poolState(),
+      announce: (jobId) => this.announce(jobId),
+      kickPool: () => this.workers.kickPool(),
+    });
+    this.triggers = new BadgeTriggers({
+      store: deps.store,
+      printStore: deps.printStore,
+      clock: deps.clock,
+      stations: this.stations,
+      stationPrinting: () => deps.stationPrinting(),
+      venuePrintOf: (attendeeId) => deps.venuePrintOf?.(attendeeId) ?? null,
+      announce: (jobId) => this.announce(jobId),
+      kickPool: () => this.workers.kickPool(),
+      kick: (printerId) => this.kick(printerId),
     });
   }
 
-  /** At start-up: jobs a crash left "printing" wait for a person; queued ones resume. */
+  /**
+   * At start-up: jobs a crash left "printing" wait for a person; queued ones resume. Badges desks
+   * sent to this station go back to them: they may have been sent elsewhere meanwhile.
+   */
   start(): void {
+    this.stations.handBackAll(HANDED_BACK.restarted);
     for (const id of this.deps.printStore.markInterruptedJobs(this.now())) this.announce(id);
     for (const printerId of this.deps.printStore.printerIdsWithQueuedTests()) this.kick(printerId);
     if (this.deps.printStore.hasQueuedStationJobs()) this.workers.kickPool();
@@ -95,6 +144,18 @@ export class Printing {
     if (printerId === null) return [];
     const ids = [...new Set([printerId, ...(poolPrinterIds ?? [])])];
     return ids.filter((id) => this.deps.printStore.getPrinter(id) !== undefined);
+  }
+
+  /** Whether a printer of the pool may print now; when none may, the first one's condition (a print station's badges say it). */
+  poolState(): { ready: boolean; stopped: { condition: PrinterCondition; detail: string | null } | null } {
+    const pool = this.pool();
+    const ready = pool.some((id) => {
+      const status = this.health.status(id);
+      return this.health.heldUntil(id) === null && (status === null || canPrintOn(status.condition));
+    });
+    if (ready || pool.length === 0) return { ready, stopped: null };
+    const status = this.health.status(pool[0]!);
+    return { ready, stopped: status ? { condition: status.condition, detail: status.detail } : null };
   }
 
   // ---- printers ----
@@ -156,7 +217,7 @@ export class Printing {
 
   testPrint(actor: Actor, printerId: number): PrintJob {
     this.requirePrinter(printerId);
-    return this.enqueue({ eventId: null, attendeeId: null, printerId, reason: 'test', actor, note: null });
+    return this.triggers.testPrint(actor, printerId);
   }
 
   // ---- templates ----
@@ -191,98 +252,35 @@ export class Printing {
     return this.templates.preview(eventId, attendeeId, templateId, draft);
   }
 
-  // ---- triggers ----
+  // ---- triggers (badge-triggers.ts) ----
 
   /** Called after a check-in is committed: queues the badge if the station prints at check-in. */
   onCheckedIn(actor: Actor, attendee: Attendee): PrintJob | null {
-    const { printerId, autoPrint } = this.deps.stationPrinting();
-    if (!autoPrint || printerId === null || !this.deps.printStore.getPrinter(printerId)) return null;
-    if (this.deps.printStore.firstPrintOf(attendee.id)) return null; // printed before: a reprint is a person's call
-    if (this.deps.venuePrintOf?.(attendee.id)) return null; // printed at a desk of the venue: the desk asks "reprint?"
-    return this.enqueue({
-      eventId: attendee.eventId,
-      attendeeId: attendee.id,
-      printerId,
-      reason: 'check_in',
-      actor,
-      note: null,
-    });
+    return this.triggers.onCheckedIn(actor, attendee);
   }
 
-  /**
-   * Called after an undo is committed. The badge that check-in queued is cancelled while it still
-   * waits (queued, or failed without printing), which frees the person's first print for their
-   * real check-in; a badge printing or printed, or one a person sent by hand or in a batch, is
-   * left alone and reported.
-   */
+  /** Called after an undo is committed: the badge its check-in queued is cancelled while it still waits. */
   onCheckInUndone(attendee: Attendee): UndoBadge | null {
-    const job = this.deps.printStore.firstPrintOf(attendee.id);
-    if (!job) return null;
-    const waiting: readonly PrintJobState[] = ['queued', 'failed'];
-    if (job.reason === 'check_in' && waiting.includes(job.state)) {
-      // Only from a waiting state: a worker that took the job meanwhile wins, and the job is reported as it is.
-      if (
-        this.deps.printStore.transition(job.id, waiting, 'cancelled', { nextAttemptAt: null }, this.now())
-      ) {
-        this.announce(job.id);
-        return { kind: 'cancelled', job: this.requireJob(job.id) };
-      }
-    }
-    return { kind: 'kept', job: this.requireJob(job.id) };
+    return this.triggers.onCheckInUndone(attendee);
   }
 
   printBadge(actor: Actor, attendeeId: number): PrintJob {
-    const attendee = this.requireAttendee(attendeeId);
-    const existing = this.deps.printStore.firstPrintOf(attendeeId);
-    if (existing) {
-      throw new AppError(
-        'CONFLICT',
-        `${attendee.fullName}'s badge was already ${existing.state === 'printed' ? 'printed' : 'sent to the printer'}; a second copy is a reprint`,
-        { jobId: existing.id },
-      );
-    }
-    const elsewhere = this.deps.venuePrintOf?.(attendeeId);
-    if (elsewhere) {
-      throw new AppError(
-        'CONFLICT',
-        `${attendee.fullName}'s badge was already printed at ${elsewhere.stationName}; a second copy is a reprint`,
-        { priorPrint: elsewhere },
-      );
-    }
-    return this.enqueue({
-      eventId: attendee.eventId,
-      attendeeId,
-      printerId: this.stationPrinter(),
-      reason: 'manual',
-      actor,
-      note: null,
-    });
+    return this.triggers.printBadge(actor, attendeeId);
   }
 
-  /** Whether the person's first badge was sent here (and not cancelled) or came out at a desk of the venue. */
+  /** Whether the person's first badge was queued or sent here (and not cancelled) or came out at a desk of the venue. */
   hasFirstPrint(attendeeId: number): boolean {
-    return (
-      this.deps.printStore.firstPrintOf(attendeeId) !== undefined ||
-      Boolean(this.deps.venuePrintOf?.(attendeeId))
-    );
+    const attendee = this.deps.store.getAttendee(attendeeId);
+    return attendee !== undefined && this.triggers.firstPrintRefusal(attendee) !== null;
   }
 
-  /** Whether this station has a printer to print on. */
+  /** Whether this station's badges have somewhere to print: its printer, or a print station of the venue. */
   hasStationPrinter(): boolean {
-    const { printerId } = this.deps.stationPrinting();
-    return printerId !== null && this.deps.printStore.getPrinter(printerId) !== undefined;
+    return this.triggers.canPrint();
   }
 
   reprint(actor: Actor, attendeeId: number, note: string): PrintJob {
-    const attendee = this.requireAttendee(attendeeId);
-    return this.enqueue({
-      eventId: attendee.eventId,
-      attendeeId,
-      printerId: this.stationPrinter(),
-      reason: 'reprint',
-      actor,
-      note,
-    });
+    return this.triggers.reprint(actor, attendeeId, note);
   }
 
   batch(
@@ -290,27 +288,7 @@ export class Printing {
     eventId: number,
     filter: { vipOnly: boolean; ticketName: string | null },
   ): { queued: number; alreadyPrinted: number } {
-    if (actor.role !== 'admin') throw new AppError('FORBIDDEN', 'only a workspace admin may print a batch');
-    const printerId = this.stationPrinter();
-    const candidates = this.deps.printStore.batchCandidates(eventId, filter.vipOnly, filter.ticketName);
-    let queued = 0;
-    this.deps.store.db.transaction(() => {
-      for (const c of candidates) {
-        if (c.printed) continue;
-        this.deps.printStore.insertJob({
-          eventId,
-          attendeeId: c.id,
-          printerId,
-          reason: 'batch',
-          requestedBy: actor.name ?? actor.role,
-          note: null,
-          now: this.now(),
-        });
-        queued++;
-      }
-    })();
-    this.workers.kickPool();
-    return { queued, alreadyPrinted: candidates.length - queued };
+    return this.triggers.batch(actor, eventId, filter);
   }
 
   // ---- the queue ----
@@ -323,6 +301,11 @@ export class Printing {
     return this.deps.printStore.listJobs(filter);
   }
 
+  /** One job of the queue, as it is now. */
+  listJob(jobId: number): PrintJob | undefined {
+    return this.deps.printStore.getJob(jobId);
+  }
+
   summary(): PrintQueueSummary {
     return this.deps.printStore.summary();
   }
@@ -330,6 +313,11 @@ export class Printing {
   /** Tries a job now: a failed one, a queued one waiting for its retry, or a "may have printed" one a person chose to print again. */
   retry(jobId: number): PrintJob {
     const job = this.requireJob(jobId);
+    if (printJobDispatch(job) === 'station')
+      throw new AppError(
+        'INVALID_STATE',
+        `this badge prints at ${job.printerName}; send it elsewhere, or retry it there`,
+      );
     if (
       !this.deps.printStore.transition(
         jobId,
@@ -343,24 +331,28 @@ export class Printing {
     }
     this.announce(jobId);
     // A person pressing Retry has seen to the printer: it is asked again now, not after its hold.
-    this.health.release(job.printerId);
-    this.kick(job.printerId);
+    if (job.printerId !== null) {
+      this.health.release(job.printerId);
+      this.kick(job.printerId);
+    }
     if (printJobDispatch(job) === 'pool') this.workers.kickPool();
     return this.requireJob(jobId);
   }
 
+  /** Cancels a waiting badge; a badge sent to a print station only once it came back (at the station it is the station's). */
   cancel(jobId: number): PrintJob {
     const job = this.requireJob(jobId);
-    if (
-      !this.deps.printStore.transition(
-        jobId,
-        ['queued', 'failed', 'may_have_printed'],
-        'cancelled',
-        {},
-        this.now(),
-      )
-    ) {
-      throw new AppError('INVALID_STATE', `a ${job.state} job cannot be cancelled`);
+    const from: readonly PrintJobState[] =
+      printJobDispatch(job) === 'station'
+        ? ['returned', 'failed', 'may_have_printed']
+        : ['queued', 'failed', 'may_have_printed'];
+    if (!this.deps.printStore.transition(jobId, from, 'cancelled', {}, this.now())) {
+      throw new AppError(
+        'INVALID_STATE',
+        printJobDispatch(job) === 'station' && job.state === 'queued'
+          ? `this badge waits at ${job.printerName}; it can be cancelled there`
+          : `a ${job.state} job cannot be cancelled`,
+      );
     }
     this.announce(jobId);
     return this.requireJob(jobId);
@@ -407,51 +399,10 @@ export class Printing {
     return withQrMatrices(this.layoutFor(a));
   }
 
-  private enqueue(j: {
-    eventId: number | null;
-    attendeeId: number | null;
-    printerId: number;
-    reason: PrintJobReason;
-    actor: Actor;
-    note: string | null;
-  }): PrintJob {
-    let job: PrintJob;
-    try {
-      job = this.deps.printStore.insertJob({
-        ...j,
-        requestedBy: j.actor.name ?? j.actor.role,
-        now: this.now(),
-      });
-    } catch (err) {
-      if (FIRST_PRINT_REASONS.includes(j.reason) && /UNIQUE/.test(String(err))) {
-        throw new AppError('CONFLICT', 'this badge was already printed; a second copy is a reprint');
-      }
-      throw err;
-    }
-    this.deps.events.emit('printJobChanged', { job });
-    if (printJobDispatch(job) === 'pool') this.workers.kickPool();
-    else this.kick(j.printerId);
-    return job;
-  }
-
-  private stationPrinter(): number {
-    const { printerId } = this.deps.stationPrinting();
-    if (printerId === null || !this.deps.printStore.getPrinter(printerId)) {
-      throw new AppError('INVALID_STATE', 'this station has no printer; choose one in Settings → Printers');
-    }
-    return printerId;
-  }
-
   private requirePrinter(printerId: number) {
     const p = this.deps.printStore.getPrinter(printerId);
     if (!p) throw new AppError('NOT_FOUND', `printer ${printerId} does not exist`);
     return p;
-  }
-
-  private requireAttendee(attendeeId: number): Attendee {
-    const a = this.deps.store.getAttendee(attendeeId);
-    if (!a) throw new AppError('NOT_FOUND', `attendee ${attendeeId} does not exist`);
-    return a;
   }
 
   private requireJob(jobId: number): PrintJob {

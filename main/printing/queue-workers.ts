@@ -6,7 +6,8 @@
 //   labels, unreachable) is left alone for a while; the badge stays queued with the state in
 //   words and goes to another printer of the station, or waits for this one. Never failed for it.
 // - A badge is taken by one printer at a time (in memory while its printer is asked, then by the
-//   queued -> printing step in SQLite), so a badge that moves never prints twice.
+//   queued -> printing step in SQLite), so a badge that moves never prints twice. A badge another
+//   desk sent to this print station is taken only while the station holds its claim (mayPrint).
 // - A failure puts the job back with a back-off (or fails it after a few tries); a driver that
 //   never answers, or a fault reported while printing, leaves the job "may have printed" for a
 //   person, never printed twice by itself.
@@ -40,6 +41,12 @@ export interface PrintQueueWorkersDeps {
   pool(): number[];
   layoutOfJob(job: PrintJob): BadgeLayout;
   announce(jobId: number): void;
+  /**
+   * The last look before a badge is taken for printing: false when it is not this station's to
+   * print any more (a badge a desk sent here that was sent elsewhere, or whose sender is not heard:
+   * print-stations.ts hands it back).
+   */
+  mayPrint(job: PrintJob): boolean;
   /** Label printers' time limits (tests and benchmarks shorten them). */
   printerTimes?: Partial<LabelDriverTimes> | undefined;
 }
@@ -190,6 +197,7 @@ export class PrintQueueWorkers {
         this.hold(job, printer, refusal);
         return 'stop';
       }
+      if (!this.deps.mayPrint(job)) return 'next';
       if (!this.deps.printStore.claim(job.id, printer.id, this.now())) return 'next';
       this.deps.announce(job.id);
       return await this.send(session, printer, job, badge);

@@ -1,7 +1,8 @@
 // Printing figures: badge_render_ms (layout + PDF of one badge) and
 // checkin_to_print_dispatch_p95_ms, from the check-in's IPC call to the ZPL bytes arriving at a
 // label printer stand-in on 127.0.0.1, over 500 check-ins with auto-print on at a brisk desk pace;
-// then the Brother raster and a desk's pool of printers (printing-pool.ts).
+// then the Brother raster and a desk's pool of printers (printing-pool.ts), and a kiosk's badge
+// sent to a print station over the venue (printing-stations.ts).
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { renderPdf, withQrMatrices } from '../../main/printing/render.ts';
@@ -9,8 +10,9 @@ import type { SecretStore } from '../../main/ground/secrets.ts';
 import { percentile, startOfflineAppHost } from './stats.ts';
 import { startZplStandIn } from '../helpers/zpl-standin.ts';
 import { measureLabelPrinters, type PoolFigures } from './printing-pool.ts';
+import { measureStationDispatch, type StationDispatchFigures } from './printing-stations.ts';
 
-export interface PrintFigures extends PoolFigures {
+export interface PrintFigures extends PoolFigures, StationDispatchFigures {
   badge_render_ms: number;
   badge_render_p95_ms: number;
   print_checkins: number;
@@ -78,8 +80,10 @@ export async function measurePrinting(opts: {
     const labels = await zpl.waitForLabels(sample.length);
     const dispatch = labels.map((l, i) => l.receivedAt - started[i]!);
     const pool = await measureLabelPrinters(app, invoke, people.slice(200 + checkins));
+    const stations = await measureStationDispatch();
     return {
       ...pool,
+      ...stations,
       badge_render_ms: pct(renderTimes, 0.5),
       badge_render_p95_ms: pct(renderTimes, 0.95),
       print_checkins: sample.length,

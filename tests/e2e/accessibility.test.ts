@@ -145,6 +145,28 @@ test('axe: zero WCAG 2.1 A and AA violations on every screen', T, async (t) => {
     await expectNoAxeViolations(page, 'venue panel');
   });
 
+  await t.test('print stations: where badges print, the offer, and a badge that came back', async () => {
+    // This desk offers its printer to the venue, and sends its own badges to the nearest free
+    // station: it sees none (it never sends to itself), so a badge comes back at once.
+    const settings = page.getByRole('main', { name: 'Settings' });
+    await settings.getByLabel('Offer this desk’s printers to the venue as a print station').check();
+    await settings.getByText('Offered to the venue as Badge table: 0 waiting.').waitFor();
+    await settings.getByLabel('Print badges at').selectOption('nearest');
+    await expectNoAxeViolations(page, 'settings: print stations');
+    const job = await ipc(e, 'print.badge', { attendeeId: people.at(-1)!.id });
+    assert.equal(job.state, 'returned');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Print queue' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Print queue' }).waitFor();
+    await page.getByText('No print station is seen now — send it elsewhere when one is').waitFor();
+    await expectNoAxeViolations(page, 'print queue: a badge that came back');
+    await page.getByRole('button', { name: `Send elsewhere: ${people.at(-1)!.fullName}` }).click();
+    const dialog = page.getByRole('dialog', { name: 'Send the badge elsewhere' });
+    await dialog.getByLabel('Send to').waitFor();
+    await expectNoAxeViolations(page, 'send elsewhere dialog');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+  });
+
   await t.test('storage: the damaged database notice', async () => {
     await e.host.kill();
     // The file's header overwritten: nothing of it reads as a database.

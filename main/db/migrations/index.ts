@@ -28,6 +28,7 @@ import { migration011 } from './011-answers.ts';
 import { migration012 } from './012-door.ts';
 import { migration013 } from './013-lists.ts';
 import { migration014 } from './014-checkin-tallies.ts';
+import { migration015 } from './015-print-stations.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
@@ -44,4 +45,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration012,
   migration013,
   migration014,
+  migration015,
 ];

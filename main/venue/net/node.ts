@@ -9,6 +9,7 @@ import type * as Y from 'yjs';
 import type { Connection, Document } from '@hocuspocus/server';
 import type { Clock } from '../../ground/clock.ts';
 import { isPollKey, MAX_POLL_KEYS } from '../../../shared/venue-poller.ts';
+import type { PrintStationOffer } from '../../../shared/print-stations.ts';
 import type { VenueDocumentPersistence } from '../contracts.ts';
 import { DocumentServer, directoryDocumentName } from './document-server.ts';
 import type { VenueNodeEvent } from './node-events.ts';
@@ -48,6 +49,7 @@ export class VenueNode {
   private heartbeat: NodeJS.Timeout | null = null;
   private identity: DeskIdentity;
   private polls: string[] = [];
+  private printStation: PrintStationOffer | null = null;
   private stopped = false;
 
   constructor(private readonly options: VenueNodeOptions) {
@@ -158,6 +160,20 @@ export class VenueNode {
     this.renewPresence();
   }
 
+  /** What this desk offers the venue as a print station (null: nothing), carried by its presence; renewed when it changes. */
+  setPrintStation(offer: PrintStationOffer | null): void {
+    const same =
+      offer === this.printStation ||
+      (offer !== null &&
+        this.printStation !== null &&
+        offer.name === this.printStation.name &&
+        offer.waiting === this.printStation.waiting &&
+        offer.ready === this.printStation.ready);
+    if (same) return;
+    this.printStation = offer ? { ...offer } : null;
+    this.renewPresence();
+  }
+
   /** What this desk's own presence says it could poll. */
   ownPolls(): readonly string[] {
     return this.polls;
@@ -237,6 +253,24 @@ export class VenueNode {
     return this.presence.silentForMs(stationId);
   }
 
+  /**
+   * How long since this desk last heard the station's presence by any way (real time): over its
+   * links to peers' servers (silentForMs), or from the station's own connection to this desk's
+   * server, which a desk that has just joined has before this desk links back to it.
+   */
+  heardAgoMs(stationId: string): number {
+    let latest = -Infinity;
+    const awareness = this.directoryDocument()?.awareness;
+    if (awareness) {
+      for (const [clientId, state] of awareness.getStates()) {
+        if ((state as { stationId?: unknown }).stationId !== stationId) continue;
+        const updated = awareness.meta.get(clientId)?.lastUpdated;
+        if (updated !== undefined && updated > latest) latest = updated;
+      }
+    }
+    return Math.min(this.presence.silentForMs(stationId), Date.now() - latest);
+  }
+
   /** How often this desk renews its presence (and so, by the same setting, its peers theirs). */
   get heartbeatIntervalMs(): number {
     return this.heartbeatMs;
@@ -290,6 +324,7 @@ export class VenueNode {
       clock: this.options.clock.now(),
       ...(this.polls.length > 0 ? { polls: this.polls } : {}),
       ...(this.options.relay ? { relay: true as const } : {}),
+      ...(this.printStation ? { printStation: this.printStation } : {}),
     };
   }
 

@@ -24,6 +24,7 @@ import { VenueSettings } from './membership/venue-settings.ts';
 import { VenueDirectory } from './directory/directory.ts';
 import type { Discovery } from './directory/discovery.ts';
 import { venueStatusOf } from './directory/venue-status.ts';
+import { PrintStationPresence } from './directory/print-stations.ts';
 import { formatHost, parseAddress, peerKey, type PeerAddress } from './transport/addresses.ts';
 import type { VenueLimits } from './transport/limits.ts';
 
@@ -62,6 +63,8 @@ export interface VenueNetworkDeps {
 
 export class VenueNetwork implements VenueDocumentSource {
   readonly node: VenueNode;
+  /** The venue's print stations as this desk hears them, and what this desk offers. */
+  readonly printStations: PrintStationPresence;
   private readonly settings: VenueSettings;
   private readonly directory: VenueDirectory;
   private readonly membership: VenueMembership;
@@ -90,6 +93,7 @@ export class VenueNetwork implements VenueDocumentSource {
       onEvent: (e) => this.onNodeEvent(e),
     });
     this.directory = new VenueDirectory(() => this.node.directory());
+    this.printStations = new PrintStationPresence(this.node, () => this.settings.material !== null);
     this.membership = new VenueMembership({
       stationId: deps.stationId,
       node: this.node,
@@ -170,6 +174,12 @@ export class VenueNetwork implements VenueDocumentSource {
   onVenueEventsChanged(listener: () => void): () => void {
     this.eventListeners.add(listener);
     return () => this.eventListeners.delete(listener);
+  }
+
+  /** Whether a station id is a desk of this venue (its directory, removed desks left out), this one included. */
+  isVenueDesk(stationId: string): boolean {
+    if (stationId === this.stationId) return true;
+    return this.directory.members().some(([id]) => id === stationId);
   }
 
   deskOnline(stationId: string): boolean {

@@ -22,6 +22,8 @@ export class PrintRecords {
   recordPrinted(job: PrintJob): void {
     if (job.state !== 'printed' || job.attendeeId === null || job.eventId === null || job.reason === 'test')
       return;
+    // A badge sent to a print station came out of the station's printer: the station records it.
+    if (job.station?.direction === 'sent') return;
     this.recordPrint({
       jobId: job.id,
       eventId: job.eventId,

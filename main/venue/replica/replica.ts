@@ -4,7 +4,8 @@
 //   entry validated on the way in;
 // - print records (print-records.ts): badges printed here become the venue's print entries, and
 //   the venue's first print of an attendee answers the print pre-check;
-// - the roster (roster-replica.ts): the attendee list and event details from the desk that polls.
+// - the roster (roster-replica.ts): the attendee list and event details from the desk that polls;
+// - badges sent to print stations (station-jobs.ts), when the core gives their hooks.
 // attach() reconciles both ways (a crash between the two writes, a document lost or restored from
 // an older copy), then follows every remote change; with no document attached, local actions
 // stay in SQLite and go into the document when it is attached. No replication logic here: Yjs
@@ -39,6 +40,7 @@ import { RefusalCounts } from './refusals.ts';
 import { RosterReplica } from './roster-replica.ts';
 import { DoorLog } from './door-log.ts';
 import { ListLog } from './list-log.ts';
+import { StationJobLog, type StationJobHooks } from './station-jobs.ts';
 import type { CheckOutRecord, StoredListEntry } from '../../db/list-store.ts';
 import { duplicateWalkIns } from '../../../shared/door.ts';
 
@@ -56,6 +58,8 @@ export interface VenueReplicaDeps {
   stationName?: () => string;
   /** The door's entries (walk-ins, corrections, notes, flags, links): followed when given. */
   doorStore?: DoorStore;
+  /** Badges sent to print stations: followed when given (the core wires printing and the network half). */
+  stationJobs?: StationJobHooks;
 }
 
 export class VenueReplica {
@@ -67,6 +71,7 @@ export class VenueReplica {
   private readonly roster: RosterReplica;
   private readonly door: DoorLog | null;
   private readonly lists: ListLog;
+  private readonly stationJobs: StationJobLog | null;
   private source: VenueDocumentSource | null = null;
 
   constructor(private readonly deps: VenueReplicaDeps) {
@@ -116,6 +121,18 @@ export class VenueReplica {
       attachmentOf,
       listsArrived: (eventId) => this.log.listsArrived(eventId),
     });
+    this.stationJobs = deps.stationJobs
+      ? new StationJobLog({
+          stationId: this.stationId,
+          store: deps.store,
+          venueStore: deps.venueStore,
+          clock: deps.clock,
+          events: deps.events,
+          refusals: this.refusals,
+          attachmentOf,
+          hooks: deps.stationJobs,
+        })
+      : null;
     this.prints.recordUnrecordedPrints();
   }
 
@@ -146,6 +163,7 @@ export class VenueReplica {
       this.roster.observe(eventId, roster, eventMap),
       ...(this.door ? [this.door.observe(eventId, doc)] : []),
       this.lists.observe(eventId, doc),
+      ...(this.stationJobs ? [this.stationJobs.observe(eventId, doc)] : []),
     ];
     const attachment: Attachment = {
       key,
@@ -169,6 +187,7 @@ export class VenueReplica {
     this.lists.reconcile(eventId, doc);
     const counts = this.log.reconcile(attachment);
     this.roster.reconcile(attachment);
+    this.stationJobs?.reconcile(eventId, doc);
     return counts;
   }
 
@@ -347,6 +366,23 @@ export class VenueReplica {
   /** A print job changed: a badge that came out of the printer becomes the venue's print record. */
   recordPrinted(job: PrintJob): void {
     this.prints.recordPrinted(job);
+  }
+
+  // ---- badges sent to print stations (station-jobs.ts) ----
+
+  /** A badge this desk sends to a print station (or sends elsewhere): its request into the event's document. */
+  publishStationRequest(job: PrintJob): void {
+    this.stationJobs?.publishRequest(job);
+  }
+
+  /** This station's word on a badge a desk sent it, into the event's document. */
+  publishStationWord(job: PrintJob): void {
+    this.stationJobs?.publishWord(job);
+  }
+
+  /** Why this station no longer holds its claim on a badge sent to it (the document sends it elsewhere), or null. */
+  stationClaimLost(job: PrintJob): string | null {
+    return this.stationJobs?.claimLost(job) ?? null;
   }
 
   // ---- what the desk and the admin read ----

@@ -7,6 +7,7 @@
 import { useState } from 'react';
 import type { Attendee } from '../../../shared/types.ts';
 import { PRINT_JOB_STATE_LABEL } from '../../../shared/printing.ts';
+import { sentJobText } from '../../../shared/print-stations.ts';
 import { priorPrintPrompt } from '../../../shared/venue-view.ts';
 import { formatClock } from '../ui/format.ts';
 import { isAdmin, useStore } from '../app/use-store.ts';
@@ -241,7 +242,10 @@ function PrintLine({ line, onReprint }: { line: DeskPrintLine; onReprint: (() =>
   }
   if (
     job &&
-    (job.state === 'failed' || job.state === 'may_have_printed' || (job.state === 'queued' && job.error))
+    (job.state === 'failed' ||
+      job.state === 'may_have_printed' ||
+      job.state === 'returned' ||
+      (job.state === 'queued' && job.error))
   ) {
     const problem = job.error ?? 'the app stopped while this badge was printing';
     return (
@@ -262,6 +266,8 @@ function PrintLine({ line, onReprint }: { line: DeskPrintLine; onReprint: (() =>
     );
   }
   const state = job ? PRINT_JOB_STATE_LABEL[job.state] : 'Sending…';
+  // A badge sent to a print station says where it is: "Printing at Badge table", "Printed at Badge table".
+  const atStation = job ? sentJobText(job) : null;
   return (
     <p
       className={`feedback-print${job?.state === 'printed' ? ' feedback-print-done' : ''}`}
@@ -269,7 +275,15 @@ function PrintLine({ line, onReprint }: { line: DeskPrintLine; onReprint: (() =>
       data-state={job?.state ?? 'waiting'}
     >
       <span className="feedback-print-dot" aria-hidden="true" />
-      Badge printing on {printer} · <span className="feedback-print-state">{state}</span>
+      {atStation ? (
+        <>
+          Badge: <span className="feedback-print-state">{atStation}</span>
+        </>
+      ) : (
+        <>
+          Badge printing on {printer} · <span className="feedback-print-state">{state}</span>
+        </>
+      )}
     </p>
   );
 }

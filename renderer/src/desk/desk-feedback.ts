@@ -6,6 +6,7 @@ import type { CheckInFeedback, CheckInOutcome } from '../../../shared/desk.ts';
 import { notFoundText } from '../../../shared/desk.ts';
 import { SEVERAL_MATCH_TEXT } from '../../../shared/desk-enter.ts';
 import type { Printer, PrintJob, PrintJobReason } from '../../../shared/printing.ts';
+import { PRINT_HERE, type PrintAt } from '../../../shared/print-stations.ts';
 import type { PriorPrint } from '../../../shared/venue-view.ts';
 import type { OrderGroup } from '../../../shared/door.ts';
 import type { Glance } from '../../../shared/glance.ts';
@@ -181,13 +182,15 @@ export function reprintFeedback(
 export function checkInPrintLine(
   outcome: Extract<CheckInOutcome, { kind: 'checked_in' }>,
   afterJobId: number,
-  station: { autoPrint: boolean; printerId: number | null },
+  station: { autoPrint: boolean; printerId: number | null; printAt?: PrintAt | undefined },
   printers: readonly Printer[] | null,
   /** The newest check-in job this window has heard of for the person. */
   pushed: PrintJob | undefined,
 ): DeskPrintLine | null {
   const { autoPrint, printerId } = station;
-  if (!autoPrint || printerId === null) return null;
+  // Badges sent to a print station need no printer here.
+  const printAt = station.printAt ?? PRINT_HERE;
+  if (!autoPrint || (printerId === null && printAt.kind === 'here')) return null;
   // The answer names the queued job; a push may already have moved it further.
   const job = outcome.printJob
     ? newerJob(pushed && pushed.id === outcome.printJob.id ? pushed : undefined, outcome.printJob)
@@ -197,7 +200,12 @@ export function checkInPrintLine(
   return {
     attendeeId: outcome.attendee.id,
     reason: 'check_in',
-    printerName: printers?.find((p) => p.id === printerId)?.name ?? 'the badge printer',
+    printerName:
+      printAt.kind === 'station'
+        ? printAt.name
+        : printAt.kind === 'nearest'
+          ? 'the nearest free print station'
+          : (printers?.find((p) => p.id === printerId)?.name ?? 'the badge printer'),
     afterJobId,
     job,
     note: null,

@@ -7,6 +7,7 @@ import { MAX_COLLECT_AT_CHARS } from '../../../shared/kiosk.ts';
 import { isAdmin, useStore } from '../app/use-store.ts';
 import { Dialog, FormDialogActions, useDialogAction } from '../ui/Dialog.tsx';
 import { InlineError } from '../ui/states.tsx';
+import { PrintAtField } from '../printing/index.ts';
 
 export function KioskStartButton({ event }: { event: SyncedEvent }) {
   const admin = useStore(isAdmin);
@@ -58,6 +59,7 @@ function KioskStartDialog({ event, onClose }: { event: SyncedEvent; onClose: () 
             onChange={(e) => setCollectAt(e.target.value)}
           />
         </div>
+        <PrintAtField help="A kiosk without a printer sends its badges to a print station of the venue." />
         <InlineError message={error} />
         <div className="form-actions">
           <FormDialogActions onCancel={onClose} busy={busy} label="Start kiosk" busyLabel="Starting…" />

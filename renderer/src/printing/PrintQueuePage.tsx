@@ -6,11 +6,13 @@ import { memo, useState } from 'react';
 import type { PrintJob, PrintJobReason, PrintJobState } from '../../../shared/printing.ts';
 import { badgesNotPrintingText, PRINT_JOB_STATE_LABEL } from '../../../shared/printing.ts';
 import { canPrintOn, printerStatusText } from '../../../shared/printer-status.ts';
+import { canSendElsewhere, sentJobText } from '../../../shared/print-stations.ts';
 import { formatClock, formatCount, formatMoment, formatTime } from '../ui/format.ts';
 import { useStore } from '../app/use-store.ts';
 import type { PillTone } from '../ui/StatusPill.tsx';
 import { StatusPill } from '../ui/StatusPill.tsx';
 import { LoadError } from '../ui/states.tsx';
+import { SendElsewhereDialog } from './SendElsewhereDialog.tsx';
 
 export const PRINT_REASON_LABEL: Record<PrintJobReason, string> = {
   check_in: 'Check-in',
@@ -27,6 +29,7 @@ export const PRINT_STATE_TONE: Record<PrintJobState, PillTone> = {
   failed: 'red',
   may_have_printed: 'amber',
   cancelled: 'grey',
+  returned: 'amber',
 };
 
 export const MAY_HAVE_PRINTED_TEXT = 'The app stopped while this badge was printing. Check the printer.';
@@ -163,11 +166,17 @@ const JobRow = memo(function JobRow({ job }: { job: PrintJob }) {
   const cancel = useStore((s) => s.cancelPrintJob);
   const markPrinted = useStore((s) => s.markPrintJobPrinted);
   const [busy, setBusy] = useState(false);
+  const [sending, setSending] = useState(false);
   const subject = jobSubject(job);
-  const retrying = job.state === 'queued' && job.error !== null;
-  const needsPerson = job.state === 'failed' || job.state === 'may_have_printed';
-  const canRetry = job.state === 'failed' || retrying;
-  const canCancel = job.state === 'queued' || job.state === 'failed';
+  // A badge sent to a print station is the station's until it comes back: it is sent elsewhere, not retried here.
+  const sent = job.station?.direction === 'sent';
+  const atStation = sentJobText(job);
+  const retrying = !sent && job.state === 'queued' && job.error !== null;
+  const needsPerson = job.state === 'failed' || job.state === 'may_have_printed' || job.state === 'returned';
+  const canRetry = !sent && (job.state === 'failed' || retrying);
+  const canCancel = sent
+    ? job.state === 'returned' || job.state === 'failed'
+    : job.state === 'queued' || job.state === 'failed';
 
   const run = async (action: (job: PrintJob) => Promise<void>) => {
     setBusy(true);
@@ -186,10 +195,18 @@ const JobRow = memo(function JobRow({ job }: { job: PrintJob }) {
       <th scope="row" className={job.attendeeName ? undefined : 'muted'}>
         {subject}
       </th>
-      <td>{job.printerName}</td>
+      <td className={sent && job.station?.stationId === null ? 'muted' : undefined}>
+        {sent && job.station?.stationId === null ? 'No station seen' : job.printerName}
+        {sent && job.station?.stationId !== null ? (
+          <span className="print-job-note">print station</span>
+        ) : null}
+      </td>
       <td className="print-job-reason">
         {PRINT_REASON_LABEL[job.reason]}
         {job.note ? <span className="print-job-note">{job.note}</span> : null}
+        {job.station?.direction === 'received' ? (
+          <span className="print-job-note">from {job.station.stationName}</span>
+        ) : null}
       </td>
       <td>
         <StatusPill
@@ -198,7 +215,9 @@ const JobRow = memo(function JobRow({ job }: { job: PrintJob }) {
         />
       </td>
       <td className="print-job-error">
-        {job.state === 'may_have_printed' ? (
+        {atStation !== null ? (
+          <span data-testid="sent-job-state">{atStation}</span>
+        ) : job.state === 'may_have_printed' ? (
           <span>{MAY_HAVE_PRINTED_TEXT}</span>
         ) : job.error ? (
           <span>{job.error}</span>
@@ -220,17 +239,31 @@ const JobRow = memo(function JobRow({ job }: { job: PrintJob }) {
         </time>
       </td>
       <td className="print-job-actions">
+        {canSendElsewhere(job) ? (
+          <button
+            type="button"
+            className="button button-small button-primary"
+            aria-label={`Send elsewhere: ${subject}`}
+            disabled={busy}
+            onClick={() => setSending(true)}
+          >
+            Send elsewhere
+          </button>
+        ) : null}
+        {sending ? <SendElsewhereDialog job={job} onClose={() => setSending(false)} /> : null}
         {job.state === 'may_have_printed' ? (
           <>
-            <button
-              type="button"
-              className="button button-small button-primary"
-              aria-label={`Print again: ${subject}`}
-              disabled={busy}
-              onClick={() => void run(retry)}
-            >
-              Print again
-            </button>
+            {sent ? null : (
+              <button
+                type="button"
+                className="button button-small button-primary"
+                aria-label={`Print again: ${subject}`}
+                disabled={busy}
+                onClick={() => void run(retry)}
+              >
+                Print again
+              </button>
+            )}
             <button
               type="button"
               className="button button-small"

@@ -1,11 +1,15 @@
 // Settings → Printers → This station: where its badges print (its printer, and the printers that
-// share its badges: the next free one takes the next badge, a stopped one is passed over), and
-// whether a check-in prints a badge by itself. Saved as it changes; changing it is an admin's call.
+// share its badges: the next free one takes the next badge, a stopped one is passed over; or a print
+// station of the venue), whether a check-in prints a badge by itself, and whether this desk offers
+// its printers to the venue as a print station. Saved as it changes; changing it is an admin's call.
 import { useId, useState } from 'react';
 import type { StationSettings } from '../../../shared/ipc-contract.ts';
 import { errorMessage } from '../ui/format.ts';
 import { isAdmin, useStore } from '../app/use-store.ts';
 import { InlineError } from '../ui/states.tsx';
+import { PRINT_HERE, printAtText } from '../../../shared/print-stations.ts';
+import { PrintAtField, seenStations } from './PrintAtField.tsx';
+import { PrintStationOffer } from './PrintStationOffer.tsx';
 
 type Choice = Pick<StationSettings, 'printerId' | 'autoPrint'> & { poolPrinterIds: number[] };
 
@@ -16,6 +20,8 @@ export function StationPrinting() {
   const savedAutoPrint = useStore((s) => s.settings.autoPrint);
   const savedPool = useStore((s) => s.settings.poolPrinterIds);
   const admin = useStore(isAdmin);
+  const printAt = useStore((s) => s.settings.printAt ?? PRINT_HERE);
+  const seen = useStore(seenStations);
   const updateSettings = useStore((s) => s.updateSettings);
   // The choice shows at once; the saved settings take over when main has answered.
   const [pending, setPending] = useState<Partial<Choice>>({});
@@ -49,6 +55,9 @@ export function StationPrinting() {
     return (
       <div className="station-printing">
         <h3 className="station-printing-title">This station</h3>
+        {printAt.kind !== 'here' ? (
+          <p data-testid="station-print-at">Badges print at {printAtText(printAt, seen)}.</p>
+        ) : null}
         <p data-testid="station-printer">
           {printerId === null
             ? 'No badge printer chosen for this station.'
@@ -124,13 +133,15 @@ export function StationPrinting() {
           />
           <label htmlFor={ids.auto}>Print a badge at check-in</label>
         </div>
-        {autoPrint && printerId === null ? (
+        <PrintAtField help="A desk or kiosk without a printer sends its badges to a print station of the venue. Nearest free: a station heard in the last two heartbeats whose printers can print, with the fewest badges waiting." />
+        {autoPrint && printerId === null && printAt.kind === 'here' ? (
           <p className="muted small station-printing-hint">
             Choose a printer: without one, check-ins print nothing.
           </p>
         ) : null}
         <InlineError message={error} />
       </div>
+      <PrintStationOffer />
     </div>
   );
 }

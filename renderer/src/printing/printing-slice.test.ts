@@ -205,3 +205,51 @@ test('printers say their state: read with the printers, then kept current by pus
   await store.getState().refreshPrinters();
   assert.equal(store.getState().printerStatuses[4]?.condition, 'paper_out');
 });
+
+test('print stations: read where they show, and a badge that came back is sent elsewhere as main answers', async () => {
+  const { transport, timers, store } = await startedStore();
+  const stations = {
+    offering: null,
+    stations: [
+      {
+        stationId: 'station-badge-table-01',
+        deskName: 'Desk 3',
+        name: 'Badge table',
+        waiting: 2,
+        ready: true,
+      },
+    ],
+  };
+  transport.answer('printStations.view', () => stations);
+  transport.answer('print.jobs', () => []);
+  store.getState().navigate({ name: 'printQueue' });
+  await settle();
+  assert.deepEqual(store.getState().printStations, stations, 'read when the print queue opens');
+  const sent = {
+    direction: 'sent' as const,
+    stationId: 'station-badge-table-01',
+    stationName: 'Badge table',
+    jobId: 'job-0000-1111',
+    epoch: 1,
+    answered: true,
+  };
+  const back = printJob({ id: 7, printerId: null, state: 'returned', station: sent, updatedAt: at(1) });
+  transport.answer('print.sendElsewhere', () => ({
+    ...back,
+    state: 'queued',
+    station: { ...sent, epoch: 2, answered: false },
+    updatedAt: at(2),
+  }));
+  await store.getState().sendPrintJobElsewhere(back, { kind: 'nearest' });
+  assert.deepEqual(transport.inputs('print.sendElsewhere'), [{ jobId: 7, to: { kind: 'nearest' } }]);
+  timers.advance(50);
+  const row = store.getState().printQueue?.jobs?.find((j) => j.id === 7);
+  assert.deepEqual([row?.state, row?.station?.epoch], ['queued', 2]);
+  // The venue's desks changed: the stations are read again (once per burst of presence).
+  const reads = transport.inputs('printStations.view').length;
+  transport.push('venueDesksChanged', { venueId: 'v' });
+  transport.push('venueDesksChanged', { venueId: 'v' });
+  timers.advance(1_000);
+  await settle();
+  assert.equal(transport.inputs('printStations.view').length, reads + 1);
+});

@@ -3,6 +3,7 @@
 import type { Attendee } from '../../../shared/types.ts';
 import type { Printer, PrinterConfig, PrintJob, PrintQueueSummary } from '../../../shared/printing.ts';
 import type { PrinterStatus } from '../../../shared/printer-status.ts';
+import type { PrintStationsView } from '../../../shared/print-stations.ts';
 import { errorMessage } from '../ui/format.ts';
 import { BridgeError } from '../app/bridge.ts';
 import { MirroredList, upsertById } from '../app/lists.ts';
@@ -41,6 +42,8 @@ export interface PrintingSlice {
   printQueue: PrintQueueState | null;
   /** Batches queued from event pages in this session, by event. */
   batches: Record<number, BatchProgress>;
+  /** What this desk offers as a print station and the stations it sees; null until read. */
+  printStations: PrintStationsView | null;
 
   refreshPrinters(): Promise<void>;
   addPrinter(name: string, config: PrinterConfig): Promise<Printer>;
@@ -64,12 +67,20 @@ export interface PrintingSlice {
   retryPrintJob(job: PrintJob): Promise<void>;
   cancelPrintJob(job: PrintJob): Promise<void>;
   markPrintJobPrinted(job: PrintJob): Promise<void>;
+  /** A badge that came back from its print station, sent to another (or the nearest free one). */
+  sendPrintJobElsewhere(
+    job: PrintJob,
+    to: { kind: 'station'; stationId: string } | { kind: 'nearest' },
+  ): Promise<void>;
   refreshPrintQueue(): Promise<void>;
+  refreshPrintStations(): Promise<void>;
 }
 
 /** print.jobs answers at most this many rows. */
 const PRINT_JOBS_MAX = 500;
 const SUMMARY_REFRESH_MS = 400;
+/** The stations seen change with every desk's presence: read at most this often. */
+const STATIONS_REFRESH_MS = 1_000;
 
 export const createPrintingSlice: SliceCreator<PrintingSlice> =
   ({ call, adminCall, timers, signals, printJobs }) =>
@@ -143,6 +154,13 @@ export const createPrintingSlice: SliceCreator<PrintingSlice> =
         return { batches };
       });
 
+    const refreshStationsNow = () =>
+      refreshes
+        .run('printStations', async () => {
+          set({ printStations: await call('printStations.view', {}) });
+        })
+        .catch(() => undefined);
+
     const receiveJob = (job: PrintJob) => {
       printJobs.receive(job);
       refreshSummarySoon();
@@ -174,6 +192,12 @@ export const createPrintingSlice: SliceCreator<PrintingSlice> =
     );
     signals.onPush('printJobChanged', ({ job }) => receiveJob(job));
     signals.onPush('printerStatusChanged', ({ printerId, status }) => receiveStatus(printerId, status));
+    // The venue's desks (and so its print stations) changed: read again where they show.
+    signals.onPush('venueDesksChanged', () => {
+      const route = get().route.name;
+      if (get().printStations && (route === 'settings' || route === 'printQueue' || route === 'event'))
+        throttle.soon('printStations', STATIONS_REFRESH_MS, () => void refreshStationsNow());
+    });
     signals.onReconnect(() => {
       const route = get().route;
       if (route.name === 'event') void refreshBatch(route.eventId);
@@ -187,13 +211,18 @@ export const createPrintingSlice: SliceCreator<PrintingSlice> =
         void refreshPrintersNow();
         void refreshSummaryNow();
         if (route.name === 'printQueue') void refreshQueueNow();
+        if (route.name === 'printQueue' || route.name === 'settings') void refreshStationsNow();
       } else if (route.name === 'printQueue') {
         if (!get().printQueue) set({ printQueue: { jobs: null, error: null } });
         void refreshQueueNow();
         void refreshSummaryNow();
+        void refreshStationsNow();
       } else {
         if (get().printQueue) set({ printQueue: null });
-        if (route.name === 'settings') void refreshPrintersNow();
+        if (route.name === 'settings') {
+          void refreshPrintersNow();
+          void refreshStationsNow();
+        }
       }
       if (route.name === 'event') void refreshBatch(route.eventId);
     });
@@ -204,6 +233,7 @@ export const createPrintingSlice: SliceCreator<PrintingSlice> =
       printSummary: null,
       printQueue: null,
       batches: {},
+      printStations: null,
 
       refreshPrinters() {
         return refreshPrintersNow();
@@ -309,6 +339,14 @@ export const createPrintingSlice: SliceCreator<PrintingSlice> =
 
       markPrintJobPrinted(job) {
         return jobAction(() => call('print.markPrinted', { jobId: job.id }), 'Could not mark it printed');
+      },
+
+      sendPrintJobElsewhere(job, to) {
+        return jobAction(() => call('print.sendElsewhere', { jobId: job.id, to }), 'Could not send it');
+      },
+
+      refreshPrintStations() {
+        return refreshStationsNow();
       },
 
       async refreshPrintQueue() {

@@ -5,6 +5,8 @@
 //   tsx tests/venue/helpers/station-child.ts --data-dir D --name "Desk 1" --listen 127.0.0.1 [--seed 20]
 //     [--clock-offset-ms N] [--protocol N] [--app-version V] [--heartbeat-ms N] [--mdns]
 //     [--eventbrite-url URL --poll-ms N]   (a simulated Eventbrite, live sync on: the poller tests)
+//     [--printer pdf|zpl|none] [--offer NAME]   (the station's printer: PDF files, a ZPL stand-in in
+//     this process whose labels the `labels` command reads, or none; --offer: a print station)
 // --mdns: desks find each other over mDNS (only inside the suite's network namespaces: a test
 // never multicasts on a network it did not make).
 import { createInterface } from 'node:readline';
@@ -19,6 +21,10 @@ import { seedVenueEvent } from './seed-event.ts';
 import { MdnsDiscovery } from '../../../main/venue/net/directory/discovery.ts';
 import { doubleAdmissionText, priorPrintPrompt, type VenueConflict } from '../../../shared/venue-view.ts';
 import { duplicateWalkInText } from '../../../shared/door.ts';
+import { MAIN_LIST_ID } from '../../../shared/lists.ts';
+import { sentJobText, PRINT_HERE, type PrintAt } from '../../../shared/print-stations.ts';
+import type { PrintJob } from '../../../shared/printing.ts';
+import { startZplStandIn, type ZplStandIn } from '../../helpers/zpl-standin.ts';
 
 const { values } = parseArgs({
   options: {
@@ -33,6 +39,8 @@ const { values } = parseArgs({
     'eventbrite-url': { type: 'string' },
     'poll-ms': { type: 'string', default: '30000' },
     mdns: { type: 'boolean', default: false },
+    printer: { type: 'string', default: 'pdf' },
+    offer: { type: 'string' },
   },
 });
 const dataDir = values['data-dir']!;
@@ -49,11 +57,14 @@ const admin = (): Actor => ({ role: 'admin', name: deskName });
 // The browser host's file secret store: the venue secret survives a SIGKILL, as the OS keychain's would.
 // Badges print as PDF files into the data folder (the station's printer, kept across a restart).
 let printerId: number | null = null;
+// Where badges print and the print station offered: station settings the test sets (`printAt`, `offerStation`).
+let printAt: PrintAt = PRINT_HERE;
+let offerAs: string | null = values.offer ?? null;
 const secrets = new FileSecretStore(join(dataDir, 'credentials.json'), join(dataDir, 'credentials.key'));
 const core: BadgeDeskCore = createCore({
   dataDir,
   secretStore: secrets,
-  stationPrinting: () => ({ printerId, autoPrint: false }),
+  stationPrinting: () => ({ printerId, autoPrint: false, printAt, offerAs }),
   clock: { now: () => Date.now() + offset, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
   ...(values['eventbrite-url']
     ? {
@@ -76,10 +87,23 @@ const core: BadgeDeskCore = createCore({
   },
 });
 
-printerId = (
-  core.printing.listPrinters()[0] ??
-  core.printing.addPrinter('PDF', { kind: 'pdf_folder', folder: join(dataDir, 'badges') })
-).id;
+// A ZPL stand-in lives and dies with this process: each start adds a printer at its new port.
+let zpl: ZplStandIn | null = null;
+if (values.printer === 'zpl') {
+  zpl = await startZplStandIn();
+  printerId = core.printing.addPrinter('Zebra', {
+    kind: 'zpl_tcp',
+    host: '127.0.0.1',
+    port: zpl.port,
+    dpi: 203,
+  }).id;
+} else if (values.printer === 'pdf') {
+  printerId = (
+    core.printing.listPrinters()[0] ??
+    core.printing.addPrinter('PDF', { kind: 'pdf_folder', folder: join(dataDir, 'badges') })
+  ).id;
+}
+core.printStations.settingsChanged();
 
 const eventId = seedVenueEvent(core, deskName.length + dataDir.length, Number(values.seed));
 const hhmm = (iso: string) => iso.slice(11, 16);
@@ -88,6 +112,27 @@ const attendeeId = (pid: string) => {
   if (!a) throw new Error(`no attendee ${pid}`);
   return a.id;
 };
+
+/** Each badge sent to a print station, as this desk showed it (its words as they changed), by provider attendee id. */
+const sentHistory = new Map<string, string[]>();
+const pidOf = (attendeeId: number | null) =>
+  attendeeId === null ? null : (core.store.getAttendee(attendeeId)?.providerAttendeeId ?? null);
+core.events.on('printJobChanged', ({ job }) => {
+  const text = sentJobText(job);
+  const pid = pidOf(job.attendeeId);
+  if (text === null || pid === null) return;
+  const seen = sentHistory.get(pid) ?? [];
+  if (seen.at(-1) !== text) sentHistory.set(pid, [...seen, text]);
+});
+const jobView = (j: PrintJob) => ({
+  id: j.id,
+  pid: pidOf(j.attendeeId),
+  state: j.state,
+  route: j.station?.direction ?? 'local',
+  text: sentJobText(j) ?? j.error,
+  stationName: j.station?.stationName ?? null,
+  epoch: j.station?.epoch ?? null,
+});
 
 const byWhoAndWhen = (conflicts: VenueConflict[]) =>
   conflicts.map((c) => ({
@@ -268,10 +313,58 @@ const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
   /** The double admissions the admin sees listed, as text. */
   admittedTwice: () =>
     core.venue.replica.conflicts(eventId).admissions.map((c) => doubleAdmissionText(c, hhmm)),
+  /** Offers this desk's printers as a print station under this name (null: stops offering). */
+  offerStation: (a) => {
+    offerAs = a.name === null ? null : String(a.name);
+    core.printStations.settingsChanged();
+    return core.printStations.view().offering;
+  },
+  /** Where this desk's badges print. */
+  printAt: (a) => {
+    printAt = a as unknown as PrintAt;
+    return printAt;
+  },
+  /** What this desk offers, and the print stations it sees. */
+  stations: () => core.printStations.view(),
+  /** A kiosk check-in of this person (the kiosk prints their badge itself, where this desk's badges print). */
+  kioskCheckIn: (a) => {
+    const r = core.kiosk.checkIn(
+      { role: 'operator', name: `${deskName} (kiosk)` },
+      { eventId, attendeeId: attendeeId(String(a.pid)), actionId: String(a.actionId), listId: MAIN_LIST_ID },
+    );
+    return { kind: r.outcome.kind, badgeQueued: r.badgeQueued };
+  },
+  /** The person's first badge, sent where this desk's badges print (not waited for). */
+  printBadge: (a) => jobView(core.printing.printBadge(admin(), attendeeId(String(a.pid)))),
+  /** Every badge of this desk's print queue (sent to stations, received from desks, its own). */
+  badgeJobs: () => core.printing.listJobs({ eventId, limit: 100_000 }).map(jobView),
+  /** What this desk showed of the person's sent badge, each state as it changed. */
+  sentHistory: (a) => sentHistory.get(String(a.pid)) ?? [],
+  /** A badge that came back, sent to another station (or the nearest free one). */
+  sendElsewhere: (a) => {
+    const job = core.printing
+      .listJobs({ eventId, limit: 100_000 })
+      .find((j) => j.station?.direction === 'sent' && pidOf(j.attendeeId) === String(a.pid));
+    if (!job) throw new Error(`no sent badge of ${String(a.pid)}`);
+    return jobView(
+      core.printStations.sendElsewhere(
+        job.id,
+        a.stationId ? { kind: 'station', stationId: String(a.stationId) } : { kind: 'nearest' },
+      ),
+    );
+  },
+  /** The labels the ZPL stand-in received: each one's field data (names, the QR payload). */
+  labels: () => (zpl?.labels ?? []).map((l) => ({ fields: l.fields, bytes: l.raw.length })),
+  /** What the ZPL stand-in's host status reports from now on (paper out, head open, ...). */
+  printerFaults: (a) => {
+    zpl?.setFaults(a as Record<string, boolean>);
+    return true;
+  },
   /** The station this one elects to poll the event (`<provider>:<providerEventId>`). */
   poller: (a) => core.venue.network!.pollerOf(String(a.key))?.stationId ?? null,
   exit: async () => {
     await core.close();
+    await zpl?.close();
     process.exit(0);
   },
 };
@@ -309,4 +402,11 @@ rl.on('line', (line) => {
         }),
     );
 });
-rl.on('close', () => void core.close().then(() => process.exit(0)));
+rl.on(
+  'close',
+  () =>
+    void core
+      .close()
+      .then(() => zpl?.close())
+      .then(() => process.exit(0)),
+);

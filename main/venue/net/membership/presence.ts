@@ -4,6 +4,7 @@
 import type { Awareness } from 'y-protocols/awareness';
 import type { Clock } from '../../../ground/clock.ts';
 import { isPollKeyList } from '../../../../shared/venue-poller.ts';
+import { MAX_STATION_NAME_CHARS, type PrintStationOffer } from '../../../../shared/print-stations.ts';
 
 /** A desk's presence, as carried by Yjs awareness on the venue's directory document. */
 export interface PresenceState {
@@ -16,6 +17,8 @@ export interface PresenceState {
   polls?: string[];
   /** Said by a venue relay (main/venue/relay): listed apart, never a desk of the venue. */
   relay?: true;
+  /** The desk offers its printers to the venue as a print station (shared/print-stations.ts); absent from older desks. */
+  printStation?: PrintStationOffer;
 }
 
 export interface PeerPresence extends PresenceState {
@@ -39,7 +42,25 @@ function isPresenceState(s: unknown): s is PresenceState {
     typeof p.clock === 'number' &&
     Number.isFinite(p.clock) &&
     (p.polls === undefined || isPollKeyList(p.polls)) &&
-    (p.relay === undefined || p.relay === true)
+    (p.relay === undefined || p.relay === true) &&
+    (p.printStation === undefined || isPrintStationOffer(p.printStation))
+  );
+}
+
+function isPrintStationOffer(o: unknown): o is PrintStationOffer {
+  if (typeof o !== 'object' || o === null) return false;
+  const s = o as Record<string, unknown>;
+  return (
+    Object.keys(s).length === 3 &&
+    typeof s.name === 'string' &&
+    s.name.length > 0 &&
+    s.name.length <= MAX_STATION_NAME_CHARS &&
+    // eslint-disable-next-line no-control-regex
+    !/[\u0000-\u001f\u007f-\u009f]/.test(s.name) &&
+    Number.isInteger(s.waiting) &&
+    (s.waiting as number) >= 0 &&
+    (s.waiting as number) <= 1_000_000 &&
+    typeof s.ready === 'boolean'
   );
 }
 
