@@ -123,6 +123,17 @@ export class DocumentServer {
     return [...this.documents.keys()];
   }
 
+  /** The stations connected to each document open here (a station twice is a session left half-open). */
+  clients(): { name: string; stationIds: string[] }[] {
+    return [...this.hocuspocus.documents].map(([name, document]) => ({
+      name,
+      stationIds: document
+        .getConnections()
+        .map((c) => (c.context as { stationId?: string }).stationId ?? '?')
+        .sort(),
+    }));
+  }
+
   /** The documents open here, for a new peer's links. */
   *entries(): Generator<[string, Document]> {
     for (const [name, open] of this.documents) yield [name, open.document];

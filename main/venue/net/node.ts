@@ -15,10 +15,16 @@ import type { VenueNodeEvent } from './node-events.ts';
 import { PeerRefused, admit, type DeskIdentity } from './membership/admission.ts';
 import { PresenceBook, type PeerPresence, type PresenceState } from './membership/presence.ts';
 import { remoteOf, type PeerAddress } from './transport/addresses.ts';
-import { PeerLinks, helloMessage } from './transport/peer-links.ts';
+import { PeerLinks, helloMessage, type PeerLinkHealth } from './transport/peer-links.ts';
 import { PskServer } from './transport/psk-server.ts';
 import type { VenueKeyMaterial } from './transport/psk.ts';
 import { DEFAULT_VENUE_LIMITS, type VenueLimits } from './transport/limits.ts';
+
+export interface VenueNodeHealth {
+  links: PeerLinkHealth[];
+  server: { connections: number; sessions: number };
+  documents: { name: string; stationIds: string[] }[];
+}
 
 export interface VenueNodeOptions {
   identity: DeskIdentity;
@@ -57,11 +63,12 @@ export class VenueNode {
     const stationId = options.identity.stationId;
     const emit = (event: VenueNodeEvent) => this.emit(event);
     this.presence = new PresenceBook(stationId, options.clock);
+    // A dead peer's socket is closed after this long without a pong.
+    const silenceTimeoutMs = Math.max(5_000, this.heartbeatMs * 3);
     this.documents = new DocumentServer({
       stationId,
       persistence: options.persistence,
-      // A dead peer's socket is closed after this long without a pong.
-      timeoutMs: Math.max(5_000, this.heartbeatMs * 3),
+      timeoutMs: silenceTimeoutMs,
       authenticate: (token, documentName, request) => this.authenticate(token, documentName, request),
       connected: (connection, documentName) => this.greet(connection, documentName),
       stateless: (from, payload, reply) =>
@@ -71,6 +78,7 @@ export class VenueNode {
     });
     this.server = new PskServer({
       limits,
+      silenceTimeoutMs,
       clock: options.clock,
       currentKey: () => this.material,
       accept: (ws, request) => this.documents.handleConnection(ws, request),
@@ -240,6 +248,19 @@ export class VenueNode {
   /** How often this desk renews its presence (and so, by the same setting, its peers theirs). */
   get heartbeatIntervalMs(): number {
     return this.heartbeatMs;
+  }
+
+  /**
+   * The node's connections as they stand: its links out, the TCP connections its server holds (and
+   * how many are sessions), and the stations connected to each document. A link that never
+   * syncs, a handshake that never ends or a station on a document twice shows here.
+   */
+  health(): VenueNodeHealth {
+    return {
+      links: this.links.health(),
+      server: this.server.counts(),
+      documents: this.documents.clients(),
+    };
   }
 
   /** Stores every document loaded now, as it is (a relay's shutdown: no waiting for Hocuspocus's debounce). */
