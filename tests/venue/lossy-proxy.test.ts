@@ -273,3 +273,31 @@ test(
     });
   },
 );
+
+test(
+  'a silent cut leaves both ends open and hearing nothing, as a dead link does',
+  { timeout: 20_000 },
+  async () => {
+    await withProxy({ ...FAST, loss: 0 }, async (proxy, port, s) => {
+      proxy.cutNextConnections(1, 100, 'silent');
+      const client = dial(port);
+      const server = await s.next();
+      let serverClosed = false;
+      server.once('close', () => (serverClosed = true));
+      const got: Buffer[] = [];
+      server.on('data', (c: Buffer) => got.push(c));
+      const cut = once(proxy, 'cut');
+      client.write(Buffer.alloc(1_000, 1));
+      await cut;
+      client.destroy();
+      // A later connection's bytes cross after the silenced client's close reached the proxy.
+      const later = dial(port);
+      const laterServer = await s.next();
+      later.end('after');
+      assert.equal((await readAll(laterServer)).toString(), 'after');
+      assert.ok(Buffer.concat(got).length <= 100);
+      assert.equal(serverClosed, false, "the silenced link passed the client's close on");
+      assert.equal(proxy.stats().handshakeCuts, 1);
+    });
+  },
+);

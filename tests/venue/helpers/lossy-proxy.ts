@@ -35,12 +35,17 @@ export interface ProxyStats {
   heldBytes: number;
   /** Connections cut at a seeded point (cutNextConnections). */
   handshakeCuts: number;
+  /** Connections still to be given a cut point (the next ones accepted). */
+  pendingCuts: number;
   /** Connections reset by a cutting outage, and connections refused during one. */
   outageResets: number;
   refused: number;
 }
 
 /** What crosses one direction: bytes, the sender's FIN, or its reset; `at` is null while an outage holds it. */
+/** How a handshake cut ends a connection: both sides reset, or the link goes silent for good. */
+export type CutStyle = 'reset' | 'silent';
+
 type Item =
   | { kind: 'data'; data: Buffer; at: number | null }
   | { kind: 'end'; at: number | null }
@@ -147,8 +152,11 @@ class ProxiedConnection {
   readonly down: Pipe;
   private closed = false;
   private delivered = 0;
-  /** Cut both sides once this many bytes have crossed (a handshake cut half-way), or never. */
+  /** Cut once this many bytes have crossed (a handshake cut half-way), or never; and how. */
   cutAt: number | null = null;
+  cutStyle: CutStyle = 'reset';
+  /** Cut silently: nothing crosses any more, either way, not even a close. */
+  private silenced = false;
 
   constructor(
     readonly route: string,
@@ -171,7 +179,7 @@ class ProxiedConnection {
       proxy,
     );
     client.on('data', (chunk: Buffer) => this.receive(this.up, chunk));
-    client.on('end', () => this.up.push({ kind: 'end', at: this.timeOf(this.up, 'end') }));
+    client.on('end', () => this.ended(client, this.up));
     client.on('error', () => undefined);
     client.on('close', (hadError) => {
       if (hadError) this.up.push({ kind: 'reset', at: this.timeOf(this.up, 'reset') });
@@ -188,7 +196,7 @@ class ProxiedConnection {
     this.upstream = upstream;
     upstream.setNoDelay(true);
     upstream.on('data', (chunk: Buffer) => this.receive(this.down, chunk));
-    upstream.on('end', () => this.down.push({ kind: 'end', at: this.timeOf(this.down, 'end') }));
+    upstream.on('end', () => this.ended(upstream, this.down));
     upstream.on('error', () => undefined);
     upstream.on('close', (hadError) => {
       if (hadError) this.down.push({ kind: 'reset', at: this.timeOf(this.down, 'reset') });
@@ -235,6 +243,12 @@ class ProxiedConnection {
     }
   }
 
+  /** A side sent its FIN: passed on in order, or, on a silenced link, the proxy's end of it just closes. */
+  private ended(socket: Socket, pipe: Pipe): void {
+    if (this.silenced) socket.destroy();
+    else pipe.push({ kind: 'end', at: this.timeOf(pipe, 'end') });
+  }
+
   private timeOf(pipe: Pipe, kind: 'end' | 'reset'): number | null {
     return pipe.held ? null : pipe.time(performance.now(), kind);
   }
@@ -251,7 +265,7 @@ class ProxiedConnection {
   }
 
   private deliverTo(socket: Socket | null, item: Item): void {
-    if (this.closed || !socket || socket.destroyed) return;
+    if (this.closed || this.silenced || !socket || socket.destroyed) return;
     if (item.kind === 'end') {
       socket.end();
       return;
@@ -267,9 +281,15 @@ class ProxiedConnection {
       this.proxy.counters.handshakeCuts += 1;
       // The reset after the last bytes are written: a reset with a write pending closes with a FIN.
       const cut = () => {
-        this.destroy();
+        if (this.cutStyle === 'reset') this.destroy();
         this.proxy.emit('cut');
       };
+      // Silent: the link went dead here; each side finds out by its own timeouts.
+      if (this.cutStyle === 'silent') {
+        this.silenced = true;
+        this.up.stop();
+        this.down.stop();
+      }
       if (data.length > 0) socket.write(data, cut);
       else cut();
       return;
@@ -306,7 +326,7 @@ export class LossyProxy extends EventEmitter {
   /** Routes in an outage now, by listen key, and how. */
   private readonly outages = new Map<string, OutageMode>();
   private readonly cutRandom: () => number;
-  private pendingCuts: { count: number; maxBytes: number } | null = null;
+  private pendingCuts: { count: number; maxBytes: number; style: CutStyle } | null = null;
 
   constructor(options: LossyProxyOptions) {
     super();
@@ -373,15 +393,23 @@ export class LossyProxy extends EventEmitter {
     for (const c of [...this.connections]) if (!this.outages.has(c.route)) c.release();
   }
 
-  /** The next `count` connections are cut once a seeded number of bytes (1..maxBytes) has crossed them. */
-  cutNextConnections(count: number, maxBytes: number): void {
-    this.pendingCuts = count > 0 ? { count, maxBytes } : null;
+  /**
+   * The next `count` connections are cut once a seeded number of bytes (1..maxBytes) has crossed
+   * them: reset both ways, or silent (nothing more crosses, not even a close).
+   */
+  cutNextConnections(count: number, maxBytes: number, style: CutStyle = 'reset'): void {
+    this.pendingCuts = count > 0 ? { count, maxBytes, style } : null;
   }
 
   stats(): ProxyStats {
     let heldBytes = 0;
     for (const c of this.connections) heldBytes += c.heldBytes();
-    return { ...this.counters, open: this.connections.size, heldBytes };
+    return {
+      ...this.counters,
+      open: this.connections.size,
+      heldBytes,
+      pendingCuts: this.pendingCuts?.count ?? 0,
+    };
   }
 
   /** A connection closed for good. */
@@ -411,6 +439,7 @@ export class LossyProxy extends EventEmitter {
     this.connections.add(connection);
     if (this.pendingCuts) {
       connection.cutAt = 1 + Math.floor(this.cutRandom() * this.pendingCuts.maxBytes);
+      connection.cutStyle = this.pendingCuts.style;
       this.pendingCuts.count -= 1;
       if (this.pendingCuts.count === 0) this.pendingCuts = null;
     }

@@ -16,10 +16,14 @@ export interface VenueHost {
   host: string;
   /** The bridge-side end of its veth pair. */
   port: string;
+  /** An address of the bridge's namespace for a proxy in front of this host (with `proxied`). */
+  proxyHost?: string;
 }
 
 export interface DeskNetwork {
   hosts: VenueHost[];
+  /** The bridge's namespace: a proxy between every desk and the bridge runs there. */
+  bridgeNetns: string;
   /** Stations in `apart` are cut off from the others (they still reach each other). */
   partition(apart: number[]): void;
   heal(): void;
@@ -63,6 +67,7 @@ function removeNamespaces(made: string[]): void {
 export function makeDeskNetwork(
   count: number,
   prefix = process.env.BADGE_DESK_NETNS_PREFIX || 'bd',
+  opts: { proxied?: boolean } = {},
 ): DeskNetwork | null {
   if (!namespacesAvailable()) return null;
   const tag = randomBytes(2).toString('hex');
@@ -96,8 +101,19 @@ export function makeDeskNetwork(
       ip('-n', bridgeNs, 'link', 'set', port, 'up');
       hosts.push({ netns: ns, host, port });
     }
+    // Proxied: the bridge's namespace takes an address per host on br0 (host .10+i, proxy .100+i),
+    // so a proxy there stands between every desk and the bridge; a partition still cuts a
+    // desk from it (its port leaves br0).
+    if (opts.proxied) {
+      for (const [i, h] of hosts.entries()) {
+        h.proxyHost = `${subnet}.${i + 100}`;
+        ip('-n', bridgeNs, 'addr', 'add', `${h.proxyHost}/24`, 'dev', 'br0');
+      }
+      ip('-n', bridgeNs, 'link', 'set', 'lo', 'up');
+    }
     return {
       hosts,
+      bridgeNetns: bridgeNs,
       partition(apart) {
         for (const i of apart) ip('-n', bridgeNs, 'link', 'set', hosts[i]!.port, 'master', 'br1');
       },

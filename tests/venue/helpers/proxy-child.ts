@@ -5,7 +5,7 @@
 //   tsx tests/venue/helpers/proxy-child.ts --profile venue-wifi --seed 1
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { LossyProxy, type Endpoint } from './lossy-proxy.ts';
+import { LossyProxy, type CutStyle, type Endpoint } from './lossy-proxy.ts';
 import { profileNamed, type NetworkProfile, type OutageMode } from './network-profiles.ts';
 
 const { values } = parseArgs({
@@ -32,7 +32,7 @@ const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
     return true;
   },
   cutNextConnections: (a) => {
-    proxy.cutNextConnections(Number(a.count), Number(a.maxBytes));
+    proxy.cutNextConnections(Number(a.count), Number(a.maxBytes), a.style as CutStyle);
     return true;
   },
   stats: () => proxy.stats(),

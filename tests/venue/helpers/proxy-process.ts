@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import type { Endpoint, ProxyStats } from './lossy-proxy.ts';
+import type { CutStyle, Endpoint, ProxyStats } from './lossy-proxy.ts';
 import type { NetworkProfile, OutageMode } from './network-profiles.ts';
 
 const ROOT = new URL('../../..', import.meta.url).pathname;
@@ -20,7 +20,7 @@ export class ProxyProcess {
     readonly netns: string | null,
   ) {}
 
-  /** Starts the proxy (profile by key: venue-wifi, bad-wifi, drop-30s, clean) with this seed. */
+  /** Starts the proxy with this profile and seed (no route yet). */
   static async start(opts: {
     profile: NetworkProfile;
     seed: number;
@@ -109,8 +109,9 @@ export class ProxyProcess {
     return this.call('endOutage', routes ? { routes } : {});
   }
 
-  cutNextConnections(count: number, maxBytes: number): Promise<void> {
-    return this.call('cutNextConnections', { count, maxBytes });
+  /** The next `count` connections are cut a seeded 1..maxBytes in (reset, or silent for good). */
+  cutNextConnections(count: number, maxBytes: number, style: CutStyle = 'reset'): Promise<void> {
+    return this.call('cutNextConnections', { count, maxBytes, style });
   }
 
   stats(): Promise<ProxyStats> {

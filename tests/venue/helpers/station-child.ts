@@ -2,7 +2,7 @@
 // own process, controlled over stdio as JSON lines: {"id":1,"cmd":"checkIn","args":{...}} in,
 // {"id":1,"ok":true,"value":...} out. The first line out is {"ready":true,...}. Each station holds the
 // event's account: its mirror is seeded here with the same event and people on every station.
-//   tsx tests/venue/helpers/station-child.ts --data-dir D --name "Desk 1" --listen 127.0.0.1 [--seed 20]
+//   tsx tests/venue/helpers/station-child.ts --data-dir D --name "Desk 1" --listen 127.0.0.1 [--advertise H] [--seed 20]
 //     [--clock-offset-ms N] [--protocol N] [--app-version V] [--heartbeat-ms N] [--mdns]
 //     [--eventbrite-url URL --poll-ms N]   (a simulated Eventbrite, live sync on: the poller tests)
 // --mdns: desks find each other over mDNS (only inside the suite's network namespaces: a test
@@ -24,6 +24,8 @@ const { values } = parseArgs({
     'data-dir': { type: 'string' },
     name: { type: 'string', default: 'Desk 1' },
     listen: { type: 'string', default: '127.0.0.1' },
+    // The address other desks are told (default: --listen): a proxy's, when the link is shaped.
+    advertise: { type: 'string' },
     seed: { type: 'string', default: '20' },
     'clock-offset-ms': { type: 'string', default: '0' },
     protocol: { type: 'string' },
@@ -67,7 +69,7 @@ const core: BadgeDeskCore = createCore({
     station: { get: () => deskName, set: renameDesk },
     discovery: values.mdns ? new MdnsDiscovery() : null,
     listen: { host: values.listen!, port: 0 },
-    advertiseHosts: [values.listen!],
+    advertiseHosts: [values.advertise ?? values.listen!],
     heartbeatMs: Number(values['heartbeat-ms']),
     reconnect: { minDelayMs: 100, maxDelayMs: 1_000 },
     joinTimeoutMs: 8_000,
@@ -181,6 +183,8 @@ const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
   },
   /** The station this one elects to poll the event (`<provider>:<providerEventId>`). */
   poller: (a) => core.venue.network!.pollerOf(String(a.key))?.stationId ?? null,
+  /** The node's links, server connections and each document's stations (half-open sessions show here). */
+  health: () => core.venue.network!.node.health(),
   exit: async () => {
     await core.close();
     process.exit(0);

@@ -12,6 +12,8 @@ export interface StationOptions {
   name: string;
   /** The address it listens on (its namespace's address, or 127.0.0.1). */
   host: string;
+  /** The address other desks reach it at, when not `host`: a proxy's that forwards to it on the same port. */
+  advertise?: string;
   /** Run inside this network namespace. */
   netns?: string | null;
   dataDir?: string;
@@ -51,8 +53,9 @@ export class Station {
     return s;
   }
 
+  /** Where other desks reach it (through the proxy, when it has one). */
   get address(): string {
-    return `${this.options.host}:${this.port}`;
+    return `${this.options.advertise ?? this.options.host}:${this.port}`;
   }
 
   /** Starts (or restarts after a kill) the process on the same data folder. */
@@ -67,6 +70,7 @@ export class Station {
       this.options.name,
       '--listen',
       this.options.host,
+      ...(this.options.advertise ? ['--advertise', this.options.advertise] : []),
       ...(this.options.extraArgs ?? []),
     ];
     const [cmd, argv] = this.options.netns
