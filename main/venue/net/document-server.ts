@@ -51,10 +51,11 @@ export class DocumentServer {
       timeout: options.timeoutMs,
       onAuthenticate: async (data) => options.authenticate(data.token, data.documentName, data.request),
       connected: async (data) => options.connected(data.connection, data.documentName),
+      // Applied into Hocuspocus's own document, and nothing returned: a document returned here is
+      // encoded whole and applied again (a day's 40 MB document: another second of a held desk).
       onLoadDocument: async (data) => {
         const stored = options.persistence.load(data.documentName);
         if (stored) Y.applyUpdate(data.document, stored, 'persistence');
-        return data.document;
       },
       onStoreDocument: async (data) => {
         options.persistence.store(data.documentName, Y.encodeStateAsUpdate(data.document));
