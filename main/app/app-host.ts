@@ -26,6 +26,13 @@ import { startDemoWorkspace, type DemoWorkspace } from './demo.ts';
 import { startEventbriteOAuth } from './oauth.ts';
 
 const DEMO_FLAG = 'demoWorkspace';
+/**
+ * A desk back from a crash answers first: the venue's documents, the roster and WAL checkpoints
+ * start this long after its first answered call (the window's first burst of calls goes first),
+ * or after the longer wait when no window calls (a browser host nobody opened yet).
+ */
+const DEFERRED_START_AFTER_ANSWER_MS = 250;
+const DEFERRED_START_AT_THE_LATEST_MS = 2_000;
 
 type Handlers = {
   [C in ChannelName]: (
@@ -51,6 +58,7 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     dataDir: deps.dataDir,
     secretStore: deps.secretStore,
     clock,
+    deferredStart: true,
     ...(deps.providerBaseUrls ? { providerBaseUrls: deps.providerBaseUrls } : {}),
     sqliteNativeBinding: deps.sqliteNativeBinding,
     osPrinting: deps.osPrinting,
@@ -309,6 +317,22 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
 
   if (deps.liveSync) core.startLiveSync();
 
+  // Real, unref'd timers (as the lock's): they neither advance a test clock nor keep a process alive.
+  const startDeferred = () => void core.startDeferred();
+  let deferredTimer: ReturnType<typeof setTimeout> = setTimeout(
+    startDeferred,
+    DEFERRED_START_AT_THE_LATEST_MS,
+  );
+  deferredTimer.unref();
+  let answered = false;
+  const onAnswered = () => {
+    if (answered) return;
+    answered = true;
+    clearTimeout(deferredTimer);
+    deferredTimer = setTimeout(startDeferred, DEFERRED_START_AFTER_ANSWER_MS);
+    deferredTimer.unref();
+  };
+
   return {
     core,
     async invoke(channel: unknown, input: unknown): Promise<IpcResult<unknown>> {
@@ -335,8 +359,10 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
           session.touch();
           watchLock();
         }
+        onAnswered();
         return { ok: true, value };
       } catch (err) {
+        onAnswered();
         // A write refused by the storage anywhere (settings, printers, imports) shows on the banner too.
         return { ok: false, error: toErrorData(core.noteStorageFailure(err)) };
       }
@@ -347,6 +373,7 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     },
     async close() {
       if (lockTimer) clearTimeout(lockTimer);
+      clearTimeout(deferredTimer);
       oauthInFlight?.cancel();
       await core.close();
       await demo?.stop();

@@ -70,6 +70,12 @@ export interface CoreDeps {
   venueNetwork?: VenueNetParts;
   /** This station's name (its settings), as the sync status it shares with the venue names it. */
   stationName?: () => string;
+  /**
+   * Start-up work the desk does not need for its first check-in — the venue's network half with
+   * its documents and roster, and WAL checkpoints — waits for startDeferred() (the app host calls
+   * it once the desk has answered). Default: started at once.
+   */
+  deferredStart?: boolean;
   /** Observes every provider request (benchmarks count them). */
   onProviderRequest?: (r: { provider: ProviderKind; url: string; status: number | null }) => void;
 }
@@ -83,10 +89,11 @@ export function createCore(deps: CoreDeps) {
   const clock = deps.clock ?? systemClock;
   const now = () => isoTime(clock.now());
   const events = new CoreEvents();
-  const { db, store, salvageStore, storage, checkpointer, tolerateStorage } = openStationStorage(deps, {
-    now,
-    events,
-  });
+  const { db, store, salvageStore, storage, checkpointer, startCheckpoints, tolerateStorage } =
+    openStationStorage(deps, {
+      now,
+      events,
+    });
   const deskStore = new DeskStore(db);
   const salvage: SalvageDeps = {
     salvageStore,
@@ -175,6 +182,7 @@ export function createCore(deps: CoreDeps) {
     // This desk writes the event's roster and sync status: it holds an account for it, and the venue elected it.
     isPoller: (eventId) => store.eventHasIntegration(eventId) && polling.isElected(eventId),
     stationName: () => deps.stationName?.() ?? deps.venueNetwork?.station.get() ?? 'Desk',
+    deferStart: deps.deferredStart === true,
   });
   polling.follow(events, (eventId) => eventHandlers.syncNow(VENUE_ACTOR, eventId));
 
@@ -207,6 +215,7 @@ export function createCore(deps: CoreDeps) {
     onCredentialRejected: markDisconnected,
   });
 
+  let closed = false;
   const core = {
     events,
     clock,
@@ -225,16 +234,25 @@ export function createCore(deps: CoreDeps) {
     ...createAnswerHandlers({ store, events, now }),
     ...createStorageHandlers({ storage, checkpointer, salvage, now }),
 
+    /** Starts what start-up deferred (the venue's documents and roster, checkpoints); idempotent. */
+    startDeferred(): Promise<void> {
+      if (closed) return Promise.resolve();
+      startCheckpoints();
+      return venue.start();
+    },
+
     async close(): Promise<void> {
+      closed = true;
       storage.close();
       await venue.close();
       await printing.close();
       await engine.close();
-      await checkpointer?.close();
+      await checkpointer()?.close();
       db.close();
     },
   };
 
+  if (!deps.deferredStart) startCheckpoints();
   if (deps.liveSync) engine.startLiveSync();
   return core;
 }

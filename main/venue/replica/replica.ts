@@ -17,6 +17,7 @@ import { isoTime } from '../../ground/clock.ts';
 import type { CoreEvents } from '../../ground/events.ts';
 import type { VenueDocumentKey, VenueDocumentSource } from '../contracts.ts';
 import { AppError } from '../../../shared/errors.ts';
+import { yieldToEventLoop } from '../../ground/yield.ts';
 import type { Actor, EventSyncSource } from '../../../shared/types.ts';
 import type { PrintJob } from '../../../shared/printing.ts';
 import {
@@ -160,6 +161,8 @@ export class VenueReplica {
       if (keys.has(eventId)) return;
       keys.set(eventId, key);
       const doc = await source.open(key);
+      // Loading a day's document holds the event loop for a while; the desk's calls go first.
+      await yieldToEventLoop();
       if (keys.get(eventId) !== key) return;
       this.attach(key, doc);
       this.roster.listEvent(eventId);
