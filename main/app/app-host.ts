@@ -317,20 +317,18 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
 
   if (deps.liveSync) core.startLiveSync();
 
-  // Real, unref'd timers (as the lock's): they neither advance a test clock nor keep a process alive.
+  // Ref'd timers, cleared by close(): a host that nobody calls still starts its venue.
   const startDeferred = () => void core.startDeferred();
   let deferredTimer: ReturnType<typeof setTimeout> = setTimeout(
     startDeferred,
     DEFERRED_START_AT_THE_LATEST_MS,
   );
-  deferredTimer.unref();
   let answered = false;
   const onAnswered = () => {
     if (answered) return;
     answered = true;
     clearTimeout(deferredTimer);
     deferredTimer = setTimeout(startDeferred, DEFERRED_START_AFTER_ANSWER_MS);
-    deferredTimer.unref();
   };
 
   return {
