@@ -4,7 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import type WebSocket from 'ws';
 import * as Y from 'yjs';
-import { Hocuspocus, type Document, type Connection } from '@hocuspocus/server';
+import { Hocuspocus, type Document, type Connection, type Extension } from '@hocuspocus/server';
 import { HocuspocusProvider } from '@hocuspocus/provider';
 import type { VenueDocumentPersistence } from '../contracts.ts';
 
@@ -30,6 +30,8 @@ export interface DocumentServerOptions {
   opened: (name: string, document: Document) => void;
   /** A document's last user closed it here. */
   closed: (name: string) => void;
+  /** Hocuspocus extensions (a relay's Redis link). */
+  extensions?: Extension[];
 }
 
 interface OpenDocument {
@@ -49,6 +51,7 @@ export class DocumentServer {
       debounce: 1_000,
       maxDebounce: 5_000,
       timeout: options.timeoutMs,
+      extensions: options.extensions ?? [],
       onAuthenticate: async (data) => options.authenticate(data.token, data.documentName, data.request),
       connected: async (data) => options.connected(data.connection, data.documentName),
       // Applied into Hocuspocus's own document, and nothing returned: a document returned here is

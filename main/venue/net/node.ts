@@ -6,7 +6,7 @@
 // Who may connect is membership/admission.ts; who is here, membership/presence.ts.
 import type { IncomingMessage } from 'node:http';
 import type * as Y from 'yjs';
-import type { Connection, Document } from '@hocuspocus/server';
+import type { Connection, Document, Extension } from '@hocuspocus/server';
 import type { Clock } from '../../ground/clock.ts';
 import { isPollKey, MAX_POLL_KEYS } from '../../../shared/venue-poller.ts';
 import type { VenueDocumentPersistence } from '../contracts.ts';
@@ -41,6 +41,8 @@ export interface VenueNodeOptions {
   onEvent?: (event: VenueNodeEvent) => void;
   /** A relay: says `relay: true` in presence. */
   relay?: boolean;
+  /** Hocuspocus extensions for the node's document server (a relay's Redis link). */
+  extensions?: Extension[];
 }
 
 export class VenueNode {
@@ -75,6 +77,7 @@ export class VenueNode {
         this.emit({ kind: 'stateless', from: 'client', stationId: from, payload, reply }),
       opened: (name, document) => this.links.attachEverywhere(name, document),
       closed: (name) => this.links.detachEverywhere(name),
+      ...(options.extensions ? { extensions: options.extensions } : {}),
     });
     this.server = new PskServer({
       limits,
@@ -204,6 +207,11 @@ export class VenueNode {
 
   disconnectPeer(address: PeerAddress): void {
     this.links.drop(address);
+  }
+
+  /** Whether the link to this address is up now. */
+  peerConnected(address: PeerAddress): boolean {
+    return this.links.isConnected(address);
   }
 
   peerAddresses(): PeerAddress[] {
