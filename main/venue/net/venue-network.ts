@@ -23,6 +23,7 @@ import { VenueMembership, type StationName } from './membership/membership.ts';
 import { VenueSettings } from './membership/venue-settings.ts';
 import { VenueDirectory } from './directory/directory.ts';
 import type { Discovery } from './directory/discovery.ts';
+import { RelayChoice } from './directory/relay-choice.ts';
 import { venueStatusOf } from './directory/venue-status.ts';
 import { formatHost, parseAddress, peerKey, type PeerAddress } from './transport/addresses.ts';
 import type { VenueLimits } from './transport/limits.ts';
@@ -71,6 +72,8 @@ export class VenueNetwork implements VenueDocumentSource {
   private readonly listeners: (() => void)[] = [];
   private readonly eventListeners = new Set<() => void>();
   private directoryObserved: Y.Doc | null = null;
+  private readonly relayChoice: RelayChoice;
+  private relayWatch: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: VenueNetworkDeps) {
     this.settings = new VenueSettings(deps.dataDir, deps.secretStore);
@@ -109,6 +112,15 @@ export class VenueNetwork implements VenueDocumentSource {
       ...(deps.syncAnswerTimeoutMs !== undefined ? { syncAnswerTimeoutMs: deps.syncAnswerTimeoutMs } : {}),
     });
     deps.discovery?.onChange(() => this.onDiscovery());
+    const heartbeatMs = this.node.heartbeatIntervalMs;
+    this.relayChoice = new RelayChoice({
+      connect: (address) => this.node.connectPeer(address),
+      disconnect: (address) => this.node.disconnectPeer(address),
+      linkUp: (address) => this.node.peerConnected(address),
+      // Two heartbeats without the relay in use: it is gone (killed, its machine off).
+      failoverMs: Math.max(1_000, 2 * heartbeatMs),
+      now: () => Date.now(),
+    });
   }
 
   get stationId(): string {
@@ -132,13 +144,21 @@ export class VenueNetwork implements VenueDocumentSource {
       settings.material = stored;
       settings.config = { ...settings.config, venue: { ...settings.config.venue, epoch: stored.epoch } };
       await this.membership.adoptKey();
-      for (const peer of settings.config.peers) this.node.connectPeer(peer);
+      // The desks it knew; its relays are the relay choice's (one at a time).
+      for (const peer of settings.config.peers)
+        if (!this.relayChoice.isRelay(peer)) this.node.connectPeer(peer);
     }
     this.advertise();
+    this.relayWatch = setInterval(
+      () => this.relayChoice.check(),
+      Math.max(250, this.node.heartbeatIntervalMs / 2),
+    );
+    this.relayWatch.unref();
   }
 
   /** Stops serving and leaves the peers (the desk's data stays). */
   async shutdown(): Promise<void> {
+    if (this.relayWatch) clearInterval(this.relayWatch);
     await this.deps.discovery?.close();
     await this.node.stop();
   }
@@ -223,6 +243,7 @@ export class VenueNetwork implements VenueDocumentSource {
 
   /** Leaves the venue: this desk keeps its data and works alone. */
   async leave(): Promise<VenueStatus> {
+    this.relayChoice.clear();
     await this.membership.leave();
     return this.status();
   }
@@ -384,15 +405,29 @@ export class VenueNetwork implements VenueDocumentSource {
 
   private connectDirectoryPeers(): void {
     const { settings } = this;
+    // Relays: one at a time, the one this desk joined through (or was given) first.
+    const relays = [...(settings.config.relays ?? []), ...this.directory.relayAddresses()];
+    this.relayChoice.setCandidates(relays);
+    const inUse = this.relayChoice.inUse;
+    for (const address of this.node.peerAddresses()) {
+      if (this.relayChoice.isRelay(address) && (!inUse || peerKey(address) !== peerKey(inUse)))
+        this.node.disconnectPeer(address);
+    }
     const known = new Set(settings.config.peers.map(peerKey));
     const learned: PeerAddress[] = [];
-    for (const address of this.directory.addressesOfOthers(this.stationId)) {
+    for (const address of this.directory.addressesOfDesks(this.stationId)) {
       this.node.connectPeer(address);
       if (!known.has(peerKey(address))) learned.push(address);
     }
+    const knownRelays = new Set((settings.config.relays ?? []).map(peerKey));
+    const learnedRelays = this.directory.relayAddresses().filter((a) => !knownRelays.has(peerKey(a)));
     // Kept with the config too: after a crash the directory's last changes may not be stored yet.
-    if (learned.length > 0) {
-      settings.config = { ...settings.config, peers: [...settings.config.peers, ...learned].slice(-200) };
+    if (learned.length > 0 || learnedRelays.length > 0) {
+      settings.config = {
+        ...settings.config,
+        peers: [...settings.config.peers, ...learned].slice(-200),
+        relays: [...(settings.config.relays ?? []), ...learnedRelays].slice(0, 16),
+      };
       settings.saveConfig();
     }
   }

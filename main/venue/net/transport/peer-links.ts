@@ -100,6 +100,11 @@ export class PeerLinks {
     return addresses;
   }
 
+  /** Whether the link to this address is up now. */
+  isConnected(address: PeerAddress): boolean {
+    return this.peers.get(peerKey(address))?.socket.status === WebSocketStatus.Connected;
+  }
+
   addresses(): PeerAddress[] {
     return [...this.peers.values()].map((p) => p.address);
   }
