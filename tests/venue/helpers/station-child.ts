@@ -5,8 +5,11 @@
 //   tsx tests/venue/helpers/station-child.ts --data-dir D --name "Desk 1" --listen 127.0.0.1 [--advertise H] [--seed 20]
 //     [--clock-offset-ms N] [--protocol N] [--app-version V] [--heartbeat-ms N] [--mdns]
 //     [--eventbrite-url URL --poll-ms N]   (a simulated Eventbrite, live sync on: the poller tests)
+//     [--report-arrivals]   (a line {"event":"arrivals","pids":[...],"at":ms} for every check-in change: the bench)
 // --mdns: desks find each other over mDNS (only inside the suite's network namespaces: a test
 // never multicasts on a network it did not make).
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { createCore, type BadgeDeskCore } from '../../../main/core/create-core.ts';
@@ -34,6 +37,7 @@ const { values } = parseArgs({
     'eventbrite-url': { type: 'string' },
     'poll-ms': { type: 'string', default: '30000' },
     mdns: { type: 'boolean', default: false },
+    'report-arrivals': { type: 'boolean', default: false },
   },
 });
 const dataDir = values['data-dir']!;
@@ -84,6 +88,8 @@ printerId = (
 
 const eventId = seedVenueEvent(core, deskName.length + dataDir.length, Number(values.seed));
 const hhmm = (iso: string) => iso.slice(11, 16);
+/** Milliseconds on the machine's clock, sub-millisecond: comparable across processes. */
+const wallClock = () => performance.timeOrigin + performance.now();
 const attendeeId = (pid: string) => {
   const a = core.store.findAttendeeByProviderId(eventId, pid);
   if (!a) throw new Error(`no attendee ${pid}`);
@@ -131,12 +137,36 @@ const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
   rotate: () => core.venue.rotateSecret(admin()),
   status: () => core.venue.status(),
   checkIn: (a) => {
-    const outcome = core.desk.checkIn(admin(), {
-      eventId,
-      actionId: String(a.actionId),
-      attendeeId: attendeeId(String(a.pid)),
-    });
-    return { kind: outcome.kind, text: describeCheckInOutcome(outcome, hhmm) };
+    const id = attendeeId(String(a.pid));
+    // When it was committed, on the machine's clock (the bench compares it with other processes').
+    const at = wallClock();
+    const outcome = core.desk.checkIn(admin(), { eventId, actionId: String(a.actionId), attendeeId: id });
+    return { kind: outcome.kind, text: describeCheckInOutcome(outcome, hhmm), at };
+  },
+  /** Check-ins of a{from}..a{from+count-1} through the desk, a thousand at a time (the heal bench). */
+  checkInMany: async (a) => {
+    const from = Number(a.from);
+    const count = Number(a.count);
+    let done = 0;
+    for (let i = from; i < from + count; i++) {
+      const outcome = core.desk.checkIn(admin(), {
+        eventId,
+        actionId: `${String(a.tag)}-${String(i).padStart(7, '0')}`,
+        attendeeId: attendeeId(`a${i}`),
+      });
+      if (outcome.kind === 'checked_in') done += 1;
+      if (i % 1_000 === 999) await new Promise((r) => setImmediate(r));
+    }
+    return done;
+  },
+  /** How many are checked in now (cheap: the event's counts). */
+  checkedIn: () => core.getEvent(eventId).counts.checkedIn,
+  /** A digest of everything `state` holds but the refusals: equal on desks in the same state. */
+  digest: () => {
+    const s = state();
+    return createHash('sha256')
+      .update(JSON.stringify([s.people, s.actions, s.conflicts]))
+      .digest('hex');
   },
   undo: (a) =>
     core.desk.undo(admin(), { eventId, attendeeId: attendeeId(String(a.pid)), actionId: String(a.actionId) })
@@ -196,6 +226,13 @@ function send(line: unknown) {
 }
 
 core.events.on('venueChanged', (p) => send({ event: 'venueChanged', eventId: p.eventId }));
+if (values['report-arrivals']) {
+  core.events.on('checkinsChanged', ({ attendeeIds }) => {
+    const at = wallClock();
+    const pids = attendeeIds.flatMap((id) => core.store.getAttendee(id)?.providerAttendeeId ?? []);
+    send({ event: 'arrivals', pids, at });
+  });
+}
 
 await core.venue.ready;
 send({ ready: true, port: core.venue.network!.node.port, stationId: core.venue.replica.stationId, eventId });

@@ -127,6 +127,12 @@ export class Station {
     await ready;
   }
 
+  /** Every line the process prints (events included); returns the way to stop listening. */
+  onLine(listener: (line: Record<string, unknown>) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   call<T = unknown>(cmd: string, args: Record<string, unknown> = {}, timeoutMs = 20_000): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
