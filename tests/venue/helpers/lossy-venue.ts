@@ -30,6 +30,7 @@ export async function startLossyVenue(opts: {
   /** Hosts to make beyond `count` (for stations added later). */
   spare?: number;
   extraArgs?: string[];
+  nodeArgs?: string[];
 }): Promise<LossyVenue> {
   const total = opts.count + (opts.spare ?? 0);
   const net = makeDeskNetwork(total, undefined, { proxied: true });
@@ -51,12 +52,21 @@ export async function startLossyVenue(opts: {
       name,
       ...hostOf(i),
       ...(opts.extraArgs ? { extraArgs: opts.extraArgs } : {}),
+      ...(opts.nodeArgs ? { nodeArgs: opts.nodeArgs } : {}),
     });
     await route(s);
     return s;
   };
   try {
-    stations.push(...(await Promise.all(Array.from({ length: opts.count }, (_, i) => start('Desk 1', i)))));
+    // Two at a time: ten processes starting at once on a busy 2-core machine can miss their start bound.
+    for (let i = 0; i < opts.count; i += 2) {
+      const batch = await Promise.allSettled(
+        Array.from({ length: Math.min(2, opts.count - i) }, (_, k) => start('Desk 1', i + k)),
+      );
+      for (const r of batch) if (r.status === 'fulfilled') stations.push(r.value);
+      const failed = batch.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
   } catch (err) {
     await Promise.all(stations.map((s) => s.dispose().catch(() => undefined)));
     await proxy.stop();

@@ -106,7 +106,13 @@ const byWhoAndWhen = (conflicts: VenueConflict[]) =>
 
 /** Everything the invariants compare: derived state per person, the log's action ids, conflicts. */
 function state() {
-  const people = core.listAttendees(eventId, { offset: 0, limit: 100_000 });
+  // A page at a time: a 100,000-attendee event's one page would bind more SQL variables than SQLite takes.
+  const people: ReturnType<typeof core.listAttendees> = [];
+  for (let offset = 0; ; offset += 10_000) {
+    const page = core.listAttendees(eventId, { offset, limit: 10_000 });
+    people.push(...page);
+    if (page.length < 10_000) break;
+  }
   const log = core.desk.log(eventId, 100_000);
   return {
     people: people

@@ -18,6 +18,8 @@ export interface StationOptions {
   netns?: string | null;
   dataDir?: string;
   extraArgs?: string[];
+  /** Node's own options for the process (a profile: --cpu-prof). */
+  nodeArgs?: string[];
 }
 
 export class StationError extends Error {
@@ -61,6 +63,7 @@ export class Station {
   /** Starts (or restarts after a kill) the process on the same data folder. */
   async launch(): Promise<void> {
     const args = [
+      ...(this.options.nodeArgs ?? []),
       '--import',
       'tsx',
       join(ROOT, 'tests/venue/helpers/station-child.ts'),
