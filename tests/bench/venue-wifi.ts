@@ -112,7 +112,8 @@ async function converge(
       const origin = n % stations.length;
       const { at } = await stations[origin]!.call<{ at: number }>('checkIn', {
         pid,
-        actionId: `act-wifi-${profile.name.replace(/\W/g, '')}-${String(n).padStart(6, '0')}`,
+        // One action per person: a repeated action id is the same check-in (the desk answers it again).
+        actionId: `act-wifi-${pid}-000000`,
       });
       committed.set(pid, { at, origin });
     }
