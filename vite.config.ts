@@ -38,5 +38,7 @@ export default defineConfig({
     assetsInlineLimit: 0,
     sourcemap: false,
   },
+  // The camera's decode worker is an ES module; its WebAssembly is one of the build's own files.
+  worker: { format: 'es' },
   server: { host: '127.0.0.1', fs: { allow: [repoRoot] } },
 });

@@ -53,6 +53,10 @@ export interface AttendeeFilter {
   vip?: true | undefined;
   status?: AttendeeStatus | undefined;
   ticketName?: string | undefined;
+  /** Only walk-ins (people registered at the door, shared/door.ts). */
+  walkIn?: true | undefined;
+  /** Only people admitted at two desks or more (the event page's count of double admissions leads here). */
+  admittedTwice?: true | undefined;
 }
 
 export interface AttendeeListQuery {
@@ -70,6 +74,8 @@ export function isNarrowed(query: AttendeeListQuery): boolean {
     f.checkIn !== undefined ||
     f.vip === true ||
     f.status !== undefined ||
-    f.ticketName !== undefined
+    f.ticketName !== undefined ||
+    f.walkIn === true ||
+    f.admittedTwice === true
   );
 }

@@ -12,6 +12,8 @@ export const PAGE_SIZES = {
   '3.5x2.25in': { label: '3.5 × 2.25 in', widthPt: 3.5 * INCH, heightPt: 2.25 * INCH },
   A6: { label: 'A6 (105 × 148 mm)', widthPt: 105 * MM, heightPt: 148 * MM },
   CR80: { label: 'CR80 card (85.6 × 54 mm)', widthPt: 85.6 * MM, heightPt: 54 * MM },
+  // Brother QL: a 62 × 100 mm die-cut label, or 100 mm of a 62 mm roll, worn landscape.
+  '100x62mm': { label: '100 × 62 mm (Brother 62 mm labels)', widthPt: 100 * MM, heightPt: 62 * MM },
 } as const;
 export type PageSizeId = keyof typeof PAGE_SIZES;
 export const PAGE_SIZE_IDS = Object.keys(PAGE_SIZES) as PageSizeId[];

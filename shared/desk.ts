@@ -5,7 +5,9 @@ import type { Attendee, ProviderKind } from './types.ts';
 import { PROVIDER_LABEL } from './types.ts';
 import type { PrintJob } from './printing.ts';
 import type { PriorPrint } from './venue.ts';
+import { attentionPrompt, type AdmissionStamp, type OrderGroup } from './door.ts';
 import { looksLikeTicketCode } from './ticket-code.ts';
+import { refusalText, type ListRefusal } from './lists.ts';
 
 /** Where the desk stands with one attendee, derived from the append-only check-in log. */
 export interface CheckInState {
@@ -32,11 +34,34 @@ export type CheckInOutcome =
        * none: the desk asks "Badge printed at Desk 1 at 10:42 — reprint?" (priorPrintPrompt).
        */
       priorPrint?: PriorPrint | null;
+      /** The other people of this person's order, when it has several (shared/door.ts). */
+      order?: OrderGroup | null;
+      /** The check-in list, when it is not the event's main list (shared/lists.ts). */
+      list?: ListRef;
+      /** An admin admitted the person over the list's refusal, for this reason. */
+      override?: string;
     }
-  | { kind: 'already_checked_in'; attendee: Attendee }
+  | {
+      kind: 'already_checked_in';
+      attendee: Attendee;
+      /** The other people of this person's order, when it has several: the rest may still come in. */
+      order?: OrderGroup | null;
+    }
+  /** The desk's check-in list does not admit this person now; an admin may override, with a reason. */
+  | { kind: 'refused'; attendee: Attendee; list: ListRef; refusal: ListRefusal }
+  /** A desk in exit mode recorded the person leaving the list. */
+  | { kind: 'exited'; attendee: Attendee; actionId: string; list: ListRef }
   | { kind: 'not_attending'; attendee: Attendee }
   | { kind: 'not_yet_attending'; attendee: Attendee }
-  | { kind: 'not_found'; code: string };
+  | { kind: 'not_found'; code: string }
+  /** A person flagged "needs attention": nothing is written until the operator confirms (shared/door.ts). */
+  | { kind: 'needs_confirmation'; attendee: Attendee; reason: string };
+
+/** A check-in list as an answer names it. */
+export interface ListRef {
+  id: string;
+  name: string;
+}
 
 /**
  * What an undo did to the person's first badge. A badge still waiting in the queue (queued, or
@@ -54,7 +79,9 @@ export type UndoOutcome =
       /** The person's first badge, or null when there is none (or on a retried call's answer). */
       badge: UndoBadge | null;
     }
-  | { kind: 'not_checked_in'; attendee: Attendee };
+  | { kind: 'not_checked_in'; attendee: Attendee }
+  /** At an exit desk: the person has no exit to take back. */
+  | { kind: 'not_checked_out'; attendee: Attendee };
 
 export interface DeskSearchResult {
   /** Best first: exact barcode, exact name, then by relevance (name matches above email/company). */
@@ -70,9 +97,18 @@ export interface CheckInLogEntry {
   attendeeName: string;
   email: string | null;
   ticketName: string | null;
-  action: 'check_in' | 'undo';
+  /** An entry (a check-in), an exit, or an undo of one. */
+  action: 'check_in' | 'undo' | 'exit';
   station: string;
   at: string;
+  /** The check-in list of a row of another list than the main one (shared/lists.ts). */
+  listId?: string;
+  /** An entry an admin let in over the list's refusal: the reason given. */
+  override?: string;
+  /** The person's check-ins not undone at two or more desks (Recent check-ins says "Admitted twice"). */
+  admittedAt?: AdmissionStamp[];
+  /** Registered at the door (a walk-in). */
+  walkIn?: boolean;
 }
 
 export interface TicketStats {
@@ -95,6 +131,12 @@ export interface CheckInStats {
   /** Current check-ins by the quarter hour they arrived in (UTC slot starts, ISO), oldest first, no gaps. */
   arrivals: { slotStart: string; count: number }[];
   lastCheckInAt: string | null;
+  /** Walk-ins of the event: registered (not linked to a provider record), and checked in now. */
+  walkIns?: { registered: number; checkedIn: number };
+  /** People admitted at two or more desks (the event page leads to the list). */
+  doubleAdmissions?: number;
+  /** A check-in of the event was made at another desk: statistics by desk are shown (shared/door.ts). */
+  checkInsElsewhere?: boolean;
 }
 
 export const ARRIVAL_SLOT_MINUTES = 15;
@@ -152,6 +194,27 @@ export function describeCheckInOutcome(
       };
     case 'not_found':
       return { tone: 'error', title: 'Not found', subject: outcome.code, detail: notFoundText(outcome.code) };
+    case 'needs_confirmation':
+      return {
+        tone: 'warning',
+        title: 'Needs attention',
+        subject: outcome.attendee.fullName,
+        detail: attentionPrompt(outcome.reason),
+      };
+    case 'refused':
+      return {
+        tone: 'error',
+        title: 'Not admitted',
+        subject: outcome.attendee.fullName,
+        detail: refusalText(outcome.refusal),
+      };
+    case 'exited':
+      return {
+        tone: 'success',
+        title: 'Checked out',
+        subject: outcome.attendee.fullName,
+        detail: `Left ${outcome.list.name}`,
+      };
   }
 }
 
@@ -203,6 +266,14 @@ export function describeUndoOutcome(outcome: UndoOutcome): UndoFeedback {
       title: 'Not checked in',
       subject: outcome.attendee.fullName,
       detail: 'There is no check-in to undo',
+    };
+  }
+  if (outcome.kind === 'not_checked_out') {
+    return {
+      tone: 'warning',
+      title: 'Not checked out',
+      subject: outcome.attendee.fullName,
+      detail: 'There is no exit to undo',
     };
   }
   const line = undoBadgeLine(outcome.badge);

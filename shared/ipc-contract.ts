@@ -20,11 +20,16 @@ import type { BadgeLayout, BadgeTemplate } from './badge.ts';
 import { BADGE_FIELDS, MAX_TEMPLATE_ANSWER_LABEL, PAGE_SIZE_IDS } from './badge.ts';
 import type { Printer, PrintJob, PrintQueueSummary } from './printing.ts';
 import { PRINT_JOB_STATES } from './printing.ts';
+import type { PrinterStatusView } from './printer-status.ts';
+import { BROTHER_MODELS } from './brother.ts';
 import { ATTENDEE_SORT_KEYS, ATTENDEE_STATUSES } from './attendee-list.ts';
 import type { DamagedDatabaseNotice, SalvagedCheckIn, StorageStatus } from './storage.ts';
 import { channel, empty, eventRef, id } from './ipc-channel.ts';
 import { answerSettingsSchema, type EventQuestionsView } from './answers.ts';
 import { VENUE_CHANNELS } from './venue-ipc.ts';
+import { DOOR_CHANNELS } from './door-ipc.ts';
+import { LIST_CHANNELS, deskPassagesSchema, overrideReasonSchema, type DeskPassages } from './list-ipc.ts';
+import { STATION_CHANNELS } from './station-ipc.ts';
 
 // A unique id per desk action (a UUID from the renderer): a retried call cannot record twice.
 const actionId = z
@@ -37,17 +42,26 @@ export interface StationSettings {
   pollIntervalMs: number;
   /** The printer this station prints badges on (a printer id), or none. */
   printerId: number | null;
+  /**
+   * More printers that share this station's badges (a pool with printerId): each badge goes to
+   * the next free one, and a stopped one is passed over. Absent: none.
+   */
+  poolPrinterIds?: number[];
   autoPrint: boolean;
   /** Minutes of inactivity before the admin lock returns. */
   adminLockMinutes: number;
+  /** The check-in list this desk checks in for, and whether it records exits, by event id (shared/lists.ts). */
+  deskLists?: DeskPassages;
 }
 
 export const DEFAULT_SETTINGS: StationSettings = {
   stationName: 'Desk 1',
   pollIntervalMs: 30_000,
   printerId: null,
+  poolPrinterIds: [],
   autoPrint: false,
   adminLockMinutes: 5,
+  deskLists: {},
 };
 
 export const settingsPatchSchema = z
@@ -55,11 +69,15 @@ export const settingsPatchSchema = z
     stationName: z.string().trim().min(1).max(60),
     pollIntervalMs: z.number().int().min(5_000).max(3_600_000),
     printerId: id.nullable(),
+    poolPrinterIds: z.array(id).max(8),
     autoPrint: z.boolean(),
     adminLockMinutes: z.number().int().min(1).max(240),
   })
   .partial()
   .strict();
+
+/** The settings as stored: the patch's fields, and the desk's lists (set through lists.setDesk, which checks the list). */
+export const storedSettingsSchema = settingsPatchSchema.extend({ deskLists: deskPassagesSchema.optional() });
 
 export interface DemoInfo {
   /** A demo can start only while no real integration is connected. */
@@ -95,6 +113,16 @@ export interface AttendeePage {
   /** The rows the query matches: the whole event when nothing narrows it. */
   total: number;
 }
+
+// A label printer's address: any host an admin types (printers live anywhere, even outside the
+// local network), and only the port the admin typed: Badge Desk connects to nothing else there.
+const printerHost = z
+  .string()
+  .trim()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9.:-]+$/, 'a host name or IP address');
+const printerPort = z.number().int().min(1).max(65535);
 
 export const IPC_CHANNELS = {
   'app.snapshot': channel<AppSnapshot>()(empty, { admin: false }),
@@ -177,6 +205,8 @@ export const IPC_CHANNELS = {
             vip: z.literal(true).optional(),
             status: z.enum(ATTENDEE_STATUSES).optional(),
             ticketName: z.string().min(1).max(200).optional(),
+            walkIn: z.literal(true).optional(),
+            admittedTwice: z.literal(true).optional(),
           })
           .strict()
           .optional(),
@@ -207,6 +237,10 @@ export const IPC_CHANNELS = {
         actionId,
         code: z.string().trim().min(1).max(500).optional(),
         attendeeId: id.optional(),
+        // The operator confirmed a person flagged "needs attention" (shared/door.ts).
+        confirm: z.boolean().optional(),
+        // An admin admits the person over the desk's list's refusal, for this reason (shared/lists.ts).
+        override: overrideReasonSchema.optional(),
       })
       .strict()
       .refine(
@@ -236,14 +270,17 @@ export const IPC_CHANNELS = {
           z
             .object({
               kind: z.literal('zpl_tcp'),
-              host: z
-                .string()
-                .trim()
-                .min(1)
-                .max(253)
-                .regex(/^[A-Za-z0-9.:-]+$/, 'a host name or IP address'),
-              port: z.number().int().min(1).max(65535),
+              host: printerHost,
+              port: printerPort,
               dpi: z.union([z.literal(203), z.literal(300)]),
+            })
+            .strict(),
+          z
+            .object({
+              kind: z.literal('brother_ql'),
+              host: printerHost,
+              port: printerPort,
+              model: z.enum(BROTHER_MODELS),
             })
             .strict(),
           z.object({ kind: z.literal('os'), deviceName: z.string().trim().min(1).max(300) }).strict(),
@@ -254,6 +291,12 @@ export const IPC_CHANNELS = {
   ),
   'printers.remove': channel<null>()(z.object({ printerId: id }).strict(), { admin: true }),
   'printers.test': channel<PrintJob>()(z.object({ printerId: id }).strict(), { admin: true }),
+  /** Each printer's last known state (label printers that say it: paper out, head open, the loaded labels). */
+  'printers.status': channel<PrinterStatusView[]>()(empty, { admin: false }),
+  /** Asks a label printer its state now (connects to the address and port an admin entered). */
+  'printers.checkStatus': channel<PrinterStatusView>()(z.object({ printerId: id }).strict(), {
+    admin: true,
+  }),
   /** The operating system's printers (empty where the host has none to offer: the browser host). */
   'printers.system': channel<{ name: string; isDefault: boolean }[]>()(empty, { admin: true }),
 
@@ -358,6 +401,9 @@ export const IPC_CHANNELS = {
   }),
   'recovery.dismiss': channel<null>()(z.object({ damagedId: id }).strict(), { admin: true }),
   ...VENUE_CHANNELS,
+  ...DOOR_CHANNELS,
+  ...LIST_CHANNELS,
+  ...STATION_CHANNELS,
 } as const;
 
 export type ChannelName = keyof typeof IPC_CHANNELS;

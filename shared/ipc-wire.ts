@@ -4,6 +4,7 @@
 import type { AppErrorData } from './errors.ts';
 import type { ProviderKind, Role, SyncJob } from './types.ts';
 import type { PrintJob } from './printing.ts';
+import type { PrinterStatusView } from './printer-status.ts';
 import type { SyncStatus } from './sync-status.ts';
 import type { StorageStatus } from './storage.ts';
 import type { ChannelInput, ChannelName, ChannelResult } from './ipc-contract.ts';
@@ -29,6 +30,8 @@ export interface PushEventMap {
   checkinsChanged: { eventId: number; attendeeIds: number[] };
   /** A print job was added or changed state. */
   printJobChanged: { job: PrintJob };
+  /** A printer's state changed (paper out, ready again, the labels loaded): the queue and Settings say it. */
+  printerStatusChanged: PrinterStatusView;
   integrationChanged: { integrationId: number; status: 'CONNECTED' | 'DISCONNECTED'; reason: string | null };
   eventAdded: { eventId: number };
   /** The event's sync data changed without a status change (next attempt, a repair, an internal error): re-read it. */
@@ -42,6 +45,30 @@ export interface PushEventMap {
   venueChanged: { eventId: number | null };
   /** The venue's desks, their presence, the pairing or refused connections changed: re-read venue.status. */
   venueDesksChanged: { venueId: string | null };
+  /** The event's check-in lists changed, or a check-out moved people out of one: re-read them. */
+  listsChanged: { eventId: number };
+  /**
+   * Entries and exits just kept (at this desk or from another): the changes to the tallies the
+   * arrivals chart draws, and inside the venue now, so a chart moves without reading its series again.
+   */
+  passagesChanged: {
+    eventId: number;
+    tallies: PassageTally[];
+    /** False when there were more than one push carries (a heal): the chart reads its series again. */
+    complete: boolean;
+    venueInside: number;
+  };
+}
+
+/** A change to the entries (or exits) of one list, desk and 5-minute slot. */
+export interface PassageTally {
+  listId: string;
+  stationId: string;
+  stationName: string;
+  /** The slot's start (ISO). */
+  slot: string;
+  action: 'check_in' | 'exit';
+  delta: number;
 }
 export type PushEventName = keyof PushEventMap;
 export const PUSH_EVENTS: readonly PushEventName[] = [
@@ -51,6 +78,7 @@ export const PUSH_EVENTS: readonly PushEventName[] = [
   'attendeesChanged',
   'checkinsChanged',
   'printJobChanged',
+  'printerStatusChanged',
   'integrationChanged',
   'eventAdded',
   'syncChanged',
@@ -59,6 +87,8 @@ export const PUSH_EVENTS: readonly PushEventName[] = [
   'sessionChanged',
   'venueChanged',
   'venueDesksChanged',
+  'listsChanged',
+  'passagesChanged',
 ];
 export interface PushMessage<K extends PushEventName = PushEventName> {
   event: K;

@@ -1,17 +1,20 @@
 // Printers and the print queue, as both sides see them. Pure.
+import type { BrotherModel } from './brother.ts';
 
-export const PRINTER_KINDS = ['pdf_folder', 'zpl_tcp', 'os'] as const;
+export const PRINTER_KINDS = ['pdf_folder', 'zpl_tcp', 'brother_ql', 'os'] as const;
 export type PrinterKind = (typeof PRINTER_KINDS)[number];
 
 export const PRINTER_KIND_LABEL: Record<PrinterKind, string> = {
   pdf_folder: 'PDF files to a folder',
   zpl_tcp: 'Label printer (ZPL over TCP 9100)',
+  brother_ql: 'Brother QL label printer (raster over TCP 9100)',
   os: 'System printer',
 };
 
 export type PrinterConfig =
   | { kind: 'pdf_folder'; folder: string }
   | { kind: 'zpl_tcp'; host: string; port: number; dpi: 203 | 300 }
+  | { kind: 'brother_ql'; host: string; port: number; model: BrotherModel }
   | { kind: 'os'; deviceName: string };
 
 export interface Printer {
@@ -40,6 +43,22 @@ export type PrintJobState = (typeof PRINT_JOB_STATES)[number];
 
 /** Why the job exists. A badge prints once (check_in / manual / batch); every further copy is a reprint, with who and why. */
 export type PrintJobReason = 'check_in' | 'manual' | 'batch' | 'reprint' | 'test';
+
+/**
+ * Where a job may print. A test print is for its printer alone; every badge is the station's, and
+ * goes to the next free printer of the station's pool (its printer and the printers that share its
+ * badges), passing over a stopped one. The job's printer is where it printed, or was last meant to.
+ */
+export type PrintJobDispatch = 'printer' | 'pool';
+
+export function printJobDispatch(job: Pick<PrintJob, 'reason'>): PrintJobDispatch {
+  return job.reason === 'test' ? 'printer' : 'pool';
+}
+
+/** Label printers say their state (paper out, head open, the labels loaded); a folder or a system printer does not. */
+export function printerTellsStatus(config: PrinterConfig): boolean {
+  return config.kind === 'zpl_tcp' || config.kind === 'brother_ql';
+}
 
 export interface PrintJob {
   id: number;

@@ -24,6 +24,13 @@ export function lumaCheckInKey(text: string): string | null {
   return key !== null && KEY.test(key) ? key : null;
 }
 
+/** The event a Luma check-in URL names ("https://luma.com/check-in/evt-1?pk=g-abc" -> "evt-1"), or null when the text is not one or names none. */
+export function lumaCheckInEvent(text: string): string | null {
+  if (lumaCheckInKey(text) === null) return null;
+  const segment = new URL(text.trim()).pathname.split('/')[2];
+  return segment && KEY.test(segment) ? segment : null;
+}
+
 /** What a stored code is known by: its Luma key when it is a Luma check-in URL, else its whole text. */
 export function storedCodeKey(stored: string): string {
   return lumaCheckInKey(stored) ?? stored;

@@ -1,5 +1,6 @@
 // Domain types shared by main and renderer. Pure: no Node, no Electron.
 import type { SyncStatus } from './sync-status.ts';
+import type { NameCorrection } from './door.ts';
 import type { RegistrationAnswer } from './answers.ts';
 
 export const PROVIDERS = ['eventbrite', 'luma'] as const;
@@ -165,6 +166,26 @@ export interface Attendee extends ProviderOwnedAttendeeFields {
    * (null: not checked in, or every check-in was undone).
    */
   checkedIn: { at: string; station: string } | null;
+  // The door's local facts (shared/door.ts), never written by a sync and never sent to the provider.
+  /** Registered at a desk of this app, not on the provider. */
+  walkIn?: boolean;
+  /**
+   * A badge-name correction: firstName, lastName, fullName and company above are then the
+   * corrected ones (what prints), and this holds the provider's record beside them.
+   */
+  correction?: NameCorrection | null;
+  /** An admin's note on this person, shown large at check-in. */
+  note?: string | null;
+  /** An admin's note on this person's ticket type. */
+  ticketNote?: string | null;
+  /** "Needs attention" and why: a scan alone does not admit them, the operator confirms. */
+  attention?: string | null;
+  /** A walk-in an admin linked to the provider's record of the same person: that record's provider id. */
+  linkedTo?: string | null;
+  /** Check-ins not undone at two or more desks (a double admission): every read marks it. */
+  admittedTwice?: true;
+  /** Those check-ins, earliest first, where the desk shows them ("Admitted twice — …"). */
+  admittedAt?: { at: string; station: string }[];
 }
 
 /** What found a disagreement between the mirror and the provider. */

@@ -19,6 +19,7 @@ import { PROVIDERS, type ProviderKind, type ProviderOwnedAttendeeFields } from '
 import { MAX_ANSWERS, fitAnswers, registrationAnswerSchema } from './answers.ts';
 import { SYNC_STATUSES } from './sync-status.ts';
 import { STATION_ID } from './venue.ts';
+import { isWalkInId } from './door.ts';
 
 export const ROSTER_MAPS = { roster: 'roster', event: 'event', directoryEvents: 'events' } as const;
 
@@ -121,6 +122,8 @@ export function checkRosterEntry(key: string, value: unknown): RosterCheck {
   const claimed = (value as { stationId?: unknown } | null)?.stationId;
   const from = typeof claimed === 'string' && STATION_ID.test(claimed) ? claimed : null;
   if (!PROVIDER_ID.test(key)) return { ok: false, reason: 'malformed roster key', stationId: from };
+  // The roster holds the provider's records; a walk-in travels in its own entries (shared/door-entries.ts).
+  if (isWalkInId(key)) return { ok: false, reason: 'a walk-in in the roster', stationId: from };
   let size: number;
   try {
     size = (JSON.stringify(value) ?? '').length;

@@ -1,6 +1,7 @@
 // What the desk and the admin see of the venue's entries: the print pre-check's
 // prompt, the double admissions and double prints listed for the admin, refused entries. Pure and
 // free of zod, so the renderer imports it without the schemas; shared/venue.ts re-exports it.
+import type { DuplicateWalkIn } from './door.ts';
 
 /** A badge the venue's records say came out of a printer, as the desk's print pre-check sees it. */
 export interface PriorPrint {
@@ -25,12 +26,16 @@ export interface VenueConflict {
   attendeeName: string;
   /** Earliest first. */
   stamps: VenueStamp[];
+  /** A check-in list other than the main one, where the double admission was (shared/lists.ts). */
+  listName?: string;
 }
 
 export interface VenueConflicts {
   eventId: number;
   admissions: VenueConflict[];
   prints: VenueConflict[];
+  /** Walk-ins that may be one person registered twice (shared/door.ts duplicateWalkInText). */
+  walkIns?: DuplicateWalkIn[];
 }
 
 function listStamps(stamps: readonly VenueStamp[], time: (iso: string) => string): string {
@@ -39,8 +44,12 @@ function listStamps(stamps: readonly VenueStamp[], time: (iso: string) => string
 }
 
 /** "Admitted at Desk 1 10:42 and Desk 3 10:44 while the desks could not see each other". */
-export function doubleAdmissionText(c: Pick<VenueConflict, 'stamps'>, time: (iso: string) => string): string {
-  return `Admitted at ${listStamps(c.stamps, time)} while the desks could not see each other`;
+export function doubleAdmissionText(
+  c: Pick<VenueConflict, 'stamps' | 'listName'>,
+  time: (iso: string) => string,
+): string {
+  const to = c.listName ? ` to ${c.listName}` : '';
+  return `Admitted${to} at ${listStamps(c.stamps, time)} while the desks could not see each other`;
 }
 
 /** "Badge printed at Desk 1 10:42 and Desk 3 10:44 while the desks could not see each other". */

@@ -3,8 +3,11 @@
 // Pure: no Node, no DOM. Main (the replica and the desk) and the renderer (texts) share it.
 //
 // Schema, version 1. One document per event, named by venueDocumentName(). Three log maps:
-//   checkins  Y.Map<actionId, CheckInEntry>  check-ins and undos; an undo names the check-in it
-//             undoes (`undoes`), so any desk can undo any desk's check-in.
+//   checkins  Y.Map<actionId, CheckInEntry>  entries (check-ins), exits and undos; an undo names the
+//             entry or exit it undoes (`undoes`), so any desk can undo any desk's. Each belongs to
+//             one check-in list (`list`; absent: the event's main list), and an entry an admin let
+//             in over the list's refusal carries the reason (`override`). Lists and their
+//             check-outs are maps of their own (shared/list-entries.ts).
 //   vip       Y.Map<actionId, VipEntry>      the flag is the entry with the greatest
 //             (at, stationId, actionId): last writer wins, the same on every desk.
 //   prints    Y.Map<printId, PrintEntry>     badges that came out of a printer: first prints and
@@ -17,6 +20,9 @@
 import { z } from 'zod';
 import type { ProviderKind } from './types.ts';
 import { PROVIDERS } from './types.ts';
+import { LIST_ID, MAX_OVERRIDE_REASON_CHARS } from './lists.ts';
+import { derivePresence, doubleAdmission, type PassageFact } from './presence.ts';
+import { compareStamped, type Stamped } from './venue-order.ts';
 
 export const VENUE_SCHEMA_VERSION = 1;
 export const VENUE_MAPS = { checkins: 'checkins', vip: 'vip', prints: 'prints', roster: 'roster' } as const;
@@ -79,20 +85,33 @@ const version = z.literal(VENUE_SCHEMA_VERSION);
 export const checkInEntrySchema = z
   .object({
     v: version,
-    kind: z.enum(['check_in', 'undo']),
+    kind: z.enum(['check_in', 'undo', 'exit']),
     actionId: actionIdSchema,
     attendee: attendeeSchema,
     undoes: actionIdSchema.optional(),
     at: atSchema,
     stationId: stationIdSchema,
     stationName: stationNameSchema,
+    // The check-in list (shared/lists.ts) of another list than the event's main one.
+    list: z.string().regex(LIST_ID, 'a list id is 8 to 64 letters, digits or dashes').optional(),
+    // An admin admitted the person over the list's refusal, for this reason.
+    override: z
+      .string()
+      .min(1)
+      .max(MAX_OVERRIDE_REASON_CHARS)
+      .refine((s) => s.trim() === s && !/[\p{Cc}]/u.test(s), 'a reason is plain text')
+      .optional(),
   })
   .strict()
   .refine(
     (e) => (e.kind === 'undo') === (e.undoes !== undefined),
-    'an undo names the check-in it undoes, and only an undo does',
+    'an undo names the entry or exit it undoes, and only an undo does',
   )
-  .refine((e) => e.undoes !== e.actionId, 'an undo cannot undo itself');
+  .refine((e) => e.undoes !== e.actionId, 'an undo cannot undo itself')
+  .refine(
+    (e) => e.override === undefined || e.kind === 'check_in',
+    'only an entry is admitted by an override',
+  );
 
 export const vipEntrySchema = z
   .object({
@@ -167,56 +186,44 @@ export function checkEntry<M extends VenueMapName>(map: M, key: string, value: u
 
 // ---- the derived state: pure functions of the set of entries ----
 
-/** What the rules below need of an entry: the same fields whether it came from a document or a SQLite row. */
-export interface Stamped {
-  id: string;
-  at: string;
-  stationId: string;
-}
+export { compareStamped, type Stamped } from './venue-order.ts';
 
-/** The order every desk agrees on: time, then station id, then the entry's own id. */
-export function compareStamped(a: Stamped, b: Stamped): number {
-  if (a.at !== b.at) return a.at < b.at ? -1 : 1;
-  if (a.stationId !== b.stationId) return a.stationId < b.stationId ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
-export interface CheckInFact extends Stamped {
-  kind: 'check_in' | 'undo';
-  undoes: string | null;
-  stationName: string;
+export interface CheckInFact extends PassageFact {
+  kind: 'check_in' | 'undo' | 'exit';
 }
 
 export interface DerivedCheckIn<F extends CheckInFact = CheckInFact> {
-  /** The earliest check-in not undone: the one shown ("at 10:42 at Desk 1"), or null. */
+  /** The earliest entry not undone: the arrival shown ("at 10:42 at Desk 1"), or null. */
   shown: F | null;
-  /** Every check-in not undone, earliest first. */
+  /** The entries in force now (the stay in progress), earliest first: what an undo takes back. */
   admissions: F[];
-  /** Two or more check-ins not undone from different stations. */
+  /** The entries of a stay admitted at two or more desks (a double admission), or null. */
+  double: F[] | null;
   doubleAdmission: boolean;
   /** The latest entry of all (what a "not checked in" row shows as its last action). */
   latest: F | null;
 }
 
 /**
- * The check-in rule: an attendee is checked in while at least one of their check-ins is not
- * undone; the earliest such check-in is shown; two or more not undone from different desks are a
- * double admission. An undo counts only for the check-in it names; an undo that names nothing
- * known (yet) undoes nothing, so the answer never depends on the order entries arrive in.
+ * The main list's check-in rule (shared/presence.ts is the rule of every list): an attendee is
+ * checked in once an entry of theirs is not undone, and the earliest such entry is shown; an exit
+ * ends their stay (they are no longer inside, still arrived). Two or more entries of one stay from
+ * different desks are a double admission. An undo counts only for the entry or exit it names; one
+ * that names nothing known (yet) undoes nothing, so the answer never depends on the order entries
+ * arrive in.
  */
-export function deriveCheckIn<F extends CheckInFact>(facts: readonly F[]): DerivedCheckIn<F> {
-  const undone = new Set<string>();
-  for (const f of facts) if (f.kind === 'undo' && f.undoes !== null) undone.add(f.undoes);
-  const admissions = facts.filter((f) => f.kind === 'check_in' && !undone.has(f.id)).sort(compareStamped);
-  const latest = facts.reduce<F | null>(
-    (best, f) => (best === null || compareStamped(f, best) > 0 ? f : best),
-    null,
-  );
+export function deriveCheckIn<F extends CheckInFact>(
+  facts: readonly F[],
+  checkOuts: readonly Stamped[] = [],
+): DerivedCheckIn<F> {
+  const p = derivePresence(facts, checkOuts);
+  const double = doubleAdmission(p, 'once', 'UTC');
   return {
-    shown: admissions[0] ?? null,
-    admissions,
-    doubleAdmission: new Set(admissions.map((a) => a.stationId)).size > 1,
-    latest,
+    shown: p.entries[0] ?? null,
+    admissions: p.stay,
+    double,
+    doubleAdmission: double !== null,
+    latest: p.latest,
   };
 }
 

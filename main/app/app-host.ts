@@ -24,6 +24,8 @@ import { readSettings, updateSettings } from './settings.ts';
 import { APP_VERSION } from '../../shared/version.ts';
 import { startDemoWorkspace, type DemoWorkspace } from './demo.ts';
 import { startEventbriteOAuth } from './oauth.ts';
+import { createListHandlers } from './list-handlers.ts';
+import { createStationHandlers } from './station-handlers.ts';
 
 const DEMO_FLAG = 'demoWorkspace';
 /**
@@ -33,6 +35,8 @@ const DEMO_FLAG = 'demoWorkspace';
  */
 const DEFERRED_START_AFTER_ANSWER_MS = 250;
 const DEFERRED_START_AT_THE_LATEST_MS = 2_000;
+/** When the demo started (ms): its events are dated from that day (main/app/demo.ts demoDay). */
+const DEMO_STARTED_AT = 'demoStartedAt';
 
 type Handlers = {
   [C in ChannelName]: (
@@ -65,7 +69,7 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     ...(deps.storage ? { storage: deps.storage } : {}),
     stationPrinting: () => {
       const s = settingsNow();
-      return { printerId: s.printerId, autoPrint: s.autoPrint };
+      return { printerId: s.printerId, poolPrinterIds: s.poolPrinterIds, autoPrint: s.autoPrint };
     },
     // Test-only: the fault suite makes a request time out, or a Retry-After count as "longer
     // than the job may wait", in seconds rather than the real 30 s and 15 min.
@@ -149,7 +153,12 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
   };
 
   let demo: DemoWorkspace | null = null;
-  if (deps.settingsStore.get(DEMO_FLAG) === true) demo = await startDemoWorkspace(core, false);
+  const demoStartedAt = () => {
+    const at = deps.settingsStore.get(DEMO_STARTED_AT);
+    return typeof at === 'number' && Number.isFinite(at) ? at : undefined;
+  };
+  if (deps.settingsStore.get(DEMO_FLAG) === true)
+    demo = await startDemoWorkspace(core, false, demoStartedAt());
   let oauthInFlight: { cancel(): void } | null = null;
 
   const snapshot = (): AppSnapshot => ({
@@ -164,7 +173,17 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     damagedDatabases: core.damagedDatabases(),
   });
 
+  // The answer's sound and the kiosk (station-handlers.ts).
+  const station = createStationHandlers({
+    core,
+    settingsStore: deps.settingsStore,
+    session,
+    settings: settingsNow,
+    sessionChanged: () => void sessionChanged(),
+  });
+
   const handlers: Handlers = {
+    ...station.handlers,
     'app.snapshot': () => snapshot(),
     'session.setPin': ({ pin, currentPin }) => {
       session.setPin(pin, currentPin);
@@ -237,8 +256,6 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
       core.attendeePage(eventId, query, { offset, limit }),
     'attendees.setVip': ({ attendeeId, vip }, actor) => core.setVip(actor, attendeeId, vip),
     'desk.search': ({ eventId, query, limit }) => core.desk.search(eventId, query, limit),
-    'desk.checkIn': (input, actor) => core.desk.checkIn(actor, input),
-    'desk.undo': (input, actor) => core.desk.undo(actor, input),
     'desk.log': ({ eventId, limit, beforeId }) => core.desk.log(eventId, limit, beforeId),
     'desk.stats': ({ eventId }) => core.desk.stats(eventId),
     'desk.exportCsv': ({ eventId }) => core.desk.exportCsv(eventId),
@@ -249,6 +266,8 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
       return null;
     },
     'printers.test': ({ printerId }, actor) => core.printing.testPrint(actor, printerId),
+    'printers.status': () => core.printing.printerStatuses(),
+    'printers.checkStatus': ({ printerId }) => core.printing.checkPrinterStatus(printerId),
     'printers.system': () => core.printing.systemPrinters(),
     'templates.list': () => core.printing.listTemplates(),
     'templates.save': (input) =>
@@ -294,13 +313,27 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     },
     'venue.conflicts': ({ eventId }) => core.venue.replica.conflicts(core.getEvent(eventId).id),
     'venue.refused': () => core.venue.replica.refused(),
+    'door.walkInChoices': ({ eventId }) => core.door.walkInChoices(eventId),
+    'door.registerWalkIn': ({ firstName, lastName, ...input }, actor) =>
+      core.door.registerWalkIn(actor, { ...input, firstName: firstName ?? '', lastName: lastName ?? '' }),
+    'door.correctName': ({ firstName, ...input }, actor) =>
+      core.door.correctName(actor, { ...input, firstName: firstName ?? '' }),
+    'door.clearCorrection': (input, actor) => core.door.clearCorrection(actor, input),
+    'door.setNote': (input, actor) => core.door.setNote(actor, input),
+    'door.setAttention': (input, actor) => core.door.setAttention(actor, input),
+    'door.link': (input, actor) => core.door.link(actor, input),
+    'door.setWalkInsEnabled': (input, actor) => core.door.setWalkInsEnabled(actor, input),
+    'door.review': ({ eventId }, actor) => core.door.review(actor, eventId),
+    'desk.checkInGroup': (input, actor) => core.door.checkInGroup(actor, input),
+    'desk.undoGroup': (input, actor) => core.door.undoGroup(actor, input),
     'demo.start': async () => {
       if (demo) throw new AppError('CONFLICT', 'the demo workspace is already running');
       if (core.listIntegrations().length > 0) {
         throw new AppError('INVALID_STATE', 'the demo is only for a workspace with no connected account');
       }
       deps.settingsStore.set(DEMO_FLAG, true);
-      demo = await startDemoWorkspace(core, true);
+      deps.settingsStore.set(DEMO_STARTED_AT, clock.now());
+      demo = await startDemoWorkspace(core, true, demoStartedAt());
       return snapshot();
     },
     'storage.status': () => core.storageStatus(),
@@ -313,6 +346,8 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
       core.dismissDamaged(actor, damagedId);
       return null;
     },
+    // Check-in lists, and the desk's check-in and undo, which go to this desk's list (list-handlers.ts).
+    ...createListHandlers(core, deps.settingsStore),
   };
 
   if (deps.liveSync) core.startLiveSync();
@@ -347,6 +382,12 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
         return {
           ok: false,
           error: { code: 'FORBIDDEN', message: 'only a workspace admin may do this; unlock admin first' },
+        };
+      }
+      if (station.kioskRefuses(channel)) {
+        return {
+          ok: false,
+          error: { code: 'FORBIDDEN', message: 'this station is a kiosk: it lists no one' },
         };
       }
       try {

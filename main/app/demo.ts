@@ -13,42 +13,56 @@ interface DemoWorld {
   events: { summit: string; workshop: string; dinner: string; onboarding: string; meetup: string };
 }
 
-async function buildWorld(): Promise<DemoWorld> {
+const DAY_MS = 24 * 3_600_000;
+/** Where a demo started before its start was kept: the days its events were always dated from. */
+export const LEGACY_DEMO_START_MS = Date.UTC(2026, 11, 1);
+
+/**
+ * The demo's dates, counted from the day (UTC) the demo started: day 1 is the next day, so a new
+ * user never opens a demo of events already over. The same start gives the same dates on every
+ * start of the app, so a demo survives a restart.
+ */
+export function demoDay(startedAtMs: number): (day: number, hour: number) => string {
+  const base = Math.floor(startedAtMs / DAY_MS) * DAY_MS;
+  return (day, hour) => new Date(base + day * DAY_MS + hour * 3_600_000).toISOString();
+}
+
+async function buildWorld(startedAtMs: number): Promise<DemoWorld> {
   const sim = await startSimulator({});
   const eb = sim.eventbrite;
   const main = eb.addAccount({ email: 'events@demo-venue.example', name: 'Demo Venue Events' }).token;
   const former = eb.addAccount({ email: 'former-admin@demo-venue.example', name: 'Former Admin' }).token;
   const luma = sim.luma.addAccount({ email: 'community@demo-venue.example', name: 'Demo Community' }).token;
-  const day = (d: number, h: number) => new Date(Date.UTC(2026, 11, d, h)).toISOString();
+  const day = demoDay(startedAtMs);
   const tickets = ['General Admission', 'VIP', 'Speaker'];
 
   const summit = eb.addEvent(main, {
     name: 'Badge Desk Summit 2026',
-    startsAt: day(3, 8),
+    startsAt: day(2, 8),
     ticketTypes: tickets,
   });
   eb.seedAttendees(summit, 1_500, { ticketTypes: tickets, mixedStatuses: true });
   const dinner = eb.addEvent(main, {
     name: 'Sponsor Dinner',
-    startsAt: day(3, 19),
+    startsAt: day(2, 19),
     ticketTypes: ['Sponsor', 'Guest'],
   });
   eb.seedAttendees(dinner, 80, { ticketTypes: ['Sponsor', 'Guest'] });
   const onboarding = eb.addEvent(main, {
     name: 'Volunteer Onboarding',
-    startsAt: day(2, 17),
+    startsAt: day(1, 17),
     ticketTypes: ['Volunteer'],
   });
   eb.seedAttendees(onboarding, 300, { ticketTypes: ['Volunteer'] });
   const workshop = eb.addEvent(former, {
     name: 'Partner Workshop',
-    startsAt: day(4, 10),
+    startsAt: day(3, 10),
     ticketTypes: ['Workshop'],
   });
   eb.seedAttendees(workshop, 120, { ticketTypes: ['Workshop'] });
   // Both admins belong to the organization, so the workshop can be reconnected through the main account.
   eb.shareEvent(workshop, main);
-  const meetup = sim.luma.addEvent(luma, { name: 'Community Meetup', startsAt: day(4, 18) });
+  const meetup = sim.luma.addEvent(luma, { name: 'Community Meetup', startsAt: day(3, 18) });
   sim.luma.seedAttendees(meetup, 220, { mixedStatuses: true });
   return { sim, tokens: { main, former, luma }, events: { summit, workshop, dinner, onboarding, meetup } };
 }
@@ -61,8 +75,12 @@ export interface DemoWorkspace {
  * Starts the demo. `fresh`: connect the accounts, import the events and bring each into its
  * status; otherwise the events already exist (an app restart) and only the providers come back.
  */
-export async function startDemoWorkspace(core: BadgeDeskCore, fresh: boolean): Promise<DemoWorkspace> {
-  const world = await buildWorld();
+export async function startDemoWorkspace(
+  core: BadgeDeskCore,
+  fresh: boolean,
+  startedAtMs: number = LEGACY_DEMO_START_MS,
+): Promise<DemoWorkspace> {
+  const world = await buildWorld(startedAtMs);
   const { sim, tokens, events } = world;
   core.setProviderBaseUrls({ eventbrite: sim.eventbrite.baseUrl, luma: sim.luma.baseUrl });
 

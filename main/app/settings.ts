@@ -1,12 +1,12 @@
 // Station settings over a small key-value store (electron-store in the app, a JSON file in the
 // browser host). Whatever is stored is re-validated on read: a hand-edited file cannot break the app.
-import { DEFAULT_SETTINGS, settingsPatchSchema, type StationSettings } from '../../shared/ipc-contract.ts';
+import { DEFAULT_SETTINGS, storedSettingsSchema, type StationSettings } from '../../shared/ipc-contract.ts';
 import type { KeyValueStore } from './types.ts';
 
 const KEY = 'settings';
 
 export function readSettings(store: KeyValueStore): StationSettings {
-  const parsed = settingsPatchSchema.safeParse(store.get(KEY) ?? {});
+  const parsed = storedSettingsSchema.safeParse(store.get(KEY) ?? {});
   return { ...DEFAULT_SETTINGS, ...(parsed.success ? parsed.data : {}) };
 }
 

@@ -8,24 +8,33 @@ import { CoreEvents } from '../ground/events.ts';
 import type { SecretStore } from '../ground/secrets.ts';
 import type { StorageHealthOptions } from '../db/storage-health.ts';
 import { DeskStore } from '../db/desk-store.ts';
+import { DoorStore } from '../db/door-store.ts';
 import { AttendeeListStore } from '../db/attendee-list-store.ts';
 import { PrintStore } from '../db/print-store.ts';
 import { Desk } from '../desk/desk.ts';
+import { Door } from '../desk/door.ts';
+import { DoorRecorder } from '../desk/door-record.ts';
+import { DoorCheckInHooks } from '../desk/door-hooks.ts';
+import { Kiosk } from '../desk/kiosk.ts';
+import { KioskStore } from '../db/kiosk-store.ts';
 import { AttendeeList } from '../desk/attendee-list.ts';
+import { Lists } from '../desk/lists.ts';
+import { ListStatistics } from '../desk/list-stats.ts';
 import { Printing } from '../printing/printing.ts';
 import type { OsPrinting } from '../printing/drivers.ts';
+import type { LabelDriverTimes } from '../printing/label-drivers.ts';
 import { SqliteDocumentPersistence } from '../venue/replica/persistence.ts';
 import { VenueNetwork, type VenueNetParts } from '../venue/net/venue-network.ts';
 import { StatusMachine } from '../sync/status-machine.ts';
 import { SyncEngine, DEFAULT_SYNC_OPTIONS, type SyncEngineOptions } from '../sync/engine.ts';
 import { ClockWatch } from '../sync/clock-watch.ts';
 import type { RateBudget } from '../providers/types.ts';
-import type { ProviderKind } from '../../shared/types.ts';
+import type { Actor, ProviderKind } from '../../shared/types.ts';
 import { exportClockNote } from '../../shared/station-clock.ts';
 import { openStationStorage } from './station-storage.ts';
 import { ProviderClients } from './provider-clients.ts';
 import { PollElection } from './poll-election.ts';
-import { requireEventName } from './guards.ts';
+import { requireAdmin, requireEventName } from './guards.ts';
 import { wireVenue } from './venue-wiring.ts';
 import {
   createIntegrationHandlers,
@@ -37,6 +46,7 @@ import { createAnswerHandlers } from './answer-handlers.ts';
 import { createAttendeeHandlers } from './attendee-handlers.ts';
 import { applySalvaged, createStorageHandlers, type SalvageDeps } from './storage-handlers.ts';
 import { createVenueHandlers } from './venue-handlers.ts';
+import { createDoorHandlers } from './door-handlers.ts';
 
 export interface CoreDeps {
   /** Folder for the database and the venue's configuration. */
@@ -56,8 +66,14 @@ export interface CoreDeps {
   liveSync?: boolean;
   /** The OS printers (the Electron shell gives them; elsewhere system printers are unavailable). */
   osPrinting?: OsPrinting | undefined;
-  /** The station's printer and auto-print choice (settings live in the app host). */
-  stationPrinting?: () => { printerId: number | null; autoPrint: boolean };
+  /** The station's printer, the printers sharing its badges, and auto-print (settings live in the app host). */
+  stationPrinting?: () => {
+    printerId: number | null;
+    poolPrinterIds?: number[] | undefined;
+    autoPrint: boolean;
+  };
+  /** Label printers' time limits (tests and benchmarks shorten them). */
+  printerTimes?: Partial<LabelDriverTimes>;
   /** The free-space warning's threshold and how free space is read (tests inject both). */
   storage?: Pick<StorageHealthOptions, 'lowSpaceBytes' | 'intervalMs' | 'failingIntervalMs' | 'freeBytes'>;
   /** Where WAL checkpoints run: a worker thread (default), or SQLite's own in the commits. */
@@ -82,6 +98,9 @@ export interface CoreDeps {
 
 export type BadgeDeskCore = ReturnType<typeof createCore>;
 
+/** How often due scheduled check-outs of the lists are looked for. */
+const LIST_SCHEDULE_INTERVAL_MS = 30_000;
+
 /** Who runs a Sync another desk of the venue asked of this one. */
 const VENUE_ACTOR = { role: 'operator', name: 'venue' } as const;
 
@@ -95,6 +114,7 @@ export function createCore(deps: CoreDeps) {
       events,
     });
   const deskStore = new DeskStore(db);
+  const doorStore = new DoorStore(db, deskStore.venue);
   const salvage: SalvageDeps = {
     salvageStore,
     checkInLog: deskStore.venue,
@@ -168,6 +188,7 @@ export function createCore(deps: CoreDeps) {
     events,
     os: deps.osPrinting,
     stationPrinting: deps.stationPrinting ?? (() => ({ printerId: null, autoPrint: false })),
+    printerTimes: deps.printerTimes,
     venuePrintOf: (attendeeId) => venue.replica.priorPrint(attendeeId),
   });
   tolerateStorage(() => printing.start());
@@ -183,9 +204,19 @@ export function createCore(deps: CoreDeps) {
     isPoller: (eventId) => store.eventHasIntegration(eventId) && polling.isElected(eventId),
     stationName: () => deps.stationName?.() ?? deps.venueNetwork?.station.get() ?? 'Desk',
     deferStart: deps.deferredStart === true,
+    doorStore,
   });
   polling.follow(events, (eventId) => eventHandlers.syncNow(VENUE_ACTOR, eventId));
 
+  // The door's entries: kept here first, then into the venue's document (main/desk/door-record.ts).
+  const doorRecorder = new DoorRecorder({
+    doorStore,
+    clock,
+    events,
+    stationId: deskStore.venue.stationId,
+    storage,
+    publish: (eventId, entries) => venue.replica.publishDoor(eventId, entries),
+  });
   const desk = new Desk({
     store,
     deskStore,
@@ -199,8 +230,60 @@ export function createCore(deps: CoreDeps) {
     checkedInByDesk: (eventId) => deskStore.venue.checkedInByDesk(eventId),
     onCheckInUndone: (attendee) => printing.onCheckInUndone(attendee),
     clockNote: () => exportClockNote(clockWatch.current()),
+    door: new DoorCheckInHooks({ store, doorStore, venueStore: deskStore.venue, recorder: doorRecorder }),
+  });
+  const door = new Door({
+    store,
+    doorStore,
+    desk,
+    recorder: doorRecorder,
+    requireEvent: (eventId) => requireEventName(store, eventId),
+    printing: {
+      canPrint: () => printing.hasStationPrinter(),
+      printedBefore: (attendeeId) => printing.hasFirstPrint(attendeeId),
+      printFirst: (actor, attendeeId) => printing.printBadge(actor, attendeeId),
+      reprint: (actor, attendeeId, note) => printing.reprint(actor, attendeeId, note),
+    },
   });
   const attendeeList = new AttendeeList({ listStore: new AttendeeListStore(db), events });
+  // Check-in lists: kept here first, then into the venue's document, as the door's entries.
+  const lists = new Lists({
+    deskStore,
+    clock,
+    events,
+    storage,
+    requireEvent: (eventId) => requireEventName(store, eventId),
+    publishLists: (eventId, entries) => venue.replica.publishLists(eventId, entries),
+    publishCheckOut: (r) => venue.replica.publishCheckOut(r),
+    stationName: () => deps.stationName?.() ?? deps.venueNetwork?.station.get() ?? 'Desk',
+  });
+  const listStats = new ListStatistics({
+    db,
+    deskStore,
+    clock,
+    events,
+    requireEvent: (eventId) => requireEventName(store, eventId),
+  });
+  // A list checked out at 23:00 every day: due check-outs are written at start (a desk that was off
+  // then) and every half minute. A real, unref'd timer: it neither advances a test clock nor keeps
+  // the process alive; tests call lists.runSchedules themselves.
+  const runSchedules = () => tolerateStorage(() => lists.runSchedules());
+  runSchedules();
+  const scheduleTimer = setInterval(runSchedules, LIST_SCHEDULE_INTERVAL_MS);
+  scheduleTimer.unref();
+  // Entries and exits kept (here or from another desk): their tallies go to the charts in a push.
+  events.on('checkinsChanged', ({ eventId }) => {
+    const { tallies, complete } = deskStore.venue.presence.drainTallies(eventId);
+    if (tallies.length === 0 && complete) return;
+    events.emit('passagesChanged', {
+      eventId,
+      tallies,
+      complete,
+      venueInside: deskStore.venue.presence.venueInsideCount(eventId),
+    });
+  });
+  // A sync may change an event's time zone, which the lists' days follow.
+  events.on('jobFinished', ({ eventId }) => deskStore.venue.lists.eventChanged(eventId));
 
   const eventHandlers = createEventHandlers({
     store,
@@ -223,6 +306,37 @@ export function createCore(deps: CoreDeps) {
     desk,
     /** Templates, printers, the print queue. */
     printing,
+    /** Walk-ins, badge-name corrections, notes and flags, links, whole orders (main/desk/door.ts). */
+    door: createDoorHandlers(door, desk),
+    /** Check-in lists, their check-outs, statistics, charts and CSV (main/desk/lists.ts, list-stats.ts). */
+    lists: {
+      view: (eventId: number) => lists.view(eventId),
+      requireList: (eventId: number, listId: string) => lists.requireList(eventId, listId),
+      save: (actor: Actor, input: Parameters<Lists['save']>[1]) => lists.save(actor, input),
+      remove: (actor: Actor, input: Parameters<Lists['remove']>[1]) => lists.remove(actor, input),
+      checkOutAll: (actor: Actor, input: Parameters<Lists['checkOutAll']>[1]) =>
+        lists.checkOutAll(actor, input),
+      runSchedules: () => lists.runSchedules(),
+      stats: (eventId: number) => listStats.stats(eventId),
+      charts: (eventId: number) => listStats.charts(eventId),
+      exportCsv: (actor: Actor, eventId: number, listId: string) => {
+        requireAdmin(actor);
+        return listStats.exportCsv(eventId, listId);
+      },
+    },
+    /** Kiosk self check-in: one person by code, email or order code, never a list (main/desk/kiosk.ts). */
+    kiosk: new Kiosk({
+      store,
+      deskStore,
+      kioskStore: new KioskStore(db),
+      desk,
+      door,
+      printing: {
+        canPrint: () => printing.hasStationPrinter(),
+        printedBefore: (attendeeId) => printing.hasFirstPrint(attendeeId),
+        printFirst: (actor, attendeeId) => printing.printBadge(actor, attendeeId),
+      },
+    }),
     /** The venue: its actions (start, join, desks...), the replica and the network half. */
     venue: createVenueHandlers(venue, events),
     /** Exposed for tests, benchmarks and the app's own reads; never over IPC. */
@@ -243,6 +357,7 @@ export function createCore(deps: CoreDeps) {
 
     async close(): Promise<void> {
       closed = true;
+      clearInterval(scheduleTimer);
       storage.close();
       await venue.close();
       await printing.close();

@@ -5,6 +5,7 @@
 // whichever venue it is in.
 import type { MirrorStore } from '../db/store.ts';
 import type { VenueStore } from '../db/venue-store.ts';
+import type { DoorStore } from '../db/door-store.ts';
 import type { Clock } from '../ground/clock.ts';
 import type { CoreEvents } from '../ground/events.ts';
 import { VenueReplica } from '../venue/replica/replica.ts';
@@ -24,6 +25,8 @@ export interface VenueWiringDeps {
   stationName(): string;
   /** Start the network half (and so load the venue's documents) only when start() is called. */
   deferStart?: boolean;
+  /** The door's entries, followed in every event's document. */
+  doorStore?: DoorStore;
 }
 
 export interface VenueWiring {
@@ -48,6 +51,7 @@ export function wireVenue(deps: VenueWiringDeps): VenueWiring {
     events,
     isPoller: deps.isPoller,
     stationName: deps.stationName,
+    ...(deps.doorStore ? { doorStore: deps.doorStore } : {}),
   });
   events.on('printJobChanged', ({ job }) => replica.recordPrinted(job));
   events.on('attendeesChanged', ({ eventId, attendeeIds }) => {

@@ -1,6 +1,7 @@
 // The SQL of the event page's attendee list: orders and filter sets as lists of ids, each read
 // from an index (nothing here sorts the event), and full rows for a page of ids. Reads only.
 // How they combine into a page is main/desk/attendee-list.ts.
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './open.ts';
 import { AttendeeRowsById } from './attendee-store.ts';
 import type { Attendee, AttendeeStatus } from '../../shared/types.ts';
@@ -17,9 +18,10 @@ export class AttendeeListStore {
   private readonly checkedIn;
   private readonly vips;
   private readonly matching;
+  private readonly matchingCorrected;
   private readonly maxId;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.rowsById = new AttendeeRowsById(db);
     // Migration 004's index, covering: no row is read. Named, because two indexes now start with
     // event_id and statistics (ANALYZE) that know only one of them made the planner take the ticket
@@ -71,6 +73,14 @@ export class AttendeeListStore {
     this.matching = db
       .prepare<[string], number>('SELECT rowid FROM attendee_search WHERE attendee_search MATCH ?')
       .pluck();
+    // A corrected badge name or company matches too (migration 012's door_search).
+    this.matchingCorrected = db
+      .prepare<[string], number>(
+        `SELECT a.id FROM door_search s JOIN attendee_door d ON d.id = s.rowid
+           JOIN attendees a ON a.event_id = d.event_id AND a.provider_attendee_id = d.provider_attendee_id
+         WHERE door_search MATCH ? AND d.corrected_at IS NOT NULL`,
+      )
+      .pluck();
     this.maxId = db.prepare<[], number | null>('SELECT max(id) FROM attendees').pluck();
   }
 
@@ -107,13 +117,39 @@ export class AttendeeListStore {
     return this.checkedIn.all(eventId);
   }
 
+  /** The event's walk-ins (their ids sort in one range of the unique provider-id index). */
+  walkInIds(eventId: number): number[] {
+    this.walkIns ??= this.db
+      .prepare<[number], number>(
+        `SELECT id FROM attendees WHERE event_id = ? AND provider_attendee_id >= 'walk-in:' AND provider_attendee_id < 'walk-in;'`,
+      )
+      .pluck();
+    return this.walkIns.all(eventId);
+  }
+  private walkIns: Statement<[number], number> | undefined;
+
+  /** People admitted at two desks or more (migration 006's partial index over admission_stations > 1). */
+  admittedTwiceIds(eventId: number): number[] {
+    this.admittedTwice ??= this.db
+      .prepare<[number], number>(
+        'SELECT attendee_id FROM attendee_checkin WHERE event_id = ? AND admission_stations > 1',
+      )
+      .pluck();
+    return this.admittedTwice.all(eventId);
+  }
+  private admittedTwice: Statement<[number], number> | undefined;
+
   vipIds(eventId: number): number[] {
     return this.vips.all(eventId);
   }
 
   /** Rows of any event matching an FTS5 expression (build it with toMatchExpression: typed text is never syntax). */
   idsMatching(match: string): number[] {
-    return this.matching.all(match);
+    const ids = this.matching.all(match);
+    const corrected = this.matchingCorrected.all(match);
+    if (corrected.length === 0) return ids;
+    const seen = new Set(ids);
+    return [...ids, ...corrected.filter((id) => !seen.has(id))];
   }
 
   /** The largest attendee id (0 for none): the size of a membership table over ids. */

@@ -17,6 +17,10 @@ import {
   type ProviderRecordRow,
 } from './mirror-rows.ts';
 import type { JobStore } from './job-store.ts';
+import { isWalkInId } from '../../shared/door.ts';
+
+/** SQL: the row is a provider's, not a walk-in's (walk-in ids sort in this range of the unique index). */
+const PROVIDER_ROW = `NOT (provider_attendee_id >= 'walk-in:' AND provider_attendee_id < 'walk-in;')`;
 
 /**
  * Full attendee rows for a list of ids, in the order given: the desk's search and the event
@@ -114,6 +118,8 @@ export class AttendeeStore {
       const seq = ++this.changeSeq;
       const companyQuestion = this.companyQuestionOf(eventId);
       for (const a of rows) {
+        // A walk-in belongs to this app: no provider record may write over one (shared/door.ts).
+        if (isWalkInId(a.providerAttendeeId)) continue;
         const r = this.upsertAttendee.get(
           eventId,
           a.providerAttendeeId,
@@ -157,7 +163,13 @@ export class AttendeeStore {
         ? this.unlistedFirst.all(eventId, limit)
         : this.unlistedAfter.all(eventId, cursor, limit);
     const unlisted = rows
-      .filter((r) => r.status !== 'NOT_ATTENDING' && !listedIds.has(r.provider_attendee_id))
+      .filter(
+        (r) =>
+          r.status !== 'NOT_ATTENDING' &&
+          !listedIds.has(r.provider_attendee_id) &&
+          // A walk-in is never listed by the provider, and never removed by its listing.
+          !isWalkInId(r.provider_attendee_id),
+      )
       .map((r) => r.id);
     return { unlisted, next: rows.length < limit ? null : rows[rows.length - 1]!.provider_attendee_id };
   }
@@ -234,7 +246,7 @@ export class AttendeeStore {
       .prepare<[string, number], { attending: number | null; notAttending: number | null }>(
         `SELECT sum(status = 'ATTENDING') AS attending,
                 sum(status = 'NOT_ATTENDING' AND provider_status IS NOT ?) AS notAttending
-         FROM attendees WHERE event_id = ?`,
+         FROM attendees WHERE event_id = ? AND ${PROVIDER_ROW}`,
       )
       .get(REMOVED_ON_PROVIDER, eventId);
     return { attending: row?.attending ?? 0, notAttending: row?.notAttending ?? 0 };
@@ -247,9 +259,15 @@ export class AttendeeStore {
       )
       .all(eventId);
     const by = (s: AttendeeStatus) => rows.find((r) => r.status === s)?.n ?? 0;
+    // A walk-in linked to the provider's record of the same person is that person: counted once.
+    const linked = (
+      this.db
+        .prepare('SELECT count(*) AS n FROM attendee_door WHERE event_id = ? AND linked_to IS NOT NULL')
+        .get(eventId) as { n: number }
+    ).n;
     const counts = {
       attending: by('ATTENDING'),
-      notAttending: by('NOT_ATTENDING'),
+      notAttending: by('NOT_ATTENDING') - linked,
       notYetAttending: by('NOT_YET_ATTENDING'),
     };
     const checkedIn = (
@@ -311,7 +329,7 @@ export class AttendeeStore {
   providerAttendeeIds(eventId: number): string[] {
     return this.db
       .prepare<[number], { provider_attendee_id: string }>(
-        'SELECT provider_attendee_id FROM attendees WHERE event_id = ? ORDER BY provider_attendee_id',
+        `SELECT provider_attendee_id FROM attendees WHERE event_id = ? AND ${PROVIDER_ROW} ORDER BY provider_attendee_id`,
       )
       .all(eventId)
       .map((r) => r.provider_attendee_id);
@@ -323,7 +341,8 @@ export class AttendeeStore {
    */
   providerRecords(eventId: number, ids?: readonly number[]): Map<string, ProviderAttendee> {
     const out = new Map<string, ProviderAttendee>();
-    const select = `SELECT provider_attendee_id, ${PROVIDER_COLUMNS.join(', ')} FROM attendees WHERE event_id = ?`;
+    // Provider records only: a walk-in is the desk's own and travels in its own venue entries.
+    const select = `SELECT provider_attendee_id, ${PROVIDER_COLUMNS.join(', ')} FROM attendees WHERE event_id = ? AND ${PROVIDER_ROW}`;
     const rows: ProviderRecordRow[] = [];
     if (ids === undefined) rows.push(...this.db.prepare<[number], ProviderRecordRow>(select).all(eventId));
     else {
@@ -344,7 +363,7 @@ export class AttendeeStore {
   ): Map<string, ProviderAttendee> {
     const out = new Map<string, ProviderAttendee>();
     const one = this.db.prepare<[number, string], ProviderRecordRow>(
-      `SELECT provider_attendee_id, ${PROVIDER_COLUMNS.join(', ')} FROM attendees WHERE event_id = ? AND provider_attendee_id = ?`,
+      `SELECT provider_attendee_id, ${PROVIDER_COLUMNS.join(', ')} FROM attendees WHERE event_id = ? AND provider_attendee_id = ? AND ${PROVIDER_ROW}`,
     );
     for (const pid of providerAttendeeIds) {
       const r = one.get(eventId, pid);

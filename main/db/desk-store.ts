@@ -3,7 +3,13 @@
 // state derived with it, through venue-store.ts): never a provider-owned column.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './open.ts';
-import { ATTENDEE_SELECT, answersFromColumn, type AttendeeRow } from './mirror-rows.ts';
+import {
+  ATTENDEE_SELECT,
+  SHOWN_NAME,
+  SHOWN_NAME_JOIN,
+  answersFromColumn,
+  type AttendeeRow,
+} from './mirror-rows.ts';
 import type { RegistrationAnswer } from '../../shared/answers.ts';
 import { AttendeeRowsById } from './attendee-store.ts';
 import { foldForSearch, toCodeKeyMatchExpression } from './search-text.ts';
@@ -32,10 +38,14 @@ const toLogEntry = (r: LogRow): CheckInLogEntry => ({
   action: r.action,
   station: r.station,
   at: r.at,
+  ...(r.list_id !== 'main' ? { listId: r.list_id } : {}),
+  ...(r.override_reason !== null ? { override: r.override_reason } : {}),
 });
 
 export interface ExportRow extends CheckInLogEntry {
   barcode: string | null;
+  /** The station whose clock stamped the row. */
+  stationId?: string;
   /** The person's registration answers (the export shows those the event's settings pick). */
   answers: RegistrationAnswer[];
 }
@@ -160,7 +170,11 @@ export class DeskStore {
 
   /** A row of this station's desk (its station id); the state is derived with the venue's rule. */
   appendCheckIn(
-    r: Omit<CheckInRecord, 'id' | 'stationId' | 'undoes'> & { undoes?: string | null },
+    r: Omit<CheckInRecord, 'id' | 'stationId' | 'undoes' | 'listId' | 'override'> & {
+      undoes?: string | null;
+      listId?: string;
+      override?: string | null;
+    },
   ): CheckInRecord {
     const record = this.venue.appendCheckIn({
       ...r,
@@ -171,9 +185,9 @@ export class DeskStore {
     return record;
   }
 
-  /** The attendee's check-ins not undone (an undo at the desk names each of them). */
-  openCheckIns(attendeeId: number): CheckInRecord[] {
-    return this.venue.openCheckIns(attendeeId);
+  /** The attendee's entries in force in a list (an undo at the desk names each of them). */
+  openCheckIns(attendeeId: number, listId?: string): CheckInRecord[] {
+    return this.venue.openCheckIns(attendeeId, listId);
   }
 
   /**
@@ -191,23 +205,35 @@ export class DeskStore {
   log(eventId: number, limit: number, beforeId?: number): CheckInLogEntry[] {
     return this.db
       .prepare<[number, number | null, number | null, number], LogRow>(
-        `SELECT k.*, a.full_name, a.email, a.ticket_name, a.barcode FROM checkins k JOIN attendees a ON a.id = k.attendee_id
+        `SELECT k.*, ${SHOWN_NAME} AS full_name, a.email, a.ticket_name, a.barcode FROM checkins k JOIN attendees a ON a.id = k.attendee_id
+         ${SHOWN_NAME_JOIN}
          WHERE k.event_id = ? AND (? IS NULL OR k.id < ?) ORDER BY k.id DESC LIMIT ?`,
       )
       .all(eventId, beforeId ?? null, beforeId ?? null, limit)
       .map(toLogEntry);
   }
 
-  /** The whole log of an event, oldest first, streamed row by row. */
+  /**
+   * The main list's whole log of an event in time order (each other list has its own CSV), then station id, then action id (the venue's order of
+   * entries, shared/venue.ts compareStamped: the same on every desk), streamed row by row.
+   */
   *exportRows(eventId: number): Generator<ExportRow> {
     const rows = this.db
-      .prepare<[number], LogRow>(
-        `SELECT k.*, a.full_name, a.email, a.ticket_name, a.barcode, a.answers FROM checkins k JOIN attendees a ON a.id = k.attendee_id
-         WHERE k.event_id = ? ORDER BY k.id`,
+      .prepare<[number], LogRow & { walk_in: number; answers: string | null }>(
+        `SELECT k.*, a.full_name, a.email, a.ticket_name, a.barcode, a.answers,
+                a.provider_attendee_id >= 'walk-in:' AND a.provider_attendee_id < 'walk-in;' AS walk_in
+         FROM checkins k JOIN attendees a ON a.id = k.attendee_id
+         WHERE k.event_id = ? AND k.list_id = 'main' ORDER BY k.at, k.station_id, k.action_id`,
       )
-      .iterate(eventId) as IterableIterator<LogRow & { answers: string | null }>;
+      .iterate(eventId);
     for (const r of rows)
-      yield { ...toLogEntry(r), barcode: r.barcode, answers: answersFromColumn(r.answers) };
+      yield {
+        ...toLogEntry(r),
+        barcode: r.barcode,
+        stationId: r.station_id,
+        answers: answersFromColumn(r.answers),
+        ...(r.walk_in === 1 ? { walkIn: true } : {}),
+      };
   }
 
   stats(eventId: number): CheckInStats {

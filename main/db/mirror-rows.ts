@@ -18,6 +18,7 @@ import type {
 } from '../../shared/types.ts';
 import type { SyncStatus } from '../../shared/sync-status.ts';
 import type { ProviderAttendee } from '../providers/types.ts';
+import { isWalkInId } from '../../shared/door.ts';
 import { companyLine, type RegistrationAnswer } from '../../shared/answers.ts';
 
 export interface IntegrationRow {
@@ -106,16 +107,43 @@ export interface AttendeeRow {
   vip: number | null;
   checkin_at: string | null;
   checkin_station: string | null;
+  /** Stations holding a check-in not undone (2 or more: a double admission). */
+  admission_stations: number | null;
+  /** The door's state (attendee_door, ticket_door: migration 012); null where there is none. */
+  badge_first_name: string | null;
+  badge_last_name: string | null;
+  badge_full_name: string | null;
+  badge_company: string | null;
+  base_full_name: string | null;
+  base_company: string | null;
+  corrected_at: string | null;
+  corrected_by: string | null;
+  door_note: string | null;
+  door_attention: string | null;
+  linked_to: string | null;
+  ticket_note: string | null;
 }
 
 /**
  * An attendee row with its local state (VIP, current check-in): every read of attendees selects
  * this, so each Attendee carries the same fields wherever it comes from. Alias `a` is attendees.
  */
-const ATTENDEE_COLUMNS = 'a.*, l.vip, c.at AS checkin_at, c.station AS checkin_station';
+const ATTENDEE_COLUMNS = `a.*, l.vip, c.at AS checkin_at, c.station AS checkin_station, c.admission_stations,
+  d.badge_first_name, d.badge_last_name, d.badge_full_name, d.badge_company, d.base_full_name, d.base_company,
+  d.corrected_at, d.corrected_by, d.note AS door_note, d.attention AS door_attention, d.linked_to, t.note AS ticket_note`;
 const ATTENDEE_LOCAL_JOINS = `LEFT JOIN attendee_local l ON l.attendee_id = a.id
-  LEFT JOIN attendee_checkin c ON c.attendee_id = a.id AND c.checked_in = 1`;
+  LEFT JOIN attendee_checkin c ON c.attendee_id = a.id AND c.checked_in = 1
+  LEFT JOIN attendee_door d ON d.event_id = a.event_id AND d.provider_attendee_id = a.provider_attendee_id
+  LEFT JOIN ticket_door t ON t.event_id = a.event_id AND t.ticket_name = a.ticket_name`;
 export const ATTENDEE_SELECT = `SELECT ${ATTENDEE_COLUMNS} FROM attendees a ${ATTENDEE_LOCAL_JOINS}`;
+
+/**
+ * The name a person shows as in lists that read attendees alias `a` (the print queue, Recent
+ * check-ins): a badge-name correction's when there is one, else the provider's. Needs SHOWN_NAME_JOIN.
+ */
+export const SHOWN_NAME = 'coalesce(dn.badge_full_name, a.full_name)';
+export const SHOWN_NAME_JOIN = `LEFT JOIN attendee_door dn ON dn.event_id = a.event_id
+  AND dn.provider_attendee_id = a.provider_attendee_id AND dn.corrected_at IS NOT NULL`;
 
 export function toIntegration(r: IntegrationRow): Integration {
   return {
@@ -192,16 +220,54 @@ export function toSyncRepair(r: SyncRepairRow): SyncRepair {
 }
 
 export function toAttendee(r: AttendeeRow): Attendee {
+  const provider = providerOwnedFields(r, 'shown');
+  const corrected = r.corrected_at !== null && r.badge_first_name !== null && r.badge_full_name !== null;
   return {
     id: r.id,
     eventId: r.event_id,
-    ...providerOwnedFields(r, 'shown'),
+    ...provider,
+    // A badge-name correction is what the desk shows and what prints; the provider's record goes beside it.
+    ...(corrected
+      ? {
+          firstName: r.badge_first_name,
+          lastName: r.badge_last_name,
+          fullName: r.badge_full_name!,
+          company: r.badge_company,
+        }
+      : {}),
     vip: r.vip === 1,
     checkedIn:
       r.checkin_at !== null && r.checkin_station !== null
         ? { at: r.checkin_at, station: r.checkin_station }
         : null,
+    // The door's facts only where there are some: a plain attendee reads as it always did.
+    ...(isWalkInId(r.provider_attendee_id) ? { walkIn: true } : {}),
+    ...(admittedTwice(r) ? { admittedTwice: true as const } : {}),
+    ...(corrected
+      ? {
+          correction: {
+            provider: {
+              firstName: provider.firstName,
+              lastName: provider.lastName,
+              fullName: provider.fullName,
+              company: provider.company,
+            },
+            base: { fullName: r.base_full_name ?? provider.fullName, company: r.base_company },
+            at: r.corrected_at!,
+            stationName: r.corrected_by ?? '',
+          },
+        }
+      : {}),
+    ...(r.door_note !== null ? { note: r.door_note } : {}),
+    ...(r.ticket_note !== null ? { ticketNote: r.ticket_note } : {}),
+    ...(r.door_attention !== null ? { attention: r.door_attention } : {}),
+    ...(r.linked_to !== null ? { linkedTo: r.linked_to } : {}),
   };
+}
+
+/** Whether the row's check-ins not undone come from two or more stations (its stamps are read apart). */
+export function admittedTwice(r: Pick<AttendeeRow, 'admission_stations'>): boolean {
+  return (r.admission_stations ?? 0) > 1;
 }
 
 // Provider-owned columns, in one list so the insert, the update and the "did anything change"
@@ -256,8 +322,23 @@ export function providerValues(
 /** The provider-owned columns of an attendee row, in the one mapping every read uses. */
 type ProviderColumnsRow = Omit<
   AttendeeRow,
-  'id' | 'event_id' | 'vip' | 'checkin_at' | 'checkin_station' | 'roster_order'
+  'id' | 'event_id' | 'vip' | 'checkin_at' | 'checkin_station' | 'roster_order' | DoorColumn
 >;
+/** The columns of the row's local state that the door adds (migration 012). */
+type DoorColumn =
+  | 'admission_stations'
+  | 'badge_first_name'
+  | 'badge_last_name'
+  | 'badge_full_name'
+  | 'badge_company'
+  | 'base_full_name'
+  | 'base_company'
+  | 'corrected_at'
+  | 'corrected_by'
+  | 'door_note'
+  | 'door_attention'
+  | 'linked_to'
+  | 'ticket_note';
 
 /**
  * The row's fields: for the desk (`company` the line it shows), or as the provider sent them

@@ -1,5 +1,6 @@
 // The printing SQL: printers, badge templates, the print queue. Local state only.
 import type { Db } from './open.ts';
+import { SHOWN_NAME, SHOWN_NAME_JOIN } from './mirror-rows.ts';
 import type { BadgeField, BadgeTemplate, BadgeTemplateInput, PageSizeId } from '../../shared/badge.ts';
 import type {
   Printer,
@@ -78,8 +79,8 @@ const toJob = (r: JobRow): PrintJob => ({
   printedAt: r.printed_at,
 });
 
-const JOB_SELECT = `SELECT j.*, a.full_name AS attendee_name, p.name AS printer_name
-  FROM print_jobs j JOIN printers p ON p.id = j.printer_id LEFT JOIN attendees a ON a.id = j.attendee_id`;
+const JOB_SELECT = `SELECT j.*, ${SHOWN_NAME} AS attendee_name, p.name AS printer_name
+  FROM print_jobs j JOIN printers p ON p.id = j.printer_id LEFT JOIN attendees a ON a.id = j.attendee_id ${SHOWN_NAME_JOIN}`;
 
 export class PrintStore {
   constructor(private readonly db: Db) {}
@@ -174,23 +175,66 @@ export class PrintStore {
       .run(j.eventId, j.attendeeId, j.printerId, j.reason, j.requestedBy, j.note, j.now, j.now, j.now);
     return this.getJob(Number(lastInsertRowid))!;
   }
-  /** The next job of a printer that is due, oldest first. */
-  nextDue(printerId: number, now: string): PrintJob | undefined {
+  /**
+   * The next due job a printer may take, oldest first: its own test prints, and, when it is one of
+   * the station's printers, any badge of the station (shared/printing.ts, printJobDispatch).
+   * `skip`: jobs another printer is about to take.
+   */
+  nextDueFor(
+    printerId: number,
+    inPool: boolean,
+    now: string,
+    skip: readonly number[] = [],
+  ): PrintJob | undefined {
     const r = this.db
-      .prepare<[number, string], JobRow>(
-        `${JOB_SELECT} WHERE j.printer_id = ? AND j.state = 'queued' AND (j.next_attempt_at IS NULL OR j.next_attempt_at <= ?) ORDER BY j.id LIMIT 1`,
+      .prepare<unknown[], JobRow>(
+        `${JOB_SELECT} WHERE j.state = 'queued' AND (j.next_attempt_at IS NULL OR j.next_attempt_at <= ?)
+           AND ((j.reason = 'test' AND j.printer_id = ?) OR (j.reason <> 'test' AND ? = 1))
+           ${skip.length ? `AND j.id NOT IN (${skip.map(() => '?').join(', ')})` : ''}
+         ORDER BY j.id LIMIT 1`,
       )
-      .get(printerId, now);
+      .get(now, printerId, inPool ? 1 : 0, ...skip);
     return r ? toJob(r) : undefined;
   }
-  /** When the printer's next queued job is due (for the worker's wake-up), or undefined. */
-  nextDueAt(printerId: number): string | null | undefined {
+  /** When the next queued job a printer may take is due (for its worker's wake-up): null now, undefined none. */
+  nextDueAtFor(printerId: number, inPool: boolean, skip: readonly number[] = []): string | null | undefined {
     const r = this.db
-      .prepare<[number], { at: string | null }>(
-        `SELECT min(coalesce(next_attempt_at, '')) AS at FROM print_jobs WHERE printer_id = ? AND state = 'queued'`,
+      .prepare<unknown[], { at: string | null }>(
+        `SELECT min(coalesce(next_attempt_at, '')) AS at FROM print_jobs
+         WHERE state = 'queued' AND ((reason = 'test' AND printer_id = ?) OR (reason <> 'test' AND ? = 1))
+         ${skip.length ? `AND id NOT IN (${skip.map(() => '?').join(', ')})` : ''}`,
       )
-      .get(printerId);
+      .get(printerId, inPool ? 1 : 0, ...skip);
     return r?.at === null ? undefined : r?.at || null;
+  }
+  /** A printer takes a queued job: it is printing there now. False when it was no longer queued (another took it). */
+  claim(jobId: number, printerId: number, now: string): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE print_jobs SET state = 'printing', printer_id = ?, attempts = attempts + 1, updated_at = ?
+           WHERE id = ? AND state = 'queued'`,
+        )
+        .run(printerId, now, jobId).changes === 1
+    );
+  }
+  /** Every queued badge of the station says why it waits (no printer of the station can print); the ids that changed. */
+  noteWaitingStationJobs(error: string, now: string): number[] {
+    return this.db
+      .prepare<[string, string, string], { id: number }>(
+        `UPDATE print_jobs SET error = ?, next_attempt_at = NULL, updated_at = ?
+         WHERE state = 'queued' AND reason <> 'test' AND coalesce(error, '') <> ? RETURNING id`,
+      )
+      .all(error, now, error)
+      .map((r) => r.id);
+  }
+  /** Whether queued badges of the station wait (any printer of the station may take them). */
+  hasQueuedStationJobs(): boolean {
+    return (
+      this.db
+        .prepare(`SELECT 1 FROM print_jobs WHERE state = 'queued' AND reason <> 'test' LIMIT 1`)
+        .get() !== undefined
+    );
   }
   /** Moves a job between states only from the expected one; false when it was not in it. */
   transition(
@@ -273,10 +317,11 @@ export class PrintStore {
       mayHavePrinted: n('may_have_printed'),
     };
   }
-  printerIdsWithQueuedJobs(): number[] {
+  /** Printers with test prints waiting (a station's badges go to any of its printers). */
+  printerIdsWithQueuedTests(): number[] {
     return this.db
       .prepare<[], { printer_id: number }>(
-        `SELECT DISTINCT printer_id FROM print_jobs WHERE state = 'queued'`,
+        `SELECT DISTINCT printer_id FROM print_jobs WHERE state = 'queued' AND reason = 'test'`,
       )
       .all()
       .map((r) => r.printer_id);

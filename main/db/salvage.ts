@@ -163,12 +163,18 @@ export function salvageDatabase(
     } catch {
       attendeeOf = null;
     }
-    const log = readById(db, 'checkins', 'id, action_id, event_id, attendee_id, action, station, at', [
-      'SELECT max(last_checkin_id) FROM attendee_checkin',
-    ]);
+    // Since check-in lists, each row names its list: only the main list's are offered back (its
+    // check-ins and undos are what admits a person; another list's entries and any exit are not).
+    const columns = 'id, action_id, event_id, attendee_id, action, station, at';
+    const maxIds = ['SELECT max(last_checkin_id) FROM attendee_checkin'];
+    let log = readById(db, 'checkins', `${columns}, list_id, undoes_action_id`, maxIds);
+    if (log.rows.length === 0 && log.failed === 0) log = readById(db, 'checkins', columns, maxIds);
+    const exits = new Set(log.rows.filter((r) => r.action === 'exit').map((r) => r.action_id));
     const checkIns: SalvagedRow[] = [];
     let unreadable = log.failed;
     for (const r of log.rows) {
+      if (r.list_id !== undefined && r.list_id !== 'main') continue;
+      if (r.action === 'exit' || (r.action === 'undo' && exits.has(r.undoes_action_id))) continue;
       let attendee: Row | undefined;
       try {
         attendee = typeof r.attendee_id === 'number' ? attendeeOf?.get(r.attendee_id) : undefined;

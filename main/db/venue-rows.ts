@@ -2,7 +2,7 @@
 // replica reads and writes, and the facts the shared derivations (shared/venue.ts) take.
 import type { CheckInFact, PrintFact, VenueMapName, VipFact } from '../../shared/venue.ts';
 
-export type CheckInAction = 'check_in' | 'undo';
+export type CheckInAction = 'check_in' | 'undo' | 'exit';
 
 /** A row of the check-in log. */
 export interface CheckInRecord {
@@ -14,9 +14,13 @@ export interface CheckInRecord {
   /** The station's name ("Desk 2"). */
   station: string;
   stationId: string;
-  /** For an undo: the action id of the check-in it undoes. */
+  /** For an undo: the action id of the entry or exit it undoes. */
   undoes: string | null;
   at: string;
+  /** The check-in list it belongs to (shared/lists.ts; 'main': the event's main list). */
+  listId: string;
+  /** An entry an admin let in over the list's refusal: the reason given. */
+  override: string | null;
 }
 
 export interface CheckInRow {
@@ -29,6 +33,8 @@ export interface CheckInRow {
   station_id: string;
   undoes_action_id: string | null;
   at: string;
+  list_id: string;
+  override_reason: string | null;
 }
 
 export const toCheckInRecord = (r: CheckInRow): CheckInRecord => ({
@@ -41,6 +47,8 @@ export const toCheckInRecord = (r: CheckInRow): CheckInRecord => ({
   stationId: r.station_id,
   undoes: r.undoes_action_id,
   at: r.at,
+  listId: r.list_id,
+  override: r.override_reason,
 });
 
 export interface VipRecord {

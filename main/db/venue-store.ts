@@ -1,11 +1,17 @@
 // The venue's SQL (migration 005): the station's id, the merged check-in log and the state derived
-// from it, VIP entries, print records, entries waiting for their attendee, and the venue documents'
-// stored state. Local and remote entries go through the same functions, so every desk derives its
+// from it (with each row, a person's presence in the row's check-in list: presence-store.ts), VIP
+// entries, print records, entries waiting for their attendee (venue-pending.ts), and the venue
+// documents' stored state. Local and remote entries go through the same functions, so every desk derives its
 // state from the same rows with the same rules (shared/venue.ts).
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './open.ts';
-import type { VenueConflict, VenueMapName, VipFact } from '../../shared/venue.ts';
+import type { VenueConflict, VipFact } from '../../shared/venue.ts';
 import { deriveCheckIn, derivePrints, deriveVip } from '../../shared/venue.ts';
+import { MAIN_LIST_ID } from '../../shared/lists.ts';
+import { doubleAdmission } from '../../shared/presence.ts';
+import { ListStore, type CheckOutRecord } from './list-store.ts';
+import { PresenceStore } from './presence-store.ts';
+import { PendingEntries } from './venue-pending.ts';
 import type { ProviderKind } from '../../shared/types.ts';
 import {
   toCheckInRecord,
@@ -18,7 +24,6 @@ import {
   type CheckInRow,
   type VipRecord,
   type PrintRecord,
-  type PendingEntry,
   type VipRow,
   type PrintRow,
 } from './venue-rows.ts';
@@ -36,7 +41,8 @@ export class VenueStore {
   /** This station's id (random, made with the database by migration 005). */
   readonly stationId: string;
   private readonly insertCheckIn: Statement<unknown[], CheckInRow>;
-  private readonly checkInsOf: Statement<[number], CheckInRow>;
+  private readonly checkInsOf: Statement<{ id: number }, CheckInRow>;
+  private readonly personOf: Statement<[number], { id: number }>;
   private readonly writeCheckInState: Statement<unknown[]>;
   private readonly insertVip: Statement<unknown[]>;
   private readonly vipOf: Statement<[number], VipRow>;
@@ -44,16 +50,42 @@ export class VenueStore {
   private readonly insertPrint: Statement<unknown[]>;
   private readonly printsOf: Statement<[number], PrintRow>;
   private readonly attendeeByProviderId: Statement<[number, string], { id: number }>;
+  /** The event's check-in lists, their check-outs and entries waiting for a list (migration 013). */
+  readonly lists: ListStore;
+  /** Who is inside each list, derived with every row (shared/presence.ts). */
+  readonly presence: PresenceStore;
+  /** Remote entries waiting for their attendee. */
+  readonly pending: PendingEntries;
 
   constructor(private readonly db: Db) {
+    this.lists = new ListStore(db);
+    this.presence = new PresenceStore(db, this.lists, (id) => this.personIdOf(id));
+    this.pending = new PendingEntries(db);
     this.stationId = db
       .prepare<[], { station_id: string }>('SELECT station_id FROM venue_station')
       .get()!.station_id;
     this.insertCheckIn = db.prepare(
-      `INSERT INTO checkins (action_id, event_id, attendee_id, action, station, station_id, undoes_action_id, at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (action_id) DO NOTHING RETURNING *`,
+      `INSERT INTO checkins (action_id, event_id, attendee_id, action, station, station_id, undoes_action_id, at, list_id, override_reason)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (action_id) DO NOTHING RETURNING *`,
     );
-    this.checkInsOf = db.prepare('SELECT * FROM checkins WHERE attendee_id = ?');
+    // A person's rows of the main list: their own, and those of every walk-in linked to them
+    // (shared/door-entries.ts deriveLinks): a walk-in an admin linked to the provider's record is one
+    // person, one admission.
+    this.checkInsOf = db.prepare(
+      `SELECT * FROM checkins WHERE attendee_id = @id AND list_id = 'main'
+       UNION ALL
+       SELECT k.* FROM attendees r
+         JOIN attendee_door d ON d.event_id = r.event_id AND d.linked_to = r.provider_attendee_id
+         JOIN attendees w ON w.event_id = d.event_id AND w.provider_attendee_id = d.provider_attendee_id
+         JOIN checkins k ON k.attendee_id = w.id AND k.list_id = 'main'
+       WHERE r.id = @id`,
+    );
+    this.personOf = db.prepare(
+      `SELECT r.id FROM attendees w
+         JOIN attendee_door d ON d.event_id = w.event_id AND d.provider_attendee_id = w.provider_attendee_id
+         JOIN attendees r ON r.event_id = d.event_id AND r.provider_attendee_id = d.linked_to
+       WHERE w.id = ?`,
+    );
     this.writeCheckInState = db.prepare(
       `INSERT OR REPLACE INTO attendee_checkin (attendee_id, event_id, checked_in, at, station, last_checkin_id, station_id, admission_stations)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -114,9 +146,13 @@ export class VenueStore {
 
   /**
    * Appends a log row and derives the attendee's state from all of their rows, in the caller's
-   * transaction. A row whose action id is already in the log is ignored (null): the first wins.
+   * transaction: their presence in the row's list, and for the main list their check-in. A row
+   * whose action id is already in the log is ignored (null): the first wins.
    */
-  appendCheckIn(r: Omit<CheckInRecord, 'id'>): CheckInRecord | null {
+  appendCheckIn(
+    r: Omit<CheckInRecord, 'id' | 'listId' | 'override'> & { listId?: string; override?: string | null },
+  ): CheckInRecord | null {
+    const listId = r.listId ?? MAIN_LIST_ID;
     const row = this.insertCheckIn.get(
       r.actionId,
       r.eventId,
@@ -126,23 +162,88 @@ export class VenueStore {
       r.stationId,
       r.undoes,
       r.at,
+      listId,
+      r.override ?? null,
     );
     if (!row) return null;
-    this.deriveCheckInState(r.attendeeId, r.eventId);
+    if (listId === MAIN_LIST_ID) this.deriveCheckInState(r.attendeeId, r.eventId);
+    this.presence.derive(r.attendeeId, r.eventId, listId);
+    this.presence.tally(row);
     return toCheckInRecord(row);
   }
 
-  /** The attendee's check-ins that no undo names, earliest first. */
-  openCheckIns(attendeeId: number): CheckInRecord[] {
-    return deriveCheckIn(this.checkInsOf.all(attendeeId).map(checkInFact)).admissions.map((f) =>
-      toCheckInRecord(f.row),
+  /** The attendee's entries in force in a list (the stay in progress), earliest first: what an undo takes back. */
+  openCheckIns(attendeeId: number, listId: string = MAIN_LIST_ID): CheckInRecord[] {
+    const eventId = this.eventOfAttendee(attendeeId);
+    if (eventId === undefined) return [];
+    if (listId !== MAIN_LIST_ID)
+      return this.presence.presenceOf(attendeeId, eventId, listId).stay.map((f) => toCheckInRecord(f.row));
+    return this.mainCheckIn(attendeeId, eventId).admissions.map((f) => toCheckInRecord(f.row));
+  }
+
+  private eventOfAttendee(attendeeId: number): number | undefined {
+    return this.cached<[number], { event_id: number }>('SELECT event_id FROM attendees WHERE id = ?').get(
+      attendeeId,
+    )?.event_id;
+  }
+
+  private mainCheckIn(attendeeId: number, eventId: number) {
+    return deriveCheckIn(
+      this.checkInsOf.all({ id: attendeeId }).map(checkInFact),
+      this.lists.checkOutStamps(eventId, MAIN_LIST_ID),
     );
   }
 
+  /**
+   * The attendee whose admission this attendee's check-ins count for: the person a linked walk-in
+   * is, else the attendee itself.
+   */
+  personIdOf(attendeeId: number): number {
+    return this.personOf.get(attendeeId)?.id ?? attendeeId;
+  }
+
+  /** Derives an attendee's check-in state and presence again (the door linked or unlinked a walk-in). */
+  rederiveCheckInState(attendeeId: number, eventId: number): void {
+    this.deriveCheckInState(attendeeId, eventId);
+    this.presence.deriveAllOf(attendeeId, eventId);
+  }
+
+  /**
+   * Keeps a check-out of a list (ignored when its id is known) and checks out everyone inside it
+   * then, in the caller's transaction. Returns the people it touched, or null when it was known.
+   */
+  applyCheckOut(r: CheckOutRecord): number[] | null {
+    if (!this.lists.putCheckOut(r)) return null;
+    const touched = this.presence.checkedOut(r.eventId, r.listId, r.at);
+    // The main list's check-in state keeps the arrival; its double admissions may change.
+    if (r.listId === MAIN_LIST_ID) for (const id of touched) this.deriveCheckInState(id, r.eventId);
+    return touched;
+  }
+
   private deriveCheckInState(attendeeId: number, eventId: number): void {
-    const d = deriveCheckIn(this.checkInsOf.all(attendeeId).map(checkInFact));
+    const person = this.personIdOf(attendeeId);
+    if (person !== attendeeId) {
+      // A linked walk-in's check-ins are its person's admission: not checked in as itself.
+      const own = this.cached<[number], CheckInRow>(
+        'SELECT * FROM checkins WHERE attendee_id = ? ORDER BY at DESC, station_id DESC, action_id DESC LIMIT 1',
+      ).get(attendeeId);
+      if (own)
+        this.writeCheckInState.run(attendeeId, eventId, 0, own.at, own.station, own.id, own.station_id, 0);
+      this.deriveCheckInState(person, eventId);
+      return;
+    }
+    const d = this.mainCheckIn(attendeeId, eventId);
+    if (d.latest === null) {
+      this.cached('DELETE FROM attendee_checkin WHERE attendee_id = ?').run(attendeeId);
+      return;
+    }
     const row = (d.shown ?? d.latest)!.row;
-    const stations = new Set(d.admissions.map((a) => a.stationId)).size;
+    // Two or more: a double admission, listed for the admin.
+    const stations = d.double
+      ? new Set(d.double.map((a) => a.stationId)).size
+      : d.admissions.length > 0
+        ? 1
+        : 0;
     this.writeCheckInState.run(
       attendeeId,
       eventId,
@@ -274,18 +375,37 @@ export class VenueStore {
     ).all();
   }
 
-  /** Current check-ins by the station of the check-in shown (the earliest not undone). */
+  /**
+   * Current check-ins by the station of the check-in shown (the earliest not undone), for every
+   * desk that made a check-in of the event (0 where none of its check-ins is in force now).
+   */
   checkedInByDesk(eventId: number): { stationName: string; checkedIn: number }[] {
-    return this.cached<[number], { stationName: string; checkedIn: number }>(
-      `SELECT station AS stationName, count(*) AS checkedIn FROM attendee_checkin
-         WHERE event_id = ? AND checked_in = 1 GROUP BY station ORDER BY checkedIn DESC, station`,
-    ).all(eventId);
+    return this.cached<[number, number], { stationName: string; checkedIn: number }>(
+      `SELECT s.station AS stationName, coalesce(c.n, 0) AS checkedIn
+         FROM (SELECT DISTINCT station FROM checkins WHERE event_id = ? AND action = 'check_in') s
+         LEFT JOIN (SELECT station, count(*) AS n FROM attendee_checkin WHERE event_id = ? AND checked_in = 1 GROUP BY station) c
+           ON c.station = s.station
+         ORDER BY checkedIn DESC, stationName`,
+    ).all(eventId, eventId);
+  }
+
+  /** Whether a check-in of the event was made at another desk (statistics by desk are shown then). */
+  checkInsElsewhere(eventId: number): boolean {
+    return (
+      this.cached<[number, string], { x: number }>(
+        `SELECT 1 AS x FROM checkins WHERE event_id = ? AND station_id <> ? AND action = 'check_in' LIMIT 1`,
+      ).get(eventId, this.stationId) !== undefined
+    );
   }
 
   // ---- what happened twice ----
 
   /** People with check-ins not undone from two or more stations, with those check-ins. */
   doubleAdmissions(eventId: number): VenueConflict[] {
+    return [...this.mainDoubleAdmissions(eventId), ...this.listDoubleAdmissions(eventId)];
+  }
+
+  private mainDoubleAdmissions(eventId: number): VenueConflict[] {
     const people = this.cached<[number], { attendee_id: number; full_name: string }>(
       `SELECT c.attendee_id, a.full_name FROM attendee_checkin c JOIN attendees a ON a.id = c.attendee_id
          WHERE c.event_id = ? AND c.admission_stations > 1 ORDER BY c.at, c.attendee_id`,
@@ -293,12 +413,44 @@ export class VenueStore {
     return people.map((p) => ({
       attendeeId: p.attendee_id,
       attendeeName: p.full_name,
-      stamps: this.openCheckIns(p.attendee_id).map((c) => ({
+      stamps: this.doubleOf(p.attendee_id).map((c) => ({
         at: c.at,
         stationId: c.stationId,
         stationName: c.station,
       })),
     }));
+  }
+
+  /** People admitted by two desks in one stay of another list that admits once (or once a day). */
+  listDoubleAdmissions(eventId: number): VenueConflict[] {
+    const zone = this.lists.zoneOf(eventId);
+    return this.presence
+      .doubles(eventId)
+      .filter((d) => d.listId !== MAIN_LIST_ID)
+      .flatMap(({ attendeeId, listId }) => {
+        const list = this.lists.list(eventId, listId);
+        const entries = list
+          ? doubleAdmission(this.presence.presenceOf(attendeeId, eventId, listId), list.rule, zone)
+          : null;
+        if (!list || !entries) return [];
+        return [
+          {
+            attendeeId,
+            attendeeName: this.cached<[number], { n: string }>(
+              'SELECT full_name AS n FROM attendees WHERE id = ?',
+            ).get(attendeeId)!.n,
+            listName: list.name,
+            stamps: entries.map((e) => ({ at: e.at, stationId: e.stationId, stationName: e.stationName })),
+          },
+        ];
+      });
+  }
+
+  /** The entries of a person's double admission in the main list, earliest first (empty: none). */
+  doubleOf(attendeeId: number): CheckInRecord[] {
+    const eventId = this.eventOfAttendee(attendeeId);
+    if (eventId === undefined) return [];
+    return (this.mainCheckIn(attendeeId, eventId).double ?? []).map((f) => toCheckInRecord(f.row));
   }
 
   /** Badges printed first at two or more stations. */
@@ -316,70 +468,6 @@ export class VenueStore {
         stationName: f.stationName,
       })),
     }));
-  }
-
-  // ---- entries waiting for their attendee ----
-
-  addPending(p: PendingEntry): boolean {
-    return (
-      this.cached(
-        'INSERT INTO venue_pending (map, entry_id, event_id, provider_attendee_id, entry) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-      ).run(p.map, p.entryId, p.eventId, p.providerAttendeeId, p.entry).changes === 1
-    );
-  }
-
-  /** Waiting entries whose attendee has arrived in the mirror, with the attendee's row id. */
-  arrivedPending(eventId: number): (PendingEntry & { attendeeId: number })[] {
-    return this.cached<
-      [number],
-      {
-        map: VenueMapName;
-        entry_id: string;
-        event_id: number;
-        provider_attendee_id: string;
-        entry: string;
-        attendee_id: number;
-      }
-    >(
-      `SELECT p.*, a.id AS attendee_id FROM venue_pending p
-         JOIN attendees a ON a.event_id = p.event_id AND a.provider_attendee_id = p.provider_attendee_id
-         WHERE p.event_id = ?`,
-    )
-      .all(eventId)
-      .map((r) => ({
-        map: r.map,
-        entryId: r.entry_id,
-        eventId: r.event_id,
-        providerAttendeeId: r.provider_attendee_id,
-        entry: r.entry,
-        attendeeId: r.attendee_id,
-      }));
-  }
-
-  pendingOfEvent(eventId: number): PendingEntry[] {
-    return this.cached<
-      [number],
-      { map: VenueMapName; entry_id: string; event_id: number; provider_attendee_id: string; entry: string }
-    >('SELECT * FROM venue_pending WHERE event_id = ?')
-      .all(eventId)
-      .map((r) => ({
-        map: r.map,
-        entryId: r.entry_id,
-        eventId: r.event_id,
-        providerAttendeeId: r.provider_attendee_id,
-        entry: r.entry,
-      }));
-  }
-
-  /** A waiting entry's JSON, or undefined. */
-  pendingEntry(map: VenueMapName, entryId: string): string | undefined {
-    return this.cached<[string, string], { entry: string }>(
-      'SELECT entry FROM venue_pending WHERE map = ? AND entry_id = ?',
-    ).get(map, entryId)?.entry;
-  }
-
-  removePending(map: VenueMapName, entryId: string): void {
-    this.cached('DELETE FROM venue_pending WHERE map = ? AND entry_id = ?').run(map, entryId);
   }
 
   // ---- documents ----

@@ -159,6 +159,8 @@ export class AttendeeList {
       f.vip ?? false,
       f.status ?? null,
       f.ticketName ?? null,
+      f.walkIn ?? false,
+      f.admittedTwice ?? false,
     ]);
     return this.kept(this.results, key, eventId, true, () => {
       const store = this.deps.listStore;
@@ -183,6 +185,8 @@ export class AttendeeList {
       if (f.vip === true) require(store.vipIds(eventId));
       if (f.status !== undefined) require(store.idsWithStatus(eventId, f.status));
       if (f.ticketName !== undefined) require(store.idsWithTicket(eventId, f.ticketName));
+      if (f.walkIn === true) require(store.walkInIds(eventId));
+      if (f.admittedTwice === true) require(store.admittedTwiceIds(eventId));
       const passes = (id: number) =>
         (excluded === null || excluded[id] !== 1) && required.every((r) => r.table[id] === 1);
       if (required.length === 0) return order.filter(passes);

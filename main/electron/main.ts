@@ -23,6 +23,7 @@ import {
   decideNavigation,
   isAllowedExternalUrl,
   isTrustedSender,
+  mayGrantPermission,
   resolveAppPath,
 } from './security.ts';
 import { SafeStorageSecretStore } from './safe-storage-secrets.ts';
@@ -95,8 +96,32 @@ function start(): void {
   protocol.handle(APP_SCHEME, serveApp);
 
   const ses = session.defaultSession;
-  ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  ses.setPermissionCheckHandler(() => false);
+  // The camera for the app's own page ("Scan with camera"); every other permission is refused.
+  const fromAppWindow = (contents: WebContents | null) =>
+    contents !== null &&
+    mainWindow !== null &&
+    !mainWindow.isDestroyed() &&
+    contents.id === mainWindow.webContents.id;
+  ses.setPermissionRequestHandler((contents, permission, callback, details) =>
+    callback(
+      mayGrantPermission({
+        permission,
+        requestingUrl: details.requestingUrl,
+        fromAppWindow: fromAppWindow(contents),
+        isMainFrame: details.isMainFrame,
+        mediaTypes: 'mediaTypes' in details ? (details.mediaTypes ?? []) : [],
+      }),
+    ),
+  );
+  ses.setPermissionCheckHandler((contents, permission, requestingOrigin, details) =>
+    mayGrantPermission({
+      permission,
+      requestingUrl: requestingOrigin,
+      fromAppWindow: fromAppWindow(contents),
+      isMainFrame: details.isMainFrame,
+      mediaTypes: details.mediaType ? [details.mediaType] : [],
+    }),
+  );
 
   const secretStore = new SafeStorageSecretStore(
     safeStorage,

@@ -61,6 +61,30 @@ export function isTrustedSender(facts: SenderFacts): boolean {
   );
 }
 
+/** What Electron tells the permission handlers of a request (main.ts reads it from its details). */
+export interface PermissionFacts {
+  permission: string;
+  /** The URL (request) or origin (check) asking. */
+  requestingUrl: string | null | undefined;
+  /** The asker is our window's webContents. */
+  fromAppWindow: boolean;
+  isMainFrame: boolean;
+  /** The media a 'media' request asks for ('video', 'audio'), or the one a check names. */
+  mediaTypes: readonly string[];
+}
+
+/**
+ * The camera for the app's own page, and nothing else: 'media' with video only (never the
+ * microphone), from our window's main frame on an app:// page. Every other permission
+ * (notifications, geolocation, clipboard, HID, serial, …) stays denied.
+ */
+export function mayGrantPermission(facts: PermissionFacts): boolean {
+  if (facts.permission !== 'media') return false;
+  if (!facts.fromAppWindow || !facts.isMainFrame) return false;
+  if (typeof facts.requestingUrl !== 'string' || !isAppUrl(facts.requestingUrl)) return false;
+  return facts.mediaTypes.length > 0 && facts.mediaTypes.every((type) => type === 'video');
+}
+
 /**
  * Maps an app:// request to a file under `root`, or null (answer 404) when it is not ours, is
  * malformed, or would leave `root` (`..`, encoded `%2e%2e`/`%2f`, backslashes, NUL bytes).

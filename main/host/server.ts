@@ -22,6 +22,9 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
   '.json': 'application/json',
   '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  // The camera's decoder (ZXing): served as WebAssembly so the worker compiles it as it streams.
+  '.wasm': 'application/wasm',
 };
 
 export interface BrowserHostOptions {

@@ -1,24 +1,17 @@
 // Printer drivers behind one interface: PDF files to a folder, raw ZPL over TCP (port 9100) for
-// Zebra-compatible label printers, and the OS printer (through Electron, given by the host).
-import { connect } from 'node:net';
+// Zebra-compatible label printers, Brother QL raster over TCP (label-drivers.ts), and the OS
+// printer (through Electron, given by the host). A driver opens a session: the printer's own
+// account of itself first (label printers say it), then the badge, on the same connection.
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BadgeLayout } from '../../shared/badge.ts';
 import type { Printer, PrinterConfig } from '../../shared/printing.ts';
-import { renderPdf, renderZpl } from './render.ts';
-import { storageErrorCode } from '../db/storage-errors.ts';
-import { STORAGE_STATE_OF_CODE, STORAGE_PROBLEM_TEXT } from '../../shared/storage.ts';
+import type { PrinterStatus } from '../../shared/printer-status.ts';
+import { renderPdf } from './render.ts';
+import { PrinterUnreachableError, unreachable } from './tcp-link.ts';
+import { brotherDriver, zplDriver, type LabelDriverTimes } from './label-drivers.ts';
 
-/**
- * The printer cannot be reached (off, unplugged, no paper path, folder missing): the job stays
- * queued and is tried again, for as long as it takes. Any other failure counts as an attempt.
- */
-export class PrinterUnreachableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PrinterUnreachableError';
-  }
-}
+export { PrinterUnreachableError } from './tcp-link.ts';
 
 export interface BadgeToPrint {
   jobId: number;
@@ -27,8 +20,25 @@ export interface BadgeToPrint {
   layout: BadgeLayout;
 }
 
+/**
+ * What became of a badge sent: printed (with what the printer said after it, where it says), or
+ * the printer reported a fault while printing it (it may have come out).
+ */
+export type SendOutcome =
+  { kind: 'printed'; statusAfter?: PrinterStatus } | { kind: 'fault_while_printing'; status: PrinterStatus };
+
+export interface PrinterSession {
+  /** What the printer said of itself when asked; null for printers that cannot say (a folder, a system printer). */
+  readonly status: PrinterStatus | null;
+  /** Why this badge cannot print here as the printer is (the loaded labels do not fit it), or null. */
+  refuse(badge: BadgeToPrint): PrinterStatus | null;
+  send(badge: BadgeToPrint): Promise<SendOutcome>;
+  close(): void;
+}
+
 export interface PrinterDriver {
-  print(badge: BadgeToPrint): Promise<void>;
+  /** Connects and asks the printer its state; rejects with PrinterUnreachableError when it cannot be reached. */
+  open(): Promise<PrinterSession>;
 }
 
 /** The operating system's printers, where the host has them (Electron). */
@@ -38,27 +48,17 @@ export interface OsPrinting {
   print(deviceName: string, pdf: Buffer, layout: BadgeLayout): Promise<void>;
 }
 
-const UNREACHABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ECONNRESET',
-  'EPIPE',
-]);
-
-function unreachable(err: unknown, what: string): Error {
-  const code = (err as NodeJS.ErrnoException | null)?.code;
-  if (code && UNREACHABLE_CODES.has(code)) return new PrinterUnreachableError(`${what}: ${code}`);
-  // A PDF folder on a full, read-only or vanished disk waits as an unplugged printer does.
-  const storage = storageErrorCode(err);
-  if (storage)
-    return new PrinterUnreachableError(
-      `${what}: ${STORAGE_PROBLEM_TEXT[STORAGE_STATE_OF_CODE[storage]].what} (${code})`,
-    );
-  return err instanceof Error ? err : new Error(String(err));
+/** A session for a printer that says nothing of itself: the badge goes straight out. */
+function silentSession(print: (badge: BadgeToPrint) => Promise<void>): PrinterSession {
+  return {
+    status: null,
+    refuse: () => null,
+    async send(badge) {
+      await print(badge);
+      return { kind: 'printed' };
+    },
+    close: () => undefined,
+  };
 }
 
 function slug(text: string): string {
@@ -74,66 +74,49 @@ function slug(text: string): string {
 
 export function pdfFolderDriver(folder: string): PrinterDriver {
   return {
-    async print(badge) {
-      const pdf = await renderPdf(badge.layout, badge.title);
-      const name = `badge-${String(badge.jobId).padStart(6, '0')}-${slug(badge.title)}.pdf`;
-      // Written aside, then renamed: a watcher never sees half a file, and a badge the disk had
-      // no room for leaves nothing behind (the part written is removed; the job waits).
-      const temp = join(folder, `.${name}.part`);
-      try {
-        await mkdir(folder, { recursive: true });
-        await writeFile(temp, pdf, { flush: true });
-        await rename(temp, join(folder, name));
-      } catch (err) {
-        await rm(temp, { force: true }).catch(() => undefined);
-        throw unreachable(err, `cannot write to ${folder}`);
-      }
-    },
-  };
-}
-
-export function zplTcpDriver(host: string, port: number, dpi: 203 | 300, timeoutMs = 5_000): PrinterDriver {
-  return {
-    print(badge) {
-      const zpl = renderZpl(badge.layout, dpi);
-      return new Promise<void>((resolve, reject) => {
-        const socket = connect({ host, port });
-        // Once every byte has left, a late error (the printer closing rudely, a timeout waiting for
-        // it to hang up) does not mean "not printed": retrying then could print the badge twice.
-        let flushed = false;
-        socket.once('finish', () => (flushed = true));
-        socket.setTimeout(timeoutMs, () =>
-          socket.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })),
-        );
-        socket.once('error', (err) =>
-          flushed ? resolve() : reject(unreachable(err, `label printer ${host}:${port}`)),
-        );
-        socket.once('connect', () => socket.end(zpl, 'utf8'));
-        socket.once('close', (hadError) => {
-          if (!hadError) resolve();
-        });
-      });
-    },
+    open: async () =>
+      silentSession(async (badge) => {
+        const pdf = await renderPdf(badge.layout, badge.title);
+        const name = `badge-${String(badge.jobId).padStart(6, '0')}-${slug(badge.title)}.pdf`;
+        // Written aside, then renamed: a watcher never sees half a file, and a badge the disk had
+        // no room for leaves nothing behind (the part written is removed; the job waits).
+        const temp = join(folder, `.${name}.part`);
+        try {
+          await mkdir(folder, { recursive: true });
+          await writeFile(temp, pdf, { flush: true });
+          await rename(temp, join(folder, name));
+        } catch (err) {
+          await rm(temp, { force: true }).catch(() => undefined);
+          throw unreachable(err, `cannot write to ${folder}`);
+        }
+      }),
   };
 }
 
 export function osDriver(os: OsPrinting | undefined, deviceName: string): PrinterDriver {
   return {
-    async print(badge) {
-      if (!os) throw new PrinterUnreachableError('system printers are available only in the desktop app');
-      const pdf = await renderPdf(badge.layout, badge.title);
-      await os.print(deviceName, pdf, badge.layout);
-    },
+    open: async () =>
+      silentSession(async (badge) => {
+        if (!os) throw new PrinterUnreachableError('system printers are available only in the desktop app');
+        const pdf = await renderPdf(badge.layout, badge.title);
+        await os.print(deviceName, pdf, badge.layout);
+      }),
   };
 }
 
-export function driverFor(printer: Pick<Printer, 'config'>, os: OsPrinting | undefined): PrinterDriver {
+export function driverFor(
+  printer: Pick<Printer, 'config' | 'name'>,
+  os: OsPrinting | undefined,
+  times?: Partial<LabelDriverTimes>,
+): PrinterDriver {
   const c: PrinterConfig = printer.config;
   switch (c.kind) {
     case 'pdf_folder':
       return pdfFolderDriver(c.folder);
     case 'zpl_tcp':
-      return zplTcpDriver(c.host, c.port, c.dpi);
+      return zplDriver(c, times);
+    case 'brother_ql':
+      return brotherDriver(c, times);
     case 'os':
       return osDriver(os, c.deviceName);
   }

@@ -1,7 +1,9 @@
 // Badge printing: the printers, the print triggers (check-in, by hand, batch, reprint) and the
 // persistent print queue. Templates are badge-templates.ts; the queue's workers, one per printer
-// (a jammed printer holds up only its own queue), are queue-workers.ts. Printing never
-// blocks check-in: a check-in only adds a queue row; the worker prints afterwards.
+// (a jammed printer holds up only its own work), are queue-workers.ts; what each printer last
+// said of itself is printer-health.ts. A station prints on its pool: its printer and the printers
+// that share its badges. Printing never blocks check-in: a check-in only adds a queue row; a
+// worker prints afterwards.
 import type { Clock } from '../ground/clock.ts';
 import { isoTime } from '../ground/clock.ts';
 import type { CoreEvents } from '../ground/events.ts';
@@ -15,20 +17,24 @@ import {
   type BadgeTemplate,
   type BadgeTemplateInput,
 } from '../../shared/badge.ts';
-import type {
-  Printer,
-  PrinterConfig,
-  PrintJob,
-  PrintJobReason,
-  PrintJobState,
-  PrintQueueSummary,
+import {
+  printJobDispatch,
+  type Printer,
+  type PrinterConfig,
+  type PrintJob,
+  type PrintJobReason,
+  type PrintJobState,
+  type PrintQueueSummary,
 } from '../../shared/printing.ts';
 import type { PriorPrint } from '../../shared/venue.ts';
+import type { PrinterStatusView } from '../../shared/printer-status.ts';
 import type { UndoBadge } from '../../shared/desk.ts';
 import { withQrMatrices } from './render.ts';
 import type { OsPrinting } from './drivers.ts';
+import type { LabelDriverTimes } from './label-drivers.ts';
 import { BadgeTemplates, TEST_BADGE_PERSON } from './badge-templates.ts';
 import { PrintQueueWorkers } from './queue-workers.ts';
+import { PrinterHealth } from './printer-health.ts';
 
 export interface PrintingDeps {
   store: MirrorStore;
@@ -36,8 +42,13 @@ export interface PrintingDeps {
   clock: Clock;
   events: CoreEvents;
   os?: OsPrinting | undefined;
-  /** The station's choice: which printer, and whether a check-in prints a badge. */
-  stationPrinting(): { printerId: number | null; autoPrint: boolean };
+  /**
+   * The station's choice: which printer, the printers that share its badges (a pool), and
+   * whether a check-in prints a badge.
+   */
+  stationPrinting(): { printerId: number | null; poolPrinterIds?: number[] | undefined; autoPrint: boolean };
+  /** Label printers' time limits (tests and benchmarks shorten them). */
+  printerTimes?: Partial<LabelDriverTimes> | undefined;
   /** The venue's earliest first print of this attendee at any desk (the venue's print records), or null. */
   venuePrintOf?(attendeeId: number): PriorPrint | null;
 }
@@ -47,6 +58,7 @@ const FIRST_PRINT_REASONS: readonly PrintJobReason[] = ['check_in', 'manual', 'b
 export class Printing {
   private readonly templates: BadgeTemplates;
   private readonly workers: PrintQueueWorkers;
+  private readonly health: PrinterHealth;
 
   constructor(private readonly deps: PrintingDeps) {
     this.templates = new BadgeTemplates({
@@ -54,19 +66,35 @@ export class Printing {
       printStore: deps.printStore,
       now: () => this.now(),
     });
+    this.health = new PrinterHealth({
+      clock: deps.clock,
+      announce: (view) => deps.events.emit('printerStatusChanged', view),
+    });
     this.workers = new PrintQueueWorkers({
       printStore: deps.printStore,
       clock: deps.clock,
       os: deps.os,
+      health: this.health,
+      pool: () => this.pool(),
       layoutOfJob: (job) => this.layoutOfJob(job),
       announce: (jobId) => this.announce(jobId),
+      printerTimes: deps.printerTimes,
     });
   }
 
   /** At start-up: jobs a crash left "printing" wait for a person; queued ones resume. */
   start(): void {
     for (const id of this.deps.printStore.markInterruptedJobs(this.now())) this.announce(id);
-    for (const printerId of this.deps.printStore.printerIdsWithQueuedJobs()) this.kick(printerId);
+    for (const printerId of this.deps.printStore.printerIdsWithQueuedTests()) this.kick(printerId);
+    if (this.deps.printStore.hasQueuedStationJobs()) this.workers.kickPool();
+  }
+
+  /** The station's printers, in order: its printer first, then those sharing its badges (existing ones only). */
+  pool(): number[] {
+    const { printerId, poolPrinterIds } = this.deps.stationPrinting();
+    if (printerId === null) return [];
+    const ids = [...new Set([printerId, ...(poolPrinterIds ?? [])])];
+    return ids.filter((id) => this.deps.printStore.getPrinter(id) !== undefined);
   }
 
   // ---- printers ----
@@ -91,6 +119,35 @@ export class Printing {
       );
     }
     this.deps.printStore.removePrinter(printerId);
+    this.health.forget(printerId);
+  }
+
+  /** Each printer's last known state. */
+  printerStatuses(): PrinterStatusView[] {
+    const ids = new Set(this.deps.printStore.listPrinters().map((p) => p.id));
+    return this.health.list().filter((v) => ids.has(v.printerId));
+  }
+
+  /**
+   * Asks a printer its state now (a label printer, at the address and port its admin entered).
+   * A printer found ready is asked by its worker at once: the badges waiting for it go.
+   */
+  async checkPrinterStatus(printerId: number): Promise<PrinterStatusView> {
+    const printer = this.requirePrinter(printerId);
+    const { session, status } = await this.workers.ask(printer);
+    session?.close();
+    const known = status ?? {
+      condition: 'unknown' as const,
+      detail: 'this printer does not report its state',
+      media: null,
+      checkedAt: this.now(),
+    };
+    if (!status) this.health.record(printerId, known);
+    if (this.health.heldUntil(printerId) === null) {
+      this.kick(printerId);
+      this.workers.kickPool();
+    }
+    return { printerId, status: known };
   }
 
   async systemPrinters(): Promise<{ name: string; isDefault: boolean }[]> {
@@ -202,6 +259,20 @@ export class Printing {
     });
   }
 
+  /** Whether the person's first badge was sent here (and not cancelled) or came out at a desk of the venue. */
+  hasFirstPrint(attendeeId: number): boolean {
+    return (
+      this.deps.printStore.firstPrintOf(attendeeId) !== undefined ||
+      Boolean(this.deps.venuePrintOf?.(attendeeId))
+    );
+  }
+
+  /** Whether this station has a printer to print on. */
+  hasStationPrinter(): boolean {
+    const { printerId } = this.deps.stationPrinting();
+    return printerId !== null && this.deps.printStore.getPrinter(printerId) !== undefined;
+  }
+
   reprint(actor: Actor, attendeeId: number, note: string): PrintJob {
     const attendee = this.requireAttendee(attendeeId);
     return this.enqueue({
@@ -238,7 +309,7 @@ export class Printing {
         queued++;
       }
     })();
-    this.kick(printerId);
+    this.workers.kickPool();
     return { queued, alreadyPrinted: candidates.length - queued };
   }
 
@@ -271,7 +342,10 @@ export class Printing {
       throw new AppError('INVALID_STATE', `a ${job.state} job cannot be retried`);
     }
     this.announce(jobId);
+    // A person pressing Retry has seen to the printer: it is asked again now, not after its hold.
+    this.health.release(job.printerId);
     this.kick(job.printerId);
+    if (printJobDispatch(job) === 'pool') this.workers.kickPool();
     return this.requireJob(jobId);
   }
 
@@ -355,7 +429,8 @@ export class Printing {
       throw err;
     }
     this.deps.events.emit('printJobChanged', { job });
-    this.kick(j.printerId);
+    if (printJobDispatch(job) === 'pool') this.workers.kickPool();
+    else this.kick(j.printerId);
     return job;
   }
 

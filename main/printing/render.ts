@@ -1,5 +1,6 @@
-// One badge, three outputs from the same layout (shared/badge.ts): PDF (files, previews of the
-// printed page, the OS printer), ZPL (label printers), and the QR matrix the preview draws.
+// One badge, several outputs from the same layout (shared/badge.ts): PDF (files, previews of the
+// printed page, the OS printer), ZPL (label printers), and the QR matrix the preview draws; the
+// bitmap for raster printers (bitmap.ts) draws with the fonts opened here.
 // Text is measured with the font the PDF embeds (DejaVu Sans: Latin, Greek, Cyrillic and more),
 // so the layout, the preview and the paper agree.
 import { createRequire } from 'node:module';
@@ -71,6 +72,12 @@ export function fontFor(text: string, bold: boolean): 'regular' | 'bold' | 'fall
       return 'fallback';
   }
   return bold ? 'bold' : 'regular';
+}
+
+/** The glyphs of a badge font, for drawing the badge as a bitmap with the PDF's own outlines. */
+export function badgeFontFace(kind: 'regular' | 'bold' | 'fallback'): fontkit.Font {
+  const f = badgeFonts();
+  return (kind === 'fallback' ? (f.fallback ?? f.regular) : f[kind]).glyphs;
 }
 
 /** The name of the fallback font file in use, if any (for diagnostics and tests). */

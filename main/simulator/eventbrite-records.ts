@@ -28,6 +28,8 @@ export interface EventbriteAttendeeOptions {
   quantity?: number;
   /** The event collects details only from the buyer: every ticket carries the buyer's profile. */
   buyerOnly?: boolean;
+  /** The first ticket's barcode, as printed on a ticket made elsewhere (the camera's recorded frames). */
+  barcode?: string;
 }
 
 export interface EventbriteOrderInput {
@@ -71,6 +73,8 @@ export interface EventbriteAttendee {
   refunded: boolean;
   /** Its latest change is one the dropFromChangedSince fault hides from `changed_since` answers. */
   hiddenFromChangedSince: boolean;
+  /** A barcode given by the test; otherwise the order id, the attendee id and a ticket counter. */
+  barcode?: string;
 }
 
 /** Its ticket types are Eventbrite's ticket classes. */
@@ -137,7 +141,7 @@ export function attendeeJson(
     barcodes: [
       {
         // Eventbrite's barcodes are the order id, the attendee id and a ticket counter.
-        barcode: `${attendee.orderId}${attendee.id}001`,
+        barcode: attendee.barcode ?? `${attendee.orderId}${attendee.id}001`,
         status: checkedIn ? 'used' : 'unused',
         checkin_type: checkedIn ? 2 : 0,
         created: eventbriteUtc(attendee.createdMs),

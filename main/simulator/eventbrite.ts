@@ -187,7 +187,9 @@ export class EventbriteSim extends ProviderSimBase<EventbriteAttendee, Eventbrit
       buyerOnly: opts.buyerOnly,
       orderId: opts.orderId,
     });
-    return attendeeIds[0] as string;
+    const first = attendeeIds[0] as string;
+    if (opts.barcode !== undefined) this.attendee(this.event(eventId), first).barcode = opts.barcode;
+    return first;
   }
 
   /** Places an order (or adds tickets to an existing one when `orderId` names it). */
@@ -293,6 +295,7 @@ export class EventbriteSim extends ProviderSimBase<EventbriteAttendee, Eventbrit
         orderId: z.string().optional(),
         quantity: z.number().int().min(1).optional(),
         buyerOnly: z.boolean().optional(),
+        barcode: z.string().min(1).max(200).optional(),
       })
       .strict();
     const eventInput = eventInputSchema

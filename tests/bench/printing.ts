@@ -1,14 +1,16 @@
 // Printing figures: badge_render_ms (layout + PDF of one badge) and
 // checkin_to_print_dispatch_p95_ms, from the check-in's IPC call to the ZPL bytes arriving at a
-// label printer stand-in on 127.0.0.1, over 500 check-ins with auto-print on at a brisk desk pace.
+// label printer stand-in on 127.0.0.1, over 500 check-ins with auto-print on at a brisk desk pace;
+// then the Brother raster and a desk's pool of printers (printing-pool.ts).
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { renderPdf, withQrMatrices } from '../../main/printing/render.ts';
 import type { SecretStore } from '../../main/ground/secrets.ts';
 import { percentile, startOfflineAppHost } from './stats.ts';
 import { startZplStandIn } from '../helpers/zpl-standin.ts';
+import { measureLabelPrinters, type PoolFigures } from './printing-pool.ts';
 
-export interface PrintFigures {
+export interface PrintFigures extends PoolFigures {
   badge_render_ms: number;
   badge_render_p95_ms: number;
   print_checkins: number;
@@ -75,7 +77,9 @@ export async function measurePrinting(opts: {
     // One printer, one worker, first in first out: label i is check-in i's badge.
     const labels = await zpl.waitForLabels(sample.length);
     const dispatch = labels.map((l, i) => l.receivedAt - started[i]!);
+    const pool = await measureLabelPrinters(app, invoke, people.slice(200 + checkins));
     return {
+      ...pool,
       badge_render_ms: pct(renderTimes, 0.5),
       badge_render_p95_ms: pct(renderTimes, 0.95),
       print_checkins: sample.length,

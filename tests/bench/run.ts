@@ -1,4 +1,5 @@
-// npm run bench [-- --json] [-- --attendees N] [-- --no-ui] [-- --no-day] [-- --no-venue] [-- --venue-attendees N] [-- --no-startup]
+// npm run bench [-- --json] [-- --attendees N] [-- --no-ui] [-- --no-camera] [-- --no-day] [-- --no-venue] [-- --venue-attendees N]
+//   [-- --no-lists] [-- --list-attendees N] [-- --no-startup]
 // Figures are measured against a baseline in the same run (plain better-sqlite3 inserts of the
 // same rows), so the ratio means something on any machine.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -12,8 +13,11 @@ import { createCore } from '../../main/core/create-core.ts';
 import { MemorySecretStore } from '../../main/ground/secrets.ts';
 import { DEFAULT_RATE_BUDGETS } from '../../main/providers/types.ts';
 import { measureUi } from './ui.ts';
+import { measureCamera } from './camera.ts';
 import { measureDesk, type DeskFigures } from './desk.ts';
 import { measurePrinting } from './printing.ts';
+import { measureDoor } from './door.ts';
+import { measureLists } from './lists.ts';
 import { measureAttendeeList } from './attendee-list.ts';
 import type { DayFigures } from './event-day.ts';
 import { measureVenueReplica } from './venue-replica.ts';
@@ -308,10 +312,29 @@ async function main() {
     desk = await measureDesk({ dataDir, secretStore, eventId: importedEventId });
     log('measuring printing: badge rendering, 500 check-ins with auto-print to a ZPL stand-in...');
     const printing = await measurePrinting({ dataDir, secretStore, eventId: importedEventId });
+    log(
+      'measuring the door: 100 walk-ins to their badges at a ZPL stand-in, 100 orders of 10 checked in at once...',
+    );
+    const door = await measureDoor({ dataDir, secretStore, eventId: importedEventId });
     log("measuring the event page's attendee list: filters and sorts through the IPC boundary...");
     const attendeeList = await measureAttendeeList({ dataDir, secretStore, eventId: importedEventId });
+    // The check-in lists on an event of their own: 100,000 attendees and 300,000 entries and exits
+    // over 5 lists unless --list-attendees says otherwise (3 passages per attendee).
+    const listAttendees = Number(args[args.indexOf('--list-attendees') + 1] ?? NaN) || 100_000;
+    if (!args.includes('--no-lists'))
+      log(
+        `measuring the check-in lists: ${listAttendees.toLocaleString('en-US')} attendees, ${(listAttendees * 3).toLocaleString('en-US')} entries and exits over 5 lists...`,
+      );
+    const lists = args.includes('--no-lists')
+      ? { skipped: '--no-lists' }
+      : await measureLists({ attendees: listAttendees, passages: listAttendees * 3 });
     if (!args.includes('--no-ui')) log('measuring the UI in Chromium through the browser host...');
     const ui = args.includes('--no-ui') ? { skipped: '--no-ui' } : await measureUi(attendees);
+    if (!args.includes('--no-camera'))
+      log(
+        'measuring the camera: decodes in its worker, recorded tickets shown to a fake camera (about a minute)...',
+      );
+    const camera = args.includes('--no-camera') ? { skipped: '--no-camera' } : await measureCamera();
     if (!args.includes('--no-day'))
       log(
         'simulating an 8-hour event day in virtual time (Eventbrite and a 10,000-guest Luma event live, 5,000 check-ins)...',
@@ -379,14 +402,29 @@ async function main() {
         'measuring crash to desk: a SIGKILLed desk with 100,000 attendees and a day of the venue, started again (3 starts)...',
       );
     const startup = args.includes('--no-startup') ? { skipped: '--no-startup' } : await measureStartup();
-    const all = { ...result, desk, printing, attendee_list: attendeeList, ui, day, venue, startup };
+    const all = {
+      ...result,
+      desk,
+      printing,
+      door,
+      attendee_list: attendeeList,
+      lists,
+      ui,
+      camera,
+      day,
+      venue,
+      startup,
+    };
     if (asJson) console.log(JSON.stringify(all));
     else {
       for (const [k, v] of Object.entries(result)) console.log(`${k.padEnd(32)} ${v}`);
       for (const [k, v] of Object.entries(desk)) console.log(`desk.${k.padEnd(27)} ${v}`);
       for (const [k, v] of Object.entries(printing)) console.log(`printing.${k.padEnd(23)} ${v}`);
+      for (const [k, v] of Object.entries(door)) console.log(`door.${k.padEnd(27)} ${v}`);
       for (const [k, v] of Object.entries(attendeeList)) console.log(`attendee_list.${k.padEnd(18)} ${v}`);
+      for (const [k, v] of Object.entries(lists)) console.log(`lists.${k.padEnd(26)} ${v}`);
       for (const [k, v] of Object.entries(ui)) console.log(`ui.${k.padEnd(29)} ${v}`);
+      for (const [k, v] of Object.entries(camera)) console.log(`camera.${k.padEnd(25)} ${v}`);
       for (const [k, v] of Object.entries(day))
         console.log(`day.${k.padEnd(28)} ${Array.isArray(v) ? v.join(' ') : v}`);
       for (const [k, v] of Object.entries(venue)) console.log(`venue.${k.padEnd(26)} ${v}`);

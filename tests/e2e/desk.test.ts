@@ -249,7 +249,10 @@ test(
     await page.getByRole('button', { name: 'Export check-ins (CSV)' }).click();
     const file = await (await download).path();
     const csv = readFileSync(file, 'utf8');
-    assert.match(csv, /^\uFEFF?time,action,attendee,email,ticket,barcode,station,action_id,clock\r\n/);
+    assert.match(
+      csv,
+      /^\uFEFF?time,action,attendee,email,ticket,walk_in,barcode,station,action_id,clock\r\n/,
+    );
     assert.ok(csv.includes(guest.fullName));
   },
 );

@@ -2,8 +2,9 @@
 // its own data folder, both with the same provider event. One person is admitted at both desks
 // before they are a venue. An admin starts a venue on Desk 1 and reads its pairing code (text and
 // QR code); an admin on Desk 2 joins with that code and Desk 1's address (no mDNS on loopback).
-// Both list the double admission; a guest checked in at Desk 1 is then "Already checked in … at
-// Desk 1" at Desk 2. Then Desk 1 removes Desk 2.
+// Both list the double admission, and the desk says "Admitted twice — …" on the result, the answer
+// panel and Recent check-ins, and the event page leads to the list of them; a guest checked in at
+// Desk 1 is then "Already checked in … at Desk 1" at Desk 2. Then Desk 1 removes Desk 2.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -144,6 +145,28 @@ test(
       await conflict.getByText(twice.fullName, { exact: true }).waitFor();
     }
     await e.screenshot('venue-joined');
+
+    // At the desk, the person admitted at both says so: on the result, on the answer panel and on
+    // their rows in Recent check-ins.
+    const twiceText = `Admitted twice — Desk 1 ${apartAt1} and Desk 2 ${apartAt2}`;
+    await openDesk(page1, 'Venue Days');
+    await page1.keyboard.type(twice.barcode!);
+    await page1.getByRole('grid', { name: 'Search results' }).getByText(twiceText).waitFor();
+    await page1.keyboard.press('Enter');
+    const feedback1 = page1.getByTestId('checkin-feedback');
+    await feedback1.getByText('Already checked in', { exact: true }).waitFor();
+    await feedback1.getByTestId('answer-admitted-twice').getByText(twiceText).waitFor();
+    await page1.getByTestId('log-admitted-twice').getByText(twiceText).first().waitFor();
+    await e.screenshot('venue-admitted-twice-at-desk');
+    // The event page counts them and leads to the list of them.
+    await openEvent(page1, 'Venue Days');
+    const doubles = page1.getByTestId('double-admissions');
+    await doubles.getByText('1 person admitted twice').waitFor();
+    await doubles.getByRole('button', { name: 'See who' }).click();
+    const attendees = page1.getByRole('table', { name: 'Attendees' });
+    await until(async () => (await attendees.getByRole('row').count()) === 2);
+    const twiceRow = attendees.getByRole('row', { name: new RegExp(twice.fullName) });
+    await twiceRow.getByText('Admitted twice', { exact: true }).waitFor();
 
     // A check-in at Desk 1 ...
     await openDesk(page1, 'Venue Days');

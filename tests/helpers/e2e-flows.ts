@@ -81,10 +81,20 @@ export async function totalAttendees(page: Page): Promise<number> {
 }
 
 /** An imported ACTIVE Eventbrite event with `n` attendees, set up over IPC (for tests about what comes after). */
-export async function activeEvent(e: E2E, name: string, n: number, accountEmail = 'desk@venue.example') {
+export async function activeEvent(
+  e: E2E,
+  name: string,
+  n: number,
+  accountEmail = 'desk@venue.example',
+  /** More of the provider's records before the import (an order of several, say). */
+  prepare?: (providerEventId: string) => void,
+) {
   const account = e.sim.eventbrite.addAccount({ email: accountEmail, name: 'Desk' });
   const providerEventId = e.sim.eventbrite.addEvent(account.token, { name });
-  e.inThePast(() => e.sim.eventbrite.seedAttendees(providerEventId, n));
+  e.inThePast(() => {
+    e.sim.eventbrite.seedAttendees(providerEventId, n);
+    prepare?.(providerEventId);
+  });
   await ipc(e, 'session.unlock', { pin: ADMIN_PIN });
   const integration = await ipc(e, 'integrations.connect', {
     provider: 'eventbrite',

@@ -85,7 +85,13 @@ export interface E2E {
 export async function startE2E(
   t: { after(fn: () => unknown): void },
   /** dataDir: a folder of the test's own (a small disk); a temp folder otherwise. */
-  opts: { sim?: SimulatorOptions; env?: Record<string, string>; dataDir?: string } = {},
+  /** browserArgs: more Chromium switches (a fake camera playing a file, say). */
+  opts: {
+    sim?: SimulatorOptions;
+    env?: Record<string, string>;
+    dataDir?: string;
+    browserArgs?: string[];
+  } = {},
 ): Promise<E2E> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
@@ -116,6 +122,7 @@ export async function startE2E(
       '--disable-sync',
       '--disable-quic',
       '--no-first-run',
+      ...(opts.browserArgs ?? []),
     ],
   });
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });

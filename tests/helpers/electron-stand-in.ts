@@ -35,7 +35,13 @@ export interface StandInState {
   ipcHandlers: Map<string, Handler>;
   protocolHandlers: Map<string, (request: Request) => Promise<Response>>;
   permissionRequestHandler:
-    ((contents: unknown, permission: string, callback: (granted: boolean) => void) => void) | null;
+    | ((
+        contents: unknown,
+        permission: string,
+        callback: (granted: boolean) => void,
+        details: { requestingUrl?: string; isMainFrame: boolean; mediaTypes?: string[] },
+      ) => void)
+    | null;
   permissionCheckHandler: ((...args: unknown[]) => boolean) | null;
   openedExternally: string[];
   errorBoxes: string[];

@@ -1,5 +1,6 @@
 // Values main would send the renderer, for the store's slice tests: each with plain defaults
 // and the fields a test cares about given.
+import { mainListOf } from '../../shared/lists.ts';
 import type { AppSnapshot } from '../../shared/ipc-contract.ts';
 import type { Attendee, Integration, SyncedEvent, SyncJob } from '../../shared/types.ts';
 import type { PrintJob } from '../../shared/printing.ts';
@@ -189,6 +190,7 @@ export function storeWithMain(opts: MainOptions = {}) {
     )
     .answer('events.list', () => events)
     .answer('printers.list', () => [])
+    .answer('printers.status', () => [])
     .answer('print.summary', () => ({ queued: 0, printing: 0, failed: 0, mayHavePrinted: 0 }))
     .answer('print.jobs', () => [])
     .answer('templates.list', () => [])
@@ -208,7 +210,28 @@ export function storeWithMain(opts: MainOptions = {}) {
     .answer('recovery.notices', () => [])
     .answer('venue.status', () => venueStatus())
     .answer('venue.conflicts', ({ eventId }) => ({ eventId, admissions: [], prints: [] }))
-    .answer('venue.refused', () => []);
+    .answer('venue.refused', () => [])
+    .answer('lists.view', ({ eventId }) => ({
+      eventId,
+      zone: 'UTC',
+      lists: [{ ...mainListOf(eventId), inside: 0 }],
+      venueInside: 0,
+    }))
+    .answer('lists.stats', ({ eventId }) => ({
+      eventId,
+      zone: 'UTC',
+      at: '2026-11-23T09:00:00.000Z',
+      venueInside: 0,
+      lists: [],
+      desks: [],
+    }))
+    .answer('lists.charts', ({ eventId }) => ({
+      eventId,
+      slotMinutes: 5,
+      slots: [],
+      arrivals: [],
+      inside: [],
+    }));
   return harness;
 }
 

@@ -6,7 +6,8 @@
 //
 // - Every window: contextIsolation, sandbox, no Node (not in frames, not in workers), webSecurity,
 //   no insecure content, no <webview>; the app's sandbox is on for every renderer before ready.
-// - Permissions are all refused; navigation and new windows are locked to the app's origin.
+// - Permissions: the camera (video only) for the app's own page in its window; every other one
+//   refused. Navigation and new windows are locked to the app's origin.
 // - The IPC answers only our window's main frame on an app:// page.
 // - The preload exposes window.badgeDesk = { invoke, subscribe } and nothing else, and needs
 //   nothing but electron at run time (a sandboxed preload can require little else).
@@ -70,7 +71,7 @@ function navigate(contents: ReturnType<typeof windowOf>, event: string, url: str
 }
 
 test(
-  'Electron shell: sandboxed, isolated, Node-free windows; permissions refused; navigation and IPC locked to the app',
+  'Electron shell: sandboxed, isolated, Node-free windows; the camera only, for the app; navigation and IPC locked to the app',
   { timeout: 60_000 },
   async (t) => {
     // The bundle lives under the repository (so its runtime dependencies resolve), in a git-ignored folder.
@@ -140,26 +141,89 @@ test(
       'loaded from app://, never file:// or http',
     );
 
-    // ---- permissions: all refused ----
+    // ---- permissions: the camera for the app's own page, nothing else ----
     assert.ok(
       state.permissionRequestHandler && state.permissionCheckHandler,
       'both permission handlers are set',
     );
+    const request = (
+      from: unknown,
+      permission: string,
+      details: { requestingUrl?: string; isMainFrame: boolean; mediaTypes?: string[] },
+    ) => {
+      let granted: boolean | null = null;
+      state.permissionRequestHandler!(from, permission, (g) => (granted = g), details);
+      return granted;
+    };
+    const appPage = { requestingUrl: 'app://badge-desk/index.html', isMainFrame: true };
+    assert.equal(request(contents, 'media', { ...appPage, mediaTypes: ['video'] }), true, 'the camera');
+    assert.equal(
+      state.permissionCheckHandler(contents, 'media', 'app://badge-desk', { ...appPage, mediaType: 'video' }),
+      true,
+      'the camera, checked',
+    );
+    const otherContents = { id: contents.id + 1000 };
+    for (const [why, from, details] of [
+      ['the microphone', contents, { ...appPage, mediaTypes: ['audio'] }],
+      ['camera and microphone', contents, { ...appPage, mediaTypes: ['video', 'audio'] }],
+      ['no media named', contents, { ...appPage, mediaTypes: [] }],
+      ['a frame in the page', contents, { ...appPage, isMainFrame: false, mediaTypes: ['video'] }],
+      [
+        'another site',
+        contents,
+        { requestingUrl: 'https://evil.example/', isMainFrame: true, mediaTypes: ['video'] },
+      ],
+      [
+        'a file page',
+        contents,
+        { requestingUrl: 'file:///tmp/x.html', isMainFrame: true, mediaTypes: ['video'] },
+      ],
+      [
+        'another app origin',
+        contents,
+        { requestingUrl: 'app://evil/index.html', isMainFrame: true, mediaTypes: ['video'] },
+      ],
+      ['another window', otherContents, { ...appPage, mediaTypes: ['video'] }],
+      ['no window', null, { ...appPage, mediaTypes: ['video'] }],
+    ] as const) {
+      assert.equal(request(from, 'media', { ...details, mediaTypes: [...details.mediaTypes] }), false, why);
+    }
+    for (const [why, from, origin, mediaType] of [
+      ['the microphone', contents, 'app://badge-desk', 'audio'],
+      ['another site', contents, 'https://evil.example', 'video'],
+      ['another window', otherContents, 'app://badge-desk', 'video'],
+    ] as const) {
+      assert.equal(
+        state.permissionCheckHandler(from, 'media', origin, { isMainFrame: true, mediaType }),
+        false,
+        `checked: ${why}`,
+      );
+    }
     for (const permission of [
-      'media',
       'geolocation',
       'notifications',
       'clipboard-read',
+      'clipboard-sanitized-write',
       'openExternal',
       'fileSystem',
       'hid',
       'serial',
+      'usb',
+      'midi',
+      'midiSysex',
+      'pointerLock',
+      'fullscreen',
+      'display-capture',
+      'idle-detection',
+      'storage-access',
+      'window-management',
     ]) {
-      let granted: boolean | null = null;
-      state.permissionRequestHandler(contents, permission, (g) => (granted = g));
-      assert.equal(granted, false, permission);
+      assert.equal(request(contents, permission, { ...appPage, mediaTypes: ['video'] }), false, permission);
       assert.equal(
-        state.permissionCheckHandler(contents, permission, 'app://badge-desk', {}),
+        state.permissionCheckHandler(contents, permission, 'app://badge-desk', {
+          ...appPage,
+          mediaType: 'video',
+        }),
         false,
         permission,
       );

@@ -260,21 +260,21 @@ test('CSV export: one line per action, formula-looking cells neutralised, quotes
     .replace(/^\uFEFF/, '')
     .trimEnd()
     .split('\r\n');
-  assert.equal(lines[0], 'time,action,attendee,email,ticket,barcode,station,action_id,clock');
+  assert.equal(lines[0], 'time,action,attendee,email,ticket,walk_in,barcode,station,action_id,clock');
   assert.equal(lines.length, 4);
   assert.equal(
     lines[1],
-    `2026-11-23T08:55:00.000Z,check-in,"'=HYPERLINK(""http://evil"",""x"")",e@x.org,General,B1,Desk 1,act-aaaa-0001,this station's clock`,
+    `2026-11-23T08:55:00.000Z,check-in,"'=HYPERLINK(""http://evil"",""x"")",e@x.org,General,,B1,Desk 1,act-aaaa-0001,this station's clock`,
   );
   assert.equal(
     lines[3],
-    `2026-11-23T08:55:00.000Z,undo,"Zoë ""Zed"", Núñez",p${lines[3]!.match(/,p(\d+)@/)?.[1] ?? ''}@example.com,,'+44,Desk 2,act-aaaa-0003,this station's clock`,
+    `2026-11-23T08:55:00.000Z,undo,"Zoë ""Zed"", Núñez",p${lines[3]!.match(/,p(\d+)@/)?.[1] ?? ''}@example.com,,,'+44,Desk 2,act-aaaa-0003,this station's clock`,
   );
   assert.equal(csvCell('-1'), "'-1");
   assert.equal(csvCell(' padded '), '" padded "');
   assert.equal(
     checkInLogCsv([]),
-    '\uFEFFtime,action,attendee,email,ticket,barcode,station,action_id,clock\r\n',
+    '\uFEFFtime,action,attendee,email,ticket,walk_in,barcode,station,action_id,clock\r\n',
   );
 });
 

@@ -13,6 +13,7 @@ import {
   isAllowedExternalUrl,
   isTrustedSender,
   isTrustedSenderUrl,
+  mayGrantPermission,
   resolveAppPath,
 } from '../../main/electron/security.ts';
 import { SafeStorageSecretStore, type SafeStorageLike } from '../../main/electron/safe-storage-secrets.ts';
@@ -272,4 +273,35 @@ test('a damaged credentials file is kept aside, and the store starts empty', (t)
   );
   store.set('b', '2');
   assert.equal(store.get('b'), '2');
+});
+
+test('permissions: the camera (video only) for our window’s main frame on an app:// page; nothing else', () => {
+  const camera = {
+    permission: 'media',
+    requestingUrl: 'app://badge-desk/index.html',
+    fromAppWindow: true,
+    isMainFrame: true,
+    mediaTypes: ['video'],
+  };
+  assert.equal(mayGrantPermission(camera), true);
+  assert.equal(
+    mayGrantPermission({ ...camera, requestingUrl: 'app://badge-desk' }),
+    true,
+    'a check names the origin',
+  );
+  for (const [why, facts] of [
+    ['the microphone', { ...camera, mediaTypes: ['audio'] }],
+    ['camera and microphone', { ...camera, mediaTypes: ['video', 'audio'] }],
+    ['no media named', { ...camera, mediaTypes: [] }],
+    ['a frame', { ...camera, isMainFrame: false }],
+    ['another window', { ...camera, fromAppWindow: false }],
+    ['another site', { ...camera, requestingUrl: 'https://evil.example/' }],
+    ['another app origin', { ...camera, requestingUrl: 'app://evil/index.html' }],
+    ['no URL', { ...camera, requestingUrl: undefined }],
+    ['notifications', { ...camera, permission: 'notifications' }],
+    ['geolocation', { ...camera, permission: 'geolocation' }],
+    ['display capture', { ...camera, permission: 'display-capture' }],
+  ] as const) {
+    assert.equal(mayGrantPermission({ ...facts, mediaTypes: [...facts.mediaTypes] }), false, why);
+  }
 });

@@ -11,7 +11,7 @@ import ts from 'typescript';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SRC = join(ROOT, 'renderer', 'src');
-const FEATURES = ['events', 'desk', 'printing', 'venue', 'settings', 'storage'];
+const FEATURES = ['events', 'desk', 'printing', 'venue', 'settings', 'storage', 'lists'];
 
 interface Edge {
   from: string;

@@ -1,5 +1,6 @@
 // Venue documents in SQLite, reconcile at start-up both ways (a crash between the SQLite write and
 // the document write loses nothing), and the migration of a one-desk database.
+import { toAttendee, type AttendeeRow } from '../../main/db/mirror-rows.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +15,6 @@ import { MirrorStore } from '../../main/db/store.ts';
 import { LocalDocumentSource, SqliteDocumentPersistence } from '../../main/venue/replica/persistence.ts';
 import { VenueReplica } from '../../main/venue/replica/replica.ts';
 import { venueDocumentName } from '../../shared/venue.ts';
-import { ATTENDEE_SELECT, toAttendee, type AttendeeRow } from '../../main/db/mirror-rows.ts';
 
 function tempDir(t: { after(fn: () => void): void }) {
   const dir = mkdtempSync(join(tmpdir(), 'bd-venue-'));
@@ -152,6 +152,26 @@ test('a badge printed just before a crash (job printed, no record) gets its reco
   });
 });
 
+/** Columns the attendee read gained after migration 006 (the answers', 011, and the door's, 012), empty. */
+const LATER_COLUMNS = {
+  answers: null,
+  provider_company: null,
+  roster_order: null,
+  admission_stations: null,
+  badge_first_name: null,
+  badge_last_name: null,
+  badge_full_name: null,
+  badge_company: null,
+  base_full_name: null,
+  base_company: null,
+  corrected_at: null,
+  corrected_by: null,
+  door_note: null,
+  door_attention: null,
+  linked_to: null,
+  ticket_note: null,
+} satisfies Partial<AttendeeRow>;
+
 test('migration: a one-desk database keeps its answers; its rows get the station id and each undo names its check-in', (t) => {
   const dir = tempDir(t);
   const path = join(dir, 'badge-desk.sqlite');
@@ -197,9 +217,20 @@ test('migration: a one-desk database keeps its answers; its rows get the station
       `INSERT INTO attendee_local (attendee_id, vip, updated_at) VALUES (?, 1, '2026-11-23T08:30:00Z')`,
     )
     .run(m2);
-  const readAttendee = (from: typeof old, id: number) =>
-    toAttendee(from.prepare(`${ATTENDEE_SELECT} WHERE a.id = ?`).get(id) as AttendeeRow);
-  const before = [m1, m2].map((id) => readAttendee(old, id));
+  // Today's attendee read joins tables of later migrations: the answers before are read as it read
+  // them then (the attendee with its VIP flag and current check-in), the later columns empty.
+  const before = [m1, m2].map((id) =>
+    toAttendee({
+      ...(old
+        .prepare(
+          `SELECT a.*, l.vip, c.at AS checkin_at, c.station AS checkin_station FROM attendees a
+           LEFT JOIN attendee_local l ON l.attendee_id = a.id
+           LEFT JOIN attendee_checkin c ON c.attendee_id = a.id AND c.checked_in = 1 WHERE a.id = ?`,
+        )
+        .get(id) as AttendeeRow),
+      ...LATER_COLUMNS,
+    }),
+  );
   old.close();
 
   const db = openDatabase(path);

@@ -25,6 +25,8 @@ import { migration008 } from './008-sync-repairs.ts';
 import { migration009 } from './009-salvage.ts';
 import { migration010 } from './010-venue-events.ts';
 import { migration011 } from './011-answers.ts';
+import { migration012 } from './012-door.ts';
+import { migration013 } from './013-lists.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
@@ -38,4 +40,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration009,
   migration010,
   migration011,
+  migration012,
+  migration013,
 ];

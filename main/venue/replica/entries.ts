@@ -9,6 +9,7 @@ import {
   type PrintEntry,
   type VipEntry,
 } from '../../../shared/venue.ts';
+import { MAIN_LIST_ID } from '../../../shared/lists.ts';
 
 /** A station name as an entry may carry it: plain text, at most 60 characters. */
 export function entryStationName(name: string): string {
@@ -34,6 +35,8 @@ export function checkInEntryOf(r: CheckInRecord, providerAttendeeId: string): Ch
     at: new Date(r.at).toISOString(),
     stationId: r.stationId,
     stationName: entryStationName(r.station),
+    ...(r.listId !== MAIN_LIST_ID ? { list: r.listId } : {}),
+    ...(r.override !== null ? { override: r.override } : {}),
   };
 }
 

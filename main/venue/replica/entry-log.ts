@@ -23,6 +23,7 @@ import {
   type VenueMapName,
   type VipEntry,
 } from '../../../shared/venue.ts';
+import { MAIN_LIST_ID } from '../../../shared/lists.ts';
 import { LOCAL_ORIGIN, MAP_NAMES, type Attachment, type AttachmentOf, type VenueMaps } from './attachment.ts';
 import { canonical, checkInEntryOf, printEntryOf, stationOf, vipEntryOf } from './entries.ts';
 import type { RefusalCounts } from './refusals.ts';
@@ -94,8 +95,11 @@ export class EntryLog {
     for (const r of vs.printsOfEvent(a.eventId))
       if (!a.maps.prints.has(r.printId))
         missing.prints.push([r.printId, printEntryOf(r, r.providerAttendeeId)]);
-    for (const p of vs.pendingOfEvent(a.eventId))
+    for (const p of vs.pending.ofEvent(a.eventId))
       if (!a.maps[p.map].has(p.entryId)) missing[p.map].push([p.entryId, JSON.parse(p.entry) as object]);
+    for (const p of vs.lists.pendingOfEvent(a.eventId))
+      if (p.map === 'checkins' && !a.maps.checkins.has(p.entryId))
+        missing.checkins.push([p.entryId, JSON.parse(p.entry) as object]);
     this.write(a, missing);
     return { fromDocument, toDocument: MAP_NAMES.reduce((n, m) => n + missing[m].length, 0) };
   }
@@ -124,9 +128,23 @@ export class EntryLog {
           } else counts.duplicates++;
           continue;
         }
+        // An entry of a list this desk does not know yet waits for the list, then for its attendee.
+        const listId = map === 'checkins' ? (check.entry as CheckInEntry).list : undefined;
+        if (listId !== undefined && !vs.lists.list(eventId, listId)) {
+          const kept = vs.lists.addPending({
+            map: 'checkins',
+            entryId: c.key,
+            eventId,
+            listId,
+            entry: JSON.stringify(check.entry),
+          });
+          if (kept) counts.pending++;
+          else counts.duplicates++;
+          continue;
+        }
         const attendeeId = vs.attendeeIdOf(eventId, check.entry.attendee);
         if (attendeeId === undefined) {
-          const kept = vs.addPending({
+          const kept = vs.pending.add({
             map,
             entryId: c.key,
             eventId,
@@ -162,7 +180,8 @@ export class EntryLog {
       if (r) found = printEntryOf(r, vs.providerAttendeeIdOf(r.attendeeId)!);
     }
     if (found) return found;
-    const pending = vs.pendingEntry(map, key);
+    const pending =
+      vs.pending.entry(map, key) ?? (map === 'checkins' ? vs.lists.pendingEntry(map, key) : undefined);
     return pending === undefined ? undefined : (JSON.parse(pending) as object);
   }
 
@@ -187,6 +206,8 @@ export class EntryLog {
           stationId: e.stationId,
           undoes: e.undoes ?? null,
           at: e.at,
+          listId: e.list ?? MAIN_LIST_ID,
+          override: e.override ?? null,
         }) !== null
       );
     }
@@ -235,10 +256,30 @@ export class EntryLog {
     });
   }
 
+  /**
+   * Takes in the waiting entries whose list this desk now knows (a list's definition arrived): each
+   * goes through as a remote entry again, so one whose attendee is still missing waits for them.
+   */
+  listsArrived(eventId: number): number {
+    const vs = this.deps.venueStore;
+    const arrived = vs.lists.arrivedPending(eventId).filter((p) => p.map === 'checkins');
+    if (arrived.length === 0) return 0;
+    // One transaction: a crash cannot lose an entry between the two tables.
+    const c = vs.transaction(() => {
+      for (const p of arrived) vs.lists.removePending(p.map, p.entryId);
+      return this.receive(
+        eventId,
+        'checkins',
+        arrived.map((p) => ({ key: p.entryId, value: JSON.parse(p.entry) as unknown, replaced: false })),
+      );
+    });
+    return c.applied + c.pending;
+  }
+
   /** Applies the waiting entries whose attendee has arrived in the mirror (after a sync's upsert). */
   attendeesArrived(eventId: number): number {
     const vs = this.deps.venueStore;
-    const arrived = vs.arrivedPending(eventId);
+    const arrived = vs.pending.arrived(eventId);
     if (arrived.length === 0) return 0;
     const touched: Record<VenueMapName, Set<number>> = {
       checkins: new Set(),
@@ -248,7 +289,7 @@ export class EntryLog {
     vs.transaction(() => {
       for (const p of arrived) {
         const check = checkEntry(p.map, p.entryId, JSON.parse(p.entry));
-        vs.removePending(p.map, p.entryId);
+        vs.pending.remove(p.map, p.entryId);
         if (!check.ok) continue;
         this.apply(eventId, p.attendeeId, p.map, p.entryId, check.entry);
         touched[p.map].add(p.attendeeId);

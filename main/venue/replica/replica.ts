@@ -12,6 +12,7 @@
 import type * as Y from 'yjs';
 import type { MirrorStore } from '../../db/store.ts';
 import type { VenueStore } from '../../db/venue-store.ts';
+import type { DoorStore, StoredDoorEntry } from '../../db/door-store.ts';
 import type { Clock } from '../../ground/clock.ts';
 import { isoTime } from '../../ground/clock.ts';
 import type { CoreEvents } from '../../ground/events.ts';
@@ -37,6 +38,10 @@ import { EntryLog, type ReceiveCounts } from './entry-log.ts';
 import { PrintRecords } from './print-records.ts';
 import { RefusalCounts } from './refusals.ts';
 import { RosterReplica } from './roster-replica.ts';
+import { DoorLog } from './door-log.ts';
+import { ListLog } from './list-log.ts';
+import type { CheckOutRecord, StoredListEntry } from '../../db/list-store.ts';
+import { duplicateWalkIns } from '../../../shared/door.ts';
 
 export interface VenueReplicaDeps {
   store: MirrorStore;
@@ -50,6 +55,8 @@ export interface VenueReplicaDeps {
   isPoller?: (eventId: number) => boolean;
   /** This desk's name, as the sync status it shares names it. */
   stationName?: () => string;
+  /** The door's entries (walk-ins, corrections, notes, flags, links): followed when given. */
+  doorStore?: DoorStore;
 }
 
 export class VenueReplica {
@@ -59,6 +66,8 @@ export class VenueReplica {
   private readonly log: EntryLog;
   private readonly prints: PrintRecords;
   private readonly roster: RosterReplica;
+  private readonly door: DoorLog | null;
+  private readonly lists: ListLog;
   private source: VenueDocumentSource | null = null;
 
   constructor(private readonly deps: VenueReplicaDeps) {
@@ -91,6 +100,23 @@ export class VenueReplica {
       isPoller: (eventId) => this.isPoller(eventId),
       source: () => this.source,
     });
+    this.door = deps.doorStore
+      ? new DoorLog({
+          doorStore: deps.doorStore,
+          clock: deps.clock,
+          events: deps.events,
+          refusals: this.refusals,
+          attachmentOf,
+          attendeesArrived: (eventId) => this.log.attendeesArrived(eventId),
+        })
+      : null;
+    this.lists = new ListLog({
+      venueStore: deps.venueStore,
+      events: deps.events,
+      refusals: this.refusals,
+      attachmentOf,
+      listsArrived: (eventId) => this.log.listsArrived(eventId),
+    });
     this.prints.recordUnrecordedPrints();
   }
 
@@ -116,7 +142,12 @@ export class VenueReplica {
     };
     const roster = doc.getMap(ROSTER_MAPS.roster);
     const eventMap = doc.getMap(ROSTER_MAPS.event);
-    const offs = [this.log.observe(eventId, maps), this.roster.observe(eventId, roster, eventMap)];
+    const offs = [
+      this.log.observe(eventId, maps),
+      this.roster.observe(eventId, roster, eventMap),
+      ...(this.door ? [this.door.observe(eventId, doc)] : []),
+      this.lists.observe(eventId, doc),
+    ];
     const attachment: Attachment = {
       key,
       eventId,
@@ -133,6 +164,10 @@ export class VenueReplica {
       },
     };
     this.attached.set(eventId, attachment);
+    // The door's entries first: check-ins of a walk-in from another desk then find the walk-in's row.
+    this.door?.reconcile(eventId, doc);
+    // The lists before the log: an entry of a list then finds it.
+    this.lists.reconcile(eventId, doc);
     const counts = this.log.reconcile(attachment);
     this.roster.reconcile(attachment);
     return counts;
@@ -274,7 +309,12 @@ export class VenueReplica {
 
   /** Applies the waiting entries whose attendee has arrived in the mirror (after a sync's upsert). */
   attendeesArrived(eventId: number): number {
-    return this.log.attendeesArrived(eventId);
+    const applied = this.log.attendeesArrived(eventId);
+    // A walk-in's link whose other end has just arrived: one person from now on.
+    const linked =
+      this.deps.doorStore?.transaction(() => this.deps.doorStore!.attendeesArrived(eventId)) ?? [];
+    if (linked.length) this.deps.events.emit('checkinsChanged', { eventId, attendeeIds: linked });
+    return applied;
   }
 
   /** Remote entries refused since start-up, per station they claimed to come from. */
@@ -290,6 +330,21 @@ export class VenueReplica {
   /** Sets the VIP flag as a new entry that wins over the current one (nextVipTime), then publishes it. */
   setVip(actor: Actor, attendeeId: number, vip: boolean): void {
     this.log.setVip(actor, attendeeId, vip);
+  }
+
+  /** This desk's list definitions, committed: into the event's document, in the same tick. */
+  publishLists(eventId: number, entries: readonly StoredListEntry[]): void {
+    this.lists.publishLists(eventId, entries);
+  }
+
+  /** This desk's check-out of a list, committed: into the event's document. */
+  publishCheckOut(r: CheckOutRecord): void {
+    this.lists.publishCheckOut(r);
+  }
+
+  /** This desk's door entries, committed: into the event's document, in the same tick. */
+  publishDoor(eventId: number, entries: readonly StoredDoorEntry[]): void {
+    this.door?.publish(eventId, entries);
   }
 
   /** A print job changed: a badge that came out of the printer becomes the venue's print record. */
@@ -310,12 +365,13 @@ export class VenueReplica {
       eventId,
       admissions: this.deps.venueStore.doubleAdmissions(eventId),
       prints: this.deps.venueStore.doublePrints(eventId),
+      ...(this.deps.doorStore ? { walkIns: duplicateWalkIns(this.deps.doorStore.walkIns(eventId)) } : {}),
     };
   }
 
   /** Remote entries of this event waiting for their attendee to reach the mirror. */
   pendingCount(eventId: number): number {
-    return this.deps.venueStore.pendingOfEvent(eventId).length;
+    return this.deps.venueStore.pending.ofEvent(eventId).length;
   }
 
   /** Whether the event's document is attached (tests, the network half's status). */

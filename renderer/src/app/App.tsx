@@ -1,4 +1,5 @@
-// The shell: top bar, the current place (events list, event page, check-in desk, print queue, settings), and toasts.
+// The shell: top bar, the current place (events list, event page, check-in desk, print queue, settings), and toasts;
+// on a station that is a kiosk, the kiosk alone.
 // Dialogs render above it (see ui/Dialog.tsx), toasts beside it so they stay announced.
 import './app.css';
 import { useStore } from './use-store.ts';
@@ -8,6 +9,7 @@ import { DeskPage } from '../desk/index.ts';
 import { PrintQueuePage } from '../printing/index.ts';
 import { SettingsPage } from '../settings/index.ts';
 import { Toasts } from './Toasts.tsx';
+import { KioskPage } from '../kiosk/index.ts';
 import { APP_SHELL_ID } from '../ui/Dialog.tsx';
 
 export function App() {
@@ -15,8 +17,10 @@ export function App() {
   const loadError = useStore((s) => s.loadError);
   const routeName = useStore((s) => s.route.name);
   const reload = useStore((s) => s.reload);
+  const kiosk = useStore((s) => s.kiosk);
 
-  if (phase === 'loading') {
+  // A kiosk shows the kiosk and nothing else; until main said whether this station is one, nothing shows.
+  if (phase === 'loading' || (phase === 'ready' && kiosk === undefined)) {
     return (
       <div className="boot" aria-busy="true">
         <p className="boot-title">Badge Desk</p>
@@ -35,6 +39,14 @@ export function App() {
           Try again
         </button>
       </div>
+    );
+  }
+  if (kiosk) {
+    return (
+      <>
+        <KioskPage kiosk={kiosk} />
+        <Toasts />
+      </>
     );
   }
   return (

@@ -8,10 +8,13 @@ import type { Timers } from './scheduling.ts';
 import type { Route, SessionSlice } from './session-slice.ts';
 import type { ToastsSlice } from './toasts-slice.ts';
 import type { AnswersSlice, AttendeesSlice, EventsSlice } from '../events/state.ts';
-import type { DeskSlice } from '../desk/state.ts';
+import type { DeskSlice, DoorSlice } from '../desk/state.ts';
 import type { PrintingSlice, PrintJobLedger, TemplatesSlice } from '../printing/state.ts';
 import type { StorageSlice } from '../storage/state.ts';
 import type { VenueSlice } from '../venue/state.ts';
+import type { ListsSlice } from '../lists/state.ts';
+import type { GlanceSlice } from '../glance/state.ts';
+import type { KioskSlice } from '../kiosk/state.ts';
 
 /** The one store: every slice's state and actions side by side. */
 export type BadgeDeskStore = SessionSlice &
@@ -19,11 +22,15 @@ export type BadgeDeskStore = SessionSlice &
   AttendeesSlice &
   AnswersSlice &
   DeskSlice &
+  DoorSlice &
   PrintingSlice &
   TemplatesSlice &
   ToastsSlice &
   StorageSlice &
-  VenueSlice;
+  VenueSlice &
+  ListsSlice &
+  GlanceSlice &
+  KioskSlice;
 
 /** Why slices hear of a route: the operator went there, or the snapshot (re)loaded while there. */
 export type RouteCause = 'navigate' | 'load';

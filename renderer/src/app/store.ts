@@ -10,10 +10,13 @@ import { createSignals, type BadgeDeskStore, type StoreKit } from './store-kit.t
 import { createSessionSlice } from './session-slice.ts';
 import { createToastsSlice } from './toasts-slice.ts';
 import { createAnswersSlice, createAttendeesSlice, createEventsSlice } from '../events/state.ts';
-import { createDeskSlice } from '../desk/state.ts';
+import { createDeskSlice, createDoorSlice } from '../desk/state.ts';
 import { createPrintingSlice, createTemplatesSlice, PrintJobLedger } from '../printing/state.ts';
 import { createStorageSlice } from '../storage/state.ts';
 import { createVenueSlice } from '../venue/state.ts';
+import { createListsSlice } from '../lists/state.ts';
+import { createGlanceSlice } from '../glance/state.ts';
+import { createKioskSlice } from '../kiosk/state.ts';
 
 export interface StoreOptions {
   /** Time for throttles, the admin lock's check and toasts; the real clock unless given. */
@@ -56,11 +59,15 @@ function badgeDeskState(transport: Transport, options: StoreOptions = {}): State
       ...createAttendeesSlice(kit)(set, get, api),
       ...createAnswersSlice(kit)(set, get, api),
       ...createDeskSlice(kit)(set, get, api),
+      ...createDoorSlice(kit)(set, get, api),
       ...createPrintingSlice(kit)(set, get, api),
       ...createTemplatesSlice(kit)(set, get, api),
       ...createToastsSlice(kit)(set, get, api),
       ...createStorageSlice(kit)(set, get, api),
       ...createVenueSlice(kit)(set, get, api),
+      ...createListsSlice(kit)(set, get, api),
+      ...createGlanceSlice(kit)(set, get, api),
+      ...createKioskSlice(kit)(set, get, api),
     };
   };
 }

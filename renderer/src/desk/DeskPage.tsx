@@ -1,7 +1,7 @@
 // The check-in desk: one search field that takes typed names and scanned tickets alike, the
 // results to pick from, a big answer panel, and the recent check-ins. Keyboard first: ↑ ↓ choose,
 // Enter checks in the chosen person, Esc clears; the field keeps the focus so the next scan always
-// lands in it. At the top, what the desk's list may be missing (describeDeskList) and, once, that
+// lands in it. "Scan with camera" reads codes from a webcam into the same path as a scanner's. At the top, what the desk's list may be missing (describeDeskList) and, once, that
 // badges are not printing here (badgesNotPrintingText).
 import { useEffect, useRef } from 'react';
 import type { SyncedEvent } from '../../../shared/types.ts';
@@ -15,9 +15,13 @@ import { useNow } from '../ui/use-now.ts';
 import { useCurrentEvent, useStore } from '../app/use-store.ts';
 import { EventMissing, OfflineBanner, SyncStatusPill } from '../events/index.ts';
 import { StorageBanner } from '../storage/index.ts';
+import { DeskPassageBar } from '../lists/index.ts';
 import { Results, SearchBox } from './SearchResults.tsx';
-import { FeedbackPanel } from './CheckInFeedback.tsx';
+import { DeskAnnouncer, FeedbackPanel } from './CheckInFeedback.tsx';
 import { RecentCheckIns } from './RecentCheckIns.tsx';
+import { DoorPanel } from './DoorPanel.tsx';
+import { CameraScanner } from '../camera/index.ts';
+import { DeskGlance } from './DeskGlance.tsx';
 
 export function DeskPage() {
   const event = useCurrentEvent();
@@ -39,6 +43,7 @@ const LIST_AGE_REFRESH_MS = 30_000;
 
 function DeskView({ event }: { event: SyncedEvent }) {
   const navigate = useStore((s) => s.navigate);
+  const deskScan = useStore((s) => s.deskScan);
   const now = useNow(LIST_AGE_REFRESH_MS);
   const list = describeDeskList(event, { now, time: formatTime });
   const inputRef = useRef<HTMLInputElement>(null);
@@ -64,10 +69,17 @@ function DeskView({ event }: { event: SyncedEvent }) {
       <div className="desk-grid">
         <div className="desk-main">
           <SearchBox inputRef={inputRef} />
+          <CameraScanner
+            onScan={(code) => void deskScan(code.text, { binary: code.binary })}
+            afterControl={focusField}
+          />
           <Results focusField={focusField} notFoundNote={list.notFoundNote} />
         </div>
         <div className="desk-side">
           <FeedbackPanel focusField={focusField} notFoundNote={list.notFoundNote} />
+          <DeskAnnouncer />
+          <DeskGlance />
+          <DoorPanel eventId={event.id} focusField={focusField} />
           <RecentCheckIns />
         </div>
       </div>
@@ -104,6 +116,7 @@ function DeskHeader({ event, list, onBack }: { event: SyncedEvent; list: DeskLis
           checked in
         </p>
       </div>
+      <DeskPassageBar eventId={event.id} />
       {offline ? <OfflineBanner event={event} /> : null}
       <ListBanner list={list} />
       <PrintingNotice />

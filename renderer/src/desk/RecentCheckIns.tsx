@@ -1,5 +1,7 @@
-// The desk's log: the latest check-ins and undos at this event, newest first, with the desk of each.
+// The desk's log: the latest check-ins and undos at this event, newest first, with the desk of each;
+// a walk-in marked, and a person admitted at two desks said so on each of their rows.
 import type { CheckInLogEntry } from '../../../shared/desk.ts';
+import { admittedTwiceText } from '../../../shared/door.ts';
 import { formatClock, formatMoment } from '../ui/format.ts';
 import { useStore } from '../app/use-store.ts';
 import { LoadError, Loading } from '../ui/states.tsx';
@@ -30,14 +32,23 @@ export function RecentCheckIns() {
 
 function LogEntry({ entry }: { entry: CheckInLogEntry }) {
   const undo = entry.action === 'undo';
+  const twice = undo ? null : admittedTwiceText(entry.admittedAt, formatClock);
   return (
-    <li className={`desk-log-entry${undo ? ' desk-log-undo' : ''}`}>
-      <span className="desk-log-name">{entry.attendeeName}</span>
+    <li className={`desk-log-entry${undo ? ' desk-log-undo' : ''}${twice ? ' desk-log-twice' : ''}`}>
+      <span className="desk-log-name">
+        {entry.attendeeName}
+        {entry.walkIn ? <span className="door-tag">Walk-in</span> : null}
+      </span>
       <span className="desk-log-action">{undo ? 'Undone' : 'Checked in'}</span>
       <time className="desk-log-time" dateTime={entry.at} title={formatMoment(entry.at)}>
         {formatClock(entry.at)}
       </time>
       <span className="desk-log-station">{entry.station}</span>
+      {twice ? (
+        <span className="desk-log-twice-text" data-testid="log-admitted-twice">
+          {twice}
+        </span>
+      ) : null}
     </li>
   );
 }

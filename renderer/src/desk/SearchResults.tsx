@@ -1,6 +1,6 @@
 // The desk's search field and its results: a grid the keyboard moves through while the focus
 // stays in the field. Each row shows the person and their markers (VIP, not attending, checked in
-// where and when), and its own buttons: "Check in" first, then "Print badge only", VIP and Undo.
+// where and when or admitted at two desks, walk-in, needs attention), and its own buttons: "Check in" first, then "Print badge only", VIP and Undo.
 // No row is a button itself, so no control sits inside another. The selected row is the person
 // Enter would admit (enterTarget): a row chosen with ↑ ↓, an exact ticket code, or the only match.
 // A badge the venue already printed at another desk asks first (priorPrintPrompt).
@@ -11,6 +11,7 @@ import type { PrintJob } from '../../../shared/printing.ts';
 import { isCancelledAfterCheckIn, notFoundText } from '../../../shared/desk.ts';
 import { enterTarget } from '../../../shared/desk-enter.ts';
 import { priorPrintPrompt } from '../../../shared/venue-view.ts';
+import { admittedTwiceText } from '../../../shared/door.ts';
 import { formatClock, formatMoment } from '../ui/format.ts';
 import { useStore } from '../app/use-store.ts';
 import type { BadgeDeskStore } from '../app/store-kit.ts';
@@ -300,6 +301,8 @@ function ResultRow({
 }
 
 function Markers({ attendee: a }: { attendee: Attendee }) {
+  // A person admitted at two desks: "Admitted twice — Front Door 10:24 and Side Door 10:24".
+  const twice = admittedTwiceText(a.admittedAt, formatClock);
   return (
     <>
       {a.vip ? (
@@ -320,12 +323,29 @@ function Markers({ attendee: a }: { attendee: Attendee }) {
           <span className="badge badge-amber">Pending</span>
         </>
       ) : null}
-      {a.checkedIn ? (
+      {a.checkedIn && twice ? (
+        <>
+          {' '}
+          <span className="badge badge-amber">{twice}</span>
+        </>
+      ) : a.checkedIn ? (
         <>
           {' '}
           <span className="badge badge-green" title={formatMoment(a.checkedIn.at)}>
             Checked in {formatClock(a.checkedIn.at)} · {a.checkedIn.station}
           </span>
+        </>
+      ) : null}
+      {a.walkIn ? (
+        <>
+          {' '}
+          <span className="badge">Walk-in</span>
+        </>
+      ) : null}
+      {a.attention ? (
+        <>
+          {' '}
+          <span className="badge badge-amber">Needs attention</span>
         </>
       ) : null}
       {isCancelledAfterCheckIn(a) ? (

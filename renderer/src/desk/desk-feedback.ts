@@ -7,6 +7,8 @@ import { notFoundText } from '../../../shared/desk.ts';
 import { SEVERAL_MATCH_TEXT } from '../../../shared/desk-enter.ts';
 import type { Printer, PrintJob, PrintJobReason } from '../../../shared/printing.ts';
 import type { PriorPrint } from '../../../shared/venue-view.ts';
+import type { OrderGroup } from '../../../shared/door.ts';
+import type { Glance } from '../../../shared/glance.ts';
 import { priorPrintPrompt } from '../../../shared/venue-view.ts';
 import { plural } from '../ui/format.ts';
 import { newerJob } from '../printing/state.ts';
@@ -29,6 +31,26 @@ export interface DeskFeedback {
   notFound?: boolean;
   /** The badge this answer sent to the printer, followed by its job's state. */
   print?: DeskPrintLine | null;
+  /** The person whose door facts the panel shows: notes, a flag, walk-in, admitted twice, a correction, tickets. */
+  person?: Attendee | null;
+  /** A person flagged "needs attention" whom nothing admitted yet: the panel offers "Confirm and check in". */
+  confirmable?: Attendee | null;
+  /** A person the desk's check-in list refused: an admin may admit them anyway, with a reason. */
+  overridable?: Attendee | null;
+  /** The person's order when it holds several people: "Check in all 4", or a pick of each. */
+  order?: OrderGroup | null;
+  /** A group check-in this answer made: its Undo takes back each check-in the group made. */
+  group?: DeskGroup | null;
+  /** A door outcome (a check-in or a scan) shows at a glance: green, amber or red (shared/glance.ts). */
+  glance?: Glance | null;
+}
+
+/** A group check-in on the panel: what its Undo needs. */
+export interface DeskGroup {
+  eventId: number;
+  actionId: string;
+  /** How many check-ins it made (its Undo takes back these, and nothing else). */
+  checkedIn: number;
 }
 
 export type DeskFeedbackInput = Omit<DeskFeedback, 'id'>;
@@ -206,17 +228,38 @@ export function followPrintLine(line: DeskPrintLine, jobs: readonly PrintJob[]):
   return job === line.job ? line : { ...line, job, note: null };
 }
 
-/** The person a check-in answer names, for the panel's Undo and Print badge. */
+/** The person a check-in answer names: the panel's Undo, Print badge, Confirm, their order and door facts. */
 export function answerActions(
   outcome: CheckInOutcome,
   printLine: DeskPrintLine | null,
-): Pick<DeskFeedback, 'undoable' | 'printable'> {
+): Pick<DeskFeedback, 'undoable' | 'printable' | 'person' | 'confirmable' | 'order' | 'overridable'> {
   switch (outcome.kind) {
     case 'checked_in':
-      return { undoable: outcome.attendee, printable: printLine ? null : outcome.attendee };
+      return {
+        undoable: outcome.attendee,
+        printable: printLine ? null : outcome.attendee,
+        person: outcome.attendee,
+        order: outcome.order ?? null,
+      };
     case 'already_checked_in':
-      return { undoable: outcome.attendee, printable: outcome.attendee };
-    default:
+      return {
+        undoable: outcome.attendee,
+        printable: outcome.attendee,
+        person: outcome.attendee,
+        order: outcome.order ?? null,
+      };
+    case 'needs_confirmation':
+      // Nothing was written: the operator reads the reason and confirms, or turns the person away.
+      return { undoable: null, printable: null, person: outcome.attendee, confirmable: outcome.attendee };
+    case 'not_attending':
+    case 'not_yet_attending':
+      return { undoable: null, printable: null, person: outcome.attendee };
+    case 'refused':
+      return { undoable: null, printable: null, person: outcome.attendee, overridable: outcome.attendee };
+    case 'exited':
+      // Undo at an exit desk takes the exit back.
+      return { undoable: outcome.attendee, printable: null, person: outcome.attendee };
+    case 'not_found':
       return { undoable: null, printable: null };
   }
 }

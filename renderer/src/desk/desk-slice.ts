@@ -1,31 +1,32 @@
 // The check-in desk: the search field and its results, Enter (shared/desk-enter.ts: only a person
 // someone chose is admitted), check-ins, undos and badges printed without a check-in one after
-// another, the answer panel (desk-feedback.ts) and the recent check-in log.
+// another, the answer panel (desk-feedback.ts) and the recent check-in log. A scanned or camera
+// code's path, and what it may be, in desk-enter-path.ts.
 import type { Attendee } from '../../../shared/types.ts';
 import type { CheckInOutcome, UndoOutcome } from '../../../shared/desk.ts';
 import { describeCheckInOutcome, describeUndoOutcome } from '../../../shared/desk.ts';
-import type { EnterDecision } from '../../../shared/desk-enter.ts';
 import { decideEnter } from '../../../shared/desk-enter.ts';
+import { glanceOfTone } from '../../../shared/glance.ts';
 import { BridgeError } from '../app/bridge.ts';
 import { isStorageErrorCode } from '../../../shared/errors.ts';
 import { errorMessage, formatClock } from '../ui/format.ts';
 import { replaceById } from '../app/lists.ts';
 import { Coalescer, Throttle } from '../app/scheduling.ts';
+import { countsArrivals, deskPassageOf, failedTitle } from './desk-passage.ts';
 import { DeskSearch } from './desk-search.ts';
 import type { FirstBadgeResult } from '../venue/state.ts';
 import type { SliceCreator } from '../app/store-kit.ts';
 import type { DeskFeedbackInput, DeskPrintLine } from './desk-feedback.ts';
 import type { DeskSlice, DeskState } from './desk-types.ts';
+import { createEnterPath } from './desk-enter-path.ts';
 import {
   answerActions,
   checkInPrintLine,
   followPrintLine,
-  notFoundFeedback,
   panelSubject,
   printOnlyFeedback,
   reprintFeedback,
   settledPrintLine,
-  severalMatchFeedback,
 } from './desk-feedback.ts';
 
 export type { DeskFeedback, DeskFeedbackTone, DeskPrintLine } from './desk-feedback.ts';
@@ -45,16 +46,6 @@ const closedSearch = {
   highlight: null,
   searchError: null,
 } satisfies Partial<DeskState>;
-
-/** What the core is asked for an admission: a ticket code goes along so the core matches it as a scan. */
-function checkInInput(decision: Extract<EnterDecision, { kind: 'check_in' }>): {
-  code?: string;
-  attendeeId: number;
-} {
-  return decision.code === null
-    ? { attendeeId: decision.attendeeId }
-    : { code: decision.code, attendeeId: decision.attendeeId };
-}
 
 export const createDeskSlice: SliceCreator<DeskSlice> =
   ({ call, adminCall, timers, signals, printJobs, newActionId }) =>
@@ -172,22 +163,25 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
     let unsaved: {
       eventId: number;
       actionId: string;
-      input: { code?: string; attendeeId?: number };
+      input: { code?: string; attendeeId?: number; confirm?: true; override?: string };
       subject: string;
     }[] = [];
     const countUnsaved = (eventId: number) =>
       patchDesk(eventId, () => ({ unsaved: unsaved.filter((u) => u.eventId === eventId).length }));
 
+    const passageOf = (eventId: number) => deskPassageOf(get().settings, eventId);
+
     const checkIn = async (
       eventId: number,
-      input: { code?: string; attendeeId?: number },
+      input: { code?: string; attendeeId?: number; confirm?: true; override?: string },
       subject: string,
     ) => {
       let outcome: CheckInOutcome;
       const afterJobId = printJobs.highestIdSeen;
       const actionId = newActionId();
       try {
-        outcome = await call('desk.checkIn', { eventId, actionId, ...input });
+        // An override is the admin's: a refusal of it (the lock came back) re-reads the session.
+        outcome = await (input.override ? adminCall : call)('desk.checkIn', { eventId, actionId, ...input });
       } catch (err) {
         // Shown as failed, never as done. Not saved because of the storage: tried again by itself.
         const notSaved = err instanceof BridgeError && isStorageErrorCode(err.code);
@@ -195,7 +189,7 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
           unsaved.push({ eventId, actionId, input, subject });
           countUnsaved(eventId);
         }
-        const title = notSaved ? 'Check-in not saved' : 'Check-in failed';
+        const title = failedTitle(passageOf(eventId).exit, notSaved);
         const detail = notSaved
           ? `${errorMessage(err)} This check-in is tried again by itself then.`
           : errorMessage(err);
@@ -210,10 +204,12 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
         ...answerActions(outcome, print),
         notFound: outcome.kind === 'not_found',
         print,
+        // Every check-in's outcome shows at a glance, by its tone: green in, amber look, red no.
+        glance: glanceOfTone(view.tone),
       });
       if (print && !print.job && !print.priorPrint) settlePrintLine(eventId, feedbackId);
       if (outcome.kind !== 'not_found') get().replaceDeskRow(outcome.attendee);
-      if (outcome.kind === 'checked_in' && outcome.attendee.status === 'ATTENDING')
+      if (outcome.kind === 'checked_in' && !outcome.list && outcome.attendee.status === 'ATTENDING')
         get().adjustCheckedIn(eventId, 1);
       afterDeskAction(eventId);
     };
@@ -234,7 +230,11 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
       }
       // The answer's text (and whether the badge it queued was taken back) comes from shared/desk.ts.
       showFeedback(eventId, { ...describeUndoOutcome(outcome), undoable: null });
-      if (outcome.kind === 'undone' && outcome.attendee.status === 'ATTENDING')
+      if (
+        outcome.kind === 'undone' &&
+        countsArrivals(passageOf(eventId)) &&
+        outcome.attendee.status === 'ATTENDING'
+      )
         get().adjustCheckedIn(eventId, -1);
       get().replaceDeskRow(outcome.attendee);
       afterDeskAction(eventId);
@@ -304,9 +304,14 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
         return next === line ? {} : { desk: { ...s.desk, feedback: { ...feedback, print: next } } };
       }),
     );
-    signals.onPush('attendeesChanged', ({ eventId }) => {
-      if (get().desk?.eventId === eventId)
-        throttle.soon(`results:${eventId}`, RESULTS_AFTER_ATTENDEES_MS, () => refreshResults(eventId));
+    signals.onPush('attendeesChanged', ({ eventId, attendeeIds }) => {
+      const desk = get().desk;
+      if (desk?.eventId !== eventId) return;
+      throttle.soon(`results:${eventId}`, RESULTS_AFTER_ATTENDEES_MS, () => refreshResults(eventId));
+      // A name in Recent check-ins changed (a badge-name correction here or at another desk).
+      const changed = new Set(attendeeIds);
+      if (desk.log?.some((e) => changed.has(e.attendeeId)))
+        throttle.soon(`log:${eventId}`, LOG_REFRESH_MS, () => void refreshLogNow(eventId));
     });
     signals.onPush('checkinsChanged', ({ eventId }) => {
       if (get().desk?.eventId !== eventId) return;
@@ -327,22 +332,24 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
       }
     });
 
-    /** Enter admitted no one: the text stays. On "several match" the choice moves to the first row; on "not found" the text is selected, so the next keystroke replaces it. */
-    const keepQuery = (eventId: number, decision: Exclude<EnterDecision, { kind: 'check_in' }>) => {
-      if (decision.kind === 'choose') patchDesk(eventId, () => ({ highlight: decision.highlight }));
-      else if (decision.kind === 'not_found') patchDesk(eventId, (d) => ({ selectQuery: d.selectQuery + 1 }));
+    /** The panel's person admitted after the operator's word: a flag confirmed, or an admin's override. */
+    const admitPicked = (attendee: Attendee, word: { confirm: true } | { override: string }) => {
+      const desk = get().desk;
+      if (!desk) return Promise.resolve();
+      return enqueue(desk.eventId, () =>
+        checkIn(desk.eventId, { attendeeId: attendee.id, ...word }, attendee.fullName),
+      );
     };
 
-    /** What the panel says when Enter admitted no one. */
-    const showRefusedEnter = (
-      eventId: number,
-      text: string,
-      decision: Exclude<EnterDecision, { kind: 'check_in' }>,
-    ) => {
-      if (decision.kind === 'choose')
-        showFeedback(eventId, severalMatchFeedback(text, decision.matches, decision.more));
-      else if (decision.kind === 'not_found') showFeedback(eventId, notFoundFeedback(text));
-    };
+    const { checkInInput, keepQuery, showRefusedEnter, refuseScan, enterScanned } = createEnterPath({
+      get,
+      search,
+      patchDesk,
+      clearSearch,
+      showFeedback,
+      enqueue,
+      checkIn,
+    });
 
     return {
       desk: null,
@@ -383,6 +390,11 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
         const code = text.trim();
         if (!desk || code === '') return Promise.resolve();
         const { eventId, results, highlight } = desk;
+        const refused = refuseScan(eventId, text, false);
+        if (refused) {
+          clearSearch(eventId);
+          return refused;
+        }
         const subject = panelSubject(code);
         if (results && results.query === text) {
           // Results for exactly this text: the rule decides now, with the operator's choice.
@@ -395,26 +407,17 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
           keepQuery(eventId, decision);
           return enqueue(eventId, async () => void showRefusedEnter(eventId, text, decision));
         }
-        // A scanner types faster than results arrive: the field is cleared at once, and the answer
-        // for this text decides, with no choice made (none could be).
-        const answer = search.find(eventId, text).then(
-          (r) => r,
-          () => null,
-        );
-        clearSearch(eventId);
-        return enqueue(eventId, async () => {
-          const found = await answer;
-          // The search failed: the core looks the code up itself (it admits an exact code only).
-          if (found === null) return checkIn(eventId, { code }, subject);
-          const decision = decideEnter({ ...found, query: text, chosen: null });
-          if (decision.kind === 'check_in') return checkIn(eventId, checkInInput(decision), subject);
-          // Nobody admitted: the text comes back with its results, unless something was typed since.
-          patchDesk(eventId, (d) =>
-            d.query === '' ? { query: text, results: { query: text, ...found }, searchError: null } : {},
-          );
-          if (get().desk?.query === text) keepQuery(eventId, decision);
-          showRefusedEnter(eventId, text, decision);
-        });
+        // A scanner types faster than results arrive.
+        return enterScanned(eventId, text);
+      },
+
+      deskScan(text, decoded = {}) {
+        const desk = get().desk;
+        if (!desk || text.trim() === '') return Promise.resolve();
+        // The camera's code takes a scanner's path: as a scanner's Enter, it clears the field.
+        const refused = refuseScan(desk.eventId, text, decoded.binary === true);
+        if (refused) return refused;
+        return enterScanned(desk.eventId, text);
       },
 
       deskCheckIn(attendee) {
@@ -446,6 +449,19 @@ export const createDeskSlice: SliceCreator<DeskSlice> =
       deskReprinted(attendee, job) {
         const desk = get().desk;
         if (desk) showFeedback(desk.eventId, reprintFeedback(attendee, job, formatClock));
+      },
+
+      deskOverride: (attendee, reason) => admitPicked(attendee, { override: reason }),
+
+      deskConfirm: (attendee) => admitPicked(attendee, { confirm: true }),
+
+      deskAction(eventId, run) {
+        if (get().desk?.eventId !== eventId) return run().then(() => undefined);
+        return enqueue(eventId, async () => {
+          const feedback = await run();
+          if (feedback) showFeedback(eventId, feedback);
+          afterDeskAction(eventId);
+        });
       },
 
       deskUndo(attendee) {

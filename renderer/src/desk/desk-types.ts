@@ -3,7 +3,7 @@ import type { Attendee } from '../../../shared/types.ts';
 import type { CheckInLogEntry } from '../../../shared/desk.ts';
 import type { PrintJob } from '../../../shared/printing.ts';
 import type { FirstBadgeResult } from '../venue/state.ts';
-import type { DeskFeedback } from './desk-feedback.ts';
+import type { DeskFeedback, DeskFeedbackInput } from './desk-feedback.ts';
 
 /** The results on the desk, and the exact field text they answer. */
 export interface DeskResults {
@@ -46,9 +46,25 @@ export interface DeskSlice {
    * code or the only match; with several matches it moves to the first row and asks (decideEnter).
    */
   deskEnter(text: string): Promise<void>;
+  /**
+   * A code the camera read (`binary`: the decoder found bytes, not text): the path a scanner's
+   * Enter takes, with no choice made. A code the desk must not look up (shared/scanned-code.ts)
+   * is said as "not found" or "another event". Enter's own text goes through the same screen.
+   */
+  deskScan(text: string, decoded?: { binary?: boolean }): Promise<void>;
   /** A row's "Check in": checks that person in. */
   deskCheckIn(attendee: Attendee): Promise<void>;
   deskUndo(attendee: Attendee): Promise<void>;
+  /** "Admit anyway": an admin admits a person the desk's list refused, with a reason (logged by main). */
+  deskOverride(attendee: Attendee, reason: string): Promise<void>;
+  /** "Confirm and check in": a person flagged "needs attention", once the operator confirmed (logged by main). */
+  deskConfirm(attendee: Attendee): Promise<void>;
+  /**
+   * A desk action of another slice (the door's: a walk-in, a whole order, its undo), run in the
+   * desk's queue after the ones before it: its answer shows on the panel, and the log, the event and
+   * the statistics follow. An error is the caller's to show.
+   */
+  deskAction(eventId: number, run: () => Promise<DeskFeedbackInput | null>): Promise<void>;
   /** "Print badge only": the person's first badge, without a check-in; the panel says what it did. */
   deskPrintBadge(attendee: Attendee): Promise<FirstBadgeResult>;
   /** A reprint sent from the desk's dialog: the panel follows it. */

@@ -5,6 +5,7 @@
 import { memo, useEffect, useId, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Attendee, AttendeeStatus, SyncedEvent } from '../../../shared/types.ts';
+import { AttendeeDoorButton, AttendeeDoorMarks } from './AttendeeDoorMarks.tsx';
 import { isCancelledAfterCheckIn } from '../../../shared/desk.ts';
 import {
   ATTENDEE_SORT_LABEL,
@@ -260,6 +261,22 @@ function AttendeeListControls({ event, cache }: { event: SyncedEvent; cache: Att
         />
         VIP only
       </label>
+      <label className="field field-checkbox attendee-filter-walk-in">
+        <input
+          type="checkbox"
+          checked={filter.walkIn === true}
+          onChange={(e) => change({ filter: { walkIn: e.target.checked ? true : undefined } })}
+        />
+        Walk-ins only
+      </label>
+      <label className="field field-checkbox attendee-filter-twice">
+        <input
+          type="checkbox"
+          checked={filter.admittedTwice === true}
+          onChange={(e) => change({ filter: { admittedTwice: e.target.checked ? true : undefined } })}
+        />
+        Admitted twice
+      </label>
     </div>
   );
 }
@@ -297,6 +314,7 @@ const AttendeeRow = memo(function AttendeeRow({
     >
       <div role="cell" className="cell cell-name" title={attendee.fullName}>
         {attendee.fullName}
+        <AttendeeDoorMarks attendee={attendee} />
       </div>
       <div role="cell" className="cell cell-email" title={attendee.email ?? undefined}>
         {attendee.email ?? ''}
@@ -340,6 +358,7 @@ const AttendeeRow = memo(function AttendeeRow({
         >
           VIP
         </button>
+        <AttendeeDoorButton attendee={attendee} />
       </div>
     </div>
   );

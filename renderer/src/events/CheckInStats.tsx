@@ -5,6 +5,8 @@
 import type { SyncedEvent } from '../../../shared/types.ts';
 import type { CheckInStats as Stats } from '../../../shared/desk.ts';
 import { ARRIVAL_SLOT_MINUTES } from '../../../shared/desk.ts';
+import { showsCheckInsByDesk } from '../../../shared/checkin-sharing.ts';
+import { doubleAdmissionsCountText } from '../../../shared/door.ts';
 import { formatClock, formatCount, formatPercent, plural } from '../ui/format.ts';
 import { useStore } from '../app/use-store.ts';
 import { LoadError, Loading } from '../ui/states.tsx';
@@ -44,6 +46,7 @@ export function CheckInStatsSection({ event }: { event: SyncedEvent }) {
           <span className="checkins-figure-percent" data-testid="checked-in-percent">
             {formatPercent(checkedIn, attending)} checked in
           </span>
+          <DoorFigures eventId={event.id} data={data} />
           {data && data.cancelledAfterCheckIn > 0 ? (
             <p
               className="checkins-flag"
@@ -102,7 +105,7 @@ function TicketTable({ data }: { data: Stats | null }) {
           )}
         </tbody>
       </table>
-      {data?.byDesk && data.byDesk.length > 1 ? <DeskTable byDesk={data.byDesk} /> : null}
+      {data?.byDesk && showsCheckInsByDesk(data) ? <DeskTable byDesk={data.byDesk} /> : null}
     </div>
   );
 }
@@ -188,5 +191,38 @@ function ArrivalsChart({ data }: { data: Stats | null }) {
         </>
       )}
     </figure>
+  );
+}
+
+/**
+ * Walk-ins, and people admitted twice: "See who" narrows the attendee list below to them (anyone at
+ * the desk may look; the admin also finds them in Settings → Venue).
+ */
+function DoorFigures({ eventId, data }: { eventId: number; data: Stats | null }) {
+  const setAttendeeQuery = useStore((s) => s.setAttendeeQuery);
+  const twice = doubleAdmissionsCountText(data?.doubleAdmissions ?? 0);
+  return (
+    <>
+      {data?.walkIns && data.walkIns.registered > 0 ? (
+        <p className="checkins-flag" data-testid="walk-in-count">
+          Walk-ins: {formatCount(data.walkIns.registered)} ({formatCount(data.walkIns.checkedIn)} checked in)
+        </p>
+      ) : null}
+      {twice ? (
+        <p className="checkins-flag" data-testid="double-admissions">
+          {twice}{' '}
+          <button
+            type="button"
+            className="button button-small"
+            onClick={() => {
+              setAttendeeQuery(eventId, { filter: { admittedTwice: true } });
+              document.getElementById('attendees-title')?.scrollIntoView({ block: 'start' });
+            }}
+          >
+            See who
+          </button>
+        </p>
+      ) : null}
+    </>
   );
 }

@@ -11,7 +11,7 @@ import {
   nextAttemptText,
 } from '../../../shared/sync-status.ts';
 import type { EventSyncView } from '../../../shared/sync-status.ts';
-import { CHECKIN_WRITE_BACK } from '../../../shared/desk.ts';
+import { checkInWriteBackText } from '../../../shared/checkin-sharing.ts';
 import {
   errorMessage,
   formatCount,
@@ -27,9 +27,12 @@ import { EventMissing } from './EventMissing.tsx';
 import { OfflineBanner } from './OfflineBanner.tsx';
 import { ClockWarnings } from './ClockWarnings.tsx';
 import { ReconnectEventDialog } from './ReconnectEventDialog.tsx';
+import { EventDoorSettings } from './EventDoorSettings.tsx';
 import { AnswerSettings } from './AnswerSettings.tsx';
 import { StorageBanner } from '../storage/index.ts';
+import { KioskStartButton } from '../kiosk/index.ts';
 import { BatchPrintDialog, BatchPrintProgress } from '../printing/index.ts';
+import { ListsSection } from '../lists/index.ts';
 
 export function EventPage() {
   const event = useCurrentEvent();
@@ -57,6 +60,7 @@ function EventView({ event }: { event: SyncedEvent }) {
       <AttendeeTable event={event} />
       {/* After the attendee table: its rows stay the first table rows on the page. */}
       <CheckInStatsSection event={event} />
+      <ListsSection event={event} />
       <EventSettings event={event} />
       {recovering ? <ReconnectEventDialog event={event} onClose={() => setRecovering(false)} /> : null}
     </main>
@@ -148,6 +152,7 @@ function EventHeader({ event, view }: { event: SyncedEvent; view: EventSyncView 
             Print badges…
           </button>
         ) : null}
+        <KioskStartButton event={event} />
       </div>
       {batchOpen && admin ? <BatchPrintDialog event={event} onClose={() => setBatchOpen(false)} /> : null}
     </div>
@@ -266,6 +271,8 @@ function AttendanceStats({ event }: { event: SyncedEvent }) {
 
 function EventSettings({ event }: { event: SyncedEvent }) {
   const admin = useStore(isAdmin);
+  // In a venue, check-ins are shared by its desks: the text says so.
+  const inVenue = useStore((s) => s.venue?.venue != null);
   const exportCheckIns = useStore((s) => s.exportCheckIns);
   const toast = useStore((s) => s.toast);
   const [exporting, setExporting] = useState(false);
@@ -297,9 +304,10 @@ function EventSettings({ event }: { event: SyncedEvent }) {
       <h2 id="event-settings-title">Event settings</h2>
       <div className="event-setting">
         <h3 className="event-setting-title">Check-in write-back</h3>
-        <p className="event-setting-text">{CHECKIN_WRITE_BACK[event.provider].explanation}</p>
+        <p className="event-setting-text">{checkInWriteBackText(event.provider, inVenue)}</p>
       </div>
       <AnswerSettings event={event} />
+      {admin ? <EventDoorSettings event={event} /> : null}
       {admin ? (
         <div>
           <button

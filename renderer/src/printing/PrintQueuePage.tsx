@@ -5,6 +5,7 @@
 import { memo, useState } from 'react';
 import type { PrintJob, PrintJobReason, PrintJobState } from '../../../shared/printing.ts';
 import { badgesNotPrintingText, PRINT_JOB_STATE_LABEL } from '../../../shared/printing.ts';
+import { canPrintOn, printerStatusText } from '../../../shared/printer-status.ts';
 import { formatClock, formatCount, formatMoment, formatTime } from '../ui/format.ts';
 import { useStore } from '../app/use-store.ts';
 import type { PillTone } from '../ui/StatusPill.tsx';
@@ -41,7 +42,15 @@ export function PrintQueuePage() {
   const refresh = useStore((s) => s.refreshPrintQueue);
   const settings = useStore((s) => s.settings);
   const printers = useStore((s) => s.printers);
+  const statuses = useStore((s) => s.printerStatuses);
   const [refreshing, setRefreshing] = useState(false);
+  // Printers that cannot print now, in words with what to do: their badges wait (or go to another printer).
+  const stopped = (printers ?? []).flatMap((p) => {
+    const status = statuses[p.id];
+    return status && !canPrintOn(status.condition)
+      ? [{ id: p.id, text: printerStatusText(p.name, status) }]
+      : [];
+  });
   const jobs = queue?.jobs ?? null;
   // The desk says the same, once: a station whose check-ins print no badge.
   const notPrinting = badgesNotPrintingText(
@@ -90,6 +99,19 @@ export function PrintQueuePage() {
         <p className="standing-notice" data-testid="badges-not-printing">
           {notPrinting}
         </p>
+      ) : null}
+      {stopped.length ? (
+        <ul
+          className="printer-problems"
+          aria-label="Printers that cannot print now"
+          data-testid="printer-problems"
+        >
+          {stopped.map((p) => (
+            <li key={p.id} className="standing-notice">
+              {p.text}
+            </li>
+          ))}
+        </ul>
       ) : null}
       <p className="muted small print-queue-note">
         A printer problem never stops check-in: the person is checked in, and their badge waits here.

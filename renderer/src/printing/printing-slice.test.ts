@@ -184,3 +184,24 @@ test("a saved template shows at once, then main's list replaces it; removing the
   await settle();
   assert.equal(transport.inputs('app.snapshot').length, snapshots + 1);
 });
+
+test('printers say their state: read with the printers, then kept current by pushes', async () => {
+  const { transport, store } = await startedStore();
+  const status = (condition: 'ready' | 'paper_out') => ({
+    condition,
+    detail: null,
+    media: null,
+    checkedAt: at(1),
+  });
+  transport.answer('printers.status', () => [{ printerId: 4, status: status('ready') }]);
+  await store.getState().refreshPrinters();
+  assert.equal(store.getState().printerStatuses[4]?.condition, 'ready');
+  transport.push('printerStatusChanged', { printerId: 4, status: status('paper_out') });
+  assert.equal(store.getState().printerStatuses[4]?.condition, 'paper_out');
+  // A read that fails leaves what the window knows.
+  transport.answer('printers.status', () => {
+    throw new FakeRefusal('INTERNAL', 'no');
+  });
+  await store.getState().refreshPrinters();
+  assert.equal(store.getState().printerStatuses[4]?.condition, 'paper_out');
+});

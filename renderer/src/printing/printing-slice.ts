@@ -2,6 +2,7 @@
 // printing one badge or a batch, and following a batch's progress. Print job pushes land here.
 import type { Attendee } from '../../../shared/types.ts';
 import type { Printer, PrinterConfig, PrintJob, PrintQueueSummary } from '../../../shared/printing.ts';
+import type { PrinterStatus } from '../../../shared/printer-status.ts';
 import { errorMessage } from '../ui/format.ts';
 import { BridgeError } from '../app/bridge.ts';
 import { MirroredList, upsertById } from '../app/lists.ts';
@@ -32,6 +33,8 @@ export type PrintBadgeResult =
 export interface PrintingSlice {
   /** The configured printers; null until the first answer. */
   printers: Printer[] | null;
+  /** What each label printer last said of itself (paper out, ready, the labels loaded), by printer id. */
+  printerStatuses: Record<number, PrinterStatus>;
   /** Counts of the print queue (the top bar's badge); null until the first answer. */
   printSummary: PrintQueueSummary | null;
   /** The print queue page, while it is open. */
@@ -43,6 +46,8 @@ export interface PrintingSlice {
   addPrinter(name: string, config: PrinterConfig): Promise<Printer>;
   removePrinter(printerId: number): Promise<void>;
   testPrinter(printerId: number): Promise<PrintJob>;
+  /** Asks a label printer its state now (admin). */
+  checkPrinterStatus(printerId: number): Promise<PrinterStatus>;
   systemPrinters(): Promise<{ name: string; isDefault: boolean }[]>;
 
   /**
@@ -78,7 +83,18 @@ export const createPrintingSlice: SliceCreator<PrintingSlice> =
       () => get().printers,
       (list) => set({ printers: list }),
     );
-    const refreshPrintersNow = () => printerList.refresh();
+    // The printers' states are a help beside the list: a failed read leaves the last ones (pushes follow).
+    const refreshStatusesNow = () =>
+      refreshes
+        .run('printerStatuses', async () => {
+          const views = await call('printers.status', {});
+          set({ printerStatuses: Object.fromEntries(views.map((v) => [v.printerId, v.status])) });
+        })
+        .catch(() => undefined);
+    const refreshPrintersNow = () =>
+      Promise.all([printerList.refresh(), refreshStatusesNow()]).then(() => undefined);
+    const receiveStatus = (printerId: number, status: PrinterStatus) =>
+      set((s) => ({ printerStatuses: { ...s.printerStatuses, [printerId]: status } }));
 
     const refreshSummaryNow = () =>
       refreshes.run('printSummary', async () => {
@@ -157,6 +173,7 @@ export const createPrintingSlice: SliceCreator<PrintingSlice> =
       }),
     );
     signals.onPush('printJobChanged', ({ job }) => receiveJob(job));
+    signals.onPush('printerStatusChanged', ({ printerId, status }) => receiveStatus(printerId, status));
     signals.onReconnect(() => {
       const route = get().route;
       if (route.name === 'event') void refreshBatch(route.eventId);
@@ -183,6 +200,7 @@ export const createPrintingSlice: SliceCreator<PrintingSlice> =
 
     return {
       printers: null,
+      printerStatuses: {},
       printSummary: null,
       printQueue: null,
       batches: {},
@@ -208,6 +226,12 @@ export const createPrintingSlice: SliceCreator<PrintingSlice> =
         const job = await adminCall('printers.test', { printerId });
         receiveJob(job);
         return job;
+      },
+
+      async checkPrinterStatus(printerId) {
+        const view = await adminCall('printers.checkStatus', { printerId });
+        receiveStatus(view.printerId, view.status);
+        return view.status;
       },
 
       systemPrinters() {

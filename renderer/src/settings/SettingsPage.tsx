@@ -1,4 +1,5 @@
-// Settings: Integrations (connect, reconnect, remove — admin), this station's settings, the venue
+// Settings: Integrations (connect, reconnect, remove — admin), this station's settings, the sound of
+// the desk's answers (any operator), the venue
 // (its desks, pairing), printers (and where this station prints) and badge templates.
 import { useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent, RefObject } from 'react';
@@ -13,6 +14,7 @@ import { InlineError } from '../ui/states.tsx';
 import { SetPinDialog } from './PinDialogs.tsx';
 import { PrintersSection, TemplatesSection } from '../printing/index.ts';
 import { VenueSection } from '../venue/index.ts';
+import { SoundSettings } from '../glance/index.ts';
 
 export function SettingsPage() {
   const section = useStore((s) => (s.route.name === 'settings' ? s.route.section : null));
@@ -36,6 +38,7 @@ export function SettingsPage() {
       </div>
       <IntegrationsSection headingRef={integrationsRef} />
       <StationSection headingRef={stationRef} />
+      <SoundSettings />
       <VenueSection headingRef={venueRef} />
       <PrintersSection />
       <TemplatesSection />

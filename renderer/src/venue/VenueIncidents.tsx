@@ -2,6 +2,7 @@
 // desk refused, and who was admitted or given a badge twice while desks could not see each other.
 import type { VenueStatus } from '../../../shared/venue-desks.ts';
 import { doubleAdmissionText, doublePrintText, type VenueConflict } from '../../../shared/venue-view.ts';
+import { duplicateWalkInText } from '../../../shared/door.ts';
 import { formatClock, formatMoment, plural } from '../ui/format.ts';
 import { useStore } from '../app/use-store.ts';
 
@@ -53,7 +54,9 @@ export function VenueConflictsList() {
   const events = useStore((s) => s.events);
   const withConflicts = events.flatMap((event) => {
     const c = conflicts[event.id];
-    return c && (c.admissions.length > 0 || c.prints.length > 0) ? [{ event, conflicts: c }] : [];
+    return c && (c.admissions.length > 0 || c.prints.length > 0 || (c.walkIns?.length ?? 0) > 0)
+      ? [{ event, conflicts: c }]
+      : [];
   });
   return (
     <div className="venue-conflicts" data-testid="venue-conflicts">
@@ -78,6 +81,16 @@ export function VenueConflictsList() {
                   conflict={conflict}
                   text={doublePrintText(conflict, formatClock)}
                 />
+              ))}
+              {(c.walkIns ?? []).map((d) => (
+                <li
+                  key={`w-${d.walkIns[0]!.attendeeId}`}
+                  className="venue-conflict"
+                  data-testid="venue-conflict"
+                >
+                  <span className="strong">{d.name}</span>
+                  <span>{duplicateWalkInText(d, formatClock)}</span>
+                </li>
               ))}
             </ul>
           </div>

@@ -12,7 +12,7 @@ export function VenueIndicator() {
   const clockOff = status.desks.filter((d) => d.clockOff).length;
   const attention = online < status.desks.length || clockOff > 0;
   const summary = [
-    `Venue ${venue.name}: ${online} of ${status.desks.length} desks online`,
+    `${online} of ${status.desks.length} desks online`,
     clockOff > 0 ? `${clockOff} with a clock off` : null,
   ]
     .filter(Boolean)
@@ -21,16 +21,18 @@ export function VenueIndicator() {
     <button
       type="button"
       className={`pill venue-indicator${attention ? ' venue-indicator-attention' : ''}`}
-      title={summary}
-      aria-label={summary}
+      title={`Venue ${venue.name}: ${summary}`}
       data-testid="venue-indicator"
       onClick={() => navigate({ name: 'settings', section: 'venue' })}
     >
+      {/* The name read aloud starts with the text on screen (WCAG 2.5.3): "Venue Main hall, 1 of 1 desks online". */}
       <span className="venue-indicator-dot" aria-hidden="true" />
+      <span className="visually-hidden">Venue </span>
       <span className="venue-indicator-name">{venue.name}</span>
       <span className="venue-indicator-count" aria-hidden="true">
         {online}/{status.desks.length}
       </span>
+      <span className="visually-hidden">, {summary}</span>
     </button>
   );
 }

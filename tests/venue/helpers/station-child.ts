@@ -20,7 +20,8 @@ import { describeCheckInOutcome } from '../../../shared/desk.ts';
 import type { Actor } from '../../../shared/types.ts';
 import { seedVenueEvent } from './seed-event.ts';
 import { MdnsDiscovery } from '../../../main/venue/net/directory/discovery.ts';
-import { priorPrintPrompt, type VenueConflict } from '../../../shared/venue-view.ts';
+import { doubleAdmissionText, priorPrintPrompt, type VenueConflict } from '../../../shared/venue-view.ts';
+import { duplicateWalkInText } from '../../../shared/door.ts';
 
 const { values } = parseArgs({
   options: {
@@ -208,6 +209,54 @@ const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
     }, 'rogue');
     return true;
   },
+  /** Registers a walk-in at this desk (checked in at once); answers its provider id and the check-in's kind. */
+  walkIn: (a) => {
+    const r = core.door.registerWalkIn(admin(), {
+      eventId,
+      actionId: String(a.actionId),
+      firstName: String(a.firstName),
+      lastName: String(a.lastName),
+      email: a.email === undefined ? null : String(a.email),
+      ticketName: String(a.ticketName ?? 'Walk-in'),
+    });
+    return { pid: r.attendee.providerAttendeeId, kind: r.checkIn.kind };
+  },
+  /** The desk's search, as the people it lists. */
+  find: (a) =>
+    core.desk.search(eventId, String(a.query)).rows.map((p) => ({
+      pid: p.providerAttendeeId,
+      fullName: p.fullName,
+      walkIn: p.walkIn === true,
+      checkedIn: p.checkedIn,
+    })),
+  /** One person as this desk shows them: name (corrected or not), note, flag, walk-in. */
+  person: (a) => {
+    const p = core.store.getAttendee(attendeeId(String(a.pid)))!;
+    return {
+      fullName: p.fullName,
+      note: p.note ?? null,
+      attention: p.attention ?? null,
+      walkIn: p.walkIn === true,
+      corrected: p.correction ? { at: p.correction.at, stationName: p.correction.stationName } : null,
+    };
+  },
+  correct: (a) =>
+    core.door.correctName(admin(), {
+      attendeeId: attendeeId(String(a.pid)),
+      actionId: String(a.actionId),
+      firstName: String(a.firstName),
+      lastName: a.lastName === undefined ? null : String(a.lastName),
+    }).attendee.fullName,
+  setNote: (a) =>
+    core.door.setNote(admin(), {
+      eventId,
+      actionId: String(a.actionId),
+      attendeeId: attendeeId(String(a.pid)),
+      text: String(a.text),
+    }),
+  /** Walk-ins that may be one person, as the admin sees them listed. */
+  duplicateWalkIns: () =>
+    (core.venue.replica.conflicts(eventId).walkIns ?? []).map((d) => duplicateWalkInText(d, hhmm)),
   /** Connects this station's own account and imports the provider's event (live sync then polls it, or leaves it to the venue's poller). */
   importEvent: async (a) => {
     const integration = await core.connectIntegration(admin(), 'eventbrite', String(a.token));
@@ -217,6 +266,46 @@ const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
     await core.engine.waitForJob(event.id);
     return event.id;
   },
+  /** Adds a check-in list (shared/lists.ts) as this desk's admin; answers its id. */
+  addList: (a) =>
+    core.lists.save(admin(), {
+      eventId,
+      actionId: String(a.actionId),
+      definition: {
+        name: String(a.name),
+        ticketTypes: (a.ticketTypes as string[] | undefined) ?? null,
+        window: null,
+        rule: (a.rule as 'once' | 'once_per_day' | 'every_time' | undefined) ?? 'once',
+        minGapMinutes: null,
+        checkOutAt: null,
+      },
+    }).id,
+  /** An entry to a list (the main list without one), as the desk says it. */
+  enter: (a) => {
+    const outcome = core.desk.checkIn(admin(), {
+      eventId,
+      actionId: String(a.actionId),
+      attendeeId: attendeeId(String(a.pid)),
+      ...(a.listId === undefined ? {} : { listId: String(a.listId) }),
+    });
+    return { kind: outcome.kind, text: describeCheckInOutcome(outcome, hhmm) };
+  },
+  /** An exit from a list at this desk (a typed error when the person is not inside). */
+  leave: (a) =>
+    core.desk.exit(admin(), {
+      eventId,
+      actionId: String(a.actionId),
+      attendeeId: attendeeId(String(a.pid)),
+      ...(a.listId === undefined ? {} : { listId: String(a.listId) }),
+    }).kind,
+  /** Who is inside each list (by name) and the venue, as this desk counts. */
+  inside: () => {
+    const v = core.lists.view(eventId);
+    return { lists: Object.fromEntries(v.lists.map((l) => [l.name, l.inside])), venue: v.venueInside };
+  },
+  /** The double admissions the admin sees listed, as text. */
+  admittedTwice: () =>
+    core.venue.replica.conflicts(eventId).admissions.map((c) => doubleAdmissionText(c, hhmm)),
   /** The station this one elects to poll the event (`<provider>:<providerEventId>`). */
   poller: (a) => core.venue.network!.pollerOf(String(a.key))?.stationId ?? null,
   /** The node's links, server connections and each document's stations (half-open sessions show here). */
