@@ -119,6 +119,16 @@ export class DocumentServer {
     return this.documents.get(name)?.document ?? null;
   }
 
+  /** The document as Hocuspocus has it loaded now (for this desk's use or only a peer's), or null. */
+  loaded(name: string): Document | null {
+    return this.hocuspocus.documents.get(name) ?? null;
+  }
+
+  /** Closes every peer's connection to this document (the desk forgot it). */
+  closeConnectionsOf(name: string): void {
+    this.hocuspocus.closeConnections(name);
+  }
+
   has(name: string): boolean {
     return this.documents.has(name);
   }

@@ -19,6 +19,10 @@ import { PeerLinks, helloMessage, type PeerLinkHealth } from './transport/peer-l
 import { PskServer } from './transport/psk-server.ts';
 import type { VenueKeyMaterial } from './transport/psk.ts';
 import { DEFAULT_VENUE_LIMITS, type VenueLimits } from './transport/limits.ts';
+import { Holdings, type HoldingsAnswer } from './holdings.ts';
+
+/** What a desk answers a peer that asks for a document it forgot (forgetting: main/core/forgetting.ts). */
+export const FORGOTTEN_DOCUMENT_REFUSAL = 'this desk forgot that event';
 
 export interface VenueNodeHealth {
   links: PeerLinkHealth[];
@@ -50,6 +54,7 @@ export class VenueNode {
   private readonly server: PskServer;
   private readonly links: PeerLinks;
   private readonly presence: PresenceBook;
+  private readonly holdings: Holdings;
   private readonly heartbeatMs: number;
   private material: VenueKeyMaterial | null = null;
   private readonly removedStations = new Set<string>();
@@ -86,6 +91,12 @@ export class VenueNode {
       currentKey: () => this.material,
       accept: (ws, request) => this.documents.handleConnection(ws, request),
       emit,
+    });
+    this.holdings = new Holdings({
+      send: (payload) => this.sendToPeers(payload, () => true),
+      loaded: (name) => this.documents.loaded(name),
+      deskName: () => this.identity.deskName,
+      relay: options.relay === true,
     });
     this.links = new PeerLinks({
       stationId,
@@ -192,6 +203,24 @@ export class VenueNode {
     return this.documents.close(name);
   }
 
+  /**
+   * Drops every peer's connection to a document this desk forgot (its persistence refuses it
+   * from now on, so they are not let back in): nothing of it stays loaded here once they are gone.
+   */
+  dropDocument(name: string): void {
+    this.documents.closeConnectionsOf(name);
+  }
+
+  /** Asks every connected peer what it holds of the station's log entries in the document (holdings.ts). */
+  askHoldings(
+    name: string,
+    stationId: string,
+    timeoutMs: number,
+    enough?: (answer: HoldingsAnswer) => boolean,
+  ): Promise<HoldingsAnswer[]> {
+    return this.holdings.ask(name, stationId, timeoutMs, enough);
+  }
+
   /** The directory document's current state (desks, removals), shared with every peer. */
   directory(): Y.Doc | null {
     return this.directoryDocument();
@@ -288,7 +317,20 @@ export class VenueNode {
   // ---- internals ----
 
   private emit(event: VenueNodeEvent): void {
+    // What a node holds of a desk's entries is answered here, by desks and relays alike.
+    if (event.kind === 'stateless' && this.onHoldingsMessage(event)) return;
     this.options.onEvent?.(event);
+  }
+
+  private onHoldingsMessage(event: Extract<VenueNodeEvent, { kind: 'stateless' }>): boolean {
+    if (!event.payload.includes('"holds-')) return false;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(event.payload);
+    } catch {
+      return false;
+    }
+    return this.holdings.handle(event.stationId, parsed, event.reply);
   }
 
   private directoryName(): string | null {
@@ -337,6 +379,9 @@ export class VenueNode {
     documentName: string,
     request: IncomingMessage,
   ): { stationId: string; deskName: string } {
+    // Not a refusal of the peer (it is one of the venue's): this desk no longer holds that event.
+    if (this.options.persistence.refuses?.(documentName) === true)
+      throw new PeerRefused(FORGOTTEN_DOCUMENT_REFUSAL);
     const verdict = admit(token, documentName, {
       identity: this.identity,
       venueId: this.material?.venueId ?? null,

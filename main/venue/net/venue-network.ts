@@ -15,10 +15,11 @@ import type { VenueRefusal, VenueStatus } from '../../../shared/venue-desks.ts';
 import { isoTime, type Clock } from '../../ground/clock.ts';
 import type { SecretStore } from '../../ground/secrets.ts';
 import type { VenueDocumentKey, VenueDocumentPersistence, VenueDocumentSource } from '../contracts.ts';
-import { VenueNode } from './node.ts';
+import { FORGOTTEN_DOCUMENT_REFUSAL, VenueNode } from './node.ts';
+import type { HoldingsAnswer } from './holdings.ts';
 import type { VenueNodeEvent } from './node-events.ts';
 import { PollRequests, type SyncAnswerOutcome } from './poll-requests.ts';
-import { VENUE_PROTOCOL } from './membership/admission.ts';
+import { REMOVED_REFUSAL, VENUE_PROTOCOL } from './membership/admission.ts';
 import { VenueMembership, type StationName } from './membership/membership.ts';
 import { VenueSettings } from './membership/venue-settings.ts';
 import { VenueDirectory } from './directory/directory.ts';
@@ -71,6 +72,8 @@ export class VenueNetwork implements VenueDocumentSource {
   private refusalCount = 0;
   private readonly listeners: (() => void)[] = [];
   private readonly eventListeners = new Set<() => void>();
+  private readonly removedListeners: ((venueId: string) => void)[] = [];
+  private readonly removedFrom = new Set<string>();
   private directoryObserved: Y.Doc | null = null;
   private readonly relayChoice: RelayChoice;
   private relayWatch: NodeJS.Timeout | null = null;
@@ -103,6 +106,7 @@ export class VenueNetwork implements VenueDocumentSource {
       ...(deps.joinTimeoutMs !== undefined ? { joinTimeoutMs: deps.joinTimeoutMs } : {}),
       keyAdopted: () => this.onKeyAdopted(),
       advertise: () => this.advertise(),
+      removed: (venueId) => this.onRemovedFrom(venueId),
     });
     this.pollRequests = new PollRequests({
       node: this.node,
@@ -195,6 +199,30 @@ export class VenueNetwork implements VenueDocumentSource {
   deskOnline(stationId: string): boolean {
     if (stationId === this.stationId) return true;
     return this.node.peerPresence().some((p) => p.stationId === stationId && p.online);
+  }
+
+  // ---- an event forgotten here (main/core/forgetting.ts) ----
+
+  /** What the connected desks and relays hold of this desk's log entries in the event's document. */
+  askHoldings(
+    event: Omit<VenueDocumentKey, 'venueId'>,
+    timeoutMs: number,
+    enough?: (answer: HoldingsAnswer) => boolean,
+  ): Promise<HoldingsAnswer[]> {
+    const venueId = this.venueId;
+    if (!venueId || !this.settings.material) return Promise.resolve([]);
+    const name = venueDocumentName({ venueId, ...event });
+    return this.node.askHoldings(name, this.stationId, timeoutMs, enough);
+  }
+
+  /** The peers' connections to the event's document go (this desk forgot it; it refuses them from now on). */
+  forgetDocument(key: VenueDocumentKey): void {
+    this.node.dropDocument(venueDocumentName(key));
+  }
+
+  /** Called with the venue's id once this desk learns that an admin removed it from that venue. */
+  onRemoved(listener: (venueId: string) => void): void {
+    this.removedListeners.push(listener);
   }
 
   // ---- admin actions ----
@@ -309,8 +337,19 @@ export class VenueNetwork implements VenueDocumentSource {
     return this.pollRequests.handleMessage(stationId, parsed, reply);
   }
 
+  private onRemovedFrom(venueId: string): void {
+    if (this.removedFrom.has(venueId)) return;
+    this.removedFrom.add(venueId);
+    for (const listener of this.removedListeners) listener(venueId);
+  }
+
   private onNodeEvent(e: VenueNodeEvent): void {
     this.membership.observe(e);
+    // A desk of the venue says this one was removed (before the rotation shuts it out).
+    if (e.kind === 'refused-by-peer' && e.reason === REMOVED_REFUSAL && this.venueId)
+      this.onRemovedFrom(this.venueId);
+    // A peer that forgot an event no longer serves its document: not a refusal of this desk.
+    if (e.kind === 'refused-by-peer' && e.reason === FORGOTTEN_DOCUMENT_REFUSAL) return;
     if (
       e.kind === 'handshake-refused' ||
       e.kind === 'peer-refused' ||

@@ -69,6 +69,8 @@ export class VenueReplica {
   private readonly door: DoorLog | null;
   private readonly lists: ListLog;
   private source: VenueDocumentSource | null = null;
+  /** While connected to a source: stops following an event and releases its document there. */
+  private release: ((eventId: number) => Promise<void>) | null = null;
 
   constructor(private readonly deps: VenueReplicaDeps) {
     this.stationId = deps.venueStore.stationId;
@@ -261,11 +263,20 @@ export class VenueReplica {
     });
     const offDirectory = source.onVenueEventsChanged(followDirectory);
     followDirectory();
+    const release = async (eventId: number) => {
+      const key = keys.get(eventId);
+      if (!key) return;
+      keys.delete(eventId);
+      this.detach(key);
+      await source.close(key);
+    };
+    this.release = release;
     return async () => {
       closed = true;
       offAdded();
       offDirectory();
       if (this.source === source) this.source = null;
+      if (this.release === release) this.release = null;
       for (const { key, stop } of arriving.values()) {
         stop();
         await source.close(key);
@@ -277,6 +288,19 @@ export class VenueReplica {
       }
       keys.clear();
     };
+  }
+
+  /**
+   * Stops following a forgotten event: its document is detached and released (the network half
+   * refuses it from then on, and its persistence neither loads nor stores it).
+   */
+  async forget(eventId: number): Promise<void> {
+    if (this.release) await this.release(eventId);
+    const a = this.attached.get(eventId);
+    if (a) {
+      a.stop();
+      this.attached.delete(eventId);
+    }
   }
 
   private isPoller(eventId: number): boolean {
@@ -372,6 +396,11 @@ export class VenueReplica {
   /** Remote entries of this event waiting for their attendee to reach the mirror. */
   pendingCount(eventId: number): number {
     return this.deps.venueStore.pending.ofEvent(eventId).length;
+  }
+
+  /** The events whose documents are attached now. */
+  attachedEventIds(): number[] {
+    return [...this.attached.keys()];
   }
 
   /** Whether the event's document is attached (tests, the network half's status). */

@@ -35,6 +35,8 @@ export interface VenueMembershipOptions {
   keyAdopted: () => void;
   /** What the desk tells the network about itself (mDNS) changed. */
   advertise: () => void;
+  /** An admin elsewhere removed this desk from the venue (its id): the desk forgets the venue's events. */
+  removed?: (venueId: string) => void;
 }
 
 export class VenueMembership {
@@ -248,8 +250,10 @@ export class VenueMembership {
   applyRemovals(): void {
     const removed = this.options.directory.removed();
     this.options.node.setRemovedStations(removed);
-    if (removed.includes(this.options.stationId) && this.options.settings.material) {
+    const material = this.options.settings.material;
+    if (removed.includes(this.options.stationId) && material) {
       // Removed by an admin elsewhere: this desk stops trying and works alone.
+      this.options.removed?.(material.venueId);
       void this.leave();
     }
   }
