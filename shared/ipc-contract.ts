@@ -30,6 +30,8 @@ import { VENUE_CHANNELS } from './venue-ipc.ts';
 import { DOOR_CHANNELS } from './door-ipc.ts';
 import { LIST_CHANNELS, deskPassagesSchema, overrideReasonSchema, type DeskPassages } from './list-ipc.ts';
 import { STATION_CHANNELS } from './station-ipc.ts';
+import { FORGET_CHANNELS } from './forget-ipc.ts';
+import { DEFAULT_FORGET_AFTER_DAYS, MAX_FORGET_AFTER_DAYS, MIN_FORGET_AFTER_DAYS } from './forget.ts';
 
 // A unique id per desk action (a UUID from the renderer): a retried call cannot record twice.
 const actionId = z
@@ -52,6 +54,8 @@ export interface StationSettings {
   adminLockMinutes: number;
   /** The check-in list this desk checks in for, and whether it records exits, by event id (shared/lists.ts). */
   deskLists?: DeskPassages;
+  /** Events are forgotten on this desk this many days after they end (shared/forget.ts). */
+  forgetAfterDays?: number;
 }
 
 export const DEFAULT_SETTINGS: StationSettings = {
@@ -62,6 +66,7 @@ export const DEFAULT_SETTINGS: StationSettings = {
   autoPrint: false,
   adminLockMinutes: 5,
   deskLists: {},
+  forgetAfterDays: DEFAULT_FORGET_AFTER_DAYS,
 };
 
 export const settingsPatchSchema = z
@@ -72,6 +77,7 @@ export const settingsPatchSchema = z
     poolPrinterIds: z.array(id).max(8),
     autoPrint: z.boolean(),
     adminLockMinutes: z.number().int().min(1).max(240),
+    forgetAfterDays: z.number().int().min(MIN_FORGET_AFTER_DAYS).max(MAX_FORGET_AFTER_DAYS),
   })
   .partial()
   .strict();
@@ -404,6 +410,7 @@ export const IPC_CHANNELS = {
   ...DOOR_CHANNELS,
   ...LIST_CHANNELS,
   ...STATION_CHANNELS,
+  ...FORGET_CHANNELS,
 } as const;
 
 export type ChannelName = keyof typeof IPC_CHANNELS;

@@ -22,10 +22,12 @@ import type { AppHost, AppHostDeps } from './types.ts';
 import { StationSession } from './session.ts';
 import { readSettings, updateSettings } from './settings.ts';
 import { APP_VERSION } from '../../shared/version.ts';
+import { DEFAULT_FORGET_AFTER_DAYS } from '../../shared/forget.ts';
 import { startDemoWorkspace, type DemoWorkspace } from './demo.ts';
 import { startEventbriteOAuth } from './oauth.ts';
 import { createListHandlers } from './list-handlers.ts';
 import { createStationHandlers } from './station-handlers.ts';
+import { createForgetHandlers } from './forget-handlers.ts';
 
 const DEMO_FLAG = 'demoWorkspace';
 /**
@@ -93,6 +95,7 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
         : {}),
     },
     stationName: () => settingsNow().stationName,
+    forgetAfterDays: () => settingsNow().forgetAfterDays ?? DEFAULT_FORGET_AFTER_DAYS,
     ...(deps.venue
       ? {
           venueNetwork: {
@@ -258,7 +261,6 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     'desk.search': ({ eventId, query, limit }) => core.desk.search(eventId, query, limit),
     'desk.log': ({ eventId, limit, beforeId }) => core.desk.log(eventId, limit, beforeId),
     'desk.stats': ({ eventId }) => core.desk.stats(eventId),
-    'desk.exportCsv': ({ eventId }) => core.desk.exportCsv(eventId),
     'printers.list': () => core.printing.listPrinters(),
     'printers.add': ({ name, config }) => core.printing.addPrinter(name, config),
     'printers.remove': ({ printerId }) => {
@@ -348,6 +350,8 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     },
     // Check-in lists, and the desk's check-in and undo, which go to this desk's list (list-handlers.ts).
     ...createListHandlers(core, deps.settingsStore),
+    // Forgetting an event here, and the CSV exports the desk notes on their way out (forget-handlers.ts).
+    ...createForgetHandlers(core),
   };
 
   if (deps.liveSync) core.startLiveSync();

@@ -47,6 +47,9 @@ import { createAttendeeHandlers } from './attendee-handlers.ts';
 import { applySalvaged, createStorageHandlers, type SalvageDeps } from './storage-handlers.ts';
 import { createVenueHandlers } from './venue-handlers.ts';
 import { createDoorHandlers } from './door-handlers.ts';
+import { Forgetting, type ForgettingOptions } from './forgetting.ts';
+import { ForgetStore } from '../db/forget-store.ts';
+import { DEFAULT_FORGET_AFTER_DAYS } from '../../shared/forget.ts';
 
 export interface CoreDeps {
   /** Folder for the database and the venue's configuration. */
@@ -94,6 +97,14 @@ export interface CoreDeps {
   deferredStart?: boolean;
   /** Observes every provider request (benchmarks count them). */
   onProviderRequest?: (r: { provider: ProviderKind; url: string; status: number | null }) => void;
+  /** The station's setting: forget events this many days after they end (default 30). */
+  forgetAfterDays?: () => number;
+  /**
+   * Forgetting's timers (tests shorten them). The retention rule and the venue's answers on the
+   * check-ins made here start with startDeferred(), or forget.start(): a core built for a test or
+   * a benchmark forgets nothing by itself.
+   */
+  forgetting?: ForgettingOptions;
 }
 
 export type BadgeDeskCore = ReturnType<typeof createCore>;
@@ -144,7 +155,8 @@ export function createCore(deps: CoreDeps) {
 
   // The venue's network half exists from the start (it starts below), so the poll election can
   // read it; with no network parts this desk works alone and polls every event it may.
-  const venuePersistence = new SqliteDocumentPersistence(deskStore.venue, clock);
+  const forgetStore = new ForgetStore(db);
+  const venuePersistence = new SqliteDocumentPersistence(deskStore.venue, clock, forgetStore.forgottenKeys());
   const venueNetwork = deps.venueNetwork
     ? new VenueNetwork({
         ...deps.venueNetwork,
@@ -190,6 +202,7 @@ export function createCore(deps: CoreDeps) {
     stationPrinting: deps.stationPrinting ?? (() => ({ printerId: null, autoPrint: false })),
     printerTimes: deps.printerTimes,
     venuePrintOf: (attendeeId) => venue.replica.priorPrint(attendeeId),
+    fileWritten: (jobId, path) => forgetting.badgeWritten(jobId, path),
   });
   tolerateStorage(() => printing.start());
 
@@ -285,6 +298,24 @@ export function createCore(deps: CoreDeps) {
   // A sync may change an event's time zone, which the lists' days follow.
   events.on('jobFinished', ({ eventId }) => deskStore.venue.lists.eventChanged(eventId));
 
+  const forgetting = new Forgetting({
+    forgetStore,
+    store,
+    stationId: deskStore.venue.stationId,
+    clock,
+    events,
+    network: venueNetwork,
+    persistence: venuePersistence,
+    replica: venue.replica,
+    engine,
+    pdfFolders: () =>
+      printing.listPrinters().flatMap((p) => (p.config.kind === 'pdf_folder' ? [p.config.folder] : [])),
+    exportCsv: (eventId) => desk.exportCsv(eventId),
+    forgetAfterDays: () => deps.forgetAfterDays?.() ?? DEFAULT_FORGET_AFTER_DAYS,
+    tolerateStorage,
+    ...(deps.forgetting ? { options: deps.forgetting } : {}),
+  });
+
   const eventHandlers = createEventHandlers({
     store,
     events,
@@ -337,6 +368,8 @@ export function createCore(deps: CoreDeps) {
         printFirst: (actor, attendeeId) => printing.printBadge(actor, attendeeId),
       },
     }),
+    /** Forgetting an event on this desk: the admin's action, the retention rule, a removed desk's. */
+    forget: forgetting,
     /** The venue: its actions (start, join, desks...), the replica and the network half. */
     venue: createVenueHandlers(venue, events),
     /** Exposed for tests, benchmarks and the app's own reads; never over IPC. */
@@ -352,12 +385,13 @@ export function createCore(deps: CoreDeps) {
     startDeferred(): Promise<void> {
       if (closed) return Promise.resolve();
       startCheckpoints();
-      return venue.start();
+      return venue.start().then(() => forgetting.start());
     },
 
     async close(): Promise<void> {
       closed = true;
       clearInterval(scheduleTimer);
+      await forgetting.close();
       storage.close();
       await venue.close();
       await printing.close();

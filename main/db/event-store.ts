@@ -119,7 +119,8 @@ export class EventStore {
    */
   eventSyncState(eventId: number): EventSyncState | undefined {
     const r = this.db.prepare<[number], EventRow>('SELECT * FROM events WHERE id = ?').get(eventId);
-    if (!r || r.integration_id === null) return undefined;
+    // A forgotten event syncs no more: nothing polls it, elects a poller for it or lists it.
+    if (!r || r.integration_id === null || r.forgotten_at !== null) return undefined;
     return {
       integrationId: r.integration_id,
       provider: r.provider,
@@ -128,6 +129,15 @@ export class EventStore {
       importCompletedAt: r.import_completed_at,
       syncWatermark: r.sync_watermark,
     };
+  }
+
+  /** Whether the event was forgotten on this desk. */
+  eventForgotten(eventId: number): boolean {
+    return (
+      this.db
+        .prepare<[number], { f: string | null }>('SELECT forgotten_at AS f FROM events WHERE id = ?')
+        .get(eventId)?.f != null
+    );
   }
 
   eventName(eventId: number): string | undefined {
@@ -149,7 +159,9 @@ export class EventStore {
 
   eventIdsWithStatus(status: SyncStatus): number[] {
     return this.db
-      .prepare<[string], { id: number }>('SELECT id FROM events WHERE status = ? ORDER BY id')
+      .prepare<[string], { id: number }>(
+        'SELECT id FROM events WHERE status = ? AND forgotten_at IS NULL ORDER BY id',
+      )
       .all(status)
       .map((r) => r.id);
   }
@@ -164,7 +176,7 @@ export class EventStore {
     return (
       this.db
         .prepare(
-          `SELECT count(*) AS n FROM events WHERE integration_id = ? AND status IN (${POLLING_STATUSES.map(() => '?').join(', ')})`,
+          `SELECT count(*) AS n FROM events WHERE integration_id = ? AND forgotten_at IS NULL AND status IN (${POLLING_STATUSES.map(() => '?').join(', ')})`,
         )
         .get(integrationId, ...POLLING_STATUSES) as { n: number }
     ).n;

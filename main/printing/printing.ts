@@ -30,7 +30,7 @@ import type { PriorPrint } from '../../shared/venue.ts';
 import type { PrinterStatusView } from '../../shared/printer-status.ts';
 import type { UndoBadge } from '../../shared/desk.ts';
 import { withQrMatrices } from './render.ts';
-import type { OsPrinting } from './drivers.ts';
+import type { FileWritten, OsPrinting } from './drivers.ts';
 import type { LabelDriverTimes } from './label-drivers.ts';
 import { BadgeTemplates, TEST_BADGE_PERSON } from './badge-templates.ts';
 import { PrintQueueWorkers } from './queue-workers.ts';
@@ -51,6 +51,8 @@ export interface PrintingDeps {
   printerTimes?: Partial<LabelDriverTimes> | undefined;
   /** The venue's earliest first print of this attendee at any desk (the venue's print records), or null. */
   venuePrintOf?(attendeeId: number): PriorPrint | null;
+  /** A badge file was written (a PDF printer's folder): the desk records it, to remove it when it forgets the event. */
+  fileWritten?: FileWritten;
 }
 
 const FIRST_PRINT_REASONS: readonly PrintJobReason[] = ['check_in', 'manual', 'batch'];
@@ -79,6 +81,7 @@ export class Printing {
       layoutOfJob: (job) => this.layoutOfJob(job),
       announce: (jobId) => this.announce(jobId),
       printerTimes: deps.printerTimes,
+      fileWritten: deps.fileWritten,
     });
   }
 

@@ -27,6 +27,8 @@ import { migration010 } from './010-venue-events.ts';
 import { migration011 } from './011-answers.ts';
 import { migration012 } from './012-door.ts';
 import { migration013 } from './013-lists.ts';
+import { migration014 } from './014-reserved.ts';
+import { migration015 } from './015-forget.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
@@ -42,4 +44,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration011,
   migration012,
   migration013,
+  migration014,
+  migration015,
 ];

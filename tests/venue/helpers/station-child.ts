@@ -6,6 +6,7 @@
 //     [--clock-offset-ms N] [--protocol N] [--app-version V] [--heartbeat-ms N] [--mdns]
 //     [--eventbrite-url URL --poll-ms N]   (a simulated Eventbrite, live sync on: the poller tests)
 //     [--report-arrivals]   (a line {"event":"arrivals","pids":[...],"at":ms} for every check-in change: the bench)
+//     [--forgetting]   (forgetting's timers on: the venue asked every second what it holds of this desk's check-ins)
 // --mdns: desks find each other over mDNS (only inside the suite's network namespaces: a test
 // never multicasts on a network it did not make).
 import { createHash } from 'node:crypto';
@@ -14,7 +15,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { createCore, type BadgeDeskCore } from '../../../main/core/create-core.ts';
 import { join } from 'node:path';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { FileSecretStore } from '../../../main/host/file-stores.ts';
 import { describeCheckInOutcome } from '../../../shared/desk.ts';
 import type { Actor } from '../../../shared/types.ts';
@@ -39,6 +40,7 @@ const { values } = parseArgs({
     'poll-ms': { type: 'string', default: '30000' },
     mdns: { type: 'boolean', default: false },
     'report-arrivals': { type: 'boolean', default: false },
+    forgetting: { type: 'boolean', default: false },
   },
 });
 const dataDir = values['data-dir']!;
@@ -80,6 +82,9 @@ const core: BadgeDeskCore = createCore({
     joinTimeoutMs: 8_000,
     ...(values.protocol ? { protocol: Number(values.protocol) } : {}),
   },
+  // --forgetting: what the venue holds of this desk's check-ins is asked every second (a removed
+  // desk forgets by the last answer), and the retention rule runs.
+  forgetting: { holdingsIntervalMs: 1_000, holdingsTimeoutMs: 2_000 },
 });
 
 printerId = (
@@ -308,6 +313,25 @@ const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
     core.venue.replica.conflicts(eventId).admissions.map((c) => doubleAdmissionText(c, hhmm)),
   /** The station this one elects to poll the event (`<provider>:<providerEventId>`). */
   poller: (a) => core.venue.network!.pollerOf(String(a.key))?.stationId ?? null,
+  /** What forgetting the event would remove and keep here, and who holds the check-ins made here. */
+  forgetCheck: () => core.forget.check(admin(), eventId),
+  forget: () => core.forget.forget(admin(), eventId),
+  /** Whether the event is forgotten here (and how), or due and held back (why). */
+  forgotten: () => {
+    const e = core.getEvent(eventId);
+    return { forgotten: e.forgotten ?? null, due: e.forgetDue ?? null };
+  },
+  /** The emails of the event's people as this desk lists them. */
+  emails: () =>
+    core.listAttendees(eventId, { offset: 0, limit: 10_000 }).flatMap((p) => (p.email ? [p.email] : [])),
+  /** Which of these texts the raw bytes of the database file, its WAL and the badges folder hold. */
+  rawHas: (a) => {
+    const files = ['badge-desk.sqlite', 'badge-desk.sqlite-wal'].map((f) => join(dataDir, f));
+    const badges = join(dataDir, 'badges');
+    if (existsSync(badges)) files.push(...readdirSync(badges).map((f) => join(badges, f)));
+    const bytes = Buffer.concat(files.filter((f) => existsSync(f)).map((f) => readFileSync(f)));
+    return (a.texts as string[]).filter((t) => bytes.includes(t));
+  },
   /** The node's links, server connections and each document's stations (half-open sessions show here). */
   health: () => core.venue.network!.node.health(),
   exit: async () => {
@@ -330,6 +354,7 @@ if (values['report-arrivals']) {
 }
 
 await core.venue.ready;
+if (values.forgetting) core.forget.start();
 send({ ready: true, port: core.venue.network!.node.port, stationId: core.venue.replica.stationId, eventId });
 
 const rl = createInterface({ input: process.stdin });
