@@ -11,11 +11,12 @@ import { AppError } from '../../../shared/errors.ts';
 import { venueDocumentName } from '../../../shared/venue.ts';
 import type { SyncAnswerMessage } from '../../../shared/venue-poller.ts';
 import type { VenueEventListing } from '../../../shared/venue-roster.ts';
-import type { VenueRefusal, VenueStatus } from '../../../shared/venue-desks.ts';
-import { isoTime, type Clock } from '../../ground/clock.ts';
+import type { VenueStatus } from '../../../shared/venue-desks.ts';
+import type { Clock } from '../../ground/clock.ts';
 import type { SecretStore } from '../../ground/secrets.ts';
 import type { VenueDocumentKey, VenueDocumentPersistence, VenueDocumentSource } from '../contracts.ts';
-import { FORGOTTEN_DOCUMENT_REFUSAL, VenueNode } from './node.ts';
+import { VenueNode } from './node.ts';
+import { RefusalLog } from './refusal-log.ts';
 import type { HoldingsAnswer } from './holdings.ts';
 import type { VenueNodeEvent } from './node-events.ts';
 import { PollRequests, type SyncAnswerOutcome } from './poll-requests.ts';
@@ -28,8 +29,6 @@ import { RelayChoice } from './directory/relay-choice.ts';
 import { venueStatusOf } from './directory/venue-status.ts';
 import { formatHost, parseAddress, peerKey, type PeerAddress } from './transport/addresses.ts';
 import type { VenueLimits } from './transport/limits.ts';
-
-const MAX_REFUSALS_KEPT = 50;
 
 /** The parts of the network half a host chooses (the rest comes from the core). */
 export type VenueNetParts = Omit<
@@ -68,8 +67,7 @@ export class VenueNetwork implements VenueDocumentSource {
   private readonly directory: VenueDirectory;
   private readonly membership: VenueMembership;
   private readonly pollRequests: PollRequests;
-  private readonly refusals: VenueRefusal[] = [];
-  private refusalCount = 0;
+  private readonly refusals = new RefusalLog();
   private readonly listeners: (() => void)[] = [];
   private readonly eventListeners = new Set<() => void>();
   private readonly removedListeners: ((venueId: string) => void)[] = [];
@@ -303,8 +301,8 @@ export class VenueNetwork implements VenueDocumentSource {
       directory: this.directory,
       presence: this.node.peerPresence(),
       found: this.deps.discovery?.found() ?? [],
-      refusals: this.refusals,
-      refusalCount: this.refusalCount,
+      refusals: this.refusals.latest,
+      refusalCount: this.refusals.count,
     });
   }
 
@@ -348,19 +346,7 @@ export class VenueNetwork implements VenueDocumentSource {
     // A desk of the venue says this one was removed (before the rotation shuts it out).
     if (e.kind === 'refused-by-peer' && e.reason === REMOVED_REFUSAL && this.venueId)
       this.onRemovedFrom(this.venueId);
-    // A peer that forgot an event no longer serves its document: not a refusal of this desk.
-    if (e.kind === 'refused-by-peer' && e.reason === FORGOTTEN_DOCUMENT_REFUSAL) return;
-    if (
-      e.kind === 'handshake-refused' ||
-      e.kind === 'peer-refused' ||
-      e.kind === 'limit' ||
-      e.kind === 'refused-by-peer'
-    ) {
-      const from = e.kind === 'refused-by-peer' ? e.peer : e.remote;
-      const reason = e.kind === 'limit' ? `over the ${e.reason} limit` : e.reason;
-      this.refusalCount += 1;
-      this.refusals.unshift({ at: isoTime(this.deps.clock.now()), from, reason });
-      this.refusals.length = Math.min(this.refusals.length, MAX_REFUSALS_KEPT);
+    if (this.refusals.note(e, this.deps.clock.now())) {
       this.changed();
     } else if (e.kind === 'presence') {
       this.noteRelays();
