@@ -119,8 +119,7 @@ export class EventStore {
    */
   eventSyncState(eventId: number): EventSyncState | undefined {
     const r = this.db.prepare<[number], EventRow>('SELECT * FROM events WHERE id = ?').get(eventId);
-    // A forgotten event syncs no more: nothing polls it, elects a poller for it or lists it.
-    if (!r || r.integration_id === null || r.forgotten_at !== null) return undefined;
+    if (!r || r.integration_id === null) return undefined;
     return {
       integrationId: r.integration_id,
       provider: r.provider,
@@ -158,12 +157,15 @@ export class EventStore {
   }
 
   eventIdsWithStatus(status: SyncStatus): number[] {
-    return this.db
-      .prepare<[string], { id: number }>(
-        'SELECT id FROM events WHERE status = ? AND forgotten_at IS NULL ORDER BY id',
-      )
-      .all(status)
-      .map((r) => r.id);
+    return (
+      this.db
+        // A forgotten event syncs no more: live sync never polls it, and no desk elects itself for it.
+        .prepare<[string], { id: number }>(
+          'SELECT id FROM events WHERE status = ? AND forgotten_at IS NULL ORDER BY id',
+        )
+        .all(status)
+        .map((r) => r.id)
+    );
   }
 
   /** The events live sync polls (the polling statuses, in their order; by id within each). */

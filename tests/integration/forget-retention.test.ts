@@ -36,79 +36,87 @@ async function endedEvent(h: Harness, token: string, integrationId: number, ends
   return event.id;
 }
 
-test('retention: an event is forgotten N days after it ends, by the daily run; one not due yet stays', async (t) => {
-  let days = 30;
-  const h = await startHarness(t, {
-    core: { forgetAfterDays: () => days, forgetting: { retentionIntervalMs: 25 } },
-  });
-  const eb = await connect(h, 'eventbrite');
-  // The clock is 2026-11-23 08:00. One ended on the 1st, one ends on the 30th.
-  const ended = await endedEvent(h, eb.token, eb.integration.id, '2026-11-01T17:00:00.000Z');
-  const later = await endedEvent(h, eb.token, eb.integration.id, '2026-11-30T17:00:00.000Z');
-  assert.equal(await h.core.forget.runRetention(), 0, '22 days after its end: not yet');
-  days = 21;
-  assert.equal(await h.core.forget.runRetention(), 1);
-  assert.deepEqual(h.core.getEvent(ended).forgotten?.reason, 'retention');
-  assert.equal(h.core.listAttendees(ended, { offset: 0, limit: 50 }).filter((p) => p.email).length, 0);
-  assert.equal(h.core.getEvent(later).forgotten, null);
-
-  // The daily run (here every 25 ms of real time) on the injected clock: 21 days after the 30th.
-  h.core.forget.start();
-  const forgotten = h.core.events.once('eventForgotten', (e) => e.eventId === later);
-  h.clock.advance(29 * DAY);
-  await forgotten;
-  assert.equal(h.core.getEvent(later).forgotten?.reason, 'retention');
-});
-
-test('retention runs at start: a desk started after the event was due forgets it once it has answered', async (t) => {
-  const clock = new VirtualClock();
-  const sim = await startSimulator({ now: () => clock.now() });
-  const dataDir = mkdtempSync(join(tmpdir(), 'bd-retention-'));
-  const settings = new MemoryKeyValueStore();
-  const hosts: AppHost[] = [];
-  t.after(async () => {
-    for (const host of hosts) await host.close().catch(() => undefined);
-    await sim.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  const open = async () => {
-    const host = await simulatedAppHost({
-      dataDir,
-      clock,
-      sim,
-      settings,
-      env: { BADGE_DESK_ADMIN_PIN: '2468' },
+test(
+  'retention: an event is forgotten N days after it ends, by the daily run; one not due yet stays',
+  { timeout: 60_000 },
+  async (t) => {
+    let days = 30;
+    const h = await startHarness(t, {
+      core: { forgetAfterDays: () => days, forgetting: { retentionIntervalMs: 25 } },
     });
-    hosts.push(host);
-    return host;
-  };
-  const first = await open();
-  const account = sim.eventbrite.addAccount({ email: 'a@example.com', name: 'A' });
-  const integration = await first.core.connectIntegration(admin, 'eventbrite', account.token);
-  const providerEventId = sim.eventbrite.addEvent(account.token, {
-    name: 'Autumn',
-    startsAt: '2026-11-10T09:00:00.000Z',
-    endsAt: '2026-11-10T17:00:00.000Z',
-  });
-  sim.eventbrite.seedAttendees(providerEventId, 8);
-  const event = await first.core.importEvent(admin, integration.id, providerEventId);
-  await first.core.engine.waitForJob(event.id);
-  await first.invoke('session.unlock', { pin: '2468' });
-  assert.equal((await first.invoke('settings.update', { forgetAfterDays: 14 })).ok, true);
-  await first.close();
+    const eb = await connect(h, 'eventbrite');
+    // The clock is 2026-11-23 08:00. One ended on the 1st, one ends on the 30th.
+    const ended = await endedEvent(h, eb.token, eb.integration.id, '2026-11-01T17:00:00.000Z');
+    const later = await endedEvent(h, eb.token, eb.integration.id, '2026-11-30T17:00:00.000Z');
+    assert.equal(await h.core.forget.runRetention(), 0, '22 days after its end: not yet');
+    days = 21;
+    assert.equal(await h.core.forget.runRetention(), 1);
+    assert.deepEqual(h.core.getEvent(ended).forgotten?.reason, 'retention');
+    assert.equal(h.core.listAttendees(ended, { offset: 0, limit: 50 }).filter((p) => p.email).length, 0);
+    assert.equal(h.core.getEvent(later).forgotten, null);
 
-  clock.advance(5 * DAY); // 2026-11-28: 17 days after its end
-  const second = await open();
-  assert.equal(
-    second.core.getEvent(event.id).forgotten,
-    null,
-    'nothing is forgotten before the desk answers',
-  );
-  const forgotten = second.core.events.once('eventForgotten', (e) => e.eventId === event.id);
-  assert.equal((await second.invoke('app.snapshot', {})).ok, true);
-  await forgotten;
-  assert.equal(second.core.getEvent(event.id).forgotten?.reason, 'retention');
-});
+    // The daily run (here every 25 ms of real time) on the injected clock: 21 days after the 30th.
+    h.core.forget.start();
+    const forgotten = h.core.events.once('eventForgotten', (e) => e.eventId === later);
+    h.clock.advance(29 * DAY);
+    await forgotten;
+    assert.equal(h.core.getEvent(later).forgotten?.reason, 'retention');
+  },
+);
+
+test(
+  'retention runs at start: a desk started after the event was due forgets it once it has answered',
+  { timeout: 60_000 },
+  async (t) => {
+    const clock = new VirtualClock();
+    const sim = await startSimulator({ now: () => clock.now() });
+    const dataDir = mkdtempSync(join(tmpdir(), 'bd-retention-'));
+    const settings = new MemoryKeyValueStore();
+    const hosts: AppHost[] = [];
+    t.after(async () => {
+      for (const host of hosts) await host.close().catch(() => undefined);
+      await sim.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+    const open = async () => {
+      const host = await simulatedAppHost({
+        dataDir,
+        clock,
+        sim,
+        settings,
+        env: { BADGE_DESK_ADMIN_PIN: '2468' },
+      });
+      hosts.push(host);
+      return host;
+    };
+    const first = await open();
+    const account = sim.eventbrite.addAccount({ email: 'a@example.com', name: 'A' });
+    const integration = await first.core.connectIntegration(admin, 'eventbrite', account.token);
+    const providerEventId = sim.eventbrite.addEvent(account.token, {
+      name: 'Autumn',
+      startsAt: '2026-11-10T09:00:00.000Z',
+      endsAt: '2026-11-10T17:00:00.000Z',
+    });
+    sim.eventbrite.seedAttendees(providerEventId, 8);
+    const event = await first.core.importEvent(admin, integration.id, providerEventId);
+    await first.core.engine.waitForJob(event.id);
+    await first.invoke('session.unlock', { pin: '2468' });
+    assert.equal((await first.invoke('settings.update', { forgetAfterDays: 14 })).ok, true);
+    await first.close();
+
+    clock.advance(5 * DAY); // 2026-11-28: 17 days after its end
+    const second = await open();
+    assert.equal(
+      second.core.getEvent(event.id).forgotten,
+      null,
+      'nothing is forgotten before the desk answers',
+    );
+    const forgotten = second.core.events.once('eventForgotten', (e) => e.eventId === event.id);
+    assert.equal((await second.invoke('app.snapshot', {})).ok, true);
+    await forgotten;
+    assert.equal(second.core.getEvent(event.id).forgotten?.reason, 'retention');
+  },
+);
 
 test('a desk removed from the venue forgets its events only when its check-ins are held elsewhere; else it says why and waits', async (t) => {
   const h = await startHarness(t);

@@ -51,9 +51,23 @@ test('a desk that forgets an event stays in the venue without its document; the 
   );
   const emails = one.core.listAttendees(events[0]!, { offset: 0, limit: 100 }).map((p) => p.email!);
 
+  // Desk 1 is connected to Desk 2's server for the event's document too (the links go both ways).
+  const docName = `venue:${one.core.venue.network!.venueId}:eventbrite:Conf`;
+  await until(
+    () =>
+      two.core.venue
+        .network!.node.health()
+        .documents.some(
+          (d) => d.name === docName && d.stationIds.includes(one.core.venue.network!.stationId),
+        ),
+    'Desk 1 on Desk 2’s copy of the document',
+    10_000,
+  );
   const check = await two.core.forget.check(admin, events[1]!);
   assert.equal(check.held.kind, 'held');
   assert.equal(check.held.kind === 'held' && check.held.by, one.name());
+  // A change of its own just before: the document's store is still pending as it forgets.
+  two.core.setVip(admin, idOf(two, 1, 'a6'), true);
   await two.core.forget.forget(admin, events[1]!);
 
   // Desk 1 goes on: a check-in and a VIP flag it sends into the event's document.
@@ -73,7 +87,8 @@ test('a desk that forgets an event stays in the venue without its document; the 
     'Desk 1’s link for the document is refused',
     10_000,
   );
-  await new Promise((r) => setTimeout(r, 500));
+  // Past the document server's store delay (1 s): nothing of the document is stored again.
+  await new Promise((r) => setTimeout(r, 1_500));
   const twoHealth = two.core.venue.network!.node.health();
   assert.equal(
     twoHealth.documents.some((d) => d.name === name),
@@ -88,6 +103,7 @@ test('a desk that forgets an event stays in the venue without its document; the 
       .map((f) => readFileSync(f)),
   );
   for (const email of emails) assert.equal(raw.includes(email), false, `${email} on Desk 2`);
+  assert.equal(raw.includes(name), false, 'the document is stored on Desk 2 again');
   assert.equal(two.core.getEvent(events[1]!).counts.checkedIn, 3, 'its counts stay');
   assert.equal(two.core.getEvent(events[1]!).counts.attending, 20);
 
