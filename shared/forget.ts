@@ -88,6 +88,18 @@ export function checkInsSafe(held: CheckInsHeld): boolean {
   return held.kind !== 'not-held';
 }
 
+/** "The 12 check-ins made on this desk are held by no other desk or relay (why)", or "3 of the 12 …". */
+export function unheldText(held: Extract<CheckInsHeld, { kind: 'not-held' }>): string {
+  const { made, unheld, why } = held;
+  const which =
+    unheld < made
+      ? `${unheld} of the ${made} check-ins made on this desk are`
+      : made === 1
+        ? 'The check-in made on this desk is'
+        : `The ${made} check-ins made on this desk are`;
+  return `${which} held by no other desk or relay (${why})`;
+}
+
 /** What the desk says of its check-ins before forgetting. */
 export function heldText(held: CheckInsHeld, hhmm: (iso: string) => string): string {
   switch (held.kind) {
@@ -98,7 +110,7 @@ export function heldText(held: CheckInsHeld, hhmm: (iso: string) => string): str
     case 'exported':
       return `The check-ins made on this desk (${held.made}) were exported as ${held.file} at ${hhmm(held.at)}: keep that file.`;
     case 'not-held':
-      return `${held.unheld} of the ${held.made} check-ins made on this desk are held by no other desk or relay (${held.why}). Export the CSV first.`;
+      return `${unheldText(held)}. Export the CSV first.`;
   }
 }
 

@@ -11,6 +11,7 @@ import { AppError } from '../../shared/errors.ts';
 import {
   checkInsSafe,
   forgetDueAt,
+  unheldText,
   type CheckInsHeld,
   type ForgetCheck,
   type ForgetDue,
@@ -300,7 +301,7 @@ export class Forgetting {
           { refusal: 'not-held', held },
           'INVALID_STATE',
           held.kind === 'not-held'
-            ? `${held.unheld} check-ins made on this desk are held by no other desk or relay (${held.why}): export the CSV first`
+            ? `${unheldText(held)}: export the CSV first`
             : 'the check-ins made on this desk are held nowhere else: export the CSV first',
         ),
         by: 'not-held',
