@@ -84,8 +84,10 @@ export class Forgetting {
 
   constructor(private readonly deps: ForgettingDeps) {
     deps.network?.onRemoved((venueId) => {
-      // After the removal's own work (the desk leaves the venue): then its events are forgotten.
-      setImmediate(() => void this.forgetVenue(venueId).catch(() => undefined));
+      // The events it follows now, before the desk leaves the venue (which detaches them); then,
+      // after the removal's own work, they are forgotten.
+      const following = deps.replica.attachedEventIds();
+      setImmediate(() => void this.forgetVenue(venueId, following).catch(() => undefined));
     });
   }
 
@@ -210,10 +212,11 @@ export class Forgetting {
   }
 
   /** This desk was removed from the venue: it forgets the venue's events, after the same checks. */
-  forgetVenue(venueId: string): Promise<number> {
+  forgetVenue(venueId: string, following: readonly number[] = []): Promise<number> {
     return this.serialized(() => {
       const ids = new Set([
         ...this.deps.forgetStore.eventsWithDocumentsOf(venueId),
+        ...following,
         ...this.deps.replica.attachedEventIds(),
       ]);
       return this.forgetAll([...ids], 'removed');

@@ -62,6 +62,7 @@ async function prepare(dataDir: string, attendees: number, checkins: number): Pr
     name: 'Desk 1',
     host: '127.0.0.1',
     extraArgs: ['--seed', String(attendees), '--heartbeat-ms', '2000'],
+    startTimeoutMs: 180_000,
   });
   try {
     const app = await createAppHost({

@@ -231,6 +231,7 @@ export async function measureVenueWifiHeal(opts: { checkins?: number } = {}): Pr
     profile: VENUE_WIFI,
     seed: 2,
     extraArgs: ['--seed', String(attendees), '--heartbeat-ms', '2000'],
+    startTimeoutMs: 180_000,
   });
   try {
     await pair(venue);

@@ -31,6 +31,8 @@ export async function startLossyVenue(opts: {
   spare?: number;
   extraArgs?: string[];
   nodeArgs?: string[];
+  /** How long each station may take to start (a large seed takes longer). */
+  startTimeoutMs?: number;
 }): Promise<LossyVenue> {
   const total = opts.count + (opts.spare ?? 0);
   const net = makeDeskNetwork(total, undefined, { proxied: true });
@@ -53,6 +55,7 @@ export async function startLossyVenue(opts: {
       ...hostOf(i),
       ...(opts.extraArgs ? { extraArgs: opts.extraArgs } : {}),
       ...(opts.nodeArgs ? { nodeArgs: opts.nodeArgs } : {}),
+      ...(opts.startTimeoutMs ? { startTimeoutMs: opts.startTimeoutMs } : {}),
     });
     await route(s);
     return s;

@@ -20,6 +20,8 @@ export interface StationOptions {
   extraArgs?: string[];
   /** Node's own options for the process (a profile: --cpu-prof). */
   nodeArgs?: string[];
+  /** How long it may take to say it is ready (a 100,000-attendee seed takes longer on a busy machine). */
+  startTimeoutMs?: number;
 }
 
 export class StationError extends Error {
@@ -87,7 +89,7 @@ export class Station {
     const ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`${this.options.name} did not start: ${this.stderr}`)),
-        30_000,
+        this.options.startTimeoutMs ?? 30_000,
       );
       void this.exited.then(() => {
         clearTimeout(timer);
