@@ -322,9 +322,11 @@ export class Forgetting {
     const venueId = network?.venueId;
     if (network && venueId)
       network.forgetDocument({ venueId, provider: event.provider, providerEventId: event.providerEventId });
+    // The files first: once the event reads as forgotten, nothing of it is left to read, in the
+    // files or in the database's bytes (the scrub and the compaction run in one turn).
+    const files = await this.removeFiles(event.id);
     const at = this.now();
     const scrubbed = forgetStore.scrub(event.id, reason, at);
-    const files = await this.removeFiles(event.id);
     forgetStore.compact();
     events.emit('eventForgotten', { eventId: event.id });
     return {
