@@ -32,6 +32,8 @@ import { LIST_CHANNELS, deskPassagesSchema, overrideReasonSchema, type DeskPassa
 import { STATION_CHANNELS } from './station-ipc.ts';
 import { PRINT_STATION_CHANNELS, printAtSchema, printStationNameSchema } from './print-station-ipc.ts';
 import type { PrintAt } from './print-stations.ts';
+import { FORGET_CHANNELS } from './forget-ipc.ts';
+import { DEFAULT_FORGET_AFTER_DAYS, MAX_FORGET_AFTER_DAYS, MIN_FORGET_AFTER_DAYS } from './forget.ts';
 
 // A unique id per desk action (a UUID from the renderer): a retried call cannot record twice.
 const actionId = z
@@ -58,6 +60,8 @@ export interface StationSettings {
   adminLockMinutes: number;
   /** The check-in list this desk checks in for, and whether it records exits, by event id (shared/lists.ts). */
   deskLists?: DeskPassages;
+  /** Events are forgotten on this desk this many days after they end (shared/forget.ts). */
+  forgetAfterDays?: number;
 }
 
 export const DEFAULT_SETTINGS: StationSettings = {
@@ -70,6 +74,7 @@ export const DEFAULT_SETTINGS: StationSettings = {
   printStationName: null,
   adminLockMinutes: 5,
   deskLists: {},
+  forgetAfterDays: DEFAULT_FORGET_AFTER_DAYS,
 };
 
 export const settingsPatchSchema = z
@@ -82,6 +87,7 @@ export const settingsPatchSchema = z
     printAt: printAtSchema,
     printStationName: printStationNameSchema,
     adminLockMinutes: z.number().int().min(1).max(240),
+    forgetAfterDays: z.number().int().min(MIN_FORGET_AFTER_DAYS).max(MAX_FORGET_AFTER_DAYS),
   })
   .partial()
   .strict();
@@ -415,6 +421,7 @@ export const IPC_CHANNELS = {
   ...LIST_CHANNELS,
   ...STATION_CHANNELS,
   ...PRINT_STATION_CHANNELS,
+  ...FORGET_CHANNELS,
 } as const;
 
 export type ChannelName = keyof typeof IPC_CHANNELS;

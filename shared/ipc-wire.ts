@@ -58,6 +58,8 @@ export interface PushEventMap {
     complete: boolean;
     venueInside: number;
   };
+  /** The event was forgotten on this desk: its attendees are gone from here; re-read it. */
+  eventForgotten: { eventId: number };
 }
 
 /** A change to the entries (or exits) of one list, desk and 5-minute slot. */
@@ -89,6 +91,7 @@ export const PUSH_EVENTS: readonly PushEventName[] = [
   'venueDesksChanged',
   'listsChanged',
   'passagesChanged',
+  'eventForgotten',
 ];
 export interface PushMessage<K extends PushEventName = PushEventName> {
   event: K;

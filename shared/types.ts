@@ -1,4 +1,5 @@
 // Domain types shared by main and renderer. Pure: no Node, no Electron.
+import type { ForgetDue, ForgottenEvent } from './forget.ts';
 import type { SyncStatus } from './sync-status.ts';
 import type { NameCorrection } from './door.ts';
 import type { RegistrationAnswer } from './answers.ts';
@@ -72,6 +73,10 @@ export interface SyncedEvent {
    * station (the venue's one poller per event): its name, whether it is online, and its sync status as it last said.
    */
   syncVia: EventSyncSource | null;
+  /** Forgotten on this desk (shared/forget.ts): its attendees' personal data is gone from here. */
+  forgotten?: ForgottenEvent | null;
+  /** The retention rule or this desk's removal would forget it, and what holds it back. */
+  forgetDue?: ForgetDue | null;
 }
 
 /** Another desk's sync of an event, as it writes it into the event's venue document. */

@@ -20,13 +20,16 @@ export const venueAddressSchema = z
     'an address is host:port, e.g. 192.168.1.20:41234',
   );
 
-/** Codes read "BD1-XXXXX-…" (about 55 characters; a BD2 code with a relay address up to about 270); main decodes them and says what is wrong. */
+/**
+ * Codes read "BD1-XXXXX-…" (about 55 characters; a BD2 code with a relay address up to about 270,
+ * a BD3 code with up to four about 1,000); main decodes them and says what is wrong.
+ */
 // A pairing code as typed or scanned (BD1-…); main checks its checksum.
 const pairingCode = z
   .string()
   .trim()
   .min(10)
-  .max(300)
+  .max(1_000)
   .regex(/^[A-Za-z0-9\s-]+$/, 'a pairing code is letters, digits and dashes');
 
 /** What removing a desk or rotating the secret answers: desks that did not get the new secret join again with the new code. */

@@ -22,12 +22,21 @@ import type { AppHost, AppHostDeps } from './types.ts';
 import { StationSession } from './session.ts';
 import { readSettings, updateSettings } from './settings.ts';
 import { APP_VERSION } from '../../shared/version.ts';
+import { DEFAULT_FORGET_AFTER_DAYS } from '../../shared/forget.ts';
 import { startDemoWorkspace, type DemoWorkspace } from './demo.ts';
 import { startEventbriteOAuth } from './oauth.ts';
 import { createListHandlers } from './list-handlers.ts';
 import { createStationHandlers } from './station-handlers.ts';
+import { createForgetHandlers } from './forget-handlers.ts';
 
 const DEMO_FLAG = 'demoWorkspace';
+/**
+ * A desk back from a crash answers first: the venue's documents, the roster and WAL checkpoints
+ * start this long after its first answered call (the window's first burst of calls goes first),
+ * or after the longer wait when no window calls (a browser host nobody opened yet).
+ */
+const DEFERRED_START_AFTER_ANSWER_MS = 250;
+const DEFERRED_START_AT_THE_LATEST_MS = 2_000;
 /** When the demo started (ms): its events are dated from that day (main/app/demo.ts demoDay). */
 const DEMO_STARTED_AT = 'demoStartedAt';
 
@@ -55,6 +64,7 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     dataDir: deps.dataDir,
     secretStore: deps.secretStore,
     clock,
+    deferredStart: true,
     ...(deps.providerBaseUrls ? { providerBaseUrls: deps.providerBaseUrls } : {}),
     sqliteNativeBinding: deps.sqliteNativeBinding,
     osPrinting: deps.osPrinting,
@@ -91,6 +101,7 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
         : {}),
     },
     stationName: () => settingsNow().stationName,
+    forgetAfterDays: () => settingsNow().forgetAfterDays ?? DEFAULT_FORGET_AFTER_DAYS,
     ...(deps.venue
       ? {
           venueNetwork: {
@@ -259,7 +270,6 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     'desk.search': ({ eventId, query, limit }) => core.desk.search(eventId, query, limit),
     'desk.log': ({ eventId, limit, beforeId }) => core.desk.log(eventId, limit, beforeId),
     'desk.stats': ({ eventId }) => core.desk.stats(eventId),
-    'desk.exportCsv': ({ eventId }) => core.desk.exportCsv(eventId),
     'printers.list': () => core.printing.listPrinters(),
     'printers.add': ({ name, config }) => core.printing.addPrinter(name, config),
     'printers.remove': ({ printerId }) => {
@@ -351,9 +361,25 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     },
     // Check-in lists, and the desk's check-in and undo, which go to this desk's list (list-handlers.ts).
     ...createListHandlers(core, deps.settingsStore),
+    // Forgetting an event here, and the CSV exports the desk notes on their way out (forget-handlers.ts).
+    ...createForgetHandlers(core),
   };
 
   if (deps.liveSync) core.startLiveSync();
+
+  // Ref'd timers, cleared by close(): a host that nobody calls still starts its venue.
+  const startDeferred = () => void core.startDeferred();
+  let deferredTimer: ReturnType<typeof setTimeout> = setTimeout(
+    startDeferred,
+    DEFERRED_START_AT_THE_LATEST_MS,
+  );
+  let answered = false;
+  const onAnswered = () => {
+    if (answered) return;
+    answered = true;
+    clearTimeout(deferredTimer);
+    deferredTimer = setTimeout(startDeferred, DEFERRED_START_AFTER_ANSWER_MS);
+  };
 
   return {
     core,
@@ -387,8 +413,10 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
           session.touch();
           watchLock();
         }
+        onAnswered();
         return { ok: true, value };
       } catch (err) {
+        onAnswered();
         // A write refused by the storage anywhere (settings, printers, imports) shows on the banner too.
         return { ok: false, error: toErrorData(core.noteStorageFailure(err)) };
       }
@@ -399,6 +427,7 @@ export async function createAppHost(deps: AppHostDeps): Promise<AppHost> {
     },
     async close() {
       if (lockTimer) clearTimeout(lockTimer);
+      clearTimeout(deferredTimer);
       oauthInFlight?.cancel();
       await core.close();
       await demo?.stop();

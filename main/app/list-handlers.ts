@@ -32,8 +32,6 @@ export function createListHandlers(core: BadgeDeskCore, settingsStore: KeyValueS
     },
     'lists.stats': ({ eventId }: { eventId: number }) => core.lists.stats(eventId),
     'lists.charts': ({ eventId }: { eventId: number }) => core.lists.charts(eventId),
-    'lists.exportCsv': ({ eventId, listId }: ChannelInput<'lists.exportCsv'>, actor: Actor) =>
-      core.lists.exportCsv(actor, eventId, listId),
     /** A scan at the desk: an entry to the desk's list, or an exit where the desk records exits. */
     'desk.checkIn': (input: ChannelInput<'desk.checkIn'>, actor: Actor) => {
       const passage = deskPassageOf(settingsStore, input.eventId);

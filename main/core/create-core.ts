@@ -49,6 +49,9 @@ import { createAttendeeHandlers } from './attendee-handlers.ts';
 import { applySalvaged, createStorageHandlers, type SalvageDeps } from './storage-handlers.ts';
 import { createVenueHandlers } from './venue-handlers.ts';
 import { createDoorHandlers } from './door-handlers.ts';
+import { Forgetting, type ForgettingOptions } from './forgetting.ts';
+import { ForgetStore } from '../db/forget-store.ts';
+import { DEFAULT_FORGET_AFTER_DAYS } from '../../shared/forget.ts';
 
 export interface CoreDeps {
   /** Folder for the database and the venue's configuration. */
@@ -87,8 +90,22 @@ export interface CoreDeps {
   venueNetwork?: VenueNetParts;
   /** This station's name (its settings), as the sync status it shares with the venue names it. */
   stationName?: () => string;
+  /**
+   * Start-up work the desk does not need for its first check-in — the venue's network half with
+   * its documents and roster, and WAL checkpoints — waits for startDeferred() (the app host calls
+   * it once the desk has answered). Default: started at once.
+   */
+  deferredStart?: boolean;
   /** Observes every provider request (benchmarks count them). */
   onProviderRequest?: (r: { provider: ProviderKind; url: string; status: number | null }) => void;
+  /** The station's setting: forget events this many days after they end (default 30). */
+  forgetAfterDays?: () => number;
+  /**
+   * Forgetting's timers (tests shorten them). The retention rule and the venue's answers on the
+   * check-ins made here start with startDeferred(), or forget.start(): a core built for a test or
+   * a benchmark forgets nothing by itself.
+   */
+  forgetting?: ForgettingOptions;
 }
 
 export type BadgeDeskCore = ReturnType<typeof createCore>;
@@ -103,10 +120,11 @@ export function createCore(deps: CoreDeps) {
   const clock = deps.clock ?? systemClock;
   const now = () => isoTime(clock.now());
   const events = new CoreEvents();
-  const { db, store, salvageStore, storage, checkpointer, tolerateStorage } = openStationStorage(deps, {
-    now,
-    events,
-  });
+  const { db, store, salvageStore, storage, checkpointer, startCheckpoints, tolerateStorage } =
+    openStationStorage(deps, {
+      now,
+      events,
+    });
   const deskStore = new DeskStore(db);
   const doorStore = new DoorStore(db, deskStore.venue);
   const salvage: SalvageDeps = {
@@ -138,7 +156,8 @@ export function createCore(deps: CoreDeps) {
 
   // The venue's network half exists from the start (it starts below), so the poll election can
   // read it; with no network parts this desk works alone and polls every event it may.
-  const venuePersistence = new SqliteDocumentPersistence(deskStore.venue, clock);
+  const forgetStore = new ForgetStore(db);
+  const venuePersistence = new SqliteDocumentPersistence(deskStore.venue, clock, forgetStore.forgottenKeys());
   const venueNetwork = deps.venueNetwork
     ? new VenueNetwork({
         ...deps.venueNetwork,
@@ -187,6 +206,7 @@ export function createCore(deps: CoreDeps) {
     printerTimes: deps.printerTimes,
     venuePrintOf: (attendeeId) => venue.replica.priorPrint(attendeeId),
     venueStations: () => venueStationsOf(venue.replica, venueNetwork),
+    fileWritten: (jobId, path) => forgetting.badgeWritten(jobId, path),
   });
   tolerateStorage(() => printing.start());
   const deskName = () => deps.stationName?.() ?? deps.venueNetwork?.station.get() ?? 'Desk';
@@ -201,6 +221,7 @@ export function createCore(deps: CoreDeps) {
     // This desk writes the event's roster and sync status: it holds an account for it, and the venue elected it.
     isPoller: (eventId) => store.eventHasIntegration(eventId) && polling.isElected(eventId),
     stationName: deskName,
+    deferStart: deps.deferredStart === true,
     doorStore,
     // Badges sent to print stations travel in the events' documents (print-station-wiring.ts).
     stationJobs: stationJobHooks({
@@ -295,6 +316,24 @@ export function createCore(deps: CoreDeps) {
   // A sync may change an event's time zone, which the lists' days follow.
   events.on('jobFinished', ({ eventId }) => deskStore.venue.lists.eventChanged(eventId));
 
+  const forgetting = new Forgetting({
+    forgetStore,
+    store,
+    stationId: deskStore.venue.stationId,
+    clock,
+    events,
+    network: venueNetwork,
+    persistence: venuePersistence,
+    replica: venue.replica,
+    engine,
+    pdfFolders: () =>
+      printing.listPrinters().flatMap((p) => (p.config.kind === 'pdf_folder' ? [p.config.folder] : [])),
+    exportCsv: (eventId) => desk.exportCsv(eventId),
+    forgetAfterDays: () => deps.forgetAfterDays?.() ?? DEFAULT_FORGET_AFTER_DAYS,
+    tolerateStorage,
+    ...(deps.forgetting ? { options: deps.forgetting } : {}),
+  });
+
   const eventHandlers = createEventHandlers({
     store,
     events,
@@ -308,6 +347,7 @@ export function createCore(deps: CoreDeps) {
     onCredentialRejected: markDisconnected,
   });
 
+  let closed = false;
   const core = {
     events,
     clock,
@@ -348,6 +388,8 @@ export function createCore(deps: CoreDeps) {
         printFirst: (actor, attendeeId) => printing.printBadge(actor, attendeeId),
       },
     }),
+    /** Forgetting an event on this desk: the admin's action, the retention rule, a removed desk's. */
+    forget: forgetting,
     /** The venue: its actions (start, join, desks...), the replica and the network half. */
     venue: createVenueHandlers(venue, events),
     /** Exposed for tests, benchmarks and the app's own reads; never over IPC. */
@@ -359,19 +401,29 @@ export function createCore(deps: CoreDeps) {
     ...createAnswerHandlers({ store, events, now }),
     ...createStorageHandlers({ storage, checkpointer, salvage, now }),
 
+    /** Starts what start-up deferred (the venue's documents and roster, checkpoints); idempotent. */
+    startDeferred(): Promise<void> {
+      if (closed) return Promise.resolve();
+      startCheckpoints();
+      return venue.start().then(() => forgetting.start());
+    },
+
     async close(): Promise<void> {
+      closed = true;
       clearInterval(scheduleTimer);
       // Badges desks sent here and still waiting go back to them before the venue closes.
       printStations.close();
+      await forgetting.close();
       storage.close();
       await venue.close();
       await printing.close();
       await engine.close();
-      await checkpointer?.close();
+      await checkpointer()?.close();
       db.close();
     },
   };
 
+  if (!deps.deferredStart) startCheckpoints();
   if (deps.liveSync) engine.startLiveSync();
   return core;
 }

@@ -53,6 +53,8 @@ export class PollElection {
     };
     events.on('statusChanged', renewPolls);
     events.on('integrationChanged', renewPolls);
+    // A forgotten event is polled here no more: the venue elects another desk for it.
+    events.on('eventForgotten', renewPolls);
     renewPolls();
     // A takeover (or a handover) changes who shares the event's status and roster: announced once.
     const elected = new Map<number, boolean>();

@@ -29,7 +29,10 @@ export interface StationStorage {
   store: MirrorStore;
   salvageStore: SalvageStore;
   storage: StorageHealth;
-  checkpointer: WalCheckpointer | null;
+  /** The WAL checkpointer, once started (null before, and where checkpoints run in the commits). */
+  checkpointer(): WalCheckpointer | null;
+  /** Starts the checkpointer's worker (idempotent): start-up work that waits until the desk answers. */
+  startCheckpoints(): void;
   /**
    * Housekeeping writes (at start-up, after a job) that must not stop the app when the folder
    * refuses writes: the desk still searches and shows who is checked in, and the banner says
@@ -55,11 +58,13 @@ export function openStationStorage(
   const integrationAccounts = new IntegrationAccounts(options.secretStore);
   if (setAside) recoverFromDamaged(setAside);
   rememberIntegrationAccounts();
-  // A database opened read-only (a read-only folder) has nothing to checkpoint.
-  const checkpointer =
-    checkpoints === 'worker' && !db.readonly
-      ? new WalCheckpointer(db, dbPath, { nativeBinding: options.sqliteNativeBinding })
-      : null;
+  // A database opened read-only (a read-only folder) has nothing to checkpoint. Until the worker
+  // starts nothing checkpoints (wal_autocheckpoint is 0): the WAL a crash left waits a few seconds.
+  let checkpointer: WalCheckpointer | null = null;
+  const startCheckpoints = () => {
+    if (checkpointer || checkpoints !== 'worker' || db.readonly || !db.open) return;
+    checkpointer = new WalCheckpointer(db, dbPath, { nativeBinding: options.sqliteNativeBinding });
+  };
   const storage = new StorageHealth({
     dataDir: options.dataDir,
     dbPath,
@@ -115,5 +120,13 @@ export function openStationStorage(
     }
   }
 
-  return { db, store, salvageStore, storage, checkpointer, tolerateStorage };
+  return {
+    db,
+    store,
+    salvageStore,
+    storage,
+    checkpointer: () => checkpointer,
+    startCheckpoints,
+    tolerateStorage,
+  };
 }

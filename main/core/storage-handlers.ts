@@ -31,7 +31,7 @@ export function applySalvaged(deps: SalvageDeps): void {
 
 export interface StorageHandlersDeps {
   storage: StorageHealth;
-  checkpointer: WalCheckpointer | null;
+  checkpointer: () => WalCheckpointer | null;
   salvage: SalvageDeps;
   now(): string;
 }
@@ -59,7 +59,7 @@ export function createStorageHandlers({ storage, checkpointer, salvage, now }: S
     },
 
     walCheckpoints() {
-      return checkpointer?.info() ?? null;
+      return checkpointer()?.info() ?? null;
     },
 
     // ---- a damaged database ----

@@ -26,7 +26,8 @@ export function createVenueHandlers(venue: VenueWiring, events: CoreEvents) {
   ): Promise<T> {
     requireAdmin(actor);
     const net = requireNetwork();
-    await ready;
+    // A venue action needs the network half now, whether or not start-up got to it yet.
+    await venue.start();
     const result = await action(net);
     await venue.follow();
     events.emit('venueDesksChanged', { venueId: net.venueId });
@@ -46,7 +47,7 @@ export function createVenueHandlers(venue: VenueWiring, events: CoreEvents) {
     /** The venue panel: this desk, the venue's desks with presence, discovered desks, refusals. */
     async status(): Promise<VenueStatus> {
       const net = requireNetwork();
-      await ready;
+      await venue.start();
       return net.status();
     },
 
@@ -58,7 +59,7 @@ export function createVenueHandlers(venue: VenueWiring, events: CoreEvents) {
     /** The pairing code (holds the secret: admins only). */
     async pairingCode(actor: Actor): Promise<{ code: string }> {
       requireAdmin(actor);
-      await ready;
+      await venue.start();
       return { code: requireNetwork().pairingCode() };
     },
 

@@ -24,6 +24,8 @@ export interface VenueWiringDeps {
   isPoller(eventId: number): boolean;
   /** This desk's name, as the sync status it shares names it. */
   stationName(): string;
+  /** Start the network half (and so load the venue's documents) only when start() is called. */
+  deferStart?: boolean;
   /** The door's entries, followed in every event's document. */
   doorStore?: DoorStore;
   /** Badges sent to print stations, followed in every event's document. */
@@ -36,6 +38,8 @@ export interface VenueWiring {
   network: VenueNetwork | null;
   /** Resolves once the network half has started and the replica follows its venue. */
   ready: Promise<void>;
+  /** Starts the network half and follows its venue (at once unless deferred; idempotent). */
+  start(): Promise<void>;
   /** Connects the replica to the venue the network half is in now (none: disconnects it). */
   follow(): Promise<void>;
   close(): Promise<void>;
@@ -86,15 +90,30 @@ export function wireVenue(deps: VenueWiringDeps): VenueWiring {
     lastDesksSignal = t;
     events.emit('venueDesksChanged', { venueId: network.venueId });
   });
-  const ready = network ? network.start().then(follow) : Promise.resolve();
+  let started: Promise<void> | null = null;
+  let markReady: (p: Promise<void>) => void = () => undefined;
+  const ready = new Promise<void>((resolve, reject) => {
+    markReady = (p) => p.then(resolve, reject);
+  });
+  const start = (): Promise<void> => {
+    if (!started) {
+      started = network ? network.start().then(follow) : Promise.resolve();
+      markReady(started);
+    }
+    return started;
+  };
+  if (!deps.deferStart) void start().catch(() => undefined);
 
   return {
     replica,
     persistence,
     network,
     ready,
+    start,
     follow,
     async close() {
+      // Never started (closed before the desk answered): nothing to wait for.
+      if (!started) markReady(Promise.resolve());
       await ready.catch(() => undefined);
       await following.catch(() => undefined);
       await replicaLink?.close();

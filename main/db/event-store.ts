@@ -131,6 +131,15 @@ export class EventStore {
     };
   }
 
+  /** Whether the event was forgotten on this desk. */
+  eventForgotten(eventId: number): boolean {
+    return (
+      this.db
+        .prepare<[number], { f: string | null }>('SELECT forgotten_at AS f FROM events WHERE id = ?')
+        .get(eventId)?.f != null
+    );
+  }
+
   /** Asked by every desk call (requireEvent): its statement is prepared once. */
   eventName(eventId: number): string | undefined {
     this.nameOf ??= this.db.prepare<[number], { name: string }>('SELECT name FROM events WHERE id = ?');
@@ -151,10 +160,15 @@ export class EventStore {
   }
 
   eventIdsWithStatus(status: SyncStatus): number[] {
-    return this.db
-      .prepare<[string], { id: number }>('SELECT id FROM events WHERE status = ? ORDER BY id')
-      .all(status)
-      .map((r) => r.id);
+    return (
+      this.db
+        // A forgotten event syncs no more: live sync never polls it, and no desk elects itself for it.
+        .prepare<[string], { id: number }>(
+          'SELECT id FROM events WHERE status = ? AND forgotten_at IS NULL ORDER BY id',
+        )
+        .all(status)
+        .map((r) => r.id)
+    );
   }
 
   /** The events live sync polls (the polling statuses, in their order; by id within each). */
@@ -167,7 +181,7 @@ export class EventStore {
     return (
       this.db
         .prepare(
-          `SELECT count(*) AS n FROM events WHERE integration_id = ? AND status IN (${POLLING_STATUSES.map(() => '?').join(', ')})`,
+          `SELECT count(*) AS n FROM events WHERE integration_id = ? AND forgotten_at IS NULL AND status IN (${POLLING_STATUSES.map(() => '?').join(', ')})`,
         )
         .get(integrationId, ...POLLING_STATUSES) as { n: number }
     ).n;

@@ -1,6 +1,7 @@
 // The rows of the mirror's tables (integrations, events, sync jobs and repairs, provider-owned
 // attendees) and their one mapping to the shared types. The SQL that reads and writes them is in
 // integration-store.ts, event-store.ts, job-store.ts and attendee-store.ts.
+import type { ForgetDue, ForgetReason } from '../../shared/forget.ts';
 import type {
   Attendee,
   AttendeeCounts,
@@ -53,6 +54,10 @@ export interface EventRow {
   last_synced_at: string | null;
   import_completed_at: string | null;
   sync_watermark: string | null;
+  forgotten_at: string | null;
+  forgotten_reason: ForgetReason | null;
+  /** JSON of a ForgetDue, or null. */
+  forget_due: string | null;
 }
 
 export interface JobRow {
@@ -183,6 +188,9 @@ export function toStoredEvent(r: EventRow, activeJob: SyncJob | null, counts: At
     importCompletedAt: r.import_completed_at,
     activeJob,
     counts,
+    forgotten:
+      r.forgotten_at && r.forgotten_reason ? { at: r.forgotten_at, reason: r.forgotten_reason } : null,
+    forgetDue: r.forget_due ? (JSON.parse(r.forget_due) as ForgetDue) : null,
   };
 }
 

@@ -49,7 +49,7 @@ export interface OpenOptions {
 /**
  * Opens (or creates) the mirror: WAL so readers never wait on the sync's writes,
  * synchronous=NORMAL (durable across app crashes in WAL mode; only an OS crash may lose the
- * last commits), foreign keys on, then every pending migration.
+ * last commits), foreign keys on, deleted content zeroed, then every pending migration.
  */
 export function openDatabase(
   path: string,
@@ -67,6 +67,9 @@ export function openDatabase(
     if (!opts.readonly) db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
+    // What is deleted or overwritten is zeroed in the file, not left in free space: forgetting an
+    // event (forget-store.ts) must leave no attendee's data readable in the database's bytes.
+    if (!opts.readonly) db.pragma('secure_delete = ON');
     db.pragma('busy_timeout = 5000');
     if (opts.checkpoints === 'worker' && !opts.readonly) db.pragma('wal_autocheckpoint = 0');
     migrate(db, migrations);

@@ -95,6 +95,9 @@ export class MirrorStore {
   eventSyncState(eventId: number): EventSyncState | undefined {
     return this.events.eventSyncState(eventId);
   }
+  eventForgotten(eventId: number): boolean {
+    return this.events.eventForgotten(eventId);
+  }
   eventName(eventId: number): string | undefined {
     return this.events.eventName(eventId);
   }

@@ -129,10 +129,10 @@ export class VenueStore {
     return this.db.transaction(fn)();
   }
 
-  /** Every event of the mirror by its provider identity (what names its venue document). */
+  /** Every event of the mirror by its provider identity (what names its venue document); not those forgotten here. */
   eventKeys(): { eventId: number; provider: ProviderKind; providerEventId: string }[] {
     return this.cached<[], { eventId: number; provider: ProviderKind; providerEventId: string }>(
-      'SELECT id AS eventId, provider, provider_event_id AS providerEventId FROM events ORDER BY id',
+      'SELECT id AS eventId, provider, provider_event_id AS providerEventId FROM events WHERE forgotten_at IS NULL ORDER BY id',
     ).all();
   }
 

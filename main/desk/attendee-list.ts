@@ -78,6 +78,7 @@ export class AttendeeList {
 
   constructor(private readonly deps: AttendeeListDeps) {
     deps.events.on('attendeesChanged', ({ eventId }) => this.version(eventId).rows++);
+    deps.events.on('eventForgotten', ({ eventId }) => this.version(eventId).rows++);
     deps.events.on('checkinsChanged', ({ eventId }) => this.version(eventId).local++);
   }
 

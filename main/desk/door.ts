@@ -125,6 +125,12 @@ export class Door {
       );
       if (!this.deps.doorStore.walkInsEnabled(eventId))
         throw new AppError('INVALID_STATE', 'an admin turned walk-ins off for this event');
+      // A forgotten event takes no one's details again on this desk.
+      if (this.deps.store.eventForgotten(eventId))
+        throw new AppError(
+          'INVALID_STATE',
+          'this event was forgotten on this desk: it takes no walk-ins here',
+        );
       const tickets = walkInTicketChoices(this.deps.doorStore.ticketNames(eventId));
       if (!tickets.includes(input.ticketName))
         throw new AppError(

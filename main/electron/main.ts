@@ -123,6 +123,18 @@ function start(): void {
     }),
   );
 
+  // A CSV the desk exported and the user saved: the desk records where, so that forgetting the
+  // event removes that file too (main/core/forgetting.ts).
+  ses.on('will-download', (_event, item) => {
+    item.once('done', (_done, state) => {
+      if (state !== 'completed') return;
+      void hostPromise?.then(
+        (host) => host.core.forget.csvSaved(item.getFilename(), item.getSavePath()),
+        () => undefined,
+      );
+    });
+  });
+
   const secretStore = new SafeStorageSecretStore(
     safeStorage,
     join(app.getPath('userData'), 'credentials.json'),

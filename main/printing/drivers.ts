@@ -72,7 +72,10 @@ function slug(text: string): string {
   );
 }
 
-export function pdfFolderDriver(folder: string): PrinterDriver {
+/** A badge file a driver wrote (a PDF printer's folder): the desk keeps a record, to remove it when it forgets the event. */
+export type FileWritten = (jobId: number, path: string) => void;
+
+export function pdfFolderDriver(folder: string, written?: FileWritten): PrinterDriver {
   return {
     open: async () =>
       silentSession(async (badge) => {
@@ -89,6 +92,7 @@ export function pdfFolderDriver(folder: string): PrinterDriver {
           await rm(temp, { force: true }).catch(() => undefined);
           throw unreachable(err, `cannot write to ${folder}`);
         }
+        written?.(badge.jobId, join(folder, name));
       }),
   };
 }
@@ -108,11 +112,12 @@ export function driverFor(
   printer: Pick<Printer, 'config' | 'name'>,
   os: OsPrinting | undefined,
   times?: Partial<LabelDriverTimes>,
+  written?: FileWritten,
 ): PrinterDriver {
   const c: PrinterConfig = printer.config;
   switch (c.kind) {
     case 'pdf_folder':
-      return pdfFolderDriver(c.folder);
+      return pdfFolderDriver(c.folder, written);
     case 'zpl_tcp':
       return zplDriver(c, times);
     case 'brother_ql':

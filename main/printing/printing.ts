@@ -32,7 +32,7 @@ import { canPrintOn, type PrinterCondition, type PrinterStatusView } from '../..
 import { HANDED_BACK, PRINT_HERE, type PrintAt } from '../../shared/print-stations.ts';
 import type { UndoBadge } from '../../shared/desk.ts';
 import { withQrMatrices } from './render.ts';
-import type { OsPrinting } from './drivers.ts';
+import type { FileWritten, OsPrinting } from './drivers.ts';
 import type { LabelDriverTimes } from './label-drivers.ts';
 import { BadgeTemplates, TEST_BADGE_PERSON } from './badge-templates.ts';
 import { PrintQueueWorkers } from './queue-workers.ts';
@@ -59,6 +59,8 @@ export interface PrintingDeps {
   venuePrintOf?(attendeeId: number): PriorPrint | null;
   /** The venue's print stations, presence and documents (null: this desk is in no venue). */
   venueStations?(): VenueStations | null;
+  /** A badge file was written (a PDF printer's folder): the desk records it, to remove it when it forgets the event. */
+  fileWritten?: FileWritten;
 }
 
 export interface StationPrinting {
@@ -97,6 +99,7 @@ export class Printing {
       announce: (jobId) => this.announce(jobId),
       mayPrint: (job) => this.stations.mayPrint(job),
       printerTimes: deps.printerTimes,
+      fileWritten: deps.fileWritten,
     });
     this.stations = new PrintStations({
       printStore: deps.printStore,

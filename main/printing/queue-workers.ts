@@ -19,6 +19,7 @@ import { printJobDispatch, type PrintJob, type Printer } from '../../shared/prin
 import { canPrintOn, printerStatusText, type PrinterStatus } from '../../shared/printer-status.ts';
 import {
   driverFor,
+  type FileWritten,
   PrinterUnreachableError,
   type BadgeToPrint,
   type OsPrinting,
@@ -49,6 +50,8 @@ export interface PrintQueueWorkersDeps {
   mayPrint(job: PrintJob): boolean;
   /** Label printers' time limits (tests and benchmarks shorten them). */
   printerTimes?: Partial<LabelDriverTimes> | undefined;
+  /** A badge file was written (a PDF printer's folder). */
+  fileWritten?: FileWritten | undefined;
 }
 
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | 'timed out'> {
@@ -119,10 +122,12 @@ export class PrintQueueWorkers {
   async ask(
     printer: Omit<Printer, 'available'>,
   ): Promise<{ session: PrinterSession | null; status: PrinterStatus | null }> {
-    const driver = driverFor(printer, this.deps.os, {
-      ...this.deps.printerTimes,
-      now: () => isoTime(this.deps.clock.now()),
-    });
+    const driver = driverFor(
+      printer,
+      this.deps.os,
+      { ...this.deps.printerTimes, now: () => isoTime(this.deps.clock.now()) },
+      this.deps.fileWritten,
+    );
     try {
       const session = await driver.open();
       if (session.status) this.deps.health.record(printer.id, session.status);

@@ -102,6 +102,15 @@ export class SyncEngine {
     }
   }
 
+  /**
+   * The event is being forgotten here: a live pass in flight over it is aborted (it then writes
+   * nothing more) and waited for. Its status no longer polls once it is forgotten.
+   */
+  async stopEvent(eventId: number): Promise<void> {
+    const owner = this.owners.takeOver(eventId);
+    await owner?.done.catch(() => undefined);
+  }
+
   /** Stops live sync and every running job (each is recorded as abandoned). */
   async close(): Promise<void> {
     this.owners.close();

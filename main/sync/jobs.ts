@@ -79,6 +79,8 @@ export class SyncJobs {
    */
   start(eventId: number, kind: SyncJobKind): SyncJob {
     if (this.owners.closed) throw new AppError('INVALID_STATE', 'the sync engine is shut down');
+    if (this.deps.store.eventForgotten(eventId))
+      throw new AppError('INVALID_STATE', 'this event was forgotten on this desk: it no longer syncs here');
     const current = this.owners.get(eventId);
     if (current?.kind === 'job' || this.deps.store.activeJob(eventId)) {
       throw new AppError('CONFLICT', 'a sync is already running for this event');

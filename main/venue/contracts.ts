@@ -26,6 +26,11 @@ export interface VenueDocumentPersistence {
   load(documentName: string): Uint8Array | null;
   /** Stores the document's full state (a merged update); called after changes settle. */
   store(documentName: string, state: Uint8Array): void;
+  /**
+   * A document of an event this desk forgot: it loads nothing, stores nothing, and the node
+   * refuses to serve it to peers. Absent: none is refused (a relay).
+   */
+  refuses?(documentName: string): boolean;
 }
 
 /** What the data half needs from the network half for one event. */

@@ -1,5 +1,5 @@
 // npm run bench [-- --json] [-- --attendees N] [-- --no-ui] [-- --no-camera] [-- --no-day] [-- --no-venue] [-- --venue-attendees N]
-//   [-- --no-lists] [-- --list-attendees N]
+//   [-- --no-lists] [-- --list-attendees N] [-- --no-startup]
 // Figures are measured against a baseline in the same run (plain better-sqlite3 inserts of the
 // same rows), so the ratio means something on any machine.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -26,7 +26,9 @@ import type { Integration } from '../../shared/types.ts';
 import { measureVenueNet } from './venue-net.ts';
 import { measureVenueRoster } from './venue-roster.ts';
 import { measureVenuePoller } from './venue-poller.ts';
-import { measureVenueRelay } from './venue-relay.ts';
+import { measureVenueRelay, measureVenueRelayCluster } from './venue-relay.ts';
+import { measureVenueWifi, measureVenueWifiHeal } from './venue-wifi.ts';
+import { measureStartup } from './startup.ts';
 
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
@@ -359,13 +361,47 @@ async function main() {
     const venueRelay = args.includes('--no-venue') ? null : await measureVenueRelay();
     if (!args.includes('--no-venue'))
       log(
+        'measuring the relay cluster: the same 10 desks split across two relay instances sharing a redis-server (about 2 minutes)...',
+      );
+    const venueRelayCluster = args.includes('--no-venue') ? null : await measureVenueRelayCluster();
+    if (!args.includes('--no-venue'))
+      log(
         'measuring one poller per event: 30 simulated minutes of live sync, 1 desk, then 5 desks in a venue...',
       );
     const venuePoller = args.includes('--no-venue') ? null : await measureVenuePoller();
+    if (!args.includes('--no-venue'))
+      log(
+        'measuring the venue over Wi-Fi: 10 desk processes through the lossy proxy, venue and bad Wi-Fi, a 30 s drop (about 3 minutes)...',
+      );
+    const venueWifi = args.includes('--no-venue') ? null : await measureVenueWifi();
+    if (!args.includes('--no-venue'))
+      log('measuring the heal over Wi-Fi: two desk processes apart for 50,000 check-ins each...');
+    const venueWifiHeal = args.includes('--no-venue') ? null : await measureVenueWifiHeal();
     const venue =
-      venueReplica && venueNet && venueRoster && venueRelay && venuePoller
-        ? { ...venueReplica, ...venueNet, ...venueRoster, ...venueRelay, ...venuePoller }
+      venueReplica &&
+      venueNet &&
+      venueRoster &&
+      venueRelay &&
+      venueRelayCluster &&
+      venuePoller &&
+      venueWifi &&
+      venueWifiHeal
+        ? {
+            ...venueReplica,
+            ...venueNet,
+            ...venueRoster,
+            ...venueRelay,
+            ...venueRelayCluster,
+            ...venuePoller,
+            ...venueWifi,
+            ...venueWifiHeal,
+          }
         : { skipped: '--no-venue' };
+    if (!args.includes('--no-startup'))
+      log(
+        'measuring crash to desk: a SIGKILLed desk with 100,000 attendees and a day of the venue, started again (3 starts)...',
+      );
+    const startup = args.includes('--no-startup') ? { skipped: '--no-startup' } : await measureStartup();
     const all = {
       ...result,
       desk,
@@ -377,6 +413,7 @@ async function main() {
       camera,
       day,
       venue,
+      startup,
     };
     if (asJson) console.log(JSON.stringify(all));
     else {
@@ -391,6 +428,7 @@ async function main() {
       for (const [k, v] of Object.entries(day))
         console.log(`day.${k.padEnd(28)} ${Array.isArray(v) ? v.join(' ') : v}`);
       for (const [k, v] of Object.entries(venue)) console.log(`venue.${k.padEnd(26)} ${v}`);
+      for (const [k, v] of Object.entries(startup)) console.log(`startup.${k.padEnd(24)} ${v}`);
     }
   } finally {
     await core.close().catch(() => undefined);

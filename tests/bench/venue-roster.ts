@@ -37,6 +37,7 @@ async function child(attendees: number): Promise<VenueRosterFigures> {
     name: 'Desk 1',
     host: '127.0.0.1',
     extraArgs: ['--seed', String(attendees)],
+    startTimeoutMs: 180_000,
   });
   const dir = mkdtempSync(join(tmpdir(), 'bench-roster-'));
   const { core, name: deskName } = loopbackVenueCore(dir, { net: { joinTimeoutMs: 30_000 } });

@@ -43,6 +43,8 @@ export interface StandInState {
       ) => void)
     | null;
   permissionCheckHandler: ((...args: unknown[]) => boolean) | null;
+  /** The default session's event handlers (will-download), by event. */
+  sessionHandlers: Map<string, (...args: unknown[]) => void>;
   openedExternally: string[];
   errorBoxes: string[];
   exitCode: number | null;
@@ -75,6 +77,7 @@ function createState(): StandInState {
     protocolHandlers: new Map(),
     permissionRequestHandler: null,
     permissionCheckHandler: null,
+    sessionHandlers: new Map(),
     openedExternally: [],
     errorBoxes: [],
     exitCode: null,
@@ -221,6 +224,9 @@ export const session = {
     },
     setPermissionCheckHandler(handler: StandInState['permissionCheckHandler']) {
       state().permissionCheckHandler = handler;
+    },
+    on(event: string, handler: (...args: unknown[]) => void) {
+      state().sessionHandlers.set(event, handler);
     },
   },
 };

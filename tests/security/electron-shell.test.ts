@@ -316,6 +316,23 @@ test(
       'pushes reach the window on the push channel',
     );
 
+    // ---- a saved download is told to the desk (a CSV it exported is then on its record) ----
+    const willDownload = state.sessionHandlers.get('will-download');
+    assert.ok(willDownload, 'the shell follows downloads');
+    const item = new (await import('node:events')).EventEmitter() as NodeJS.EventEmitter & {
+      getFilename(): string;
+      getSavePath(): string;
+    };
+    item.getFilename = () => 'not-an-export.csv';
+    item.getSavePath = () => join(userData, 'not-an-export.csv');
+    willDownload({}, item);
+    item.emit('done', {}, 'completed');
+    assert.equal(
+      (await invoke(trusted, 'app.snapshot', {})).ok,
+      true,
+      'a download the desk did not export changes nothing',
+    );
+
     // ---- the hidden print window: no preload, no Node, no scripts ----
     const windowsBefore = state.windows.length;
     const printers = await invoke(trusted, 'printers.system', {});

@@ -18,6 +18,7 @@ import {
 } from '../../main/venue/net/membership/pairing-code.ts';
 import { isAppError } from '../../shared/errors.ts';
 import { latestPerStation } from '../../main/venue/net/membership/presence.ts';
+import { entriesDigest } from '../../main/venue/net/holdings.ts';
 import {
   startTestNode,
   startTestVenue,
@@ -218,6 +219,46 @@ test('desks that reach only the relay pair through it, see each other online, co
   } finally {
     await relay?.stop();
     await Promise.all([...desks.map((d) => d.close()), ...rogues.map((r) => r.node.stop())]);
+    rmSync(relayDir, { recursive: true, force: true });
+  }
+});
+
+test('the relay answers what it holds of a desk’s check-ins: a desk that reaches only the relay learns they are held there', async () => {
+  const apart = { advertiseHosts: ['127.0.0.2'] };
+  const desks: TestVenue[] = [];
+  const relayDir = mkdtempSync(join(tmpdir(), 'venue-relay-holds-'));
+  let relay: VenueRelay | null = null;
+  try {
+    for (let i = 0; i < 2; i++) desks.push(await startTestVenue(apart));
+    const [a, b] = desks as [TestVenue, TestVenue];
+    await a.venue.startVenue('Hall H');
+    relay = await startRelay(relayDir, a.venue.pairingCode());
+    a.venue.addPeer(`127.0.0.1:${relay.port}`);
+    await until(() => a.venue.status().relays.some((r) => r.online), 'Desk 1 sees the relay');
+    await b.venue.join(a.venue.pairingCode());
+    const key = { venueId: a.venue.venueId!, ...EVENT };
+    const docB = await b.venue.open(key);
+    const own = (id: string) => ({ stationId: b.venue.stationId, attendee: id });
+    docB.getMap('checkins').set('act-h1', own('a1'));
+    docB.getMap('checkins').set('act-h2', own('a2'));
+    docB.getMap('checkins').set('act-other', { stationId: a.venue.stationId, attendee: 'a3' });
+    const docA = await a.venue.open(key);
+    await untilDoc(docA, () => docA.getMap('checkins').size === 3);
+    const mine = entriesDigest(['act-h2', 'act-h1']);
+    const answers = await b.venue.askHoldings(EVENT, 3_000, (x) => x.held?.digest === mine.digest);
+    const fromRelay = answers.find((x) => x.relay);
+    assert.ok(fromRelay, `the relay answered: ${JSON.stringify(answers)}`);
+    assert.deepEqual(fromRelay.held, mine, 'its count and digest are of Desk 2’s entries only');
+    assert.equal(fromRelay.stationId, relay.stationId);
+    // A document the relay does not hold: it says so.
+    const none = await b.venue.askHoldings({ provider: 'eventbrite', providerEventId: 'Other' }, 1_500);
+    assert.deepEqual(
+      none.filter((x) => x.relay).map((x) => x.held),
+      [null],
+    );
+  } finally {
+    await relay?.stop();
+    await Promise.all(desks.map((d) => d.close()));
     rmSync(relayDir, { recursive: true, force: true });
   }
 });

@@ -1,4 +1,4 @@
-// npm run venue-torture -- --rounds N --seed S [--stations 3] [--ops 30] [--provider]
+// npm run venue-torture -- --rounds N --seed S [--stations 3] [--ops 30] [--provider] [--profile venue-wifi]
 // Seeded random rounds over real station processes (network namespaces when available, else
 // loopback without partitions): check-ins, undos and VIP changes at random desks, partitions,
 // SIGKILLs with restarts under a skewed clock (up to ±5 minutes), and the venue's relay (its own
@@ -11,6 +11,9 @@
 // with its own account for one event and live sync on; half the kills take the elected poller.
 // Invariants too: the live polls at the simulator never leave a gap of more than two intervals,
 // and once the round is over one desk polls (one pass an interval).
+// --profile venue-wifi|bad-wifi|drop-30s: every link (desks and relay) crosses the tests' lossy
+// proxy with that profile (helpers/network-profiles.ts); with drop-30s a round may also drop the
+// whole venue's link for the profile's outage (BADGE_DESK_VENUE_DROP_MS shortens it).
 import { parseArgs } from 'node:util';
 import { rmSync } from 'node:fs';
 import { DeterministicRandom } from '../../main/simulator/people.ts';
@@ -22,6 +25,8 @@ import { join } from 'node:path';
 import { RelayProcess } from './helpers/relay-process.ts';
 import { startSimulator } from '../../main/simulator/index.ts';
 import { pollKey } from '../../shared/venue-poller.ts';
+import { ProxyProcess } from './helpers/proxy-process.ts';
+import { profileNamed, withOutage } from './helpers/network-profiles.ts';
 
 const { values } = parseArgs({
   options: {
@@ -30,6 +35,7 @@ const { values } = parseArgs({
     stations: { type: 'string', default: '3' },
     ops: { type: 'string', default: '30' },
     provider: { type: 'boolean', default: false },
+    profile: { type: 'string' },
   },
 });
 const rounds = Number(values.rounds);
@@ -60,14 +66,33 @@ sim?.eventbrite.on('request', (r) => {
     polls.push(Date.now());
 });
 // One host more than the desks: the relay's.
-const net = sim ? null : makeDeskNetwork(count + 1);
+const baseProfile = values.profile ? profileNamed(values.profile) : null;
+const profile =
+  baseProfile?.outage && process.env.BADGE_DESK_VENUE_DROP_MS
+    ? withOutage(baseProfile, Number(process.env.BADGE_DESK_VENUE_DROP_MS))
+    : baseProfile;
+const net = sim ? null : makeDeskNetwork(count + 1, undefined, { proxied: profile !== null });
+const proxy = profile ? await ProxyProcess.start({ profile, seed, netns: net?.bridgeNetns ?? null }) : null;
 console.log(
-  net
+  (net
     ? `network namespaces: ${net.hosts.map((h) => h.host).join(', ')}`
-    : 'network namespaces unavailable: loopback ports, no partitions',
+    : 'network namespaces unavailable: loopback ports, no partitions') +
+    (profile ? `; every link through the lossy proxy, profile "${profile.name}"` : ''),
 );
-const hostOf = (i: number) =>
-  net ? { host: net.hosts[i]!.host, netns: net.hosts[i]!.netns } : { host: '127.0.0.1', netns: null };
+// Behind the proxy, a host is advertised at the proxy's address for it (the same port).
+const proxyHostOf = (i: number) => (net ? net.hosts[i]!.proxyHost! : '127.0.0.2');
+const hostOf = (i: number) => ({
+  ...(net ? { host: net.hosts[i]!.host, netns: net.hosts[i]!.netns } : { host: '127.0.0.1', netns: null }),
+  ...(proxy ? { advertise: proxyHostOf(i) } : {}),
+});
+/** Routes a (re)started station through the proxy, once per port. */
+const routed = new Set<string>();
+async function route(host: string, advertised: string, port: number): Promise<void> {
+  if (!proxy || routed.has(`${advertised}:${port}`)) return;
+  routed.add(`${advertised}:${port}`);
+  await proxy.route({ host: advertised, port }, { host, port });
+}
+const routeStation = (s: Station) => route(s.options.host, s.options.advertise!, s.port);
 const stations: Station[] = [];
 const relayDir = mkdtempSync(join(tmpdir(), 'venue-torture-relay-'));
 const relay = new RelayProcess({
@@ -83,8 +108,10 @@ const violation = (round: number, what: string) => {
 };
 
 try {
-  for (let i = 0; i < count; i++)
+  for (let i = 0; i < count; i++) {
     stations.push(await Station.start({ name: 'Desk 1', ...hostOf(i), extraArgs: providerArgs }));
+    await routeStation(stations.at(-1)!);
+  }
   if (sim && providerEvent) {
     sim.eventbrite.seedAttendees(providerEvent, 30);
     // Each desk imports with its own account before the venue exists (joined, it would be given the venue's event).
@@ -102,9 +129,11 @@ try {
   for (const s of stations.slice(1)) await s.call('join', { code, address: stations[0]!.address });
   const venueId = (await stations[0]!.call<{ venue: { id: string } }>('status')).venue.id;
   await relay.start(code);
+  const relayHost = net ? net.hosts[count]!.host : '127.0.0.1';
+  await route(relayHost, proxyHostOf(count), relay.port);
   // Given to one desk; the directory takes it to the others.
   await stations[0]!.call('addDesk', {
-    address: `${net ? net.hosts[count]!.host : '127.0.0.1'}:${relay.port}`,
+    address: `${proxy ? proxyHostOf(count) : relayHost}:${relay.port}`,
   });
 
   const acknowledged = new Set<string>();
@@ -116,6 +145,7 @@ try {
     const pollsBefore = polls.length;
     let partitions = 0;
     let relayFaults = 0;
+    let drops = 0;
     for (let op = 0; op < opsPerRound; op++) {
       const r = random.fraction();
       const at = pick(stations);
@@ -151,8 +181,21 @@ try {
         const skew = Math.round((random.fraction() * 2 - 1) * 5 * 60_000);
         victim.options.extraArgs = [...providerArgs, `--clock-offset-ms=${skew}`];
         await victim.launch();
+        await routeStation(victim);
         kills += 1;
         if (poller) pollerKills += 1;
+      } else if (r < 0.96 && proxy && profile?.outage) {
+        // The venue's Wi-Fi drops and comes back, with check-ins on both sides of it.
+        await proxy.startOutage(profile.outage.mode);
+        const until = Date.now() + profile.outage.durationMs;
+        for (const s of stations) {
+          const actionId = `act-t${seed}-${String(++seq).padStart(7, '0')}`;
+          const answer = await s.call<{ kind: string }>('checkIn', { pid, actionId }).catch(() => null);
+          if (answer?.kind === 'checked_in') acknowledged.add(actionId);
+        }
+        await new Promise((r) => setTimeout(r, Math.max(0, until - Date.now())));
+        await proxy.endOutage();
+        drops += 1;
       } else {
         await new Promise((r) => setTimeout(r, random.next() % 300));
       }
@@ -191,12 +234,13 @@ try {
     });
     if (sim) await checkPolls(round, pollsBefore);
     console.log(
-      `round ${round}: ${acknowledged.size} acknowledged check-ins so far (${stored.length} check-in log entries in the relay's SQLite), ${partitions} partitions, ${kills} kills${sim ? ` (${pollerKills} of the poller)` : ''}, ${relayFaults} relay kills/restarts, ${Date.now() - started} ms`,
+      `round ${round}: ${acknowledged.size} acknowledged check-ins so far (${stored.length} check-in log entries in the relay's SQLite), ${partitions} partitions, ${kills} kills${sim ? ` (${pollerKills} of the poller)` : ''}, ${relayFaults} relay kills/restarts${proxy ? `, ${drops} drops` : ''}, ${Date.now() - started} ms`,
     );
   }
 } finally {
   await Promise.all(stations.map((s) => s.stop().catch(() => undefined)));
   await relay.stop().catch(() => undefined);
+  await proxy?.stop().catch(() => undefined);
   await sim?.close();
   net?.close();
   rmSync(relayDir, { recursive: true, force: true });

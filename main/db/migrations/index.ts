@@ -29,6 +29,7 @@ import { migration012 } from './012-door.ts';
 import { migration013 } from './013-lists.ts';
 import { migration014 } from './014-checkin-tallies.ts';
 import { migration015 } from './015-print-stations.ts';
+import { migration016 } from './016-forget.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
@@ -46,4 +47,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration013,
   migration014,
   migration015,
+  migration016,
 ];

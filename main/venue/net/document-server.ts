@@ -4,7 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import type WebSocket from 'ws';
 import * as Y from 'yjs';
-import { Hocuspocus, type Document, type Connection } from '@hocuspocus/server';
+import { Hocuspocus, type Document, type Connection, type Extension } from '@hocuspocus/server';
 import { HocuspocusProvider } from '@hocuspocus/provider';
 import type { VenueDocumentPersistence } from '../contracts.ts';
 
@@ -30,6 +30,8 @@ export interface DocumentServerOptions {
   opened: (name: string, document: Document) => void;
   /** A document's last user closed it here. */
   closed: (name: string) => void;
+  /** Hocuspocus extensions (a relay's Redis link). */
+  extensions?: Extension[];
 }
 
 interface OpenDocument {
@@ -49,12 +51,14 @@ export class DocumentServer {
       debounce: 1_000,
       maxDebounce: 5_000,
       timeout: options.timeoutMs,
+      extensions: options.extensions ?? [],
       onAuthenticate: async (data) => options.authenticate(data.token, data.documentName, data.request),
       connected: async (data) => options.connected(data.connection, data.documentName),
+      // Applied into Hocuspocus's own document, and nothing returned: a document returned here is
+      // encoded whole and applied again (a day's 40 MB document: another second of a held desk).
       onLoadDocument: async (data) => {
         const stored = options.persistence.load(data.documentName);
         if (stored) Y.applyUpdate(data.document, stored, 'persistence');
-        return data.document;
       },
       onStoreDocument: async (data) => {
         options.persistence.store(data.documentName, Y.encodeStateAsUpdate(data.document));
@@ -115,12 +119,33 @@ export class DocumentServer {
     return this.documents.get(name)?.document ?? null;
   }
 
+  /** The document as Hocuspocus has it loaded now (for this desk's use or only a peer's), or null. */
+  loaded(name: string): Document | null {
+    return this.hocuspocus.documents.get(name) ?? null;
+  }
+
+  /** Closes every peer's connection to this document (the desk forgot it). */
+  closeConnectionsOf(name: string): void {
+    this.hocuspocus.closeConnections(name);
+  }
+
   has(name: string): boolean {
     return this.documents.has(name);
   }
 
   names(): string[] {
     return [...this.documents.keys()];
+  }
+
+  /** The stations connected to each document open here (a station twice is a session left half-open). */
+  clients(): { name: string; stationIds: string[] }[] {
+    return [...this.hocuspocus.documents].map(([name, document]) => ({
+      name,
+      stationIds: document
+        .getConnections()
+        .map((c) => (c.context as { stationId?: string }).stationId ?? '?')
+        .sort(),
+    }));
   }
 
   /** The documents open here, for a new peer's links. */

@@ -6,7 +6,7 @@
 // Who may connect is membership/admission.ts; who is here, membership/presence.ts.
 import type { IncomingMessage } from 'node:http';
 import type * as Y from 'yjs';
-import type { Connection, Document } from '@hocuspocus/server';
+import type { Connection, Document, Extension } from '@hocuspocus/server';
 import type { Clock } from '../../ground/clock.ts';
 import { isPollKey, MAX_POLL_KEYS } from '../../../shared/venue-poller.ts';
 import type { PrintStationOffer } from '../../../shared/print-stations.ts';
@@ -16,10 +16,20 @@ import type { VenueNodeEvent } from './node-events.ts';
 import { PeerRefused, admit, type DeskIdentity } from './membership/admission.ts';
 import { PresenceBook, type PeerPresence, type PresenceState } from './membership/presence.ts';
 import { remoteOf, type PeerAddress } from './transport/addresses.ts';
-import { PeerLinks, helloMessage } from './transport/peer-links.ts';
+import { PeerLinks, helloMessage, type PeerLinkHealth } from './transport/peer-links.ts';
 import { PskServer } from './transport/psk-server.ts';
 import type { VenueKeyMaterial } from './transport/psk.ts';
 import { DEFAULT_VENUE_LIMITS, type VenueLimits } from './transport/limits.ts';
+import { Holdings, type HoldingsAnswer } from './holdings.ts';
+
+/** What a desk answers a peer that asks for a document it forgot (forgetting: main/core/forgetting.ts). */
+export const FORGOTTEN_DOCUMENT_REFUSAL = 'this desk forgot that event';
+
+export interface VenueNodeHealth {
+  links: PeerLinkHealth[];
+  server: { connections: number; sessions: number };
+  documents: { name: string; stationIds: string[] }[];
+}
 
 export interface VenueNodeOptions {
   identity: DeskIdentity;
@@ -36,6 +46,8 @@ export interface VenueNodeOptions {
   onEvent?: (event: VenueNodeEvent) => void;
   /** A relay: says `relay: true` in presence. */
   relay?: boolean;
+  /** Hocuspocus extensions for the node's document server (a relay's Redis link). */
+  extensions?: Extension[];
 }
 
 export class VenueNode {
@@ -43,6 +55,7 @@ export class VenueNode {
   private readonly server: PskServer;
   private readonly links: PeerLinks;
   private readonly presence: PresenceBook;
+  private readonly holdings: Holdings;
   private readonly heartbeatMs: number;
   private material: VenueKeyMaterial | null = null;
   private readonly removedStations = new Set<string>();
@@ -59,24 +72,33 @@ export class VenueNode {
     const stationId = options.identity.stationId;
     const emit = (event: VenueNodeEvent) => this.emit(event);
     this.presence = new PresenceBook(stationId, options.clock);
+    // A dead peer's socket is closed after this long without a pong.
+    const silenceTimeoutMs = Math.max(5_000, this.heartbeatMs * 3);
     this.documents = new DocumentServer({
       stationId,
       persistence: options.persistence,
-      // A dead peer's socket is closed after this long without a pong.
-      timeoutMs: Math.max(5_000, this.heartbeatMs * 3),
+      timeoutMs: silenceTimeoutMs,
       authenticate: (token, documentName, request) => this.authenticate(token, documentName, request),
       connected: (connection, documentName) => this.greet(connection, documentName),
       stateless: (from, payload, reply) =>
         this.emit({ kind: 'stateless', from: 'client', stationId: from, payload, reply }),
       opened: (name, document) => this.links.attachEverywhere(name, document),
       closed: (name) => this.links.detachEverywhere(name),
+      ...(options.extensions ? { extensions: options.extensions } : {}),
     });
     this.server = new PskServer({
       limits,
+      silenceTimeoutMs,
       clock: options.clock,
       currentKey: () => this.material,
       accept: (ws, request) => this.documents.handleConnection(ws, request),
       emit,
+    });
+    this.holdings = new Holdings({
+      send: (payload) => this.sendToPeers(payload, () => true),
+      loaded: (name) => this.documents.loaded(name),
+      deskName: () => this.identity.deskName,
+      relay: options.relay === true,
     });
     this.links = new PeerLinks({
       stationId,
@@ -197,6 +219,24 @@ export class VenueNode {
     return this.documents.close(name);
   }
 
+  /**
+   * Drops every peer's connection to a document this desk forgot (its persistence refuses it
+   * from now on, so they are not let back in): nothing of it stays loaded here once they are gone.
+   */
+  dropDocument(name: string): void {
+    this.documents.closeConnectionsOf(name);
+  }
+
+  /** Asks every connected peer what it holds of the station's log entries in the document (holdings.ts). */
+  askHoldings(
+    name: string,
+    stationId: string,
+    timeoutMs: number,
+    enough?: (answer: HoldingsAnswer) => boolean,
+  ): Promise<HoldingsAnswer[]> {
+    return this.holdings.ask(name, stationId, timeoutMs, enough);
+  }
+
   /** The directory document's current state (desks, removals), shared with every peer. */
   directory(): Y.Doc | null {
     return this.directoryDocument();
@@ -212,6 +252,11 @@ export class VenueNode {
 
   disconnectPeer(address: PeerAddress): void {
     this.links.drop(address);
+  }
+
+  /** Whether the link to this address is up now. */
+  peerConnected(address: PeerAddress): boolean {
+    return this.links.isConnected(address);
   }
 
   peerAddresses(): PeerAddress[] {
@@ -276,6 +321,19 @@ export class VenueNode {
     return this.heartbeatMs;
   }
 
+  /**
+   * The node's connections as they stand: its links out, the TCP connections its server holds (and
+   * how many are sessions), and the stations connected to each document. A link that never
+   * syncs, a handshake that never ends or a station on a document twice shows here.
+   */
+  health(): VenueNodeHealth {
+    return {
+      links: this.links.health(),
+      server: this.server.counts(),
+      documents: this.documents.clients(),
+    };
+  }
+
   /** Stores every document loaded now, as it is (a relay's shutdown: no waiting for Hocuspocus's debounce). */
   storeAll(): void {
     this.documents.storeAll();
@@ -293,7 +351,20 @@ export class VenueNode {
   // ---- internals ----
 
   private emit(event: VenueNodeEvent): void {
+    // What a node holds of a desk's entries is answered here, by desks and relays alike.
+    if (event.kind === 'stateless' && this.onHoldingsMessage(event)) return;
     this.options.onEvent?.(event);
+  }
+
+  private onHoldingsMessage(event: Extract<VenueNodeEvent, { kind: 'stateless' }>): boolean {
+    if (!event.payload.includes('"holds-')) return false;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(event.payload);
+    } catch {
+      return false;
+    }
+    return this.holdings.handle(event.stationId, parsed, event.reply);
   }
 
   private directoryName(): string | null {
@@ -343,6 +414,9 @@ export class VenueNode {
     documentName: string,
     request: IncomingMessage,
   ): { stationId: string; deskName: string } {
+    // Not a refusal of the peer (it is one of the venue's): this desk no longer holds that event.
+    if (this.options.persistence.refuses?.(documentName) === true)
+      throw new PeerRefused(FORGOTTEN_DOCUMENT_REFUSAL);
     const verdict = admit(token, documentName, {
       identity: this.identity,
       venueId: this.material?.venueId ?? null,

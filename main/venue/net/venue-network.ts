@@ -11,24 +11,25 @@ import { AppError } from '../../../shared/errors.ts';
 import { venueDocumentName } from '../../../shared/venue.ts';
 import type { SyncAnswerMessage } from '../../../shared/venue-poller.ts';
 import type { VenueEventListing } from '../../../shared/venue-roster.ts';
-import type { VenueRefusal, VenueStatus } from '../../../shared/venue-desks.ts';
-import { isoTime, type Clock } from '../../ground/clock.ts';
+import type { VenueStatus } from '../../../shared/venue-desks.ts';
+import type { Clock } from '../../ground/clock.ts';
 import type { SecretStore } from '../../ground/secrets.ts';
 import type { VenueDocumentKey, VenueDocumentPersistence, VenueDocumentSource } from '../contracts.ts';
 import { VenueNode } from './node.ts';
+import { RefusalLog } from './refusal-log.ts';
+import type { HoldingsAnswer } from './holdings.ts';
 import type { VenueNodeEvent } from './node-events.ts';
 import { PollRequests, type SyncAnswerOutcome } from './poll-requests.ts';
-import { VENUE_PROTOCOL } from './membership/admission.ts';
+import { REMOVED_REFUSAL, VENUE_PROTOCOL } from './membership/admission.ts';
 import { VenueMembership, type StationName } from './membership/membership.ts';
 import { VenueSettings } from './membership/venue-settings.ts';
 import { VenueDirectory } from './directory/directory.ts';
 import type { Discovery } from './directory/discovery.ts';
+import { RelayChoice } from './directory/relay-choice.ts';
 import { venueStatusOf } from './directory/venue-status.ts';
 import { PrintStationPresence } from './directory/print-stations.ts';
 import { formatHost, parseAddress, peerKey, type PeerAddress } from './transport/addresses.ts';
 import type { VenueLimits } from './transport/limits.ts';
-
-const MAX_REFUSALS_KEPT = 50;
 
 /** The parts of the network half a host chooses (the rest comes from the core). */
 export type VenueNetParts = Omit<
@@ -69,11 +70,14 @@ export class VenueNetwork implements VenueDocumentSource {
   private readonly directory: VenueDirectory;
   private readonly membership: VenueMembership;
   private readonly pollRequests: PollRequests;
-  private readonly refusals: VenueRefusal[] = [];
-  private refusalCount = 0;
+  private readonly refusals = new RefusalLog();
   private readonly listeners: (() => void)[] = [];
   private readonly eventListeners = new Set<() => void>();
+  private readonly removedListeners: ((venueId: string) => void)[] = [];
+  private readonly removedFrom = new Set<string>();
   private directoryObserved: Y.Doc | null = null;
+  private readonly relayChoice: RelayChoice;
+  private relayWatch: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: VenueNetworkDeps) {
     this.settings = new VenueSettings(deps.dataDir, deps.secretStore);
@@ -104,6 +108,7 @@ export class VenueNetwork implements VenueDocumentSource {
       ...(deps.joinTimeoutMs !== undefined ? { joinTimeoutMs: deps.joinTimeoutMs } : {}),
       keyAdopted: () => this.onKeyAdopted(),
       advertise: () => this.advertise(),
+      removed: (venueId) => this.onRemovedFrom(venueId),
     });
     this.pollRequests = new PollRequests({
       node: this.node,
@@ -113,6 +118,15 @@ export class VenueNetwork implements VenueDocumentSource {
       ...(deps.syncAnswerTimeoutMs !== undefined ? { syncAnswerTimeoutMs: deps.syncAnswerTimeoutMs } : {}),
     });
     deps.discovery?.onChange(() => this.onDiscovery());
+    const heartbeatMs = this.node.heartbeatIntervalMs;
+    this.relayChoice = new RelayChoice({
+      connect: (address) => this.node.connectPeer(address),
+      disconnect: (address) => this.node.disconnectPeer(address),
+      linkUp: (address) => this.node.peerConnected(address),
+      // Two heartbeats without the relay in use: it is gone (killed, its machine off).
+      failoverMs: Math.max(1_000, 2 * heartbeatMs),
+      now: () => Date.now(),
+    });
   }
 
   get stationId(): string {
@@ -136,13 +150,21 @@ export class VenueNetwork implements VenueDocumentSource {
       settings.material = stored;
       settings.config = { ...settings.config, venue: { ...settings.config.venue, epoch: stored.epoch } };
       await this.membership.adoptKey();
-      for (const peer of settings.config.peers) this.node.connectPeer(peer);
+      // The desks it knew; its relays are the relay choice's (one at a time).
+      for (const peer of settings.config.peers)
+        if (!this.relayChoice.isRelay(peer)) this.node.connectPeer(peer);
     }
     this.advertise();
+    this.relayWatch = setInterval(
+      () => this.relayChoice.check(),
+      Math.max(250, this.node.heartbeatIntervalMs / 2),
+    );
+    this.relayWatch.unref();
   }
 
   /** Stops serving and leaves the peers (the desk's data stays). */
   async shutdown(): Promise<void> {
+    if (this.relayWatch) clearInterval(this.relayWatch);
     await this.deps.discovery?.close();
     await this.node.stop();
   }
@@ -185,6 +207,30 @@ export class VenueNetwork implements VenueDocumentSource {
   deskOnline(stationId: string): boolean {
     if (stationId === this.stationId) return true;
     return this.node.peerPresence().some((p) => p.stationId === stationId && p.online);
+  }
+
+  // ---- an event forgotten here (main/core/forgetting.ts) ----
+
+  /** What the connected desks and relays hold of this desk's log entries in the event's document. */
+  askHoldings(
+    event: Omit<VenueDocumentKey, 'venueId'>,
+    timeoutMs: number,
+    enough?: (answer: HoldingsAnswer) => boolean,
+  ): Promise<HoldingsAnswer[]> {
+    const venueId = this.venueId;
+    if (!venueId || !this.settings.material) return Promise.resolve([]);
+    const name = venueDocumentName({ venueId, ...event });
+    return this.node.askHoldings(name, this.stationId, timeoutMs, enough);
+  }
+
+  /** The peers' connections to the event's document go (this desk forgot it; it refuses them from now on). */
+  forgetDocument(key: VenueDocumentKey): void {
+    this.node.dropDocument(venueDocumentName(key));
+  }
+
+  /** Called with the venue's id once this desk learns that an admin removed it from that venue. */
+  onRemoved(listener: (venueId: string) => void): void {
+    this.removedListeners.push(listener);
   }
 
   // ---- admin actions ----
@@ -233,6 +279,7 @@ export class VenueNetwork implements VenueDocumentSource {
 
   /** Leaves the venue: this desk keeps its data and works alone. */
   async leave(): Promise<VenueStatus> {
+    this.relayChoice.clear();
     await this.membership.leave();
     return this.status();
   }
@@ -264,8 +311,8 @@ export class VenueNetwork implements VenueDocumentSource {
       directory: this.directory,
       presence: this.node.peerPresence(),
       found: this.deps.discovery?.found() ?? [],
-      refusals: this.refusals,
-      refusalCount: this.refusalCount,
+      refusals: this.refusals.latest,
+      refusalCount: this.refusals.count,
     });
   }
 
@@ -298,19 +345,18 @@ export class VenueNetwork implements VenueDocumentSource {
     return this.pollRequests.handleMessage(stationId, parsed, reply);
   }
 
+  private onRemovedFrom(venueId: string): void {
+    if (this.removedFrom.has(venueId)) return;
+    this.removedFrom.add(venueId);
+    for (const listener of this.removedListeners) listener(venueId);
+  }
+
   private onNodeEvent(e: VenueNodeEvent): void {
     this.membership.observe(e);
-    if (
-      e.kind === 'handshake-refused' ||
-      e.kind === 'peer-refused' ||
-      e.kind === 'limit' ||
-      e.kind === 'refused-by-peer'
-    ) {
-      const from = e.kind === 'refused-by-peer' ? e.peer : e.remote;
-      const reason = e.kind === 'limit' ? `over the ${e.reason} limit` : e.reason;
-      this.refusalCount += 1;
-      this.refusals.unshift({ at: isoTime(this.deps.clock.now()), from, reason });
-      this.refusals.length = Math.min(this.refusals.length, MAX_REFUSALS_KEPT);
+    // A desk of the venue says this one was removed (before the rotation shuts it out).
+    if (e.kind === 'refused-by-peer' && e.reason === REMOVED_REFUSAL && this.venueId)
+      this.onRemovedFrom(this.venueId);
+    if (this.refusals.note(e, this.deps.clock.now())) {
       this.changed();
     } else if (e.kind === 'presence') {
       this.noteRelays();
@@ -394,15 +440,29 @@ export class VenueNetwork implements VenueDocumentSource {
 
   private connectDirectoryPeers(): void {
     const { settings } = this;
+    // Relays: one at a time, the one this desk joined through (or was given) first.
+    const relays = [...(settings.config.relays ?? []), ...this.directory.relayAddresses()];
+    this.relayChoice.setCandidates(relays);
+    const inUse = this.relayChoice.inUse;
+    for (const address of this.node.peerAddresses()) {
+      if (this.relayChoice.isRelay(address) && (!inUse || peerKey(address) !== peerKey(inUse)))
+        this.node.disconnectPeer(address);
+    }
     const known = new Set(settings.config.peers.map(peerKey));
     const learned: PeerAddress[] = [];
-    for (const address of this.directory.addressesOfOthers(this.stationId)) {
+    for (const address of this.directory.addressesOfDesks(this.stationId)) {
       this.node.connectPeer(address);
       if (!known.has(peerKey(address))) learned.push(address);
     }
+    const knownRelays = new Set((settings.config.relays ?? []).map(peerKey));
+    const learnedRelays = this.directory.relayAddresses().filter((a) => !knownRelays.has(peerKey(a)));
     // Kept with the config too: after a crash the directory's last changes may not be stored yet.
-    if (learned.length > 0) {
-      settings.config = { ...settings.config, peers: [...settings.config.peers, ...learned].slice(-200) };
+    if (learned.length > 0 || learnedRelays.length > 0) {
+      settings.config = {
+        ...settings.config,
+        peers: [...settings.config.peers, ...learned].slice(-200),
+        relays: [...(settings.config.relays ?? []), ...learnedRelays].slice(0, 16),
+      };
       settings.saveConfig();
     }
   }

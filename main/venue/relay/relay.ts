@@ -14,6 +14,9 @@ import { readPairingCode } from '../net/membership/pairing-code.ts';
 import { readRotated, readRotation, rotatedMessageFor } from '../net/membership/rotation.ts';
 import type { VenueKeyMaterial } from '../net/transport/psk.ts';
 import { loadRelayKey, RelayDocumentStore, saveRelayKey } from './store.ts';
+import { RelayRedisLink } from './redis-link.ts';
+import { VenueDirectory } from '../net/directory/directory.ts';
+import { parseAddress } from '../net/transport/addresses.ts';
 
 export interface RelayOptions {
   dataDir: string;
@@ -32,6 +35,16 @@ export interface RelayOptions {
   rotationWindowMs?: number;
   /** One line per thing an operator should know (start, refusals, rotations); never the secret. */
   log?: (line: string) => void;
+  /**
+   * Redis shared with the venue's other relay instances (redis://host:port): documents and
+   * presence reach the desks of every instance. Null: this relay alone.
+   */
+  redis?: string | null;
+  /**
+   * Where desks reach this relay (`host:port`), written into the venue's directory at start: with
+   * several instances, every desk and every pairing code then knows all of them.
+   */
+  advertise?: string[];
 }
 
 /** What an operator sees of a refused connection: an address and why. */
@@ -50,6 +63,7 @@ function describeRefusal(e: VenueNodeEvent, rotating: boolean): string | null {
 export class VenueRelay {
   private readonly node: VenueNode;
   private readonly store: RelayDocumentStore;
+  private readonly redis: RelayRedisLink | null;
   private material: VenueKeyMaterial;
   private readonly stationIdValue: string;
   private observedDirectory: Y.Doc | null = null;
@@ -78,6 +92,13 @@ export class VenueRelay {
       );
     }
     this.store = new RelayDocumentStore(options.dataDir, () => options.clock.now());
+    this.redis = options.redis
+      ? new RelayRedisLink({
+          url: options.redis,
+          identifier: this.stationIdValue,
+          log: (line) => this.log(line),
+        })
+      : null;
     this.node = new VenueNode({
       identity: {
         stationId: this.stationIdValue,
@@ -89,6 +110,7 @@ export class VenueRelay {
       persistence: this.store,
       listen: options.listen,
       relay: true,
+      ...(this.redis ? { extensions: [this.redis.extension] } : {}),
       ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
       onEvent: (e) => this.onNodeEvent(e),
     });
@@ -129,6 +151,7 @@ export class VenueRelay {
     if (this.rotationTimer) clearTimeout(this.rotationTimer);
     this.node.storeAll();
     await this.node.stop();
+    await this.redis?.close();
     this.store.close();
   }
 
@@ -138,6 +161,7 @@ export class VenueRelay {
 
   private async adopt(material: VenueKeyMaterial): Promise<void> {
     this.material = material;
+    this.redis?.setKey(material);
     await this.node.setKey(material);
     const directory = this.node.directory();
     if (directory && directory !== this.observedDirectory) {
@@ -145,6 +169,16 @@ export class VenueRelay {
       directory.on('update', () => this.applyRemovals());
     }
     this.applyRemovals();
+    this.advertise();
+  }
+
+  /** Writes where desks reach this relay into the venue's directory (as a desk notes a relay it reaches). */
+  private advertise(): void {
+    const addresses = (this.options.advertise ?? []).flatMap((text) => parseAddress(text) ?? []);
+    if (addresses.length === 0) return;
+    new VenueDirectory(() => this.node.directory()).noteRelays(
+      addresses.map((address) => ({ address, stationId: this.stationIdValue })),
+    );
   }
 
   /** Desks an admin removed (the directory's `removed` map) are refused here too. */

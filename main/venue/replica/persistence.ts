@@ -7,7 +7,7 @@ import type { VenueStore } from '../../db/venue-store.ts';
 import type { Clock } from '../../ground/clock.ts';
 import { isoTime } from '../../ground/clock.ts';
 import type { VenueDocumentKey, VenueDocumentPersistence, VenueDocumentSource } from '../contracts.ts';
-import { venueDocumentName } from '../../../shared/venue.ts';
+import { parseVenueDocumentName, venueDocumentName } from '../../../shared/venue.ts';
 import {
   ROSTER_MAPS,
   listVenueEventIn,
@@ -16,17 +16,36 @@ import {
 } from '../../../shared/venue-roster.ts';
 
 export class SqliteDocumentPersistence implements VenueDocumentPersistence {
+  /** `provider:providerEventId` of the events this desk forgot: their documents in any venue. */
+  private readonly forgotten: Set<string>;
+
   constructor(
     private readonly venueStore: VenueStore,
     private readonly clock: Clock,
-  ) {}
+    forgotten: Iterable<string> = [],
+  ) {
+    this.forgotten = new Set(forgotten);
+  }
 
   load(documentName: string): Uint8Array | null {
+    if (this.refuses(documentName)) return null;
     return this.venueStore.loadDocument(documentName);
   }
 
   store(documentName: string, state: Uint8Array): void {
+    if (this.refuses(documentName)) return;
     this.venueStore.storeDocument(documentName, state, isoTime(this.clock.now()));
+  }
+
+  /** An event this desk forgot: its documents are neither loaded, stored nor served from now on. */
+  forget(provider: string, providerEventId: string): void {
+    this.forgotten.add(`${provider}:${providerEventId}`);
+  }
+
+  refuses(documentName: string): boolean {
+    if (this.forgotten.size === 0) return false;
+    const ref = parseVenueDocumentName(documentName);
+    return ref !== null && this.forgotten.has(`${ref.provider}:${ref.providerEventId}`);
   }
 }
 

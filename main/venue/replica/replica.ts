@@ -19,6 +19,7 @@ import { isoTime } from '../../ground/clock.ts';
 import type { CoreEvents } from '../../ground/events.ts';
 import type { VenueDocumentKey, VenueDocumentSource } from '../contracts.ts';
 import { AppError } from '../../../shared/errors.ts';
+import { yieldToEventLoop } from '../../ground/yield.ts';
 import type { Actor, EventSyncSource } from '../../../shared/types.ts';
 import type { PrintJob } from '../../../shared/printing.ts';
 import {
@@ -73,6 +74,8 @@ export class VenueReplica {
   private readonly lists: ListLog;
   private readonly stationJobs: StationJobLog | null;
   private source: VenueDocumentSource | null = null;
+  /** While connected to a source: stops following an event and releases its document there. */
+  private release: ((eventId: number) => Promise<void>) | null = null;
 
   constructor(private readonly deps: VenueReplicaDeps) {
     this.stationId = deps.venueStore.stationId;
@@ -214,6 +217,8 @@ export class VenueReplica {
       if (keys.has(eventId)) return;
       keys.set(eventId, key);
       const doc = await source.open(key);
+      // Loading a day's document holds the event loop for a while; the desk's calls go first.
+      await yieldToEventLoop();
       if (keys.get(eventId) !== key) return;
       this.attach(key, doc);
       this.roster.listEvent(eventId);
@@ -277,11 +282,20 @@ export class VenueReplica {
     });
     const offDirectory = source.onVenueEventsChanged(followDirectory);
     followDirectory();
+    const release = async (eventId: number) => {
+      const key = keys.get(eventId);
+      if (!key) return;
+      keys.delete(eventId);
+      this.detach(key);
+      await source.close(key);
+    };
+    this.release = release;
     return async () => {
       closed = true;
       offAdded();
       offDirectory();
       if (this.source === source) this.source = null;
+      if (this.release === release) this.release = null;
       for (const { key, stop } of arriving.values()) {
         stop();
         await source.close(key);
@@ -293,6 +307,19 @@ export class VenueReplica {
       }
       keys.clear();
     };
+  }
+
+  /**
+   * Stops following a forgotten event: its document is detached and released (the network half
+   * refuses it from then on, and its persistence neither loads nor stores it).
+   */
+  async forget(eventId: number): Promise<void> {
+    if (this.release) await this.release(eventId);
+    const a = this.attached.get(eventId);
+    if (a) {
+      a.stop();
+      this.attached.delete(eventId);
+    }
   }
 
   private isPoller(eventId: number): boolean {
@@ -405,6 +432,11 @@ export class VenueReplica {
   /** Remote entries of this event waiting for their attendee to reach the mirror. */
   pendingCount(eventId: number): number {
     return this.deps.venueStore.pending.ofEvent(eventId).length;
+  }
+
+  /** The events whose documents are attached now. */
+  attachedEventIds(): number[] {
+    return [...this.attached.keys()];
   }
 
   /** Whether the event's document is attached (tests, the network half's status). */

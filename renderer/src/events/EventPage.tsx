@@ -33,6 +33,8 @@ import { StorageBanner } from '../storage/index.ts';
 import { KioskStartButton } from '../kiosk/index.ts';
 import { BatchPrintDialog, BatchPrintProgress } from '../printing/index.ts';
 import { ListsSection } from '../lists/index.ts';
+import { downloadText } from '../ui/download.ts';
+import { ForgetEventAction, ForgottenNotice } from './ForgetEvent.tsx';
 
 export function EventPage() {
   const event = useCurrentEvent();
@@ -51,6 +53,7 @@ function EventView({ event }: { event: SyncedEvent }) {
       <ClockWarnings />
       <EventHeader event={event} view={view} />
       {view.alert ? <RecoveryAlert event={event} view={view} onOpen={() => setRecovering(true)} /> : null}
+      <ForgottenNotice event={event} />
       <StorageBanner />
       {view.showImportProgress && event.activeJob ? (
         <ImportProgress event={event} job={event.activeJob} />
@@ -78,9 +81,10 @@ function EventHeader({ event, view }: { event: SyncedEvent; view: EventSyncView 
   const via = event.syncVia;
   // A desk without an account asks the desk that syncs the event (its Sync runs there).
   const viaCanSync = event.integrationId === null && via !== null && via.online && via.status === 'ACTIVE';
-  const canSync = (event.status === 'ACTIVE' || viaCanSync) && job === null && !requested;
+  const canSync = !event.forgotten && (event.status === 'ACTIVE' || viaCanSync) && job === null && !requested;
   let hint: string | undefined;
-  if (!syncing && event.integrationId === null) {
+  if (event.forgotten) hint = 'Forgotten on this desk: it no longer syncs here.';
+  else if (!syncing && event.integrationId === null) {
     hint = !via
       ? 'No desk of the venue syncs this event yet.'
       : viaCanSync
@@ -281,16 +285,7 @@ function EventSettings({ event }: { event: SyncedEvent }) {
     setExporting(true);
     try {
       const { filename, csv } = await exportCheckIns(event.id);
-      const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = filename;
-      link.style.display = 'none';
-      document.body.appendChild(link);
-      link.click();
-      link.remove();
-      // Revoked on the next turn: the download has taken its copy by then.
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
+      downloadText(filename, csv, 'text/csv;charset=utf-8');
       toast(`Check-ins exported to ${filename}`, 'success');
     } catch (err) {
       toast(`Could not export check-ins: ${errorMessage(err)}`, 'error');
@@ -323,6 +318,7 @@ function EventSettings({ event }: { event: SyncedEvent }) {
       ) : (
         <p className="muted small">An admin can export the check-in log as CSV.</p>
       )}
+      <ForgetEventAction event={event} />
     </section>
   );
 }

@@ -70,6 +70,11 @@ function EventCard({ event }: { event: SyncedEvent }) {
       <p className="event-card-meta">
         <span className="event-card-count">{formatCount(event.counts.attending)} attending</span>
         <span className="event-card-provider">{PROVIDER_LABEL[event.provider]}</span>
+        {event.forgotten ? (
+          <span className="event-card-forgotten" data-testid="event-card-forgotten">
+            Forgotten on this desk
+          </span>
+        ) : null}
       </p>
       <div className="event-card-actions">
         <button

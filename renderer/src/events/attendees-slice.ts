@@ -217,7 +217,7 @@ export const createAttendeesSlice: SliceCreator<AttendeesSlice> =
       });
     };
 
-    for (const event of ['attendeesChanged', 'checkinsChanged'] as const) {
+    for (const event of ['attendeesChanged', 'checkinsChanged', 'eventForgotten'] as const) {
       signals.onPush(event, ({ eventId }) => {
         if (get().attendees?.eventId !== eventId) return;
         bumpGeneration(eventId);

@@ -4,6 +4,7 @@
 import type { ProviderEventOption } from '../../../shared/ipc-contract.ts';
 import type { Integration, SyncedEvent, SyncJob } from '../../../shared/types.ts';
 import type { CheckInStats } from '../../../shared/desk.ts';
+import type { ForgetCheck, ForgetOutcome } from '../../../shared/forget.ts';
 import type { ProviderClockCheck } from '../../../shared/station-clock.ts';
 import { describeSyncStatus } from '../../../shared/sync-status.ts';
 import { syncStartedText } from '../../../shared/venue-poller.ts';
@@ -35,6 +36,12 @@ export interface EventsSlice {
   recoverEvent(eventId: number, integrationId: number): Promise<void>;
   syncEvent(eventId: number): Promise<void>;
   refreshEvent(eventId: number): Promise<void>;
+  /** What forgetting the event on this desk would remove and keep, and who holds its check-ins (admin). */
+  forgetCheck(eventId: number): Promise<ForgetCheck>;
+  /** The check-in log as CSV for the admin to keep before forgetting (admin). */
+  exportBeforeForgetting(eventId: number): Promise<{ filename: string; csv: string }>;
+  /** Forgets the event on this desk (admin); a refusal rejects with its reason. */
+  forgetEvent(eventId: number): Promise<ForgetOutcome>;
 
   // For the other slices:
   /** A whole list of events from main (snapshot or list), merged with the job progress already shown. */
@@ -161,6 +168,10 @@ export const createEventsSlice: SliceCreator<EventsSlice> =
     signals.onPush('eventAdded', () => void refreshEvents());
     // Sync data that changed without a status change: the next attempt, a repair, an internal error.
     signals.onPush('syncChanged', ({ eventId }) => void refreshEventNow(eventId));
+    signals.onPush('eventForgotten', ({ eventId }) => {
+      void refreshEventNow(eventId);
+      get().refreshStatsSoon(eventId);
+    });
 
     const refreshClockChecks = () =>
       refreshes.run('clockChecks', async () => {
@@ -247,6 +258,20 @@ export const createEventsSlice: SliceCreator<EventsSlice> =
 
       refreshEvent(eventId) {
         return refreshEventNow(eventId);
+      },
+
+      forgetCheck(eventId) {
+        return adminCall('forget.check', { eventId });
+      },
+
+      exportBeforeForgetting(eventId) {
+        return adminCall('forget.exportCheckIns', { eventId });
+      },
+
+      async forgetEvent(eventId) {
+        const outcome = await adminCall('forget.event', { eventId });
+        void refreshEventNow(eventId);
+        return outcome;
       },
 
       applyEventList(list) {

@@ -1,6 +1,11 @@
 // Settings: Integrations (connect, reconnect, remove — admin), this station's settings, the sound of
 // the desk's answers (any operator), the venue
 // (its desks, pairing), printers (and where this station prints) and badge templates.
+import {
+  DEFAULT_FORGET_AFTER_DAYS,
+  MAX_FORGET_AFTER_DAYS,
+  MIN_FORGET_AFTER_DAYS,
+} from '../../../shared/forget.ts';
 import { useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent, RefObject } from 'react';
 import type { Integration, ProviderKind } from '../../../shared/types.ts';
@@ -193,10 +198,12 @@ function StationSection({ headingRef }: { headingRef: RefObject<HTMLHeadingEleme
   const [stationName, setStationName] = useState(settings.stationName);
   const [pollSeconds, setPollSeconds] = useState(String(Math.round(settings.pollIntervalMs / 1000)));
   const [lockMinutes, setLockMinutes] = useState(String(settings.adminLockMinutes));
+  const forgetDaysOf = (s: typeof settings) => String(s.forgetAfterDays ?? DEFAULT_FORGET_AFTER_DAYS);
+  const [forgetDays, setForgetDays] = useState(forgetDaysOf(settings));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [pinDialog, setPinDialog] = useState(false);
-  const ids = { name: useId(), poll: useId(), lock: useId() };
+  const ids = { name: useId(), poll: useId(), lock: useId(), forget: useId(), forgetHelp: useId() };
 
   // When the settings change elsewhere (another window, a save), show them.
   const [shown, setShown] = useState(settings);
@@ -205,6 +212,7 @@ function StationSection({ headingRef }: { headingRef: RefObject<HTMLHeadingEleme
     setStationName(settings.stationName);
     setPollSeconds(String(Math.round(settings.pollIntervalMs / 1000)));
     setLockMinutes(String(settings.adminLockMinutes));
+    setForgetDays(forgetDaysOf(settings));
   }
 
   const submit = async (e: FormEvent) => {
@@ -212,16 +220,30 @@ function StationSection({ headingRef }: { headingRef: RefObject<HTMLHeadingEleme
     const name = stationName.trim();
     const poll = Number(pollSeconds);
     const lock = Number(lockMinutes);
+    const forgetAfterDays = Number(forgetDays);
     if (!name || name.length > 60) return setError('The station name is 1 to 60 characters.');
     if (!Number.isInteger(poll) || poll < 5 || poll > 3600)
       return setError('The poll interval is a whole number of seconds from 5 to 3600.');
     if (!Number.isInteger(lock) || lock < 1 || lock > 240)
       return setError('The admin lock is a whole number of minutes from 1 to 240.');
+    if (
+      !Number.isInteger(forgetAfterDays) ||
+      forgetAfterDays < MIN_FORGET_AFTER_DAYS ||
+      forgetAfterDays > MAX_FORGET_AFTER_DAYS
+    )
+      return setError(
+        `Events are forgotten a whole number of days from ${MIN_FORGET_AFTER_DAYS} to ${MAX_FORGET_AFTER_DAYS} after they end.`,
+      );
     setBusy(true);
     setError(null);
     try {
       // Printing (printer, auto-print) is saved from the Printers section as it changes.
-      await updateSettings({ stationName: name, pollIntervalMs: poll * 1000, adminLockMinutes: lock });
+      await updateSettings({
+        stationName: name,
+        pollIntervalMs: poll * 1000,
+        adminLockMinutes: lock,
+        forgetAfterDays,
+      });
       toast('Settings saved', 'success');
     } catch (err) {
       setError(errorMessage(err));
@@ -282,6 +304,26 @@ function StationSection({ headingRef }: { headingRef: RefObject<HTMLHeadingEleme
             onChange={(e) => setLockMinutes(e.target.value)}
             disabled={readOnly}
           />
+        </div>
+        <div className="field">
+          <label className="field-label" htmlFor={ids.forget}>
+            Forget events after they end (days)
+          </label>
+          <input
+            id={ids.forget}
+            type="number"
+            min={MIN_FORGET_AFTER_DAYS}
+            max={MAX_FORGET_AFTER_DAYS}
+            step={1}
+            value={forgetDays}
+            onChange={(e) => setForgetDays(e.target.value)}
+            disabled={readOnly}
+            aria-describedby={ids.forgetHelp}
+          />
+          <p className="muted small field-help" id={ids.forgetHelp}>
+            This desk forgets an event&apos;s attendees this many days after it ends (checked at start and
+            daily); the counts stay.
+          </p>
         </div>
         <InlineError message={error} />
         {admin ? (

@@ -85,7 +85,9 @@ export function JoinVenueDialog({ onClose }: { onClose: () => void }) {
     e.preventDefault();
     const trimmed = code.trim();
     if (!trimmed)
-      return setError('Type the pairing code another desk of the venue shows (it starts with BD1 or BD2).');
+      return setError(
+        'Type the pairing code another desk of the venue shows (it starts with BD1, BD2 or BD3).',
+      );
     // A typed address wins over a picked desk; neither lets main look for a desk of that venue nearby.
     const address = typed.trim() || picked;
     await run(async () => {
@@ -180,8 +182,8 @@ export function JoinVenueDialog({ onClose }: { onClose: () => void }) {
             spellCheck={false}
           />
           <span className="field-help muted small">
-            host:port, as the other desk's Settings → Venue shows it. A code that starts with BD2 needs none:
-            it names the venue's relay.
+            host:port, as the other desk's Settings → Venue shows it. A code that starts with BD2 or BD3 needs
+            none: it names the venue's relays.
           </span>
         </div>
         <InlineError message={error} />

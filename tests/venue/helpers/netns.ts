@@ -16,10 +16,14 @@ export interface VenueHost {
   host: string;
   /** The bridge-side end of its veth pair. */
   port: string;
+  /** An address of the bridge's namespace for a proxy in front of this host (with `proxied`). */
+  proxyHost?: string;
 }
 
 export interface DeskNetwork {
   hosts: VenueHost[];
+  /** The bridge's namespace: a proxy between every desk and the bridge runs there. */
+  bridgeNetns: string;
   /** Stations in `apart` are cut off from the others (they still reach each other). */
   partition(apart: number[]): void;
   heal(): void;
@@ -63,6 +67,7 @@ function removeNamespaces(made: string[]): void {
 export function makeDeskNetwork(
   count: number,
   prefix = process.env.BADGE_DESK_NETNS_PREFIX || 'bd',
+  opts: { proxied?: boolean } = {},
 ): DeskNetwork | null {
   if (!namespacesAvailable()) return null;
   const tag = randomBytes(2).toString('hex');
@@ -96,8 +101,19 @@ export function makeDeskNetwork(
       ip('-n', bridgeNs, 'link', 'set', port, 'up');
       hosts.push({ netns: ns, host, port });
     }
+    // Proxied: the bridge's namespace takes an address per host on br0 (host .10+i, proxy .100+i),
+    // so a proxy there stands between every desk and the bridge; a partition still cuts a
+    // desk from it (its port leaves br0).
+    if (opts.proxied) {
+      for (const [i, h] of hosts.entries()) {
+        h.proxyHost = `${subnet}.${i + 100}`;
+        ip('-n', bridgeNs, 'addr', 'add', `${h.proxyHost}/24`, 'dev', 'br0');
+      }
+      ip('-n', bridgeNs, 'link', 'set', 'lo', 'up');
+    }
     return {
       hosts,
+      bridgeNetns: bridgeNs,
       partition(apart) {
         for (const i of apart) ip('-n', bridgeNs, 'link', 'set', hosts[i]!.port, 'master', 'br1');
       },
@@ -224,6 +240,95 @@ export function makeRelayNetwork(deskCount: number, prefix = 'bdrelay-'): RelayN
     // The relay's address on the first link: a local address of its namespace, so every desk's
     // default route delivers to it without any forwarding.
     return { relay: { netns: relayNs, host: `${subnet(0)}.1` }, desks, setForwarding, close };
+  } catch (err) {
+    close();
+    throw err;
+  }
+}
+
+// ---- a relay cluster: two relay instances, each the only way in for its desks, and Redis ----
+
+export interface ClusterNetwork {
+  /** Redis's namespace; each instance reaches it at its own address (`redisHost`). */
+  redis: { netns: string };
+  /** The two relay instances' namespaces: where each listens (0.0.0.0) and the address its desks reach it at. */
+  relays: { netns: string; host: string; redisHost: string }[];
+  /** Desks by side: `desks[0]` reach only relay 0, `desks[1]` only relay 1. */
+  desks: VenueHost[][];
+  /**
+   * Opens a way from relay 0's desks to relay 1's address (relay 0's namespace forwards over a
+   * link between the two): the failover path when instance 0 dies. Off at first.
+   */
+  bridgeSides(): void;
+  close(): void;
+}
+
+/**
+ * Namespaces: Redis's, one per relay instance (each with a link to Redis's and to each of its
+ * desks), and one per desk, whose default route points at its instance. No namespace forwards,
+ * so a desk reaches its own instance's addresses only and never the other side or Redis.
+ */
+export function makeClusterNetwork(desksPerSide: number, prefix = 'bdcl-'): ClusterNetwork | null {
+  if (!namespacesAvailable()) return null;
+  const tag = randomBytes(1).toString('hex');
+  const base = `10.${150 + (parseInt(tag, 16) % 50)}`;
+  const made: string[] = [];
+  const close = () => removeNamespaces(made);
+  const addNs = (name: string) => {
+    ip('netns', 'add', name);
+    made.push(name);
+    ip('-n', name, 'link', 'set', 'lo', 'up');
+    return name;
+  };
+  /** A veth pair between two namespaces, each end with its /24 address. */
+  const link = (a: string, aAddr: string, b: string, bAddr: string, name: string) => {
+    ip('link', 'add', `${name}a`, 'netns', a, 'type', 'veth', 'peer', 'name', `${name}b`, 'netns', b);
+    ip('-n', a, 'addr', 'add', `${aAddr}/24`, 'dev', `${name}a`);
+    ip('-n', b, 'addr', 'add', `${bAddr}/24`, 'dev', `${name}b`);
+    ip('-n', a, 'link', 'set', `${name}a`, 'up');
+    ip('-n', b, 'link', 'set', `${name}b`, 'up');
+  };
+  try {
+    const redisNs = addNs(`${prefix}${tag}-x`);
+    const relayNs = [addNs(`${prefix}${tag}-a`), addNs(`${prefix}${tag}-b`)];
+    for (const ns of relayNs)
+      execFileSync('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=0'], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+    // Redis: 250.x for instance 0, 251.x for instance 1; the instances' own link: 252.x.
+    link(relayNs[0]!, `${base}.250.1`, redisNs, `${base}.250.2`, `cl${tag}r0`);
+    link(relayNs[1]!, `${base}.251.1`, redisNs, `${base}.251.2`, `cl${tag}r1`);
+    link(relayNs[0]!, `${base}.252.1`, relayNs[1]!, `${base}.252.2`, `cl${tag}ab`);
+    const desks: VenueHost[][] = [[], []];
+    let subnet = 0;
+    for (const side of [0, 1]) {
+      for (let i = 0; i < desksPerSide; i++, subnet++) {
+        const ns = addNs(`${prefix}${tag}-d${subnet}`);
+        link(relayNs[side]!, `${base}.${subnet}.1`, ns, `${base}.${subnet}.2`, `cl${tag}d${subnet}`);
+        ip('-n', ns, 'route', 'add', 'default', 'via', `${base}.${subnet}.1`);
+        desks[side]!.push({ netns: ns, host: `${base}.${subnet}.2`, port: `cl${tag}d${subnet}b` });
+      }
+    }
+    // Each instance is reached at its first desk link's address (local to its namespace: all its desks reach it).
+    const relays = [0, 1].map((side) => ({
+      netns: relayNs[side]!,
+      host: `${base}.${side * desksPerSide}.1`,
+      redisHost: `${base}.${250 + side}.2`,
+    }));
+    return {
+      redis: { netns: redisNs },
+      relays,
+      desks,
+      bridgeSides() {
+        execFileSync('ip', ['netns', 'exec', relayNs[0]!, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1'], {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        ip('-n', relayNs[0]!, 'route', 'add', `${relays[1]!.host}/32`, 'via', `${base}.252.2`);
+        for (let s = 0; s < desksPerSide; s++)
+          ip('-n', relayNs[1]!, 'route', 'add', `${base}.${s}.0/24`, 'via', `${base}.252.1`);
+      },
+      close,
+    };
   } catch (err) {
     close();
     throw err;

@@ -19,6 +19,10 @@ export interface RelayProcessOptions {
   port: number;
   netns?: string | null;
   heartbeatMs?: number;
+  /** One of several instances sharing the venue through this Redis (redis://host:port). */
+  redis?: string;
+  /** Where desks reach it (host:port), written into the venue's directory. */
+  advertise?: string[];
 }
 
 export class RelayProcess {
@@ -47,6 +51,8 @@ export class RelayProcess {
       '--heartbeat-ms',
       String(this.options.heartbeatMs ?? 500),
       ...(code && via === 'argument' ? ['--code', code] : []),
+      ...(this.options.redis ? ['--redis', this.options.redis] : []),
+      ...(this.options.advertise ?? []).flatMap((a) => ['--advertise', a]),
     ];
     const [cmd, argv] = this.options.netns
       ? ['ip', ['netns', 'exec', this.options.netns, process.execPath, ...args]]

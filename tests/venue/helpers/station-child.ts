@@ -2,18 +2,22 @@
 // own process, controlled over stdio as JSON lines: {"id":1,"cmd":"checkIn","args":{...}} in,
 // {"id":1,"ok":true,"value":...} out. The first line out is {"ready":true,...}. Each station holds the
 // event's account: its mirror is seeded here with the same event and people on every station.
-//   tsx tests/venue/helpers/station-child.ts --data-dir D --name "Desk 1" --listen 127.0.0.1 [--seed 20]
+//   tsx tests/venue/helpers/station-child.ts --data-dir D --name "Desk 1" --listen 127.0.0.1 [--advertise H] [--seed 20]
 //     [--clock-offset-ms N] [--protocol N] [--app-version V] [--heartbeat-ms N] [--mdns]
 //     [--eventbrite-url URL --poll-ms N]   (a simulated Eventbrite, live sync on: the poller tests)
 //     [--printer pdf|zpl|none] [--offer NAME]   (the station's printer: PDF files, a ZPL stand-in in
 //     this process whose labels the `labels` command reads, or none; --offer: a print station)
+//     [--report-arrivals]   (a line {"event":"arrivals","pids":[...],"at":ms} for every check-in change: the bench)
+//     [--forgetting]   (forgetting's timers on: the venue asked every second what it holds of this desk's check-ins)
 // --mdns: desks find each other over mDNS (only inside the suite's network namespaces: a test
 // never multicasts on a network it did not make).
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { createCore, type BadgeDeskCore } from '../../../main/core/create-core.ts';
 import { join } from 'node:path';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { FileSecretStore } from '../../../main/host/file-stores.ts';
 import { describeCheckInOutcome } from '../../../shared/desk.ts';
 import type { Actor } from '../../../shared/types.ts';
@@ -31,6 +35,8 @@ const { values } = parseArgs({
     'data-dir': { type: 'string' },
     name: { type: 'string', default: 'Desk 1' },
     listen: { type: 'string', default: '127.0.0.1' },
+    // The address other desks are told (default: --listen): a proxy's, when the link is shaped.
+    advertise: { type: 'string' },
     seed: { type: 'string', default: '20' },
     'clock-offset-ms': { type: 'string', default: '0' },
     protocol: { type: 'string' },
@@ -41,6 +47,8 @@ const { values } = parseArgs({
     mdns: { type: 'boolean', default: false },
     printer: { type: 'string', default: 'pdf' },
     offer: { type: 'string' },
+    'report-arrivals': { type: 'boolean', default: false },
+    forgetting: { type: 'boolean', default: false },
   },
 });
 const dataDir = values['data-dir']!;
@@ -79,12 +87,15 @@ const core: BadgeDeskCore = createCore({
     station: { get: () => deskName, set: renameDesk },
     discovery: values.mdns ? new MdnsDiscovery() : null,
     listen: { host: values.listen!, port: 0 },
-    advertiseHosts: [values.listen!],
+    advertiseHosts: [values.advertise ?? values.listen!],
     heartbeatMs: Number(values['heartbeat-ms']),
     reconnect: { minDelayMs: 100, maxDelayMs: 1_000 },
     joinTimeoutMs: 8_000,
     ...(values.protocol ? { protocol: Number(values.protocol) } : {}),
   },
+  // --forgetting: what the venue holds of this desk's check-ins is asked every second (a removed
+  // desk forgets by the last answer), and the retention rule runs.
+  forgetting: { holdingsIntervalMs: 1_000, holdingsTimeoutMs: 2_000 },
 });
 
 // A ZPL stand-in lives and dies with this process: each start adds a printer at its new port.
@@ -107,6 +118,8 @@ core.printStations.settingsChanged();
 
 const eventId = seedVenueEvent(core, deskName.length + dataDir.length, Number(values.seed));
 const hhmm = (iso: string) => iso.slice(11, 16);
+/** Milliseconds on the machine's clock, sub-millisecond: comparable across processes. */
+const wallClock = () => performance.timeOrigin + performance.now();
 const attendeeId = (pid: string) => {
   const a = core.store.findAttendeeByProviderId(eventId, pid);
   if (!a) throw new Error(`no attendee ${pid}`);
@@ -144,7 +157,13 @@ const byWhoAndWhen = (conflicts: VenueConflict[]) =>
 
 /** Everything the invariants compare: derived state per person, the log's action ids, conflicts. */
 function state() {
-  const people = core.listAttendees(eventId, { offset: 0, limit: 100_000 });
+  // A page at a time: a 100,000-attendee event's one page would bind more SQL variables than SQLite takes.
+  const people: ReturnType<typeof core.listAttendees> = [];
+  for (let offset = 0; ; offset += 10_000) {
+    const page = core.listAttendees(eventId, { offset, limit: 10_000 });
+    people.push(...page);
+    if (page.length < 10_000) break;
+  }
   const log = core.desk.log(eventId, 100_000);
   return {
     people: people
@@ -175,12 +194,36 @@ const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
   rotate: () => core.venue.rotateSecret(admin()),
   status: () => core.venue.status(),
   checkIn: (a) => {
-    const outcome = core.desk.checkIn(admin(), {
-      eventId,
-      actionId: String(a.actionId),
-      attendeeId: attendeeId(String(a.pid)),
-    });
-    return { kind: outcome.kind, text: describeCheckInOutcome(outcome, hhmm) };
+    const id = attendeeId(String(a.pid));
+    // When it was committed, on the machine's clock (the bench compares it with other processes').
+    const at = wallClock();
+    const outcome = core.desk.checkIn(admin(), { eventId, actionId: String(a.actionId), attendeeId: id });
+    return { kind: outcome.kind, text: describeCheckInOutcome(outcome, hhmm), at };
+  },
+  /** Check-ins of a{from}..a{from+count-1} through the desk, a thousand at a time (the heal bench). */
+  checkInMany: async (a) => {
+    const from = Number(a.from);
+    const count = Number(a.count);
+    let done = 0;
+    for (let i = from; i < from + count; i++) {
+      const outcome = core.desk.checkIn(admin(), {
+        eventId,
+        actionId: `${String(a.tag)}-${String(i).padStart(7, '0')}`,
+        attendeeId: attendeeId(`a${i}`),
+      });
+      if (outcome.kind === 'checked_in') done += 1;
+      if (i % 1_000 === 999) await new Promise((r) => setImmediate(r));
+    }
+    return done;
+  },
+  /** How many are checked in now (cheap: the event's counts). */
+  checkedIn: () => core.getEvent(eventId).counts.checkedIn,
+  /** A digest of everything `state` holds but the refusals: equal on desks in the same state. */
+  digest: () => {
+    const s = state();
+    return createHash('sha256')
+      .update(JSON.stringify([s.people, s.actions, s.conflicts]))
+      .digest('hex');
   },
   undo: (a) =>
     core.desk.undo(admin(), { eventId, attendeeId: attendeeId(String(a.pid)), actionId: String(a.actionId) })
@@ -362,6 +405,27 @@ const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
   },
   /** The station this one elects to poll the event (`<provider>:<providerEventId>`). */
   poller: (a) => core.venue.network!.pollerOf(String(a.key))?.stationId ?? null,
+  /** What forgetting the event would remove and keep here, and who holds the check-ins made here. */
+  forgetCheck: () => core.forget.check(admin(), eventId),
+  forget: () => core.forget.forget(admin(), eventId),
+  /** Whether the event is forgotten here (and how), or due and held back (why). */
+  forgotten: () => {
+    const e = core.getEvent(eventId);
+    return { forgotten: e.forgotten ?? null, due: e.forgetDue ?? null };
+  },
+  /** The emails of the event's people as this desk lists them. */
+  emails: () =>
+    core.listAttendees(eventId, { offset: 0, limit: 10_000 }).flatMap((p) => (p.email ? [p.email] : [])),
+  /** Which of these texts the raw bytes of the database file, its WAL and the badges folder hold. */
+  rawHas: (a) => {
+    const files = ['badge-desk.sqlite', 'badge-desk.sqlite-wal'].map((f) => join(dataDir, f));
+    const badges = join(dataDir, 'badges');
+    if (existsSync(badges)) files.push(...readdirSync(badges).map((f) => join(badges, f)));
+    const bytes = Buffer.concat(files.filter((f) => existsSync(f)).map((f) => readFileSync(f)));
+    return (a.texts as string[]).filter((t) => bytes.includes(t));
+  },
+  /** The node's links, server connections and each document's stations (half-open sessions show here). */
+  health: () => core.venue.network!.node.health(),
   exit: async () => {
     await core.close();
     await zpl?.close();
@@ -374,8 +438,16 @@ function send(line: unknown) {
 }
 
 core.events.on('venueChanged', (p) => send({ event: 'venueChanged', eventId: p.eventId }));
+if (values['report-arrivals']) {
+  core.events.on('checkinsChanged', ({ attendeeIds }) => {
+    const at = wallClock();
+    const pids = attendeeIds.flatMap((id) => core.store.getAttendee(id)?.providerAttendeeId ?? []);
+    send({ event: 'arrivals', pids, at });
+  });
+}
 
 await core.venue.ready;
+if (values.forgetting) core.forget.start();
 send({ ready: true, port: core.venue.network!.node.port, stationId: core.venue.replica.stationId, eventId });
 
 const rl = createInterface({ input: process.stdin });

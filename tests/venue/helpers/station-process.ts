@@ -12,10 +12,16 @@ export interface StationOptions {
   name: string;
   /** The address it listens on (its namespace's address, or 127.0.0.1). */
   host: string;
+  /** The address other desks reach it at, when not `host`: a proxy's that forwards to it on the same port. */
+  advertise?: string;
   /** Run inside this network namespace. */
   netns?: string | null;
   dataDir?: string;
   extraArgs?: string[];
+  /** Node's own options for the process (a profile: --cpu-prof). */
+  nodeArgs?: string[];
+  /** How long it may take to say it is ready (a 100,000-attendee seed takes longer on a busy machine). */
+  startTimeoutMs?: number;
 }
 
 export class StationError extends Error {
@@ -51,13 +57,15 @@ export class Station {
     return s;
   }
 
+  /** Where other desks reach it (through the proxy, when it has one). */
   get address(): string {
-    return `${this.options.host}:${this.port}`;
+    return `${this.options.advertise ?? this.options.host}:${this.port}`;
   }
 
   /** Starts (or restarts after a kill) the process on the same data folder. */
   async launch(): Promise<void> {
     const args = [
+      ...(this.options.nodeArgs ?? []),
       '--import',
       'tsx',
       join(ROOT, 'tests/venue/helpers/station-child.ts'),
@@ -67,6 +75,7 @@ export class Station {
       this.options.name,
       '--listen',
       this.options.host,
+      ...(this.options.advertise ? ['--advertise', this.options.advertise] : []),
       ...(this.options.extraArgs ?? []),
     ];
     const [cmd, argv] = this.options.netns
@@ -80,7 +89,7 @@ export class Station {
     const ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`${this.options.name} did not start: ${this.stderr}`)),
-        30_000,
+        this.options.startTimeoutMs ?? 30_000,
       );
       void this.exited.then(() => {
         clearTimeout(timer);
@@ -121,6 +130,12 @@ export class Station {
       this.pending.clear();
     });
     await ready;
+  }
+
+  /** Every line the process prints (events included); returns the way to stop listening. */
+  onLine(listener: (line: Record<string, unknown>) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   call<T = unknown>(cmd: string, args: Record<string, unknown> = {}, timeoutMs = 20_000): Promise<T> {

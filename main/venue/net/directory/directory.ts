@@ -137,7 +137,20 @@ export class VenueDirectory {
 
   /** Every address the directory gives for the venue's other desks and its relays (duplicates kept). */
   addressesOfOthers(ownStationId: string): PeerAddress[] {
-    const entries: [string, { addresses: string[] }][] = [...this.members(), ...this.relays()];
+    return this.addressesOf([...this.members(), ...this.relays()], ownStationId);
+  }
+
+  /** Every address the directory gives for the venue's other desks (not its relays). */
+  addressesOfDesks(ownStationId: string): PeerAddress[] {
+    return this.addressesOf(this.members(), ownStationId);
+  }
+
+  /** Every address of the venue's relays, relay by relay. */
+  relayAddresses(): PeerAddress[] {
+    return this.addressesOf(this.relays(), '');
+  }
+
+  private addressesOf(entries: [string, { addresses: string[] }][], ownStationId: string): PeerAddress[] {
     const out: PeerAddress[] = [];
     for (const [stationId, entry] of entries) {
       if (stationId === ownStationId) continue;

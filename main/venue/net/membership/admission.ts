@@ -6,6 +6,8 @@ import { directoryDocumentName } from '../document-server.ts';
 
 /** The venue protocol: the document schema and the messages between desks. */
 export const VENUE_PROTOCOL = 1;
+/** The refusal a removed desk hears from the venue's desks (it learns of its removal from it too). */
+export const REMOVED_REFUSAL = 'this desk was removed from the venue';
 
 /** Raised by the server's hooks; Hocuspocus sends `reason` to the peer's provider. */
 export class PeerRefused extends Error {
@@ -71,7 +73,7 @@ export function admit(
     (documentName === directoryDocumentName(venueId) ||
       parseVenueDocumentName(documentName)?.venueId === venueId);
   if (!isOurs) return { refused: 'that document is not one of this venue' };
-  if (here.removedStations.has(peer.stationId)) return { refused: 'this desk was removed from the venue' };
+  if (here.removedStations.has(peer.stationId)) return { refused: REMOVED_REFUSAL };
   if (peer.stationId === here.identity.stationId) return { refused: 'a desk does not connect to itself' };
   return { peer };
 }

@@ -9,7 +9,7 @@ import { isoTime, type Clock } from '../../../ground/clock.ts';
 import type { VenueNode } from '../node.ts';
 import type { VenueNodeEvent } from '../node-events.ts';
 import type { VenueDirectory } from '../directory/directory.ts';
-import { formatAddress, parseAddress } from '../transport/addresses.ts';
+import { formatAddress, parseAddress, type PeerAddress } from '../transport/addresses.ts';
 import { probe } from '../transport/probe.ts';
 import type { VenueKeyMaterial } from '../transport/psk.ts';
 import { encodePairingCode, readPairingCode, VENUE_SECRET_BYTES } from './pairing-code.ts';
@@ -35,6 +35,8 @@ export interface VenueMembershipOptions {
   keyAdopted: () => void;
   /** What the desk tells the network about itself (mDNS) changed. */
   advertise: () => void;
+  /** An admin elsewhere removed this desk from the venue (its id): the desk forgets the venue's events. */
+  removed?: (venueId: string) => void;
 }
 
 export class VenueMembership {
@@ -72,24 +74,36 @@ export class VenueMembership {
     const material = this.options.settings.material;
     if (!material)
       throw new AppError('INVALID_STATE', 'this desk is in no venue; start one or join one first');
-    return encodePairingCode(material, this.options.directory.relays()[0]?.[1].addresses[0] ?? null);
+    const relays = this.options.directory.relays().map(([, r]) => r.addresses[0]!);
+    return encodePairingCode(material, relays.length > 0 ? relays : null);
   }
 
   /**
    * Joins the venue of `code` through the desk at `address` (typed, or picked from the
-   * discovered desks), or without one through the relay a BD2 code names. A wrong code fails the
-   * TLS handshake and changes nothing here. The code's relay is connected to as well.
+   * discovered desks), or without one through the first of the code's relays that answers (they
+   * are tried at once). A wrong code fails the TLS handshake and changes nothing here. The code's
+   * relays are this desk's relays from then on, the one it reached first.
    */
   async join(code: string, typedAddress?: string): Promise<void> {
     const { node, settings, directory, station, stationId } = this.options;
-    const { material, relay } = readPairingCode(code);
-    const address = typedAddress ?? relay;
-    if (address === null) throw new AppError('INVALID_INPUT', 'type the address of a desk of the venue');
-    const peer = parseAddress(address);
-    if (!peer) throw new AppError('INVALID_INPUT', 'an address is host:port, e.g. 192.168.1.20:41234');
+    const { material, relays } = readPairingCode(code);
+    if (typedAddress === undefined && relays.length === 0)
+      throw new AppError('INVALID_INPUT', 'type the address of a desk of the venue');
+    const candidates = (typedAddress !== undefined ? [typedAddress] : relays).map((text) => {
+      const peer = parseAddress(text);
+      if (!peer) throw new AppError('INVALID_INPUT', 'an address is host:port, e.g. 192.168.1.20:41234');
+      return peer;
+    });
     const timeoutMs = this.options.joinTimeoutMs ?? 10_000;
-    const reached = await probe(peer, material, timeoutMs);
-    if (reached === 'unreachable') throw new AppError('NOT_FOUND', `no desk answers at ${address}`);
+    const { peer, reached } = await firstAnswer(candidates, material, timeoutMs);
+    const address = formatAddress(peer);
+    if (reached === 'unreachable')
+      throw new AppError(
+        'NOT_FOUND',
+        candidates.length === 1
+          ? `no desk answers at ${address}`
+          : `no relay of this code answers (${candidates.map(formatAddress).join(', ')})`,
+      );
     if (reached === 'wrong-code')
       throw new AppError(
         'FORBIDDEN',
@@ -126,14 +140,18 @@ export class VenueMembership {
       this.joinWaiter = null;
     }
     const venueName = (directory.venueName() as string | undefined) ?? 'Venue';
-    const relayPeer = relay !== null ? parseAddress(relay) : null;
-    const peers = relayPeer && formatAddress(relayPeer) !== formatAddress(peer) ? [peer, relayPeer] : [peer];
+    const codeRelays = relays.flatMap((text) => parseAddress(text) ?? []);
+    const joinedThroughRelay = codeRelays.some((r) => formatAddress(r) === address);
+    // The relay this desk reached first, then the code's others: it uses one at a time.
+    const ordered = joinedThroughRelay
+      ? [peer, ...codeRelays.filter((r) => formatAddress(r) !== address)]
+      : codeRelays;
     settings.config = {
       ...settings.config,
       venue: { id: material.venueId, name: venueName.slice(0, 80), epoch: material.epoch },
-      peers,
+      peers: joinedThroughRelay ? [] : [peer],
+      relays: ordered,
     };
-    if (relayPeer) node.connectPeer(relayPeer);
     settings.saveKey();
     // Every new station is "Desk 1": take the first free name if ours is taken.
     const taken = directory.takenNames(stationId);
@@ -207,7 +225,7 @@ export class VenueMembership {
   async leave(): Promise<void> {
     const { settings } = this.options;
     settings.material = null;
-    settings.config = { ...settings.config, venue: null, peers: [] };
+    settings.config = { ...settings.config, venue: null, peers: [], relays: [] };
     settings.deleteKey();
     settings.saveConfig();
     await this.options.node.setKey(null);
@@ -232,8 +250,10 @@ export class VenueMembership {
   applyRemovals(): void {
     const removed = this.options.directory.removed();
     this.options.node.setRemovedStations(removed);
-    if (removed.includes(this.options.stationId) && this.options.settings.material) {
+    const material = this.options.settings.material;
+    if (removed.includes(this.options.stationId) && material) {
       // Removed by an admin elsewhere: this desk stops trying and works alone.
+      this.options.removed?.(material.venueId);
       void this.leave();
     }
   }
@@ -268,4 +288,24 @@ export class VenueMembership {
       throw new AppError('INVALID_STATE', 'this desk is in no venue');
     return material;
   }
+}
+
+/**
+ * Probes every candidate at once: the first that opens a session; else the first that refused
+ * the code (it is there, the code is wrong); else unreachable.
+ */
+async function firstAnswer(
+  candidates: PeerAddress[],
+  material: VenueKeyMaterial,
+  timeoutMs: number,
+): Promise<{ peer: PeerAddress; reached: 'ok' | 'wrong-code' | 'unreachable' }> {
+  const answers = candidates.map((peer) =>
+    probe(peer, material, timeoutMs).then((reached) => ({ peer, reached })),
+  );
+  const ok = await Promise.any(
+    answers.map((a) => a.then((x) => (x.reached === 'ok' ? x : Promise.reject(new Error('not ok'))))),
+  ).catch(() => null);
+  if (ok) return ok;
+  const all = await Promise.all(answers);
+  return all.find((x) => x.reached === 'wrong-code') ?? all[0]!;
 }

@@ -3,7 +3,8 @@
 // shown to admins only and never advertised. Crockford base32 (no I, L, O, U; case and dashes
 // ignored when typed) with a checksum, so a mistyped code is told apart from a wrong one.
 // BD1 codes hold the key only; BD2 codes add the address of the venue's relay (main/venue/relay),
-// so a desk that joins with one can reach the venue where the network keeps desks apart.
+// so a desk that joins with one can reach the venue where the network keeps desks apart; BD3
+// codes carry several relays (instances sharing the venue through Redis), up to four.
 import { createHash } from 'node:crypto';
 import { AppError } from '../../../../shared/errors.ts';
 import type { VenueKeyMaterial } from '../transport/psk.ts';
@@ -11,6 +12,9 @@ import type { VenueKeyMaterial } from '../transport/psk.ts';
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const PREFIX = 'BD1';
 const PREFIX_WITH_RELAY = 'BD2';
+const PREFIX_WITH_RELAYS = 'BD3';
+/** The most relays a code carries. */
+export const MAX_CODE_RELAYS = 4;
 /** A relay's address in a code: `host:port`, at most this many characters. */
 const RELAY_MAX_CHARS = 120;
 const RELAY_IPV4 = 4;
@@ -87,6 +91,22 @@ function relayBytes(relay: string): Buffer {
   return Buffer.concat([Buffer.from([RELAY_TEXT, text.length]), text]);
 }
 
+/** The relays of a BD3 code: a count, then each as relayBytes wrote it; null when they do not read. */
+function readRelays(bytes: Buffer): string[] | null {
+  const count = bytes[0] ?? 0;
+  if (count < 1 || count > MAX_CODE_RELAYS) return null;
+  const out: string[] = [];
+  let at = 1;
+  for (let i = 0; i < count; i++) {
+    const size = bytes[at] === RELAY_IPV4 ? 7 : bytes[at] === RELAY_TEXT ? 2 + (bytes[at + 1] ?? 0) : 0;
+    const relay = size > 0 ? readRelay(bytes.subarray(at, at + size)) : null;
+    if (relay === null) return null;
+    out.push(relay);
+    at += size;
+  }
+  return at === bytes.length ? out : null;
+}
+
 function readRelay(bytes: Buffer): string | null {
   if (bytes[0] === RELAY_IPV4 && bytes.length === 7)
     return `${[...bytes.subarray(1, 5)].join('.')}:${bytes.readUInt16BE(5)}`;
@@ -97,29 +117,43 @@ function readRelay(bytes: Buffer): string | null {
   return null;
 }
 
-/** What a code holds: the venue's key and, in a BD2 code, its relay's address. */
+/** What a code holds: the venue's key and its relays' addresses (BD2: one, BD3: several). */
 export interface PairingCode {
   material: VenueKeyMaterial;
+  /** The first relay, or null. */
   relay: string | null;
+  relays: string[];
 }
 
-/** `BD1-XXXXX-XXXXX-…`: venue id, epoch, secret and checksum; `BD2-…` adds the relay's address. */
-export function encodePairingCode(material: VenueKeyMaterial, relay: string | null = null): string {
+/**
+ * `BD1-XXXXX-XXXXX-…`: venue id, epoch, secret and checksum; `BD2-…` adds one relay's address
+ * (a code older desks read too), `BD3-…` several (up to four; more are left out).
+ */
+export function encodePairingCode(
+  material: VenueKeyMaterial,
+  relay: string | readonly string[] | null = null,
+): string {
+  const relays = (relay === null ? [] : typeof relay === 'string' ? [relay] : [...relay]).slice(
+    0,
+    MAX_CODE_RELAYS,
+  );
   const venueId = Buffer.from(material.venueId, 'hex');
   if (venueId.length !== VENUE_ID_BYTES || material.secret.length !== VENUE_SECRET_BYTES) {
     throw new AppError('INTERNAL', 'a venue id is 6 bytes and a venue secret 16');
   }
   const epoch = Buffer.alloc(2);
   epoch.writeUInt16BE(material.epoch);
-  const payload = Buffer.concat([
-    venueId,
-    epoch,
-    material.secret,
-    relay === null ? Buffer.alloc(0) : relayBytes(relay),
-  ]);
+  const tail =
+    relays.length === 0
+      ? Buffer.alloc(0)
+      : relays.length === 1
+        ? relayBytes(relays[0]!)
+        : Buffer.concat([Buffer.from([relays.length]), ...relays.map(relayBytes)]);
+  const payload = Buffer.concat([venueId, epoch, material.secret, tail]);
   const text = toBase32(Buffer.concat([payload, checksum(payload)]));
   const groups = text.match(new RegExp(`.{1,${GROUP}}`, 'g')) ?? [];
-  return [relay === null ? PREFIX : PREFIX_WITH_RELAY, ...groups].join('-');
+  const prefix = relays.length === 0 ? PREFIX : relays.length === 1 ? PREFIX_WITH_RELAY : PREFIX_WITH_RELAYS;
+  return [prefix, ...groups].join('-');
 }
 
 /** The key of a typed or scanned code (BD1 or BD2); see readPairingCode. */
@@ -130,9 +164,13 @@ export function decodePairingCode(code: string): VenueKeyMaterial {
 /** Reads a typed or scanned code; a code that does not read is INVALID_INPUT, never a guess. */
 export function readPairingCode(code: string): PairingCode {
   const cleaned = code.toUpperCase().replace(/[\s-]/g, '').replace(/[IL]/g, '1').replace(/O/g, '0');
-  const withRelay = cleaned.startsWith(PREFIX_WITH_RELAY);
+  const withRelays = cleaned.startsWith(PREFIX_WITH_RELAYS);
+  const withRelay = withRelays || cleaned.startsWith(PREFIX_WITH_RELAY);
   if (!withRelay && !cleaned.startsWith(PREFIX))
-    throw new AppError('INVALID_INPUT', 'this is not a Badge Desk pairing code (it starts with BD1 or BD2)');
+    throw new AppError(
+      'INVALID_INPUT',
+      'this is not a Badge Desk pairing code (it starts with BD1, BD2 or BD3)',
+    );
   const keyBytes = VENUE_ID_BYTES + 2 + VENUE_SECRET_BYTES;
   const decoded = fromBase32(cleaned.slice(PREFIX.length));
   const total = withRelay ? (decoded?.length ?? 0) : keyBytes + CHECKSUM_BYTES;
@@ -152,15 +190,20 @@ export function readPairingCode(code: string): PairingCode {
       'the pairing code is mistyped (its checksum does not match); check it against the desk that shows it',
     );
   }
-  const relay = withRelay ? readRelay(payload.subarray(keyBytes)) : null;
-  if (withRelay && relay === null)
+  const relays = withRelays
+    ? readRelays(payload.subarray(keyBytes))
+    : withRelay
+      ? [readRelay(payload.subarray(keyBytes))].filter((r): r is string => r !== null)
+      : [];
+  if (withRelay && (relays === null || relays.length === 0))
     throw new AppError('INVALID_INPUT', "the pairing code's relay address does not read; ask for a new code");
   return {
+    relay: relays?.[0] ?? null,
+    relays: relays ?? [],
     material: {
       venueId: payload.subarray(0, VENUE_ID_BYTES).toString('hex'),
       epoch: payload.readUInt16BE(VENUE_ID_BYTES),
       secret: Buffer.from(payload.subarray(VENUE_ID_BYTES + 2, keyBytes)),
     },
-    relay,
   };
 }

@@ -21,6 +21,14 @@ const configSchema = z.object({
   peers: z
     .array(z.object({ host: z.string().min(1).max(255), port: z.number().int().min(1).max(65_535) }))
     .max(200),
+  /**
+   * The venue's relays this desk knows (from its pairing code and the directory), the one it
+   * joined through first: it uses one at a time and moves to the next when that one dies.
+   */
+  relays: z
+    .array(z.object({ host: z.string().min(1).max(255), port: z.number().int().min(1).max(65_535) }))
+    .max(16)
+    .optional(),
   /** The port of the last run: taken again, so the other desks find this one after a restart. */
   port: z.number().int().min(1).max(65_535).optional(),
 });

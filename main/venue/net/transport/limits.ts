@@ -10,12 +10,19 @@ export interface VenueLimits {
   messagesPerSecond: number;
   /** Burst allowance on top of the sustained rate. */
   messageBurst: number;
+  /**
+   * How long a connection may take from its first byte to an open session (TLS handshake, then
+   * the websocket upgrade's headers). A link that dies half-way through is closed after this long,
+   * not after Node's defaults (2 minutes for TLS, 1 for headers): half-open sockets do not pile up.
+   */
+  handshakeTimeoutMs: number;
 }
 
 export const DEFAULT_VENUE_LIMITS: VenueLimits = {
   maxMessageBytes: 64 * 1024 * 1024,
   messagesPerSecond: 500,
   messageBurst: 5_000,
+  handshakeTimeoutMs: 10_000,
 };
 
 /** A token bucket on a caller-given clock (milliseconds). */

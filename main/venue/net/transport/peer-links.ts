@@ -20,6 +20,14 @@ export interface Peer {
   epoch: number;
 }
 
+/** One link out, as a test or an operator reads it: a link up but never synced is stuck. */
+export interface PeerLinkHealth {
+  address: string;
+  stationId: string | null;
+  connected: boolean;
+  documents: { name: string; authenticated: boolean; synced: boolean }[];
+}
+
 export interface PeerLinksOptions {
   stationId: string;
   limits: VenueLimits;
@@ -92,8 +100,27 @@ export class PeerLinks {
     return addresses;
   }
 
+  /** Whether the link to this address is up now. */
+  isConnected(address: PeerAddress): boolean {
+    return this.peers.get(peerKey(address))?.socket.status === WebSocketStatus.Connected;
+  }
+
   addresses(): PeerAddress[] {
     return [...this.peers.values()].map((p) => p.address);
+  }
+
+  /** Each link as it stands: its socket up or not, and each document's provider authenticated and synced. */
+  health(): PeerLinkHealth[] {
+    return [...this.peers.values()].map((peer) => ({
+      address: `${formatHost(peer.address.host)}:${peer.address.port}`,
+      stationId: peer.stationId,
+      connected: peer.socket.status === WebSocketStatus.Connected,
+      documents: [...peer.providers].map(([name, provider]) => ({
+        name,
+        authenticated: provider.isAuthenticated,
+        synced: provider.isSynced,
+      })),
+    }));
   }
 
   /** The peers whose server said who it is (hello), with their station ids. */

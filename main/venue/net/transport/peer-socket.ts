@@ -3,7 +3,7 @@
 import { connect as tlsConnect } from 'node:tls';
 import type { ClientRequestArgs } from 'node:http';
 import WebSocket from 'ws';
-import { HocuspocusProviderWebsocket } from '@hocuspocus/provider';
+import { HocuspocusProviderWebsocket, WebSocketStatus } from '@hocuspocus/provider';
 import {
   VENUE_TLS_CIPHERS,
   VENUE_TLS_VERSION,
@@ -25,10 +25,48 @@ const HANDSHAKE_TIMEOUT_MS = 3_000;
  */
 export class PeerSocket extends HocuspocusProviderWebsocket {
   private destroyed = false;
+  /**
+   * The last sign of life: an attempt begun, the socket opened, a message. The provider's own
+   * check counts silence only from a first message, so a link that died half-way stays in one of
+   * two states for ever: opened and never spoken to (its check waits for that first message), or
+   * connecting for good (a TLS handshake whose peer went silent, which ws's own timeout did not
+   * end). Past the message timeout plus the handshake bound and the longest retry delay without a
+   * sign of life, the socket is closed through the provider's close path, which retries.
+   */
+  private lastSignOfLife = Date.now();
 
   override connect(): Promise<unknown> {
     if (this.destroyed) return Promise.resolve();
     return super.connect();
+  }
+
+  override createWebSocketConnection(): Promise<unknown> {
+    this.lastSignOfLife = Date.now();
+    return super.createWebSocketConnection();
+  }
+
+  override onOpen(event: Parameters<HocuspocusProviderWebsocket['onOpen']>[0]): Promise<void> {
+    this.lastSignOfLife = Date.now();
+    return super.onOpen(event);
+  }
+
+  override onMessage(event: Parameters<HocuspocusProviderWebsocket['onMessage']>[0]): void {
+    this.lastSignOfLife = Date.now();
+    super.onMessage(event);
+  }
+
+  override checkConnection(): void {
+    super.checkConnection();
+    // A socket that has spoken is the provider's check's to judge.
+    if (this.destroyed || !this.shouldConnect) return;
+    if (this.status === WebSocketStatus.Connected && this.lastMessageReceived) return;
+    const { messageReconnectTimeout, maxDelay } = this.configuration;
+    if (Date.now() - this.lastSignOfLife <= messageReconnectTimeout + HANDSHAKE_TIMEOUT_MS + maxDelay) return;
+    this.lastSignOfLife = Date.now();
+    // With a socket: its close rejects the attempt the retry waits on, so the retry goes on.
+    // Without one for this long: the retry itself stopped; start another.
+    if (this.webSocket) this.onClose({ event: { code: 4408, reason: 'no answer from the peer' } });
+    else void this.connect();
   }
 
   override destroy(): void {

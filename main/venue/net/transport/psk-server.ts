@@ -18,6 +18,12 @@ export interface PskServerOptions {
   clock: Clock;
   /** The key sessions open with now; null (in no venue) refuses every handshake. */
   currentKey: () => VenueKeyMaterial | null;
+  /**
+   * How long a session may go without a message or a pong before it is closed. The document
+   * server's own ping closes the documents of a silent connection but not its socket, and one that
+   * never authenticated has no document to close: on a link that died, the socket stayed open.
+   */
+  silenceTimeoutMs: number;
   /** Hands an accepted socket to the server that speaks over it. */
   accept: (ws: WebSocket, request: IncomingMessage) => void;
   emit: (event: VenueNodeEvent) => void;
@@ -31,10 +37,17 @@ export class PskServer {
   private readonly wss: WebSocketServer;
   /** Server-side sockets with the epoch they authenticated with, closed on rotation. */
   private readonly sockets = new Map<WebSocket, number>();
+  /** Every TCP connection open now, sessions and handshakes under way alike. */
+  private readonly connections = new Set<Socket>();
 
   constructor(private readonly options: PskServerOptions) {
     this.https = createServer(
       {
+        handshakeTimeout: options.limits.handshakeTimeoutMs,
+        // The upgrade request's headers within the same bound (checked at a fraction of it).
+        headersTimeout: options.limits.handshakeTimeoutMs,
+        requestTimeout: options.limits.handshakeTimeoutMs,
+        connectionsCheckingInterval: Math.max(100, Math.floor(options.limits.handshakeTimeoutMs / 4)),
         ciphers: VENUE_TLS_CIPHERS,
         minVersion: VENUE_TLS_VERSION,
         maxVersion: VENUE_TLS_VERSION,
@@ -54,6 +67,10 @@ export class PskServer {
         res.end('a Badge Desk venue desk speaks websocket only');
       },
     );
+    this.https.on('connection', (socket: Socket) => {
+      this.connections.add(socket);
+      socket.once('close', () => this.connections.delete(socket));
+    });
     // A client that names our identity but holds another key fails TLS's Finished check.
     this.https.on('tlsClientError', (err: Error & { code?: string }, socket: TLSSocket) => {
       if (epochOfSocket.has(socket))
@@ -104,6 +121,11 @@ export class PskServer {
     }
   }
 
+  /** TCP connections open now, and how many of them are sessions: the rest are handshakes under way. */
+  counts(): { connections: number; sessions: number } {
+    return { connections: this.connections.size, sessions: this.sockets.size };
+  }
+
   terminateAll(): void {
     for (const [ws] of this.sockets) ws.terminate();
   }
@@ -130,7 +152,20 @@ export class PskServer {
       if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH')
         this.options.emit({ kind: 'limit', remote: remoteOf(request.socket), reason: 'size' });
     });
-    ws.on('close', () => this.sockets.delete(ws));
+    let heard = Date.now();
+    const hear = () => (heard = Date.now());
+    ws.on('message', hear);
+    ws.on('pong', hear);
+    const { silenceTimeoutMs } = this.options;
+    const watch = setInterval(() => {
+      if (Date.now() - heard > silenceTimeoutMs) ws.terminate();
+      else ws.ping();
+    }, silenceTimeoutMs / 2);
+    watch.unref();
+    ws.on('close', () => {
+      clearInterval(watch);
+      this.sockets.delete(ws);
+    });
     this.options.accept(ws, request);
   }
 }
