@@ -276,7 +276,15 @@ export class RelayRedisLink {
   }
 
   private onClose(): void {
-    if (this.closed || !this.up) return;
+    if (this.closed) return;
+    if (!this.up) {
+      // Closed before it was ever ready: a Redis that drops every connection says nothing else.
+      this.logOnce(
+        'error',
+        `Redis at ${this.where} does not answer as Redis (it closed the connection): this instance serves its own desks meanwhile`,
+      );
+      return;
+    }
     this.up = false;
     this.options.log(
       `Redis at ${this.where} is gone: this instance serves its own desks (from its own SQLite) until it is back`,
