@@ -33,13 +33,14 @@ import { STATION_CHANNELS } from './station-ipc.ts';
 import { PRINT_STATION_CHANNELS, printAtSchema, printStationNameSchema } from './print-station-ipc.ts';
 import type { PrintAt } from './print-stations.ts';
 import { FORGET_CHANNELS } from './forget-ipc.ts';
+import { pinSchema } from './pin.ts';
 import { DEFAULT_FORGET_AFTER_DAYS, MAX_FORGET_AFTER_DAYS, MIN_FORGET_AFTER_DAYS } from './forget.ts';
 
 // A unique id per desk action (a UUID from the renderer): a retried call cannot record twice.
 const actionId = z
   .string()
   .regex(/^[A-Za-z0-9-]{8,64}$/, 'an action id is 8 to 64 letters, digits or dashes');
-const pin = z.string().regex(/^\d{4,12}$/, 'a PIN is 4 to 12 digits');
+const pin = pinSchema;
 
 export interface StationSettings {
   stationName: string;

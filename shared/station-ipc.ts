@@ -8,6 +8,7 @@ import type { AnswerSound } from './glance.ts';
 import type { CheckInOutcome } from './desk.ts';
 import { MAX_COLLECT_AT_CHARS, type KioskFind, type KioskStatus } from './kiosk.ts';
 import { checkDoorText, MAX_NAME_CHARS } from './door.ts';
+import { pinSchema } from './pin.ts';
 
 const actionId = z
   .string()
@@ -52,12 +53,9 @@ export const STATION_CHANNELS = {
     { admin: true },
   ),
   /** Leaving kiosk mode: the admin PIN (wrong PINs count toward the same lockout as unlocking). */
-  'kiosk.leave': channel<null>()(
-    z.object({ pin: z.string().regex(/^\d{4,12}$/, 'a PIN is 4 to 12 digits') }).strict(),
-    {
-      admin: false,
-    },
-  ),
+  'kiosk.leave': channel<null>()(z.object({ pin: pinSchema }).strict(), {
+    admin: false,
+  }),
   /** A scanned code, an email or an order code: one person, or a question, or "see staff". Never a list. */
   'kiosk.find': channel<KioskFind>()(
     eventRef.extend({ text: z.string().max(500), orderCode: z.string().max(200).optional() }).strict(),

@@ -7,6 +7,7 @@ import type { KeyValueStore } from './types.ts';
 import type { SessionInfo } from '../../shared/ipc-contract.ts';
 import type { Actor } from '../../shared/types.ts';
 import { AppError } from '../../shared/errors.ts';
+import { isWellFormedPin } from '../../shared/pin.ts';
 
 const PIN_KEY = 'adminPinHash';
 const MAX_FAILED_UNLOCKS = 5;
@@ -39,7 +40,7 @@ export class StationSession {
 
   /** A fresh data folder may get its PIN from the environment, so a script can unlock. */
   presetPin(pin: string | undefined): void {
-    if (pin && !this.pinSet() && /^\d{4,12}$/.test(pin)) this.store.set(PIN_KEY, hashPin(pin));
+    if (pin && !this.pinSet() && isWellFormedPin(pin)) this.store.set(PIN_KEY, hashPin(pin));
   }
 
   pinSet(): boolean {

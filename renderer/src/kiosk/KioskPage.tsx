@@ -14,6 +14,8 @@ import { MAIN_LIST_ID } from '../../../shared/lists.ts';
 import { useStore } from '../app/use-store.ts';
 import { APP_SHELL_ID, Dialog, FormDialogActions, useDialogAction } from '../ui/Dialog.tsx';
 import { InlineError } from '../ui/states.tsx';
+import { PinField } from '../ui/PinField.tsx';
+import { isWellFormedPin } from '../../../shared/pin.ts';
 import { LiveAnnouncer } from '../ui/LiveAnnouncer.tsx';
 import { CameraScanner } from '../camera/index.ts';
 import { acceptsCode, type KioskScreen } from './kiosk-slice.ts';
@@ -309,7 +311,7 @@ function LeaveKioskDialog({ onClose }: { onClose: () => void }) {
   const { busy, error, setError, run } = useDialogAction(onClose);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!/^\d{4,12}$/.test(pin)) {
+    if (!isWellFormedPin(pin)) {
       setError('Enter the admin PIN.');
       return;
     }
@@ -318,18 +320,7 @@ function LeaveKioskDialog({ onClose }: { onClose: () => void }) {
   return (
     <Dialog title="Leave kiosk mode" onClose={onClose} busy={busy}>
       <form className="form" onSubmit={(e) => void submit(e)}>
-        <label className="field">
-          <span className="field-label">Admin PIN</span>
-          <input
-            data-autofocus
-            type="password"
-            inputMode="numeric"
-            autoComplete="off"
-            maxLength={64}
-            value={pin}
-            onChange={(e) => setPin(e.target.value)}
-          />
-        </label>
+        <PinField label="Admin PIN" value={pin} onChange={setPin} autoFocus />
         <InlineError message={error} />
         <div className="form-actions">
           <FormDialogActions onCancel={onClose} busy={busy} label="Leave kiosk" busyLabel="Leaving…" />

@@ -4,8 +4,8 @@ import type { FormEvent } from 'react';
 import { useStore, useStoreApi } from '../app/use-store.ts';
 import { Dialog, FormDialogActions, useDialogAction } from '../ui/Dialog.tsx';
 import { InlineError } from '../ui/states.tsx';
-
-const PIN_PATTERN = /^\d{4,12}$/;
+import { PinField } from '../ui/PinField.tsx';
+import { isWellFormedPin } from '../../../shared/pin.ts';
 
 export function UnlockAdminDialog({ onClose }: { onClose: () => void }) {
   const unlock = useStore((s) => s.unlock);
@@ -28,18 +28,7 @@ export function UnlockAdminDialog({ onClose }: { onClose: () => void }) {
   return (
     <Dialog title="Unlock admin" onClose={onClose} busy={busy}>
       <form className="form" onSubmit={submit}>
-        <label className="field">
-          <span className="field-label">PIN</span>
-          <input
-            data-autofocus
-            type="password"
-            inputMode="numeric"
-            autoComplete="off"
-            maxLength={64}
-            value={pin}
-            onChange={(e) => setPin(e.target.value)}
-          />
-        </label>
+        <PinField label="PIN" value={pin} onChange={setPin} autoFocus />
         <InlineError message={error} />
         <div className="form-actions">
           <FormDialogActions onCancel={onClose} busy={busy} label="Unlock" busyLabel="Unlocking…" />
@@ -62,7 +51,7 @@ export function SetPinDialog({ onClose }: { onClose: () => void }) {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!PIN_PATTERN.test(pin)) {
+    if (!isWellFormedPin(pin)) {
       setError('A PIN is 4 to 12 digits.');
       return;
     }
@@ -70,7 +59,7 @@ export function SetPinDialog({ onClose }: { onClose: () => void }) {
       setError('The two PINs differ.');
       return;
     }
-    if (changing && !PIN_PATTERN.test(currentPin)) {
+    if (changing && !isWellFormedPin(currentPin)) {
       setError('Enter the current PIN.');
       return;
     }
@@ -90,42 +79,10 @@ export function SetPinDialog({ onClose }: { onClose: () => void }) {
           </p>
         )}
         {changing ? (
-          <label className="field">
-            <span className="field-label">Current PIN</span>
-            <input
-              data-autofocus
-              type="password"
-              inputMode="numeric"
-              autoComplete="off"
-              maxLength={12}
-              value={currentPin}
-              onChange={(e) => setCurrentPin(e.target.value)}
-            />
-          </label>
+          <PinField label="Current PIN" value={currentPin} onChange={setCurrentPin} autoFocus />
         ) : null}
-        <label className="field">
-          <span className="field-label">New PIN</span>
-          <input
-            data-autofocus={changing ? undefined : true}
-            type="password"
-            inputMode="numeric"
-            autoComplete="off"
-            maxLength={12}
-            value={pin}
-            onChange={(e) => setPin(e.target.value)}
-          />
-        </label>
-        <label className="field">
-          <span className="field-label">Confirm PIN</span>
-          <input
-            type="password"
-            inputMode="numeric"
-            autoComplete="off"
-            maxLength={12}
-            value={confirm}
-            onChange={(e) => setConfirm(e.target.value)}
-          />
-        </label>
+        <PinField label="New PIN" value={pin} onChange={setPin} autoFocus={!changing} />
+        <PinField label="Confirm PIN" value={confirm} onChange={setConfirm} />
         <InlineError message={error} />
         <div className="form-actions">
           <FormDialogActions onCancel={onClose} busy={busy} label="Set PIN" busyLabel="Saving…" />
