@@ -18,6 +18,7 @@ import type { Attendee } from '../../shared/types.ts';
 import type { CheckInLogEntry, CheckInStats, TicketStats } from '../../shared/desk.ts';
 import { ARRIVAL_SLOT_MINUTES } from '../../shared/desk.ts';
 import { VenueStore, type CheckInRecord, type CheckInRow } from './venue-store.ts';
+import { StatementCachingStore } from './statement-cache.ts';
 
 export type { CheckInAction, CheckInRecord } from './venue-store.ts';
 
@@ -57,7 +58,7 @@ const EXACT_NAME_CANDIDATES = 8;
 // a provider reused a key); bounded so a short key cannot read the whole event.
 const CODE_KEY_CANDIDATES = 20;
 
-export class DeskStore {
+export class DeskStore extends StatementCachingStore {
   private readonly ranked;
   private readonly unranked;
   private readonly nameCandidates;
@@ -68,7 +69,8 @@ export class DeskStore {
   private readonly byCodeKey;
   private readonly rowsById;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
+    super(db);
     // FTS5 sorts by its configured rank (bm25, name hits weighted up; see migration 002) and
     // stops once `limit` rows of this event are found: only those rows are read in full.
     this.ranked = db.prepare<{ match: string; eventId: number; limit: number }, { id: number }>(
@@ -310,16 +312,6 @@ export class DeskStore {
       lastCheckInAt: last,
     };
   }
-
-  private cached<P extends unknown[] = unknown[], R = unknown>(sql: string): Statement<P, R> {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement as unknown as Statement<P, R>;
-  }
-  private readonly statements = new Map<string, Statement>();
 }
 
 interface TicketRow {

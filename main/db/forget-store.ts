@@ -7,12 +7,11 @@
 // overrides, and the event's venue documents. The search indexes are merged so no deleted term
 // stays in an old segment, and the file is rewritten (VACUUM) and its WAL emptied: with
 // secure_delete on (open.ts), nothing forgotten stays readable in the database's bytes.
-import type { Statement } from 'better-sqlite3';
-import type { Db } from './open.ts';
 import type { CheckInsHeld, ForgetDue, ForgetReason, ForgottenEvent } from '../../shared/forget.ts';
 import { WALK_IN_ID_PREFIX } from '../../shared/door.ts';
 import { parseVenueDocumentName } from '../../shared/venue.ts';
 import type { ProviderKind } from '../../shared/types.ts';
+import { StatementCachingStore } from './statement-cache.ts';
 
 /** Print jobs still to come out, or waiting for a person: forgetting the event waits for them. */
 const WAITING_PRINT_STATES = ['queued', 'printing', 'failed', 'may_have_printed'] as const;
@@ -42,20 +41,7 @@ export interface EventForgetCounts {
   venueDocuments: number;
 }
 
-export class ForgetStore {
-  private readonly statements = new Map<string, Statement>();
-
-  constructor(private readonly db: Db) {}
-
-  private cached<P extends unknown[] = unknown[], R = unknown>(sql: string): Statement<P, R> {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement as unknown as Statement<P, R>;
-  }
-
+export class ForgetStore extends StatementCachingStore {
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
   }

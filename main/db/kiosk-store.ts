@@ -1,25 +1,11 @@
 // The kiosk's two look-ups: the people of an event with one email (any case), and the people of
 // one order. Each names a few people by id, never a page of them: the kiosk shows one person or none.
-import type { Statement } from 'better-sqlite3';
-import type { Db } from './open.ts';
+import { StatementCachingStore } from './statement-cache.ts';
 
 /** More than this many people behind one email or order is not one person: the kiosk asks staff. */
 const MAX_MATCHES = 20;
 
-export class KioskStore {
-  private readonly statements = new Map<string, Statement>();
-
-  constructor(private readonly db: Db) {}
-
-  private cached<P extends unknown[] = unknown[], R = unknown>(sql: string): Statement<P, R> {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement as unknown as Statement<P, R>;
-  }
-
+export class KioskStore extends StatementCachingStore {
   /** Ids of the event's people whose email is this one, whatever its case; with the order each belongs to. */
   peopleWithEmail(eventId: number, email: string): { id: number; orderId: string | null }[] {
     const phrase = `email : "${email.replace(/"/g, '""')}"`;

@@ -2,8 +2,7 @@
 // entries (its pace) from the kept tallies, who was admitted by ticket type, arrivals per slot by
 // desk, and every passage of the event in the venue's order for the inside-over-the-day series.
 // Reads only: the log and what is derived from it (migration 013) are written by venue-store.ts.
-import type { Statement } from 'better-sqlite3';
-import type { Db } from './open.ts';
+import { StatementCachingStore } from './statement-cache.ts';
 
 export interface PassageRow {
   id: string;
@@ -15,20 +14,7 @@ export interface PassageRow {
   stationId: string;
 }
 
-export class ListStatsStore {
-  private readonly statements = new Map<string, Statement>();
-
-  constructor(private readonly db: Db) {}
-
-  private cached<P extends unknown[] = unknown[], R = unknown>(sql: string): Statement<P, R> {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s as unknown as Statement<P, R>;
-  }
-
+export class ListStatsStore extends StatementCachingStore {
   /**
    * Entries and exits not undone, and overrides, by list and desk, from the kept tallies; `recent`:
    * those in the slots from `sinceSlot` on.

@@ -2,13 +2,12 @@
 // entries and the definition in force (the latest, shared/door-entries.ts latestStamped), the
 // lists' check-outs, and remote entries waiting for a list this desk does not know yet. Local and
 // remote entries go through the same functions, so every desk holds the same lists.
-import type { Statement } from 'better-sqlite3';
-import type { Db } from './open.ts';
 import { latestStamped } from '../../shared/door-entries.ts';
 import { definitionOf, type CheckOutEntry, type ListEntry } from '../../shared/list-entries.ts';
 import { MAIN_LIST_ID, mainListOf, type CheckInList } from '../../shared/lists.ts';
 import { ruleZone } from '../../shared/time-zone.ts';
 import type { Stamped } from '../../shared/venue.ts';
+import { StatementCachingStore } from './statement-cache.ts';
 
 /** A list entry as list_entries holds it. */
 export interface StoredListEntry {
@@ -68,24 +67,12 @@ const toCheckOut = (r: CheckOutRow): CheckOutRecord => ({
   scheduled: r.scheduled === 1,
 });
 
-export class ListStore {
-  private readonly statements = new Map<string, Statement>();
+export class ListStore extends StatementCachingStore {
   /** Each event's lists, read once and dropped when an entry of the event comes in. */
   private readonly lists = new Map<number, CheckInList[]>();
   /** Each list's check-outs as the presence rule takes them: read on every check-in, so kept. */
   private readonly checkOuts = new Map<string, Stamped[]>();
   private readonly zones = new Map<number, string>();
-
-  constructor(private readonly db: Db) {}
-
-  private cached<P extends unknown[] = unknown[], R = unknown>(sql: string): Statement<P, R> {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s as unknown as Statement<P, R>;
-  }
 
   /** The zone the event's rules use (shared/time-zone.ts ruleZone). */
   zoneOf(eventId: number): string {

@@ -1,25 +1,11 @@
 // Remote entries of the venue's log kept until their attendee is in the mirror (migration 006
 // venue_pending): a check-in, VIP flag or print of a person another desk's sync has and this one's
 // has not yet. Kept as validated JSON; applied, and removed, once the attendee arrives.
-import type { Statement } from 'better-sqlite3';
-import type { Db } from './open.ts';
 import type { VenueMapName } from '../../shared/venue.ts';
 import type { PendingEntry } from './venue-rows.ts';
+import { StatementCachingStore } from './statement-cache.ts';
 
-export class PendingEntries {
-  private readonly statements = new Map<string, Statement>();
-
-  constructor(private readonly db: Db) {}
-
-  private cached<P extends unknown[] | object = unknown[], R = unknown>(sql: string): Statement<P, R> {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement as unknown as Statement<P, R>;
-  }
-
+export class PendingEntries extends StatementCachingStore {
   add(p: PendingEntry): boolean {
     return (
       this.cached(
