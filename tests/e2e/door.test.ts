@@ -111,7 +111,7 @@ test(
     await door.getByRole('button', { name: 'Save' }).click();
     await door.waitFor({ state: 'detached' });
     await list.getByText('Note', { exact: true }).waitFor();
-    await page.getByRole('button', { name: 'Lock' }).click();
+    await page.getByRole('button', { name: 'Lock', exact: true }).click();
     await page.getByRole('button', { name: 'Check-in desk' }).click();
     await page.getByRole('main', { name: 'Check-in desk' }).waitFor();
     await page.keyboard.type('grace');

@@ -35,7 +35,7 @@ test(
     await printers.getByLabel('Print a badge at check-in').check();
     await until(async () => (await ipc(e, 'app.snapshot', {})).settings.autoPrint);
     await e.screenshot('settings-printers');
-    await page.getByRole('button', { name: 'Lock' }).click();
+    await page.getByRole('button', { name: 'Lock', exact: true }).click();
 
     await openEvent(page, 'Label Summit');
     await page.getByRole('button', { name: 'Check-in desk' }).click();

@@ -8,7 +8,7 @@ export async function unlockAdmin(page: Page): Promise<void> {
   const dialog = page.getByRole('dialog');
   await dialog.getByLabel('PIN', { exact: true }).fill(ADMIN_PIN);
   await dialog.getByRole('button', { name: 'Unlock' }).click();
-  await page.getByRole('button', { name: 'Lock' }).waitFor();
+  await page.getByRole('button', { name: 'Lock', exact: true }).waitFor();
 }
 
 export async function openSettings(page: Page): Promise<void> {
