@@ -2,6 +2,7 @@
 // lists, counts, reads with local state, the roster's records, and the VIP flag (attendee_local).
 // The desk's own tables (check-ins) are desk-store.ts and venue-store.ts.
 import type { Statement } from 'better-sqlite3';
+import { StatementCachingStore } from './statement-cache.ts';
 import type { Db } from './open.ts';
 import type { Attendee, AttendeeCounts, AttendeeStatus } from '../../shared/types.ts';
 import type { ProviderAttendee } from '../providers/types.ts';
@@ -55,21 +56,20 @@ export interface UpsertResult {
   changedIds: number[];
 }
 
-export class AttendeeStore {
+export class AttendeeStore extends StatementCachingStore {
   private readonly upsertAttendee;
   private readonly unlistedFirst;
   private readonly unlistedAfter;
   private readonly markRemovedRow;
-  /** Prepared once, when first asked: the desk reads one attendee in every check-in. */
-  private attendeeById: Statement<[number], AttendeeRow> | undefined;
   private changeSeq: number;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly jobs: JobStore,
     /** The event's company question (answer-store.ts), applied to every row a sync or the roster writes. */
     private readonly companyQuestionOf: (eventId: number) => string | null,
   ) {
+    super(db);
     const cols = PROVIDER_COLUMNS.join(', ');
     const params = PROVIDER_COLUMNS.map(() => '?').join(', ');
     const sets = PROVIDER_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ');
@@ -244,29 +244,25 @@ export class AttendeeStore {
 
   /** Counts by status of the rows the provider still lists (what its own counts can be compared with). */
   listedCounts(eventId: number): { attending: number; notAttending: number } {
-    const row = this.db
-      .prepare<[string, number], { attending: number | null; notAttending: number | null }>(
-        `SELECT sum(status = 'ATTENDING') AS attending,
+    const row = this.cached<[string, number], { attending: number | null; notAttending: number | null }>(
+      `SELECT sum(status = 'ATTENDING') AS attending,
                 sum(status = 'NOT_ATTENDING' AND provider_status IS NOT ?) AS notAttending
          FROM attendees WHERE event_id = ? AND ${PROVIDER_ROW}`,
-      )
-      .get(REMOVED_ON_PROVIDER, eventId);
+    ).get(REMOVED_ON_PROVIDER, eventId);
     return { attending: row?.attending ?? 0, notAttending: row?.notAttending ?? 0 };
   }
 
   attendeeCounts(eventId: number): AttendeeCounts {
     // Read off the counts kept with each row (migration 014), not the event's rows.
-    const rows = this.db
-      .prepare<[number], { status: AttendeeStatus; n: number }>(
-        'SELECT status, sum(n) AS n FROM attendee_tally WHERE event_id = ? GROUP BY status',
-      )
-      .all(eventId);
+    const rows = this.cached<[number], { status: AttendeeStatus; n: number }>(
+      'SELECT status, sum(n) AS n FROM attendee_tally WHERE event_id = ? GROUP BY status',
+    ).all(eventId);
     const by = (s: AttendeeStatus) => rows.find((r) => r.status === s)?.n ?? 0;
     // A walk-in linked to the provider's record of the same person is that person: counted once.
     const linked = (
-      this.db
-        .prepare('SELECT count(*) AS n FROM attendee_door WHERE event_id = ? AND linked_to IS NOT NULL')
-        .get(eventId) as { n: number }
+      this.cached('SELECT count(*) AS n FROM attendee_door WHERE event_id = ? AND linked_to IS NOT NULL').get(
+        eventId,
+      ) as { n: number }
     ).n;
     const counts = {
       attending: by('ATTENDING'),
@@ -274,11 +270,9 @@ export class AttendeeStore {
       notYetAttending: by('NOT_YET_ATTENDING'),
     };
     const checkedIn = (
-      this.db
-        .prepare(
-          `SELECT coalesce(sum(n), 0) AS n FROM checkin_tally_ticket WHERE event_id = ? AND status = 'ATTENDING'`,
-        )
-        .get(eventId) as { n: number }
+      this.cached(
+        `SELECT coalesce(sum(n), 0) AS n FROM checkin_tally_ticket WHERE event_id = ? AND status = 'ATTENDING'`,
+      ).get(eventId) as { n: number }
     ).n;
     return { ...counts, total: counts.attending + counts.notAttending + counts.notYetAttending, checkedIn };
   }
@@ -286,44 +280,36 @@ export class AttendeeStore {
   /** The newest provider stamp (`changed`, `updated_at`) among the event's rows, as the provider wrote it; null when none. */
   newestProviderStamp(eventId: number): string | null {
     return (
-      this.db
-        .prepare<[number], { t: string | null }>(
-          'SELECT MAX(provider_updated_at) AS t FROM attendees WHERE event_id = ?',
-        )
-        .get(eventId)?.t ?? null
+      this.cached<[number], { t: string | null }>(
+        'SELECT MAX(provider_updated_at) AS t FROM attendees WHERE event_id = ?',
+      ).get(eventId)?.t ?? null
     );
   }
 
   getAttendee(attendeeId: number): Attendee | undefined {
-    this.attendeeById ??= this.db.prepare<[number], AttendeeRow>(`${ATTENDEE_SELECT} WHERE a.id = ?`);
-    const row = this.attendeeById.get(attendeeId);
+    const row = this.cached<[number], AttendeeRow>(`${ATTENDEE_SELECT} WHERE a.id = ?`).get(attendeeId);
     return row ? toAttendee(row) : undefined;
   }
 
   findAttendeeByProviderId(eventId: number, providerAttendeeId: string): Attendee | undefined {
-    const row = this.db
-      .prepare<[number, string], AttendeeRow>(
-        `${ATTENDEE_SELECT} WHERE a.event_id = ? AND a.provider_attendee_id = ?`,
-      )
-      .get(eventId, providerAttendeeId);
+    const row = this.cached<[number, string], AttendeeRow>(
+      `${ATTENDEE_SELECT} WHERE a.event_id = ? AND a.provider_attendee_id = ?`,
+    ).get(eventId, providerAttendeeId);
     return row ? toAttendee(row) : undefined;
   }
 
   /** Which of these provider attendee ids the event's mirror has. */
   knownProviderIds(eventId: number, providerAttendeeIds: readonly string[]): Set<string> {
-    const one = this.db
-      .prepare<[number, string], number>(
-        'SELECT 1 FROM attendees WHERE event_id = ? AND provider_attendee_id = ?',
-      )
-      .pluck();
+    const one = this.cached<[number, string], number>(
+      'SELECT 1 FROM attendees WHERE event_id = ? AND provider_attendee_id = ?',
+    ).pluck();
     return new Set(providerAttendeeIds.filter((pid) => one.get(eventId, pid) !== undefined));
   }
 
   /** The highest row id of the event (0: none): rows added later have higher ids. */
   maxAttendeeId(eventId: number): number {
     return (
-      this.db
-        .prepare<[number], number | null>('SELECT max(id) FROM attendees WHERE event_id = ?')
+      this.cached<[number], number | null>('SELECT max(id) FROM attendees WHERE event_id = ?')
         .pluck()
         .get(eventId) ?? 0
     );
@@ -365,7 +351,7 @@ export class AttendeeStore {
     providerAttendeeIds: readonly string[],
   ): Map<string, ProviderAttendee> {
     const out = new Map<string, ProviderAttendee>();
-    const one = this.db.prepare<[number, string], ProviderRecordRow>(
+    const one = this.cached<[number, string], ProviderRecordRow>(
       `SELECT provider_attendee_id, ${PROVIDER_COLUMNS.join(', ')} FROM attendees WHERE event_id = ? AND provider_attendee_id = ? AND ${PROVIDER_ROW}`,
     );
     for (const pid of providerAttendeeIds) {
@@ -377,11 +363,9 @@ export class AttendeeStore {
 
   /** Local state: only the desk writes it. */
   setVip(attendeeId: number, vip: boolean, now: string): void {
-    this.db
-      .prepare(
-        `INSERT INTO attendee_local (attendee_id, vip, updated_at) VALUES (?, ?, ?)
+    this.cached(
+      `INSERT INTO attendee_local (attendee_id, vip, updated_at) VALUES (?, ?, ?)
          ON CONFLICT (attendee_id) DO UPDATE SET vip = excluded.vip, updated_at = excluded.updated_at`,
-      )
-      .run(attendeeId, vip ? 1 : 0, now);
+    ).run(attendeeId, vip ? 1 : 0, now);
   }
 }
