@@ -3,7 +3,8 @@
 import { connect as tlsConnect } from 'node:tls';
 import type { ClientRequestArgs } from 'node:http';
 import WebSocket from 'ws';
-import { HocuspocusProviderWebsocket, WebSocketStatus } from '@hocuspocus/provider';
+import * as decoding from 'lib0/decoding';
+import { HocuspocusProviderWebsocket, MessageType, WebSocketStatus } from '@hocuspocus/provider';
 import {
   VENUE_TLS_CIPHERS,
   VENUE_TLS_VERSION,
@@ -69,9 +70,34 @@ export class PeerSocket extends HocuspocusProviderWebsocket {
     else void this.connect();
   }
 
+  /**
+   * A document's changes are not queued while the link is down. The provider keeps every message
+   * sent while its socket is not open and sends them all as soon as the next connection answers,
+   * ahead of that connection's own sync, which carries the same changes. A backlog made apart
+   * (50,000 check-ins) then reached the peer as 50,000 updates with a gap before them, and Yjs
+   * merged each into its pending set (each merge as long as the set): minutes of a held desk.
+   * Presence and stateless messages still wait for the link, as the provider meant.
+   */
+  override send(message: Parameters<HocuspocusProviderWebsocket['send']>[0]): void {
+    if (this.webSocket?.readyState !== WebSocket.OPEN && isDocumentSync(message)) return;
+    super.send(message);
+  }
+
   override destroy(): void {
     this.destroyed = true;
     super.destroy();
+  }
+}
+
+/** Whether a provider message is a document's sync (its state vector, or changes): names the document, then its type. */
+export function isDocumentSync(message: unknown): boolean {
+  if (!(message instanceof Uint8Array)) return false;
+  try {
+    const decoder = decoding.createDecoder(message);
+    decoding.readVarString(decoder);
+    return decoding.readVarUint(decoder) === MessageType.Sync;
+  } catch {
+    return false;
   }
 }
 
