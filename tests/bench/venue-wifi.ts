@@ -70,6 +70,15 @@ async function until<T>(
   }
 }
 
+type DocumentStates = Record<string, { vector: string; pending: boolean }>;
+
+/** Two desks hold the same documents, at the same state, with nothing waiting for a gap. */
+function inStep(x: DocumentStates, y: DocumentStates): boolean {
+  const names = Object.keys(x).sort();
+  if (names.join() !== Object.keys(y).sort().join()) return false;
+  return names.every((n) => x[n]!.vector === y[n]!.vector && !x[n]!.pending && !y[n]!.pending);
+}
+
 async function pair(venue: LossyVenue): Promise<void> {
   const [first, ...rest] = venue.stations;
   await first!.call('startVenue', { name: 'Bench hall' });
@@ -236,6 +245,14 @@ export async function measureVenueWifiHeal(opts: { checkins?: number } = {}): Pr
   try {
     await pair(venue);
     const [a, b] = venue.stations as [Station, Station];
+    // In step before the cut (each desk's roster and first writes across): the heal then carries
+    // the check-ins made apart, not the rest of a pairing cut short.
+    await until(
+      () => Promise.all([a.call<DocumentStates>('documentStates'), b.call<DocumentStates>('documentStates')]),
+      ([x, y]) => inStep(x, y),
+      'both desks in step before the cut',
+      180_000,
+    );
     // Apart: every connection reset, new ones refused, while each desk admits its half.
     await venue.proxy.startOutage('cut');
     const done = await Promise.all([

@@ -12,6 +12,7 @@
 // --mdns: desks find each other over mDNS (only inside the suite's network namespaces: a test
 // never multicasts on a network it did not make).
 import { createHash } from 'node:crypto';
+import * as Y from 'yjs';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -423,6 +424,26 @@ const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
     if (existsSync(badges)) files.push(...readdirSync(badges).map((f) => join(badges, f)));
     const bytes = Buffer.concat(files.filter((f) => existsSync(f)).map((f) => readFileSync(f)));
     return (a.texts as string[]).filter((t) => bytes.includes(t));
+  },
+  /**
+   * Each venue document this desk serves: a digest of its state vector, and whether it holds changes
+   * it cannot apply yet (a gap before them). Desks in step show the same digests and nothing pending.
+   */
+  documentStates: async () => {
+    const node = core.venue.network!.node;
+    const states: Record<string, { vector: string; pending: boolean }> = {};
+    for (const { name } of node.health().documents) {
+      const doc = await node.openDocument(name);
+      try {
+        states[name] = {
+          vector: createHash('sha256').update(Y.encodeStateVector(doc)).digest('hex'),
+          pending: doc.store.pendingStructs !== null || doc.store.pendingDs !== null,
+        };
+      } finally {
+        await node.closeDocument(name);
+      }
+    }
+    return states;
   },
   /** The node's links, server connections and each document's stations (half-open sessions show here). */
   health: () => core.venue.network!.node.health(),
