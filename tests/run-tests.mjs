@@ -36,7 +36,14 @@ const RUN_LIMIT_MS = Number(process.env.BADGE_DESK_TEST_RUN_LIMIT_MS ?? 45 * 60_
 // Its own process group, so a run stopped at the limit takes every test file's process with it.
 const run = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${process.env.BADGE_DESK_TEST_CONCURRENCY ?? 3}`, '--test-reporter=spec', ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    `--test-concurrency=${process.env.BADGE_DESK_TEST_CONCURRENCY ?? 3}`,
+    '--test-reporter=spec',
+    ...files,
+  ],
   {
     cwd: root,
     stdio: 'inherit',
