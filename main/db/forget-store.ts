@@ -24,6 +24,11 @@ const SHELL_ID = (pid: string, rowId: string) =>
 const CHECKINS_APPEND_ONLY_UPDATE = `CREATE TRIGGER checkins_append_only_update BEFORE UPDATE ON checkins
   BEGIN SELECT RAISE(ABORT, 'checkins is append-only'); END`;
 
+/** How often, and how far apart, the WAL's truncation is tried while another checkpoint runs (at most 1 s). */
+const TRUNCATE_ATTEMPTS = 40;
+const TRUNCATE_RETRY_MS = 25;
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
 export type HeldKind = 'desk' | 'relay' | 'csv';
 export type DeskFileKind = 'badge_pdf' | 'csv';
 
@@ -320,8 +325,16 @@ export class ForgetStore extends StatementCachingStore {
     this.db.exec(`INSERT INTO attendee_search (attendee_search) VALUES ('optimize')`);
     this.db.exec(`INSERT INTO door_search (door_search) VALUES ('optimize')`);
     this.db.exec('VACUUM');
-    const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
-    return { walTruncated: result?.busy === 0 };
+    // One checkpoint runs at a time: while the checkpointer's thread copies pages back (PASSIVE),
+    // TRUNCATE answers busy at once and the WAL keeps its frames, the forgotten rows' among them.
+    // Tried again for a moment, in this same turn: the event never reads as forgotten while its
+    // old pages can still be read.
+    for (let attempt = 0; attempt < TRUNCATE_ATTEMPTS; attempt++) {
+      const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      if (result?.busy === 0) return { walTruncated: true };
+      Atomics.wait(PAUSE, 0, 0, TRUNCATE_RETRY_MS);
+    }
+    return { walTruncated: false };
   }
 
   private eventRef(eventId: number): { provider: ProviderKind; providerEventId: string } | undefined {
