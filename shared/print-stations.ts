@@ -16,7 +16,7 @@
 //   silence, later than the station stops printing for it, so a badge moves to another station
 //   only once the first has stopped taking it: it never prints twice because it moved.
 import { printerStatusText, type PrinterCondition } from './printer-status.ts';
-import type { PrintJob } from './printing.ts';
+import type { PrintJob, PrintJobReason } from './printing.ts';
 
 /** Where a desk's badges print: its own printers, one print station of the venue, or the nearest free one. */
 export type PrintAt =
@@ -117,6 +117,19 @@ export interface StationWord {
   state: StationJobState;
   condition?: PrinterCondition | undefined;
   detail?: string | undefined;
+}
+
+/** A badge sent to a print station, as the venue's document says it (the attendee found at the station, or not). */
+export interface ReceivedRequest {
+  eventId: number;
+  attendeeId: number | undefined;
+  job: string;
+  epoch: number;
+  from: string;
+  fromName: string;
+  reason: Exclude<PrintJobReason, 'test'>;
+  by?: string | undefined;
+  note?: string | undefined;
 }
 
 /** Why a station hands badges back, in words at both ends. */

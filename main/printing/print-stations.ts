@@ -26,6 +26,7 @@ import {
   sentJobUpdate,
   stationGoneText,
   type PrintAt,
+  type ReceivedRequest,
   type PrintStationOffer,
   type PrintStationView,
   type StationWord,
@@ -43,19 +44,6 @@ export interface VenueStations {
   senderHeard(stationId: string): boolean;
   /** Whether the station a badge went to is still here, is gone (silent too long, or stopped offering), or this desk cannot tell yet. */
   stationStanding(stationId: string): 'here' | 'gone' | 'unsure';
-}
-
-/** A request sent to this station, as the venue's document says it (the attendee found here, or not). */
-export interface ReceivedRequest {
-  eventId: number;
-  attendeeId: number | undefined;
-  job: string;
-  epoch: number;
-  from: string;
-  fromName: string;
-  reason: Exclude<PrintJobReason, 'test'>;
-  by?: string | undefined;
-  note?: string | undefined;
 }
 
 export interface PrintStationsDeps {

@@ -15,8 +15,8 @@ import type { MirrorStore } from '../../db/store.ts';
 import type { VenueStore } from '../../db/venue-store.ts';
 import { isoTime, type Clock } from '../../ground/clock.ts';
 import type { CoreEvents } from '../../ground/events.ts';
-import type { PrintJob, PrintJobReason } from '../../../shared/printing.ts';
-import { HANDED_BACK, type StationWord } from '../../../shared/print-stations.ts';
+import type { PrintJob } from '../../../shared/printing.ts';
+import { HANDED_BACK, type ReceivedRequest, type StationWord } from '../../../shared/print-stations.ts';
 import {
   STATION_JOB_MAPS,
   STATION_JOB_VERSION,
@@ -39,17 +39,7 @@ export interface StationJobHooks {
   /** Whether a station id is a desk of the venue (its directory), this one included. */
   isVenueDesk(stationId: string): boolean;
   /** A badge sent to this station: its job, or the word to write when it is not taken. */
-  received(r: {
-    eventId: number;
-    attendeeId: number | undefined;
-    job: string;
-    epoch: number;
-    from: string;
-    fromName: string;
-    reason: Exclude<PrintJobReason, 'test'>;
-    by?: string | undefined;
-    note?: string | undefined;
-  }): { job: PrintJob } | { word: StationWord };
+  received(r: ReceivedRequest): { job: PrintJob } | { word: StationWord };
   /** The request of a badge this station may hold changed: copies not sent here now go back. */
   moved(job: string, current: { epoch: number; toHere: boolean }): void;
   /** A station's word on a badge this desk sent (`refused`: from a desk it was not sent to). */
